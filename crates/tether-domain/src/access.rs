@@ -1,0 +1,380 @@
+//! The one answer to "may user U read / write record R" (SPEC R19).
+//!
+//! A [`Subject`] is everything about the asking user that the decision needs, loaded once per
+//! request; [`RecordFacts`] is everything about the record. The decision is a pure function of
+//! the two, so list endpoints decide for every row without another query, and the same
+//! function backs the SQL filter that the store builds from [`Subject::read_scope`].
+
+use crate::ids::{TeamId, UserId};
+use crate::privilege::{Access, Depth, PrivilegeSet};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// Who owns a record: a user or a team.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Owner {
+    User { user_id: UserId },
+    Team { team_id: TeamId },
+}
+
+/// The asking user, as the access decision sees them.
+#[derive(Clone, Debug)]
+pub struct Subject {
+    pub user_id: UserId,
+    pub active: bool,
+    pub privileges: PrivilegeSet,
+    /// Teams the user is a member or admin of.
+    pub team_ids: BTreeSet<TeamId>,
+    /// Users who share at least one team with the user (the user included).
+    pub teammate_ids: BTreeSet<UserId>,
+}
+
+/// The record, as the access decision sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordFacts<'a> {
+    pub record_type: &'a str,
+    pub owner: &'a Owner,
+    /// Access granted to this user by a share of this record, if any.
+    pub shared: Option<Access>,
+}
+
+/// Why access was granted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// The user's privilege depth covers the record.
+    Depth(Depth),
+    /// The record is shared with the user.
+    Share,
+}
+
+/// Why access was refused. `Display` gives a sentence a person can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DenyReason {
+    Deactivated,
+    NoPrivilege {
+        record_type: String,
+        access: Access,
+    },
+    OutsideDepth {
+        record_type: String,
+        access: Access,
+        depth: Depth,
+    },
+}
+
+impl fmt::Display for DenyReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DenyReason::Deactivated => f.write_str("your account is deactivated"),
+            DenyReason::NoPrivilege {
+                record_type,
+                access,
+            } => write!(
+                f,
+                "you have no {} privilege for {record_type} records (needs {record_type}.{}:<own|team|all>)",
+                access.as_str(),
+                access.as_str()
+            ),
+            DenyReason::OutsideDepth {
+                record_type,
+                access,
+                depth,
+            } => {
+                let reach = match depth {
+                    Depth::Own => "records you own",
+                    Depth::Team => "records of your teams",
+                    Depth::All => "all records",
+                };
+                write!(
+                    f,
+                    "your {record_type}.{}:{} privilege covers only {reach}, and this record is not shared with you for {}",
+                    access.as_str(),
+                    depth.as_str(),
+                    access.as_str()
+                )
+            }
+        }
+    }
+}
+
+/// The outcome of an access decision, with its reason either way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Allowed(Grant),
+    Denied(DenyReason),
+}
+
+impl Decision {
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Decision::Allowed(_))
+    }
+}
+
+/// Does `depth` reach a record owned by `owner`, for `subject`?
+fn depth_covers(subject: &Subject, depth: Depth, owner: &Owner) -> bool {
+    match depth {
+        Depth::All => true,
+        Depth::Team => match owner {
+            Owner::User { user_id } => {
+                *user_id == subject.user_id || subject.teammate_ids.contains(user_id)
+            }
+            Owner::Team { team_id } => subject.team_ids.contains(team_id),
+        },
+        Depth::Own => matches!(owner, Owner::User { user_id } if *user_id == subject.user_id),
+    }
+}
+
+/// May `subject` have `access` to the record described by `facts`?
+///
+/// Rules: a deactivated user may nothing; otherwise access is granted when the user's
+/// privilege depth for the record type covers the record's owner, or when the record is shared
+/// with the user for this access (a write share also grants read). Write implies read.
+pub fn decide(subject: &Subject, access: Access, facts: RecordFacts<'_>) -> Decision {
+    if !subject.active {
+        return Decision::Denied(DenyReason::Deactivated);
+    }
+    let depth = subject.privileges.depth(facts.record_type, access);
+    if let Some(depth) = depth
+        && depth_covers(subject, depth, facts.owner)
+    {
+        return Decision::Allowed(Grant::Depth(depth));
+    }
+    let share_grants = match (facts.shared, access) {
+        (Some(Access::Write), _) => true,
+        (Some(Access::Read), Access::Read) => true,
+        _ => false,
+    };
+    if share_grants {
+        return Decision::Allowed(Grant::Share);
+    }
+    Decision::Denied(match depth {
+        None => DenyReason::NoPrivilege {
+            record_type: facts.record_type.to_owned(),
+            access,
+        },
+        Some(depth) => DenyReason::OutsideDepth {
+            record_type: facts.record_type.to_owned(),
+            access,
+            depth,
+        },
+    })
+}
+
+/// The set of records a subject may read of one type, in the form a store turns into SQL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadScope {
+    /// Nothing at all (deactivated, or neither privilege nor shares apply).
+    SharedOnly,
+    /// Records owned by these users or teams, plus shared ones.
+    Owners {
+        user_ids: Vec<UserId>,
+        team_ids: Vec<TeamId>,
+    },
+    /// Every record of the type.
+    All,
+}
+
+impl Subject {
+    /// The scope the store filters list queries by, equivalent to calling [`decide`] with
+    /// [`Access::Read`] on every record (shares are added by the store). Deactivated users get
+    /// [`ReadScope::SharedOnly`] and the store must return nothing for them; the HTTP layer
+    /// refuses them before any query anyway.
+    pub fn read_scope(&self, record_type: &str) -> ReadScope {
+        match self.privileges.depth(record_type, Access::Read) {
+            Some(Depth::All) => ReadScope::All,
+            Some(Depth::Team) => {
+                let mut user_ids: Vec<UserId> = self.teammate_ids.iter().cloned().collect();
+                if !self.teammate_ids.contains(&self.user_id) {
+                    user_ids.push(self.user_id.clone());
+                }
+                ReadScope::Owners {
+                    user_ids,
+                    team_ids: self.team_ids.iter().cloned().collect(),
+                }
+            }
+            Some(Depth::Own) => ReadScope::Owners {
+                user_ids: vec![self.user_id.clone()],
+                team_ids: Vec::new(),
+            },
+            None => ReadScope::SharedOnly,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::privilege::Privilege;
+    use proptest::prelude::*;
+
+    fn subject(privs: &[&str], active: bool) -> Subject {
+        let ps: Vec<Privilege> = privs.iter().map(|p| p.parse().unwrap()).collect();
+        Subject {
+            user_id: UserId::new("u0"),
+            active,
+            privileges: PrivilegeSet::from_privileges(&ps),
+            team_ids: [TeamId::new("t0")].into(),
+            teammate_ids: [UserId::new("u0"), UserId::new("u1")].into(),
+        }
+    }
+
+    fn owner_strategy() -> impl Strategy<Value = Owner> {
+        prop_oneof![
+            (0..4u8).prop_map(|i| Owner::User {
+                user_id: UserId::new(format!("u{i}"))
+            }),
+            (0..3u8).prop_map(|i| Owner::Team {
+                team_id: TeamId::new(format!("t{i}"))
+            }),
+        ]
+    }
+
+    fn depth_strategy() -> impl Strategy<Value = Depth> {
+        prop_oneof![Just(Depth::Own), Just(Depth::Team), Just(Depth::All)]
+    }
+
+    fn access_strategy() -> impl Strategy<Value = Access> {
+        prop_oneof![Just(Access::Read), Just(Access::Write)]
+    }
+
+    fn share_strategy() -> impl Strategy<Value = Option<Access>> {
+        prop_oneof![
+            Just(None),
+            Just(Some(Access::Read)),
+            Just(Some(Access::Write))
+        ]
+    }
+
+    fn with_depth(access: Access, depth: Depth, active: bool) -> Subject {
+        subject(
+            &[&format!("case.{}:{}", access.as_str(), depth.as_str())],
+            active,
+        )
+    }
+
+    proptest! {
+        /// `all` implies `team` implies `own`: whatever a smaller depth allows, a larger allows.
+        #[test]
+        fn greater_depth_never_allows_less(owner in owner_strategy(), access in access_strategy(),
+                                           shared in share_strategy(),
+                                           a in depth_strategy(), b in depth_strategy()) {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            let facts = RecordFacts { record_type: "case", owner: &owner, shared };
+            let lo_ok = decide(&with_depth(access, lo, true), access, facts).is_allowed();
+            let hi_ok = decide(&with_depth(access, hi, true), access, facts).is_allowed();
+            prop_assert!(!lo_ok || hi_ok);
+        }
+
+        /// A deactivated user may nothing, whatever their privileges and shares.
+        #[test]
+        fn deactivated_user_may_nothing(owner in owner_strategy(), access in access_strategy(),
+                                        shared in share_strategy(), depth in depth_strategy()) {
+            let s = subject(&["*.read:all", "*.write:all", "admin", &format!("case.write:{}", depth.as_str())], false);
+            let facts = RecordFacts { record_type: "case", owner: &owner, shared };
+            prop_assert_eq!(decide(&s, access, facts), Decision::Denied(DenyReason::Deactivated));
+        }
+
+        /// Without privileges, sharing grants exactly what it says: read share → read only,
+        /// write share → read and write, no share → nothing.
+        #[test]
+        fn sharing_grants_exactly_what_it_says(owner in owner_strategy(), access in access_strategy(),
+                                                shared in share_strategy()) {
+            let s = subject(&[], true);
+            let facts = RecordFacts { record_type: "case", owner: &owner, shared };
+            let allowed = decide(&s, access, facts).is_allowed();
+            let expected = match (shared, access) {
+                (None, _) => false,
+                (Some(Access::Read), Access::Read) => true,
+                (Some(Access::Read), Access::Write) => false,
+                (Some(Access::Write), _) => true,
+            };
+            prop_assert_eq!(allowed, expected);
+        }
+
+        /// Write access implies read access.
+        #[test]
+        fn write_implies_read(owner in owner_strategy(), shared in share_strategy(),
+                              depth in depth_strategy()) {
+            let s = with_depth(Access::Write, depth, true);
+            let facts = RecordFacts { record_type: "case", owner: &owner, shared };
+            if decide(&s, Access::Write, facts).is_allowed() {
+                prop_assert!(decide(&s, Access::Read, facts).is_allowed());
+            }
+        }
+
+        /// The SQL scope agrees with the decision for every owner.
+        #[test]
+        fn read_scope_agrees_with_decide(owner in owner_strategy(), depth in proptest::option::of(depth_strategy())) {
+            let s = match depth {
+                Some(d) => with_depth(Access::Read, d, true),
+                None => subject(&[], true),
+            };
+            let facts = RecordFacts { record_type: "case", owner: &owner, shared: None };
+            let in_scope = match s.read_scope("case") {
+                ReadScope::All => true,
+                ReadScope::SharedOnly => false,
+                ReadScope::Owners { user_ids, team_ids } => match &owner {
+                    Owner::User { user_id } => user_ids.contains(user_id),
+                    Owner::Team { team_id } => team_ids.contains(team_id),
+                },
+            };
+            prop_assert_eq!(in_scope, decide(&s, Access::Read, facts).is_allowed());
+        }
+    }
+
+    #[test]
+    fn privileges_for_one_type_do_not_reach_another() {
+        let s = subject(&["case.write:all"], true);
+        let owner = Owner::User {
+            user_id: UserId::new("u0"),
+        };
+        let facts = RecordFacts {
+            record_type: "account",
+            owner: &owner,
+            shared: None,
+        };
+        let d = decide(&s, Access::Read, facts);
+        assert!(matches!(
+            d,
+            Decision::Denied(DenyReason::NoPrivilege { .. })
+        ));
+        assert!(d != Decision::Allowed(Grant::Share), "no share was given");
+    }
+
+    #[test]
+    fn own_depth_covers_only_own_records_and_team_depth_covers_teammates() {
+        let own = with_depth(Access::Read, Depth::Own, true);
+        let team = with_depth(Access::Read, Depth::Team, true);
+        let teammate = Owner::User {
+            user_id: UserId::new("u1"),
+        };
+        let stranger = Owner::User {
+            user_id: UserId::new("u3"),
+        };
+        let my_team = Owner::Team {
+            team_id: TeamId::new("t0"),
+        };
+        let other_team = Owner::Team {
+            team_id: TeamId::new("t1"),
+        };
+        let f = |o| RecordFacts {
+            record_type: "case",
+            owner: o,
+            shared: None,
+        };
+        assert!(!decide(&own, Access::Read, f(&teammate)).is_allowed());
+        assert!(decide(&team, Access::Read, f(&teammate)).is_allowed());
+        assert!(decide(&team, Access::Read, f(&my_team)).is_allowed());
+        assert!(!decide(&team, Access::Read, f(&stranger)).is_allowed());
+        assert!(!decide(&team, Access::Read, f(&other_team)).is_allowed());
+        let denied = decide(&team, Access::Read, f(&other_team));
+        match denied {
+            Decision::Denied(reason) => {
+                assert!(reason.to_string().contains("records of your teams"))
+            }
+            Decision::Allowed(_) => unreachable!(),
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Records' lifecycle states and timeline activity kinds.
+
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// A record's state (SPEC concepts: active / resolved / cancelled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordState {
+    Active,
+    Resolved,
+    Cancelled,
+}
+
+impl RecordState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordState::Active => "active",
+            RecordState::Resolved => "resolved",
+            RecordState::Cancelled => "cancelled",
+        }
+    }
+    /// The label shown to people ("State changed from Active to Resolved").
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordState::Active => "Active",
+            RecordState::Resolved => "Resolved",
+            RecordState::Cancelled => "Cancelled",
+        }
+    }
+}
+
+impl FromStr for RecordState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "active" => Ok(RecordState::Active),
+            "resolved" => Ok(RecordState::Resolved),
+            "cancelled" => Ok(RecordState::Cancelled),
+            other => Err(format!(
+                "unknown state '{other}': use active, resolved or cancelled"
+            )),
+        }
+    }
+}
+
+/// The kinds of activity a person logs on a timeline. Chat-connection entries (R15) are
+/// written by the server, never posted by a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    Note,
+    PhoneCall,
+    Email,
+    Task,
+}
+
+impl ActivityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::Note => "note",
+            ActivityKind::PhoneCall => "phone_call",
+            ActivityKind::Email => "email",
+            ActivityKind::Task => "task",
+        }
+    }
+    /// Words for suggestion reasons: "Logged a phone call".
+    pub fn label(self) -> &'static str {
+        match self {
+            ActivityKind::Note => "a note",
+            ActivityKind::PhoneCall => "a phone call",
+            ActivityKind::Email => "an email",
+            ActivityKind::Task => "a task",
+        }
+    }
+}
+
+impl FromStr for ActivityKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "note" => Ok(ActivityKind::Note),
+            "phone_call" => Ok(ActivityKind::PhoneCall),
+            "email" => Ok(ActivityKind::Email),
+            "task" => Ok(ActivityKind::Task),
+            other => Err(format!(
+                "unknown activity kind '{other}': use note, phone_call, email or task"
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_and_kinds_round_trip() {
+        for s in [
+            RecordState::Active,
+            RecordState::Resolved,
+            RecordState::Cancelled,
+        ] {
+            assert_eq!(s.as_str().parse::<RecordState>().unwrap(), s);
+        }
+        for k in [
+            ActivityKind::Note,
+            ActivityKind::PhoneCall,
+            ActivityKind::Email,
+            ActivityKind::Task,
+        ] {
+            assert_eq!(k.as_str().parse::<ActivityKind>().unwrap(), k);
+        }
+        assert!("closed".parse::<RecordState>().is_err());
+        assert!("chat_connection".parse::<ActivityKind>().is_err());
+    }
+}

@@ -1,0 +1,143 @@
+//! The audit log (SPEC R22): who did what, when, to which record or chat. Audited changes write
+//! their entry in the same transaction as the change itself, with [`audit_insert!`].
+
+use crate::{Result, Store};
+use serde::Serialize;
+use serde_json::Value;
+
+/// One change to remember.
+#[derive(Clone, Debug)]
+pub struct NewAudit {
+    pub actor_id: Option<String>,
+    pub action: &'static str,
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    pub chat_id: Option<String>,
+    pub details: Value,
+}
+
+impl NewAudit {
+    pub fn new(actor_id: Option<&str>, action: &'static str, details: Value) -> Self {
+        NewAudit {
+            actor_id: actor_id.map(str::to_owned),
+            action,
+            record_type: None,
+            record_id: None,
+            chat_id: None,
+            details,
+        }
+    }
+    pub fn record(mut self, record_type: &str, record_id: &str) -> Self {
+        self.record_type = Some(record_type.to_owned());
+        self.record_id = Some(record_id.to_owned());
+        self
+    }
+}
+
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, actor_id, action, record_type, record_id, chat_id, details) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// Writes a [`NewAudit`] on `$conn` (a pool or an open transaction).
+macro_rules! audit_insert {
+    ($conn:expr, $entry:expr) => {{
+        let e: &$crate::audit::NewAudit = $entry;
+        sqlx::query($crate::audit::INSERT_AUDIT)
+            .bind($crate::new_id())
+            .bind($crate::now_ms())
+            .bind(e.actor_id.as_deref())
+            .bind(e.action)
+            .bind(e.record_type.as_deref())
+            .bind(e.record_id.as_deref())
+            .bind(e.chat_id.as_deref())
+            .bind(e.details.to_string())
+            .execute($conn)
+            .await
+            .map(|r| r.rows_affected())
+    }};
+}
+pub(crate) use audit_insert;
+
+/// A stored audit entry, with the actor's name resolved.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: i64,
+    pub actor: Option<AuditActor>,
+    pub action: String,
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    pub chat_id: Option<String>,
+    pub details: Value,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditActor {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: String,
+    at: i64,
+    actor_id: Option<String>,
+    actor_name: Option<String>,
+    action: String,
+    record_type: Option<String>,
+    record_id: Option<String>,
+    chat_id: Option<String>,
+    details: String,
+}
+
+/// Filters of `GET /audit`.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub record_id: Option<String>,
+    pub chat_id: Option<String>,
+    pub action: Option<String>,
+    /// Entries strictly older than this time (paging backwards).
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+impl Store {
+    /// Writes one audit entry on its own (for changes that have no transaction of their own).
+    pub async fn audit(&self, entry: &NewAudit) -> Result<()> {
+        with_pool!(self, p => audit_insert!(p, entry))?;
+        Ok(())
+    }
+
+    /// Newest first, filtered.
+    pub async fn list_audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        const SQL: &str = "SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.action, a.record_type, \
+             a.record_id, a.chat_id, a.details FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+             WHERE ($1 IS NULL OR a.record_id = $1) AND ($2 IS NULL OR a.chat_id = $2) \
+             AND ($3 IS NULL OR a.action = $3) AND ($4 IS NULL OR a.at < $4) \
+             ORDER BY a.at DESC, a.id DESC LIMIT $5";
+        let rows: Vec<AuditRow> = with_pool!(self, p => sqlx::query_as(SQL)
+            .bind(f.record_id.as_deref())
+            .bind(f.chat_id.as_deref())
+            .bind(f.action.as_deref())
+            .bind(f.before)
+            .bind(f.limit.clamp(1, 500))
+            .fetch_all(p)
+            .await)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    id: r.id,
+                    at: r.at,
+                    actor: r.actor_id.map(|id| AuditActor {
+                        id,
+                        name: r.actor_name.unwrap_or_default(),
+                    }),
+                    action: r.action,
+                    record_type: r.record_type,
+                    record_id: r.record_id,
+                    chat_id: r.chat_id,
+                    details: serde_json::from_str(&r.details)?,
+                })
+            })
+            .collect()
+    }
+}

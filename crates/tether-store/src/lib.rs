@@ -1,0 +1,53 @@
+//! Tether's storage interface and its two implementations.
+//!
+//! [`Store`] is the one interface the server talks to. Behind it a connection pool for SQLite
+//! (the embedded default) or PostgreSQL (the scale-out store), chosen at run time from the
+//! database URL. Each query is written once with `$n` placeholders and runs on whichever pool is
+//! in use: the [`with_pool!`] macro expands the same code for both drivers. Dialect differences
+//! (full-text search, locking) live in [`dialect`] and nowhere else.
+//!
+//! Conventions that keep one SQL text valid on both backends: ids are `TEXT`, times are epoch
+//! milliseconds in `BIGINT`, JSON documents are `TEXT`, flags are `BOOLEAN`.
+
+/// Runs the same code on whichever pool the store holds: inside, `$p` is `&SqlitePool` or
+/// `&PgPool`, and sqlx infers the database from it. This is how each query is written once.
+macro_rules! with_pool {
+    ($store:expr, $p:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::db::Pool::Sqlite($p) => $body,
+            $crate::db::Pool::Postgres($p) => $body,
+        }
+    };
+}
+
+pub mod audit;
+mod db;
+pub mod dialect;
+mod error;
+pub mod people;
+pub mod record_types;
+pub mod records;
+mod seed;
+pub mod sessions;
+#[cfg(feature = "test-support")]
+pub mod test_support;
+
+pub use db::{Backend, ConnectOptions, Store};
+pub use error::StoreError;
+
+/// Result of a store operation.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Milliseconds since the Unix epoch, the store's clock.
+pub fn now_ms() -> i64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A fresh time-ordered id (UUID v7 in its 32-hex-digit form).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}

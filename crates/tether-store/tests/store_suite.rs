@@ -1,0 +1,727 @@
+//! The store conformance suite: every test runs against a fresh SQLite file and a fresh
+//! PostgreSQL database, so both implementations keep the same behaviour.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use tether_domain::access::ReadScope;
+use tether_domain::record::{ActivityKind, RecordState};
+use tether_domain::settings::GlobalSettings;
+use tether_domain::{Access, Owner, Privilege, TeamId, UserId};
+use tether_store::audit::AuditFilter;
+use tether_store::people::{NewUser, UserPatch};
+use tether_store::records::{NewRecord, RecordPatch, RecordQuery};
+use tether_store::test_support::TestDb;
+use tether_store::{Backend, Store, StoreError};
+
+/// Runs `async fn $name(Backend)` once per backend.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(tether_store::Backend::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(tether_store::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+both_backends!(
+    empty_database_is_seeded,
+    users_roles_and_subjects,
+    teams_and_teammates,
+    records_are_numbered_and_owner_history_kept,
+    list_scope_matches_privileges_and_shares,
+    text_filter_folds_case_and_escapes_wildcards,
+    timeline_is_newest_first_with_authors,
+    sessions_expire_and_end_on_deactivation,
+    login_failures_are_counted_per_key,
+    settings_changes_are_audited,
+    custom_types_get_their_own_numbering,
+);
+
+async fn user(s: &Store, email: &str, name: &str, roles: &[&str]) -> String {
+    s.create_user(
+        &NewUser {
+            email: email.into(),
+            name: name.into(),
+            password_hash: "x".into(),
+            role_names: roles.iter().map(|r| (*r).to_owned()).collect(),
+            team_ids: vec![],
+        },
+        None,
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn case(s: &Store, title: &str, owner: Owner) -> tether_store::records::Record {
+    let def = s.record_type("case").await.unwrap().unwrap().def;
+    let mut fields = BTreeMap::new();
+    fields.insert("title".to_owned(), Value::String(title.into()));
+    s.create_record(
+        &def,
+        &NewRecord {
+            fields,
+            owner,
+            state: RecordState::Active,
+            created_by: None,
+            at: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn u(id: &str) -> Owner {
+    Owner::User {
+        user_id: UserId::new(id),
+    }
+}
+
+async fn empty_database_is_seeded(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    assert_eq!(s.backend(), b);
+    let names: Vec<String> = s
+        .record_types()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.def.name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "case",
+            "account",
+            "contact",
+            "knowledge_article",
+            "email",
+            "conversation"
+        ]
+    );
+    let roles: Vec<String> = s
+        .list_roles()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    assert!(roles.contains(&"administrator".to_owned()) && roles.contains(&"agent".to_owned()));
+    assert!(
+        !s.global_settings().await.unwrap().collaboration_enabled,
+        "R1: off on a new installation"
+    );
+    // Preparing again (a restart) changes nothing.
+    s.prepare().await.unwrap();
+    assert_eq!(s.record_types().await.unwrap().len(), 6);
+    s.ping().await.unwrap();
+}
+
+async fn users_roles_and_subjects(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let olga = user(
+        &s,
+        "olga@example.com",
+        "Olga Berg",
+        &["agent", "supervisor"],
+    )
+    .await;
+    let dup = s
+        .create_user(
+            &NewUser {
+                email: "olga@example.com".into(),
+                name: "Other".into(),
+                password_hash: "x".into(),
+                role_names: vec![],
+                team_ids: vec![],
+            },
+            None,
+        )
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict(m)) if m.contains("olga@example.com")));
+    let bad_role = s
+        .create_user(
+            &NewUser {
+                email: "x@example.com".into(),
+                name: "X".into(),
+                password_hash: "x".into(),
+                role_names: vec!["wizard".into()],
+                team_ids: vec![],
+            },
+            None,
+        )
+        .await;
+    assert!(matches!(bad_role, Err(StoreError::Invalid(m)) if m.contains("wizard")));
+
+    let subject = s.subject(&olga).await.unwrap().unwrap();
+    assert!(
+        subject.active && subject.privileges.collab_use && subject.privileges.collab_disconnect
+    );
+    assert_eq!(
+        subject.privileges.depth("case", Access::Write),
+        Some(tether_domain::Depth::Team)
+    );
+    assert_eq!(
+        subject.privileges.depth("account", Access::Read),
+        Some(tether_domain::Depth::All)
+    );
+
+    let role = s
+        .create_role(
+            "night_shift",
+            &["case.read:own".parse::<Privilege>().unwrap()],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(role.privileges, ["case.read:own"]);
+    let updated = s
+        .update_user(
+            &olga,
+            &UserPatch {
+                role_names: Some(vec!["night_shift".into()]),
+                ..Default::default()
+            },
+            Some(&olga),
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.roles, ["night_shift"]);
+    let subject = s.subject(&olga).await.unwrap().unwrap();
+    assert!(!subject.privileges.collab_use);
+    let audit = s
+        .list_audit(&AuditFilter {
+            action: Some("user.roles_changed".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1, "role change is audited (R22)");
+    assert_eq!(audit[0].actor.as_ref().unwrap().name, "Olga Berg");
+
+    let found = s.search_users("BERG", 10).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(s.subject("nobody").await.unwrap().is_none());
+}
+
+async fn teams_and_teammates(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let c = user(&s, "c@example.com", "Cilla", &["agent"]).await;
+    let team = s
+        .create_team("Support EMEA", &[a.clone()], &[bo.clone()], Some(&a))
+        .await
+        .unwrap();
+    assert_eq!(team.members.len(), 2);
+    assert!(team.members.iter().any(|m| m.user_id == a && m.is_admin));
+    assert!(matches!(
+        s.create_team("Support EMEA", &[], &[], None).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        s.create_team("Ghosts", &["nobody".into()], &[], None).await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    let subject = s.subject(&bo).await.unwrap().unwrap();
+    assert!(subject.team_ids.contains(&TeamId::new(team.id.clone())));
+    assert!(subject.teammate_ids.contains(&UserId::new(a.clone())));
+    assert!(!subject.teammate_ids.contains(&UserId::new(c.clone())));
+
+    s.add_team_members(&team.id, &[c.clone()], Some(&a))
+        .await
+        .unwrap();
+    let subject = s.subject(&bo).await.unwrap().unwrap();
+    assert!(subject.teammate_ids.contains(&UserId::new(c)));
+    assert_eq!(s.list_teams().await.unwrap()[0].members.len(), 3);
+}
+
+async fn records_are_numbered_and_owner_history_kept(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let first = case(&s, "Printer jams on tray 2", u(&a)).await;
+    let second = case(&s, "VPN drops every hour", u(&a)).await;
+    assert_eq!(first.number.as_deref(), Some("CAS-00001"));
+    assert_eq!(second.number.as_deref(), Some("CAS-00002"));
+    assert_eq!(first.fields["ticket_number"], json!("CAS-00001"));
+    assert_eq!(first.name, "Printer jams on tray 2");
+
+    let def = s.record_type("case").await.unwrap().unwrap().def;
+    let account_def = s.record_type("account").await.unwrap().unwrap().def;
+    let mut acc_fields = BTreeMap::new();
+    acc_fields.insert("name".to_owned(), json!("Contoso"));
+    let account = s
+        .create_record(
+            &account_def,
+            &NewRecord {
+                fields: acc_fields,
+                owner: u(&bo),
+                state: RecordState::Active,
+                created_by: None,
+                at: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(account.number.is_none());
+    assert_eq!(
+        s.missing_records(&[
+            ("account".into(), account.id.clone()),
+            ("account".into(), first.id.clone())
+        ])
+        .await
+        .unwrap(),
+        [("account".to_owned(), first.id.clone())]
+    );
+
+    let mut fields = BTreeMap::new();
+    fields.insert("priority".to_owned(), json!("high"));
+    fields.insert("account".to_owned(), json!(account.id));
+    let change = s
+        .update_record(
+            &def,
+            &first.id,
+            &RecordPatch {
+                fields,
+                owner: Some(u(&bo)),
+                state: Some(RecordState::Resolved),
+                at: None,
+            },
+            Some(&a),
+        )
+        .await
+        .unwrap();
+    assert_eq!(change.before.owner, u(&a));
+    assert_eq!(change.after.owner, u(&bo));
+    assert_eq!(change.after.owner_name, "Bo");
+    assert_eq!(change.after.state, RecordState::Resolved);
+    assert_eq!(change.after.fields["priority"], json!("high"));
+    assert_eq!(
+        change.after.name, "Printer jams on tray 2",
+        "untouched fields stay"
+    );
+    let history = s.owner_history(&first.id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|h| h.owner.clone()).collect::<Vec<_>>(),
+        [u(&a), u(&bo)]
+    );
+
+    let mut clear = BTreeMap::new();
+    clear.insert("priority".to_owned(), Value::Null);
+    let change = s
+        .update_record(
+            &def,
+            &first.id,
+            &RecordPatch {
+                fields: clear,
+                ..Default::default()
+            },
+            Some(&a),
+        )
+        .await
+        .unwrap();
+    assert!(!change.after.fields.contains_key("priority"));
+    // The wrong type for an id is "not found", never a silent cross-type update.
+    assert!(matches!(
+        s.update_record(&account_def, &first.id, &RecordPatch::default(), None)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn list_scope_matches_privileges_and_shares(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let c = user(&s, "c@example.com", "Cilla", &["agent"]).await;
+    let team = s
+        .create_team("T", &[], &[a.clone(), bo.clone()], None)
+        .await
+        .unwrap();
+    let mine = case(&s, "Mine", u(&a)).await;
+    let mates = case(&s, "Teammate's", u(&bo)).await;
+    let teams = case(
+        &s,
+        "Team's",
+        Owner::Team {
+            team_id: TeamId::new(team.id.clone()),
+        },
+    )
+    .await;
+    let strangers = case(&s, "Stranger's", u(&c)).await;
+
+    let names = |views: Vec<tether_store::records::RecordView>| {
+        let mut n: Vec<String> = views.into_iter().map(|v| v.record.name).collect();
+        n.sort();
+        n
+    };
+    let subject = s.subject(&a).await.unwrap().unwrap();
+    let query = |scope| RecordQuery {
+        record_type: "case",
+        viewer: &a,
+        scope,
+        text: None,
+        owner_user: None,
+        limit: 50,
+    };
+    assert_eq!(
+        names(s.list_records(&query(ReadScope::All)).await.unwrap()).len(),
+        4
+    );
+    let own = ReadScope::Owners {
+        user_ids: vec![UserId::new(a.clone())],
+        team_ids: vec![],
+    };
+    assert_eq!(names(s.list_records(&query(own)).await.unwrap()), ["Mine"]);
+    let team_scope = tether_domain::Subject {
+        privileges: tether_domain::PrivilegeSet::from_privileges(&["case.read:team"
+            .parse::<Privilege>()
+            .unwrap()]),
+        ..subject.clone()
+    }
+    .read_scope("case");
+    assert_eq!(
+        names(s.list_records(&query(team_scope.clone())).await.unwrap()),
+        ["Mine", "Team's", "Teammate's"]
+    );
+    assert!(names(s.list_records(&query(ReadScope::SharedOnly)).await.unwrap()).is_empty());
+
+    s.share_record("case", &strangers.id, &a, Access::Read, &c)
+        .await
+        .unwrap();
+    assert_eq!(
+        names(s.list_records(&query(ReadScope::SharedOnly)).await.unwrap()),
+        ["Stranger's"]
+    );
+    assert_eq!(
+        names(s.list_records(&query(team_scope)).await.unwrap()).len(),
+        4
+    );
+    let view = s.record_view(&strangers.id, &a).await.unwrap().unwrap();
+    assert_eq!(view.shared, Some(Access::Read));
+    s.share_record("case", &strangers.id, &a, Access::Write, &c)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.record_view(&strangers.id, &a)
+            .await
+            .unwrap()
+            .unwrap()
+            .shared,
+        Some(Access::Write)
+    );
+    assert_eq!(
+        s.record_view(&strangers.id, &bo)
+            .await
+            .unwrap()
+            .unwrap()
+            .shared,
+        None
+    );
+    let audit = s
+        .list_audit(&AuditFilter {
+            record_id: Some(strangers.id.clone()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 2, "shares are audited (R22)");
+    let batch = s
+        .record_views(
+            &[
+                mine.id.clone(),
+                mates.id.clone(),
+                teams.id.clone(),
+                "missing".into(),
+            ],
+            &a,
+        )
+        .await
+        .unwrap();
+    assert_eq!(batch.len(), 3);
+}
+
+async fn text_filter_folds_case_and_escapes_wildcards(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    case(&s, "Åsa kan inte logga in", u(&a)).await;
+    case(&s, "Rabatt 50% fungerar inte", u(&a)).await;
+    case(&s, "Rabatt 500 kr", u(&a)).await;
+    let find = |text: &'static str| {
+        let s = s.clone();
+        let a = a.clone();
+        async move {
+            s.list_records(&RecordQuery {
+                record_type: "case",
+                viewer: &a,
+                scope: ReadScope::All,
+                text: Some(text),
+                owner_user: None,
+                limit: 50,
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.record.name)
+            .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(find("åSA").await, ["Åsa kan inte logga in"]);
+    assert_eq!(find("50%").await, ["Rabatt 50% fungerar inte"]);
+    assert_eq!(find("cas-00003").await, ["Rabatt 500 kr"]);
+    assert!(find("zzz").await.is_empty());
+}
+
+async fn timeline_is_newest_first_with_authors(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let c = case(&s, "Broken", u(&a)).await;
+    s.add_activity(
+        &c.id,
+        ActivityKind::Note,
+        "First",
+        Some("body"),
+        Some(&a),
+        Some(1_000),
+    )
+    .await
+    .unwrap();
+    s.add_activity(
+        &c.id,
+        ActivityKind::PhoneCall,
+        "Called back",
+        None,
+        Some(&a),
+        Some(2_000),
+    )
+    .await
+    .unwrap();
+    s.add_activity(
+        &c.id,
+        ActivityKind::Task,
+        "Ship part",
+        None,
+        None,
+        Some(3_000),
+    )
+    .await
+    .unwrap();
+    let items = s.timeline(&c.id, None, 10).await.unwrap();
+    assert_eq!(
+        items.iter().map(|i| i.subject.as_str()).collect::<Vec<_>>(),
+        ["Ship part", "Called back", "First"]
+    );
+    assert_eq!(items[1].kind, "phone_call");
+    assert_eq!(items[1].author.as_ref().unwrap().name, "Anna");
+    let older = s.timeline(&c.id, Some(2_000), 10).await.unwrap();
+    assert_eq!(older.len(), 1);
+}
+
+async fn sessions_expire_and_end_on_deactivation(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let later = tether_store::now_ms() + 60_000;
+    s.create_session("h1", &a, "csrf1", later).await.unwrap();
+    s.create_session("h2", &a, "csrf2", tether_store::now_ms() - 1)
+        .await
+        .unwrap();
+    let live = s.session("h1").await.unwrap().unwrap();
+    assert_eq!(
+        (
+            live.user_id.as_str(),
+            live.csrf_token.as_str(),
+            live.name.as_str()
+        ),
+        (a.as_str(), "csrf1", "Anna")
+    );
+    assert!(s.session("h2").await.unwrap().is_none(), "expired");
+    s.delete_session("h1").await.unwrap();
+    assert!(s.session("h1").await.unwrap().is_none(), "logged out");
+    s.create_session("h3", &a, "csrf3", later).await.unwrap();
+    s.update_user(
+        &a,
+        &UserPatch {
+            active: Some(false),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(
+        s.session("h3").await.unwrap().is_none(),
+        "deactivation ends sessions"
+    );
+    assert!(!s.user(&a).await.unwrap().unwrap().active);
+    s.create_session("h4", &a, "csrf4", tether_store::now_ms() - 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.purge_expired(0).await.unwrap(),
+        1,
+        "only the expired session is purged"
+    );
+}
+
+async fn login_failures_are_counted_per_key(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let keys = vec![
+        "account:a@example.com".to_owned(),
+        "addr:127.0.0.1".to_owned(),
+    ];
+    for _ in 0..3 {
+        s.record_login_failure(&keys).await.unwrap();
+    }
+    assert_eq!(
+        s.login_failures_since("account:a@example.com", 0)
+            .await
+            .unwrap()
+            .0,
+        3
+    );
+    assert_eq!(
+        s.login_failures_since("addr:127.0.0.1", tether_store::now_ms() + 1000)
+            .await
+            .unwrap()
+            .0,
+        0
+    );
+    s.clear_login_failures("account:a@example.com")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.login_failures_since("account:a@example.com", 0)
+            .await
+            .unwrap()
+            .0,
+        0
+    );
+    assert_eq!(
+        s.login_failures_since("addr:127.0.0.1", 0).await.unwrap().0,
+        3
+    );
+}
+
+async fn settings_changes_are_audited(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let admin = user(&s, "admin@example.com", "Ada Admin", &["administrator"]).await;
+    s.set_global_settings(
+        &GlobalSettings {
+            collaboration_enabled: true,
+        },
+        Some(&admin),
+    )
+    .await
+    .unwrap();
+    assert!(s.global_settings().await.unwrap().collaboration_enabled);
+    let mut t = s.record_type("account").await.unwrap().unwrap();
+    assert!(!t.settings.join_chat);
+    t.settings.join_chat = true;
+    let saved = s
+        .set_record_type_settings("account", &t.settings, Some(&admin))
+        .await
+        .unwrap();
+    assert!(saved.settings.join_chat);
+    assert!(matches!(
+        s.set_record_type_settings("nope", &t.settings, None).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let audit = s
+        .list_audit(&AuditFilter {
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"settings.global_changed"));
+    assert!(actions.contains(&"settings.record_type_changed"));
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "settings.record_type_changed")
+        .unwrap();
+    assert_eq!(entry.details["old"]["join_chat"], json!(false));
+    assert_eq!(entry.details["new"]["join_chat"], json!(true));
+}
+
+async fn custom_types_get_their_own_numbering(b: Backend) {
+    use tether_domain::record_type::{FieldDef, FieldKind, RecordTypeDef};
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let def = RecordTypeDef {
+        name: "work_order".into(),
+        display_name: "Work order".into(),
+        primary_field: "summary".into(),
+        fields: vec![FieldDef {
+            name: "summary".into(),
+            label: "Summary".into(),
+            kind: FieldKind::Text,
+            required: true,
+            options: vec![],
+            target: None,
+            read_only: false,
+        }],
+        standard: false,
+        number_prefix: Some("WO".into()),
+    };
+    let settings = tether_domain::settings::RecordTypeSettings::defaults_for(&def);
+    s.create_record_type(&def, &settings, Some(&a))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.create_record_type(&def, &settings, Some(&a)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let mut fields = BTreeMap::new();
+    fields.insert("summary".to_owned(), json!("Replace pump"));
+    let r = s
+        .create_record(
+            &def,
+            &NewRecord {
+                fields,
+                owner: u(&a),
+                state: RecordState::Active,
+                created_by: Some(a.clone()),
+                at: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.number.as_deref(), Some("WO-00001"));
+    assert_eq!(
+        s.record_types().await.unwrap().last().unwrap().def.name,
+        "work_order"
+    );
+}
+
+/// Both migration folders must describe the same tables and columns.
+#[tokio::test]
+async fn sqlite_and_postgres_schemas_agree() {
+    let lite = TestDb::sqlite();
+    let pg = TestDb::postgres().await;
+    let lite_cols = lite.store().await.schema_columns().await.unwrap();
+    let pg_cols = pg.store().await.schema_columns().await.unwrap();
+    assert!(!lite_cols.is_empty());
+    assert_eq!(lite_cols, pg_cols);
+}
