@@ -21,6 +21,7 @@ macro_rules! with_pool {
 }
 
 pub mod audit;
+pub mod bulk;
 mod db;
 pub mod dialect;
 mod error;

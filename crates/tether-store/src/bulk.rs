@@ -1,0 +1,1 @@
+//! Bulk writes for demo data and benchmarks (one transaction for many rows).

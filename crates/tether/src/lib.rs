@@ -1,0 +1,3 @@
+//! The `tether` binary's library half: commands that the binary and its tests share.
+
+pub mod demo;
