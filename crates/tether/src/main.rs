@@ -1,1 +1,273 @@
-fn main() {}
+//! `tether`: the server binary. Commands: `serve`, `demo`, `migrate`, `admin create-user`.
+//! Every failure ends with a one-line reason on stderr and a non-zero exit status.
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tether::demo;
+use tether_server::{AppState, Config, auth};
+use tether_store::people::NewUser;
+use tether_store::{ConnectOptions, Store};
+use tokio::net::TcpListener;
+
+#[derive(Parser)]
+#[command(name = "tether", version, about = "Record-connected collaboration server for customer-service teams")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Run the server over a fresh demo database, printing the address and sign-ins.
+    Demo(DemoArgs),
+    /// Apply pending schema migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Administration from the command line.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Args, Clone)]
+struct DatabaseArgs {
+    /// sqlite://<path> (created if missing) or postgres://<host>/<database>
+    #[arg(long, env = "TETHER_DATABASE_URL", default_value = "sqlite://tether-data/tether.db")]
+    database: String,
+}
+
+#[derive(Args, Clone)]
+struct ListenArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TETHER_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// NATS server for cross-node fan-out (several nodes on one PostgreSQL).
+    #[arg(long, env = "TETHER_NATS_URL")]
+    nats: Option<String>,
+    /// Address people use to reach the server; default http://<listen>.
+    #[arg(long, env = "TETHER_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Directory for attachments and other files.
+    #[arg(long, env = "TETHER_DATA_DIR", default_value = "tether-data")]
+    data_dir: PathBuf,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DatabaseArgs,
+    #[command(flatten)]
+    listen: ListenArgs,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Database for the demo; default a fresh tether-data/demo.db, replaced on every run. A
+    /// database given here must be empty.
+    #[arg(long)]
+    database: Option<String>,
+    #[command(flatten)]
+    listen: ListenArgs,
+    /// Multiply the demo data set (users, records, activities) for load tests.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    scale: u32,
+    /// Seed of the generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a user in the configured database.
+    CreateUser {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, env = "TETHER_NEW_USER_PASSWORD")]
+        password: String,
+        /// Role name; repeat or separate with commas (administrator, supervisor, agent, …).
+        #[arg(long = "role", value_delimiter = ',', required = true)]
+        roles: Vec<String>,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tether: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(run(cli)) {
+        // One line: the outermost context, then its causes.
+        let reason = e.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ");
+        eprintln!("tether: {}", reason.replace('\n', " "));
+        std::process::exit(1);
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("TETHER_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("TETHER_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let store = open_store(&args.db.database).await?;
+            bootstrap_admin(&store).await?;
+            serve(store, &args.listen, |_| {}).await
+        }
+        Command::Demo(args) => run_demo(args).await,
+        Command::Migrate(args) => {
+            let store = open_store(&args.database).await?;
+            store.close().await;
+            println!("migrations applied to {}", redact(&args.database));
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::CreateUser { db, email, name, password, roles } } => {
+            let store = open_store(&db.database).await?;
+            let email = tether_domain::people::Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
+            let name = tether_domain::people::Name::parse("--name", &name).map_err(|e| anyhow!("{e}"))?;
+            let password = tether_domain::people::Password::parse(&password).map_err(|e| anyhow!("--password: {e}"))?;
+            let hash = auth::hash_password(password.expose())?;
+            let user = store
+                .create_user(&NewUser { email: email.to_string(), name: name.into_string(), password_hash: hash, role_names: roles, team_ids: vec![] }, None)
+                .await
+                .context("cannot create the user")?;
+            println!("created user {} <{}> with id {} and roles {}", user.name, user.email, user.id, user.roles.join(", "));
+            store.close().await;
+            Ok(())
+        }
+    }
+}
+
+/// The URL without a password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn open_store(url: &str) -> Result<Store> {
+    let store = Store::connect(url, &ConnectOptions::default()).await.with_context(|| format!("cannot open database {}", redact(url)))?;
+    store.prepare().await.with_context(|| format!("cannot prepare database {}", redact(url)))?;
+    Ok(store)
+}
+
+/// On an empty database, creates the first administrator from `TETHER_ADMIN_EMAIL` and
+/// `TETHER_ADMIN_PASSWORD` when both are set.
+async fn bootstrap_admin(store: &Store) -> Result<()> {
+    let (Ok(email), Ok(password)) = (std::env::var("TETHER_ADMIN_EMAIL"), std::env::var("TETHER_ADMIN_PASSWORD")) else { return Ok(()) };
+    if store.count_users().await? > 0 {
+        return Ok(());
+    }
+    let email = tether_domain::people::Email::parse(&email).map_err(|e| anyhow!("TETHER_ADMIN_EMAIL: {e}"))?;
+    let password = tether_domain::people::Password::parse(&password).map_err(|e| anyhow!("TETHER_ADMIN_PASSWORD: {e}"))?;
+    let hash = auth::hash_password(password.expose())?;
+    store
+        .create_user(&NewUser { email: email.to_string(), name: "Administrator".into(), password_hash: hash, role_names: vec!["administrator".into()], team_ids: vec![] }, None)
+        .await?;
+    tracing::info!(%email, "created the first administrator");
+    Ok(())
+}
+
+async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> Result<()> {
+    let listener = TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    if args.nats.is_some() {
+        tracing::warn!("--nats is accepted but cross-node fan-out is not part of this version yet; running as a single node");
+    }
+    std::fs::create_dir_all(&args.data_dir).with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
+    let config = Config::new(public_url.clone(), args.data_dir.clone());
+    let state = AppState::new(store.clone(), config)?;
+    on_ready(&public_url);
+    tracing::info!(%public_url, backend = ?store.backend(), "tether is listening");
+    tether_server::serve(listener, state, shutdown_signal()).await.context("server failed")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn run_demo(args: DemoArgs) -> Result<()> {
+    let url = match &args.database {
+        Some(url) => url.clone(),
+        None => {
+            let path = args.listen.data_dir.join("demo.db");
+            for suffix in ["", "-wal", "-shm"] {
+                let p = PathBuf::from(format!("{}{suffix}", path.display()));
+                if p.exists() {
+                    std::fs::remove_file(&p).with_context(|| format!("cannot replace the old demo database {}", p.display()))?;
+                }
+            }
+            format!("sqlite://{}", path.display())
+        }
+    };
+    let store = open_store(&url).await?;
+    if store.count_users().await? > 0 {
+        return Err(anyhow!("the demo needs an empty database, and {} already has users", redact(&url)));
+    }
+    let started = std::time::Instant::now();
+    let hash = auth::hash_password(demo::DEMO_PASSWORD)?;
+    let summary = demo::generate(&store, &demo::DemoOptions { scale: args.scale, password_hash: hash, seed: args.seed }).await.context("cannot generate the demo data")?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo data generated");
+    serve(store, &args.listen, move |public_url| {
+        println!();
+        println!("Tether demo is running at {public_url}");
+        println!("API: {public_url}/api/v1 (OpenAPI at {public_url}/api/v1/openapi.json)");
+        println!("{summary}");
+        println!("Sign in with any of these (password for every demo user: {}):", demo::DEMO_PASSWORD);
+        for s in &summary.sign_ins {
+            println!("  {:<40} {:<24} {}", s.email, s.name, s.note);
+        }
+        println!("Stop with Ctrl-C.");
+    })
+    .await
+}

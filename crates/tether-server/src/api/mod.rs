@@ -1,0 +1,119 @@
+//! The HTTP API of API.md, one module per resource, and the OpenAPI document that describes
+//! it. Routes are registered through utoipa-axum, so a route without documentation cannot
+//! exist: the served `/api/v1/openapi.json` lists exactly the routes the server answers.
+
+pub mod admin;
+pub mod ops;
+pub mod records;
+pub mod session;
+
+use crate::AppState;
+use crate::middleware;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use serde::Serialize;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tether API", version = "1", description = "Record-connected collaboration for customer-service teams. Errors are application/problem+json (RFC 9457)."),
+    modifiers(&SecurityAddon),
+    security(("bearer" = []), ("cookie" = []))
+)]
+struct ApiDoc;
+
+struct SecurityAddon;
+
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "Session cookie from login; writes also need the x-csrf-token header",
+            ))),
+        );
+    }
+}
+
+/// The API routes and their OpenAPI document (before the document is served).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+        "/api/v1",
+        OpenApiRouter::new().merge(session::routes()).merge(admin::routes()).merge(records::routes()),
+    )
+}
+
+/// The served OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = api_routes().split_for_parts();
+    api
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api_routes().split_for_parts();
+    let doc = std::sync::Arc::new(doc);
+    let timeout = state.config.request_timeout;
+    let body_limit = state.config.json_body_limit;
+    Router::new()
+        .merge(api)
+        .merge(ops::routes(doc))
+        .fallback(middleware::not_found)
+        .method_not_allowed_fallback(middleware::method_not_allowed)
+        .layer(axum::middleware::from_fn(middleware::track))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// RFC 3339 UTC text of an epoch-milliseconds time.
+pub fn rfc3339(ms: i64) -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// Epoch milliseconds of an RFC 3339 time given by a client.
+pub fn parse_rfc3339(field: &str, s: &str) -> Result<i64, crate::error::ApiError> {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(s, &Rfc3339)
+        .map(|t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
+        .map_err(|_| crate::error::ApiError::invalid(field, "must be an RFC 3339 time such as 2026-11-24T09:30:00Z"))
+}
+
+/// A person, as other people see them.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PersonRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// The page size asked for, within bounds.
+pub fn limit(asked: Option<i64>, default: i64, max: i64) -> i64 {
+    asked.unwrap_or(default).clamp(1, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_round_trip() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(parse_rfc3339("t", &rfc3339(1_700_000_000_123)).unwrap(), 1_700_000_000_123);
+        assert!(parse_rfc3339("t", "yesterday").is_err());
+    }
+}

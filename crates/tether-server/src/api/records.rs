@@ -1,0 +1,383 @@
+//! Records (API.md *Records*): create, read, update, list, share, timeline activities.
+//!
+//! Every handler decides access with the domain's one function
+//! ([`tether_domain::access::decide`]); lists push the same rule into SQL through the
+//! caller's read scope, so no list costs a query per record.
+
+use super::{PersonRef, limit, rfc3339};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use tether_domain::access::{Decision, decide};
+use tether_domain::people::has_forbidden_control;
+use tether_domain::record::{ActivityKind, RecordState};
+use tether_domain::record_type::{FieldError, FieldKind, Mode};
+use tether_domain::{Access, Owner};
+use tether_store::record_types::RecordType;
+use tether_store::records::{Activity, NewRecord, Record, RecordPatch, RecordQuery, RecordView};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_record, list_records))
+        .routes(routes!(get_record, patch_record))
+        .routes(routes!(share_record))
+        .routes(routes!(add_activity))
+        .routes(routes!(timeline))
+}
+
+/// A record's owner as clients see it.
+#[derive(Serialize, ToSchema)]
+pub struct OwnerOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecordOut {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub record_type: String,
+    /// The record's primary name.
+    pub name: String,
+    /// Record number of numbered types (`CAS-01042`).
+    pub number: Option<String>,
+    /// The record's web page, `<public-url>/records/<type>/<id>`.
+    pub url: String,
+    pub owner: OwnerOut,
+    /// active, resolved or cancelled
+    pub state: String,
+    #[schema(value_type = Object)]
+    pub fields: BTreeMap<String, Value>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Whether the caller may change this record.
+    pub can_write: bool,
+}
+
+impl RecordOut {
+    fn new(state: &AppState, r: Record, can_write: bool) -> RecordOut {
+        let owner = match &r.owner {
+            Owner::User { user_id } => OwnerOut { user_id: Some(user_id.to_string()), team_id: None, name: r.owner_name.clone() },
+            Owner::Team { team_id } => OwnerOut { user_id: None, team_id: Some(team_id.to_string()), name: r.owner_name.clone() },
+        };
+        RecordOut {
+            url: format!("{}/records/{}/{}", state.config.public_url, r.record_type, r.id),
+            id: r.id,
+            record_type: r.record_type,
+            name: r.name,
+            number: r.number,
+            owner,
+            state: r.state.as_str().to_owned(),
+            fields: r.fields,
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+            can_write,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecordList {
+    pub items: Vec<RecordOut>,
+}
+
+async fn load_type(state: &AppState, name: &str) -> ApiResult<RecordType> {
+    state.store.record_type(name).await?.ok_or_else(|| ApiError::NotFound(format!("there is no record type '{name}'")))
+}
+
+/// Loads a record of `ty` and checks `access` for the caller: 404 when it does not exist (or
+/// is of another type), 403 with the reason when the caller may not.
+pub async fn load_record(state: &AppState, caller: &Caller, ty: &str, id: &str, access: Access) -> ApiResult<RecordView> {
+    let view = state
+        .store
+        .record_view(id, caller.id())
+        .await?
+        .filter(|v| v.record.record_type == ty)
+        .ok_or_else(|| ApiError::NotFound(format!("there is no {ty} record with id {id}")))?;
+    match decide(&caller.subject, access, view.facts()) {
+        Decision::Allowed(_) => Ok(view),
+        Decision::Denied(reason) => Err(ApiError::Forbidden(reason.to_string())),
+    }
+}
+
+fn parse_state(s: &str) -> ApiResult<RecordState> {
+    s.parse().map_err(|e: String| ApiError::invalid("state", e))
+}
+
+/// Checks that an owner exists (and, for a user, is active).
+async fn check_owner(state: &AppState, owner: &Owner) -> ApiResult<()> {
+    match owner {
+        Owner::User { user_id } => match state.store.user(user_id.as_str()).await? {
+            Some(u) if u.active => Ok(()),
+            Some(_) => Err(ApiError::invalid("owner", "that user is deactivated and cannot own records")),
+            None => Err(ApiError::invalid("owner", format!("there is no user with id {user_id}"))),
+        },
+        Owner::Team { team_id } => match state.store.team(team_id.as_str()).await? {
+            Some(_) => Ok(()),
+            None => Err(ApiError::invalid("owner", format!("there is no team with id {team_id}"))),
+        },
+    }
+}
+
+/// Every lookup in `lookups` must name an existing record of the field's target type.
+async fn check_lookups(state: &AppState, lookups: &[(String, String, String)]) -> ApiResult<()> {
+    if lookups.is_empty() {
+        return Ok(());
+    }
+    let wanted: Vec<(String, String)> = lookups.iter().map(|(_, t, id)| (t.clone(), id.clone())).collect();
+    let missing = state.store.missing_records(&wanted).await?;
+    let errors: Vec<FieldError> = lookups
+        .iter()
+        .filter(|(_, t, id)| missing.contains(&(t.clone(), id.clone())))
+        .map(|(field, t, id)| FieldError::new(field.clone(), format!("there is no {t} record with id {id}")))
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::fields(errors)) }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRecord {
+    #[schema(value_type = Object)]
+    pub fields: Map<String, Value>,
+    /// `{"user_id": …}` or `{"team_id": …}`; the caller when absent.
+    #[schema(value_type = Option<Object>)]
+    pub owner: Option<Owner>,
+    pub state: Option<String>,
+    /// Related records by lookup field: `{"account": "<id>"}`.
+    #[schema(value_type = Option<Object>)]
+    pub related: Option<Map<String, Value>>,
+}
+
+/// # `POST /api/v1/records/{type}`
+///
+/// Creates a record. Fields are checked against the type (unknown field, wrong kind, missing
+/// primary name → 422 naming the field); the caller needs write access at a depth that covers
+/// the new owner.
+#[utoipa::path(post, path = "/records/{type}", tag = "records", params(("type" = String, Path)), request_body = CreateRecord,
+    responses((status = 201, body = RecordOut), (status = 401), (status = 403), (status = 404), (status = 413), (status = 422)))]
+async fn create_record(State(state): State<AppState>, caller: Caller, ApiPath(ty): ApiPath<String>, ApiJson(req): ApiJson<CreateRecord>) -> ApiResult<(StatusCode, Json<RecordOut>)> {
+    let rt = load_type(&state, &ty).await?;
+    let mut input = req.fields;
+    if let Some(related) = req.related {
+        for (field, id) in related {
+            match rt.def.field(&field) {
+                Some(f) if f.kind == FieldKind::Lookup => {
+                    input.insert(field, id);
+                }
+                _ => return Err(ApiError::invalid(&format!("related.{field}"), format!("is not a lookup field of {ty}"))),
+            }
+        }
+    }
+    let valid = rt.def.validate_fields(&input, Mode::Create).map_err(ApiError::fields)?;
+    let owner = req.owner.unwrap_or_else(|| Owner::User { user_id: caller.subject.user_id.clone() });
+    let record_state = req.state.as_deref().map(parse_state).transpose()?.unwrap_or(RecordState::Active);
+    check_owner(&state, &owner).await?;
+    let facts = tether_domain::RecordFacts { record_type: &ty, owner: &owner, shared: None };
+    if let Decision::Denied(reason) = decide(&caller.subject, Access::Write, facts) {
+        return Err(ApiError::Forbidden(format!("you cannot create this record: {reason}")));
+    }
+    check_lookups(&state, &valid.lookups).await?;
+    let new = NewRecord { fields: valid.values.into_iter().filter(|(_, v)| !v.is_null()).collect(), owner, state: record_state, created_by: Some(caller.id().to_owned()), at: None };
+    let record = state.store.create_record(&rt.def, &new).await?;
+    Ok((StatusCode::CREATED, Json(RecordOut::new(&state, record, true))))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Part of the primary name, or an exact record number.
+    pub q: Option<String>,
+    /// `me` for the caller's own records, or a user id.
+    pub owner: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// # `GET /api/v1/records/{type}?q=&limit=`
+///
+/// Records of the type the caller may read, most recently changed first.
+#[utoipa::path(get, path = "/records/{type}", tag = "records", params(("type" = String, Path), ListQuery),
+    responses((status = 200, body = RecordList), (status = 401), (status = 404)))]
+async fn list_records(State(state): State<AppState>, caller: Caller, ApiPath(ty): ApiPath<String>, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<RecordList>> {
+    load_type(&state, &ty).await?;
+    let owner = match q.owner.as_deref() {
+        Some("me") => Some(caller.id().to_owned()),
+        other => other.map(str::to_owned),
+    };
+    let views = state
+        .store
+        .list_records(&RecordQuery {
+            record_type: &ty,
+            viewer: caller.id(),
+            scope: caller.subject.read_scope(&ty),
+            text: q.q.as_deref(),
+            owner_user: owner.as_deref(),
+            limit: limit(q.limit, 50, 200),
+        })
+        .await?;
+    let items = views
+        .into_iter()
+        .map(|v| {
+            let can_write = decide(&caller.subject, Access::Write, v.facts()).is_allowed();
+            RecordOut::new(&state, v.record, can_write)
+        })
+        .collect();
+    Ok(Json(RecordList { items }))
+}
+
+/// # `GET /api/v1/records/{type}/{id}`
+#[utoipa::path(get, path = "/records/{type}/{id}", tag = "records", params(("type" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = RecordOut), (status = 401), (status = 403), (status = 404)))]
+async fn get_record(State(state): State<AppState>, caller: Caller, ApiPath((ty, id)): ApiPath<(String, String)>) -> ApiResult<Json<RecordOut>> {
+    let view = load_record(&state, &caller, &ty, &id, Access::Read).await?;
+    let can_write = decide(&caller.subject, Access::Write, view.facts()).is_allowed();
+    Ok(Json(RecordOut::new(&state, view.record, can_write)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchRecord {
+    /// Fields to change; `null` clears a field.
+    #[schema(value_type = Option<Object>)]
+    pub fields: Option<Map<String, Value>>,
+    #[schema(value_type = Option<Object>)]
+    pub owner: Option<Owner>,
+    pub state: Option<String>,
+}
+
+/// # `PATCH /api/v1/records/{type}/{id}`
+///
+/// Changes fields, owner or state; needs write access. An owner change is kept in the
+/// record's owner history.
+#[utoipa::path(patch, path = "/records/{type}/{id}", tag = "records", params(("type" = String, Path), ("id" = String, Path)), request_body = PatchRecord,
+    responses((status = 200, body = RecordOut), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn patch_record(State(state): State<AppState>, caller: Caller, ApiPath((ty, id)): ApiPath<(String, String)>, ApiJson(req): ApiJson<PatchRecord>) -> ApiResult<Json<RecordOut>> {
+    let rt = load_type(&state, &ty).await?;
+    load_record(&state, &caller, &ty, &id, Access::Write).await?;
+    let valid = rt.def.validate_fields(&req.fields.unwrap_or_default(), Mode::Update).map_err(ApiError::fields)?;
+    let record_state = req.state.as_deref().map(parse_state).transpose()?;
+    if let Some(owner) = &req.owner {
+        check_owner(&state, owner).await?;
+    }
+    check_lookups(&state, &valid.lookups).await?;
+    let patch = RecordPatch { fields: valid.values, owner: req.owner, state: record_state, at: None };
+    let change = state.store.update_record(&rt.def, &id, &patch, Some(caller.id())).await?;
+    let shared = state.store.record_view(&id, caller.id()).await?.and_then(|v| v.shared);
+    let can_write = decide(&caller.subject, Access::Write, change.after.facts(shared)).is_allowed();
+    Ok(Json(RecordOut::new(&state, change.after, can_write)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShareRequest {
+    pub user_id: String,
+    /// read or write
+    pub access: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ShareOut {
+    pub record_id: String,
+    pub user_id: String,
+    pub access: String,
+}
+
+/// # `POST /api/v1/records/{type}/{id}/shares`
+///
+/// Shares the record with a user for read or write. Needs write access to the record. Audited.
+#[utoipa::path(post, path = "/records/{type}/{id}/shares", tag = "records", params(("type" = String, Path), ("id" = String, Path)), request_body = ShareRequest,
+    responses((status = 201, body = ShareOut), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn share_record(State(state): State<AppState>, caller: Caller, ApiPath((ty, id)): ApiPath<(String, String)>, ApiJson(req): ApiJson<ShareRequest>) -> ApiResult<(StatusCode, Json<ShareOut>)> {
+    let access: Access = req.access.parse().map_err(|e: tether_domain::privilege::PrivilegeError| ApiError::invalid("access", e.0))?;
+    load_record(&state, &caller, &ty, &id, Access::Write).await?;
+    state.store.share_record(&ty, &id, &req.user_id, access, caller.id()).await.map_err(|e| match e {
+        tether_store::StoreError::Invalid(m) => ApiError::invalid("user_id", m),
+        other => other.into(),
+    })?;
+    Ok((StatusCode::CREATED, Json(ShareOut { record_id: id, user_id: req.user_id, access: access.as_str().to_owned() })))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewActivity {
+    /// note, phone_call, email or task
+    pub kind: String,
+    pub subject: String,
+    pub body: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivityOut {
+    pub id: String,
+    /// note, phone_call, email, task (chat_connection entries join with the collaboration issue)
+    pub kind: String,
+    pub at: String,
+    pub author: Option<PersonRef>,
+    pub subject: String,
+    pub body: Option<String>,
+}
+
+impl From<Activity> for ActivityOut {
+    fn from(a: Activity) -> Self {
+        ActivityOut { id: a.id, kind: a.kind, at: rfc3339(a.at), author: a.author.map(|p| PersonRef { id: p.id, name: p.name }), subject: a.subject, body: a.body }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Timeline {
+    pub items: Vec<ActivityOut>,
+}
+
+const MAX_SUBJECT_CHARS: usize = 200;
+const MAX_BODY_CHARS: usize = 100_000;
+
+/// # `POST /api/v1/records/{type}/{id}/activities`
+///
+/// Logs a note, phone call, email or task on the record's timeline. Needs write access.
+#[utoipa::path(post, path = "/records/{type}/{id}/activities", tag = "records", params(("type" = String, Path), ("id" = String, Path)), request_body = NewActivity,
+    responses((status = 201, body = ActivityOut), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn add_activity(State(state): State<AppState>, caller: Caller, ApiPath((ty, id)): ApiPath<(String, String)>, ApiJson(req): ApiJson<NewActivity>) -> ApiResult<(StatusCode, Json<ActivityOut>)> {
+    let kind: ActivityKind = req.kind.parse().map_err(|e: String| ApiError::invalid("kind", e))?;
+    let subject = req.subject.trim();
+    if subject.is_empty() || subject.chars().count() > MAX_SUBJECT_CHARS || has_forbidden_control(subject) || subject.contains('\n') {
+        return Err(ApiError::invalid("subject", format!("must be one line of 1–{MAX_SUBJECT_CHARS} characters")));
+    }
+    if let Some(body) = &req.body
+        && (body.chars().count() > MAX_BODY_CHARS || has_forbidden_control(body))
+    {
+        return Err(ApiError::invalid("body", format!("must be text of at most {MAX_BODY_CHARS} characters")));
+    }
+    load_record(&state, &caller, &ty, &id, Access::Write).await?;
+    let activity = state.store.add_activity(&id, kind, subject, req.body.as_deref(), Some(caller.id()), None).await?;
+    Ok((StatusCode::CREATED, Json(activity.into())))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct TimelineQuery {
+    /// Only items before this time (RFC 3339), for paging back.
+    pub before: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// # `GET /api/v1/records/{type}/{id}/timeline`
+///
+/// The record's activities, newest first. Needs read access.
+#[utoipa::path(get, path = "/records/{type}/{id}/timeline", tag = "records", params(("type" = String, Path), ("id" = String, Path), TimelineQuery),
+    responses((status = 200, body = Timeline), (status = 401), (status = 403), (status = 404)))]
+async fn timeline(State(state): State<AppState>, caller: Caller, ApiPath((ty, id)): ApiPath<(String, String)>, ApiQuery(q): ApiQuery<TimelineQuery>) -> ApiResult<Json<Timeline>> {
+    load_record(&state, &caller, &ty, &id, Access::Read).await?;
+    let before = q.before.as_deref().map(|b| super::parse_rfc3339("before", b)).transpose()?;
+    let items = state.store.timeline(&id, before, limit(q.limit, 50, 200)).await?;
+    Ok(Json(Timeline { items: items.into_iter().map(ActivityOut::from).collect() }))
+}

@@ -1,0 +1,127 @@
+//! One error type for the HTTP layer. Every failure becomes an RFC 9457 problem document
+//! (`application/problem+json`) with a `detail` a person can act on; internal errors are
+//! logged with their cause and shown only as a generic sentence.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use tether_domain::record_type::{FieldError, describe_errors};
+use tether_store::StoreError;
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// 409, with optional extra members for the problem document (`offer`, …).
+    #[error("{detail}")]
+    Conflict { detail: String, extra: Map<String, Value> },
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 422 with the fields at fault.
+    #[error("{detail}")]
+    Unprocessable { detail: String, errors: Vec<FieldError> },
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after_secs: u64 },
+    #[error("{0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        ApiError::Conflict { detail: detail.into(), extra: Map::new() }
+    }
+
+    /// 422 for invalid fields; the detail names every field.
+    pub fn fields(errors: Vec<FieldError>) -> Self {
+        ApiError::Unprocessable { detail: describe_errors(&errors), errors }
+    }
+
+    /// 422 for one invalid value.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        ApiError::fields(vec![FieldError::new(field, message)])
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Builds a problem+json response.
+pub fn problem(status: StatusCode, detail: &str, extra: Map<String, Value>) -> Response {
+    let mut body = Map::new();
+    body.insert("type".into(), json!("about:blank"));
+    body.insert("title".into(), json!(status.canonical_reason().unwrap_or("Error")));
+    body.insert("status".into(), json!(status.as_u16()));
+    body.insert("detail".into(), json!(detail));
+    body.extend(extra);
+    let mut res = (status, Value::Object(body).to_string()).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    res
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match self {
+            ApiError::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                problem(status, "something went wrong on our side; it has been logged, please try again", Map::new())
+            }
+            ApiError::Conflict { detail, extra } => problem(status, &detail, extra),
+            ApiError::Unprocessable { detail, errors } => {
+                let mut extra = Map::new();
+                extra.insert("errors".into(), json!(errors));
+                problem(status, &detail, extra)
+            }
+            ApiError::TooManyRequests { detail, retry_after_secs } => {
+                let mut res = problem(status, &detail, Map::new());
+                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    res.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                res
+            }
+            other => problem(status, &other.to_string(), Map::new()),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            StoreError::Conflict(m) => ApiError::conflict(m),
+            StoreError::Invalid(m) => ApiError::Unprocessable { detail: m, errors: Vec::new() },
+            e if e.is_unavailable() => {
+                tracing::error!(error = %e, "database unavailable");
+                ApiError::Unavailable("the database is unavailable; try again shortly".into())
+            }
+            e => ApiError::Internal(anyhow::Error::new(e)),
+        }
+    }
+}
+
+/// Result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,149 @@
+//! Test harness: the real server on a random port with its own fresh database, and a small
+//! HTTP client that speaks to it like any client would.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use tether_server::{AppState, Config, auth};
+use tether_store::people::NewUser;
+use tether_store::test_support::TestDb;
+use tether_store::{Backend, Store};
+use tokio::sync::oneshot;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub store: Store,
+    pub http: reqwest::Client,
+    _db: TestDb,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Starts the server over a fresh database with one administrator (`ADMIN_EMAIL`/`PASSWORD`).
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let hash = auth::hash_password(PASSWORD).unwrap();
+    store
+        .create_user(&NewUser { email: ADMIN_EMAIL.into(), name: "Ada Admin".into(), password_hash: hash, role_names: vec!["administrator".into()], team_ids: vec![] }, None)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let mut config = Config::new(base.clone(), std::env::temp_dir());
+    tweak(&mut config);
+    let state = AppState::new(store.clone(), config).unwrap();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(tether_server::serve(listener, state, async move {
+        let _ = rx.await;
+    }));
+    TestApp { addr, base, store, http: reqwest::Client::new(), _db: db, stop: Some(tx) }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Res {
+    /// Asserts the status, printing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Res {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        self
+    }
+
+    /// Asserts a problem document with this status whose detail contains `needle`.
+    #[track_caller]
+    pub fn problem(self, status: u16, needle: &str) -> Res {
+        let res = self.expect(status);
+        let ct = res.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert_eq!(ct, "application/problem+json", "problem content type; body {}", res.text);
+        assert_eq!(res.body["status"], json!(status));
+        let detail = res.body["detail"].as_str().unwrap_or("");
+        assert!(detail.to_lowercase().contains(&needle.to_lowercase()), "detail {detail:?} should mention {needle:?}");
+        res
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with('/') && !path.starts_with("/api") && !path.starts_with("/healthz") && !path.starts_with("/metrics") {
+            format!("{}/api/v1{path}", self.base)
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Res {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        read(req.send().await.unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Res {
+        self.send(Method::GET, path, Some(token), None).await
+    }
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Res {
+        self.send(Method::POST, path, Some(token), Some(body)).await
+    }
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Res {
+        self.send(Method::PUT, path, Some(token), Some(body)).await
+    }
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Res {
+        self.send(Method::PATCH, path, Some(token), Some(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let res = self.send(Method::POST, "/auth/login", None, Some(json!({"email": email, "password": password}))).await.expect(200);
+        res.body["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login(ADMIN_EMAIL, PASSWORD).await
+    }
+
+    /// Creates a user through the API (as `admin`) and returns (id, token).
+    pub async fn user(&self, admin: &str, email: &str, name: &str, roles: &[&str], team_ids: &[&str]) -> (String, String) {
+        let res = self
+            .post("/users", admin, json!({"name": name, "email": email, "password": PASSWORD, "roles": roles, "team_ids": team_ids}))
+            .await
+            .expect(201);
+        let id = res.body["id"].as_str().unwrap().to_owned();
+        (id, self.login(email, PASSWORD).await)
+    }
+}
+
+pub async fn read(res: reqwest::Response) -> Res {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let text = res.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Res { status, headers, body, text }
+}
