@@ -141,11 +141,10 @@ pub fn decide(subject: &Subject, access: Access, facts: RecordFacts<'_>) -> Deci
     {
         return Decision::Allowed(Grant::Depth(depth));
     }
-    let share_grants = match (facts.shared, access) {
-        (Some(Access::Write), _) => true,
-        (Some(Access::Read), Access::Read) => true,
-        _ => false,
-    };
+    let share_grants = matches!(
+        (facts.shared, access),
+        (Some(Access::Write), _) | (Some(Access::Read), Access::Read)
+    );
     if share_grants {
         return Decision::Allowed(Grant::Share);
     }

@@ -6,7 +6,9 @@
 //! fan-out, so a 403's detail and the UI's explanation come from the same place.
 
 pub mod access;
+pub mod chat;
 pub mod ids;
+pub mod markdown;
 pub mod people;
 pub mod privilege;
 pub mod record;

@@ -44,7 +44,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 
 /// Checks a password against a stored hash. CPU-heavy: call from a blocking task.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// Equal-time comparison, so a CSRF check does not leak how many characters matched.
@@ -70,35 +74,51 @@ impl Caller {
         if self.subject.privileges.admin {
             Ok(())
         } else {
-            Err(ApiError::Forbidden("this needs the admin privilege; ask an administrator".into()))
+            Err(ApiError::Forbidden(
+                "this needs the admin privilege; ask an administrator".into(),
+            ))
         }
     }
 }
 
 fn cookie_token(parts: &Parts) -> Option<String> {
-    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_owned())
-    })
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_owned())
+        })
 }
 
 fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
-    let Some(value) = parts.headers.get(header::AUTHORIZATION) else { return Ok(None) };
-    let value = value.to_str().map_err(|_| ApiError::Unauthorized("the Authorization header is not readable text".into()))?;
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| {
+        ApiError::Unauthorized("the Authorization header is not readable text".into())
+    })?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(Some(token.trim().to_owned())),
-        _ => Err(ApiError::Unauthorized("use the header Authorization: Bearer <token> from POST /api/v1/auth/login".into())),
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(Some(token.trim().to_owned()))
+        }
+        _ => Err(ApiError::Unauthorized(
+            "use the header Authorization: Bearer <token> from POST /api/v1/auth/login".into(),
+        )),
     }
 }
 
 /// Resolves a token to a caller: unexpired session, active user, their access subject.
 pub async fn caller_from_token(state: &AppState, token: &str) -> Result<Caller, ApiError> {
     let hash = token_hash(token);
-    let session = state
-        .store
-        .session(&hash)
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("your session has expired or was ended; sign in again".into()))?;
+    let session = state.store.session(&hash).await?.ok_or_else(|| {
+        ApiError::Unauthorized("your session has expired or was ended; sign in again".into())
+    })?;
     if !session.active {
         return Err(ApiError::Unauthorized("your account is deactivated".into()));
     }
@@ -107,13 +127,20 @@ pub async fn caller_from_token(state: &AppState, token: &str) -> Result<Caller, 
         .subject(&session.user_id)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("your account no longer exists".into()))?;
-    Ok(Caller { user: session.user(), subject, token_hash: hash })
+    Ok(Caller {
+        user: session.user(),
+        subject,
+        token_hash: hash,
+    })
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(token) = bearer_token(parts)? {
             return caller_from_token(state, &token).await;
         }
@@ -123,8 +150,18 @@ impl FromRequestParts<AppState> for Caller {
         let caller = caller_from_token(state, &token).await?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
-            let session = state.store.session(&caller.token_hash).await?.ok_or_else(|| ApiError::Unauthorized("your session has ended; sign in again".into()))?;
-            let sent = parts.headers.get(CSRF_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+            let session = state
+                .store
+                .session(&caller.token_hash)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::Unauthorized("your session has ended; sign in again".into())
+                })?;
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .map(|v| v.as_bytes())
+                .unwrap_or_default();
             if !constant_time_eq(sent, session.csrf_token.as_bytes()) {
                 return Err(ApiError::Forbidden(format!(
                     "cookie-authenticated writes need the {CSRF_HEADER} header with the csrf_token from login"
@@ -141,7 +178,10 @@ pub struct Admin(pub Caller);
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, state).await?;
         caller.require_admin()?;
         Ok(Admin(caller))

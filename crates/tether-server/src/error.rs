@@ -21,16 +21,25 @@ pub enum ApiError {
     NotFound(String),
     /// 409, with optional extra members for the problem document (`offer`, …).
     #[error("{detail}")]
-    Conflict { detail: String, extra: Map<String, Value> },
+    Conflict {
+        detail: String,
+        extra: Map<String, Value>,
+    },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
     /// 422 with the fields at fault.
     #[error("{detail}")]
-    Unprocessable { detail: String, errors: Vec<FieldError> },
+    Unprocessable {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     #[error("{detail}")]
-    TooManyRequests { detail: String, retry_after_secs: u64 },
+    TooManyRequests {
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error("{0}")]
     Unavailable(String),
     #[error(transparent)]
@@ -39,12 +48,18 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn conflict(detail: impl Into<String>) -> Self {
-        ApiError::Conflict { detail: detail.into(), extra: Map::new() }
+        ApiError::Conflict {
+            detail: detail.into(),
+            extra: Map::new(),
+        }
     }
 
     /// 422 for invalid fields; the detail names every field.
     pub fn fields(errors: Vec<FieldError>) -> Self {
-        ApiError::Unprocessable { detail: describe_errors(&errors), errors }
+        ApiError::Unprocessable {
+            detail: describe_errors(&errors),
+            errors,
+        }
     }
 
     /// 422 for one invalid value.
@@ -73,12 +88,18 @@ impl ApiError {
 pub fn problem(status: StatusCode, detail: &str, extra: Map<String, Value>) -> Response {
     let mut body = Map::new();
     body.insert("type".into(), json!("about:blank"));
-    body.insert("title".into(), json!(status.canonical_reason().unwrap_or("Error")));
+    body.insert(
+        "title".into(),
+        json!(status.canonical_reason().unwrap_or("Error")),
+    );
     body.insert("status".into(), json!(status.as_u16()));
     body.insert("detail".into(), json!(detail));
     body.extend(extra);
     let mut res = (status, Value::Object(body).to_string()).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     res
 }
 
@@ -88,7 +109,11 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
-                problem(status, "something went wrong on our side; it has been logged, please try again", Map::new())
+                problem(
+                    status,
+                    "something went wrong on our side; it has been logged, please try again",
+                    Map::new(),
+                )
             }
             ApiError::Conflict { detail, extra } => problem(status, &detail, extra),
             ApiError::Unprocessable { detail, errors } => {
@@ -96,7 +121,10 @@ impl IntoResponse for ApiError {
                 extra.insert("errors".into(), json!(errors));
                 problem(status, &detail, extra)
             }
-            ApiError::TooManyRequests { detail, retry_after_secs } => {
+            ApiError::TooManyRequests {
+                detail,
+                retry_after_secs,
+            } => {
                 let mut res = problem(status, &detail, Map::new());
                 if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                     res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -113,7 +141,10 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             StoreError::Conflict(m) => ApiError::conflict(m),
-            StoreError::Invalid(m) => ApiError::Unprocessable { detail: m, errors: Vec::new() },
+            StoreError::Invalid(m) => ApiError::Unprocessable {
+                detail: m,
+                errors: Vec::new(),
+            },
             e if e.is_unavailable() => {
                 tracing::error!(error = %e, "database unavailable");
                 ApiError::Unavailable("the database is unavailable; try again shortly".into())

@@ -2,11 +2,11 @@
 //! axum's own extractors answer in plain text; a client of ours always gets problem+json.
 
 use crate::error::ApiError;
+use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::Json;
 
 /// A JSON body. Malformed JSON → 400, wrong types → 422, missing content type → 415,
 /// too large → 413.
@@ -30,10 +30,19 @@ where
 fn json_rejection(r: JsonRejection) -> ApiError {
     let text = r.body_text();
     match r {
-        JsonRejection::JsonDataError(_) => ApiError::Unprocessable { detail: format!("the request body does not fit: {text}"), errors: Vec::new() },
-        JsonRejection::JsonSyntaxError(_) => ApiError::BadRequest(format!("the request body is not valid JSON: {text}")),
-        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType("send the body as JSON with the header Content-Type: application/json".into()),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge("the request body is too large".into()),
+        JsonRejection::JsonDataError(_) => ApiError::Unprocessable {
+            detail: format!("the request body does not fit: {text}"),
+            errors: Vec::new(),
+        },
+        JsonRejection::JsonSyntaxError(_) => {
+            ApiError::BadRequest(format!("the request body is not valid JSON: {text}"))
+        }
+        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
+            "send the body as JSON with the header Content-Type: application/json".into(),
+        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::PayloadTooLarge("the request body is too large".into())
+        }
         _ => ApiError::BadRequest(format!("the request body could not be read: {text}")),
     }
 }
@@ -52,7 +61,9 @@ where
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(v)| ApiQuery(v))
-            .map_err(|r| ApiError::BadRequest(format!("invalid query parameters: {}", r.body_text())))
+            .map_err(|r| {
+                ApiError::BadRequest(format!("invalid query parameters: {}", r.body_text()))
+            })
     }
 }
 

@@ -8,8 +8,11 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod events;
 pub mod extract;
 mod middleware;
+mod tasks;
+pub mod ws;
 
 use axum::Router;
 use std::net::SocketAddr;
@@ -37,6 +40,12 @@ pub struct Config {
     pub login_window: Duration,
     /// Longest time one request may take before 503.
     pub request_timeout: Duration,
+    /// Largest attachment in bytes.
+    pub max_attachment_bytes: usize,
+    /// Open event connections allowed per user.
+    pub max_connections_per_user: usize,
+    /// Events queued per connection before the client is told to resync.
+    pub event_queue: usize,
 }
 
 impl Config {
@@ -51,6 +60,9 @@ impl Config {
             login_failures_per_address: 50,
             login_window: Duration::from_secs(15 * 60),
             request_timeout: Duration::from_secs(30),
+            max_attachment_bytes: 25 * 1024 * 1024,
+            max_connections_per_user: 20,
+            event_queue: events::CONNECTION_QUEUE,
         }
     }
 
@@ -65,17 +77,45 @@ impl Config {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    /// This node's live connections.
+    pub hub: Arc<events::Hub>,
+    /// Where changes are published (in-process, or NATS across nodes).
+    pub bus: Arc<dyn events::EventBus>,
+    /// Attachment bytes (a local directory by default; any object store).
+    pub blobs: Arc<dyn object_store::ObjectStore>,
     /// A real Argon2 hash of nothing in particular: verifying against it when an account does
     /// not exist makes a failed sign-in take as long whether or not the address is known.
     pub(crate) dummy_hash: Arc<str>,
 }
 
 impl AppState {
+    /// A single-node state: in-process event bus, attachments under `<data_dir>/attachments`.
     pub fn new(store: Store, config: Config) -> anyhow::Result<AppState> {
+        let dir = config.data_dir.join("attachments");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+        let blobs = Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&dir)?);
+        let hub = Arc::new(events::Hub::with_queue(config.event_queue));
+        let bus = Arc::new(events::LocalBus::new(hub.clone()));
         let dummy = auth::hash_password(&auth::new_token())?;
         // Install the metrics recorder before the first request is counted.
         let _ = middleware::metrics_handle();
-        Ok(AppState { store, config: Arc::new(config), dummy_hash: dummy.into() })
+        Ok(AppState {
+            store,
+            config: Arc::new(config),
+            hub,
+            bus,
+            blobs,
+            dummy_hash: dummy.into(),
+        })
+    }
+
+    /// Publishes an event of `kind` to `audience`.
+    pub fn publish(&self, kind: &str, fields: serde_json::Value, audience: Vec<String>) {
+        if !audience.is_empty() {
+            self.bus
+                .publish(events::Envelope::new(kind, fields, audience));
+        }
     }
 }
 
@@ -85,7 +125,18 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, then finishes in-flight requests.
-pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop_tasks, tasks_stopped) = tokio::sync::watch::channel(false);
+    let background = tokio::spawn(tasks::run(state.clone(), tasks_stopped));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    let _ = stop_tasks.send(true);
+    let _ = background.await;
+    result
 }

@@ -15,18 +15,25 @@ use std::time::Instant;
 /// recorder is installed once per process however many servers it runs (tests run several).
 pub fn metrics_handle() -> Option<&'static PrometheusHandle> {
     static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
-    HANDLE.get_or_init(|| PrometheusBuilder::new().install_recorder().ok()).as_ref()
+    HANDLE
+        .get_or_init(|| PrometheusBuilder::new().install_recorder().ok())
+        .as_ref()
 }
 
 /// Counts requests and their latency by route template and status.
 pub async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
     metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
-    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route).record(start.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
+        .record(start.elapsed().as_secs_f64());
     res
 }
 
@@ -34,11 +41,20 @@ pub async fn track(req: Request, next: Next) -> Response {
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
     }
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -49,15 +65,27 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 /// A panic in a handler becomes a 500 problem document; the server keeps running.
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    problem(StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side; it has been logged, please try again", Map::new())
+    problem(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "something went wrong on our side; it has been logged, please try again",
+        Map::new(),
+    )
 }
 
 /// Unknown routes answer with a problem document, not an empty 404.
 pub async fn not_found() -> Response {
-    problem(StatusCode::NOT_FOUND, "no such endpoint; see /api/v1/openapi.json for the API", Map::new())
+    problem(
+        StatusCode::NOT_FOUND,
+        "no such endpoint; see /api/v1/openapi.json for the API",
+        Map::new(),
+    )
 }
 
 /// Known routes with the wrong method.
 pub async fn method_not_allowed() -> Response {
-    problem(StatusCode::METHOD_NOT_ALLOWED, "this endpoint does not accept that method; see /api/v1/openapi.json", Map::new())
+    problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this endpoint does not accept that method; see /api/v1/openapi.json",
+        Map::new(),
+    )
 }

@@ -1,12 +1,13 @@
 //! Bulk writes for demo data and benchmarks (one transaction for many rows).
 //!
 //! [`Store::create_record`], [`Store::update_record`] and [`Store::add_activity`] cost a
-//! transaction and a read-back per call, so thousands of rows take seconds. These methods write
-//! whole records (with their links, owner history and resolution) or activities as multi-row
-//! `INSERT`s in one transaction, keeping the invariants of the per-row path: `name_folded` is
-//! [`fold`] of the primary name; numbered types take consecutive numbers from their counter,
-//! which ends at the highest number used; `fields` never holds the number; a link exists for
-//! each lookup field that is set; a resolved record carries `resolved_at` and `resolved_by`.
+//! transaction (a commit) and a read-back per call: a demo data set of some ten thousand rows
+//! would be ten thousand commits. These methods write whole records (with their links, owner
+//! history and resolution) or activities as multi-row `INSERT`s in one transaction, keeping
+//! the invariants of the per-row path: `name_folded` is [`fold`] of the primary name;
+//! numbered types take consecutive numbers from their counter, which ends at the highest
+//! number used; `fields` never holds the number; a link exists for each lookup field that is
+//! set; a resolved record carries `resolved_at` and `resolved_by`.
 //! As with `create_record`, the caller has already validated the fields against the type.
 
 use crate::dialect::fold;
@@ -51,6 +52,9 @@ pub struct BulkRecord {
     pub created_at: i64,
     /// Required exactly when `state` is resolved.
     pub resolution: Option<Resolution>,
+    /// The last change (a cancellation, say); never earlier than the creation, the owner
+    /// changes and the resolution, which are also the default.
+    pub updated_at: Option<i64>,
 }
 
 /// An activity to write on a record's timeline.
@@ -98,7 +102,10 @@ impl<'a> Row<'a> {
                 record.id
             )));
         }
-        let name = def.primary_name(&record.fields).unwrap_or_default().to_owned();
+        let name = def
+            .primary_name(&record.fields)
+            .unwrap_or_default()
+            .to_owned();
         let mut stored = record.fields.clone();
         stored.remove(NUMBER_FIELD);
         let (owner_user, owner_team) = owner_columns(&current.owner);
@@ -107,6 +114,7 @@ impl<'a> Row<'a> {
             .iter()
             .map(|o| o.at)
             .chain(record.resolution.as_ref().map(|r| r.at))
+            .chain(record.updated_at)
             .fold(record.created_at, i64::max);
         let links = def
             .fields

@@ -24,17 +24,6 @@ pub fn contains_pattern(needle: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn patterns_escape_wildcards_and_fold_case() {
-        assert_eq!(contains_pattern("ÅSA"), "%åsa%");
-        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
-}
-
 impl crate::Store {
     /// Every (table, column) of the schema, sorted; a test checks both backends agree.
     pub async fn schema_columns(&self) -> crate::Result<Vec<(String, String)>> {
@@ -58,5 +47,16 @@ impl crate::Store {
         };
         cols.sort();
         Ok(cols)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_escape_wildcards_and_fold_case() {
+        assert_eq!(contains_pattern("ÅSA"), "%åsa%");
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
     }
 }

@@ -22,6 +22,7 @@ macro_rules! with_pool {
 
 pub mod audit;
 pub mod bulk;
+pub mod chats;
 mod db;
 pub mod dialect;
 mod error;

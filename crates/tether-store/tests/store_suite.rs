@@ -220,7 +220,12 @@ async fn teams_and_teammates(b: Backend) {
     let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
     let c = user(&s, "c@example.com", "Cilla", &["agent"]).await;
     let team = s
-        .create_team("Support EMEA", &[a.clone()], &[bo.clone()], Some(&a))
+        .create_team(
+            "Support EMEA",
+            std::slice::from_ref(&a),
+            std::slice::from_ref(&bo),
+            Some(&a),
+        )
         .await
         .unwrap();
     assert_eq!(team.members.len(), 2);
@@ -239,7 +244,7 @@ async fn teams_and_teammates(b: Backend) {
     assert!(subject.teammate_ids.contains(&UserId::new(a.clone())));
     assert!(!subject.teammate_ids.contains(&UserId::new(c.clone())));
 
-    s.add_team_members(&team.id, &[c.clone()], Some(&a))
+    s.add_team_members(&team.id, std::slice::from_ref(&c), Some(&a))
         .await
         .unwrap();
     let subject = s.subject(&bo).await.unwrap().unwrap();

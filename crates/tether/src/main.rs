@@ -12,7 +12,11 @@ use tether_store::{ConnectOptions, Store};
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
-#[command(name = "tether", version, about = "Record-connected collaboration server for customer-service teams")]
+#[command(
+    name = "tether",
+    version,
+    about = "Record-connected collaboration server for customer-service teams"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -36,7 +40,11 @@ enum Command {
 #[derive(Args, Clone)]
 struct DatabaseArgs {
     /// sqlite://<path> (created if missing) or postgres://<host>/<database>
-    #[arg(long, env = "TETHER_DATABASE_URL", default_value = "sqlite://tether-data/tether.db")]
+    #[arg(
+        long,
+        env = "TETHER_DATABASE_URL",
+        default_value = "sqlite://tether-data/tether.db"
+    )]
     database: String,
 }
 
@@ -101,7 +109,10 @@ enum AdminCommand {
 fn main() {
     let cli = Cli::parse();
     init_tracing();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("tether: cannot start the async runtime: {e}");
@@ -110,7 +121,11 @@ fn main() {
     };
     if let Err(e) = runtime.block_on(run(cli)) {
         // One line: the outermost context, then its causes.
-        let reason = e.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ");
+        let reason = e
+            .chain()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": ");
         eprintln!("tether: {}", reason.replace('\n', " "));
         std::process::exit(1);
     }
@@ -118,8 +133,11 @@ fn main() {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("TETHER_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_env("TETHER_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::env::var("TETHER_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();
     } else {
@@ -141,17 +159,44 @@ async fn run(cli: Cli) -> Result<()> {
             println!("migrations applied to {}", redact(&args.database));
             Ok(())
         }
-        Command::Admin { command: AdminCommand::CreateUser { db, email, name, password, roles } } => {
+        Command::Admin {
+            command:
+                AdminCommand::CreateUser {
+                    db,
+                    email,
+                    name,
+                    password,
+                    roles,
+                },
+        } => {
             let store = open_store(&db.database).await?;
-            let email = tether_domain::people::Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
-            let name = tether_domain::people::Name::parse("--name", &name).map_err(|e| anyhow!("{e}"))?;
-            let password = tether_domain::people::Password::parse(&password).map_err(|e| anyhow!("--password: {e}"))?;
+            let email =
+                tether_domain::people::Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
+            let name =
+                tether_domain::people::Name::parse("--name", &name).map_err(|e| anyhow!("{e}"))?;
+            let password = tether_domain::people::Password::parse(&password)
+                .map_err(|e| anyhow!("--password: {e}"))?;
             let hash = auth::hash_password(password.expose())?;
             let user = store
-                .create_user(&NewUser { email: email.to_string(), name: name.into_string(), password_hash: hash, role_names: roles, team_ids: vec![] }, None)
+                .create_user(
+                    &NewUser {
+                        email: email.to_string(),
+                        name: name.into_string(),
+                        password_hash: hash,
+                        role_names: roles,
+                        team_ids: vec![],
+                    },
+                    None,
+                )
                 .await
                 .context("cannot create the user")?;
-            println!("created user {} <{}> with id {} and roles {}", user.name, user.email, user.id, user.roles.join(", "));
+            println!(
+                "created user {} <{}> with id {} and roles {}",
+                user.name,
+                user.email,
+                user.id,
+                user.roles.join(", ")
+            );
             store.close().await;
             Ok(())
         }
@@ -173,41 +218,72 @@ fn redact(url: &str) -> String {
 }
 
 async fn open_store(url: &str) -> Result<Store> {
-    let store = Store::connect(url, &ConnectOptions::default()).await.with_context(|| format!("cannot open database {}", redact(url)))?;
-    store.prepare().await.with_context(|| format!("cannot prepare database {}", redact(url)))?;
+    let store = Store::connect(url, &ConnectOptions::default())
+        .await
+        .with_context(|| format!("cannot open database {}", redact(url)))?;
+    store
+        .prepare()
+        .await
+        .with_context(|| format!("cannot prepare database {}", redact(url)))?;
     Ok(store)
 }
 
 /// On an empty database, creates the first administrator from `TETHER_ADMIN_EMAIL` and
 /// `TETHER_ADMIN_PASSWORD` when both are set.
 async fn bootstrap_admin(store: &Store) -> Result<()> {
-    let (Ok(email), Ok(password)) = (std::env::var("TETHER_ADMIN_EMAIL"), std::env::var("TETHER_ADMIN_PASSWORD")) else { return Ok(()) };
+    let (Ok(email), Ok(password)) = (
+        std::env::var("TETHER_ADMIN_EMAIL"),
+        std::env::var("TETHER_ADMIN_PASSWORD"),
+    ) else {
+        return Ok(());
+    };
     if store.count_users().await? > 0 {
         return Ok(());
     }
-    let email = tether_domain::people::Email::parse(&email).map_err(|e| anyhow!("TETHER_ADMIN_EMAIL: {e}"))?;
-    let password = tether_domain::people::Password::parse(&password).map_err(|e| anyhow!("TETHER_ADMIN_PASSWORD: {e}"))?;
+    let email = tether_domain::people::Email::parse(&email)
+        .map_err(|e| anyhow!("TETHER_ADMIN_EMAIL: {e}"))?;
+    let password = tether_domain::people::Password::parse(&password)
+        .map_err(|e| anyhow!("TETHER_ADMIN_PASSWORD: {e}"))?;
     let hash = auth::hash_password(password.expose())?;
     store
-        .create_user(&NewUser { email: email.to_string(), name: "Administrator".into(), password_hash: hash, role_names: vec!["administrator".into()], team_ids: vec![] }, None)
+        .create_user(
+            &NewUser {
+                email: email.to_string(),
+                name: "Administrator".into(),
+                password_hash: hash,
+                role_names: vec!["administrator".into()],
+                team_ids: vec![],
+            },
+            None,
+        )
         .await?;
     tracing::info!(%email, "created the first administrator");
     Ok(())
 }
 
 async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> Result<()> {
-    let listener = TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
     if args.nats.is_some() {
-        tracing::warn!("--nats is accepted but cross-node fan-out is not part of this version yet; running as a single node");
+        tracing::warn!(
+            "--nats is accepted but cross-node fan-out is not part of this version yet; running as a single node"
+        );
     }
-    std::fs::create_dir_all(&args.data_dir).with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
     let config = Config::new(public_url.clone(), args.data_dir.clone());
     let state = AppState::new(store.clone(), config)?;
     on_ready(&public_url);
     tracing::info!(%public_url, backend = ?store.backend(), "tether is listening");
-    tether_server::serve(listener, state, shutdown_signal()).await.context("server failed")?;
+    tether_server::serve(listener, state, shutdown_signal())
+        .await
+        .context("server failed")?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -244,7 +320,9 @@ async fn run_demo(args: DemoArgs) -> Result<()> {
             for suffix in ["", "-wal", "-shm"] {
                 let p = PathBuf::from(format!("{}{suffix}", path.display()));
                 if p.exists() {
-                    std::fs::remove_file(&p).with_context(|| format!("cannot replace the old demo database {}", p.display()))?;
+                    std::fs::remove_file(&p).with_context(|| {
+                        format!("cannot replace the old demo database {}", p.display())
+                    })?;
                 }
             }
             format!("sqlite://{}", path.display())
@@ -252,17 +330,35 @@ async fn run_demo(args: DemoArgs) -> Result<()> {
     };
     let store = open_store(&url).await?;
     if store.count_users().await? > 0 {
-        return Err(anyhow!("the demo needs an empty database, and {} already has users", redact(&url)));
+        return Err(anyhow!(
+            "the demo needs an empty database, and {} already has users",
+            redact(&url)
+        ));
     }
     let started = std::time::Instant::now();
     let hash = auth::hash_password(demo::DEMO_PASSWORD)?;
-    let summary = demo::generate(&store, &demo::DemoOptions { scale: args.scale, password_hash: hash, seed: args.seed }).await.context("cannot generate the demo data")?;
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo data generated");
+    let summary = demo::generate(
+        &store,
+        &demo::DemoOptions {
+            scale: args.scale,
+            password_hash: hash,
+            seed: args.seed,
+        },
+    )
+    .await
+    .context("cannot generate the demo data")?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "demo data generated"
+    );
     serve(store, &args.listen, move |public_url| {
         println!();
         println!("Tether demo is running at {public_url}");
         println!("API: {public_url}/api/v1 (OpenAPI at {public_url}/api/v1/openapi.json)");
-        println!("{summary}");
+        println!(
+            "Demo data: {} users in {} teams, {} accounts, {} contacts, {} knowledge articles, {} cases ({} resolved), {} activities",
+            summary.users, summary.teams, summary.accounts, summary.contacts, summary.knowledge_articles, summary.cases, summary.resolved_cases, summary.activities
+        );
         println!("Sign in with any of these (password for every demo user: {}):", demo::DEMO_PASSWORD);
         for s in &summary.sign_ins {
             println!("  {:<40} {:<24} {}", s.email, s.name, s.note);

@@ -7,15 +7,15 @@ use crate::AppState;
 use crate::auth::{self, Admin, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tether_domain::Privilege;
 use tether_domain::people::{Email, Name, Password};
 use tether_domain::record_type::{FieldDef, FieldKind, RecordTypeDef};
 use tether_domain::settings::{GlobalSettings, RecordTypeSettings};
-use tether_domain::Privilege;
 use tether_store::audit::AuditFilter;
 use tether_store::people::{NewUser, UserDetail, UserPatch};
 use tether_store::record_types::RecordType;
@@ -55,7 +55,14 @@ pub struct UserOut {
 
 impl From<UserDetail> for UserOut {
     fn from(u: UserDetail) -> Self {
-        UserOut { id: u.id, name: u.name, email: u.email, active: u.active, roles: u.roles, team_ids: u.team_ids }
+        UserOut {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            active: u.active,
+            roles: u.roles,
+            team_ids: u.team_ids,
+        }
     }
 }
 
@@ -73,17 +80,28 @@ pub struct CreateUser {
 /// # `POST /api/v1/users`
 #[utoipa::path(post, path = "/users", tag = "admin", request_body = CreateUser,
     responses((status = 201, body = UserOut), (status = 403), (status = 409, description = "e-mail taken"), (status = 422)))]
-async fn create_user(State(state): State<AppState>, Admin(admin): Admin, ApiJson(req): ApiJson<CreateUser>) -> ApiResult<(StatusCode, Json<UserOut>)> {
+async fn create_user(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiJson(req): ApiJson<CreateUser>,
+) -> ApiResult<(StatusCode, Json<UserOut>)> {
     let name = Name::parse("name", &req.name).map_err(|e| ApiError::invalid("name", e.0))?;
     let email = Email::parse(&req.email).map_err(|e| ApiError::invalid("email", e.0))?;
-    let password = Password::parse(&req.password).map_err(|e| ApiError::invalid("password", e.0))?;
+    let password =
+        Password::parse(&req.password).map_err(|e| ApiError::invalid("password", e.0))?;
     let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(password.expose()))
         .await
         .map_err(|e| ApiError::Internal(e.into()))??;
     let user = state
         .store
         .create_user(
-            &NewUser { email: email.as_str().to_owned(), name: name.into_string(), password_hash, role_names: req.roles, team_ids: req.team_ids },
+            &NewUser {
+                email: email.as_str().to_owned(),
+                name: name.into_string(),
+                password_hash,
+                role_names: req.roles,
+                team_ids: req.team_ids,
+            },
             Some(admin.id()),
         )
         .await?;
@@ -114,9 +132,26 @@ pub struct UserList {
 ///
 /// The people picker: any signed-in user may search people by name or e-mail.
 #[utoipa::path(get, path = "/users", tag = "admin", params(UserQuery), responses((status = 200, body = UserList), (status = 401)))]
-async fn list_users(State(state): State<AppState>, _caller: Caller, ApiQuery(q): ApiQuery<UserQuery>) -> ApiResult<Json<UserList>> {
-    let users = state.store.search_users(q.q.as_deref().unwrap_or("").trim(), limit(q.limit, 20, 200)).await?;
-    Ok(Json(UserList { items: users.into_iter().map(|u| UserListItem { id: u.id, name: u.name, email: u.email, active: u.active }).collect() }))
+async fn list_users(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiQuery(q): ApiQuery<UserQuery>,
+) -> ApiResult<Json<UserList>> {
+    let users = state
+        .store
+        .search_users(q.q.as_deref().unwrap_or("").trim(), limit(q.limit, 20, 200))
+        .await?;
+    Ok(Json(UserList {
+        items: users
+            .into_iter()
+            .map(|u| UserListItem {
+                id: u.id,
+                name: u.name,
+                email: u.email,
+                active: u.active,
+            })
+            .collect(),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -133,13 +168,34 @@ pub struct PatchUser {
 /// history stays. An administrator cannot deactivate themselves.
 #[utoipa::path(patch, path = "/users/{id}", tag = "admin", request_body = PatchUser, params(("id" = String, Path)),
     responses((status = 200, body = UserOut), (status = 403), (status = 404), (status = 409), (status = 422)))]
-async fn update_user(State(state): State<AppState>, Admin(admin): Admin, ApiPath(id): ApiPath<String>, ApiJson(req): ApiJson<PatchUser>) -> ApiResult<Json<UserOut>> {
+async fn update_user(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<PatchUser>,
+) -> ApiResult<Json<UserOut>> {
     if req.active == Some(false) && id == admin.id() {
-        return Err(ApiError::conflict("you cannot deactivate your own account; ask another administrator"));
+        return Err(ApiError::conflict(
+            "you cannot deactivate your own account; ask another administrator",
+        ));
     }
-    let name = req.name.as_deref().map(|n| Name::parse("name", n).map_err(|e| ApiError::invalid("name", e.0))).transpose()?;
-    let patch = UserPatch { name: name.map(Name::into_string), active: req.active, role_names: req.roles };
-    Ok(Json(state.store.update_user(&id, &patch, Some(admin.id())).await?.into()))
+    let name = req
+        .name
+        .as_deref()
+        .map(|n| Name::parse("name", n).map_err(|e| ApiError::invalid("name", e.0)))
+        .transpose()?;
+    let patch = UserPatch {
+        name: name.map(Name::into_string),
+        active: req.active,
+        role_names: req.roles,
+    };
+    Ok(Json(
+        state
+            .store
+            .update_user(&id, &patch, Some(admin.id()))
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -165,22 +221,48 @@ pub struct RoleList {
 /// # `POST /api/v1/roles`
 #[utoipa::path(post, path = "/roles", tag = "admin", request_body = CreateRole,
     responses((status = 201, body = RoleOut), (status = 403), (status = 409), (status = 422)))]
-async fn create_role(State(state): State<AppState>, Admin(admin): Admin, ApiJson(req): ApiJson<CreateRole>) -> ApiResult<(StatusCode, Json<RoleOut>)> {
+async fn create_role(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiJson(req): ApiJson<CreateRole>,
+) -> ApiResult<(StatusCode, Json<RoleOut>)> {
     let name = Name::parse("name", &req.name).map_err(|e| ApiError::invalid("name", e.0))?;
     let privileges: Vec<Privilege> = req
         .privileges
         .iter()
-        .map(|p| p.parse::<Privilege>().map_err(|e| ApiError::invalid("privileges", e.0)))
+        .map(|p| {
+            p.parse::<Privilege>()
+                .map_err(|e| ApiError::invalid("privileges", e.0))
+        })
         .collect::<Result<_, _>>()?;
-    let role = state.store.create_role(name.as_str(), &privileges, Some(admin.id())).await?;
-    Ok((StatusCode::CREATED, Json(RoleOut { id: role.id, name: role.name, privileges: role.privileges })))
+    let role = state
+        .store
+        .create_role(name.as_str(), &privileges, Some(admin.id()))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RoleOut {
+            id: role.id,
+            name: role.name,
+            privileges: role.privileges,
+        }),
+    ))
 }
 
 /// # `GET /api/v1/roles`
 #[utoipa::path(get, path = "/roles", tag = "admin", responses((status = 200, body = RoleList), (status = 403)))]
 async fn list_roles(State(state): State<AppState>, _admin: Admin) -> ApiResult<Json<RoleList>> {
     let roles = state.store.list_roles().await?;
-    Ok(Json(RoleList { items: roles.into_iter().map(|r| RoleOut { id: r.id, name: r.name, privileges: r.privileges }).collect() }))
+    Ok(Json(RoleList {
+        items: roles
+            .into_iter()
+            .map(|r| RoleOut {
+                id: r.id,
+                name: r.name,
+                privileges: r.privileges,
+            })
+            .collect(),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -211,7 +293,17 @@ impl From<tether_store::people::Team> for TeamOut {
         TeamOut {
             id: t.id,
             name: t.name,
-            members: t.members.into_iter().map(|m| TeamMemberOut { user: PersonRef { id: m.user_id, name: m.name }, is_admin: m.is_admin }).collect(),
+            members: t
+                .members
+                .into_iter()
+                .map(|m| TeamMemberOut {
+                    user: PersonRef {
+                        id: m.user_id,
+                        name: m.name,
+                    },
+                    is_admin: m.is_admin,
+                })
+                .collect(),
         }
     }
 }
@@ -224,16 +316,36 @@ pub struct TeamList {
 /// # `POST /api/v1/teams`
 #[utoipa::path(post, path = "/teams", tag = "admin", request_body = CreateTeam,
     responses((status = 201, body = TeamOut), (status = 403), (status = 409), (status = 422)))]
-async fn create_team(State(state): State<AppState>, Admin(admin): Admin, ApiJson(req): ApiJson<CreateTeam>) -> ApiResult<(StatusCode, Json<TeamOut>)> {
+async fn create_team(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiJson(req): ApiJson<CreateTeam>,
+) -> ApiResult<(StatusCode, Json<TeamOut>)> {
     let name = Name::parse("name", &req.name).map_err(|e| ApiError::invalid("name", e.0))?;
-    let team = state.store.create_team(name.as_str(), &req.admin_ids, &req.member_ids, Some(admin.id())).await?;
+    let team = state
+        .store
+        .create_team(
+            name.as_str(),
+            &req.admin_ids,
+            &req.member_ids,
+            Some(admin.id()),
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(team.into())))
 }
 
 /// # `GET /api/v1/teams`
 #[utoipa::path(get, path = "/teams", tag = "admin", responses((status = 200, body = TeamList), (status = 401)))]
 async fn list_teams(State(state): State<AppState>, _caller: Caller) -> ApiResult<Json<TeamList>> {
-    Ok(Json(TeamList { items: state.store.list_teams().await?.into_iter().map(TeamOut::from).collect() }))
+    Ok(Json(TeamList {
+        items: state
+            .store
+            .list_teams()
+            .await?
+            .into_iter()
+            .map(TeamOut::from)
+            .collect(),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -245,8 +357,19 @@ pub struct AddMembers {
 /// # `POST /api/v1/teams/{id}/members`
 #[utoipa::path(post, path = "/teams/{id}/members", tag = "admin", request_body = AddMembers, params(("id" = String, Path)),
     responses((status = 200, body = TeamOut), (status = 403), (status = 404), (status = 422)))]
-async fn add_team_members(State(state): State<AppState>, Admin(admin): Admin, ApiPath(id): ApiPath<String>, ApiJson(req): ApiJson<AddMembers>) -> ApiResult<Json<TeamOut>> {
-    Ok(Json(state.store.add_team_members(&id, &req.user_ids, Some(admin.id())).await?.into()))
+async fn add_team_members(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<AddMembers>,
+) -> ApiResult<Json<TeamOut>> {
+    Ok(Json(
+        state
+            .store
+            .add_team_members(&id, &req.user_ids, Some(admin.id()))
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -260,16 +383,35 @@ pub struct SettingsDoc {
 ///
 /// Any signed-in user may read the global switch (clients show or hide collaboration by it).
 #[utoipa::path(get, path = "/settings", tag = "admin", responses((status = 200, body = SettingsDoc), (status = 401)))]
-async fn get_settings(State(state): State<AppState>, _caller: Caller) -> ApiResult<Json<SettingsDoc>> {
+async fn get_settings(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> ApiResult<Json<SettingsDoc>> {
     let s = state.store.global_settings().await?;
-    Ok(Json(SettingsDoc { collaboration_enabled: s.collaboration_enabled }))
+    Ok(Json(SettingsDoc {
+        collaboration_enabled: s.collaboration_enabled,
+    }))
 }
 
 /// # `PUT /api/v1/settings`
 #[utoipa::path(put, path = "/settings", tag = "admin", request_body = SettingsDoc, responses((status = 200, body = SettingsDoc), (status = 403), (status = 422)))]
-async fn put_settings(State(state): State<AppState>, Admin(admin): Admin, ApiJson(req): ApiJson<SettingsDoc>) -> ApiResult<Json<SettingsDoc>> {
-    let s = state.store.set_global_settings(&GlobalSettings { collaboration_enabled: req.collaboration_enabled }, Some(admin.id())).await?;
-    Ok(Json(SettingsDoc { collaboration_enabled: s.collaboration_enabled }))
+async fn put_settings(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiJson(req): ApiJson<SettingsDoc>,
+) -> ApiResult<Json<SettingsDoc>> {
+    let s = state
+        .store
+        .set_global_settings(
+            &GlobalSettings {
+                collaboration_enabled: req.collaboration_enabled,
+            },
+            Some(admin.id()),
+        )
+        .await?;
+    Ok(Json(SettingsDoc {
+        collaboration_enabled: s.collaboration_enabled,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -337,14 +479,28 @@ pub struct RecordTypeList {
 /// Adds a custom record type with typed fields; it starts with the default settings.
 #[utoipa::path(post, path = "/record-types", tag = "admin", request_body = CreateRecordType,
     responses((status = 201, body = RecordTypeOut), (status = 403), (status = 409), (status = 422)))]
-async fn create_record_type(State(state): State<AppState>, Admin(admin): Admin, ApiJson(req): ApiJson<CreateRecordType>) -> ApiResult<(StatusCode, Json<RecordTypeOut>)> {
+async fn create_record_type(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiJson(req): ApiJson<CreateRecordType>,
+) -> ApiResult<(StatusCode, Json<RecordTypeOut>)> {
     if let Some(p) = &req.number_prefix
         && !(2..=5).contains(&p.len())
     {
-        return Err(ApiError::invalid("number_prefix", "must be 2–5 capital letters"));
+        return Err(ApiError::invalid(
+            "number_prefix",
+            "must be 2–5 capital letters",
+        ));
     }
-    if req.number_prefix.as_deref().is_some_and(|p| !p.chars().all(|c| c.is_ascii_uppercase())) {
-        return Err(ApiError::invalid("number_prefix", "must be 2–5 capital letters"));
+    if req
+        .number_prefix
+        .as_deref()
+        .is_some_and(|p| !p.chars().all(|c| c.is_ascii_uppercase()))
+    {
+        return Err(ApiError::invalid(
+            "number_prefix",
+            "must be 2–5 capital letters",
+        ));
     }
     let def = RecordTypeDef {
         name: req.name,
@@ -353,7 +509,15 @@ async fn create_record_type(State(state): State<AppState>, Admin(admin): Admin, 
         fields: req
             .fields
             .into_iter()
-            .map(|f| FieldDef { name: f.name, label: f.label.trim().to_owned(), kind: f.kind, required: f.required, options: f.options, target: f.target, read_only: false })
+            .map(|f| FieldDef {
+                name: f.name,
+                label: f.label.trim().to_owned(),
+                kind: f.kind,
+                required: f.required,
+                options: f.options,
+                target: f.target,
+                read_only: false,
+            })
             .collect(),
         standard: false,
         number_prefix: req.number_prefix,
@@ -362,24 +526,46 @@ async fn create_record_type(State(state): State<AppState>, Admin(admin): Admin, 
     let known: Vec<&str> = existing.iter().map(|t| t.def.name.as_str()).collect();
     def.check_definition(&known).map_err(ApiError::fields)?;
     let settings = RecordTypeSettings::defaults_for(&def);
-    let created = state.store.create_record_type(&def, &settings, Some(admin.id())).await?;
+    let created = state
+        .store
+        .create_record_type(&def, &settings, Some(admin.id()))
+        .await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
 /// # `GET /api/v1/record-types`
 #[utoipa::path(get, path = "/record-types", tag = "admin", responses((status = 200, body = RecordTypeList), (status = 401)))]
-async fn list_record_types(State(state): State<AppState>, _caller: Caller) -> ApiResult<Json<RecordTypeList>> {
-    Ok(Json(RecordTypeList { items: state.store.record_types().await?.into_iter().map(RecordTypeOut::from).collect() }))
+async fn list_record_types(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> ApiResult<Json<RecordTypeList>> {
+    Ok(Json(RecordTypeList {
+        items: state
+            .store
+            .record_types()
+            .await?
+            .into_iter()
+            .map(RecordTypeOut::from)
+            .collect(),
+    }))
 }
 
 async fn record_type(state: &AppState, name: &str) -> ApiResult<RecordType> {
-    state.store.record_type(name).await?.ok_or_else(|| ApiError::NotFound(format!("there is no record type '{name}'")))
+    state
+        .store
+        .record_type(name)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("there is no record type '{name}'")))
 }
 
 /// # `GET /api/v1/record-types/{type}/settings`
 #[utoipa::path(get, path = "/record-types/{type}/settings", tag = "admin", params(("type" = String, Path)),
     responses((status = 200, body = Object), (status = 401), (status = 404)))]
-async fn get_type_settings(State(state): State<AppState>, _caller: Caller, ApiPath(ty): ApiPath<String>) -> ApiResult<Json<RecordTypeSettings>> {
+async fn get_type_settings(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiPath(ty): ApiPath<String>,
+) -> ApiResult<Json<RecordTypeSettings>> {
     Ok(Json(record_type(&state, &ty).await?.settings))
 }
 
@@ -407,17 +593,35 @@ fn merge(base: &mut Value, patch: Value) {
 /// names (nested objects included); unknown names are refused. Audited (R22).
 #[utoipa::path(put, path = "/record-types/{type}/settings", tag = "admin", params(("type" = String, Path)), request_body = Object,
     responses((status = 200, body = Object), (status = 403), (status = 404), (status = 422)))]
-async fn put_type_settings(State(state): State<AppState>, Admin(admin): Admin, ApiPath(ty): ApiPath<String>, ApiJson(patch): ApiJson<Value>) -> ApiResult<Json<RecordTypeSettings>> {
+async fn put_type_settings(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiPath(ty): ApiPath<String>,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<RecordTypeSettings>> {
     if !patch.is_object() {
-        return Err(ApiError::Unprocessable { detail: "send the settings as a JSON object".into(), errors: Vec::new() });
+        return Err(ApiError::Unprocessable {
+            detail: "send the settings as a JSON object".into(),
+            errors: Vec::new(),
+        });
     }
     let current = record_type(&state, &ty).await?;
-    let mut doc = serde_json::to_value(&current.settings).map_err(|e| ApiError::Internal(e.into()))?;
+    let mut doc =
+        serde_json::to_value(&current.settings).map_err(|e| ApiError::Internal(e.into()))?;
     merge(&mut doc, patch);
-    let settings: RecordTypeSettings = serde_json::from_value(doc)
-        .map_err(|e| ApiError::Unprocessable { detail: format!("invalid settings: {e}"), errors: Vec::new() })?;
+    let settings: RecordTypeSettings =
+        serde_json::from_value(doc).map_err(|e| ApiError::Unprocessable {
+            detail: format!("invalid settings: {e}"),
+            errors: Vec::new(),
+        })?;
     settings.check(&current.def).map_err(ApiError::fields)?;
-    Ok(Json(state.store.set_record_type_settings(&ty, &settings, Some(admin.id())).await?.settings))
+    Ok(Json(
+        state
+            .store
+            .set_record_type_settings(&ty, &settings, Some(admin.id()))
+            .await?
+            .settings,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -455,9 +659,23 @@ pub struct AuditList {
 ///
 /// The audit log (R22), newest first. Administrators only.
 #[utoipa::path(get, path = "/audit", tag = "admin", params(AuditQuery), responses((status = 200, body = AuditList), (status = 403)))]
-async fn list_audit(State(state): State<AppState>, _admin: Admin, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Json<AuditList>> {
-    let before = q.before.as_deref().map(|b| super::parse_rfc3339("before", b)).transpose()?;
-    let filter = AuditFilter { record_id: q.record, chat_id: q.chat, action: q.action, before, limit: limit(q.limit, 100, 500) };
+async fn list_audit(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<AuditList>> {
+    let before = q
+        .before
+        .as_deref()
+        .map(|b| super::parse_rfc3339("before", b))
+        .transpose()?;
+    let filter = AuditFilter {
+        record_id: q.record,
+        chat_id: q.chat,
+        action: q.action,
+        before,
+        limit: limit(q.limit, 100, 500),
+    };
     let items = state
         .store
         .list_audit(&filter)
@@ -466,7 +684,10 @@ async fn list_audit(State(state): State<AppState>, _admin: Admin, ApiQuery(q): A
         .map(|e| AuditItem {
             id: e.id,
             at: rfc3339(e.at),
-            actor: e.actor.map(|a| PersonRef { id: a.id, name: a.name }),
+            actor: e.actor.map(|a| PersonRef {
+                id: a.id,
+                name: a.name,
+            }),
             action: e.action,
             record_type: e.record_type,
             record_id: e.record_id,

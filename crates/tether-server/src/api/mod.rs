@@ -3,6 +3,9 @@
 //! exist: the served `/api/v1/openapi.json` lists exactly the routes the server answers.
 
 pub mod admin;
+pub mod attachments;
+pub mod chats;
+pub mod messages;
 pub mod ops;
 pub mod records;
 pub mod session;
@@ -33,7 +36,10 @@ struct SecurityAddon;
 impl Modify for SecurityAddon {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
         components.add_security_scheme(
             "cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
@@ -48,7 +54,14 @@ impl Modify for SecurityAddon {
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         "/api/v1",
-        OpenApiRouter::new().merge(session::routes()).merge(admin::routes()).merge(records::routes()),
+        OpenApiRouter::new()
+            .merge(session::routes())
+            .merge(admin::routes())
+            .merge(records::routes())
+            .merge(chats::routes())
+            .merge(messages::routes())
+            .merge(attachments::routes())
+            .routes(utoipa_axum::routes!(crate::ws::events)),
     )
 }
 
@@ -70,7 +83,10 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .layer(axum::middleware::from_fn(middleware::track))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(TraceLayer::new_for_http())
@@ -91,7 +107,12 @@ pub fn parse_rfc3339(field: &str, s: &str) -> Result<i64, crate::error::ApiError
     use time::format_description::well_known::Rfc3339;
     time::OffsetDateTime::parse(s, &Rfc3339)
         .map(|t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
-        .map_err(|_| crate::error::ApiError::invalid(field, "must be an RFC 3339 time such as 2026-11-24T09:30:00Z"))
+        .map_err(|_| {
+            crate::error::ApiError::invalid(
+                field,
+                "must be an RFC 3339 time such as 2026-11-24T09:30:00Z",
+            )
+        })
 }
 
 /// A person, as other people see them.
@@ -113,7 +134,10 @@ mod tests {
     #[test]
     fn times_round_trip() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(parse_rfc3339("t", &rfc3339(1_700_000_000_123)).unwrap(), 1_700_000_000_123);
+        assert_eq!(
+            parse_rfc3339("t", &rfc3339(1_700_000_000_123)).unwrap(),
+            1_700_000_000_123
+        );
         assert!(parse_rfc3339("t", "yesterday").is_err());
     }
 }

@@ -16,7 +16,10 @@ pub fn routes(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .route("/api/v1/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
 }
 
 /// # `GET /healthz`: 200 when the database answers, 503 otherwise. No authentication.
@@ -25,15 +28,24 @@ async fn healthz(State(state): State<AppState>) -> Response {
         Ok(()) => Json(json!({"status": "ok"})).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unreachable");
-            problem(StatusCode::SERVICE_UNAVAILABLE, "the database is unreachable", Map::new())
+            problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database is unreachable",
+                Map::new(),
+            )
         }
     }
 }
 
 /// # `GET /metrics`: Prometheus text.
 async fn metrics() -> Response {
-    let body = crate::middleware::metrics_handle().map(|h| h.render()).unwrap_or_default();
+    let body = crate::middleware::metrics_handle()
+        .map(|h| h.render())
+        .unwrap_or_default();
     let mut res = body.into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
     res
 }

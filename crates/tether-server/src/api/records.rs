@@ -9,9 +9,9 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -70,11 +70,22 @@ pub struct RecordOut {
 impl RecordOut {
     fn new(state: &AppState, r: Record, can_write: bool) -> RecordOut {
         let owner = match &r.owner {
-            Owner::User { user_id } => OwnerOut { user_id: Some(user_id.to_string()), team_id: None, name: r.owner_name.clone() },
-            Owner::Team { team_id } => OwnerOut { user_id: None, team_id: Some(team_id.to_string()), name: r.owner_name.clone() },
+            Owner::User { user_id } => OwnerOut {
+                user_id: Some(user_id.to_string()),
+                team_id: None,
+                name: r.owner_name.clone(),
+            },
+            Owner::Team { team_id } => OwnerOut {
+                user_id: None,
+                team_id: Some(team_id.to_string()),
+                name: r.owner_name.clone(),
+            },
         };
         RecordOut {
-            url: format!("{}/records/{}/{}", state.config.public_url, r.record_type, r.id),
+            url: format!(
+                "{}/records/{}/{}",
+                state.config.public_url, r.record_type, r.id
+            ),
             id: r.id,
             record_type: r.record_type,
             name: r.name,
@@ -95,12 +106,22 @@ pub struct RecordList {
 }
 
 async fn load_type(state: &AppState, name: &str) -> ApiResult<RecordType> {
-    state.store.record_type(name).await?.ok_or_else(|| ApiError::NotFound(format!("there is no record type '{name}'")))
+    state
+        .store
+        .record_type(name)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("there is no record type '{name}'")))
 }
 
 /// Loads a record of `ty` and checks `access` for the caller: 404 when it does not exist (or
 /// is of another type), 403 with the reason when the caller may not.
-pub async fn load_record(state: &AppState, caller: &Caller, ty: &str, id: &str, access: Access) -> ApiResult<RecordView> {
+pub async fn load_record(
+    state: &AppState,
+    caller: &Caller,
+    ty: &str,
+    id: &str,
+    access: Access,
+) -> ApiResult<RecordView> {
     let view = state
         .store
         .record_view(id, caller.id())
@@ -122,12 +143,21 @@ async fn check_owner(state: &AppState, owner: &Owner) -> ApiResult<()> {
     match owner {
         Owner::User { user_id } => match state.store.user(user_id.as_str()).await? {
             Some(u) if u.active => Ok(()),
-            Some(_) => Err(ApiError::invalid("owner", "that user is deactivated and cannot own records")),
-            None => Err(ApiError::invalid("owner", format!("there is no user with id {user_id}"))),
+            Some(_) => Err(ApiError::invalid(
+                "owner",
+                "that user is deactivated and cannot own records",
+            )),
+            None => Err(ApiError::invalid(
+                "owner",
+                format!("there is no user with id {user_id}"),
+            )),
         },
         Owner::Team { team_id } => match state.store.team(team_id.as_str()).await? {
             Some(_) => Ok(()),
-            None => Err(ApiError::invalid("owner", format!("there is no team with id {team_id}"))),
+            None => Err(ApiError::invalid(
+                "owner",
+                format!("there is no team with id {team_id}"),
+            )),
         },
     }
 }
@@ -137,14 +167,26 @@ async fn check_lookups(state: &AppState, lookups: &[(String, String, String)]) -
     if lookups.is_empty() {
         return Ok(());
     }
-    let wanted: Vec<(String, String)> = lookups.iter().map(|(_, t, id)| (t.clone(), id.clone())).collect();
+    let wanted: Vec<(String, String)> = lookups
+        .iter()
+        .map(|(_, t, id)| (t.clone(), id.clone()))
+        .collect();
     let missing = state.store.missing_records(&wanted).await?;
     let errors: Vec<FieldError> = lookups
         .iter()
         .filter(|(_, t, id)| missing.contains(&(t.clone(), id.clone())))
-        .map(|(field, t, id)| FieldError::new(field.clone(), format!("there is no {t} record with id {id}")))
+        .map(|(field, t, id)| {
+            FieldError::new(
+                field.clone(),
+                format!("there is no {t} record with id {id}"),
+            )
+        })
         .collect();
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::fields(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::fields(errors))
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -168,7 +210,12 @@ pub struct CreateRecord {
 /// the new owner.
 #[utoipa::path(post, path = "/records/{type}", tag = "records", params(("type" = String, Path)), request_body = CreateRecord,
     responses((status = 201, body = RecordOut), (status = 401), (status = 403), (status = 404), (status = 413), (status = 422)))]
-async fn create_record(State(state): State<AppState>, caller: Caller, ApiPath(ty): ApiPath<String>, ApiJson(req): ApiJson<CreateRecord>) -> ApiResult<(StatusCode, Json<RecordOut>)> {
+async fn create_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(ty): ApiPath<String>,
+    ApiJson(req): ApiJson<CreateRecord>,
+) -> ApiResult<(StatusCode, Json<RecordOut>)> {
     let rt = load_type(&state, &ty).await?;
     let mut input = req.fields;
     if let Some(related) = req.related {
@@ -177,22 +224,56 @@ async fn create_record(State(state): State<AppState>, caller: Caller, ApiPath(ty
                 Some(f) if f.kind == FieldKind::Lookup => {
                     input.insert(field, id);
                 }
-                _ => return Err(ApiError::invalid(&format!("related.{field}"), format!("is not a lookup field of {ty}"))),
+                _ => {
+                    return Err(ApiError::invalid(
+                        &format!("related.{field}"),
+                        format!("is not a lookup field of {ty}"),
+                    ));
+                }
             }
         }
     }
-    let valid = rt.def.validate_fields(&input, Mode::Create).map_err(ApiError::fields)?;
-    let owner = req.owner.unwrap_or_else(|| Owner::User { user_id: caller.subject.user_id.clone() });
-    let record_state = req.state.as_deref().map(parse_state).transpose()?.unwrap_or(RecordState::Active);
+    let valid = rt
+        .def
+        .validate_fields(&input, Mode::Create)
+        .map_err(ApiError::fields)?;
+    let owner = req.owner.unwrap_or_else(|| Owner::User {
+        user_id: caller.subject.user_id.clone(),
+    });
+    let record_state = req
+        .state
+        .as_deref()
+        .map(parse_state)
+        .transpose()?
+        .unwrap_or(RecordState::Active);
     check_owner(&state, &owner).await?;
-    let facts = tether_domain::RecordFacts { record_type: &ty, owner: &owner, shared: None };
+    let facts = tether_domain::RecordFacts {
+        record_type: &ty,
+        owner: &owner,
+        shared: None,
+    };
     if let Decision::Denied(reason) = decide(&caller.subject, Access::Write, facts) {
-        return Err(ApiError::Forbidden(format!("you cannot create this record: {reason}")));
+        return Err(ApiError::Forbidden(format!(
+            "you cannot create this record: {reason}"
+        )));
     }
     check_lookups(&state, &valid.lookups).await?;
-    let new = NewRecord { fields: valid.values.into_iter().filter(|(_, v)| !v.is_null()).collect(), owner, state: record_state, created_by: Some(caller.id().to_owned()), at: None };
+    let new = NewRecord {
+        fields: valid
+            .values
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .collect(),
+        owner,
+        state: record_state,
+        created_by: Some(caller.id().to_owned()),
+        at: None,
+    };
     let record = state.store.create_record(&rt.def, &new).await?;
-    Ok((StatusCode::CREATED, Json(RecordOut::new(&state, record, true))))
+    Ok((
+        StatusCode::CREATED,
+        Json(RecordOut::new(&state, record, true)),
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -209,7 +290,12 @@ pub struct ListQuery {
 /// Records of the type the caller may read, most recently changed first.
 #[utoipa::path(get, path = "/records/{type}", tag = "records", params(("type" = String, Path), ListQuery),
     responses((status = 200, body = RecordList), (status = 401), (status = 404)))]
-async fn list_records(State(state): State<AppState>, caller: Caller, ApiPath(ty): ApiPath<String>, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<RecordList>> {
+async fn list_records(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(ty): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<RecordList>> {
     load_type(&state, &ty).await?;
     let owner = match q.owner.as_deref() {
         Some("me") => Some(caller.id().to_owned()),
@@ -239,7 +325,11 @@ async fn list_records(State(state): State<AppState>, caller: Caller, ApiPath(ty)
 /// # `GET /api/v1/records/{type}/{id}`
 #[utoipa::path(get, path = "/records/{type}/{id}", tag = "records", params(("type" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = RecordOut), (status = 401), (status = 403), (status = 404)))]
-async fn get_record(State(state): State<AppState>, caller: Caller, ApiPath((ty, id)): ApiPath<(String, String)>) -> ApiResult<Json<RecordOut>> {
+async fn get_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((ty, id)): ApiPath<(String, String)>,
+) -> ApiResult<Json<RecordOut>> {
     let view = load_record(&state, &caller, &ty, &id, Access::Read).await?;
     let can_write = decide(&caller.subject, Access::Write, view.facts()).is_allowed();
     Ok(Json(RecordOut::new(&state, view.record, can_write)))
@@ -262,18 +352,38 @@ pub struct PatchRecord {
 /// record's owner history.
 #[utoipa::path(patch, path = "/records/{type}/{id}", tag = "records", params(("type" = String, Path), ("id" = String, Path)), request_body = PatchRecord,
     responses((status = 200, body = RecordOut), (status = 401), (status = 403), (status = 404), (status = 422)))]
-async fn patch_record(State(state): State<AppState>, caller: Caller, ApiPath((ty, id)): ApiPath<(String, String)>, ApiJson(req): ApiJson<PatchRecord>) -> ApiResult<Json<RecordOut>> {
+async fn patch_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiJson(req): ApiJson<PatchRecord>,
+) -> ApiResult<Json<RecordOut>> {
     let rt = load_type(&state, &ty).await?;
     load_record(&state, &caller, &ty, &id, Access::Write).await?;
-    let valid = rt.def.validate_fields(&req.fields.unwrap_or_default(), Mode::Update).map_err(ApiError::fields)?;
+    let valid = rt
+        .def
+        .validate_fields(&req.fields.unwrap_or_default(), Mode::Update)
+        .map_err(ApiError::fields)?;
     let record_state = req.state.as_deref().map(parse_state).transpose()?;
     if let Some(owner) = &req.owner {
         check_owner(&state, owner).await?;
     }
     check_lookups(&state, &valid.lookups).await?;
-    let patch = RecordPatch { fields: valid.values, owner: req.owner, state: record_state, at: None };
-    let change = state.store.update_record(&rt.def, &id, &patch, Some(caller.id())).await?;
-    let shared = state.store.record_view(&id, caller.id()).await?.and_then(|v| v.shared);
+    let patch = RecordPatch {
+        fields: valid.values,
+        owner: req.owner,
+        state: record_state,
+        at: None,
+    };
+    let change = state
+        .store
+        .update_record(&rt.def, &id, &patch, Some(caller.id()))
+        .await?;
+    let shared = state
+        .store
+        .record_view(&id, caller.id())
+        .await?
+        .and_then(|v| v.shared);
     let can_write = decide(&caller.subject, Access::Write, change.after.facts(shared)).is_allowed();
     Ok(Json(RecordOut::new(&state, change.after, can_write)))
 }
@@ -298,14 +408,33 @@ pub struct ShareOut {
 /// Shares the record with a user for read or write. Needs write access to the record. Audited.
 #[utoipa::path(post, path = "/records/{type}/{id}/shares", tag = "records", params(("type" = String, Path), ("id" = String, Path)), request_body = ShareRequest,
     responses((status = 201, body = ShareOut), (status = 401), (status = 403), (status = 404), (status = 422)))]
-async fn share_record(State(state): State<AppState>, caller: Caller, ApiPath((ty, id)): ApiPath<(String, String)>, ApiJson(req): ApiJson<ShareRequest>) -> ApiResult<(StatusCode, Json<ShareOut>)> {
-    let access: Access = req.access.parse().map_err(|e: tether_domain::privilege::PrivilegeError| ApiError::invalid("access", e.0))?;
+async fn share_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiJson(req): ApiJson<ShareRequest>,
+) -> ApiResult<(StatusCode, Json<ShareOut>)> {
+    let access: Access = req
+        .access
+        .parse()
+        .map_err(|e: tether_domain::privilege::PrivilegeError| ApiError::invalid("access", e.0))?;
     load_record(&state, &caller, &ty, &id, Access::Write).await?;
-    state.store.share_record(&ty, &id, &req.user_id, access, caller.id()).await.map_err(|e| match e {
-        tether_store::StoreError::Invalid(m) => ApiError::invalid("user_id", m),
-        other => other.into(),
-    })?;
-    Ok((StatusCode::CREATED, Json(ShareOut { record_id: id, user_id: req.user_id, access: access.as_str().to_owned() })))
+    state
+        .store
+        .share_record(&ty, &id, &req.user_id, access, caller.id())
+        .await
+        .map_err(|e| match e {
+            tether_store::StoreError::Invalid(m) => ApiError::invalid("user_id", m),
+            other => other.into(),
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ShareOut {
+            record_id: id,
+            user_id: req.user_id,
+            access: access.as_str().to_owned(),
+        }),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -330,7 +459,17 @@ pub struct ActivityOut {
 
 impl From<Activity> for ActivityOut {
     fn from(a: Activity) -> Self {
-        ActivityOut { id: a.id, kind: a.kind, at: rfc3339(a.at), author: a.author.map(|p| PersonRef { id: p.id, name: p.name }), subject: a.subject, body: a.body }
+        ActivityOut {
+            id: a.id,
+            kind: a.kind,
+            at: rfc3339(a.at),
+            author: a.author.map(|p| PersonRef {
+                id: p.id,
+                name: p.name,
+            }),
+            subject: a.subject,
+            body: a.body,
+        }
     }
 }
 
@@ -347,19 +486,47 @@ const MAX_BODY_CHARS: usize = 100_000;
 /// Logs a note, phone call, email or task on the record's timeline. Needs write access.
 #[utoipa::path(post, path = "/records/{type}/{id}/activities", tag = "records", params(("type" = String, Path), ("id" = String, Path)), request_body = NewActivity,
     responses((status = 201, body = ActivityOut), (status = 401), (status = 403), (status = 404), (status = 422)))]
-async fn add_activity(State(state): State<AppState>, caller: Caller, ApiPath((ty, id)): ApiPath<(String, String)>, ApiJson(req): ApiJson<NewActivity>) -> ApiResult<(StatusCode, Json<ActivityOut>)> {
-    let kind: ActivityKind = req.kind.parse().map_err(|e: String| ApiError::invalid("kind", e))?;
+async fn add_activity(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiJson(req): ApiJson<NewActivity>,
+) -> ApiResult<(StatusCode, Json<ActivityOut>)> {
+    let kind: ActivityKind = req
+        .kind
+        .parse()
+        .map_err(|e: String| ApiError::invalid("kind", e))?;
     let subject = req.subject.trim();
-    if subject.is_empty() || subject.chars().count() > MAX_SUBJECT_CHARS || has_forbidden_control(subject) || subject.contains('\n') {
-        return Err(ApiError::invalid("subject", format!("must be one line of 1–{MAX_SUBJECT_CHARS} characters")));
+    if subject.is_empty()
+        || subject.chars().count() > MAX_SUBJECT_CHARS
+        || has_forbidden_control(subject)
+        || subject.contains('\n')
+    {
+        return Err(ApiError::invalid(
+            "subject",
+            format!("must be one line of 1–{MAX_SUBJECT_CHARS} characters"),
+        ));
     }
     if let Some(body) = &req.body
         && (body.chars().count() > MAX_BODY_CHARS || has_forbidden_control(body))
     {
-        return Err(ApiError::invalid("body", format!("must be text of at most {MAX_BODY_CHARS} characters")));
+        return Err(ApiError::invalid(
+            "body",
+            format!("must be text of at most {MAX_BODY_CHARS} characters"),
+        ));
     }
     load_record(&state, &caller, &ty, &id, Access::Write).await?;
-    let activity = state.store.add_activity(&id, kind, subject, req.body.as_deref(), Some(caller.id()), None).await?;
+    let activity = state
+        .store
+        .add_activity(
+            &id,
+            kind,
+            subject,
+            req.body.as_deref(),
+            Some(caller.id()),
+            None,
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(activity.into())))
 }
 
@@ -375,9 +542,23 @@ pub struct TimelineQuery {
 /// The record's activities, newest first. Needs read access.
 #[utoipa::path(get, path = "/records/{type}/{id}/timeline", tag = "records", params(("type" = String, Path), ("id" = String, Path), TimelineQuery),
     responses((status = 200, body = Timeline), (status = 401), (status = 403), (status = 404)))]
-async fn timeline(State(state): State<AppState>, caller: Caller, ApiPath((ty, id)): ApiPath<(String, String)>, ApiQuery(q): ApiQuery<TimelineQuery>) -> ApiResult<Json<Timeline>> {
+async fn timeline(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiQuery(q): ApiQuery<TimelineQuery>,
+) -> ApiResult<Json<Timeline>> {
     load_record(&state, &caller, &ty, &id, Access::Read).await?;
-    let before = q.before.as_deref().map(|b| super::parse_rfc3339("before", b)).transpose()?;
-    let items = state.store.timeline(&id, before, limit(q.limit, 50, 200)).await?;
-    Ok(Json(Timeline { items: items.into_iter().map(ActivityOut::from).collect() }))
+    let before = q
+        .before
+        .as_deref()
+        .map(|b| super::parse_rfc3339("before", b))
+        .transpose()?;
+    let items = state
+        .store
+        .timeline(&id, before, limit(q.limit, 50, 200))
+        .await?;
+    Ok(Json(Timeline {
+        items: items.into_iter().map(ActivityOut::from).collect(),
+    }))
 }

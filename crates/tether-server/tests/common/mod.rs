@@ -41,7 +41,16 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let store = db.store().await;
     let hash = auth::hash_password(PASSWORD).unwrap();
     store
-        .create_user(&NewUser { email: ADMIN_EMAIL.into(), name: "Ada Admin".into(), password_hash: hash, role_names: vec!["administrator".into()], team_ids: vec![] }, None)
+        .create_user(
+            &NewUser {
+                email: ADMIN_EMAIL.into(),
+                name: "Ada Admin".into(),
+                password_hash: hash,
+                role_names: vec!["administrator".into()],
+                team_ids: vec![],
+            },
+            None,
+        )
         .await
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -54,7 +63,14 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     tokio::spawn(tether_server::serve(listener, state, async move {
         let _ = rx.await;
     }));
-    TestApp { addr, base, store, http: reqwest::Client::new(), _db: db, stop: Some(tx) }
+    TestApp {
+        addr,
+        base,
+        store,
+        http: reqwest::Client::new(),
+        _db: db,
+        stop: Some(tx),
+    }
 }
 
 /// A response, read whole.
@@ -70,7 +86,12 @@ impl Res {
     /// Asserts the status, printing the body when it differs.
     #[track_caller]
     pub fn expect(self, status: u16) -> Res {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
         self
     }
 
@@ -78,25 +99,46 @@ impl Res {
     #[track_caller]
     pub fn problem(self, status: u16, needle: &str) -> Res {
         let res = self.expect(status);
-        let ct = res.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-        assert_eq!(ct, "application/problem+json", "problem content type; body {}", res.text);
+        let ct = res
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert_eq!(
+            ct, "application/problem+json",
+            "problem content type; body {}",
+            res.text
+        );
         assert_eq!(res.body["status"], json!(status));
         let detail = res.body["detail"].as_str().unwrap_or("");
-        assert!(detail.to_lowercase().contains(&needle.to_lowercase()), "detail {detail:?} should mention {needle:?}");
+        assert!(
+            detail.to_lowercase().contains(&needle.to_lowercase()),
+            "detail {detail:?} should mention {needle:?}"
+        );
         res
     }
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
-        if path.starts_with('/') && !path.starts_with("/api") && !path.starts_with("/healthz") && !path.starts_with("/metrics") {
+        if path.starts_with('/')
+            && !path.starts_with("/api")
+            && !path.starts_with("/healthz")
+            && !path.starts_with("/metrics")
+        {
             format!("{}/api/v1{path}", self.base)
         } else {
             format!("{}{path}", self.base)
         }
     }
 
-    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Res {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Res {
         let mut req = self.http.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -117,11 +159,20 @@ impl TestApp {
         self.send(Method::PUT, path, Some(token), Some(body)).await
     }
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Res {
-        self.send(Method::PATCH, path, Some(token), Some(body)).await
+        self.send(Method::PATCH, path, Some(token), Some(body))
+            .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let res = self.send(Method::POST, "/auth/login", None, Some(json!({"email": email, "password": password}))).await.expect(200);
+        let res = self
+            .send(
+                Method::POST,
+                "/auth/login",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await
+            .expect(200);
         res.body["token"].as_str().unwrap().to_owned()
     }
 
@@ -130,7 +181,14 @@ impl TestApp {
     }
 
     /// Creates a user through the API (as `admin`) and returns (id, token).
-    pub async fn user(&self, admin: &str, email: &str, name: &str, roles: &[&str], team_ids: &[&str]) -> (String, String) {
+    pub async fn user(
+        &self,
+        admin: &str,
+        email: &str,
+        name: &str,
+        roles: &[&str],
+        team_ids: &[&str],
+    ) -> (String, String) {
         let res = self
             .post("/users", admin, json!({"name": name, "email": email, "password": PASSWORD, "roles": roles, "team_ids": team_ids}))
             .await
@@ -145,5 +203,83 @@ pub async fn read(res: reqwest::Response) -> Res {
     let headers = res.headers().clone();
     let text = res.text().await.unwrap_or_default();
     let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Res { status, headers, body, text }
+    Res {
+        status,
+        headers,
+        body,
+        text,
+    }
+}
+
+/// A live-event client over a real WebSocket.
+pub struct Events {
+    ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl TestApp {
+    /// Connects to `/api/v1/events` with a token and waits for the hello.
+    pub async fn events(&self, token: &str) -> Events {
+        let url = format!("ws://{}/api/v1/events?token={token}", self.addr);
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("websocket connects");
+        let mut e = Events { ws };
+        let hello = e
+            .next(std::time::Duration::from_secs(5))
+            .await
+            .expect("hello");
+        assert_eq!(hello["type"], "hello");
+        e
+    }
+
+    /// Turns collaboration on (R1) as the administrator.
+    pub async fn enable_collaboration(&self) -> String {
+        let admin = self.admin().await;
+        self.put("/settings", &admin, json!({"collaboration_enabled": true}))
+            .await
+            .expect(200);
+        admin
+    }
+}
+
+impl Events {
+    /// The next event within `wait`, skipping pings.
+    pub async fn next(&mut self, wait: std::time::Duration) -> Option<Value> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let msg = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .ok()??
+                .ok()?;
+            match msg {
+                Message::Text(t) => return serde_json::from_str(&t).ok(),
+                Message::Close(_) => return None,
+                _ => continue,
+            }
+        }
+    }
+
+    /// Waits for an event of `kind`, skipping others; panics after 5 s.
+    pub async fn expect(&mut self, kind: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next(left).await {
+                Some(e) if e["type"] == kind => return e,
+                Some(_) => continue,
+                None => panic!("no {kind} event arrived"),
+            }
+        }
+    }
+
+    /// Asserts that nothing at all arrives for `ms` milliseconds.
+    pub async fn expect_silence(&mut self, ms: u64) {
+        if let Some(e) = self.next(std::time::Duration::from_millis(ms)).await {
+            panic!("expected no event, got {e}");
+        }
+    }
 }

@@ -1,0 +1,308 @@
+//! Chats and messages (SPEC R2, R8, R11b, R17): kinds, names, history windows, message bodies
+//! and importance, and who may see or change what.
+
+use crate::people::has_forbidden_control;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What kind of conversation a chat is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatKind {
+    /// Exactly two people, one chat per pair, members never change.
+    OneOnOne,
+    /// Two or more people, named or not; members can change.
+    Group,
+    /// A team's channel: every team member reads and posts.
+    Channel,
+}
+
+impl ChatKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatKind::OneOnOne => "one_on_one",
+            ChatKind::Group => "group",
+            ChatKind::Channel => "channel",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ChatKind> {
+        match s {
+            "one_on_one" => Some(ChatKind::OneOnOne),
+            "group" => Some(ChatKind::Group),
+            "channel" => Some(ChatKind::Channel),
+            _ => None,
+        }
+    }
+}
+
+/// Most characters of a chat name.
+pub const MAX_CHAT_NAME_CHARS: usize = 200;
+/// Largest message body in bytes (28 KiB, as the chat clients agents know): 413 past it.
+pub const MAX_MESSAGE_BYTES: usize = 28 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InvalidChat {
+    Empty(&'static str),
+    TooLong(&'static str, usize),
+    Control(&'static str),
+}
+
+impl fmt::Display for InvalidChat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InvalidChat::Empty(what) => write!(f, "{what} must not be empty"),
+            InvalidChat::TooLong(what, n) => write!(f, "{what} is longer than {n}"),
+            InvalidChat::Control(what) => {
+                write!(f, "{what} contains control or text-direction characters")
+            }
+        }
+    }
+}
+
+/// A chat's name: one line, 1–200 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChatName(String);
+
+impl ChatName {
+    pub fn parse(raw: &str) -> Result<ChatName, InvalidChat> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(InvalidChat::Empty("the chat name"));
+        }
+        if s.chars().count() > MAX_CHAT_NAME_CHARS {
+            return Err(InvalidChat::TooLong("the chat name", MAX_CHAT_NAME_CHARS));
+        }
+        if has_forbidden_control(s) || s.contains('\n') {
+            return Err(InvalidChat::Control("the chat name"));
+        }
+        Ok(ChatName(s.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// Why a message body is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InvalidBody {
+    Empty,
+    /// Over [`MAX_MESSAGE_BYTES`]: the HTTP layer answers 413.
+    TooLarge(usize),
+    Control,
+}
+
+impl fmt::Display for InvalidBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InvalidBody::Empty => {
+                f.write_str("the message is empty; write some text or attach a file")
+            }
+            InvalidBody::TooLarge(n) => write!(
+                f,
+                "the message is {n} bytes; the limit is {MAX_MESSAGE_BYTES} bytes (28 KiB)"
+            ),
+            InvalidBody::Control => f.write_str("the message contains control characters"),
+        }
+    }
+}
+
+/// A message's markdown source: not blank unless it carries attachments, at most 28 KiB, no
+/// control characters but tab and newlines, no direction overrides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageBody(String);
+
+impl MessageBody {
+    pub fn parse(raw: &str, has_attachments: bool) -> Result<MessageBody, InvalidBody> {
+        if raw.len() > MAX_MESSAGE_BYTES {
+            return Err(InvalidBody::TooLarge(raw.len()));
+        }
+        if raw.trim().is_empty() && !has_attachments {
+            return Err(InvalidBody::Empty);
+        }
+        if has_forbidden_control(raw) {
+            return Err(InvalidBody::Control);
+        }
+        Ok(MessageBody(raw.trim_end().to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How important a message is (R17). Urgent messages re-notify unread members.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Importance {
+    #[default]
+    Normal,
+    Important,
+    Urgent,
+}
+
+impl Importance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Importance::Normal => "normal",
+            Importance::Important => "important",
+            Importance::Urgent => "urgent",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Importance> {
+        match s {
+            "normal" => Some(Importance::Normal),
+            "important" => Some(Importance::Important),
+            "urgent" => Some(Importance::Urgent),
+            _ => None,
+        }
+    }
+}
+
+/// How long an urgent message keeps re-notifying, and how often (R17: every 2 minutes for 20).
+pub const URGENT_REPEAT_MS: i64 = 2 * 60 * 1000;
+pub const URGENT_DURATION_MS: i64 = 20 * 60 * 1000;
+
+/// How much history a person added to a chat may see (R11b).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryWindow {
+    All,
+    None,
+    Days(u32),
+}
+
+impl HistoryWindow {
+    /// Longest window in days that is not "all".
+    pub const MAX_DAYS: u32 = 3650;
+
+    /// The first moment (epoch ms) whose messages the member may see, when added at `now`.
+    pub fn visible_from(self, now: i64) -> i64 {
+        match self {
+            HistoryWindow::All => 0,
+            HistoryWindow::None => now,
+            HistoryWindow::Days(d) => now - i64::from(d) * 24 * 3600 * 1000,
+        }
+    }
+}
+
+/// A member may see a message when it was created at or after their visibility point.
+pub fn may_see_message(visible_from: i64, message_created_at: i64) -> bool {
+    message_created_at >= visible_from
+}
+
+/// The name people see for an unnamed chat: the other members' names (one-on-one: the other
+/// person; group: up to four names, then "+N").
+pub fn display_name(
+    kind: ChatKind,
+    name: Option<&str>,
+    member_names: &[(&str, &str)],
+    viewer_id: &str,
+) -> String {
+    if let Some(n) = name.filter(|n| !n.is_empty()) {
+        return n.to_owned();
+    }
+    let mut others: Vec<&str> = member_names
+        .iter()
+        .filter(|(id, _)| *id != viewer_id)
+        .map(|(_, n)| *n)
+        .collect();
+    if kind == ChatKind::OneOnOne {
+        return others
+            .first()
+            .map(|n| (*n).to_owned())
+            .unwrap_or_else(|| "Just you".into());
+    }
+    others.sort_unstable();
+    names_list(&others)
+}
+
+/// "Alice Berg, Bo Lind" — the R9 name of a connected chat without auto-naming, and of
+/// unnamed groups.
+pub fn names_list(names: &[&str]) -> String {
+    const SHOWN: usize = 4;
+    match names.len() {
+        0 => "Just you".into(),
+        n if n <= SHOWN => names.join(", "),
+        n => format!("{} +{}", names[..SHOWN].join(", "), n - SHOWN),
+    }
+}
+
+/// The pair key that makes a one-on-one chat unique per pair of people.
+pub fn pair_key(a: &str, b: &str) -> String {
+    if a <= b {
+        format!("{a}:{b}")
+    } else {
+        format!("{b}:{a}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_checked() {
+        assert!(MessageBody::parse("hi", false).is_ok());
+        assert_eq!(MessageBody::parse("   ", false), Err(InvalidBody::Empty));
+        assert!(
+            MessageBody::parse("", true).is_ok(),
+            "an attachment alone is a message"
+        );
+        assert_eq!(
+            MessageBody::parse(&"x".repeat(MAX_MESSAGE_BYTES + 1), false),
+            Err(InvalidBody::TooLarge(MAX_MESSAGE_BYTES + 1))
+        );
+        assert!(MessageBody::parse(&"x".repeat(MAX_MESSAGE_BYTES), false).is_ok());
+        assert_eq!(
+            MessageBody::parse("a\u{0}b", false),
+            Err(InvalidBody::Control)
+        );
+        assert!(MessageBody::parse("line one\nline two\ttab", false).is_ok());
+    }
+
+    #[test]
+    fn history_windows() {
+        let now = 1_000_000_000_000;
+        assert_eq!(HistoryWindow::All.visible_from(now), 0);
+        assert_eq!(HistoryWindow::None.visible_from(now), now);
+        assert_eq!(
+            HistoryWindow::Days(2).visible_from(now),
+            now - 2 * 86_400_000
+        );
+        assert!(may_see_message(now, now));
+        assert!(!may_see_message(now, now - 1));
+    }
+
+    #[test]
+    fn names() {
+        let members = [("a", "Alice Berg"), ("b", "Bo Lind"), ("c", "Cilla Ek")];
+        assert_eq!(
+            display_name(ChatKind::OneOnOne, None, &members[..2], "a"),
+            "Bo Lind"
+        );
+        assert_eq!(
+            display_name(ChatKind::Group, None, &members, "a"),
+            "Bo Lind, Cilla Ek"
+        );
+        assert_eq!(
+            display_name(ChatKind::Group, Some("Escalation"), &members, "a"),
+            "Escalation"
+        );
+        assert_eq!(names_list(&["A", "B", "C", "D", "E", "F"]), "A, B, C, D +2");
+        assert_eq!(pair_key("b", "a"), pair_key("a", "b"));
+        assert!(ChatName::parse("  ").is_err());
+        assert!(ChatName::parse("x\ny").is_err());
+        assert_eq!(
+            ChatName::parse(" Escalation ").unwrap().as_str(),
+            "Escalation"
+        );
+    }
+
+    #[test]
+    fn importance_parses() {
+        assert_eq!(Importance::parse("urgent"), Some(Importance::Urgent));
+        assert_eq!(Importance::parse("URGENT"), None);
+        assert_eq!(Importance::default(), Importance::Normal);
+    }
+}

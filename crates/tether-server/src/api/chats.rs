@@ -1,0 +1,592 @@
+//! Chats (SPEC R2, R8, R11b, R17, R20): create, list, read, rename, members, and the gate of
+//! R1 that every chat endpoint passes first.
+//!
+//! A chat is private to its members (R2): a chat that does not exist and a chat the caller is
+//! not in get the same 404, so nothing about it leaks.
+
+use super::{PersonRef, limit, rfc3339};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use tether_domain::chat::{ChatKind, ChatName, HistoryWindow, display_name, names_list};
+use tether_store::chats::{Chat, ChatListItem, Member, NewChat, SystemMessage};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_chat, list_chats))
+        .routes(routes!(get_chat, rename_chat))
+        .routes(routes!(add_members))
+        .routes(routes!(remove_member))
+}
+
+/// R1: collaboration must be enabled and the caller must hold `collab.use`. The detail says
+/// which is missing.
+pub async fn require_collaboration(state: &AppState, caller: &Caller) -> ApiResult<()> {
+    if !state.store.global_settings().await?.collaboration_enabled {
+        return Err(ApiError::Forbidden("collaboration is turned off on this server; an administrator can enable it in the settings".into()));
+    }
+    if !caller.subject.privileges.collab_use {
+        return Err(ApiError::Forbidden(
+            "you need the collab.use privilege to use chats; ask an administrator".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The chat and the caller's membership, or 404 (also when the caller is not a member, R2).
+pub async fn member_chat(
+    state: &AppState,
+    caller: &Caller,
+    chat_id: &str,
+) -> ApiResult<(Chat, Member)> {
+    require_collaboration(state, caller).await?;
+    state
+        .store
+        .chat_for_member(chat_id, caller.id())
+        .await?
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "there is no chat {chat_id} that you are a member of"
+            ))
+        })
+}
+
+/// A system message with plain text and its escaped HTML.
+pub fn system_message(actor: Option<&str>, text: String, data: Value) -> SystemMessage {
+    let html = format!("<p>{}</p>", ammonia_escape(&text));
+    SystemMessage {
+        kind: "system",
+        actor_id: actor.map(str::to_owned),
+        text,
+        html,
+        data,
+    }
+}
+
+fn ammonia_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberOut {
+    pub id: String,
+    pub name: String,
+    pub active: bool,
+    pub joined_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChatOut {
+    pub id: String,
+    /// The name to show: the chat's own name, else the other members' names.
+    pub name: String,
+    /// The name members gave the chat, if any.
+    pub custom_name: Option<String>,
+    /// one_on_one, group or channel
+    pub kind: String,
+    pub members: Vec<MemberOut>,
+    pub member_count: usize,
+    /// Records the chat is connected to (with the record-collaboration issue).
+    #[schema(value_type = Vec<Object>)]
+    pub records: Vec<Value>,
+    pub unread: i64,
+    pub last_activity_at: String,
+    pub last_message_at: Option<String>,
+    pub created_at: String,
+}
+
+pub fn chat_out(chat: Chat, members: &[Member], unread: i64, viewer: &str) -> ChatOut {
+    let names: Vec<(&str, &str)> = members
+        .iter()
+        .map(|m| (m.user_id.as_str(), m.name.as_str()))
+        .collect();
+    ChatOut {
+        name: display_name(chat.kind(), chat.name.as_deref(), &names, viewer),
+        id: chat.id,
+        custom_name: chat.name,
+        kind: chat.kind,
+        members: members
+            .iter()
+            .map(|m| MemberOut {
+                id: m.user_id.clone(),
+                name: m.name.clone(),
+                active: m.active,
+                joined_at: rfc3339(m.joined_at),
+            })
+            .collect(),
+        member_count: members.len(),
+        records: Vec::new(),
+        unread,
+        last_activity_at: rfc3339(chat.last_activity_at),
+        last_message_at: chat.last_message_at.map(rfc3339),
+        created_at: rfc3339(chat.created_at),
+    }
+}
+
+fn list_item_out(item: ChatListItem, viewer: &str) -> ChatOut {
+    chat_out(item.chat, &item.members, item.unread, viewer)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateChat {
+    /// The other people (the caller is always a member).
+    pub member_ids: Vec<String>,
+    pub name: Option<String>,
+}
+
+/// Checks that every id is an active user; returns them deduplicated, without the caller.
+async fn active_users(
+    state: &AppState,
+    ids: &[String],
+    caller: &str,
+) -> ApiResult<Vec<tether_store::people::UserSummary>> {
+    let wanted: BTreeSet<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| *id != caller)
+        .collect();
+    let wanted: Vec<String> = wanted.into_iter().map(str::to_owned).collect();
+    let found = state.store.users_by_ids(&wanted).await?;
+    let missing: Vec<&str> = wanted
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !found.iter().any(|u| u.id == *id))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::invalid(
+            "member_ids",
+            format!("unknown user id(s): {}", missing.join(", ")),
+        ));
+    }
+    if let Some(inactive) = found.iter().find(|u| !u.active) {
+        return Err(ApiError::invalid(
+            "member_ids",
+            format!("{} is deactivated", inactive.name),
+        ));
+    }
+    Ok(found)
+}
+
+/// # `POST /api/v1/chats`
+///
+/// Starts a chat (R8). One other person and no name: the one-on-one chat with that person (the
+/// existing one if there is one, answered 200). Otherwise a group chat of the caller and the
+/// others, named or not (201).
+#[utoipa::path(post, path = "/chats", tag = "chats", request_body = CreateChat,
+    responses((status = 201, body = ChatOut), (status = 200, body = ChatOut, description = "the existing one-on-one chat"), (status = 403), (status = 422)))]
+async fn create_chat(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateChat>,
+) -> ApiResult<(StatusCode, Json<ChatOut>)> {
+    require_collaboration(&state, &caller).await?;
+    let others = active_users(&state, &req.member_ids, caller.id()).await?;
+    if others.is_empty() {
+        return Err(ApiError::invalid(
+            "member_ids",
+            "name at least one other person",
+        ));
+    }
+    let name = req
+        .name
+        .as_deref()
+        .map(ChatName::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("name", e.to_string()))?;
+    let kind = if others.len() == 1 && name.is_none() {
+        ChatKind::OneOnOne
+    } else {
+        ChatKind::Group
+    };
+    let mut members = vec![(caller.id().to_owned(), 0)];
+    members.extend(others.iter().map(|u| (u.id.clone(), 0)));
+    let opening = (kind == ChatKind::Group).then(|| {
+        let names: Vec<&str> = others.iter().map(|u| u.name.as_str()).collect();
+        system_message(
+            Some(caller.id()),
+            format!(
+                "{} started the chat with {}",
+                caller.user.name,
+                names_list(&names)
+            ),
+            json!({"event": "chat.created"}),
+        )
+    });
+    let (chat, created) = state
+        .store
+        .create_chat(
+            &NewChat {
+                kind,
+                name: name.map(ChatName::into_string),
+                team_id: None,
+                created_by: caller.id().to_owned(),
+                members,
+            },
+            opening.as_ref(),
+        )
+        .await?;
+    let members = state.store.members(&chat.id).await?;
+    if created {
+        let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
+        for m in &members {
+            state.publish(
+                "chat.created",
+                json!({"chat": chat_out(chat.clone(), &members, 0, &m.user_id)}),
+                vec![m.user_id.clone()],
+            );
+        }
+        if let Some(sys) = state
+            .store
+            .messages(&chat.id, 0, None, 1)
+            .await?
+            .into_iter()
+            .next()
+        {
+            state.publish(
+                "message.created",
+                json!({"chat_id": chat.id, "message": super::messages::message_out(&sys)}),
+                ids,
+            );
+        }
+    }
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(chat_out(chat, &members, 0, caller.id()))))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ChatQuery {
+    /// Part of the chat's name or of a member's name, any case.
+    pub filter: Option<String>,
+    /// Only chats last active before this time (RFC 3339): the next page.
+    pub before: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChatList {
+    pub items: Vec<ChatOut>,
+    /// Pass as `before` for the next page; absent on the last page.
+    pub next_before: Option<String>,
+}
+
+/// # `GET /api/v1/chats?filter=&limit=`
+///
+/// The caller's chats, most recent activity first, with unread counts. Paginated with
+/// `before`; the filter searches every chat however old (R27).
+#[utoipa::path(get, path = "/chats", tag = "chats", params(ChatQuery), responses((status = 200, body = ChatList), (status = 403)))]
+async fn list_chats(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ChatQuery>,
+) -> ApiResult<Json<ChatList>> {
+    require_collaboration(&state, &caller).await?;
+    let before = q
+        .before
+        .as_deref()
+        .map(|b| super::parse_rfc3339("before", b))
+        .transpose()?;
+    let page = limit(q.limit, 50, 200);
+    let items = state
+        .store
+        .list_chats(
+            caller.id(),
+            q.filter.as_deref(),
+            &[ChatKind::OneOnOne, ChatKind::Group],
+            before,
+            page,
+        )
+        .await?;
+    let next_before = (items.len() as i64 == page)
+        .then(|| items.last().map(|i| rfc3339(i.chat.last_activity_at)))
+        .flatten();
+    Ok(Json(ChatList {
+        items: items
+            .into_iter()
+            .map(|i| list_item_out(i, caller.id()))
+            .collect(),
+        next_before,
+    }))
+}
+
+/// # `GET /api/v1/chats/{id}`
+#[utoipa::path(get, path = "/chats/{id}", tag = "chats", params(("id" = String, Path)), responses((status = 200, body = ChatOut), (status = 403), (status = 404)))]
+async fn get_chat(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<ChatOut>> {
+    let (chat, _) = member_chat(&state, &caller, &id).await?;
+    let members = state.store.members(&id).await?;
+    let unread = state
+        .store
+        .unread_counts(caller.id(), std::slice::from_ref(&id))
+        .await?
+        .get(&id)
+        .copied()
+        .unwrap_or(0);
+    Ok(Json(chat_out(chat, &members, unread, caller.id())))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenameChat {
+    pub name: String,
+}
+
+/// Tells every member that a chat changed (name or members), each with their own view.
+async fn publish_chat_updated(state: &AppState, chat_id: &str) -> ApiResult<()> {
+    let Some(chat) = state.store.chat(chat_id).await? else {
+        return Ok(());
+    };
+    let members = state.store.members(chat_id).await?;
+    for m in &members {
+        state.publish(
+            "chat.updated",
+            json!({"chat": chat_out(chat.clone(), &members, 0, &m.user_id)}),
+            vec![m.user_id.clone()],
+        );
+    }
+    Ok(())
+}
+
+/// Publishes the newest message of a chat (the system message a change just wrote).
+async fn publish_latest(state: &AppState, chat_id: &str) -> ApiResult<()> {
+    if let Some(m) = state
+        .store
+        .messages(chat_id, 0, None, 1)
+        .await?
+        .into_iter()
+        .next()
+    {
+        super::messages::publish_message(state, "message.created", &m).await?;
+    }
+    Ok(())
+}
+
+/// # `PATCH /api/v1/chats/{id}`
+///
+/// Renames a group chat; every member may (R9). Posts a system message naming who did it.
+#[utoipa::path(patch, path = "/chats/{id}", tag = "chats", params(("id" = String, Path)), request_body = RenameChat,
+    responses((status = 200, body = ChatOut), (status = 404), (status = 409), (status = 422)))]
+async fn rename_chat(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<RenameChat>,
+) -> ApiResult<Json<ChatOut>> {
+    let (chat, _) = member_chat(&state, &caller, &id).await?;
+    if chat.kind() == ChatKind::OneOnOne {
+        return Err(ApiError::conflict(
+            "a one-on-one chat has no name of its own; start a group chat to name it",
+        ));
+    }
+    let name = ChatName::parse(&req.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
+    let sys = system_message(
+        Some(caller.id()),
+        format!(
+            "{} renamed the chat to “{}”",
+            caller.user.name,
+            name.as_str()
+        ),
+        json!({"event": "chat.renamed", "name": name.as_str()}),
+    );
+    state.store.rename_chat(&id, name.as_str(), &sys).await?;
+    publish_chat_updated(&state, &id).await?;
+    publish_latest(&state, &id).await?;
+    let chat = state
+        .store
+        .chat(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("chat".into()))?;
+    let members = state.store.members(&id).await?;
+    Ok(Json(chat_out(chat, &members, 0, caller.id())))
+}
+
+/// `"all"`, `"none"` or `{"days": N}`.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum HistoryIn {
+    Word(String),
+    Days { days: u32 },
+}
+
+impl HistoryIn {
+    fn parse(self) -> ApiResult<HistoryWindow> {
+        match self {
+            HistoryIn::Word(w) if w == "all" => Ok(HistoryWindow::All),
+            HistoryIn::Word(w) if w == "none" => Ok(HistoryWindow::None),
+            HistoryIn::Days { days } if (1..=HistoryWindow::MAX_DAYS).contains(&days) => {
+                Ok(HistoryWindow::Days(days))
+            }
+            _ => Err(ApiError::invalid(
+                "history",
+                "use \"all\", \"none\" or {\"days\": N} with N from 1 to 3650",
+            )),
+        }
+    }
+}
+
+fn history_words(w: HistoryWindow) -> String {
+    match w {
+        HistoryWindow::All => "they can see the full history".into(),
+        HistoryWindow::None => "they can see new messages only".into(),
+        HistoryWindow::Days(1) => "they can see the last day".into(),
+        HistoryWindow::Days(d) => format!("they can see the last {d} days"),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddMembers {
+    pub user_ids: Vec<String>,
+    #[schema(value_type = Object)]
+    pub history: HistoryIn,
+}
+
+/// # `POST /api/v1/chats/{id}/members`
+///
+/// Any member of a group chat adds people, choosing how much history they see (R11b). A
+/// one-on-one chat never changes members: 409, start a group chat instead.
+#[utoipa::path(post, path = "/chats/{id}/members", tag = "chats", params(("id" = String, Path)), request_body = AddMembers,
+    responses((status = 200, body = ChatOut), (status = 404), (status = 409), (status = 422)))]
+async fn add_members(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<AddMembers>,
+) -> ApiResult<Json<ChatOut>> {
+    let (chat, _) = member_chat(&state, &caller, &id).await?;
+    match chat.kind() {
+        ChatKind::OneOnOne => {
+            return Err(ApiError::conflict(
+                "a one-on-one chat never changes members; start a group chat with everyone instead (POST /chats)",
+            ));
+        }
+        ChatKind::Channel => {
+            return Err(ApiError::conflict(
+                "a channel's members are its team's members; add people to the team instead",
+            ));
+        }
+        ChatKind::Group => {}
+    }
+    let window = req.history.parse()?;
+    let users = active_users(&state, &req.user_ids, caller.id()).await?;
+    let current: BTreeSet<String> = state.store.member_ids(&id).await?.into_iter().collect();
+    let new: Vec<_> = users
+        .into_iter()
+        .filter(|u| !current.contains(&u.id))
+        .collect();
+    if new.is_empty() {
+        return Err(ApiError::invalid(
+            "user_ids",
+            "everyone named is already a member",
+        ));
+    }
+    let visible_from = window.visible_from(tether_store::now_ms());
+    let names: Vec<&str> = new.iter().map(|u| u.name.as_str()).collect();
+    let sys = system_message(
+        Some(caller.id()),
+        format!(
+            "{} added {} ({})",
+            caller.user.name,
+            names_list(&names),
+            history_words(window)
+        ),
+        json!({"event": "member.added", "user_ids": new.iter().map(|u| &u.id).collect::<Vec<_>>()}),
+    );
+    let pairs: Vec<(String, i64)> = new.iter().map(|u| (u.id.clone(), visible_from)).collect();
+    let added = state
+        .store
+        .add_members(&id, &pairs, caller.id(), &sys)
+        .await?;
+    let members = state.store.members(&id).await?;
+    let everyone: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
+    let added_people: Vec<PersonRef> = new
+        .iter()
+        .filter(|u| added.contains(&u.id))
+        .map(|u| PersonRef {
+            id: u.id.clone(),
+            name: u.name.clone(),
+        })
+        .collect();
+    state.publish("member.added", json!({"chat_id": id, "users": added_people, "by": {"id": caller.id(), "name": caller.user.name}}), everyone);
+    for u in &added {
+        state.publish(
+            "chat.created",
+            json!({"chat": chat_out(chat.clone(), &members, 0, u)}),
+            vec![u.clone()],
+        );
+    }
+    publish_chat_updated(&state, &id).await?;
+    publish_latest(&state, &id).await?;
+    let chat = state
+        .store
+        .chat(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("chat".into()))?;
+    Ok(Json(chat_out(chat, &members, 0, caller.id())))
+}
+
+/// # `DELETE /api/v1/chats/{id}/members/{user_id}`
+///
+/// Removes a member of a group chat, or leaves it when `user_id` is the caller. The removed
+/// person stops receiving the chat's events at once.
+#[utoipa::path(delete, path = "/chats/{id}/members/{user_id}", tag = "chats", params(("id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 204), (status = 404), (status = 409)))]
+async fn remove_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, user_id)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let (chat, _) = member_chat(&state, &caller, &id).await?;
+    if chat.kind() != ChatKind::Group {
+        return Err(ApiError::conflict(
+            "only group chats change members; a one-on-one chat is always the two of you",
+        ));
+    }
+    let target = state
+        .store
+        .member(&id, &user_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("{user_id} is not a member of this chat")))?;
+    let leaving = user_id == caller.id();
+    let sys = if leaving {
+        system_message(
+            Some(caller.id()),
+            format!("{} left the chat", caller.user.name),
+            json!({"event": "member.left", "user_id": user_id}),
+        )
+    } else {
+        system_message(
+            Some(caller.id()),
+            format!("{} removed {}", caller.user.name, target.name),
+            json!({"event": "member.removed", "user_id": user_id}),
+        )
+    };
+    let before: Vec<String> = state.store.member_ids(&id).await?;
+    if state.store.remove_member(&id, &user_id, &sys).await? {
+        state.publish("member.removed", json!({"chat_id": id, "user": {"id": user_id, "name": target.name}, "by": {"id": caller.id(), "name": caller.user.name}}), before);
+        publish_chat_updated(&state, &id).await?;
+        publish_latest(&state, &id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,507 @@
+//! Messages (SPEC R17): send with markdown, mentions, importance and attachments; read a page;
+//! edit and delete one's own; reactions; read markers. Every read respects the reader's
+//! history window, and every event goes only to members who may see the message.
+
+use super::chats::member_chat;
+use super::{PersonRef, limit, rfc3339};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tether_domain::chat::{
+    Importance, InvalidBody, MessageBody, URGENT_DURATION_MS, URGENT_REPEAT_MS, may_see_message,
+};
+use tether_domain::markdown::{MentionResolver, render};
+use tether_store::chats::{Member, Message, NewMessage};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_messages, send_message))
+        .routes(routes!(edit_message, delete_message))
+        .routes(routes!(add_reaction, remove_reaction))
+        .routes(routes!(mark_read))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReactionOut {
+    pub emoji: String,
+    pub count: usize,
+    pub user_ids: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentOut {
+    pub id: String,
+    pub name: String,
+    pub size: i64,
+    pub content_type: String,
+    /// Images and GIFs a client may show inline.
+    pub inline: bool,
+    /// Download address (members only).
+    pub url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageOut {
+    pub id: String,
+    pub chat_id: String,
+    /// Position in the chat: pass as `before` to page back, and to `/read`.
+    pub seq: i64,
+    /// text, system or intro
+    pub kind: String,
+    pub sender: Option<PersonRef>,
+    /// Markdown source (empty once deleted).
+    pub body: String,
+    /// Sanitized HTML of the body.
+    pub html: String,
+    pub importance: String,
+    pub created_at: String,
+    pub edited_at: Option<String>,
+    pub deleted: bool,
+    pub reactions: Vec<ReactionOut>,
+    pub attachments: Vec<AttachmentOut>,
+    /// Record-link cards, computed for the reader (with the cards issue).
+    #[schema(value_type = Vec<Object>)]
+    pub cards: Vec<Value>,
+    /// Details of system and intro messages.
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<Value>,
+}
+
+pub fn message_out(m: &Message) -> MessageOut {
+    MessageOut {
+        id: m.id.clone(),
+        chat_id: m.chat_id.clone(),
+        seq: m.seq,
+        kind: m.kind.clone(),
+        sender: m.sender_id.clone().map(|id| PersonRef {
+            id,
+            name: m.sender_name.clone().unwrap_or_default(),
+        }),
+        body: m.body.clone(),
+        html: m.html.clone(),
+        importance: m.importance.clone(),
+        created_at: rfc3339(m.created_at),
+        edited_at: m.edited_at.map(rfc3339),
+        deleted: m.deleted_at.is_some(),
+        reactions: m
+            .reactions
+            .iter()
+            .map(|(e, users)| ReactionOut {
+                emoji: e.clone(),
+                count: users.len(),
+                user_ids: users.clone(),
+            })
+            .collect(),
+        attachments: m
+            .attachments
+            .iter()
+            .map(|a| AttachmentOut {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                size: a.size,
+                content_type: a.content_type.clone(),
+                inline: a.inline,
+                url: format!("/api/v1/attachments/{}", a.id),
+            })
+            .collect(),
+        cards: Vec::new(),
+        data: m.data.clone(),
+    }
+}
+
+/// Members who may see `m` (their history window includes it).
+fn audience(members: &[Member], m: &Message) -> Vec<String> {
+    members
+        .iter()
+        .filter(|x| may_see_message(x.visible_from, m.created_at))
+        .map(|x| x.user_id.clone())
+        .collect()
+}
+
+/// Publishes a message event to the members who may see the message.
+pub async fn publish_message(state: &AppState, kind: &str, m: &Message) -> ApiResult<()> {
+    let members = state.store.members(&m.chat_id).await?;
+    state.publish(
+        kind,
+        json!({"chat_id": m.chat_id, "message": message_out(m)}),
+        audience(&members, m),
+    );
+    Ok(())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct PageQuery {
+    /// Only messages with a lower `seq` (the next page back).
+    pub before: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessagePage {
+    pub items: Vec<MessageOut>,
+}
+
+/// # `GET /api/v1/chats/{id}/messages?before=&limit=`
+///
+/// A page of messages, newest first, within the caller's history window.
+#[utoipa::path(get, path = "/chats/{id}/messages", tag = "messages", params(("id" = String, Path), PageQuery),
+    responses((status = 200, body = MessagePage), (status = 403), (status = 404)))]
+async fn list_messages(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<MessagePage>> {
+    let (_, me) = member_chat(&state, &caller, &id).await?;
+    let items = state
+        .store
+        .messages(&id, me.visible_from, q.before, limit(q.limit, 50, 200))
+        .await?;
+    Ok(Json(MessagePage {
+        items: items.iter().map(message_out).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendMessage {
+    /// Markdown; mention a member with `<@user_id>`; `:shortcode:` emoji.
+    pub body: String,
+    /// normal, important or urgent
+    pub importance: Option<String>,
+    #[serde(default)]
+    pub attachment_ids: Vec<String>,
+    /// Record-link URLs whose cards the sender removed in the composer.
+    #[serde(default)]
+    pub without_cards: Vec<String>,
+}
+
+const MAX_ATTACHMENTS_PER_MESSAGE: usize = 10;
+
+fn parse_body(raw: &str, has_attachments: bool) -> ApiResult<MessageBody> {
+    MessageBody::parse(raw, has_attachments).map_err(|e| match e {
+        InvalidBody::TooLarge(_) => ApiError::PayloadTooLarge(e.to_string()),
+        _ => ApiError::invalid("body", e.to_string()),
+    })
+}
+
+fn resolver(members: &[Member]) -> MentionResolver {
+    MentionResolver::new(members.iter().map(|m| (m.user_id.clone(), m.name.clone())))
+}
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let key = v
+                .to_str()
+                .map_err(|_| {
+                    ApiError::BadRequest("the Idempotency-Key header must be printable text".into())
+                })?
+                .trim();
+            if key.is_empty() || key.len() > 200 {
+                return Err(ApiError::BadRequest(
+                    "the Idempotency-Key header must be 1–200 characters".into(),
+                ));
+            }
+            Ok(Some(key.to_owned()))
+        }
+    }
+}
+
+/// # `POST /api/v1/chats/{id}/messages`
+///
+/// Sends a message. Mentioned members get a `notification`; an urgent message notifies every
+/// member and repeats every 2 minutes for 20 minutes to those who have not read it. With an
+/// `Idempotency-Key` header a retry returns the first message instead of sending a second.
+#[utoipa::path(post, path = "/chats/{id}/messages", tag = "messages", request_body = SendMessage,
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
+    responses((status = 201, body = MessageOut), (status = 404), (status = 413), (status = 422)))]
+async fn send_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<SendMessage>,
+) -> ApiResult<(StatusCode, Json<MessageOut>)> {
+    let (_, _me) = member_chat(&state, &caller, &id).await?;
+    let key = idempotency_key(&headers)?;
+    let importance = match req.importance.as_deref() {
+        None => Importance::Normal,
+        Some(s) => Importance::parse(s)
+            .ok_or_else(|| ApiError::invalid("importance", "use normal, important or urgent"))?,
+    };
+    if req.attachment_ids.len() > MAX_ATTACHMENTS_PER_MESSAGE {
+        return Err(ApiError::invalid(
+            "attachment_ids",
+            format!("at most {MAX_ATTACHMENTS_PER_MESSAGE} attachments per message"),
+        ));
+    }
+    let body = parse_body(&req.body, !req.attachment_ids.is_empty())?;
+    let members = state.store.members(&id).await?;
+    let rendered = render(body.as_str(), &resolver(&members));
+    let now = tether_store::now_ms();
+    let urgent = importance == Importance::Urgent;
+    let sent = state
+        .store
+        .send_message(&NewMessage {
+            chat_id: id.clone(),
+            sender_id: caller.id().to_owned(),
+            body: body.as_str().to_owned(),
+            html: rendered.html,
+            importance: importance.as_str().to_owned(),
+            data: (!req.without_cards.is_empty())
+                .then(|| json!({"without_cards": req.without_cards})),
+            mentions: rendered.mentioned_user_ids.clone(),
+            attachment_ids: req.attachment_ids,
+            idempotency_key: key,
+            remind_until: urgent.then_some(now + URGENT_DURATION_MS),
+            remind_every_ms: URGENT_REPEAT_MS,
+        })
+        .await
+        .map_err(|e| match e {
+            tether_store::StoreError::Invalid(m) => ApiError::invalid("attachment_ids", m),
+            other => other.into(),
+        })?;
+    let m = sent.message;
+    if !sent.replayed {
+        let everyone = audience(&members, &m);
+        state.publish(
+            "message.created",
+            json!({"chat_id": id, "message": message_out(&m)}),
+            everyone.clone(),
+        );
+        let from = json!({"id": caller.id(), "name": caller.user.name});
+        let excerpt: String = m.body.chars().take(140).collect();
+        let mentioned: Vec<String> = rendered
+            .mentioned_user_ids
+            .into_iter()
+            .filter(|u| u != caller.id() && everyone.contains(u))
+            .collect();
+        state.publish("notification", json!({"kind": "mention", "chat_id": id, "message_id": m.id, "from": from, "text": excerpt}), mentioned);
+        if urgent {
+            let others: Vec<String> = everyone.into_iter().filter(|u| u != caller.id()).collect();
+            state.publish("notification", json!({"kind": "urgent", "chat_id": id, "message_id": m.id, "from": from, "text": excerpt}), others);
+        }
+    }
+    Ok((StatusCode::CREATED, Json(message_out(&m))))
+}
+
+/// The caller's own, live message of this chat, or the reason why not.
+async fn own_message(
+    state: &AppState,
+    caller: &Caller,
+    chat_id: &str,
+    message_id: &str,
+) -> ApiResult<Message> {
+    let (_, me) = member_chat(state, caller, chat_id).await?;
+    let m = visible_message(state, &me, chat_id, message_id).await?;
+    if m.sender_id.as_deref() != Some(caller.id()) || m.kind != "text" {
+        return Err(ApiError::Forbidden(
+            "you can only change your own messages".into(),
+        ));
+    }
+    if m.deleted_at.is_some() {
+        return Err(ApiError::conflict("this message was deleted"));
+    }
+    Ok(m)
+}
+
+async fn visible_message(
+    state: &AppState,
+    me: &Member,
+    chat_id: &str,
+    message_id: &str,
+) -> ApiResult<Message> {
+    state
+        .store
+        .message(message_id)
+        .await?
+        .filter(|m| m.chat_id == chat_id && may_see_message(me.visible_from, m.created_at))
+        .ok_or_else(|| ApiError::NotFound(format!("there is no message {message_id} in this chat")))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditMessage {
+    pub body: String,
+}
+
+/// # `PATCH /api/v1/chats/{id}/messages/{message_id}`
+///
+/// Edits one's own message; it is marked edited.
+#[utoipa::path(patch, path = "/chats/{id}/messages/{message_id}", tag = "messages", request_body = EditMessage,
+    params(("id" = String, Path), ("message_id" = String, Path)),
+    responses((status = 200, body = MessageOut), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422)))]
+async fn edit_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, message_id)): ApiPath<(String, String)>,
+    ApiJson(req): ApiJson<EditMessage>,
+) -> ApiResult<Json<MessageOut>> {
+    let old = own_message(&state, &caller, &id, &message_id).await?;
+    let body = parse_body(&req.body, !old.attachments.is_empty())?;
+    let members = state.store.members(&id).await?;
+    let rendered = render(body.as_str(), &resolver(&members));
+    let m = state
+        .store
+        .edit_message(
+            &message_id,
+            body.as_str(),
+            &rendered.html,
+            &rendered.mentioned_user_ids,
+        )
+        .await?;
+    state.publish(
+        "message.updated",
+        json!({"chat_id": id, "message": message_out(&m)}),
+        audience(&members, &m),
+    );
+    Ok(Json(message_out(&m)))
+}
+
+/// # `DELETE /api/v1/chats/{id}/messages/{message_id}`
+///
+/// Deletes one's own message, leaving a tombstone.
+#[utoipa::path(delete, path = "/chats/{id}/messages/{message_id}", tag = "messages", params(("id" = String, Path), ("message_id" = String, Path)),
+    responses((status = 204), (status = 403), (status = 404), (status = 409)))]
+async fn delete_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, message_id)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    own_message(&state, &caller, &id, &message_id).await?;
+    let m = state.store.delete_message(&message_id).await?;
+    let members = state.store.members(&id).await?;
+    state.publish(
+        "message.deleted",
+        json!({"chat_id": id, "message_id": message_id, "message": message_out(&m)}),
+        audience(&members, &m),
+    );
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReactionIn {
+    /// A unicode emoji or a `:shortcode:`.
+    pub emoji: String,
+}
+
+fn check_emoji(e: &str) -> ApiResult<&str> {
+    let e = e.trim();
+    let ok = !e.is_empty()
+        && e.len() <= 64
+        && !e.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '&' | '"' | '\'')
+        });
+    if ok {
+        Ok(e)
+    } else {
+        Err(ApiError::invalid("emoji", "send one emoji or :shortcode:"))
+    }
+}
+
+async fn react(
+    state: AppState,
+    caller: Caller,
+    id: String,
+    message_id: String,
+    emoji: String,
+    add: bool,
+) -> ApiResult<Json<MessageOut>> {
+    let emoji = check_emoji(&emoji)?.to_owned();
+    let (_, me) = member_chat(&state, &caller, &id).await?;
+    let m = visible_message(&state, &me, &id, &message_id).await?;
+    if m.deleted_at.is_some() {
+        return Err(ApiError::conflict("this message was deleted"));
+    }
+    if state
+        .store
+        .set_reaction(&message_id, caller.id(), &emoji, add)
+        .await?
+    {
+        let m = state
+            .store
+            .message(&message_id)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("message".into()))?;
+        let members = state.store.members(&id).await?;
+        let out = message_out(&m);
+        state.publish(
+            "reaction.changed",
+            json!({"chat_id": id, "message_id": message_id, "reactions": out.reactions}),
+            audience(&members, &m),
+        );
+        return Ok(Json(out));
+    }
+    Ok(Json(message_out(&m)))
+}
+
+/// # `POST /api/v1/chats/{id}/messages/{message_id}/reactions`
+#[utoipa::path(post, path = "/chats/{id}/messages/{message_id}/reactions", tag = "messages", request_body = ReactionIn,
+    params(("id" = String, Path), ("message_id" = String, Path)), responses((status = 200, body = MessageOut), (status = 404), (status = 422)))]
+async fn add_reaction(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, message_id)): ApiPath<(String, String)>,
+    ApiJson(req): ApiJson<ReactionIn>,
+) -> ApiResult<Json<MessageOut>> {
+    react(state, caller, id, message_id, req.emoji, true).await
+}
+
+/// # `DELETE /api/v1/chats/{id}/messages/{message_id}/reactions`
+#[utoipa::path(delete, path = "/chats/{id}/messages/{message_id}/reactions", tag = "messages", request_body = ReactionIn,
+    params(("id" = String, Path), ("message_id" = String, Path)), responses((status = 200, body = MessageOut), (status = 404), (status = 422)))]
+async fn remove_reaction(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, message_id)): ApiPath<(String, String)>,
+    ApiJson(req): ApiJson<ReactionIn>,
+) -> ApiResult<Json<MessageOut>> {
+    react(state, caller, id, message_id, req.emoji, false).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadIn {
+    pub message_id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReadOut {
+    pub unread: i64,
+}
+
+/// # `POST /api/v1/chats/{id}/read`
+///
+/// Moves the caller's read marker to this message (never backwards); answers the unread count.
+#[utoipa::path(post, path = "/chats/{id}/read", tag = "messages", request_body = ReadIn, params(("id" = String, Path)),
+    responses((status = 200, body = ReadOut), (status = 404)))]
+async fn mark_read(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<ReadIn>,
+) -> ApiResult<Json<ReadOut>> {
+    let (_, me) = member_chat(&state, &caller, &id).await?;
+    let m = visible_message(&state, &me, &id, &req.message_id).await?;
+    state.store.mark_read(&id, caller.id(), m.seq).await?;
+    let unread = state
+        .store
+        .unread_counts(caller.id(), std::slice::from_ref(&id))
+        .await?
+        .get(&id)
+        .copied()
+        .unwrap_or(0);
+    Ok(Json(ReadOut { unread }))
+}

@@ -1,0 +1,235 @@
+//! Live events: the event bus every change is published on, and the hub that hands each event
+//! to exactly the connections of the users in its audience.
+//!
+//! An [`Envelope`] carries its audience (user ids), computed from the database right after the
+//! change committed, so a member removed a moment ago is not in the next event's audience on any
+//! node. The payload is serialized once and shared by every recipient.
+//!
+//! Each connection has a bounded queue. When a slow client's queue is full, the hub drops
+//! further events for that connection and marks it; the connection then discards what is
+//! queued and sends `{"type":"resync"}`, so a client that fell behind is told so, never silently
+//! skipped, and never slows anyone else down.
+
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use tokio::sync::mpsc;
+
+/// Events queued per connection before it is considered behind.
+pub const CONNECTION_QUEUE: usize = 256;
+
+/// One event and who may receive it.
+#[derive(Clone, Debug)]
+pub struct Envelope {
+    pub audience: Vec<String>,
+    /// The JSON text sent to every recipient.
+    pub payload: Arc<str>,
+}
+
+impl Envelope {
+    /// An event of `kind` (the `type` member) with `fields` merged in, for `audience`.
+    pub fn new(kind: &str, mut fields: Value, audience: Vec<String>) -> Envelope {
+        if let Value::Object(map) = &mut fields {
+            map.insert("type".into(), Value::String(kind.to_owned()));
+        }
+        Envelope {
+            audience,
+            payload: fields.to_string().into(),
+        }
+    }
+}
+
+/// Where changes are published. The in-process implementation delivers to this node's hub; a
+/// NATS implementation (scale-out) publishes to every node's hub.
+pub trait EventBus: Send + Sync + 'static {
+    fn publish(&self, envelope: Envelope);
+}
+
+/// Single-node bus: straight to the local hub.
+pub struct LocalBus {
+    hub: Arc<Hub>,
+}
+
+impl LocalBus {
+    pub fn new(hub: Arc<Hub>) -> LocalBus {
+        LocalBus { hub }
+    }
+}
+
+impl EventBus for LocalBus {
+    fn publish(&self, envelope: Envelope) {
+        self.hub.dispatch(&envelope);
+    }
+}
+
+/// What a connection task reads from.
+pub struct Subscription {
+    pub id: u64,
+    pub user_id: String,
+    pub rx: mpsc::Receiver<Arc<str>>,
+    pub lagged: Arc<AtomicBool>,
+}
+
+struct Conn {
+    id: u64,
+    tx: mpsc::Sender<Arc<str>>,
+    lagged: Arc<AtomicBool>,
+}
+
+/// This node's live connections by user.
+pub struct Hub {
+    conns: RwLock<HashMap<String, Vec<Conn>>>,
+    next_id: AtomicU64,
+    queue: usize,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub::with_queue(CONNECTION_QUEUE)
+    }
+}
+
+impl Hub {
+    pub fn new() -> Hub {
+        Hub::default()
+    }
+
+    /// A hub whose connections queue at most `queue` events each.
+    pub fn with_queue(queue: usize) -> Hub {
+        Hub {
+            conns: RwLock::new(HashMap::new()),
+            next_id: AtomicU64::new(0),
+            queue: queue.max(1),
+        }
+    }
+
+    /// Registers a connection of `user_id`.
+    pub fn subscribe(&self, user_id: &str) -> Subscription {
+        let (tx, rx) = mpsc::channel(self.queue);
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let lagged = Arc::new(AtomicBool::new(false));
+        let conn = Conn {
+            id,
+            tx,
+            lagged: lagged.clone(),
+        };
+        if let Ok(mut conns) = self.conns.write() {
+            conns.entry(user_id.to_owned()).or_default().push(conn);
+        }
+        Subscription {
+            id,
+            user_id: user_id.to_owned(),
+            rx,
+            lagged,
+        }
+    }
+
+    /// Forgets a connection.
+    pub fn unsubscribe(&self, user_id: &str, id: u64) {
+        if let Ok(mut conns) = self.conns.write()
+            && let Some(list) = conns.get_mut(user_id)
+        {
+            list.retain(|c| c.id != id);
+            if list.is_empty() {
+                conns.remove(user_id);
+            }
+        }
+    }
+
+    /// Hands the event to every connection of every user in its audience, without waiting.
+    pub fn dispatch(&self, envelope: &Envelope) {
+        let Ok(conns) = self.conns.read() else { return };
+        for user in &envelope.audience {
+            let Some(list) = conns.get(user) else {
+                continue;
+            };
+            for c in list {
+                if c.lagged.load(Ordering::Relaxed) {
+                    continue;
+                }
+                if let Err(mpsc::error::TrySendError::Full(_)) =
+                    c.tx.try_send(envelope.payload.clone())
+                {
+                    c.lagged.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    /// Tells every connection of `user_id` to resync (their access changed in a way a client
+    /// cannot work out from events alone).
+    pub fn resync_user(&self, user_id: &str) {
+        if let Ok(conns) = self.conns.read()
+            && let Some(list) = conns.get(user_id)
+        {
+            for c in list {
+                c.lagged.store(true, Ordering::Relaxed);
+                let _ = c.tx.try_send(Arc::from(RESYNC));
+            }
+        }
+    }
+
+    /// Number of open connections (for metrics and limits).
+    pub fn connections(&self) -> usize {
+        self.conns
+            .read()
+            .map(|c| c.values().map(Vec::len).sum())
+            .unwrap_or(0)
+    }
+
+    /// Number of open connections of one user.
+    pub fn connections_of(&self, user_id: &str) -> usize {
+        self.conns
+            .read()
+            .map(|c| c.get(user_id).map_or(0, Vec::len))
+            .unwrap_or(0)
+    }
+}
+
+/// The event a client gets when it fell behind: reload what is on screen.
+pub const RESYNC: &str = r#"{"type":"resync"}"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_the_audience_receives() {
+        let hub = Hub::new();
+        let mut a = hub.subscribe("a");
+        let mut b = hub.subscribe("b");
+        hub.dispatch(&Envelope::new(
+            "message.created",
+            json!({"x": 1}),
+            vec!["a".into()],
+        ));
+        let got = a.rx.try_recv().unwrap();
+        assert!(got.contains("\"type\":\"message.created\""));
+        assert!(b.rx.try_recv().is_err());
+        hub.unsubscribe("a", a.id);
+        hub.dispatch(&Envelope::new("x", json!({}), vec!["a".into()]));
+        assert!(a.rx.try_recv().is_err());
+        assert_eq!(hub.connections(), 1);
+    }
+
+    #[test]
+    fn a_full_queue_marks_the_connection_behind_and_others_keep_receiving() {
+        let hub = Hub::new();
+        let slow = hub.subscribe("slow");
+        let mut fast = hub.subscribe("fast");
+        for i in 0..(CONNECTION_QUEUE + 10) {
+            hub.dispatch(&Envelope::new(
+                "e",
+                json!({"i": i}),
+                vec!["slow".into(), "fast".into()],
+            ));
+            assert!(
+                fast.rx.try_recv().is_ok(),
+                "the fast client gets every event"
+            );
+        }
+        assert!(slow.lagged.load(Ordering::Relaxed));
+    }
+}

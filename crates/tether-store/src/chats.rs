@@ -1,0 +1,871 @@
+//! Chats, members (with the point from which each sees history), messages, reactions,
+//! mentions, read markers and urgent reminders.
+//!
+//! Membership changes and the system message that announces them are written in one
+//! transaction, so no member ever sees one without the other. Every message takes the next
+//! per-chat sequence number (`chats.last_seq`), which orders pages and read markers.
+
+use crate::dialect::{contains_pattern, fold};
+use crate::{Result, Store, StoreError, new_id, now_ms};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use tether_domain::chat::ChatKind;
+
+/// A chat as stored.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Chat {
+    pub id: String,
+    pub kind: String,
+    pub name: Option<String>,
+    pub team_id: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    pub last_seq: i64,
+    pub last_message_at: Option<i64>,
+    pub last_message_by: Option<String>,
+    pub last_activity_at: i64,
+}
+
+impl Chat {
+    pub fn kind(&self) -> ChatKind {
+        ChatKind::parse(&self.kind).unwrap_or(ChatKind::Group)
+    }
+}
+
+const CHAT_COLUMNS: &str = "c.id, c.kind, c.name, c.team_id, c.created_by, c.created_at, c.last_seq, c.last_message_at, c.last_message_by, c.last_activity_at";
+
+/// One member of a chat.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Member {
+    pub chat_id: String,
+    pub user_id: String,
+    pub name: String,
+    pub active: bool,
+    pub joined_at: i64,
+    pub visible_from: i64,
+    pub last_read_seq: i64,
+}
+
+/// A chat in someone's list, with what that person needs to show it.
+#[derive(Clone, Debug)]
+pub struct ChatListItem {
+    pub chat: Chat,
+    pub visible_from: i64,
+    pub last_read_seq: i64,
+    pub unread: i64,
+    pub members: Vec<Member>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChatListRow {
+    id: String,
+    kind: String,
+    name: Option<String>,
+    team_id: Option<String>,
+    created_by: Option<String>,
+    created_at: i64,
+    last_seq: i64,
+    last_message_at: Option<i64>,
+    last_message_by: Option<String>,
+    last_activity_at: i64,
+    visible_from: i64,
+    last_read_seq: i64,
+}
+
+/// A system message to write with a change (kind `system`, or `intro` for R10 cards).
+#[derive(Clone, Debug)]
+pub struct SystemMessage {
+    pub kind: &'static str,
+    pub actor_id: Option<String>,
+    /// Plain text shown to members ("Olga Berg added Bo Lind").
+    pub text: String,
+    pub html: String,
+    /// Structured details for clients (`{"event": "member.added", …}`).
+    pub data: Value,
+}
+
+/// A chat to create.
+#[derive(Clone, Debug)]
+pub struct NewChat {
+    pub kind: ChatKind,
+    pub name: Option<String>,
+    pub team_id: Option<String>,
+    pub created_by: String,
+    /// (user id, visible_from)
+    pub members: Vec<(String, i64)>,
+}
+
+/// A message to send.
+#[derive(Clone, Debug)]
+pub struct NewMessage {
+    pub chat_id: String,
+    pub sender_id: String,
+    pub body: String,
+    pub html: String,
+    pub importance: String,
+    pub data: Option<Value>,
+    pub mentions: Vec<String>,
+    pub attachment_ids: Vec<String>,
+    pub idempotency_key: Option<String>,
+    /// When set, unread members are reminded until this time (urgent messages).
+    pub remind_until: Option<i64>,
+    pub remind_every_ms: i64,
+}
+
+/// A stored message with its reactions and attachments.
+#[derive(Clone, Debug, Serialize)]
+pub struct Message {
+    pub id: String,
+    pub chat_id: String,
+    pub seq: i64,
+    pub kind: String,
+    pub sender_id: Option<String>,
+    pub sender_name: Option<String>,
+    pub body: String,
+    pub html: String,
+    pub importance: String,
+    pub data: Option<Value>,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+    /// emoji → user ids, in the order first reacted.
+    pub reactions: Vec<(String, Vec<String>)>,
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: String,
+    chat_id: String,
+    seq: i64,
+    kind: String,
+    sender_id: Option<String>,
+    sender_name: Option<String>,
+    body: String,
+    html: String,
+    importance: String,
+    data: Option<String>,
+    created_at: i64,
+    edited_at: Option<i64>,
+    deleted_at: Option<i64>,
+}
+
+const MESSAGE_SELECT: &str = "SELECT m.id, m.chat_id, m.seq, m.kind, m.sender_id, u.name AS sender_name, m.body, m.html, m.importance, m.data, \
+     m.created_at, m.edited_at, m.deleted_at FROM messages m LEFT JOIN users u ON u.id = m.sender_id";
+
+/// An uploaded file.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Attachment {
+    pub id: String,
+    pub uploader_id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub inline: bool,
+    pub storage_key: String,
+    pub message_id: Option<String>,
+    pub created_at: i64,
+}
+
+/// Outcome of a send: the message, and whether it already existed (an idempotent retry).
+#[derive(Clone, Debug)]
+pub struct Sent {
+    pub message: Message,
+    pub replayed: bool,
+}
+
+/// A due reminder of an urgent message: who has not read it yet.
+#[derive(Clone, Debug)]
+pub struct DueReminder {
+    pub message_id: String,
+    pub chat_id: String,
+    pub unread_user_ids: Vec<String>,
+}
+
+/// Writes a message on `$tx` with the chat's next sequence number; evaluates to the message id
+/// and its seq.
+macro_rules! insert_message {
+    ($tx:expr, chat = $chat:expr, kind = $kind:expr, sender = $sender:expr, body = $body:expr, html = $html:expr,
+     importance = $imp:expr, data = $data:expr, key = $key:expr, at = $at:expr) => {{
+        let at: i64 = $at;
+        let sender: Option<&str> = $sender;
+        let (seq,): (i64,) = sqlx::query_as(
+            "UPDATE chats SET last_seq = last_seq + 1, last_activity_at = $2, \
+             last_message_at = CASE WHEN $3 = 'system' THEN last_message_at ELSE $2 END, \
+             last_message_by = CASE WHEN $3 = 'system' THEN last_message_by ELSE $4 END \
+             WHERE id = $1 RETURNING last_seq",
+        )
+        .bind($chat)
+        .bind(at)
+        .bind($kind)
+        .bind(sender)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let id = $crate::new_id();
+        let data: Option<String> = $data;
+        sqlx::query(
+            "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&id)
+        .bind($chat)
+        .bind(seq)
+        .bind($kind)
+        .bind(sender)
+        .bind($body)
+        .bind($html)
+        .bind($imp)
+        .bind(data)
+        .bind(at)
+        .bind($key)
+        .execute(&mut *$tx)
+        .await?;
+        (id, seq)
+    }};
+}
+
+/// Writes a [`SystemMessage`] on `$tx`; evaluates to its id.
+macro_rules! insert_system {
+    ($tx:expr, $chat:expr, $sys:expr, $at:expr) => {{
+        let sys: &SystemMessage = $sys;
+        let (id, _) = insert_message!(
+            $tx,
+            chat = $chat,
+            kind = sys.kind,
+            sender = sys.actor_id.as_deref(),
+            body = &sys.text,
+            html = &sys.html,
+            importance = "normal",
+            data = Some(sys.data.to_string()),
+            key = None::<&str>,
+            at = $at
+        );
+        id
+    }};
+}
+
+/// Recomputes the text a chat filter matches: its name and its members' names, folded.
+macro_rules! refresh_search {
+    ($tx:expr, $chat:expr) => {{
+        let names: Vec<(String,)> = sqlx::query_as("SELECT u.name FROM chat_members cm JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = $1 ORDER BY u.name")
+            .bind($chat)
+            .fetch_all(&mut *$tx)
+            .await?;
+        let (name,): (Option<String>,) = sqlx::query_as("SELECT name FROM chats WHERE id = $1").bind($chat).fetch_one(&mut *$tx).await?;
+        let text = search_text(name.as_deref(), names.iter().map(|n| n.0.as_str()));
+        sqlx::query("UPDATE chats SET search_folded = $1 WHERE id = $2").bind(text).bind($chat).execute(&mut *$tx).await?;
+    }};
+}
+
+fn search_text<'a>(name: Option<&str>, members: impl Iterator<Item = &'a str>) -> String {
+    let mut text = fold(name.unwrap_or(""));
+    for m in members {
+        text.push('\n');
+        text.push_str(&fold(m));
+    }
+    text
+}
+
+impl MessageRow {
+    fn into_message(self) -> Result<Message> {
+        Ok(Message {
+            id: self.id,
+            chat_id: self.chat_id,
+            seq: self.seq,
+            kind: self.kind,
+            sender_id: self.sender_id,
+            sender_name: self.sender_name,
+            body: self.body,
+            html: self.html,
+            importance: self.importance,
+            data: self.data.map(|d| serde_json::from_str(&d)).transpose()?,
+            created_at: self.created_at,
+            edited_at: self.edited_at,
+            deleted_at: self.deleted_at,
+            reactions: Vec::new(),
+            attachments: Vec::new(),
+        })
+    }
+}
+
+impl Store {
+    /// Creates a chat with its members and an opening system message, in one transaction.
+    /// A one-on-one chat is unique per pair: asking again returns the existing one
+    /// (`Ok((chat, false))`).
+    pub async fn create_chat(
+        &self,
+        new: &NewChat,
+        opening: Option<&SystemMessage>,
+    ) -> Result<(Chat, bool)> {
+        let pair = match new.kind {
+            ChatKind::OneOnOne => match new.members.as_slice() {
+                [(a, _), (b, _)] => Some(tether_domain::chat::pair_key(a, b)),
+                _ => {
+                    return Err(StoreError::Invalid(
+                        "a one-on-one chat has exactly two members".into(),
+                    ));
+                }
+            },
+            _ => None,
+        };
+        if let Some(pair) = &pair {
+            let existing: Option<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT id FROM chats WHERE pair_key = $1").bind(pair).fetch_optional(p).await)?;
+            if let Some((id,)) = existing {
+                return Ok((
+                    self.chat(&id).await?.ok_or(StoreError::NotFound("chat"))?,
+                    false,
+                ));
+            }
+        }
+        let id = new_id();
+        let now = now_ms();
+        let result = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("INSERT INTO chats (id, kind, name, search_folded, pair_key, team_id, created_by, created_at, last_seq, last_activity_at) \
+                 VALUES ($1, $2, $3, '', $4, $5, $6, $7, 0, $7)")
+                .bind(&id).bind(new.kind.as_str()).bind(new.name.as_deref()).bind(pair.as_deref()).bind(new.team_id.as_deref())
+                .bind(&new.created_by).bind(now)
+                .execute(&mut *tx).await?;
+            for (user, visible_from) in &new.members {
+                sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
+                    .bind(&id).bind(user).bind(now).bind(*visible_from).bind(&new.created_by)
+                    .execute(&mut *tx).await?;
+            }
+            refresh_search!(tx, &id);
+            if let Some(sys) = opening {
+                insert_system!(tx, &id, sys, now);
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(())
+        });
+        match result {
+            Ok(()) => Ok((
+                self.chat(&id).await?.ok_or(StoreError::NotFound("chat"))?,
+                true,
+            )),
+            // Two people opening the same one-on-one at once: the other request won.
+            Err(e) if pair.is_some() => match self
+                .chat_by_pair(pair.as_deref().unwrap_or_default())
+                .await?
+            {
+                Some(chat) => Ok((chat, false)),
+                None => Err(e.into()),
+            },
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn chat_by_pair(&self, pair: &str) -> Result<Option<Chat>> {
+        let sql = format!("SELECT {CHAT_COLUMNS} FROM chats c WHERE c.pair_key = $1");
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(pair).fetch_optional(p).await)?,
+        )
+    }
+
+    pub async fn chat(&self, id: &str) -> Result<Option<Chat>> {
+        let sql = format!("SELECT {CHAT_COLUMNS} FROM chats c WHERE c.id = $1");
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+        )
+    }
+
+    /// A chat and the caller's membership in it, in one query; `None` when either is missing.
+    pub async fn chat_for_member(
+        &self,
+        chat_id: &str,
+        user_id: &str,
+    ) -> Result<Option<(Chat, Member)>> {
+        let chat = self.chat(chat_id).await?;
+        let Some(chat) = chat else { return Ok(None) };
+        Ok(self.member(chat_id, user_id).await?.map(|m| (chat, m)))
+    }
+
+    pub async fn member(&self, chat_id: &str, user_id: &str) -> Result<Option<Member>> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT cm.chat_id, cm.user_id, u.name, u.active, cm.joined_at, cm.visible_from, cm.last_read_seq FROM chat_members cm \
+             JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = $1 AND cm.user_id = $2")
+            .bind(chat_id).bind(user_id).fetch_optional(p).await)?)
+    }
+
+    /// Members of a chat, by name.
+    pub async fn members(&self, chat_id: &str) -> Result<Vec<Member>> {
+        Ok(self
+            .members_of(&[chat_id.to_owned()])
+            .await?
+            .remove(chat_id)
+            .unwrap_or_default())
+    }
+
+    /// Members of many chats in one query, keyed by chat id.
+    pub async fn members_of(&self, chat_ids: &[String]) -> Result<BTreeMap<String, Vec<Member>>> {
+        let mut out: BTreeMap<String, Vec<Member>> = BTreeMap::new();
+        if chat_ids.is_empty() {
+            return Ok(out);
+        }
+        let rows: Vec<Member> = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT cm.chat_id, cm.user_id, u.name, u.active, cm.joined_at, cm.visible_from, cm.last_read_seq FROM chat_members cm \
+                 JOIN users u ON u.id = cm.user_id WHERE cm.chat_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in chat_ids {
+                sep.push_bind(id);
+            }
+            qb.push(") ORDER BY u.name, u.id");
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        for m in rows {
+            out.entry(m.chat_id.clone()).or_default().push(m);
+        }
+        Ok(out)
+    }
+
+    /// The user's chats, most recent activity first: optionally only those whose name or
+    /// members' names contain `filter`, and only those active before `before` (paging). Three
+    /// queries whatever the page size: chats, their members, unread counts.
+    pub async fn list_chats(
+        &self,
+        user_id: &str,
+        filter: Option<&str>,
+        kinds: &[ChatKind],
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<ChatListItem>> {
+        let pattern = filter
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(contains_pattern);
+        let rows: Vec<ChatListRow> = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "SELECT {CHAT_COLUMNS}, cm.visible_from, cm.last_read_seq FROM chat_members cm JOIN chats c ON c.id = cm.chat_id WHERE cm.user_id = "));
+            qb.push_bind(user_id);
+            if let Some(pattern) = &pattern {
+                qb.push(" AND c.search_folded LIKE ");
+                qb.push_bind(pattern);
+                qb.push(" ESCAPE '\\'");
+            }
+            if !kinds.is_empty() {
+                qb.push(" AND c.kind IN (");
+                let mut sep = qb.separated(", ");
+                for k in kinds {
+                    sep.push_bind(k.as_str());
+                }
+                qb.push(")");
+            }
+            if let Some(before) = before {
+                qb.push(" AND c.last_activity_at < ");
+                qb.push_bind(before);
+            }
+            qb.push(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ");
+            qb.push_bind(limit.clamp(1, 500));
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let mut members = self.members_of(&ids).await?;
+        let unread = self.unread_counts(user_id, &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ChatListItem {
+                unread: unread.get(&r.id).copied().unwrap_or(0),
+                members: members.remove(&r.id).unwrap_or_default(),
+                visible_from: r.visible_from,
+                last_read_seq: r.last_read_seq,
+                chat: Chat {
+                    id: r.id,
+                    kind: r.kind,
+                    name: r.name,
+                    team_id: r.team_id,
+                    created_by: r.created_by,
+                    created_at: r.created_at,
+                    last_seq: r.last_seq,
+                    last_message_at: r.last_message_at,
+                    last_message_by: r.last_message_by,
+                    last_activity_at: r.last_activity_at,
+                },
+            })
+            .collect())
+    }
+
+    /// Unread messages per chat for a user: others' text messages after the read marker and
+    /// inside the user's history window, not deleted. One grouped query.
+    pub async fn unread_counts(
+        &self,
+        user_id: &str,
+        chat_ids: &[String],
+    ) -> Result<BTreeMap<String, i64>> {
+        if chat_ids.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let rows: Vec<(String, i64)> = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT m.chat_id, COUNT(*) FROM messages m JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ");
+            qb.push_bind(user_id);
+            qb.push(" WHERE m.seq > cm.last_read_seq AND m.created_at >= cm.visible_from AND m.kind <> 'system' AND m.deleted_at IS NULL AND (m.sender_id IS NULL OR m.sender_id <> ");
+            qb.push_bind(user_id);
+            qb.push(") AND m.chat_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in chat_ids {
+                sep.push_bind(id);
+            }
+            qb.push(") GROUP BY m.chat_id");
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Adds members (each with their history window) and the system message, in one
+    /// transaction. People already in the chat are left as they are; returns who was added.
+    pub async fn add_members(
+        &self,
+        chat_id: &str,
+        users: &[(String, i64)],
+        added_by: &str,
+        sys: &SystemMessage,
+    ) -> Result<Vec<String>> {
+        let now = now_ms();
+        let added = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let mut added = Vec::new();
+            for (user, visible_from) in users {
+                let n = sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
+                    .bind(chat_id).bind(user).bind(now).bind(*visible_from).bind(added_by)
+                    .execute(&mut *tx).await?.rows_affected();
+                if n > 0 {
+                    added.push(user.clone());
+                }
+            }
+            if !added.is_empty() {
+                refresh_search!(tx, chat_id);
+                insert_system!(tx, chat_id, sys, now);
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(added)
+        })?;
+        Ok(added)
+    }
+
+    /// Removes a member and writes the system message, in one transaction.
+    pub async fn remove_member(
+        &self,
+        chat_id: &str,
+        user_id: &str,
+        sys: &SystemMessage,
+    ) -> Result<bool> {
+        let now = now_ms();
+        let removed = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2").bind(chat_id).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            if n > 0 {
+                refresh_search!(tx, chat_id);
+                insert_system!(tx, chat_id, sys, now);
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(n > 0)
+        })?;
+        Ok(removed)
+    }
+
+    /// Renames a chat and writes the system message, in one transaction.
+    pub async fn rename_chat(&self, chat_id: &str, name: &str, sys: &SystemMessage) -> Result<()> {
+        let now = now_ms();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE chats SET name = $1 WHERE id = $2").bind(name).bind(chat_id).execute(&mut *tx).await?;
+            refresh_search!(tx, chat_id);
+            insert_system!(tx, chat_id, sys, now);
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(())
+        })?;
+        Ok(())
+    }
+
+    /// Writes a system message on its own.
+    pub async fn post_system(&self, chat_id: &str, sys: &SystemMessage) -> Result<Message> {
+        let now = now_ms();
+        let id = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id = insert_system!(tx, chat_id, sys, now);
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(id)
+        })?;
+        self.message(&id)
+            .await?
+            .ok_or(StoreError::NotFound("message"))
+    }
+
+    /// Sends a message: next sequence number, mentions, attachments (which must be the
+    /// sender's and unused), urgent reminder, all in one transaction. With an idempotency key
+    /// that was used before by the same sender, returns the first message instead.
+    pub async fn send_message(&self, m: &NewMessage) -> Result<Sent> {
+        if let Some(key) = &m.idempotency_key
+            && let Some(existing) = self.message_by_key(&m.sender_id, key).await?
+        {
+            return Ok(Sent {
+                message: existing,
+                replayed: true,
+            });
+        }
+        let now = now_ms();
+        let data = m.data.as_ref().map(Value::to_string);
+        let result = with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let (id, _seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
+                html = &m.html, importance = &m.importance, data = data.clone(), key = m.idempotency_key.as_deref(), at = now);
+            for u in &m.mentions {
+                sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(u).execute(&mut *tx).await?;
+            }
+            for a in &m.attachment_ids {
+                let n = sqlx::query("UPDATE attachments SET message_id = $1 WHERE id = $2 AND uploader_id = $3 AND message_id IS NULL")
+                    .bind(&id).bind(a).bind(&m.sender_id).execute(&mut *tx).await?.rows_affected();
+                if n == 0 {
+                    return Err(StoreError::Invalid(format!("attachment {a} is not an unsent upload of yours")));
+                }
+            }
+            if let Some(until) = m.remind_until {
+                sqlx::query("INSERT INTO urgent_reminders (message_id, chat_id, next_at, until_at) VALUES ($1, $2, $3, $4)")
+                    .bind(&id).bind(&m.chat_id).bind(now + m.remind_every_ms).bind(until).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(id)
+        });
+        let id = match result {
+            Ok(id) => id,
+            // A concurrent retry with the same key committed first.
+            Err(StoreError::Database(e)) if m.idempotency_key.is_some() => match self
+                .message_by_key(
+                    &m.sender_id,
+                    m.idempotency_key.as_deref().unwrap_or_default(),
+                )
+                .await?
+            {
+                Some(existing) => {
+                    return Ok(Sent {
+                        message: existing,
+                        replayed: true,
+                    });
+                }
+                None => return Err(e.into()),
+            },
+            Err(e) => return Err(e),
+        };
+        let message = self
+            .message(&id)
+            .await?
+            .ok_or(StoreError::NotFound("message"))?;
+        Ok(Sent {
+            message,
+            replayed: false,
+        })
+    }
+
+    async fn message_by_key(&self, sender: &str, key: &str) -> Result<Option<Message>> {
+        let id: Option<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT id FROM messages WHERE sender_id = $1 AND idempotency_key = $2")
+            .bind(sender).bind(key).fetch_optional(p).await)?;
+        match id {
+            Some((id,)) => self.message(&id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// One message with its reactions and attachments.
+    pub async fn message(&self, id: &str) -> Result<Option<Message>> {
+        let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
+        let row: Option<MessageRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?;
+        let Some(row) = row else { return Ok(None) };
+        let mut list = vec![row.into_message()?];
+        self.fill_details(&mut list).await?;
+        Ok(list.pop())
+    }
+
+    /// A page of a chat's messages, newest first: only those at or after `visible_from`, and
+    /// with `seq` below `before_seq` when paging back. Three queries per page.
+    pub async fn messages(
+        &self,
+        chat_id: &str,
+        visible_from: i64,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Message>> {
+        let sql = format!(
+            "{MESSAGE_SELECT} WHERE m.chat_id = $1 AND m.created_at >= $2 AND ($3 IS NULL OR m.seq < $3) ORDER BY m.seq DESC LIMIT $4"
+        );
+        let rows: Vec<MessageRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(chat_id).bind(visible_from).bind(before_seq).bind(limit.clamp(1, 200)).fetch_all(p).await)?;
+        let mut list = rows
+            .into_iter()
+            .map(MessageRow::into_message)
+            .collect::<Result<Vec<_>>>()?;
+        self.fill_details(&mut list).await?;
+        Ok(list)
+    }
+
+    /// Loads reactions and attachments of a page of messages (two queries).
+    async fn fill_details(&self, list: &mut [Message]) -> Result<()> {
+        if list.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<&str> = list.iter().map(|m| m.id.as_str()).collect();
+        let (reactions, attachments): (Vec<(String, String, String)>, Vec<Attachment>) = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new("SELECT message_id, emoji, user_id FROM reactions WHERE message_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in &ids {
+                sep.push_bind(*id);
+            }
+            qb.push(") ORDER BY created_at, emoji, user_id");
+            let reactions = qb.build_query_as().fetch_all(p).await?;
+            let mut qb = sqlx::QueryBuilder::new("SELECT id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at FROM attachments WHERE message_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in &ids {
+                sep.push_bind(*id);
+            }
+            qb.push(") ORDER BY created_at, id");
+            let attachments = qb.build_query_as().fetch_all(p).await?;
+            Ok::<_, sqlx::Error>((reactions, attachments))
+        })?;
+        let mut by_id: BTreeMap<String, &mut Message> =
+            list.iter_mut().map(|m| (m.id.clone(), m)).collect();
+        for (mid, emoji, user) in reactions {
+            if let Some(m) = by_id.get_mut(&mid) {
+                match m.reactions.iter_mut().find(|(e, _)| *e == emoji) {
+                    Some((_, users)) => users.push(user),
+                    None => m.reactions.push((emoji, vec![user])),
+                }
+            }
+        }
+        for a in attachments {
+            if let Some(m) = a
+                .message_id
+                .clone()
+                .and_then(|mid| by_id.get_mut(&mid).map(|m| &mut **m))
+            {
+                m.attachments.push(a);
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces a message's text (the caller checked it is the sender's).
+    pub async fn edit_message(
+        &self,
+        id: &str,
+        body: &str,
+        html: &str,
+        mentions: &[String],
+    ) -> Result<Message> {
+        let now = now_ms();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE messages SET body = $1, html = $2, edited_at = $3 WHERE id = $4 AND deleted_at IS NULL")
+                .bind(body).bind(html).bind(now).bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            for u in mentions {
+                sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(id).bind(u).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(())
+        })?;
+        self.message(id)
+            .await?
+            .ok_or(StoreError::NotFound("message"))
+    }
+
+    /// Deletes a message's content, leaving a tombstone (kind and time stay, text goes).
+    pub async fn delete_message(&self, id: &str) -> Result<Message> {
+        let now = now_ms();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE messages SET body = '', html = '', data = NULL, deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
+                .bind(now).bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM reactions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM urgent_reminders WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE attachments SET message_id = NULL WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(())
+        })?;
+        self.message(id)
+            .await?
+            .ok_or(StoreError::NotFound("message"))
+    }
+
+    /// Adds (`add`) or removes a reaction; returns whether anything changed.
+    pub async fn set_reaction(
+        &self,
+        message_id: &str,
+        user_id: &str,
+        emoji: &str,
+        add: bool,
+    ) -> Result<bool> {
+        let n = with_pool!(self, p => if add {
+            sqlx::query("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .bind(message_id).bind(user_id).bind(emoji).bind(now_ms()).execute(p).await.map(|r| r.rows_affected())
+        } else {
+            sqlx::query("DELETE FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3")
+                .bind(message_id).bind(user_id).bind(emoji).execute(p).await.map(|r| r.rows_affected())
+        })?;
+        Ok(n > 0)
+    }
+
+    /// Moves the read marker forward (never back) to `seq`.
+    pub async fn mark_read(&self, chat_id: &str, user_id: &str, seq: i64) -> Result<()> {
+        with_pool!(self, p => sqlx::query("UPDATE chat_members SET last_read_seq = $1 WHERE chat_id = $2 AND user_id = $3 AND last_read_seq < $1")
+            .bind(seq).bind(chat_id).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Stores an uploaded file's metadata (the bytes are in the object store).
+    pub async fn create_attachment(&self, a: &Attachment) -> Result<()> {
+        with_pool!(self, p => sqlx::query("INSERT INTO attachments (id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)")
+            .bind(&a.id).bind(&a.uploader_id).bind(&a.name).bind(&a.content_type).bind(a.size).bind(a.inline).bind(&a.storage_key).bind(a.created_at)
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The attachment, if `user_id` may download it: its uploader before it is sent, or a member
+    /// of the chat that carries it whose history window includes the message.
+    pub async fn attachment_for(&self, id: &str, user_id: &str) -> Result<Option<Attachment>> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT a.id, a.uploader_id, a.name, a.content_type, a.size, a.inline, a.storage_key, a.message_id, a.created_at FROM attachments a \
+             LEFT JOIN messages m ON m.id = a.message_id LEFT JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = $2 \
+             WHERE a.id = $1 AND ((a.message_id IS NULL AND a.uploader_id = $2) OR (cm.user_id IS NOT NULL AND m.created_at >= cm.visible_from AND m.deleted_at IS NULL))")
+            .bind(id).bind(user_id).fetch_optional(p).await)?)
+    }
+
+    /// Claims the urgent reminders due at `now` (moving each to its next time, or removing it
+    /// when its time is up) and returns who has not read each. Safe with several nodes: a
+    /// reminder is claimed by the one update that moves it.
+    pub async fn claim_due_reminders(&self, now: i64, every_ms: i64) -> Result<Vec<DueReminder>> {
+        let due: Vec<(String, String, i64)> = with_pool!(self, p => sqlx::query_as(
+            "SELECT message_id, chat_id, next_at FROM urgent_reminders WHERE next_at <= $1 ORDER BY next_at LIMIT 200")
+            .bind(now).fetch_all(p).await)?;
+        let mut out = Vec::new();
+        for (message_id, chat_id, next_at) in due {
+            let claimed = with_pool!(self, p => sqlx::query("UPDATE urgent_reminders SET next_at = $1 WHERE message_id = $2 AND next_at = $3")
+                .bind(next_at + every_ms).bind(&message_id).bind(next_at).execute(p).await.map(|r| r.rows_affected()))?;
+            if claimed == 0 {
+                continue;
+            }
+            with_pool!(self, p => sqlx::query("DELETE FROM urgent_reminders WHERE message_id = $1 AND until_at < $2")
+                .bind(&message_id).bind(next_at + every_ms).execute(p).await.map(|r| r.rows_affected()))?;
+            let unread: Vec<(String,)> = with_pool!(self, p => sqlx::query_as(
+                "SELECT cm.user_id FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id AND m.id = $1 \
+                 WHERE cm.last_read_seq < m.seq AND cm.visible_from <= m.created_at AND (m.sender_id IS NULL OR cm.user_id <> m.sender_id)")
+                .bind(&message_id).fetch_all(p).await)?;
+            if !unread.is_empty() {
+                out.push(DueReminder {
+                    message_id,
+                    chat_id,
+                    unread_user_ids: unread.into_iter().map(|u| u.0).collect(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The user ids of a chat's members (for event audiences).
+    pub async fn member_ids(&self, chat_id: &str) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT user_id FROM chat_members WHERE chat_id = $1").bind(chat_id).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+}

@@ -1,0 +1,274 @@
+//! The command line as an operator meets it: one-line errors with a non-zero status, migrate,
+//! admin create-user, the first administrator, and serve with graceful shutdown.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn tether() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tether"));
+    c.env_remove("TETHER_DATABASE_URL")
+        .env_remove("TETHER_ADMIN_EMAIL")
+        .env_remove("TETHER_ADMIN_PASSWORD")
+        .env("TETHER_LOG", "warn");
+    c
+}
+
+struct TempDir(std::path::PathBuf);
+impl TempDir {
+    fn new() -> TempDir {
+        let p = std::env::temp_dir().join(format!(
+            "tether-cli-{}-{:x}",
+            std::process::id(),
+            rand_u64()
+        ));
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn db(&self) -> String {
+        format!("sqlite://{}", self.0.join("t.db").display())
+    }
+}
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The last non-empty stderr line is the one-line reason.
+fn reason(o: &Output) -> String {
+    stderr(o)
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[test]
+fn bad_flag_fails_with_a_reason() {
+    let o = tether().args(["serve", "--no-such-flag"]).output().unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--no-such-flag"), "{}", stderr(&o));
+    let o = tether()
+        .args(["serve", "--listen", "not-an-address"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not-an-address"));
+}
+
+#[test]
+fn unreachable_database_fails_with_one_line() {
+    let o = tether()
+        .args([
+            "migrate",
+            "--database",
+            "postgres://postgres@127.0.0.1:1/nothing",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let r = reason(&o);
+    assert!(
+        r.starts_with("tether: cannot open database postgres://"),
+        "{}",
+        stderr(&o)
+    );
+    let o = tether()
+        .args(["migrate", "--database", "mysql://x"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        reason(&o).contains("unsupported database URL"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn migrate_and_create_user() {
+    let dir = TempDir::new();
+    let o = tether()
+        .args(["migrate", "--database", &dir.db()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let create = |email: &str| {
+        tether()
+            .args([
+                "admin",
+                "create-user",
+                "--database",
+                &dir.db(),
+                "--email",
+                email,
+                "--name",
+                "Olga Berg",
+                "--password",
+                "a long passphrase",
+                "--role",
+                "agent,supervisor",
+            ])
+            .output()
+            .unwrap()
+    };
+    let o = create("olga@example.com");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("agent, supervisor"));
+    let o = create("olga@example.com");
+    assert!(!o.status.success());
+    assert!(reason(&o).contains("already exists"), "{}", stderr(&o));
+    let o = tether()
+        .args([
+            "admin",
+            "create-user",
+            "--database",
+            &dir.db(),
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--password",
+            "short",
+            "--role",
+            "agent",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(reason(&o).contains("password"), "{}", stderr(&o));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_healthy(port: u16) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read, Write};
+            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let mut buf = String::new();
+            let _ = s.read_to_string(&mut buf);
+            if buf.starts_with("HTTP/1.1 200") {
+                return true;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn port_in_use_fails_with_one_line() {
+    let dir = TempDir::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let o = tether()
+        .args([
+            "serve",
+            "--database",
+            &dir.db(),
+            "--listen",
+            &addr,
+            "--data-dir",
+        ])
+        .arg(dir.0.join("data"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        reason(&o).starts_with(&format!("tether: cannot listen on {addr}")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn serve_creates_the_first_admin_and_stops_gracefully_on_sigterm() {
+    let dir = TempDir::new();
+    let port = free_port();
+    let mut child = tether()
+        .args([
+            "serve",
+            "--database",
+            &dir.db(),
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(dir.0.join("data"))
+        .env("TETHER_ADMIN_EMAIL", "root@example.com")
+        .env("TETHER_ADMIN_PASSWORD", "a long passphrase")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(wait_healthy(port), "server did not become healthy");
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "graceful shutdown exits 0");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The administrator exists in the database.
+    let o = tether()
+        .args([
+            "admin",
+            "create-user",
+            "--database",
+            &dir.db(),
+            "--email",
+            "root@example.com",
+            "--name",
+            "Again",
+            "--password",
+            "a long passphrase",
+            "--role",
+            "agent",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        reason(&o).contains("already exists"),
+        "first admin was created: {}",
+        stderr(&o)
+    );
+}
