@@ -12,6 +12,7 @@ pub mod events;
 pub mod extract;
 mod middleware;
 mod tasks;
+pub mod web;
 pub mod ws;
 
 use axum::Router;

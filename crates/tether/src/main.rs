@@ -30,6 +30,8 @@ enum Command {
     Demo(DemoArgs),
     /// Apply pending schema migrations and exit.
     Migrate(DatabaseArgs),
+    /// Run a benchmark workload (chat, panel, idle, bare) and print a table.
+    Bench(tether::bench::BenchArgs),
     /// Administration from the command line.
     Admin {
         #[command(subcommand)]
@@ -153,6 +155,7 @@ async fn run(cli: Cli) -> Result<()> {
             serve(store, &args.listen, |_| {}).await
         }
         Command::Demo(args) => run_demo(args).await,
+        Command::Bench(args) => tether::bench::run(args).await,
         Command::Migrate(args) => {
             let store = open_store(&args.database).await?;
             store.close().await;
