@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod chat;
+pub mod collab;
 pub mod ids;
 pub mod markdown;
 pub mod people;

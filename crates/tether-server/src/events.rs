@@ -23,6 +23,10 @@ pub const CONNECTION_QUEUE: usize = 256;
 #[derive(Clone, Debug)]
 pub struct Envelope {
     pub audience: Vec<String>,
+    /// Also every connection watching this record (a record page that is open). Only events
+    /// that carry nothing but the record's id go to watchers; access was checked when the
+    /// connection started watching, and the client re-reads through the API.
+    pub record_watchers: Option<String>,
     /// The JSON text sent to every recipient.
     pub payload: Arc<str>,
 }
@@ -35,8 +39,16 @@ impl Envelope {
         }
         Envelope {
             audience,
+            record_watchers: None,
             payload: fields.to_string().into(),
         }
+    }
+
+    /// An event for everyone watching `record_id`.
+    pub fn for_watchers(kind: &str, fields: Value, record_id: &str) -> Envelope {
+        let mut e = Envelope::new(kind, fields, Vec::new());
+        e.record_watchers = Some(record_id.to_owned());
+        e
     }
 }
 
@@ -80,6 +92,8 @@ struct Conn {
 /// This node's live connections by user.
 pub struct Hub {
     conns: RwLock<HashMap<String, Vec<Conn>>>,
+    /// record id → (user id, connection id) of the connections watching it.
+    watchers: RwLock<HashMap<String, Vec<(String, u64)>>>,
     next_id: AtomicU64,
     queue: usize,
 }
@@ -99,6 +113,7 @@ impl Hub {
     pub fn with_queue(queue: usize) -> Hub {
         Hub {
             conns: RwLock::new(HashMap::new()),
+            watchers: RwLock::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             queue: queue.max(1),
         }
@@ -125,8 +140,41 @@ impl Hub {
         }
     }
 
+    /// Starts sending `record_id`'s watcher events to this connection (the caller checked that
+    /// the user may read the record). At most 20 records per connection.
+    pub fn watch(&self, record_id: &str, user_id: &str, conn_id: u64) {
+        if let Ok(mut w) = self.watchers.write() {
+            let watching = w
+                .values()
+                .filter(|v| v.iter().any(|(_, c)| *c == conn_id))
+                .count();
+            let list = w.entry(record_id.to_owned()).or_default();
+            if watching < 20 && !list.iter().any(|(_, c)| *c == conn_id) {
+                list.push((user_id.to_owned(), conn_id));
+            }
+        }
+    }
+
+    /// Stops watching one record, or every record when `record_id` is `None`.
+    pub fn unwatch(&self, record_id: Option<&str>, conn_id: u64) {
+        if let Ok(mut w) = self.watchers.write() {
+            match record_id {
+                Some(r) => {
+                    if let Some(list) = w.get_mut(r) {
+                        list.retain(|(_, c)| *c != conn_id);
+                    }
+                }
+                None => w
+                    .values_mut()
+                    .for_each(|list| list.retain(|(_, c)| *c != conn_id)),
+            }
+            w.retain(|_, list| !list.is_empty());
+        }
+    }
+
     /// Forgets a connection.
     pub fn unsubscribe(&self, user_id: &str, id: u64) {
+        self.unwatch(None, id);
         if let Ok(mut conns) = self.conns.write()
             && let Some(list) = conns.get_mut(user_id)
         {
@@ -140,18 +188,34 @@ impl Hub {
     /// Hands the event to every connection of every user in its audience, without waiting.
     pub fn dispatch(&self, envelope: &Envelope) {
         let Ok(conns) = self.conns.read() else { return };
+        let send = |c: &Conn| {
+            if c.lagged.load(Ordering::Relaxed) {
+                return;
+            }
+            if let Err(mpsc::error::TrySendError::Full(_)) = c.tx.try_send(envelope.payload.clone())
+            {
+                c.lagged.store(true, Ordering::Relaxed);
+            }
+        };
         for user in &envelope.audience {
-            let Some(list) = conns.get(user) else {
-                continue;
-            };
-            for c in list {
-                if c.lagged.load(Ordering::Relaxed) {
+            for c in conns.get(user).into_iter().flatten() {
+                send(c);
+            }
+        }
+        if let Some(record) = &envelope.record_watchers
+            && let Ok(watchers) = self.watchers.read()
+        {
+            for (user, conn_id) in watchers.get(record).into_iter().flatten() {
+                if envelope.audience.contains(user) {
                     continue;
                 }
-                if let Err(mpsc::error::TrySendError::Full(_)) =
-                    c.tx.try_send(envelope.payload.clone())
+                for c in conns
+                    .get(user)
+                    .into_iter()
+                    .flatten()
+                    .filter(|c| c.id == *conn_id)
                 {
-                    c.lagged.store(true, Ordering::Relaxed);
+                    send(c);
                 }
             }
         }

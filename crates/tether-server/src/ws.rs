@@ -82,13 +82,14 @@ pub async fn events(
     }
     let sub = state.hub.subscribe(caller.id());
     let hub = state.hub.clone();
+    let watch_state = state.clone();
     Ok(ws
         .read_buffer_size(4 * 1024)
         .write_buffer_size(4 * 1024)
         .max_message_size(64 * 1024)
         .on_upgrade(move |socket| async move {
             let (user, id) = (sub.user_id.clone(), sub.id);
-            run(socket, sub).await;
+            run(socket, sub, watch_state, caller).await;
             hub.unsubscribe(&user, id);
         }))
 }
@@ -103,7 +104,55 @@ async fn send(
     )
 }
 
-async fn run(socket: WebSocket, mut sub: Subscription) {
+/// What a client may send: `{"type": "watch", "record": {"type": "case", "id": "…"}}` to get
+/// `timeline.changed` for a record it shows, and `unwatch` to stop.
+#[derive(Deserialize)]
+struct ClientMessage {
+    #[serde(rename = "type")]
+    kind: String,
+    record: Option<RecordRef>,
+}
+
+#[derive(Deserialize)]
+struct RecordRef {
+    #[serde(rename = "type")]
+    record_type: String,
+    id: String,
+}
+
+async fn handle_client_message(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    conn_id: u64,
+    text: &str,
+) -> Option<String> {
+    let Ok(msg) = serde_json::from_str::<ClientMessage>(text) else {
+        return Some(serde_json::json!({"type": "error", "detail": "send JSON like {\"type\": \"watch\", \"record\": {\"type\": \"case\", \"id\": \"…\"}}"}).to_string());
+    };
+    match (msg.kind.as_str(), msg.record) {
+        ("watch", Some(r)) => {
+            match crate::api::records::load_record(state, caller, &r.record_type, &r.id, tether_domain::Access::Read).await {
+                Ok(_) => {
+                    state.hub.watch(&r.id, caller.id(), conn_id);
+                    Some(serde_json::json!({"type": "watching", "record": {"type": r.record_type, "id": r.id}}).to_string())
+                }
+                Err(e) => Some(serde_json::json!({"type": "error", "detail": e.to_string()}).to_string()),
+            }
+        }
+        ("unwatch", r) => {
+            state.hub.unwatch(r.as_ref().map(|r| r.id.as_str()), conn_id);
+            None
+        }
+        _ => Some(serde_json::json!({"type": "error", "detail": "unknown message type; use watch or unwatch"}).to_string()),
+    }
+}
+
+async fn run(
+    socket: WebSocket,
+    mut sub: Subscription,
+    state: AppState,
+    caller: crate::auth::Caller,
+) {
     let (mut sink, mut stream) = socket.split();
     let hello = serde_json::json!({"type": "hello", "user_id": sub.user_id}).to_string();
     if !send(&mut sink, Message::Text(hello.into())).await {
@@ -128,6 +177,13 @@ async fn run(socket: WebSocket, mut sub: Subscription) {
             }
             incoming = stream.next() => match incoming {
                 Some(Ok(Message::Pong(_))) => awaiting_pong = false,
+                Some(Ok(Message::Text(t))) => {
+                    if let Some(reply) = handle_client_message(&state, &caller, sub.id, &t).await
+                        && !send(&mut sink, Message::Text(reply.into())).await
+                    {
+                        break;
+                    }
+                }
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                 Some(Ok(_)) => {}
             },

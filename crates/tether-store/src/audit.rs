@@ -27,6 +27,10 @@ impl NewAudit {
             details,
         }
     }
+    pub fn chat(mut self, chat_id: &str) -> Self {
+        self.chat_id = Some(chat_id.to_owned());
+        self
+    }
     pub fn record(mut self, record_type: &str, record_id: &str) -> Self {
         self.record_type = Some(record_type.to_owned());
         self.record_id = Some(record_id.to_owned());

@@ -11,6 +11,7 @@
 //! As with `create_record`, the caller has already validated the fields against the type.
 
 use crate::dialect::fold;
+use crate::records::owner_columns;
 use crate::{Result, Store, StoreError, new_id};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -78,13 +79,6 @@ struct Row<'a> {
     owner_team: Option<&'a str>,
     updated_at: i64,
     links: Vec<(&'a str, &'a str)>,
-}
-
-fn owner_columns(owner: &Owner) -> (Option<&str>, Option<&str>) {
-    match owner {
-        Owner::User { user_id } => (Some(user_id.as_str()), None),
-        Owner::Team { team_id } => (None, Some(team_id.as_str())),
-    }
 }
 
 impl<'a> Row<'a> {

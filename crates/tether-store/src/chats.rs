@@ -228,8 +228,8 @@ macro_rules! insert_message {
 /// Writes a [`SystemMessage`] on `$tx`; evaluates to its id.
 macro_rules! insert_system {
     ($tx:expr, $chat:expr, $sys:expr, $at:expr) => {{
-        let sys: &SystemMessage = $sys;
-        let (id, _) = insert_message!(
+        let sys: &$crate::chats::SystemMessage = $sys;
+        let (id, _) = $crate::chats::insert_message!(
             $tx,
             chat = $chat,
             kind = sys.kind,
@@ -253,12 +253,19 @@ macro_rules! refresh_search {
             .fetch_all(&mut *$tx)
             .await?;
         let (name,): (Option<String>,) = sqlx::query_as("SELECT name FROM chats WHERE id = $1").bind($chat).fetch_one(&mut *$tx).await?;
-        let text = search_text(name.as_deref(), names.iter().map(|n| n.0.as_str()));
+        let text = $crate::chats::search_text(name.as_deref(), names.iter().map(|n| n.0.as_str()));
         sqlx::query("UPDATE chats SET search_folded = $1 WHERE id = $2").bind(text).bind($chat).execute(&mut *$tx).await?;
     }};
 }
 
-fn search_text<'a>(name: Option<&str>, members: impl Iterator<Item = &'a str>) -> String {
+pub(crate) use insert_message;
+pub(crate) use insert_system as insert_system_in_tx;
+pub(crate) use refresh_search as refresh_search_in_tx;
+
+pub(crate) fn search_text<'a>(
+    name: Option<&str>,
+    members: impl Iterator<Item = &'a str>,
+) -> String {
     let mut text = fold(name.unwrap_or(""));
     for m in members {
         text.push('\n');
@@ -537,6 +544,8 @@ impl Store {
             if !added.is_empty() {
                 refresh_search!(tx, chat_id);
                 insert_system!(tx, chat_id, sys, now);
+                let entry = crate::audit::NewAudit::new(Some(added_by), "chat.members_added", serde_json::json!({"user_ids": added})).chat(chat_id);
+                crate::audit::audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
             Ok::<_, sqlx::Error>(added)
@@ -558,6 +567,8 @@ impl Store {
             if n > 0 {
                 refresh_search!(tx, chat_id);
                 insert_system!(tx, chat_id, sys, now);
+                let entry = crate::audit::NewAudit::new(sys.actor_id.as_deref(), "chat.member_removed", serde_json::json!({"user_id": user_id})).chat(chat_id);
+                crate::audit::audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
             Ok::<_, sqlx::Error>(n > 0)

@@ -23,6 +23,7 @@ macro_rules! with_pool {
 pub mod audit;
 pub mod bulk;
 pub mod chats;
+pub mod collab;
 mod db;
 pub mod dialect;
 mod error;

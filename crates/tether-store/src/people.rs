@@ -377,6 +377,10 @@ impl Store {
             for uid in user_ids {
                 sqlx::query("INSERT INTO team_members (team_id, user_id, is_admin) VALUES ($1, $2, FALSE) ON CONFLICT DO NOTHING")
                     .bind(team_id).bind(uid).execute(&mut *tx).await?;
+                // Channels are the team's: new members join them with the full history.
+                sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) \
+                     SELECT c.id, $2, $3, 0, 0, $4 FROM chats c WHERE c.team_id = $1 AND c.kind = 'channel' ON CONFLICT DO NOTHING")
+                    .bind(team_id).bind(uid).bind(now_ms()).bind(actor).execute(&mut *tx).await?;
             }
             let entry = NewAudit::new(actor, "team.members_added", json!({"team_id": team_id, "user_ids": user_ids}));
             audit_insert!(&mut *tx, &entry)?;

@@ -174,6 +174,9 @@ pub struct Activity {
     pub body: Option<String>,
     pub author: Option<Person>,
     pub at: i64,
+    /// The chat of a chat-connection entry (R15).
+    pub chat_id: Option<String>,
+    pub data: Option<Value>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -186,11 +189,15 @@ struct ActivityRow {
     author_id: Option<String>,
     author_name: Option<String>,
     at: i64,
+    chat_id: Option<String>,
+    data: Option<String>,
 }
 
 impl From<ActivityRow> for Activity {
     fn from(r: ActivityRow) -> Self {
         Activity {
+            chat_id: r.chat_id,
+            data: r.data.and_then(|d| serde_json::from_str(&d).ok()),
             id: r.id,
             record_id: r.record_id,
             kind: r.kind,
@@ -223,7 +230,7 @@ struct OwnerRow {
     at: i64,
 }
 
-fn owner_columns(owner: &Owner) -> (Option<&str>, Option<&str>) {
+pub(crate) fn owner_columns(owner: &Owner) -> (Option<&str>, Option<&str>) {
     match owner {
         Owner::User { user_id } => (Some(user_id.as_str()), None),
         Owner::Team { team_id } => (None, Some(team_id.as_str())),
@@ -231,7 +238,7 @@ fn owner_columns(owner: &Owner) -> (Option<&str>, Option<&str>) {
 }
 
 /// The lookup fields of `fields` with their target ids.
-fn lookup_links<'a>(
+pub(crate) fn lookup_links<'a>(
     def: &'a RecordTypeDef,
     fields: &'a BTreeMap<String, Value>,
 ) -> impl Iterator<Item = (&'a str, Option<&'a str>)> {
@@ -511,6 +518,8 @@ impl Store {
             body: body.map(str::to_owned),
             author,
             at,
+            chat_id: None,
+            data: None,
         })
     }
 
@@ -522,7 +531,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Activity>> {
         let rows: Vec<ActivityRow> = with_pool!(self, p => sqlx::query_as(
-            "SELECT a.id, a.record_id, a.kind, a.subject, a.body, a.author_id, u.name AS author_name, a.at FROM activities a \
+            "SELECT a.id, a.record_id, a.kind, a.subject, a.body, a.author_id, u.name AS author_name, a.at, a.chat_id, a.data FROM activities a \
              LEFT JOIN users u ON u.id = a.author_id WHERE a.record_id = $1 AND ($2 IS NULL OR a.at < $2) \
              ORDER BY a.at DESC, a.id DESC LIMIT $3")
             .bind(record_id).bind(before).bind(limit.clamp(1, 500)).fetch_all(p).await)?;

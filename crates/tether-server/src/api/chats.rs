@@ -100,7 +100,8 @@ pub struct ChatOut {
     pub kind: String,
     pub members: Vec<MemberOut>,
     pub member_count: usize,
-    /// Records the chat is connected to (with the record-collaboration issue).
+    /// Records the chat is connected to: `{type, id, name, readable}`, `name` null where the
+    /// caller cannot read the record.
     #[schema(value_type = Vec<Object>)]
     pub records: Vec<Value>,
     pub unread: i64,
@@ -147,6 +148,11 @@ pub struct CreateChat {
     /// The other people (the caller is always a member).
     pub member_ids: Vec<String>,
     pub name: Option<String>,
+    /// Start a new group chat connected to this record (R9).
+    pub record: Option<super::collab::RecordRefIn>,
+    /// With `record`: post the introduction card where the record type enables it (R10).
+    #[serde(default)]
+    pub send_intro: bool,
 }
 
 /// Checks that every id is an active user; returns them deduplicated, without the caller.
@@ -208,6 +214,18 @@ async fn create_chat(
         .map(ChatName::parse)
         .transpose()
         .map_err(|e| ApiError::invalid("name", e.to_string()))?;
+    if let Some(record) = req.record {
+        let chat = super::collab::create_connected_chat(
+            &state,
+            &caller,
+            record,
+            others,
+            name,
+            req.send_intro,
+        )
+        .await?;
+        return Ok((StatusCode::CREATED, Json(chat)));
+    }
     let kind = if others.len() == 1 && name.is_none() {
         ChatKind::OneOnOne
     } else {
@@ -318,13 +336,23 @@ async fn list_chats(
     let next_before = (items.len() as i64 == page)
         .then(|| items.last().map(|i| rfc3339(i.chat.last_activity_at)))
         .flatten();
-    Ok(Json(ChatList {
-        items: items
-            .into_iter()
-            .map(|i| list_item_out(i, caller.id()))
-            .collect(),
-        next_before,
-    }))
+    let ids: Vec<String> = items.iter().map(|i| i.chat.id.clone()).collect();
+    let mut records = super::collab::records_for_chats(&state, &caller, &ids).await?;
+    let items = items
+        .into_iter()
+        .map(|i| {
+            let id = i.chat.id.clone();
+            let mut out = list_item_out(i, caller.id());
+            out.records = records
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| json!(r))
+                .collect();
+            out
+        })
+        .collect();
+    Ok(Json(ChatList { items, next_before }))
 }
 
 /// # `GET /api/v1/chats/{id}`
@@ -334,8 +362,7 @@ async fn get_chat(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ChatOut>> {
-    let (chat, _) = member_chat(&state, &caller, &id).await?;
-    let members = state.store.members(&id).await?;
+    member_chat(&state, &caller, &id).await?;
     let unread = state
         .store
         .unread_counts(caller.id(), std::slice::from_ref(&id))
@@ -343,7 +370,9 @@ async fn get_chat(
         .get(&id)
         .copied()
         .unwrap_or(0);
-    Ok(Json(chat_out(chat, &members, unread, caller.id())))
+    let mut out = super::collab::chat_view(&state, &caller, &id).await?;
+    out.unread = unread;
+    Ok(Json(out))
 }
 
 #[derive(Deserialize, ToSchema)]

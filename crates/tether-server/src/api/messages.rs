@@ -155,7 +155,7 @@ pub struct MessagePage {
 /// A page of messages, newest first, within the caller's history window.
 #[utoipa::path(get, path = "/chats/{id}/messages", tag = "messages", params(("id" = String, Path), PageQuery),
     responses((status = 200, body = MessagePage), (status = 403), (status = 404)))]
-async fn list_messages(
+pub(crate) async fn list_messages(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
@@ -226,7 +226,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
 #[utoipa::path(post, path = "/chats/{id}/messages", tag = "messages", request_body = SendMessage,
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
     responses((status = 201, body = MessageOut), (status = 404), (status = 413), (status = 422)))]
-async fn send_message(
+pub(crate) async fn send_message(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,

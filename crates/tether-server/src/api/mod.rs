@@ -4,7 +4,9 @@
 
 pub mod admin;
 pub mod attachments;
+pub mod channels;
 pub mod chats;
+pub mod collab;
 pub mod messages;
 pub mod ops;
 pub mod records;
@@ -61,6 +63,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             .merge(chats::routes())
             .merge(messages::routes())
             .merge(attachments::routes())
+            .merge(collab::routes())
+            .merge(channels::routes())
             .routes(utoipa_axum::routes!(crate::ws::events)),
     )
 }

@@ -68,6 +68,11 @@ pub struct RecordOut {
 }
 
 impl RecordOut {
+    /// The record's web page, `<public-url>/records/<type>/<id>`.
+    pub fn url_of(state: &AppState, record_type: &str, id: &str) -> String {
+        format!("{}/records/{record_type}/{id}", state.config.public_url)
+    }
+
     fn new(state: &AppState, r: Record, can_write: bool) -> RecordOut {
         let owner = match &r.owner {
             Owner::User { user_id } => OwnerOut {
@@ -379,6 +384,7 @@ async fn patch_record(
         .store
         .update_record(&rt.def, &id, &patch, Some(caller.id()))
         .await?;
+    announce_field_changes(&state, &caller, &rt, &change).await?;
     let shared = state
         .store
         .record_view(&id, caller.id())
@@ -446,15 +452,34 @@ pub struct NewActivity {
     pub body: Option<String>,
 }
 
+/// The chat of a `chat_connection` / `chat_disconnection` timeline entry (R15), as the viewer
+/// may see it: members see everything, people who may join see the name and times, anyone
+/// else sees only that a chat was connected.
+#[derive(Serialize, ToSchema)]
+pub struct TimelineChat {
+    pub id: String,
+    pub name: Option<String>,
+    pub kind: String,
+    pub connected_by: Option<PersonRef>,
+    pub connected_at: String,
+    pub last_message_by: Option<PersonRef>,
+    pub last_message_at: Option<String>,
+    pub is_member: bool,
+    pub can_join: bool,
+    /// Whether the chat is still connected to this record.
+    pub connected: bool,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ActivityOut {
     pub id: String,
-    /// note, phone_call, email, task (chat_connection entries join with the collaboration issue)
+    /// note, phone_call, email, task, chat_connection or chat_disconnection
     pub kind: String,
     pub at: String,
     pub author: Option<PersonRef>,
     pub subject: String,
     pub body: Option<String>,
+    pub chat: Option<TimelineChat>,
 }
 
 impl From<Activity> for ActivityOut {
@@ -469,6 +494,7 @@ impl From<Activity> for ActivityOut {
             }),
             subject: a.subject,
             body: a.body,
+            chat: None,
         }
     }
 }
@@ -548,7 +574,7 @@ async fn timeline(
     ApiPath((ty, id)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<TimelineQuery>,
 ) -> ApiResult<Json<Timeline>> {
-    load_record(&state, &caller, &ty, &id, Access::Read).await?;
+    let view = load_record(&state, &caller, &ty, &id, Access::Read).await?;
     let before = q
         .before
         .as_deref()
@@ -558,7 +584,182 @@ async fn timeline(
         .store
         .timeline(&id, before, limit(q.limit, 50, 200))
         .await?;
+    let rt = load_type(&state, &ty).await?;
     Ok(Json(Timeline {
-        items: items.into_iter().map(ActivityOut::from).collect(),
+        items: with_chat_entries(&state, &caller, &rt, &view, items).await?,
     }))
+}
+
+/// Turns activities into timeline items, resolving chat-connection entries (R15) for the
+/// viewer in a constant number of queries: the chats with the viewer's membership and last
+/// sender, their members (for names), and the record's current connections. Without the type's
+/// *show chats on timeline* setting, or without collaboration for the viewer, chat entries are
+/// left out.
+async fn with_chat_entries(
+    state: &AppState,
+    caller: &Caller,
+    rt: &RecordType,
+    view: &RecordView,
+    items: Vec<Activity>,
+) -> ApiResult<Vec<ActivityOut>> {
+    let global = state.store.global_settings().await?;
+    let show = rt.settings.show_on_timeline
+        && tether_domain::collab::record_gate(
+            &global,
+            caller.subject.privileges.collab_use,
+            &rt.def.name,
+            &rt.settings,
+        )
+        .is_ok();
+    let chat_ids: Vec<String> = if show {
+        items
+            .iter()
+            .filter_map(|a| a.chat_id.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let chats: BTreeMap<String, (tether_store::chats::Chat, bool, Option<String>)> = state
+        .store
+        .chats_with_membership(&chat_ids, caller.id())
+        .await?
+        .into_iter()
+        .map(|(c, m, n)| (c.id.clone(), (c, m, n)))
+        .collect();
+    let members = state.store.members_of(&chat_ids).await?;
+    let current: std::collections::BTreeSet<String> = if chat_ids.is_empty() {
+        Default::default()
+    } else {
+        state
+            .store
+            .record_connections(&view.record.id, caller.id())
+            .await?
+            .into_iter()
+            .map(|c| c.chat.id)
+            .collect()
+    };
+    let can_write = decide(&caller.subject, Access::Write, view.facts()).is_allowed();
+    let join_ok = tether_domain::collab::may_join(&rt.def.name, &rt.settings, can_write).is_ok();
+    let no_members = Vec::new();
+    let mut out = Vec::new();
+    for a in items {
+        let Some(chat_id) = a.chat_id.clone() else {
+            out.push(ActivityOut::from(a));
+            continue;
+        };
+        let Some((chat, is_member, last_by_name)) = chats.get(&chat_id) else {
+            continue;
+        };
+        let connected = current.contains(&chat_id);
+        let group = chat.kind() == tether_domain::chat::ChatKind::Group;
+        let can_join = !is_member && connected && group && join_ok;
+        let visibility = tether_domain::collab::chat_visibility(*is_member, can_join);
+        let m = members.get(&chat_id).unwrap_or(&no_members);
+        let names: Vec<(&str, &str)> = m
+            .iter()
+            .map(|x| (x.user_id.as_str(), x.name.as_str()))
+            .collect();
+        let name = match visibility {
+            tether_domain::collab::ChatVisibility::Member => {
+                Some(tether_domain::chat::display_name(
+                    chat.kind(),
+                    chat.name.as_deref(),
+                    &names,
+                    caller.id(),
+                ))
+            }
+            tether_domain::collab::ChatVisibility::Locked => {
+                Some(chat.name.clone().unwrap_or_else(|| "Group chat".into()))
+            }
+            tether_domain::collab::ChatVisibility::Hidden => None,
+        };
+        let visible = visibility != tether_domain::collab::ChatVisibility::Hidden;
+        let timeline_chat = TimelineChat {
+            id: chat_id.clone(),
+            name,
+            kind: chat.kind.clone(),
+            connected_by: a.author.clone().map(|p| PersonRef {
+                id: p.id,
+                name: p.name,
+            }),
+            connected_at: rfc3339(a.at),
+            last_message_by: if *is_member {
+                chat.last_message_by.clone().map(|id| PersonRef {
+                    id,
+                    name: last_by_name.clone().unwrap_or_default(),
+                })
+            } else {
+                None
+            },
+            last_message_at: if visible {
+                chat.last_message_at.map(rfc3339)
+            } else {
+                None
+            },
+            is_member: *is_member,
+            can_join,
+            connected,
+        };
+        let mut item = ActivityOut::from(a);
+        item.chat = Some(timeline_chat);
+        out.push(item);
+    }
+    Ok(out)
+}
+
+/// R23: posts "Priority changed from Normal to High by Olga Berg" into every chat connected to
+/// the record, for the fields the type's settings name.
+async fn announce_field_changes(
+    state: &AppState,
+    caller: &Caller,
+    rt: &RecordType,
+    change: &tether_store::records::RecordChange,
+) -> ApiResult<()> {
+    let global = state.store.global_settings().await?;
+    if !global.collaboration_enabled || !rt.settings.field_notifications.enabled {
+        return Ok(());
+    }
+    let (before, after) = (&change.before, &change.after);
+    let lookup_ids: Vec<String> = rt
+        .settings
+        .field_notifications
+        .fields
+        .iter()
+        .flat_map(|f| [before.fields.get(f), after.fields.get(f)])
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    let names: BTreeMap<String, String> = state
+        .store
+        .record_views(&lookup_ids, caller.id())
+        .await?
+        .into_iter()
+        .filter(|v| decide(&caller.subject, Access::Read, v.facts()).is_allowed())
+        .map(|v| (v.record.id, v.record.name))
+        .collect();
+    let changes = tether_domain::collab::announced_changes(
+        &rt.def,
+        &rt.settings,
+        (&before.fields, before.state),
+        (&after.fields, after.state),
+        &names,
+    );
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let chats = state.store.connected_chat_ids(&after.id).await?;
+    for chat_id in chats {
+        for c in &changes {
+            let sys = super::chats::system_message(
+                Some(caller.id()),
+                c.sentence(&caller.user.name),
+                serde_json::json!({"event": "record.field_changed", "record": {"type": after.record_type, "id": after.id}, "field": c.field, "old": c.old, "new": c.new}),
+            );
+            let m = state.store.post_system(&chat_id, &sys).await?;
+            super::messages::publish_message(state, "message.created", &m).await?;
+        }
+    }
+    Ok(())
 }

@@ -276,6 +276,17 @@ impl Events {
         }
     }
 
+    /// Sends a JSON message to the server.
+    pub async fn send_json(&mut self, v: Value) {
+        use futures_util::SinkExt;
+        self.ws
+            .send(tokio_tungstenite::tungstenite::Message::Text(
+                v.to_string().into(),
+            ))
+            .await
+            .unwrap();
+    }
+
     /// Asserts that nothing at all arrives for `ms` milliseconds.
     pub async fn expect_silence(&mut self, ms: u64) {
         if let Some(e) = self.next(std::time::Duration::from_millis(ms)).await {

@@ -1,0 +1,541 @@
+//! Record-connected collaboration rules (SPEC R1, R3, R9–R11a, R14, R15, R23): the gate, who may
+//! connect, disconnect and join, how a connected chat is named, what an intro card shows, and
+//! which field changes are announced. Each decision carries its reason, so a 403's detail and
+//! the UI's explanation come from here.
+
+use crate::record::RecordState;
+use crate::record_type::{FieldKind, RecordTypeDef};
+use crate::settings::{GlobalSettings, RecordTypeSettings};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Why collaboration is not available (R1). `Display` is the 403 detail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GateDenied {
+    FeatureOff,
+    NoCollabUse,
+    ChatsOff { record_type: String },
+    ChannelsOff { record_type: String },
+}
+
+impl std::fmt::Display for GateDenied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GateDenied::FeatureOff => f.write_str("collaboration is turned off on this server; an administrator can enable it in the settings"),
+            GateDenied::NoCollabUse => f.write_str("you need the collab.use privilege to use chats; ask an administrator"),
+            GateDenied::ChatsOff { record_type } => write!(f, "chats are turned off for {record_type} records; an administrator can turn them on in the record type's settings"),
+            GateDenied::ChannelsOff { record_type } => write!(f, "channels are turned off for {record_type} records; an administrator can turn them on in the record type's settings"),
+        }
+    }
+}
+
+/// R1 for one record type: the feature on, the privilege held, chats on for the type.
+pub fn record_gate(
+    global: &GlobalSettings,
+    collab_use: bool,
+    record_type: &str,
+    settings: &RecordTypeSettings,
+) -> Result<(), GateDenied> {
+    if !global.collaboration_enabled {
+        return Err(GateDenied::FeatureOff);
+    }
+    if !collab_use {
+        return Err(GateDenied::NoCollabUse);
+    }
+    if !settings.chats_enabled {
+        return Err(GateDenied::ChatsOff {
+            record_type: record_type.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// The facts R11a needs about one user, one record and one connection.
+#[derive(Clone, Copy, Debug)]
+pub struct DisconnectFacts {
+    pub owns_record: bool,
+    pub owner_may_disconnect: bool,
+    pub is_last_connector: bool,
+    pub last_connector_may_disconnect: bool,
+    pub holds_disconnect_privilege: bool,
+}
+
+/// Which of the three R11a rights allowed a disconnect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DisconnectRight {
+    Owner,
+    LastConnector,
+    Privilege,
+}
+
+/// The sentence that names the three ways (R11a): every refusal says it.
+pub const DISCONNECT_DENIED: &str = "you cannot disconnect this chat: only the record's owner (when the record type's \
+     \"owner may disconnect\" setting is on), the last person who connected it (when \"last connector may disconnect\" is on), \
+     or a holder of the collab.disconnect privilege can";
+
+/// R11a: exactly three ways to disconnect a chat from a record.
+pub fn may_disconnect(f: DisconnectFacts) -> Result<DisconnectRight, &'static str> {
+    if f.owns_record && f.owner_may_disconnect {
+        Ok(DisconnectRight::Owner)
+    } else if f.is_last_connector && f.last_connector_may_disconnect {
+        Ok(DisconnectRight::LastConnector)
+    } else if f.holds_disconnect_privilege {
+        Ok(DisconnectRight::Privilege)
+    } else {
+        Err(DISCONNECT_DENIED)
+    }
+}
+
+/// Why someone cannot join a connected chat (R14).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JoinDenied {
+    SettingOff { record_type: String },
+    ReadOnly,
+}
+
+impl std::fmt::Display for JoinDenied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JoinDenied::SettingOff { record_type } => write!(
+                f,
+                "joining chats is turned off for {record_type} records; a member of the chat can add you instead"
+            ),
+            JoinDenied::ReadOnly => f.write_str("you can only read this record, and joining its chats needs write access; a member of the chat can add you instead"),
+        }
+    }
+}
+
+impl JoinDenied {
+    /// A short machine-readable reason for clients (`setting_off`, `read_only`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            JoinDenied::SettingOff { .. } => "setting_off",
+            JoinDenied::ReadOnly => "read_only",
+        }
+    }
+}
+
+/// R14: the type's *join chat* setting on, and write access to the record.
+pub fn may_join(
+    record_type: &str,
+    settings: &RecordTypeSettings,
+    can_write: bool,
+) -> Result<(), JoinDenied> {
+    if !settings.join_chat {
+        return Err(JoinDenied::SettingOff {
+            record_type: record_type.to_owned(),
+        });
+    }
+    if !can_write {
+        return Err(JoinDenied::ReadOnly);
+    }
+    Ok(())
+}
+
+/// How a connected chat appears to a user in the panel and on the timeline (R2, R3, R14).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChatVisibility {
+    /// A member: everything.
+    Member,
+    /// Not a member but may join: name, member count, last activity; no content.
+    Locked,
+    /// Nothing of the chat.
+    Hidden,
+}
+
+pub fn chat_visibility(is_member: bool, can_join: bool) -> ChatVisibility {
+    match (is_member, can_join) {
+        (true, _) => ChatVisibility::Member,
+        (false, true) => ChatVisibility::Locked,
+        (false, false) => ChatVisibility::Hidden,
+    }
+}
+
+/// How a record is named in system messages every chat member sees: the type and its number
+/// ("Case CAS-01042") — never fields a member might not be allowed to read. Unnumbered
+/// records are named by type only ("an account").
+pub fn record_label(def: &RecordTypeDef, number: Option<&str>) -> String {
+    match number {
+        Some(n) => format!("{} {n}", def.display_name),
+        None => {
+            let lower = def.display_name.to_lowercase();
+            let article = if lower.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {lower}")
+        }
+    }
+}
+
+/// R9: the name of a new connected chat: the record's primary name when *auto-name chats* is
+/// on, else the members' names.
+pub fn connected_chat_name(
+    settings: &RecordTypeSettings,
+    record_name: &str,
+    member_names: &[&str],
+) -> Option<String> {
+    if settings.auto_name_chats && !record_name.trim().is_empty() {
+        Some(
+            record_name
+                .chars()
+                .take(crate::chat::MAX_CHAT_NAME_CHARS)
+                .collect(),
+        )
+    } else {
+        let mut names = member_names.to_vec();
+        names.sort_unstable();
+        Some(crate::chat::names_list(&names))
+    }
+}
+
+/// One label/value line of a card.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CardField {
+    pub name: String,
+    pub label: String,
+    pub value: String,
+}
+
+/// Text of a field value for people: choices capitalized, booleans as Yes/No, lookups by the
+/// name the caller resolved (`lookup_names`), missing values as "—".
+pub fn display_value(
+    def: &RecordTypeDef,
+    field: &str,
+    value: Option<&Value>,
+    lookup_names: &BTreeMap<String, String>,
+) -> String {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return "—".into();
+    };
+    let kind = def.field(field).map(|f| f.kind);
+    match (kind, value) {
+        (Some(FieldKind::Choice), Value::String(s)) => capitalize(s),
+        (Some(FieldKind::Lookup), Value::String(id)) => lookup_names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| "a record".into()),
+        (_, Value::Bool(b)) => {
+            if *b {
+                "Yes".into()
+            } else {
+                "No".into()
+            }
+        }
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first
+            .to_uppercase()
+            .chain(c)
+            .collect::<String>()
+            .replace('_', " "),
+        None => String::new(),
+    }
+}
+
+/// The label of a field or record attribute.
+pub fn field_label(def: &RecordTypeDef, field: &str) -> String {
+    match field {
+        "state" => "State".into(),
+        "owner" => "Owner".into(),
+        _ => def
+            .field(field)
+            .map(|f| f.label.clone())
+            .unwrap_or_else(|| field.to_owned()),
+    }
+}
+
+/// R10: the intro card's lines — the configured fields (at most five), as they are now.
+pub fn intro_fields(
+    def: &RecordTypeDef,
+    settings: &RecordTypeSettings,
+    fields: &BTreeMap<String, Value>,
+    state: RecordState,
+    owner_name: &str,
+    lookup_names: &BTreeMap<String, String>,
+) -> Vec<CardField> {
+    settings
+        .intro_message
+        .fields
+        .iter()
+        .take(crate::settings::MAX_SETTING_FIELDS)
+        .map(|name| {
+            let value = match name.as_str() {
+                "state" => state.label().to_owned(),
+                "owner" => owner_name.to_owned(),
+                _ => display_value(def, name, fields.get(name), lookup_names),
+            };
+            CardField {
+                name: name.clone(),
+                label: field_label(def, name),
+                value,
+            }
+        })
+        .collect()
+}
+
+/// One announced change (R23).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub label: String,
+    pub old: String,
+    pub new: String,
+}
+
+impl FieldChange {
+    /// "Priority changed from Normal to High by Olga Berg".
+    pub fn sentence(&self, by: &str) -> String {
+        format!(
+            "{} changed from {} to {} by {by}",
+            self.label, self.old, self.new
+        )
+    }
+}
+
+/// R23: the changes of the configured fields between two versions of a record.
+pub fn announced_changes(
+    def: &RecordTypeDef,
+    settings: &RecordTypeSettings,
+    before: (&BTreeMap<String, Value>, RecordState),
+    after: (&BTreeMap<String, Value>, RecordState),
+    lookup_names: &BTreeMap<String, String>,
+) -> Vec<FieldChange> {
+    if !settings.field_notifications.enabled {
+        return Vec::new();
+    }
+    settings
+        .field_notifications
+        .fields
+        .iter()
+        .take(crate::settings::MAX_SETTING_FIELDS)
+        .filter_map(|name| {
+            let (old, new) = if name == "state" {
+                if before.1 == after.1 {
+                    return None;
+                }
+                (before.1.label().to_owned(), after.1.label().to_owned())
+            } else {
+                let (o, n) = (before.0.get(name), after.0.get(name));
+                if o == n {
+                    return None;
+                }
+                (
+                    display_value(def, name, o, lookup_names),
+                    display_value(def, name, n, lookup_names),
+                )
+            };
+            Some(FieldChange {
+                field: name.clone(),
+                label: field_label(def, name),
+                old,
+                new,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record_type::standard_record_types;
+    use serde_json::json;
+
+    fn case() -> (RecordTypeDef, RecordTypeSettings) {
+        let def = standard_record_types().remove(0);
+        let s = RecordTypeSettings::defaults_for(&def);
+        (def, s)
+    }
+
+    fn facts(
+        owns: bool,
+        owner_on: bool,
+        last: bool,
+        last_on: bool,
+        privilege: bool,
+    ) -> DisconnectFacts {
+        DisconnectFacts {
+            owns_record: owns,
+            owner_may_disconnect: owner_on,
+            is_last_connector: last,
+            last_connector_may_disconnect: last_on,
+            holds_disconnect_privilege: privilege,
+        }
+    }
+
+    #[test]
+    fn r11a_exactly_three_ways_to_disconnect() {
+        assert_eq!(
+            may_disconnect(facts(true, true, false, false, false)),
+            Ok(DisconnectRight::Owner)
+        );
+        assert!(
+            may_disconnect(facts(true, false, false, false, false)).is_err(),
+            "owner with the setting off"
+        );
+        assert_eq!(
+            may_disconnect(facts(false, true, true, true, false)),
+            Ok(DisconnectRight::LastConnector)
+        );
+        assert!(
+            may_disconnect(facts(false, true, true, false, false)).is_err(),
+            "last connector with the setting off (the default)"
+        );
+        assert_eq!(
+            may_disconnect(facts(false, false, false, false, true)),
+            Ok(DisconnectRight::Privilege)
+        );
+        let denied = may_disconnect(facts(false, true, false, true, false)).unwrap_err();
+        assert!(
+            denied.contains("owner")
+                && denied.contains("last person")
+                && denied.contains("collab.disconnect")
+        );
+        // Exhaustively: allowed exactly when one of the three holds.
+        for bits in 0..32u8 {
+            let b = |i: u8| bits & (1 << i) != 0;
+            let f = facts(b(0), b(1), b(2), b(3), b(4));
+            let expected = (b(0) && b(1)) || (b(2) && b(3)) || b(4);
+            assert_eq!(may_disconnect(f).is_ok(), expected, "{bits:05b}");
+        }
+    }
+
+    #[test]
+    fn r14_join_needs_the_setting_and_write_access() {
+        let (_, mut s) = case();
+        assert_eq!(may_join("case", &s, true), Ok(()));
+        assert_eq!(may_join("case", &s, false), Err(JoinDenied::ReadOnly));
+        s.join_chat = false;
+        let denied = may_join("case", &s, true).unwrap_err();
+        assert_eq!(denied.code(), "setting_off");
+        assert!(
+            denied
+                .to_string()
+                .contains("a member of the chat can add you")
+        );
+        assert_eq!(chat_visibility(false, true), ChatVisibility::Locked);
+        assert_eq!(chat_visibility(false, false), ChatVisibility::Hidden);
+        assert_eq!(chat_visibility(true, false), ChatVisibility::Member);
+    }
+
+    #[test]
+    fn r1_gate_says_what_is_missing() {
+        let (_, mut s) = case();
+        let on = GlobalSettings {
+            collaboration_enabled: true,
+        };
+        assert_eq!(
+            record_gate(&GlobalSettings::default(), true, "case", &s),
+            Err(GateDenied::FeatureOff)
+        );
+        assert_eq!(
+            record_gate(&on, false, "case", &s),
+            Err(GateDenied::NoCollabUse)
+        );
+        s.chats_enabled = false;
+        assert!(
+            record_gate(&on, true, "case", &s)
+                .unwrap_err()
+                .to_string()
+                .contains("turned off for case records")
+        );
+    }
+
+    #[test]
+    fn r9_names_and_labels() {
+        let (def, mut s) = case();
+        assert_eq!(
+            connected_chat_name(&s, "Printer jams", &["Bo Lind", "Alice Berg"]).unwrap(),
+            "Printer jams"
+        );
+        s.auto_name_chats = false;
+        assert_eq!(
+            connected_chat_name(&s, "Printer jams", &["Bo Lind", "Alice Berg"]).unwrap(),
+            "Alice Berg, Bo Lind"
+        );
+        assert_eq!(record_label(&def, Some("CAS-01042")), "Case CAS-01042");
+        let account = standard_record_types().remove(1);
+        assert_eq!(record_label(&account, None), "an account");
+    }
+
+    #[test]
+    fn r10_intro_fields_follow_the_settings() {
+        let (def, mut s) = case();
+        s.intro_message.fields = vec![
+            "priority".into(),
+            "state".into(),
+            "account".into(),
+            "owner".into(),
+        ];
+        let fields: BTreeMap<String, Value> = [
+            ("priority".to_owned(), json!("high")),
+            ("account".to_owned(), json!("a1")),
+        ]
+        .into();
+        let names: BTreeMap<String, String> = [("a1".to_owned(), "Contoso".to_owned())].into();
+        let lines = intro_fields(&def, &s, &fields, RecordState::Active, "Olga Berg", &names);
+        let values: Vec<(&str, &str)> = lines
+            .iter()
+            .map(|l| (l.label.as_str(), l.value.as_str()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("Priority", "High"),
+                ("State", "Active"),
+                ("Account", "Contoso"),
+                ("Owner", "Olga Berg")
+            ]
+        );
+    }
+
+    #[test]
+    fn r23_changes_of_configured_fields_only() {
+        let (def, s) = case();
+        let before: BTreeMap<String, Value> = [
+            ("priority".to_owned(), json!("normal")),
+            ("title".to_owned(), json!("A")),
+        ]
+        .into();
+        let after: BTreeMap<String, Value> = [
+            ("priority".to_owned(), json!("high")),
+            ("title".to_owned(), json!("B")),
+        ]
+        .into();
+        let changes = announced_changes(
+            &def,
+            &s,
+            (&before, RecordState::Active),
+            (&after, RecordState::Resolved),
+            &BTreeMap::new(),
+        );
+        let sentences: Vec<String> = changes.iter().map(|c| c.sentence("Olga Berg")).collect();
+        assert_eq!(
+            sentences,
+            [
+                "Priority changed from Normal to High by Olga Berg",
+                "State changed from Active to Resolved by Olga Berg"
+            ]
+        );
+        let mut off = s.clone();
+        off.field_notifications.enabled = false;
+        assert!(
+            announced_changes(
+                &def,
+                &off,
+                (&before, RecordState::Active),
+                (&after, RecordState::Resolved),
+                &BTreeMap::new()
+            )
+            .is_empty()
+        );
+    }
+}

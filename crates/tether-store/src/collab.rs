@@ -1,0 +1,328 @@
+//! Record-connected collaboration: connections between chats (or channels) and records, joins,
+//! the panel's chat sections, timeline chat entries, and team channels.
+//!
+//! Every change writes its system message, its timeline entry (R15) and its audit entry (R22)
+//! in the same transaction as the change.
+
+use crate::audit::{NewAudit, audit_insert};
+use crate::chats::{Chat, SystemMessage};
+use crate::dialect::contains_pattern;
+use crate::{Result, Store, StoreError, new_id, now_ms};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// A chat connected to a record, as one viewer sees the connection.
+#[derive(Clone, Debug)]
+pub struct ConnectedChat {
+    pub chat: Chat,
+    pub connected_by: Option<String>,
+    pub connected_by_name: Option<String>,
+    pub connected_at: i64,
+    pub is_member: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct ConnectedRow {
+    id: String,
+    kind: String,
+    name: Option<String>,
+    team_id: Option<String>,
+    created_by: Option<String>,
+    created_at: i64,
+    last_seq: i64,
+    last_message_at: Option<i64>,
+    last_message_by: Option<String>,
+    last_activity_at: i64,
+    connected_by: Option<String>,
+    connected_by_name: Option<String>,
+    connected_at: i64,
+    is_member: bool,
+}
+
+/// What a connection change records besides the connection itself.
+#[derive(Clone, Debug)]
+pub struct ConnectionChange<'a> {
+    pub chat_id: &'a str,
+    pub record_type: &'a str,
+    pub record_id: &'a str,
+    pub actor_id: &'a str,
+    pub system: &'a SystemMessage,
+    /// Subject of the timeline entry ("Chat connected").
+    pub timeline_subject: &'a str,
+}
+
+const CHAT_COLUMNS: &str = "c.id, c.kind, c.name, c.team_id, c.created_by, c.created_at, c.last_seq, c.last_message_at, c.last_message_by, c.last_activity_at";
+
+impl Store {
+    /// Connects a chat to a record (R11, R13). Connecting twice changes nothing and returns
+    /// `false`; otherwise writes the connection, the system message, a `chat_connection`
+    /// timeline entry and an audit entry, and returns `true`.
+    pub async fn connect_chat(&self, c: &ConnectionChange<'_>) -> Result<bool> {
+        let now = now_ms();
+        Ok(with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("INSERT INTO chat_connections (chat_id, record_id, connected_by, connected_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .bind(c.chat_id).bind(c.record_id).bind(c.actor_id).bind(now).execute(&mut *tx).await?.rows_affected();
+            if n > 0 {
+                crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now);
+                sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_connection', $3, NULL, $4, $5, $6, NULL)")
+                    .bind(new_id()).bind(c.record_id).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id).execute(&mut *tx).await?;
+                let entry = NewAudit::new(Some(c.actor_id), "chat.connected", json!({})).record(c.record_type, c.record_id).chat(c.chat_id);
+                audit_insert!(&mut *tx, &entry)?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(n > 0)
+        })?)
+    }
+
+    /// Removes a connection (R11a), recording a `chat_disconnection` timeline entry, the system
+    /// message and an audit entry. Never touches the chat or its messages.
+    pub async fn disconnect_chat(&self, c: &ConnectionChange<'_>) -> Result<bool> {
+        let now = now_ms();
+        Ok(with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("DELETE FROM chat_connections WHERE chat_id = $1 AND record_id = $2")
+                .bind(c.chat_id).bind(c.record_id).execute(&mut *tx).await?.rows_affected();
+            if n > 0 {
+                crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now);
+                sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_disconnection', $3, NULL, $4, $5, $6, NULL)")
+                    .bind(new_id()).bind(c.record_id).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id).execute(&mut *tx).await?;
+                let entry = NewAudit::new(Some(c.actor_id), "chat.disconnected", json!({})).record(c.record_type, c.record_id).chat(c.chat_id);
+                audit_insert!(&mut *tx, &entry)?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(n > 0)
+        })?)
+    }
+
+    /// Who connected `chat_id` to `record_id` last, and when; `None` when not connected.
+    pub async fn connection(
+        &self,
+        chat_id: &str,
+        record_id: &str,
+    ) -> Result<Option<(Option<String>, i64)>> {
+        Ok(
+            with_pool!(self, p => sqlx::query_as("SELECT connected_by, connected_at FROM chat_connections WHERE chat_id = $1 AND record_id = $2")
+            .bind(chat_id).bind(record_id).fetch_optional(p).await)?,
+        )
+    }
+
+    /// Adds `user_id` to a connected chat with the full history (R14), with the system message
+    /// and an audit entry, in one transaction. `false` when already a member.
+    pub async fn join_chat(
+        &self,
+        chat_id: &str,
+        user_id: &str,
+        record_type: &str,
+        record_id: &str,
+        sys: &SystemMessage,
+    ) -> Result<bool> {
+        let now = now_ms();
+        Ok(with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, 0, 0, $2) ON CONFLICT DO NOTHING")
+                .bind(chat_id).bind(user_id).bind(now).execute(&mut *tx).await?.rows_affected();
+            if n > 0 {
+                crate::chats::refresh_search_in_tx!(tx, chat_id);
+                crate::chats::insert_system_in_tx!(tx, chat_id, sys, now);
+                let entry = NewAudit::new(Some(user_id), "chat.joined", json!({"history": "all"})).record(record_type, record_id).chat(chat_id);
+                audit_insert!(&mut *tx, &entry)?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(n > 0)
+        })?)
+    }
+
+    /// Every chat and channel connected to a record, with whether `viewer` is a member, newest
+    /// connection first. One query.
+    pub async fn record_connections(
+        &self,
+        record_id: &str,
+        viewer: &str,
+    ) -> Result<Vec<ConnectedChat>> {
+        let sql = format!(
+            "SELECT {CHAT_COLUMNS}, cc.connected_by, u.name AS connected_by_name, cc.connected_at, (cm.user_id IS NOT NULL) AS is_member \
+             FROM chat_connections cc JOIN chats c ON c.id = cc.chat_id LEFT JOIN users u ON u.id = cc.connected_by \
+             LEFT JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = $2 WHERE cc.record_id = $1 ORDER BY c.last_activity_at DESC, c.id"
+        );
+        let rows: Vec<ConnectedRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(record_id).bind(viewer).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ConnectedChat {
+                chat: Chat {
+                    id: r.id,
+                    kind: r.kind,
+                    name: r.name,
+                    team_id: r.team_id,
+                    created_by: r.created_by,
+                    created_at: r.created_at,
+                    last_seq: r.last_seq,
+                    last_message_at: r.last_message_at,
+                    last_message_by: r.last_message_by,
+                    last_activity_at: r.last_activity_at,
+                },
+                connected_by: r.connected_by,
+                connected_by_name: r.connected_by_name,
+                connected_at: r.connected_at,
+                is_member: r.is_member,
+            })
+            .collect())
+    }
+
+    /// The viewer's chats (not channels) that are connected to some record (`connected`) or to
+    /// none, excluding those connected to `except_record`, most recent first, optionally
+    /// filtered by name. One query.
+    pub async fn member_chats_by_connection(
+        &self,
+        viewer: &str,
+        connected: bool,
+        except_record: &str,
+        filter: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Chat>> {
+        let pattern = filter
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(contains_pattern);
+        Ok(with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new(format!("SELECT {CHAT_COLUMNS} FROM chat_members cm JOIN chats c ON c.id = cm.chat_id WHERE cm.user_id = "));
+            qb.push_bind(viewer);
+            qb.push(" AND c.kind <> 'channel' AND ");
+            qb.push(if connected { "EXISTS" } else { "NOT EXISTS" });
+            qb.push(" (SELECT 1 FROM chat_connections x WHERE x.chat_id = c.id) AND NOT EXISTS (SELECT 1 FROM chat_connections y WHERE y.chat_id = c.id AND y.record_id = ");
+            qb.push_bind(except_record);
+            qb.push(")");
+            if let Some(pattern) = &pattern {
+                qb.push(" AND c.search_folded LIKE ");
+                qb.push_bind(pattern);
+                qb.push(" ESCAPE '\\'");
+            }
+            qb.push(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ");
+            qb.push_bind(limit.clamp(1, 1000));
+            qb.build_query_as().fetch_all(p).await
+        })?)
+    }
+
+    /// The records each chat is connected to: chat id → record ids. One query.
+    pub async fn connected_records_of(
+        &self,
+        chat_ids: &[String],
+    ) -> Result<BTreeMap<String, Vec<String>>> {
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        if chat_ids.is_empty() {
+            return Ok(out);
+        }
+        let rows: Vec<(String, String)> = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new("SELECT chat_id, record_id FROM chat_connections WHERE chat_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in chat_ids {
+                sep.push_bind(id);
+            }
+            qb.push(") ORDER BY connected_at");
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        for (chat, record) in rows {
+            out.entry(chat).or_default().push(record);
+        }
+        Ok(out)
+    }
+
+    /// Chats by id, with whether `viewer` is a member of each (timeline entries). One query.
+    pub async fn chats_with_membership(
+        &self,
+        chat_ids: &[String],
+        viewer: &str,
+    ) -> Result<Vec<(Chat, bool, Option<String>)>> {
+        if chat_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: String,
+            kind: String,
+            name: Option<String>,
+            team_id: Option<String>,
+            created_by: Option<String>,
+            created_at: i64,
+            last_seq: i64,
+            last_message_at: Option<i64>,
+            last_message_by: Option<String>,
+            last_activity_at: i64,
+            is_member: bool,
+            last_message_by_name: Option<String>,
+        }
+        let rows: Vec<Row> = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "SELECT {CHAT_COLUMNS}, (cm.user_id IS NOT NULL) AS is_member, lu.name AS last_message_by_name FROM chats c \
+                 LEFT JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = "));
+            qb.push_bind(viewer);
+            qb.push(" LEFT JOIN users lu ON lu.id = c.last_message_by WHERE c.id IN (");
+            let mut sep = qb.separated(", ");
+            for id in chat_ids {
+                sep.push_bind(id);
+            }
+            qb.push(")");
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    Chat {
+                        id: r.id,
+                        kind: r.kind,
+                        name: r.name,
+                        team_id: r.team_id,
+                        created_by: r.created_by,
+                        created_at: r.created_at,
+                        last_seq: r.last_seq,
+                        last_message_at: r.last_message_at,
+                        last_message_by: r.last_message_by,
+                        last_activity_at: r.last_activity_at,
+                    },
+                    r.is_member,
+                    r.last_message_by_name,
+                )
+            })
+            .collect())
+    }
+
+    /// The ids of the chats connected to a record (field-change notices, R23).
+    pub async fn connected_chat_ids(&self, record_id: &str) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT chat_id FROM chat_connections WHERE record_id = $1").bind(record_id).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Creates a team channel whose members are the team's members (kept in step as the team
+    /// changes), with an opening system message.
+    pub async fn create_channel(
+        &self,
+        team_id: &str,
+        name: &str,
+        created_by: &str,
+        opening: &SystemMessage,
+    ) -> Result<Chat> {
+        let team = self
+            .team(team_id)
+            .await?
+            .ok_or(StoreError::NotFound("team"))?;
+        let members: Vec<(String, i64)> = team
+            .members
+            .iter()
+            .map(|m| (m.user_id.clone(), 0))
+            .collect();
+        let (chat, _) = self
+            .create_chat(
+                &crate::chats::NewChat {
+                    kind: tether_domain::chat::ChatKind::Channel,
+                    name: Some(name.to_owned()),
+                    team_id: Some(team_id.to_owned()),
+                    created_by: created_by.to_owned(),
+                    members,
+                },
+                Some(opening),
+            )
+            .await?;
+        Ok(chat)
+    }
+}
