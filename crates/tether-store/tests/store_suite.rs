@@ -42,6 +42,9 @@ both_backends!(
     login_failures_are_counted_per_key,
     settings_changes_are_audited,
     custom_types_get_their_own_numbering,
+    chats_members_and_history_windows,
+    messages_idempotency_reminders_and_attachments,
+    connections_and_channels,
 );
 
 async fn user(s: &Store, email: &str, name: &str, roles: &[&str]) -> String {
@@ -729,4 +732,370 @@ async fn sqlite_and_postgres_schemas_agree() {
     let pg_cols = pg.store().await.schema_columns().await.unwrap();
     assert!(!lite_cols.is_empty());
     assert_eq!(lite_cols, pg_cols);
+}
+
+fn sys(text: &str) -> tether_store::chats::SystemMessage {
+    tether_store::chats::SystemMessage {
+        kind: "system",
+        actor_id: None,
+        text: text.into(),
+        html: format!("<p>{text}</p>"),
+        data: json!({}),
+    }
+}
+
+fn new_message(chat: &str, sender: &str, body: &str) -> tether_store::chats::NewMessage {
+    tether_store::chats::NewMessage {
+        chat_id: chat.into(),
+        sender_id: sender.into(),
+        body: body.into(),
+        html: body.into(),
+        importance: "normal".into(),
+        data: None,
+        mentions: vec![],
+        attachment_ids: vec![],
+        idempotency_key: None,
+        remind_until: None,
+        remind_every_ms: 120_000,
+    }
+}
+
+async fn chats_members_and_history_windows(b: Backend) {
+    use tether_domain::chat::ChatKind;
+    use tether_store::chats::NewChat;
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let c = user(&s, "c@example.com", "Cilla", &["agent"]).await;
+    let one = NewChat {
+        kind: ChatKind::OneOnOne,
+        name: None,
+        team_id: None,
+        created_by: a.clone(),
+        members: vec![(a.clone(), 0), (bo.clone(), 0)],
+    };
+    let (first, created) = s.create_chat(&one, None).await.unwrap();
+    assert!(created);
+    let reverse = NewChat {
+        members: vec![(bo.clone(), 0), (a.clone(), 0)],
+        created_by: bo.clone(),
+        ..one.clone()
+    };
+    let (again, created) = s.create_chat(&reverse, None).await.unwrap();
+    assert!(!created, "one one-on-one chat per pair");
+    assert_eq!(first.id, again.id);
+
+    let group = NewChat {
+        kind: ChatKind::Group,
+        name: Some("Ops".into()),
+        team_id: None,
+        created_by: a.clone(),
+        members: vec![(a.clone(), 0), (bo.clone(), 0)],
+    };
+    let (g, _) = s
+        .create_chat(&group, Some(&sys("Anna started the chat")))
+        .await
+        .unwrap();
+    let old = s
+        .send_message(&new_message(&g.id, &a, "old"))
+        .await
+        .unwrap()
+        .message;
+    s.execute_raw(&format!(
+        "UPDATE messages SET created_at = created_at - 100000 WHERE id = '{}'",
+        old.id
+    ))
+    .await
+    .unwrap();
+    s.send_message(&new_message(&g.id, &a, "new"))
+        .await
+        .unwrap();
+    let now = tether_store::now_ms();
+    let added = s
+        .add_members(
+            &g.id,
+            &[(c.clone(), now - 50_000), (bo.clone(), 0)],
+            &a,
+            &sys("Anna added Cilla"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(added, [c.clone()], "existing members stay as they are");
+    let cilla = s.member(&g.id, &c).await.unwrap().unwrap();
+    let seen: Vec<String> = s
+        .messages(&g.id, cilla.visible_from, None, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "text")
+        .map(|m| m.body)
+        .collect();
+    assert_eq!(seen, ["new"], "the history window hides the old message");
+    let unread = s
+        .unread_counts(&c, std::slice::from_ref(&g.id))
+        .await
+        .unwrap();
+    assert_eq!(unread.get(&g.id), Some(&1));
+    let latest = s.messages(&g.id, 0, None, 1).await.unwrap().remove(0);
+    s.mark_read(&g.id, &c, latest.seq).await.unwrap();
+    s.mark_read(&g.id, &c, 1).await.unwrap();
+    assert_eq!(
+        s.member(&g.id, &c).await.unwrap().unwrap().last_read_seq,
+        latest.seq,
+        "read markers never go back"
+    );
+    assert!(
+        s.unread_counts(&c, std::slice::from_ref(&g.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let list = s.list_chats(&c, Some("ANNA"), &[], None, 10).await.unwrap();
+    assert_eq!(list.len(), 1, "filters match members' names");
+    assert!(
+        s.remove_member(&g.id, &c, &sys("Anna removed Cilla"))
+            .await
+            .unwrap()
+    );
+    assert!(!s.remove_member(&g.id, &c, &sys("again")).await.unwrap());
+    assert!(
+        s.list_chats(&c, None, &[], None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    s.rename_chat(&g.id, "Operations", &sys("renamed"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.chat(&g.id).await.unwrap().unwrap().name.as_deref(),
+        Some("Operations")
+    );
+    let audit = s
+        .list_audit(&AuditFilter {
+            chat_id: Some(g.id.clone()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert!(
+        actions.contains(&"chat.members_added") && actions.contains(&"chat.member_removed"),
+        "{actions:?}"
+    );
+}
+
+async fn messages_idempotency_reminders_and_attachments(b: Backend) {
+    use tether_domain::chat::ChatKind;
+    use tether_store::chats::{Attachment, NewChat};
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let c = user(&s, "c@example.com", "Cilla", &["agent"]).await;
+    let (g, _) = s
+        .create_chat(
+            &NewChat {
+                kind: ChatKind::Group,
+                name: None,
+                team_id: None,
+                created_by: a.clone(),
+                members: vec![(a.clone(), 0), (bo.clone(), 0)],
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let keyed = tether_store::chats::NewMessage {
+        idempotency_key: Some("k1".into()),
+        ..new_message(&g.id, &a, "once")
+    };
+    let first = s.send_message(&keyed).await.unwrap();
+    let retry = s.send_message(&keyed).await.unwrap();
+    assert!(!first.replayed && retry.replayed);
+    assert_eq!(first.message.id, retry.message.id);
+
+    let now = tether_store::now_ms();
+    let urgent = tether_store::chats::NewMessage {
+        remind_until: Some(now + 1_000_000),
+        remind_every_ms: 1000,
+        ..new_message(&g.id, &a, "urgent!")
+    };
+    let u = s.send_message(&urgent).await.unwrap().message;
+    let due = s.claim_due_reminders(now + 1_500, 1000).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        due[0].unread_user_ids,
+        [bo.clone()],
+        "the sender is never reminded"
+    );
+    assert!(
+        s.claim_due_reminders(now + 1_500, 1000)
+            .await
+            .unwrap()
+            .is_empty(),
+        "claimed once"
+    );
+    s.mark_read(&g.id, &bo, u.seq).await.unwrap();
+    assert!(
+        s.claim_due_reminders(now + 2_600, 1000)
+            .await
+            .unwrap()
+            .is_empty(),
+        "read: no reminder"
+    );
+
+    let att = Attachment {
+        id: "att1".into(),
+        uploader_id: a.clone(),
+        name: "a.png".into(),
+        content_type: "image/png".into(),
+        size: 3,
+        inline: true,
+        storage_key: "att1".into(),
+        message_id: None,
+        created_at: now,
+    };
+    s.create_attachment(&att).await.unwrap();
+    assert!(
+        s.attachment_for("att1", &a).await.unwrap().is_some(),
+        "the uploader before sending"
+    );
+    assert!(s.attachment_for("att1", &bo).await.unwrap().is_none());
+    let with = tether_store::chats::NewMessage {
+        attachment_ids: vec!["att1".into()],
+        ..new_message(&g.id, &a, "")
+    };
+    let sent = s.send_message(&with).await.unwrap().message;
+    assert_eq!(sent.attachments.len(), 1);
+    assert!(
+        s.attachment_for("att1", &bo).await.unwrap().is_some(),
+        "members after sending"
+    );
+    assert!(
+        s.attachment_for("att1", &c).await.unwrap().is_none(),
+        "never a non-member"
+    );
+    let reuse = tether_store::chats::NewMessage {
+        attachment_ids: vec!["att1".into()],
+        ..new_message(&g.id, &a, "again")
+    };
+    assert!(matches!(
+        s.send_message(&reuse).await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    assert!(s.set_reaction(&sent.id, &bo, "👍", true).await.unwrap());
+    assert!(!s.set_reaction(&sent.id, &bo, "👍", true).await.unwrap());
+    let edited = s
+        .edit_message(&first.message.id, "twice", "twice", &[])
+        .await
+        .unwrap();
+    assert!(edited.edited_at.is_some());
+    let gone = s.delete_message(&sent.id).await.unwrap();
+    assert!(gone.deleted_at.is_some() && gone.body.is_empty() && gone.reactions.is_empty());
+    assert!(
+        s.attachment_for("att1", &bo).await.unwrap().is_none(),
+        "a deleted message's file is gone for members"
+    );
+}
+
+async fn connections_and_channels(b: Backend) {
+    use tether_domain::chat::ChatKind;
+    use tether_store::chats::NewChat;
+    use tether_store::collab::ConnectionChange;
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let rec = case(&s, "Printer", u(&a)).await;
+    let (g, _) = s
+        .create_chat(
+            &NewChat {
+                kind: ChatKind::Group,
+                name: Some("G".into()),
+                team_id: None,
+                created_by: a.clone(),
+                members: vec![(a.clone(), 0)],
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let msg = sys("connected");
+    let change = ConnectionChange {
+        chat_id: &g.id,
+        record_type: "case",
+        record_id: &rec.id,
+        actor_id: &a,
+        system: &msg,
+        timeline_subject: "Chat connected",
+    };
+    assert!(s.connect_chat(&change).await.unwrap());
+    assert!(!s.connect_chat(&change).await.unwrap(), "twice is a no-op");
+    assert_eq!(
+        s.connection(&g.id, &rec.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .as_deref(),
+        Some(a.as_str())
+    );
+    let conns = s.record_connections(&rec.id, &bo).await.unwrap();
+    assert_eq!(conns.len(), 1);
+    assert!(!conns[0].is_member);
+    assert!(
+        s.join_chat(&g.id, &bo, "case", &rec.id, &sys("Bo joined"))
+            .await
+            .unwrap()
+    );
+    assert!(s.record_connections(&rec.id, &bo).await.unwrap()[0].is_member);
+    let timeline = s.timeline(&rec.id, None, 10).await.unwrap();
+    assert_eq!(timeline[0].kind, "chat_connection");
+    assert_eq!(timeline[0].chat_id.as_deref(), Some(g.id.as_str()));
+    assert!(
+        s.member_chats_by_connection(&a, true, "other", None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|c| c.id == g.id)
+    );
+    assert!(
+        s.member_chats_by_connection(&a, false, "other", None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(s.disconnect_chat(&change).await.unwrap());
+    assert!(s.connection(&g.id, &rec.id).await.unwrap().is_none());
+    assert_eq!(
+        s.timeline(&rec.id, None, 10).await.unwrap()[0].kind,
+        "chat_disconnection"
+    );
+
+    let team = s
+        .create_team("T", &[], std::slice::from_ref(&a), None)
+        .await
+        .unwrap();
+    let channel = s
+        .create_channel(&team.id, "general", &a, &sys("created"))
+        .await
+        .unwrap();
+    assert_eq!(channel.kind, "channel");
+    assert_eq!(s.member_ids(&channel.id).await.unwrap(), [a.clone()]);
+    s.add_team_members(&team.id, std::slice::from_ref(&bo), None)
+        .await
+        .unwrap();
+    let mut members = s.member_ids(&channel.id).await.unwrap();
+    members.sort();
+    let mut expected = vec![a.clone(), bo.clone()];
+    expected.sort();
+    assert_eq!(
+        members, expected,
+        "new team members join the team's channels"
+    );
 }
