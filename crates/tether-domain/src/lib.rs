@@ -6,6 +6,7 @@
 //! fan-out, so a 403's detail and the UI's explanation come from the same place.
 
 pub mod access;
+pub mod cards;
 pub mod chat;
 pub mod collab;
 pub mod ids;

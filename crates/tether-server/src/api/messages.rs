@@ -130,12 +130,53 @@ fn audience(members: &[Member], m: &Message) -> Vec<String> {
 /// Publishes a message event to the members who may see the message.
 pub async fn publish_message(state: &AppState, kind: &str, m: &Message) -> ApiResult<()> {
     let members = state.store.members(&m.chat_id).await?;
-    state.publish(
-        kind,
-        json!({"chat_id": m.chat_id, "message": message_out(m)}),
-        audience(&members, m),
-    );
+    deliver(state, kind, m, audience(&members, m)).await
+}
+
+/// Sends a message event to `audience`. A message with record links gets its cards computed
+/// for each recipient (R16), so each gets their own event; others share one.
+pub async fn deliver(
+    state: &AppState,
+    kind: &str,
+    m: &Message,
+    audience: Vec<String>,
+) -> ApiResult<()> {
+    if !super::cards::has_cards(state, std::slice::from_ref(m)) {
+        state.publish(
+            kind,
+            json!({"chat_id": m.chat_id, "message": message_out(m)}),
+            audience,
+        );
+        return Ok(());
+    }
+    for user in audience {
+        let Some(subject) = state.store.subject(&user).await? else {
+            continue;
+        };
+        let cards = super::cards::cards_for(state, &subject, std::slice::from_ref(m))
+            .await?
+            .pop()
+            .unwrap_or_default();
+        let mut out = message_out(m);
+        out.cards = cards.into_iter().map(|c| json!(c)).collect();
+        state.publish(
+            kind,
+            json!({"chat_id": m.chat_id, "message": out}),
+            vec![user],
+        );
+    }
     Ok(())
+}
+
+/// The message as `caller` sees it, cards included.
+pub async fn message_for(state: &AppState, caller: &Caller, m: &Message) -> ApiResult<MessageOut> {
+    let mut out = message_out(m);
+    let cards = super::cards::cards_for(state, &caller.subject, std::slice::from_ref(m))
+        .await?
+        .pop()
+        .unwrap_or_default();
+    out.cards = cards.into_iter().map(|c| json!(c)).collect();
+    Ok(out)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -166,8 +207,17 @@ pub(crate) async fn list_messages(
         .store
         .messages(&id, me.visible_from, q.before, limit(q.limit, 50, 200))
         .await?;
+    let cards = super::cards::cards_for(&state, &caller.subject, &items).await?;
     Ok(Json(MessagePage {
-        items: items.iter().map(message_out).collect(),
+        items: items
+            .iter()
+            .zip(cards)
+            .map(|(m, c)| {
+                let mut out = message_out(m);
+                out.cards = c.into_iter().map(|c| json!(c)).collect();
+                out
+            })
+            .collect(),
     }))
 }
 
@@ -275,11 +325,7 @@ pub(crate) async fn send_message(
     let m = sent.message;
     if !sent.replayed {
         let everyone = audience(&members, &m);
-        state.publish(
-            "message.created",
-            json!({"chat_id": id, "message": message_out(&m)}),
-            everyone.clone(),
-        );
+        deliver(&state, "message.created", &m, everyone.clone()).await?;
         let from = json!({"id": caller.id(), "name": caller.user.name});
         let excerpt: String = m.body.chars().take(140).collect();
         let mentioned: Vec<String> = rendered
@@ -293,7 +339,10 @@ pub(crate) async fn send_message(
             state.publish("notification", json!({"kind": "urgent", "chat_id": id, "message_id": m.id, "from": from, "text": excerpt}), others);
         }
     }
-    Ok((StatusCode::CREATED, Json(message_out(&m))))
+    Ok((
+        StatusCode::CREATED,
+        Json(message_for(&state, &caller, &m).await?),
+    ))
 }
 
 /// The caller's own, live message of this chat, or the reason why not.
@@ -361,12 +410,8 @@ async fn edit_message(
             &rendered.mentioned_user_ids,
         )
         .await?;
-    state.publish(
-        "message.updated",
-        json!({"chat_id": id, "message": message_out(&m)}),
-        audience(&members, &m),
-    );
-    Ok(Json(message_out(&m)))
+    deliver(&state, "message.updated", &m, audience(&members, &m)).await?;
+    Ok(Json(message_for(&state, &caller, &m).await?))
 }
 
 /// # `DELETE /api/v1/chats/{id}/messages/{message_id}`

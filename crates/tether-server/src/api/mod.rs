@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod attachments;
+pub mod cards;
 pub mod channels;
 pub mod chats;
 pub mod collab;
@@ -65,6 +66,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             .merge(attachments::routes())
             .merge(collab::routes())
             .merge(channels::routes())
+            .merge(cards::routes())
             .routes(utoipa_axum::routes!(crate::ws::events)),
     )
 }

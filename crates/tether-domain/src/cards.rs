@@ -1,0 +1,144 @@
+//! Record-link cards (SPEC R16): what a message's link to a record of this server shows to one
+//! viewer. Computed for each viewer when read: a reader of the record gets the application
+//! name, the type's display name, the record's title and a few key fields; anyone else gets the
+//! bare link and nothing of the record.
+
+use crate::collab::{CardField, display_value, field_label};
+use crate::record::RecordState;
+use crate::record_type::RecordTypeDef;
+use crate::settings::RecordTypeSettings;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The application name cards show.
+pub const APP_NAME: &str = "Tether";
+
+/// A card under a message, for one viewer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Card {
+    Record {
+        url: String,
+        app: String,
+        record_type: String,
+        /// The record's type (logical name) and id, for clients that link to it.
+        #[serde(rename = "type")]
+        type_name: String,
+        id: String,
+        title: String,
+        fields: Vec<CardField>,
+    },
+    Link {
+        url: String,
+    },
+}
+
+/// What a card shows of a record the viewer may read.
+pub struct CardSource<'a> {
+    pub def: &'a RecordTypeDef,
+    pub settings: &'a RecordTypeSettings,
+    pub id: &'a str,
+    pub number: Option<&'a str>,
+    pub name: &'a str,
+    pub fields: &'a BTreeMap<String, Value>,
+    pub state: RecordState,
+    pub owner_name: &'a str,
+}
+
+/// Most key fields on a card.
+pub const CARD_FIELDS: usize = 3;
+
+/// The card of a readable record: the title is the number and name, the key fields are the
+/// first intro-card fields of the type (up to three), then the state.
+pub fn record_card(url: &str, src: &CardSource<'_>) -> Card {
+    let title = match src.number {
+        Some(n) => format!("{n} {}", src.name),
+        None => src.name.to_owned(),
+    };
+    let none = BTreeMap::new();
+    let mut fields: Vec<CardField> = src
+        .settings
+        .intro_message
+        .fields
+        .iter()
+        .filter(|f| f.as_str() != crate::record_type::NUMBER_FIELD && f.as_str() != "state")
+        .take(CARD_FIELDS)
+        .map(|f| {
+            let value = if f == "owner" {
+                src.owner_name.to_owned()
+            } else {
+                display_value(src.def, f, src.fields.get(f), &none)
+            };
+            CardField {
+                name: f.clone(),
+                label: field_label(src.def, f),
+                value,
+            }
+        })
+        .collect();
+    fields.push(CardField {
+        name: "state".into(),
+        label: "State".into(),
+        value: src.state.label().to_owned(),
+    });
+    Card::Record {
+        url: url.to_owned(),
+        app: APP_NAME.into(),
+        record_type: src.def.display_name.clone(),
+        type_name: src.def.name.clone(),
+        id: src.id.to_owned(),
+        title,
+        fields,
+    }
+}
+
+/// The card of a record link the viewer may not open, or that names no record.
+pub fn link_card(url: &str) -> Card {
+    Card::Link {
+        url: url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record_type::standard_record_types;
+    use serde_json::json;
+
+    #[test]
+    fn r16_reader_and_non_reader_cards() {
+        let def = standard_record_types().remove(0);
+        let settings = RecordTypeSettings::defaults_for(&def);
+        let fields: BTreeMap<String, Value> = [("priority".to_owned(), json!("high"))].into();
+        let src = CardSource {
+            def: &def,
+            settings: &settings,
+            id: "r1",
+            number: Some("CAS-00007"),
+            name: "Printer jams",
+            fields: &fields,
+            state: RecordState::Active,
+            owner_name: "Olga",
+        };
+        let card =
+            serde_json::to_value(record_card("https://t.example/records/case/r1", &src)).unwrap();
+        assert_eq!(card["kind"], "record");
+        assert_eq!(card["app"], "Tether");
+        assert_eq!(card["record_type"], "Case");
+        assert_eq!(card["title"], "CAS-00007 Printer jams");
+        assert!(card["fields"].as_array().unwrap().len() <= CARD_FIELDS + 1);
+        assert!(
+            card["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["label"] == "Priority" && f["value"] == "High")
+        );
+        let bare = serde_json::to_value(link_card("https://t.example/records/case/r1")).unwrap();
+        assert_eq!(
+            bare,
+            json!({"kind": "link", "url": "https://t.example/records/case/r1"})
+        );
+    }
+}
