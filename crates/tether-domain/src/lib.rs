@@ -16,6 +16,7 @@ pub mod privilege;
 pub mod record;
 pub mod record_type;
 pub mod settings;
+pub mod suggest;
 
 pub use access::{Decision, DenyReason, Owner, RecordFacts, Subject};
 pub use ids::{RecordId, RoleId, TeamId, UserId};

@@ -24,6 +24,13 @@ pub struct IntroMessage {
 pub struct Suggestions {
     pub rule_based: bool,
     pub similarity_based: bool,
+    /// The rule-based rules in order; a rule left out is switched off.
+    #[serde(default = "default_rules")]
+    pub rules: Vec<crate::suggest::Rule>,
+}
+
+fn default_rules() -> Vec<crate::suggest::Rule> {
+    crate::suggest::DEFAULT_RULES.to_vec()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +93,7 @@ impl RecordTypeSettings {
             suggestions: Suggestions {
                 rule_based: true,
                 similarity_based: true,
+                rules: default_rules(),
             },
             channels_enabled: true,
             field_notifications: FieldNotifications {

@@ -562,7 +562,12 @@ async fn r4_r5_r11_connect_existing_chats_and_sections() {
         "R5: unconnected chats"
     );
     assert!(find(&panel, "other_chats", &one).is_some());
-    assert_eq!(section(&panel, "suggested_contacts").len(), 0);
+    assert!(
+        section(&panel, "suggested_contacts")
+            .iter()
+            .any(|s| s["user"]["name"] == "Olga Berg" && s["reasons"][0] == "Owns this case"),
+        "R6: suggested contacts"
+    );
 
     let res = app
         .post(

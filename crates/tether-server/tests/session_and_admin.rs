@@ -494,7 +494,7 @@ async fn settings_are_admin_only_partial_and_audited() {
     assert_eq!(saved["join_chat"], json!(false));
     assert_eq!(
         saved["suggestions"],
-        json!({"rule_based": true, "similarity_based": false}),
+        json!({"rule_based": true, "similarity_based": false, "rules": ["owner", "team_admins", "team_activity", "connectors", "activity_authors", "related_owners"]}),
         "nested partial update keeps the rest"
     );
     assert_eq!(saved["auto_name_chats"], json!(true));

@@ -75,6 +75,8 @@ struct Row<'a> {
     name: String,
     name_folded: String,
     fields_doc: String,
+    /// The record's full-text entry.
+    search: String,
     owner_user: Option<&'a str>,
     owner_team: Option<&'a str>,
     updated_at: i64,
@@ -122,6 +124,7 @@ impl<'a> Row<'a> {
         Ok(Row {
             record,
             name_folded: fold(&name),
+            search: crate::dialect::record_search_text(def, &name, &stored),
             name,
             fields_doc: serde_json::to_string(&stored)?,
             owner_user,
@@ -162,6 +165,7 @@ impl Store {
             .iter()
             .flat_map(|r| r.owners.iter().map(|o| (r.id.as_str(), o)))
             .collect();
+        let text_sql = crate::dialect::insert_record_text(self.backend());
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             let numbers: Vec<Option<String>> = match &def.number_prefix {
@@ -202,6 +206,9 @@ impl Store {
                     b.push_bind(*id).push_bind(user).push_bind(team).push_bind(o.changed_by.as_deref()).push_bind(o.at);
                 });
                 qb.build().execute(&mut *tx).await?;
+            }
+            for r in &rows {
+                sqlx::query(text_sql).bind(r.record.id.as_str()).bind(def.name.as_str()).bind(r.search.as_str()).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok::<_, StoreError>(numbers)

@@ -32,6 +32,7 @@ pub mod record_types;
 pub mod records;
 mod seed;
 pub mod sessions;
+pub mod similar;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 

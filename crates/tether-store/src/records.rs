@@ -258,6 +258,8 @@ impl Store {
         let mut stored = new.fields.clone();
         stored.remove(NUMBER_FIELD);
         let fields_doc = serde_json::to_string(&stored)?;
+        let search = crate::dialect::record_search_text(def, &name, &stored);
+        let text_sql = crate::dialect::insert_record_text(self.backend());
         let (owner_user, owner_team) = owner_columns(&new.owner);
         let resolved_at = (new.state == RecordState::Resolved).then_some(at);
         with_pool!(self, p => {
@@ -285,6 +287,7 @@ impl Store {
             sqlx::query("INSERT INTO owner_history (record_id, owner_user_id, owner_team_id, changed_by, at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(&id).bind(owner_user).bind(owner_team).bind(new.created_by.as_deref()).bind(at)
                 .execute(&mut *tx).await?;
+            sqlx::query(text_sql).bind(&id).bind(&def.name).bind(&search).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })?;
@@ -426,6 +429,8 @@ impl Store {
         }
         let name = def.primary_name(&fields).unwrap_or(&before.name).to_owned();
         let fields_doc = serde_json::to_string(&fields)?;
+        let search = crate::dialect::record_search_text(def, &name, &fields);
+        let text_sql = crate::dialect::insert_record_text(self.backend());
         let owner = patch.owner.clone().unwrap_or_else(|| before.owner.clone());
         let owner_changed = owner != before.owner;
         let (owner_user, owner_team) = owner_columns(&owner);
@@ -455,6 +460,8 @@ impl Store {
                     .bind(id).bind(owner_user).bind(owner_team).bind(actor).bind(at)
                     .execute(&mut *tx).await?;
             }
+            sqlx::query("DELETE FROM record_text WHERE record_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query(text_sql).bind(id).bind(&def.name).bind(&search).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })?;

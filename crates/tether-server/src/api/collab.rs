@@ -165,7 +165,7 @@ pub struct Panel {
     pub connected: Vec<PanelChat>,
     pub other_records: Vec<PanelChat>,
     pub other_chats: Vec<PanelChat>,
-    /// Filled by the suggestions feature; an empty list until then.
+    /// Suggested contacts (R12), as `GET …/suggested-contacts` gives them.
     #[schema(value_type = Vec<Object>)]
     pub suggested_contacts: Vec<Value>,
     pub channels: Vec<PanelChat>,
@@ -287,6 +287,17 @@ async fn panel(
             .is_none_or(|n| fold(&e.name).contains(n.as_str()))
     };
 
+    let suggested: Vec<Value> = super::suggestions::compute(
+        &state.store,
+        &ctx.rt,
+        &ctx.view.record,
+        &caller.subject,
+        tether_store::now_ms(),
+    )
+    .await?
+    .into_iter()
+    .map(|x| json!(super::suggestions::out(&ctx.rt, x)))
+    .collect();
     let mut connected = Vec::new();
     let mut channels = Vec::new();
     for c in &connections {
@@ -329,7 +340,7 @@ async fn panel(
             .iter()
             .map(|c| entry(c, ChatVisibility::Member, None))
             .collect(),
-        suggested_contacts: Vec::new(),
+        suggested_contacts: suggested,
         channels,
         join_denied: join.as_ref().err().map(|e| e.code().to_owned()),
         join_denied_reason: join.err().map(|e| e.to_string()),

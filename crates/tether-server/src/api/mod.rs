@@ -12,6 +12,7 @@ pub mod messages;
 pub mod ops;
 pub mod records;
 pub mod session;
+pub mod suggestions;
 
 use crate::AppState;
 use crate::middleware;
@@ -67,6 +68,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             .merge(collab::routes())
             .merge(channels::routes())
             .merge(cards::routes())
+            .merge(suggestions::routes())
             .routes(utoipa_axum::routes!(crate::ws::events)),
     )
 }

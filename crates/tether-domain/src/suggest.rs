@@ -1,0 +1,444 @@
+//! Suggested contacts (SPEC R12): who to bring into a conversation about a record.
+//!
+//! *Rule-based* suggestions come from the record's own history (owner and previous owners, the
+//! owning team's admins and active members, people who connected chats, other activity
+//! authors, owners of related records), in an order the administrator can change per record
+//! type. *Similarity-based* suggestions are the people who resolved the records most similar to
+//! this one (BM25 / full-text rank over their text), weighted by how similar, how recent and how
+//! fast. Both come with reasons in words; the lists are merged, best first, without the asking
+//! user or deactivated people, at most ten.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One rule of the rule-based suggestions, in the administrator's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The record's owner and previous owners.
+    Owner,
+    /// For a team-owned record: the team's admins.
+    TeamAdmins,
+    /// For a team-owned record: team members who logged activities on it.
+    TeamActivity,
+    /// People who connected chats or channels to the record.
+    Connectors,
+    /// Other authors of timeline activities.
+    ActivityAuthors,
+    /// Owners of related records (a case's account and contact).
+    RelatedOwners,
+}
+
+/// The default order of R12.
+pub const DEFAULT_RULES: [Rule; 6] = [
+    Rule::Owner,
+    Rule::TeamAdmins,
+    Rule::TeamActivity,
+    Rule::Connectors,
+    Rule::ActivityAuthors,
+    Rule::RelatedOwners,
+];
+
+/// Most people suggested.
+pub const MAX_SUGGESTIONS: usize = 10;
+
+/// A person with a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub active: bool,
+}
+
+/// An activity on the record, for reasons like "Logged a phone call on 12 Nov".
+#[derive(Clone, Debug)]
+pub struct LoggedActivity {
+    pub author: Person,
+    /// "a phone call", "a note", …
+    pub what: String,
+    /// "12 Nov"
+    pub when: String,
+}
+
+/// Everything the rules need about one record.
+#[derive(Clone, Debug, Default)]
+pub struct RuleFacts {
+    /// "case"
+    pub type_word: String,
+    /// Current owner when a user.
+    pub owner: Option<Person>,
+    /// Earlier user owners, most recent first.
+    pub previous_owners: Vec<Person>,
+    /// The owning team's name, admins and members, when a team owns the record.
+    pub team: Option<(String, Vec<Person>, Vec<Person>)>,
+    pub activities: Vec<LoggedActivity>,
+    pub connectors: Vec<Person>,
+    /// (owner, related record's type word, its name)
+    pub related_owners: Vec<(Person, String, String)>,
+}
+
+/// One suggestion.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub user_id: String,
+    pub name: String,
+    /// `rule` or `similarity`
+    pub source: &'static str,
+    pub reasons: Vec<String>,
+    /// How sure (0–1); rule-based suggestions are facts about the record, 1.
+    pub confidence: f64,
+    /// For similarity suggestions: the most similar record the person resolved.
+    pub example_record_id: Option<String>,
+}
+
+fn push(
+    out: &mut Vec<Suggestion>,
+    index: &mut BTreeMap<String, usize>,
+    p: &Person,
+    reason: String,
+) {
+    match index.get(&p.id) {
+        Some(&i) => {
+            if let Some(s) = out.get_mut(i)
+                && !s.reasons.contains(&reason)
+            {
+                s.reasons.push(reason);
+            }
+        }
+        None => {
+            index.insert(p.id.clone(), out.len());
+            out.push(Suggestion {
+                user_id: p.id.clone(),
+                name: p.name.clone(),
+                source: "rule",
+                reasons: vec![reason],
+                confidence: 1.0,
+                example_record_id: None,
+            });
+        }
+    }
+}
+
+/// Rule-based suggestions in the order of `rules`, each person once with all their reasons,
+/// deactivated people left out.
+pub fn rule_based(f: &RuleFacts, rules: &[Rule]) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    let mut index = BTreeMap::new();
+    let t = &f.type_word;
+    for rule in rules {
+        match rule {
+            Rule::Owner => {
+                if let Some(o) = &f.owner {
+                    push(&mut out, &mut index, o, format!("Owns this {t}"));
+                }
+                for p in &f.previous_owners {
+                    push(&mut out, &mut index, p, format!("Owned this {t} before"));
+                }
+            }
+            Rule::TeamAdmins => {
+                if let Some((team, admins, _)) = &f.team {
+                    for a in admins {
+                        push(
+                            &mut out,
+                            &mut index,
+                            a,
+                            format!("Admin of {team}, which owns this {t}"),
+                        );
+                    }
+                }
+            }
+            Rule::TeamActivity => {
+                if let Some((team, _, members)) = &f.team {
+                    let ids: BTreeSet<&str> = members.iter().map(|m| m.id.as_str()).collect();
+                    for a in f
+                        .activities
+                        .iter()
+                        .filter(|a| ids.contains(a.author.id.as_str()))
+                    {
+                        push(
+                            &mut out,
+                            &mut index,
+                            &a.author,
+                            format!("In {team}; logged {} on {}", a.what, a.when),
+                        );
+                    }
+                }
+            }
+            Rule::Connectors => {
+                for p in &f.connectors {
+                    push(
+                        &mut out,
+                        &mut index,
+                        p,
+                        format!("Connected a conversation to this {t}"),
+                    );
+                }
+            }
+            Rule::ActivityAuthors => {
+                for a in &f.activities {
+                    push(
+                        &mut out,
+                        &mut index,
+                        &a.author,
+                        format!("Logged {} on {}", a.what, a.when),
+                    );
+                }
+            }
+            Rule::RelatedOwners => {
+                for (p, ty, name) in &f.related_owners {
+                    push(&mut out, &mut index, p, format!("Owns {ty} {name}"));
+                }
+            }
+        }
+    }
+    let inactive: BTreeSet<String> = all_people(f)
+        .filter(|p| !p.active)
+        .map(|p| p.id.clone())
+        .collect();
+    out.retain(|s| !inactive.contains(&s.user_id));
+    out
+}
+
+fn all_people(f: &RuleFacts) -> impl Iterator<Item = &Person> {
+    f.owner
+        .iter()
+        .chain(&f.previous_owners)
+        .chain(f.team.iter().flat_map(|(_, a, m)| a.iter().chain(m)))
+        .chain(f.activities.iter().map(|a| &a.author))
+        .chain(&f.connectors)
+        .chain(f.related_owners.iter().map(|(p, _, _)| p))
+}
+
+/// A resolved record similar to the one asked about.
+#[derive(Clone, Debug)]
+pub struct SimilarResolved {
+    pub record_id: String,
+    /// "CAS-01042 'Printer jams on tray 2'"
+    pub label: String,
+    pub resolver: Person,
+    /// Relative similarity, 0–1 (1 for the most similar found).
+    pub similarity: f64,
+    /// Days since it was resolved.
+    pub age_days: f64,
+    /// Days it took to resolve.
+    pub days_to_resolve: f64,
+}
+
+/// How much a resolution counts: similar × recent (half-life 180 days) × fast (a week halves).
+fn weight(s: &SimilarResolved) -> f64 {
+    let recency = 0.5f64.powf(s.age_days.max(0.0) / 180.0);
+    let speed = 1.0 / (1.0 + s.days_to_resolve.max(0.0) / 7.0);
+    s.similarity.clamp(0.0, 1.0) * (0.5 + 0.5 * recency) * (0.5 + 0.5 * speed)
+}
+
+/// Similarity-based suggestions: the resolvers of similar records, ranked by the summed weight
+/// of what they resolved. Confidence grows with that weight and stays below 1.
+pub fn similarity_based(
+    similar: &[SimilarResolved],
+    type_singular: &str,
+    type_plural: &str,
+) -> Vec<Suggestion> {
+    struct Acc<'a> {
+        person: &'a Person,
+        score: f64,
+        count: usize,
+        best: &'a SimilarResolved,
+    }
+    let mut by_person: BTreeMap<&str, Acc<'_>> = BTreeMap::new();
+    for s in similar.iter().filter(|s| s.resolver.active) {
+        let w = weight(s);
+        let acc = by_person.entry(s.resolver.id.as_str()).or_insert(Acc {
+            person: &s.resolver,
+            score: 0.0,
+            count: 0,
+            best: s,
+        });
+        acc.score += w;
+        acc.count += 1;
+        if s.similarity > acc.best.similarity {
+            acc.best = s;
+        }
+    }
+    let mut ranked: Vec<Acc<'_>> = by_person.into_values().collect();
+    ranked.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.person.name.cmp(&b.person.name))
+    });
+    ranked
+        .into_iter()
+        .map(|a| {
+            let reason = if a.count == 1 {
+                format!("Resolved a similar {type_singular}, {}", a.best.label)
+            } else {
+                format!(
+                    "Resolved {} similar {type_plural}, e.g. {}",
+                    a.count, a.best.label
+                )
+            };
+            Suggestion {
+                user_id: a.person.id.clone(),
+                name: a.person.name.clone(),
+                source: "similarity",
+                reasons: vec![reason],
+                confidence: (1.0 - (-a.score).exp()).clamp(0.0, 0.99),
+                example_record_id: Some(a.best.record_id.clone()),
+            }
+        })
+        .collect()
+}
+
+/// Merges both kinds, rule-based first (facts about this very record), each person once,
+/// without `exclude` (the asking user), at most [`MAX_SUGGESTIONS`].
+pub fn merge(rule: Vec<Suggestion>, similarity: Vec<Suggestion>, exclude: &str) -> Vec<Suggestion> {
+    let mut seen = BTreeSet::new();
+    rule.into_iter()
+        .chain(similarity)
+        .filter(|s| s.user_id != exclude && seen.insert(s.user_id.clone()))
+        .take(MAX_SUGGESTIONS)
+        .collect()
+}
+
+const STOPWORDS: &[&str] = &[
+    "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "had", "her", "was",
+    "one", "our", "out", "has", "have", "his", "how", "its", "may", "new", "now", "see", "way",
+    "who", "did", "get", "got", "use", "this", "that", "with", "from", "they", "them", "their",
+    "there", "when", "what", "which", "will", "would", "could", "should", "been", "being", "were",
+    "into", "than", "then", "also", "just", "only", "some", "more", "most", "very", "after",
+    "before", "about", "again", "still", "since", "does", "doing", "each", "other", "such", "your",
+    "yours", "ours", "here", "where", "why", "while", "customer", "och", "att", "det", "som",
+    "för", "med", "har", "inte", "den", "till", "kan", "var", "ett", "men", "där", "när", "från",
+    "eller", "efter", "vid", "ska",
+];
+
+/// The search terms of a record's text: lower-case words of three or more letters or digits,
+/// without common words, most frequent first, at most `max`. Only letters and digits survive,
+/// so terms are safe in any full-text query syntax.
+pub fn search_terms(text: &str, max: usize) -> Vec<String> {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let words = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3);
+    for (pos, word) in words.enumerate() {
+        let w = word.to_lowercase();
+        if STOPWORDS.contains(&w.as_str()) || w.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let e = counts.entry(w).or_insert((0, pos));
+        e.0 += 1;
+    }
+    let mut terms: Vec<(String, (usize, usize))> = counts.into_iter().collect();
+    terms.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.1.1.cmp(&b.1.1)));
+    terms.into_iter().take(max).map(|(w, _)| w).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(id: &str) -> Person {
+        Person {
+            id: id.into(),
+            name: format!("Person {id}"),
+            active: true,
+        }
+    }
+
+    #[test]
+    fn r12_rule_reasons_in_words_and_order() {
+        let f = RuleFacts {
+            type_word: "case".into(),
+            owner: Some(p("owner")),
+            previous_owners: vec![p("prev")],
+            team: None,
+            activities: vec![LoggedActivity {
+                author: p("caller"),
+                what: "a phone call".into(),
+                when: "12 Nov".into(),
+            }],
+            connectors: vec![p("conn")],
+            related_owners: vec![(p("acc"), "account".into(), "Contoso".into())],
+        };
+        let s = rule_based(&f, &DEFAULT_RULES);
+        let ids: Vec<&str> = s.iter().map(|x| x.user_id.as_str()).collect();
+        assert_eq!(ids, ["owner", "prev", "conn", "caller", "acc"]);
+        assert_eq!(s[0].reasons, ["Owns this case"]);
+        assert_eq!(s[3].reasons, ["Logged a phone call on 12 Nov"]);
+        assert_eq!(s[4].reasons, ["Owns account Contoso"]);
+        let reordered = rule_based(&f, &[Rule::RelatedOwners, Rule::Owner]);
+        assert_eq!(reordered[0].user_id, "acc");
+        assert_eq!(reordered.len(), 3, "rules left out contribute nothing");
+        let merged = merge(s, Vec::new(), "caller");
+        assert!(
+            merged.iter().all(|x| x.user_id != "caller"),
+            "never the asking user"
+        );
+    }
+
+    #[test]
+    fn r12_team_rules_and_inactive_people() {
+        let mut inactive = p("gone");
+        inactive.active = false;
+        let f = RuleFacts {
+            type_word: "case".into(),
+            team: Some((
+                "Support".into(),
+                vec![p("admin"), inactive.clone()],
+                vec![p("admin"), p("member"), inactive],
+            )),
+            activities: vec![LoggedActivity {
+                author: p("member"),
+                what: "a note".into(),
+                when: "1 Oct".into(),
+            }],
+            ..Default::default()
+        };
+        let s = rule_based(&f, &DEFAULT_RULES);
+        let ids: Vec<&str> = s.iter().map(|x| x.user_id.as_str()).collect();
+        assert_eq!(ids, ["admin", "member"]);
+        assert_eq!(
+            s[1].reasons,
+            [
+                "In Support; logged a note on 1 Oct",
+                "Logged a note on 1 Oct"
+            ]
+        );
+    }
+
+    #[test]
+    fn r12_similarity_ranks_by_count_similarity_recency_and_speed() {
+        let sim = |id: &str, who: &str, similarity: f64, age: f64, days: f64| SimilarResolved {
+            record_id: id.into(),
+            label: format!("CAS-{id} 'x'"),
+            resolver: p(who),
+            similarity,
+            age_days: age,
+            days_to_resolve: days,
+        };
+        let list = vec![
+            sim("1", "expert", 0.9, 10.0, 1.0),
+            sim("2", "expert", 0.8, 20.0, 2.0),
+            sim("3", "once", 1.0, 10.0, 1.0),
+            sim("4", "slow", 1.0, 400.0, 60.0),
+        ];
+        let s = similarity_based(&list, "case", "cases");
+        let ids: Vec<&str> = s.iter().map(|x| x.user_id.as_str()).collect();
+        assert_eq!(ids, ["expert", "once", "slow"]);
+        assert_eq!(s[0].reasons, ["Resolved 2 similar cases, e.g. CAS-1 'x'"]);
+        assert_eq!(s[1].reasons, ["Resolved a similar case, CAS-3 'x'"]);
+        assert!(s.iter().all(|x| x.confidence > 0.0 && x.confidence < 1.0));
+        assert!(s[0].confidence > s[2].confidence);
+    }
+
+    #[test]
+    fn terms_are_safe_and_meaningful() {
+        let t = search_terms(
+            "Printer jams on tray 2; the printer \"shows\" error E-404 (tray) OR NOT",
+            5,
+        );
+        assert_eq!(t[0], "printer");
+        assert!(t.contains(&"tray".to_owned()) && t.contains(&"jams".to_owned()));
+        assert!(t.iter().all(|w| w.chars().all(char::is_alphanumeric)));
+        assert!(!t.contains(&"the".to_owned()));
+    }
+}
