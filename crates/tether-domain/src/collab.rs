@@ -282,6 +282,27 @@ pub fn intro_fields(
         .collect()
 }
 
+/// R25: when a record passes to a new user owner and the type's *hand over chats* is on, the
+/// new owner is added to the connected group chats (with the full history). Otherwise they see
+/// those chats as joinable under R14's rules.
+pub fn hands_over(
+    settings: &RecordTypeSettings,
+    new_owner_is_user: bool,
+    owner_changed: bool,
+) -> bool {
+    settings.hand_over_chats && new_owner_is_user && owner_changed
+}
+
+/// R26: the plain-text transcript of messages, one line each:
+/// `[2026-11-24 09:30 UTC] Olga Berg: text (attachments: a.png, b.pdf)`.
+pub fn transcript_line(when: &str, sender: &str, text: &str, attachments: &[&str]) -> String {
+    let mut line = format!("[{when}] {sender}: {}", text.trim());
+    if !attachments.is_empty() {
+        line.push_str(&format!(" (attachments: {})", attachments.join(", ")));
+    }
+    line
+}
+
 /// One announced change (R23).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FieldChange {
@@ -536,6 +557,41 @@ mod tests {
                 &BTreeMap::new()
             )
             .is_empty()
+        );
+    }
+}
+
+#[cfg(test)]
+mod hand_over_tests {
+    use super::*;
+    use crate::record_type::standard_record_types;
+
+    #[test]
+    fn r25_hand_over_only_with_the_setting_to_a_user() {
+        let def = standard_record_types().remove(0);
+        let mut s = RecordTypeSettings::defaults_for(&def);
+        assert!(!hands_over(&s, true, true), "off by default");
+        s.hand_over_chats = true;
+        assert!(hands_over(&s, true, true));
+        assert!(
+            !hands_over(&s, false, true),
+            "a team owner is not added to chats"
+        );
+        assert!(
+            !hands_over(&s, true, false),
+            "no owner change, no hand-over"
+        );
+    }
+
+    #[test]
+    fn r26_transcript_lines() {
+        assert_eq!(
+            transcript_line("2026-11-24 09:30 UTC", "Olga Berg", " Hi ", &[]),
+            "[2026-11-24 09:30 UTC] Olga Berg: Hi"
+        );
+        assert_eq!(
+            transcript_line("t", "Bo", "See file", &["a.png", "b.pdf"]),
+            "[t] Bo: See file (attachments: a.png, b.pdf)"
         );
     }
 }

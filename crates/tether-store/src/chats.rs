@@ -618,6 +618,7 @@ impl Store {
         }
         let now = now_ms();
         let data = m.data.as_ref().map(Value::to_string);
+        let text_sql = crate::dialect::insert_message_text(self.backend());
         let result = with_pool!(self, p => {
             let mut tx = p.begin().await?;
             let (id, _seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
@@ -632,6 +633,13 @@ impl Store {
                     return Err(StoreError::Invalid(format!("attachment {a} is not an unsent upload of yours")));
                 }
             }
+            let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM attachments WHERE message_id = $1").bind(&id).fetch_all(&mut *tx).await?;
+            let mut text = m.body.clone();
+            for (n,) in &names {
+                text.push(' ');
+                text.push_str(n);
+            }
+            sqlx::query(text_sql).bind(&id).bind(&m.chat_id).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
             if let Some(until) = m.remind_until {
                 sqlx::query("INSERT INTO urgent_reminders (message_id, chat_id, next_at, until_at) VALUES ($1, $2, $3, $4)")
                     .bind(&id).bind(&m.chat_id).bind(now + m.remind_every_ms).bind(until).execute(&mut *tx).await?;
@@ -710,6 +718,52 @@ impl Store {
         Ok(list)
     }
 
+    /// Messages by id with their reactions and attachments, in one batch (search results).
+    pub async fn messages_by_ids(&self, ids: &[String]) -> Result<Vec<Message>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<MessageRow> = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new(MESSAGE_SELECT);
+            qb.push(" WHERE m.id IN (");
+            let mut sep = qb.separated(", ");
+            for id in ids {
+                sep.push_bind(id);
+            }
+            qb.push(")");
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        let mut list = rows
+            .into_iter()
+            .map(MessageRow::into_message)
+            .collect::<Result<Vec<_>>>()?;
+        self.fill_details(&mut list).await?;
+        Ok(list)
+    }
+
+    /// A chat's messages created in `[from, to]` and at or after `visible_from`, oldest first, at
+    /// most `limit` (transcripts, R26).
+    pub async fn messages_in_range(
+        &self,
+        chat_id: &str,
+        visible_from: i64,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<Message>> {
+        let sql = format!(
+            "{MESSAGE_SELECT} WHERE m.chat_id = $1 AND m.created_at >= $2 AND m.created_at >= $3 AND m.created_at <= $4 ORDER BY m.seq LIMIT $5"
+        );
+        let rows: Vec<MessageRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(chat_id).bind(visible_from).bind(from).bind(to).bind(limit.clamp(1, 10_000)).fetch_all(p).await)?;
+        let mut list = rows
+            .into_iter()
+            .map(MessageRow::into_message)
+            .collect::<Result<Vec<_>>>()?;
+        self.fill_details(&mut list).await?;
+        Ok(list)
+    }
+
     /// Loads reactions and attachments of a page of messages (two queries).
     async fn fill_details(&self, list: &mut [Message]) -> Result<()> {
         if list.is_empty() {
@@ -764,11 +818,23 @@ impl Store {
         mentions: &[String],
     ) -> Result<Message> {
         let now = now_ms();
+        let text_sql = crate::dialect::insert_message_text(self.backend());
         with_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE messages SET body = $1, html = $2, edited_at = $3 WHERE id = $4 AND deleted_at IS NULL")
                 .bind(body).bind(html).bind(now).bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            let chat: Option<(String,)> = sqlx::query_as("SELECT chat_id FROM message_text WHERE message_id = $1").bind(id).fetch_optional(&mut *tx).await?;
+            if let Some((chat_id,)) = chat {
+                let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM attachments WHERE message_id = $1").bind(id).fetch_all(&mut *tx).await?;
+                let mut text = body.to_owned();
+                for (n,) in &names {
+                    text.push(' ');
+                    text.push_str(n);
+                }
+                sqlx::query("DELETE FROM message_text WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query(text_sql).bind(id).bind(&chat_id).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
+            }
             for u in mentions {
                 sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(id).bind(u).execute(&mut *tx).await?;
             }
@@ -790,6 +856,7 @@ impl Store {
             sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM reactions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM urgent_reminders WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM message_text WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("UPDATE attachments SET message_id = NULL WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(())

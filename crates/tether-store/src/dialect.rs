@@ -37,6 +37,26 @@ pub(crate) fn insert_record_text(backend: crate::Backend) -> &'static str {
     }
 }
 
+/// The statement that adds a message's terms to the search index (`$1` message, `$2` chat,
+/// `$3` space-separated terms from `tether_domain::search::index_terms`).
+pub(crate) fn insert_message_text(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Sqlite => {
+            "INSERT INTO message_text (message_id, chat_id, terms) VALUES ($1, $2, $3)"
+        }
+        crate::Backend::Postgres => {
+            "INSERT INTO message_text (message_id, chat_id, tsv) VALUES ($1, $2, to_tsvector('simple', $3))"
+        }
+    }
+}
+
+/// A message found by search, with its relevance (higher is better).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MessageHit {
+    pub message_id: String,
+    pub score: f64,
+}
+
 /// What a record's full-text entry holds: its name and the values of its text fields.
 pub fn record_search_text(
     def: &tether_domain::record_type::RecordTypeDef,
@@ -67,6 +87,87 @@ pub struct SimilarRow {
 }
 
 impl crate::Store {
+    /// Messages matching `query` (every word; any stem of a word) in chats where `viewer` is a
+    /// member, inside the viewer's history window, not deleted — optionally only in `chat_ids` —
+    /// best first: BM25 on SQLite, `ts_rank` on PostgreSQL. Every chat counts, however old (R27).
+    pub async fn search_messages(
+        &self,
+        viewer: &str,
+        query: &[Vec<String>],
+        chat_ids: Option<&[String]>,
+        limit: i64,
+    ) -> crate::Result<Vec<MessageHit>> {
+        let query: Vec<Vec<&String>> = query
+            .iter()
+            .map(|w| {
+                w.iter()
+                    .filter(|t| !t.is_empty() && t.chars().all(char::is_alphanumeric))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        if query.is_empty() || chat_ids.is_some_and(<[String]>::is_empty) {
+            return Ok(Vec::new());
+        }
+        let (sqlite, pg) = (
+            query
+                .iter()
+                .map(|w| {
+                    format!(
+                        "({})",
+                        w.iter()
+                            .map(|t| format!("\"{t}\""))
+                            .collect::<Vec<_>>()
+                            .join(" OR ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" AND "),
+            query
+                .iter()
+                .map(|w| {
+                    format!(
+                        "({})",
+                        w.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(" | ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" & "),
+        );
+        let postgres = self.backend() == crate::Backend::Postgres;
+        let text = if postgres { pg } else { sqlite };
+        let rows = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new("SELECT mt.message_id, ");
+            if postgres {
+                qb.push("ts_rank(mt.tsv, to_tsquery('simple', ");
+                qb.push_bind(text.clone());
+                qb.push("))::float8 AS score");
+            } else {
+                qb.push("-bm25(message_text) AS score");
+            }
+            qb.push(" FROM message_text mt JOIN messages m ON m.id = mt.message_id JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ");
+            qb.push_bind(viewer);
+            qb.push(if postgres { " WHERE mt.tsv @@ to_tsquery('simple', " } else { " WHERE message_text MATCH " });
+            qb.push_bind(text.clone());
+            if postgres {
+                qb.push(")");
+            }
+            qb.push(" AND m.created_at >= cm.visible_from AND m.deleted_at IS NULL");
+            if let Some(ids) = chat_ids {
+                qb.push(" AND m.chat_id IN (");
+                let mut sep = qb.separated(", ");
+                for id in ids {
+                    sep.push_bind(id);
+                }
+                qb.push(")");
+            }
+            qb.push(if postgres { " ORDER BY score DESC, m.created_at DESC LIMIT " } else { " ORDER BY bm25(message_text), m.created_at DESC LIMIT " });
+            qb.push_bind(limit.clamp(1, 200));
+            qb.build_query_as::<MessageHit>().fetch_all(p).await
+        })?;
+        Ok(rows)
+    }
+
     /// Resolved records of `record_type` (not `exclude_id`) ranked by full-text relevance to
     /// `terms` (any of them): BM25 on SQLite (FTS5), `ts_rank` on PostgreSQL. Terms must be
     /// letters and digits only (see `tether_domain::suggest::search_terms`).
@@ -128,13 +229,14 @@ impl crate::Store {
 
 impl crate::Store {
     /// Every (table, column) of the schema, sorted; a test checks both backends agree. The
-    /// full-text index (`record_text*`) is left out: it is the one backend-specific table.
+    /// full-text indexes (`record_text*`, `message_text*`) are left out: they are the
+    /// backend-specific tables.
     pub async fn schema_columns(&self) -> crate::Result<Vec<(String, String)>> {
         let mut cols: Vec<(String, String)> = match &self.pool {
             crate::db::Pool::Sqlite(p) => {
                 sqlx::query_as(
                     "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
-                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' AND m.name NOT LIKE 'record_text%'",
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' AND m.name NOT LIKE 'record_text%' AND m.name NOT LIKE 'message_text%'",
                 )
                 .fetch_all(p)
                 .await?
@@ -142,7 +244,7 @@ impl crate::Store {
             crate::db::Pool::Postgres(p) => {
                 sqlx::query_as(
                     "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns \
-                     WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%' AND table_name NOT LIKE 'record\\_text%'",
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%' AND table_name NOT LIKE 'record\\_text%' AND table_name NOT LIKE 'message\\_text%'",
                 )
                 .fetch_all(p)
                 .await?

@@ -8,9 +8,11 @@ pub mod cards;
 pub mod channels;
 pub mod chats;
 pub mod collab;
+pub mod handover;
 pub mod messages;
 pub mod ops;
 pub mod records;
+pub mod search;
 pub mod session;
 pub mod suggestions;
 
@@ -69,6 +71,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             .merge(channels::routes())
             .merge(cards::routes())
             .merge(suggestions::routes())
+            .merge(handover::routes())
+            .merge(search::routes())
             .routes(utoipa_axum::routes!(crate::ws::events)),
     )
 }

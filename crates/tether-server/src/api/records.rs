@@ -385,6 +385,7 @@ async fn patch_record(
         .update_record(&rt.def, &id, &patch, Some(caller.id()))
         .await?;
     announce_field_changes(&state, &caller, &rt, &change).await?;
+    super::handover::hand_over(&state, &caller, &rt, &change).await?;
     let shared = state
         .store
         .record_view(&id, caller.id())

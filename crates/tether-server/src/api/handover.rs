@@ -1,0 +1,211 @@
+//! Beyond the reference product (SPEC R25, R26): hand-over of a record's chats to its new owner,
+//! and saving a chat's transcript to a record's timeline.
+
+use super::chats::{chat_out, member_chat, system_message};
+use super::collab::{RecordRefIn, record_context, timeline_changed};
+use super::records::ActivityOut;
+use super::{PersonRef, parse_rfc3339};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::json;
+use tether_domain::Owner;
+use tether_domain::chat::ChatKind;
+use tether_domain::collab::{hands_over, record_label, transcript_line};
+use tether_domain::record::ActivityKind;
+use tether_store::record_types::RecordType;
+use tether_store::records::RecordChange;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(save_transcript))
+}
+
+/// R25: after an owner change, adds the new owner to each connected group chat (full history)
+/// with a system message naming the record and who reassigned it — when the type's *hand over
+/// chats* is on. With it off nothing happens here; the new owner sees the chats as joinable
+/// (R14) because owners can write their records.
+pub async fn hand_over(
+    state: &AppState,
+    caller: &Caller,
+    rt: &RecordType,
+    change: &RecordChange,
+) -> ApiResult<()> {
+    let new_owner = match &change.after.owner {
+        Owner::User { user_id } => Some(user_id.to_string()),
+        Owner::Team { .. } => None,
+    };
+    let changed = change.before.owner != change.after.owner;
+    let Some(new_owner) = new_owner.filter(|_| hands_over(&rt.settings, true, changed)) else {
+        return Ok(());
+    };
+    if !state.store.global_settings().await?.collaboration_enabled {
+        return Ok(());
+    }
+    let Some(owner) = state.store.user(&new_owner).await?.filter(|u| u.active) else {
+        return Ok(());
+    };
+    let label = record_label(&rt.def, change.after.number.as_deref());
+    for chat_id in state.store.connected_chat_ids(&change.after.id).await? {
+        let Some(chat) = state
+            .store
+            .chat(&chat_id)
+            .await?
+            .filter(|c| c.kind() == ChatKind::Group)
+        else {
+            continue;
+        };
+        let sys = system_message(
+            Some(caller.id()),
+            format!(
+                "{} reassigned {label} to {}, who was added to this chat and can see the full history",
+                caller.user.name, owner.name
+            ),
+            json!({"event": "member.added", "user_ids": [owner.id], "hand_over": {"type": change.after.record_type, "id": change.after.id}}),
+        );
+        let added = state
+            .store
+            .add_members(&chat_id, &[(owner.id.clone(), 0)], caller.id(), &sys)
+            .await?;
+        if added.is_empty() {
+            continue;
+        }
+        let members = state.store.members(&chat_id).await?;
+        let everyone: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
+        state.publish("member.added", json!({"chat_id": chat_id, "users": [PersonRef { id: owner.id.clone(), name: owner.name.clone() }], "by": {"id": caller.id(), "name": caller.user.name}}), everyone);
+        state.publish(
+            "chat.created",
+            json!({"chat": chat_out(chat.clone(), &members, 0, &owner.id)}),
+            vec![owner.id.clone()],
+        );
+        if let Some(m) = state
+            .store
+            .messages(&chat_id, 0, None, 1)
+            .await?
+            .into_iter()
+            .next()
+        {
+            super::messages::publish_message(state, "message.created", &m).await?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TranscriptRequest {
+    pub record: RecordRefIn,
+    /// Only messages from this time on (RFC 3339).
+    pub from: Option<String>,
+    /// Only messages up to this time (RFC 3339).
+    pub to: Option<String>,
+}
+
+/// Most messages one transcript holds.
+const MAX_TRANSCRIPT_MESSAGES: i64 = 2000;
+/// Longest transcript note, in characters (the note's body limit).
+const MAX_TRANSCRIPT_CHARS: usize = 100_000;
+
+fn minute(ms: i64) -> String {
+    let full = super::rfc3339(ms);
+    // "2026-11-24T09:30:12.123Z" → "2026-11-24 09:30 UTC"
+    match (full.get(0..10), full.get(11..16)) {
+        (Some(d), Some(t)) => format!("{d} {t} UTC"),
+        _ => full,
+    }
+}
+
+/// # `POST /api/v1/chats/{id}/transcript`
+///
+/// Saves the chat's messages (sender, time, text, attachment names) — all of them, or those
+/// between `from` and `to` — as a note on the record's timeline (R26), visible to everyone who can
+/// read the record. The caller must be a member of the chat and able to write the record.
+/// Only what the caller can see of the chat (their history window) is saved.
+#[utoipa::path(post, path = "/chats/{id}/transcript", tag = "collaboration", params(("id" = String, Path)), request_body = TranscriptRequest,
+    responses((status = 201, body = ActivityOut), (status = 403), (status = 404), (status = 422)))]
+async fn save_transcript(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(chat_id): ApiPath<String>,
+    ApiJson(req): ApiJson<TranscriptRequest>,
+) -> ApiResult<(StatusCode, Json<ActivityOut>)> {
+    let (chat, me) = member_chat(&state, &caller, &chat_id).await?;
+    let (ty, id) = (req.record.record_type, req.record.id);
+    let ctx = record_context(&state, &caller, &ty, &id).await?;
+    if !ctx.can_write {
+        return Err(ApiError::Forbidden(
+            "saving a transcript to this record needs write access to it".into(),
+        ));
+    }
+    let from = req
+        .from
+        .as_deref()
+        .map(|f| parse_rfc3339("from", f))
+        .transpose()?
+        .unwrap_or(0);
+    let to = req
+        .to
+        .as_deref()
+        .map(|t| parse_rfc3339("to", t))
+        .transpose()?
+        .unwrap_or(i64::MAX);
+    if from > to {
+        return Err(ApiError::invalid("from", "must not be after `to`"));
+    }
+    let messages = state
+        .store
+        .messages_in_range(&chat_id, me.visible_from, from, to, MAX_TRANSCRIPT_MESSAGES)
+        .await?;
+    let members = state.store.members(&chat_id).await?;
+    let name = chat_out(chat, &members, 0, caller.id()).name;
+    let mut body = String::new();
+    for m in messages
+        .iter()
+        .filter(|m| m.deleted_at.is_none() && m.kind != "intro")
+    {
+        let files: Vec<&str> = m.attachments.iter().map(|a| a.name.as_str()).collect();
+        let sender = m.sender_name.as_deref().unwrap_or("System");
+        let line = transcript_line(
+            &minute(m.created_at),
+            if m.kind == "system" { "System" } else { sender },
+            &m.body,
+            &files,
+        );
+        if body.chars().count() + line.chars().count() + 1 > MAX_TRANSCRIPT_CHARS {
+            body.push_str("… (transcript cut at 100,000 characters)");
+            break;
+        }
+        body.push_str(&line);
+        body.push('\n');
+    }
+    if body.is_empty() {
+        return Err(ApiError::invalid(
+            "from",
+            "there are no messages in that range",
+        ));
+    }
+    let subject: String = format!("Chat transcript: {name}")
+        .chars()
+        .take(200)
+        .collect();
+    let activity = state
+        .store
+        .add_activity(
+            &id,
+            ActivityKind::Note,
+            &subject,
+            Some(body.trim_end()),
+            Some(caller.id()),
+            None,
+        )
+        .await?;
+    timeline_changed(&state, &ty, &id);
+    Ok((StatusCode::CREATED, Json(activity.into())))
+}
