@@ -234,6 +234,17 @@ impl Hub {
         }
     }
 
+    /// Tells every connection on this node to resync (after events may have been lost, such
+    /// as a broken connection to the other nodes).
+    pub fn resync_all(&self) {
+        if let Ok(conns) = self.conns.read() {
+            for c in conns.values().flatten() {
+                c.lagged.store(true, Ordering::Relaxed);
+                let _ = c.tx.try_send(Arc::from(RESYNC));
+            }
+        }
+    }
+
     /// Number of open connections (for metrics and limits).
     pub fn connections(&self) -> usize {
         self.conns

@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 mod middleware;
+pub mod nats;
 mod tasks;
 pub mod web;
 pub mod ws;
@@ -47,6 +48,8 @@ pub struct Config {
     pub max_connections_per_user: usize,
     /// Events queued per connection before the client is told to resync.
     pub event_queue: usize,
+    /// NATS subject the nodes share events on (with `--nats`).
+    pub nats_subject: String,
 }
 
 impl Config {
@@ -64,6 +67,7 @@ impl Config {
             max_attachment_bytes: 25 * 1024 * 1024,
             max_connections_per_user: 20,
             event_queue: events::CONNECTION_QUEUE,
+            nats_subject: "tether.events".into(),
         }
     }
 
@@ -109,6 +113,20 @@ impl AppState {
             blobs,
             dummy_hash: dummy.into(),
         })
+    }
+
+    /// A state for one of several nodes: events travel over NATS at `nats_url`, so every node's
+    /// clients get them.
+    pub async fn with_nats(
+        store: Store,
+        config: Config,
+        nats_url: &str,
+    ) -> anyhow::Result<AppState> {
+        let mut state = AppState::new(store, config)?;
+        let bus =
+            nats::NatsBus::connect(nats_url, &state.config.nats_subject, state.hub.clone()).await?;
+        state.bus = Arc::new(bus);
+        Ok(state)
     }
 
     /// Publishes an event of `kind` to `audience`.

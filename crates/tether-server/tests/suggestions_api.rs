@@ -92,7 +92,7 @@ async fn r12_rules_and_similarity_with_reasons(b: Backend) {
     let (_, acc_owner) = app
         .user(&admin, "acc@example.com", "Ada Account", &["agent"], &[])
         .await;
-    let (expert_id, expert) = app
+    let (_, expert) = app
         .user(&admin, "expert@example.com", "Eva Expert", &["agent"], &[])
         .await;
     let (gone_id, gone) = app

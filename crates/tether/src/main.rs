@@ -273,15 +273,20 @@ async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> 
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
-    if args.nats.is_some() {
-        tracing::warn!(
-            "--nats is accepted but cross-node fan-out is not part of this version yet; running as a single node"
-        );
-    }
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
     let config = Config::new(public_url.clone(), args.data_dir.clone());
-    let state = AppState::new(store.clone(), config)?;
+    let state = match &args.nats {
+        Some(url) => {
+            if store.backend() == tether_store::Backend::Sqlite {
+                tracing::warn!(
+                    "--nats with SQLite: every node needs the same database; use PostgreSQL for several nodes"
+                );
+            }
+            AppState::with_nats(store.clone(), config, url).await?
+        }
+        None => AppState::new(store.clone(), config)?,
+    };
     on_ready(&public_url);
     tracing::info!(%public_url, backend = ?store.backend(), "tether is listening");
     tether_server::serve(listener, state, shutdown_signal())

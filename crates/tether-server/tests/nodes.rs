@@ -1,0 +1,343 @@
+//! Scale-out: two server nodes on one PostgreSQL database sharing events over the local NATS
+//! (127.0.0.1:4222, or `TETHER_TEST_NATS_URL`). Each test uses its own database and its own NATS
+//! subject, so tests run in parallel without hearing each other.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tether_server::{AppState, Config, auth};
+use tether_store::people::NewUser;
+use tether_store::test_support::TestDb;
+use tether_store::{ConnectOptions, Store};
+use tokio::sync::oneshot;
+
+struct Node {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Node {
+    fn url(&self, path: &str) -> String {
+        format!("http://{}/api/v1{path}", self.addr)
+    }
+    fn kill(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn node(db_url: &str, subject: &str) -> Node {
+    let store = Store::connect(db_url, &ConnectOptions::default())
+        .await
+        .unwrap();
+    store.prepare().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = Config::new(
+        format!("http://{addr}"),
+        std::env::temp_dir().join(format!("tether-node-{}", tether_store::new_id())),
+    );
+    config.nats_subject = subject.to_owned();
+    let nats =
+        std::env::var("TETHER_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
+    let state = AppState::with_nats(store, config, &nats).await.unwrap();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(tether_server::serve(listener, state, async move {
+        let _ = rx.await;
+    }));
+    Node {
+        addr,
+        stop: Some(tx),
+    }
+}
+
+async fn user(store: &Store, email: &str, name: &str, roles: &[&str]) -> (String, String) {
+    let hash = auth::hash_password("correct horse battery").unwrap();
+    let u = store
+        .create_user(
+            &NewUser {
+                email: email.into(),
+                name: name.into(),
+                password_hash: hash,
+                role_names: roles.iter().map(|r| (*r).into()).collect(),
+                team_ids: vec![],
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let token = auth::new_token();
+    store
+        .create_session(
+            &auth::token_hash(&token),
+            &u.id,
+            "csrf",
+            tether_store::now_ms() + 3_600_000,
+        )
+        .await
+        .unwrap();
+    (u.id, token)
+}
+
+async fn call(
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = reqwest::Client::new()
+        .request(method, url)
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn events(node: &Node, token: &str) -> Ws {
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async(format!("ws://{}/api/v1/events?token={token}", node.addr))
+            .await
+            .unwrap();
+    let hello = next(&mut ws, 5000).await.unwrap();
+    assert_eq!(hello["type"], "hello");
+    ws
+}
+
+async fn next(ws: &mut Ws, ms: u64) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(ms);
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .ok()??
+            .ok()?
+        {
+            tokio_tungstenite::tungstenite::Message::Text(t) => {
+                return serde_json::from_str(&t).ok();
+            }
+            _ => continue,
+        }
+    }
+}
+
+async fn expect(ws: &mut Ws, kind: &str) -> Value {
+    for _ in 0..50 {
+        match next(ws, 5000).await {
+            Some(e) if e["type"] == kind => return e,
+            Some(_) => continue,
+            None => break,
+        }
+    }
+    panic!("no {kind} event arrived");
+}
+
+#[tokio::test]
+async fn events_cross_nodes_and_a_killed_node_loses_nothing() {
+    let db = TestDb::postgres().await;
+    let subject = format!("tether.test.{}", tether_store::new_id());
+    let store = db.store().await;
+    store
+        .set_global_settings(
+            &tether_domain::settings::GlobalSettings {
+                collaboration_enabled: true,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let (_, alice) = user(&store, "alice@example.com", "Alice Berg", &["agent"]).await;
+    let (bo_id, bo) = user(&store, "bo@example.com", "Bo Lind", &["agent"]).await;
+    let (cilla_id, cilla) = user(&store, "cilla@example.com", "Cilla Ek", &["agent"]).await;
+    let (eve_id, eve) = user(&store, "eve@example.com", "Eve Ny", &["agent"]).await;
+    let mut a = node(&db.url, &subject).await;
+    let b = node(&db.url, &subject).await;
+
+    // A message sent through node A arrives live at a client on node B.
+    let (status, chat) = call(
+        reqwest::Method::POST,
+        a.url("/chats"),
+        &alice,
+        Some(json!({"member_ids": [bo_id, cilla_id], "name": "Ops"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let chat_id = chat["id"].as_str().unwrap().to_owned();
+    let mut bo_on_b = events(&b, &bo).await;
+    let mut cilla_on_a = events(&a, &cilla).await;
+    let (status, sent) = call(
+        reqwest::Method::POST,
+        a.url(&format!("/chats/{chat_id}/messages")),
+        &alice,
+        Some(json!({"body": "hello from A"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let got = expect(&mut bo_on_b, "message.created").await;
+    assert_eq!(got["message"]["id"], sent["id"]);
+
+    // A member removed on node B stops receiving on node A.
+    assert_eq!(
+        expect(&mut cilla_on_a, "message.created").await["message"]["body"],
+        "hello from A"
+    );
+    let (status, _) = call(
+        reqwest::Method::DELETE,
+        b.url(&format!("/chats/{chat_id}/members/{cilla_id}")),
+        &bo,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    expect(&mut cilla_on_a, "member.removed").await;
+    while next(&mut cilla_on_a, 300).await.is_some() {}
+    call(
+        reqwest::Method::POST,
+        b.url(&format!("/chats/{chat_id}/messages")),
+        &bo,
+        Some(json!({"body": "after removal"})),
+    )
+    .await;
+    let mut bodies = Vec::new();
+    while bodies.last().is_none_or(|b: &Value| b != "after removal") {
+        bodies.push(expect(&mut bo_on_b, "message.created").await["message"]["body"].clone());
+    }
+    assert_eq!(
+        bodies.first().unwrap(),
+        "Bo Lind removed Cilla Ek",
+        "the system message first, then the message: {bodies:?}"
+    );
+    assert!(
+        next(&mut cilla_on_a, 700).await.is_none(),
+        "the removed member hears nothing on any node"
+    );
+
+    // A join on one node shows on the other's panel and timeline.
+    let (_, case) = call(
+        reqwest::Method::POST,
+        a.url("/records/case"),
+        &alice,
+        Some(json!({"fields": {"title": "Printer jams"}})),
+    )
+    .await;
+    let case_id = case["id"].as_str().unwrap().to_owned();
+    call(
+        reqwest::Method::POST,
+        a.url(&format!("/records/case/{case_id}/chats")),
+        &alice,
+        Some(json!({"chat_id": chat_id})),
+    )
+    .await;
+    let (status, _) = call(
+        reqwest::Method::POST,
+        b.url(&format!("/chats/{chat_id}/join")),
+        &eve,
+        Some(json!({"record": {"type": "case", "id": case_id}})),
+    )
+    .await;
+    assert_eq!(status, 403, "Eve cannot write Alice's case");
+    store
+        .share_record(
+            "case",
+            &case_id,
+            &eve_id,
+            tether_domain::Access::Write,
+            &bo_id,
+        )
+        .await
+        .unwrap();
+    let (status, _) = call(
+        reqwest::Method::POST,
+        b.url(&format!("/chats/{chat_id}/join")),
+        &eve,
+        Some(json!({"record": {"type": "case", "id": case_id}})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, panel) = call(
+        reqwest::Method::GET,
+        a.url(&format!("/records/case/{case_id}/collaboration")),
+        &eve,
+        None,
+    )
+    .await;
+    assert!(
+        panel["connected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == json!(chat_id) && c["is_member"] == json!(true)),
+        "{panel}"
+    );
+    let (_, timeline) = call(
+        reqwest::Method::GET,
+        a.url(&format!("/records/case/{case_id}/timeline")),
+        &eve,
+        None,
+    )
+    .await;
+    assert!(
+        timeline["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["chat"]["id"] == json!(chat_id) && i["chat"]["is_member"] == json!(true))
+    );
+
+    // Killing node A loses no accepted message; node B keeps serving.
+    let mut accepted = Vec::new();
+    for i in 0..20 {
+        let (status, m) = call(
+            reqwest::Method::POST,
+            a.url(&format!("/chats/{chat_id}/messages")),
+            &alice,
+            Some(json!({"body": format!("burst {i}")})),
+        )
+        .await;
+        if status == 201 {
+            accepted.push(m["id"].as_str().unwrap().to_owned());
+        }
+    }
+    a.kill();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (status, page) = call(
+        reqwest::Method::GET,
+        b.url(&format!("/chats/{chat_id}/messages?limit=200")),
+        &bo,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        accepted.iter().all(|id| ids.contains(&id.as_str())),
+        "every 201 is there"
+    );
+    assert_eq!(accepted.len(), 20);
+    let (status, _) = call(
+        reqwest::Method::POST,
+        b.url(&format!("/chats/{chat_id}/messages")),
+        &bo,
+        Some(json!({"body": "still here"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+}
