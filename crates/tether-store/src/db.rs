@@ -27,6 +27,9 @@ pub struct ConnectOptions {
     pub max_connections: u32,
     /// How long to wait for the database before giving up at start.
     pub connect_timeout: Duration,
+    /// SQLite: `synchronous=FULL`, so an accepted write survives power loss, not only a killed
+    /// process (`synchronous=NORMAL`, the default). PostgreSQL is durable by its own settings.
+    pub durable: bool,
 }
 
 impl Default for ConnectOptions {
@@ -34,6 +37,7 @@ impl Default for ConnectOptions {
         ConnectOptions {
             max_connections: 16,
             connect_timeout: Duration::from_secs(5),
+            durable: false,
         }
     }
 }
@@ -56,7 +60,11 @@ impl Store {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(if opts.durable {
+                    SqliteSynchronous::Full
+                } else {
+                    SqliteSynchronous::Normal
+                })
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .pragma("temp_store", "memory")
@@ -119,6 +127,18 @@ impl Store {
     pub async fn prepare(&self) -> Result<()> {
         self.migrate().await?;
         self.seed_if_empty().await
+    }
+
+    /// SQLite's `synchronous` setting of a pooled connection (1 normal, 2 full); `None` on
+    /// PostgreSQL.
+    pub async fn sqlite_synchronous(&self) -> Result<Option<i64>> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                let (n,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(p).await?;
+                Ok(Some(n))
+            }
+            Pool::Postgres(_) => Ok(None),
+        }
     }
 
     /// A trivial round trip, for `/healthz`.

@@ -1099,3 +1099,24 @@ async fn connections_and_channels(b: Backend) {
         "new team members join the team's channels"
     );
 }
+
+/// `--durability full`: SQLite connections use `synchronous=FULL`; the default is NORMAL.
+#[tokio::test]
+async fn durable_sqlite_uses_synchronous_full() {
+    let db = TestDb::sqlite();
+    let normal = Store::connect(&db.url, &tether_store::ConnectOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(normal.sqlite_synchronous().await.unwrap(), Some(1));
+    normal.close().await;
+    let full = Store::connect(
+        &db.url,
+        &tether_store::ConnectOptions {
+            durable: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(full.sqlite_synchronous().await.unwrap(), Some(2));
+}

@@ -48,6 +48,16 @@ struct DatabaseArgs {
         default_value = "sqlite://tether-data/tether.db"
     )]
     database: String,
+    /// `normal`: an accepted message survives a killed process; `full`: it survives power loss
+    /// too (SQLite `synchronous=FULL`).
+    #[arg(long, env = "TETHER_DURABILITY", value_enum, default_value_t = Durability::Normal)]
+    durability: Durability,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Durability {
+    Normal,
+    Full,
 }
 
 #[derive(Args, Clone)]
@@ -150,14 +160,14 @@ fn init_tracing() {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => {
-            let store = open_store(&args.db.database).await?;
+            let store = open_store(&args.db.database, args.db.durability).await?;
             bootstrap_admin(&store).await?;
             serve(store, &args.listen, |_| {}).await
         }
         Command::Demo(args) => run_demo(args).await,
         Command::Bench(args) => tether::bench::run(args).await,
         Command::Migrate(args) => {
-            let store = open_store(&args.database).await?;
+            let store = open_store(&args.database, args.durability).await?;
             store.close().await;
             println!("migrations applied to {}", redact(&args.database));
             Ok(())
@@ -172,7 +182,7 @@ async fn run(cli: Cli) -> Result<()> {
                     roles,
                 },
         } => {
-            let store = open_store(&db.database).await?;
+            let store = open_store(&db.database, db.durability).await?;
             let email =
                 tether_domain::people::Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
             let name =
@@ -220,8 +230,12 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn open_store(url: &str) -> Result<Store> {
-    let store = Store::connect(url, &ConnectOptions::default())
+async fn open_store(url: &str, durability: Durability) -> Result<Store> {
+    let opts = ConnectOptions {
+        durable: durability == Durability::Full,
+        ..ConnectOptions::default()
+    };
+    let store = Store::connect(url, &opts)
         .await
         .with_context(|| format!("cannot open database {}", redact(url)))?;
     store
@@ -336,7 +350,7 @@ async fn run_demo(args: DemoArgs) -> Result<()> {
             format!("sqlite://{}", path.display())
         }
     };
-    let store = open_store(&url).await?;
+    let store = open_store(&url, Durability::Normal).await?;
     if store.count_users().await? > 0 {
         return Err(anyhow!(
             "the demo needs an empty database, and {} already has users",

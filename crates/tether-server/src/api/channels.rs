@@ -160,6 +160,7 @@ async fn channel_messages(
     ApiPath(id): ApiPath<String>,
     q: ApiQuery<PageQuery>,
 ) -> ApiResult<Json<MessagePage>> {
+    require_collaboration(&state, &caller).await?;
     require_channel(&state, &id).await?;
     super::messages::list_messages(State(state), caller, ApiPath(id), q).await
 }
@@ -174,6 +175,7 @@ async fn post_channel_message(
     headers: HeaderMap,
     body: ApiJson<SendMessage>,
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {
+    require_collaboration(&state, &caller).await?;
     require_channel(&state, &id).await?;
     super::messages::send_message(State(state), caller, ApiPath(id), headers, body).await
 }
