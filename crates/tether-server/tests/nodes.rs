@@ -145,6 +145,93 @@ async fn expect(ws: &mut Ws, kind: &str) -> Value {
     panic!("no {kind} event arrived");
 }
 
+/// A private nats-server on a free port, killed on drop.
+struct PrivateNats {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl PrivateNats {
+    fn start(port: u16) -> Option<PrivateNats> {
+        let child = std::process::Command::new("/usr/sbin/nats-server")
+            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        for _ in 0..50 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(PrivateNats { child, port });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        None
+    }
+}
+
+impl Drop for PrivateNats {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_node_that_loses_nats_reconnects_and_tells_clients_to_resync() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let Some(nats) = PrivateNats::start(port) else {
+        panic!("/usr/sbin/nats-server is needed for this test (scripts/test checks for it)");
+    };
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    store
+        .set_global_settings(
+            &tether_domain::settings::GlobalSettings {
+                collaboration_enabled: true,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let (_, bo) = user(&store, "bo@example.com", "Bo Lind", &["agent"]).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = Config::new(
+        format!("http://{addr}"),
+        std::env::temp_dir().join(format!("tether-node-{}", tether_store::new_id())),
+    );
+    let state = AppState::with_nats(store, config, &format!("nats://127.0.0.1:{}", nats.port))
+        .await
+        .unwrap();
+    let (_stop, rx) = oneshot::channel::<()>();
+    tokio::spawn(tether_server::serve(listener, state, async move {
+        let _ = rx.await;
+    }));
+    let n = Node { addr, stop: None };
+    let mut ws = events(&n, &bo).await;
+    drop(nats);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _again = PrivateNats::start(port).expect("nats-server restarts");
+    let mut resynced = false;
+    for _ in 0..20 {
+        match next(&mut ws, 1000).await {
+            Some(e) if e["type"] == "resync" => {
+                resynced = true;
+                break;
+            }
+            _ => continue,
+        }
+    }
+    assert!(
+        resynced,
+        "clients are told to resync after the NATS connection comes back"
+    );
+}
+
 #[tokio::test]
 async fn events_cross_nodes_and_a_killed_node_loses_nothing() {
     let db = TestDb::postgres().await;
