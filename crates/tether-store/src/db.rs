@@ -141,6 +141,27 @@ impl Store {
         }
     }
 
+    /// Writes a consistent copy of a SQLite database to `to` while it is in use (`VACUUM INTO`,
+    /// a transactional snapshot). The target must not exist. PostgreSQL has `pg_dump` for this.
+    pub async fn backup_sqlite(&self, to: &std::path::Path) -> Result<()> {
+        let Pool::Sqlite(p) = &self.pool else {
+            return Err(StoreError::Invalid(
+                "backups of PostgreSQL are made with pg_dump (see docs/deploy.md)".into(),
+            ));
+        };
+        if to.exists() {
+            return Err(StoreError::Invalid(format!(
+                "{} already exists; choose a new file",
+                to.display()
+            )));
+        }
+        let target = to.to_string_lossy().replace('\'', "''");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'")))
+            .execute(p)
+            .await?;
+        Ok(())
+    }
+
     /// A trivial round trip, for `/healthz`.
     pub async fn ping(&self) -> Result<()> {
         with_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;

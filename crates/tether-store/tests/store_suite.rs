@@ -821,7 +821,11 @@ async fn chats_members_and_history_windows(b: Backend) {
         )
         .await
         .unwrap();
-    assert_eq!(added, [c.clone()], "existing members stay as they are");
+    assert_eq!(
+        added,
+        std::slice::from_ref(&c),
+        "existing members stay as they are"
+    );
     let cilla = s.member(&g.id, &c).await.unwrap().unwrap();
     let seen: Vec<String> = s
         .messages(&g.id, cilla.visible_from, None, 50)
@@ -929,7 +933,7 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
     assert_eq!(due.len(), 1);
     assert_eq!(
         due[0].unread_user_ids,
-        [bo.clone()],
+        std::slice::from_ref(&bo),
         "the sender is never reminded"
     );
     assert!(
@@ -1086,7 +1090,10 @@ async fn connections_and_channels(b: Backend) {
         .await
         .unwrap();
     assert_eq!(channel.kind, "channel");
-    assert_eq!(s.member_ids(&channel.id).await.unwrap(), [a.clone()]);
+    assert_eq!(
+        s.member_ids(&channel.id).await.unwrap(),
+        std::slice::from_ref(&a)
+    );
     s.add_team_members(&team.id, std::slice::from_ref(&bo), None)
         .await
         .unwrap();

@@ -30,6 +30,15 @@ enum Command {
     Demo(DemoArgs),
     /// Apply pending schema migrations and exit.
     Migrate(DatabaseArgs),
+    /// Write a consistent copy of a SQLite database while the server runs.
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The new backup file (must not exist). Restore by stopping the server and putting the
+        /// file in place of the database.
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Run a benchmark workload (chat, panel, idle, bare) and print a table.
     Bench(tether::bench::BenchArgs),
     /// Administration from the command line.
@@ -166,6 +175,15 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo(args) => run_demo(args).await,
         Command::Bench(args) => tether::bench::run(args).await,
+        Command::Backup { db, to } => {
+            let store = Store::connect(&db.database, &ConnectOptions::default())
+                .await
+                .with_context(|| format!("cannot open database {}", redact(&db.database)))?;
+            store.backup_sqlite(&to).await.context("backup failed")?;
+            store.close().await;
+            println!("backed up {} to {}", redact(&db.database), to.display());
+            Ok(())
+        }
         Command::Migrate(args) => {
             let store = open_store(&args.database, args.durability).await?;
             store.close().await;

@@ -272,3 +272,71 @@ fn serve_creates_the_first_admin_and_stops_gracefully_on_sigterm() {
         stderr(&o)
     );
 }
+
+#[test]
+fn backup_is_a_consistent_copy_that_opens_as_a_database() {
+    let dir = TempDir::new();
+    let o = tether()
+        .args([
+            "admin",
+            "create-user",
+            "--database",
+            &dir.db(),
+            "--email",
+            "olga@example.com",
+            "--name",
+            "Olga Berg",
+            "--password",
+            "a long passphrase",
+            "--role",
+            "agent",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let to = dir.0.join("backup.db");
+    let o = tether()
+        .args(["backup", "--database", &dir.db(), "--to"])
+        .arg(&to)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The copy is a complete database: the same user exists there.
+    let copy = format!("sqlite://{}", to.display());
+    let o = tether()
+        .args([
+            "admin",
+            "create-user",
+            "--database",
+            &copy,
+            "--email",
+            "olga@example.com",
+            "--name",
+            "Again",
+            "--password",
+            "a long passphrase",
+            "--role",
+            "agent",
+        ])
+        .output()
+        .unwrap();
+    assert!(reason(&o).contains("already exists"), "{}", stderr(&o));
+    let o = tether()
+        .args(["backup", "--database", &dir.db(), "--to"])
+        .arg(&to)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(reason(&o).contains("already exists"), "{}", stderr(&o));
+    let o = tether()
+        .args([
+            "backup",
+            "--database",
+            "postgres://postgres@127.0.0.1:5432/postgres",
+            "--to",
+        ])
+        .arg(dir.0.join("x.db"))
+        .output()
+        .unwrap();
+    assert!(reason(&o).contains("pg_dump"), "{}", stderr(&o));
+}
