@@ -34,6 +34,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 const DAY_MS: f64 = 86_400_000.0;
 
+/// How many of a record's most frequent words the similarity query uses: enough to find the
+/// topic, few enough that the full-text index does not rank most of the table (every term is
+/// OR-ed, so each extra common term widens the candidate set).
+const SIMILARITY_TERMS: usize = 10;
+
 /// "12 Nov" for an epoch-milliseconds time.
 fn short_date(ms: i64) -> String {
     const MONTHS: [&str; 12] = [
@@ -233,7 +238,7 @@ async fn similarity(
     now: i64,
 ) -> Result<Vec<Suggestion>, StoreError> {
     let text = tether_store::dialect::record_search_text(&rt.def, &record.name, &record.fields);
-    let terms = suggest::search_terms(&text, 24);
+    let terms = suggest::search_terms(&text, SIMILARITY_TERMS);
     let rows = store
         .similar_resolved(&rt.def.name, &record.id, &terms, 40)
         .await?;
