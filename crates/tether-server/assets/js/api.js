@@ -1,0 +1,123 @@
+// The API client: JSON in and out, the session cookie plus the CSRF header on writes, and
+// problem documents (RFC 9457) turned into an ApiError whose message is the server's `detail`.
+
+const BASE = '/api/v1';
+
+const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || '';
+
+/** A failed request. `message` is always a sentence a person can read. */
+export class ApiError extends Error {
+  constructor(status, detail, problem = {}) {
+    super(detail);
+    this.status = status;
+    this.detail = detail;
+    this.problem = problem;
+  }
+}
+
+function signInAgain() {
+  const next = location.pathname + location.search;
+  location.assign(`/login?next=${encodeURIComponent(next)}`);
+}
+
+async function problemOf(res) {
+  const type = res.headers.get('content-type') || '';
+  if (type.includes('json')) {
+    try {
+      const body = await res.json();
+      const detail = body.detail || body.title || `The server answered ${res.status}.`;
+      return new ApiError(res.status, detail, body);
+    } catch {
+      /* fall through */
+    }
+  }
+  const reason = res.statusText ? ` ${res.statusText}` : '';
+  return new ApiError(res.status, `The server answered ${res.status}${reason}. Please try again.`);
+}
+
+/**
+ * Calls `/api/v1{path}`. Resolves to the parsed JSON (or null for 204); rejects with ApiError.
+ * A 401 sends the browser to the sign-in page unless `opts.noRedirect`.
+ */
+export async function api(method, path, body, opts = {}) {
+  const headers = { Accept: 'application/json', ...(opts.headers || {}) };
+  if (method !== 'GET' && method !== 'HEAD') headers['x-csrf-token'] = csrf();
+  let payload;
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(BASE + path, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'Cannot reach the Tether server. Check your connection and try again.');
+  }
+  if (res.status === 401 && !opts.noRedirect) {
+    signInAgain();
+    throw await problemOf(res);
+  }
+  if (!res.ok) throw await problemOf(res);
+  if (res.status === 204) return null;
+  const type = res.headers.get('content-type') || '';
+  return type.includes('json') ? res.json() : null;
+}
+
+export const get = (path, opts) => api('GET', path, undefined, opts);
+export const post = (path, body, opts) => api('POST', path, body ?? {}, opts);
+export const patch = (path, body, opts) => api('PATCH', path, body, opts);
+export const put = (path, body, opts) => api('PUT', path, body, opts);
+export const del = (path, body, opts) => api('DELETE', path, body, opts);
+
+/** Query string from an object, skipping empty values. */
+export function qs(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** `/type/id` path segments, encoded. */
+export const seg = (...parts) => parts.map((p) => `/${encodeURIComponent(p)}`).join('');
+
+/**
+ * Uploads a file (multipart field `file`) with progress: `onProgress(fraction)`.
+ * Resolves to `{id, name, size, content_type, inline}`. `abort()` on the result's `xhr` cancels.
+ */
+export function upload(file, onProgress = () => {}) {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise((resolve, reject) => {
+    xhr.open('POST', `${BASE}/attachments`);
+    xhr.setRequestHeader('x-csrf-token', csrf());
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onerror = () => reject(new ApiError(0, 'The upload failed: cannot reach the server.'));
+    xhr.onabort = () => reject(new ApiError(0, 'The upload was cancelled.'));
+    xhr.onload = () => {
+      let body = {};
+      try {
+        body = JSON.parse(xhr.responseText || '{}');
+      } catch {
+        /* not JSON */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+      else reject(new ApiError(xhr.status, body.detail || `The upload failed (${xhr.status}).`, body));
+    };
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+  return { xhr, done };
+}
+
+/** The current user (`GET /me`), fetched once per page. */
+let meOnce;
+export const me = () => (meOnce ||= get('/me'));
+
+/** Record types by name, fetched once per page. */
+let typesOnce;
+export function recordTypes() {
+  typesOnce ||= get('/record-types').then((r) => new Map(r.items.map((t) => [t.name, t])));
+  return typesOnce;
+}

@@ -1,0 +1,567 @@
+// One chat of the chat control (R17, R18): its header (inline rename, members, connected
+// records), its message log (day separators, infinite scroll back, live updates, read markers)
+// and its composer (drafts survive switching). The dock of open chats is in dock.js.
+
+import { del, get, patch, post, qs, seg } from './api.js';
+import { avatar, boot, dayKey, dayLabel, debounce, h, randomId, recordHref, toast } from './dom.js';
+import { confirmDialog } from './dialog.js';
+import { icon } from './icons.js';
+import { renderMessage } from './messages.js';
+import { peoplePicker } from './people.js';
+import { unreadChanged } from './shell.js';
+import { Composer } from './composer.js';
+
+const PAGE = 50;
+const GROUP_MS = 5 * 60 * 1000;
+
+/** Chips for the records a chat is connected to (a record the viewer cannot read has no name). */
+export function recordChips(records = []) {
+  if (!records.length) return null;
+  return h(
+    'ul',
+    { class: 'record-chips', 'aria-label': 'Connected records' },
+    records.map((r) =>
+      h(
+        'li',
+        {},
+        r.readable === false || !r.name
+          ? h('span', { class: 'record-chip locked', title: "You can't open this record" }, icon('lock'), h('span', { class: 'ellipsis' }, "a record you can't open"))
+          : h('a', { class: 'record-chip', href: recordHref(r.type, r.id), title: r.name }, icon('folder'), h('span', { class: 'ellipsis' }, r.name)),
+      ),
+    ),
+  );
+}
+
+export function chatKindLabel(chat) {
+  if (chat.kind === 'one_on_one') return 'One-on-one';
+  if (chat.kind === 'channel') return 'Channel';
+  return 'Group chat';
+}
+
+export class ChatView {
+  constructor(chat, dock) {
+    this.chat = chat;
+    this.dock = dock;
+    this.messages = [];
+    this.rendered = new Map();
+    this.hasMore = true;
+    this.loadingOlder = false;
+    this.readSeq = 0;
+    this.unread = chat.unread || 0;
+    this.removed = false;
+    this.build();
+  }
+
+  get id() {
+    return this.chat.id;
+  }
+
+  name() {
+    return this.chat.name || 'chat';
+  }
+
+  members() {
+    return this.chat.members || [];
+  }
+
+  /** Where messages are read and sent: chats, or channels (R13). */
+  get base() {
+    return this.chat.kind === 'channel' ? `/channels${seg(this.id)}` : `/chats${seg(this.id)}`;
+  }
+
+  build() {
+    this.head = h('header', { class: 'chat-head' });
+    this.membersPanel = h('section', { class: 'members-panel', hidden: true, 'aria-label': 'Members' });
+    this.list = h('ol', { class: 'msgs' });
+    this.top = h('div', { class: 'log-top' });
+    this.log = h('div', { class: 'chat-log', tabindex: '0', role: 'log', 'aria-label': `Messages in ${this.name()}`, 'aria-live': 'polite' }, this.top, this.list);
+    this.newPill = h('button', { type: 'button', class: 'new-pill', hidden: true, onClick: () => this.scrollToBottom(true) }, icon('arrowDown'), 'New messages');
+    this.composer = new Composer(this);
+    this.drop = h('div', { class: 'drop-hint', 'aria-hidden': 'true' }, icon('paperclip'), 'Drop files to attach');
+    this.el = h(
+      'section',
+      { class: 'chat', id: `chat-${this.id}`, role: 'tabpanel', 'aria-label': this.name(), dataset: { chatId: this.id } },
+      this.head,
+      this.membersPanel,
+      h('div', { class: 'log-wrap' }, this.log, this.newPill),
+      this.composer.el,
+      this.drop,
+    );
+    this.log.addEventListener('scroll', () => this.onScroll());
+    let depth = 0;
+    this.el.addEventListener('dragenter', (e) => {
+      if (![...(e.dataTransfer?.types || [])].includes('Files')) return;
+      depth += 1;
+      this.el.classList.add('dropping');
+    });
+    this.el.addEventListener('dragleave', () => {
+      depth = Math.max(0, depth - 1);
+      if (!depth) this.el.classList.remove('dropping');
+    });
+    this.el.addEventListener('dragover', (e) => e.preventDefault());
+    this.el.addEventListener('drop', (e) => {
+      e.preventDefault();
+      depth = 0;
+      this.el.classList.remove('dropping');
+      const files = [...(e.dataTransfer?.files || [])];
+      if (files.length) this.composer.addFiles(files);
+    });
+    this.renderHead();
+  }
+
+  // --- loading ------------------------------------------------------------------------
+
+  async load() {
+    this.top.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading messages…'));
+    try {
+      if (this.chat.kind !== 'channel') this.chat = { ...this.chat, ...(await get(`/chats${seg(this.id)}`)) };
+      this.renderHead();
+      const page = await get(`${this.base}/messages${qs({ limit: PAGE })}`);
+      this.messages = page.items.slice().reverse();
+      this.hasMore = page.items.length === PAGE;
+      this.rendered.clear();
+      this.list.replaceChildren();
+      this.renderList();
+      this.scrollToBottom(true);
+      this.markRead();
+    } catch (e) {
+      this.top.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message));
+      if (e.status === 404 || e.status === 403) this.composer.disable('You cannot write in this chat.');
+    }
+  }
+
+  async loadOlder() {
+    if (!this.hasMore || this.loadingOlder || !this.messages.length) return;
+    this.loadingOlder = true;
+    this.top.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading earlier messages…'));
+    try {
+      const page = await get(`${this.base}/messages${qs({ before: this.messages[0].seq, limit: PAGE })}`);
+      const fromBottom = this.log.scrollHeight - this.log.scrollTop;
+      this.messages = page.items.slice().reverse().concat(this.messages);
+      this.hasMore = page.items.length === PAGE;
+      this.renderList();
+      this.log.scrollTop = this.log.scrollHeight - fromBottom;
+    } catch (e) {
+      this.top.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message));
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  // --- rendering ----------------------------------------------------------------------
+
+  renderHead() {
+    const c = this.chat;
+    const group = c.kind === 'group';
+    const title = h('h2', { class: 'chat-name', id: `chat-${this.id}-title` }, c.name || 'Chat');
+    const rename = group
+      ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Rename chat', title: 'Rename chat', onClick: () => this.startRename() }, icon('pencil'))
+      : null;
+    const count = c.member_count ?? this.members().length;
+    const membersBtn =
+      c.kind === 'channel'
+        ? null
+        : h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn ghost small members-btn',
+              'aria-expanded': String(!this.membersPanel.hidden),
+              'aria-label': `Members (${count})`,
+              onClick: () => this.toggleMembers(),
+            },
+            icon('users'),
+            h('span', {}, String(count)),
+          );
+    const openApp =
+      this.dock.mode === 'pane'
+        ? h('a', { class: 'icon-btn', href: `/chats/${encodeURIComponent(this.id)}`, 'aria-label': 'Open in the chat app', title: 'Open in the chat app' }, icon('external'))
+        : null;
+    this.head.replaceChildren(
+      h(
+        'div',
+        { class: 'chat-head-main' },
+        h('div', { class: 'chat-title-row' }, c.kind === 'channel' ? icon('hash', 'muted-icon') : null, title, rename),
+        h('div', { class: 'chat-sub' }, h('span', {}, chatKindLabel(c)), recordChips(c.records)),
+      ),
+      h('div', { class: 'chat-head-actions' }, membersBtn, openApp),
+    );
+    this.el.setAttribute('aria-label', c.name || 'Chat');
+    this.log.setAttribute('aria-label', `Messages in ${c.name || 'chat'}`);
+    if (!this.membersPanel.hidden) this.renderMembers();
+  }
+
+  grouped(prev, m) {
+    return (
+      prev &&
+      prev.kind === 'text' &&
+      m.kind === 'text' &&
+      !prev.deleted &&
+      prev.sender?.id === m.sender?.id &&
+      dayKey(prev.created_at) === dayKey(m.created_at) &&
+      new Date(m.created_at) - new Date(prev.created_at) < GROUP_MS
+    );
+  }
+
+  ctx(grouped) {
+    return {
+      meId: boot.userId,
+      grouped,
+      react: (m, emoji, add) => this.react(m, emoji, add),
+      edit: (m) => this.edit(m),
+      remove: (m) => this.remove(m),
+    };
+  }
+
+  /** Draws the messages, reusing the elements of unchanged ones, and moving as few nodes as
+   * possible (so assistive technology announces only what is new). */
+  renderList() {
+    const out = [];
+    let prev = null;
+    this.separators ||= new Map();
+    for (const m of this.messages) {
+      if (!prev || dayKey(prev.created_at) !== dayKey(m.created_at)) {
+        const key = dayKey(m.created_at);
+        if (!this.separators.has(key)) this.separators.set(key, h('li', { class: 'day-sep', role: 'separator' }, h('span', {}, dayLabel(m.created_at))));
+        out.push(this.separators.get(key));
+        prev = null;
+      }
+      const grouped = Boolean(this.grouped(prev, m));
+      let cached = this.rendered.get(m.id);
+      if (!cached || cached.grouped !== grouped || cached.m !== m) {
+        cached = { grouped, m, el: renderMessage(m, this.ctx(grouped)) };
+        for (const img of cached.el.querySelectorAll('img')) img.addEventListener('load', () => this.stick && this.scrollToBottom(true));
+        this.rendered.set(m.id, cached);
+      }
+      out.push(cached.el);
+      prev = m;
+    }
+    let cur = this.list.firstChild;
+    for (const node of out) {
+      if (node === cur) {
+        cur = cur.nextSibling;
+        continue;
+      }
+      this.list.insertBefore(node, cur);
+    }
+    while (cur) {
+      const next = cur.nextSibling;
+      cur.remove();
+      cur = next;
+    }
+    this.top.replaceChildren(
+      this.hasMore
+        ? h('button', { type: 'button', class: 'btn ghost small', onClick: () => this.loadOlder() }, 'Load earlier messages')
+        : h('p', { class: 'log-start' }, this.messages.length ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'),
+    );
+  }
+
+  atBottom() {
+    return this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 60;
+  }
+
+  scrollToBottom(force = false) {
+    if (force || this.atBottom()) this.log.scrollTop = this.log.scrollHeight;
+    this.stick = true;
+    this.newPill.hidden = true;
+  }
+
+  onScroll() {
+    this.stick = this.atBottom();
+    if (this.stick) {
+      this.newPill.hidden = true;
+      this.markRead();
+    }
+    if (this.log.scrollTop < 80) this.loadOlder();
+  }
+
+  // --- live updates -------------------------------------------------------------------
+
+  upsert(m) {
+    const i = this.messages.findIndex((x) => x.id === m.id);
+    // The live copy of a message this page already has (its own send) changes nothing.
+    if (i >= 0 && JSON.stringify(this.messages[i]) !== JSON.stringify(m)) this.messages[i] = m;
+    else {
+      let at = this.messages.length;
+      while (at > 0 && this.messages[at - 1].seq > m.seq) at -= 1;
+      this.messages.splice(at, 0, m);
+    }
+    return i < 0;
+  }
+
+  onMessage(m, type) {
+    const wasBottom = this.atBottom();
+    const added = this.upsert(m);
+    this.renderList();
+    if (!added || type !== 'message.created') return;
+    const mine = m.sender?.id === boot.userId;
+    if (mine || wasBottom) this.scrollToBottom(true);
+    else this.newPill.hidden = false;
+    if (this.isVisible() && (wasBottom || mine)) this.markRead();
+    else if (!mine) {
+      this.unread += 1;
+      this.dock.renderTabs();
+    }
+  }
+
+  onReactions(messageId, reactions) {
+    const m = this.messages.find((x) => x.id === messageId);
+    if (m) this.onMessage({ ...m, reactions }, 'reaction.changed');
+  }
+
+  onChat(chat) {
+    this.chat = { ...this.chat, ...chat };
+    this.renderHead();
+    this.dock.renderTabs();
+  }
+
+  onRemoved() {
+    this.removed = true;
+    this.composer.disable('You are no longer a member of this chat.');
+    this.top.replaceChildren(h('p', { class: 'notice', role: 'status' }, 'You are no longer a member of this chat.'));
+  }
+
+  isVisible() {
+    return this.dock.activeId === this.id && !document.hidden && this.el.isConnected;
+  }
+
+  markRead = debounce(async () => {
+    if (this.chat.kind === 'channel' || !this.isVisible() || this.removed) return;
+    const last = this.messages[this.messages.length - 1];
+    if (!last || last.seq <= this.readSeq) {
+      if (this.unread) {
+        this.unread = 0;
+        this.dock.renderTabs();
+      }
+      return;
+    }
+    this.readSeq = last.seq;
+    try {
+      const res = await post(`/chats${seg(this.id)}/read`, { message_id: last.id });
+      this.unread = res?.unread || 0;
+      this.dock.renderTabs();
+      this.dock.onRead(this.id, this.unread);
+      unreadChanged();
+    } catch {
+      this.readSeq = 0;
+    }
+  }, 300);
+
+  // --- actions ------------------------------------------------------------------------
+
+  async send(payload) {
+    const m = await post(`${this.base}/messages`, payload, { headers: { 'Idempotency-Key': randomId() } });
+    if (m && m.id) this.onMessage(m, 'message.created');
+  }
+
+  async react(m, emoji, add) {
+    try {
+      const path = `/chats${seg(this.id)}/messages${seg(m.id)}/reactions`;
+      const out = add ? await post(path, { emoji }) : await del(path, { emoji });
+      if (out) this.onReactions(m.id, out.reactions);
+    } catch (e) {
+      toast(e.message, 'error');
+    }
+  }
+
+  edit(m) {
+    const cached = this.rendered.get(m.id);
+    const body = cached?.el.querySelector('.msg-body');
+    if (!body) return;
+    const input = h('textarea', { class: 'edit-input', 'aria-label': 'Edit message', value: m.body });
+    const error = h('p', { class: 'form-error', role: 'alert' });
+    const cancel = () => {
+      this.rendered.delete(m.id);
+      this.renderList();
+    };
+    const save = async () => {
+      try {
+        const out = await patch(`/chats${seg(this.id)}/messages${seg(m.id)}`, { body: input.value });
+        this.onMessage(out, 'message.updated');
+      } catch (e) {
+        error.textContent = e.message;
+      }
+    };
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') cancel();
+      else if (e.key === 'Enter' && !e.shiftKey) save();
+      else return;
+      e.preventDefault();
+    });
+    body.replaceChildren(
+      h(
+        'div',
+        { class: 'edit-box' },
+        input,
+        error,
+        h(
+          'div',
+          { class: 'row gap-s' },
+          h('button', { type: 'button', class: 'btn primary small', onClick: save }, 'Save'),
+          h('button', { type: 'button', class: 'btn ghost small', onClick: cancel }, 'Cancel'),
+          h('span', { class: 'muted small' }, 'Enter to save · Escape to cancel'),
+        ),
+      ),
+    );
+    input.focus();
+  }
+
+  async remove(m) {
+    if (!(await confirmDialog('Delete message?', 'The message is removed for everyone in the chat. This cannot be undone.', 'Delete'))) return;
+    try {
+      await del(`/chats${seg(this.id)}/messages${seg(m.id)}`);
+      this.onMessage({ ...m, deleted: true, body: '', html: '', attachments: [], cards: [] }, 'message.deleted');
+    } catch (e) {
+      toast(e.message, 'error');
+    }
+  }
+
+  startRename() {
+    const input = h('input', { type: 'text', class: 'rename-input', value: this.chat.custom_name || this.chat.name || '', 'aria-label': 'Chat name', maxlength: '200' });
+    const error = h('span', { class: 'form-error', role: 'alert' });
+    const done = () => this.renderHead();
+    const save = async () => {
+      const name = input.value.trim();
+      if (!name || name === this.chat.name) return done();
+      try {
+        this.onChat(await patch(`/chats${seg(this.id)}`, { name }));
+      } catch (e) {
+        error.textContent = e.message;
+      }
+    };
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') save();
+      else if (e.key === 'Escape') done();
+      else return;
+      e.preventDefault();
+    });
+    const row = this.head.querySelector('.chat-title-row');
+    row.replaceChildren(
+      input,
+      h('button', { type: 'button', class: 'btn primary small', onClick: save }, 'Save'),
+      h('button', { type: 'button', class: 'btn ghost small', onClick: done }, 'Cancel'),
+      error,
+    );
+    input.focus();
+    input.select();
+  }
+
+  toggleMembers(show = this.membersPanel.hidden) {
+    this.membersPanel.hidden = !show;
+    this.head.querySelector('.members-btn')?.setAttribute('aria-expanded', String(show));
+    if (show) this.renderMembers();
+  }
+
+  renderMembers() {
+    const c = this.chat;
+    const group = c.kind === 'group';
+    const error = h('p', { class: 'form-error', role: 'alert' });
+    const people = this.members().map((m) =>
+      h(
+        'li',
+        { class: 'member' },
+        avatar(m.name, m.id, 'sm'),
+        h('span', { class: 'member-name' }, m.name, m.id === boot.userId ? h('span', { class: 'muted' }, ' (you)') : null, m.active === false ? h('span', { class: 'tag' }, 'deactivated') : null),
+        group
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn ghost small',
+                'aria-label': m.id === boot.userId ? 'Leave this chat' : `Remove ${m.name}`,
+                onClick: async () => {
+                  try {
+                    await del(`/chats${seg(this.id)}/members${seg(m.id)}`);
+                    if (m.id === boot.userId) this.onRemoved();
+                    else await this.reloadChat();
+                  } catch (e) {
+                    error.textContent = e.message;
+                  }
+                },
+              },
+              m.id === boot.userId ? 'Leave' : 'Remove',
+            )
+          : null,
+      ),
+    );
+    const picker = peoplePicker({ label: group ? 'Add people' : 'Start a group chat with', exclude: this.members().map((m) => m.id) });
+    let addForm;
+    if (group) {
+      const history = h(
+        'select',
+        { id: `hist-${this.id}` },
+        h('option', { value: 'all' }, 'The full history'),
+        h('option', { value: 'none' }, 'No history (new messages only)'),
+        h('option', { value: 'days' }, 'The last … days'),
+      );
+      const days = h('input', { type: 'number', min: '1', max: '3650', value: '7', class: 'days', 'aria-label': 'Number of days', hidden: true });
+      history.addEventListener('change', () => (days.hidden = history.value !== 'days'));
+      addForm = h(
+        'div',
+        { class: 'stack' },
+        picker.el,
+        h('div', { class: 'field' }, h('label', { for: history.id }, 'They can see'), h('div', { class: 'row gap-s' }, history, days)),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn primary small',
+            onClick: async () => {
+              error.textContent = '';
+              const ids = picker.selected().map((p) => p.id);
+              if (!ids.length) return (error.textContent = 'Choose at least one person to add.');
+              const hist = history.value === 'days' ? { days: Number(days.value) } : history.value;
+              try {
+                this.onChat(await post(`/chats${seg(this.id)}/members`, { user_ids: ids, history: hist }));
+                this.renderMembers();
+              } catch (e) {
+                error.textContent = e.message;
+              }
+            },
+          },
+          icon('userPlus'),
+          'Add',
+        ),
+      );
+    } else {
+      addForm = h(
+        'div',
+        { class: 'stack' },
+        h('p', { class: 'muted small' }, 'A one-on-one chat always stays between the two of you. Adding people starts a new group chat.'),
+        picker.el,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn primary small',
+            onClick: async () => {
+              const ids = picker.selected().map((p) => p.id);
+              if (!ids.length) return (error.textContent = 'Choose at least one person.');
+              try {
+                const chat = await post('/chats', { member_ids: [...this.members().map((m) => m.id), ...ids] });
+                this.dock.open(chat);
+              } catch (e) {
+                error.textContent = e.message;
+              }
+            },
+          },
+          'Start group chat',
+        ),
+      );
+    }
+    this.membersPanel.replaceChildren(
+      h('div', { class: 'members-head' }, h('h3', {}, `Members (${this.members().length})`), h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close members', onClick: () => this.toggleMembers(false) }, icon('x'))),
+      h('ul', { class: 'member-list' }, people),
+      addForm,
+      error,
+    );
+  }
+
+  async reloadChat() {
+    try {
+      this.onChat(await get(`/chats${seg(this.id)}`));
+    } catch (e) {
+      if (e.status === 404) this.onRemoved();
+    }
+  }
+}

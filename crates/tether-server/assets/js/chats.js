@@ -1,0 +1,180 @@
+// The chat app (R20): every chat and channel of the user in a list with live unread counts,
+// and the chat control full-width beside it. `/chats/{id}` opens that chat.
+
+import { get, qs } from './api.js';
+import { avatar, boot, debounce, h, relTime } from './dom.js';
+import * as events from './events.js';
+import { icon } from './icons.js';
+import { recordChips } from './chat.js';
+import { ChatDock, newChatDialog } from './dock.js';
+import { setChatVisibleProbe, startShell } from './shell.js';
+
+startShell();
+
+const main = document.getElementById('main');
+const state = { chats: [], channels: [], next: null, filter: '' };
+
+const filter = h('input', { type: 'search', id: 'chat-filter', placeholder: 'Filter by chat or person', autocomplete: 'off' });
+const chatList = h('ul', { class: 'chatlist-items', 'aria-labelledby': 'chats-heading' });
+const channelList = h('ul', { class: 'chatlist-items', 'aria-labelledby': 'channels-heading' });
+const channelSection = h('div', { hidden: true }, h('h2', { class: 'chatlist-heading', id: 'channels-heading' }, 'Channels'), channelList);
+const more = h('button', { type: 'button', class: 'btn ghost small wide', hidden: true, onClick: () => loadChats(true) }, 'Show older chats');
+const listError = h('p', { class: 'error', role: 'alert', hidden: true });
+const newBtn = h('button', { type: 'button', class: 'btn primary small', id: 'new-chat' }, icon('plus'), 'New chat');
+
+const empty = h(
+  'div',
+  { class: 'empty-state' },
+  icon('message', 'big'),
+  h('h2', {}, 'Your chats'),
+  h('p', { class: 'muted' }, 'Pick a chat on the left, or start a new one. Chats started here appear under “Other chats” in every record’s panel.'),
+);
+
+const aside = h(
+  'aside',
+  { class: 'chatlist', 'aria-label': 'Your chats and channels' },
+  h('div', { class: 'chatlist-head' }, h('h1', {}, 'Chats'), newBtn),
+  h('div', { class: 'field search-field' }, h('label', { for: filter.id, class: 'visually-hidden' }, 'Filter chats'), icon('search'), filter),
+  listError,
+  h('h2', { class: 'chatlist-heading', id: 'chats-heading' }, 'Recent'),
+  chatList,
+  more,
+  channelSection,
+);
+const dockHost = h('div', { class: 'chatapp-main' });
+main.replaceChildren(h('div', { class: 'chatapp' }, aside, dockHost));
+
+const dock = new ChatDock(dockHost, {
+  mode: 'full',
+  empty,
+  onChange: (id) => {
+    history.replaceState(null, '', id ? `/chats/${encodeURIComponent(id)}` : '/chats');
+    drawList();
+  },
+  onRead: (id, unread) => {
+    const c = state.chats.find((x) => x.id === id);
+    if (c) c.unread = unread;
+    drawList();
+  },
+});
+setChatVisibleProbe((id) => dock.isVisible(id));
+
+function subtitle(c, others) {
+  if (c.kind === 'channel') return 'Team channel';
+  if (c.kind === 'one_on_one') return 'Direct chat';
+  const names = others.map((m) => m.name.split(' ')[0]);
+  return names.length > 3 ? `You, ${names.slice(0, 3).join(', ')} +${names.length - 3}` : ['You', ...names].join(', ');
+}
+
+function item(c) {
+  const active = dock.activeId === c.id;
+  const others = (c.members || []).filter((m) => m.id !== boot.userId);
+  const face =
+    c.kind === 'channel'
+      ? h('span', { class: 'avatar channel', 'aria-hidden': 'true' }, icon('hash'))
+      : c.kind === 'one_on_one' && others[0]
+        ? avatar(others[0].name, others[0].id)
+        : h('span', { class: 'avatar group', 'aria-hidden': 'true' }, icon('users'));
+  return h(
+    'li',
+    {},
+    h(
+      'a',
+      {
+        href: `/chats/${encodeURIComponent(c.id)}`,
+        class: `chat-item ${active ? 'active' : ''} ${c.unread ? 'unread' : ''}`,
+        'aria-current': active ? 'true' : null,
+        onClick: (e) => {
+          e.preventDefault();
+          dock.open(c);
+        },
+      },
+      face,
+      h(
+        'span',
+        { class: 'chat-item-main' },
+        h('span', { class: 'chat-item-top' }, h('span', { class: 'chat-item-name' }, c.name), h('span', { class: 'chat-item-time' }, relTime(c.last_activity_at))),
+        h(
+          'span',
+          { class: 'chat-item-sub' },
+          c.records?.length ? recordChips(c.records) : h('span', { class: 'muted ellipsis' }, subtitle(c, others)),
+          c.unread ? h('span', { class: 'count', 'aria-label': `${c.unread} unread` }, String(c.unread)) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+function drawList() {
+  chatList.replaceChildren(...(state.chats.length ? state.chats.map(item) : [h('li', { class: 'muted pad' }, state.filter ? 'No chats match the filter.' : 'No chats yet.')]));
+  more.hidden = !state.next;
+  channelList.replaceChildren(...state.channels.map((c) => item({ ...c, kind: 'channel' })));
+  channelSection.hidden = state.channels.length === 0;
+}
+
+async function loadChats(append = false) {
+  listError.hidden = true;
+  try {
+    const res = await get(`/chats${qs({ filter: state.filter, limit: 50, before: append ? state.next : '' })}`);
+    state.chats = append ? state.chats.concat(res.items) : res.items;
+    state.next = res.next_before || null;
+    drawList();
+  } catch (e) {
+    listError.textContent = e.message;
+    listError.hidden = false;
+    state.chats = [];
+    drawList();
+    if (e.status === 403) {
+      newBtn.disabled = true;
+      empty.replaceChildren(icon('lock', 'big'), h('h2', {}, 'Chats are not available'), h('p', { class: 'error', role: 'alert' }, e.message));
+    }
+  }
+}
+
+async function loadChannels() {
+  try {
+    const res = await get('/channels');
+    state.channels = (res.items || []).filter((c) => !state.filter || c.name.toLowerCase().includes(state.filter.toLowerCase()));
+  } catch {
+    state.channels = [];
+  }
+  drawList();
+}
+
+filter.addEventListener(
+  'input',
+  debounce(() => {
+    state.filter = filter.value.trim();
+    loadChats();
+    loadChannels();
+  }, 250),
+);
+
+newBtn.addEventListener('click', async () => {
+  const chat = await newChatDialog();
+  if (chat) {
+    await loadChats();
+    dock.open(chat);
+  }
+});
+
+const reload = debounce(() => loadChats(), 400);
+for (const t of ['chat.created', 'chat.updated', 'member.removed', 'resync']) events.on(t, reload);
+events.on('message.created', (e) => {
+  const c = state.chats.find((x) => x.id === e.chat_id);
+  if (!c) return reload();
+  c.last_activity_at = e.message.created_at;
+  if (e.message.sender?.id !== boot.userId && !dock.isVisible(c.id)) c.unread = (c.unread || 0) + 1;
+  state.chats = [c, ...state.chats.filter((x) => x !== c)];
+  drawList();
+});
+
+await loadChats();
+loadChannels();
+if (boot.chatId) {
+  const known = state.chats.find((c) => c.id === boot.chatId);
+  dock.open(known || boot.chatId);
+} else if (state.chats.length) {
+  // Like any chat client: open on the most recent conversation.
+  dock.open(state.chats[0], { focus: false });
+}

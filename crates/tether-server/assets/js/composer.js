@@ -1,0 +1,423 @@
+// The message composer: markdown toolbar, emoji picker, importance, file attachments (button,
+// drag-and-drop, paste; with upload progress), @mention autocomplete (inserts `<@user_id>`),
+// and the preview of record-link cards with a remove button (R16). The draft of each chat is
+// kept while switching chats and across reloads.
+
+import { post, upload } from './api.js';
+import { boot, debounce, fmtSize, h } from './dom.js';
+import { icon } from './icons.js';
+import { recordCard } from './messages.js';
+
+const EMOJI = [
+  ['😀', 'grinning'], ['😄', 'smile'], ['😂', 'joy'], ['🙂', 'slight smile'], ['😉', 'wink'], ['😍', 'heart eyes'],
+  ['🤔', 'thinking'], ['😅', 'sweat smile'], ['😢', 'cry'], ['😮', 'surprised'], ['😎', 'cool'], ['🙌', 'raised hands'],
+  ['👍', 'thumbs up'], ['👎', 'thumbs down'], ['👏', 'clap'], ['🙏', 'thanks'], ['💪', 'strong'], ['👋', 'wave'],
+  ['🤝', 'handshake'], ['👀', 'eyes'], ['✅', 'done'], ['❌', 'no'], ['⚠️', 'warning'], ['❗', 'exclamation'],
+  ['❓', 'question'], ['🎉', 'party'], ['🔥', 'fire'], ['⭐', 'star'], ['💡', 'idea'], ['📌', 'pin'],
+  ['📎', 'paperclip'], ['📞', 'phone'], ['📧', 'e-mail'], ['🕐', 'clock'], ['🚀', 'rocket'], ['☕', 'coffee'],
+  ['❤️', 'heart'], ['💯', 'hundred'], ['🐛', 'bug'], ['🛠️', 'tools'],
+];
+
+const draftKey = (chatId) => `tether.draft.${boot.userId}.${chatId}`;
+
+function recordLinks(text) {
+  const origins = [...new Set([location.origin, boot.publicUrl])].map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(`(?:${origins.join('|')})/records/[A-Za-z0-9_]+/[A-Za-z0-9_-]+`, 'g');
+  return [...new Set(text.match(re) || [])];
+}
+
+export class Composer {
+  /** `view`: the ChatView (its `chat`, `members()`, `send(payload)`, `name()`). */
+  constructor(view) {
+    this.view = view;
+    this.files = [];
+    this.cards = new Map(); // url → card | null (no card)
+    this.removedCards = new Set();
+    this.build();
+    this.restoreDraft();
+  }
+
+  build() {
+    const id = `c-${this.view.chat.id}`;
+    this.input = h('textarea', {
+      id: `${id}-input`,
+      class: 'composer-input',
+      rows: '1',
+      'aria-label': `Message ${this.view.name()}`,
+      placeholder: this.view.name().length <= 30 ? `Message ${this.view.name()}` : 'Write a message',
+      'aria-describedby': `${id}-hint`,
+    });
+    this.importance = h(
+      'select',
+      { id: `${id}-imp`, class: 'importance', 'aria-label': 'Importance' },
+      h('option', { value: 'normal' }, 'Normal'),
+      h('option', { value: 'important' }, 'Important'),
+      h('option', { value: 'urgent' }, 'Urgent'),
+    );
+    this.fileInput = h('input', { type: 'file', multiple: true, class: 'visually-hidden', id: `${id}-file`, tabindex: '-1', 'aria-hidden': 'true' });
+    this.fileInput.addEventListener('change', () => {
+      this.addFiles([...this.fileInput.files]);
+      this.fileInput.value = '';
+    });
+    this.emojiPanel = h(
+      'div',
+      { class: 'emoji-panel', role: 'group', 'aria-label': 'Emoji', hidden: true },
+      EMOJI.map(([e, name]) => h('button', { type: 'button', class: 'emoji', 'aria-label': name, title: name, onClick: () => this.insertEmoji(e) }, e)),
+    );
+    this.emojiPanel.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        this.toggleEmoji(false);
+        this.emojiBtn.focus();
+      }
+    });
+    this.mentions = h('ul', { class: 'listbox mention-list', role: 'listbox', id: `${id}-mentions`, 'aria-label': 'People to mention', hidden: true });
+    this.cardBox = h('div', { class: 'composer-cards', 'aria-live': 'polite' });
+    this.fileBox = h('ul', { class: 'composer-files', 'aria-label': 'Attachments' });
+    this.error = h('p', { class: 'form-error composer-error', role: 'alert' });
+    const tool = (name, label, keys, fn) =>
+      h('button', { type: 'button', class: 'tool', 'aria-label': label, title: keys ? `${label} (${keys})` : label, onClick: fn }, icon(name));
+    this.emojiBtn = tool('smile', 'Emoji', '', () => this.toggleEmoji());
+    this.emojiBtn.setAttribute('aria-expanded', 'false');
+    this.sendBtn = h('button', { type: 'submit', class: 'btn primary send', 'aria-label': 'Send message', title: 'Send (Enter)' }, icon('send'), h('span', {}, 'Send'));
+    this.el = h(
+      'form',
+      { class: 'composer', 'aria-label': `Write to ${this.view.name()}` },
+      this.cardBox,
+      this.fileBox,
+      h(
+        'div',
+        { class: 'composer-box' },
+        this.input,
+        this.mentions,
+        h(
+          'div',
+          { class: 'composer-bar' },
+          h(
+            'div',
+            { class: 'toolbar', role: 'toolbar', 'aria-label': 'Formatting' },
+            tool('bold', 'Bold', 'Ctrl+B', () => this.wrap('**')),
+            tool('italic', 'Italic', 'Ctrl+I', () => this.wrap('_')),
+            tool('strike', 'Strikethrough', '', () => this.wrap('~~')),
+            tool('list', 'Bulleted list', '', () => this.list()),
+            tool('code', 'Code', 'Ctrl+E', () => this.code()),
+            tool('link', 'Link', 'Ctrl+K', () => this.link()),
+            h('span', { class: 'toolbar-sep', 'aria-hidden': 'true' }),
+            this.emojiBtn,
+            tool('paperclip', 'Attach files', '', () => this.fileInput.click()),
+            this.importance,
+          ),
+          this.sendBtn,
+        ),
+        this.emojiPanel,
+      ),
+      this.fileInput,
+      h('p', { class: 'composer-hint', id: `${id}-hint` }, 'Enter to send · Shift+Enter for a new line · @ to mention'),
+      this.error,
+    );
+    this.el.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.submit();
+    });
+    this.input.addEventListener('keydown', (e) => this.onKey(e));
+    this.input.addEventListener('input', () => this.onInput());
+    this.input.addEventListener('paste', (e) => {
+      const files = [...(e.clipboardData?.files || [])];
+      if (files.length) {
+        e.preventDefault();
+        this.addFiles(files);
+      }
+    });
+    this.importance.addEventListener('change', () => {
+      this.el.dataset.importance = this.importance.value;
+      this.saveDraft();
+    });
+  }
+
+  focus() {
+    this.input.focus();
+  }
+
+  // --- drafts -------------------------------------------------------------------------
+
+  saveDraft = debounce(() => {
+    const text = this.input.value;
+    const key = draftKey(this.view.chat.id);
+    if (text || this.importance.value !== 'normal') localStorage.setItem(key, JSON.stringify({ text, importance: this.importance.value }));
+    else localStorage.removeItem(key);
+  }, 300);
+
+  restoreDraft() {
+    try {
+      const d = JSON.parse(localStorage.getItem(draftKey(this.view.chat.id)) || 'null');
+      if (d) {
+        this.input.value = d.text || '';
+        this.importance.value = d.importance || 'normal';
+        this.el.dataset.importance = this.importance.value;
+        this.autosize();
+        this.refreshCards();
+      }
+    } catch {
+      /* a broken draft is dropped */
+    }
+  }
+
+  // --- editing helpers ----------------------------------------------------------------
+
+  replaceSelection(text, selectFrom, selectTo) {
+    const { selectionStart: s, selectionEnd: e } = this.input;
+    this.input.focus();
+    this.input.setRangeText(text, s, e, 'end');
+    if (selectFrom !== undefined) this.input.setSelectionRange(s + selectFrom, s + selectTo);
+    this.onInput();
+  }
+
+  wrap(marker) {
+    const { selectionStart: s, selectionEnd: e, value } = this.input;
+    const sel = value.slice(s, e);
+    this.replaceSelection(`${marker}${sel}${marker}`, marker.length, marker.length + sel.length);
+  }
+
+  list() {
+    const { selectionStart: s, selectionEnd: e, value } = this.input;
+    const start = value.lastIndexOf('\n', s - 1) + 1;
+    const lines = value.slice(start, e).split('\n').map((l) => (l.startsWith('- ') ? l : `- ${l}`));
+    this.input.setSelectionRange(start, e);
+    this.replaceSelection(lines.join('\n'));
+  }
+
+  code() {
+    const { selectionStart: s, selectionEnd: e, value } = this.input;
+    const sel = value.slice(s, e);
+    if (sel.includes('\n')) this.replaceSelection(`\n\`\`\`\n${sel}\n\`\`\`\n`);
+    else this.wrap('`');
+  }
+
+  link() {
+    const { selectionStart: s, selectionEnd: e, value } = this.input;
+    const sel = value.slice(s, e) || 'link text';
+    const text = `[${sel}](https://)`;
+    this.replaceSelection(text, sel.length + 3, sel.length + 11);
+  }
+
+  insertEmoji(e) {
+    this.replaceSelection(e);
+    this.toggleEmoji(false);
+  }
+
+  toggleEmoji(show = this.emojiPanel.hidden) {
+    this.emojiPanel.hidden = !show;
+    this.emojiBtn.setAttribute('aria-expanded', String(show));
+    if (show) this.emojiPanel.querySelector('button')?.focus();
+  }
+
+  autosize() {
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight, 200)}px`;
+  }
+
+  // --- keyboard, mentions -------------------------------------------------------------
+
+  onKey(e) {
+    if (!this.mentions.hidden && this.mentionKey(e)) return;
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && e.key.toLowerCase() === 'b') this.wrap('**');
+    else if (mod && e.key.toLowerCase() === 'i') this.wrap('_');
+    else if (mod && e.key.toLowerCase() === 'e') this.code();
+    else if (mod && e.key.toLowerCase() === 'k') this.link();
+    else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) this.submit();
+    else if (e.key === 'Escape' && !this.emojiPanel.hidden) this.toggleEmoji(false);
+    else return;
+    e.preventDefault();
+  }
+
+  onInput() {
+    this.autosize();
+    this.saveDraft();
+    this.updateMentions();
+    this.refreshCardsSoon();
+  }
+
+  mentionQuery() {
+    const before = this.input.value.slice(0, this.input.selectionStart);
+    const m = before.match(/(^|\s)@([\p{L}\p{N}_.-]{0,30})$/u);
+    return m ? { query: m[2], start: before.length - m[2].length - 1 } : null;
+  }
+
+  updateMentions() {
+    const q = this.mentionQuery();
+    const people = q
+      ? this.view
+          .members()
+          .filter((p) => p.id !== boot.userId && p.active !== false && p.name.toLowerCase().includes(q.query.toLowerCase()))
+          .slice(0, 8)
+      : [];
+    if (!people.length) return this.closeMentions();
+    this.mentionOptions = people;
+    this.mentionIndex = 0;
+    this.mentions.replaceChildren(
+      ...people.map((p, i) =>
+        h(
+          'li',
+          {
+            role: 'option',
+            id: `${this.mentions.id}-${i}`,
+            class: 'option',
+            'aria-selected': String(i === 0),
+            onMousedown: (e) => {
+              e.preventDefault();
+              this.chooseMention(p);
+            },
+          },
+          h('span', { class: 'option-name' }, p.name),
+        ),
+      ),
+    );
+    this.mentions.hidden = false;
+    this.input.setAttribute('aria-controls', this.mentions.id);
+    this.input.setAttribute('aria-activedescendant', `${this.mentions.id}-0`);
+  }
+
+  closeMentions() {
+    this.mentions.hidden = true;
+    this.mentionOptions = [];
+    this.input.removeAttribute('aria-activedescendant');
+  }
+
+  mentionKey(e) {
+    const n = this.mentionOptions.length;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      this.mentionIndex = (this.mentionIndex + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+      [...this.mentions.children].forEach((li, i) => li.setAttribute('aria-selected', String(i === this.mentionIndex)));
+      this.input.setAttribute('aria-activedescendant', `${this.mentions.id}-${this.mentionIndex}`);
+    } else if (e.key === 'Enter' || e.key === 'Tab') {
+      this.chooseMention(this.mentionOptions[this.mentionIndex]);
+    } else if (e.key === 'Escape') {
+      this.closeMentions();
+    } else return false;
+    e.preventDefault();
+    return true;
+  }
+
+  chooseMention(p) {
+    const q = this.mentionQuery();
+    if (!q) return this.closeMentions();
+    this.input.setSelectionRange(q.start, this.input.selectionStart);
+    this.closeMentions();
+    this.replaceSelection(`<@${p.id}> `);
+  }
+
+  // --- record-link cards (R16) --------------------------------------------------------
+
+  refreshCardsSoon = debounce(() => this.refreshCards(), 350);
+
+  async refreshCards() {
+    const urls = recordLinks(this.input.value);
+    for (const url of urls) {
+      if (this.cards.has(url)) continue;
+      this.cards.set(url, null);
+      try {
+        const res = await post('/unfurl', { url });
+        this.cards.set(url, res?.card || null);
+      } catch {
+        this.cards.set(url, null);
+      }
+    }
+    const shown = urls.filter((u) => this.cards.get(u) && !this.removedCards.has(u));
+    this.cardBox.replaceChildren(
+      ...shown.map((u) =>
+        h(
+          'div',
+          { class: 'card-preview' },
+          h('span', { class: 'card-preview-label' }, 'Card preview'),
+          recordCard(this.cards.get(u), () => {
+            this.removedCards.add(u);
+            this.refreshCards();
+            this.input.focus();
+          }),
+        ),
+      ),
+    );
+  }
+
+  // --- attachments --------------------------------------------------------------------
+
+  addFiles(files) {
+    for (const file of files) {
+      const item = { file, id: null, error: null };
+      const bar = h('progress', { max: '1', value: '0', 'aria-label': `Uploading ${file.name}` });
+      const status = h('span', { class: 'file-size' }, fmtSize(file.size));
+      const remove = h('button', { type: 'button', class: 'chip-x', 'aria-label': `Remove ${file.name}` }, icon('x'));
+      const thumb = file.type.startsWith('image/') ? h('img', { class: 'thumb', alt: '', src: URL.createObjectURL(file) }) : icon('file');
+      item.el = h('li', { class: 'file-chip pending' }, thumb, h('span', { class: 'file-name' }, file.name), status, bar, remove);
+      const up = upload(file, (f) => (bar.value = f));
+      item.xhr = up.xhr;
+      remove.addEventListener('click', () => {
+        up.xhr.abort();
+        this.files = this.files.filter((x) => x !== item);
+        item.el.remove();
+        this.input.focus();
+      });
+      up.done
+        .then((res) => {
+          item.id = res.id;
+          item.el.classList.remove('pending');
+          bar.remove();
+        })
+        .catch((err) => {
+          if (!this.files.includes(item)) return;
+          item.error = err.message;
+          item.el.classList.add('failed');
+          bar.remove();
+          status.textContent = err.message;
+        });
+      this.files.push(item);
+      this.fileBox.append(item.el);
+    }
+    this.input.focus();
+  }
+
+  // --- sending ------------------------------------------------------------------------
+
+  async submit() {
+    this.error.textContent = '';
+    const body = this.input.value.trim();
+    if (this.files.some((f) => !f.id && !f.error)) {
+      this.error.textContent = 'Wait until the files have finished uploading.';
+      return;
+    }
+    const ready = this.files.filter((f) => f.id);
+    if (!body && !ready.length) return;
+    const urls = recordLinks(body);
+    const payload = {
+      body,
+      importance: this.importance.value,
+      attachment_ids: ready.map((f) => f.id),
+      without_cards: urls.filter((u) => this.removedCards.has(u)),
+    };
+    this.sendBtn.disabled = true;
+    try {
+      await this.view.send(payload);
+      this.input.value = '';
+      this.importance.value = 'normal';
+      this.el.dataset.importance = 'normal';
+      this.files = [];
+      this.fileBox.replaceChildren();
+      this.removedCards.clear();
+      this.cardBox.replaceChildren();
+      localStorage.removeItem(draftKey(this.view.chat.id));
+      this.autosize();
+    } catch (e) {
+      this.error.textContent = e.message;
+    } finally {
+      this.sendBtn.disabled = false;
+      this.input.focus();
+    }
+  }
+
+  disable(reason) {
+    this.input.disabled = true;
+    this.sendBtn.disabled = true;
+    this.input.placeholder = reason;
+  }
+}

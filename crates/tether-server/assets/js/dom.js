@@ -1,0 +1,159 @@
+// Small DOM helpers. Everything that comes from the server is inserted as text through `h`;
+// the only HTML ever inserted is a message's `html`, which the server has sanitized.
+
+/** Creates an element. `props`: class, text, on<Event> handlers, `dataset`, any attribute. */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2).toLowerCase(), v);
+    else if (k === 'value') el.value = v;
+    else if (k === 'checked' || k === 'disabled' || k === 'hidden' || k === 'selected' || k === 'multiple') el[k] = Boolean(v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** Replaces an element's children. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+/** The signed-in user and page facts the server put on `<body>`. */
+export const boot = (() => {
+  const d = document.body ? document.body.dataset : {};
+  return {
+    page: d.page || '',
+    userId: d.userId || '',
+    userName: d.userName || '',
+    admin: d.admin === '1',
+    collab: d.collab === '1',
+    collabUse: d.collabUse === '1',
+    collabDisconnect: d.collabDisconnect === '1',
+    teamIds: (d.teamIds || '').split(',').filter(Boolean),
+    publicUrl: d.publicUrl || location.origin,
+    recordType: d.recordType || '',
+    recordId: d.recordId || '',
+    chatId: d.chatId || '',
+  };
+})();
+
+export function initials(name) {
+  return (name || '?').split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0].toUpperCase()).join('');
+}
+
+/** The colour class of a person's avatar: it follows the id, so a person keeps theirs. */
+export function avatarColor(id) {
+  let hash = 0;
+  for (const ch of String(id || '')) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return `c${hash % 8}`;
+}
+
+/** A round avatar with initials. */
+export function avatar(name, id = name, size = '') {
+  return h('span', { class: `avatar ${avatarColor(id)} ${size}`, 'aria-hidden': 'true' }, initials(name));
+}
+
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export const fmtTime = (iso) => (iso ? timeFmt.format(new Date(iso)) : '');
+export const fmtDate = (iso) => (iso ? dateFmt.format(new Date(iso)) : '');
+export const fmtFull = (iso) => (iso ? fullFmt.format(new Date(iso)) : '');
+
+export function dayKey(iso) {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+/** "Today", "Yesterday" or the weekday and date. */
+export function dayLabel(iso) {
+  const d = new Date(iso);
+  const today = new Date();
+  const yesterday = new Date(Date.now() - 86400000);
+  if (dayKey(d) === dayKey(today)) return 'Today';
+  if (dayKey(d) === dayKey(yesterday)) return 'Yesterday';
+  return dayFmt.format(d);
+}
+
+/** "just now", "5 min ago", "3 h ago", or a date. */
+export function relTime(iso) {
+  if (!iso) return '';
+  const s = (Date.now() - new Date(iso).getTime()) / 1000;
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  if (s < 7 * 86400) return `${Math.floor(s / 86400)} d ago`;
+  return fmtDate(iso);
+}
+
+/** A `<time>` element with a readable text and the exact time as its title. */
+export function timeEl(iso, text = relTime(iso)) {
+  return h('time', { datetime: iso, title: fmtFull(iso) }, text);
+}
+
+export function fmtSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10240 ? 1 : 0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function debounce(fn, ms) {
+  let t;
+  return (...args) => {
+    clearTimeout(t);
+    t = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** Words for people: "snake_case" → "Snake case". */
+export function humanize(s) {
+  const t = String(s || '').replace(/[_.]/g, ' ');
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+/** A short-lived message in the corner (also read by screen readers). */
+export function toast(text, kind = 'info', ms = 5000) {
+  const box = document.getElementById('toasts');
+  if (!box) return;
+  const t = h('div', { class: `toast ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+  box.append(t);
+  setTimeout(() => t.remove(), ms);
+}
+
+/** A random id for Idempotency-Key headers (works outside secure contexts too). */
+export function randomId() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** The address of a record's page. */
+export const recordHref = (type, id) => `/records/${encodeURIComponent(type)}/${encodeURIComponent(id)}`;
+
+/** A failure said in words, where it happened. */
+export const errorBox = (e) => h('p', { class: 'error', role: 'alert' }, e.message);
+
+/** An on/off switch (a checkbox with role=switch) with its label and an optional hint. */
+export const switchRow = (id, label, checked, hint) =>
+  h(
+    'div',
+    { class: 'switch-row' },
+    h('input', { type: 'checkbox', role: 'switch', id, class: 'switch', checked }),
+    h('label', { for: id }, h('span', { class: 'switch-label' }, label), hint ? h('span', { class: 'muted small' }, hint) : null),
+  );

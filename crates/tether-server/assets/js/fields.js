@@ -1,0 +1,163 @@
+// A record's fields as a form: one control per field kind, editable where the user may write
+// (`can_write`) and the field is not read-only. Only changed fields are sent; a 422 marks the
+// fields it names.
+
+import { get, patch, qs, seg } from './api.js';
+import { debounce, h, recordHref } from './dom.js';
+
+let seq = 0;
+
+function lookupControl(f, value, id) {
+  // A text box with suggestions from `GET /records/{target}?q=`; the chosen record's id is kept.
+  const listId = `${id}-list`;
+  const input = h('input', { id, type: 'text', list: listId, autocomplete: 'off', placeholder: `Search ${f.target || 'records'}` });
+  const list = h('datalist', { id: listId });
+  const found = new Map();
+  let chosen = value || null;
+  if (value) {
+    get(`/records${seg(f.target, value)}`)
+      .then((r) => {
+        input.value = r.name;
+        found.set(r.name, r.id);
+        input.dataset.initial = r.name;
+      })
+      .catch(() => (input.value = value));
+  }
+  input.addEventListener(
+    'input',
+    debounce(async () => {
+      const q = input.value.trim();
+      if (found.has(q)) return;
+      try {
+        const res = await get(`/records${seg(f.target)}${qs({ q, limit: 10 })}`);
+        list.replaceChildren(...res.items.map((r) => (found.set(r.name, r.id), h('option', { value: r.name }, r.number || ''))));
+      } catch {
+        /* suggestions are optional */
+      }
+    }, 200),
+  );
+  return {
+    el: h('span', { class: 'lookup' }, input, list),
+    input,
+    value: () => {
+      const q = input.value.trim();
+      if (!q) return null;
+      if (found.has(q)) return found.get(q);
+      return chosen;
+    },
+  };
+}
+
+function control(f, value, id) {
+  const v = value ?? '';
+  switch (f.kind) {
+    case 'long_text': {
+      const el = h('textarea', { id, rows: '3', value: v });
+      return { el, input: el, value: () => el.value || null };
+    }
+    case 'number': {
+      const el = h('input', { id, type: 'number', step: 'any', value: v });
+      return { el, input: el, value: () => (el.value === '' ? null : Number(el.value)) };
+    }
+    case 'boolean': {
+      const el = h('input', { id, type: 'checkbox', checked: Boolean(value) });
+      return { el, input: el, value: () => el.checked };
+    }
+    case 'date': {
+      const el = h('input', { id, type: 'date', value: v });
+      return { el, input: el, value: () => el.value || null };
+    }
+    case 'choice': {
+      const el = h('select', { id }, h('option', { value: '' }, '—'), (f.options || []).map((o) => h('option', { value: o, selected: o === value }, o.charAt(0).toUpperCase() + o.slice(1))));
+      return { el, input: el, value: () => el.value || null };
+    }
+    case 'lookup':
+      return lookupControl(f, value, id);
+    default: {
+      const el = h('input', { id, type: 'text', value: v, maxlength: '500' });
+      return { el, input: el, value: () => el.value || null };
+    }
+  }
+}
+
+function display(f, value) {
+  if (value === null || value === undefined || value === '') return h('span', { class: 'muted' }, '—');
+  if (f.kind === 'boolean') return value ? 'Yes' : 'No';
+  if (f.kind === 'lookup') {
+    const a = h('a', { href: recordHref(f.target, value) }, 'Open record');
+    get(`/records${seg(f.target, value)}`)
+      .then((r) => (a.textContent = r.name))
+      .catch(() => (a.textContent = 'a record you can’t open'));
+    return a;
+  }
+  if (f.kind === 'choice') return String(value).charAt(0).toUpperCase() + String(value).slice(1);
+  return String(value);
+}
+
+/** The details form of `record` (of record type `type`); `onSaved(updated)` after a save. */
+export function renderFields(record, type, onSaved) {
+  const controls = [];
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const rows = [];
+  const editable = record.can_write;
+  let stateSel = null;
+  if (editable) {
+    const id = `f${++seq}-state`;
+    stateSel = h('select', { id }, ['active', 'resolved', 'cancelled'].map((s) => h('option', { value: s, selected: s === record.state }, s.charAt(0).toUpperCase() + s.slice(1))));
+    rows.push(h('div', { class: 'field' }, h('label', { for: id }, 'State'), stateSel));
+  }
+  for (const f of type.fields || []) {
+    const value = record.fields?.[f.name];
+    const id = `f${++seq}-${f.name}`;
+    const wide = f.kind === 'long_text';
+    if (editable && !f.read_only) {
+      const c = control(f, value, id);
+      controls.push({ f, c, initial: value ?? null });
+      rows.push(h('div', { class: `field ${wide ? 'span-2' : ''}`, dataset: { field: f.name } }, h('label', { for: id }, f.label, f.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), c.el));
+    } else {
+      rows.push(h('div', { class: `field readonly ${wide ? 'span-2' : ''}`, dataset: { field: f.name } }, h('span', { class: 'label' }, f.label), h('div', { class: `value ${f.read_only ? 'mono' : ''}` }, display(f, value))));
+    }
+  }
+  const save = h('button', { type: 'submit', class: 'btn primary small', disabled: true }, 'Save changes');
+  const discard = h('button', { type: 'button', class: 'btn ghost small', disabled: true }, 'Discard');
+  const form = h('form', { class: 'fields-form', novalidate: true }, h('div', { class: 'fields-grid' }, rows), editable ? h('div', { class: 'form-actions' }, error, discard, save) : null);
+  const changed = () => {
+    const out = {};
+    for (const { f, c, initial } of controls) {
+      const v = c.value();
+      if (JSON.stringify(v) !== JSON.stringify(f.kind === 'boolean' ? Boolean(initial) : initial)) out[f.name] = v;
+    }
+    return out;
+  };
+  const dirty = () => {
+    const any = Object.keys(changed()).length > 0 || (stateSel && stateSel.value !== record.state);
+    save.disabled = !any;
+    discard.disabled = !any;
+  };
+  form.addEventListener('input', dirty);
+  form.addEventListener('change', dirty);
+  discard.addEventListener('click', () => form.replaceWith(renderFields(record, type, onSaved)));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    form.querySelectorAll('[aria-invalid]').forEach((x) => x.removeAttribute('aria-invalid'));
+    const body = {};
+    const fields = changed();
+    if (Object.keys(fields).length) body.fields = fields;
+    if (stateSel && stateSel.value !== record.state) body.state = stateSel.value;
+    save.disabled = true;
+    save.textContent = 'Saving…';
+    try {
+      onSaved(await patch(`/records${seg(record.type, record.id)}`, body));
+    } catch (err) {
+      error.textContent = err.message;
+      for (const fe of err.problem?.errors || []) {
+        const name = String(fe.field).replace(/^fields\./, '');
+        form.querySelector(`[data-field="${CSS.escape(name)}"] :is(input,select,textarea)`)?.setAttribute('aria-invalid', 'true');
+      }
+      save.disabled = false;
+      save.textContent = 'Save changes';
+    }
+  });
+  return form;
+}

@@ -1,0 +1,58 @@
+// The sign-in page. On success the session cookie is set by the server and the browser goes to
+// the page it came from (`?next=`, only paths of this site).
+
+import { post } from './api.js';
+import { h } from './dom.js';
+
+function nextPath() {
+  const next = new URLSearchParams(location.search).get('next') || '/';
+  return next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/';
+}
+
+function render() {
+  const main = document.getElementById('main');
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'login-error' });
+  const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true });
+  const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { type: 'submit', class: 'btn primary wide' }, 'Sign in');
+  const form = h(
+    'form',
+    { class: 'stack', 'aria-describedby': 'login-error' },
+    h('div', { class: 'field' }, h('label', { for: 'email' }, 'E-mail'), email),
+    h('div', { class: 'field' }, h('label', { for: 'password' }, 'Password'), password),
+    error,
+    submit,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    submit.disabled = true;
+    submit.textContent = 'Signing in…';
+    try {
+      await post('/auth/login', { email: email.value.trim(), password: password.value }, { noRedirect: true });
+      location.assign(nextPath());
+    } catch (err) {
+      error.textContent = err.message;
+      submit.disabled = false;
+      submit.textContent = 'Sign in';
+      password.select();
+    }
+  });
+  main.replaceChildren(
+    h(
+      'div',
+      { class: 'login-wrap' },
+      h(
+        'section',
+        { class: 'login-card', 'aria-labelledby': 'login-title' },
+        h('div', { class: 'login-brand' }, h('img', { src: document.querySelector('link[rel=icon]').href, alt: '', width: 40, height: 40 }), h('span', {}, 'Tether')),
+        h('h1', { id: 'login-title' }, 'Sign in'),
+        h('p', { class: 'muted' }, 'Every conversation about a record, in one place.'),
+        form,
+      ),
+    ),
+  );
+  email.focus();
+}
+
+render();

@@ -1,0 +1,197 @@
+// Drawing one message: sender, time, importance, the server-sanitized HTML body, inline images,
+// attachment chips, record cards, reactions, and the edited/deleted markers. System messages
+// (joins, renames, connections) are drawn apart, as a centred line.
+
+import { avatar, fmtSize, fmtTime, h, recordHref, timeEl } from './dom.js';
+import { icon } from './icons.js';
+
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '👀', '✅', '🙏'];
+
+/** Links in a message body: this site's open here, others in a new tab without referrer. */
+function fixLinks(body) {
+  for (const a of body.querySelectorAll('a[href]')) {
+    let url;
+    try {
+      url = new URL(a.getAttribute('href'), location.href);
+    } catch {
+      continue;
+    }
+    if (url.origin !== location.origin) {
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+    }
+  }
+}
+
+function cardFields(fields) {
+  if (!fields) return [];
+  const pairs = Array.isArray(fields)
+    ? fields.map((f) => [f.label ?? f.name, f.value])
+    : Object.entries(fields);
+  return pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').slice(0, 5);
+}
+
+/** A record card (R16) under a message, or in the composer's preview. */
+export function recordCard(card, onRemove) {
+  if (!card || card.kind !== 'record') return null;
+  const fields = cardFields(card.fields);
+  const href = card.type && card.id ? recordHref(card.type, card.id) : card.url;
+  return h(
+    'div',
+    { class: 'record-card' },
+    h(
+      'a',
+      { href, class: 'record-card-link' },
+      h('span', { class: 'record-card-eyebrow' }, [card.app || 'Tether', card.record_type].filter(Boolean).join(' · ')),
+      h('strong', { class: 'record-card-title' }, card.title || card.url),
+      fields.length
+        ? h('dl', { class: 'record-card-fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))
+        : null,
+    ),
+    onRemove
+      ? h('button', { type: 'button', class: 'icon-btn card-x', 'aria-label': `Remove the card for ${card.title || card.url}`, title: 'Remove card', onClick: onRemove }, icon('x'))
+      : null,
+  );
+}
+
+function attachments(m) {
+  const images = m.attachments.filter((a) => a.inline);
+  const files = m.attachments.filter((a) => !a.inline);
+  return [
+    images.length
+      ? h(
+          'div',
+          { class: 'msg-images' },
+          images.map((a) => h('a', { href: a.url, target: '_blank', rel: 'noopener', class: 'msg-image' }, h('img', { src: a.url, alt: a.name, loading: 'lazy' }))),
+        )
+      : null,
+    files.length
+      ? h(
+          'div',
+          { class: 'msg-files' },
+          files.map((a) =>
+            h(
+              'a',
+              { href: a.url, class: 'file-chip', download: a.name },
+              icon('file'),
+              h('span', { class: 'file-name' }, a.name),
+              h('span', { class: 'file-size' }, fmtSize(a.size)),
+            ),
+          ),
+        )
+      : null,
+  ];
+}
+
+function reactions(m, ctx) {
+  if (!m.reactions?.length) return null;
+  return h(
+    'div',
+    { class: 'msg-reactions' },
+    m.reactions.map((r) => {
+      const mine = r.user_ids.includes(ctx.meId);
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: `reaction ${mine ? 'mine' : ''}`,
+          'aria-pressed': String(mine),
+          'aria-label': `${r.emoji} ${r.count}${mine ? ', including you' : ''}. ${mine ? 'Remove your reaction' : 'React with this too'}`,
+          onClick: () => ctx.react(m, r.emoji, !mine),
+        },
+        h('span', { class: 'reaction-emoji' }, r.emoji),
+        h('span', { class: 'reaction-count' }, String(r.count)),
+      );
+    }),
+  );
+}
+
+function importanceBadge(m) {
+  if (m.importance === 'urgent') return h('span', { class: 'badge urgent' }, icon('alert'), 'Urgent');
+  if (m.importance === 'important') return h('span', { class: 'badge important' }, '!', ' Important');
+  return null;
+}
+
+function tools(m, ctx) {
+  if (m.deleted) return null;
+  const mine = m.sender?.id === ctx.meId;
+  const picker = h(
+    'div',
+    { class: 'quick-react', role: 'group', 'aria-label': 'Add a reaction', hidden: true },
+    QUICK_REACTIONS.map((e) =>
+      h('button', { type: 'button', class: 'quick-emoji', 'aria-label': `React with ${e}`, onClick: () => ((picker.hidden = true), ctx.react(m, e, true)) }, e),
+    ),
+  );
+  return h(
+    'div',
+    { class: 'msg-tools' },
+    picker,
+    h(
+      'button',
+      { type: 'button', class: 'icon-btn', 'aria-label': 'Add a reaction', title: 'React', onClick: () => (picker.hidden = !picker.hidden) },
+      icon('smile'),
+    ),
+    mine ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Edit message', title: 'Edit', onClick: () => ctx.edit(m) }, icon('pencil')) : null,
+    mine ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Delete message', title: 'Delete', onClick: () => ctx.remove(m) }, icon('trash')) : null,
+  );
+}
+
+function introCard(m) {
+  const card = m.data?.card;
+  const fields = cardFields(card?.fields);
+  const body = h('div', { class: 'msg-body' });
+  if (!card) body.innerHTML = m.html;
+  const href = card?.type && card?.id ? recordHref(card.type, card.id) : card?.url;
+  return h(
+    'li',
+    { class: 'msg-intro', id: `msg-${m.id}`, dataset: { id: m.id, seq: m.seq } },
+    h(
+      'div',
+      { class: 'intro-card' },
+      h('div', { class: 'intro-eyebrow' }, icon('sparkles'), 'Introduction', m.sender ? ` · from ${m.sender.name}` : '', ' · ', timeEl(m.created_at, fmtTime(m.created_at))),
+      card ? h('span', { class: 'record-card-eyebrow' }, [card.app || 'Tether', card.record_type].filter(Boolean).join(' · ')) : null,
+      card ? h('a', { class: 'intro-title', href }, card.title) : null,
+      card && fields.length ? h('dl', { class: 'record-card-fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])) : null,
+      card ? null : body,
+    ),
+  );
+}
+
+/**
+ * One message as a list item. `ctx`: {meId, grouped, react(m, emoji, add), edit(m), remove(m)}.
+ */
+export function renderMessage(m, ctx) {
+  if (m.kind === 'system') {
+    const text = h('span', { class: 'sys-text' });
+    text.innerHTML = m.html;
+    return h('li', { class: 'msg-system', id: `msg-${m.id}`, dataset: { id: m.id, seq: m.seq } }, text, ' ', timeEl(m.created_at, fmtTime(m.created_at)));
+  }
+  if (m.kind === 'intro') return introCard(m);
+  const mine = m.sender?.id === ctx.meId;
+  const body = h('div', { class: 'msg-body' });
+  if (m.deleted) body.append(h('em', { class: 'deleted-note' }, 'This message was deleted'));
+  else {
+    body.innerHTML = m.html;
+    fixLinks(body);
+  }
+  const cls = ['msg', mine ? 'mine' : '', ctx.grouped ? 'grouped' : '', m.deleted ? 'deleted' : '', m.importance !== 'normal' ? `imp-${m.importance}` : ''];
+  return h(
+    'li',
+    { class: cls.filter(Boolean).join(' '), id: `msg-${m.id}`, dataset: { id: m.id, seq: m.seq } },
+    ctx.grouped ? h('span', { class: 'avatar-gap' }, h('time', { datetime: m.created_at, class: 'gap-time' }, fmtTime(m.created_at))) : avatar(m.sender?.name || '?', m.sender?.id),
+    h(
+      'div',
+      { class: 'msg-main' },
+      ctx.grouped
+        ? null
+        : h('div', { class: 'msg-meta' }, h('strong', { class: 'msg-sender' }, m.sender?.name || 'Unknown'), timeEl(m.created_at, fmtTime(m.created_at)), importanceBadge(m)),
+      ctx.grouped && m.importance !== 'normal' ? h('div', { class: 'msg-meta' }, importanceBadge(m)) : null,
+      body,
+      m.edited_at && !m.deleted ? h('span', { class: 'edited', title: `Edited ${new Date(m.edited_at).toLocaleString()}` }, '(edited)') : null,
+      m.deleted ? null : attachments(m),
+      m.deleted ? null : (m.cards || []).map((c) => recordCard(c)),
+      reactions(m, ctx),
+    ),
+    tools(m, ctx),
+  );
+}

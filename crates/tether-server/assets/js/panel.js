@@ -1,0 +1,562 @@
+// The record's collaboration panel (SPEC R3–R14, R21), two tabs:
+//   Chats: filter, New chat, New connected chat, and the sections Connected to this record
+//          (locked entries can be joined), Suggested contacts, Connected to other records and
+//          Other chats, each chat with a "…" menu (open, connect, disconnect, …).
+//   Channels: the channels connected to the record, and Connect a channel.
+// Everything comes from `GET /records/{type}/{id}/collaboration?filter=`.
+
+import { ApiError, del, get, post, qs, seg } from './api.js';
+import { avatar, boot, debounce, h, recordHref, relTime, toast } from './dom.js';
+import { confirmDialog, openDialog } from './dialog.js';
+import * as events from './events.js';
+import { icon } from './icons.js';
+import { menuButton } from './menu.js';
+import { recordChips } from './chat.js';
+import { newChatDialog } from './dock.js';
+import { peoplePicker } from './people.js';
+import { startTour, tourSeen } from './tour.js';
+
+const SHOWN_PER_KIND = 3;
+
+const sentence = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
+
+/** Why the panel could not load, in words (R1: the server's detail says what is missing). */
+function explain(e) {
+  if (e instanceof ApiError && e.status === 404 && /no such endpoint/i.test(e.message)) {
+    return 'Record collaboration is not available on this server yet. You can still use the chat app.';
+  }
+  return sentence(e.message);
+}
+
+/** Joins a chat from a record (R14). Resolves to the chat, or null after showing why not. */
+export async function joinChat(chat, record) {
+  try {
+    return await post(`/chats${seg(chat.id)}/join`, { record: { type: record.type, id: record.id } });
+  } catch (e) {
+    openDialog({
+      title: `You can't join “${chat.name}”`,
+      body: [h('p', { class: 'error' }, sentence(e.message)), h('p', { class: 'muted' }, 'A member of the chat can add you instead.')],
+      actions: [{ label: 'OK', kind: 'primary' }],
+    });
+    return null;
+  }
+}
+
+export class CollabPanel {
+  /** `record`: the record (with `owner`, `can_write`); `type`: its record type with settings. */
+  constructor(host, { record, type, openChat }) {
+    this.host = host;
+    this.record = record;
+    this.type = type;
+    this.settings = type.settings || {};
+    this.openChat = openChat;
+    this.filter = '';
+    this.tab = 'chats';
+    this.data = null;
+    this.expanded = new Set();
+    this.shownChatIds = new Set();
+    this.build();
+    this.reload();
+    this.listen();
+  }
+
+  get base() {
+    return `/records${seg(this.record.type, this.record.id)}`;
+  }
+
+  build() {
+    this.filterInput = h('input', { type: 'search', id: 'panel-filter', placeholder: 'Filter chats by name', autocomplete: 'off' });
+    this.filterInput.addEventListener(
+      'input',
+      debounce(() => {
+        this.filter = this.filterInput.value.trim();
+        this.reload();
+      }, 250),
+    );
+    this.chatsTab = this.tabButton('chats', 'Chats', 'message');
+    this.channelsTab = this.tabButton('channels', 'Channels', 'hash');
+    this.chatsBody = h('div', { class: 'panel-sections', id: 'panel-chats', role: 'tabpanel', 'aria-labelledby': 'panel-tab-chats' });
+    this.channelsBody = h('div', { class: 'panel-sections', id: 'panel-channels', role: 'tabpanel', 'aria-labelledby': 'panel-tab-channels', hidden: true });
+    this.newChat = h('button', { type: 'button', class: 'btn ghost small', id: 'panel-new-chat', dataset: { tour: 'new-chat' } }, icon('plus'), 'New chat');
+    this.newConnected = h('button', { type: 'button', class: 'btn primary small', id: 'panel-new-connected', dataset: { tour: 'new-connected' } }, icon('link'), 'New connected chat');
+    this.newChat.addEventListener('click', () => this.startUnconnected());
+    this.newConnected.addEventListener('click', () => this.connectedChatDialog([]));
+    this.help = h('button', { type: 'button', class: 'icon-btn', id: 'panel-help', 'aria-label': 'Show the tour of this panel', title: 'Tour of this panel', onClick: () => this.tour(true) }, icon('help'));
+    this.refresh = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Refresh the panel', title: 'Refresh', onClick: () => this.reload() }, icon('refresh'));
+    const tabs = h('div', { class: 'panel-tabs', role: 'tablist', 'aria-label': 'Collaboration' }, this.chatsTab, this.channelsTab);
+    tabs.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      e.preventDefault();
+      this.showTab(this.tab === 'chats' ? 'channels' : 'chats');
+      (this.tab === 'chats' ? this.chatsTab : this.channelsTab).focus();
+    });
+    this.el = h(
+      'div',
+      { class: 'panel', dataset: { tour: 'panel' } },
+      h('header', { class: 'panel-head' }, h('h2', {}, 'Collaboration'), h('div', { class: 'row gap-xs' }, this.refresh, this.help)),
+      tabs,
+      h(
+        'div',
+        { class: 'panel-tools', id: 'panel-tools' },
+        h('div', { class: 'field search-field', dataset: { tour: 'filter' } }, h('label', { for: this.filterInput.id, class: 'visually-hidden' }, 'Filter chats'), icon('search'), this.filterInput),
+        h('div', { class: 'row gap-s' }, this.newConnected, this.newChat),
+      ),
+      this.chatsBody,
+      this.channelsBody,
+    );
+    this.host.replaceChildren(this.el);
+  }
+
+  tabButton(name, label, ic) {
+    const b = h(
+      'button',
+      { type: 'button', role: 'tab', id: `panel-tab-${name}`, class: 'panel-tab', 'aria-controls': `panel-${name}`, 'aria-selected': String(name === 'chats'), tabindex: name === 'chats' ? '0' : '-1', dataset: { tour: `tab-${name}` } },
+      icon(ic),
+      label,
+    );
+    b.addEventListener('click', () => this.showTab(name));
+    return b;
+  }
+
+  showTab(name) {
+    this.tab = name;
+    for (const [n, b, body] of [
+      ['chats', this.chatsTab, this.chatsBody],
+      ['channels', this.channelsTab, this.channelsBody],
+    ]) {
+      b.setAttribute('aria-selected', String(n === name));
+      b.tabIndex = n === name ? 0 : -1;
+      body.hidden = n !== name;
+    }
+    this.el.querySelector('#panel-tools').hidden = name !== 'chats';
+  }
+
+  listen() {
+    const soon = debounce(() => this.reload(), 700);
+    const mine = (e) => this.shownChatIds.has(e.chat_id || e.chat?.id);
+    const about = (e) => e.record?.id === this.record.id || e.record_id === this.record.id;
+    events.on('message.created', (e) => mine(e) && soon());
+    events.on('chat.updated', (e) => mine(e) && soon());
+    events.on('chat.created', soon);
+    events.on('member.added', soon);
+    events.on('member.removed', soon);
+    events.on('connection.added', (e) => (about(e) || mine(e)) && soon());
+    events.on('connection.removed', (e) => (about(e) || mine(e)) && soon());
+    events.on('resync', soon);
+  }
+
+  // --- loading ------------------------------------------------------------------------
+
+  async reload() {
+    if (!this.data) this.chatsBody.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading conversations…'));
+    try {
+      this.data = await get(`${this.base}/collaboration${qs({ filter: this.filter })}`);
+      this.draw();
+      this.tour(false);
+    } catch (e) {
+      this.data = null;
+      const forbidden = e.status === 403;
+      const box = h('div', { class: `panel-message ${forbidden ? 'locked' : ''}`, role: 'alert' }, icon(forbidden ? 'lock' : 'alert', 'big'), h('p', {}, explain(e)));
+      this.chatsBody.replaceChildren(box);
+      this.channelsBody.replaceChildren(box.cloneNode(true));
+      if (forbidden) {
+        this.newChat.disabled = true;
+        this.newConnected.disabled = true;
+        this.filterInput.disabled = true;
+      } else this.tour(false);
+    }
+  }
+
+  tour(force) {
+    if (force) startTour(this);
+    else if (!this.tourShown && !tourSeen()) {
+      this.tourShown = true;
+      startTour(this);
+    }
+  }
+
+  // --- drawing ------------------------------------------------------------------------
+
+  section(id, title, items, { empty, tour, extra } = {}) {
+    return h(
+      'section',
+      { class: 'panel-section', 'aria-labelledby': `sec-${id}`, id: `section-${id}`, dataset: tour ? { tour } : {} },
+      h('h3', { id: `sec-${id}`, class: 'section-title' }, title, h('span', { class: 'section-count' }, String(items.length))),
+      items.length ? h('ul', { class: 'entries' }, items) : h('p', { class: 'section-empty muted' }, empty),
+      extra,
+    );
+  }
+
+  draw() {
+    const d = this.data;
+    const list = (x) => (Array.isArray(x) ? x : x?.items || []);
+    const connected = list(d.connected);
+    const otherRecords = list(d.other_records);
+    const otherChats = list(d.other_chats);
+    this.shownChatIds = new Set([...connected, ...otherRecords, ...otherChats].map((c) => c.id));
+    const filtered = this.filter ? ` matching “${this.filter}”` : '';
+    this.chatsBody.replaceChildren(
+      this.section('connected', 'Connected to this record', connected.map((c) => this.entry(c, 'connected')), {
+        empty: `No chats${filtered} you can see are connected to this record. Start one with “New connected chat”.`,
+        tour: 'connected',
+        extra: d.join_denied_reason
+          ? h('p', { class: 'section-note', id: 'join-denied' }, icon('lock'), h('span', {}, `Connected chats you are not in are not listed: ${d.join_denied_reason}.`))
+          : null,
+      }),
+      this.suggestions(list(d.suggested_contacts)),
+      this.section('other-records', 'Connected to other records', otherRecords.map((c) => this.entry(c, 'other_records')), { empty: `None of your chats${filtered} are connected to other records.` }),
+      this.section('other-chats', 'Other chats', otherChats.map((c) => this.entry(c, 'other_chats')), { empty: `No other chats${filtered}.` }),
+    );
+    this.drawChannels(list(d.channels));
+  }
+
+  face(c) {
+    if (c.locked || (!c.is_member && c.is_member !== undefined)) return h('span', { class: 'avatar lock', 'aria-hidden': 'true' }, icon('lock'));
+    if (c.kind === 'one_on_one') return avatar(c.name, c.id);
+    return h('span', { class: 'avatar group', 'aria-hidden': 'true' }, icon('users'));
+  }
+
+  /** Whether the user may disconnect `c` from this record (R11a), as far as the client knows. */
+  mayDisconnect(c) {
+    if (typeof c.can_disconnect === 'boolean') return c.can_disconnect;
+    const ownsRecord = this.record.owner?.user_id === boot.userId;
+    return boot.collabDisconnect || (ownsRecord && this.settings.owner_may_disconnect !== false);
+  }
+
+  entry(c, where) {
+    const locked = c.locked || c.is_member === false;
+    const sub = [
+      h('span', {}, `${c.member_count ?? '?'} ${c.member_count === 1 ? 'member' : 'members'}`),
+      c.last_activity_at ? h('span', {}, ` · active ${relTime(c.last_activity_at)}`) : null,
+      where === 'connected' && c.connected_by && !locked ? h('span', {}, ` · connected by ${c.connected_by.id === boot.userId ? 'you' : c.connected_by.name}`) : null,
+    ];
+    const name = locked
+      ? h('span', { class: 'entry-name' }, c.name)
+      : h('button', { type: 'button', class: 'entry-name link-like', onClick: () => this.openChat(c) }, c.name);
+    let actions;
+    if (locked) {
+      actions = c.can_join
+        ? h('button', { type: 'button', class: 'btn join small', 'aria-label': `Join ${c.name}`, onClick: () => this.join(c) }, 'Join')
+        : null;
+    } else {
+      actions = menuButton({ label: `Actions for ${c.name}`, items: () => this.menuItems(c, where) });
+    }
+    return h(
+      'li',
+      { class: `entry ${locked ? 'locked' : ''}`, dataset: { chatId: c.id } },
+      this.face(c),
+      h(
+        'div',
+        { class: 'entry-main' },
+        name,
+        h('div', { class: 'entry-sub' }, sub),
+        locked
+          ? h('p', { class: 'entry-note' }, c.can_join ? 'Hover and join to see the full history.' : this.noJoinReason(c))
+          : null,
+        where === 'other_records' ? recordChips(c.records) : null,
+      ),
+      h('div', { class: 'entry-actions' }, actions),
+    );
+  }
+
+  noJoinReason(c) {
+    if (this.data?.join_denied_reason) return sentence(this.data.join_denied_reason);
+    if (this.settings.join_chat === false) return 'Joining is turned off for this record type. A member can add you instead.';
+    if (!this.record.can_write) return 'You need write access to this record to join. A member can add you instead.';
+    return 'You cannot join this chat. A member can add you instead.';
+  }
+
+  menuItems(c, where) {
+    const items = [{ label: 'Open chat', icon: 'message', onSelect: () => this.openChat(c) }];
+    if (where === 'connected') {
+      if (this.mayDisconnect(c)) items.push({ label: 'Disconnect from this record', icon: 'unlink', danger: true, onSelect: () => this.disconnect(c) });
+    } else {
+      items.push({ label: 'Connect to this record', icon: 'link', onSelect: () => this.connect(c) });
+      if (c.kind === 'one_on_one') items.push({ label: 'New connected chat with this person', icon: 'userPlus', onSelect: () => this.connectedWithPartner(c) });
+    }
+    return items;
+  }
+
+  suggestions(items) {
+    const byKind = { rule: [], similarity: [] };
+    for (const s of items) (byKind[s.source === 'similarity' ? 'similarity' : 'rule'] ||= []).push(s);
+    const group = (kind, title) => {
+      const all = byKind[kind];
+      if (!all.length) return null;
+      const open = this.expanded.has(kind);
+      const shown = open ? all : all.slice(0, SHOWN_PER_KIND);
+      return h(
+        'div',
+        { class: 'suggest-group' },
+        h('h4', { class: 'suggest-title' }, kind === 'similarity' ? icon('sparkles') : null, title),
+        h('ul', { class: 'entries' }, shown.map((s) => this.suggestion(s))),
+        all.length > SHOWN_PER_KIND
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn link small',
+                'aria-expanded': String(open),
+                onClick: () => {
+                  if (open) this.expanded.delete(kind);
+                  else this.expanded.add(kind);
+                  this.draw();
+                },
+              },
+              open ? 'View less' : `View more (${all.length - SHOWN_PER_KIND})`,
+            )
+          : null,
+      );
+    };
+    const body = [group('rule', 'People around this record'), group('similarity', 'Experts on similar records')].filter(Boolean);
+    return h(
+      'section',
+      { class: 'panel-section', 'aria-labelledby': 'sec-suggested', id: 'section-suggested', dataset: { tour: 'suggested' } },
+      h('h3', { id: 'sec-suggested', class: 'section-title' }, 'Suggested contacts', h('span', { class: 'section-count' }, String(items.length))),
+      body.length ? body : h('p', { class: 'section-empty muted' }, 'No suggestions for this record.'),
+    );
+  }
+
+  suggestion(s) {
+    const user = s.user || s;
+    const reasons = s.reasons || [];
+    const similar = s.source === 'similarity';
+    const confidence = similar && typeof s.confidence === 'number' ? `${Math.round(s.confidence * (s.confidence <= 1 ? 100 : 1))}% match` : null;
+    const example = similar && s.example_record?.id ? h('a', { class: 'small', href: recordHref(s.example_record.type, s.example_record.id) }, 'Open the similar record') : null;
+    return h(
+      'li',
+      { class: 'entry suggestion', dataset: { userId: user.id } },
+      avatar(user.name, user.id),
+      h(
+        'div',
+        { class: 'entry-main' },
+        h('span', { class: 'entry-name' }, user.name),
+        confidence ? h('span', { class: 'tag ai' }, confidence) : null,
+        reasons.length ? h('ul', { class: 'reasons' }, reasons.map((r) => h('li', {}, r))) : null,
+        example,
+      ),
+      h(
+        'div',
+        { class: 'entry-actions' },
+        h(
+          'button',
+          { type: 'button', class: 'btn ghost small', 'aria-label': `Start a connected chat with ${user.name}`, title: 'Start a connected chat', onClick: () => this.startConnected([user]) },
+          icon('message'),
+          'Chat',
+        ),
+      ),
+    );
+  }
+
+  drawChannels(channels) {
+    const entry = (c) =>
+      h(
+        'li',
+        { class: 'entry', dataset: { channelId: c.id } },
+        h('span', { class: 'avatar channel', 'aria-hidden': 'true' }, icon('hash')),
+        h(
+          'div',
+          { class: 'entry-main' },
+          h('button', { type: 'button', class: 'entry-name link-like', onClick: () => this.openChat({ ...c, kind: 'channel' }) }, c.name),
+          h('div', { class: 'entry-sub' }, c.team?.name ? `Team ${c.team.name}` : 'Channel', c.last_activity_at ? ` · ${relTime(c.last_activity_at)}` : ''),
+          recordChips((c.records || []).filter((r) => r.id !== this.record.id)),
+        ),
+      );
+    const connect = h('button', { type: 'button', class: 'btn primary small', id: 'connect-channel', onClick: () => this.channelDialog() }, icon('plus'), 'Connect a channel');
+    const off = this.settings.channels_enabled === false;
+    this.channelsBody.replaceChildren(
+      h(
+        'section',
+        { class: 'panel-section', 'aria-labelledby': 'sec-channels' },
+        h('div', { class: 'section-head' }, h('h3', { id: 'sec-channels', class: 'section-title' }, 'Connected channels', h('span', { class: 'section-count' }, String(channels.length))), off ? null : connect),
+        off ? h('p', { class: 'notice' }, 'Channels are turned off for this record type.') : null,
+        channels.length ? h('ul', { class: 'entries' }, channels.map(entry)) : h('p', { class: 'section-empty muted' }, 'No channels are connected to this record. Connect a team channel to collaborate with the whole team.'),
+      ),
+    );
+  }
+
+  // --- actions ------------------------------------------------------------------------
+
+  async join(c) {
+    const chat = await joinChat(c, this.record);
+    if (chat) {
+      toast(`You joined “${chat.name || c.name}”.`, 'success');
+      this.openChat(chat.id ? chat : c);
+      this.reload();
+    }
+  }
+
+  async connect(c) {
+    try {
+      await post(`${this.base}/chats`, { chat_id: c.id });
+      toast(`“${c.name}” is now connected to this record.`, 'success');
+      this.reload();
+    } catch (e) {
+      if (e.status === 409 && e.problem?.offer === 'new_connected_chat') this.offer(c, e);
+      else openDialog({ title: 'The chat could not be connected', body: [h('p', { class: 'error' }, sentence(e.message))], actions: [{ label: 'OK', kind: 'primary' }] });
+    }
+  }
+
+  /** R11: a one-on-one chat cannot be connected; offer a new connected chat with that person. */
+  offer(c, e) {
+    openDialog({
+      title: 'One-on-one chats stay private',
+      body: [
+        h('p', {}, sentence(e.message)),
+        h('p', { class: 'muted' }, 'You can start a new connected chat with the same person instead. It starts empty, without the history of your one-on-one chat.'),
+      ],
+      actions: [
+        { label: 'Cancel' },
+        { label: 'New connected chat with this person', kind: 'primary', onClick: () => this.connectedWithPartner(c, e.problem) },
+      ],
+    });
+  }
+
+  async connectedWithPartner(c, problem = {}) {
+    let partner = problem.user || problem.with || null;
+    if (!partner) {
+      try {
+        const full = await get(`/chats${seg(c.id)}`);
+        partner = (full.members || []).find((m) => m.id !== boot.userId);
+      } catch (err) {
+        toast(err.message, 'error');
+        return;
+      }
+    }
+    if (partner) this.connectedChatDialog([{ id: partner.id, name: partner.name }]);
+  }
+
+  async disconnect(c) {
+    const ok = await confirmDialog(
+      'Disconnect this chat?',
+      `“${c.name}” will no longer be connected to ${this.record.name}. The chat and its messages stay as they are.`,
+      'Disconnect',
+    );
+    if (!ok) return;
+    try {
+      await del(`${this.base}/chats${seg(c.id)}`);
+      toast(`“${c.name}” was disconnected.`, 'success');
+      this.reload();
+    } catch (e) {
+      openDialog({ title: 'The chat could not be disconnected', body: [h('p', { class: 'error' }, sentence(e.message))], actions: [{ label: 'OK', kind: 'primary' }] });
+    }
+  }
+
+  async startUnconnected() {
+    const chat = await newChatDialog();
+    if (chat) {
+      this.openChat(chat);
+      this.reload();
+    }
+  }
+
+  /** Starts a connected chat right away (a suggestion was chosen). */
+  async startConnected(people) {
+    try {
+      const chat = await post('/chats', {
+        member_ids: people.map((p) => p.id),
+        record: { type: this.record.type, id: this.record.id },
+        send_intro: Boolean(this.settings.intro_message?.enabled),
+      });
+      this.openChat(chat);
+      this.reload();
+    } catch (e) {
+      toast(sentence(e.message), 'error');
+    }
+  }
+
+  /** Dialog: a new connected group chat (R9), with the intro card choice (R10). */
+  connectedChatDialog(initial) {
+    const picker = peoplePicker({ label: 'People', initial });
+    const introOn = Boolean(this.settings.intro_message?.enabled);
+    const intro = h('input', { type: 'checkbox', id: 'send-intro', checked: introOn });
+    openDialog({
+      title: 'New connected chat',
+      body: [
+        h('p', { class: 'muted' }, `A new group chat connected to ${this.record.name}. It starts empty: no history from earlier chats with the same people.`),
+        picker.el,
+        introOn
+          ? h('div', { class: 'check' }, intro, h('label', { for: 'send-intro' }, 'Post an introduction with the key fields of this record'))
+          : null,
+      ],
+      actions: [
+        { label: 'Cancel' },
+        {
+          label: 'Start chat',
+          kind: 'primary',
+          onClick: async () => {
+            const ids = picker.selected().map((p) => p.id);
+            if (!ids.length) throw new Error('Choose at least one other person.');
+            const chat = await post('/chats', { member_ids: ids, record: { type: this.record.type, id: this.record.id }, send_intro: introOn && intro.checked });
+            this.openChat(chat);
+            this.reload();
+          },
+        },
+      ],
+    });
+  }
+
+  /** Dialog: create a channel in one of my teams, or pick an existing one (R13). */
+  async channelDialog() {
+    let teams = [];
+    let channels = [];
+    try {
+      const [t, c] = await Promise.all([get('/teams'), get('/channels').catch(() => ({ items: [] }))]);
+      teams = t.items.filter((x) => x.members.some((m) => m.user.id === boot.userId));
+      channels = c.items || [];
+    } catch (e) {
+      toast(e.message, 'error');
+      return;
+    }
+    const createRadio = h('input', { type: 'radio', name: 'channel-mode', id: 'channel-new', value: 'new', checked: true });
+    const existingRadio = h('input', { type: 'radio', name: 'channel-mode', id: 'channel-existing', value: 'existing', disabled: !channels.length });
+    const team = h('select', { id: 'channel-team' }, teams.map((t) => h('option', { value: t.id }, t.name)));
+    const name = h('input', { type: 'text', id: 'channel-name', value: this.record.name.slice(0, 80), maxlength: '100' });
+    const existing = h('select', { id: 'channel-pick', disabled: true }, channels.map((c) => h('option', { value: c.id }, c.team?.name ? `${c.name} (${c.team.name})` : c.name)));
+    const sync = () => {
+      const isNew = createRadio.checked;
+      team.disabled = !isNew;
+      name.disabled = !isNew;
+      existing.disabled = isNew;
+    };
+    createRadio.addEventListener('change', sync);
+    existingRadio.addEventListener('change', sync);
+    openDialog({
+      title: 'Connect a channel',
+      body: [
+        h(
+          'fieldset',
+          { class: 'choice-box' },
+          h('legend', {}, 'Create a new channel'),
+          h('div', { class: 'check' }, createRadio, h('label', { for: 'channel-new' }, 'A new channel in one of my teams')),
+          teams.length
+            ? [h('div', { class: 'field' }, h('label', { for: team.id }, 'Team'), team), h('div', { class: 'field' }, h('label', { for: name.id }, 'Channel name'), name)]
+            : h('p', { class: 'muted small' }, 'You are not a member of any team.'),
+        ),
+        h(
+          'fieldset',
+          { class: 'choice-box' },
+          h('legend', {}, 'Or use an existing channel'),
+          h('div', { class: 'check' }, existingRadio, h('label', { for: 'channel-existing' }, channels.length ? 'An existing channel' : 'No channels you can see yet')),
+          channels.length ? h('div', { class: 'field' }, h('label', { for: existing.id }, 'Channel'), existing) : null,
+        ),
+      ],
+      actions: [
+        { label: 'Cancel' },
+        {
+          label: 'Start collaborating',
+          kind: 'primary',
+          onClick: async () => {
+            const body = createRadio.checked ? { team_id: team.value, name: name.value.trim() } : { channel_id: existing.value };
+            if (createRadio.checked && (!body.team_id || !body.name)) throw new Error('Choose a team and a name for the channel.');
+            const out = await post(`${this.base}/channels`, body);
+            const channel = out?.channel || out;
+            if (channel?.id) this.openChat({ ...channel, kind: 'channel' });
+            this.showTab('channels');
+            this.reload();
+          },
+        },
+      ],
+    });
+  }
+}

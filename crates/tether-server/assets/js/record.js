@@ -1,0 +1,238 @@
+// The record page (`/records/{type}/{id}`): the record's fields (editable where the user may
+// write), its timeline (live, with a refresh action), the collaboration panel, and the chat
+// pane where chats opened from the panel or the timeline appear beside the record.
+
+import { get, post, qs, recordTypes, seg } from './api.js';
+import { boot, debounce, fmtFull, h, toast } from './dom.js';
+import * as events from './events.js';
+import { icon } from './icons.js';
+import { ChatDock } from './dock.js';
+import { CollabPanel, joinChat } from './panel.js';
+import { renderFields } from './fields.js';
+import { setChatVisibleProbe, startShell } from './shell.js';
+
+startShell();
+
+const TYPE = boot.recordType;
+const ID = boot.recordId;
+const base = `/records${seg(TYPE, ID)}`;
+const main = document.getElementById('main');
+
+const KIND_ICON = { note: 'note', phone_call: 'phone', email: 'mail', task: 'task', chat_connection: 'message', chat_disconnection: 'unlink' };
+const KIND_LABEL = { note: 'Note', phone_call: 'Phone call', email: 'Email', task: 'Task' };
+
+const layout = h('div', { class: 'record-layout' });
+const recordMain = h('section', { class: 'record-main', 'aria-label': 'Record' });
+const chatPane = h('div', { class: 'record-chat', hidden: true });
+const panelHost = h('aside', { class: 'collab-panel', 'aria-label': 'Collaboration', id: 'collab-panel' });
+layout.append(recordMain, chatPane, panelHost);
+main.replaceChildren(layout);
+
+const dock = new ChatDock(chatPane, {
+  mode: 'pane',
+  onChange: () => {
+    const open = dock.views.size > 0;
+    chatPane.hidden = !open;
+    layout.classList.toggle('with-chat', open);
+  },
+});
+setChatVisibleProbe((id) => dock.isVisible(id));
+
+let record = null;
+let type = null;
+let panel = null;
+
+// --- timeline ---------------------------------------------------------------------------
+
+const timelineList = h('ol', { class: 'timeline-list', 'aria-label': 'Timeline entries' });
+const timelineMore = h('button', { type: 'button', class: 'btn ghost small', hidden: true }, 'Show older entries');
+const timelineStatus = h('p', { class: 'muted small', role: 'status' });
+let timelineItems = [];
+
+function chatConnectionItem(item) {
+  const c = item.chat || {};
+  const actions = [];
+  if (c.is_member) actions.push(h('button', { type: 'button', class: 'btn ghost small', onClick: () => dock.open({ id: c.id, name: c.name }) }, icon('message'), 'Open chat'));
+  else if (c.can_join)
+    actions.push(
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn primary small',
+          onClick: async () => {
+            const chat = await joinChat(c, { type: TYPE, id: ID });
+            if (chat) {
+              dock.open(chat);
+              loadTimeline();
+              panel?.reload();
+            }
+          },
+        },
+        'Join',
+      ),
+    );
+  else actions.push(h('span', { class: 'tag' }, icon('lock'), 'Not a member'));
+  const disconnected = item.kind === 'chat_disconnection' || c.connected === false;
+  return [
+    h('p', { class: 'tl-title' }, item.kind === 'chat_disconnection' ? 'Chat disconnected: ' : 'Chat connected: ', h('strong', {}, c.name || 'a chat'), c.connected === false && item.kind !== 'chat_disconnection' ? h('span', { class: 'tag' }, 'disconnected since') : null),
+    h(
+      'p',
+      { class: 'tl-meta' },
+      c.connected_by ? `${disconnected ? 'Disconnected' : 'Connected'} by ${c.connected_by.name || c.connected_by}` : '',
+      c.last_message_at ? ` · last message ${c.last_message_by ? `from ${c.last_message_by.name || c.last_message_by} ` : ''}${fmtFull(c.last_message_at)}` : '',
+    ),
+    disconnected ? null : h('div', { class: 'row gap-s' }, actions),
+  ];
+}
+
+function timelineEntry(item) {
+  const isChat = item.kind === 'chat_connection' || item.kind === 'chat_disconnection';
+  return h(
+    'li',
+    { class: `tl-item kind-${item.kind}` },
+    h('span', { class: 'tl-icon', 'aria-hidden': 'true' }, icon(KIND_ICON[item.kind] || 'note')),
+    h(
+      'div',
+      { class: 'tl-main' },
+      h(
+        'div',
+        { class: 'tl-head' },
+        h('span', { class: 'tl-kind' }, KIND_LABEL[item.kind] || (isChat ? 'Chat' : item.kind)),
+        h('span', { class: 'muted' }, item.author ? ` · ${item.author.name}` : ''),
+        h('time', { datetime: item.at, class: 'muted tl-time' }, fmtFull(item.at)),
+      ),
+      isChat
+        ? chatConnectionItem(item)
+        : [h('p', { class: 'tl-title' }, item.subject), item.body ? h('p', { class: 'tl-body' }, item.body) : null],
+    ),
+  );
+}
+
+function drawTimeline() {
+  timelineList.replaceChildren(...(timelineItems.length ? timelineItems.map(timelineEntry) : [h('li', { class: 'empty muted' }, 'Nothing on the timeline yet.')]));
+}
+
+async function loadTimeline(older = false) {
+  timelineStatus.textContent = older ? 'Loading older entries…' : '';
+  try {
+    const before = older && timelineItems.length ? timelineItems[timelineItems.length - 1].at : '';
+    const res = await get(`${base}/timeline${qs({ limit: 30, before })}`);
+    timelineItems = older ? timelineItems.concat(res.items) : res.items;
+    timelineMore.hidden = res.items.length < 30;
+    drawTimeline();
+    timelineStatus.textContent = older ? '' : `Updated ${new Date().toLocaleTimeString()}`;
+  } catch (e) {
+    timelineList.replaceChildren(h('li', { class: 'error', role: 'alert' }, e.message));
+    timelineStatus.textContent = '';
+  }
+}
+timelineMore.addEventListener('click', () => loadTimeline(true));
+
+function activityForm() {
+  const kind = h('select', { id: 'act-kind' }, Object.entries(KIND_LABEL).map(([v, l]) => h('option', { value: v }, l)));
+  const subject = h('input', { id: 'act-subject', type: 'text', maxlength: '200', required: true, placeholder: 'What happened?' });
+  const bodyEl = h('textarea', { id: 'act-body', rows: '2', placeholder: 'Details (optional)' });
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'activity-form' },
+    h('div', { class: 'row gap-s' }, h('div', { class: 'field' }, h('label', { for: kind.id }, 'Kind'), kind), h('div', { class: 'field grow' }, h('label', { for: subject.id }, 'Subject'), subject)),
+    h('div', { class: 'field' }, h('label', { for: bodyEl.id }, 'Details'), bodyEl),
+    error,
+    h('div', {}, h('button', { type: 'submit', class: 'btn primary small' }, icon('plus'), 'Add to timeline')),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    try {
+      await post(`${base}/activities`, { kind: kind.value, subject: subject.value.trim(), body: bodyEl.value.trim() || undefined });
+      subject.value = '';
+      bodyEl.value = '';
+      loadTimeline();
+    } catch (err) {
+      error.textContent = err.message;
+    }
+  });
+  return h('details', { class: 'add-activity' }, h('summary', {}, icon('plus'), 'Log an activity'), form);
+}
+
+// --- the record -------------------------------------------------------------------------
+
+function ownerText(r) {
+  return r.owner?.name ? `${r.owner.team_id ? 'Team ' : ''}${r.owner.name}` : '—';
+}
+
+function drawRecord() {
+  document.title = `${record.name} · Tether`;
+  const refresh = h('button', { type: 'button', class: 'btn ghost small', id: 'timeline-refresh', onClick: () => loadTimeline() }, icon('refresh'), 'Refresh');
+  recordMain.replaceChildren(
+    h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'My work'), h('span', { 'aria-hidden': 'true' }, '/'), h('span', {}, type.display_name)),
+    h(
+      'header',
+      { class: 'record-head' },
+      h('div', { class: 'record-type-badge', 'aria-hidden': 'true' }, icon('folder')),
+      h(
+        'div',
+        { class: 'record-head-main' },
+        h('p', { class: 'eyebrow' }, type.display_name, record.number ? h('span', { class: 'mono' }, ` · ${record.number}`) : null),
+        h('h1', { id: 'record-title' }, record.name),
+        h(
+          'p',
+          { class: 'record-facts' },
+          h('span', { class: `state ${record.state}` }, record.state.charAt(0).toUpperCase() + record.state.slice(1)),
+          h('span', {}, 'Owner: ', h('strong', {}, ownerText(record))),
+          record.can_write ? null : h('span', { class: 'tag' }, icon('lock'), 'Read only'),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'record-body' },
+      h('section', { class: 'card details', 'aria-labelledby': 'details-title' }, h('div', { class: 'card-head' }, h('h2', { id: 'details-title' }, 'Details')), renderFields(record, type, onSaved)),
+      h(
+        'section',
+        { class: 'card timeline', 'aria-labelledby': 'timeline-title' },
+        h('div', { class: 'card-head' }, h('h2', { id: 'timeline-title' }, 'Timeline'), h('div', { class: 'row gap-s' }, timelineStatus, refresh)),
+        record.can_write ? activityForm() : null,
+        timelineList,
+        timelineMore,
+      ),
+    ),
+  );
+}
+
+function onSaved(updated) {
+  record = updated;
+  drawRecord();
+  toast('Changes saved.', 'success');
+  loadTimeline();
+}
+
+async function start() {
+  try {
+    const [r, types] = await Promise.all([get(base), recordTypes()]);
+    record = r;
+    type = types.get(TYPE) || { name: TYPE, display_name: TYPE, fields: [], settings: {} };
+  } catch (e) {
+    recordMain.replaceChildren(
+      h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'My work')),
+      h('section', { class: 'card narrow' }, h('h1', {}, 'This record could not be opened'), h('p', { class: 'error', role: 'alert' }, e.message)),
+    );
+    panelHost.hidden = true;
+    return;
+  }
+  drawRecord();
+  loadTimeline();
+  events.watch({ type: TYPE, id: ID });
+  panel = new CollabPanel(panelHost, { record, type, openChat: (chat) => dock.open(chat) });
+}
+
+const matches = (e) => e.record?.id === ID || e.record_id === ID || (e.records || []).some((r) => r.id === ID);
+const timelineSoon = debounce(() => loadTimeline(), 400);
+events.on('timeline.changed', (e) => matches(e) && timelineSoon());
+events.on('connection.added', (e) => matches(e) && timelineSoon());
+events.on('connection.removed', (e) => matches(e) && timelineSoon());
+events.on('resync', timelineSoon);
+
+start();

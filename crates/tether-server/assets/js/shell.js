@@ -1,0 +1,76 @@
+// What every signed-in page shares: sign-out, the live unread count in the top bar, browser
+// notifications for mentions and urgent messages, and the event socket.
+
+import { get, post } from './api.js';
+import { avatarColor, boot, debounce, toast } from './dom.js';
+import * as events from './events.js';
+
+let chatVisible = () => false;
+
+/** Lets the page say whether a chat is on screen (then its notifications stay quiet). */
+export function setChatVisibleProbe(fn) {
+  chatVisible = fn;
+}
+
+async function refreshUnread() {
+  const badge = document.getElementById('nav-unread');
+  if (!badge || !boot.collab || !boot.collabUse) return;
+  try {
+    const list = await get('/chats?limit=100');
+    const n = list.items.reduce((sum, c) => sum + (c.unread || 0), 0);
+    badge.hidden = n === 0;
+    badge.textContent = n > 99 ? '99+' : String(n);
+    badge.setAttribute('aria-label', `${n} unread`);
+  } catch {
+    badge.hidden = true;
+  }
+}
+
+/** Asks the top bar to recount unread messages soon (after reads, new messages, …). */
+export const unreadChanged = debounce(refreshUnread, 600);
+
+function setupNotifications() {
+  const btn = document.getElementById('notify-btn');
+  if (!('Notification' in window) || !boot.collab || !boot.collabUse) return;
+  if (btn && Notification.permission === 'default') {
+    btn.hidden = false;
+    btn.addEventListener('click', async () => {
+      const answer = await Notification.requestPermission();
+      btn.hidden = true;
+      toast(answer === 'granted' ? 'Notifications are on for mentions and urgent messages.' : 'Notifications stay off.');
+    });
+  }
+  events.on('notification', (e) => {
+    const who = e.from?.name || 'Someone';
+    const title = e.kind === 'urgent' ? `Urgent message from ${who}` : `${who} mentioned you`;
+    if (chatVisible(e.chat_id) && !document.hidden) return;
+    if (Notification.permission === 'granted' && document.hidden) {
+      const n = new Notification(title, { body: e.text || '', tag: `tether-${e.message_id}` });
+      n.onclick = () => {
+        window.focus();
+        location.assign(`/chats/${encodeURIComponent(e.chat_id)}`);
+      };
+    } else {
+      toast(`${title}: ${e.text || ''}`, e.kind === 'urgent' ? 'error' : 'info');
+    }
+  });
+}
+
+/** Starts the shared parts of a signed-in page. */
+export function startShell() {
+  document.querySelector('.me .avatar')?.classList.add(avatarColor(boot.userId));
+  const signout = document.getElementById('signout');
+  signout?.addEventListener('click', async () => {
+    signout.disabled = true;
+    try {
+      await post('/auth/logout', undefined, { noRedirect: true });
+    } catch {
+      /* signed out already */
+    }
+    location.assign('/login');
+  });
+  events.start();
+  setupNotifications();
+  refreshUnread();
+  for (const t of ['message.created', 'chat.created', 'member.removed', 'resync']) events.on(t, unreadChanged);
+}
