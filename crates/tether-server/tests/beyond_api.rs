@@ -2,27 +2,13 @@
 //! real server on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use common::spawn_app;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tether_store::Backend;
-
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(tether_store::Backend::Sqlite).await
-            }
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(tether_store::Backend::Postgres).await
-            }
-        }
-    )*};
-}
 
 both_backends!(
     r24_r27_search_members_only_with_stems_windows_edits_and_deletes,

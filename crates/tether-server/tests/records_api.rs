@@ -2,26 +2,12 @@
 //! timeline, custom types. Runs on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use common::{TestApp, spawn_app};
 use serde_json::{Value, json};
 use tether_store::Backend;
-
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(tether_store::Backend::Sqlite).await
-            }
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(tether_store::Backend::Postgres).await
-            }
-        }
-    )*};
-}
 
 both_backends!(
     records_are_validated_and_access_checked,

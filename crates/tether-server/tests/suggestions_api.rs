@@ -3,26 +3,12 @@
 //! suggested. Runs on both backends (FTS5 BM25 on SQLite, ts_rank on PostgreSQL).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use common::spawn_app;
 use serde_json::{Value, json};
 use tether_store::Backend;
-
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(tether_store::Backend::Sqlite).await
-            }
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(tether_store::Backend::Postgres).await
-            }
-        }
-    )*};
-}
 
 both_backends!(r12_rules_and_similarity_with_reasons);
 

@@ -59,16 +59,8 @@ pub struct ChatListItem {
 
 #[derive(sqlx::FromRow)]
 struct ChatListRow {
-    id: String,
-    kind: String,
-    name: Option<String>,
-    team_id: Option<String>,
-    created_by: Option<String>,
-    created_at: i64,
-    last_seq: i64,
-    last_message_at: Option<i64>,
-    last_message_by: Option<String>,
-    last_activity_at: i64,
+    #[sqlx(flatten)]
+    chat: Chat,
     visible_from: i64,
     last_read_seq: i64,
 }
@@ -467,28 +459,17 @@ impl Store {
             qb.push_bind(limit.clamp(1, 500));
             qb.build_query_as().fetch_all(p).await
         })?;
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let ids: Vec<String> = rows.iter().map(|r| r.chat.id.clone()).collect();
         let mut members = self.members_of(&ids).await?;
         let unread = self.unread_counts(user_id, &ids).await?;
         Ok(rows
             .into_iter()
             .map(|r| ChatListItem {
-                unread: unread.get(&r.id).copied().unwrap_or(0),
-                members: members.remove(&r.id).unwrap_or_default(),
+                unread: unread.get(&r.chat.id).copied().unwrap_or(0),
+                members: members.remove(&r.chat.id).unwrap_or_default(),
                 visible_from: r.visible_from,
                 last_read_seq: r.last_read_seq,
-                chat: Chat {
-                    id: r.id,
-                    kind: r.kind,
-                    name: r.name,
-                    team_id: r.team_id,
-                    created_by: r.created_by,
-                    created_at: r.created_at,
-                    last_seq: r.last_seq,
-                    last_message_at: r.last_message_at,
-                    last_message_by: r.last_message_by,
-                    last_activity_at: r.last_activity_at,
-                },
+                chat: r.chat,
             })
             .collect())
     }

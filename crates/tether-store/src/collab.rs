@@ -23,16 +23,8 @@ pub struct ConnectedChat {
 
 #[derive(sqlx::FromRow)]
 struct ConnectedRow {
-    id: String,
-    kind: String,
-    name: Option<String>,
-    team_id: Option<String>,
-    created_by: Option<String>,
-    created_at: i64,
-    last_seq: i64,
-    last_message_at: Option<i64>,
-    last_message_by: Option<String>,
-    last_activity_at: i64,
+    #[sqlx(flatten)]
+    chat: Chat,
     connected_by: Option<String>,
     connected_by_name: Option<String>,
     connected_at: i64,
@@ -149,18 +141,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|r| ConnectedChat {
-                chat: Chat {
-                    id: r.id,
-                    kind: r.kind,
-                    name: r.name,
-                    team_id: r.team_id,
-                    created_by: r.created_by,
-                    created_at: r.created_at,
-                    last_seq: r.last_seq,
-                    last_message_at: r.last_message_at,
-                    last_message_by: r.last_message_by,
-                    last_activity_at: r.last_activity_at,
-                },
+                chat: r.chat,
                 connected_by: r.connected_by,
                 connected_by_name: r.connected_by_name,
                 connected_at: r.connected_at,
@@ -238,16 +219,8 @@ impl Store {
         }
         #[derive(sqlx::FromRow)]
         struct Row {
-            id: String,
-            kind: String,
-            name: Option<String>,
-            team_id: Option<String>,
-            created_by: Option<String>,
-            created_at: i64,
-            last_seq: i64,
-            last_message_at: Option<i64>,
-            last_message_by: Option<String>,
-            last_activity_at: i64,
+            #[sqlx(flatten)]
+            chat: Chat,
             is_member: bool,
             last_message_by_name: Option<String>,
         }
@@ -266,24 +239,7 @@ impl Store {
         })?;
         Ok(rows
             .into_iter()
-            .map(|r| {
-                (
-                    Chat {
-                        id: r.id,
-                        kind: r.kind,
-                        name: r.name,
-                        team_id: r.team_id,
-                        created_by: r.created_by,
-                        created_at: r.created_at,
-                        last_seq: r.last_seq,
-                        last_message_at: r.last_message_at,
-                        last_message_by: r.last_message_by,
-                        last_activity_at: r.last_activity_at,
-                    },
-                    r.is_member,
-                    r.last_message_by_name,
-                )
-            })
+            .map(|r| (r.chat, r.is_member, r.last_message_by_name))
             .collect())
     }
 

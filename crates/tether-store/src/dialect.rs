@@ -1,5 +1,6 @@
 //! Text matching that behaves the same on both backends, and the few places where SQLite and
-//! PostgreSQL need different SQL (full-text search joins this module when it lands).
+//! PostgreSQL need different SQL: the full-text indexes of records and messages (FTS5 with BM25
+//! on SQLite, tsvector on PostgreSQL) and the schema listing.
 //!
 //! Case-insensitive matching: SQLite's `lower()` and `LIKE` fold ASCII only, PostgreSQL's
 //! depend on the collation. So names are folded once in Rust ([`fold`]) into a `*_folded`

@@ -11,6 +11,24 @@ use tether_store::test_support::TestDb;
 use tether_store::{Backend, Store};
 use tokio::sync::oneshot;
 
+/// Runs `async fn $name(Backend)` once per storage backend, as `$name::sqlite` and
+/// `$name::postgres` (use with `#[macro_use] mod common;`).
+#[allow(unused_macros)]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(tether_store::Backend::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(tether_store::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const PASSWORD: &str = "correct horse battery";
 
