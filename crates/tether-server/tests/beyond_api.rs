@@ -380,6 +380,26 @@ async fn r25_r26_hand_over_and_transcripts(b: Backend) {
     )
     .await
     .expect(404);
+    // Only a chat connected to the record (R26): another chat of Eve's is refused.
+    let loose = app
+        .post("/chats", &eve, json!({"member_ids": [olga_id]}))
+        .await
+        .expect(201)
+        .body;
+    app.post(
+        &format!("/chats/{}/messages", id(&loose)),
+        &eve,
+        json!({"body": "Lunch?"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("/chats/{}/transcript", id(&loose)),
+        &eve,
+        json!({"record": {"type": "case", "id": id(&case)}}),
+    )
+    .await
+    .problem(422, "not connected");
     app.post(
         &format!("/chats/{cid}/transcript"),
         &eve,

@@ -4,8 +4,9 @@
 
 import { del, get, patch, post, qs, seg } from './api.js';
 import { avatar, boot, dayKey, dayLabel, debounce, h, randomId, recordHref, toast } from './dom.js';
-import { confirmDialog } from './dialog.js';
+import { confirmDialog, openDialog } from './dialog.js';
 import { icon } from './icons.js';
+import { menuButton } from './menu.js';
 import { renderMessage } from './messages.js';
 import { peoplePicker } from './people.js';
 import { unreadChanged } from './shell.js';
@@ -148,6 +149,87 @@ export class ChatView {
     }
   }
 
+  /**
+   * Shows the message `id` (a search hit): loads earlier pages until it is there (at most 20
+   * pages back), scrolls it into the middle of the log and highlights it for a moment.
+   */
+  async reveal(id) {
+    await this.loaded;
+    for (let pages = 0; !this.rendered.has(id) && this.hasMore && pages < 20; pages += 1) {
+      if (this.loadingOlder) await new Promise((r) => setTimeout(r, 100));
+      else await this.loadOlder();
+    }
+    const found = this.rendered.get(id);
+    if (!found) {
+      toast('That message is no longer in this chat.', 'info');
+      return;
+    }
+    found.el.scrollIntoView({ block: 'center' });
+    found.el.classList.add('flash');
+    setTimeout(() => found.el.classList.remove('flash'), 2500);
+  }
+
+  // --- the chat's menu ----------------------------------------------------------------
+
+  menuItems() {
+    return [{ label: 'Save transcript to record…', icon: 'note', onSelect: () => this.transcriptDialog() }];
+  }
+
+  /**
+   * Saves this chat's messages (all, or a time range) as a note on the timeline of a record it
+   * is connected to (R26). The server checks membership and write access and says why not.
+   */
+  transcriptDialog() {
+    const records = (this.chat.records || []).filter((r) => r.readable);
+    if (!records.length) {
+      openDialog({
+        title: 'Save transcript to record',
+        body: [h('p', {}, 'This chat is not connected to a record you can open. Connect it from the record’s panel first, then save the transcript there.')],
+        actions: [{ label: 'OK', kind: 'primary' }],
+      });
+      return;
+    }
+    const here = records.find((r) => r.type === boot.recordType && r.id === boot.recordId) || records[0];
+    const choices = records.map((r, i) =>
+      h(
+        'label',
+        { class: 'check' },
+        h('input', { type: 'radio', name: 'transcript-record', value: String(i), checked: r === here }),
+        h('span', {}, h('strong', {}, r.name), h('span', { class: 'muted small' }, ` · ${r.type}`)),
+      ),
+    );
+    const from = h('input', { type: 'datetime-local', id: 'transcript-from' });
+    const to = h('input', { type: 'datetime-local', id: 'transcript-to' });
+    const iso = (input) => (input.value ? new Date(input.value).toISOString() : undefined);
+    openDialog({
+      title: 'Save transcript to record',
+      body: [
+        h('p', { class: 'muted' }, 'The messages you can see in this chat are saved as a note on the record’s timeline, where everyone who can read the record sees it.'),
+        h('fieldset', { class: 'choice-box' }, h('legend', {}, 'Record'), choices),
+        h(
+          'div',
+          { class: 'grid-2' },
+          h('div', { class: 'field' }, h('label', { for: from.id }, 'From'), from),
+          h('div', { class: 'field' }, h('label', { for: to.id }, 'To'), to),
+        ),
+        h('p', { class: 'muted small' }, 'Leave both empty to save the whole conversation.'),
+      ],
+      actions: [
+        { label: 'Cancel' },
+        {
+          label: 'Save transcript',
+          kind: 'primary',
+          onClick: async (ctl) => {
+            const picked = ctl.el.querySelector('input[name="transcript-record"]:checked');
+            const r = records[Number(picked?.value ?? 0)];
+            await post(`/chats${seg(this.id)}/transcript`, { record: { type: r.type, id: r.id }, from: iso(from), to: iso(to) });
+            toast(`Transcript saved to the timeline of “${r.name}”.`, 'success');
+          },
+        },
+      ],
+    });
+  }
+
   // --- rendering ----------------------------------------------------------------------
 
   renderHead() {
@@ -184,7 +266,7 @@ export class ChatView {
         h('div', { class: 'chat-title-row' }, c.kind === 'channel' ? icon('hash', 'muted-icon') : null, title, rename),
         h('div', { class: 'chat-sub' }, h('span', {}, chatKindLabel(c)), recordChips(c.records)),
       ),
-      h('div', { class: 'chat-head-actions' }, membersBtn, openApp),
+      h('div', { class: 'chat-head-actions' }, membersBtn, openApp, c.kind === 'channel' ? null : menuButton({ label: 'Chat actions', items: () => this.menuItems() })),
     );
     this.el.setAttribute('aria-label', c.name || 'Chat');
     this.log.setAttribute('aria-label', `Messages in ${c.name || 'chat'}`);

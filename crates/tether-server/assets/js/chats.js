@@ -1,5 +1,7 @@
 // The chat app (R20): every chat and channel of the user in a list with live unread counts,
-// and the chat control full-width beside it. `/chats/{id}` opens that chat.
+// and the chat control full-width beside it. `/chats/{id}` opens that chat. The box above the
+// list filters chats by name or person and searches the messages of all the user's chats and
+// channels (R24, `GET /search`): hits show under "Messages" and open the chat at the message.
 
 import { get, qs } from './api.js';
 import { avatar, boot, debounce, h, relTime } from './dom.js';
@@ -7,6 +9,7 @@ import * as events from './events.js';
 import { icon } from './icons.js';
 import { recordChips } from './chat.js';
 import { ChatDock, newChatDialog } from './dock.js';
+import { messageSearch } from './search.js';
 import { setChatVisibleProbe, startShell } from './shell.js';
 
 startShell();
@@ -14,13 +17,19 @@ startShell();
 const main = document.getElementById('main');
 const state = { chats: [], channels: [], next: null, filter: '' };
 
-const filter = h('input', { type: 'search', id: 'chat-filter', placeholder: 'Filter by chat or person', autocomplete: 'off' });
+const filter = h('input', { type: 'search', id: 'chat-filter', placeholder: 'Search chats, people and messages', autocomplete: 'off' });
 const chatList = h('ul', { class: 'chatlist-items', 'aria-labelledby': 'chats-heading' });
 const channelList = h('ul', { class: 'chatlist-items', 'aria-labelledby': 'channels-heading' });
 const channelSection = h('div', { hidden: true }, h('h2', { class: 'chatlist-heading', id: 'channels-heading' }, 'Channels'), channelList);
 const more = h('button', { type: 'button', class: 'btn ghost small wide', hidden: true, onClick: () => loadChats(true) }, 'Show older chats');
 const listError = h('p', { class: 'error', role: 'alert', hidden: true });
 const newBtn = h('button', { type: 'button', class: 'btn primary small', id: 'new-chat' }, icon('plus'), 'New chat');
+const search = messageSearch({
+  path: '/search',
+  input: filter,
+  onOpen: (hit) => dock.open({ id: hit.chat.id, name: hit.chat.name, kind: hit.chat.kind }).reveal(hit.message.id),
+});
+const searchSection = h('div', { id: 'message-hits', hidden: true }, h('h2', { class: 'chatlist-heading', id: 'messages-heading' }, 'Messages'), search.el);
 
 const empty = h(
   'div',
@@ -34,12 +43,13 @@ const aside = h(
   'aside',
   { class: 'chatlist', 'aria-label': 'Your chats and channels' },
   h('div', { class: 'chatlist-head' }, h('h1', {}, 'Chats'), newBtn),
-  h('div', { class: 'field search-field' }, h('label', { for: filter.id, class: 'visually-hidden' }, 'Filter chats'), icon('search'), filter),
+  h('div', { class: 'field search-field' }, h('label', { for: filter.id, class: 'visually-hidden' }, 'Search chats, people and messages'), icon('search'), filter),
   listError,
   h('h2', { class: 'chatlist-heading', id: 'chats-heading' }, 'Recent'),
   chatList,
   more,
   channelSection,
+  searchSection,
 );
 const dockHost = h('div', { class: 'chatapp-main' });
 main.replaceChildren(h('div', { class: 'chatapp' }, aside, dockHost));
@@ -147,6 +157,8 @@ filter.addEventListener(
     state.filter = filter.value.trim();
     loadChats();
     loadChannels();
+    searchSection.hidden = state.filter.length < 2;
+    search.run(state.filter);
   }, 250),
 );
 
@@ -159,7 +171,7 @@ newBtn.addEventListener('click', async () => {
 });
 
 const reload = debounce(() => loadChats(), 400);
-for (const t of ['chat.created', 'chat.updated', 'member.removed', 'resync']) events.on(t, reload);
+for (const t of ['chat.created', 'chat.updated', 'member.added', 'member.removed', 'resync']) events.on(t, reload);
 events.on('message.created', (e) => {
   const c = state.chats.find((x) => x.id === e.chat_id);
   if (!c) return reload();

@@ -62,7 +62,7 @@ export class ChatDock {
       v = new ChatView(c, this);
       this.views.set(c.id, v);
       this.body.append(v.el);
-      v.load();
+      v.loaded = v.load();
     }
     this.activate(c.id, focus);
     return v;

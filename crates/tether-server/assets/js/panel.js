@@ -3,7 +3,10 @@
 //          (locked entries can be joined), Suggested contacts, Connected to other records and
 //          Other chats, each chat with a "…" menu (open, connect, disconnect, …).
 //   Channels: the channels connected to the record, and Connect a channel.
-// Everything comes from `GET /records/{type}/{id}/collaboration?filter=`.
+//   Search: full-text search of the messages in the record's connected chats and channels the
+//          user is a member of (R24), however old (R27).
+// The lists come from `GET /records/{type}/{id}/collaboration?filter=`, search hits from
+// `GET /records/{type}/{id}/search?q=`.
 
 import { ApiError, del, get, post, qs, seg } from './api.js';
 import { avatar, boot, debounce, h, recordHref, relTime, toast } from './dom.js';
@@ -11,6 +14,7 @@ import { confirmDialog, openDialog } from './dialog.js';
 import * as events from './events.js';
 import { icon } from './icons.js';
 import { menuButton } from './menu.js';
+import { messageSearch } from './search.js';
 import { recordChips } from './chat.js';
 import { newChatDialog } from './dock.js';
 import { peoplePicker } from './people.js';
@@ -77,18 +81,34 @@ export class CollabPanel {
     this.channelsTab = this.tabButton('channels', 'Channels', 'hash');
     this.chatsBody = h('div', { class: 'panel-sections', id: 'panel-chats', role: 'tabpanel', 'aria-labelledby': 'panel-tab-chats' });
     this.channelsBody = h('div', { class: 'panel-sections', id: 'panel-channels', role: 'tabpanel', 'aria-labelledby': 'panel-tab-channels', hidden: true });
+    this.searchTab = this.tabButton('search', 'Search', 'search');
+    this.search = messageSearch({
+      id: 'panel-search',
+      path: `${this.base}/search`,
+      placeholder: 'Search messages in connected chats',
+      label: 'Search the messages of chats and channels connected to this record',
+      onOpen: (hit) => this.openChat({ id: hit.chat.id, name: hit.chat.name, kind: hit.chat.kind }).reveal(hit.message.id),
+    });
+    this.searchBody = h(
+      'div',
+      { class: 'panel-sections', id: 'panel-search-tab', role: 'tabpanel', 'aria-labelledby': 'panel-tab-search', hidden: true },
+      h('p', { class: 'muted small' }, 'Finds words in any form (“printers” finds “printer”) in the chats and channels of this record you are a member of.'),
+      this.search.el,
+    );
     this.newChat = h('button', { type: 'button', class: 'btn ghost small', id: 'panel-new-chat', dataset: { tour: 'new-chat' } }, icon('plus'), 'New chat');
     this.newConnected = h('button', { type: 'button', class: 'btn primary small', id: 'panel-new-connected', dataset: { tour: 'new-connected' } }, icon('link'), 'New connected chat');
     this.newChat.addEventListener('click', () => this.startUnconnected());
     this.newConnected.addEventListener('click', () => this.connectedChatDialog([]));
     this.help = h('button', { type: 'button', class: 'icon-btn', id: 'panel-help', 'aria-label': 'Show the tour of this panel', title: 'Tour of this panel', onClick: () => this.tour(true) }, icon('help'));
     this.refresh = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Refresh the panel', title: 'Refresh', onClick: () => this.reload() }, icon('refresh'));
-    const tabs = h('div', { class: 'panel-tabs', role: 'tablist', 'aria-label': 'Collaboration' }, this.chatsTab, this.channelsTab);
+    const tabs = h('div', { class: 'panel-tabs', role: 'tablist', 'aria-label': 'Collaboration' }, this.chatsTab, this.channelsTab, this.searchTab);
     tabs.addEventListener('keydown', (e) => {
       if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
       e.preventDefault();
-      this.showTab(this.tab === 'chats' ? 'channels' : 'chats');
-      (this.tab === 'chats' ? this.chatsTab : this.channelsTab).focus();
+      const order = ['chats', 'channels', 'search'];
+      const next = order[(order.indexOf(this.tab) + (e.key === 'ArrowRight' ? 1 : order.length - 1)) % order.length];
+      this.showTab(next);
+      this.tabButtons()[next].focus();
     });
     this.el = h(
       'div',
@@ -103,6 +123,7 @@ export class CollabPanel {
       ),
       this.chatsBody,
       this.channelsBody,
+      this.searchBody,
     );
     this.host.replaceChildren(this.el);
   }
@@ -118,17 +139,23 @@ export class CollabPanel {
     return b;
   }
 
+  tabButtons() {
+    return { chats: this.chatsTab, channels: this.channelsTab, search: this.searchTab };
+  }
+
   showTab(name) {
     this.tab = name;
     for (const [n, b, body] of [
       ['chats', this.chatsTab, this.chatsBody],
       ['channels', this.channelsTab, this.channelsBody],
+      ['search', this.searchTab, this.searchBody],
     ]) {
       b.setAttribute('aria-selected', String(n === name));
       b.tabIndex = n === name ? 0 : -1;
       body.hidden = n !== name;
     }
     this.el.querySelector('#panel-tools').hidden = name !== 'chats';
+    if (name === 'search') this.search.input.focus();
   }
 
   listen() {
@@ -163,6 +190,7 @@ export class CollabPanel {
         this.newChat.disabled = true;
         this.newConnected.disabled = true;
         this.filterInput.disabled = true;
+        this.search.input.disabled = true;
       } else this.tour(false);
     }
   }

@@ -124,8 +124,8 @@ fn minute(ms: i64) -> String {
 
 /// # `POST /api/v1/chats/{id}/transcript`
 ///
-/// Saves the chat's messages (sender, time, text, attachment names) — all of them, or those
-/// between `from` and `to` — as a note on the record's timeline (R26), visible to everyone who can
+/// Saves the messages of a chat connected to the record (sender, time, text, attachment names) —
+/// all of them, or those between `from` and `to` — as a note on the record's timeline (R26), visible to everyone who can
 /// read the record. The caller must be a member of the chat and able to write the record.
 /// Only what the caller can see of the chat (their history window) is saved.
 #[utoipa::path(post, path = "/chats/{id}/transcript", tag = "collaboration", params(("id" = String, Path)), request_body = TranscriptRequest,
@@ -142,6 +142,12 @@ async fn save_transcript(
     if !ctx.can_write {
         return Err(ApiError::Forbidden(
             "saving a transcript to this record needs write access to it".into(),
+        ));
+    }
+    if state.store.connection(&chat_id, &id).await?.is_none() {
+        return Err(ApiError::invalid(
+            "record",
+            "this chat is not connected to the record; connect it from the record's panel first",
         ));
     }
     let from = req
