@@ -107,7 +107,7 @@ pub struct AuditFilter {
 impl Store {
     /// Writes one audit entry on its own (for changes that have no transaction of their own).
     pub async fn audit(&self, entry: &NewAudit) -> Result<()> {
-        with_pool!(self, p => audit_insert!(p, entry))?;
+        with_write!(self, p => audit_insert!(p, entry))?;
         Ok(())
     }
 

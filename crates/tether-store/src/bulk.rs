@@ -166,7 +166,7 @@ impl Store {
             .flat_map(|r| r.owners.iter().map(|o| (r.id.as_str(), o)))
             .collect();
         let text_sql = crate::dialect::insert_record_text(self.backend());
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             let numbers: Vec<Option<String>> = match &def.number_prefix {
                 Some(prefix) => {
@@ -219,7 +219,7 @@ impl Store {
     pub async fn bulk_insert_activities(&self, activities: &[BulkActivity]) -> Result<u64> {
         let ids: Vec<String> = activities.iter().map(|_| new_id()).collect();
         let rows: Vec<(&String, &BulkActivity)> = ids.iter().zip(activities).collect();
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             let mut written = 0;
             for chunk in rows.chunks(ROWS_PER_STATEMENT) {

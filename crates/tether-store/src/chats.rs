@@ -217,6 +217,19 @@ macro_rules! insert_message {
     }};
 }
 
+/// The answer to a retried send: the first message, when the key was used in the same chat.
+fn replay(existing: Message, chat_id: &str) -> Result<Sent> {
+    if existing.chat_id != chat_id {
+        return Err(StoreError::Conflict(
+            "this Idempotency-Key was already used for a message in another chat; use a new key for each new message".into(),
+        ));
+    }
+    Ok(Sent {
+        message: existing,
+        replayed: true,
+    })
+}
+
 /// Writes a [`SystemMessage`] on `$tx`; evaluates to its id.
 macro_rules! insert_system {
     ($tx:expr, $chat:expr, $sys:expr, $at:expr) => {{
@@ -319,7 +332,7 @@ impl Store {
         }
         let id = new_id();
         let now = now_ms();
-        let result = with_pool!(self, p => {
+        let result = with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO chats (id, kind, name, search_folded, pair_key, team_id, created_by, created_at, last_seq, last_activity_at) \
                  VALUES ($1, $2, $3, '', $4, $5, $6, $7, 0, $7)")
@@ -511,7 +524,7 @@ impl Store {
         sys: &SystemMessage,
     ) -> Result<Vec<String>> {
         let now = now_ms();
-        let added = with_pool!(self, p => {
+        let added = with_write!(self, p => {
             let mut tx = p.begin().await?;
             let mut added = Vec::new();
             for (user, visible_from) in users {
@@ -542,7 +555,7 @@ impl Store {
         sys: &SystemMessage,
     ) -> Result<bool> {
         let now = now_ms();
-        let removed = with_pool!(self, p => {
+        let removed = with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2").bind(chat_id).bind(user_id).execute(&mut *tx).await?.rows_affected();
             if n > 0 {
@@ -560,7 +573,7 @@ impl Store {
     /// Renames a chat and writes the system message, in one transaction.
     pub async fn rename_chat(&self, chat_id: &str, name: &str, sys: &SystemMessage) -> Result<()> {
         let now = now_ms();
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE chats SET name = $1 WHERE id = $2").bind(name).bind(chat_id).execute(&mut *tx).await?;
             refresh_search!(tx, chat_id);
@@ -574,7 +587,7 @@ impl Store {
     /// Writes a system message on its own.
     pub async fn post_system(&self, chat_id: &str, sys: &SystemMessage) -> Result<Message> {
         let now = now_ms();
-        let id = with_pool!(self, p => {
+        let id = with_write!(self, p => {
             let mut tx = p.begin().await?;
             let id = insert_system!(tx, chat_id, sys, now);
             tx.commit().await?;
@@ -587,20 +600,18 @@ impl Store {
 
     /// Sends a message: next sequence number, mentions, attachments (which must be the
     /// sender's and unused), urgent reminder, all in one transaction. With an idempotency key
-    /// that was used before by the same sender, returns the first message instead.
+    /// that was used before by the same sender in this chat, returns the first message instead;
+    /// a key already used in another chat is refused ([`StoreError::Conflict`]).
     pub async fn send_message(&self, m: &NewMessage) -> Result<Sent> {
         if let Some(key) = &m.idempotency_key
             && let Some(existing) = self.message_by_key(&m.sender_id, key).await?
         {
-            return Ok(Sent {
-                message: existing,
-                replayed: true,
-            });
+            return replay(existing, &m.chat_id);
         }
         let now = now_ms();
         let data = m.data.as_ref().map(Value::to_string);
         let text_sql = crate::dialect::insert_message_text(self.backend());
-        let result = with_pool!(self, p => {
+        let result = with_write!(self, p => {
             let mut tx = p.begin().await?;
             let (id, _seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
                 html = &m.html, importance = &m.importance, data = data.clone(), key = m.idempotency_key.as_deref(), at = now);
@@ -614,7 +625,11 @@ impl Store {
                     return Err(StoreError::Invalid(format!("attachment {a} is not an unsent upload of yours")));
                 }
             }
-            let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM attachments WHERE message_id = $1").bind(&id).fetch_all(&mut *tx).await?;
+            let names: Vec<(String,)> = if m.attachment_ids.is_empty() {
+                Vec::new()
+            } else {
+                sqlx::query_as("SELECT name FROM attachments WHERE message_id = $1").bind(&id).fetch_all(&mut *tx).await?
+            };
             let mut text = m.body.clone();
             for (n,) in &names {
                 text.push(' ');
@@ -638,12 +653,7 @@ impl Store {
                 )
                 .await?
             {
-                Some(existing) => {
-                    return Ok(Sent {
-                        message: existing,
-                        replayed: true,
-                    });
-                }
+                Some(existing) => return replay(existing, &m.chat_id),
                 None => return Err(e.into()),
             },
             Err(e) => return Err(e),
@@ -800,7 +810,7 @@ impl Store {
     ) -> Result<Message> {
         let now = now_ms();
         let text_sql = crate::dialect::insert_message_text(self.backend());
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE messages SET body = $1, html = $2, edited_at = $3 WHERE id = $4 AND deleted_at IS NULL")
                 .bind(body).bind(html).bind(now).bind(id).execute(&mut *tx).await?;
@@ -830,7 +840,7 @@ impl Store {
     /// Deletes a message's content, leaving a tombstone (kind and time stay, text goes).
     pub async fn delete_message(&self, id: &str) -> Result<Message> {
         let now = now_ms();
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE messages SET body = '', html = '', data = NULL, deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
                 .bind(now).bind(id).execute(&mut *tx).await?;
@@ -855,7 +865,7 @@ impl Store {
         emoji: &str,
         add: bool,
     ) -> Result<bool> {
-        let n = with_pool!(self, p => if add {
+        let n = with_write!(self, p => if add {
             sqlx::query("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                 .bind(message_id).bind(user_id).bind(emoji).bind(now_ms()).execute(p).await.map(|r| r.rows_affected())
         } else {
@@ -867,14 +877,14 @@ impl Store {
 
     /// Moves the read marker forward (never back) to `seq`.
     pub async fn mark_read(&self, chat_id: &str, user_id: &str, seq: i64) -> Result<()> {
-        with_pool!(self, p => sqlx::query("UPDATE chat_members SET last_read_seq = $1 WHERE chat_id = $2 AND user_id = $3 AND last_read_seq < $1")
+        with_write!(self, p => sqlx::query("UPDATE chat_members SET last_read_seq = $1 WHERE chat_id = $2 AND user_id = $3 AND last_read_seq < $1")
             .bind(seq).bind(chat_id).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// Stores an uploaded file's metadata (the bytes are in the object store).
     pub async fn create_attachment(&self, a: &Attachment) -> Result<()> {
-        with_pool!(self, p => sqlx::query("INSERT INTO attachments (id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at) \
+        with_write!(self, p => sqlx::query("INSERT INTO attachments (id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)")
             .bind(&a.id).bind(&a.uploader_id).bind(&a.name).bind(&a.content_type).bind(a.size).bind(a.inline).bind(&a.storage_key).bind(a.created_at)
             .execute(p).await.map(|r| r.rows_affected()))?;
@@ -900,12 +910,12 @@ impl Store {
             .bind(now).fetch_all(p).await)?;
         let mut out = Vec::new();
         for (message_id, chat_id, next_at) in due {
-            let claimed = with_pool!(self, p => sqlx::query("UPDATE urgent_reminders SET next_at = $1 WHERE message_id = $2 AND next_at = $3")
+            let claimed = with_write!(self, p => sqlx::query("UPDATE urgent_reminders SET next_at = $1 WHERE message_id = $2 AND next_at = $3")
                 .bind(next_at + every_ms).bind(&message_id).bind(next_at).execute(p).await.map(|r| r.rows_affected()))?;
             if claimed == 0 {
                 continue;
             }
-            with_pool!(self, p => sqlx::query("DELETE FROM urgent_reminders WHERE message_id = $1 AND until_at < $2")
+            with_write!(self, p => sqlx::query("DELETE FROM urgent_reminders WHERE message_id = $1 AND until_at < $2")
                 .bind(&message_id).bind(next_at + every_ms).execute(p).await.map(|r| r.rows_affected()))?;
             let unread: Vec<(String,)> = with_pool!(self, p => sqlx::query_as(
                 "SELECT cm.user_id FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id AND m.id = $1 \

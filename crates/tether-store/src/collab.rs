@@ -51,7 +51,7 @@ impl Store {
     /// timeline entry and an audit entry, and returns `true`.
     pub async fn connect_chat(&self, c: &ConnectionChange<'_>) -> Result<bool> {
         let now = now_ms();
-        Ok(with_pool!(self, p => {
+        Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("INSERT INTO chat_connections (chat_id, record_id, connected_by, connected_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                 .bind(c.chat_id).bind(c.record_id).bind(c.actor_id).bind(now).execute(&mut *tx).await?.rows_affected();
@@ -71,7 +71,7 @@ impl Store {
     /// message and an audit entry. Never touches the chat or its messages.
     pub async fn disconnect_chat(&self, c: &ConnectionChange<'_>) -> Result<bool> {
         let now = now_ms();
-        Ok(with_pool!(self, p => {
+        Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("DELETE FROM chat_connections WHERE chat_id = $1 AND record_id = $2")
                 .bind(c.chat_id).bind(c.record_id).execute(&mut *tx).await?.rows_affected();
@@ -110,7 +110,7 @@ impl Store {
         sys: &SystemMessage,
     ) -> Result<bool> {
         let now = now_ms();
-        Ok(with_pool!(self, p => {
+        Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, 0, 0, $2) ON CONFLICT DO NOTHING")
                 .bind(chat_id).bind(user_id).bind(now).execute(&mut *tx).await?.rows_affected();

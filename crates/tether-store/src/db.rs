@@ -45,8 +45,15 @@ impl Default for ConnectOptions {
 /// The storage interface: every read and write the server needs, on SQLite or PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Where reads run.
     pub(crate) pool: Pool,
+    /// Where writes run (`with_write!`): on SQLite a pool of one connection, on PostgreSQL
+    /// the same pool as reads.
+    pub(crate) writer: Pool,
 }
+
+/// Longest wait for SQLite's writer connection before a write fails.
+const WRITE_QUEUE_TIMEOUT: Duration = Duration::from_secs(30);
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -84,10 +91,23 @@ impl Store {
                 .max_connections(if in_memory { 1 } else { opts.max_connections })
                 .min_connections(1)
                 .acquire_timeout(opts.connect_timeout)
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await?;
+            // SQLite lets one writer in at a time: writes queue for this one connection. The
+            // wait is bounded by the requests' own timeout, not by the start-up timeout.
+            let writer = if in_memory {
+                pool.clone()
+            } else {
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .acquire_timeout(WRITE_QUEUE_TIMEOUT)
+                    .connect_with(options)
+                    .await?
+            };
             Ok(Store {
                 pool: Pool::Sqlite(pool),
+                writer: Pool::Sqlite(writer),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?.application_name("tether");
@@ -97,6 +117,7 @@ impl Store {
                 .connect_with(options)
                 .await?;
             Ok(Store {
+                writer: Pool::Postgres(pool.clone()),
                 pool: Pool::Postgres(pool),
             })
         } else {
@@ -115,7 +136,7 @@ impl Store {
 
     /// Applies pending migrations of this backend's folder.
     pub async fn migrate(&self) -> Result<()> {
-        match &self.pool {
+        match &self.writer {
             Pool::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
             Pool::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
         }
@@ -171,15 +192,17 @@ impl Store {
     /// Runs one statement that takes no parameters (administration: `CREATE DATABASE`).
     pub async fn execute_raw(&self, sql: &str) -> Result<()> {
         let sql = sql.to_owned();
-        with_pool!(self, p => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).execute(p).await.map(|_| ()))?;
+        with_write!(self, p => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).execute(p).await.map(|_| ()))?;
         Ok(())
     }
 
     /// Closes every pooled connection (on shutdown).
     pub async fn close(&self) {
-        match &self.pool {
-            Pool::Sqlite(p) => p.close().await,
-            Pool::Postgres(p) => p.close().await,
+        for pool in [&self.writer, &self.pool] {
+            match pool {
+                Pool::Sqlite(p) => p.close().await,
+                Pool::Postgres(p) => p.close().await,
+            }
         }
     }
 }

@@ -20,6 +20,19 @@ macro_rules! with_pool {
     };
 }
 
+/// Like `with_pool!`, for statements that write: on SQLite they run on the one writer
+/// connection, so writers queue in the pool (first come, first served) instead of racing for
+/// the database lock and sleeping in SQLite's busy handler; readers keep their own connections
+/// (WAL lets them read while the writer writes). On PostgreSQL it is the same pool.
+macro_rules! with_write {
+    ($store:expr, $p:ident => $body:expr) => {
+        match &$store.writer {
+            $crate::db::Pool::Sqlite($p) => $body,
+            $crate::db::Pool::Postgres($p) => $body,
+        }
+    };
+}
+
 pub mod audit;
 pub mod bulk;
 pub mod chats;

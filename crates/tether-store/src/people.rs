@@ -112,7 +112,7 @@ impl Store {
         self.check_teams_exist(&u.team_ids).await?;
         let id = new_id();
         let now = now_ms();
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO users (id, email, name, name_folded, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6)")
                 .bind(&id).bind(&u.email).bind(&u.name).bind(fold(&u.name)).bind(&u.password_hash).bind(now)
@@ -263,7 +263,7 @@ impl Store {
             Some(names) => Some(self.role_ids_by_name(names).await?),
             None => None,
         };
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
             if exists.is_none() {
@@ -308,7 +308,7 @@ impl Store {
         let id = new_id();
         let strings: Vec<String> = privileges.iter().map(ToString::to_string).collect();
         let doc = serde_json::to_string(&strings)?;
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO roles (id, name, privileges, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(&id).bind(name).bind(&doc).bind(now_ms())
@@ -343,7 +343,7 @@ impl Store {
         let everyone: Vec<String> = admin_ids.iter().chain(member_ids).cloned().collect();
         self.check_users_exist(&everyone).await?;
         let id = new_id();
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3)")
                 .bind(&id).bind(name).bind(now_ms())
@@ -372,7 +372,7 @@ impl Store {
             return Err(StoreError::NotFound("team"));
         }
         self.check_users_exist(user_ids).await?;
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             for uid in user_ids {
                 sqlx::query("INSERT INTO team_members (team_id, user_id, is_admin) VALUES ($1, $2, FALSE) ON CONFLICT DO NOTHING")

@@ -55,7 +55,7 @@ impl Store {
     ) -> Result<RecordType> {
         let definition = serde_json::to_string(def)?;
         let settings_doc = serde_json::to_string(settings)?;
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             let (pos,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(position), 0) + 1 FROM record_types").fetch_one(&mut *tx).await?;
             sqlx::query("INSERT INTO record_types (name, definition, settings, position, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -87,7 +87,7 @@ impl Store {
         actor: Option<&str>,
     ) -> Result<RecordType> {
         let doc = serde_json::to_string(settings)?;
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             let old: Option<(String,)> = sqlx::query_as("SELECT settings FROM record_types WHERE name = $1").bind(name).fetch_optional(&mut *tx).await?;
             let Some((old,)) = old else { return Err(StoreError::NotFound("record type")) };
@@ -120,7 +120,7 @@ impl Store {
     ) -> Result<GlobalSettings> {
         let old = self.global_settings().await?;
         let doc = serde_json::to_string(s)?;
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(GLOBAL_KEY).bind(&doc).execute(&mut *tx).await?;

@@ -262,7 +262,7 @@ impl Store {
         let text_sql = crate::dialect::insert_record_text(self.backend());
         let (owner_user, owner_team) = owner_columns(&new.owner);
         let resolved_at = (new.state == RecordState::Resolved).then_some(at);
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             let number = match &def.number_prefix {
                 Some(prefix) => {
@@ -437,7 +437,7 @@ impl Store {
         let state = patch.state.unwrap_or(before.state);
         let newly_resolved =
             state == RecordState::Resolved && before.state != RecordState::Resolved;
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE records SET name = $1, name_folded = $2, fields = $3, owner_user_id = $4, owner_team_id = $5, state = $6, updated_at = $7 WHERE id = $8")
                 .bind(&name).bind(fold(&name)).bind(&fields_doc).bind(owner_user).bind(owner_team).bind(state.as_str()).bind(at).bind(id)
@@ -481,7 +481,7 @@ impl Store {
         if self.user(user_id).await?.is_none() {
             return Err(StoreError::Invalid(format!("unknown user id: {user_id}")));
         }
-        with_pool!(self, p => {
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO record_shares (record_id, user_id, access, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (record_id, user_id) DO UPDATE SET access = excluded.access, granted_by = excluded.granted_by, granted_at = excluded.granted_at")
@@ -507,7 +507,7 @@ impl Store {
     ) -> Result<Activity> {
         let id = new_id();
         let at = at.unwrap_or_else(now_ms);
-        with_pool!(self, p => sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        with_write!(self, p => sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&id).bind(record_id).bind(kind.as_str()).bind(subject).bind(body).bind(author_id).bind(at)
             .execute(p).await.map(|r| r.rows_affected()))?;
         let author = match author_id {

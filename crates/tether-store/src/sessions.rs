@@ -35,7 +35,7 @@ impl Store {
         csrf_token: &str,
         expires_at: i64,
     ) -> Result<()> {
-        with_pool!(self, p => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        with_write!(self, p => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash).bind(user_id).bind(csrf_token).bind(now_ms()).bind(expires_at).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
@@ -50,14 +50,14 @@ impl Store {
 
     /// Ends one session (logout).
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        with_pool!(self, p => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(p).await.map(|r| r.rows_affected()))?;
+        with_write!(self, p => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// Removes expired sessions and old login failures; returns how many rows went.
     pub async fn purge_expired(&self, failures_older_than: i64) -> Result<u64> {
         let now = now_ms();
-        let n = with_pool!(self, p => {
+        let n = with_write!(self, p => {
             let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(p).await?.rows_affected();
             let b = sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(failures_older_than).execute(p).await?.rows_affected();
             Ok::<_, sqlx::Error>(a + b)
@@ -68,7 +68,7 @@ impl Store {
     /// Records a failed sign-in under each key (`account:<email>`, `addr:<ip>`).
     pub async fn record_login_failure(&self, keys: &[String]) -> Result<()> {
         let now = now_ms();
-        with_pool!(self, p => {
+        with_write!(self, p => {
             for k in keys {
                 sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(k).bind(now).execute(p).await?;
             }
@@ -87,7 +87,7 @@ impl Store {
 
     /// Forgets failures under `key` (after a successful sign-in of that account).
     pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
-        with_pool!(self, p => sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(p).await.map(|r| r.rows_affected()))?;
+        with_write!(self, p => sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 }
