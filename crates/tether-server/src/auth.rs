@@ -62,6 +62,8 @@ pub struct Caller {
     pub user: UserSummary,
     pub subject: Subject,
     pub token_hash: String,
+    /// When the session ends by itself (epoch ms).
+    pub expires_at: i64,
 }
 
 impl Caller {
@@ -131,6 +133,7 @@ pub async fn caller_from_token(state: &AppState, token: &str) -> Result<Caller, 
         user: session.user(),
         subject,
         token_hash: hash,
+        expires_at: session.expires_at,
     })
 }
 

@@ -130,6 +130,17 @@ impl AppState {
     }
 
     /// Publishes an event of `kind` to `audience`.
+    /// Closes the user's live-event sockets on every node: those of one session (its token
+    /// hash) after a sign-out, or all of them when the account is deactivated. The event
+    /// travels like any other but is never forwarded to a client (see [`ws`]).
+    pub fn end_sessions(&self, user_id: &str, session: Option<&str>) {
+        self.publish(
+            ws::SESSION_ENDED,
+            serde_json::json!({ "session": session }),
+            vec![user_id.to_owned()],
+        );
+    }
+
     pub fn publish(&self, kind: &str, fields: serde_json::Value, audience: Vec<String>) {
         if !audience.is_empty() {
             self.bus

@@ -5,6 +5,10 @@
 //! read buffer (idle connections cost little), a bounded queue (see [`crate::events`]), a
 //! heartbeat ping every 25 s, and a send timeout: a client that stops reading is disconnected
 //! rather than holding anything up.
+//!
+//! A socket lives no longer than its session: it is closed (code 4001) when the session
+//! expires, when it signs out, and when the account is deactivated, on whichever node the
+//! socket is ([`SESSION_ENDED`] travels over the event bus and is never shown to a client).
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, caller_from_token};
@@ -24,6 +28,12 @@ pub struct EventsQuery {
     /// A bearer token (browsers cannot set headers on a WebSocket).
     pub token: Option<String>,
 }
+
+/// The internal event that ends sockets: `{"session": <token hash> | null}` (null: all of the
+/// user's sockets).
+pub const SESSION_ENDED: &str = "session.ended";
+/// The close code a socket gets when its session ends (4000–4999 are the application's).
+const CLOSE_SESSION_ENDED: u16 = 4001;
 
 const HEARTBEAT: Duration = Duration::from_secs(25);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -147,6 +157,25 @@ async fn handle_client_message(
     }
 }
 
+/// `Some(session)` when `payload` is the internal [`SESSION_ENDED`] event (`Some(None)`: all
+/// of the user's sessions). A message text cannot look like it: quotes inside JSON strings are
+/// escaped, so the marker only matches the event's own `type` member.
+fn session_ended(payload: &str) -> Option<Option<String>> {
+    if !payload.contains(r#""type":"session.ended""#) {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(payload).ok()?;
+    (v["type"] == SESSION_ENDED).then(|| v["session"].as_str().map(str::to_owned))
+}
+
+async fn close_ended(sink: &mut futures_util::stream::SplitSink<WebSocket, Message>, why: &str) {
+    let frame = axum::extract::ws::CloseFrame {
+        code: CLOSE_SESSION_ENDED,
+        reason: why.into(),
+    };
+    let _ = send(sink, Message::Close(Some(frame))).await;
+}
+
 async fn run(
     socket: WebSocket,
     mut sub: Subscription,
@@ -161,16 +190,35 @@ async fn run(
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
     let mut awaiting_pong = false;
+    let left = u64::try_from(caller.expires_at - tether_store::now_ms()).unwrap_or(0);
+    let expiry = tokio::time::sleep(Duration::from_millis(left));
+    tokio::pin!(expiry);
     loop {
         tokio::select! {
+            () = &mut expiry => {
+                close_ended(&mut sink, "your session has expired; sign in again").await;
+                break;
+            }
             next = sub.rx.recv() => {
                 let Some(payload) = next else { break };
+                let ends = |p: &str| session_ended(p).is_some_and(|s| s.is_none_or(|s| s == caller.token_hash));
+                let mut ended = ends(&payload);
+                if !ended && session_ended(&payload).is_some() {
+                    continue;
+                }
                 let text = if sub.lagged.swap(false, Ordering::Relaxed) {
-                    while sub.rx.try_recv().is_ok() {}
+                    // Skipped events are replaced by a resync, but an end of session is not.
+                    while let Ok(p) = sub.rx.try_recv() {
+                        ended |= ends(&p);
+                    }
                     RESYNC.to_owned()
                 } else {
                     payload.to_string()
                 };
+                if ended {
+                    close_ended(&mut sink, "your session was ended; sign in again").await;
+                    break;
+                }
                 if !send(&mut sink, Message::Text(text.into())).await {
                     break;
                 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestApp, spawn_app, spawn_app_with};
+use common::{PASSWORD, TestApp, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 use std::time::Duration;
 use tether_store::Backend;
@@ -702,6 +702,23 @@ async fn messages_edit_delete_react_mention_and_urgent() {
         .expect(201)
         .body;
     assert_eq!(a["id"], b["id"], "a retry returns the first message");
+    // The same key in another chat is another request, and is refused rather than answered
+    // with a message of the first chat.
+    let other = id(&app
+        .post("/chats", &p.alice, json!({"member_ids": [p.bo_id]}))
+        .await
+        .expect(201)
+        .body);
+    let reused = app
+        .http
+        .post(app.url(&format!("/chats/{other}/messages")))
+        .bearer_auth(&p.alice)
+        .header("idempotency-key", "k-1")
+        .json(&json!({"body": "once"}))
+        .send()
+        .await
+        .unwrap();
+    common::read(reused).await.problem(409, "another chat");
 
     // Paging back by seq.
     let newest = app.get(&format!("{path}?limit=2"), &p.alice).await.body;
@@ -1022,4 +1039,57 @@ async fn chat_list_filters_and_orders_by_activity() {
     .await
     .problem(422, "name");
     let _ = &p.admin;
+}
+
+#[tokio::test]
+async fn live_sockets_end_with_their_session() {
+    let p = people(spawn_app(Backend::Sqlite).await).await;
+    let app = &p.app;
+    let gid = id(&app
+        .post(
+            "/chats",
+            &p.alice,
+            json!({"member_ids": [p.bo_id, p.cilla_id]}),
+        )
+        .await
+        .expect(201)
+        .body);
+    // Bo has two sessions (two browsers); signing one out closes that one's socket only.
+    let bo_phone = app.login("bo@example.com", PASSWORD).await;
+    let mut laptop = app.events(&p.bo).await;
+    let mut phone = app.events(&bo_phone).await;
+    app.post("/auth/logout", &p.bo, json!({})).await.expect(204);
+    assert_eq!(laptop.closed().await, Some(4001));
+    app.post(
+        &format!("/chats/{gid}/messages"),
+        &p.alice,
+        json!({"body": "still here?"}),
+    )
+    .await
+    .expect(201);
+    let e = phone.expect("message.created").await;
+    assert_eq!(e["message"]["body"], "still here?");
+
+    // Deactivation closes every socket of the account, and nothing more reaches it.
+    let mut cilla = app.events(&p.cilla).await;
+    app.patch(
+        &format!("/users/{}", p.cilla_id),
+        &p.admin,
+        json!({"active": false}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(cilla.closed().await, Some(4001));
+    // The other account's socket is untouched.
+    app.post(
+        &format!("/chats/{gid}/messages"),
+        &p.alice,
+        json!({"body": "and now?"}),
+    )
+    .await
+    .expect(201);
+    assert_eq!(
+        phone.expect("message.created").await["message"]["body"],
+        "and now?"
+    );
 }

@@ -189,13 +189,14 @@ async fn update_user(
         active: req.active,
         role_names: req.roles,
     };
-    Ok(Json(
-        state
-            .store
-            .update_user(&id, &patch, Some(admin.id()))
-            .await?
-            .into(),
-    ))
+    let user = state
+        .store
+        .update_user(&id, &patch, Some(admin.id()))
+        .await?;
+    if req.active == Some(false) {
+        state.end_sessions(&id, None);
+    }
+    Ok(Json(user.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

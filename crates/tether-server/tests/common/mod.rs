@@ -281,6 +281,22 @@ impl Events {
         }
     }
 
+    /// Waits up to 5 s for the server to close the socket; the close code (`None` when the
+    /// connection ended without a close frame). Panics when it stays open.
+    pub async fn closed(&mut self) -> Option<u16> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => panic!("the socket is still open after 5 s"),
+                Ok(Some(Ok(Message::Close(frame)))) => return frame.map(|f| u16::from(f.code)),
+                Ok(None | Some(Err(_))) => return None,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
     /// Waits for an event of `kind`, skipping others; panics after 5 s.
     pub async fn expect(&mut self, kind: &str) -> Value {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
