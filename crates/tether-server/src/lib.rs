@@ -10,6 +10,7 @@ pub mod auth;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod limits;
 mod middleware;
 pub mod nats;
 mod tasks;
@@ -50,6 +51,8 @@ pub struct Config {
     pub event_queue: usize,
     /// NATS subject the nodes share events on (with `--nats`).
     pub nats_subject: String,
+    /// Per-user rate limits (requests per minute; 0 turns one off).
+    pub limits: limits::Limits,
 }
 
 impl Config {
@@ -68,6 +71,7 @@ impl Config {
             max_connections_per_user: 20,
             event_queue: events::CONNECTION_QUEUE,
             nats_subject: "tether.events".into(),
+            limits: limits::Limits::default(),
         }
     }
 
@@ -91,6 +95,8 @@ pub struct AppState {
     /// A real Argon2 hash of nothing in particular: verifying against it when an account does
     /// not exist makes a failed sign-in take as long whether or not the address is known.
     pub(crate) dummy_hash: Arc<str>,
+    /// Where rate-limit hits are counted (see [`limits`]).
+    pub(crate) counter: Arc<limits::Counter>,
 }
 
 impl AppState {
@@ -103,6 +109,7 @@ impl AppState {
         let hub = Arc::new(events::Hub::with_queue(config.event_queue));
         let bus = Arc::new(events::LocalBus::new(hub.clone()));
         let dummy = auth::hash_password(&auth::new_token())?;
+        let store_backend = store.backend();
         // Install the metrics recorder before the first request is counted.
         let _ = middleware::metrics_handle();
         Ok(AppState {
@@ -112,6 +119,7 @@ impl AppState {
             bus,
             blobs,
             dummy_hash: dummy.into(),
+            counter: Arc::new(limits::Counter::for_backend(store_backend)),
         })
     }
 
@@ -129,7 +137,6 @@ impl AppState {
         Ok(state)
     }
 
-    /// Publishes an event of `kind` to `audience`.
     /// Closes the user's live-event sockets on every node: those of one session (its token
     /// hash) after a sign-out, or all of them when the account is deactivated. The event
     /// travels like any other but is never forwarded to a client (see [`ws`]).
@@ -141,6 +148,7 @@ impl AppState {
         );
     }
 
+    /// Publishes an event of `kind` to `audience`.
     pub fn publish(&self, kind: &str, fields: serde_json::Value, audience: Vec<String>) {
         if !audience.is_empty() {
             self.bus

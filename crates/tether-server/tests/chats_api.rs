@@ -463,7 +463,11 @@ async fn removed_member_stops_receiving_at_once() {
 
 #[tokio::test]
 async fn slow_client_gets_resync_while_others_keep_receiving() {
-    let app = spawn_app_with(Backend::Sqlite, |c| c.event_queue = 8).await;
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        c.event_queue = 8;
+        c.limits.sends = 0;
+    })
+    .await;
     let p = people(app).await;
     let app = &p.app;
     let gid = id(&app

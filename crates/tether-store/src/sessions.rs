@@ -60,7 +60,8 @@ impl Store {
         let n = with_write!(self, p => {
             let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(p).await?.rows_affected();
             let b = sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(failures_older_than).execute(p).await?.rows_affected();
-            Ok::<_, sqlx::Error>(a + b)
+            let c = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1").bind(failures_older_than).execute(p).await?.rows_affected();
+            Ok::<_, sqlx::Error>(a + b + c)
         })?;
         Ok(n)
     }
@@ -83,6 +84,20 @@ impl Store {
             "SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = $1 AND at >= $2")
             .bind(key).bind(since).fetch_one(p).await)?;
         Ok(row)
+    }
+
+    /// Counts one request under `key` in the fixed window that starts at `window_start` (epoch
+    /// ms); returns the requests counted in that window, this one included. A new window starts
+    /// the count afresh. One statement, so concurrent requests on any node count exactly.
+    pub async fn count_hit(&self, key: &str, window_start: i64) -> Result<i64> {
+        let (hits,): (i64,) = with_write!(self, p => sqlx::query_as(
+            "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (key) DO UPDATE SET \
+             hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END, \
+             window_start = excluded.window_start \
+             RETURNING hits")
+            .bind(key).bind(window_start).fetch_one(p).await)?;
+        Ok(hits)
     }
 
     /// Forgets failures under `key` (after a successful sign-in of that account).

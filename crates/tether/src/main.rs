@@ -83,6 +83,15 @@ struct ListenArgs {
     /// Directory for attachments and other files.
     #[arg(long, env = "TETHER_DATA_DIR", default_value = "tether-data")]
     data_dir: PathBuf,
+    /// Messages one user may send per minute (0: no limit).
+    #[arg(long, env = "TETHER_LIMIT_SENDS", default_value_t = tether_server::limits::Limits::default().sends)]
+    limit_sends: u32,
+    /// Searches and suggested-contact lists one user may ask for per minute (0: no limit).
+    #[arg(long, env = "TETHER_LIMIT_SEARCHES", default_value_t = tether_server::limits::Limits::default().searches)]
+    limit_searches: u32,
+    /// Files one user may upload per minute (0: no limit).
+    #[arg(long, env = "TETHER_LIMIT_UPLOADS", default_value_t = tether_server::limits::Limits::default().uploads)]
+    limit_uploads: u32,
 }
 
 #[derive(Args)]
@@ -307,7 +316,12 @@ async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> 
         .unwrap_or_else(|| format!("http://{addr}"));
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
-    let config = Config::new(public_url.clone(), args.data_dir.clone());
+    let mut config = Config::new(public_url.clone(), args.data_dir.clone());
+    config.limits = tether_server::limits::Limits {
+        sends: args.limit_sends,
+        searches: args.limit_searches,
+        uploads: args.limit_uploads,
+    };
     let state = match &args.nats {
         Some(url) => {
             if store.backend() == tether_store::Backend::Sqlite {

@@ -93,13 +93,14 @@ pub fn is_inline(content_type: &str) -> bool {
 /// Uploads one file (multipart field `file`), up to 25 MiB by default (413 past it). Attach it
 /// by sending its id in `attachment_ids` of a message.
 #[utoipa::path(post, path = "/attachments", tag = "attachments", request_body(content_type = "multipart/form-data", description = "field `file`"),
-    responses((status = 201, body = UploadOut), (status = 400), (status = 403), (status = 413)))]
+    responses((status = 201, body = UploadOut), (status = 400), (status = 403), (status = 413), (status = 429)))]
 async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     mut multipart: Multipart,
 ) -> ApiResult<(StatusCode, Json<UploadOut>)> {
     require_collaboration(&state, &caller).await?;
+    state.limit(&caller, crate::limits::Kind::Upload).await?;
     let max = state.config.max_attachment_bytes;
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {

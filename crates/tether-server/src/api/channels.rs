@@ -167,7 +167,7 @@ async fn channel_messages(
 
 /// # `POST /api/v1/channels/{id}/messages`
 #[utoipa::path(post, path = "/channels/{id}/messages", tag = "channels", params(("id" = String, Path)), request_body = SendMessage,
-    responses((status = 201, body = MessageOut), (status = 404), (status = 413), (status = 422)))]
+    responses((status = 201, body = MessageOut), (status = 404), (status = 413), (status = 422), (status = 429)))]
 async fn post_channel_message(
     State(state): State<AppState>,
     caller: Caller,

@@ -275,7 +275,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
 /// `Idempotency-Key` header a retry returns the first message instead of sending a second.
 #[utoipa::path(post, path = "/chats/{id}/messages", tag = "messages", request_body = SendMessage,
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
-    responses((status = 201, body = MessageOut), (status = 404), (status = 413), (status = 422)))]
+    responses((status = 201, body = MessageOut), (status = 404), (status = 413), (status = 422), (status = 429)))]
 pub(crate) async fn send_message(
     State(state): State<AppState>,
     caller: Caller,
@@ -285,6 +285,7 @@ pub(crate) async fn send_message(
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {
     let (_, _me) = member_chat(&state, &caller, &id).await?;
     let key = idempotency_key(&headers)?;
+    state.limit(&caller, crate::limits::Kind::Send).await?;
     let importance = match req.importance.as_deref() {
         None => Importance::Normal,
         Some(s) => Importance::parse(s)

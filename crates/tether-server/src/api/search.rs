@@ -72,6 +72,7 @@ async fn run(
     if query.is_empty() {
         return Err(ApiError::invalid("q", "search for at least one word"));
     }
+    state.limit(caller, crate::limits::Kind::Search).await?;
     let hits = state
         .store
         .search_messages(caller.id(), &query, chats, limit(q.limit, 30, 100))
@@ -142,7 +143,7 @@ async fn run(
 /// # `GET /api/v1/search?q=`
 ///
 /// Searches the messages of all the caller's chats and channels (R24), best match first.
-#[utoipa::path(get, path = "/search", tag = "search", params(SearchQuery), responses((status = 200, body = SearchResults), (status = 403), (status = 422)))]
+#[utoipa::path(get, path = "/search", tag = "search", params(SearchQuery), responses((status = 200, body = SearchResults), (status = 403), (status = 422), (status = 429)))]
 async fn search_all(
     State(state): State<AppState>,
     caller: Caller,
@@ -157,7 +158,7 @@ async fn search_all(
 /// Searches the messages of the chats and channels connected to the record that the caller is a
 /// member of (R24).
 #[utoipa::path(get, path = "/records/{type}/{id}/search", tag = "search", params(("type" = String, Path), ("id" = String, Path), SearchQuery),
-    responses((status = 200, body = SearchResults), (status = 403), (status = 404), (status = 422)))]
+    responses((status = 200, body = SearchResults), (status = 403), (status = 404), (status = 422), (status = 429)))]
 async fn search_record(
     State(state): State<AppState>,
     caller: Caller,

@@ -337,13 +337,14 @@ pub struct SuggestionList {
 /// Up to ten people to involve (R12), best first, each with its reasons. Start a chat with one
 /// by `POST /api/v1/chats {member_ids: [user.id], record: {type, id}}` (a new connected chat, R9).
 #[utoipa::path(get, path = "/records/{type}/{id}/suggested-contacts", tag = "collaboration", params(("type" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = SuggestionList), (status = 403), (status = 404)))]
+    responses((status = 200, body = SuggestionList), (status = 403), (status = 404), (status = 429)))]
 async fn suggested_contacts(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath((ty, id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<SuggestionList>> {
     let ctx = record_context(&state, &caller, &ty, &id).await?;
+    state.limit(&caller, crate::limits::Kind::Search).await?;
     let items = compute(
         &state.store,
         &ctx.rt,

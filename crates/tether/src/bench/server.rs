@@ -15,6 +15,14 @@ use tether_server::{AppState, Config};
 use tether_store::{ConnectOptions, Store};
 use tokio::sync::oneshot;
 
+/// The servers a benchmark starts have no per-user rate limits: their synthetic users send and
+/// search far faster than people do, on purpose (see BENCHMARKS.md).
+const NO_LIMITS: tether_server::limits::Limits = tether_server::limits::Limits {
+    sends: 0,
+    searches: 0,
+    uploads: 0,
+};
+
 /// Where the server under test runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Mode {
@@ -346,6 +354,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let mut config = Config::new(base.clone(), data_dir.to_path_buf());
+        config.limits = NO_LIMITS;
         tweak(&mut config);
         let state = AppState::new(store, config)?;
         let (stop, stopped) = oneshot::channel::<()>();
@@ -381,6 +390,14 @@ impl Server {
             .arg(format!("127.0.0.1:{port}"))
             .arg("--data-dir")
             .arg(data_dir)
+            .args([
+                "--limit-sends",
+                "0",
+                "--limit-searches",
+                "0",
+                "--limit-uploads",
+                "0",
+            ])
             .env(
                 "TETHER_LOG",
                 std::env::var("TETHER_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
