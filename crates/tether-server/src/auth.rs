@@ -13,6 +13,9 @@ use axum::http::{Method, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use tether_domain::Subject;
 use tether_store::people::UserSummary;
 
@@ -64,6 +67,67 @@ pub struct Caller {
     pub token_hash: String,
     /// When the session ends by itself (epoch ms).
     pub expires_at: i64,
+    /// The session's CSRF token (cookie-authenticated writes must send it).
+    csrf_token: Redacted,
+}
+
+/// A secret that never shows in `Debug` output (logs).
+#[derive(Clone)]
+struct Redacted(String);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// How long a node trusts what it read about a session before reading it again. Changes that
+/// must apply at once (sign-out, deactivation, roles, teams) clear the entries on every node
+/// through the event bus ([`AppState::forget_callers`]); this bounds anything else.
+const CALLER_TTL: Duration = Duration::from_secs(10);
+/// Entries kept before the stale ones are dropped.
+const CALLER_ENTRIES: usize = 50_000;
+
+/// Sessions this node has read recently, by token hash: one map lookup instead of the four
+/// queries that build a [`Caller`] on every request.
+#[derive(Default)]
+pub struct CallerCache {
+    map: Mutex<HashMap<String, (Caller, Instant)>>,
+}
+
+impl CallerCache {
+    fn get(&self, hash: &str) -> Option<Caller> {
+        let map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (caller, at) = map.get(hash)?;
+        (at.elapsed() < CALLER_TTL && caller.expires_at > tether_store::now_ms())
+            .then(|| caller.clone())
+    }
+
+    fn put(&self, caller: &Caller) {
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= CALLER_ENTRIES {
+            map.retain(|_, (_, at)| at.elapsed() < CALLER_TTL);
+        }
+        map.insert(caller.token_hash.clone(), (caller.clone(), Instant::now()));
+    }
+
+    /// Drops what is known about `user_id`'s sessions, or about everyone's (`None`).
+    pub fn forget(&self, user_id: Option<&str>) {
+        let mut map = self
+            .map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match user_id {
+            Some(id) => map.retain(|_, (c, _)| c.user.id != id),
+            None => map.clear(),
+        }
+    }
 }
 
 impl Caller {
@@ -118,6 +182,9 @@ fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
 /// Resolves a token to a caller: unexpired session, active user, their access subject.
 pub async fn caller_from_token(state: &AppState, token: &str) -> Result<Caller, ApiError> {
     let hash = token_hash(token);
+    if let Some(caller) = state.hub.callers.get(&hash) {
+        return Ok(caller);
+    }
     let session = state.store.session(&hash).await?.ok_or_else(|| {
         ApiError::Unauthorized("your session has expired or was ended; sign in again".into())
     })?;
@@ -129,12 +196,15 @@ pub async fn caller_from_token(state: &AppState, token: &str) -> Result<Caller, 
         .subject(&session.user_id)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("your account no longer exists".into()))?;
-    Ok(Caller {
+    let caller = Caller {
         user: session.user(),
         subject,
         token_hash: hash,
         expires_at: session.expires_at,
-    })
+        csrf_token: Redacted(session.csrf_token),
+    };
+    state.hub.callers.put(&caller);
+    Ok(caller)
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -153,19 +223,12 @@ impl FromRequestParts<AppState> for Caller {
         let caller = caller_from_token(state, &token).await?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
-            let session = state
-                .store
-                .session(&caller.token_hash)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::Unauthorized("your session has ended; sign in again".into())
-                })?;
             let sent = parts
                 .headers
                 .get(CSRF_HEADER)
                 .map(|v| v.as_bytes())
                 .unwrap_or_default();
-            if !constant_time_eq(sent, session.csrf_token.as_bytes()) {
+            if !constant_time_eq(sent, caller.csrf_token.0.as_bytes()) {
                 return Err(ApiError::Forbidden(format!(
                     "cookie-authenticated writes need the {CSRF_HEADER} header with the csrf_token from login"
                 )));

@@ -89,8 +89,14 @@ struct Conn {
     lagged: Arc<AtomicBool>,
 }
 
-/// This node's live connections by user.
+/// The internal event that clears cached sessions on every node (`{"user_id": id | null}`);
+/// it has no audience and reaches no client.
+pub const CALLERS_CHANGED: &str = "callers.changed";
+
+/// This node's live connections by user, and the session cache that the bus keeps current.
 pub struct Hub {
+    /// Sessions read recently (see [`crate::auth::CallerCache`]).
+    pub callers: crate::auth::CallerCache,
     conns: RwLock<HashMap<String, Vec<Conn>>>,
     /// record id → (user id, connection id) of the connections watching it.
     watchers: RwLock<HashMap<String, Vec<(String, u64)>>>,
@@ -112,6 +118,7 @@ impl Hub {
     /// A hub whose connections queue at most `queue` events each.
     pub fn with_queue(queue: usize) -> Hub {
         Hub {
+            callers: crate::auth::CallerCache::default(),
             conns: RwLock::new(HashMap::new()),
             watchers: RwLock::new(HashMap::new()),
             next_id: AtomicU64::new(0),
@@ -187,6 +194,10 @@ impl Hub {
 
     /// Hands the event to every connection of every user in its audience, without waiting.
     pub fn dispatch(&self, envelope: &Envelope) {
+        if envelope.audience.is_empty() && envelope.record_watchers.is_none() {
+            self.control(&envelope.payload);
+            return;
+        }
         let Ok(conns) = self.conns.read() else { return };
         let send = |c: &Conn| {
             if c.lagged.load(Ordering::Relaxed) {
@@ -218,6 +229,16 @@ impl Hub {
                     send(c);
                 }
             }
+        }
+    }
+
+    /// An event for this node itself, not for clients: today only [`CALLERS_CHANGED`].
+    fn control(&self, payload: &str) {
+        let Ok(v) = serde_json::from_str::<Value>(payload) else {
+            return;
+        };
+        if v["type"] == CALLERS_CHANGED {
+            self.callers.forget(v["user_id"].as_str());
         }
     }
 

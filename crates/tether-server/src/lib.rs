@@ -148,6 +148,17 @@ impl AppState {
         );
     }
 
+    /// Makes every node read `user_id`'s sessions afresh (or everyone's, `None`), after a change
+    /// to what a session may do: sign-out, deactivation, roles, teams. Travels over the bus like
+    /// any event (NATS between nodes) and is applied in order with the others.
+    pub fn forget_callers(&self, user_id: Option<&str>) {
+        self.bus.publish(events::Envelope::new(
+            events::CALLERS_CHANGED,
+            serde_json::json!({ "user_id": user_id }),
+            Vec::new(),
+        ));
+    }
+
     /// Publishes an event of `kind` to `audience`.
     pub fn publish(&self, kind: &str, fields: serde_json::Value, audience: Vec<String>) {
         if !audience.is_empty() {

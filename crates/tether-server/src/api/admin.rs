@@ -193,6 +193,7 @@ async fn update_user(
         .store
         .update_user(&id, &patch, Some(admin.id()))
         .await?;
+    state.forget_callers(Some(&id));
     if req.active == Some(false) {
         state.end_sessions(&id, None);
     }
@@ -332,6 +333,8 @@ async fn create_team(
             Some(admin.id()),
         )
         .await?;
+    // Teammates decide `team` access: every member's teammates changed.
+    state.forget_callers(None);
     Ok((StatusCode::CREATED, Json(team.into())))
 }
 
@@ -364,13 +367,12 @@ async fn add_team_members(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<AddMembers>,
 ) -> ApiResult<Json<TeamOut>> {
-    Ok(Json(
-        state
-            .store
-            .add_team_members(&id, &req.user_ids, Some(admin.id()))
-            .await?
-            .into(),
-    ))
+    let team = state
+        .store
+        .add_team_members(&id, &req.user_ids, Some(admin.id()))
+        .await?;
+    state.forget_callers(None);
+    Ok(Json(team.into()))
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]

@@ -154,6 +154,7 @@ async fn login(
 #[utoipa::path(post, path = "/auth/logout", tag = "session", responses((status = 204), (status = 401)))]
 async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
     state.store.delete_session(&caller.token_hash).await?;
+    state.forget_callers(Some(caller.id()));
     state.end_sessions(caller.id(), Some(&caller.token_hash));
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(
