@@ -332,9 +332,60 @@ pub fn search_terms(text: &str, max: usize) -> Vec<String> {
     terms.into_iter().take(max).map(|(w, _)| w).collect()
 }
 
+/// The terms to rank similar records by: the rarest of `counted` (each term with the number of
+/// records it occurs in, counted up to `cap`), at most `max`. A term only the record itself has
+/// (count below 2) finds nothing, and a term at the cap is too common to tell records apart; it
+/// is used only when nothing rarer is left. Rare terms make the ranking both better (they are
+/// what a record is about) and cheaper (they match few records).
+pub fn distinctive_terms(counted: &[(String, i64)], cap: i64, max: usize) -> Vec<String> {
+    let mut useful: Vec<&(String, i64)> = counted.iter().filter(|(_, n)| *n >= 2).collect();
+    // Stable: among equally rare terms the record's more frequent ones come first.
+    useful.sort_by_key(|(_, n)| *n);
+    let rare = useful.iter().filter(|(_, n)| *n < cap).count();
+    let keep = if rare > 0 {
+        rare.min(max)
+    } else {
+        useful.len().min(max.min(3))
+    };
+    useful
+        .into_iter()
+        .take(keep)
+        .map(|(t, _)| t.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r12_distinctive_terms_are_the_rare_ones_that_others_share() {
+        let counted = |v: &[(&str, i64)]| -> Vec<(String, i64)> {
+            v.iter().map(|(t, n)| ((*t).to_owned(), *n)).collect()
+        };
+        let c = counted(&[
+            ("printer", 500),
+            ("jam", 40),
+            ("uniqueword", 1),
+            ("tray", 40),
+            ("customer", 2000),
+        ]);
+        assert_eq!(distinctive_terms(&c, 2000, 2), vec!["jam", "tray"]);
+        assert_eq!(
+            distinctive_terms(&c, 2000, 10),
+            vec!["jam", "tray", "printer"]
+        );
+        // Only common terms: a few of them still rank.
+        let common = counted(&[
+            ("customer", 2000),
+            ("please", 2000),
+            ("thanks", 2000),
+            ("help", 2000),
+        ]);
+        assert_eq!(distinctive_terms(&common, 2000, 10).len(), 3);
+        // Nothing shared with another record: nothing to rank by.
+        assert!(distinctive_terms(&counted(&[("x1", 1), ("x2", 0)]), 2000, 10).is_empty());
+    }
 
     fn p(id: &str) -> Person {
         Person {

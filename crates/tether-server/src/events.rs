@@ -92,11 +92,52 @@ struct Conn {
 /// The internal event that clears cached sessions on every node (`{"user_id": id | null}`);
 /// it has no audience and reaches no client.
 pub const CALLERS_CHANGED: &str = "callers.changed";
+/// The internal event that clears the cached global settings on every node.
+pub const SETTINGS_CHANGED: &str = "settings.changed";
+
+/// The global settings (R1's switch), as read last, for at most [`SETTINGS_TTL`].
+#[derive(Default)]
+pub struct SettingsCache {
+    value: std::sync::Mutex<Option<(tether_domain::settings::GlobalSettings, std::time::Instant)>>,
+}
+
+/// How long a node trusts the global settings it read; a change clears them on every node
+/// through the bus ([`SETTINGS_CHANGED`]), this bounds anything else.
+const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl SettingsCache {
+    pub fn get(&self) -> Option<tether_domain::settings::GlobalSettings> {
+        let v = self
+            .value
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        v.as_ref()
+            .filter(|(_, at)| at.elapsed() < SETTINGS_TTL)
+            .map(|(s, _)| s.clone())
+    }
+
+    pub fn put(&self, settings: &tether_domain::settings::GlobalSettings) {
+        *self
+            .value
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some((settings.clone(), std::time::Instant::now()));
+    }
+
+    fn forget(&self) {
+        *self
+            .value
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+}
 
 /// This node's live connections by user, and the session cache that the bus keeps current.
 pub struct Hub {
     /// Sessions read recently (see [`crate::auth::CallerCache`]).
     pub callers: crate::auth::CallerCache,
+    /// The global settings read recently.
+    pub settings: SettingsCache,
     conns: RwLock<HashMap<String, Vec<Conn>>>,
     /// record id → (user id, connection id) of the connections watching it.
     watchers: RwLock<HashMap<String, Vec<(String, u64)>>>,
@@ -119,6 +160,7 @@ impl Hub {
     pub fn with_queue(queue: usize) -> Hub {
         Hub {
             callers: crate::auth::CallerCache::default(),
+            settings: SettingsCache::default(),
             conns: RwLock::new(HashMap::new()),
             watchers: RwLock::new(HashMap::new()),
             next_id: AtomicU64::new(0),
@@ -232,13 +274,16 @@ impl Hub {
         }
     }
 
-    /// An event for this node itself, not for clients: today only [`CALLERS_CHANGED`].
+    /// An event for this node itself, not for clients: [`CALLERS_CHANGED`] and
+    /// [`SETTINGS_CHANGED`].
     fn control(&self, payload: &str) {
         let Ok(v) = serde_json::from_str::<Value>(payload) else {
             return;
         };
         if v["type"] == CALLERS_CHANGED {
             self.callers.forget(v["user_id"].as_str());
+        } else if v["type"] == SETTINGS_CHANGED {
+            self.settings.forget();
         }
     }
 

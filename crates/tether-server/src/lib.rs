@@ -159,6 +159,27 @@ impl AppState {
         ));
     }
 
+    /// The global settings, from this node's cache when it read them in the last seconds.
+    pub async fn global_settings(
+        &self,
+    ) -> tether_store::Result<tether_domain::settings::GlobalSettings> {
+        if let Some(s) = self.hub.settings.get() {
+            return Ok(s);
+        }
+        let s = self.store.global_settings().await?;
+        self.hub.settings.put(&s);
+        Ok(s)
+    }
+
+    /// Makes every node read the global settings afresh (after they changed).
+    pub fn forget_settings(&self) {
+        self.bus.publish(events::Envelope::new(
+            events::SETTINGS_CHANGED,
+            serde_json::json!({}),
+            Vec::new(),
+        ));
+    }
+
     /// Publishes an event of `kind` to `audience`.
     pub fn publish(&self, kind: &str, fields: serde_json::Value, audience: Vec<String>) {
         if !audience.is_empty() {

@@ -429,8 +429,9 @@ async fn events_cross_nodes_and_a_killed_node_loses_nothing() {
     assert_eq!(status, 201);
 }
 
-/// Each node keeps the sessions it read for a few seconds (one lookup instead of four queries
-/// per request). A change made through one node clears them on every node over NATS, at once.
+/// Each node keeps the sessions and the global settings it read for a few seconds (one lookup
+/// instead of five queries per request). A change made through one node clears them on every
+/// node over NATS, at once.
 #[tokio::test]
 async fn cached_sessions_are_cleared_on_every_node_over_nats() {
     let db = TestDb::postgres().await;
@@ -495,6 +496,31 @@ async fn cached_sessions_are_cleared_on_every_node_over_nats() {
     })
     .await;
     assert!(refused, "node B still accepted a deactivated user's token");
+
+    // The global switch (R1), turned off through node A, holds on node B at once.
+    let (_, dana) = user(&store, "dana@example.com", "Dana Ek", &["agent"]).await;
+    assert_eq!(
+        call(reqwest::Method::GET, b.url("/chats"), &dana, None)
+            .await
+            .0,
+        200
+    );
+    let (status, _) = call(
+        reqwest::Method::PUT,
+        a.url("/settings"),
+        &admin,
+        Some(json!({"collaboration_enabled": false})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let refused = eventually(|| async {
+        call(reqwest::Method::GET, b.url("/chats"), &dana, None)
+            .await
+            .0
+            == 403
+    })
+    .await;
+    assert!(refused, "node B still had collaboration on");
 }
 
 /// Polls `check` for up to 2 s (well under the 10 s a cached session is trusted), so the test

@@ -93,6 +93,9 @@ pub struct NewChat {
 pub struct NewMessage {
     pub chat_id: String,
     pub sender_id: String,
+    /// The sender's name as the caller knows it (the sent message is built from what was
+    /// written, not read back).
+    pub sender_name: String,
     pub body: String,
     pub html: String,
     pub importance: String,
@@ -613,7 +616,7 @@ impl Store {
         let text_sql = crate::dialect::insert_message_text(self.backend());
         let result = with_write!(self, p => {
             let mut tx = p.begin().await?;
-            let (id, _seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
+            let (id, seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
                 html = &m.html, importance = &m.importance, data = data.clone(), key = m.idempotency_key.as_deref(), at = now);
             for u in &m.mentions {
                 sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(u).execute(&mut *tx).await?;
@@ -625,15 +628,16 @@ impl Store {
                     return Err(StoreError::Invalid(format!("attachment {a} is not an unsent upload of yours")));
                 }
             }
-            let names: Vec<(String,)> = if m.attachment_ids.is_empty() {
+            let attachments: Vec<Attachment> = if m.attachment_ids.is_empty() {
                 Vec::new()
             } else {
-                sqlx::query_as("SELECT name FROM attachments WHERE message_id = $1").bind(&id).fetch_all(&mut *tx).await?
+                sqlx::query_as("SELECT id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at FROM attachments WHERE message_id = $1 ORDER BY created_at, id")
+                    .bind(&id).fetch_all(&mut *tx).await?
             };
             let mut text = m.body.clone();
-            for (n,) in &names {
+            for a in &attachments {
                 text.push(' ');
-                text.push_str(n);
+                text.push_str(&a.name);
             }
             sqlx::query(text_sql).bind(&id).bind(&m.chat_id).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
             if let Some(until) = m.remind_until {
@@ -641,10 +645,10 @@ impl Store {
                     .bind(&id).bind(&m.chat_id).bind(now + m.remind_every_ms).bind(until).execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            Ok::<_, StoreError>(id)
+            Ok::<_, StoreError>((id, seq, attachments))
         });
-        let id = match result {
-            Ok(id) => id,
+        let (id, seq, attachments) = match result {
+            Ok(written) => written,
             // A concurrent retry with the same key committed first.
             Err(StoreError::Database(e)) if m.idempotency_key.is_some() => match self
                 .message_by_key(
@@ -658,10 +662,24 @@ impl Store {
             },
             Err(e) => return Err(e),
         };
-        let message = self
-            .message(&id)
-            .await?
-            .ok_or(StoreError::NotFound("message"))?;
+        // What was written, without reading it back: a new message has no reactions yet.
+        let message = Message {
+            id,
+            chat_id: m.chat_id.clone(),
+            seq,
+            kind: "text".into(),
+            sender_id: Some(m.sender_id.clone()),
+            sender_name: Some(m.sender_name.clone()),
+            body: m.body.clone(),
+            html: m.html.clone(),
+            importance: m.importance.clone(),
+            data: m.data.clone(),
+            created_at: now,
+            edited_at: None,
+            deleted_at: None,
+            reactions: Vec::new(),
+            attachments,
+        };
         Ok(Sent {
             message,
             replayed: false,

@@ -169,6 +169,58 @@ impl crate::Store {
         Ok(rows)
     }
 
+    /// For each of `terms`, the number of records of `record_type` whose text has it, counted
+    /// up to `cap` (so a common term costs no more than `cap` index entries). One statement.
+    pub async fn term_document_counts(
+        &self,
+        record_type: &str,
+        terms: &[String],
+        cap: i64,
+    ) -> crate::Result<Vec<(String, i64)>> {
+        let terms: Vec<&String> = terms
+            .iter()
+            .filter(|t| !t.is_empty() && t.chars().all(char::is_alphanumeric))
+            .collect();
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let postgres = self.backend() == crate::Backend::Postgres;
+        let rows: Vec<(i64, i64)> = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new("");
+            for (i, t) in terms.iter().enumerate() {
+                if i > 0 {
+                    qb.push(" UNION ALL ");
+                }
+                qb.push("SELECT ");
+                qb.push_bind(i as i64);
+                qb.push(" AS n, COUNT(*) AS c FROM (SELECT 1 FROM record_text WHERE ");
+                if postgres {
+                    qb.push("tsv @@ to_tsquery('english', ");
+                    qb.push_bind((*t).clone());
+                    qb.push(")");
+                } else {
+                    qb.push("record_text MATCH ");
+                    qb.push_bind(format!("\"{t}\""));
+                }
+                qb.push(" AND type = ");
+                qb.push_bind(record_type.to_owned());
+                qb.push(" LIMIT ");
+                qb.push_bind(cap);
+                qb.push(format!(") AS s{i}"));
+            }
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        let mut out: Vec<(String, i64)> = Vec::with_capacity(terms.len());
+        for (n, c) in rows {
+            if let Some(t) = usize::try_from(n).ok().and_then(|n| terms.get(n)) {
+                out.push(((*t).clone(), c));
+            }
+        }
+        // Back in the caller's order (UNION ALL keeps it in practice; this makes it certain).
+        out.sort_by_key(|(t, _)| terms.iter().position(|x| *x == t));
+        Ok(out)
+    }
+
     /// Resolved records of `record_type` (not `exclude_id`) ranked by full-text relevance to
     /// `terms` (any of them): BM25 on SQLite (FTS5), `ts_rank` on PostgreSQL. Terms must be
     /// letters and digits only (see `tether_domain::suggest::search_terms`).

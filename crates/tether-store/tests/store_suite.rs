@@ -748,6 +748,7 @@ fn new_message(chat: &str, sender: &str, body: &str) -> tether_store::chats::New
     tether_store::chats::NewMessage {
         chat_id: chat.into(),
         sender_id: sender.into(),
+        sender_name: "Sender".into(),
         body: body.into(),
         html: body.into(),
         importance: "normal".into(),

@@ -390,7 +390,7 @@ async fn get_settings(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> ApiResult<Json<SettingsDoc>> {
-    let s = state.store.global_settings().await?;
+    let s = state.global_settings().await?;
     Ok(Json(SettingsDoc {
         collaboration_enabled: s.collaboration_enabled,
     }))
@@ -412,6 +412,7 @@ async fn put_settings(
             Some(admin.id()),
         )
         .await?;
+    state.forget_settings();
     Ok(Json(SettingsDoc {
         collaboration_enabled: s.collaboration_enabled,
     }))

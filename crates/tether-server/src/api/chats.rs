@@ -32,7 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// R1: collaboration must be enabled and the caller must hold `collab.use`. The detail says
 /// which is missing.
 pub async fn require_collaboration(state: &AppState, caller: &Caller) -> ApiResult<()> {
-    if !state.store.global_settings().await?.collaboration_enabled {
+    if !state.global_settings().await?.collaboration_enabled {
         return Err(ApiError::Forbidden("collaboration is turned off on this server; an administrator can enable it in the settings".into()));
     }
     if !caller.subject.privileges.collab_use {
@@ -59,6 +59,23 @@ pub async fn member_chat(
                 "there is no chat {chat_id} that you are a member of"
             ))
         })
+}
+
+/// The members of a chat the caller is a member of, or 404 as [`member_chat`] answers: one
+/// query where the chat row itself is not needed (sending a message).
+pub async fn members_as_member(
+    state: &AppState,
+    caller: &Caller,
+    chat_id: &str,
+) -> ApiResult<Vec<Member>> {
+    require_collaboration(state, caller).await?;
+    let members = state.store.members(chat_id).await?;
+    if !members.iter().any(|m| m.user_id == caller.id()) {
+        return Err(ApiError::NotFound(format!(
+            "there is no chat {chat_id} that you are a member of"
+        )));
+    }
+    Ok(members)
 }
 
 /// A system message with plain text and its escaped HTML.

@@ -118,7 +118,7 @@ pub async fn record_context(
         .record_type(ty)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("there is no record type '{ty}'")))?;
-    let global = state.store.global_settings().await?;
+    let global = state.global_settings().await?;
     collab::record_gate(
         &global,
         caller.subject.privileges.collab_use,

@@ -46,7 +46,7 @@ pub async fn hand_over(
     let Some(new_owner) = new_owner.filter(|_| hands_over(&rt.settings, true, changed)) else {
         return Ok(());
     };
-    if !state.store.global_settings().await?.collaboration_enabled {
+    if !state.global_settings().await?.collaboration_enabled {
         return Ok(());
     }
     let Some(owner) = state.store.user(&new_owner).await?.filter(|u| u.active) else {

@@ -283,7 +283,7 @@ pub(crate) async fn send_message(
     headers: HeaderMap,
     ApiJson(req): ApiJson<SendMessage>,
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {
-    let (_, _me) = member_chat(&state, &caller, &id).await?;
+    let members = super::chats::members_as_member(&state, &caller, &id).await?;
     let key = idempotency_key(&headers)?;
     state.limit(&caller, crate::limits::Kind::Send).await?;
     let importance = match req.importance.as_deref() {
@@ -298,7 +298,6 @@ pub(crate) async fn send_message(
         ));
     }
     let body = parse_body(&req.body, !req.attachment_ids.is_empty())?;
-    let members = state.store.members(&id).await?;
     let rendered = render(body.as_str(), &resolver(&members));
     let now = tether_store::now_ms();
     let urgent = importance == Importance::Urgent;
@@ -307,6 +306,7 @@ pub(crate) async fn send_message(
         .send_message(&NewMessage {
             chat_id: id.clone(),
             sender_id: caller.id().to_owned(),
+            sender_name: caller.user.name.clone(),
             body: body.as_str().to_owned(),
             html: rendered.html,
             importance: importance.as_str().to_owned(),

@@ -603,7 +603,7 @@ async fn with_chat_entries(
     view: &RecordView,
     items: Vec<Activity>,
 ) -> ApiResult<Vec<ActivityOut>> {
-    let global = state.store.global_settings().await?;
+    let global = state.global_settings().await?;
     let show = rt.settings.show_on_timeline
         && tether_domain::collab::record_gate(
             &global,
@@ -718,7 +718,7 @@ async fn announce_field_changes(
     rt: &RecordType,
     change: &tether_store::records::RecordChange,
 ) -> ApiResult<()> {
-    let global = state.store.global_settings().await?;
+    let global = state.global_settings().await?;
     if !global.collaboration_enabled || !rt.settings.field_notifications.enabled {
         return Ok(());
     }

@@ -184,7 +184,7 @@ async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MeR
         .user_detail(caller.id())
         .await?
         .ok_or_else(|| ApiError::Unauthorized("your account no longer exists".into()))?;
-    let settings = state.store.global_settings().await?;
+    let settings = state.global_settings().await?;
     Ok(Json(MeResponse {
         id: detail.id,
         name: detail.name,

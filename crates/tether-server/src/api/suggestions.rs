@@ -34,10 +34,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 const DAY_MS: f64 = 86_400_000.0;
 
-/// How many of a record's most frequent words the similarity query uses: enough to find the
-/// topic, few enough that the full-text index does not rank most of the table (every term is
-/// OR-ed, so each extra common term widens the candidate set).
+/// How many terms the similarity query uses: the record's rarest words that other records of
+/// its type share (`suggest::distinctive_terms`). Every term is OR-ed, so a common term would
+/// make the index rank most of the table; rare ones keep the candidate set small.
 const SIMILARITY_TERMS: usize = 10;
+/// Terms of a record considered for the similarity query (its most frequent ones); the
+/// [`SIMILARITY_TERMS`] rarest among the records of its type are used.
+const SIMILARITY_CANDIDATES: usize = 24;
+/// Records of a type that make a term common: counting stops there.
+const COMMON_TERM: i64 = 1000;
 
 /// "12 Nov" for an epoch-milliseconds time.
 fn short_date(ms: i64) -> String {
@@ -238,7 +243,11 @@ async fn similarity(
     now: i64,
 ) -> Result<Vec<Suggestion>, StoreError> {
     let text = tether_store::dialect::record_search_text(&rt.def, &record.name, &record.fields);
-    let terms = suggest::search_terms(&text, SIMILARITY_TERMS);
+    let candidates = suggest::search_terms(&text, SIMILARITY_CANDIDATES);
+    let counted = store
+        .term_document_counts(&rt.def.name, &candidates, COMMON_TERM)
+        .await?;
+    let terms = suggest::distinctive_terms(&counted, COMMON_TERM, SIMILARITY_TERMS);
     let rows = store
         .similar_resolved(&rt.def.name, &record.id, &terms, 40)
         .await?;

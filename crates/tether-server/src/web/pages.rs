@@ -67,7 +67,7 @@ async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>,
         .await?
         .map(|d| d.team_ids)
         .unwrap_or_default();
-    let collaboration_enabled = state.store.global_settings().await?.collaboration_enabled;
+    let collaboration_enabled = state.global_settings().await?.collaboration_enabled;
     Ok(Some(Viewer {
         caller,
         csrf_token: session.csrf_token,
