@@ -56,6 +56,13 @@ impl Envelope {
 /// NATS implementation (scale-out) publishes to every node's hub.
 pub trait EventBus: Send + Sync + 'static {
     fn publish(&self, envelope: Envelope);
+
+    /// Resolves when everything this node published so far has left it (reached the NATS
+    /// server), so a node that dies after answering cannot take an accepted message's event
+    /// with it. In-process delivery is immediate.
+    fn flushed(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        Box::pin(std::future::ready(()))
+    }
 }
 
 /// Single-node bus: straight to the local hub.

@@ -38,6 +38,26 @@ pub async fn track(req: Request, next: Next) -> Response {
 }
 
 /// Headers every response carries.
+/// Ends a request that takes longer than the configured limit with a 503 problem document
+/// (the work in flight is dropped; a write either committed before or not at all).
+pub async fn deadline(
+    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!(
+                "the request took longer than {} s and was stopped; try again",
+                limit.as_secs_f64()
+            ),
+            Map::new(),
+        ),
+    }
+}
+
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();

@@ -10,7 +10,8 @@ use crate::events::{Envelope, EventBus, Hub};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use tokio::sync::mpsc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
 
 /// An envelope as it travels between nodes.
 #[derive(Serialize, Deserialize)]
@@ -20,15 +21,36 @@ struct Wire {
     payload: String,
 }
 
+/// What the publisher task is asked to do, in order.
+enum Outgoing {
+    Event(Envelope),
+    /// Flush what was published before, then answer.
+    Flush(oneshot::Sender<()>),
+}
+
+/// Longest wait for NATS to take the events of an accepted message; past it the request is
+/// answered anyway (the message is stored, and clients resync when NATS is back).
+const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// Publishes to NATS; a background task delivers what arrives to this node's hub.
 pub struct NatsBus {
-    tx: mpsc::UnboundedSender<Envelope>,
+    tx: mpsc::UnboundedSender<Outgoing>,
 }
 
 impl EventBus for NatsBus {
     fn publish(&self, envelope: Envelope) {
         // The publisher task owns ordering; if it is gone the node is shutting down.
-        let _ = self.tx.send(envelope);
+        let _ = self.tx.send(Outgoing::Event(envelope));
+    }
+
+    fn flushed(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        let (done, wait) = oneshot::channel();
+        let sent = self.tx.send(Outgoing::Flush(done)).is_ok();
+        Box::pin(async move {
+            if sent {
+                let _ = wait.await;
+            }
+        })
     }
 }
 
@@ -75,25 +97,50 @@ impl NatsBus {
                 }
             }
         });
-        let (tx, mut rx) = mpsc::unbounded_channel::<Envelope>();
+        let (tx, mut rx) = mpsc::unbounded_channel::<Outgoing>();
         let subject = subject.to_owned();
         tokio::spawn(async move {
-            while let Some(e) = rx.recv().await {
-                let wire = Wire {
-                    audience: e.audience,
-                    record_watchers: e.record_watchers,
-                    payload: e.payload.to_string(),
-                };
-                match serde_json::to_vec(&wire) {
-                    Ok(bytes) => {
-                        if let Err(err) = client.publish(subject.clone(), bytes.into()).await {
-                            tracing::warn!(error = %err, "publishing an event to NATS failed");
-                        }
+            while let Some(first) = rx.recv().await {
+                // Everything already queued goes out before one flush answers all who wait.
+                let mut waiting = Vec::new();
+                let mut next = Some(first);
+                while let Some(out) = next {
+                    match out {
+                        Outgoing::Event(e) => publish(&client, &subject, e).await,
+                        Outgoing::Flush(done) => waiting.push(done),
                     }
-                    Err(err) => tracing::warn!(error = %err, "serializing an event failed"),
+                    next = rx.try_recv().ok();
+                }
+                if !waiting.is_empty() {
+                    match tokio::time::timeout(FLUSH_TIMEOUT, client.flush()).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(err)) => {
+                            tracing::warn!(error = %err, "flushing events to NATS failed")
+                        }
+                        Err(_) => tracing::warn!("NATS did not take the events within 2 s"),
+                    }
+                    for done in waiting {
+                        let _ = done.send(());
+                    }
                 }
             }
         });
         Ok(NatsBus { tx })
+    }
+}
+
+async fn publish(client: &async_nats::Client, subject: &str, e: Envelope) {
+    let wire = Wire {
+        audience: e.audience,
+        record_watchers: e.record_watchers,
+        payload: e.payload.to_string(),
+    };
+    match serde_json::to_vec(&wire) {
+        Ok(bytes) => {
+            if let Err(err) = client.publish(subject.to_owned(), bytes.into()).await {
+                tracing::warn!(error = %err, "publishing an event to NATS failed");
+            }
+        }
+        Err(err) => tracing::warn!(error = %err, "serializing an event failed"),
     }
 }

@@ -80,3 +80,34 @@ async fn rate_limits_answer_429_with_retry_after_per_user_and_kind(b: Backend) {
         .problem(429, "searches");
     app.get("/search?q=message", &bo).await.expect(200);
 }
+
+/// A request that outlives the timeout gets a problem document a person can act on, and the
+/// server keeps serving. With a zero timeout every request that waits for the database is cut.
+#[tokio::test]
+async fn a_request_past_its_timeout_gets_a_503_problem() {
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        c.request_timeout = std::time::Duration::ZERO;
+    })
+    .await;
+    let user = app
+        .store
+        .user_credentials(common::ADMIN_EMAIL)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = tether_server::auth::new_token();
+    app.store
+        .create_session(
+            &tether_server::auth::token_hash(&token),
+            &user.id,
+            "csrf",
+            tether_store::now_ms() + 60_000,
+        )
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        app.get("/me", &token)
+            .await
+            .problem(503, "took longer than 0 s");
+    }
+}

@@ -77,6 +77,10 @@ struct ListenArgs {
     /// NATS server for cross-node fan-out (several nodes on one PostgreSQL).
     #[arg(long, env = "TETHER_NATS_URL")]
     nats: Option<String>,
+    /// NATS subject the nodes of one installation share (several installations may share one
+    /// NATS with different subjects).
+    #[arg(long, env = "TETHER_NATS_SUBJECT", default_value = "tether.events")]
+    nats_subject: String,
     /// Address people use to reach the server; default http://<listen>.
     #[arg(long, env = "TETHER_PUBLIC_URL")]
     public_url: Option<String>,
@@ -317,6 +321,7 @@ async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> 
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
     let mut config = Config::new(public_url.clone(), args.data_dir.clone());
+    config.nats_subject = args.nats_subject.clone();
     config.limits = tether_server::limits::Limits {
         sends: args.limit_sends,
         searches: args.limit_searches,

@@ -359,6 +359,16 @@ export class ChatView {
 
   // --- live updates -------------------------------------------------------------------
 
+  async fillGap() {
+    try {
+      const page = await get(`${this.base}/messages${qs({ limit: PAGE })}`);
+      for (const m of page.items) this.upsert(m);
+      this.renderList();
+    } catch {
+      // The next resync or reload shows them.
+    }
+  }
+
   upsert(m) {
     const i = this.messages.findIndex((x) => x.id === m.id);
     // The live copy of a message this page already has (its own send) changes nothing.
@@ -373,6 +383,10 @@ export class ChatView {
 
   onMessage(m, type) {
     const wasBottom = this.atBottom();
+    const last = this.messages[this.messages.length - 1];
+    // A sequence number further on than the next one means an event was missed (a server
+    // node went away before passing it on): fetch the newest page to fill the gap.
+    if (type === 'message.created' && last && m.seq > last.seq + 1) this.fillGap();
     const added = this.upsert(m);
     this.renderList();
     if (!added || type !== 'message.created') return;

@@ -339,6 +339,9 @@ pub(crate) async fn send_message(
             let others: Vec<String> = everyone.into_iter().filter(|u| u != caller.id()).collect();
             state.publish("notification", json!({"kind": "urgent", "chat_id": id, "message_id": m.id, "from": from, "text": excerpt}), others);
         }
+        // The events leave this node before the 201: a node that dies after answering cannot
+        // take them along (other nodes' clients would miss the message without a resync).
+        state.bus.flushed().await;
     }
     Ok((
         StatusCode::CREATED,

@@ -58,6 +58,14 @@ pub struct ChatArgs {
     /// A `bare` result written earlier with --json, to report Tether's result against.
     #[arg(long, value_name = "FILE")]
     pub bare_json: Option<PathBuf>,
+    /// Server nodes: 2 starts two `tether serve` processes on the PostgreSQL `--database`
+    /// sharing events over `--nats`; messages are sent to the first node and the clients
+    /// listen on both, so half of the deliveries cross NATS.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub nodes: u8,
+    /// NATS for `--nodes 2`.
+    #[arg(long, default_value = "nats://127.0.0.1:4222")]
+    pub nats: String,
     #[command(flatten)]
     pub common: Common,
 }
@@ -94,6 +102,7 @@ impl ChatArgs {
             "senders": if self.rate > 0.0 { Value::Null } else { json!(load.senders) },
             "max_inflight": if self.rate > 0.0 { json!(load.max_inflight) } else { Value::Null },
             "body_bytes": load.body_bytes,
+            "nodes": self.nodes,
         })
     }
 }
@@ -230,6 +239,9 @@ async fn tether_run(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result
         return report;
     }
 
+    if args.nodes == 2 {
+        return two_nodes(args, load, plan).await;
+    }
     let db = BenchDb::create(common.database.as_deref()).await?;
     let result = async {
         let store = server::open_store(&db.url).await?;
@@ -243,6 +255,62 @@ async fn tether_run(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result
         server.stop().await?;
         store.close().await;
         report
+    }
+    .await;
+    db.remove(common.keep).await;
+    result
+}
+
+/// Two `tether serve` processes on one fresh PostgreSQL database and NATS: sends go to node A,
+/// clients listen on A and B alternately.
+async fn two_nodes(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result<Report> {
+    let common = &args.common;
+    let Some(database) = common
+        .database
+        .as_deref()
+        .filter(|d| d.starts_with("postgres"))
+    else {
+        bail!("--nodes 2 needs --database postgres://… (the nodes share PostgreSQL)");
+    };
+    if common.url.is_some() || common.server == Some(Mode::InProcess) {
+        bail!("--nodes 2 starts its own two child servers: --url and --server do not apply");
+    }
+    let db = BenchDb::create(Some(database)).await?;
+    let result = async {
+        let store = server::open_store(&db.url).await?;
+        let fixture = fixture::via_store(&store, args.clients, plan).await?;
+        let subject = format!("tether.bench.{}", tether_store::new_id());
+        let extra = [
+            "--nats".to_owned(),
+            args.nats.clone(),
+            "--nats-subject".to_owned(),
+            subject,
+        ];
+        let a = Server::child_with(&db.url, &db.dir.join("a"), &extra).await?;
+        let b = Server::child_with(&db.url, &db.dir.join("b"), &extra).await?;
+        let me = std::process::id();
+        let pids: Vec<u32> = [Some(me), a.pid(), b.pid()].into_iter().flatten().collect();
+        let live = Live::new(&a.base, fixture).with_other_nodes(std::slice::from_ref(&b.base));
+        let outcome = live::run(Arc::new(live), load, &pids).await;
+        let (rss_a, rss_b) = (a.rss().map(|r| r.peak), b.rss().map(|r| r.peak));
+        let (pid_a, pid_b) = (a.pid(), b.pid());
+        a.stop().await?;
+        b.stop().await?;
+        store.close().await;
+        let outcome = outcome?;
+        let mut report = to_report("chat", "postgres", "two nodes", args.params(load), &outcome);
+        report.server_peak_rss_bytes = rss_a.max(rss_b);
+        let cores = |pid: Option<u32>| pid.and_then(|p| cores_of(&outcome, p));
+        let (ca, cb) = (cores(pid_a), cores(pid_b));
+        report.extra.insert("node_a_cores_used".into(), json!(ca));
+        report.extra.insert("node_b_cores_used".into(), json!(cb));
+        let both = ca.unwrap_or(0.0) + cb.unwrap_or(0.0);
+        report.extra.insert("server_cores_used".into(), json!(both));
+        report
+            .extra
+            .insert("bench_cores_used".into(), json!(cores_of(&outcome, me)));
+        add_cpu_per_message(&mut report);
+        Ok::<_, anyhow::Error>(report)
     }
     .await;
     db.remove(common.keep).await;
@@ -314,7 +382,27 @@ async fn measure(
                 .insert("bench_cores_used".into(), json!(cores_of(&outcome, me)));
         }
     }
+    add_cpu_per_message(&mut report);
     Ok(report)
+}
+
+/// Server CPU-seconds per 1,000 accepted messages, where the server's CPU was measured apart
+/// from the load generator's (child servers).
+fn add_cpu_per_message(report: &mut Report) {
+    let cores = report
+        .extra
+        .get("server_cores_used")
+        .and_then(Value::as_f64);
+    let accepted = report.extra.get("accepted").and_then(Value::as_f64);
+    if let (Some(cores), Some(accepted)) = (cores, accepted)
+        && accepted > 0.0
+    {
+        let per_1000 = cores * report.duration_s / accepted * 1000.0;
+        report.extra.insert(
+            "server_cpu_seconds_per_1000_messages".into(),
+            json!((per_1000 * 1000.0).round() / 1000.0),
+        );
+    }
 }
 
 fn to_report(workload: &str, backend: &str, server: &str, params: Value, o: &Outcome) -> Report {
@@ -404,6 +492,8 @@ fn rows(r: &Report) -> Vec<(String, String)> {
         ));
     }
     for (key, label) in [
+        ("node_a_cores_used", "node A CPU"),
+        ("node_b_cores_used", "node B CPU"),
         ("server_cores_used", "server CPU"),
         ("bench_cores_used", "load generator CPU"),
         ("process_cores_used", "process CPU (server + load)"),
@@ -411,6 +501,16 @@ fn rows(r: &Report) -> Vec<(String, String)> {
         if let Some(c) = r.extra.get(key).and_then(Value::as_f64) {
             rows.push((label.into(), format!("{c:.2} cores")));
         }
+    }
+    if let Some(c) = r
+        .extra
+        .get("server_cpu_seconds_per_1000_messages")
+        .and_then(Value::as_f64)
+    {
+        rows.push((
+            "server CPU per 1,000 msgs".into(),
+            format!("{c:.2} CPU-seconds"),
+        ));
     }
     rows
 }

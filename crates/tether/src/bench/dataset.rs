@@ -29,7 +29,7 @@ use tether_store::dialect::fold;
 use tether_store::people::NewUser;
 
 /// Bump when the generated data changes shape, so old caches are not reused.
-const CACHE_VERSION: u32 = 2;
+const CACHE_VERSION: u32 = 3;
 /// Records the demo generator makes per unit of scale (accounts, contacts, articles, cases).
 const RECORDS_PER_SCALE: usize = 200 + 500 + 40 + 2000;
 /// Rows per INSERT statement and statements per transaction.
@@ -325,6 +325,13 @@ async fn write_chats(
     let mut message_rows = Writer::new(
         "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, edited_at, deleted_at, idempotency_key)",
     );
+    // The search index (R24), with the terms the server would store for each message.
+    let postgres = store.backend() == tether_store::Backend::Postgres;
+    let mut text_rows = Writer::new(if postgres {
+        "INSERT INTO message_text (message_id, chat_id, tsv)"
+    } else {
+        "INSERT INTO message_text (message_id, chat_id, terms)"
+    });
     let mut written = 0usize;
     for (n, chat) in chats.iter().enumerate() {
         let member_ids: Vec<&(String, String)> = chat
@@ -360,9 +367,20 @@ async fn write_chats(
                 .get(rng.below(member_ids.len()))
                 .map_or(creator.0.as_str(), |m| m.0.as_str());
             let text = sentence(rng);
+            let message_id = tether_store::new_id();
+            let terms = lit(&tether_domain::search::index_terms(&text));
+            text_rows.push(if postgres {
+                format!(
+                    "({}, {}, to_tsvector('simple', {terms}))",
+                    lit(&message_id),
+                    lit(&chat.id)
+                )
+            } else {
+                format!("({}, {}, {terms})", lit(&message_id), lit(&chat.id))
+            });
             message_rows.push(format!(
                 "({}, {}, {seq}, 'text', {}, {}, {}, 'normal', NULL, {at_now}, NULL, NULL, NULL)",
-                lit(&tether_store::new_id()),
+                lit(&message_id),
                 lit(&chat.id),
                 lit(sender),
                 lit(&text),
@@ -397,14 +415,24 @@ async fn write_chats(
         {
             flush(
                 store,
-                &mut [&mut chat_rows, &mut member_rows, &mut message_rows],
+                &mut [
+                    &mut chat_rows,
+                    &mut member_rows,
+                    &mut message_rows,
+                    &mut text_rows,
+                ],
             )
             .await?;
         }
     }
     flush(
         store,
-        &mut [&mut chat_rows, &mut member_rows, &mut message_rows],
+        &mut [
+            &mut chat_rows,
+            &mut member_rows,
+            &mut message_rows,
+            &mut text_rows,
+        ],
     )
     .await?;
     pb.finish_and_clear();
@@ -481,11 +509,20 @@ async fn connect_chats(
     }
 }
 
+/// A message: 6–23 words, most from a small everyday vocabulary, about one in five a specific
+/// term (a product, a place, an error code) from a long tail where a few terms are common and
+/// most are rare, as in real support talk.
 fn sentence(rng: &mut Rng) -> String {
     let n = 6 + rng.below(18);
     let mut s = String::new();
     for i in 0..n {
-        let w = WORDS.get(rng.below(WORDS.len())).copied().unwrap_or("case");
+        let tail;
+        let w = if rng.unit() < 0.2 {
+            tail = specific_term(rng.skewed(SPECIFIC_TERMS));
+            tail.as_str()
+        } else {
+            WORDS.get(rng.below(WORDS.len())).copied().unwrap_or("case")
+        };
         if i == 0 {
             let mut c = w.chars();
             if let Some(f) = c.next() {
@@ -499,6 +536,30 @@ fn sentence(rng: &mut Rng) -> String {
     }
     s.push('.');
     s
+}
+
+/// How many specific terms the long tail holds.
+pub const SPECIFIC_TERMS: usize = 20_000;
+
+/// The `i`-th specific term: a made-up word of three to four syllables ("kovadelu"), the same
+/// for the same `i` everywhere.
+pub fn specific_term(i: usize) -> String {
+    const ON: &[&str] = &["k", "v", "d", "l", "m", "r", "s", "t", "n", "b", "g", "p"];
+    const NUCLEUS: &[&str] = &["a", "e", "i", "o", "u", "ai"];
+    let mut n = i;
+    let mut w = String::new();
+    for _ in 0..4 {
+        w.push_str(ON.get(n % ON.len()).copied().unwrap_or("k"));
+        n /= ON.len();
+        w.push_str(NUCLEUS.get(n % NUCLEUS.len()).copied().unwrap_or("a"));
+        n /= NUCLEUS.len();
+    }
+    w
+}
+
+/// What an agent searches for: a specific term, drawn the way terms occur in messages.
+pub fn search_term(rng: &mut Rng) -> String {
+    specific_term(rng.skewed(SPECIFIC_TERMS))
 }
 
 /// SplitMix64: small, fast, and fixed for a seed whatever the dependencies do.

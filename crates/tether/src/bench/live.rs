@@ -39,6 +39,9 @@ pub struct Live {
     pub api: String,
     /// `ws://host:port/api/v1/events`
     pub events: String,
+    /// With several nodes, the event addresses of the others: client *i* listens on node
+    /// *i mod n* (the first node is `events`), so deliveries cross nodes.
+    pub other_events: Vec<String>,
     pub fixture: Fixture,
 }
 
@@ -50,7 +53,29 @@ impl Live {
         Live {
             api: format!("{base}/api/v1"),
             events: format!("{ws}/api/v1/events"),
+            other_events: Vec::new(),
             fixture,
+        }
+    }
+
+    /// Clients spread over `others` too (their base addresses); sends still go to `base`.
+    pub fn with_other_nodes(mut self, others: &[String]) -> Live {
+        self.other_events = others
+            .iter()
+            .map(|b| Live::new(b, Fixture::default()).events)
+            .collect();
+        self
+    }
+
+    /// Where client `i` listens.
+    fn events_of(&self, i: usize) -> &str {
+        let n = self.other_events.len() + 1;
+        match i % n {
+            0 => &self.events,
+            k => self
+                .other_events
+                .get(k - 1)
+                .map_or(&self.events, String::as_str),
         }
     }
 }
@@ -319,7 +344,25 @@ pub async fn run(live: Arc<Live>, load: &Load, pids: &[u32]) -> Result<Outcome> 
     let tokens: Vec<String> = live.fixture.users.iter().map(|u| u.token.clone()).collect();
     let connect_latency = Histogram::default();
     let connect_started = Instant::now();
-    let sockets = connect_all(&live.events, &tokens, CONNECT_CONCURRENCY, &connect_latency).await?;
+    let mut sockets = Vec::with_capacity(tokens.len());
+    let nodes = live.other_events.len() + 1;
+    for node in 0..nodes {
+        let mine: Vec<String> = tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % nodes == node)
+            .map(|(_, t)| t.clone())
+            .collect();
+        sockets.extend(
+            connect_all(
+                live.events_of(node),
+                &mine,
+                CONNECT_CONCURRENCY,
+                &connect_latency,
+            )
+            .await?,
+        );
+    }
     let connect_seconds = connect_started.elapsed().as_secs_f64();
     let (stop_tx, stop_rx) = watch::channel(false);
     let readers: Vec<_> = sockets

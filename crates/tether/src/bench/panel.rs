@@ -1,7 +1,9 @@
 //! `panel`: what an agent waits for when opening a record in a large installation — the
-//! record, its timeline, the collaboration panel (R3–R7), suggested contacts (R12) — and a
-//! page of a chat's messages, for random signed-in users and random cases of a large data set
-//! ([`super::dataset`]).
+//! record, its timeline, the collaboration panel (R3–R7), suggested contacts (R12) — a page of
+//! a chat's messages, and a message search over all the agent's chats (R24), for random
+//! signed-in users and random cases of a large data set ([`super::dataset`]). Searches are
+//! made by the agents whose number of chats is nearest `--search-chats` (200 by default, the
+//! size the search target names), for a specific term drawn as terms occur in messages.
 //!
 //! Endpoints that this build of the server does not have yet answer 404 to a probe before the
 //! run; they are reported as "not available" and left out, so the workload runs today and
@@ -49,6 +51,9 @@ pub struct PanelArgs {
     /// Users signed in and picked from at random.
     #[arg(long, default_value_t = 200)]
     pub sample_users: usize,
+    /// Searches come from the signed-in users whose number of chats is nearest this.
+    #[arg(long, default_value_t = 200)]
+    pub search_chats: usize,
     /// Where generated data sets are kept for reuse.
     #[arg(long, default_value = "tether-data/bench-cache")]
     pub cache_dir: PathBuf,
@@ -67,15 +72,17 @@ enum Op {
     Panel,
     Suggestions,
     Messages,
+    Search,
 }
 
 impl Op {
-    const ALL: [Op; 5] = [
+    const ALL: [Op; 6] = [
         Op::Record,
         Op::Timeline,
         Op::Panel,
         Op::Suggestions,
         Op::Messages,
+        Op::Search,
     ];
 
     fn name(self) -> &'static str {
@@ -85,16 +92,18 @@ impl Op {
             Op::Panel => "panel",
             Op::Suggestions => "suggestions",
             Op::Messages => "messages",
+            Op::Search => "search",
         }
     }
 
-    fn path(self, case: &str, chat: &str) -> String {
+    fn path(self, case: &str, chat: &str, term: &str) -> String {
         match self {
             Op::Record => format!("/records/case/{case}"),
             Op::Timeline => format!("/records/case/{case}/timeline"),
             Op::Panel => format!("/records/case/{case}/collaboration"),
             Op::Suggestions => format!("/records/case/{case}/suggested-contacts"),
             Op::Messages => format!("/chats/{chat}/messages?limit=50"),
+            Op::Search => format!("/search?q={term}&limit=30"),
         }
     }
 
@@ -106,6 +115,7 @@ impl Op {
             Op::Panel => "GET collaboration panel",
             Op::Suggestions => "GET suggested contacts",
             Op::Messages => "GET 50 messages",
+            Op::Search => "GET search (all my chats)",
         }
     }
 }
@@ -254,8 +264,14 @@ fn fnv(s: &str) -> u64 {
     })
 }
 
-/// Signs in up to `--sample-users` chat members.
-async fn agents(store: &Store, manifest: &Manifest, want: usize) -> Result<Vec<Agent>> {
+/// Signs in up to `--sample-users` chat members, and the 20 users whose number of chats is
+/// nearest `search_chats` (who make the searches).
+async fn agents(
+    store: &Store,
+    manifest: &Manifest,
+    want: usize,
+    search_chats: usize,
+) -> Result<(Vec<Agent>, Vec<Agent>)> {
     let mut chats_of: Vec<Vec<String>> = vec![Vec::new(); manifest.users.len()];
     for c in &manifest.chats {
         if c.messages == 0 {
@@ -268,6 +284,22 @@ async fn agents(store: &Store, manifest: &Manifest, want: usize) -> Result<Vec<A
         }
     }
     let expires = tether_store::now_ms() + 24 * 3600 * 1000;
+    let mut by_size: Vec<usize> = (0..manifest.users.len()).collect();
+    by_size.sort_by_key(|&i| chats_of.get(i).map_or(0, Vec::len).abs_diff(search_chats));
+    let mut searchers = Vec::new();
+    for &i in by_size.iter().take(20) {
+        let (Some(id), Some(chats)) = (manifest.users.get(i), chats_of.get(i)) else {
+            continue;
+        };
+        let token = new_token();
+        store
+            .create_session(&token_hash(&token), id, &new_token(), expires)
+            .await?;
+        searchers.push(Agent {
+            token,
+            chats: chats.clone(),
+        });
+    }
     let mut out = Vec::new();
     let step = (manifest.users.len() / want.max(1)).max(1);
     for (i, id) in manifest.users.iter().enumerate().step_by(step) {
@@ -283,10 +315,10 @@ async fn agents(store: &Store, manifest: &Manifest, want: usize) -> Result<Vec<A
             chats: chats_of.get(i).cloned().unwrap_or_default(),
         });
     }
-    if out.is_empty() {
+    if out.is_empty() || searchers.is_empty() {
         bail!("the data set has no users to sign in");
     }
-    Ok(out)
+    Ok((out, searchers))
 }
 
 /// Answers of one request kind.
@@ -304,7 +336,10 @@ async fn measure(
     backend: &str,
     cached: bool,
 ) -> Result<()> {
-    let agents = Arc::new(agents(store, manifest, args.sample_users).await?);
+    let (agents, searchers) = agents(store, manifest, args.sample_users, args.search_chats).await?;
+    let searcher_chats =
+        searchers.iter().map(|a| a.chats.len()).sum::<usize>() / searchers.len().max(1);
+    let (agents, searchers) = (Arc::new(agents), Arc::new(searchers));
     let cases = Arc::new(manifest.cases.clone());
     let http = super::live::http_client()?;
     let api = format!("{}/api/v1", server.base);
@@ -332,7 +367,7 @@ async fn measure(
             continue;
         }
         let res = http
-            .get(format!("{api}{}", op.path(case, &chat)))
+            .get(format!("{api}{}", op.path(case, &chat, "invoice")))
             .bearer_auth(&first.token)
             .send()
             .await?;
@@ -374,10 +409,11 @@ async fn measure(
     let pb = timer(window.as_secs(), "requests");
     let workers: Vec<_> = (0..args.concurrency * measured.len())
         .map(|w| {
-            let (http, api, agents, cases, measured, all, errors) = (
+            let (http, api, agents, searchers, cases, measured, all, errors) = (
                 http.clone(),
                 api.clone(),
                 agents.clone(),
+                searchers.clone(),
                 cases.clone(),
                 measured.clone(),
                 all.clone(),
@@ -388,10 +424,16 @@ async fn measure(
                 let Some(m) = measured.get(w % measured.len().max(1)) else {
                     return;
                 };
+                let who = if m.op == Op::Search {
+                    &searchers
+                } else {
+                    &agents
+                };
                 while Instant::now() < deadline {
-                    let Some(agent) = agents.get(rng.below(agents.len())) else {
+                    let Some(agent) = who.get(rng.below(who.len())) else {
                         return;
                     };
+                    let term = dataset::search_term(&mut rng);
                     let case = cases.get(rng.below(cases.len())).map_or("", String::as_str);
                     let chat = agent
                         .chats
@@ -402,7 +444,7 @@ async fn measure(
                     }
                     let t = Instant::now();
                     let res = http
-                        .get(format!("{api}{}", m.op.path(case, chat)))
+                        .get(format!("{api}{}", m.op.path(case, chat, &term)))
                         .bearer_auth(&agent.token)
                         .send()
                         .await;
@@ -457,9 +499,11 @@ async fn measure(
     rows.push((
         "load".into(),
         format!(
-            "{} request(s) in flight per kind, {} signed-in users",
+            "{} request(s) in flight per kind, {} signed-in users; searches by {} users in {} chats on average",
             args.concurrency,
-            agents.len()
+            agents.len(),
+            searchers.len(),
+            searcher_chats
         ),
     ));
     for m in measured.iter() {
@@ -519,6 +563,7 @@ async fn measure(
         params: json!({
             "records": args.records, "chats": args.chats, "messages": args.messages, "users": args.users,
             "seed": args.seed, "seconds": args.seconds, "concurrency": args.concurrency, "sample_users": args.sample_users,
+            "search_chats": args.search_chats, "searcher_mean_chats": searcher_chats,
         }),
         throughput_per_s: ((all.count() as f64 / secs) * 10.0).round() / 10.0,
         delivered_per_s: None,

@@ -373,6 +373,16 @@ impl Server {
     /// `tether serve` (this very binary) over `database_url` as a child process, with the
     /// default configuration; waits until `/healthz` answers.
     pub async fn child(database_url: &str, data_dir: &Path) -> Result<Server> {
+        Server::child_with(database_url, data_dir, &[]).await
+    }
+
+    /// As [`Server::child`], with more `tether serve` arguments (`--nats …` for a node of
+    /// several).
+    pub async fn child_with(
+        database_url: &str,
+        data_dir: &Path,
+        extra: &[String],
+    ) -> Result<Server> {
         let exe = std::env::current_exe().context("cannot find the tether binary")?;
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -398,6 +408,7 @@ impl Server {
                 "--limit-uploads",
                 "0",
             ])
+            .args(extra)
             .env(
                 "TETHER_LOG",
                 std::env::var("TETHER_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
