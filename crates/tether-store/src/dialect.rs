@@ -39,17 +39,31 @@ pub(crate) fn insert_record_text(backend: crate::Backend) -> &'static str {
 }
 
 /// The statement that adds a message's terms to the search index (`$1` message, `$2` chat,
-/// `$3` space-separated terms from `tether_domain::search::index_terms`).
+/// `$3` space-separated terms from `tether_domain::search::index_terms`). On SQLite the terms
+/// also get the chat's token ([`chat_token`]), so a search can be limited to the caller's
+/// chats inside the full-text index.
 pub(crate) fn insert_message_text(backend: crate::Backend) -> &'static str {
     match backend {
         crate::Backend::Sqlite => {
-            "INSERT INTO message_text (message_id, chat_id, terms) VALUES ($1, $2, $3)"
+            "INSERT INTO message_text (message_id, chat_id, terms) VALUES ($1, $2, $3 || ' zzchat' || $2)"
         }
         crate::Backend::Postgres => {
             "INSERT INTO message_text (message_id, chat_id, tsv) VALUES ($1, $2, to_tsvector('simple', $3))"
         }
     }
 }
+
+/// The token that stands for a chat in SQLite's message index: `zzchat<chat id>` (chat ids are
+/// 32 hex digits, so the token is one word to FTS5's tokenizer). Search intersects a query
+/// with the tokens of the caller's chats, so FTS5 ranks only messages the caller may see, not
+/// every message in the installation that has a common word.
+pub fn chat_token(chat_id: &str) -> String {
+    format!("zzchat{chat_id}")
+}
+
+/// Most chats whose tokens one search lists; someone in more chats is searched without them
+/// (membership is still checked, only the index does more work).
+const MAX_CHAT_TOKENS: usize = 400;
 
 /// A message found by search, with its relevance (higher is better).
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -136,7 +150,34 @@ impl crate::Store {
                 .join(" & "),
         );
         let postgres = self.backend() == crate::Backend::Postgres;
-        let text = if postgres { pg } else { sqlite };
+        let text = if postgres {
+            pg
+        } else {
+            // Limit the match to the caller's chats inside the index (see `chat_token`).
+            let mine: Vec<String> = match chat_ids {
+                Some(ids) => ids.to_vec(),
+                None => with_pool!(self, p => sqlx::query_as::<_, (String,)>(
+                    "SELECT chat_id FROM chat_members WHERE user_id = $1")
+                    .bind(viewer).fetch_all(p).await)?
+                .into_iter()
+                .map(|(id,)| id)
+                .collect(),
+            };
+            if mine.is_empty() {
+                return Ok(Vec::new());
+            }
+            let safe = |id: &String| id.chars().all(|c| c.is_ascii_alphanumeric());
+            if mine.len() <= MAX_CHAT_TOKENS && mine.iter().all(safe) {
+                let chats = mine
+                    .iter()
+                    .map(|id| format!("\"{}\"", chat_token(id)))
+                    .collect::<Vec<_>>()
+                    .join(" OR ");
+                format!("{sqlite} AND ({chats})")
+            } else {
+                sqlite
+            }
+        };
         let rows = with_pool!(self, p => {
             let mut qb = sqlx::QueryBuilder::new("SELECT mt.message_id, ");
             if postgres {

@@ -29,7 +29,7 @@ use tether_store::dialect::fold;
 use tether_store::people::NewUser;
 
 /// Bump when the generated data changes shape, so old caches are not reused.
-const CACHE_VERSION: u32 = 3;
+const CACHE_VERSION: u32 = 4;
 /// Records the demo generator makes per unit of scale (accounts, contacts, articles, cases).
 const RECORDS_PER_SCALE: usize = 200 + 500 + 40 + 2000;
 /// Rows per INSERT statement and statements per transaction.
@@ -368,15 +368,23 @@ async fn write_chats(
                 .map_or(creator.0.as_str(), |m| m.0.as_str());
             let text = sentence(rng);
             let message_id = tether_store::new_id();
-            let terms = lit(&tether_domain::search::index_terms(&text));
+            let terms = tether_domain::search::index_terms(&text);
             text_rows.push(if postgres {
                 format!(
-                    "({}, {}, to_tsvector('simple', {terms}))",
+                    "({}, {}, to_tsvector('simple', {}))",
                     lit(&message_id),
-                    lit(&chat.id)
+                    lit(&chat.id),
+                    lit(&terms)
                 )
             } else {
-                format!("({}, {}, {terms})", lit(&message_id), lit(&chat.id))
+                // As the store writes it: the terms and the chat's token.
+                let indexed = format!("{terms} {}", tether_store::dialect::chat_token(&chat.id));
+                format!(
+                    "({}, {}, {})",
+                    lit(&message_id),
+                    lit(&chat.id),
+                    lit(&indexed)
+                )
             });
             message_rows.push(format!(
                 "({}, {}, {seq}, 'text', {}, {}, {}, 'normal', NULL, {at_now}, NULL, NULL, NULL)",
