@@ -69,7 +69,11 @@ pub async fn events(
                 .get(header::ORIGIN)
                 .and_then(|o| o.to_str().ok())
                 .unwrap_or("");
-            if origin != state.config.public_url {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
+            if !same_origin(origin, &state.config.public_url, host) {
                 return Err(ApiError::Forbidden(
                     "a cookie-authenticated event socket must come from this server's own pages"
                         .into(),
@@ -102,6 +106,23 @@ pub async fn events(
             run(socket, sub, watch_state, caller).await;
             hub.unsubscribe(&user, id);
         }))
+}
+
+/// Whether a cookie-authenticated socket comes from Tether's own pages: its `Origin` is the
+/// public URL, or names the very host the request was sent to (`localhost` and `127.0.0.1`
+/// are different origins, and a browser may use either for the same server). Another site's
+/// page always sends its own origin, which matches neither.
+fn same_origin(origin: &str, public_url: &str, host: &str) -> bool {
+    if origin.is_empty() {
+        return false;
+    }
+    if origin == public_url {
+        return true;
+    }
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https") && !host.is_empty() && rest.eq_ignore_ascii_case(host)
 }
 
 async fn send(
@@ -245,5 +266,41 @@ async fn run(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+
+    #[test]
+    fn only_this_servers_pages_may_use_the_cookie() {
+        let public = "https://tether.example.com";
+        assert!(same_origin(public, public, "tether.example.com"));
+        // The address the browser used for this very request.
+        assert!(same_origin(
+            "http://localhost:8080",
+            "http://127.0.0.1:8080",
+            "localhost:8080"
+        ));
+        // Another site, a look-alike, a missing or odd origin.
+        assert!(!same_origin(
+            "https://evil.example",
+            public,
+            "tether.example.com"
+        ));
+        assert!(!same_origin(
+            "https://tether.example.com.evil.example",
+            public,
+            "tether.example.com"
+        ));
+        assert!(!same_origin("", public, "tether.example.com"));
+        assert!(!same_origin("null", public, "tether.example.com"));
+        assert!(!same_origin(
+            "file://tether.example.com",
+            public,
+            "tether.example.com"
+        ));
+        assert!(!same_origin("http://localhost:8080", public, ""));
     }
 }

@@ -9,6 +9,8 @@
 //! test's database), so tests running at once never hear each other.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -17,120 +19,15 @@ use std::time::Duration;
 use tether_server::auth;
 use tether_store::people::NewUser;
 use tether_store::{ConnectOptions, Store};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use tokio::time::Instant;
+
+use support::{PgDb, TempDir, free_port, nats_url, tether};
 
 /// How long anything that should happen may take.
 const WAIT: Duration = Duration::from_secs(5);
 /// How long to listen for something that must not happen (after what should happen has).
 const QUIET: Duration = Duration::from_millis(700);
-
-fn postgres_admin_url() -> String {
-    std::env::var("TETHER_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
-fn nats_url() -> String {
-    std::env::var("TETHER_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".to_owned())
-}
-
-/// A fresh PostgreSQL database with a random name, dropped (connections and all) on drop.
-struct Db {
-    url: String,
-    admin_url: String,
-    name: String,
-}
-
-impl Db {
-    async fn create() -> Db {
-        let admin_url = postgres_admin_url();
-        let name = format!(
-            "tether_two_nodes_{}",
-            tether_store::new_id().replace('-', "")
-        );
-        let admin = Store::connect(&admin_url, &ConnectOptions::default())
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is needed for this test: {e}"));
-        admin
-            .execute_raw(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        admin.close().await;
-        let (base, _) = admin_url
-            .rsplit_once('/')
-            .expect("TETHER_TEST_POSTGRES_URL ends in /<database>");
-        Db {
-            url: format!("{base}/{name}"),
-            admin_url,
-            name,
-        }
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
-        // Drop runs inside the test's runtime, which must not block: use a runtime of our own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                if let Ok(admin) = Store::connect(&admin_url, &ConnectOptions::default()).await {
-                    let _ = admin
-                        .execute_raw(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                    admin.close().await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-/// A temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> TempDir {
-        let p = std::env::temp_dir().join(format!(
-            "tether-two-nodes-{label}-{}",
-            tether_store::new_id()
-        ));
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The `tether` binary with none of the operator's settings from the environment.
-fn tether() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tether"));
-    for var in [
-        "TETHER_DATABASE_URL",
-        "TETHER_DURABILITY",
-        "TETHER_ADMIN_EMAIL",
-        "TETHER_ADMIN_PASSWORD",
-        "TETHER_LISTEN",
-        "TETHER_NATS_URL",
-        "TETHER_PUBLIC_URL",
-        "TETHER_DATA_DIR",
-        "TETHER_LIMIT_SENDS",
-        "TETHER_LIMIT_SEARCHES",
-        "TETHER_LIMIT_UPLOADS",
-        "TETHER_LOG_FORMAT",
-    ] {
-        c.env_remove(var);
-    }
-    c.env("TETHER_LOG", "info,sqlx=warn");
-    c
-}
 
 /// One `tether serve` process. Killed when dropped; its log is printed if the test failed.
 struct Node {
@@ -143,12 +40,8 @@ struct Node {
 
 impl Node {
     async fn start(name: &'static str, db_url: &str) -> Node {
-        let dir = TempDir::new(name);
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let dir = TempDir::new(&format!("two-nodes-{name}"));
+        let port = free_port();
         let addr = format!("127.0.0.1:{port}");
         let log = dir.0.join("node.log");
         let out = std::fs::File::create(&log).unwrap();
@@ -252,11 +145,11 @@ struct Cluster {
     b: Node,
     store: Store,
     hash: String,
-    _db: Db,
+    _db: PgDb,
 }
 
 async fn cluster() -> Cluster {
-    let db = Db::create().await;
+    let db = PgDb::create("tether_two_nodes").await;
     let out = tether()
         .args(["migrate", "--database", &db.url])
         .output()
