@@ -38,6 +38,30 @@ pub async fn track(req: Request, next: Next) -> Response {
 }
 
 /// Headers every response carries.
+/// Largest total size of a request's headers (names and values); browsers send a few KiB.
+const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Refuses requests whose headers are larger than [`MAX_HEADER_BYTES`] with a 431 problem.
+pub async fn header_limit(req: Request, next: Next) -> Response {
+    let size: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if size > MAX_HEADER_BYTES {
+        return problem(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            &format!(
+                "the request's headers are {} KiB; at most {} KiB are accepted",
+                size / 1024,
+                MAX_HEADER_BYTES / 1024
+            ),
+            Map::new(),
+        );
+    }
+    next.run(req).await
+}
+
 /// Ends a request that takes longer than the configured limit with a 503 problem document
 /// (the work in flight is dropped; a write either committed before or not at all).
 pub async fn deadline(

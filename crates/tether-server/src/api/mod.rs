@@ -98,6 +98,7 @@ pub fn router(state: AppState) -> Router {
             timeout,
             middleware::deadline,
         ))
+        .layer(axum::middleware::from_fn(middleware::header_limit))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(TraceLayer::new_for_http())
