@@ -56,9 +56,14 @@ async fn malformed_values_types_and_ids_get_problem_documents() {
     app.post(&path, &bo, json!({"body": "x", "importance": ["urgent"]}))
         .await
         .problem(422, "importance");
-    raw(&app, &bo, &path, br#"{"body": "x", "attachment_ids": 1e400}"#.to_vec())
-        .await
-        .problem(400, "JSON");
+    raw(
+        &app,
+        &bo,
+        &path,
+        br#"{"body": "x", "attachment_ids": 1e400}"#.to_vec(),
+    )
+    .await
+    .problem(400, "JSON");
     app.post(&path, &bo, json!({"body": "x", "surprise": true}))
         .await
         .problem(422, "surprise");
@@ -129,9 +134,7 @@ async fn oversized_headers_replayed_tokens_and_too_many_sockets_are_refused() {
         .send()
         .await
         .unwrap();
-    common::read(res)
-        .await
-        .problem(431, "at most 32 KiB");
+    common::read(res).await.problem(431, "at most 32 KiB");
     app.get("/me", &bo).await.expect(200);
 
     // A token replayed after sign-out is refused like a forged one.
@@ -139,9 +142,7 @@ async fn oversized_headers_replayed_tokens_and_too_many_sockets_are_refused() {
     app.post("/auth/logout", &second, json!({}))
         .await
         .expect(204);
-    app.get("/me", &second)
-        .await
-        .problem(401, "sign in again");
+    app.get("/me", &second).await.problem(401, "sign in again");
     app.get("/me", "forged-token-that-was-never-issued")
         .await
         .problem(401, "");
@@ -151,11 +152,9 @@ async fn oversized_headers_replayed_tokens_and_too_many_sockets_are_refused() {
     for _ in 0..3 {
         open.push(app.events(&bo).await);
     }
-    let refused = tokio_tungstenite::connect_async(format!(
-        "ws://{}/api/v1/events?token={bo}",
-        app.addr
-    ))
-    .await;
+    let refused =
+        tokio_tungstenite::connect_async(format!("ws://{}/api/v1/events?token={bo}", app.addr))
+            .await;
     match refused {
         Err(tokio_tungstenite::tungstenite::Error::Http(res)) => {
             assert_eq!(res.status().as_u16(), 429);
@@ -168,11 +167,9 @@ async fn oversized_headers_replayed_tokens_and_too_many_sockets_are_refused() {
     let mut ok = None;
     for _ in 0..50 {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        if let Ok((ws, _)) = tokio_tungstenite::connect_async(format!(
-            "ws://{}/api/v1/events?token={bo}",
-            app.addr
-        ))
-        .await
+        if let Ok((ws, _)) =
+            tokio_tungstenite::connect_async(format!("ws://{}/api/v1/events?token={bo}", app.addr))
+                .await
         {
             ok = Some(ws);
             break;
