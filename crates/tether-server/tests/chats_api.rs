@@ -1097,3 +1097,25 @@ async fn live_sockets_end_with_their_session() {
         "and now?"
     );
 }
+
+#[tokio::test]
+async fn an_expired_session_ends_requests_and_its_socket() {
+    let p = people(spawn_app(Backend::Sqlite).await).await;
+    let app = &p.app;
+    let token = tether_server::auth::new_token();
+    app.store
+        .create_session(
+            &tether_server::auth::token_hash(&token),
+            &p.bo_id,
+            "csrf",
+            tether_store::now_ms() + 1_500,
+        )
+        .await
+        .unwrap();
+    app.get("/me", &token).await.expect(200);
+    let mut socket = app.events(&token).await;
+    // The socket closes when the session ends, with no request needed.
+    assert_eq!(socket.closed().await, Some(4001));
+    // And the token no longer works (the node's session cache honours the expiry too).
+    app.get("/me", &token).await.problem(401, "expired");
+}
