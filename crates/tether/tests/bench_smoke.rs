@@ -176,6 +176,45 @@ fn idle_reports_memory_per_connection_of_a_child_server() {
 }
 
 #[test]
+fn chat_on_two_nodes_with_nats() {
+    let url = std::env::var("TETHER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let nats =
+        std::env::var("TETHER_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
+    let r = bench(&[
+        "chat",
+        "--nodes",
+        "2",
+        "--nats",
+        &nats,
+        "--clients",
+        "10",
+        "--chats",
+        "2",
+        "--members",
+        "5",
+        "--seconds",
+        "2",
+        "--warmup",
+        "0.5",
+        "--rate",
+        "50",
+        "--database",
+        &url,
+    ]);
+    check_common(&r, "chat");
+    assert_eq!(r["server"], "two nodes");
+    assert_eq!(r["delivered"], r["expected_deliveries"], "{r:#}");
+    for key in ["node_a_cores_used", "node_b_cores_used"] {
+        assert!(r[key].as_f64().is_some(), "{key}: {r:#}");
+    }
+    assert!(
+        r["server_cpu_seconds_per_1000_messages"].as_f64().unwrap() > 0.0,
+        "{r:#}"
+    );
+}
+
+#[test]
 fn panel_measures_reads_and_guards_missing_endpoints() {
     let cache = Dir::new();
     let r = bench(&[
@@ -195,7 +234,7 @@ fn panel_measures_reads_and_guards_missing_endpoints() {
     ]);
     check_common(&r, "panel");
     let per = &r["per_request"];
-    for op in ["record", "timeline", "messages"] {
+    for op in ["record", "timeline", "messages", "search"] {
         assert!(
             per[op]["latency_ms"]["samples"].as_u64().unwrap() > 0,
             "{op}: {per:#}"

@@ -286,8 +286,12 @@ async fn two_nodes(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result<
             "--nats-subject".to_owned(),
             subject,
         ];
-        let a = Server::child_with(&db.url, &db.dir.join("a"), &extra).await?;
-        let b = Server::child_with(&db.url, &db.dir.join("b"), &extra).await?;
+        let (dir_a, dir_b) = (db.dir.join("a"), db.dir.join("b"));
+        for d in [&dir_a, &dir_b] {
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+        }
+        let a = Server::child_with(&db.url, &dir_a, &extra).await?;
+        let b = Server::child_with(&db.url, &dir_b, &extra).await?;
         let me = std::process::id();
         let pids: Vec<u32> = [Some(me), a.pid(), b.pid()].into_iter().flatten().collect();
         let live = Live::new(&a.base, fixture).with_other_nodes(std::slice::from_ref(&b.base));
