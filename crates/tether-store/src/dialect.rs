@@ -61,6 +61,9 @@ pub fn chat_token(chat_id: &str) -> String {
     format!("zzchat{chat_id}")
 }
 
+/// Matches (in any chat) from which a search word counts as common, see `search_messages`.
+const COMMON_MATCHES: i64 = 2000;
+
 /// Most chats whose tokens one search lists; someone in more chats is searched without them
 /// (membership is still checked, only the index does more work).
 const MAX_CHAT_TOKENS: usize = 400;
@@ -153,8 +156,18 @@ impl crate::Store {
         let text = if postgres {
             pg
         } else {
-            // Limit the match to the caller's chats inside the index (see `chat_token`).
+            // A rare word matches few messages anywhere: rank them all, then keep the caller's.
+            // A common one would make FTS5 rank most of the installation: then limit the match
+            // to the caller's chats inside the index (see `chat_token`). Counting stops at
+            // `COMMON_MATCHES`, so telling the two apart is cheap either way.
+            let (matches,): (i64,) = with_pool!(self, p => sqlx::query_as(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM message_text WHERE message_text MATCH $1 LIMIT $2)")
+                .bind(&sqlite).bind(COMMON_MATCHES).fetch_one(p).await)?;
+            if matches == 0 {
+                return Ok(Vec::new());
+            }
             let mine: Vec<String> = match chat_ids {
+                _ if matches < COMMON_MATCHES => Vec::new(),
                 Some(ids) => ids.to_vec(),
                 None => with_pool!(self, p => sqlx::query_as::<_, (String,)>(
                     "SELECT chat_id FROM chat_members WHERE user_id = $1")
@@ -163,11 +176,8 @@ impl crate::Store {
                 .map(|(id,)| id)
                 .collect(),
             };
-            if mine.is_empty() {
-                return Ok(Vec::new());
-            }
             let safe = |id: &String| id.chars().all(|c| c.is_ascii_alphanumeric());
-            if mine.len() <= MAX_CHAT_TOKENS && mine.iter().all(safe) {
+            if !mine.is_empty() && mine.len() <= MAX_CHAT_TOKENS && mine.iter().all(safe) {
                 let chats = mine
                     .iter()
                     .map(|id| format!("\"{}\"", chat_token(id)))

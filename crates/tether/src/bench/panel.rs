@@ -51,6 +51,10 @@ pub struct PanelArgs {
     /// Users signed in and picked from at random.
     #[arg(long, default_value_t = 200)]
     pub sample_users: usize,
+    /// Measure only these kinds of request (comma-separated: record, timeline, panel,
+    /// suggestions, messages, search); all by default.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
     /// Searches come from the signed-in users whose number of chats is nearest this.
     #[arg(long, default_value_t = 200)]
     pub search_chats: usize,
@@ -134,6 +138,13 @@ pub async fn run(args: PanelArgs) -> Result<()> {
         || args.concurrency == 0
     {
         bail!("--records, --concurrency and --seconds must be positive, --users at least 2");
+    }
+    if let Some(bad) = args
+        .only
+        .iter()
+        .find(|o| !Op::ALL.iter().any(|op| op.name() == o.as_str()))
+    {
+        bail!("--only {bad}: use record, timeline, panel, suggestions, messages or search");
     }
     let sizes = Sizes {
         records: args.records,
@@ -354,6 +365,9 @@ async fn measure(
     let mut available = Vec::new();
     let mut missing = serde_json::Map::new();
     for op in Op::ALL {
+        if !args.only.is_empty() && !args.only.iter().any(|o| o == op.name()) {
+            continue;
+        }
         let chat = agents
             .iter()
             .find_map(|a| a.chats.first())
@@ -563,7 +577,7 @@ async fn measure(
         params: json!({
             "records": args.records, "chats": args.chats, "messages": args.messages, "users": args.users,
             "seed": args.seed, "seconds": args.seconds, "concurrency": args.concurrency, "sample_users": args.sample_users,
-            "search_chats": args.search_chats, "searcher_mean_chats": searcher_chats,
+            "search_chats": args.search_chats, "searcher_mean_chats": searcher_chats, "only": args.only,
         }),
         throughput_per_s: ((all.count() as f64 / secs) * 10.0).round() / 10.0,
         delivered_per_s: None,
