@@ -539,3 +539,115 @@ where
     }
     false
 }
+
+/// A TCP forwarder between a node and PostgreSQL that the test can cut and restore, so one
+/// node loses its database while the server itself keeps running.
+struct Cable {
+    port: u16,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    links: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Cable {
+    async fn to(target: &str) -> Cable {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let links = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (up2, links2, target) = (up.clone(), links.clone(), target.to_owned());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !up2.load(Ordering::SeqCst) {
+                    continue; // dropped: the database is "down"
+                }
+                let target = target.clone();
+                let link = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                links2.lock().unwrap().push(link);
+            }
+        });
+        Cable { port, up, links }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A node that loses PostgreSQL answers 503 on /healthz (so a load balancer takes it out) and
+/// serves again by itself once the database is back.
+#[tokio::test]
+async fn a_node_that_loses_postgres_answers_503_and_recovers() {
+    let db = TestDb::postgres().await;
+    let target = db
+        .url
+        .split('@')
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("127.0.0.1:5432")
+        .to_owned();
+    let cable = Cable::to(&target).await;
+    let via_cable = db
+        .url
+        .replacen(&target, &format!("127.0.0.1:{}", cable.port), 1);
+    let store = Store::connect(
+        &via_cable,
+        &ConnectOptions {
+            connect_timeout: Duration::from_secs(1),
+            ..ConnectOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    store.prepare().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = Config::new(
+        format!("http://{addr}"),
+        std::env::temp_dir().join(format!("tether-node-{}", tether_store::new_id())),
+    );
+    let state = AppState::new(store, config).unwrap();
+    let (_stop, rx) = oneshot::channel::<()>();
+    tokio::spawn(tether_server::serve(listener, state, async move {
+        let _ = rx.await;
+    }));
+    let health = || async move {
+        let res = reqwest::get(format!("http://{addr}/healthz"))
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        (status, body)
+    };
+    assert_eq!(health().await.0, 200);
+
+    cable.cut();
+    let (status, body) = health().await;
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body.to_string().contains("database"),
+        "the answer says what is down: {body}"
+    );
+
+    cable.restore();
+    let mut back = false;
+    for _ in 0..100 {
+        if health().await.0 == 200 {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(back, "the node serves again once PostgreSQL is reachable");
+}
