@@ -596,3 +596,84 @@ async fn bad_requests_get_problem_documents() {
         .await
         .expect(200);
 }
+
+#[tokio::test]
+async fn behind_https_the_session_cookie_is_secure_and_plain_http_is_not() {
+    let app = common::spawn_app_with(Backend::Sqlite, |c| {
+        c.public_url = "https://tether.example.com".into();
+    })
+    .await;
+    let res = app
+        .send(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"email": ADMIN_EMAIL, "password": PASSWORD})),
+        )
+        .await
+        .expect(200);
+    let cookie = res.headers["set-cookie"].to_str().unwrap();
+    for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    let plain = spawn_app(Backend::Sqlite).await;
+    let res = plain
+        .send(
+            Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"email": ADMIN_EMAIL, "password": PASSWORD})),
+        )
+        .await
+        .expect(200);
+    let cookie = res.headers["set-cookie"].to_str().unwrap();
+    assert!(
+        !cookie.contains("Secure"),
+        "no Secure over plain http: {cookie}"
+    );
+}
+
+#[tokio::test]
+async fn a_deactivated_users_messages_stay() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.enable_collaboration().await;
+    let (olga_id, olga) = app
+        .user(&admin, "olga@example.com", "Olga Berg", &["agent"], &[])
+        .await;
+    let (bo_id, bo) = app
+        .user(&admin, "bo@example.com", "Bo Lind", &["agent"], &[])
+        .await;
+    let chat = app
+        .post("/chats", &olga, json!({"member_ids": [bo_id]}))
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/chats/{chat}/messages"),
+        &olga,
+        json!({"body": "Handing this over before I leave"}),
+    )
+    .await
+    .expect(201);
+    app.patch(
+        &format!("/users/{olga_id}"),
+        &admin,
+        json!({"active": false}),
+    )
+    .await
+    .expect(200);
+    let page = app
+        .get(&format!("/chats/{chat}/messages"), &bo)
+        .await
+        .expect(200)
+        .body;
+    let kept = page["items"].as_array().unwrap().iter().find(|m| {
+        m["body"] == "Handing this over before I leave" && m["sender"]["name"] == "Olga Berg"
+    });
+    assert!(kept.is_some(), "the message and its sender stay: {page}");
+    let found = app.get("/search?q=handing", &bo).await.expect(200).body;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+}
