@@ -101,7 +101,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::header_limit))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
         .with_state(state)
 }
 
