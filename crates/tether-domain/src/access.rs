@@ -202,11 +202,60 @@ impl Subject {
     }
 }
 
+/// Whether `subject` may delete the record: an administrator, the owning user, or — for a
+/// team's record — someone with write access to it. Deleting is more than writing: a teammate
+/// may edit a colleague's record but not make it disappear.
+pub fn may_delete(subject: &Subject, facts: RecordFacts<'_>) -> bool {
+    if !subject.active {
+        return false;
+    }
+    if subject.privileges.admin {
+        return true;
+    }
+    match facts.owner {
+        Owner::User { user_id } => *user_id == subject.user_id,
+        Owner::Team { .. } => decide(subject, Access::Write, facts).is_allowed(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::privilege::Privilege;
     use proptest::prelude::*;
+
+    #[test]
+    fn only_owners_team_writers_and_administrators_may_delete() {
+        fn facts(owner: &Owner) -> RecordFacts<'_> {
+            RecordFacts {
+                record_type: "case",
+                owner,
+                shared: None,
+            }
+        }
+        let mine = Owner::User {
+            user_id: UserId::new("u0"),
+        };
+        let colleague = Owner::User {
+            user_id: UserId::new("u1"),
+        };
+        let team = Owner::Team {
+            team_id: TeamId::new("t0"),
+        };
+        let writer = subject(&["case.write:team"], true);
+        assert!(may_delete(&writer, facts(&mine)));
+        assert!(
+            !may_delete(&writer, facts(&colleague)),
+            "a teammate's record: write, not delete"
+        );
+        assert!(may_delete(&writer, facts(&team)));
+        assert!(!may_delete(
+            &subject(&["case.read:all"], true),
+            facts(&team)
+        ));
+        assert!(may_delete(&subject(&["admin"], true), facts(&colleague)));
+        assert!(!may_delete(&subject(&["admin"], false), facts(&colleague)));
+    }
 
     fn subject(privs: &[&str], active: bool) -> Subject {
         let ps: Vec<Privilege> = privs.iter().map(|p| p.parse().unwrap()).collect();

@@ -980,3 +980,126 @@ async fn r13_channels_and_r23_field_notices_and_live_timeline() {
         "watchers get only the record reference"
     );
 }
+
+/// Data lifecycle (issue 10): deleting a record keeps its chats and their messages, removes the
+/// connections, says so in each chat, and leaves the deletion in the audit log. Only the owner
+/// (or an administrator) may delete; a record another one points to cannot be deleted.
+async fn deleting_a_record_keeps_its_chats(b: Backend) {
+    let w = world(b).await;
+    let app = &w.app;
+    let chat = id(&w.connected_chat(&w.olga, &[&w.bo_id], false).await);
+    app.post(
+        &format!("/chats/{chat}/messages"),
+        &w.bo,
+        json!({"body": "Rollers ordered"}),
+    )
+    .await
+    .expect(201);
+    let mut bo_events = app.events(&w.bo).await;
+
+    // Bo may write Olga's case (teammate) but not delete it; Cilla only reads it.
+    app.send(Method::DELETE, &w.case(), Some(&w.bo), None)
+        .await
+        .problem(403, "owner");
+    app.send(Method::DELETE, &w.case(), Some(&w.cilla), None)
+        .await
+        .problem(403, "owner");
+    // A contact pointing to an account blocks the account's deletion until it changes.
+    let account = id(&app
+        .post(
+            "/records/account",
+            &w.olga,
+            json!({"fields": {"name": "Nordic Freight AB"}}),
+        )
+        .await
+        .expect(201)
+        .body);
+    let contact = id(&app
+        .post(
+            "/records/contact",
+            &w.olga,
+            json!({"fields": {"full_name": "Kim Berg"}, "related": {"account": account}}),
+        )
+        .await
+        .expect(201)
+        .body);
+    app.send(
+        Method::DELETE,
+        &format!("/records/account/{account}"),
+        Some(&w.olga),
+        None,
+    )
+    .await
+    .problem(409, "point to this record");
+    app.send(
+        Method::DELETE,
+        &format!("/records/contact/{contact}"),
+        Some(&w.olga),
+        None,
+    )
+    .await
+    .expect(204);
+    app.send(
+        Method::DELETE,
+        &format!("/records/account/{account}"),
+        Some(&w.olga),
+        None,
+    )
+    .await
+    .expect(204);
+
+    // The owner deletes the case: gone for everyone, the chat stays with its history.
+    app.send(Method::DELETE, &w.case(), Some(&w.olga), None)
+        .await
+        .expect(204);
+    app.get(&w.case(), &w.olga).await.expect(404);
+    app.get(&format!("{}/timeline", w.case()), &w.olga)
+        .await
+        .expect(404);
+    let removed = bo_events.expect("connection.removed").await;
+    assert_eq!(removed["chat_id"], json!(chat));
+    let texts = w.texts(&chat, &w.bo).await;
+    assert!(texts.contains(&"Rollers ordered".to_owned()), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.starts_with("Olga Berg deleted Case")
+            && t.ends_with("this chat and its messages stay")),
+        "{texts:?}"
+    );
+    let detail = app
+        .get(&format!("/chats/{chat}"), &w.bo)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(detail["records"], json!([]), "no connection is left");
+    let audit = app
+        .get("/audit?action=record.deleted", &w.admin)
+        .await
+        .expect(200)
+        .body;
+    let entries = audit["items"].as_array().unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["record_id"] == json!(w.case_id) && e["details"]["chats"] == json!([chat])),
+        "{audit}"
+    );
+    // An administrator may delete anyone's record.
+    app.send(
+        Method::DELETE,
+        &format!("/records/case/{}", w.other_case_id),
+        Some(&w.admin),
+        None,
+    )
+    .await
+    .expect(204);
+}
+
+#[tokio::test]
+async fn deleting_a_record_keeps_its_chats_sqlite() {
+    deleting_a_record_keeps_its_chats(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn deleting_a_record_keeps_its_chats_postgres() {
+    deleting_a_record_keeps_its_chats(Backend::Postgres).await;
+}

@@ -114,6 +114,9 @@ enum Prep {
     ChannelConnected,
     /// A persona who joined leaves again, so every persona tries to join as a non-member.
     LeaveAfterJoin,
+    /// `{id}` of the record is a new case of the owner's, so every caller meets a live one
+    /// (deleting the world's case would end the world).
+    FreshCase,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -235,6 +238,9 @@ const TABLE: &[Row] = table! {
         => [401, 401, 200, 403, 403, 200, 200, 200, 200, 200, 200, 200];
     patch "/api/v1/records/{type}/{id}", body = Json(r#"{"fields": {"product": "Quokka-9000"}}"#)
         => [401, 401, 403, 403, 403, 403, 200, 200, 200, 403, 200, 200];
+    // Deleting is more than writing (docs/api.md): the owning user or an administrator only.
+    delete "/api/v1/records/{type}/{id}", prep = FreshCase
+        => [401, 401, 403, 403, 403, 403, 403, 204, 403, 403, 403, 204];
     post "/api/v1/records/{type}/{id}/shares",
         body = Json(r#"{"user_id": "{spare}", "access": "read"}"#)
         => [401, 401, 403, 403, 403, 403, 201, 201, 201, 403, 201, 201];
@@ -795,6 +801,19 @@ impl World {
             Prep::HelperIn => self.helper_in().await,
             Prep::ChatConnected => self.chat_connected().await,
             Prep::ChannelConnected => self.channel_connected().await,
+            Prep::FreshCase => {
+                let c = self
+                    .app
+                    .post(
+                        "/records/case",
+                        self.token(OWNER).unwrap(),
+                        json!({"fields": {"title": "Spare case to delete"}}),
+                    )
+                    .await
+                    .expect(201)
+                    .body;
+                b.insert("case", id(&c));
+            }
         }
         self.tokens[who].clone()
     }

@@ -15,6 +15,57 @@ use tether_domain::record::{ActivityKind, RecordState};
 use tether_domain::record_type::{NUMBER_FIELD, RecordTypeDef, format_number};
 use tether_domain::{Access, Owner, RecordFacts, TeamId, UserId};
 
+impl Store {
+    /// Deletes a record and what is only the record's — its timeline, shares, owner history, links
+    /// and search entry — in one transaction. Its connected chats stay (members keep every
+    /// message); the connections go, each chat gets `system` as a system message, and the audit
+    /// log keeps a `record.deleted` entry naming the chats. Refused (`Conflict`) while another
+    /// record's lookup field points to it. Returns the chats that were connected.
+    pub async fn delete_record(
+        &self,
+        record_type: &str,
+        id: &str,
+        actor_id: &str,
+        system: &crate::chats::SystemMessage,
+    ) -> Result<Vec<String>> {
+        let now = now_ms();
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            let (linked,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM record_links WHERE target_id = $1 AND record_id <> $1")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if linked > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "{linked} other record(s) point to this record in a lookup field; change those first"
+                )));
+            }
+            let chats: Vec<(String,)> = sqlx::query_as("SELECT chat_id FROM chat_connections WHERE record_id = $1 ORDER BY chat_id")
+                .bind(id).fetch_all(&mut *tx).await?;
+            let chats: Vec<String> = chats.into_iter().map(|(c,)| c).collect();
+            for chat in &chats {
+                crate::chats::insert_system_in_tx!(tx, chat, system, now);
+            }
+            for sql in [
+                "DELETE FROM chat_connections WHERE record_id = $1",
+                "DELETE FROM record_links WHERE record_id = $1 OR target_id = $1",
+                "DELETE FROM record_shares WHERE record_id = $1",
+                "DELETE FROM owner_history WHERE record_id = $1",
+                "DELETE FROM activities WHERE record_id = $1",
+                "DELETE FROM record_text WHERE record_id = $1",
+            ] {
+                sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+            }
+            let gone = sqlx::query("DELETE FROM records WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+            if gone == 0 {
+                return Err(StoreError::NotFound("record"));
+            }
+            let entry = NewAudit::new(Some(actor_id), "record.deleted", json!({"chats": chats})).record(record_type, id);
+            audit_insert!(&mut *tx, &entry)?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(chats)
+        })
+    }
+}
+
 /// A record as stored, with its owner's display name.
 #[derive(Clone, Debug, Serialize)]
 pub struct Record {

@@ -348,7 +348,7 @@ async fn panel(
 }
 
 /// Publishes a connection change to the chat's members and to watchers of the record.
-async fn publish_connection(
+pub(crate) async fn publish_connection(
     state: &AppState,
     kind: &str,
     chat_id: &str,

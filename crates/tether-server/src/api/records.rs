@@ -29,7 +29,7 @@ use utoipa_axum::routes;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_record, list_records))
-        .routes(routes!(get_record, patch_record))
+        .routes(routes!(get_record, patch_record, delete_record))
         .routes(routes!(share_record))
         .routes(routes!(add_activity))
         .routes(routes!(timeline))
@@ -393,6 +393,47 @@ async fn patch_record(
         .and_then(|v| v.shared);
     let can_write = decide(&caller.subject, Access::Write, change.after.facts(shared)).is_allowed();
     Ok(Json(RecordOut::new(&state, change.after, can_write)))
+}
+
+/// # `DELETE /api/v1/records/{type}/{id}`
+///
+/// Deletes the record with its timeline, shares and owner history. Its connected chats stay
+/// with all their messages; each gets a system message saying the record was deleted, and the
+/// audit log keeps the deletion. Only the owning user, someone with write access to a team's
+/// record, or an administrator may delete (403 otherwise); a record another record points to
+/// in a lookup field cannot be deleted until that changes (409).
+#[utoipa::path(delete, path = "/records/{type}/{id}", tag = "records", params(("type" = String, Path), ("id" = String, Path)),
+    responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409)))]
+async fn delete_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((ty, id)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let rt = load_type(&state, &ty).await?;
+    let view = load_record(&state, &caller, &ty, &id, Access::Read).await?;
+    if !tether_domain::access::may_delete(&caller.subject, view.facts()) {
+        return Err(ApiError::Forbidden(
+            "only the record's owner, for a team's record someone who may write it, or an administrator may delete it".into(),
+        ));
+    }
+    let label = tether_domain::collab::record_label(&rt.def, view.record.number.as_deref());
+    let sys = super::chats::system_message(
+        Some(caller.id()),
+        format!(
+            "{} deleted {label}; this chat and its messages stay",
+            caller.user.name
+        ),
+        serde_json::json!({"event": "record.deleted", "record": {"type": ty, "id": id}}),
+    );
+    let chats = state
+        .store
+        .delete_record(&ty, &id, caller.id(), &sys)
+        .await?;
+    for chat in &chats {
+        super::collab::publish_connection(&state, "connection.removed", chat, &ty, &id).await?;
+    }
+    super::collab::timeline_changed(&state, &ty, &id);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]
