@@ -177,6 +177,14 @@ impl Hub {
 
     /// Registers a connection of `user_id`.
     pub fn subscribe(&self, user_id: &str) -> Subscription {
+        self.subscribe_within(user_id, usize::MAX)
+            .unwrap_or_else(|| unreachable_subscription(user_id))
+    }
+
+    /// Registers a connection of `user_id` unless the user already has `max` on this node; the
+    /// check and the registration happen under one lock, so simultaneous connects cannot both
+    /// pass a full limit.
+    pub fn subscribe_within(&self, user_id: &str, max: usize) -> Option<Subscription> {
         let (tx, rx) = mpsc::channel(self.queue);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let lagged = Arc::new(AtomicBool::new(false));
@@ -185,15 +193,18 @@ impl Hub {
             tx,
             lagged: lagged.clone(),
         };
-        if let Ok(mut conns) = self.conns.write() {
-            conns.entry(user_id.to_owned()).or_default().push(conn);
+        let mut conns = self.conns.write().ok()?;
+        let mine = conns.entry(user_id.to_owned()).or_default();
+        if mine.len() >= max {
+            return None;
         }
-        Subscription {
+        mine.push(conn);
+        Some(Subscription {
             id,
             user_id: user_id.to_owned(),
             rx,
             lagged,
-        }
+        })
     }
 
     /// Starts sending `record_id`'s watcher events to this connection (the caller checked that
@@ -335,6 +346,18 @@ impl Hub {
     }
 }
 
+/// A subscription that receives nothing (the hub's lock was poisoned by a panic elsewhere); its
+/// socket ends at once, as its channel is already closed.
+fn unreachable_subscription(user_id: &str) -> Subscription {
+    let (_, rx) = mpsc::channel(1);
+    Subscription {
+        id: u64::MAX,
+        user_id: user_id.to_owned(),
+        rx,
+        lagged: Arc::new(AtomicBool::new(false)),
+    }
+}
+
 /// The event a client gets when it fell behind: reload what is on screen.
 pub const RESYNC: &str = r#"{"type":"resync"}"#;
 
@@ -342,6 +365,20 @@ pub const RESYNC: &str = r#"{"type":"resync"}"#;
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_users_connections_stop_at_the_limit_and_free_up_on_unsubscribe() {
+        let hub = Hub::new();
+        let first = hub.subscribe_within("a", 2).unwrap();
+        let _second = hub.subscribe_within("a", 2).unwrap();
+        assert!(hub.subscribe_within("a", 2).is_none());
+        assert!(
+            hub.subscribe_within("b", 2).is_some(),
+            "the limit is per user"
+        );
+        hub.unsubscribe("a", first.id);
+        assert!(hub.subscribe_within("a", 2).is_some());
+    }
 
     #[test]
     fn only_the_audience_receives() {

@@ -88,13 +88,15 @@ pub async fn events(
         }
     };
     crate::api::chats::require_collaboration(&state, &caller).await?;
-    if state.hub.connections_of(caller.id()) >= state.config.max_connections_per_user {
+    let Some(sub) = state
+        .hub
+        .subscribe_within(caller.id(), state.config.max_connections_per_user)
+    else {
         return Err(ApiError::TooManyRequests {
             detail: "you have too many open event connections; close some tabs".into(),
             retry_after_secs: 30,
         });
-    }
-    let sub = state.hub.subscribe(caller.id());
+    };
     let hub = state.hub.clone();
     let watch_state = state.clone();
     Ok(ws
