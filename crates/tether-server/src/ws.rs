@@ -99,10 +99,13 @@ pub async fn events(
     };
     let hub = state.hub.clone();
     let watch_state = state.clone();
+    // A client that goes away during the handshake must not keep a place in its limit.
+    let (failed_hub, failed_user, failed_id) = (state.hub.clone(), sub.user_id.clone(), sub.id);
     Ok(ws
         .read_buffer_size(4 * 1024)
         .write_buffer_size(4 * 1024)
         .max_message_size(64 * 1024)
+        .on_failed_upgrade(move |_| failed_hub.unsubscribe(&failed_user, failed_id))
         .on_upgrade(move |socket| async move {
             let (user, id) = (sub.user_id.clone(), sub.id);
             run(socket, sub, watch_state, caller).await;
