@@ -175,12 +175,6 @@ impl Hub {
         }
     }
 
-    /// Registers a connection of `user_id`.
-    pub fn subscribe(&self, user_id: &str) -> Subscription {
-        self.subscribe_within(user_id, usize::MAX)
-            .unwrap_or_else(|| unreachable_subscription(user_id))
-    }
-
     /// Registers a connection of `user_id` unless the user already has `max` on this node; the
     /// check and the registration happen under one lock, so simultaneous connects cannot both
     /// pass a full limit.
@@ -336,26 +330,6 @@ impl Hub {
             .map(|c| c.values().map(Vec::len).sum())
             .unwrap_or(0)
     }
-
-    /// Number of open connections of one user.
-    pub fn connections_of(&self, user_id: &str) -> usize {
-        self.conns
-            .read()
-            .map(|c| c.get(user_id).map_or(0, Vec::len))
-            .unwrap_or(0)
-    }
-}
-
-/// A subscription that receives nothing (the hub's lock was poisoned by a panic elsewhere); its
-/// socket ends at once, as its channel is already closed.
-fn unreachable_subscription(user_id: &str) -> Subscription {
-    let (_, rx) = mpsc::channel(1);
-    Subscription {
-        id: u64::MAX,
-        user_id: user_id.to_owned(),
-        rx,
-        lagged: Arc::new(AtomicBool::new(false)),
-    }
 }
 
 /// The event a client gets when it fell behind: reload what is on screen.
@@ -383,8 +357,8 @@ mod tests {
     #[test]
     fn only_the_audience_receives() {
         let hub = Hub::new();
-        let mut a = hub.subscribe("a");
-        let mut b = hub.subscribe("b");
+        let mut a = hub.subscribe_within("a", usize::MAX).unwrap();
+        let mut b = hub.subscribe_within("b", usize::MAX).unwrap();
         hub.dispatch(&Envelope::new(
             "message.created",
             json!({"x": 1}),
@@ -402,8 +376,8 @@ mod tests {
     #[test]
     fn a_full_queue_marks_the_connection_behind_and_others_keep_receiving() {
         let hub = Hub::new();
-        let slow = hub.subscribe("slow");
-        let mut fast = hub.subscribe("fast");
+        let slow = hub.subscribe_within("slow", usize::MAX).unwrap();
+        let mut fast = hub.subscribe_within("fast", usize::MAX).unwrap();
         for i in 0..(CONNECTION_QUEUE + 10) {
             hub.dispatch(&Envelope::new(
                 "e",
