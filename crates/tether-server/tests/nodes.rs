@@ -60,6 +60,19 @@ async fn node(db_url: &str, subject: &str) -> Node {
     }
 }
 
+/// Turns the collaboration switch (R1) on, straight in the store.
+async fn collaboration_on(store: &Store) {
+    store
+        .set_global_settings(
+            &tether_domain::settings::GlobalSettings {
+                collaboration_enabled: true,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+}
+
 async fn user(store: &Store, email: &str, name: &str, roles: &[&str]) -> (String, String) {
     let hash = auth::hash_password("correct horse battery").unwrap();
     let u = store
@@ -188,15 +201,7 @@ async fn a_node_that_loses_nats_reconnects_and_tells_clients_to_resync() {
     };
     let db = TestDb::sqlite();
     let store = db.store().await;
-    store
-        .set_global_settings(
-            &tether_domain::settings::GlobalSettings {
-                collaboration_enabled: true,
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    collaboration_on(&store).await;
     let (_, bo) = user(&store, "bo@example.com", "Bo Lind", &["agent"]).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -237,15 +242,7 @@ async fn events_cross_nodes_and_a_killed_node_loses_nothing() {
     let db = TestDb::postgres().await;
     let subject = format!("tether.test.{}", tether_store::new_id());
     let store = db.store().await;
-    store
-        .set_global_settings(
-            &tether_domain::settings::GlobalSettings {
-                collaboration_enabled: true,
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    collaboration_on(&store).await;
     let (_, alice) = user(&store, "alice@example.com", "Alice Berg", &["agent"]).await;
     let (bo_id, bo) = user(&store, "bo@example.com", "Bo Lind", &["agent"]).await;
     let (cilla_id, cilla) = user(&store, "cilla@example.com", "Cilla Ek", &["agent"]).await;
@@ -437,15 +434,7 @@ async fn cached_sessions_are_cleared_on_every_node_over_nats() {
     let db = TestDb::postgres().await;
     let subject = format!("tether.test.{}", tether_store::new_id());
     let store = db.store().await;
-    store
-        .set_global_settings(
-            &tether_domain::settings::GlobalSettings {
-                collaboration_enabled: true,
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    collaboration_on(&store).await;
     let (_, admin) = user(&store, "ada@example.com", "Ada Admin", &["administrator"]).await;
     let (bo_id, bo) = user(&store, "bo@example.com", "Bo Lind", &["agent"]).await;
     let (cilla_id, cilla) = user(&store, "cilla@example.com", "Cilla Ek", &["agent"]).await;

@@ -597,12 +597,8 @@ async fn bad_requests_get_problem_documents() {
         .expect(200);
 }
 
-#[tokio::test]
-async fn behind_https_the_session_cookie_is_secure_and_plain_http_is_not() {
-    let app = common::spawn_app_with(Backend::Sqlite, |c| {
-        c.public_url = "https://tether.example.com".into();
-    })
-    .await;
+/// The `Set-Cookie` of the administrator's sign-in.
+async fn login_cookie(app: &common::TestApp) -> String {
     let res = app
         .send(
             Method::POST,
@@ -612,21 +608,20 @@ async fn behind_https_the_session_cookie_is_secure_and_plain_http_is_not() {
         )
         .await
         .expect(200);
-    let cookie = res.headers["set-cookie"].to_str().unwrap();
+    res.headers["set-cookie"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn behind_https_the_session_cookie_is_secure_and_plain_http_is_not() {
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        c.public_url = "https://tether.example.com".into();
+    })
+    .await;
+    let cookie = login_cookie(&app).await;
     for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(cookie.contains(part), "{part} in {cookie}");
     }
-    let plain = spawn_app(Backend::Sqlite).await;
-    let res = plain
-        .send(
-            Method::POST,
-            "/auth/login",
-            None,
-            Some(json!({"email": ADMIN_EMAIL, "password": PASSWORD})),
-        )
-        .await
-        .expect(200);
-    let cookie = res.headers["set-cookie"].to_str().unwrap();
+    let cookie = login_cookie(&spawn_app(Backend::Sqlite).await).await;
     assert!(
         !cookie.contains("Secure"),
         "no Secure over plain http: {cookie}"

@@ -52,6 +52,12 @@ fn bench(args: &[&str]) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The PostgreSQL server the benchmarks create their databases on.
+fn postgres_url() -> String {
+    std::env::var("TETHER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
 /// What every result has, with sane values.
 #[track_caller]
 fn check_common(r: &Value, workload: &str) {
@@ -108,8 +114,7 @@ fn chat_on_sqlite_delivers_every_message() {
 
 #[test]
 fn chat_on_postgres_at_a_fixed_rate() {
-    let url = std::env::var("TETHER_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let url = postgres_url();
     let r = bench(&[
         "chat",
         "--clients",
@@ -177,8 +182,7 @@ fn idle_reports_memory_per_connection_of_a_child_server() {
 
 #[test]
 fn chat_on_two_nodes_with_nats() {
-    let url = std::env::var("TETHER_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let url = postgres_url();
     let nats =
         std::env::var("TETHER_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
     let r = bench(&[

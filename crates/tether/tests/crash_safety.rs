@@ -18,18 +18,14 @@ mod support;
 
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tether_server::auth;
 use tether_store::people::NewUser;
 use tether_store::{ConnectOptions, Store};
-use tokio::process::Child;
 
-use support::{PgDb, TempDir, free_port, tether};
+use support::{PgDb, Server, TempDir, tether};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -44,8 +40,6 @@ const AFTER_RESTART: usize = 10;
 const RETRY_FOR: Duration = Duration::from_secs(60);
 /// How long one request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a server may take to answer /healthz after it was started.
-const START_WITHIN: Duration = Duration::from_secs(30);
 /// How long anything else may take (the first acknowledgements, the clients' finish).
 const WAIT: Duration = Duration::from_secs(120);
 
@@ -53,128 +47,6 @@ const WAIT: Duration = Duration::from_secs(120);
 enum Backend {
     Sqlite,
     Postgres,
-}
-
-/// One `tether serve` process. Killed when dropped; its log is printed if the test failed.
-struct Server {
-    /// 0 for the first server, 1 for the one started after the kill.
-    generation: usize,
-    addr: String,
-    child: Child,
-    log: PathBuf,
-}
-
-impl Server {
-    /// Starts `tether serve` on a free port and waits for /healthz. Should another process take
-    /// the port between our look and the server's bind, tries another one.
-    async fn start(generation: usize, db_url: &str, dir: &Path) -> Server {
-        let log = dir.join(format!("server-{generation}.log"));
-        for _ in 0..3 {
-            let addr = format!("127.0.0.1:{}", free_port());
-            let out = std::fs::File::create(&log).unwrap();
-            let err = out.try_clone().unwrap();
-            let child = tether()
-                .args(["serve", "--database", db_url, "--listen", &addr])
-                .args(["--limit-sends", "0"])
-                .arg("--data-dir")
-                .arg(dir.join("data"))
-                .stdin(Stdio::null())
-                .stdout(Stdio::from(out))
-                .stderr(Stdio::from(err))
-                .kill_on_drop(true)
-                .spawn()
-                .expect("start tether serve");
-            let mut server = Server {
-                generation,
-                addr,
-                child,
-                log: log.clone(),
-            };
-            if server.wait_healthy().await {
-                return server;
-            }
-        }
-        panic!("tether serve found no free port in three tries");
-    }
-
-    /// True once /healthz answers 200; false if the server could not listen on its port.
-    async fn wait_healthy(&mut self) -> bool {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(1))
-            .build()
-            .unwrap();
-        let deadline = Instant::now() + START_WITHIN;
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                let log = self.log_text();
-                if log.contains("cannot listen") {
-                    return false;
-                }
-                panic!(
-                    "server {} exited at start with {status}; its log:\n{log}",
-                    self.generation
-                );
-            }
-            if let Ok(res) = http
-                .get(format!("http://{}/healthz", self.addr))
-                .send()
-                .await
-                && res.status() == 200
-            {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "server {} did not answer /healthz with 200 within {START_WITHIN:?}; its log:\n{}",
-            self.generation,
-            self.log_text()
-        );
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}/api/v1{path}", self.addr)
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Panics with the log if the server has stopped.
-    fn assert_running(&mut self) {
-        if let Some(status) = self.child.try_wait().unwrap() {
-            panic!(
-                "server {} stopped by itself with {status}; its log:\n{}",
-                self.generation,
-                self.log_text()
-            );
-        }
-    }
-
-    /// SIGKILL: no graceful shutdown, nothing flushed. Returns once the process is gone.
-    async fn kill(&mut self) {
-        self.child.start_kill().unwrap();
-        let status = tokio::time::timeout(Duration::from_secs(10), self.child.wait())
-            .await
-            .expect("the killed server exits")
-            .unwrap();
-        assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status}");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-        if std::thread::panicking() {
-            eprintln!(
-                "----- log of server {} ({}) -----\n{}----- end of log of server {} -----",
-                self.generation,
-                self.addr,
-                self.log_text(),
-                self.generation
-            );
-        }
-    }
 }
 
 /// A sender: a user with a signed-in session.
@@ -478,7 +350,7 @@ async fn crash_and_restart(backend: Backend) {
         None => format!("sqlite://{}", dir.0.join("tether.db").display()),
     };
     let users = prepare(&db_url).await;
-    let mut first = Server::start(0, &db_url, &dir.0).await;
+    let mut first = Server::start("server-0", &db_url, &dir.0, &[]).await;
 
     // One group chat with every sender in it.
     let res = http()
@@ -545,7 +417,7 @@ async fn crash_and_restart(backend: Backend) {
 
     // A new server on the same database and data directory. Before the clients hear of it, the
     // test reads what survived the kill.
-    let second = Server::start(1, &db_url, &dir.0).await;
+    let second = Server::start("server-1", &db_url, &dir.0, &[]).await;
     let survived = read_all(&second, &chat_id, &users[0]).await;
     servers_tx
         .send((1, second.addr.clone()))

@@ -13,128 +13,50 @@ mod support;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 use tether_server::auth;
 use tether_store::people::NewUser;
 use tether_store::{ConnectOptions, Store};
-use tokio::process::Child;
 use tokio::time::Instant;
 
-use support::{PgDb, TempDir, free_port, nats_url, tether};
+use support::{PgDb, Server, TempDir, nats_url, tether};
 
 /// How long anything that should happen may take.
 const WAIT: Duration = Duration::from_secs(5);
 /// How long to listen for something that must not happen (after what should happen has).
 const QUIET: Duration = Duration::from_millis(700);
 
-/// One `tether serve` process. Killed when dropped; its log is printed if the test failed.
+/// A node: one `tether serve` on the test's database and NATS subject, with a directory of its
+/// own (see `support::Server`).
 struct Node {
-    name: &'static str,
-    addr: String,
-    child: Child,
-    log: PathBuf,
+    server: Server,
     _dir: TempDir,
 }
 
 impl Node {
     async fn start(name: &'static str, db_url: &str) -> Node {
         let dir = TempDir::new(&format!("two-nodes-{name}"));
-        let port = free_port();
-        let addr = format!("127.0.0.1:{port}");
-        let log = dir.0.join("node.log");
-        let out = std::fs::File::create(&log).unwrap();
-        let err = out.try_clone().unwrap();
         let subject = format!(
             "tether.test.{}",
             db_url.rsplit('/').next().unwrap_or("default")
         );
-        let child = tether()
-            .args(["serve", "--database", db_url, "--listen", &addr])
-            .args(["--nats", &nats_url(), "--nats-subject", &subject])
-            .args(["--limit-sends", "0"])
-            .arg("--data-dir")
-            .arg(dir.0.join("data"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(out))
-            .stderr(Stdio::from(err))
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start tether serve");
-        let mut node = Node {
-            name,
-            addr,
-            child,
-            log,
-            _dir: dir,
-        };
-        node.wait_healthy().await;
-        node
-    }
-
-    async fn wait_healthy(&mut self) {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(1))
-            .build()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!(
-                    "node {} exited at start with {status}; its log:\n{}",
-                    self.name,
-                    self.log_text()
-                );
-            }
-            if let Ok(res) = http
-                .get(format!("http://{}/healthz", self.addr))
-                .send()
-                .await
-                && res.status() == 200
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!(
-            "node {} did not answer /healthz with 200 within 30 s; its log:\n{}",
-            self.name,
-            self.log_text()
-        );
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}/api/v1{path}", self.addr)
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// SIGKILL: no graceful shutdown, nothing flushed.
-    async fn kill(&mut self) {
-        self.child.start_kill().unwrap();
-        let status = tokio::time::timeout(WAIT, self.child.wait())
-            .await
-            .expect("the killed node exits")
-            .unwrap();
-        assert!(!status.success(), "killed, not a clean exit: {status}");
+        let nats = nats_url();
+        let extra = ["--nats", nats.as_str(), "--nats-subject", subject.as_str()];
+        let server = Server::start(&format!("node {name}"), db_url, &dir.0, &extra).await;
+        Node { server, _dir: dir }
     }
 }
 
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-        if std::thread::panicking() {
-            eprintln!(
-                "----- log of node {} ({}) -----\n{}----- end of log of node {} -----",
-                self.name,
-                self.addr,
-                self.log_text(),
-                self.name
-            );
-        }
+impl std::ops::Deref for Node {
+    type Target = Server;
+    fn deref(&self) -> &Server {
+        &self.server
+    }
+}
+
+impl std::ops::DerefMut for Node {
+    fn deref_mut(&mut self) -> &mut Server {
+        &mut self.server
     }
 }
 

@@ -3,8 +3,12 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::time::Duration;
 use tether_store::{ConnectOptions, Store};
 use tokio::process::Command;
+
+/// How long a server may take to answer /healthz after it was started.
+const START_WITHIN: Duration = Duration::from_secs(30);
 
 /// The PostgreSQL server tests create their databases on.
 pub fn postgres_admin_url() -> String {
@@ -118,4 +122,129 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// One `tether serve` process. Killed when dropped; its log is printed if the test failed.
+pub struct Server {
+    pub name: String,
+    pub addr: String,
+    child: tokio::process::Child,
+    log: PathBuf,
+}
+
+impl Server {
+    /// Starts `tether serve --database <db_url> --data-dir <dir>/data --limit-sends 0 <extra>` on
+    /// a free port, logging to `<dir>/<name>.log`, and waits for /healthz. Should another
+    /// process take the port between our look and the server's bind, tries another one.
+    pub async fn start(name: &str, db_url: &str, dir: &std::path::Path, extra: &[&str]) -> Server {
+        let log = dir.join(format!("{name}.log"));
+        for _ in 0..3 {
+            let addr = format!("127.0.0.1:{}", free_port());
+            let out = std::fs::File::create(&log).unwrap();
+            let err = out.try_clone().unwrap();
+            let child = tether()
+                .args(["serve", "--database", db_url, "--listen", &addr])
+                .args(["--limit-sends", "0"])
+                .args(extra)
+                .arg("--data-dir")
+                .arg(dir.join("data"))
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::from(out))
+                .stderr(std::process::Stdio::from(err))
+                .kill_on_drop(true)
+                .spawn()
+                .expect("start tether serve");
+            let mut server = Server {
+                name: name.to_owned(),
+                addr,
+                child,
+                log: log.clone(),
+            };
+            if server.wait_healthy().await {
+                return server;
+            }
+        }
+        panic!("tether serve found no free port in three tries");
+    }
+
+    /// True once /healthz answers 200; false if the server could not listen on its port.
+    async fn wait_healthy(&mut self) -> bool {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(1))
+            .build()
+            .unwrap();
+        let deadline = tokio::time::Instant::now() + START_WITHIN;
+        while tokio::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let log = self.log_text();
+                if log.contains("cannot listen") {
+                    return false;
+                }
+                panic!(
+                    "{} exited at start with {status}; its log:\n{log}",
+                    self.name
+                );
+            }
+            if let Ok(res) = http
+                .get(format!("http://{}/healthz", self.addr))
+                .send()
+                .await
+                && res.status() == 200
+            {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "{} did not answer /healthz with 200 within {START_WITHIN:?}; its log:\n{}",
+            self.name,
+            self.log_text()
+        );
+    }
+
+    /// `http://<addr>/api/v1<path>`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}/api/v1{path}", self.addr)
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Panics with the log if the server has stopped.
+    pub fn assert_running(&mut self) {
+        if let Some(status) = self.child.try_wait().unwrap() {
+            panic!(
+                "{} stopped by itself with {status}; its log:\n{}",
+                self.name,
+                self.log_text()
+            );
+        }
+    }
+
+    /// SIGKILL: no graceful shutdown, nothing flushed. Returns once the process is gone.
+    pub async fn kill(&mut self) {
+        use std::os::unix::process::ExitStatusExt;
+        self.child.start_kill().unwrap();
+        let status = tokio::time::timeout(Duration::from_secs(10), self.child.wait())
+            .await
+            .expect("the killed server exits")
+            .unwrap();
+        assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        if std::thread::panicking() {
+            eprintln!(
+                "----- log of {} ({}) -----\n{}----- end of log of {} -----",
+                self.name,
+                self.addr,
+                self.log_text(),
+                self.name
+            );
+        }
+    }
 }
