@@ -163,6 +163,9 @@ pub struct Attachment {
     pub created_at: i64,
 }
 
+/// What writing a send gives: its id, its sequence number and its attachments.
+pub(crate) type Written = (String, i64, Vec<Attachment>);
+
 /// Outcome of a send: the message, and whether it already existed (an idempotent retry).
 #[derive(Clone, Debug)]
 pub struct Sent {
@@ -612,41 +615,12 @@ impl Store {
             return replay(existing, &m.chat_id);
         }
         let now = now_ms();
-        let data = m.data.as_ref().map(Value::to_string);
-        let text_sql = crate::dialect::insert_message_text(self.backend());
-        let result = with_write!(self, p => {
-            let mut tx = p.begin().await?;
-            let (id, seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
-                html = &m.html, importance = &m.importance, data = data.clone(), key = m.idempotency_key.as_deref(), at = now);
-            for u in &m.mentions {
-                sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(u).execute(&mut *tx).await?;
+        let result = match &self.sends {
+            Some(queue) if m.attachment_ids.is_empty() && m.remind_until.is_none() => {
+                queue.write(self, m.clone(), now).await
             }
-            for a in &m.attachment_ids {
-                let n = sqlx::query("UPDATE attachments SET message_id = $1 WHERE id = $2 AND uploader_id = $3 AND message_id IS NULL")
-                    .bind(&id).bind(a).bind(&m.sender_id).execute(&mut *tx).await?.rows_affected();
-                if n == 0 {
-                    return Err(StoreError::Invalid(format!("attachment {a} is not an unsent upload of yours")));
-                }
-            }
-            let attachments: Vec<Attachment> = if m.attachment_ids.is_empty() {
-                Vec::new()
-            } else {
-                sqlx::query_as("SELECT id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at FROM attachments WHERE message_id = $1 ORDER BY created_at, id")
-                    .bind(&id).fetch_all(&mut *tx).await?
-            };
-            let mut text = m.body.clone();
-            for a in &attachments {
-                text.push(' ');
-                text.push_str(&a.name);
-            }
-            sqlx::query(text_sql).bind(&id).bind(&m.chat_id).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
-            if let Some(until) = m.remind_until {
-                sqlx::query("INSERT INTO urgent_reminders (message_id, chat_id, next_at, until_at) VALUES ($1, $2, $3, $4)")
-                    .bind(&id).bind(&m.chat_id).bind(now + m.remind_every_ms).bind(until).execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok::<_, StoreError>((id, seq, attachments))
-        });
+            _ => self.write_message(m, now).await,
+        };
         let (id, seq, attachments) = match result {
             Ok(written) => written,
             // A concurrent retry with the same key committed first.
@@ -683,6 +657,46 @@ impl Store {
         Ok(Sent {
             message,
             replayed: false,
+        })
+    }
+
+    /// Writes one message in its own transaction: sends with attachments or a reminder, and
+    /// sends of a failed batch (`crate::sends`).
+    pub(crate) async fn write_message(&self, m: &NewMessage, now: i64) -> Result<Written> {
+        let data = m.data.as_ref().map(Value::to_string);
+        let text_sql = crate::dialect::insert_message_text(self.backend());
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            let (id, seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
+                html = &m.html, importance = &m.importance, data = data.clone(), key = m.idempotency_key.as_deref(), at = now);
+            for u in &m.mentions {
+                sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(u).execute(&mut *tx).await?;
+            }
+            for a in &m.attachment_ids {
+                let n = sqlx::query("UPDATE attachments SET message_id = $1 WHERE id = $2 AND uploader_id = $3 AND message_id IS NULL")
+                    .bind(&id).bind(a).bind(&m.sender_id).execute(&mut *tx).await?.rows_affected();
+                if n == 0 {
+                    return Err(StoreError::Invalid(format!("attachment {a} is not an unsent upload of yours")));
+                }
+            }
+            let attachments: Vec<Attachment> = if m.attachment_ids.is_empty() {
+                Vec::new()
+            } else {
+                sqlx::query_as("SELECT id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at FROM attachments WHERE message_id = $1 ORDER BY created_at, id")
+                    .bind(&id).fetch_all(&mut *tx).await?
+            };
+            let mut text = m.body.clone();
+            for a in &attachments {
+                text.push(' ');
+                text.push_str(&a.name);
+            }
+            sqlx::query(text_sql).bind(&id).bind(&m.chat_id).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
+            if let Some(until) = m.remind_until {
+                sqlx::query("INSERT INTO urgent_reminders (message_id, chat_id, next_at, until_at) VALUES ($1, $2, $3, $4)")
+                    .bind(&id).bind(&m.chat_id).bind(now + m.remind_every_ms).bind(until).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok((id, seq, attachments))
         })
     }
 

@@ -50,6 +50,9 @@ pub struct Store {
     /// Where writes run (`with_write!`): on SQLite a pool of one connection, on PostgreSQL
     /// the same pool as reads.
     pub(crate) writer: Pool,
+    /// Plain message sends queue here for group commit (`crate::sends`); `None` in the store
+    /// the batcher task itself holds.
+    pub(crate) sends: Option<crate::sends::SendQueue>,
 }
 
 /// Most SQLite reader connections: reads are short and CPU-bound, and each connection's page
@@ -116,10 +119,10 @@ impl Store {
                     .connect_with(options)
                     .await?
             };
-            Ok(Store {
-                pool: Pool::Sqlite(pool),
-                writer: Pool::Sqlite(writer),
-            })
+            Ok(Store::with_send_queue(
+                Pool::Sqlite(pool),
+                Pool::Sqlite(writer),
+            ))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?.application_name("tether");
             let pool = PgPoolOptions::new()
@@ -127,14 +130,27 @@ impl Store {
                 .acquire_timeout(opts.connect_timeout)
                 .connect_with(options)
                 .await?;
-            Ok(Store {
-                writer: Pool::Postgres(pool.clone()),
-                pool: Pool::Postgres(pool),
-            })
+            Ok(Store::with_send_queue(
+                Pool::Postgres(pool.clone()),
+                Pool::Postgres(pool),
+            ))
         } else {
             Err(StoreError::Invalid(format!(
                 "unsupported database URL '{url}': use sqlite://<path> or postgres://<host>/<db>"
             )))
+        }
+    }
+
+    /// A store whose plain sends go through a batcher task started on this runtime.
+    fn with_send_queue(pool: Pool, writer: Pool) -> Store {
+        let inner = Store {
+            pool,
+            writer,
+            sends: None,
+        };
+        Store {
+            sends: Some(crate::sends::SendQueue::start(inner.clone())),
+            ..inner
         }
     }
 

@@ -44,6 +44,7 @@ pub mod people;
 pub mod record_types;
 pub mod records;
 mod seed;
+mod sends;
 pub mod sessions;
 pub mod similar;
 #[cfg(feature = "test-support")]

@@ -44,6 +44,7 @@ both_backends!(
     custom_types_get_their_own_numbering,
     chats_members_and_history_windows,
     messages_idempotency_reminders_and_attachments,
+    concurrent_sends_are_committed_together,
     connections_and_channels,
 );
 
@@ -1005,6 +1006,119 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
     assert!(
         s.attachment_for("att1", &bo).await.unwrap().is_none(),
         "a deleted message's file is gone for members"
+    );
+}
+
+/// Group commit: sends that arrive together are written in shared transactions, and still
+/// every chat's sequence numbers are gapless, each sender's messages keep their order, a key
+/// used twice at once gives one message, and a send to a missing chat fails alone.
+async fn concurrent_sends_are_committed_together(b: Backend) {
+    use tether_domain::chat::ChatKind;
+    use tether_store::chats::{NewChat, NewMessage};
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let mut chats = Vec::new();
+    for name in ["one", "two", "three"] {
+        let chat = NewChat {
+            kind: ChatKind::Group,
+            name: Some(name.into()),
+            team_id: None,
+            created_by: a.clone(),
+            members: vec![(a.clone(), 0), (bo.clone(), 0)],
+        };
+        chats.push(s.create_chat(&chat, None).await.unwrap().0.id);
+    }
+    let (senders, each) = (4, 10);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (c, chat) in chats.iter().enumerate() {
+        for sender in 0..senders {
+            let (s, chat, who, bo) = (s.clone(), chat.clone(), a.clone(), bo.clone());
+            tasks.spawn(async move {
+                let mut seqs = Vec::new();
+                for i in 0..each {
+                    let word = if (c, sender, i) == (1, 2, 3) {
+                        " zebra"
+                    } else {
+                        ""
+                    };
+                    let m = NewMessage {
+                        mentions: if i % 3 == 0 { vec![bo.clone()] } else { vec![] },
+                        idempotency_key: Some(format!("{c}-{sender}-{i}")),
+                        ..new_message(
+                            &chat,
+                            &who,
+                            &format!("chat {c} sender {sender} message {i}{word}"),
+                        )
+                    };
+                    let sent = s.send_message(&m).await.unwrap();
+                    assert!(!sent.replayed);
+                    assert_eq!(sent.message.body, m.body);
+                    seqs.push((sent.message.seq, sent.message.id));
+                }
+                (chat, seqs)
+            });
+        }
+    }
+    // One key sent twice at once, and a chat that does not exist, amid the others.
+    let twice = NewMessage {
+        idempotency_key: Some("twice".into()),
+        ..new_message(&chats[0], &a, "only once")
+    };
+    let lost = new_message("no-such-chat", &a, "lost");
+    let (first, second, missing) = tokio::join!(
+        s.send_message(&twice),
+        s.send_message(&twice),
+        s.send_message(&lost)
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(
+        first.message.id, second.message.id,
+        "one message for one key"
+    );
+    assert!(first.replayed != second.replayed);
+    assert!(missing.is_err(), "a send to a missing chat fails");
+
+    let mut sent: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
+    while let Some(done) = tasks.join_next().await {
+        let (chat, seqs) = done.unwrap();
+        assert!(
+            seqs.windows(2).all(|w| w[0].0 < w[1].0),
+            "one sender's messages keep their order: {seqs:?}"
+        );
+        sent.entry(chat).or_default().extend(seqs);
+    }
+    for (c, chat) in chats.iter().enumerate() {
+        let mut written = sent.remove(chat).unwrap();
+        if c == 0 {
+            written.push((first.message.seq, first.message.id.clone()));
+        }
+        written.sort();
+        let expected: Vec<i64> = (1..=written.len() as i64).collect();
+        let seqs: Vec<i64> = written.iter().map(|w| w.0).collect();
+        assert_eq!(seqs, expected, "gapless sequence numbers in chat {c}");
+        let stored = s.messages(chat, 0, None, 200).await.unwrap();
+        let mut stored: Vec<(i64, String)> = stored.into_iter().map(|m| (m.seq, m.id)).collect();
+        stored.sort();
+        assert_eq!(
+            stored, written,
+            "what each send answered is what was stored"
+        );
+        let info = s.chat(chat).await.unwrap().unwrap();
+        assert_eq!(info.last_seq, written.len() as i64);
+        assert_eq!(info.last_message_by.as_deref(), Some(a.as_str()));
+    }
+    let hits = s
+        .search_messages(&bo, &[vec!["zebra".into()]], None, 10)
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 1, "batched messages are in the search index");
+    let (batches, sends) = s.send_batches().unwrap();
+    assert!(sends >= (chats.len() * senders * each) as u64);
+    assert!(
+        batches < sends,
+        "sends were grouped: {batches} batches for {sends} sends"
     );
 }
 

@@ -110,6 +110,8 @@ fn chat_on_sqlite_delivers_every_message() {
         5 * r["accepted"].as_u64().unwrap()
     );
     assert!(r["server_peak_rss_bytes"].as_u64().unwrap() > 0);
+    // Every send was written by group commit: at least one per commit.
+    assert!(r["sends_per_commit"].as_f64().unwrap() >= 1.0, "{r:#}");
 }
 
 #[test]
@@ -216,6 +218,7 @@ fn chat_on_two_nodes_with_nats() {
         r["server_cpu_seconds_per_1000_messages"].as_f64().unwrap() > 0.0,
         "{r:#}"
     );
+    assert!(r["sends_per_commit"].as_f64().unwrap() >= 1.0, "{r:#}");
 }
 
 #[test]

@@ -38,7 +38,11 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 /// # `GET /metrics`: Prometheus text.
-async fn metrics() -> Response {
+async fn metrics(State(state): State<AppState>) -> Response {
+    if let Some((batches, sends)) = state.store.send_batches() {
+        metrics::counter!("tether_send_batches_total").absolute(batches);
+        metrics::counter!("tether_sends_batched_total").absolute(sends);
+    }
     let body = crate::middleware::metrics_handle()
         .map(|h| h.render())
         .unwrap_or_default();

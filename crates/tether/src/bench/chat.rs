@@ -297,6 +297,7 @@ async fn two_nodes(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result<
         let live = Live::new(&a.base, fixture).with_other_nodes(std::slice::from_ref(&b.base));
         let outcome = live::run(Arc::new(live), load, &pids).await;
         let (rss_a, rss_b) = (a.rss().map(|r| r.peak), b.rss().map(|r| r.peak));
+        let per_commit = a.sends_per_commit().await;
         let (pid_a, pid_b) = (a.pid(), b.pid());
         a.stop().await?;
         b.stop().await?;
@@ -304,6 +305,9 @@ async fn two_nodes(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result<
         let outcome = outcome?;
         let mut report = to_report("chat", "postgres", "two nodes", args.params(load), &outcome);
         report.server_peak_rss_bytes = rss_a.max(rss_b);
+        report
+            .extra
+            .insert("sends_per_commit".into(), json!(per_commit));
         let cores = |pid: Option<u32>| pid.and_then(|p| cores_of(&outcome, p));
         let (ca, cb) = (cores(pid_a), cores(pid_b));
         report.extra.insert("node_a_cores_used".into(), json!(ca));
@@ -365,6 +369,10 @@ async fn measure(
     let outcome = live::run(Arc::new(Live::new(&server.base, fixture)), load, &pids).await?;
     let mut report = to_report("chat", backend, server.label(), args.params(load), &outcome);
     report.server_peak_rss_bytes = server.rss().map(|r| r.peak);
+    report.extra.insert(
+        "sends_per_commit".into(),
+        json!(server.sends_per_commit().await),
+    );
     match server.pid() {
         // In-process, the server's CPU is this process's: server and load generator together.
         Some(pid) if pid == me => {
@@ -505,6 +513,9 @@ fn rows(r: &Report) -> Vec<(String, String)> {
         if let Some(c) = r.extra.get(key).and_then(Value::as_f64) {
             rows.push((label.into(), format!("{c:.2} cores")));
         }
+    }
+    if let Some(n) = r.extra.get("sends_per_commit").and_then(Value::as_f64) {
+        rows.push(("sends per commit".into(), format!("{n:.1} (mean)")));
     }
     if let Some(c) = r
         .extra

@@ -481,6 +481,26 @@ impl Server {
         }
     }
 
+    /// Mean sends per commit since the server started (group commit, `tether_sends_batched_total`
+    /// over `tether_send_batches_total` from `/metrics`); `None` when the server does not say.
+    pub async fn sends_per_commit(&self) -> Option<f64> {
+        let text = reqwest::get(format!("{}/metrics", self.base))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        let value = |name: &str| -> Option<f64> {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+        };
+        let (batches, sends) = (
+            value("tether_send_batches_total")?,
+            value("tether_sends_batched_total")?,
+        );
+        (batches > 0.0).then(|| ((sends / batches) * 10.0).round() / 10.0)
+    }
+
     pub fn rss(&self) -> Option<Rss> {
         self.pid().and_then(rss_of)
     }
