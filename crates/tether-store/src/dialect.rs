@@ -53,42 +53,6 @@ pub(crate) fn insert_message_text(backend: crate::Backend) -> &'static str {
     }
 }
 
-/// A JSON array of objects, bound as text to `$1`, read as a table `v` with `columns`
-/// (name, PostgreSQL type): `json_to_recordset` on PostgreSQL, `json_each` on SQLite. This is
-/// how one statement writes many rows with the same SQL shape on both backends (group commit
-/// of message sends, `crate::sends`).
-pub(crate) fn json_rows(backend: crate::Backend, columns: &[(&str, &str)]) -> String {
-    match backend {
-        crate::Backend::Sqlite => {
-            let picks: Vec<String> = columns
-                .iter()
-                .map(|(name, _)| format!("value->>'{name}' AS {name}"))
-                .collect();
-            format!("(SELECT {} FROM json_each($1)) AS v", picks.join(", "))
-        }
-        crate::Backend::Postgres => {
-            let typed: Vec<String> = columns
-                .iter()
-                .map(|(name, ty)| format!("{name} {ty}"))
-                .collect();
-            format!("json_to_recordset($1::json) AS v({})", typed.join(", "))
-        }
-    }
-}
-
-/// The search-index entries of many messages, from [`json_rows`] `v` with columns `id`,
-/// `chat_id` and `terms` (see [`insert_message_text`]).
-pub(crate) fn insert_message_texts(backend: crate::Backend, rows: &str) -> String {
-    match backend {
-        crate::Backend::Sqlite => format!(
-            "INSERT INTO message_text (message_id, chat_id, terms) SELECT id, chat_id, terms || ' zzchat' || chat_id FROM {rows}"
-        ),
-        crate::Backend::Postgres => format!(
-            "INSERT INTO message_text (message_id, chat_id, tsv) SELECT id, chat_id, to_tsvector('simple', terms) FROM {rows}"
-        ),
-    }
-}
-
 /// The token that stands for a chat in SQLite's message index: `zzchat<chat id>` (chat ids are
 /// 32 hex digits, so the token is one word to FTS5's tokenizer). Search intersects a query
 /// with the tokens of the caller's chats, so FTS5 ranks only messages the caller may see, not

@@ -3,23 +3,26 @@
 //! Under load a send's cost is not its statements but its transaction: on SQLite the one
 //! writer connection commits messages one after another, on PostgreSQL every commit is a WAL
 //! flush and every statement a round trip. So plain sends queue for one task per node, which
-//! takes every send waiting and writes them in one transaction with one statement per table,
-//! the rows passed as one JSON parameter ([`crate::dialect::json_rows`]). No timer: a send that
-//! arrives alone is written at once, on its own; while a batch is written the next sends
-//! gather behind it, so batches grow with the load and only with the load. SQLite writes one
-//! batch at a time (it has one writer); PostgreSQL up to [`POSTGRES_IN_FLIGHT`], each on its own
-//! connection, so a lone send never waits for another batch's commit.
+//! takes every send waiting and writes them together: on SQLite in one transaction of one
+//! statement per table, on PostgreSQL in one statement (data-modifying CTEs, so one round trip
+//! and one commit for the whole batch). The rows travel as one JSON parameter (`json_each`,
+//! `json_to_recordset`). No timer: a send that arrives alone is written at once, on its own;
+//! while a batch is written the next sends gather behind it, so batches grow with the load and
+//! only with the load. SQLite writes one batch at a time (it has one writer); PostgreSQL up to
+//! [`POSTGRES_IN_FLIGHT`], each on its own connection, so a lone send never waits for another
+//! batch's commit.
 //!
-//! Each chat's sequence numbers are taken with one `UPDATE … RETURNING` per batch and handed
-//! out in queue order; a sender waits for each answer, so its messages keep their order. On
-//! PostgreSQL a batch of several chats first locks them in id order, so batches in flight at
-//! once, on this node or another, cannot deadlock. A batch that fails (an Idempotency-Key used twice, a chat deleted meanwhile) is
-//! written again message by message, so a bad send fails alone; a database that cannot be
-//! reached fails the whole batch at once. Sends with attachments or an urgent reminder touch
-//! more tables and are rare: they are written on their own (`Store::write_message`).
+//! Sequence numbers are handed out in queue order within a batch (on SQLite from one
+//! `UPDATE … RETURNING`, on PostgreSQL inside the statement); a sender waits for each answer,
+//! so its messages keep their order. On PostgreSQL a batch locks its chats in id order, so
+//! batches in flight at once, on this node or another, cannot deadlock. A batch that fails
+//! (an Idempotency-Key used twice, say) writes nothing and is written again message by message,
+//! so a bad send fails alone; a database that cannot be reached fails the whole batch at once.
+//! Sends with attachments or an urgent reminder touch more tables and are rare: they are
+//! written on their own (`Store::write_message`).
 
 use crate::chats::{NewMessage, Written};
-use crate::dialect::{insert_message_texts, json_rows};
+use crate::db::Pool;
 use crate::{Backend, Result, Store, StoreError, new_id};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -146,18 +149,17 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Pending>, stats: Arc<Stats>) {
 
 /// Writes a batch and answers each of its senders.
 async fn commit(store: &Store, mut batch: Vec<Pending>) {
-    // Alone, a send takes the plain path: the same statements without the JSON round.
     if batch.len() == 1
         && let Some(p) = batch.pop()
     {
-        let _ = p.reply.send(store.write_message(&p.message, p.at).await);
+        let _ = p.reply.send(write_alone(store, &p.message, p.at).await);
         return;
     }
     let messages: Vec<(&NewMessage, i64)> = batch.iter().map(|p| (&p.message, p.at)).collect();
     match store.write_batch(&messages).await {
         Ok(written) => {
             for (p, w) in batch.into_iter().zip(written) {
-                let _ = p.reply.send(Ok(w));
+                let _ = p.reply.send(w);
             }
         }
         Err(e) if e.is_unavailable() => {
@@ -171,10 +173,23 @@ async fn commit(store: &Store, mut batch: Vec<Pending>) {
         Err(e) => {
             tracing::debug!(error = %e, sends = batch.len(), "a batch of sends failed; writing them one by one");
             for p in batch {
-                let result = store.write_message(&p.message, p.at).await;
+                let result = write_alone(store, &p.message, p.at).await;
                 let _ = p.reply.send(result);
             }
         }
+    }
+}
+
+/// One send on its own: on SQLite the plain statements (in-process, no JSON round), on
+/// PostgreSQL the batch statement (one round trip instead of five).
+async fn write_alone(store: &Store, message: &NewMessage, at: i64) -> Result<Written> {
+    match store.backend() {
+        Backend::Sqlite => store.write_message(message, at).await,
+        Backend::Postgres => store
+            .write_batch(&[(message, at)])
+            .await?
+            .pop()
+            .unwrap_or(Err(StoreError::NotFound("chat"))),
     }
 }
 
@@ -182,77 +197,95 @@ fn unavailable(text: &str) -> StoreError {
     StoreError::Database(sqlx::Error::Io(std::io::Error::other(text.to_owned())))
 }
 
-/// The statements of a batch, for one backend. `$1` is always one JSON array.
-struct BatchSql {
-    /// PostgreSQL: locks the batch's chats in id order (rows: `cid`).
-    lock: String,
-    /// Advances each chat's `last_seq` by its number of messages (rows: `cid`, `n`, `at`,
-    /// `sender`); returns `id, last_seq`.
+/// SQLite's statements for a batch, each reading its rows from one JSON array bound to `$1`
+/// (`json_each`). SQLite runs in this process, so several statements cost little more than one.
+struct SqliteBatch {
+    /// Advances each chat's `last_seq` by its number of messages; returns `id, last_seq`.
     bump: String,
-    /// The messages (rows: see [`MESSAGE_COLUMNS`]).
+    /// The messages.
     messages: String,
-    /// Their search-index entries (the same rows).
+    /// Their search-index entries, with the chat's token (`crate::dialect::chat_token`).
     texts: String,
     /// Their mentions (rows: `id`, `user_id`).
     mentions: String,
 }
 
-const CHAT_COLUMNS: &[(&str, &str)] = &[
-    ("cid", "text"),
-    ("n", "bigint"),
-    ("at", "bigint"),
-    ("sender", "text"),
-];
+/// `(SELECT value->>'a' AS a, … FROM json_each($1)) AS v`.
+fn json_rows(columns: &[&str]) -> String {
+    let picks: Vec<String> = columns
+        .iter()
+        .map(|c| format!("value->>'{c}' AS {c}"))
+        .collect();
+    format!("(SELECT {} FROM json_each($1)) AS v", picks.join(", "))
+}
 
-const MESSAGE_COLUMNS: &[(&str, &str)] = &[
-    ("id", "text"),
-    ("chat_id", "text"),
-    ("seq", "bigint"),
-    ("sender_id", "text"),
-    ("body", "text"),
-    ("html", "text"),
-    ("importance", "text"),
-    ("data", "text"),
-    ("created_at", "bigint"),
-    ("idempotency_key", "text"),
-    ("terms", "text"),
-];
-
-impl BatchSql {
-    fn new(backend: Backend) -> BatchSql {
-        let chats = json_rows(backend, CHAT_COLUMNS);
-        let rows = json_rows(backend, MESSAGE_COLUMNS);
-        let mentions = json_rows(backend, &[("id", "text"), ("user_id", "text")]);
-        BatchSql {
-            lock: format!(
-                "SELECT id FROM chats WHERE id IN (SELECT cid FROM {chats}) ORDER BY id FOR UPDATE"
-            ),
-            bump: format!(
-                "UPDATE chats SET last_seq = last_seq + v.n, last_activity_at = v.at, \
-                 last_message_at = v.at, last_message_by = v.sender \
-                 FROM {chats} WHERE chats.id = v.cid RETURNING id, last_seq"
-            ),
-            messages: format!(
-                "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key) \
-                 SELECT id, chat_id, seq, 'text', sender_id, body, html, importance, data, created_at, idempotency_key FROM {rows}"
-            ),
-            texts: insert_message_texts(backend, &rows),
-            // `WHERE true` keeps SQLite from reading `ON` as a join constraint.
-            mentions: format!(
-                "INSERT INTO message_mentions (message_id, user_id) SELECT id, user_id FROM {mentions} WHERE true ON CONFLICT DO NOTHING"
-            ),
-        }
-    }
-
-    fn of(backend: Backend) -> &'static BatchSql {
-        static SQLITE: LazyLock<BatchSql> = LazyLock::new(|| BatchSql::new(Backend::Sqlite));
-        static POSTGRES: LazyLock<BatchSql> = LazyLock::new(|| BatchSql::new(Backend::Postgres));
-        match backend {
-            Backend::Sqlite => &SQLITE,
-            Backend::Postgres => &POSTGRES,
-        }
+impl SqliteBatch {
+    fn get() -> &'static SqliteBatch {
+        static SQL: LazyLock<SqliteBatch> = LazyLock::new(|| {
+            let chats = json_rows(&["cid", "n", "at", "sender"]);
+            let rows = json_rows(&[
+                "id",
+                "chat_id",
+                "seq",
+                "sender_id",
+                "body",
+                "html",
+                "importance",
+                "data",
+                "created_at",
+                "idempotency_key",
+                "terms",
+            ]);
+            let mentions = json_rows(&["id", "user_id"]);
+            SqliteBatch {
+                bump: format!(
+                    "UPDATE chats SET last_seq = last_seq + v.n, last_activity_at = v.at, \
+                     last_message_at = v.at, last_message_by = v.sender \
+                     FROM {chats} WHERE chats.id = v.cid RETURNING id, last_seq"
+                ),
+                messages: format!(
+                    "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key) \
+                     SELECT id, chat_id, seq, 'text', sender_id, body, html, importance, data, created_at, idempotency_key FROM {rows}"
+                ),
+                texts: format!(
+                    "INSERT INTO message_text (message_id, chat_id, terms) SELECT id, chat_id, terms || ' zzchat' || chat_id FROM {rows}"
+                ),
+                // `WHERE true` keeps SQLite from reading `ON` as a join constraint.
+                mentions: format!(
+                    "INSERT INTO message_mentions (message_id, user_id) SELECT id, user_id FROM {mentions} WHERE true ON CONFLICT DO NOTHING"
+                ),
+            }
+        });
+        &SQL
     }
 }
+
+/// PostgreSQL writes a batch, of any size, in one statement and so in one round trip, as its
+/// own transaction: `$1` the messages (`k` is a message's place among the batch's messages of
+/// its chat, from 1), `$2` the chats (`n` messages each). The chats are locked in id order
+/// first; each message's `seq` is the chat's `last_seq` before the batch plus `k`; the search
+/// entries (the same `simple` tsvector as `crate::dialect::insert_message_text`) and mentions
+/// follow from the inserted rows. Answers `id, seq` per message written: fewer rows than
+/// messages means a chat is gone.
+const POSTGRES_BATCH: &str = "\
+WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text, k bigint, \
+     sender_id text, body text, html text, importance text, data text, created_at bigint, \
+     idempotency_key text, terms text, mentions json)), \
+ c AS (SELECT * FROM json_to_recordset($2::json) AS c(cid text, n bigint, at bigint, sender text)), \
+ locked AS (SELECT id FROM chats WHERE id IN (SELECT cid FROM c) ORDER BY id FOR UPDATE), \
+ bumped AS (UPDATE chats SET last_seq = last_seq + c.n, last_activity_at = c.at, \
+     last_message_at = c.at, last_message_by = c.sender FROM c \
+     WHERE chats.id = c.cid AND chats.id IN (SELECT id FROM locked) \
+     RETURNING chats.id, chats.last_seq - c.n AS base), \
+ m AS (INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key) \
+     SELECT v.id, v.chat_id, b.base + v.k, 'text', v.sender_id, v.body, v.html, v.importance, v.data, v.created_at, v.idempotency_key \
+     FROM v JOIN bumped b ON b.id = v.chat_id RETURNING id, chat_id, seq), \
+ t AS (INSERT INTO message_text (message_id, chat_id, tsv) \
+     SELECT m.id, m.chat_id, to_tsvector('simple', v.terms) FROM m JOIN v ON v.id = m.id), \
+ mm AS (INSERT INTO message_mentions (message_id, user_id) \
+     SELECT DISTINCT m.id, u.user_id FROM m JOIN v ON v.id = m.id \
+     CROSS JOIN LATERAL json_array_elements_text(v.mentions) AS u(user_id)) \
+SELECT id, seq FROM m";
 
 /// What a batch changes per chat: how many messages, the latest time, the last sender.
 struct ChatBump<'a> {
@@ -276,9 +309,37 @@ fn chat_bumps<'a>(messages: &[(&'a NewMessage, i64)]) -> BTreeMap<&'a str, ChatB
     chats
 }
 
-/// The rows of a batch's messages and mentions, with each message's sequence number handed
-/// out in queue order below the chat's new `last_seq`.
-fn message_rows(
+fn chats_json(chats: &BTreeMap<&str, ChatBump>) -> String {
+    Value::Array(
+        chats
+            .iter()
+            .map(|(cid, b)| json!({"cid": cid, "n": b.n, "at": b.at, "sender": b.sender}))
+            .collect(),
+    )
+    .to_string()
+}
+
+/// One message as a JSON row; `place` is `seq` (SQLite) or `k` (PostgreSQL).
+fn message_row(id: &str, m: &NewMessage, at: i64, place: (&str, i64)) -> Value {
+    let mut row = json!({
+        "id": id,
+        "chat_id": m.chat_id,
+        "sender_id": m.sender_id,
+        "body": m.body,
+        "html": m.html,
+        "importance": m.importance,
+        "data": m.data.as_ref().map(Value::to_string),
+        "created_at": at,
+        "idempotency_key": m.idempotency_key,
+        "terms": tether_domain::search::index_terms(&m.body),
+    });
+    row[place.0] = json!(place.1);
+    row
+}
+
+/// SQLite: the rows of a batch's messages and mentions, each message's sequence number handed
+/// out in queue order below its chat's new `last_seq`.
+fn sqlite_rows(
     messages: &[(&NewMessage, i64)],
     chats: &BTreeMap<&str, ChatBump>,
     last_seqs: Vec<(String, i64)>,
@@ -296,19 +357,7 @@ fn message_rows(
             .get_mut(&m.chat_id)
             .ok_or(StoreError::NotFound("chat"))?;
         let id = new_id();
-        rows.push(json!({
-            "id": id,
-            "chat_id": m.chat_id,
-            "seq": *seq,
-            "sender_id": m.sender_id,
-            "body": m.body,
-            "html": m.html,
-            "importance": m.importance,
-            "data": m.data.as_ref().map(Value::to_string),
-            "created_at": at,
-            "idempotency_key": m.idempotency_key,
-            "terms": tether_domain::search::index_terms(&m.body),
-        }));
+        rows.push(message_row(&id, m, *at, ("seq", *seq)));
         for u in &m.mentions {
             mentions.push(json!({"id": id, "user_id": u}));
         }
@@ -319,6 +368,24 @@ fn message_rows(
     Ok((Value::Array(rows).to_string(), mentions, written))
 }
 
+/// PostgreSQL: the rows of a batch's messages (with their mentions), each with its place `k`
+/// among the batch's messages of its chat, and the new ids in queue order.
+fn postgres_rows(messages: &[(&NewMessage, i64)]) -> (String, Vec<String>) {
+    let mut places: HashMap<&str, i64> = HashMap::new();
+    let mut rows = Vec::with_capacity(messages.len());
+    let mut ids = Vec::with_capacity(messages.len());
+    for (m, at) in messages {
+        let k = places.entry(m.chat_id.as_str()).or_insert(0);
+        *k += 1;
+        let id = new_id();
+        let mut row = message_row(&id, m, *at, ("k", *k));
+        row["mentions"] = json!(m.mentions);
+        rows.push(row);
+        ids.push(id);
+    }
+    (Value::Array(rows).to_string(), ids)
+}
+
 impl Store {
     /// Group commit so far: batches written and the sends in them (`None` for the batcher's
     /// own store). Their ratio is the mean batch size, which grows with the load.
@@ -327,32 +394,54 @@ impl Store {
     }
 
     /// Writes plain sends (no attachments, no reminder) in one transaction; the answers are in
-    /// the order of `messages`.
-    async fn write_batch(&self, messages: &[(&NewMessage, i64)]) -> Result<Vec<Written>> {
-        let backend = self.backend();
-        let sql = BatchSql::of(backend);
+    /// the order of `messages`. An error means nothing was written; on PostgreSQL a message
+    /// whose chat is gone fails alone.
+    async fn write_batch(&self, messages: &[(&NewMessage, i64)]) -> Result<Vec<Result<Written>>> {
         let chats = chat_bumps(messages);
-        let bumps = Value::Array(
-            chats
-                .iter()
-                .map(|(cid, b)| json!({"cid": cid, "n": b.n, "at": b.at, "sender": b.sender}))
-                .collect(),
-        )
-        .to_string();
-        with_write!(self, p => {
-            let mut tx = p.begin().await?;
-            if backend == Backend::Postgres && chats.len() > 1 {
-                sqlx::query(sql.lock.as_str()).bind(&bumps).execute(&mut *tx).await?;
+        match &self.writer {
+            Pool::Sqlite(p) => {
+                let sql = SqliteBatch::get();
+                let mut tx = p.begin().await?;
+                let last_seqs: Vec<(String, i64)> = sqlx::query_as(sql.bump.as_str())
+                    .bind(chats_json(&chats))
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let (rows, mentions, written) = sqlite_rows(messages, &chats, last_seqs)?;
+                sqlx::query(sql.messages.as_str())
+                    .bind(&rows)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql.texts.as_str())
+                    .bind(&rows)
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some(mentions) = &mentions {
+                    sqlx::query(sql.mentions.as_str())
+                        .bind(mentions)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(written.into_iter().map(Ok).collect())
             }
-            let last_seqs: Vec<(String, i64)> = sqlx::query_as(sql.bump.as_str()).bind(&bumps).fetch_all(&mut *tx).await?;
-            let (rows, mentions, written) = message_rows(messages, &chats, last_seqs)?;
-            sqlx::query(sql.messages.as_str()).bind(&rows).execute(&mut *tx).await?;
-            sqlx::query(sql.texts.as_str()).bind(&rows).execute(&mut *tx).await?;
-            if let Some(mentions) = &mentions {
-                sqlx::query(sql.mentions.as_str()).bind(mentions).execute(&mut *tx).await?;
+            Pool::Postgres(p) => {
+                let (rows, ids) = postgres_rows(messages);
+                let seqs: HashMap<String, i64> = sqlx::query_as(POSTGRES_BATCH)
+                    .bind(rows)
+                    .bind(chats_json(&chats))
+                    .fetch_all(p)
+                    .await?
+                    .into_iter()
+                    .collect();
+                // A message without a row was not written: its chat is gone (the others are).
+                Ok(ids
+                    .into_iter()
+                    .map(|id| match seqs.get(&id) {
+                        Some(seq) => Ok((id, *seq, Vec::new())),
+                        None => Err(StoreError::NotFound("chat")),
+                    })
+                    .collect())
             }
-            tx.commit().await?;
-            Ok(written)
-        })
+        }
     }
 }
