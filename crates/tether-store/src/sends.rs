@@ -6,9 +6,9 @@
 //! takes every send waiting and writes them together: on SQLite in one transaction of one
 //! statement per table, on PostgreSQL in one statement (data-modifying CTEs, so one round trip
 //! and one commit for the whole batch). The rows travel as one JSON parameter (`json_each`,
-//! `json_to_recordset`). No timer: a send that arrives alone is written at once, on its own;
-//! while a batch is written the next sends gather behind it, so batches grow with the load and
-//! only with the load. SQLite writes one batch at a time (it has one writer); PostgreSQL up to
+//! `json_to_recordset`). No timer: a send that finds nothing waiting and a writer free is
+//! written at once, on its own task; while a batch is written the next sends gather behind it,
+//! so batches grow with the load and only with the load. SQLite writes one batch at a time (it has one writer); PostgreSQL up to
 //! [`POSTGRES_IN_FLIGHT`], each on its own connection, so a lone send never waits for another
 //! batch's commit.
 //!
@@ -57,6 +57,8 @@ impl Pending {
 #[derive(Clone, Debug)]
 pub(crate) struct SendQueue {
     queue: mpsc::Sender<Pending>,
+    /// One permit per batch that may be written at once (inline writes take one too).
+    in_flight: Arc<Semaphore>,
     stats: Arc<Stats>,
 }
 
@@ -67,6 +69,13 @@ struct Stats {
     sends: AtomicU64,
 }
 
+impl Stats {
+    fn count(&self, sends: usize) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.sends.fetch_add(sends as u64, Ordering::Relaxed);
+    }
+}
+
 impl SendQueue {
     /// Starts the batcher on the current runtime. `store` must have no queue of its own: the
     /// task holds it, and it ends when the last sender (the last clone of the store that owns
@@ -74,8 +83,16 @@ impl SendQueue {
     pub(crate) fn start(store: Store) -> SendQueue {
         let (queue, rx) = mpsc::channel(QUEUE);
         let stats = Arc::new(Stats::default());
-        tokio::spawn(run(store, rx, stats.clone()));
-        SendQueue { queue, stats }
+        let in_flight = Arc::new(Semaphore::new(match store.backend() {
+            Backend::Sqlite => 1,
+            Backend::Postgres => POSTGRES_IN_FLIGHT,
+        }));
+        tokio::spawn(run(store, rx, in_flight.clone(), stats.clone()));
+        SendQueue {
+            queue,
+            in_flight,
+            stats,
+        }
     }
 
     /// Batches written and the sends in them, since start.
@@ -86,7 +103,8 @@ impl SendQueue {
         )
     }
 
-    /// Writes `message` with the sends waiting beside it; `store` writes it alone when the
+    /// Writes `message` with the sends waiting beside it. When none wait and a writer is free,
+    /// on this task (no hops to the batcher and back); `store` also writes it alone when the
     /// batcher is gone (its runtime ended).
     pub(crate) async fn write(
         &self,
@@ -94,6 +112,14 @@ impl SendQueue {
         message: NewMessage,
         at: i64,
     ) -> Result<Written> {
+        if self.queue.capacity() == self.queue.max_capacity()
+            && let Ok(permit) = self.in_flight.clone().try_acquire_owned()
+        {
+            self.stats.count(1);
+            let written = write_alone(store, &message, at).await;
+            drop(permit);
+            return written;
+        }
         let (reply, answer) = oneshot::channel();
         if let Err(mpsc::error::SendError(p)) =
             self.queue.send(Pending { message, at, reply }).await
@@ -108,23 +134,24 @@ impl SendQueue {
     }
 }
 
-async fn run(store: Store, mut rx: mpsc::Receiver<Pending>, stats: Arc<Stats>) {
-    let in_flight = Arc::new(Semaphore::new(match store.backend() {
-        Backend::Sqlite => 1,
-        Backend::Postgres => POSTGRES_IN_FLIGHT,
-    }));
+async fn run(
+    store: Store,
+    mut rx: mpsc::Receiver<Pending>,
+    in_flight: Arc<Semaphore>,
+    stats: Arc<Stats>,
+) {
     let mut carried: Option<Pending> = None;
     loop {
-        // Sends gather in the queue while every batch in flight is being written.
-        let Ok(permit) = in_flight.clone().acquire_owned().await else {
-            return;
-        };
         let first = match carried.take() {
             Some(p) => p,
             None => match rx.recv().await {
                 Some(p) => p,
                 None => return,
             },
+        };
+        // Sends gather in the queue while every batch in flight is being written.
+        let Ok(permit) = in_flight.clone().acquire_owned().await else {
+            return;
         };
         let mut bytes = first.bytes();
         let mut batch = vec![first];
@@ -137,8 +164,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Pending>, stats: Arc<Stats>) {
             }
             batch.push(next);
         }
-        stats.batches.fetch_add(1, Ordering::Relaxed);
-        stats.sends.fetch_add(batch.len() as u64, Ordering::Relaxed);
+        stats.count(batch.len());
         let store = store.clone();
         tokio::spawn(async move {
             commit(&store, batch).await;
