@@ -8,9 +8,9 @@
 //! and one commit for the whole batch). The rows travel as one JSON parameter (`json_each`,
 //! `json_to_recordset`). No timer: a send that finds nothing waiting and a writer free is
 //! written at once, on its own task; while a batch is written the next sends gather behind it,
-//! so batches grow with the load and only with the load. SQLite writes one batch at a time (it has one writer); PostgreSQL up to
-//! [`POSTGRES_IN_FLIGHT`], each on its own connection, so a lone send never waits for another
-//! batch's commit.
+//! so batches grow with the load and only with the load. SQLite writes one batch at a time (it
+//! has one writer); PostgreSQL up to [`POSTGRES_IN_FLIGHT`], each on its own connection, so a
+//! lone send rarely waits for another batch's commit.
 //!
 //! Sequence numbers are handed out in queue order within a batch (on SQLite from one
 //! `UPDATE … RETURNING`, on PostgreSQL inside the statement); a sender waits for each answer,
