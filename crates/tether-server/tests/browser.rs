@@ -630,6 +630,21 @@ async fn chat_app_live_messages_drafts_reactions_and_attachments() {
     );
     assert_eq!(a.console_defects().await, Vec::<String>::new());
     assert_eq!(b.console_defects().await, Vec::<String>::new());
+
+    // Signing out leaves no chat text behind in the browser.
+    let drafts =
+        "return Object.keys(localStorage).filter((k) => k.startsWith('tether.draft.')).length";
+    let kept = a.js(drafts, vec![]).await;
+    assert!(
+        kept.as_u64().unwrap_or(0) >= 1,
+        "the drafts were kept: {kept}"
+    );
+    sign_out(&a).await;
+    assert_eq!(
+        a.js(drafts, vec![]).await,
+        json!(0),
+        "drafts are gone after sign-out"
+    );
 }
 
 #[tokio::test]

@@ -56,6 +56,18 @@ function setupNotifications() {
   });
 }
 
+/** Removes the unsent drafts (chat text) kept in this browser: after signing out, nothing of
+ *  a chat stays behind for the next person at this computer. The keys are the composer's
+ *  (`tether.draft.<user>.<chat>`, composer.js). */
+function forgetDrafts() {
+  const keys = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (key?.startsWith('tether.draft.')) keys.push(key);
+  }
+  for (const key of keys) localStorage.removeItem(key);
+}
+
 /** Starts the shared parts of a signed-in page. */
 export function startShell() {
   document.querySelector('.me .avatar')?.classList.add(avatarColor(boot.userId));
@@ -67,6 +79,7 @@ export function startShell() {
     } catch {
       /* signed out already */
     }
+    forgetDrafts();
     location.assign('/login');
   });
   events.start();
