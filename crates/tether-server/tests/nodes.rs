@@ -16,6 +16,22 @@ use tokio::sync::oneshot;
 struct Node {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
+    _data: DataDir,
+}
+
+/// A node's data directory, removed when the test is done with it.
+struct DataDir(std::path::PathBuf);
+
+impl DataDir {
+    fn new() -> DataDir {
+        DataDir(std::env::temp_dir().join(format!("tether-node-{}", tether_store::new_id())))
+    }
+}
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 impl Node {
@@ -42,10 +58,8 @@ async fn node(db_url: &str, subject: &str) -> Node {
     store.prepare().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let mut config = Config::new(
-        format!("http://{addr}"),
-        std::env::temp_dir().join(format!("tether-node-{}", tether_store::new_id())),
-    );
+    let data = DataDir::new();
+    let mut config = Config::new(format!("http://{addr}"), data.0.clone());
     config.nats_subject = subject.to_owned();
     let nats =
         std::env::var("TETHER_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
@@ -57,6 +71,7 @@ async fn node(db_url: &str, subject: &str) -> Node {
     Node {
         addr,
         stop: Some(tx),
+        _data: data,
     }
 }
 
@@ -205,10 +220,8 @@ async fn a_node_that_loses_nats_reconnects_and_tells_clients_to_resync() {
     let (_, bo) = user(&store, "bo@example.com", "Bo Lind", &["agent"]).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let config = Config::new(
-        format!("http://{addr}"),
-        std::env::temp_dir().join(format!("tether-node-{}", tether_store::new_id())),
-    );
+    let data = DataDir::new();
+    let config = Config::new(format!("http://{addr}"), data.0.clone());
     let state = AppState::with_nats(store, config, &format!("nats://127.0.0.1:{}", nats.port))
         .await
         .unwrap();
@@ -216,7 +229,11 @@ async fn a_node_that_loses_nats_reconnects_and_tells_clients_to_resync() {
     tokio::spawn(tether_server::serve(listener, state, async move {
         let _ = rx.await;
     }));
-    let n = Node { addr, stop: None };
+    let n = Node {
+        addr,
+        stop: None,
+        _data: data,
+    };
     let mut ws = events(&n, &bo).await;
     drop(nats);
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -602,10 +619,8 @@ async fn a_node_that_loses_postgres_answers_503_and_recovers() {
     store.prepare().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let config = Config::new(
-        format!("http://{addr}"),
-        std::env::temp_dir().join(format!("tether-node-{}", tether_store::new_id())),
-    );
+    let data = DataDir::new();
+    let config = Config::new(format!("http://{addr}"), data.0.clone());
     let state = AppState::new(store, config).unwrap();
     let (_stop, rx) = oneshot::channel::<()>();
     tokio::spawn(tether_server::serve(listener, state, async move {

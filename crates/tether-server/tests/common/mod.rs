@@ -38,6 +38,8 @@ pub struct TestApp {
     pub store: Store,
     pub http: reqwest::Client,
     _db: TestDb,
+    /// The server's data directory (attachments), this app's alone; removed on drop.
+    pub data_dir: std::path::PathBuf,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -46,7 +48,13 @@ impl Drop for TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
     }
+}
+
+/// A fresh data directory under the system's temporary directory.
+pub fn fresh_data_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("tether-test-{}", tether_store::new_id()))
 }
 
 /// Starts the server over a fresh database with one administrator (`ADMIN_EMAIL`/`PASSWORD`).
@@ -74,7 +82,8 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
-    let mut config = Config::new(base.clone(), std::env::temp_dir());
+    let data_dir = fresh_data_dir();
+    let mut config = Config::new(base.clone(), data_dir.clone());
     tweak(&mut config);
     let state = AppState::new(store.clone(), config).unwrap();
     let (tx, rx) = oneshot::channel::<()>();
@@ -87,6 +96,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         store,
         http: reqwest::Client::new(),
         _db: db,
+        data_dir,
         stop: Some(tx),
     }
 }
