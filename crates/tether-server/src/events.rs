@@ -101,6 +101,9 @@ struct Conn {
 pub const CALLERS_CHANGED: &str = "callers.changed";
 /// The internal event that clears the cached global settings on every node.
 pub const SETTINGS_CHANGED: &str = "settings.changed";
+/// The internal event a node publishes after it dropped live events (NATS was unreachable or
+/// too slow): every node tells all its clients to resync.
+pub const EVENTS_LOST: &str = "events.lost";
 
 /// The global settings (R1's switch), as read last, for at most [`SETTINGS_TTL`].
 #[derive(Default)]
@@ -286,8 +289,8 @@ impl Hub {
         }
     }
 
-    /// An event for this node itself, not for clients: [`CALLERS_CHANGED`] and
-    /// [`SETTINGS_CHANGED`].
+    /// An event for this node itself, not for clients: [`CALLERS_CHANGED`],
+    /// [`SETTINGS_CHANGED`] and [`EVENTS_LOST`].
     fn control(&self, payload: &str) {
         let Ok(v) = serde_json::from_str::<Value>(payload) else {
             return;
@@ -296,6 +299,8 @@ impl Hub {
             self.callers.forget(v["user_id"].as_str());
         } else if v["type"] == SETTINGS_CHANGED {
             self.settings.forget();
+        } else if v["type"] == EVENTS_LOST {
+            self.resync_all();
         }
     }
 

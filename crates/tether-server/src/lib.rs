@@ -51,6 +51,9 @@ pub struct Config {
     pub event_queue: usize,
     /// NATS subject the nodes share events on (with `--nats`).
     pub nats_subject: String,
+    /// Events a node holds for NATS when NATS takes them slower than they come; past it they
+    /// are dropped and every node's clients are told to resync (with `--nats`).
+    pub nats_queue: usize,
     /// Per-user rate limits (requests per minute; 0 turns one off).
     pub limits: limits::Limits,
 }
@@ -71,6 +74,7 @@ impl Config {
             max_connections_per_user: 20,
             event_queue: events::CONNECTION_QUEUE,
             nats_subject: "tether.events".into(),
+            nats_queue: 16_384,
             limits: limits::Limits::default(),
         }
     }
@@ -131,8 +135,13 @@ impl AppState {
         nats_url: &str,
     ) -> anyhow::Result<AppState> {
         let mut state = AppState::new(store, config)?;
-        let bus =
-            nats::NatsBus::connect(nats_url, &state.config.nats_subject, state.hub.clone()).await?;
+        let bus = nats::NatsBus::connect(
+            nats_url,
+            &state.config.nats_subject,
+            state.config.nats_queue,
+            state.hub.clone(),
+        )
+        .await?;
         state.bus = Arc::new(bus);
         Ok(state)
     }

@@ -5,11 +5,19 @@
 //! the local [`Hub`], which hands it to exactly the audience's connections on this node. One
 //! publisher task per node keeps a node's events in order. When the connection to NATS comes back
 //! after a loss, every local client is told to `resync`, since events may have been missed.
+//!
+//! Memory stays bounded when NATS is away or slow: while the node is not connected it drops
+//! events instead of buffering them, and it queues at most `Config::nats_queue` for the
+//! publisher. A node that dropped events publishes [`EVENTS_LOST`] once NATS takes events
+//! again, and every node tells its clients to `resync` (the data is in the database; only the
+//! live events are gone). A send never waits on NATS longer than [`FLUSH_TIMEOUT`], and not at
+//! all while the node is cut off.
 
-use crate::events::{Envelope, EventBus, Hub};
+use crate::events::{EVENTS_LOST, Envelope, EventBus, Hub};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -26,6 +34,8 @@ enum Outgoing {
     Event(Envelope),
     /// Flush what was published before, then answer.
     Flush(oneshot::Sender<()>),
+    /// The connection is (back) up: report events dropped meanwhile.
+    Connected,
 }
 
 /// Longest wait for NATS to take the events of an accepted message; past it the request is
@@ -34,35 +44,59 @@ const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Publishes to NATS; a background task delivers what arrives to this node's hub.
 pub struct NatsBus {
-    tx: mpsc::UnboundedSender<Outgoing>,
+    tx: mpsc::Sender<Outgoing>,
+    client: async_nats::Client,
+    /// Events were dropped since [`EVENTS_LOST`] was last published.
+    lost: Arc<AtomicBool>,
 }
 
 impl EventBus for NatsBus {
     fn publish(&self, envelope: Envelope) {
         // The publisher task owns ordering; if it is gone the node is shutting down.
-        let _ = self.tx.send(Outgoing::Event(envelope));
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(Outgoing::Event(envelope))
+        {
+            mark_lost(&self.lost, "the queue of events for NATS is full");
+        }
     }
 
     fn flushed(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        let connected = self.client.connection_state() == async_nats::connection::State::Connected;
         let (done, wait) = oneshot::channel();
-        let sent = self.tx.send(Outgoing::Flush(done)).is_ok();
+        let sent = connected && self.tx.try_send(Outgoing::Flush(done)).is_ok();
         Box::pin(async move {
             if sent {
-                let _ = wait.await;
+                let _ = tokio::time::timeout(FLUSH_TIMEOUT, wait).await;
             }
         })
     }
 }
 
+/// Notes that events were dropped (logged once until they are reported).
+fn mark_lost(lost: &AtomicBool, why: &str) {
+    if !lost.swap(true, Ordering::AcqRel) {
+        tracing::warn!(
+            "{why}: dropping live events; every node's clients will resync when NATS takes events again"
+        );
+    }
+}
+
 impl NatsBus {
     /// Connects to `url`, subscribes to `subject` and starts the publisher and the receiver.
-    pub async fn connect(url: &str, subject: &str, hub: Arc<Hub>) -> anyhow::Result<NatsBus> {
+    pub async fn connect(
+        url: &str,
+        subject: &str,
+        queue: usize,
+        hub: Arc<Hub>,
+    ) -> anyhow::Result<NatsBus> {
         let resync_hub = hub.clone();
+        let (tx, mut rx) = mpsc::channel::<Outgoing>(queue.max(1));
+        let reconnected = tx.clone();
         let client = async_nats::ConnectOptions::new()
             .name("tether")
             .retry_on_initial_connect()
             .event_callback(move |event| {
                 let hub = resync_hub.clone();
+                let reconnected = reconnected.clone();
                 async move {
                     match event {
                         async_nats::Event::Connected => {
@@ -70,6 +104,7 @@ impl NatsBus {
                                 "NATS connection (re)established; telling clients to resync"
                             );
                             hub.resync_all();
+                            let _ = reconnected.try_send(Outgoing::Connected);
                         }
                         async_nats::Event::Disconnected => {
                             tracing::warn!("lost the NATS connection; reconnecting")
@@ -97,19 +132,39 @@ impl NatsBus {
                 }
             }
         });
-        let (tx, mut rx) = mpsc::unbounded_channel::<Outgoing>();
         let subject = subject.to_owned();
+        let lost = Arc::new(AtomicBool::new(false));
+        let (publisher, lost_events) = (client.clone(), lost.clone());
         tokio::spawn(async move {
+            let client = publisher;
+            let lost = lost_events;
             while let Some(first) = rx.recv().await {
                 // Everything already queued goes out before one flush answers all who wait.
                 let mut waiting = Vec::new();
                 let mut next = Some(first);
                 while let Some(out) = next {
+                    let connected =
+                        client.connection_state() == async_nats::connection::State::Connected;
                     match out {
-                        Outgoing::Event(e) => publish(&client, &subject, e).await,
+                        Outgoing::Event(e) if connected => publish(&client, &subject, e).await,
+                        Outgoing::Event(_) => mark_lost(&lost, "NATS is unreachable"),
                         Outgoing::Flush(done) => waiting.push(done),
+                        Outgoing::Connected => {}
                     }
                     next = rx.try_recv().ok();
+                }
+                if client.connection_state() == async_nats::connection::State::Connected
+                    && lost.swap(false, Ordering::AcqRel)
+                {
+                    tracing::info!("telling every node's clients to resync for the events dropped");
+                    let report = Envelope {
+                        audience: Vec::new(),
+                        record_watchers: None,
+                        payload: serde_json::json!({ "type": EVENTS_LOST })
+                            .to_string()
+                            .into(),
+                    };
+                    publish(&client, &subject, report).await;
                 }
                 if !waiting.is_empty() {
                     match tokio::time::timeout(FLUSH_TIMEOUT, client.flush()).await {
@@ -125,7 +180,7 @@ impl NatsBus {
                 }
             }
         });
-        Ok(NatsBus { tx })
+        Ok(NatsBus { tx, client, lost })
     }
 }
 

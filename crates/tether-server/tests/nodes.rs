@@ -51,7 +51,16 @@ impl Drop for Node {
     }
 }
 
+fn nats_url() -> String {
+    std::env::var("TETHER_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into())
+}
+
 async fn node(db_url: &str, subject: &str) -> Node {
+    node_via(db_url, subject, &nats_url()).await
+}
+
+/// A node that reaches NATS at `nats`.
+async fn node_via(db_url: &str, subject: &str, nats: &str) -> Node {
     let store = Store::connect(db_url, &ConnectOptions::default())
         .await
         .unwrap();
@@ -61,9 +70,7 @@ async fn node(db_url: &str, subject: &str) -> Node {
     let data = DataDir::new();
     let mut config = Config::new(format!("http://{addr}"), data.0.clone());
     config.nats_subject = subject.to_owned();
-    let nats =
-        std::env::var("TETHER_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
-    let state = AppState::with_nats(store, config, &nats).await.unwrap();
+    let state = AppState::with_nats(store, config, nats).await.unwrap();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(tether_server::serve(listener, state, async move {
         let _ = rx.await;
@@ -589,6 +596,79 @@ impl Cable {
     fn restore(&self) {
         self.up.store(true, std::sync::atomic::Ordering::SeqCst);
     }
+}
+
+/// A node cut off from NATS answers sends at once (it drops their live events instead of
+/// holding them, so its memory stays bounded), and once it reaches NATS again it has the clients
+/// of every node resync: node B never lost NATS, so only node A's report can tell B's clients.
+#[tokio::test]
+async fn a_node_cut_off_from_nats_answers_at_once_and_every_node_resyncs_after() {
+    let db = TestDb::postgres().await;
+    let subject = format!("tether.test.{}", tether_store::new_id());
+    let store = db.store().await;
+    collaboration_on(&store).await;
+    let (_, alice) = user(&store, "alice@example.com", "Alice Ek", &["agent"]).await;
+    let (bo_id, bo) = user(&store, "bo@example.com", "Bo Lind", &["agent"]).await;
+    let nats = nats_url();
+    let cable = Cable::to(nats.trim_start_matches("nats://")).await;
+    let a = node_via(
+        &db.url,
+        &subject,
+        &format!("nats://127.0.0.1:{}", cable.port),
+    )
+    .await;
+    let b = node(&db.url, &subject).await;
+    let (status, chat) = call(
+        reqwest::Method::POST,
+        a.url("/chats"),
+        &alice,
+        Some(json!({"member_ids": [bo_id], "name": "Ops"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let send_url = a.url(&format!("/chats/{}/messages", chat["id"].as_str().unwrap()));
+    let mut bo_on_b = events(&b, &bo).await;
+    let send = |body: &'static str| {
+        call(
+            reqwest::Method::POST,
+            send_url.clone(),
+            &alice,
+            Some(json!({ "body": body })),
+        )
+    };
+    assert_eq!(send("before the cut").await.0, 201);
+    expect(&mut bo_on_b, "message.created").await;
+
+    cable.cut();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        assert_eq!(send("while cut off").await.0, 201, "the message is stored");
+        assert!(
+            started.elapsed() < Duration::from_millis(1500),
+            "a send does not wait for NATS while the node is cut off: {:?}",
+            started.elapsed()
+        );
+    }
+    while let Some(e) = next(&mut bo_on_b, 300).await {
+        assert_ne!(e["type"], "resync", "node B has lost nothing yet: {e}");
+    }
+
+    cable.restore();
+    let mut resynced = false;
+    for _ in 0..60 {
+        match next(&mut bo_on_b, 1000).await {
+            Some(e) if e["type"] == "resync" => {
+                resynced = true;
+                break;
+            }
+            _ => continue,
+        }
+    }
+    assert!(
+        resynced,
+        "node B's clients are told to resync after node A dropped events"
+    );
 }
 
 /// A node that loses PostgreSQL answers 503 on /healthz (so a load balancer takes it out) and
