@@ -92,6 +92,8 @@ async fn a_request_past_its_timeout_gets_a_503_problem() {
         c.request_timeout = std::time::Duration::from_millis(300);
     })
     .await;
+    // A session straight in the store: signing in (Argon2 in a debug build) may itself take
+    // longer than the limit.
     let user = app
         .store
         .user_credentials(common::ADMIN_EMAIL)

@@ -180,6 +180,18 @@ async fn expect(ws: &mut Ws, kind: &str) -> Value {
     panic!("no {kind} event arrived");
 }
 
+/// Whether a `resync` arrives within about `seconds` (other events are skipped).
+async fn resynced_within(ws: &mut Ws, seconds: u64) -> bool {
+    for _ in 0..seconds {
+        if let Some(e) = next(ws, 1000).await
+            && e["type"] == "resync"
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// A private nats-server on a free port, killed on drop.
 struct PrivateNats {
     child: std::process::Child,
@@ -245,18 +257,8 @@ async fn a_node_that_loses_nats_reconnects_and_tells_clients_to_resync() {
     drop(nats);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let _again = PrivateNats::start(port).expect("nats-server restarts");
-    let mut resynced = false;
-    for _ in 0..20 {
-        match next(&mut ws, 1000).await {
-            Some(e) if e["type"] == "resync" => {
-                resynced = true;
-                break;
-            }
-            _ => continue,
-        }
-    }
     assert!(
-        resynced,
+        resynced_within(&mut ws, 20).await,
         "clients are told to resync after the NATS connection comes back"
     );
 }
@@ -655,18 +657,8 @@ async fn a_node_cut_off_from_nats_answers_at_once_and_every_node_resyncs_after()
     }
 
     cable.restore();
-    let mut resynced = false;
-    for _ in 0..60 {
-        match next(&mut bo_on_b, 1000).await {
-            Some(e) if e["type"] == "resync" => {
-                resynced = true;
-                break;
-            }
-            _ => continue,
-        }
-    }
     assert!(
-        resynced,
+        resynced_within(&mut bo_on_b, 60).await,
         "node B's clients are told to resync after node A dropped events"
     );
 }

@@ -4,31 +4,31 @@
 //! build.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::Command;
+use support::{TempDir, nats_url, postgres_admin_url};
 
-/// A temporary directory removed afterwards.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new() -> Dir {
-        let dir =
-            std::env::temp_dir().join(format!("tether-bench-smoke-{}", tether_store::new_id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Dir(dir)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+/// The small PostgreSQL chat load of the fixed-rate runs: 2 chats of 5, 50 msgs/s for 2 s.
+const SMALL_CHAT_AT_50: &[&str] = &[
+    "--clients",
+    "10",
+    "--chats",
+    "2",
+    "--members",
+    "5",
+    "--seconds",
+    "2",
+    "--warmup",
+    "0.5",
+    "--rate",
+    "50",
+];
 
 /// Runs `tether bench <args> --json <file>` and returns the JSON it wrote.
 fn bench(args: &[&str]) -> Value {
-    let dir = Dir::new();
+    let dir = TempDir::new("bench-smoke");
     let json = dir.0.join("result.json");
     let out = Command::new(env!("CARGO_BIN_EXE_tether"))
         .arg("bench")
@@ -50,12 +50,6 @@ fn bench(args: &[&str]) -> Value {
     );
     let text = std::fs::read_to_string(&json).unwrap();
     serde_json::from_str(&text).unwrap()
-}
-
-/// The PostgreSQL server the benchmarks create their databases on.
-fn postgres_url() -> String {
-    std::env::var("TETHER_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// What every result has, with sane values.
@@ -116,24 +110,8 @@ fn chat_on_sqlite_delivers_every_message() {
 
 #[test]
 fn chat_on_postgres_at_a_fixed_rate() {
-    let url = postgres_url();
-    let r = bench(&[
-        "chat",
-        "--clients",
-        "10",
-        "--chats",
-        "2",
-        "--members",
-        "5",
-        "--seconds",
-        "2",
-        "--warmup",
-        "0.5",
-        "--rate",
-        "50",
-        "--database",
-        &url,
-    ]);
+    let url = postgres_admin_url();
+    let r = bench(&[&["chat", "--database", &url], SMALL_CHAT_AT_50].concat());
     check_common(&r, "chat");
     assert_eq!(r["backend"], "postgres");
     let rate = r["throughput_per_s"].as_f64().unwrap();
@@ -184,30 +162,14 @@ fn idle_reports_memory_per_connection_of_a_child_server() {
 
 #[test]
 fn chat_on_two_nodes_with_nats() {
-    let url = postgres_url();
-    let nats =
-        std::env::var("TETHER_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
-    let r = bench(&[
-        "chat",
-        "--nodes",
-        "2",
-        "--nats",
-        &nats,
-        "--clients",
-        "10",
-        "--chats",
-        "2",
-        "--members",
-        "5",
-        "--seconds",
-        "2",
-        "--warmup",
-        "0.5",
-        "--rate",
-        "50",
-        "--database",
-        &url,
-    ]);
+    let (url, nats) = (postgres_admin_url(), nats_url());
+    let r = bench(
+        &[
+            &["chat", "--nodes", "2", "--nats", &nats, "--database", &url],
+            SMALL_CHAT_AT_50,
+        ]
+        .concat(),
+    );
     check_common(&r, "chat");
     assert_eq!(r["server"], "two nodes");
     assert_eq!(r["delivered"], r["expected_deliveries"], "{r:#}");
@@ -223,7 +185,7 @@ fn chat_on_two_nodes_with_nats() {
 
 #[test]
 fn panel_measures_reads_and_guards_missing_endpoints() {
-    let cache = Dir::new();
+    let cache = TempDir::new("bench-smoke");
     let r = bench(&[
         "panel",
         "--records",
