@@ -180,13 +180,20 @@ async fn expect(ws: &mut Ws, kind: &str) -> Value {
     panic!("no {kind} event arrived");
 }
 
-/// Whether a `resync` arrives within about `seconds` (other events are skipped).
+/// Whether a `resync` arrives within about `seconds` (other events are skipped). The nodes'
+/// internal events never reach a client.
 async fn resynced_within(ws: &mut Ws, seconds: u64) -> bool {
+    use tether_server::events::{CALLERS_CHANGED, EVENTS_LOST, SETTINGS_CHANGED};
     for _ in 0..seconds {
-        if let Some(e) = next(ws, 1000).await
-            && e["type"] == "resync"
-        {
-            return true;
+        if let Some(e) = next(ws, 1000).await {
+            assert!(
+                ![EVENTS_LOST, CALLERS_CHANGED, SETTINGS_CHANGED]
+                    .contains(&e["type"].as_str().unwrap_or("")),
+                "an internal event reached a client: {e}"
+            );
+            if e["type"] == "resync" {
+                return true;
+            }
         }
     }
     false
