@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use tether_domain::record_type::{FieldError, describe_errors};
-use tether_store::StoreError;
+use tether_store::{StorageFailure, StoreError};
 
 /// Every way a request can fail.
 #[derive(Debug, thiserror::Error)]
@@ -40,8 +40,12 @@ pub enum ApiError {
         detail: String,
         retry_after_secs: u64,
     },
+    /// 503 with `Retry-After`: nothing was stored; the same request may succeed later.
     #[error("{0}")]
     Unavailable(String),
+    /// 507 with `Retry-After`: the server's storage is full; nothing was stored.
+    #[error("{0}")]
+    StorageFull(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -79,6 +83,7 @@ impl ApiError {
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -131,9 +136,35 @@ impl IntoResponse for ApiError {
                 }
                 res
             }
+            ApiError::Unavailable(detail) => retry_after(
+                problem(status, &detail, code("unavailable")),
+                RETRY_UNAVAILABLE,
+            ),
+            ApiError::StorageFull(detail) => {
+                retry_after(problem(status, &detail, code("storage.full")), RETRY_FULL)
+            }
             other => problem(status, &other.to_string(), Map::new()),
         }
     }
+}
+
+/// Seconds a client waits before retrying after a 503: long enough for a database restart or
+/// a lost connection to come back.
+const RETRY_UNAVAILABLE: u64 = 5;
+/// After a 507: freeing disk space takes an operator.
+const RETRY_FULL: u64 = 30;
+
+/// The problem document's machine-readable `code` member.
+fn code(code: &str) -> Map<String, Value> {
+    let mut extra = Map::new();
+    extra.insert("code".into(), json!(code));
+    extra
+}
+
+fn retry_after(mut res: Response, secs: u64) -> Response {
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    res
 }
 
 impl From<StoreError> for ApiError {
@@ -145,11 +176,23 @@ impl From<StoreError> for ApiError {
                 detail: m,
                 errors: Vec::new(),
             },
-            e if e.is_unavailable() => {
-                tracing::error!(error = %e, "database unavailable");
-                ApiError::Unavailable("the database is unavailable; try again shortly".into())
-            }
-            e => ApiError::Internal(anyhow::Error::new(e)),
+            e => match e.storage_failure() {
+                // A write answered 5xx was not stored: a retry with the same Idempotency-Key
+                // stores it at most once (API.md).
+                Some(StorageFailure::Full) => {
+                    tracing::error!(error = %e, "storage full");
+                    ApiError::StorageFull(
+                        "the server's storage is full, so nothing was stored; retry the same request (with the same Idempotency-Key) once space has been freed, or tell your administrator".into(),
+                    )
+                }
+                Some(StorageFailure::Unavailable) => {
+                    tracing::error!(error = %e, "database unavailable");
+                    ApiError::Unavailable(
+                        "the database is unavailable, so nothing was stored; retry the same request shortly".into(),
+                    )
+                }
+                None => ApiError::Internal(anyhow::Error::new(e)),
+            },
         }
     }
 }

@@ -63,6 +63,11 @@ pub trait EventBus: Send + Sync + 'static {
     fn flushed(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
         Box::pin(std::future::ready(()))
     }
+
+    /// Why the bus cannot carry events right now (for `/healthz`); `None` while it can.
+    fn down(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Single-node bus: straight to the local hub.

@@ -101,6 +101,8 @@ pub struct AppState {
     pub(crate) dummy_hash: Arc<str>,
     /// Where rate-limit hits are counted (see [`limits`]).
     pub(crate) counter: Arc<limits::Counter>,
+    /// When `/healthz` last wrote its probe row (at most one probe write a second).
+    pub(crate) last_write_probe: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 impl AppState {
@@ -124,6 +126,7 @@ impl AppState {
             blobs,
             dummy_hash: dummy.into(),
             counter: Arc::new(limits::Counter::for_backend(store_backend)),
+            last_write_probe: Arc::default(),
         })
     }
 

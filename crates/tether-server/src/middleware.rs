@@ -5,7 +5,7 @@ use crate::error::problem;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::Map;
 use std::sync::OnceLock;
@@ -77,14 +77,11 @@ pub async fn deadline(
 ) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(res) => res,
-        Err(_) => problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &format!(
-                "the request took longer than {} s and was stopped; try again",
-                limit.as_secs_f64()
-            ),
-            Map::new(),
-        ),
+        Err(_) => crate::error::ApiError::Unavailable(format!(
+            "the request took longer than {} s and was stopped; try again (a write retried with the same Idempotency-Key is stored at most once)",
+            limit.as_secs_f64()
+        ))
+        .into_response(),
     }
 }
 

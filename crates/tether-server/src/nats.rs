@@ -69,6 +69,15 @@ impl EventBus for NatsBus {
             }
         })
     }
+
+    fn down(&self) -> Option<String> {
+        match self.client.connection_state() {
+            async_nats::connection::State::Connected => None,
+            state => Some(format!(
+                "the event bus is not connected to NATS ({state}); live events do not reach other nodes"
+            )),
+        }
+    }
 }
 
 /// Notes that events were dropped (logged once until they are reported).

@@ -103,6 +103,9 @@ pub struct NewMessage {
     pub mentions: Vec<String>,
     pub attachment_ids: Vec<String>,
     pub idempotency_key: Option<String>,
+    /// A digest of the request the key came with (body, importance, attachments, cards
+    /// removed): a retry must match it, or the key is refused.
+    pub idempotency_fingerprint: Option<String>,
     /// When set, unread members are reminded until this time (urgent messages).
     pub remind_until: Option<i64>,
     pub remind_every_ms: i64,
@@ -185,7 +188,7 @@ pub struct DueReminder {
 /// and its seq.
 macro_rules! insert_message {
     ($tx:expr, chat = $chat:expr, kind = $kind:expr, sender = $sender:expr, body = $body:expr, html = $html:expr,
-     importance = $imp:expr, data = $data:expr, key = $key:expr, at = $at:expr) => {{
+     importance = $imp:expr, data = $data:expr, key = $key:expr, fingerprint = $fp:expr, at = $at:expr) => {{
         let at: i64 = $at;
         let sender: Option<&str> = $sender;
         let (seq,): (i64,) = sqlx::query_as(
@@ -203,8 +206,8 @@ macro_rules! insert_message {
         let id = $crate::new_id();
         let data: Option<String> = $data;
         sqlx::query(
-            "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&id)
         .bind($chat)
@@ -217,17 +220,36 @@ macro_rules! insert_message {
         .bind(data)
         .bind(at)
         .bind($key)
+        .bind($fp)
         .execute(&mut *$tx)
         .await?;
         (id, seq)
     }};
 }
 
-/// The answer to a retried send: the first message, when the key was used in the same chat.
-fn replay(existing: Message, chat_id: &str) -> Result<Sent> {
-    if existing.chat_id != chat_id {
+/// A message found by its sender's Idempotency-Key, with the fingerprint of its request.
+struct KeyedMessage {
+    message: Message,
+    fingerprint: Option<String>,
+}
+
+/// The answer to a retried send: the first message, when the key was used in the same chat
+/// for the same request (a message stored without a fingerprint matches any).
+fn replay(existing: KeyedMessage, m: &NewMessage) -> Result<Sent> {
+    let KeyedMessage {
+        message: existing,
+        fingerprint,
+    } = existing;
+    if existing.chat_id != m.chat_id {
         return Err(StoreError::Conflict(
             "this Idempotency-Key was already used for a message in another chat; use a new key for each new message".into(),
+        ));
+    }
+    if let (Some(stored), Some(sent)) = (&fingerprint, &m.idempotency_fingerprint)
+        && stored != sent
+    {
+        return Err(StoreError::KeyReused(
+            "this Idempotency-Key was already used for a different message; a retry must send the same message, and a new message needs a new key".into(),
         ));
     }
     Ok(Sent {
@@ -250,6 +272,7 @@ macro_rules! insert_system {
             importance = "normal",
             data = Some(sys.data.to_string()),
             key = None::<&str>,
+            fingerprint = None::<&str>,
             at = $at
         );
         id
@@ -368,9 +391,9 @@ impl Store {
                 .await?
             {
                 Some(chat) => Ok((chat, false)),
-                None => Err(e.into()),
+                None => Err(e),
             },
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         }
     }
 
@@ -612,7 +635,7 @@ impl Store {
         if let Some(key) = &m.idempotency_key
             && let Some(existing) = self.message_by_key(&m.sender_id, key).await?
         {
-            return replay(existing, &m.chat_id);
+            return replay(existing, m);
         }
         let now = now_ms();
         let result = match &self.sends {
@@ -631,7 +654,7 @@ impl Store {
                 )
                 .await?
             {
-                Some(existing) => return replay(existing, &m.chat_id),
+                Some(existing) => return replay(existing, m),
                 None => return Err(e.into()),
             },
             Err(e) => return Err(e),
@@ -668,7 +691,7 @@ impl Store {
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             let (id, seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
-                html = &m.html, importance = &m.importance, data = data.clone(), key = m.idempotency_key.as_deref(), at = now);
+                html = &m.html, importance = &m.importance, data = data.clone(), key = m.idempotency_key.as_deref(), fingerprint = m.idempotency_fingerprint.as_deref(), at = now);
             for u in &m.mentions {
                 sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(u).execute(&mut *tx).await?;
             }
@@ -696,17 +719,20 @@ impl Store {
                     .bind(&id).bind(&m.chat_id).bind(now + m.remind_every_ms).bind(until).execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            Ok((id, seq, attachments))
+            Ok::<_, StoreError>((id, seq, attachments))
         })
     }
 
-    async fn message_by_key(&self, sender: &str, key: &str) -> Result<Option<Message>> {
-        let id: Option<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT id FROM messages WHERE sender_id = $1 AND idempotency_key = $2")
+    async fn message_by_key(&self, sender: &str, key: &str) -> Result<Option<KeyedMessage>> {
+        let row: Option<(String, Option<String>)> = with_pool!(self, p => sqlx::query_as("SELECT id, idempotency_fingerprint FROM messages WHERE sender_id = $1 AND idempotency_key = $2")
             .bind(sender).bind(key).fetch_optional(p).await)?;
-        match id {
-            Some((id,)) => self.message(&id).await,
-            None => Ok(None),
-        }
+        let Some((id, fingerprint)) = row else {
+            return Ok(None);
+        };
+        Ok(self.message(&id).await?.map(|message| KeyedMessage {
+            message,
+            fingerprint,
+        }))
     }
 
     /// One message with its reactions and attachments.

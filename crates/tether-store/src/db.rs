@@ -1,10 +1,15 @@
 //! Connecting, migrating and the pool enum that lets one query text run on either backend.
 
+use crate::health::WriteHealth;
 use crate::{Result, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Connection, PgPool, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// Which database is behind a [`Store`].
@@ -53,6 +58,14 @@ pub struct Store {
     /// Plain message sends queue here for group commit (`crate::sends`); `None` in the store
     /// the batcher task itself holds.
     pub(crate) sends: Option<crate::sends::SendQueue>,
+    /// Whether writes commit (`crate::health`), shared by every clone.
+    pub(crate) health: Arc<WriteHealth>,
+}
+
+/// A write's result as the store's own: `with_write!` bodies answer `sqlx::Error` or
+/// [`StoreError`].
+pub(crate) fn into_store<T, E: Into<StoreError>>(r: std::result::Result<T, E>) -> Result<T> {
+    r.map_err(Into::into)
 }
 
 /// Most SQLite reader connections: reads are short and CPU-bound, and each connection's page
@@ -97,6 +110,7 @@ impl Store {
                 })?;
             }
             let in_memory = url.contains(":memory:");
+            let path = options.get_filename().to_path_buf();
             let pool = SqlitePoolOptions::new()
                 .max_connections(if in_memory {
                     1
@@ -106,33 +120,56 @@ impl Store {
                 .min_connections(1)
                 .acquire_timeout(opts.connect_timeout)
                 .connect_with(options.clone())
-                .await?;
+                .await
+                .map_err(|e| sqlite_open_error(e, &path))?;
+            let health = Arc::new(WriteHealth::default());
             // SQLite lets one writer in at a time: writes queue for this one connection. The
             // wait is bounded by the requests' own timeout, not by the start-up timeout.
             let writer = if in_memory {
                 pool.clone()
             } else {
-                SqlitePoolOptions::new()
+                let replace = health.clone();
+                let writer = SqlitePoolOptions::new()
                     .max_connections(1)
                     .min_connections(1)
                     .acquire_timeout(WRITE_QUEUE_TIMEOUT)
+                    // After a storage failure the connection is closed and opened afresh.
+                    .before_acquire(move |_, _| {
+                        let replace = replace.clone();
+                        Box::pin(async move {
+                            Ok(!replace.replace_writer.swap(false, Ordering::AcqRel))
+                        })
+                    })
+                    .after_release(|conn, _| Box::pin(sqlite_writer_is_clean(conn)))
                     .connect_with(options)
-                    .await?
+                    .await
+                    .map_err(|e| sqlite_open_error(e, &path))?;
+                // Another process holding the database's write lock shows here, at start,
+                // rather than as a timeout on the first write.
+                sqlx::raw_sql("BEGIN IMMEDIATE; ROLLBACK")
+                    .execute(&writer)
+                    .await
+                    .map_err(|e| sqlite_open_error(e, &path))?;
+                writer
             };
             Ok(Store::with_send_queue(
                 Pool::Sqlite(pool),
                 Pool::Sqlite(writer),
+                health,
             ))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?.application_name("tether");
             let pool = PgPoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(opts.connect_timeout)
+                // A connection goes back to the pool only outside any transaction.
+                .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
                 .connect_with(options)
                 .await?;
             Ok(Store::with_send_queue(
                 Pool::Postgres(pool.clone()),
                 Pool::Postgres(pool),
+                Arc::new(WriteHealth::default()),
             ))
         } else {
             Err(StoreError::Invalid(format!(
@@ -142,11 +179,12 @@ impl Store {
     }
 
     /// A store whose plain sends go through a batcher task started on this runtime.
-    fn with_send_queue(pool: Pool, writer: Pool) -> Store {
+    fn with_send_queue(pool: Pool, writer: Pool, health: Arc<WriteHealth>) -> Store {
         let inner = Store {
             pool,
             writer,
             sends: None,
+            health,
         };
         Store {
             sends: Some(crate::sends::SendQueue::start(inner.clone())),
@@ -210,7 +248,7 @@ impl Store {
         Ok(())
     }
 
-    /// A trivial round trip, for `/healthz`.
+    /// A trivial round trip.
     pub async fn ping(&self) -> Result<()> {
         with_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
         Ok(())
@@ -231,5 +269,44 @@ impl Store {
                 Pool::Postgres(p) => p.close().await,
             }
         }
+    }
+}
+
+/// Whether the SQLite writer connection may go back to the pool: it must have left no
+/// transaction open. sqlx counts transactions itself, and after a failed `COMMIT` or
+/// `ROLLBACK` (a full disk makes SQLite roll back on its own) its count and SQLite's state can
+/// disagree; the next "transaction" would then be a savepoint inside one that never commits,
+/// and every later write would be acknowledged and lost. So the check asks SQLite itself: a
+/// `BEGIN` fails inside an open transaction. (A rollback queued by a dropped transaction runs
+/// first: a connection's commands run in order.) A connection that fails is closed, which
+/// rolls back whatever it held, and the pool opens a new one.
+async fn sqlite_writer_is_clean(
+    conn: &mut SqliteConnection,
+) -> std::result::Result<bool, sqlx::Error> {
+    if sqlx::raw_sql("BEGIN").execute(&mut *conn).await.is_err() {
+        tracing::warn!("the SQLite writer connection was left inside a transaction; replacing it");
+        return Ok(false);
+    }
+    sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("the SQLite writer connection's transaction count is off; replacing it");
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// An error opening a SQLite database, in words that name the file: "pool timed out" after a
+/// busy wait means another process holds the database's lock.
+fn sqlite_open_error(e: sqlx::Error, path: &std::path::Path) -> StoreError {
+    let busy = matches!(&e, sqlx::Error::PoolTimedOut)
+        || matches!(&e, sqlx::Error::Database(db) if db.code().is_some_and(|c| c.parse::<i32>().is_ok_and(|c| c & 0xff == 5)));
+    if busy {
+        StoreError::Invalid(format!(
+            "the database file {} is locked by another process (another tether, a backup or a \
+             sqlite3 shell holding a transaction); stop it or choose another --database",
+            path.display()
+        ))
+    } else {
+        StoreError::Database(e)
     }
 }

@@ -24,12 +24,21 @@ macro_rules! with_pool {
 /// connection, so writers queue in the pool (first come, first served) instead of racing for
 /// the database lock and sleeping in SQLite's busy handler; readers keep their own connections
 /// (WAL lets them read while the writer writes). On PostgreSQL it is the same pool.
+///
+/// The body runs in its own async block (a `?` or `return` inside ends the body, not the
+/// caller) and its outcome passes through `Store::observe_write`, which keeps the store's
+/// write health: a storage failure (disk full, I/O error, lost connection) marks writes as
+/// failing until a write commits again. The result is a `Result<_, StoreError>`.
 macro_rules! with_write {
     ($store:expr, $p:ident => $body:expr) => {
-        match &$store.writer {
-            $crate::db::Pool::Sqlite($p) => $body,
-            $crate::db::Pool::Postgres($p) => $body,
-        }
+        $store
+            .observe_write(async {
+                match &$store.writer {
+                    $crate::db::Pool::Sqlite($p) => $crate::db::into_store($body),
+                    $crate::db::Pool::Postgres($p) => $crate::db::into_store($body),
+                }
+            })
+            .await
     };
 }
 
@@ -40,6 +49,7 @@ pub mod collab;
 mod db;
 pub mod dialect;
 mod error;
+mod health;
 pub mod people;
 pub mod record_types;
 pub mod records;
@@ -51,7 +61,8 @@ pub mod similar;
 pub mod test_support;
 
 pub use db::{Backend, ConnectOptions, Store};
-pub use error::StoreError;
+pub use error::{StorageFailure, StoreError};
+pub use health::WriteFailure;
 
 /// Result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

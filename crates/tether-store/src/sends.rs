@@ -188,11 +188,15 @@ async fn commit(store: &Store, mut batch: Vec<Pending>) {
                 let _ = p.reply.send(w);
             }
         }
-        Err(e) if e.is_unavailable() => {
-            let text = e.to_string();
+        // The storage itself failed: each send alone would fail the same way.
+        Err(e) if let Some(failure) = e.storage_failure() => {
+            let reason = e.to_string();
             let mut e = Some(e);
             for p in batch {
-                let err = e.take().unwrap_or_else(|| unavailable(&text));
+                let err = e.take().unwrap_or_else(|| StoreError::Storage {
+                    failure,
+                    reason: reason.clone(),
+                });
                 let _ = p.reply.send(Err(err));
             }
         }
@@ -220,7 +224,10 @@ async fn write_alone(store: &Store, message: &NewMessage, at: i64) -> Result<Wri
 }
 
 fn unavailable(text: &str) -> StoreError {
-    StoreError::Database(sqlx::Error::Io(std::io::Error::other(text.to_owned())))
+    StoreError::Storage {
+        failure: crate::StorageFailure::Unavailable,
+        reason: text.to_owned(),
+    }
 }
 
 /// SQLite's statements for a batch, each reading its rows from one JSON array bound to `$1`
@@ -260,6 +267,7 @@ impl SqliteBatch {
                 "data",
                 "created_at",
                 "idempotency_key",
+                "idempotency_fingerprint",
                 "terms",
             ]);
             let mentions = json_rows(&["id", "user_id"]);
@@ -270,8 +278,8 @@ impl SqliteBatch {
                      FROM {chats} WHERE chats.id = v.cid RETURNING id, last_seq"
                 ),
                 messages: format!(
-                    "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key) \
-                     SELECT id, chat_id, seq, 'text', sender_id, body, html, importance, data, created_at, idempotency_key FROM {rows}"
+                    "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint) \
+                     SELECT id, chat_id, seq, 'text', sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint FROM {rows}"
                 ),
                 texts: format!(
                     "INSERT INTO message_text (message_id, chat_id, terms) SELECT id, chat_id, terms || ' zzchat' || chat_id FROM {rows}"
@@ -296,15 +304,15 @@ impl SqliteBatch {
 const POSTGRES_BATCH: &str = "\
 WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text, k bigint, \
      sender_id text, body text, html text, importance text, data text, created_at bigint, \
-     idempotency_key text, terms text, mentions json)), \
+     idempotency_key text, idempotency_fingerprint text, terms text, mentions json)), \
  c AS (SELECT * FROM json_to_recordset($2::json) AS c(cid text, n bigint, at bigint, sender text)), \
  locked AS (SELECT id FROM chats WHERE id IN (SELECT cid FROM c) ORDER BY id FOR UPDATE), \
  bumped AS (UPDATE chats SET last_seq = last_seq + c.n, last_activity_at = c.at, \
      last_message_at = c.at, last_message_by = c.sender FROM c \
      WHERE chats.id = c.cid AND chats.id IN (SELECT id FROM locked) \
      RETURNING chats.id, chats.last_seq - c.n AS base), \
- m AS (INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key) \
-     SELECT v.id, v.chat_id, b.base + v.k, 'text', v.sender_id, v.body, v.html, v.importance, v.data, v.created_at, v.idempotency_key \
+ m AS (INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint) \
+     SELECT v.id, v.chat_id, b.base + v.k, 'text', v.sender_id, v.body, v.html, v.importance, v.data, v.created_at, v.idempotency_key, v.idempotency_fingerprint \
      FROM v JOIN bumped b ON b.id = v.chat_id RETURNING id, chat_id, seq), \
  t AS (INSERT INTO message_text (message_id, chat_id, tsv) \
      SELECT m.id, m.chat_id, to_tsvector('simple', v.terms) FROM m JOIN v ON v.id = m.id), \
@@ -357,6 +365,7 @@ fn message_row(id: &str, m: &NewMessage, at: i64, place: (&str, i64)) -> Value {
         "data": m.data.as_ref().map(Value::to_string),
         "created_at": at,
         "idempotency_key": m.idempotency_key,
+        "idempotency_fingerprint": m.idempotency_fingerprint,
         "terms": tether_domain::search::index_terms(&m.body),
     });
     row[place.0] = json!(place.1);
@@ -423,6 +432,14 @@ impl Store {
     /// the order of `messages`. An error means nothing was written; on PostgreSQL a message
     /// whose chat is gone fails alone.
     async fn write_batch(&self, messages: &[(&NewMessage, i64)]) -> Result<Vec<Result<Written>>> {
+        self.observe_write(self.write_batch_unobserved(messages))
+            .await
+    }
+
+    async fn write_batch_unobserved(
+        &self,
+        messages: &[(&NewMessage, i64)],
+    ) -> Result<Vec<Result<Written>>> {
         let chats = chat_bumps(messages);
         match &self.writer {
             Pool::Sqlite(p) => {

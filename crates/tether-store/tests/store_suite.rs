@@ -757,6 +757,7 @@ fn new_message(chat: &str, sender: &str, body: &str) -> tether_store::chats::New
         mentions: vec![],
         attachment_ids: vec![],
         idempotency_key: None,
+        idempotency_fingerprint: None,
         remind_until: None,
         remind_every_ms: 120_000,
     }
@@ -917,12 +918,28 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
         .unwrap();
     let keyed = tether_store::chats::NewMessage {
         idempotency_key: Some("k1".into()),
+        idempotency_fingerprint: Some("digest-of-once".into()),
         ..new_message(&g.id, &a, "once")
     };
     let first = s.send_message(&keyed).await.unwrap();
     let retry = s.send_message(&keyed).await.unwrap();
     assert!(!first.replayed && retry.replayed);
     assert_eq!(first.message.id, retry.message.id);
+    let other_request = tether_store::chats::NewMessage {
+        idempotency_fingerprint: Some("digest-of-something-else".into()),
+        ..new_message(&g.id, &a, "something else")
+    };
+    let other_request = tether_store::chats::NewMessage {
+        idempotency_key: Some("k1".into()),
+        ..other_request
+    };
+    assert!(
+        matches!(
+            s.send_message(&other_request).await,
+            Err(StoreError::KeyReused(_))
+        ),
+        "a key is bound to its request"
+    );
 
     let now = tether_store::now_ms();
     let urgent = tether_store::chats::NewMessage {

@@ -21,11 +21,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tether_server::auth;
-use tether_store::people::NewUser;
-use tether_store::{ConnectOptions, Store};
 
-use support::{PgDb, Server, TempDir, tether};
+use support::{PgDb, Server, Stored, TempDir, User, http, prepare, read_all};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -38,8 +35,6 @@ const BEFORE_KILL: usize = 400;
 const AFTER_RESTART: usize = 10;
 /// How long a client keeps retrying one message before it gives up.
 const RETRY_FOR: Duration = Duration::from_secs(60);
-/// How long one request may take.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long anything else may take (the first acknowledgements, the clients' finish).
 const WAIT: Duration = Duration::from_secs(120);
 
@@ -47,133 +42,6 @@ const WAIT: Duration = Duration::from_secs(120);
 enum Backend {
     Sqlite,
     Postgres,
-}
-
-/// A sender: a user with a signed-in session.
-#[derive(Clone)]
-struct User {
-    id: String,
-    token: String,
-}
-
-/// Migrates the database with `tether migrate`, turns collaboration on and creates the senders
-/// with their sessions. The store is closed again: from here on only the servers use the
-/// database.
-async fn prepare(db_url: &str) -> Vec<User> {
-    let out = tether()
-        .args(["migrate", "--database", db_url])
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "tether migrate failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let store = Store::connect(
-        db_url,
-        &ConnectOptions {
-            max_connections: 2,
-            ..ConnectOptions::default()
-        },
-    )
-    .await
-    .unwrap();
-    store
-        .set_global_settings(
-            &tether_domain::settings::GlobalSettings {
-                collaboration_enabled: true,
-            },
-            None,
-        )
-        .await
-        .unwrap();
-    let hash = auth::hash_password("correct horse battery").unwrap();
-    let names = ["Ada Sand", "Bo Lind", "Cilla Ek", "Dan Holm"];
-    let mut users = Vec::new();
-    for (i, name) in names.iter().enumerate().take(SENDERS) {
-        let u = store
-            .create_user(
-                &NewUser {
-                    email: format!("sender{i}@example.com"),
-                    name: (*name).into(),
-                    password_hash: hash.clone(),
-                    role_names: vec!["agent".into()],
-                    team_ids: vec![],
-                },
-                None,
-            )
-            .await
-            .unwrap();
-        let token = auth::new_token();
-        store
-            .create_session(
-                &auth::token_hash(&token),
-                &u.id,
-                "csrf",
-                tether_store::now_ms() + 3_600_000,
-            )
-            .await
-            .unwrap();
-        users.push(User { id: u.id, token });
-    }
-    store.close().await;
-    users
-}
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(REQUEST_TIMEOUT)
-        .connect_timeout(Duration::from_secs(2))
-        .build()
-        .unwrap()
-}
-
-/// A stored message, as the API lists it.
-#[derive(Clone, Debug)]
-struct Stored {
-    id: String,
-    seq: i64,
-    kind: String,
-    sender_id: Option<String>,
-    body: String,
-}
-
-/// Every message of the chat, oldest first, read page by page (200 at a time) through `server`.
-async fn read_all(server: &Server, chat: &str, who: &User) -> Vec<Stored> {
-    let http = http();
-    let mut all: Vec<Stored> = Vec::new();
-    let mut before: Option<i64> = None;
-    loop {
-        let mut url = server.url(&format!("/chats/{chat}/messages?limit=200"));
-        if let Some(b) = before {
-            url.push_str(&format!("&before={b}"));
-        }
-        let res = http.get(url).bearer_auth(&who.token).send().await.unwrap();
-        assert_eq!(res.status(), 200, "reading the chat");
-        let page: Value = res.json().await.unwrap();
-        let items = page["items"].as_array().unwrap();
-        for m in items {
-            all.push(Stored {
-                id: m["id"].as_str().unwrap().to_owned(),
-                seq: m["seq"].as_i64().unwrap(),
-                kind: m["kind"].as_str().unwrap().to_owned(),
-                sender_id: m["sender"]["id"].as_str().map(str::to_owned),
-                body: m["body"].as_str().unwrap().to_owned(),
-            });
-        }
-        match items.last() {
-            Some(last) if items.len() == 200 => before = Some(last["seq"].as_i64().unwrap()),
-            _ => break,
-        }
-    }
-    all.reverse();
-    assert!(
-        all.windows(2).all(|w| w[0].seq < w[1].seq),
-        "pages list each message once, newest first: {:?}",
-        all.iter().map(|m| m.seq).collect::<Vec<_>>()
-    );
-    all
 }
 
 /// One message a client sent, and how it went.
@@ -349,7 +217,7 @@ async fn crash_and_restart(backend: Backend) {
         Some(pg) => pg.url.clone(),
         None => format!("sqlite://{}", dir.0.join("tether.db").display()),
     };
-    let users = prepare(&db_url).await;
+    let users = prepare(&db_url, SENDERS).await;
     let mut first = Server::start("server-0", &db_url, &dir.0, &[]).await;
 
     // One group chat with every sender in it.

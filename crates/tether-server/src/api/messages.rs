@@ -268,6 +268,24 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     }
 }
 
+/// What an Idempotency-Key is bound to: a digest of the chat and everything the send asks
+/// for, so a retry must send the same message (API.md: the same key with a different body is
+/// 422).
+fn request_fingerprint(chat_id: &str, importance: Importance, req: &SendMessage) -> String {
+    use sha2::{Digest, Sha256};
+    let canonical = json!({
+        "chat": chat_id,
+        "body": req.body,
+        "importance": importance.as_str(),
+        "attachment_ids": req.attachment_ids,
+        "without_cards": req.without_cards,
+    });
+    Sha256::digest(canonical.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// # `POST /api/v1/chats/{id}/messages`
 ///
 /// Sends a message. Mentioned members get a `notification`; an urgent message notifies every
@@ -301,6 +319,9 @@ pub(crate) async fn send_message(
     let rendered = render(body.as_str(), &resolver(&members));
     let now = tether_store::now_ms();
     let urgent = importance == Importance::Urgent;
+    let fingerprint = key
+        .as_ref()
+        .map(|_| request_fingerprint(&id, importance, &req));
     let sent = state
         .store
         .send_message(&NewMessage {
@@ -314,6 +335,7 @@ pub(crate) async fn send_message(
                 .then(|| json!({"without_cards": req.without_cards})),
             mentions: rendered.mentioned_user_ids.clone(),
             attachment_ids: req.attachment_ids,
+            idempotency_fingerprint: fingerprint,
             idempotency_key: key,
             remind_until: urgent.then_some(now + URGENT_DURATION_MS),
             remind_every_ms: URGENT_REPEAT_MS,
@@ -321,6 +343,7 @@ pub(crate) async fn send_message(
         .await
         .map_err(|e| match e {
             tether_store::StoreError::Invalid(m) => ApiError::invalid("attachment_ids", m),
+            tether_store::StoreError::KeyReused(m) => ApiError::invalid("Idempotency-Key", m),
             other => other.into(),
         })?;
     let m = sent.message;

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, json};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub fn routes(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
     Router::new()
@@ -22,17 +23,81 @@ pub fn routes(doc: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
         )
 }
 
-/// # `GET /healthz`: 200 when the database answers, 503 otherwise. No authentication.
+/// Longest time between two probe writes of `/healthz` (calls in between report the last
+/// outcome, so a flood of health checks costs no writes).
+const WRITE_PROBE_EVERY: Duration = Duration::from_secs(1);
+
+/// # `GET /healthz`: 200 when the database answers a real query, writes commit and the event
+/// bus (where configured) is connected; otherwise 503 naming what is down. No authentication.
+///
+/// Writes are failing from the first write the storage refused until one commits again; the
+/// probe write here (at most one a second) finds out even when no client writes, as on a node a
+/// load balancer took out of rotation.
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
-        Ok(()) => Json(json!({"status": "ok"})).into_response(),
+    let mut down: Vec<String> = Vec::new();
+    let database = match state.store.probe_read().await {
+        Ok(()) => "ok".to_owned(),
         Err(e) => {
-            tracing::warn!(error = %e, "health check: database unreachable");
-            problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the database is unreachable",
-                Map::new(),
-            )
+            tracing::warn!(error = %e, "health check: the database does not answer a query");
+            down.push(format!("database: {e}"));
+            format!("failing: {e}")
+        }
+    };
+    if probe_due(&state) {
+        // Its outcome lands in the store's write health, read below.
+        let _ = state.store.probe_write().await;
+    }
+    let writes = match state.store.write_failure() {
+        None => "ok".to_owned(),
+        Some(f) => {
+            let since =
+                time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(f.since_ms) * 1_000_000)
+                    .ok()
+                    .and_then(|t| {
+                        t.format(&time::format_description::well_known::Rfc3339)
+                            .ok()
+                    })
+                    .unwrap_or_default();
+            down.push(format!("writes: failing since {since}: {}", f.reason));
+            format!("failing since {since}: {}", f.reason)
+        }
+    };
+    let event_bus = match state.bus.down() {
+        None => "ok".to_owned(),
+        Some(why) => {
+            down.push(format!("event bus: {why}"));
+            why
+        }
+    };
+    let checks = json!({"database": database, "writes": writes, "event_bus": event_bus});
+    if down.is_empty() {
+        return Json(json!({"status": "ok", "checks": checks})).into_response();
+    }
+    let mut extra = Map::new();
+    extra.insert("code".into(), json!("unhealthy"));
+    extra.insert("checks".into(), checks);
+    let mut res = problem(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &format!("not healthy: {}", down.join("; ")),
+        extra,
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    res
+}
+
+/// True when this call should write the probe row (none in the last [`WRITE_PROBE_EVERY`]).
+fn probe_due(state: &AppState) -> bool {
+    let mut last = state
+        .last_write_probe
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let now = Instant::now();
+    match *last {
+        Some(at) if now.duration_since(at) < WRITE_PROBE_EVERY => false,
+        _ => {
+            *last = Some(now);
+            true
         }
     }
 }

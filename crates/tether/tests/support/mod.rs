@@ -2,8 +2,11 @@
 //! temporary directory, the binary without the operator's environment, and a free port.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+use tether_server::auth;
+use tether_store::people::NewUser;
 use tether_store::{ConnectOptions, Store};
 use tokio::process::Command;
 
@@ -31,13 +34,22 @@ pub struct PgDb {
 impl PgDb {
     /// A database named `<prefix>_<random>`.
     pub async fn create(prefix: &str) -> PgDb {
+        PgDb::create_with(prefix, "").await
+    }
+
+    /// A database whose tables live in `tablespace`.
+    pub async fn create_in(prefix: &str, tablespace: &str) -> PgDb {
+        PgDb::create_with(prefix, &format!(" TABLESPACE {tablespace}")).await
+    }
+
+    async fn create_with(prefix: &str, options: &str) -> PgDb {
         let admin_url = postgres_admin_url();
         let name = format!("{prefix}_{}", tether_store::new_id().replace('-', ""));
         let admin = Store::connect(&admin_url, &ConnectOptions::default())
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is needed for this test: {e}"));
         admin
-            .execute_raw(&format!("CREATE DATABASE {name}"))
+            .execute_raw(&format!("CREATE DATABASE {name}{options}"))
             .await
             .unwrap();
         admin.close().await;
@@ -137,6 +149,27 @@ impl Server {
     /// a free port, logging to `<dir>/<name>.log`, and waits for /healthz. Should another
     /// process take the port between our look and the server's bind, tries another one.
     pub async fn start(name: &str, db_url: &str, dir: &std::path::Path, extra: &[&str]) -> Server {
+        Server::start_until(name, db_url, dir, extra, true).await
+    }
+
+    /// Like [`Server::start`], but waits only until /healthz answers at all (for a server that
+    /// is meant to be unhealthy).
+    pub async fn start_answering(
+        name: &str,
+        db_url: &str,
+        dir: &std::path::Path,
+        extra: &[&str],
+    ) -> Server {
+        Server::start_until(name, db_url, dir, extra, false).await
+    }
+
+    async fn start_until(
+        name: &str,
+        db_url: &str,
+        dir: &std::path::Path,
+        extra: &[&str],
+        healthy: bool,
+    ) -> Server {
         let log = dir.join(format!("{name}.log"));
         for _ in 0..3 {
             let addr = format!("127.0.0.1:{}", free_port());
@@ -160,15 +193,16 @@ impl Server {
                 child,
                 log: log.clone(),
             };
-            if server.wait_healthy().await {
+            if server.wait_answering(healthy).await {
                 return server;
             }
         }
         panic!("tether serve found no free port in three tries");
     }
 
-    /// True once /healthz answers 200; false if the server could not listen on its port.
-    async fn wait_healthy(&mut self) -> bool {
+    /// True once /healthz answers (with 200 if `healthy`); false if the server could not
+    /// listen on its port.
+    async fn wait_answering(&mut self, healthy: bool) -> bool {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(1))
             .build()
@@ -189,14 +223,14 @@ impl Server {
                 .get(format!("http://{}/healthz", self.addr))
                 .send()
                 .await
-                && res.status() == 200
+                && (res.status() == 200 || !healthy)
             {
                 return true;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!(
-            "{} did not answer /healthz with 200 within {START_WITHIN:?}; its log:\n{}",
+            "{} did not answer /healthz (healthy: {healthy}) within {START_WITHIN:?}; its log:\n{}",
             self.name,
             self.log_text()
         );
@@ -246,5 +280,205 @@ impl Drop for Server {
                 self.name
             );
         }
+    }
+}
+
+/// How long one request of a test client may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A test client's HTTP client.
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .connect_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap()
+}
+
+/// A sender: a user with a signed-in session.
+#[derive(Clone)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+}
+
+/// The password of every user [`prepare`] makes.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Migrates the database with `tether migrate`, turns collaboration on and creates `senders`
+/// agents (`sender<i>@example.com`) with their sessions. The store is closed again: from here
+/// on only the servers use the database.
+pub async fn prepare(db_url: &str, senders: usize) -> Vec<User> {
+    let out = tether()
+        .args(["migrate", "--database", db_url])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "tether migrate failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = Store::connect(
+        db_url,
+        &ConnectOptions {
+            max_connections: 2,
+            ..ConnectOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    store
+        .set_global_settings(
+            &tether_domain::settings::GlobalSettings {
+                collaboration_enabled: true,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let hash = auth::hash_password(PASSWORD).unwrap();
+    let names = [
+        "Ada Sand", "Bo Lind", "Cilla Ek", "Dan Holm", "Eva Berg", "Fia Nord", "Gus Dal", "Hed Ås",
+    ];
+    let mut users = Vec::new();
+    for i in 0..senders {
+        let email = format!("sender{i}@example.com");
+        let u = store
+            .create_user(
+                &NewUser {
+                    email: email.clone(),
+                    name: names
+                        .get(i)
+                        .map_or_else(|| format!("Sender {i}"), |n| (*n).to_owned()),
+                    password_hash: hash.clone(),
+                    role_names: vec!["agent".into()],
+                    team_ids: vec![],
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        let token = auth::new_token();
+        store
+            .create_session(
+                &auth::token_hash(&token),
+                &u.id,
+                "csrf",
+                tether_store::now_ms() + 3_600_000,
+            )
+            .await
+            .unwrap();
+        users.push(User {
+            id: u.id,
+            email,
+            token,
+        });
+    }
+    store.close().await;
+    users
+}
+
+/// A stored message, as the API lists it.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub id: String,
+    pub seq: i64,
+    pub kind: String,
+    pub sender_id: Option<String>,
+    pub body: String,
+}
+
+/// Every message of the chat, oldest first, read page by page (200 at a time) through `server`.
+pub async fn read_all(server: &Server, chat: &str, who: &User) -> Vec<Stored> {
+    let http = http();
+    let mut all: Vec<Stored> = Vec::new();
+    let mut before: Option<i64> = None;
+    loop {
+        let mut url = server.url(&format!("/chats/{chat}/messages?limit=200"));
+        if let Some(b) = before {
+            url.push_str(&format!("&before={b}"));
+        }
+        let res = http.get(url).bearer_auth(&who.token).send().await.unwrap();
+        assert_eq!(res.status(), 200, "reading the chat");
+        let page: Value = res.json().await.unwrap();
+        let items = page["items"].as_array().unwrap();
+        for m in items {
+            all.push(Stored {
+                id: m["id"].as_str().unwrap().to_owned(),
+                seq: m["seq"].as_i64().unwrap(),
+                kind: m["kind"].as_str().unwrap().to_owned(),
+                sender_id: m["sender"]["id"].as_str().map(str::to_owned),
+                body: m["body"].as_str().unwrap().to_owned(),
+            });
+        }
+        match items.last() {
+            Some(last) if items.len() == 200 => before = Some(last["seq"].as_i64().unwrap()),
+            _ => break,
+        }
+    }
+    all.reverse();
+    assert!(
+        all.windows(2).all(|w| w[0].seq < w[1].seq),
+        "pages list each message once, newest first: {:?}",
+        all.iter().map(|m| m.seq).collect::<Vec<_>>()
+    );
+    all
+}
+
+/// A small tmpfs mounted on a fresh directory (the tests run as root), unmounted and removed on
+/// drop: a disk that can be filled.
+pub struct Tmpfs(pub PathBuf);
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` (`24m`) with `options` (`uid=…`, or empty).
+    pub fn mount(label: &str, size: &str, options: &str) -> Tmpfs {
+        let p = std::env::temp_dir().join(format!("tether-{label}-{}", tether_store::new_id()));
+        std::fs::create_dir_all(&p).unwrap();
+        let mut opts = format!("size={size}");
+        if !options.is_empty() {
+            opts.push(',');
+            opts.push_str(options);
+        }
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &opts, "tmpfs"])
+            .arg(&p)
+            .output()
+            .expect("run mount");
+        assert!(
+            out.status.success(),
+            "this test fills a small disk and must mount a tmpfs for it, which needs root: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmpfs(p)
+    }
+
+    /// Writes zeros into `filler` until the disk is full; returns the bytes written.
+    pub fn fill(&self, filler: &Path) -> u64 {
+        use std::io::Write;
+        let mut f = std::fs::File::create(filler).unwrap();
+        let chunk = vec![0u8; 64 * 1024];
+        let mut written = 0u64;
+        loop {
+            match f.write(&chunk) {
+                Ok(0) => break,
+                Ok(n) => written += n as u64,
+                Err(e) if e.raw_os_error() == Some(28) => break,
+                Err(e) => panic!("filling the disk: {e}"),
+            }
+        }
+        let _ = f.sync_all();
+        written
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+        let _ = std::fs::remove_dir(&self.0);
     }
 }
