@@ -675,8 +675,8 @@ async fn owner_changes_are_checked_like_creation_and_shares_never_give_a_record_
         .await
         .problem(403, "never change its owner");
 
-    // Olga (team depth) hands it to her teammate Bo: allowed, and R25 adds Bo... who is in
-    // the chat already; not to Dag, whom her depth does not cover.
+    // Olga (team depth) may hand it to her teammate Bo, not to Dag, whom her depth does not
+    // cover.
     app.patch(&path, &olga, json!({"owner": {"user_id": dag_id}}))
         .await
         .problem(403, "owner you chose");
