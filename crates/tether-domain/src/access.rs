@@ -62,6 +62,26 @@ pub enum DenyReason {
         access: Access,
         depth: Depth,
     },
+    /// Setting an owner: the write privilege does not reach the owner asked for.
+    NewOwnerOutsideDepth {
+        record_type: String,
+        depth: Depth,
+    },
+    /// Changing an owner: the write privilege does not reach the record as it is now owned
+    /// (the caller may write it only through a share, which never allows an owner change).
+    CurrentOwnerOutsideDepth {
+        record_type: String,
+        depth: Depth,
+    },
+}
+
+/// What a privilege of `depth` reaches, in words.
+fn reach(depth: Depth) -> &'static str {
+    match depth {
+        Depth::Own => "records you own",
+        Depth::Team => "records of your teams",
+        Depth::All => "all records",
+    }
 }
 
 impl fmt::Display for DenyReason {
@@ -81,20 +101,26 @@ impl fmt::Display for DenyReason {
                 record_type,
                 access,
                 depth,
-            } => {
-                let reach = match depth {
-                    Depth::Own => "records you own",
-                    Depth::Team => "records of your teams",
-                    Depth::All => "all records",
-                };
-                write!(
-                    f,
-                    "your {record_type}.{}:{} privilege covers only {reach}, and this record is not shared with you for {}",
-                    access.as_str(),
-                    depth.as_str(),
-                    access.as_str()
-                )
-            }
+            } => write!(
+                f,
+                "your {record_type}.{}:{} privilege covers only {}, and this record is not shared with you for {}",
+                access.as_str(),
+                depth.as_str(),
+                reach(*depth),
+                access.as_str()
+            ),
+            DenyReason::NewOwnerOutsideDepth { record_type, depth } => write!(
+                f,
+                "your {record_type}.write:{} privilege covers only {}, and a record owned by the owner you chose would be outside it",
+                depth.as_str(),
+                reach(*depth)
+            ),
+            DenyReason::CurrentOwnerOutsideDepth { record_type, depth } => write!(
+                f,
+                "your {record_type}.write:{} privilege covers only {}, and this record is not one of them; a share lets you edit a record, never change its owner",
+                depth.as_str(),
+                reach(*depth)
+            ),
         }
     }
 }
@@ -202,9 +228,50 @@ impl Subject {
     }
 }
 
+/// May `subject` make `new_owner` the owner of a record of `record_type`: on creation
+/// (`current` is `None`), or by changing the owner of a record now owned by `current`?
+///
+/// This is the one rule behind `POST` with an owner and `PATCH` with an owner. It needs a
+/// write privilege for the type whose depth covers the new owner — what [`decide`] asks of a
+/// record with that owner and no share — and, for a change, covers the current owner too.
+/// Shares never count: a write share lets its holder edit a record, not give it away (to
+/// themselves or anyone else). Callers ask only when the owner actually changes.
+pub fn may_set_owner(
+    subject: &Subject,
+    record_type: &str,
+    current: Option<&Owner>,
+    new_owner: &Owner,
+) -> Decision {
+    if !subject.active {
+        return Decision::Denied(DenyReason::Deactivated);
+    }
+    let Some(depth) = subject.privileges.depth(record_type, Access::Write) else {
+        return Decision::Denied(DenyReason::NoPrivilege {
+            record_type: record_type.to_owned(),
+            access: Access::Write,
+        });
+    };
+    if let Some(current) = current
+        && !depth_covers(subject, depth, current)
+    {
+        return Decision::Denied(DenyReason::CurrentOwnerOutsideDepth {
+            record_type: record_type.to_owned(),
+            depth,
+        });
+    }
+    if !depth_covers(subject, depth, new_owner) {
+        return Decision::Denied(DenyReason::NewOwnerOutsideDepth {
+            record_type: record_type.to_owned(),
+            depth,
+        });
+    }
+    Decision::Allowed(Grant::Depth(depth))
+}
+
 /// Whether `subject` may delete the record: an administrator, the owning user, or — for a
-/// team's record — someone with write access to it. Deleting is more than writing: a teammate
-/// may edit a colleague's record but not make it disappear.
+/// team's record — someone whose write privilege covers it. Deleting is more than writing: a
+/// teammate may edit a colleague's record but not make it disappear, and a share (even for
+/// write) never allows a delete.
 pub fn may_delete(subject: &Subject, facts: RecordFacts<'_>) -> bool {
     if !subject.active {
         return false;
@@ -214,7 +281,10 @@ pub fn may_delete(subject: &Subject, facts: RecordFacts<'_>) -> bool {
     }
     match facts.owner {
         Owner::User { user_id } => *user_id == subject.user_id,
-        Owner::Team { .. } => decide(subject, Access::Write, facts).is_allowed(),
+        Owner::Team { .. } => subject
+            .privileges
+            .depth(facts.record_type, Access::Write)
+            .is_some_and(|depth| depth_covers(subject, depth, facts.owner)),
     }
 }
 
@@ -370,6 +440,156 @@ mod tests {
             };
             prop_assert_eq!(in_scope, decide(&s, Access::Read, facts).is_allowed());
         }
+    }
+
+    /// Any mix of case privileges (none, read, write at any depth, administrator), active or not.
+    fn any_subject() -> impl Strategy<Value = Subject> {
+        (
+            proptest::option::of(depth_strategy()),
+            proptest::option::of(depth_strategy()),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(read, write, admin, active)| {
+                let mut privs = Vec::new();
+                if let Some(d) = read {
+                    privs.push(format!("case.read:{}", d.as_str()));
+                }
+                if let Some(d) = write {
+                    privs.push(format!("case.write:{}", d.as_str()));
+                }
+                if admin {
+                    privs.push("admin".to_owned());
+                }
+                let refs: Vec<&str> = privs.iter().map(String::as_str).collect();
+                subject(&refs, active)
+            })
+    }
+
+    proptest! {
+        /// A share, even for write, never allows a delete: the answer is the one without it.
+        #[test]
+        fn a_share_never_allows_a_delete(s in any_subject(), owner in owner_strategy(),
+                                         shared in share_strategy()) {
+            let with = RecordFacts { record_type: "case", owner: &owner, shared };
+            let without = RecordFacts { shared: None, ..with };
+            prop_assert_eq!(may_delete(&s, with), may_delete(&s, without));
+        }
+
+        /// Creating with an owner is allowed exactly when writing a record of that owner is,
+        /// without any share (the rule `POST` always used).
+        #[test]
+        fn setting_an_owner_on_creation_is_writing_without_a_share(s in any_subject(),
+                                                                   owner in owner_strategy()) {
+            let facts = RecordFacts { record_type: "case", owner: &owner, shared: None };
+            prop_assert_eq!(
+                may_set_owner(&s, "case", None, &owner).is_allowed(),
+                decide(&s, Access::Write, facts).is_allowed()
+            );
+        }
+
+        /// Changing the owner needs privilege (not a share) over the record as it is owned now
+        /// and over the new owner; no share ever enters the decision.
+        #[test]
+        fn an_owner_change_needs_privilege_over_both_owners(s in any_subject(),
+                                                            current in owner_strategy(),
+                                                            new in owner_strategy()) {
+            let by_privilege = |o: &Owner| decide(&s, Access::Write,
+                RecordFacts { record_type: "case", owner: o, shared: None }).is_allowed();
+            prop_assert_eq!(
+                may_set_owner(&s, "case", Some(&current), &new).is_allowed(),
+                by_privilege(&current) && by_privilege(&new)
+            );
+        }
+
+        /// `all` implies `team` implies `own` for owner changes too.
+        #[test]
+        fn greater_depth_never_allows_less_owner_changes(current in owner_strategy(),
+                                                         new in owner_strategy(),
+                                                         a in depth_strategy(), b in depth_strategy()) {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            let lo_ok = may_set_owner(&with_depth(Access::Write, lo, true), "case", Some(&current), &new).is_allowed();
+            let hi_ok = may_set_owner(&with_depth(Access::Write, hi, true), "case", Some(&current), &new).is_allowed();
+            prop_assert!(!lo_ok || hi_ok);
+        }
+    }
+
+    #[test]
+    fn owner_changes_say_why_they_are_refused() {
+        let mine = Owner::User {
+            user_id: UserId::new("u0"),
+        };
+        let teammate = Owner::User {
+            user_id: UserId::new("u1"),
+        };
+        let stranger = Owner::User {
+            user_id: UserId::new("u3"),
+        };
+        let my_team = Owner::Team {
+            team_id: TeamId::new("t0"),
+        };
+        let other_team = Owner::Team {
+            team_id: TeamId::new("t1"),
+        };
+        let team_writer = subject(&["case.write:team"], true);
+        let reason = |d: Decision| match d {
+            Decision::Denied(r) => r.to_string(),
+            Decision::Allowed(g) => panic!("allowed: {g:?}"),
+        };
+        // A team writer hands the team's case to a teammate (allowed), not to another team.
+        assert_eq!(
+            may_set_owner(&team_writer, "case", Some(&my_team), &teammate),
+            Decision::Allowed(Grant::Depth(Depth::Team))
+        );
+        let r = reason(may_set_owner(
+            &team_writer,
+            "case",
+            Some(&my_team),
+            &other_team,
+        ));
+        assert!(
+            r.contains("case.write:team") && r.contains("owner you chose"),
+            "{r}"
+        );
+        // Nor can they take a stranger's case (which they could edit only through a share).
+        let r = reason(may_set_owner(&team_writer, "case", Some(&stranger), &mine));
+        assert!(r.contains("never change its owner"), "{r}");
+        // Without a write privilege (a share holder), nothing: not even to themselves.
+        let r = reason(may_set_owner(
+            &subject(&["case.read:all"], true),
+            "case",
+            Some(&teammate),
+            &mine,
+        ));
+        assert!(r.contains("no write privilege"), "{r}");
+        // `own` depth cannot give one's own record away.
+        let r = reason(may_set_owner(
+            &with_depth(Access::Write, Depth::Own, true),
+            "case",
+            Some(&mine),
+            &teammate,
+        ));
+        assert!(r.contains("records you own"), "{r}");
+        assert_eq!(
+            may_set_owner(&subject(&["case.write:all"], false), "case", None, &mine),
+            Decision::Denied(DenyReason::Deactivated)
+        );
+    }
+
+    #[test]
+    fn a_write_share_on_a_teams_record_does_not_allow_deleting_it() {
+        let team = Owner::Team {
+            team_id: TeamId::new("t1"),
+        };
+        let shared = RecordFacts {
+            record_type: "case",
+            owner: &team,
+            shared: Some(Access::Write),
+        };
+        assert!(decide(&subject(&[], true), Access::Write, shared).is_allowed());
+        assert!(!may_delete(&subject(&[], true), shared));
+        assert!(!may_delete(&subject(&["case.write:team"], true), shared));
+        assert!(may_delete(&subject(&["case.write:all"], true), shared));
     }
 
     #[test]

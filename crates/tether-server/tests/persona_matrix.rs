@@ -5,7 +5,9 @@
 //!
 //! The expected statuses are derived from SPEC.md, API.md, docs/api.md and docs/security.md
 //! and the handlers in `src/api/*.rs`, not from what the server answers. A documented endpoint
-//! without a row fails the test, and so does a row whose endpoint is no longer documented.
+//! without a row fails the test, and so does a row whose endpoint is no longer documented. An
+//! endpoint may have more rows, each with a label naming what it adds (an owner change, a
+//! share, a lookup); pairs of rows in `SAME_ANSWER` must answer alike where the first refuses.
 //!
 //! Leak checks run over the raw text of the same responses (see `NEEDLES`): nothing of the chat
 //! (name, a member's name, message text) reaches a non-member, and a non-member who may join
@@ -90,6 +92,8 @@ const PRODUCT: &str = "Quokka-9000";
 const DESCRIPTION: &str = "Marmalade smudges on every invoice";
 const CHANNEL_NAME: &str = "Fjord floor";
 const CHANNEL_TEXT: &str = "Narwhal sighting at the front desk";
+/// The name of an account only agents, the supervisor and the administrator may read.
+const HIDDEN_ACCOUNT: &str = "Yarrowdale Holdings";
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -117,6 +121,12 @@ enum Prep {
     /// `{id}` of the record is a new case of the owner's, so every caller meets a live one
     /// (deleting the world's case would end the world).
     FreshCase,
+    /// As `FreshCase`, but the case is owned by Support, the owner's team.
+    FreshTeamCase,
+    /// As `FreshCase`, and the owner shares it with the caller for write.
+    SharedForWrite,
+    /// As `FreshTeamCase`, and the owner shares it with the caller for write.
+    TeamSharedForWrite,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -135,6 +145,8 @@ enum Body {
 struct Row {
     method: &'static str,
     path: &'static str,
+    /// What a further row of the same endpoint tries; empty for the endpoint's first row.
+    label: &'static str,
     query: &'static str,
     prep: Prep,
     body: Body,
@@ -142,17 +154,20 @@ struct Row {
 }
 
 macro_rules! table {
-    ($($method:ident $path:literal $(, query = $query:literal)? $(, prep = $prep:ident)?
-        $(, body = $body:expr)? => [$($s:literal),+ $(,)?];)*) => {
+    ($($method:ident $path:literal $(, label = $label:literal)? $(, query = $query:literal)?
+        $(, prep = $prep:ident)? $(, body = $body:expr)? => [$($s:literal),+ $(,)?];)*) => {
         &[$(Row {
             method: stringify!($method),
             path: $path,
+            label: table!(@label $($label)?),
             query: table!(@query $($query)?),
             prep: table!(@prep $($prep)?),
             body: table!(@body $($body)?),
             expect: [$($s),+],
         },)*]
     };
+    (@label) => { "" };
+    (@label $l:literal) => { $l };
     (@query) => { "" };
     (@query $q:literal) => { $q };
     (@prep) => { Prep::None };
@@ -238,9 +253,49 @@ const TABLE: &[Row] = table! {
         => [401, 401, 200, 403, 403, 200, 200, 200, 200, 200, 200, 200];
     patch "/api/v1/records/{type}/{id}", body = Json(r#"{"fields": {"product": "Quokka-9000"}}"#)
         => [401, 401, 403, 403, 403, 403, 200, 200, 200, 403, 200, 200];
+    // A write share lets its holder edit fields (issue 15)...
+    patch "/api/v1/records/{type}/{id}", label = "fields of a case shared for write",
+        prep = SharedForWrite, body = Json(r#"{"fields": {"product": "Shared edit {uniq}"}}"#)
+        => [401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
+    // ...but never change the owner, not even to themselves: an owner change needs a write
+    // privilege covering the record and the new owner (docs/api.md). Support's writers take a
+    // teammate's case; the owner is already its owner (no change); the supervisor writes only
+    // Escalations' records and holds just the share.
+    patch "/api/v1/records/{type}/{id}", label = "owner of a case shared for write, to oneself",
+        prep = SharedForWrite, body = Json(r#"{"owner": {"user_id": "{me}"}}"#)
+        => [401, 401, 403, 403, 403, 403, 200, 200, 200, 403, 200, 200];
+    // Handing a case to a teammate: Support's writers (team depth covers the writer).
+    patch "/api/v1/records/{type}/{id}", label = "owner to a teammate",
+        prep = FreshCase, body = Json(r#"{"owner": {"user_id": "{writer}"}}"#)
+        => [401, 401, 403, 403, 403, 403, 200, 200, 200, 403, 200, 200];
+    // Handing it to someone in no team of the caller's (Hal is in none): only `write:all`.
+    patch "/api/v1/records/{type}/{id}", label = "owner to someone outside the team",
+        prep = FreshCase, body = Json(r#"{"owner": {"user_id": "{helper}"}}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    // A team writer cannot hand Support's case to Escalations; the supervisor, in Escalations,
+    // cannot take it (his depth does not cover Support's record).
+    patch "/api/v1/records/{type}/{id}", label = "owner of a team's case to another team",
+        prep = FreshTeamCase, body = Json(r#"{"owner": {"team_id": "{escalations}"}}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    // A lookup to a record the caller cannot read answers exactly as one to a missing record
+    // (422, same detail; see SAME_ANSWER): Hal's account is unreadable for the viewer, the
+    // chatters and the case-only reader, who write the case through their share.
+    patch "/api/v1/records/{type}/{id}", label = "lookup to an unreadable account",
+        prep = SharedForWrite, body = Json(r#"{"fields": {"account": "{hidden_account}"}}"#)
+        => [401, 401, 422, 422, 422, 422, 200, 200, 200, 200, 200, 200];
+    patch "/api/v1/records/{type}/{id}", label = "lookup to a missing account",
+        prep = SharedForWrite, body = Json(r#"{"fields": {"account": "{missing_account}"}}"#)
+        => [401, 401, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422];
     // Deleting is more than writing (docs/api.md): the owning user or an administrator only.
     delete "/api/v1/records/{type}/{id}", prep = FreshCase
         => [401, 401, 403, 403, 403, 403, 403, 204, 403, 403, 403, 204];
+    // A write share never allows a delete...
+    delete "/api/v1/records/{type}/{id}", label = "a case shared for write", prep = SharedForWrite
+        => [401, 401, 403, 403, 403, 403, 403, 204, 403, 403, 403, 204];
+    // ...not even of a team's record, which the team's writers by privilege may delete.
+    delete "/api/v1/records/{type}/{id}", label = "a team's case shared for write",
+        prep = TeamSharedForWrite
+        => [401, 401, 403, 403, 403, 403, 204, 204, 204, 403, 204, 204];
     post "/api/v1/records/{type}/{id}/shares",
         body = Json(r#"{"user_id": "{spare}", "access": "read"}"#)
         => [401, 401, 403, 403, 403, 403, 201, 201, 201, 403, 201, 201];
@@ -358,6 +413,13 @@ const TABLE: &[Row] = table! {
         => [401, 401, 403, 403, 404, 404, 404, 201, 201, 403, 404, 404];
 };
 
+/// Pairs of row labels whose answers must be the same text, ids aside, for every persona the
+/// first row refuses: a refusal must tell nothing the second row's would not (issue 15).
+const SAME_ANSWER: &[(&str, &str)] = &[(
+    "lookup to an unreadable account",
+    "lookup to a missing account",
+)];
+
 /// A text that must not reach some personas, except through endpoints that show it by design.
 struct Needle {
     text: &'static str,
@@ -377,6 +439,8 @@ const CHAT_OUTSIDERS: &[usize] = &[ANON, GONE, NOCOL, NONMEMBER, READER];
 const MAY_JOIN: &[usize] = &[WRITER, TEAM_ADMIN, ADMIN];
 /// People who cannot read the case (R4, R16, docs/security.md).
 const NON_READERS: &[usize] = &[ANON, GONE, MEMBER, NONMEMBER];
+/// People who cannot read Hal's account (issue 15: a lookup to it must not reveal it).
+const ACCOUNT_NON_READERS: &[usize] = &[ANON, GONE, NOCOL, MEMBER, NONMEMBER, READER];
 /// People outside Support, the team that owns the channel (R13).
 const TEAM_OUTSIDERS: &[usize] = &[ANON, GONE, MEMBER, NONMEMBER, READER, DISCONNECTOR, ADMIN];
 
@@ -435,6 +499,12 @@ const NEEDLES: &[Needle] = &[
         text: "marmalade",
         what: "a field value of the record",
         hidden_from: NON_READERS,
+        by_design: &[],
+    },
+    Needle {
+        text: "yarrowdale",
+        what: "the name of an account the caller cannot read",
+        hidden_from: ACCOUNT_NON_READERS,
         by_design: &[],
     },
     Needle {
@@ -525,12 +595,23 @@ async fn world(backend: Backend) -> World {
     user_ids[ADMIN] = id(&app.get("/me", &admin).await.expect(200).body);
     tokens[ADMIN] = Some(admin.clone());
     emails[ADMIN] = common::ADMIN_EMAIL.into();
-    let (helper, _) = app
+    let (helper, helper_token) = app
         .user(&admin, "hal@example.com", "Hal Helper", &["agent"], &[])
         .await;
     let (spare, _) = app
         .user(&admin, "pia@example.com", "Pia Spare", &["agent"], &[])
         .await;
+    // Hal's account: readable by every agent and reader of all records, not by the viewer
+    // (Hal is in no team, ever), the chatters or the case-only reader.
+    let hidden_account = id(&app
+        .post(
+            "/records/account",
+            &helper_token,
+            json!({"fields": {"name": HIDDEN_ACCOUNT}}),
+        )
+        .await
+        .expect(201)
+        .body);
     let u = &user_ids;
     let team = id(&app
         .post(
@@ -542,13 +623,15 @@ async fn world(backend: Backend) -> World {
         .await
         .expect(201)
         .body);
-    app.post(
-        "/teams",
-        &admin,
-        json!({"name": "Escalations", "member_ids": [u[DISCONNECTOR]]}),
-    )
-    .await
-    .expect(201);
+    let escalations = id(&app
+        .post(
+            "/teams",
+            &admin,
+            json!({"name": "Escalations", "member_ids": [u[DISCONNECTOR]]}),
+        )
+        .await
+        .expect(201)
+        .body);
     // R11a (b) is off by default; on here, so the last-connector column shows the right.
     app.put(
         "/record-types/case/settings",
@@ -660,8 +743,12 @@ async fn world(backend: Backend) -> World {
         ("chat_name", CHAT_NAME.to_owned()),
         ("channel", channel),
         ("team", team),
+        ("escalations", escalations),
+        ("writer", u[WRITER].clone()),
         ("helper", helper),
         ("spare", spare),
+        ("hidden_account", hidden_account),
+        ("missing_account", "no-such-account-4f1c".to_owned()),
         ("message", message),
         ("attachment", attachment),
     ]);
@@ -801,18 +888,32 @@ impl World {
             Prep::HelperIn => self.helper_in().await,
             Prep::ChatConnected => self.chat_connected().await,
             Prep::ChannelConnected => self.channel_connected().await,
-            Prep::FreshCase => {
+            Prep::FreshCase
+            | Prep::FreshTeamCase
+            | Prep::SharedForWrite
+            | Prep::TeamSharedForWrite => {
+                let mut body = json!({"fields": {"title": "Spare case to change or delete"}});
+                if matches!(prep, Prep::FreshTeamCase | Prep::TeamSharedForWrite) {
+                    body["owner"] = json!({"team_id": self.bindings["team"]});
+                }
                 let c = self
                     .app
-                    .post(
-                        "/records/case",
-                        self.token(OWNER).unwrap(),
-                        json!({"fields": {"title": "Spare case to delete"}}),
-                    )
+                    .post("/records/case", self.token(OWNER).unwrap(), body)
                     .await
                     .expect(201)
                     .body;
-                b.insert("case", id(&c));
+                let case = id(&c);
+                if matches!(prep, Prep::SharedForWrite | Prep::TeamSharedForWrite) && who != ANON {
+                    self.app
+                        .post(
+                            &format!("/records/case/{case}/shares"),
+                            self.token(OWNER).unwrap(),
+                            json!({"user_id": self.user_ids[who], "access": "write"}),
+                        )
+                        .await
+                        .expect(201);
+                }
+                b.insert("case", case);
             }
         }
         self.tokens[who].clone()
@@ -919,10 +1020,22 @@ fn coverage_problems(doc: &Value) -> Vec<String> {
     let in_doc = documented(doc);
     let mut in_table = BTreeSet::new();
     let mut problems = Vec::new();
+    let mut labelled = BTreeSet::new();
     for row in TABLE {
         let key = (row.method.to_owned(), row.path.to_owned());
-        if !in_table.insert(key.clone()) {
-            problems.push(format!("two rows for {} {}", key.0, key.1));
+        if !labelled.insert((key.clone(), row.label)) {
+            problems.push(format!(
+                "two rows for {} {} labelled {:?}",
+                key.0, key.1, row.label
+            ));
+        }
+        in_table.insert(key);
+    }
+    for (a, b) in SAME_ANSWER {
+        for label in [a, b] {
+            if !TABLE.iter().any(|r| r.label == *label) {
+                problems.push(format!("SAME_ANSWER names {label:?}, which no row has"));
+            }
         }
     }
     for (m, p) in in_doc.difference(&in_table) {
@@ -1007,6 +1120,7 @@ async fn every_endpoint_as_every_persona(backend: Backend) {
         for who in 0..P {
             let mut b = w.bindings.clone();
             b.insert("uniq", format!("{r}x{who}"));
+            b.insert("me", w.user_ids[who].clone());
             let token = w.prepare(row.prep, who, &mut b).await;
             let (status, text) = w.call(row, who, &b, token.as_deref()).await;
             w.after_call(row.prep, who, status).await;
@@ -1078,9 +1192,10 @@ async fn every_endpoint_as_every_persona(backend: Backend) {
         let want = row.expect[c.who];
         if c.status != want {
             failures.push(format!(
-                "{} {} as {}: expected {want}, got {} — {}",
+                "{} {}{} as {}: expected {want}, got {} — {}",
                 row.method.to_uppercase(),
                 row.path,
+                labelled(row),
                 PERSONAS[c.who],
                 c.status,
                 c.text.chars().take(200).collect::<String>()
@@ -1093,13 +1208,39 @@ async fn every_endpoint_as_every_persona(backend: Backend) {
                 && lower.contains(n.text)
             {
                 failures.push(format!(
-                    "LEAK: {} {} as {} ({}) shows {}: …{}…",
+                    "LEAK: {} {}{} as {} ({}) shows {}: …{}…",
                     row.method.to_uppercase(),
                     row.path,
+                    labelled(row),
                     PERSONAS[c.who],
                     c.status,
                     n.what,
                     excerpt(&c.text, n.text)
+                ));
+            }
+        }
+    }
+    // Refusals that must not tell an unreadable record from a missing one.
+    let answer = |label: &str, who: usize| {
+        let r = TABLE.iter().position(|row| row.label == label).unwrap();
+        let c = cells.iter().find(|c| c.row == r && c.who == who).unwrap();
+        let mut text = c.text.clone();
+        for key in ["hidden_account", "missing_account"] {
+            text = text.replace(w.bindings[key].as_str(), "<id>");
+        }
+        (c.status, text)
+    };
+    for (refusing, missing) in SAME_ANSWER {
+        for (who, persona) in PERSONAS.iter().enumerate() {
+            let (status, text) = answer(refusing, who);
+            if (200..300).contains(&status) {
+                continue;
+            }
+            let other = answer(missing, who);
+            if (status, &text) != (other.0, &other.1) {
+                failures.push(format!(
+                    "ORACLE: {refusing} answers the {persona} differently from {missing}: {status} {text} versus {} {}",
+                    other.0, other.1
                 ));
             }
         }
@@ -1139,6 +1280,15 @@ async fn every_endpoint_as_every_persona(backend: Backend) {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// ` (label)` for a further row of an endpoint, nothing for its first.
+fn labelled(row: &Row) -> String {
+    if row.label.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", row.label)
+    }
 }
 
 /// The coverage check on its own, so a missing row is reported without the whole matrix.

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use tether_domain::access::{Decision, decide};
+use tether_domain::access::{Decision, decide, may_set_owner};
 use tether_domain::people::has_forbidden_control;
 use tether_domain::record::{ActivityKind, RecordState};
 use tether_domain::record_type::{FieldError, FieldKind, Mode};
@@ -167,19 +167,35 @@ async fn check_owner(state: &AppState, owner: &Owner) -> ApiResult<()> {
     }
 }
 
-/// Every lookup in `lookups` must name an existing record of the field's target type.
-async fn check_lookups(state: &AppState, lookups: &[(String, String, String)]) -> ApiResult<()> {
+/// Every lookup in `lookups` must name a record of the field's target type that the caller
+/// may read. One the caller may not read is answered exactly as a missing one (same status,
+/// same detail), so a lookup field is no way to learn which ids exist — nor to pin another
+/// user's record with a link that blocks its delete.
+async fn check_lookups(
+    state: &AppState,
+    caller: &Caller,
+    lookups: &[(String, String, String)],
+) -> ApiResult<()> {
     if lookups.is_empty() {
         return Ok(());
     }
-    let wanted: Vec<(String, String)> = lookups
+    let ids: Vec<String> = lookups
         .iter()
-        .map(|(_, t, id)| (t.clone(), id.clone()))
+        .map(|(_, _, id)| id.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
-    let missing = state.store.missing_records(&wanted).await?;
+    let readable: std::collections::BTreeSet<(String, String)> = state
+        .store
+        .record_views(&ids, caller.id())
+        .await?
+        .into_iter()
+        .filter(|v| decide(&caller.subject, Access::Read, v.facts()).is_allowed())
+        .map(|v| (v.record.record_type, v.record.id))
+        .collect();
     let errors: Vec<FieldError> = lookups
         .iter()
-        .filter(|(_, t, id)| missing.contains(&(t.clone(), id.clone())))
+        .filter(|(_, t, id)| !readable.contains(&(t.clone(), id.clone())))
         .map(|(field, t, id)| {
             FieldError::new(
                 field.clone(),
@@ -211,8 +227,9 @@ pub struct CreateRecord {
 /// # `POST /api/v1/records/{type}`
 ///
 /// Creates a record. Fields are checked against the type (unknown field, wrong kind, missing
-/// primary name → 422 naming the field); the caller needs write access at a depth that covers
-/// the new owner.
+/// primary name → 422 naming the field); the caller needs a write privilege at a depth that
+/// covers the new owner. A lookup must name a record the caller may read; one they may not
+/// read is answered exactly as a missing one (422).
 #[utoipa::path(post, path = "/records/{type}", tag = "records", params(("type" = String, Path)), request_body = CreateRecord,
     responses((status = 201, body = RecordOut), (status = 401), (status = 403), (status = 404), (status = 413), (status = 422)))]
 async fn create_record(
@@ -252,17 +269,12 @@ async fn create_record(
         .transpose()?
         .unwrap_or(RecordState::Active);
     check_owner(&state, &owner).await?;
-    let facts = tether_domain::RecordFacts {
-        record_type: &ty,
-        owner: &owner,
-        shared: None,
-    };
-    if let Decision::Denied(reason) = decide(&caller.subject, Access::Write, facts) {
+    if let Decision::Denied(reason) = may_set_owner(&caller.subject, &ty, None, &owner) {
         return Err(ApiError::Forbidden(format!(
             "you cannot create this record: {reason}"
         )));
     }
-    check_lookups(&state, &valid.lookups).await?;
+    check_lookups(&state, &caller, &valid.lookups).await?;
     let new = NewRecord {
         fields: valid
             .values
@@ -353,8 +365,11 @@ pub struct PatchRecord {
 
 /// # `PATCH /api/v1/records/{type}/{id}`
 ///
-/// Changes fields, owner or state; needs write access. An owner change is kept in the
-/// record's owner history.
+/// Changes fields, owner or state; needs write access (a write share is enough for fields and
+/// state). An owner change needs a write privilege whose depth covers the record and the new
+/// owner, as creation does — never a share — and is kept in the record's owner history.
+/// A lookup must name a record the caller may read; one they may not read is answered exactly
+/// as a missing one (422). A lookup value the record already holds is not checked again.
 #[utoipa::path(patch, path = "/records/{type}/{id}", tag = "records", params(("type" = String, Path), ("id" = String, Path)), request_body = PatchRecord,
     responses((status = 200, body = RecordOut), (status = 401), (status = 403), (status = 404), (status = 422)))]
 async fn patch_record(
@@ -364,16 +379,31 @@ async fn patch_record(
     ApiJson(req): ApiJson<PatchRecord>,
 ) -> ApiResult<Json<RecordOut>> {
     let rt = load_type(&state, &ty).await?;
-    load_record(&state, &caller, &ty, &id, Access::Write).await?;
+    let view = load_record(&state, &caller, &ty, &id, Access::Write).await?;
     let valid = rt
         .def
         .validate_fields(&req.fields.unwrap_or_default(), Mode::Update)
         .map_err(ApiError::fields)?;
     let record_state = req.state.as_deref().map(parse_state).transpose()?;
-    if let Some(owner) = &req.owner {
+    if let Some(owner) = req.owner.as_ref().filter(|o| **o != view.record.owner) {
         check_owner(&state, owner).await?;
+        if let Decision::Denied(reason) =
+            may_set_owner(&caller.subject, &ty, Some(&view.record.owner), owner)
+        {
+            return Err(ApiError::Forbidden(format!(
+                "you cannot change this record's owner: {reason}"
+            )));
+        }
     }
-    check_lookups(&state, &valid.lookups).await?;
+    let changed_lookups: Vec<(String, String, String)> = valid
+        .lookups
+        .iter()
+        .filter(|(field, _, target)| {
+            view.record.fields.get(field).and_then(Value::as_str) != Some(target.as_str())
+        })
+        .cloned()
+        .collect();
+    check_lookups(&state, &caller, &changed_lookups).await?;
     let patch = RecordPatch {
         fields: valid.values,
         owner: req.owner,
@@ -399,9 +429,10 @@ async fn patch_record(
 ///
 /// Deletes the record with its timeline, shares and owner history. Its connected chats stay
 /// with all their messages; each gets a system message saying the record was deleted, and the
-/// audit log keeps the deletion. Only the owning user, someone with write access to a team's
-/// record, or an administrator may delete (403 otherwise); a record another record points to
-/// in a lookup field cannot be deleted until that changes (409).
+/// audit log keeps the deletion. Only the owning user, for a team's record someone whose write
+/// privilege covers it, or an administrator may delete (403 otherwise; a share, even for
+/// write, never allows it); a record another record points to in a lookup field cannot be
+/// deleted until that changes (409).
 #[utoipa::path(delete, path = "/records/{type}/{id}", tag = "records", params(("type" = String, Path), ("id" = String, Path)),
     responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409)))]
 async fn delete_record(
@@ -413,7 +444,7 @@ async fn delete_record(
     let view = load_record(&state, &caller, &ty, &id, Access::Read).await?;
     if !tether_domain::access::may_delete(&caller.subject, view.facts()) {
         return Err(ApiError::Forbidden(
-            "only the record's owner, for a team's record someone who may write it, or an administrator may delete it".into(),
+            "only the record's owner, for a team's record someone whose write privilege covers it, or an administrator may delete it; a share, even for write, does not allow it".into(),
         ));
     }
     let label = tether_domain::collab::record_label(&rt.def, view.record.number.as_deref());
