@@ -21,7 +21,7 @@ const LOCAL_ENTRIES: usize = 100_000;
 /// Requests per user per minute; 0 turns a limit off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Messages sent (chats and channels).
+    /// Messages sent and edited (chats and channels).
     pub sends: u32,
     /// Searches and suggested-contact lists.
     pub searches: u32,

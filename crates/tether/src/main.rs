@@ -87,7 +87,7 @@ struct ListenArgs {
     /// Directory for attachments and other files.
     #[arg(long, env = "TETHER_DATA_DIR", default_value = "tether-data")]
     data_dir: PathBuf,
-    /// Messages one user may send per minute (0: no limit).
+    /// Messages one user may send or edit per minute (0: no limit).
     #[arg(long, env = "TETHER_LIMIT_SENDS", default_value_t = tether_server::limits::Limits::default().sends)]
     limit_sends: u32,
     /// Searches and suggested-contact lists one user may ask for per minute (0: no limit).

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use tether_domain::chat::{
     Importance, InvalidBody, MessageBody, URGENT_DURATION_MS, URGENT_REPEAT_MS, may_see_message,
 };
-use tether_domain::markdown::{MentionResolver, render};
+use tether_domain::markdown::{MentionResolver, Rendered, render};
 use tether_store::chats::{Member, Message, NewMessage};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -248,6 +248,18 @@ fn resolver(members: &[Member]) -> MentionResolver {
     MentionResolver::new(members.iter().map(|m| (m.user_id.clone(), m.name.clone())))
 }
 
+/// Renders a body for the chat's `members` on the blocking pool, so a costly body holds up no
+/// async worker; a body past a render limit (table cells, parse work, HTML size) is a 422 that
+/// names the limit. Sends and edits both come here.
+async fn render_body(body: &MessageBody, members: &[Member]) -> ApiResult<Rendered> {
+    let source = body.as_str().to_owned();
+    let mentions = resolver(members);
+    tokio::task::spawn_blocking(move || render(&source, &mentions))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|limit| ApiError::invalid("body", limit.to_string()))
+}
+
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     match headers.get("idempotency-key") {
         None => Ok(None),
@@ -298,7 +310,7 @@ pub(crate) async fn send_message(
         ));
     }
     let body = parse_body(&req.body, !req.attachment_ids.is_empty())?;
-    let rendered = render(body.as_str(), &resolver(&members));
+    let rendered = render_body(&body, &members).await?;
     let now = tether_store::now_ms();
     let urgent = importance == Importance::Urgent;
     let sent = state
@@ -391,10 +403,11 @@ pub struct EditMessage {
 
 /// # `PATCH /api/v1/chats/{id}/messages/{message_id}`
 ///
-/// Edits one's own message; it is marked edited.
+/// Edits one's own message; it is marked edited. An edit is checked as a send is: it counts
+/// against the send limit and meets the same body and render limits.
 #[utoipa::path(patch, path = "/chats/{id}/messages/{message_id}", tag = "messages", request_body = EditMessage,
     params(("id" = String, Path), ("message_id" = String, Path)),
-    responses((status = 200, body = MessageOut), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422)))]
+    responses((status = 200, body = MessageOut), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422), (status = 429)))]
 async fn edit_message(
     State(state): State<AppState>,
     caller: Caller,
@@ -402,9 +415,10 @@ async fn edit_message(
     ApiJson(req): ApiJson<EditMessage>,
 ) -> ApiResult<Json<MessageOut>> {
     let old = own_message(&state, &caller, &id, &message_id).await?;
+    state.limit(&caller, crate::limits::Kind::Send).await?;
     let body = parse_body(&req.body, !old.attachments.is_empty())?;
     let members = state.store.members(&id).await?;
-    let rendered = render(body.as_str(), &resolver(&members));
+    let rendered = render_body(&body, &members).await?;
     let m = state
         .store
         .edit_message(
