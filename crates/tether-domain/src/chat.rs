@@ -1,7 +1,7 @@
 //! Chats and messages (SPEC R2, R8, R11b, R17): kinds, names, history windows, message bodies
 //! and importance, and who may see or change what.
 
-use crate::people::has_forbidden_control;
+use crate::people::{has_forbidden_control, invisible_in_name};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -45,6 +45,8 @@ pub enum InvalidChat {
     Empty(&'static str),
     TooLong(&'static str, usize),
     Control(&'static str),
+    /// An invisible or text-direction character, and which.
+    Invisible(&'static str, char),
 }
 
 impl fmt::Display for InvalidChat {
@@ -55,11 +57,17 @@ impl fmt::Display for InvalidChat {
             InvalidChat::Control(what) => {
                 write!(f, "{what} contains control or text-direction characters")
             }
+            InvalidChat::Invisible(what, c) => write!(
+                f,
+                "{what} contains an invisible or text-direction character (U+{:04X}); use visible characters only",
+                u32::from(*c)
+            ),
         }
     }
 }
 
-/// A chat's name: one line, 1–200 characters.
+/// A chat's name: one line, 1–200 characters, nothing invisible (see
+/// [`invisible_in_name`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChatName(String);
 
@@ -74,6 +82,9 @@ impl ChatName {
         }
         if has_forbidden_control(s) || s.contains('\n') {
             return Err(InvalidChat::Control("the chat name"));
+        }
+        if let Some(c) = invisible_in_name(s) {
+            return Err(InvalidChat::Invisible("the chat name", c));
         }
         Ok(ChatName(s.to_owned()))
     }
@@ -297,6 +308,29 @@ mod tests {
             ChatName::parse(" Escalation ").unwrap().as_str(),
             "Escalation"
         );
+    }
+
+    #[test]
+    fn chat_names_refuse_invisible_characters() {
+        for bad in [
+            "Escalation\u{200B}",
+            "\u{202E}noitalacse",
+            "\u{2060}",
+            "a\u{FEFF}b",
+        ] {
+            assert!(
+                matches!(
+                    ChatName::parse(bad),
+                    Err(InvalidChat::Invisible(..) | InvalidChat::Control(_))
+                ),
+                "{bad:?}"
+            );
+        }
+        let err = ChatName::parse("Escalation\u{200B}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("invisible") && err.contains("U+200B"), "{err}");
+        assert!(ChatName::parse("Escalation \u{1F469}\u{200D}\u{1F692}").is_ok());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Hostile content (issue 15): message bodies that would amplify into huge HTML are refused on
-//! send and edit alike, and edits count against the send limit. Every test runs on both
-//! backends.
+//! send and edit alike, edits count against the send limit, and names and passwords cannot
+//! hide behind invisible or text-direction characters. Every test runs on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[macro_use]
@@ -14,6 +14,7 @@ use tether_store::Backend;
 both_backends!(
     the_table_bomb_is_refused_on_send_and_edit_and_stores_nothing,
     edits_count_against_the_send_limit,
+    invisible_characters_are_refused_in_names_and_passwords,
 );
 
 fn id(v: &Value) -> String {
@@ -35,6 +36,7 @@ struct Pair {
     app: TestApp,
     admin: String,
     alice: String,
+    bo_id: String,
     bo: String,
     /// Alice and Bo's one-on-one chat.
     chat: String,
@@ -58,6 +60,7 @@ async fn pair(b: Backend, tweak: impl FnOnce(&mut tether_server::Config)) -> Pai
         app,
         admin,
         alice,
+        bo_id,
         bo,
         chat,
     }
@@ -197,4 +200,120 @@ async fn edits_count_against_the_send_limit(b: Backend) {
     app.post(&path, &bo, json!({"body": "Bo still sends"}))
         .await
         .expect(201);
+}
+
+async fn invisible_characters_are_refused_in_names_and_passwords(b: Backend) {
+    let Pair {
+        app,
+        admin,
+        alice,
+        bo_id,
+        ..
+    } = pair(b, |_| {}).await;
+    let user = |name: &str, email: &str, password: &str| json!({"name": name, "email": email, "password": password, "roles": ["agent"]});
+    for (i, name) in [
+        "Dana\u{200B}Ek",
+        "\u{202E}kE anaD",
+        "\u{2060}",
+        "Dana\u{200F}",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        app.post(
+            "/users",
+            &admin,
+            user(name, &format!("d{i}@example.com"), common::PASSWORD),
+        )
+        .await
+        .problem(422, "name");
+    }
+    app.patch(
+        &format!("/users/{bo_id}"),
+        &admin,
+        json!({"name": "Bo\u{200B}Lind"}),
+    )
+    .await
+    .problem(422, "invisible");
+    app.patch(
+        &format!("/users/{bo_id}"),
+        &admin,
+        json!({"name": "Bo \u{1F469}\u{200D}\u{1F4BB}"}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        "/users",
+        &admin,
+        user("Zero Width", "zw@example.com", &"\u{200B}".repeat(10)),
+    )
+    .await
+    .problem(422, "at least 10 characters");
+    app.post(
+        "/users",
+        &admin,
+        user("Zero Width", "zw@example.com", &"\u{200B}".repeat(100)),
+    )
+    .await
+    .problem(422, "invisible");
+
+    // Chats: create with a name and rename.
+    let (carl_id, _) = app
+        .user(&admin, "carl@example.com", "Carl Sten", &["agent"], &[])
+        .await;
+    app.post(
+        "/chats",
+        &alice,
+        json!({"member_ids": [bo_id, carl_id], "name": "Escalation\u{200B}"}),
+    )
+    .await
+    .problem(422, "invisible");
+    let group = id(&app
+        .post(
+            "/chats",
+            &alice,
+            json!({"member_ids": [bo_id, carl_id], "name": "Escalation"}),
+        )
+        .await
+        .expect(201)
+        .body);
+    for name in ["Escalation\u{200B}", "\u{202E}noitalacsE"] {
+        app.patch(&format!("/chats/{group}"), &alice, json!({"name": name}))
+            .await
+            .problem(422, "name");
+    }
+    let chat_now = app
+        .get(&format!("/chats/{group}"), &alice)
+        .await
+        .expect(200);
+    assert_eq!(chat_now.body["name"], "Escalation");
+
+    // Teams and channels.
+    app.post("/teams", &admin, json!({"name": "Support\u{FEFF}"}))
+        .await
+        .problem(422, "invisible");
+    let me = id(&app.get("/me", &alice).await.expect(200).body);
+    let team = id(&app
+        .post(
+            "/teams",
+            &admin,
+            json!({"name": "Support", "member_ids": [me]}),
+        )
+        .await
+        .expect(201)
+        .body);
+    app.post(
+        &format!("/teams/{team}/channels"),
+        &alice,
+        json!({"name": "general\u{200B}"}),
+    )
+    .await
+    .problem(422, "invisible");
+    app.post(
+        &format!("/teams/{team}/channels"),
+        &alice,
+        json!({"name": "general"}),
+    )
+    .await
+    .expect(201);
 }
