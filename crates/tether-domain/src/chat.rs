@@ -143,6 +143,36 @@ impl MessageBody {
     }
 }
 
+/// Most different reactions one message carries (R17). A reaction someone already gave may
+/// always be added again by others; a new one past this is refused.
+pub const MAX_REACTIONS_PER_MESSAGE: usize = 20;
+
+/// Why a reaction is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a reaction is one emoji, such as 👍, 👍🏽 or 👩‍💻, or the :shortcode: of one, such as :tada:")]
+pub struct InvalidReaction;
+
+/// A reaction: exactly one emoji as Unicode lists them (skin tones, ZWJ sequences, flags and
+/// keycaps included), or the `:shortcode:` of one. It is kept in the emoji's fully qualified
+/// form, so `❤` and `❤️` are the same reaction. Letters, text-direction characters and runs of
+/// several emoji are not reactions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reaction(&'static str);
+
+impl Reaction {
+    pub fn parse(raw: &str) -> Result<Reaction, InvalidReaction> {
+        let s = raw.trim();
+        let emoji = match s.strip_prefix(':').and_then(|r| r.strip_suffix(':')) {
+            Some(code) => emojis::get_by_shortcode(code),
+            None => emojis::get(s),
+        };
+        emoji.map(|e| Reaction(e.as_str())).ok_or(InvalidReaction)
+    }
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
 /// How important a message is (R17). Urgent messages re-notify unread members.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -331,6 +361,54 @@ mod tests {
             .to_string();
         assert!(err.contains("invisible") && err.contains("U+200B"), "{err}");
         assert!(ChatName::parse("Escalation \u{1F469}\u{200D}\u{1F692}").is_ok());
+    }
+
+    #[test]
+    fn r17_reactions_are_one_emoji() {
+        for good in [
+            "👍",
+            "👍🏽",
+            "👩‍💻",
+            "👨‍👩‍👧‍👦",
+            "🧑🏿‍🚒",
+            "❤️",
+            "🇸🇪",
+            "🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}",
+            "1️⃣",
+            " 🎉 ",
+        ] {
+            assert!(Reaction::parse(good).is_ok(), "{good:?}");
+        }
+        for bad in [
+            "",
+            " ",
+            "x",
+            "X",
+            "1",
+            "#",
+            "\u{202E}",
+            "\u{200B}",
+            "\u{200D}",
+            "👍👍",
+            "👍x",
+            "x👍",
+            "👍\u{202E}",
+            "\u{202E}👍",
+            "🇸",
+            "<script>",
+            ":nope_not_a_code:",
+            "::",
+            ":tada",
+        ] {
+            assert_eq!(Reaction::parse(bad), Err(InvalidReaction), "{bad:?}");
+        }
+        assert_eq!(
+            Reaction::parse("❤").unwrap(),
+            Reaction::parse("❤️").unwrap()
+        );
+        assert_eq!(Reaction::parse("❤").unwrap().as_str(), "❤️");
+        assert_eq!(Reaction::parse(":tada:").unwrap().as_str(), "🎉");
+        assert_eq!(Reaction::parse(":+1:").unwrap().as_str(), "👍");
     }
 
     #[test]
