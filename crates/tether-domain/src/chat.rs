@@ -379,6 +379,10 @@ mod tests {
         ] {
             assert!(Reaction::parse(good).is_ok(), "{good:?}");
         }
+        // The web client's quick reactions (`assets/js/messages.js`) are kept as sent.
+        for quick in ["👍", "❤️", "😂", "🎉", "👀", "✅", "🙏"] {
+            assert_eq!(Reaction::parse(quick).map(|r| r.as_str()), Ok(quick));
+        }
         for bad in [
             "",
             " ",
