@@ -1,7 +1,7 @@
 //! Chats and messages (SPEC R2, R8, R11b, R17): kinds, names, history windows, message bodies
 //! and importance, and who may see or change what.
 
-use crate::people::has_forbidden_control;
+use crate::people::{has_forbidden_control, invisible_in_name};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -45,6 +45,8 @@ pub enum InvalidChat {
     Empty(&'static str),
     TooLong(&'static str, usize),
     Control(&'static str),
+    /// An invisible or text-direction character, and which.
+    Invisible(&'static str, char),
 }
 
 impl fmt::Display for InvalidChat {
@@ -55,11 +57,17 @@ impl fmt::Display for InvalidChat {
             InvalidChat::Control(what) => {
                 write!(f, "{what} contains control or text-direction characters")
             }
+            InvalidChat::Invisible(what, c) => write!(
+                f,
+                "{what} contains an invisible or text-direction character (U+{:04X}); use visible characters only",
+                u32::from(*c)
+            ),
         }
     }
 }
 
-/// A chat's name: one line, 1–200 characters.
+/// A chat's name: one line, 1–200 characters, nothing invisible (see
+/// [`invisible_in_name`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChatName(String);
 
@@ -74,6 +82,9 @@ impl ChatName {
         }
         if has_forbidden_control(s) || s.contains('\n') {
             return Err(InvalidChat::Control("the chat name"));
+        }
+        if let Some(c) = invisible_in_name(s) {
+            return Err(InvalidChat::Invisible("the chat name", c));
         }
         Ok(ChatName(s.to_owned()))
     }
@@ -129,6 +140,36 @@ impl MessageBody {
     }
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Most different reactions one message carries (R17). A reaction someone already gave may
+/// always be added again by others; a new one past this is refused.
+pub const MAX_REACTIONS_PER_MESSAGE: usize = 20;
+
+/// Why a reaction is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a reaction is one emoji, such as 👍, 👍🏽 or 👩‍💻, or the :shortcode: of one, such as :tada:")]
+pub struct InvalidReaction;
+
+/// A reaction: exactly one emoji as Unicode lists them (skin tones, ZWJ sequences, flags and
+/// keycaps included), or the `:shortcode:` of one. It is kept in the emoji's fully qualified
+/// form, so `❤` and `❤️` are the same reaction. Letters, text-direction characters and runs of
+/// several emoji are not reactions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reaction(&'static str);
+
+impl Reaction {
+    pub fn parse(raw: &str) -> Result<Reaction, InvalidReaction> {
+        let s = raw.trim();
+        let emoji = match s.strip_prefix(':').and_then(|r| r.strip_suffix(':')) {
+            Some(code) => emojis::get_by_shortcode(code),
+            None => emojis::get(s),
+        };
+        emoji.map(|e| Reaction(e.as_str())).ok_or(InvalidReaction)
+    }
+    pub fn as_str(&self) -> &'static str {
+        self.0
     }
 }
 
@@ -297,6 +338,81 @@ mod tests {
             ChatName::parse(" Escalation ").unwrap().as_str(),
             "Escalation"
         );
+    }
+
+    #[test]
+    fn chat_names_refuse_invisible_characters() {
+        for bad in [
+            "Escalation\u{200B}",
+            "\u{202E}noitalacse",
+            "\u{2060}",
+            "a\u{FEFF}b",
+        ] {
+            assert!(
+                matches!(
+                    ChatName::parse(bad),
+                    Err(InvalidChat::Invisible(..) | InvalidChat::Control(_))
+                ),
+                "{bad:?}"
+            );
+        }
+        let err = ChatName::parse("Escalation\u{200B}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("invisible") && err.contains("U+200B"), "{err}");
+        assert!(ChatName::parse("Escalation \u{1F469}\u{200D}\u{1F692}").is_ok());
+    }
+
+    #[test]
+    fn r17_reactions_are_one_emoji() {
+        for good in [
+            "👍",
+            "👍🏽",
+            "👩‍💻",
+            "👨‍👩‍👧‍👦",
+            "🧑🏿‍🚒",
+            "❤️",
+            "🇸🇪",
+            "🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}",
+            "1️⃣",
+            " 🎉 ",
+        ] {
+            assert!(Reaction::parse(good).is_ok(), "{good:?}");
+        }
+        // The web client's quick reactions (`assets/js/messages.js`) are kept as sent.
+        for quick in ["👍", "❤️", "😂", "🎉", "👀", "✅", "🙏"] {
+            assert_eq!(Reaction::parse(quick).map(|r| r.as_str()), Ok(quick));
+        }
+        for bad in [
+            "",
+            " ",
+            "x",
+            "X",
+            "1",
+            "#",
+            "\u{202E}",
+            "\u{200B}",
+            "\u{200D}",
+            "👍👍",
+            "👍x",
+            "x👍",
+            "👍\u{202E}",
+            "\u{202E}👍",
+            "🇸",
+            "<script>",
+            ":nope_not_a_code:",
+            "::",
+            ":tada",
+        ] {
+            assert_eq!(Reaction::parse(bad), Err(InvalidReaction), "{bad:?}");
+        }
+        assert_eq!(
+            Reaction::parse("❤").unwrap(),
+            Reaction::parse("❤️").unwrap()
+        );
+        assert_eq!(Reaction::parse("❤").unwrap().as_str(), "❤️");
+        assert_eq!(Reaction::parse(":tada:").unwrap().as_str(), "🎉");
+        assert_eq!(Reaction::parse(":+1:").unwrap().as_str(), "👍");
     }
 
     #[test]

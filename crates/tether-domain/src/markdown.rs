@@ -11,13 +11,21 @@
 //! Mentions and record links are read from comrak's syntax tree, not from text patterns, so
 //! whatever sits in a code span or code block stays code: it neither notifies anyone nor
 //! becomes a record card.
+//!
+//! Markdown can amplify: a 23 KB table header of 5,000 columns followed by 1,500 one-word
+//! lines makes the parser fill in 500,000 empty cells, 5 MB of HTML and seconds of work. So a
+//! render is bounded three ways, and a body past a bound is refused ([`RenderLimit`]) rather
+//! than stored: the parser may take at most [`PARSE_STEPS_PER_BYTE`] steps per byte of body
+//! (ordinary text takes under 6), the tables at most [`MAX_TABLE_CELLS`] cells, and the HTML at
+//! most [`MAX_HTML_BYTES`].
 
 use crate::record_type::is_valid_logical_name;
 use ammonia::UrlRelative;
 use comrak::arena_tree::NodeEdge;
 use comrak::nodes::{AstNode, NodeValue};
-use comrak::{Arena, Options, format_html, parse_document};
+use comrak::{Arena, Options, format_html, try_parse_document};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 /// Most record cards one message carries (R16); further record links stay plain links.
@@ -27,6 +35,26 @@ pub const MAX_RECORD_LINKS: usize = 10;
 /// and a deep tree costs the sanitizer, and the reader's browser, time that grows with the
 /// square of the depth (10,000 nested `>` took a second to sanitize).
 const MAX_NESTING: usize = 16;
+
+/// Parser steps (lines, inlines and nodes) a body may take per byte, plus
+/// [`PARSE_STEPS_BASE`]. Ordinary markdown takes under 6 a byte even at its densest (a list
+/// item or an emphasis on every line); a table whose short rows the parser fills in takes 90.
+pub const PARSE_STEPS_PER_BYTE: usize = 16;
+
+/// Parser steps every body may take, however short.
+pub const PARSE_STEPS_BASE: usize = 16_384;
+
+/// Most table cells (rows × columns) one message renders. The parser fills in the missing
+/// cells of short rows, so a wide header makes every following line a full row. A table a
+/// person writes in a chat has tens or hundreds of cells; one of 10,000 one-character cells
+/// already fills most of a 28 KiB body.
+pub const MAX_TABLE_CELLS: usize = 10_000;
+
+/// Largest rendered HTML of one message (256 KiB, about nine times the largest body).
+pub const MAX_HTML_BYTES: usize = 256 * 1024;
+
+/// How often comrak asks whether to stop: once every this many steps.
+const STEPS_PER_CHECK: usize = 256;
 
 /// Longest id a mention or a record link may carry.
 const MAX_ID_LEN: usize = 64;
@@ -91,11 +119,41 @@ pub struct RecordLink {
     pub record_id: String,
 }
 
-/// Renders a message body to sanitized HTML and collects the users it mentions.
-pub fn render(body: &str, mentions: &MentionResolver) -> Rendered {
+/// Why a body is not rendered: it would cost more than a message may. Each names its limit.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RenderLimit {
+    /// The parser gave up after `steps` steps.
+    #[error(
+        "the message is too complex to display: its markdown takes more than {steps} parsing \
+         steps (the limit is {PARSE_STEPS_PER_BYTE} a byte); a table with many columns and short \
+         rows is the usual cause, and tables may have at most {MAX_TABLE_CELLS} cells"
+    )]
+    TooComplex { steps: usize },
+    /// The tables have `cells` cells in all.
+    #[error(
+        "the message's tables have {cells} cells; the limit is {MAX_TABLE_CELLS} table cells \
+         per message (rows × columns: short rows count as full rows)"
+    )]
+    TableCells { cells: usize },
+    /// The HTML would be `bytes` long.
+    #[error(
+        "the message would display as {} KiB of HTML; the limit is {} KiB: use fewer links, \
+         mentions or table cells", bytes.div_ceil(1024), MAX_HTML_BYTES / 1024
+    )]
+    Html { bytes: usize },
+}
+
+/// Renders a message body to sanitized HTML and collects the users it mentions, or refuses a
+/// body that would cost more than a message may (see [`RenderLimit`]). The work is bounded
+/// by the body's length whatever it holds.
+pub fn render(body: &str, mentions: &MentionResolver) -> Result<Rendered, RenderLimit> {
     let options = comrak_options();
     let arena = Arena::new();
-    let root = parse(&arena, body, &options);
+    let root = parse(&arena, body, &options)?;
+    let cells = table_cells(root);
+    if cells > MAX_TABLE_CELLS {
+        return Err(RenderLimit::TableCells { cells });
+    }
     let mentioned_user_ids = prepare_for_html(&arena, root, mentions);
     let mut html = String::new();
     // Writing to a String cannot fail; should comrak still report an error, show nothing
@@ -103,20 +161,42 @@ pub fn render(body: &str, mentions: &MentionResolver) -> Rendered {
     if format_html(root, &options, &mut html).is_err() {
         html.clear();
     }
-    Rendered {
-        html: sanitizer().clean(&html).to_string(),
-        mentioned_user_ids,
+    // Checked before sanitizing too: the sanitizer is the costly part, and it only adds the
+    // attributes of links to what comrak wrote.
+    if html.len() > MAX_HTML_BYTES {
+        return Err(RenderLimit::Html { bytes: html.len() });
     }
+    let html = sanitizer().clean(&html).to_string();
+    if html.len() > MAX_HTML_BYTES {
+        return Err(RenderLimit::Html { bytes: html.len() });
+    }
+    Ok(Rendered {
+        html,
+        mentioned_user_ids,
+    })
+}
+
+/// The cells of all tables under `root`, the ones the parser filled in included.
+fn table_cells<'a>(root: &'a AstNode<'a>) -> usize {
+    root.descendants()
+        .filter_map(|node| match &node.data.borrow().value {
+            NodeValue::Table(table) => Some(table.num_columns.saturating_mul(table.num_rows)),
+            _ => None,
+        })
+        .fold(0, usize::saturating_add)
 }
 
 /// The message as plain text without markdown syntax, for notifications and search snippets.
 ///
 /// Blocks end up on their own lines. Mentions read `@Name` when `mentions` knows the user and
 /// stay `<@USER_ID>` otherwise. The result is text, not HTML: escape it where HTML is written.
+/// A body too complex to parse (see [`RenderLimit::TooComplex`]) is returned as written.
 pub fn plain_text(body: &str, mentions: Option<&MentionResolver>) -> String {
     let options = comrak_options();
     let arena = Arena::new();
-    let root = parse(&arena, body, &options);
+    let Ok(root) = parse(&arena, body, &options) else {
+        return without_bidi_controls(body).into_owned();
+    };
     let mut out = String::new();
     for edge in root.traverse() {
         match edge {
@@ -139,14 +219,16 @@ pub fn plain_text(body: &str, mentions: Option<&MentionResolver>) -> String {
 /// a query or a fragment; scheme and host compare case-insensitively, everything else exactly,
 /// so look-alike hosts, userinfo tricks, other ports and extra path segments never match. Links
 /// in code are not links. The result is deduplicated by record, in order of first appearance,
-/// and holds at most [`MAX_RECORD_LINKS`] links.
+/// and holds at most [`MAX_RECORD_LINKS`] links; a body too complex to parse has none.
 pub fn extract_record_links(body: &str, public_url: &str) -> Vec<RecordLink> {
     let Some(base) = PublicUrl::parse(public_url) else {
         return Vec::new();
     };
     let options = comrak_options();
     let arena = Arena::new();
-    let root = parse(&arena, body, &options);
+    let Ok(root) = parse(&arena, body, &options) else {
+        return Vec::new();
+    };
     let mut seen = HashSet::new();
     let mut links = Vec::new();
     for node in root.descendants() {
@@ -188,17 +270,36 @@ fn comrak_options() -> Options<'static> {
     options
 }
 
-/// Parses `body` after removing bidirectional overrides and isolates: they let a message
-/// display text in another order than it is written ("Trojan Source"), which disguises links.
-/// Message bodies already refuse them (`chat::MessageBody`); this holds for any input.
-fn parse<'a>(arena: &'a Arena<'a>, body: &str, options: &Options) -> &'a AstNode<'a> {
+/// Parses `body` after removing bidirectional overrides and isolates, within the step budget
+/// of its length ([`PARSE_STEPS_PER_BYTE`]).
+fn parse<'a>(
+    arena: &'a Arena<'a>,
+    body: &str,
+    options: &Options,
+) -> Result<&'a AstNode<'a>, RenderLimit> {
+    let body = without_bidi_controls(body);
+    let budget = PARSE_STEPS_BASE.saturating_add(body.len().saturating_mul(PARSE_STEPS_PER_BYTE));
+    // Comrak asks once at the start and then every `STEPS_PER_CHECK` steps.
+    let asked = Cell::new(0usize);
+    let over_budget = || {
+        let steps = asked.get() * STEPS_PER_CHECK;
+        asked.set(asked.get() + 1);
+        steps > budget
+    };
+    try_parse_document(arena, &body, options, &over_budget)
+        .map_err(|_| RenderLimit::TooComplex { steps: budget })
+}
+
+/// `body` without bidirectional overrides and isolates: they let a message display text in
+/// another order than it is written ("Trojan Source"), which disguises links. Message bodies
+/// already refuse them (`chat::MessageBody`); this holds for any input.
+fn without_bidi_controls(body: &str) -> Cow<'_, str> {
     let is_bidi_control = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    let body: Cow<str> = if body.contains(is_bidi_control) {
+    if body.contains(is_bidi_control) {
         Cow::Owned(body.chars().filter(|&c| !is_bidi_control(c)).collect())
     } else {
         Cow::Borrowed(body)
-    };
-    parse_document(arena, &body, options)
+    }
 }
 
 /// Adjusts the tree before it becomes HTML and returns the known users it mentions: images
@@ -508,7 +609,7 @@ mod tests {
     const PUBLIC: &str = "https://tether.example";
 
     fn html(body: &str) -> String {
-        render(body, &MentionResolver::empty()).html
+        render(body, &MentionResolver::empty()).unwrap().html
     }
 
     fn people() -> MentionResolver {
@@ -633,7 +734,7 @@ mod tests {
     fn r17_hostile_bodies_render_to_safe_html() {
         assert!(HOSTILE.len() >= 25);
         for input in HOSTILE {
-            assert_safe(input, &render(input, &people()).html);
+            assert_safe(input, &render(input, &people()).unwrap().html);
         }
     }
 
@@ -648,7 +749,7 @@ mod tests {
             html("<div>\n<@u-1> hi\n</div>\n\nnext"),
             "<p>&lt;div&gt;<br>\n&lt;@u-1&gt; hi<br>\n&lt;/div&gt;</p>\n<p>next</p>\n"
         );
-        let mentioned = render("<div>\n<@u-1> hi\n</div>", &people());
+        let mentioned = render("<div>\n<@u-1> hi\n</div>", &people()).unwrap();
         assert_eq!(mentioned.mentioned_user_ids, ["u-1"]);
         assert_eq!(
             plain_text("<div>\n<@u-1>\n</div>", Some(&people())),
@@ -734,7 +835,7 @@ mod tests {
 
     #[test]
     fn r17_mentions_render_and_are_collected_once_in_order() {
-        let out = render("hi <@u-2> and <@u-1>, <@u-2>!", &people());
+        let out = render("hi <@u-2> and <@u-1>, <@u-2>!", &people()).unwrap();
         assert_eq!(out.mentioned_user_ids, ["u-2", "u-1"]);
         assert!(
             out.html
@@ -751,25 +852,30 @@ mod tests {
 
     #[test]
     fn r17_unknown_and_malformed_mentions_stay_text() {
-        let out = render("<@nobody> <@> <@u_1> <@u-1", &people());
+        let out = render("<@nobody> <@> <@u_1> <@u-1", &people()).unwrap();
         assert!(out.mentioned_user_ids.is_empty());
         assert!(!out.html.contains("<span"));
         assert!(out.html.contains("&lt;@nobody&gt;"));
         let long = format!("<@{}>", "a".repeat(65));
         let people = MentionResolver::new([("a".repeat(65), "Long")]);
-        assert!(render(&long, &people).mentioned_user_ids.is_empty());
+        assert!(
+            render(&long, &people)
+                .unwrap()
+                .mentioned_user_ids
+                .is_empty()
+        );
     }
 
     #[test]
     fn r17_mentions_in_code_do_not_count() {
-        let out = render("`<@u-1>`\n\n```\n<@u-2>\n```", &people());
+        let out = render("`<@u-1>`\n\n```\n<@u-2>\n```", &people()).unwrap();
         assert!(out.mentioned_user_ids.is_empty());
         assert!(!out.html.contains("<span"));
     }
 
     #[test]
     fn r17_mentions_work_inside_formatting_and_links() {
-        let out = render("**<@u-1>** > [<@u-2>](https://example.com)", &people());
+        let out = render("**<@u-1>** > [<@u-2>](https://example.com)", &people()).unwrap();
         assert_eq!(out.mentioned_user_ids, ["u-1", "u-2"]);
         assert!(out.html.contains("<strong><span class=\"mention\""));
     }
@@ -797,6 +903,84 @@ mod tests {
     fn bidi_controls_are_removed() {
         assert_eq!(html("a\u{202E}b\u{2066}c"), "<p>abc</p>\n");
         assert_eq!(plain_text("a\u{202E}b", None), "ab");
+    }
+
+    /// A table of `columns` columns whose `rows` body rows hold one short word each: the parser
+    /// fills in the rest of every row.
+    fn padded_table(columns: usize, rows: usize) -> String {
+        "|a".repeat(columns) + "\n" + &"|-".repeat(columns) + "\n" + &"x\n".repeat(rows)
+    }
+
+    /// A table of `columns` columns and `rows` body rows, every cell written out.
+    fn full_table(columns: usize, rows: usize) -> String {
+        "|a".repeat(columns)
+            + "\n"
+            + &"|-".repeat(columns)
+            + "\n"
+            + &("|x".repeat(columns) + "\n").repeat(rows)
+    }
+
+    #[test]
+    fn r17_tables_may_have_up_to_the_cell_limit() {
+        // 100 columns × (1 header + 99 rows) is exactly the limit; one row more is refused,
+        // and so are the same cells filled in by the parser.
+        let at_limit = render(&full_table(100, 99), &people()).unwrap();
+        assert_eq!(at_limit.html.matches("<td").count(), 99 * 100);
+        assert_eq!(
+            render(&full_table(100, 100), &people()),
+            Err(RenderLimit::TableCells { cells: 10_100 })
+        );
+        assert!(render(&padded_table(100, 100), &people()).is_err());
+        // Every table of the message counts.
+        let two = full_table(100, 49) + "\n" + &full_table(100, 49);
+        assert!(render(&two, &people()).is_ok());
+        let three = two.clone() + "\n" + &full_table(1, 1);
+        assert_eq!(
+            render(&three, &people()),
+            Err(RenderLimit::TableCells { cells: 10_002 })
+        );
+    }
+
+    #[test]
+    fn r17_render_limits_name_the_limit() {
+        let cells = RenderLimit::TableCells { cells: 10_100 }.to_string();
+        assert!(
+            cells.contains("10100 cells") && cells.contains("limit is 10000"),
+            "{cells}"
+        );
+        let html = RenderLimit::Html { bytes: 300_000 }.to_string();
+        assert!(
+            html.contains("293 KiB") && html.contains("limit is 256 KiB"),
+            "{html}"
+        );
+        let complex = RenderLimit::TooComplex { steps: 9 }.to_string();
+        assert!(complex.contains("limit is 16 a byte"), "{complex}");
+    }
+
+    #[test]
+    fn r17_the_rendered_html_is_bounded() {
+        // A member whose name escapes to 500 bytes, mentioned over and over.
+        let amp = MentionResolver::new([("u-1", "&".repeat(100))]);
+        let few = render(&"<@u-1> ".repeat(100), &amp).unwrap();
+        assert!(few.html.len() > 50_000 && few.html.len() <= MAX_HTML_BYTES);
+        let many = render(&"<@u-1> ".repeat(4_000), &amp);
+        assert!(
+            matches!(many, Err(RenderLimit::Html { bytes }) if bytes > MAX_HTML_BYTES),
+            "{many:?}"
+        );
+    }
+
+    #[test]
+    fn r17_parse_work_is_bounded_by_the_body_length() {
+        // Each line makes the parser fill in 5,000 cells: 90 steps a byte.
+        let bomb = padded_table(5_000, 1_500).replace("x\n", "a\n");
+        assert!(matches!(
+            render(&bomb, &people()),
+            Err(RenderLimit::TooComplex { .. })
+        ));
+        // What cannot be parsed has no record links, and its plain text is the body.
+        assert!(extract_record_links(&bomb, PUBLIC).is_empty());
+        assert_eq!(plain_text(&bomb, None), bomb);
     }
 
     fn links(body: &str, public: &str) -> Vec<(String, String)> {

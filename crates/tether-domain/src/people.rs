@@ -21,6 +21,80 @@ fn is_bidi_override(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Characters that show nothing: Unicode's default-ignorable code points (zero-width spaces and
+/// joiners, direction marks, word joiners, variation selectors, tags, fillers, byte-order
+/// mark; `DerivedCoreProperties.txt`, Unicode 16) and U+2800 BRAILLE PATTERN BLANK, which
+/// shows as a blank. In a name they make two different names look the same, or a name look
+/// empty.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+const ZWNJ: char = '\u{200C}';
+const ZWJ: char = '\u{200D}';
+
+/// The first invisible or text-direction character of a name, if any (see [`is_invisible`]).
+///
+/// Two uses of invisible characters are writing, not tricks, and stay allowed: inside an emoji
+/// (a ZWJ sequence such as 👩‍💻, a variation selector as in ❤️, the tags of a subdivision
+/// flag), and a zero-width (non-)joiner between two letters of the Arabic and Indic scripts,
+/// which need them to spell some words and names.
+pub fn invisible_in_name(s: &str) -> Option<char> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if !is_invisible(c) {
+            i = emoji_end(&chars, i).unwrap_or(i + 1);
+            continue;
+        }
+        let joins = matches!(c, ZWNJ | ZWJ)
+            && i > 0
+            && chars.get(i - 1).is_some_and(|&p| uses_joiners(p))
+            && chars.get(i + 1).is_some_and(|&n| uses_joiners(n));
+        if !joins {
+            return Some(c);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Where the emoji starting at `chars[start]` ends, when it holds invisible characters (joiners,
+/// variation selectors, tags) and is an emoji as Unicode lists them.
+fn emoji_end(chars: &[char], start: usize) -> Option<usize> {
+    let mut end = start + 1;
+    while let Some(&c) = chars.get(end) {
+        match c {
+            '\u{FE0E}'
+            | '\u{FE0F}'
+            | '\u{20E3}'
+            | '\u{1F3FB}'..='\u{1F3FF}'
+            | '\u{E0020}'..='\u{E007F}' => end += 1,
+            ZWJ if end + 1 < chars.len() => end += 2,
+            _ => break,
+        }
+    }
+    if end == start + 1 {
+        return None;
+    }
+    let cluster: String = chars.get(start..end)?.iter().collect();
+    let known = |s: &str| emojis::get(s).is_some();
+    (cluster.chars().any(is_invisible)
+        && (known(&cluster) || known(&cluster.replace('\u{FE0F}', ""))))
+    .then_some(end)
+}
+
+/// Letters of the scripts that spell with zero-width joiners: Arabic, Syriac, Thaana and the
+/// Indic scripts (U+0600–U+0DFF).
+fn uses_joiners(c: char) -> bool {
+    ('\u{0600}'..='\u{0DFF}').contains(&c) && !is_invisible(c) && !c.is_whitespace()
+}
+
 /// A normalized e-mail address: trimmed and lower-cased.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -61,7 +135,7 @@ impl fmt::Display for Email {
 }
 
 /// A short human name (a person, team, role or channel): trimmed, 1–100 characters, no
-/// control characters.
+/// control, text-direction or invisible characters (see [`invisible_in_name`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Name(String);
@@ -85,6 +159,12 @@ impl Name {
                 "{what} contains control or text-direction characters"
             )));
         }
+        if let Some(c) = invisible_in_name(s) {
+            return Err(InvalidValue(format!(
+                "{what} contains an invisible or text-direction character (U+{:04X}); use visible characters only",
+                u32::from(c)
+            )));
+        }
         Ok(Name(s.to_owned()))
     }
     pub fn as_str(&self) -> &str {
@@ -101,8 +181,10 @@ impl fmt::Display for Name {
     }
 }
 
-/// A password that meets the policy: 10 to 1024 characters and not only whitespace.
-/// Deliberately no composition rules (NIST SP 800-63B): length is what counts.
+/// A password that meets the policy: at least 10 visible characters, at most 1024 in all, and
+/// not only whitespace. Invisible characters ([`is_invisible`]) and control characters do not
+/// count toward the minimum: ten zero-width spaces are no password. Deliberately no composition
+/// rules (NIST SP 800-63B): length is what counts.
 pub struct Password(String);
 
 impl Password {
@@ -111,9 +193,13 @@ impl Password {
 
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let n = raw.chars().count();
-        if n < Self::MIN_CHARS {
+        let visible = raw
+            .chars()
+            .filter(|&c| !is_invisible(c) && !c.is_control())
+            .count();
+        if visible < Self::MIN_CHARS {
             return Err(InvalidValue(format!(
-                "password must have at least {} characters",
+                "password must have at least {} characters (invisible and control characters do not count)",
                 Self::MIN_CHARS
             )));
         }
@@ -172,6 +258,73 @@ mod tests {
         assert!(Name::parse("name", "evil\u{202E}gnp.exe").is_err());
         assert!(Name::parse("name", "a\u{7}b").is_err());
         assert!(Name::parse("name", &"x".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn names_refuse_invisible_characters() {
+        for bad in [
+            "Dana\u{200B}Ek",
+            "\u{200B}",
+            "Dana\u{200C}Ek",
+            "Dana\u{200D}Ek",
+            "Da\u{00AD}na",
+            "Dana\u{2060}",
+            "\u{FEFF}Dana",
+            "Dana\u{200E}",
+            "Dana\u{200F}",
+            "\u{061C}Dana",
+            "\u{2800}",
+            "\u{3164}",
+            "Dana\u{FE0F}",
+            "Dana\u{E0041}",
+            "a\u{200D}\u{1F4BB}",
+            "\u{1F469}\u{200D}x",
+            "\u{200C}\u{0645}",
+        ] {
+            let err = Name::parse("name", bad).expect_err(bad);
+            assert!(err.0.contains("invisible"), "{bad:?}: {}", err.0);
+        }
+        assert!(
+            Name::parse("name", "Dana\u{200B}")
+                .unwrap_err()
+                .0
+                .contains("(U+200B)")
+        );
+    }
+
+    #[test]
+    fn names_keep_emoji_and_joiners_that_spell_words() {
+        for good in [
+            "Dana \u{1F469}\u{200D}\u{1F4BB}",
+            "Support \u{2764}\u{FE0F}",
+            "\u{1F44D}\u{1F3FD} team",
+            "\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F} fans",
+            "\u{0031}\u{FE0F}\u{20E3} line",
+            "\u{1F1F8}\u{1F1EA} Sverige",
+            // Persian and Hindi spell these with a zero-width non-joiner and joiner.
+            "\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}",
+            "\u{0915}\u{094D}\u{200D}\u{0937}",
+            "Åsa Öberg-Ničić",
+        ] {
+            assert!(Name::parse("name", good).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn passwords_count_only_visible_characters() {
+        assert!(Password::parse(&"\u{200B}".repeat(10)).is_err());
+        assert!(Password::parse(&"\u{200B}".repeat(100)).is_err());
+        assert!(Password::parse(&format!("abc{}", "\u{FEFF}".repeat(7))).is_err());
+        assert!(Password::parse(&format!("abcdefghi{}", "\u{200D}")).is_err());
+        assert!(
+            Password::parse(&"\u{200B}".repeat(10))
+                .err()
+                .unwrap()
+                .0
+                .contains("invisible")
+        );
+        assert!(Password::parse(&format!("abcdefghij{}", "\u{200B}")).is_ok());
+        assert!(Password::parse("lösenord✓ñ").is_ok());
     }
 
     #[test]

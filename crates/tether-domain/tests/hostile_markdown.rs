@@ -9,7 +9,8 @@ use proptest::strategy::ValueTree;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 use tether_domain::markdown::{
-    MAX_RECORD_LINKS, MentionResolver, extract_record_links, plain_text, render,
+    MAX_HTML_BYTES, MAX_RECORD_LINKS, MentionResolver, RenderLimit, extract_record_links,
+    plain_text, render,
 };
 
 mod safety;
@@ -23,7 +24,7 @@ fn people() -> MentionResolver {
 }
 
 fn assert_safe(input: &str) {
-    let out = render(input, &people());
+    let out = render(input, &people()).expect("short bodies are never refused");
     if let Some(reason) = unsafe_reason(&out.html) {
         panic!("{reason} for {input:?}:\n{}", out.html);
     }
@@ -117,13 +118,14 @@ fn r17_every_hostile_body_renders_safely() {
 #[test]
 fn r17_images_never_render_as_images() {
     for input in HOSTILE.iter().filter(|i| i.contains("![")) {
-        let html = render(input, &people()).html;
+        let html = render(input, &people()).unwrap().html;
         assert!(!html.contains("<img"), "{input}: {html}");
     }
 }
 
 /// Bodies far beyond the message size limit, built to hit quadratic paths in parsers and the
-/// sanitizer: each must finish in well under the time a request may take.
+/// sanitizer: each must finish in well under the time a request may take, rendered safely or
+/// refused.
 fn huge_bodies() -> Vec<(&'static str, String)> {
     let kib200 = 200 * 1024;
     vec![
@@ -202,8 +204,70 @@ fn r17_huge_and_deeply_nested_bodies_finish_quickly() {
         let links = extract_record_links(&body, PUBLIC);
         let took = started.elapsed();
         assert!(took < budget, "{name} took {took:?}");
-        assert!(unsafe_reason(&out.html).is_none(), "{name}");
+        if let Ok(out) = out {
+            assert!(unsafe_reason(&out.html).is_none(), "{name}");
+            assert!(out.html.len() <= MAX_HTML_BYTES, "{name}");
+        }
         assert!(links.len() <= MAX_RECORD_LINKS, "{name}");
+    }
+}
+
+/// The table of issue 15: 23 KB whose 5,000-column header makes each of 1,500 one-word lines a
+/// full row, 5 MB of HTML and seconds of work per send before render was bounded.
+fn table_bomb(row: &str) -> String {
+    "|a".repeat(5_000) + "\n" + &"|-".repeat(5_000) + "\n" + &row.repeat(1_500)
+}
+
+#[test]
+fn r17_the_table_bomb_is_refused_quickly() {
+    assert_eq!(table_bomb("a\n").len(), 23_002);
+    for body in [table_bomb("a\n"), table_bomb("x|\n"), table_bomb("|x\n")] {
+        let started = Instant::now();
+        let out = render(&body, &people());
+        let took = started.elapsed();
+        assert!(
+            matches!(
+                out,
+                Err(RenderLimit::TooComplex { .. } | RenderLimit::TableCells { .. })
+            ),
+            "{:?}",
+            out.map(|o| o.html.len())
+        );
+        // Unoptimised, on a busy machine; a full render took 3 to 4 s here.
+        assert!(took < Duration::from_millis(1_500), "took {took:?}");
+    }
+}
+
+/// The densest ordinary markdown, each filling a whole 28 KiB body: the bounds refuse none.
+#[test]
+fn r17_dense_ordinary_bodies_of_the_largest_size_render() {
+    let max = 28 * 1024;
+    let fill = |piece: &str| piece.repeat(max / piece.len());
+    let table = "| name | team | state | since |\n|---|---|---|---|\n".to_owned()
+        + &"| Dana Ek | EMEA | open | 2024-05-01 |\n".repeat(700);
+    for body in [
+        fill("a\n"),
+        fill("a\n\n"),
+        fill("- a\n"),
+        fill("1. a\n"),
+        fill("> a\n"),
+        fill("*a"),
+        fill("**a** "),
+        fill("~~a~~ "),
+        fill("[a](https://a.example/x) "),
+        fill("https://a.example/ "),
+        fill("`a"),
+        fill(":tada:"),
+        fill("<@u-2> "),
+        fill("&amp;"),
+        fill("| a | b |\n"),
+        table.chars().take(max).collect(),
+    ] {
+        assert!(body.len() <= max);
+        match render(&body, &people()) {
+            Ok(out) => assert!(out.html.len() <= MAX_HTML_BYTES),
+            Err(e) => panic!("{e} for {:?}…", body.get(..40)),
+        }
     }
 }
 
@@ -291,13 +355,13 @@ fn link_body_strategy() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn r17_render_of_any_text_is_safe(body in any::<String>()) {
-        let out = render(&body, &people());
+        let out = render(&body, &people()).expect("short bodies are never refused");
         prop_assert_eq!(unsafe_reason(&out.html), None);
     }
 
     #[test]
     fn r17_render_of_markdownish_text_is_safe(body in body_strategy()) {
-        let out = render(&body, &people());
+        let out = render(&body, &people()).expect("short bodies are never refused");
         prop_assert_eq!(unsafe_reason(&out.html), None, "html: {}", out.html);
         let ids = &out.mentioned_user_ids;
         prop_assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
@@ -311,7 +375,8 @@ proptest! {
     ) {
         for public in [PUBLIC, "https://tether.example", "http://127.0.0.1:8080"] {
             let links = extract_record_links(&body, public);
-            prop_assert!(unsafe_reason(&render(&body, &people()).html).is_none());
+            let html = render(&body, &people()).expect("short bodies are never refused").html;
+            prop_assert!(unsafe_reason(&html).is_none());
             if let Some(why) = bad_record_link(&links, public) {
                 prop_assert!(false, "{}", why);
             }

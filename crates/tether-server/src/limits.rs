@@ -1,6 +1,7 @@
-//! Per-user rate limits (issue 10): message sends, uploads and the expensive reads (search,
-//! suggested contacts) are counted per user in fixed one-minute windows; past the limit the
-//! answer is 429 with `Retry-After` (the seconds until the window ends).
+//! Per-user rate limits (issue 10): message sends and edits, reactions, uploads and the
+//! expensive reads (search, suggested contacts) are counted per user in fixed one-minute
+//! windows; past the limit the answer is 429 with `Retry-After` (the seconds until the window
+//! ends).
 //!
 //! Counts must be right whichever node answers (issue 9). A SQLite store has exactly one node,
 //! so its counts live in this process's memory and cost no write; on PostgreSQL every node
@@ -21,12 +22,14 @@ const LOCAL_ENTRIES: usize = 100_000;
 /// Requests per user per minute; 0 turns a limit off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Messages sent (chats and channels).
+    /// Messages sent and edited (chats and channels).
     pub sends: u32,
     /// Searches and suggested-contact lists.
     pub searches: u32,
     /// File uploads.
     pub uploads: u32,
+    /// Reactions added or removed.
+    pub reactions: u32,
 }
 
 impl Default for Limits {
@@ -37,6 +40,7 @@ impl Default for Limits {
             sends: 120,
             searches: 120,
             uploads: 60,
+            reactions: 120,
         }
     }
 }
@@ -47,6 +51,7 @@ pub enum Kind {
     Send,
     Search,
     Upload,
+    React,
 }
 
 impl Kind {
@@ -55,6 +60,7 @@ impl Kind {
             Kind::Send => "send",
             Kind::Search => "search",
             Kind::Upload => "upload",
+            Kind::React => "react",
         }
     }
 
@@ -63,6 +69,7 @@ impl Kind {
             Kind::Send => limits.sends,
             Kind::Search => limits.searches,
             Kind::Upload => limits.uploads,
+            Kind::React => limits.reactions,
         }
     }
 
@@ -71,6 +78,7 @@ impl Kind {
             Kind::Send => "messages",
             Kind::Search => "searches",
             Kind::Upload => "uploads",
+            Kind::React => "reactions",
         }
     }
 }

@@ -12,6 +12,16 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use tether_domain::chat::ChatKind;
 
+/// What [`Store::add_reaction`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReactionAdded {
+    Added,
+    /// The user had already given this reaction: nothing changed.
+    AlreadyThere,
+    /// The message has as many different reactions as allowed: nothing changed.
+    TooMany,
+}
+
 /// A chat as stored.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Chat {
@@ -915,7 +925,44 @@ impl Store {
             .ok_or(StoreError::NotFound("message"))
     }
 
-    /// Adds (`add`) or removes a reaction; returns whether anything changed.
+    /// Adds `user_id`'s reaction `emoji` to the message, unless the message already carries
+    /// `max_distinct` different reactions and `emoji` is not one of them.
+    ///
+    /// The message row is locked first (a write to it that changes nothing), so two people
+    /// adding new reactions at once cannot both take the last place.
+    pub async fn add_reaction(
+        &self,
+        message_id: &str,
+        user_id: &str,
+        emoji: &str,
+        max_distinct: usize,
+    ) -> Result<ReactionAdded> {
+        let max = i64::try_from(max_distinct).unwrap_or(i64::MAX);
+        let outcome = with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE messages SET id = id WHERE id = $1").bind(message_id).execute(&mut *tx).await?;
+            let inserted = sqlx::query(
+                "INSERT INTO reactions (message_id, user_id, emoji, created_at) SELECT $1, $2, $3, $4 \
+                 WHERE EXISTS (SELECT 1 FROM reactions WHERE message_id = $1 AND emoji = $3) \
+                    OR (SELECT COUNT(DISTINCT emoji) FROM reactions WHERE message_id = $1) < $5 \
+                 ON CONFLICT DO NOTHING")
+                .bind(message_id).bind(user_id).bind(emoji).bind(now_ms()).bind(max)
+                .execute(&mut *tx).await?.rows_affected();
+            let outcome = if inserted > 0 {
+                ReactionAdded::Added
+            } else {
+                let mine: Option<String> = sqlx::query_scalar("SELECT emoji FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3")
+                    .bind(message_id).bind(user_id).bind(emoji).fetch_optional(&mut *tx).await?;
+                if mine.is_some() { ReactionAdded::AlreadyThere } else { ReactionAdded::TooMany }
+            };
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(outcome)
+        })?;
+        Ok(outcome)
+    }
+
+    /// Adds (`add`) or removes a reaction; returns whether anything changed. Adding is not
+    /// bounded here: the server adds with [`Store::add_reaction`].
     pub async fn set_reaction(
         &self,
         message_id: &str,

@@ -46,6 +46,7 @@ both_backends!(
     messages_idempotency_reminders_and_attachments,
     concurrent_sends_are_committed_together,
     connections_and_channels,
+    reactions_are_bounded_per_message_even_when_added_at_once,
 );
 
 async fn user(s: &Store, email: &str, name: &str, roles: &[&str]) -> String {
@@ -1029,6 +1030,91 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
 /// Group commit: sends that arrive together are written in shared transactions, and still
 /// every chat's sequence numbers are gapless, each sender's messages keep their order, a key
 /// used twice at once gives one message, and a send to a missing chat fails alone.
+async fn reactions_are_bounded_per_message_even_when_added_at_once(b: Backend) {
+    use tether_domain::chat::ChatKind;
+    use tether_store::chats::{NewChat, ReactionAdded};
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let chat = NewChat {
+        kind: ChatKind::Group,
+        name: None,
+        team_id: None,
+        created_by: a.clone(),
+        members: vec![(a.clone(), 0), (bo.clone(), 0)],
+    };
+    let g = s.create_chat(&chat, None).await.unwrap().0.id;
+    let m = s
+        .send_message(&new_message(&g, &a, "hi"))
+        .await
+        .unwrap()
+        .message
+        .id;
+    assert_eq!(
+        s.add_reaction(&m, &a, "a", 3).await.unwrap(),
+        ReactionAdded::Added
+    );
+    assert_eq!(
+        s.add_reaction(&m, &a, "a", 3).await.unwrap(),
+        ReactionAdded::AlreadyThere
+    );
+    assert_eq!(
+        s.add_reaction(&m, &a, "b", 3).await.unwrap(),
+        ReactionAdded::Added
+    );
+    assert_eq!(
+        s.add_reaction(&m, &a, "c", 3).await.unwrap(),
+        ReactionAdded::Added
+    );
+    assert_eq!(
+        s.add_reaction(&m, &a, "d", 3).await.unwrap(),
+        ReactionAdded::TooMany
+    );
+    // Joining a reaction that is there takes no new place.
+    assert_eq!(
+        s.add_reaction(&m, &bo, "c", 3).await.unwrap(),
+        ReactionAdded::Added
+    );
+    assert!(s.set_reaction(&m, &a, "b", false).await.unwrap());
+    assert_eq!(
+        s.add_reaction(&m, &bo, "d", 3).await.unwrap(),
+        ReactionAdded::Added
+    );
+    assert_eq!(
+        s.add_reaction(&m, &bo, "e", 3).await.unwrap(),
+        ReactionAdded::TooMany
+    );
+
+    // Twenty different reactions at once on a fresh message: exactly three are taken.
+    let m2 = s
+        .send_message(&new_message(&g, &a, "again"))
+        .await
+        .unwrap()
+        .message
+        .id;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let (s, m2, who) = (
+            s.clone(),
+            m2.clone(),
+            if i % 2 == 0 { a.clone() } else { bo.clone() },
+        );
+        tasks.spawn(async move {
+            s.add_reaction(&m2, &who, &format!("e{i}"), 3)
+                .await
+                .unwrap()
+        });
+    }
+    let mut added = 0;
+    while let Some(outcome) = tasks.join_next().await {
+        added += usize::from(outcome.unwrap() == ReactionAdded::Added);
+    }
+    assert_eq!(added, 3);
+    let stored = s.message(&m2).await.unwrap().unwrap().reactions;
+    assert_eq!(stored.len(), 3, "{stored:?}");
+}
+
 async fn concurrent_sends_are_committed_together(b: Backend) {
     use tether_domain::chat::ChatKind;
     use tether_store::chats::{NewChat, NewMessage};

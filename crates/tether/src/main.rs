@@ -87,7 +87,7 @@ struct ListenArgs {
     /// Directory for attachments and other files.
     #[arg(long, env = "TETHER_DATA_DIR", default_value = "tether-data")]
     data_dir: PathBuf,
-    /// Messages one user may send per minute (0: no limit).
+    /// Messages one user may send or edit per minute (0: no limit).
     #[arg(long, env = "TETHER_LIMIT_SENDS", default_value_t = tether_server::limits::Limits::default().sends)]
     limit_sends: u32,
     /// Searches and suggested-contact lists one user may ask for per minute (0: no limit).
@@ -96,6 +96,9 @@ struct ListenArgs {
     /// Files one user may upload per minute (0: no limit).
     #[arg(long, env = "TETHER_LIMIT_UPLOADS", default_value_t = tether_server::limits::Limits::default().uploads)]
     limit_uploads: u32,
+    /// Reactions one user may add or remove per minute (0: no limit).
+    #[arg(long, env = "TETHER_LIMIT_REACTIONS", default_value_t = tether_server::limits::Limits::default().reactions)]
+    limit_reactions: u32,
 }
 
 #[derive(Args)]
@@ -326,6 +329,7 @@ async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> 
         sends: args.limit_sends,
         searches: args.limit_searches,
         uploads: args.limit_uploads,
+        reactions: args.limit_reactions,
     };
     let state = match &args.nats {
         Some(url) => {

@@ -14,10 +14,11 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tether_domain::chat::{
-    Importance, InvalidBody, MessageBody, URGENT_DURATION_MS, URGENT_REPEAT_MS, may_see_message,
+    Importance, InvalidBody, MAX_REACTIONS_PER_MESSAGE, MessageBody, Reaction, URGENT_DURATION_MS,
+    URGENT_REPEAT_MS, may_see_message,
 };
-use tether_domain::markdown::{MentionResolver, render};
-use tether_store::chats::{Member, Message, NewMessage};
+use tether_domain::markdown::{MentionResolver, Rendered, render};
+use tether_store::chats::{Member, Message, NewMessage, ReactionAdded};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -248,6 +249,18 @@ fn resolver(members: &[Member]) -> MentionResolver {
     MentionResolver::new(members.iter().map(|m| (m.user_id.clone(), m.name.clone())))
 }
 
+/// Renders a body for the chat's `members` on the blocking pool, so a costly body holds up no
+/// async worker; a body past a render limit (table cells, parse work, HTML size) is a 422 that
+/// names the limit. Sends and edits both come here.
+async fn render_body(body: &MessageBody, members: &[Member]) -> ApiResult<Rendered> {
+    let source = body.as_str().to_owned();
+    let mentions = resolver(members);
+    tokio::task::spawn_blocking(move || render(&source, &mentions))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|limit| ApiError::invalid("body", limit.to_string()))
+}
+
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     match headers.get("idempotency-key") {
         None => Ok(None),
@@ -316,7 +329,7 @@ pub(crate) async fn send_message(
         ));
     }
     let body = parse_body(&req.body, !req.attachment_ids.is_empty())?;
-    let rendered = render(body.as_str(), &resolver(&members));
+    let rendered = render_body(&body, &members).await?;
     let now = tether_store::now_ms();
     let urgent = importance == Importance::Urgent;
     let fingerprint = key
@@ -414,10 +427,11 @@ pub struct EditMessage {
 
 /// # `PATCH /api/v1/chats/{id}/messages/{message_id}`
 ///
-/// Edits one's own message; it is marked edited.
+/// Edits one's own message; it is marked edited. An edit is checked as a send is: it counts
+/// against the send limit and meets the same body and render limits.
 #[utoipa::path(patch, path = "/chats/{id}/messages/{message_id}", tag = "messages", request_body = EditMessage,
     params(("id" = String, Path), ("message_id" = String, Path)),
-    responses((status = 200, body = MessageOut), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422)))]
+    responses((status = 200, body = MessageOut), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422), (status = 429)))]
 async fn edit_message(
     State(state): State<AppState>,
     caller: Caller,
@@ -425,9 +439,10 @@ async fn edit_message(
     ApiJson(req): ApiJson<EditMessage>,
 ) -> ApiResult<Json<MessageOut>> {
     let old = own_message(&state, &caller, &id, &message_id).await?;
+    state.limit(&caller, crate::limits::Kind::Send).await?;
     let body = parse_body(&req.body, !old.attachments.is_empty())?;
     let members = state.store.members(&id).await?;
-    let rendered = render(body.as_str(), &resolver(&members));
+    let rendered = render_body(&body, &members).await?;
     let m = state
         .store
         .edit_message(
@@ -465,24 +480,29 @@ async fn delete_message(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReactionIn {
-    /// A unicode emoji or a `:shortcode:`.
+    /// One emoji (skin tones and ZWJ sequences included) or the `:shortcode:` of one.
     pub emoji: String,
 }
 
-fn check_emoji(e: &str) -> ApiResult<&str> {
-    let e = e.trim();
-    let ok = !e.is_empty()
-        && e.len() <= 64
-        && !e.chars().any(|c| {
-            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '&' | '"' | '\'')
-        });
-    if ok {
-        Ok(e)
-    } else {
-        Err(ApiError::invalid("emoji", "send one emoji or :shortcode:"))
+/// Longest reaction text a removal looks for.
+const MAX_REACTION_BYTES: usize = 64;
+
+/// What to remove: the reaction as stored when `raw` is one, else `raw` as given, so that
+/// reactions stored before reactions had to be emoji can still be taken back.
+fn reaction_to_remove(raw: &str) -> ApiResult<String> {
+    if let Ok(reaction) = Reaction::parse(raw) {
+        return Ok(reaction.as_str().to_owned());
     }
+    let raw = raw.trim();
+    if raw.is_empty() || raw.len() > MAX_REACTION_BYTES {
+        return Err(ApiError::invalid("emoji", "send the reaction to remove"));
+    }
+    Ok(raw.to_owned())
 }
 
+/// Adds or removes the caller's reaction: counted against the reactions limit, added only as
+/// one real emoji ([`Reaction`]) and only while the message has fewer than
+/// [`MAX_REACTIONS_PER_MESSAGE`] different reactions or already has this one.
 async fn react(
     state: AppState,
     caller: Caller,
@@ -491,17 +511,41 @@ async fn react(
     emoji: String,
     add: bool,
 ) -> ApiResult<Json<MessageOut>> {
-    let emoji = check_emoji(&emoji)?.to_owned();
+    let emoji = if add {
+        Reaction::parse(&emoji)
+            .map_err(|e| ApiError::invalid("emoji", e.to_string()))?
+            .as_str()
+            .to_owned()
+    } else {
+        reaction_to_remove(&emoji)?
+    };
     let (_, me) = member_chat(&state, &caller, &id).await?;
+    state.limit(&caller, crate::limits::Kind::React).await?;
     let m = visible_message(&state, &me, &id, &message_id).await?;
     if m.deleted_at.is_some() {
         return Err(ApiError::conflict("this message was deleted"));
     }
-    if state
-        .store
-        .set_reaction(&message_id, caller.id(), &emoji, add)
-        .await?
-    {
+    let changed = if add {
+        match state
+            .store
+            .add_reaction(&message_id, caller.id(), &emoji, MAX_REACTIONS_PER_MESSAGE)
+            .await?
+        {
+            ReactionAdded::Added => true,
+            ReactionAdded::AlreadyThere => false,
+            ReactionAdded::TooMany => {
+                return Err(ApiError::conflict(format!(
+                    "this message already has {MAX_REACTIONS_PER_MESSAGE} different reactions, the most a message can have; add one of those instead"
+                )));
+            }
+        }
+    } else {
+        state
+            .store
+            .set_reaction(&message_id, caller.id(), &emoji, false)
+            .await?
+    };
+    if changed {
         let m = state
             .store
             .message(&message_id)
@@ -520,8 +564,11 @@ async fn react(
 }
 
 /// # `POST /api/v1/chats/{id}/messages/{message_id}/reactions`
+///
+/// Adds the caller's reaction: one emoji. 409 when the message already has the most different
+/// reactions a message can have and this is not one of them.
 #[utoipa::path(post, path = "/chats/{id}/messages/{message_id}/reactions", tag = "messages", request_body = ReactionIn,
-    params(("id" = String, Path), ("message_id" = String, Path)), responses((status = 200, body = MessageOut), (status = 404), (status = 422)))]
+    params(("id" = String, Path), ("message_id" = String, Path)), responses((status = 200, body = MessageOut), (status = 404), (status = 409), (status = 422), (status = 429)))]
 async fn add_reaction(
     State(state): State<AppState>,
     caller: Caller,
@@ -533,7 +580,7 @@ async fn add_reaction(
 
 /// # `DELETE /api/v1/chats/{id}/messages/{message_id}/reactions`
 #[utoipa::path(delete, path = "/chats/{id}/messages/{message_id}/reactions", tag = "messages", request_body = ReactionIn,
-    params(("id" = String, Path), ("message_id" = String, Path)), responses((status = 200, body = MessageOut), (status = 404), (status = 422)))]
+    params(("id" = String, Path), ("message_id" = String, Path)), responses((status = 200, body = MessageOut), (status = 404), (status = 422), (status = 429)))]
 async fn remove_reaction(
     State(state): State<AppState>,
     caller: Caller,
