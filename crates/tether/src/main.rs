@@ -456,8 +456,9 @@ async fn run_demo(args: DemoArgs) -> Result<()> {
         println!("Tether demo is running at {public_url}");
         println!("API: {public_url}/api/v1 (OpenAPI at {public_url}/api/v1/openapi.json)");
         println!(
-            "Demo data: {} users in {} teams, {} accounts, {} contacts, {} knowledge articles, {} cases ({} resolved), {} activities",
-            summary.users, summary.teams, summary.accounts, summary.contacts, summary.knowledge_articles, summary.cases, summary.resolved_cases, summary.activities
+            "Demo data: {} users in {} teams, {} accounts, {} contacts, {} knowledge articles, {} cases ({} resolved), {} activities, {} chats ({} connected to a case), {} channels, {} messages",
+            summary.users, summary.teams, summary.accounts, summary.contacts, summary.knowledge_articles, summary.cases, summary.resolved_cases, summary.activities,
+            summary.chats, summary.connected_chats, summary.channels, summary.messages
         );
         println!("Sign in with any of these (password for every demo user: {}):", demo::DEMO_PASSWORD);
         for s in &summary.sign_ins {
