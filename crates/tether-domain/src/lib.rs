@@ -15,6 +15,7 @@ pub mod people;
 pub mod privilege;
 pub mod record;
 pub mod record_type;
+pub mod redirect;
 pub mod search;
 pub mod settings;
 pub mod suggest;

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+mod conn;
 pub mod error;
 pub mod events;
 pub mod extract;
@@ -18,7 +19,6 @@ pub mod web;
 pub mod ws;
 
 use axum::Router;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,6 +56,15 @@ pub struct Config {
     pub nats_queue: usize,
     /// Per-user rate limits (requests per minute; 0 turns one off).
     pub limits: limits::Limits,
+    /// How long a client has to send a request's line and headers: from the accept for a
+    /// connection's first request, from the first byte for a later one.
+    pub header_read_timeout: Duration,
+    /// How long a connection may move no byte either way before it is closed: between
+    /// requests (keep-alive), a response the client does not read, a WebSocket (the server
+    /// pings every 25 s, so keep this above that).
+    pub idle_timeout: Duration,
+    /// Open connections (WebSockets included) this node accepts; past it, new ones get a 503.
+    pub max_connections: usize,
 }
 
 impl Config {
@@ -76,6 +85,9 @@ impl Config {
             nats_subject: "tether.events".into(),
             nats_queue: 16_384,
             limits: limits::Limits::default(),
+            header_read_timeout: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: default_max_connections(),
         }
     }
 
@@ -207,6 +219,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, then finishes in-flight requests.
+/// Connections are capped and timed out as `state.config` says (see [`conn`]).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -214,11 +227,32 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let (stop_tasks, tasks_stopped) = tokio::sync::watch::channel(false);
     let background = tokio::spawn(tasks::run(state.clone(), tasks_stopped));
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = conn::Limits {
+        header_read: state.config.header_read_timeout,
+        idle: state.config.idle_timeout,
+        max_connections: state.config.max_connections,
+    };
+    let result = conn::serve(listener, router(state), limits, shutdown).await;
     let _ = stop_tasks.send(true);
     let _ = background.await;
     result
+}
+
+/// Raises this process's soft limit on open files to its hard limit (each connection holds
+/// one) and returns the limit now in force.
+pub fn raise_open_files_limit() -> std::io::Result<u64> {
+    rlimit::increase_nofile_limit(u64::MAX)
+}
+
+/// This process's (soft) limit on open files.
+pub fn open_files_limit() -> std::io::Result<u64> {
+    rlimit::getrlimit(rlimit::Resource::NOFILE).map(|(soft, _)| soft)
+}
+
+/// The default cap on open connections: three quarters of the open-file limit (the rest is
+/// for the database, attachments and NATS), at most 25,000 (about what a 2-core, 2 GiB node
+/// serves; see docs/deploy.md).
+pub fn default_max_connections() -> usize {
+    let files = open_files_limit().unwrap_or(1024);
+    usize::try_from((files / 4 * 3).clamp(16, 25_000)).unwrap_or(25_000)
 }

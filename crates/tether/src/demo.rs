@@ -15,11 +15,15 @@
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
+use tether_domain::chat::ChatKind;
+use tether_domain::markdown::{MentionResolver, render as render_markdown};
 use tether_domain::record::{ActivityKind, RecordState};
 use tether_domain::record_type::RecordTypeDef;
 use tether_domain::{Owner, TeamId, UserId};
 use tether_store::Store;
 use tether_store::bulk::{BulkActivity, BulkOwner, BulkRecord, Resolution};
+use tether_store::chats::{NewChat, NewMessage, SystemMessage};
+use tether_store::collab::ConnectionChange;
 use tether_store::people::NewUser;
 use words::{TOPICS, Topic};
 
@@ -63,6 +67,29 @@ pub struct DemoSummary {
     pub topics: Vec<DemoTopic>,
     /// People to sign in as, each with why one would.
     pub sign_ins: Vec<DemoSignIn>,
+    /// Group and one-on-one chats (channels not counted).
+    pub chats: usize,
+    /// Team channels.
+    pub channels: usize,
+    /// Messages people wrote in chats and channels (system messages not counted).
+    pub messages: usize,
+    /// Chats connected to the case they are about.
+    pub connected_chats: usize,
+    /// Every chat and channel created.
+    pub conversations: Vec<DemoChat>,
+}
+
+/// A chat or channel of the demo.
+#[derive(Clone, Debug)]
+pub struct DemoChat {
+    pub id: String,
+    pub kind: ChatKind,
+    pub name: Option<String>,
+    pub member_ids: Vec<String>,
+    /// Messages people wrote in it (system messages not counted).
+    pub messages: usize,
+    /// The case it is connected to.
+    pub record_id: Option<String>,
 }
 
 /// One case topic with its experts and its cases.
@@ -139,12 +166,31 @@ pub async fn generate(store: &Store, opts: &DemoOptions) -> anyhow::Result<DemoS
     );
 
     let cases = plan_cases(&mut rng, &staff, &teams, &companies, scale, now);
-    store.bulk_insert_records(&case_def, &cases.records).await?;
+    let case_numbers = store.bulk_insert_records(&case_def, &cases.records).await?;
     store.bulk_insert_activities(&cases.activities).await?;
     tracing::info!(
         cases = cases.records.len(),
         activities = cases.activities.len(),
         "demo: cases created"
+    );
+
+    // A generator of its own, so the records above stay what they were for a seed.
+    let mut talk = Rng::new(opts.seed ^ 0x7a1c_c4a7_5c4e_11ed);
+    let planned = plan_conversations(
+        &mut talk,
+        &staff,
+        &teams,
+        &companies,
+        &cases,
+        &case_numbers,
+        &case_def,
+        scale,
+    );
+    let conversations = create_conversations(store, planned).await?;
+    tracing::info!(
+        conversations = conversations.len(),
+        messages = conversations.iter().map(|c| c.messages).sum::<usize>(),
+        "demo: chats and channels created"
     );
 
     let admin_id = staff.user(staff.admin).id.clone();
@@ -154,7 +200,14 @@ pub async fn generate(store: &Store, opts: &DemoOptions) -> anyhow::Result<DemoS
         .set_global_settings(&settings, Some(&admin_id))
         .await?;
 
-    Ok(summary(&staff, &teams, &companies, &articles, &cases))
+    Ok(summary(
+        &staff,
+        &teams,
+        &companies,
+        &articles,
+        &cases,
+        conversations,
+    ))
 }
 
 async fn record_type(store: &Store, name: &str) -> anyhow::Result<RecordTypeDef> {
@@ -639,6 +692,19 @@ struct Cases {
     reassignments: usize,
     resolved_by: BTreeMap<usize, usize>,
     open_owned: BTreeMap<usize, usize>,
+    /// The cases people chat about, in `records` order.
+    stories: Vec<Story>,
+}
+
+/// An open case with a chat about it (the chat happens now, and a closed case's timeline
+/// ends when it closed): what the chat needs to tell the same story as the case.
+struct Story {
+    /// Index into [`Cases::records`].
+    index: usize,
+    topic: usize,
+    /// The user who owns the case.
+    owner: usize,
+    slots: Slots,
 }
 
 /// How a case travelled: its owners after the creator, and how it ended.
@@ -666,7 +732,7 @@ fn plan_cases(
     let weights: Vec<u32> = TOPICS.iter().map(|t| t.weight).collect();
     let mut resolved_in_topic = vec![0usize; TOPICS.len()];
     let mut planned = Vec::with_capacity(n);
-    for _ in 0..n {
+    for i in 0..n {
         let t = rng.weighted(&weights);
         let topic = &TOPICS[t];
         let company = &companies.list[skewed(rng, companies.list.len(), 1.8)];
@@ -714,9 +780,11 @@ fn plan_cases(
             outcome,
             &slots,
         );
-        planned.push((case, t));
+        // Candidates for a chat about the case (see `plan_case_chat`): the open ones of these.
+        let story = (i % CASES_PER_CHAT == 0).then_some(slots);
+        planned.push((case, t, story));
     }
-    planned.sort_by_key(|(c, _)| c.record.created_at);
+    planned.sort_by_key(|(c, _, _)| c.record.created_at);
     let mut out = Cases {
         records: Vec::with_capacity(n),
         topics: Vec::with_capacity(n),
@@ -725,8 +793,9 @@ fn plan_cases(
         reassignments: 0,
         resolved_by: BTreeMap::new(),
         open_owned: BTreeMap::new(),
+        stories: Vec::new(),
     };
-    for (case, t) in planned {
+    for (case, t, story) in planned {
         out.reassignments += case.record.owners.len() - 1;
         match (case.record.state, case.final_user) {
             (RecordState::Resolved, Some(u)) => {
@@ -735,6 +804,16 @@ fn plan_cases(
             }
             (RecordState::Active, Some(u)) => *out.open_owned.entry(u).or_default() += 1,
             _ => {}
+        }
+        if let (Some(slots), Some(owner), RecordState::Active) =
+            (story, case.final_user, case.record.state)
+        {
+            out.stories.push(Story {
+                index: out.records.len(),
+                topic: t,
+                owner,
+                slots,
+            });
         }
         out.records.push(case.record);
         out.topics.push(t);
@@ -1203,6 +1282,558 @@ impl Timeline<'_> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Chats, channels and messages
+
+/// One case in this many is a candidate for a chat about it, connected to it; the open ones
+/// owned by someone get one.
+const CASES_PER_CHAT: usize = 20;
+/// One-on-one conversations per unit of scale.
+const ONE_ON_ONES_PER_SCALE: usize = 10;
+/// Messages per unit of scale in each team's *General* channel and in each topic's channel.
+const GENERAL_MESSAGES_PER_SCALE: usize = 4;
+const TOPIC_CHANNEL_MESSAGES_PER_SCALE: usize = 3;
+/// Chats written at once (sends from several chats share the store's group commit).
+const CHATS_IN_FLIGHT: usize = 8;
+
+/// A chat or channel to create, with everything said in it.
+struct PlannedChat {
+    kind: ChatKind,
+    name: Option<String>,
+    /// The channel's team.
+    team_id: Option<String>,
+    creator: String,
+    /// (id, name) of every member (a channel's are the team's, read by the store).
+    members: Vec<(String, String)>,
+    opening: Option<SystemMessage>,
+    /// The case it is connected to: (record id, the system message of the connection).
+    connect: Option<(String, SystemMessage)>,
+    /// (sender id, sender name, markdown body)
+    messages: Vec<(String, String, String)>,
+    /// Members who have not read the last message yet.
+    unread_by: Vec<String>,
+}
+
+fn system(actor: &str, text: String, data: Value) -> SystemMessage {
+    let html = format!(
+        "<p>{}</p>",
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    );
+    SystemMessage {
+        kind: "system",
+        actor_id: Some(actor.to_owned()),
+        text,
+        html,
+        data,
+    }
+}
+
+/// "A", "A and B", "A, B and C" (as the server writes it).
+fn names_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Up to `max` characters of `s`, cut at a word with "…".
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ':', ';']))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_conversations(
+    rng: &mut Rng,
+    staff: &Staff,
+    teams: &[DemoTeam],
+    companies: &Companies,
+    cases: &Cases,
+    case_numbers: &[Option<String>],
+    case_def: &RecordTypeDef,
+    scale: usize,
+) -> Vec<PlannedChat> {
+    let mut out = Vec::new();
+    // Channels first: each team's General, then one per topic in the topic's team.
+    for team in teams {
+        out.push(plan_general_channel(rng, staff, team, teams, scale));
+    }
+    for (t, topic) in TOPICS.iter().enumerate() {
+        out.push(plan_topic_channel(
+            rng,
+            staff,
+            &teams[topic.team],
+            t,
+            companies,
+            scale,
+        ));
+    }
+    for story in &cases.stories {
+        let record = &cases.records[story.index];
+        let number = case_numbers
+            .get(story.index)
+            .cloned()
+            .flatten()
+            .unwrap_or_default();
+        if let Some(chat) = plan_case_chat(
+            rng,
+            staff,
+            teams,
+            story,
+            record,
+            &number,
+            &case_def.display_name,
+        ) {
+            out.push(chat);
+        }
+    }
+    let people: Vec<usize> = staff
+        .agents
+        .iter()
+        .chain(&staff.supervisors)
+        .copied()
+        .collect();
+    let mut pairs = BTreeSet::new();
+    let wanted = ONE_ON_ONES_PER_SCALE * scale;
+    let mut tries = 0;
+    while pairs.len() < wanted && tries < wanted * 10 && people.len() >= 2 {
+        tries += 1;
+        let a = people[skewed(rng, people.len(), 1.5)];
+        let b = *rng.pick(&people);
+        if a == b || pairs.contains(&(a.min(b), a.max(b))) {
+            continue;
+        }
+        pairs.insert((a.min(b), a.max(b)));
+        out.push(plan_one_on_one(rng, staff, a, b));
+    }
+    out
+}
+
+/// A team's *General* channel: announcements and requests from its people.
+fn plan_general_channel(
+    rng: &mut Rng,
+    staff: &Staff,
+    team: &DemoTeam,
+    teams: &[DemoTeam],
+    scale: usize,
+) -> PlannedChat {
+    let speakers: Vec<usize> = team.everyone().filter(|&i| i != staff.viewer).collect();
+    let creator = team
+        .admins
+        .first()
+        .or(speakers.first())
+        .copied()
+        .unwrap_or(staff.admin);
+    let other_team = teams
+        .iter()
+        .map(|t| t.name)
+        .find(|n| *n != team.name)
+        .unwrap_or("the other teams");
+    let messages = (0..GENERAL_MESSAGES_PER_SCALE * scale)
+        .map(|_| {
+            let who = speakers
+                .get(rng.below(speakers.len()))
+                .copied()
+                .unwrap_or(creator);
+            let line = rng
+                .word(words::ANNOUNCEMENTS)
+                .replace("{team}", team.name)
+                .replace("{other}", other_team);
+            (
+                staff.user(who).id.clone(),
+                staff.user(who).name.clone(),
+                line,
+            )
+        })
+        .collect();
+    channel(staff, team, creator, "General", messages)
+}
+
+/// A channel for one topic in its team: the experts share what they find.
+fn plan_topic_channel(
+    rng: &mut Rng,
+    staff: &Staff,
+    team: &DemoTeam,
+    t: usize,
+    companies: &Companies,
+    scale: usize,
+) -> PlannedChat {
+    let topic = &TOPICS[t];
+    let members: BTreeSet<usize> = team.everyone().collect();
+    let experts: Vec<usize> = staff.experts[t]
+        .iter()
+        .copied()
+        .filter(|e| members.contains(e))
+        .collect();
+    let creator = experts
+        .first()
+        .or(team.admins.first())
+        .copied()
+        .unwrap_or(staff.admin);
+    let messages = (0..TOPIC_CHANNEL_MESSAGES_PER_SCALE * scale)
+        .map(|_| {
+            let who = experts
+                .get(rng.below(experts.len()))
+                .copied()
+                .unwrap_or(creator);
+            let company = rng.pick(&companies.list);
+            let contact = company
+                .contacts
+                .first()
+                .map_or("the customer", |c| c.name.as_str());
+            let slots = Slots::for_topic(rng, topic, company.city, contact);
+            let line = match rng.below(3) {
+                0 => format!(
+                    "Heads-up: {} Worth checking before you escalate.",
+                    sentence(&render(rng.word(topic.findings), &slots))
+                ),
+                1 => format!(
+                    "What worked today: {}",
+                    render(rng.word(topic.fixes), &slots)
+                ),
+                _ => format!(
+                    "New on the knowledge base: *{}*. Link it in your replies.",
+                    capitalize(&render(rng.word(topic.articles), &slots))
+                ),
+            };
+            (
+                staff.user(who).id.clone(),
+                staff.user(who).name.clone(),
+                line,
+            )
+        })
+        .collect();
+    channel(staff, team, creator, topic.label, messages)
+}
+
+fn channel(
+    staff: &Staff,
+    team: &DemoTeam,
+    creator: usize,
+    name: &str,
+    messages: Vec<(String, String, String)>,
+) -> PlannedChat {
+    let by = staff.user(creator);
+    PlannedChat {
+        kind: ChatKind::Channel,
+        name: Some(name.to_owned()),
+        team_id: Some(team.id.as_str().to_owned()),
+        creator: by.id.clone(),
+        members: team
+            .everyone()
+            .map(|i| (staff.user(i).id.clone(), staff.user(i).name.clone()))
+            .collect(),
+        opening: Some(system(
+            &by.id,
+            format!("{} created the channel {name} in {}", by.name, team.name),
+            json!({"event": "channel.created"}),
+        )),
+        connect: None,
+        messages,
+        unread_by: Vec::new(),
+    }
+}
+
+/// The case's owner asks a topic expert (and, now and then, the team's supervisor) for help
+/// in a chat connected to the case; the story follows the case: asked, found, fixed.
+fn plan_case_chat(
+    rng: &mut Rng,
+    staff: &Staff,
+    teams: &[DemoTeam],
+    story: &Story,
+    record: &BulkRecord,
+    number: &str,
+    type_name: &str,
+) -> Option<PlannedChat> {
+    let topic = &TOPICS[story.topic];
+    let slots = &story.slots;
+    let owner = story.owner;
+    let experts: Vec<usize> = staff.experts[story.topic]
+        .iter()
+        .copied()
+        .filter(|&e| e != owner)
+        .collect();
+    let expert = *experts.get(rng.below(experts.len()))?;
+    let supervisor = teams[topic.team]
+        .admins
+        .first()
+        .copied()
+        .filter(|&s| s != owner && s != expert && rng.chance(0.4));
+    let (o, e) = (staff.user(owner), staff.user(expert));
+    let title = record
+        .fields
+        .get("title")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut members = vec![
+        (o.id.clone(), o.name.clone()),
+        (e.id.clone(), e.name.clone()),
+    ];
+    if let Some(s) = supervisor {
+        members.push((staff.user(s).id.clone(), staff.user(s).name.clone()));
+    }
+    let say = |who: &Member, text: String| (who.id.clone(), who.name.clone(), text);
+    let mut messages = vec![
+        say(
+            o,
+            format!(
+                "<@{}> could you have a look at this one? {} has already {}, with no change.",
+                e.id,
+                slots.contact,
+                render(rng.word(topic.tried), slots)
+            ),
+        ),
+        say(
+            e,
+            format!(
+                "Sure. Could you ask them for {}?",
+                render(rng.word(topic.asks), slots)
+            ),
+        ),
+    ];
+    if let Some(s) = supervisor {
+        messages.push(say(
+            staff.user(s),
+            format!(
+                "Keep me posted here, please: {} is waiting on this.",
+                slots.contact
+            ),
+        ));
+    }
+    messages.push(say(
+        o,
+        rng.word(&[
+            "Done, I'll post it here as soon as it comes in.",
+            "Asked them; it's on the case timeline now.",
+            "They sent it already, it's attached to the case.",
+        ])
+        .to_owned(),
+    ));
+    messages.push(say(
+        e,
+        format!(
+            "Thanks. {}",
+            sentence(&render(rng.word(topic.findings), slots))
+        ),
+    ));
+    if rng.chance(0.5) {
+        messages.push(say(
+            e,
+            format!(
+                "What worked last time: {}",
+                render(rng.word(topic.fixes), slots)
+            ),
+        ));
+        messages.push(say(
+            o,
+            format!("Trying that with {} now, thank you!", slots.contact),
+        ));
+    } else {
+        messages.push(say(
+            e,
+            "I'll try a fix this afternoon and report back here.".to_owned(),
+        ));
+        messages.push(say(o, format!("Great, I'll let {} know.", slots.contact)));
+    }
+    let others: Vec<&str> = members.iter().skip(1).map(|(_, n)| n.as_str()).collect();
+    let label = format!("{type_name} {number}");
+    let unread_by = if rng.chance(0.5) {
+        Vec::new()
+    } else {
+        // The owner has not read the expert's last answer yet.
+        vec![o.id.clone()]
+    };
+    Some(PlannedChat {
+        kind: ChatKind::Group,
+        name: Some(shorten(&format!("{number}: {title}"), 120)),
+        team_id: None,
+        creator: o.id.clone(),
+        opening: Some(system(
+            &o.id,
+            format!("{} started the chat with {}", o.name, names_list(&others)),
+            json!({"event": "chat.created"}),
+        )),
+        connect: Some((
+            record.id.clone(),
+            system(
+                &o.id,
+                format!("{} connected this chat to {label}", o.name),
+                json!({"event": "connection.added", "record": {"type": "case", "id": record.id}}),
+            ),
+        )),
+        members,
+        messages,
+        unread_by,
+    })
+}
+
+/// Two colleagues talk about their day.
+fn plan_one_on_one(rng: &mut Rng, staff: &Staff, a: usize, b: usize) -> PlannedChat {
+    let (a, b) = (staff.user(a), staff.user(b));
+    let dialogue = rng.pick(words::DIALOGUES);
+    let messages = dialogue
+        .iter()
+        .enumerate()
+        .map(|(k, line)| {
+            let (from, to) = if k % 2 == 0 { (a, b) } else { (b, a) };
+            (
+                from.id.clone(),
+                from.name.clone(),
+                line.replace("{name}", &to.first),
+            )
+        })
+        .collect::<Vec<_>>();
+    let unread_by = if rng.chance(0.3) {
+        // Whoever did not write the last line has not read it yet.
+        let last_by = if dialogue.len() % 2 == 1 { a } else { b };
+        let other = if last_by.id == a.id { b } else { a };
+        vec![other.id.clone()]
+    } else {
+        Vec::new()
+    };
+    PlannedChat {
+        kind: ChatKind::OneOnOne,
+        name: None,
+        team_id: None,
+        creator: a.id.clone(),
+        members: vec![
+            (a.id.clone(), a.name.clone()),
+            (b.id.clone(), b.name.clone()),
+        ],
+        opening: None,
+        connect: None,
+        messages,
+        unread_by,
+    }
+}
+
+/// Writes the planned chats through the store, as the API would: creation with its system
+/// message, the connection to the case (with its timeline entry), every message (rendered,
+/// with its mentions, in the search index), and read markers.
+async fn create_conversations(
+    store: &Store,
+    planned: Vec<PlannedChat>,
+) -> anyhow::Result<Vec<DemoChat>> {
+    let mut written: Vec<Option<DemoChat>> = vec![None; planned.len()];
+    let mut running = tokio::task::JoinSet::new();
+    for (i, chat) in planned.into_iter().enumerate() {
+        if running.len() >= CHATS_IN_FLIGHT
+            && let Some(done) = running.join_next().await
+        {
+            let (k, chat) = done.context("a demo chat task failed")??;
+            written[k] = Some(chat);
+        }
+        let store = store.clone();
+        running.spawn(async move { create_conversation(&store, chat).await.map(|c| (i, c)) });
+    }
+    while let Some(done) = running.join_next().await {
+        let (k, chat) = done.context("a demo chat task failed")??;
+        written[k] = Some(chat);
+    }
+    Ok(written.into_iter().flatten().collect())
+}
+
+async fn create_conversation(store: &Store, p: PlannedChat) -> anyhow::Result<DemoChat> {
+    let chat = match (&p.kind, &p.team_id, &p.opening) {
+        (ChatKind::Channel, Some(team), Some(opening)) => {
+            store
+                .create_channel(
+                    team,
+                    p.name.as_deref().unwrap_or("General"),
+                    &p.creator,
+                    opening,
+                )
+                .await?
+        }
+        _ => {
+            store
+                .create_chat(
+                    &NewChat {
+                        kind: p.kind,
+                        name: p.name.clone(),
+                        team_id: None,
+                        created_by: p.creator.clone(),
+                        members: p.members.iter().map(|(id, _)| (id.clone(), 0)).collect(),
+                    },
+                    p.opening.as_ref(),
+                )
+                .await?
+                .0
+        }
+    };
+    if let Some((record_id, sys)) = &p.connect {
+        store
+            .connect_chat(&ConnectionChange {
+                chat_id: &chat.id,
+                record_type: "case",
+                record_id,
+                actor_id: &p.creator,
+                system: sys,
+                timeline_subject: "Chat connected",
+            })
+            .await?;
+    }
+    let resolver = MentionResolver::new(p.members.iter().cloned());
+    let mut last_seq = 0;
+    let mut before_last = 0;
+    for (sender_id, sender_name, body) in &p.messages {
+        let rendered = render_markdown(body, &resolver)
+            .map_err(|e| anyhow::anyhow!("a demo message does not render: {e}"))?;
+        let sent = store
+            .send_message(&NewMessage {
+                chat_id: chat.id.clone(),
+                sender_id: sender_id.clone(),
+                sender_name: sender_name.clone(),
+                body: body.clone(),
+                html: rendered.html,
+                importance: "normal".into(),
+                data: None,
+                mentions: rendered.mentioned_user_ids,
+                attachment_ids: Vec::new(),
+                idempotency_key: None,
+                idempotency_fingerprint: None,
+                remind_until: None,
+                remind_every_ms: 0,
+            })
+            .await
+            .with_context(|| format!("sending a demo message in {}", chat.id))?;
+        before_last = last_seq;
+        last_seq = sent.message.seq;
+    }
+    // Channels: only the people who wrote have read them.
+    let readers: Vec<&String> = if p.kind == ChatKind::Channel {
+        let writers: BTreeSet<&String> = p.messages.iter().map(|(id, _, _)| id).collect();
+        writers.into_iter().collect()
+    } else {
+        p.members.iter().map(|(id, _)| id).collect()
+    };
+    for user in readers {
+        let seq = if p.unread_by.contains(user) {
+            before_last
+        } else {
+            last_seq
+        };
+        if seq > 0 {
+            store.mark_read(&chat.id, user, seq).await?;
+        }
+    }
+    Ok(DemoChat {
+        id: chat.id,
+        kind: p.kind,
+        name: p.name,
+        member_ids: p.members.into_iter().map(|(id, _)| id).collect(),
+        messages: p.messages.len(),
+        record_id: p.connect.map(|(id, _)| id),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
 // Summary
 
 fn summary(
@@ -1211,6 +1842,7 @@ fn summary(
     companies: &Companies,
     articles: &[BulkRecord],
     cases: &Cases,
+    conversations: Vec<DemoChat>,
 ) -> DemoSummary {
     let demo_user = |i: usize| DemoUser {
         id: staff.user(i).id.clone(),
@@ -1304,6 +1936,20 @@ fn summary(
         reassignments: cases.reassignments,
         topics,
         sign_ins,
+        chats: conversations
+            .iter()
+            .filter(|c| c.kind != ChatKind::Channel)
+            .count(),
+        channels: conversations
+            .iter()
+            .filter(|c| c.kind == ChatKind::Channel)
+            .count(),
+        messages: conversations.iter().map(|c| c.messages).sum(),
+        connected_chats: conversations
+            .iter()
+            .filter(|c| c.record_id.is_some())
+            .count(),
+        conversations,
     }
 }
 
@@ -1611,6 +2257,62 @@ mod words {
 
     pub const TEAMS: [&str; 5] = [
         "Support EMEA", "Support Americas", "Billing", "Technical Escalations", "Onboarding",
+    ];
+
+    /// Lines in a team's *General* channel (`{team}`: the team, `{other}`: another team).
+    pub const ANNOUNCEMENTS: &[&str] = &[
+        "Reminder: queue review at 10:00 in the small meeting room.",
+        "Who can take two overflow calls from {other} this afternoon?",
+        "The phone system is updated tonight at 20:00; expect a short outage.",
+        "Good week, everyone: the {team} backlog is down by a third.",
+        "Please set the priority before you hand a case over to the queue.",
+        "The shift plan for next month is in the shared folder; check your days.",
+        "Lunch order at 11:30, reply here if you're in.",
+        "Customer survey results are in: **4.6 of 5** for {team}. Thank you all!",
+        "Heads-up: a big customer migrates on Monday, expect more calls in the morning.",
+        "Reminder to log phone calls on the case timeline, even the short ones.",
+        "Who has the spare headset? Mine just gave up.",
+        "Team meeting moved to Thursday 14:00.",
+    ];
+
+    /// One-on-one conversations, lines alternating between the two (`{name}`: the first name
+    /// of the one spoken to).
+    pub const DIALOGUES: &[&[&str]] = &[
+        &[
+            "Hi {name}, do you have a minute after the stand-up?",
+            "Sure, what's up?",
+            "I'd like to go through the escalation checklist with you before Friday.",
+            "Good idea. 2 pm?",
+            "2 pm works, thanks!",
+        ],
+        &["Are you on the phones at lunch today?", "Yes, 12 to 1. Enjoy your break, {name}!"],
+        &[
+            "Thanks for jumping on that call earlier, {name}.",
+            "No problem, it was a quick one.",
+            "The customer sent a very kind e-mail afterwards :)",
+        ],
+        &[
+            "Could you read my reply to the invoice dispute before I send it?",
+            "Send it over, I'll look in ten minutes.",
+            "It's in the case notes.",
+            "Looks good. Maybe add the invoice number to the subject.",
+            "Done, sent. Thanks {name}!",
+        ],
+        &[
+            "Heads-up {name}: I'm off tomorrow, my open cases are in the team queue.",
+            "Noted, have a good day off!",
+        ],
+        &[
+            "Did you see the new article on the knowledge base?",
+            "Not yet, which one?",
+            "The one about VPN drops after the client update. Saved me an hour today.",
+            "Nice, I'll read it now.",
+        ],
+        &[
+            "Can we swap shifts next Wednesday, {name}?",
+            "Early for late? Fine by me.",
+            "Perfect, I'll update the plan.",
+        ],
     ];
 
     /// Where first-line agents sit, in turn.

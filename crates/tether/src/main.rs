@@ -99,6 +99,31 @@ struct ListenArgs {
     /// Reactions one user may add or remove per minute (0: no limit).
     #[arg(long, env = "TETHER_LIMIT_REACTIONS", default_value_t = tether_server::limits::Limits::default().reactions)]
     limit_reactions: u32,
+    /// Open connections (WebSockets included) this node accepts; past it, new ones get a 503
+    /// with Retry-After. Default: three quarters of the open-file limit, at most 25,000.
+    #[arg(long, env = "TETHER_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: Option<u64>,
+    /// Seconds a client has to send a request's line and headers (from the connection's
+    /// opening, or from the first byte of a later request).
+    #[arg(long, env = "TETHER_HEADER_READ_TIMEOUT", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300))]
+    header_read_timeout: u64,
+    /// Seconds a connection may move no byte either way before it is closed (keep-alive
+    /// between requests, unread responses, WebSockets); above the 25 s WebSocket heartbeat.
+    #[arg(long, env = "TETHER_IDLE_TIMEOUT", default_value_t = 60, value_parser = idle_timeout)]
+    idle_timeout: u64,
+}
+
+/// `--idle-timeout`: more than the 25 s between the server's WebSocket pings, or every idle
+/// event socket would be cut.
+fn idle_timeout(s: &str) -> Result<u64, String> {
+    let secs: u64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if (30..=86_400).contains(&secs) {
+        Ok(secs)
+    } else {
+        Err("must be 30 to 86400 seconds: above the 25 s between WebSocket pings, so that live event sockets are never cut".into())
+    }
 }
 
 #[derive(Args)]
@@ -146,6 +171,10 @@ enum AdminCommand {
 fn main() {
     let cli = Cli::parse();
     init_tracing();
+    // Every connection holds a file descriptor: take all the system allows.
+    if let Err(e) = tether_server::raise_open_files_limit() {
+        tracing::warn!("cannot raise the open-file limit to its hard limit: {e}");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -331,6 +360,12 @@ async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> 
         uploads: args.limit_uploads,
         reactions: args.limit_reactions,
     };
+    if let Some(max) = args.max_connections {
+        config.max_connections = usize::try_from(max).unwrap_or(usize::MAX);
+    }
+    config.header_read_timeout = std::time::Duration::from_secs(args.header_read_timeout);
+    config.idle_timeout = std::time::Duration::from_secs(args.idle_timeout);
+    let max_connections = config.max_connections;
     let state = match &args.nats {
         Some(url) => {
             if store.backend() == tether_store::Backend::Sqlite {
@@ -343,7 +378,13 @@ async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> 
         None => AppState::new(store.clone(), config)?,
     };
     on_ready(&public_url);
-    tracing::info!(%public_url, backend = ?store.backend(), "tether is listening");
+    tracing::info!(
+        %public_url,
+        backend = ?store.backend(),
+        max_connections,
+        open_files = tether_server::open_files_limit().unwrap_or(0),
+        "tether is listening"
+    );
     tether_server::serve(listener, state, shutdown_signal())
         .await
         .context("server failed")?;
@@ -419,8 +460,9 @@ async fn run_demo(args: DemoArgs) -> Result<()> {
         println!("Tether demo is running at {public_url}");
         println!("API: {public_url}/api/v1 (OpenAPI at {public_url}/api/v1/openapi.json)");
         println!(
-            "Demo data: {} users in {} teams, {} accounts, {} contacts, {} knowledge articles, {} cases ({} resolved), {} activities",
-            summary.users, summary.teams, summary.accounts, summary.contacts, summary.knowledge_articles, summary.cases, summary.resolved_cases, summary.activities
+            "Demo data: {} users in {} teams, {} accounts, {} contacts, {} knowledge articles, {} cases ({} resolved), {} activities, {} chats ({} connected to a case), {} channels, {} messages",
+            summary.users, summary.teams, summary.accounts, summary.contacts, summary.knowledge_articles, summary.cases, summary.resolved_cases, summary.activities,
+            summary.chats, summary.connected_chats, summary.channels, summary.messages
         );
         println!("Sign in with any of these (password for every demo user: {}):", demo::DEMO_PASSWORD);
         for s in &summary.sign_ins {

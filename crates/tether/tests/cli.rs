@@ -340,3 +340,80 @@ fn backup_is_a_consistent_copy_that_opens_as_a_database() {
         .unwrap();
     assert!(reason(&o).contains("pg_dump"), "{}", stderr(&o));
 }
+
+/// `tether serve` raises its soft open-file limit to the hard limit (started here with a soft
+/// limit of 256), and `--max-connections` caps open connections: past it, a 503 problem.
+#[test]
+fn serve_raises_its_open_file_limit_and_caps_connections() {
+    use std::io::{Read, Write};
+    let dir = TempDir::new();
+    let port = free_port();
+    let hard = std::fs::read_to_string("/proc/self/limits")
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(4).map(str::to_owned))
+        .unwrap();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -Sn 256 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_tether"))
+        .args([
+            "serve",
+            "--database",
+            &dir.db(),
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--max-connections",
+            "3",
+            "--data-dir",
+        ])
+        .arg(dir.0.join("data"))
+        .env("TETHER_LOG", "warn")
+        .env_remove("TETHER_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let healthy = wait_healthy(port);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .unwrap()
+        .to_owned();
+    // Three connections held, the fourth refused.
+    let held: Vec<_> = (0..3)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut refused = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    refused
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = refused.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    let mut answer = String::new();
+    let _ = refused.read_to_string(&mut answer);
+    drop(held);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(healthy, "server did not become healthy");
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        fields.get(3..5),
+        Some([hard.as_str(), hard.as_str()].as_slice()),
+        "soft limit raised to the hard one: {line}"
+    );
+    assert!(answer.starts_with("HTTP/1.1 503 "), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+}
+
+#[test]
+fn an_idle_timeout_under_the_websocket_heartbeat_is_refused() {
+    let o = tether()
+        .args(["serve", "--idle-timeout", "20"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("25 s"), "{}", stderr(&o));
+}

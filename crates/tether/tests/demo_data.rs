@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 use tether::demo::{DEMO_EMAIL_DOMAIN, DemoOptions, DemoSummary, generate};
+use tether_domain::chat::ChatKind;
 use tether_domain::record::RecordState;
 use tether_domain::{Owner, UserId};
 use tether_store::records::NewRecord;
@@ -165,6 +166,129 @@ async fn demo_at_scale_ten() {
     for topic in &summary.topics {
         assert!((20..=30).contains(&topic.experts.len()), "{}", topic.key);
     }
+    check_conversations(&store, &summary, 10).await;
+}
+
+/// Above scale 1 (the issue's `--scale 5` made none) the demo has chats, channels and
+/// messages too, in proportion to the scale.
+#[tokio::test]
+async fn demo_at_scale_two_has_chats_channels_and_messages() {
+    let db = SqliteDb::new();
+    let store = prepared(&db.url()).await;
+    let one = generate(&store, &options(3)).await.unwrap();
+    let db2 = SqliteDb::new();
+    let store2 = prepared(&db2.url()).await;
+    let two = generate(
+        &store2,
+        &DemoOptions {
+            scale: 2,
+            ..options(3)
+        },
+    )
+    .await
+    .unwrap();
+    check_conversations(&store2, &two, 2).await;
+    assert_eq!(two.channels, one.channels, "one per team and one per topic");
+    assert!(
+        two.chats as f64 >= 1.6 * one.chats as f64,
+        "chats {} at scale 2, {} at scale 1",
+        two.chats,
+        one.chats
+    );
+    assert!(
+        two.messages as f64 >= 1.6 * one.messages as f64,
+        "messages {} at scale 2, {} at scale 1",
+        two.messages,
+        one.messages
+    );
+}
+
+/// Chats, channels and messages as the summary says, read back from the store: each
+/// conversation's messages, its members' view, its connection to its case, mentions, and
+/// unread markers.
+async fn check_conversations(store: &Store, summary: &DemoSummary, scale: usize) {
+    eprintln!(
+        "scale {scale}: {} chats ({} connected to a case), {} channels, {} messages",
+        summary.chats, summary.connected_chats, summary.channels, summary.messages
+    );
+    assert_eq!(
+        summary.channels, 15,
+        "a General channel per team, one per topic"
+    );
+    assert!(
+        summary.chats >= 25 * scale,
+        "{} chats at scale {scale}",
+        summary.chats
+    );
+    assert!(
+        summary.connected_chats >= 15 * scale,
+        "{} connected chats at scale {scale}",
+        summary.connected_chats
+    );
+    assert!(
+        summary.messages >= 150 * scale,
+        "{} messages at scale {scale}",
+        summary.messages
+    );
+    let kinds: std::collections::HashSet<ChatKind> =
+        summary.conversations.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        kinds,
+        std::collections::HashSet::from([ChatKind::OneOnOne, ChatKind::Group, ChatKind::Channel])
+    );
+    let mut mentions = 0;
+    let mut unread = 0;
+    let mut written = 0;
+    for c in &summary.conversations {
+        let messages = store.messages(&c.id, 0, None, 1000).await.unwrap();
+        let texts: Vec<_> = messages.iter().filter(|m| m.kind == "text").collect();
+        assert_eq!(texts.len(), c.messages, "{:?}", c.name);
+        written += texts.len();
+        assert!(!texts.is_empty(), "{:?} has messages", c.name);
+        for m in &texts {
+            let sender = m.sender_id.as_deref().unwrap();
+            assert!(
+                c.member_ids.iter().any(|id| id == sender),
+                "senders are members"
+            );
+            if m.body.starts_with("<@") {
+                mentions += 1;
+                assert!(m.html.contains("mention"), "{}", m.html);
+            }
+        }
+        if c.kind != ChatKind::OneOnOne {
+            assert!(
+                messages.iter().any(|m| m.kind == "system"),
+                "{:?} opens with a system message",
+                c.name
+            );
+        }
+        let member = c.member_ids.first().unwrap();
+        let listed = store
+            .list_chats(member, None, &[c.kind], None, 1000)
+            .await
+            .unwrap();
+        let mine = listed.iter().find(|l| l.chat.id == c.id);
+        assert!(mine.is_some(), "{:?} is in its member's list", c.name);
+        unread += listed
+            .iter()
+            .filter(|l| l.chat.id == c.id && l.unread > 0)
+            .count();
+        if let Some(record) = &c.record_id {
+            let connections = store.record_connections(record, member).await.unwrap();
+            assert!(
+                connections.iter().any(|k| k.chat.id == c.id && k.is_member),
+                "{:?} is connected to its case",
+                c.name
+            );
+        }
+    }
+    assert_eq!(written, summary.messages);
+    assert!(
+        mentions >= summary.connected_chats,
+        "each case chat mentions its expert"
+    );
+    assert!(unread > 0, "some chats are unread for someone");
 }
 
 /// Case titles in case-number order.
@@ -202,6 +326,7 @@ async fn check_demo(store: &Store, summary: &DemoSummary) {
         "collaboration is switched on"
     );
     check_cases(store, summary).await;
+    check_conversations(store, summary, 1).await;
 
     // The case counter continues after the bulk-written numbers.
     let def = store.record_type("case").await.unwrap().unwrap().def;

@@ -3,10 +3,10 @@
 
 import { post } from './api.js';
 import { h } from './dom.js';
+import { sameOriginPath } from './next.js';
 
 function nextPath() {
-  const next = new URLSearchParams(location.search).get('next') || '/';
-  return next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/';
+  return sameOriginPath(new URLSearchParams(location.search).get('next') || '/');
 }
 
 function render() {

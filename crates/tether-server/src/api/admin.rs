@@ -109,6 +109,7 @@ async fn create_user(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Part of a name or e-mail address.
     pub q: Option<String>,
@@ -629,6 +630,7 @@ async fn put_type_settings(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only entries about this record id.
     pub record: Option<String>,

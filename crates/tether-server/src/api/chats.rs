@@ -308,6 +308,7 @@ async fn create_chat(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChatQuery {
     /// Part of the chat's name or of a member's name, any case.
     pub filter: Option<String>,

@@ -175,6 +175,7 @@ pub struct Panel {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PanelQuery {
     /// Part of a chat's name (any case): filters every chat section; with a filter the
     /// *Other chats* section is not cut at 50, so every chat stays findable (R27).

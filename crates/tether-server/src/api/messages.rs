@@ -181,6 +181,7 @@ pub async fn message_for(state: &AppState, caller: &Caller, m: &Message) -> ApiR
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Only messages with a lower `seq` (the next page back).
     pub before: Option<i64>,

@@ -294,6 +294,7 @@ async fn create_record(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Part of the primary name, or an exact record number.
     pub q: Option<String>,
@@ -630,6 +631,7 @@ async fn add_activity(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TimelineQuery {
     /// Only items before this time (RFC 3339), for paging back.
     pub before: Option<String>,

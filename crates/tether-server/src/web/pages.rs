@@ -314,12 +314,10 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
-/// Only a path of this site may be the target after sign-in (no open redirect).
+/// Only a path of this site may be the target after sign-in (no open redirect; see
+/// [`tether_domain::redirect`]).
 fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/",
-    }
+    tether_domain::redirect::after_sign_in(next)
 }
 
 /// # `GET /login`
@@ -416,6 +414,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example/")), "/");
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/x")), "/");
         assert_eq!(safe_next(None), "/");
     }
 

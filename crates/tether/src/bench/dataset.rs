@@ -29,7 +29,7 @@ use tether_store::dialect::fold;
 use tether_store::people::NewUser;
 
 /// Bump when the generated data changes shape, so old caches are not reused.
-const CACHE_VERSION: u32 = 4;
+const CACHE_VERSION: u32 = 5;
 /// Records the demo generator makes per unit of scale (accounts, contacts, articles, cases).
 const RECORDS_PER_SCALE: usize = 200 + 500 + 40 + 2000;
 /// Rows per INSERT statement and statements per transaction.
