@@ -1,5 +1,5 @@
-//! Per-user rate limits (issue 10): message sends, uploads and the expensive reads (search,
-//! suggested contacts) are counted per user in fixed one-minute windows; past the limit the
+//! Per-user rate limits (issue 10): message sends, uploads, downloads (issue 15) and the
+//! expensive reads (search, suggested contacts) are counted per user in fixed one-minute windows; past the limit the
 //! answer is 429 with `Retry-After` (the seconds until the window ends).
 //!
 //! Counts must be right whichever node answers (issue 9). A SQLite store has exactly one node,
@@ -27,6 +27,8 @@ pub struct Limits {
     pub searches: u32,
     /// File uploads.
     pub uploads: u32,
+    /// File downloads.
+    pub downloads: u32,
 }
 
 impl Default for Limits {
@@ -37,6 +39,7 @@ impl Default for Limits {
             sends: 120,
             searches: 120,
             uploads: 60,
+            downloads: 300,
         }
     }
 }
@@ -47,6 +50,7 @@ pub enum Kind {
     Send,
     Search,
     Upload,
+    Download,
 }
 
 impl Kind {
@@ -55,6 +59,7 @@ impl Kind {
             Kind::Send => "send",
             Kind::Search => "search",
             Kind::Upload => "upload",
+            Kind::Download => "download",
         }
     }
 
@@ -63,6 +68,7 @@ impl Kind {
             Kind::Send => limits.sends,
             Kind::Search => limits.searches,
             Kind::Upload => limits.uploads,
+            Kind::Download => limits.downloads,
         }
     }
 
@@ -71,6 +77,7 @@ impl Kind {
             Kind::Send => "messages",
             Kind::Search => "searches",
             Kind::Upload => "uploads",
+            Kind::Download => "downloads",
         }
     }
 }

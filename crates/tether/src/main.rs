@@ -96,6 +96,24 @@ struct ListenArgs {
     /// Files one user may upload per minute (0: no limit).
     #[arg(long, env = "TETHER_LIMIT_UPLOADS", default_value_t = tether_server::limits::Limits::default().uploads)]
     limit_uploads: u32,
+    /// Files one user may download per minute (0: no limit).
+    #[arg(long, env = "TETHER_LIMIT_DOWNLOADS", default_value_t = tether_server::limits::Limits::default().downloads)]
+    limit_downloads: u32,
+    /// How long an upload may wait unsent before it is removed (`24h`, `30m`, `7d`).
+    #[arg(long, env = "TETHER_UNSENT_UPLOAD_TTL", default_value = "24h", value_parser = parse_ttl)]
+    unsent_upload_ttl: std::time::Duration,
+    /// MiB of uploads one user may have waiting unsent; past it an upload is refused (413).
+    #[arg(long, env = "TETHER_MAX_UNSENT_UPLOAD_MIB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    max_unsent_upload_mib: u32,
+}
+
+/// A humane duration (`24h`, `30m`, `1h 30m`), more than zero.
+fn parse_ttl(s: &str) -> Result<std::time::Duration, String> {
+    match humantime::parse_duration(s) {
+        Ok(d) if d.is_zero() => Err("must be longer than 0".into()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(format!("{e}; write it like 24h, 30m or 1h 30m")),
+    }
 }
 
 #[derive(Args)]
@@ -326,7 +344,12 @@ async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> 
         sends: args.limit_sends,
         searches: args.limit_searches,
         uploads: args.limit_uploads,
+        downloads: args.limit_downloads,
     };
+    config.unsent_upload_ttl = args.unsent_upload_ttl;
+    config.max_unsent_upload_bytes = usize::try_from(args.max_unsent_upload_mib)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(1024 * 1024);
     let state = match &args.nats {
         Some(url) => {
             if store.backend() == tether_store::Backend::Sqlite {

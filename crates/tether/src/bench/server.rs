@@ -21,6 +21,7 @@ const NO_LIMITS: tether_server::limits::Limits = tether_server::limits::Limits {
     sends: 0,
     searches: 0,
     uploads: 0,
+    downloads: 0,
 };
 
 /// Where the server under test runs.
