@@ -45,6 +45,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Largest attachment in bytes.
     pub max_attachment_bytes: usize,
+    /// Bytes of uploads one user may have waiting unsent (413 past it).
+    pub max_unsent_upload_bytes: usize,
+    /// How long an upload may wait unsent before it is removed.
+    pub unsent_upload_ttl: Duration,
     /// Open event connections allowed per user.
     pub max_connections_per_user: usize,
     /// Events queued per connection before the client is told to resync.
@@ -80,6 +84,8 @@ impl Config {
             login_window: Duration::from_secs(15 * 60),
             request_timeout: Duration::from_secs(30),
             max_attachment_bytes: 25 * 1024 * 1024,
+            max_unsent_upload_bytes: 256 * 1024 * 1024,
+            unsent_upload_ttl: Duration::from_secs(24 * 3600),
             max_connections_per_user: 20,
             event_queue: events::CONNECTION_QUEUE,
             nats_subject: "tether.events".into(),

@@ -1,5 +1,5 @@
-//! Per-user rate limits (issue 10): message sends and edits, reactions, uploads and the
-//! expensive reads (search, suggested contacts) are counted per user in fixed one-minute
+//! Per-user rate limits (issue 10): message sends and edits, reactions, uploads, downloads and
+//! the expensive reads (search, suggested contacts) are counted per user in fixed one-minute
 //! windows; past the limit the answer is 429 with `Retry-After` (the seconds until the window
 //! ends).
 //!
@@ -30,6 +30,8 @@ pub struct Limits {
     pub uploads: u32,
     /// Reactions added or removed.
     pub reactions: u32,
+    /// File downloads.
+    pub downloads: u32,
 }
 
 impl Default for Limits {
@@ -41,6 +43,7 @@ impl Default for Limits {
             searches: 120,
             uploads: 60,
             reactions: 120,
+            downloads: 300,
         }
     }
 }
@@ -52,6 +55,7 @@ pub enum Kind {
     Search,
     Upload,
     React,
+    Download,
 }
 
 impl Kind {
@@ -61,6 +65,7 @@ impl Kind {
             Kind::Search => "search",
             Kind::Upload => "upload",
             Kind::React => "react",
+            Kind::Download => "download",
         }
     }
 
@@ -70,6 +75,7 @@ impl Kind {
             Kind::Search => limits.searches,
             Kind::Upload => limits.uploads,
             Kind::React => limits.reactions,
+            Kind::Download => limits.downloads,
         }
     }
 
@@ -79,6 +85,7 @@ impl Kind {
             Kind::Search => "searches",
             Kind::Upload => "uploads",
             Kind::React => "reactions",
+            Kind::Download => "downloads",
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Background work of a server process: urgent-message reminders (R17) and expiry of old
-//! sessions and login failures. Every task is safe to run on several nodes at once: the store
-//! hands each due reminder to exactly one of them.
+//! Background work of a server process: urgent-message reminders (R17), expiry of old
+//! sessions and login failures, and removal of old unsent uploads and of deleted messages'
+//! files. Every task is safe to run on several nodes at once: the store hands each due reminder
+//! to exactly one of them, and the file purge's steps are idempotent.
 
 use crate::AppState;
 use serde_json::json;
@@ -12,10 +13,17 @@ use tokio::sync::watch;
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut reminders = tokio::time::interval(Duration::from_secs(10));
     let mut purge = tokio::time::interval(Duration::from_secs(3600));
+    // A few times per TTL, so an upload goes at most a quarter TTL late (and at least every
+    // 10 minutes, to catch the files of deleted messages whose removal failed).
+    let mut files = tokio::time::interval(
+        (state.config.unsent_upload_ttl / 4)
+            .clamp(Duration::from_secs(1), Duration::from_secs(600)),
+    );
     loop {
         tokio::select! {
             _ = stop.changed() => break,
             _ = reminders.tick() => remind(&state).await,
+            _ = files.tick() => purge_files(&state).await,
             _ = purge.tick() => {
                 let window = i64::try_from(state.config.login_window.as_millis()).unwrap_or(i64::MAX);
                 if let Err(e) = state.store.purge_expired(tether_store::now_ms() - window).await {
@@ -43,5 +51,35 @@ pub async fn remind(state: &AppState) {
             }
         }
         Err(e) => tracing::warn!(error = %e, "urgent reminders failed"),
+    }
+}
+
+/// Files removed per purge run at most; the rest wait for the next one.
+const PURGE_FILES: i64 = 10_000;
+
+/// Discards the uploads left unsent longer than `Config::unsent_upload_ttl`, then removes the
+/// discarded files (theirs and those of deleted messages): bytes, then rows. Several nodes may
+/// run it at once: each step is idempotent.
+pub async fn purge_files(state: &AppState) {
+    let ttl = i64::try_from(state.config.unsent_upload_ttl.as_millis()).unwrap_or(i64::MAX);
+    let before = tether_store::now_ms().saturating_sub(ttl);
+    if let Err(e) = state.store.discard_unsent_attachments(before).await {
+        tracing::warn!(error = %e, "discarding old unsent uploads failed");
+    }
+    let mut left = PURGE_FILES;
+    while left > 0 {
+        let files = match state.store.discarded_attachments(left.min(500)).await {
+            Ok(files) => files,
+            Err(e) => {
+                tracing::warn!(error = %e, "listing discarded files failed");
+                return;
+            }
+        };
+        let removed = crate::api::attachments::remove_discarded(state, &files).await;
+        if removed < files.len() || files.is_empty() {
+            // Done, or stuck on a file that will not go: tried again next time.
+            return;
+        }
+        left -= i64::try_from(files.len()).unwrap_or(left);
     }
 }

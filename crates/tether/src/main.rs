@@ -111,6 +111,15 @@ struct ListenArgs {
     /// between requests, unread responses, WebSockets); above the 25 s WebSocket heartbeat.
     #[arg(long, env = "TETHER_IDLE_TIMEOUT", default_value_t = 60, value_parser = idle_timeout)]
     idle_timeout: u64,
+    /// Files one user may download per minute (0: no limit).
+    #[arg(long, env = "TETHER_LIMIT_DOWNLOADS", default_value_t = tether_server::limits::Limits::default().downloads)]
+    limit_downloads: u32,
+    /// How long an upload may wait unsent before it is removed (`24h`, `30m`, `7d`).
+    #[arg(long, env = "TETHER_UNSENT_UPLOAD_TTL", default_value = "24h", value_parser = parse_ttl)]
+    unsent_upload_ttl: std::time::Duration,
+    /// MiB of uploads one user may have waiting unsent; past it an upload is refused (413).
+    #[arg(long, env = "TETHER_MAX_UNSENT_UPLOAD_MIB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    max_unsent_upload_mib: u32,
 }
 
 /// `--idle-timeout`: more than the 25 s between the server's WebSocket pings, or every idle
@@ -123,6 +132,15 @@ fn idle_timeout(s: &str) -> Result<u64, String> {
         Ok(secs)
     } else {
         Err("must be 30 to 86400 seconds: above the 25 s between WebSocket pings, so that live event sockets are never cut".into())
+    }
+}
+
+/// A humane duration (`24h`, `30m`, `1h 30m`), more than zero.
+fn parse_ttl(s: &str) -> Result<std::time::Duration, String> {
+    match humantime::parse_duration(s) {
+        Ok(d) if d.is_zero() => Err("must be longer than 0".into()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(format!("{e}; write it like 24h, 30m or 1h 30m")),
     }
 }
 
@@ -359,6 +377,7 @@ async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> 
         searches: args.limit_searches,
         uploads: args.limit_uploads,
         reactions: args.limit_reactions,
+        downloads: args.limit_downloads,
     };
     if let Some(max) = args.max_connections {
         config.max_connections = usize::try_from(max).unwrap_or(usize::MAX);
@@ -366,6 +385,10 @@ async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> 
     config.header_read_timeout = std::time::Duration::from_secs(args.header_read_timeout);
     config.idle_timeout = std::time::Duration::from_secs(args.idle_timeout);
     let max_connections = config.max_connections;
+    config.unsent_upload_ttl = args.unsent_upload_ttl;
+    config.max_unsent_upload_bytes = usize::try_from(args.max_unsent_upload_mib)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(1024 * 1024);
     let state = match &args.nats {
         Some(url) => {
             if store.backend() == tether_store::Backend::Sqlite {

@@ -74,6 +74,25 @@ fn bad_flag_fails_with_a_reason() {
     assert!(stderr(&o).contains("not-an-address"));
 }
 
+/// `--unsent-upload-ttl` takes a humane duration longer than zero, and says how to write one.
+#[test]
+fn unsent_upload_ttl_is_a_humane_duration() {
+    for (bad, says) in [("soon", "write it like 24h"), ("0s", "longer than 0")] {
+        let o = tether()
+            .args(["serve", "--unsent-upload-ttl", bad])
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains(says), "{bad}: {}", stderr(&o));
+    }
+    let o = tether().args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        help.contains("--unsent-upload-ttl") && help.contains("[default: 24h]"),
+        "{help}"
+    );
+}
+
 #[test]
 fn unreachable_database_fails_with_one_line() {
     let o = tether()

@@ -1,6 +1,13 @@
 //! Attachments (SPEC R17): upload with a size limit and the content type read from the bytes
 //! (never from the client's claim), download only for members of a chat that carries the file,
 //! with headers that stop a browser from running or sniffing it.
+//!
+//! Neither direction holds a whole file in memory (issue 15): an upload is written to the object
+//! store in parts of [`PART_BYTES`] as it arrives (a local store stages it in a temporary file
+//! and renames it into place at the end), and a download is streamed from the store. Each
+//! user's unsent uploads are bounded (`Config::max_unsent_upload_bytes`); uploads left unsent
+//! past `Config::unsent_upload_ttl` and the files of deleted messages are discarded and removed
+//! ([`remove_discarded`], run by the message delete and the background purge).
 
 use super::chats::require_collaboration;
 use crate::AppState;
@@ -10,15 +17,25 @@ use crate::extract::ApiPath;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use object_store::ObjectStoreExt;
 use object_store::path::Path as BlobPath;
+use object_store::{ObjectStoreExt, WriteMultipart};
 use serde::Serialize;
 use tether_store::chats::Attachment;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+/// Bytes a multipart request carries besides its file: boundaries and part headers (with a file
+/// name of a few KiB at most). A `Content-Length` past the limit plus this is refused unread.
+const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+/// An upload is written in parts of this size: at most one part being filled and two being
+/// written are in memory at a time. (Stores that want bigger parts, such as S3 with 5 MiB,
+/// need this raised.)
+pub const PART_BYTES: usize = 1024 * 1024;
+/// The bytes at the start of a file that its type is read from.
+pub const SNIFF_BYTES: usize = 64 * 1024;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     // The upload enforces the configured attachment limit itself while reading.
@@ -72,11 +89,81 @@ fn is_active(mime: &str) -> bool {
 /// Active types (HTML, SVG, XML, script) are stored as plain text or binary, so a download can
 /// never run in the browser whatever headers a proxy adds or drops.
 pub fn detect_content_type(bytes: &[u8]) -> String {
-    let utf8 = std::str::from_utf8(bytes).is_ok();
-    match infer::get(bytes).map(|k| k.mime_type()) {
-        Some(mime) if !is_active(mime) => mime.to_owned(),
-        _ if utf8 => "text/plain".to_owned(),
-        _ => "application/octet-stream".to_owned(),
+    let mut s = Sniffer::default();
+    s.push(bytes);
+    s.content_type()
+}
+
+/// [`detect_content_type`] of a file that arrives in pieces: the signature is read from the
+/// first [`SNIFF_BYTES`], and the whole file is checked to be UTF-8 as it passes, so no more
+/// than those bytes are kept.
+#[derive(Default)]
+pub struct Sniffer {
+    head: Vec<u8>,
+    utf8: Utf8Check,
+}
+
+impl Sniffer {
+    pub fn push(&mut self, bytes: &[u8]) {
+        let room = SNIFF_BYTES.saturating_sub(self.head.len());
+        self.head
+            .extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or_default());
+        self.utf8.push(bytes);
+    }
+
+    /// The type of everything pushed so far.
+    pub fn content_type(&self) -> String {
+        match infer::get(&self.head).map(|k| k.mime_type()) {
+            Some(mime) if !is_active(mime) => mime.to_owned(),
+            _ if self.utf8.is_valid() => "text/plain".to_owned(),
+            _ => "application/octet-stream".to_owned(),
+        }
+    }
+}
+
+/// Whether a byte stream cut anywhere is UTF-8, keeping at most the 3 bytes of a character cut
+/// in two.
+#[derive(Default)]
+struct Utf8Check {
+    /// The start of a character the last piece ended in.
+    carry: Vec<u8>,
+    invalid: bool,
+}
+
+impl Utf8Check {
+    fn push(&mut self, mut bytes: &[u8]) {
+        if self.invalid {
+            return;
+        }
+        if let Some(&lead) = self.carry.first() {
+            let len = match lead {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                _ => 2,
+            };
+            let need = (len - self.carry.len()).min(bytes.len());
+            self.carry.extend_from_slice(&bytes[..need]);
+            bytes = &bytes[need..];
+            match std::str::from_utf8(&self.carry) {
+                Ok(_) => self.carry.clear(),
+                Err(e) if e.error_len().is_none() && bytes.is_empty() => return,
+                Err(_) => {
+                    self.invalid = true;
+                    return;
+                }
+            }
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(_) => {}
+            Err(e) if e.error_len().is_none() => {
+                self.carry = bytes[e.valid_up_to()..].to_vec();
+            }
+            Err(_) => self.invalid = true,
+        }
+    }
+
+    fn is_valid(&self) -> bool {
+        !self.invalid && self.carry.is_empty()
     }
 }
 
@@ -90,55 +177,93 @@ pub fn is_inline(content_type: &str) -> bool {
 
 /// # `POST /api/v1/attachments`
 ///
-/// Uploads one file (multipart field `file`), up to 25 MiB by default (413 past it). Attach it
-/// by sending its id in `attachment_ids` of a message.
+/// Uploads one file (multipart field `file`), up to 25 MiB by default (413 past it, before the
+/// body is read when `Content-Length` says so). Attach it by sending its id in
+/// `attachment_ids` of a message. Uploads not sent yet count against a per-user bound (256 MiB
+/// by default; 413 past it) and are removed after 24 hours by default.
 #[utoipa::path(post, path = "/attachments", tag = "attachments", request_body(content_type = "multipart/form-data", description = "field `file`"),
-    responses((status = 201, body = UploadOut), (status = 400), (status = 403), (status = 413), (status = 429)))]
+    responses((status = 201, body = UploadOut), (status = 400), (status = 403), (status = 413), (status = 422), (status = 429)))]
 async fn upload(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     mut multipart: Multipart,
 ) -> ApiResult<(StatusCode, Json<UploadOut>)> {
     require_collaboration(&state, &caller).await?;
     state.limit(&caller, crate::limits::Kind::Upload).await?;
-    let max = state.config.max_attachment_bytes;
+    let max = u64::try_from(state.config.max_attachment_bytes).unwrap_or(u64::MAX);
+    let too_large = || {
+        ApiError::PayloadTooLarge(format!(
+            "the file is larger than {} MiB",
+            max / (1024 * 1024)
+        ))
+    };
+    // Refused before a byte of the body is read.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max.saturating_add(MULTIPART_OVERHEAD)) {
+        return Err(too_large());
+    }
+    let bound = u64::try_from(state.config.max_unsent_upload_bytes).unwrap_or(u64::MAX);
+    let waiting =
+        u64::try_from(state.store.unsent_attachment_bytes(caller.id()).await?).unwrap_or(0);
+    let room = bound.saturating_sub(waiting);
+    let over_bound = || over_unsent_bound(&state, waiting, bound);
+    if room == 0 || declared.is_some_and(|n| n > room.saturating_add(MULTIPART_OVERHEAD)) {
+        return Err(over_bound());
+    }
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge(format!(
-                "the file is larger than {} MiB",
-                max / (1024 * 1024)
-            ))
+            too_large()
         } else {
             ApiError::BadRequest(format!("the upload could not be read: {}", e.body_text()))
         }
     };
+    let storing =
+        |e: object_store::Error| ApiError::Internal(anyhow::anyhow!("storing attachment: {e}"));
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         if field.name() != Some("file") {
             continue;
         }
         let name = sanitize_file_name(field.file_name().unwrap_or("file"));
-        let mut bytes: Vec<u8> = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(bad)? {
-            if bytes.len() + chunk.len() > max {
-                return Err(ApiError::PayloadTooLarge(format!(
-                    "the file is larger than {} MiB",
-                    max / (1024 * 1024)
-                )));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if bytes.is_empty() {
-            return Err(ApiError::invalid("file", "the file is empty"));
-        }
         let id = tether_store::new_id();
-        let content_type = detect_content_type(&bytes);
+        let path = BlobPath::from(id.as_str());
+        let mut writer = WriteMultipart::new_with_chunk_size(
+            state.blobs.put_multipart(&path).await.map_err(storing)?,
+            PART_BYTES,
+        );
+        let mut sniffer = Sniffer::default();
+        let mut size: u64 = 0;
+        let read = async {
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                size = size.saturating_add(chunk.len() as u64);
+                if size > max {
+                    return Err(too_large());
+                }
+                if size > room {
+                    return Err(over_bound());
+                }
+                sniffer.push(&chunk);
+                writer.wait_for_capacity(2).await.map_err(storing)?;
+                writer.put(chunk);
+            }
+            if size == 0 {
+                return Err(ApiError::invalid("file", "the file is empty"));
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(e) = read {
+            // Removes what was written of it.
+            let _ = writer.abort().await;
+            return Err(e);
+        }
+        writer.finish().await.map_err(storing)?;
+        let content_type = sniffer.content_type();
         let inline = is_inline(&content_type);
-        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-        state
-            .blobs
-            .put(&BlobPath::from(id.as_str()), bytes.into())
-            .await
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("storing attachment: {e}")))?;
+        let size = i64::try_from(size).unwrap_or(i64::MAX);
         let a = Attachment {
             id: id.clone(),
             uploader_id: caller.id().to_owned(),
@@ -150,7 +275,18 @@ async fn upload(
             message_id: None,
             created_at: tether_store::now_ms(),
         };
-        state.store.create_attachment(&a).await?;
+        // Checked again as it is stored: concurrent uploads of one user cannot pass the bound.
+        let stored = state
+            .store
+            .create_attachment_within(&a, i64::try_from(bound).unwrap_or(i64::MAX))
+            .await;
+        if !matches!(stored, Ok(true)) {
+            let _ = state.blobs.delete(&path).await;
+            stored?;
+            let waiting =
+                u64::try_from(state.store.unsent_attachment_bytes(caller.id()).await?).unwrap_or(0);
+            return Err(over_unsent_bound(&state, waiting, bound));
+        }
         return Ok((
             StatusCode::CREATED,
             Json(UploadOut {
@@ -165,6 +301,74 @@ async fn upload(
     Err(ApiError::BadRequest(
         "send the file as multipart/form-data in a field named `file`".into(),
     ))
+}
+
+/// 413 for an upload that would take the caller's unsent uploads past `bound`: how much waits,
+/// and how to make room.
+fn over_unsent_bound(state: &AppState, waiting: u64, bound: u64) -> ApiError {
+    ApiError::PayloadTooLarge(format!(
+        "your uploads not yet sent in a message take {} of the {} allowed, and this file does not fit; \
+         send them in a message first (uploads left unsent are removed {} after upload)",
+        mib(waiting),
+        mib(bound),
+        humane(state.config.unsent_upload_ttl)
+    ))
+}
+
+/// `12.5 MiB`.
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// `24 h`, `30 min`, `90 s`.
+fn humane(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 && s.is_multiple_of(3600) {
+        format!("{} h", s / 3600)
+    } else if s >= 60 && s.is_multiple_of(60) {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// Removes discarded files (of deleted messages, or unsent too long): the bytes first, then
+/// the row, so a file whose bytes could not be removed is tried again by the next purge. How
+/// many were removed.
+pub(crate) async fn remove_discarded(state: &AppState, files: &[Attachment]) -> usize {
+    let mut removed = 0;
+    for a in files {
+        match state
+            .blobs
+            .delete(&BlobPath::from(a.storage_key.as_str()))
+            .await
+        {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => {
+                tracing::warn!(attachment = %a.id, error = %e, "removing an attachment's bytes failed");
+                continue;
+            }
+        }
+        match state.store.forget_attachment(&a.id).await {
+            Ok(_) => removed += 1,
+            Err(e) => {
+                tracing::warn!(attachment = %a.id, error = %e, "removing an attachment's row failed");
+            }
+        }
+    }
+    removed
+}
+
+/// Removes the files of a message just deleted; whatever fails here is left to the purge.
+pub(crate) async fn remove_message_files(state: &AppState, message_id: &str) {
+    match state.store.message_attachments(message_id).await {
+        Ok(files) => {
+            remove_discarded(state, &files).await;
+        }
+        Err(e) => {
+            tracing::warn!(message = %message_id, error = %e, "listing a deleted message's files failed")
+        }
+    }
 }
 
 fn disposition(inline: bool, name: &str) -> String {
@@ -198,15 +402,17 @@ fn disposition(inline: bool, name: &str) -> String {
 /// # `GET /api/v1/attachments/{id}`
 ///
 /// Downloads a file: for members of a chat that carries it (within their history window), or
-/// its uploader before it is sent. Anyone else gets 404.
+/// its uploader before it is sent. Anyone else gets 404, as does a file of a deleted message or
+/// an upload removed unsent. Downloads per user and minute are limited (429 past it).
 #[utoipa::path(get, path = "/attachments/{id}", tag = "attachments", params(("id" = String, Path)),
-    responses((status = 200, description = "the file"), (status = 403), (status = 404)))]
+    responses((status = 200, description = "the file"), (status = 403), (status = 404), (status = 429)))]
 async fn download(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Response> {
     require_collaboration(&state, &caller).await?;
+    state.limit(&caller, crate::limits::Kind::Download).await?;
     let a = state
         .store
         .attachment_for(&id, caller.id())
@@ -214,19 +420,24 @@ async fn download(
         .ok_or_else(|| {
             ApiError::NotFound(format!("there is no attachment {id} that you can see"))
         })?;
-    let bytes = state
+    let file = state
         .blobs
         .get(&BlobPath::from(a.storage_key.as_str()))
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading attachment: {e}")))?
-        .bytes()
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading attachment: {e}")))?;
-    let mut res = Body::from(bytes).into_response();
+        .map_err(|e| match e {
+            object_store::Error::NotFound { .. } => {
+                ApiError::NotFound(format!("the file of attachment {id} is gone"))
+            }
+            e => ApiError::Internal(anyhow::anyhow!("reading attachment: {e}")),
+        })?;
+    let length = file.meta.size;
+    // Streamed from the store: a download holds a few KiB in memory, not the file.
+    let mut res = Body::from_stream(file.into_stream()).into_response();
     let h = res.headers_mut();
     let ct = HeaderValue::from_str(&a.content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     h.insert(header::CONTENT_TYPE, ct);
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     if let Ok(v) = HeaderValue::from_str(&disposition(a.inline, &a.name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -285,6 +496,70 @@ mod tests {
             "application/octet-stream"
         );
         assert!(!is_inline("image/svg+xml"));
+    }
+
+    #[test]
+    fn content_types_of_files_in_pieces_match_the_whole() {
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        png.extend_from_slice(&[0xff; 100]);
+        let samples: Vec<Vec<u8>> = vec![
+            "Grüße, 😀 € ok".as_bytes().to_vec(),
+            "a€".as_bytes()[..3].to_vec(), // cut inside the last character
+            vec![b'a', 0xE2, 0x28, 0xA1, b'b'], // a bad continuation byte
+            vec![0xF0, 0x9F, 0x98, 0x80, 0xFF], // an emoji, then a byte that is never UTF-8
+            vec![0xC0, 0x80],              // overlong
+            png,
+            b"<svg/>".to_vec(),
+            Vec::new(),
+        ];
+        for bytes in &samples {
+            let whole = detect_content_type(bytes);
+            if infer::get(bytes).is_none() {
+                assert_eq!(
+                    whole == "text/plain",
+                    std::str::from_utf8(bytes).is_ok(),
+                    "{bytes:?}"
+                );
+            }
+            // Every cut in two, and one byte at a time.
+            for cut in 0..=bytes.len() {
+                let mut s = Sniffer::default();
+                s.push(&bytes[..cut]);
+                s.push(&bytes[cut..]);
+                assert_eq!(s.content_type(), whole, "{bytes:?} cut at {cut}");
+            }
+            let mut s = Sniffer::default();
+            for b in bytes {
+                s.push(std::slice::from_ref(b));
+            }
+            assert_eq!(s.content_type(), whole, "{bytes:?} byte by byte");
+        }
+    }
+
+    #[test]
+    fn only_the_head_is_kept_for_the_signature() {
+        let mut s = Sniffer::default();
+        s.push(b"GIF89a");
+        s.push(&vec![b'x'; 3 * SNIFF_BYTES]);
+        assert_eq!(s.head.len(), SNIFF_BYTES);
+        assert_eq!(s.content_type(), "image/gif");
+        let mut s = Sniffer::default();
+        s.push(&vec![b'x'; SNIFF_BYTES + 10]);
+        s.push(&[0xFF]);
+        assert_eq!(
+            s.content_type(),
+            "application/octet-stream",
+            "a bad byte past the head still counts"
+        );
+    }
+
+    #[test]
+    fn ttls_read_as_people_write_them() {
+        use std::time::Duration;
+        assert_eq!(humane(Duration::from_secs(24 * 3600)), "24 h");
+        assert_eq!(humane(Duration::from_secs(1800)), "30 min");
+        assert_eq!(humane(Duration::from_secs(90)), "90 s");
+        assert_eq!(mib(3 * 1024 * 1024 / 2), "1.5 MiB");
     }
 
     #[test]

@@ -459,7 +459,7 @@ async fn edit_message(
 
 /// # `DELETE /api/v1/chats/{id}/messages/{message_id}`
 ///
-/// Deletes one's own message, leaving a tombstone.
+/// Deletes one's own message, leaving a tombstone; its files are removed.
 #[utoipa::path(delete, path = "/chats/{id}/messages/{message_id}", tag = "messages", params(("id" = String, Path), ("message_id" = String, Path)),
     responses((status = 204), (status = 403), (status = 404), (status = 409)))]
 async fn delete_message(
@@ -469,6 +469,7 @@ async fn delete_message(
 ) -> ApiResult<StatusCode> {
     own_message(&state, &caller, &id, &message_id).await?;
     let m = state.store.delete_message(&message_id).await?;
+    super::attachments::remove_message_files(&state, &message_id).await;
     let members = state.store.members(&id).await?;
     state.publish(
         "message.deleted",

@@ -22,6 +22,7 @@ const NO_LIMITS: tether_server::limits::Limits = tether_server::limits::Limits {
     searches: 0,
     uploads: 0,
     reactions: 0,
+    downloads: 0,
 };
 
 /// Where the server under test runs.
