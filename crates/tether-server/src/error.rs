@@ -42,6 +42,12 @@ pub enum ApiError {
     },
     #[error("{0}")]
     Unavailable(String),
+    /// 503 with `Retry-After`: a bounded resource (password hashing) stayed busy.
+    #[error("{detail}")]
+    Busy {
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -79,6 +85,7 @@ impl ApiError {
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -122,6 +129,10 @@ impl IntoResponse for ApiError {
                 problem(status, &detail, extra)
             }
             ApiError::TooManyRequests {
+                detail,
+                retry_after_secs,
+            }
+            | ApiError::Busy {
                 detail,
                 retry_after_secs,
             } => {

@@ -56,6 +56,10 @@ pub struct Config {
     pub nats_queue: usize,
     /// Per-user rate limits (requests per minute; 0 turns one off).
     pub limits: limits::Limits,
+    /// Password checks and hashes run at once (each holds 19 MiB); the number of cores.
+    pub hash_slots: usize,
+    /// How long a sign-in waits for a free hashing slot before 503 with `Retry-After`.
+    pub hash_wait: Duration,
 }
 
 impl Config {
@@ -76,6 +80,8 @@ impl Config {
             nats_subject: "tether.events".into(),
             nats_queue: 16_384,
             limits: limits::Limits::default(),
+            hash_slots: auth::Hasher::default_slots(),
+            hash_wait: Duration::from_secs(10),
         }
     }
 
@@ -99,6 +105,8 @@ pub struct AppState {
     /// A real Argon2 hash of nothing in particular: verifying against it when an account does
     /// not exist makes a failed sign-in take as long whether or not the address is known.
     pub(crate) dummy_hash: Arc<str>,
+    /// Where passwords are hashed and checked: a few slots with reused memory ([`auth::Hasher`]).
+    pub hasher: Arc<auth::Hasher>,
     /// Where rate-limit hits are counted (see [`limits`]).
     pub(crate) counter: Arc<limits::Counter>,
 }
@@ -113,6 +121,7 @@ impl AppState {
         let hub = Arc::new(events::Hub::with_queue(config.event_queue));
         let bus = Arc::new(events::LocalBus::new(hub.clone()));
         let dummy = auth::hash_password(&auth::new_token())?;
+        let hasher = Arc::new(auth::Hasher::new(config.hash_slots, config.hash_wait));
         let store_backend = store.backend();
         // Install the metrics recorder before the first request is counted.
         let _ = middleware::metrics_handle();
@@ -123,6 +132,7 @@ impl AppState {
             bus,
             blobs,
             dummy_hash: dummy.into(),
+            hasher,
             counter: Arc::new(limits::Counter::for_backend(store_backend)),
         })
     }

@@ -4,7 +4,7 @@
 
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
-use crate::auth::{self, Admin, Caller};
+use crate::auth::{Admin, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
@@ -89,9 +89,7 @@ async fn create_user(
     let email = Email::parse(&req.email).map_err(|e| ApiError::invalid("email", e.0))?;
     let password =
         Password::parse(&req.password).map_err(|e| ApiError::invalid("password", e.0))?;
-    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(password.expose()))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let password_hash = state.hasher.hash(password.expose().to_owned()).await?;
     let user = state
         .store
         .create_user(

@@ -95,10 +95,7 @@ async fn login(
         .as_ref()
         .map(|c| c.password_hash.clone())
         .unwrap_or_else(|| state.dummy_hash.to_string());
-    let password = req.password;
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let ok = state.hasher.verify(req.password, hash).await?;
     let creds = match creds {
         Some(c) if ok => c,
         _ => {
