@@ -17,6 +17,7 @@ pub mod record;
 pub mod record_type;
 pub mod search;
 pub mod settings;
+pub mod signin;
 pub mod suggest;
 
 pub use access::{Decision, DenyReason, Owner, RecordFacts, Subject};
