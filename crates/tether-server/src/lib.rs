@@ -36,10 +36,10 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Largest JSON request body.
     pub json_body_limit: usize,
-    /// Failed sign-ins per account within `login_window` before 429.
-    pub login_failures_per_account: i64,
-    /// Failed sign-ins per client address within `login_window` before 429.
-    pub login_failures_per_address: i64,
+    /// Sign-in throttling within `login_window` ([`tether_domain::signin`]): failures for one
+    /// account from one address, and from one address, before 429; failures for one account
+    /// from every address past which its sign-ins are slowed down (never refused).
+    pub sign_in: tether_domain::signin::SignInLimits,
     pub login_window: Duration,
     /// Longest time one request may take before 503.
     pub request_timeout: Duration,
@@ -70,8 +70,7 @@ impl Config {
             data_dir,
             session_ttl: Duration::from_secs(12 * 3600),
             json_body_limit: 1024 * 1024,
-            login_failures_per_account: 10,
-            login_failures_per_address: 50,
+            sign_in: tether_domain::signin::SignInLimits::default(),
             login_window: Duration::from_secs(15 * 60),
             request_timeout: Duration::from_secs(30),
             max_attachment_bytes: 25 * 1024 * 1024,
@@ -163,6 +162,16 @@ impl AppState {
         self.publish(
             ws::SESSION_ENDED,
             serde_json::json!({ "session": session }),
+            vec![user_id.to_owned()],
+        );
+    }
+
+    /// Closes the user's live-event sockets on every node except those of session `keep` (a
+    /// token hash): after the user changed their own password.
+    pub fn end_other_sessions(&self, user_id: &str, keep: &str) {
+        self.publish(
+            ws::SESSION_ENDED,
+            serde_json::json!({ "session": null, "except": keep }),
             vec![user_id.to_owned()],
         );
     }
