@@ -18,6 +18,7 @@ pub mod record_type;
 pub mod redirect;
 pub mod search;
 pub mod settings;
+pub mod signin;
 pub mod suggest;
 
 pub use access::{Decision, DenyReason, Owner, RecordFacts, Subject};

@@ -4,9 +4,8 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, header};
@@ -14,7 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tether_domain::Subject;
 use tether_store::people::UserSummary;
@@ -37,21 +36,161 @@ pub fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Argon2id hash (PHC string) of a password. CPU-heavy: call from a blocking task.
+/// Argon2id hash (PHC string) of a password, with the argon2 crate's default parameters
+/// (19 MiB, 2 passes, 1 lane). CPU-heavy and allocates its 19 MiB: the server hashes through
+/// [`Hasher`] instead; this is for the command line and tests.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("password hashing failed: {e}"))
+    hash_with_memory(password, &mut Vec::new())
 }
 
-/// Checks a password against a stored hash. CPU-heavy: call from a blocking task.
+/// Checks a password against a stored hash. CPU-heavy and allocates: see [`hash_password`].
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
+    verify_with_memory(password, hash, &mut Vec::new())
+}
+
+/// Argon2's working memory for `params`: `memory` itself, grown to the default size when it is
+/// smaller, or a buffer of its own for a hash made with more memory than the default (none is
+/// made by this code; such a buffer is freed after the one check).
+fn with_blocks<T>(
+    memory: &mut Vec<Block>,
+    params: &Params,
+    run: impl FnOnce(&mut [Block]) -> T,
+) -> T {
+    let needed = params.block_count();
+    let default = Params::DEFAULT.block_count();
+    if needed > default {
+        return run(&mut vec![Block::new(); needed]);
+    }
+    if memory.len() < default {
+        memory.resize(default, Block::new());
+    }
+    run(&mut memory[..needed])
+}
+
+/// [`hash_password`] with Argon2's 19 MiB of working memory passed in, so that a caller that
+/// hashes often reuses one buffer instead of allocating one per password.
+pub fn hash_with_memory(password: &str, memory: &mut Vec<Block>) -> anyhow::Result<String> {
+    let params = Params::DEFAULT;
+    let mut salt = [0u8; Salt::RECOMMENDED_LENGTH];
+    rand::fill(&mut salt);
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    with_blocks(memory, &params, |blocks| {
+        argon2.hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, blocks)
     })
+    .map_err(|e| anyhow::anyhow!("password hashing failed: {e}"))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params)
+            .map_err(|e| anyhow::anyhow!("password hashing failed: {e}"))?,
+        salt: Some(Salt::new(&salt).map_err(|e| anyhow::anyhow!("password hashing failed: {e}"))?),
+        hash: Some(Output::new(&out).map_err(|e| anyhow::anyhow!("password hashing failed: {e}"))?),
+    };
+    Ok(phc.to_string())
+}
+
+/// [`verify_password`] with the working memory passed in (see [`hash_with_memory`]). Any
+/// Argon2 PHC string verifies, whatever its parameters.
+pub fn verify_with_memory(password: &str, hash: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm.as_str()) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.as_bytes().len()];
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let done = with_blocks(memory, &params, |blocks| {
+        argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, blocks)
+    });
+    done.is_ok() && constant_time_eq(&out, expected.as_bytes())
+}
+
+/// Password hashing for the server: at most one check per slot at a time (the number of
+/// cores by default), each slot reusing one 19 MiB Argon2 buffer. Without it every sign-in
+/// allocated 19 MiB on some thread of the blocking pool, and the C allocator kept those
+/// buffers in its per-thread arenas: 200 sign-ins left a server at 867 MB for good. Now the
+/// memory for hashing is at most `slots × 19 MiB`, allocated on first use. A check that waits
+/// longer than `wait` for a slot is answered 503 with `Retry-After`.
+pub struct Hasher {
+    slots: Arc<tokio::sync::Semaphore>,
+    /// Buffers not in use right now (never more than the slots).
+    memory: Mutex<Vec<Vec<Block>>>,
+    wait: Duration,
+}
+
+impl Hasher {
+    /// Seconds a client is told to wait when every slot stayed busy.
+    const RETRY_AFTER_SECS: u64 = 5;
+
+    pub fn new(slots: usize, wait: Duration) -> Hasher {
+        Hasher {
+            slots: Arc::new(tokio::sync::Semaphore::new(slots.max(1))),
+            memory: Mutex::new(Vec::new()),
+            wait,
+        }
+    }
+
+    /// The number of cores this process may use (the default number of slots).
+    pub fn default_slots() -> usize {
+        std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+    }
+
+    /// Hashes a new password.
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        self.run(move |memory| hash_with_memory(&password, memory))
+            .await?
+            .map_err(ApiError::Internal)
+    }
+
+    /// Checks a password against a stored hash.
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
+        self.run(move |memory| verify_with_memory(&password, &hash, memory))
+            .await
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let busy = || ApiError::Busy {
+            detail: "the server is busy checking passwords; try again in a few seconds".into(),
+            retry_after_secs: Self::RETRY_AFTER_SECS,
+        };
+        let permit = tokio::time::timeout(self.wait, self.slots.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        let mut memory = self
+            .memory
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop()
+            .unwrap_or_default();
+        let (out, memory) = tokio::task::spawn_blocking(move || {
+            let out = job(&mut memory);
+            (out, memory)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+        self.memory
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(memory);
+        drop(permit);
+        Ok(out)
+    }
 }
 
 /// Equal-time comparison, so a CSRF check does not leak how many characters matched.
@@ -265,6 +404,77 @@ mod tests {
         assert!(verify_password("correct horse battery", &h));
         assert!(!verify_password("wrong horse battery", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn hashes_made_with_reused_memory_agree_with_the_argon2_crate() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let mut memory = Vec::new();
+        let ours = hash_with_memory("correct horse battery", &mut memory).unwrap();
+        assert_eq!(memory.len(), Params::DEFAULT.block_count());
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
+        let theirs = Argon2::default()
+            .hash_password(b"correct horse battery")
+            .unwrap()
+            .to_string();
+        assert!(
+            ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{ours}"
+        );
+        assert!(verify_with_memory(
+            "correct horse battery",
+            &theirs,
+            &mut memory
+        ));
+        assert!(!verify_with_memory(
+            "correct horse batterY",
+            &theirs,
+            &mut memory
+        ));
+        // A hash made with other parameters (less memory, more passes) still verifies.
+        let params = Params::new(64, 3, 1, None).unwrap();
+        let other = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(b"correct horse battery")
+            .unwrap()
+            .to_string();
+        assert!(verify_with_memory(
+            "correct horse battery",
+            &other,
+            &mut memory
+        ));
+        assert!(!verify_with_memory(
+            "wrong horse battery",
+            &other,
+            &mut memory
+        ));
+        assert_eq!(memory.len(), Params::DEFAULT.block_count());
+    }
+
+    #[tokio::test]
+    async fn hashing_waits_for_a_slot_and_answers_busy_past_the_wait() {
+        let hasher = Arc::new(Hasher::new(1, Duration::from_millis(50)));
+        let permit = hasher.slots.clone().acquire_owned().await.unwrap();
+        match hasher.verify("x".into(), "not a hash".into()).await {
+            Err(ApiError::Busy {
+                retry_after_secs, ..
+            }) => assert!(retry_after_secs > 0),
+            other => panic!("expected busy, got {other:?}"),
+        }
+        drop(permit);
+        let hash = hasher.hash("correct horse battery".into()).await.unwrap();
+        assert!(
+            hasher
+                .verify("correct horse battery".into(), hash)
+                .await
+                .unwrap()
+        );
+        // One slot, one buffer, reused.
+        assert_eq!(hasher.memory.lock().unwrap().len(), 1);
     }
 
     #[test]

@@ -46,6 +46,12 @@ pub enum ApiError {
     /// 507 with `Retry-After`: the server's storage is full; nothing was stored.
     #[error("{0}")]
     StorageFull(String),
+    /// 503 with `Retry-After`: a bounded resource (password hashing) stayed busy.
+    #[error("{detail}")]
+    Busy {
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -84,6 +90,7 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,
+            ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -127,6 +134,10 @@ impl IntoResponse for ApiError {
                 problem(status, &detail, extra)
             }
             ApiError::TooManyRequests {
+                detail,
+                retry_after_secs,
+            }
+            | ApiError::Busy {
                 detail,
                 retry_after_secs,
             } => {

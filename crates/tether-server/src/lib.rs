@@ -36,10 +36,10 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Largest JSON request body.
     pub json_body_limit: usize,
-    /// Failed sign-ins per account within `login_window` before 429.
-    pub login_failures_per_account: i64,
-    /// Failed sign-ins per client address within `login_window` before 429.
-    pub login_failures_per_address: i64,
+    /// Sign-in throttling within `login_window` ([`tether_domain::signin`]): failures for one
+    /// account from one address, and from one address, before 429; failures for one account
+    /// from every address past which its sign-ins are slowed down (never refused).
+    pub sign_in: tether_domain::signin::SignInLimits,
     pub login_window: Duration,
     /// Longest time one request may take before 503.
     pub request_timeout: Duration,
@@ -69,6 +69,10 @@ pub struct Config {
     pub idle_timeout: Duration,
     /// Open connections (WebSockets included) this node accepts; past it, new ones get a 503.
     pub max_connections: usize,
+    /// Password checks and hashes run at once (each holds 19 MiB); the number of cores.
+    pub hash_slots: usize,
+    /// How long a sign-in waits for a free hashing slot before 503 with `Retry-After`.
+    pub hash_wait: Duration,
 }
 
 impl Config {
@@ -79,8 +83,7 @@ impl Config {
             data_dir,
             session_ttl: Duration::from_secs(12 * 3600),
             json_body_limit: 1024 * 1024,
-            login_failures_per_account: 10,
-            login_failures_per_address: 50,
+            sign_in: tether_domain::signin::SignInLimits::default(),
             login_window: Duration::from_secs(15 * 60),
             request_timeout: Duration::from_secs(30),
             max_attachment_bytes: 25 * 1024 * 1024,
@@ -94,6 +97,8 @@ impl Config {
             header_read_timeout: Duration::from_secs(20),
             idle_timeout: Duration::from_secs(60),
             max_connections: default_max_connections(),
+            hash_slots: auth::Hasher::default_slots(),
+            hash_wait: Duration::from_secs(10),
         }
     }
 
@@ -117,6 +122,8 @@ pub struct AppState {
     /// A real Argon2 hash of nothing in particular: verifying against it when an account does
     /// not exist makes a failed sign-in take as long whether or not the address is known.
     pub(crate) dummy_hash: Arc<str>,
+    /// Where passwords are hashed and checked: a few slots with reused memory ([`auth::Hasher`]).
+    pub hasher: Arc<auth::Hasher>,
     /// Where rate-limit hits are counted (see [`limits`]).
     pub(crate) counter: Arc<limits::Counter>,
     /// When `/healthz` last wrote its probe row (at most one probe write a second).
@@ -133,6 +140,7 @@ impl AppState {
         let hub = Arc::new(events::Hub::with_queue(config.event_queue));
         let bus = Arc::new(events::LocalBus::new(hub.clone()));
         let dummy = auth::hash_password(&auth::new_token())?;
+        let hasher = Arc::new(auth::Hasher::new(config.hash_slots, config.hash_wait));
         let store_backend = store.backend();
         // Install the metrics recorder before the first request is counted.
         let _ = middleware::metrics_handle();
@@ -143,6 +151,7 @@ impl AppState {
             bus,
             blobs,
             dummy_hash: dummy.into(),
+            hasher,
             counter: Arc::new(limits::Counter::for_backend(store_backend)),
             last_write_probe: Arc::default(),
         })
@@ -174,6 +183,16 @@ impl AppState {
         self.publish(
             ws::SESSION_ENDED,
             serde_json::json!({ "session": session }),
+            vec![user_id.to_owned()],
+        );
+    }
+
+    /// Closes the user's live-event sockets on every node except those of session `keep` (a
+    /// token hash): after the user changed their own password.
+    pub fn end_other_sessions(&self, user_id: &str, keep: &str) {
+        self.publish(
+            ws::SESSION_ENDED,
+            serde_json::json!({ "session": null, "except": keep }),
             vec![user_id.to_owned()],
         );
     }

@@ -30,8 +30,8 @@ pub struct EventsQuery {
     pub token: Option<String>,
 }
 
-/// The internal event that ends sockets: `{"session": <token hash> | null}` (null: all of the
-/// user's sockets).
+/// The internal event that ends sockets: `{"session": <token hash> | null, "except": <token
+/// hash>?}` (`session` null: all of the user's sockets, but those of `except`).
 pub const SESSION_ENDED: &str = "session.ended";
 /// The close code a socket gets when its session ends (4000–4999 are the application's).
 const CLOSE_SESSION_ENDED: u16 = 4001;
@@ -184,15 +184,35 @@ async fn handle_client_message(
     }
 }
 
-/// `Some(session)` when `payload` is the internal [`SESSION_ENDED`] event (`Some(None)`: all
-/// of the user's sessions). A message text cannot look like it: quotes inside JSON strings are
-/// escaped, so the marker only matches the event's own `type` member.
-fn session_ended(payload: &str) -> Option<Option<String>> {
+/// Which sockets an internal [`SESSION_ENDED`] event ends.
+struct Ended {
+    /// One session only; `None`: every session of the user…
+    session: Option<String>,
+    /// …but this one.
+    except: Option<String>,
+}
+
+impl Ended {
+    fn ends(&self, token_hash: &str) -> bool {
+        match &self.session {
+            Some(s) => s == token_hash,
+            None => self.except.as_deref() != Some(token_hash),
+        }
+    }
+}
+
+/// `Some` when `payload` is the internal [`SESSION_ENDED`] event. A message text cannot look
+/// like it: quotes inside JSON strings are escaped, so the marker only matches the event's own
+/// `type` member.
+fn session_ended(payload: &str) -> Option<Ended> {
     if !payload.contains(r#""type":"session.ended""#) {
         return None;
     }
     let v: serde_json::Value = serde_json::from_str(payload).ok()?;
-    (v["type"] == SESSION_ENDED).then(|| v["session"].as_str().map(str::to_owned))
+    (v["type"] == SESSION_ENDED).then(|| Ended {
+        session: v["session"].as_str().map(str::to_owned),
+        except: v["except"].as_str().map(str::to_owned),
+    })
 }
 
 async fn close_ended(sink: &mut futures_util::stream::SplitSink<WebSocket, Message>, why: &str) {
@@ -228,7 +248,7 @@ async fn run(
             }
             next = sub.rx.recv() => {
                 let Some(payload) = next else { break };
-                let ends = |p: &str| session_ended(p).is_some_and(|s| s.is_none_or(|s| s == caller.token_hash));
+                let ends = |p: &str| session_ended(p).is_some_and(|e| e.ends(&caller.token_hash));
                 let mut ended = ends(&payload);
                 if !ended && session_ended(&payload).is_some() {
                     continue;
@@ -277,7 +297,23 @@ async fn run(
 
 #[cfg(test)]
 mod tests {
-    use super::same_origin;
+    use super::{same_origin, session_ended};
+
+    #[test]
+    fn session_ended_events_name_the_sockets_they_end() {
+        let all = session_ended(r#"{"type":"session.ended","session":null}"#).unwrap();
+        assert!(all.ends("a") && all.ends("b"));
+        let one = session_ended(r#"{"type":"session.ended","session":"a"}"#).unwrap();
+        assert!(one.ends("a") && !one.ends("b"));
+        // After a password change: every session of the user but the one that changed it.
+        let others =
+            session_ended(r#"{"type":"session.ended","session":null,"except":"a"}"#).unwrap();
+        assert!(!others.ends("a") && others.ends("b"));
+        assert!(
+            session_ended(r#"{"type":"message.created","text":"\"type\":\"session.ended\""}"#)
+                .is_none()
+        );
+    }
 
     #[test]
     fn only_this_servers_pages_may_use_the_cookie() {

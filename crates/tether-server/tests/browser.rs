@@ -722,6 +722,99 @@ async fn r1_admin_turns_collaboration_on_and_edits_settings() {
 }
 
 #[tokio::test]
+async fn change_password_from_the_user_menu_and_an_administrators_reset() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.admin().await;
+    let (_, elsewhere) = app
+        .user(&admin, "alice@example.com", "Alice Berg", &["agent"], &[])
+        .await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &app.base, "alice@example.com", "/").await;
+
+    // The user menu in the top bar opens the Change password dialog.
+    b.wait("#user-menu").await.click().await;
+    b.wait_text(".menu .menu-item", "Change password")
+        .await
+        .click()
+        .await;
+    b.wait_text("dialog h2", "Change password").await;
+    b.wait("#pw-current").await.send_keys(PASSWORD).await;
+    b.wait("#pw-new")
+        .await
+        .send_keys("a brand new passphrase")
+        .await;
+    b.wait("#pw-repeat")
+        .await
+        .send_keys("a brand new passphrasE")
+        .await;
+    dialog_button(&b, "Change password").await;
+    b.wait_text("dialog .form-error", "do not match").await;
+    // A wrong current password: the server's reason, on the field it names.
+    b.wait("#pw-repeat").await.clear().await;
+    b.wait("#pw-repeat")
+        .await
+        .send_keys("a brand new passphrase")
+        .await;
+    b.wait("#pw-current").await.clear().await;
+    b.wait("#pw-current")
+        .await
+        .send_keys("not my password")
+        .await;
+    dialog_button(&b, "Change password").await;
+    b.wait_text(
+        "dialog .form-error",
+        "Current password: this is not your current password",
+    )
+    .await;
+    assert_eq!(
+        b.wait("#pw-current").await.prop("ariaInvalid").await,
+        json!("true")
+    );
+    b.wait("#pw-current").await.clear().await;
+    b.wait("#pw-current").await.send_keys(PASSWORD).await;
+    dialog_button(&b, "Change password").await;
+    b.wait_text(".toast", "Your password is changed").await;
+    b.wait_js(
+        "return !document.querySelector('dialog')",
+        "the dialog to close",
+    )
+    .await;
+
+    // This browser stays signed in; the other session has ended; the new password works.
+    app.get("/me", &elsewhere).await.expect(401);
+    b.goto(&format!("{}/", app.base)).await;
+    b.wait_url("/").await;
+    b.wait("#user-menu").await;
+    app.login("alice@example.com", "a brand new passphrase")
+        .await;
+    assert_eq!(b.console_defects().await, Vec::<String>::new());
+
+    // An administrator sets it from the admin page: Alice is signed out everywhere.
+    sign_out(&b).await;
+    sign_in(&b, &app.base, common::ADMIN_EMAIL, "/admin").await;
+    b.goto(&format!("{}/admin#users", app.base)).await;
+    b.wait_text(".table", "alice@example.com").await;
+    b.js(
+        "[...document.querySelectorAll('.table tr')].find((r) => r.textContent.includes('alice@example.com')).querySelectorAll('button').forEach((x) => { if (x.textContent === 'Set password') x.click(); })",
+        vec![],
+    )
+    .await;
+    b.wait_text("dialog h2", "Set the password of Alice Berg")
+        .await;
+    b.wait("#sp-password")
+        .await
+        .send_keys("set by the administrator")
+        .await;
+    dialog_button(&b, "Set password").await;
+    b.wait_text(".toast", "The password of Alice Berg is set")
+        .await;
+    app.login("alice@example.com", "set by the administrator")
+        .await;
+    assert_eq!(b.console_defects().await, Vec::<String>::new());
+}
+
+#[tokio::test]
 async fn pages_send_their_policy_and_assets_are_cached_by_version() {
     let app = spawn_app(Backend::Sqlite).await;
     let http = reqwest::Client::builder()

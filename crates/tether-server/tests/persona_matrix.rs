@@ -201,6 +201,11 @@ const TABLE: &[Row] = table! {
         => [401, 401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204];
     get "/api/v1/me"
         => [401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
+    // Everyone signed in may change their own password (here to the same one, so later rows
+    // sign in as before); the calling session stays, the persona's other sessions end.
+    post "/api/v1/me/password", body = Json(r#"{"current_password": "correct horse battery",
+        "new_password": "correct horse battery"}"#)
+        => [401, 401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204];
 
     // Administration: writes, roles and the audit log need `admin`; the people picker, teams,
     // record types and settings are readable by every signed-in user (docs/api.md).
@@ -212,6 +217,8 @@ const TABLE: &[Row] = table! {
         => [401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
     patch "/api/v1/users/{id}", body = Json(r#"{"name": "Hal Helper"}"#)
         => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    post "/api/v1/users/{id}/password", body = Json(r#"{"new_password": "correct horse battery"}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 204];
     post "/api/v1/roles", body = Json(r#"{"name": "role {uniq}", "privileges": ["collab.use"]}"#)
         => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201];
     get "/api/v1/roles"

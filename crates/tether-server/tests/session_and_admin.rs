@@ -107,7 +107,7 @@ async fn login_me_and_logout() {
 
 #[tokio::test]
 async fn login_is_rate_limited_per_account() {
-    let app = spawn_app_with(Backend::Sqlite, |c| c.login_failures_per_account = 3).await;
+    let app = spawn_app_with(Backend::Sqlite, |c| c.sign_in.per_pair = 3).await;
     for _ in 0..3 {
         app.send(
             Method::POST,
@@ -138,7 +138,7 @@ async fn login_is_rate_limited_per_account() {
 
 #[tokio::test]
 async fn login_is_rate_limited_per_address() {
-    let app = spawn_app_with(Backend::Sqlite, |c| c.login_failures_per_address = 4).await;
+    let app = spawn_app_with(Backend::Sqlite, |c| c.sign_in.per_address = 4).await;
     for i in 0..4 {
         app.send(
             Method::POST,
@@ -405,7 +405,7 @@ async fn administration_needs_admin_and_validates_input() {
         Some(json!({"email": "olga@example.com", "password": PASSWORD})),
     )
     .await
-    .problem(401, "deactivated");
+    .problem(401, "wrong e-mail or password");
     let me_admin = app.get("/me", &admin).await.expect(200).body;
     app.patch(
         &format!("/users/{}", me_admin["id"].as_str().unwrap()),

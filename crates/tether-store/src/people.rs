@@ -298,6 +298,35 @@ impl Store {
             .ok_or(StoreError::NotFound("user"))
     }
 
+    /// Replaces a user's password hash and ends their sessions, all but `keep` (the token hash
+    /// of the session that made the change, when it is the user's own), with the
+    /// `user.password_changed` audit entry (`via`: `self`, `administrator` or `command line`),
+    /// in one transaction. Returns how many sessions ended; [`StoreError::NotFound`] for an
+    /// unknown user.
+    pub async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+        actor: Option<&str>,
+        via: &str,
+    ) -> Result<u64> {
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            if changed == 0 {
+                return Err(StoreError::NotFound("user"));
+            }
+            let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)")
+                .bind(user_id).bind(keep).execute(&mut *tx).await?.rows_affected();
+            let entry = NewAudit::new(actor, "user.password_changed", json!({"user_id": user_id, "via": via, "sessions_ended": ended}));
+            audit_insert!(&mut *tx, &entry)?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(ended)
+        })
+    }
+
     /// Creates a role. Privilege strings must already be valid.
     pub async fn create_role(
         &self,

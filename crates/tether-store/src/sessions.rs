@@ -1,8 +1,9 @@
 //! Sign-in sessions and login throttling, kept in the database so that any node can answer
 //! (nothing about a session lives in one process's memory).
 
+use crate::audit::{NewAudit, audit_insert};
 use crate::people::UserSummary;
-use crate::{Result, Store, now_ms};
+use crate::{Result, Store, StoreError, now_ms};
 
 /// A live session, joined with its user.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -40,6 +41,29 @@ impl Store {
         Ok(())
     }
 
+    /// Starts a session after a successful sign-in, in one transaction: stores it (under the
+    /// hash of its token), forgets the failed sign-ins under `clear_key`, and writes `audit`.
+    pub async fn start_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        csrf_token: &str,
+        expires_at: i64,
+        clear_key: &str,
+        audit: &NewAudit,
+    ) -> Result<()> {
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(token_hash).bind(user_id).bind(csrf_token).bind(now_ms()).bind(expires_at).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(clear_key).execute(&mut *tx).await?;
+            audit_insert!(&mut *tx, audit)?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(())
+    }
+
     /// The unexpired session with this token hash, with its user.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
         Ok(with_pool!(self, p => sqlx::query_as(
@@ -51,6 +75,18 @@ impl Store {
     /// Ends one session (logout).
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         with_write!(self, p => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Ends one session (sign-out) and writes `audit`, in one transaction.
+    pub async fn end_session(&self, token_hash: &str, audit: &NewAudit) -> Result<()> {
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+            audit_insert!(&mut *tx, audit)?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
         Ok(())
     }
 
@@ -66,14 +102,24 @@ impl Store {
         Ok(n)
     }
 
-    /// Records a failed sign-in under each key (`account:<email>`, `addr:<ip>`).
-    pub async fn record_login_failure(&self, keys: &[String]) -> Result<()> {
+    /// Records a failed sign-in under each key (`account:<email>`, `addr:<ip>`,
+    /// `pair:<ip> <email>`), with its audit entry when one is given, in one transaction.
+    pub async fn record_login_failure(
+        &self,
+        keys: &[String],
+        audit: Option<&NewAudit>,
+    ) -> Result<()> {
         let now = now_ms();
         with_write!(self, p => {
+            let mut tx = p.begin().await?;
             for k in keys {
-                sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(k).bind(now).execute(p).await?;
+                sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(k).bind(now).execute(&mut *tx).await?;
             }
-            Ok::<_, sqlx::Error>(())
+            if let Some(entry) = audit {
+                audit_insert!(&mut *tx, entry)?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
         })?;
         Ok(())
     }

@@ -40,6 +40,7 @@ both_backends!(
     timeline_is_newest_first_with_authors,
     sessions_expire_and_end_on_deactivation,
     login_failures_are_counted_per_key,
+    a_new_password_ends_the_other_sessions_and_is_audited,
     settings_changes_are_audited,
     custom_types_get_their_own_numbering,
     chats_members_and_history_windows,
@@ -600,7 +601,7 @@ async fn login_failures_are_counted_per_key(b: Backend) {
         "addr:127.0.0.1".to_owned(),
     ];
     for _ in 0..3 {
-        s.record_login_failure(&keys).await.unwrap();
+        s.record_login_failure(&keys, None).await.unwrap();
     }
     assert_eq!(
         s.login_failures_since("account:a@example.com", 0)
@@ -630,6 +631,61 @@ async fn login_failures_are_counted_per_key(b: Backend) {
         s.login_failures_since("addr:127.0.0.1", 0).await.unwrap().0,
         3
     );
+}
+
+async fn a_new_password_ends_the_other_sessions_and_is_audited(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let b_id = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let later = tether_store::now_ms() + 60_000;
+    for (h, u) in [("a1", &a), ("a2", &a), ("a3", &a), ("b1", &b_id)] {
+        s.create_session(h, u, "csrf", later).await.unwrap();
+    }
+    // The user's own change keeps the session that made it.
+    let ended = s
+        .set_password(&a, "new-hash", Some("a1"), Some(&a), "self")
+        .await
+        .unwrap();
+    assert_eq!(ended, 2);
+    assert!(s.session("a1").await.unwrap().is_some());
+    assert!(s.session("a2").await.unwrap().is_none());
+    assert!(s.session("a3").await.unwrap().is_none());
+    assert!(
+        s.session("b1").await.unwrap().is_some(),
+        "others keep theirs"
+    );
+    let creds = s.user_credentials("a@example.com").await.unwrap().unwrap();
+    assert_eq!(creds.password_hash, "new-hash");
+    // An administrator's reset ends them all.
+    let ended = s
+        .set_password(&a, "newer-hash", None, Some(&b_id), "administrator")
+        .await
+        .unwrap();
+    assert_eq!(ended, 1);
+    assert!(s.session("a1").await.unwrap().is_none());
+    assert!(matches!(
+        s.set_password("nobody", "x", None, None, "command line")
+            .await,
+        Err(tether_store::StoreError::NotFound("user"))
+    ));
+    let entries = s
+        .list_audit(&AuditFilter {
+            action: Some("user.password_changed".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 2);
+    let by = |via: &str| entries.iter().find(|e| e.details["via"] == via).unwrap();
+    assert_eq!(by("administrator").details["sessions_ended"], 1);
+    assert_eq!(by("administrator").actor.as_ref().unwrap().id, b_id);
+    let own = by("self");
+    assert_eq!(own.details["sessions_ended"], 2);
+    assert_eq!(own.details["user_id"], a.as_str());
+    assert_eq!(own.actor.as_ref().unwrap().id, a);
+    assert!(!own.details.to_string().contains("hash"));
 }
 
 async fn settings_changes_are_audited(b: Backend) {

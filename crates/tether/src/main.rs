@@ -1,4 +1,5 @@
-//! `tether`: the server binary. Commands: `serve`, `demo`, `migrate`, `admin create-user`.
+//! `tether`: the server binary. Commands: `serve`, `demo`, `migrate`, `admin create-user`,
+//! `admin set-password`.
 //! Every failure ends with a one-line reason on stderr and a non-zero exit status.
 
 use anyhow::{Context, Result, anyhow};
@@ -184,6 +185,17 @@ enum AdminCommand {
         #[arg(long = "role", value_delimiter = ',', required = true)]
         roles: Vec<String>,
     },
+    /// Set a user's password in the configured database, ending all of their sessions.
+    SetPassword {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        email: String,
+        /// The new password; without it, the first line of standard input (not echoed when it
+        /// is a terminal).
+        #[arg(long)]
+        password: Option<String>,
+    },
 }
 
 fn main() {
@@ -255,6 +267,39 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Admin {
             command:
+                AdminCommand::SetPassword {
+                    db,
+                    email,
+                    password,
+                },
+        } => {
+            let email =
+                tether_domain::people::Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
+            let password = match password {
+                Some(p) => p,
+                None => read_password(&format!("New password for {email}: "))?,
+            };
+            let password = tether_domain::people::Password::parse(&password)
+                .map_err(|e| anyhow!("the new password: {e}"))?;
+            let store = open_store(&db.database, db.durability).await?;
+            let user = store
+                .user_credentials(email.as_str())
+                .await?
+                .ok_or_else(|| anyhow!("there is no user with e-mail {email}"))?;
+            let hash = auth::hash_password(password.expose())?;
+            let ended = store
+                .set_password(&user.id, &hash, None, None, "command line")
+                .await
+                .context("cannot set the password")?;
+            println!(
+                "set the password of {} <{}>; {ended} session(s) ended",
+                user.name, user.email
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Admin {
+            command:
                 AdminCommand::CreateUser {
                     db,
                     email,
@@ -295,6 +340,39 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// One line of standard input, without its line ending. On a terminal, `prompt` is shown on
+/// standard error and the typed characters are not echoed (through `stty`).
+fn read_password(prompt: &str) -> Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    let terminal = stdin.is_terminal();
+    let stty = |arg: &str| {
+        let _ = std::process::Command::new("stty")
+            .arg(arg)
+            .stdin(std::process::Stdio::inherit())
+            .status();
+    };
+    if terminal {
+        eprint!("{prompt}");
+        let _ = std::io::stderr().flush();
+        stty("-echo");
+    }
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    if terminal {
+        stty("echo");
+        eprintln!();
+    }
+    read.context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err(anyhow!(
+            "no password given: pass --password or write it on standard input"
+        ));
+    }
+    Ok(password)
 }
 
 /// The URL without a password, for messages.

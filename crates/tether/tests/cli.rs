@@ -1,5 +1,6 @@
 //! The command line as an operator meets it: one-line errors with a non-zero status, migrate,
-//! admin create-user, the first administrator, and serve with graceful shutdown.
+//! admin create-user and set-password, the first administrator, and serve with graceful
+//! shutdown.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Output, Stdio};
@@ -174,6 +175,144 @@ fn migrate_and_create_user() {
         .unwrap();
     assert!(!o.status.success());
     assert!(reason(&o).contains("password"), "{}", stderr(&o));
+}
+
+/// Runs `tether admin set-password` with `args`, writing `stdin` to its standard input.
+fn set_password(db: &str, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = tether()
+        .args(["admin", "set-password", "--database", db])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn set_password_from_the_command_line_ends_the_users_sessions() {
+    let dir = TempDir::new();
+    let o = tether()
+        .args(["admin", "create-user", "--database", &dir.db()])
+        .args(["--email", "olga@example.com", "--name", "Olga Berg"])
+        .args(["--password", "a long passphrase", "--role", "agent"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let store = rt.block_on(async {
+        tether_store::Store::connect(&dir.db(), &tether_store::ConnectOptions::default())
+            .await
+            .unwrap()
+    });
+    let credentials = |store: &tether_store::Store| {
+        rt.block_on(store.user_credentials("olga@example.com"))
+            .unwrap()
+            .unwrap()
+    };
+    let olga = credentials(&store).id;
+    let later = tether_store::now_ms() + 60_000;
+    for h in ["s1", "s2"] {
+        rt.block_on(store.create_session(h, &olga, "csrf", later))
+            .unwrap();
+    }
+
+    // With --password.
+    let o = set_password(
+        &dir.db(),
+        &[
+            "--email",
+            "Olga@Example.com",
+            "--password",
+            "a second passphrase",
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("Olga Berg") && out.contains("2 session(s) ended"),
+        "{out}"
+    );
+    assert!(rt.block_on(store.session("s1")).unwrap().is_none());
+    assert!(rt.block_on(store.session("s2")).unwrap().is_none());
+    let hash = credentials(&store).password_hash;
+    assert!(tether_server::auth::verify_password(
+        "a second passphrase",
+        &hash
+    ));
+    assert!(!tether_server::auth::verify_password(
+        "a long passphrase",
+        &hash
+    ));
+
+    // From standard input (a line, its ending dropped).
+    let o = set_password(
+        &dir.db(),
+        &["--email", "olga@example.com"],
+        "a third passphrase\r\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let hash = credentials(&store).password_hash;
+    assert!(tether_server::auth::verify_password(
+        "a third passphrase",
+        &hash
+    ));
+
+    // Refusals, each with a one-line reason; the password stays.
+    let o = set_password(
+        &dir.db(),
+        &[
+            "--email",
+            "nobody@example.com",
+            "--password",
+            "a long passphrase",
+        ],
+        "",
+    );
+    assert!(!o.status.success());
+    assert!(
+        reason(&o).contains("no user with e-mail nobody@example.com"),
+        "{}",
+        stderr(&o)
+    );
+    let o = set_password(&dir.db(), &["--email", "olga@example.com"], "short\n");
+    assert!(!o.status.success());
+    assert!(
+        reason(&o).contains("at least 10 characters"),
+        "{}",
+        stderr(&o)
+    );
+    let o = set_password(&dir.db(), &["--email", "olga@example.com"], "");
+    assert!(!o.status.success());
+    assert!(reason(&o).contains("no password given"), "{}", stderr(&o));
+    assert!(tether_server::auth::verify_password(
+        "a third passphrase",
+        &credentials(&store).password_hash
+    ));
+
+    let audit = rt
+        .block_on(store.list_audit(&tether_store::audit::AuditFilter {
+            action: Some("user.password_changed".into()),
+            limit: 10,
+            ..Default::default()
+        }))
+        .unwrap();
+    assert_eq!(audit.len(), 2);
+    assert!(
+        audit
+            .iter()
+            .all(|e| e.details["via"] == "command line" && e.actor.is_none())
+    );
+    rt.block_on(store.close());
 }
 
 fn free_port() -> u16 {

@@ -103,6 +103,25 @@ function createUserDialog(roles, teams, onDone) {
   });
 }
 
+function setPasswordDialog(user) {
+  const password = h('input', { id: 'sp-password', type: 'password', required: true, autocomplete: 'new-password', minlength: 10 });
+  openDialog({
+    title: `Set the password of ${user.name}`,
+    body: [h('p', { class: 'muted' }, `${user.name} is signed out everywhere and signs in with the new password.`), h('div', { class: 'field' }, h('label', { for: password.id }, 'New password'), password)],
+    actions: [
+      { label: 'Cancel' },
+      {
+        label: 'Set password',
+        kind: 'primary',
+        onClick: async () => {
+          await post(`/users${seg(user.id, 'password')}`, { new_password: password.value });
+          toast(`The password of ${user.name} is set; their sessions have ended.`, 'success');
+        },
+      },
+    ],
+  });
+}
+
 async function users() {
   const [roles, teams] = await Promise.all([get('/roles'), get('/teams')]);
   const search = h('input', { type: 'search', id: 'user-search', placeholder: 'Search by name or e-mail' });
@@ -130,6 +149,7 @@ async function users() {
                   'td',
                   { class: 'row gap-s' },
                   h('button', { type: 'button', class: 'btn ghost small', onClick: () => rolesDialog(u, roles.items, load) }, 'Roles'),
+                  h('button', { type: 'button', class: 'btn ghost small', onClick: () => setPasswordDialog(u) }, 'Set password'),
                   u.id === boot.userId
                     ? null
                     : h(

@@ -1,6 +1,7 @@
 // What every signed-in page shares: sign-out, the live unread count in the top bar, browser
 // notifications for mentions and urgent messages, and the event socket.
 
+import { setupUserMenu } from './account.js';
 import { get, post } from './api.js';
 import { avatarColor, boot, debounce, toast } from './dom.js';
 import * as events from './events.js';
@@ -71,6 +72,7 @@ function forgetDrafts() {
 /** Starts the shared parts of a signed-in page. */
 export function startShell() {
   document.querySelector('.me .avatar')?.classList.add(avatarColor(boot.userId));
+  setupUserMenu();
   const signout = document.getElementById('signout');
   signout?.addEventListener('click', async () => {
     signout.disabled = true;

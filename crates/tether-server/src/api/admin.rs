@@ -4,7 +4,7 @@
 
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
-use crate::auth::{self, Admin, Caller};
+use crate::auth::{Admin, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_user, list_users))
         .routes(routes!(update_user))
+        .routes(routes!(set_user_password))
         .routes(routes!(create_role, list_roles))
         .routes(routes!(create_team, list_teams))
         .routes(routes!(add_team_members))
@@ -89,9 +90,7 @@ async fn create_user(
     let email = Email::parse(&req.email).map_err(|e| ApiError::invalid("email", e.0))?;
     let password =
         Password::parse(&req.password).map_err(|e| ApiError::invalid("password", e.0))?;
-    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(password.expose()))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let password_hash = state.hasher.hash(password.expose().to_owned()).await?;
     let user = state
         .store
         .create_user(
@@ -199,6 +198,40 @@ async fn update_user(
         state.end_sessions(&id, None);
     }
     Ok(Json(user.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPassword {
+    /// 10–1,024 characters.
+    pub new_password: String,
+}
+
+/// # `POST /api/v1/users/{id}/password`
+///
+/// Sets a user's password (a reset by an administrator). Ends all of that user's sessions at
+/// once, on every node, with their event sockets. Audited (`user.password_changed`).
+#[utoipa::path(post, path = "/users/{id}/password", tag = "admin", request_body = SetPassword, params(("id" = String, Path)),
+    responses((status = 204, description = "set; all of the user's sessions have ended"), (status = 403), (status = 404), (status = 422), (status = 503)))]
+async fn set_user_password(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<SetPassword>,
+) -> ApiResult<StatusCode> {
+    let password =
+        Password::parse(&req.new_password).map_err(|e| ApiError::invalid("new_password", e.0))?;
+    if state.store.user(&id).await?.is_none() {
+        return Err(ApiError::NotFound(format!("there is no user with id {id}")));
+    }
+    let hash = state.hasher.hash(password.expose().to_owned()).await?;
+    state
+        .store
+        .set_password(&id, &hash, None, Some(admin.id()), "administrator")
+        .await?;
+    state.forget_callers(Some(&id));
+    state.end_sessions(&id, None);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -1,4 +1,4 @@
-//! Session endpoints: sign in, sign out, who am I.
+//! Session endpoints: sign in, sign out, who am I, change my password.
 
 use crate::AppState;
 use crate::auth::{self, CSRF_HEADER, Caller, SESSION_COOKIE};
@@ -9,8 +9,11 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
-use tether_domain::people::Email;
+use serde_json::json;
+use std::net::{IpAddr, SocketAddr};
+use tether_domain::people::{Email, Password};
+use tether_domain::signin::{self, Failures, Refusal, Verdict};
+use tether_store::audit::NewAudit;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,6 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me))
+        .routes(routes!(change_password))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -51,13 +55,88 @@ fn too_many(detail: &str, oldest: Option<i64>, window_ms: i64) -> ApiError {
     }
 }
 
+/// A password check, throttled by the account it is for and the client's address.
+pub(crate) struct Attempt {
+    /// The account's e-mail address (normalized).
+    pub email: String,
+    pub ip: IpAddr,
+}
+
+impl Attempt {
+    fn pair_key(&self) -> String {
+        format!("pair:{} {}", self.ip, self.email)
+    }
+    fn addr_key(&self) -> String {
+        format!("addr:{}", self.ip)
+    }
+    fn account_key(&self) -> String {
+        format!("account:{}", self.email)
+    }
+    fn keys(&self) -> Vec<String> {
+        vec![self.pair_key(), self.addr_key(), self.account_key()]
+    }
+
+    /// Applies [`signin::decide`] before the password is checked: 429 with `Retry-After` past
+    /// the pair or address limit; otherwise waits as long as the rule says (an account under
+    /// attack from many addresses) and lets the check go ahead.
+    pub async fn throttle(&self, state: &AppState) -> ApiResult<()> {
+        let window_ms = i64::try_from(state.config.login_window.as_millis()).unwrap_or(i64::MAX);
+        let since = tether_store::now_ms() - window_ms;
+        let (pair, pair_oldest) = state
+            .store
+            .login_failures_since(&self.pair_key(), since)
+            .await?;
+        let (address, addr_oldest) = state
+            .store
+            .login_failures_since(&self.addr_key(), since)
+            .await?;
+        let (account, _) = state
+            .store
+            .login_failures_since(&self.account_key(), since)
+            .await?;
+        let failures = Failures {
+            pair,
+            address,
+            account,
+        };
+        match signin::decide(&failures, &state.config.sign_in) {
+            Verdict::Refuse(refusal) => {
+                let oldest = match refusal {
+                    Refusal::Pair => pair_oldest,
+                    Refusal::Address => addr_oldest,
+                };
+                Err(too_many(refusal.detail(), oldest, window_ms))
+            }
+            Verdict::Try { delay } => {
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Counts a failed check under the pair, the address and the account, with its audit entry.
+    pub async fn failed(&self, state: &AppState, audit: &NewAudit) -> ApiResult<()> {
+        state
+            .store
+            .record_login_failure(&self.keys(), Some(audit))
+            .await?;
+        Ok(())
+    }
+}
+
 /// # `POST /api/v1/auth/login`
 ///
 /// Signs in with e-mail and password. Returns a bearer token and sets the session cookie.
-/// Failed attempts are counted per account and per client address (in the database, so every
-/// node counts the same); past the limit the answer is 429 with `Retry-After`.
+/// A wrong password, an unknown address and a deactivated account get the same 401. Failed
+/// attempts are counted (in the database, so every node counts the same) for the account from
+/// this client address, for the address, and for the account from everywhere: past 10 for the
+/// pair or 50 for the address within 15 minutes the answer is 429 with `Retry-After`, for that
+/// address only; past 100 for the account its sign-ins are slowed down, never refused.
+/// Sign-ins and failures are audited (`session.signed_in`, `session.sign_in_failed`).
 #[utoipa::path(post, path = "/auth/login", tag = "session", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, description = "wrong e-mail or password"), (status = 429, description = "too many failed attempts")))]
+    responses((status = 200, body = LoginResponse), (status = 401, description = "wrong e-mail or password"), (status = 429, description = "too many failed attempts from this address"), (status = 503, description = "every password-checking slot stayed busy; see Retry-After")))]
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -66,63 +145,57 @@ async fn login(
     let wrong = || ApiError::Unauthorized("wrong e-mail or password".into());
     let email = Email::parse(&req.email).map_err(|_| wrong())?;
     let cfg = &state.config;
-    let window_ms = i64::try_from(cfg.login_window.as_millis()).unwrap_or(i64::MAX);
-    let since = tether_store::now_ms() - window_ms;
-    let account_key = format!("account:{email}");
-    let addr_key = format!("addr:{}", addr.ip());
-    let (n, oldest) = state
-        .store
-        .login_failures_since(&account_key, since)
-        .await?;
-    if n >= cfg.login_failures_per_account {
-        return Err(too_many(
-            "too many failed sign-ins for this account; wait and try again",
-            oldest,
-            window_ms,
-        ));
-    }
-    let (n, oldest) = state.store.login_failures_since(&addr_key, since).await?;
-    if n >= cfg.login_failures_per_address {
-        return Err(too_many(
-            "too many failed sign-ins from your address; wait and try again",
-            oldest,
-            window_ms,
-        ));
-    }
+    let attempt = Attempt {
+        email: email.as_str().to_owned(),
+        ip: addr.ip(),
+    };
+    attempt.throttle(&state).await?;
 
     let creds = state.store.user_credentials(email.as_str()).await?;
     let hash = creds
         .as_ref()
         .map(|c| c.password_hash.clone())
         .unwrap_or_else(|| state.dummy_hash.to_string());
-    let password = req.password;
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let ok = state.hasher.verify(req.password, hash).await?;
     let creds = match creds {
-        Some(c) if ok => c,
-        _ => {
-            state
-                .store
-                .record_login_failure(&[account_key, addr_key])
-                .await?;
+        Some(c) if ok && c.active => c,
+        other => {
+            // A deactivated account with the right password is answered exactly like a wrong
+            // password, and counted like one; only the audit log tells them apart.
+            let reason = match other {
+                None => "unknown_account",
+                Some(c) if ok && !c.active => "deactivated",
+                Some(_) => "wrong_password",
+            };
+            let entry = NewAudit::new(
+                None,
+                "session.sign_in_failed",
+                json!({"email": attempt.email, "address": attempt.ip.to_string(), "reason": reason}),
+            );
+            attempt.failed(&state, &entry).await?;
             return Err(wrong());
         }
     };
-    if !creds.active {
-        return Err(ApiError::Unauthorized(
-            "your account is deactivated; ask an administrator".into(),
-        ));
-    }
-    state.store.clear_login_failures(&account_key).await?;
 
     let token = auth::new_token();
     let csrf = auth::new_token();
     let ttl_ms = i64::try_from(cfg.session_ttl.as_millis()).unwrap_or(i64::MAX / 2);
     let expires_at = tether_store::now_ms() + ttl_ms;
+    let entry = NewAudit::new(
+        Some(&creds.id),
+        "session.signed_in",
+        json!({"user_id": creds.id, "email": creds.email, "address": attempt.ip.to_string()}),
+    );
     state
         .store
-        .create_session(&auth::token_hash(&token), &creds.id, &csrf, expires_at)
+        .start_session(
+            &auth::token_hash(&token),
+            &creds.id,
+            &csrf,
+            expires_at,
+            &attempt.pair_key(),
+            &entry,
+        )
         .await?;
 
     let cookie = format!(
@@ -153,7 +226,12 @@ async fn login(
 /// Ends this session: its token stops working at once, on every node.
 #[utoipa::path(post, path = "/auth/logout", tag = "session", responses((status = 204), (status = 401)))]
 async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    state.store.delete_session(&caller.token_hash).await?;
+    let entry = NewAudit::new(
+        Some(caller.id()),
+        "session.signed_out",
+        json!({"user_id": caller.id()}),
+    );
+    state.store.end_session(&caller.token_hash, &entry).await?;
     state.forget_callers(Some(caller.id()));
     state.end_sessions(caller.id(), Some(&caller.token_hash));
     let mut res = StatusCode::NO_CONTENT.into_response();
@@ -194,4 +272,70 @@ async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MeR
         team_ids: detail.team_ids,
         collaboration_enabled: settings.collaboration_enabled,
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// 10–1,024 characters.
+    pub new_password: String,
+}
+
+/// # `POST /api/v1/me/password`
+///
+/// Changes the caller's own password. The current password is checked, and throttled, like a
+/// sign-in (a wrong one is 422 on `current_password` and counts as a failed sign-in). Ends
+/// every other session of the caller at once, on every node, with their event sockets; this
+/// session stays. Audited (`user.password_changed`).
+#[utoipa::path(post, path = "/me/password", tag = "session", request_body = ChangePassword,
+    responses((status = 204, description = "changed; the caller's other sessions have ended"), (status = 401), (status = 422, description = "the current password is wrong, or the new one is not allowed"), (status = 429), (status = 503)))]
+async fn change_password(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    caller: Caller,
+    ApiJson(req): ApiJson<ChangePassword>,
+) -> ApiResult<StatusCode> {
+    let new =
+        Password::parse(&req.new_password).map_err(|e| ApiError::invalid("new_password", e.0))?;
+    let attempt = Attempt {
+        email: caller.user.email.clone(),
+        ip: addr.ip(),
+    };
+    attempt.throttle(&state).await?;
+    let creds = state
+        .store
+        .user_credentials(&caller.user.email)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("your account no longer exists".into()))?;
+    if !state
+        .hasher
+        .verify(req.current_password, creds.password_hash)
+        .await?
+    {
+        let entry = NewAudit::new(
+            Some(caller.id()),
+            "user.password_change_failed",
+            json!({"user_id": caller.id(), "address": attempt.ip.to_string()}),
+        );
+        attempt.failed(&state, &entry).await?;
+        return Err(ApiError::invalid(
+            "current_password",
+            "this is not your current password",
+        ));
+    }
+    let hash = state.hasher.hash(new.expose().to_owned()).await?;
+    state
+        .store
+        .set_password(
+            caller.id(),
+            &hash,
+            Some(&caller.token_hash),
+            Some(caller.id()),
+            "self",
+        )
+        .await?;
+    state.forget_callers(Some(caller.id()));
+    state.end_other_sessions(caller.id(), &caller.token_hash);
+    Ok(StatusCode::NO_CONTENT)
 }
