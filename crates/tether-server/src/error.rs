@@ -72,6 +72,31 @@ impl ApiError {
         }
     }
 
+    /// A failure of the files the server writes (attachments): a full disk is 507, another I/O
+    /// error 503 — nothing was stored either way — and anything else is internal.
+    pub fn from_io_failure(what: &str, e: &(dyn std::error::Error + 'static)) -> Self {
+        let mut cause = Some(e);
+        while let Some(c) = cause {
+            if let Some(io) = c.downcast_ref::<std::io::Error>() {
+                tracing::error!(error = %e, "{what}");
+                let full = matches!(io.raw_os_error(), Some(28 | 122))
+                    || io.kind() == std::io::ErrorKind::StorageFull;
+                return if full {
+                    ApiError::StorageFull(
+                        "the server's storage is full, so nothing was stored; retry once space has been freed, or tell your administrator".into(),
+                    )
+                } else {
+                    ApiError::Unavailable(
+                        "the server could not write the file, so nothing was stored; retry shortly"
+                            .into(),
+                    )
+                };
+            }
+            cause = c.source();
+        }
+        ApiError::Internal(anyhow::anyhow!("{what}: {e}"))
+    }
+
     /// 422 for one invalid value.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         ApiError::fields(vec![FieldError::new(field, message)])

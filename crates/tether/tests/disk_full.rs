@@ -186,14 +186,17 @@ struct OtherWrites {
     /// Tokens of sign-ins that got 200.
     sign_ins: Vec<String>,
     sign_ins_refused: usize,
+    /// Uploads that got 201 (id, the uploader's token), and how many were refused.
+    uploads: Vec<(String, String)>,
+    uploads_refused: usize,
     wrong: Vec<String>,
 }
 
 impl OtherWrites {
     /// Signs in as `who` and creates a team as the administrator `admin`, noting the answers.
     async fn attempt(&mut self, server: &Server, who: &User, admin: &str, i: usize) {
-        let http = http();
-        let res = http
+        // A fresh client per request: a refused upload's connection is closed unread.
+        let res = http()
             .post(server.url("/auth/login"))
             .json(&json!({"email": who.email, "password": PASSWORD}))
             .send()
@@ -207,8 +210,29 @@ impl OtherWrites {
             self.wrong
                 .extend(check_refusal(&format!("sign-in {i}"), res).await);
         }
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![b'x'; 64 * 1024])
+                .file_name(format!("notes-{i}.txt")),
+        );
+        let res = http()
+            .post(server.url("/attachments"))
+            .bearer_auth(&who.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 201 {
+            let v: Value = res.json().await.unwrap();
+            self.uploads
+                .push((v["id"].as_str().unwrap().to_owned(), who.token.clone()));
+        } else {
+            self.uploads_refused += 1;
+            self.wrong
+                .extend(check_refusal(&format!("upload {i}"), res).await);
+        }
         let name = format!("Full disk team {i}");
-        let res = http
+        let res = http()
             .post(server.url("/teams"))
             .bearer_auth(admin)
             .json(&json!({"name": name, "admin_ids": [], "member_ids": []}))
@@ -330,6 +354,9 @@ async fn fill_and_free(backend: Backend) {
         Some(pg) => pg.url.clone(),
         None => format!("sqlite://{}", disk.0.join("tether.db").display()),
     };
+    // Attachments live on the small disk too (the server's data directory is `<logs>/data`).
+    std::fs::create_dir_all(disk.0.join("data")).unwrap();
+    std::os::unix::fs::symlink(disk.0.join("data"), logs.0.join("data")).unwrap();
     let users = prepare(&db_url, SENDERS).await;
     let admin = admin_token(&db_url).await;
     let mut server = Server::start("server", &db_url, &logs.0, &[]).await;
@@ -415,6 +442,7 @@ async fn fill_and_free(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let sign_ins_while_full = other.sign_ins.len();
+    let uploads_while_full = other.uploads.len();
     for (i, who) in users.iter().enumerate().skip(3).take(2) {
         other.attempt(&server, who, &admin, i).await;
     }
@@ -422,6 +450,16 @@ async fn fill_and_free(backend: Backend) {
         other.sign_ins.len(),
         sign_ins_while_full + 2,
         "sign-ins work again once the disk has room"
+    );
+    assert!(
+        other.uploads_refused > 0,
+        "an upload on the full disk is refused: {} stored",
+        uploads_while_full
+    );
+    assert_eq!(
+        other.uploads.len(),
+        uploads_while_full + 2,
+        "uploads work again once the disk has room"
     );
     for t in ["Full disk team 3", "Full disk team 4"] {
         assert!(
@@ -497,6 +535,16 @@ async fn fill_and_free(backend: Backend) {
         .iter()
         .filter_map(|t| t["name"].as_str())
         .collect();
+    for (id, token) in &other.uploads {
+        let res = http()
+            .get(server.url(&format!("/attachments/{id}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "an upload that got 201 is stored");
+        assert_eq!(res.bytes().await.unwrap().len(), 64 * 1024);
+    }
     for t in &other.teams_created {
         assert!(team_names.contains(t.as_str()), "{t} got 201 and is stored");
     }

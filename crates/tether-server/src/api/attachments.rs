@@ -221,8 +221,7 @@ async fn upload(
             ApiError::BadRequest(format!("the upload could not be read: {}", e.body_text()))
         }
     };
-    let storing =
-        |e: object_store::Error| ApiError::Internal(anyhow::anyhow!("storing attachment: {e}"));
+    let storing = |e: object_store::Error| ApiError::from_io_failure("storing an attachment", &e);
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         if field.name() != Some("file") {
             continue;
