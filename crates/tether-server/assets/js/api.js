@@ -15,7 +15,17 @@ export class ApiError extends Error {
   }
 }
 
+/** Set once the page signs out: requests that fail for want of a session then no longer send
+ *  the browser to the sign-in page with a `next` (the sign-out decides where to go). */
+let signingOut = false;
+
+/** The page is signing out. */
+export function signingOutNow() {
+  signingOut = true;
+}
+
 function signInAgain() {
+  if (signingOut) return;
   const next = location.pathname + location.search;
   location.assign(`/login?next=${encodeURIComponent(next)}`);
 }

@@ -2,7 +2,7 @@
 // notifications for mentions and urgent messages, and the event socket.
 
 import { setupUserMenu } from './account.js';
-import { get, post } from './api.js';
+import { get, post, signingOutNow } from './api.js';
 import { avatarColor, boot, debounce, toast } from './dom.js';
 import * as events from './events.js';
 
@@ -76,6 +76,7 @@ export function startShell() {
   const signout = document.getElementById('signout');
   signout?.addEventListener('click', async () => {
     signout.disabled = true;
+    signingOutNow();
     try {
       await post('/auth/logout', undefined, { noRedirect: true });
     } catch {
