@@ -304,7 +304,7 @@ export class ChatView {
     for (const m of this.messages) {
       if (!prev || dayKey(prev.created_at) !== dayKey(m.created_at)) {
         const key = dayKey(m.created_at);
-        if (!this.separators.has(key)) this.separators.set(key, h('li', { class: 'day-sep', role: 'separator' }, h('span', {}, dayLabel(m.created_at))));
+        if (!this.separators.has(key)) this.separators.set(key, h('li', { class: 'day-sep' }, h('span', {}, dayLabel(m.created_at))));
         out.push(this.separators.get(key));
         prev = null;
       }

@@ -9,6 +9,7 @@ import * as events from './events.js';
 import { icon } from './icons.js';
 import { recordChips } from './chat.js';
 import { ChatDock, newChatDialog } from './dock.js';
+import { paneSwitch } from './layout.js';
 import { messageSearch } from './search.js';
 import { setChatVisibleProbe, startShell } from './shell.js';
 
@@ -53,6 +54,7 @@ const aside = h(
 );
 const dockHost = h('div', { class: 'chatapp-main' });
 main.replaceChildren(h('div', { class: 'chatapp' }, aside, dockHost));
+paneSwitch(main.firstElementChild, [{ el: aside, key: 'list', label: 'All chats' }, { el: dockHost, key: 'chat', label: 'Chat' }], { label: 'Parts of this page' });
 
 const dock = new ChatDock(dockHost, {
   mode: 'full',

@@ -69,6 +69,8 @@ export class ChatDock {
   }
 
   activate(id, focus = true) {
+    // On a phone the dock's pane is one of several; a chat a person opens comes to the front.
+    if (focus) this.el.dispatchEvent(new CustomEvent('pane:show', { bubbles: true }));
     this.activeId = id;
     for (const [vid, v] of this.views) v.el.hidden = vid !== id;
     this.renderTabs();
@@ -101,7 +103,7 @@ export class ChatDock {
       const selected = v.id === this.activeId;
       return h(
         'div',
-        { class: `dock-tab ${selected ? 'active' : ''}` },
+        { class: `dock-tab ${selected ? 'active' : ''}`, role: 'presentation' },
         h(
           'button',
           {
@@ -118,7 +120,8 @@ export class ChatDock {
           h('span', { class: 'dock-tab-name' }, v.name()),
           v.unread && !selected ? h('span', { class: 'count', 'aria-label': `${v.unread} unread` }, String(v.unread)) : null,
         ),
-        h('button', { type: 'button', class: 'dock-tab-x', 'aria-label': `Close ${v.name()}`, title: 'Close', onClick: () => this.close(v.id) }, icon('x')),
+        // A tab strip holds only tabs: the × is for the mouse; the keyboard closes with Delete.
+        h('button', { type: 'button', class: 'dock-tab-x', tabindex: '-1', 'aria-hidden': 'true', title: 'Close (Delete)', onClick: () => this.close(v.id) }, icon('x')),
       );
     });
     this.tabs.replaceChildren(...tabs);
@@ -130,6 +133,12 @@ export class ChatDock {
   }
 
   tabKeys(e) {
+    if (e.key === 'Delete' && this.activeId) {
+      e.preventDefault();
+      this.close(this.activeId);
+      this.tabs.querySelector('[role=tab][aria-selected=true]')?.focus();
+      return;
+    }
     if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) return;
     const ids = [...this.views.keys()];
     let i = ids.indexOf(this.activeId);

@@ -157,3 +157,38 @@ export const switchRow = (id, label, checked, hint) =>
     h('input', { type: 'checkbox', role: 'switch', id, class: 'switch', checked }),
     h('label', { for: id }, h('span', { class: 'switch-label' }, label), hint ? h('span', { class: 'muted small' }, hint) : null),
   );
+
+/** Text cut short with an ellipsis (CSS `text-overflow`) shows its whole when pointed at or
+ *  focused: the `title` is set then, from the text, on the element that is cut short. */
+export function titleTruncated(root = document) {
+  const show = (e) => {
+    for (let el = e.target; el && el !== root && el.nodeType === 1; el = el.parentElement) {
+      if (el.scrollWidth <= el.clientWidth + 1 || getComputedStyle(el).textOverflow !== 'ellipsis') continue;
+      const whole = el.textContent.trim();
+      if (whole && !el.closest('[title]')) el.title = whole;
+    }
+  };
+  root.addEventListener('mouseover', show);
+  root.addEventListener('focusin', show);
+}
+
+let errorSeq = 0;
+
+/** Ties form errors to their fields: a control marked `aria-invalid="true"` is described by
+ *  the error text of its form or dialog (`.form-error`), and no longer once the mark is gone.
+ *  The modules only mark fields; this keeps `aria-describedby` right for all of them. */
+export function tieFieldErrors(root = document.body) {
+  const errorOf = (control) => control.closest('dialog, form, .field')?.querySelector('.form-error') || control.closest('dialog, form')?.parentElement?.querySelector('.form-error');
+  const update = (control) => {
+    const error = errorOf(control);
+    if (!error) return;
+    if (!error.id) error.id = `form-error-${++errorSeq}`;
+    const ids = (control.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== error.id);
+    if (control.getAttribute('aria-invalid') === 'true') ids.push(error.id);
+    if (ids.length) control.setAttribute('aria-describedby', ids.join(' '));
+    else control.removeAttribute('aria-describedby');
+  };
+  new MutationObserver((changes) => {
+    for (const c of changes) if (c.target instanceof Element && c.target.matches('input, select, textarea')) update(c.target);
+  }).observe(root, { subtree: true, attributes: true, attributeFilter: ['aria-invalid'] });
+}

@@ -2,7 +2,7 @@
 // the page it came from (`?next=`, only paths of this site).
 
 import { post } from './api.js';
-import { h } from './dom.js';
+import { h, tieFieldErrors } from './dom.js';
 import { sameOriginPath } from './next.js';
 
 function nextPath() {
@@ -26,6 +26,7 @@ function render() {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     error.textContent = '';
+    for (const f of [email, password]) f.removeAttribute('aria-invalid');
     submit.disabled = true;
     submit.textContent = 'Signing in…';
     try {
@@ -33,6 +34,8 @@ function render() {
       location.assign(nextPath());
     } catch (err) {
       error.textContent = err.message;
+      // Which of the two was wrong is not said (on purpose): both are marked.
+      if (err.status === 401) for (const f of [email, password]) f.setAttribute('aria-invalid', 'true');
       submit.disabled = false;
       submit.textContent = 'Sign in';
       password.select();
@@ -55,4 +58,5 @@ function render() {
   email.focus();
 }
 
+tieFieldErrors();
 render();

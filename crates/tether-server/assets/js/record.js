@@ -9,6 +9,7 @@ import { icon } from './icons.js';
 import { ChatDock } from './dock.js';
 import { CollabPanel, joinChat } from './panel.js';
 import { renderFields } from './fields.js';
+import { paneSwitch } from './layout.js';
 import { setChatVisibleProbe, startShell } from './shell.js';
 
 startShell();
@@ -27,6 +28,7 @@ const chatPane = h('div', { class: 'record-chat', hidden: true });
 const panelHost = h('aside', { class: 'collab-panel', 'aria-label': 'Collaboration', id: 'collab-panel' });
 layout.append(recordMain, chatPane, panelHost);
 main.replaceChildren(layout);
+paneSwitch(layout, [{ el: recordMain, key: 'record', label: 'Record' }, { el: panelHost, key: 'panel', label: 'Collaboration' }, { el: chatPane, key: 'chat', label: 'Chat', optional: true }], { label: 'Parts of this page' });
 
 const dock = new ChatDock(chatPane, {
   mode: 'pane',

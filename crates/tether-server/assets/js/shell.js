@@ -3,7 +3,7 @@
 
 import { setupUserMenu } from './account.js';
 import { get, post, signingOutNow } from './api.js';
-import { avatarColor, boot, debounce, toast } from './dom.js';
+import { avatarColor, boot, debounce, tieFieldErrors, titleTruncated, toast } from './dom.js';
 import * as events from './events.js';
 
 let chatVisible = () => false;
@@ -72,6 +72,8 @@ function forgetDrafts() {
 /** Starts the shared parts of a signed-in page. */
 export function startShell() {
   document.querySelector('.me .avatar')?.classList.add(avatarColor(boot.userId));
+  titleTruncated();
+  tieFieldErrors();
   setupUserMenu();
   const signout = document.getElementById('signout');
   signout?.addEventListener('click', async () => {

@@ -27,6 +27,7 @@ pub mod keys {
     pub const SHIFT: &str = "\u{E008}";
     pub const NULL: &str = "\u{E000}";
     pub const ARROW_DOWN: &str = "\u{E015}";
+    pub const ARROW_RIGHT: &str = "\u{E014}";
 }
 
 /// A running chromedriver; dropping it ends the driver (drop the browsers first: each closes
@@ -368,6 +369,88 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Runs an asynchronous script (it calls `arguments[arguments.length - 1]` with its value).
+    pub async fn js_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.post("/execute/async", json!({"script": script, "args": args}))
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Makes the page's viewport `width`×`height` CSS pixels (what `innerWidth` and
+    /// `innerHeight` say). Below the smallest window the platform allows (a phone's width), the
+    /// viewport is emulated through the DevTools protocol, as a phone with touch.
+    pub async fn set_window_size(&self, width: u32, height: u32) {
+        let _ = self
+            .post(
+                "/goog/cdp/execute",
+                json!({"cmd": "Emulation.clearDeviceMetricsOverride", "params": {}}),
+            )
+            .await;
+        self.post("/window/rect", json!({"width": width, "height": height}))
+            .await
+            .unwrap();
+        // The window may have borders: correct by what the page measures.
+        let inner = self.js("return [innerWidth, innerHeight]", vec![]).await;
+        let (iw, ih) = (
+            inner[0].as_u64().unwrap_or(0) as i64,
+            inner[1].as_u64().unwrap_or(0) as i64,
+        );
+        if iw != i64::from(width) || ih != i64::from(height) {
+            let w = i64::from(width) * 2 - iw;
+            let h = i64::from(height) * 2 - ih;
+            let _ = self
+                .post("/window/rect", json!({"width": w, "height": h}))
+                .await;
+        }
+        let inner = self.js("return [innerWidth, innerHeight]", vec![]).await;
+        if inner != json!([width, height]) {
+            self.post(
+                "/goog/cdp/execute",
+                json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                    "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600
+                }}),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("cannot make the viewport {width}×{height}: {e}"));
+        }
+        let inner = self.js("return [innerWidth, innerHeight]", vec![]).await;
+        assert_eq!(
+            inner,
+            json!([width, height]),
+            "the viewport should be {width}×{height}"
+        );
+    }
+
+    /// Presses and releases keys (WebDriver key actions) where the focus is; `keys` are
+    /// characters or [`keys`] constants, pressed in order; a modifier first is held for the rest.
+    pub async fn press(&self, pressed: &[&str]) {
+        let mut actions = Vec::new();
+        for k in pressed {
+            actions.push(json!({"type": "keyDown", "value": k}));
+        }
+        for k in pressed.iter().rev() {
+            actions.push(json!({"type": "keyUp", "value": k}));
+        }
+        self.post(
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("pressing keys failed: {e}"));
+        let _ = self.call(reqwest::Method::DELETE, "/actions", None).await;
+    }
+
+    /// Moves the mouse over an element (its centre), as a person pointing at it.
+    pub async fn hover(&self, el: &El<'_>) {
+        self.post(
+            "/actions",
+            json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+                "actions": [{"type": "pointerMove", "x": 0, "y": 0, "origin": el.arg()}]}]}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("moving the mouse failed: {e}"));
     }
 
     /// Moves the mouse to the top-left corner, so no hover state shows in a screenshot.

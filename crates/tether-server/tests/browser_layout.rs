@@ -1,0 +1,833 @@
+//! The web UI at every screen size, and accessible (issue 16, items 4 and 9): headless Chromium
+//! against the real server, at 1920×1080, 1440×900, 1280×800, 1024×768 and a 390×844 phone.
+//!
+//! - [`LAYOUT_CHECK`] is a reusable in-page check: the page never scrolls sideways, no control
+//!   leaves the window or is cut off by an `overflow: hidden` ancestor, no box scrolls sideways
+//!   unless it is a tab strip made for it, and text cut short with an ellipsis shows its whole
+//!   on hover (`title`).
+//! - axe-core (the npm package, pinned at [`AXE_VERSION`]) is injected into every page and
+//!   dialog: no serious or critical violation. `scripts/test` installs it before the suite;
+//!   run alone, the test installs it itself with `npm` (into `target/tmp`), so nothing
+//!   third-party is vendored into the repository.
+//! - Keyboard: Tab reaches the main controls, and the focused control shows an outline.
+//! - Form errors are tied to their fields (`aria-invalid` and `aria-describedby`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod browser_support;
+mod common;
+
+use browser_support::{Browser, Driver, keys, screenshot_path};
+use common::{ADMIN_EMAIL, PASSWORD, TestApp, spawn_app};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::time::Duration;
+use tether_store::Backend;
+
+/// The widths (and heights) the UI must work at; the last is a phone.
+const SIZES: [(u32, u32); 5] = [
+    (1920, 1080),
+    (1440, 900),
+    (1280, 800),
+    (1024, 768),
+    (390, 844),
+];
+const PHONE: (u32, u32) = (390, 844);
+
+/// The axe-core release the tests run (`scripts/test` installs the same one).
+const AXE_VERSION: &str = "4.10.3";
+
+/// Finds what breaks the layout at the current size; returns one sentence per defect.
+const LAYOUT_CHECK: &str = r#"
+const vw = document.documentElement.clientWidth;
+const out = [];
+const label = (el) => {
+  let s = el.tagName.toLowerCase();
+  if (el.id) s += '#' + el.id;
+  if (typeof el.className === 'string' && el.className.trim()) s += '.' + el.className.trim().split(/\s+/).join('.');
+  const t = (el.getAttribute('aria-label') || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+  return t ? `${s} “${t}”` : s;
+};
+const shown = (el) => el.getClientRects().length > 0 && el.checkVisibility({ visibilityProperty: true });
+// Boxes made to scroll sideways: tab strips, code blocks.
+const SIDEWAYS_OK = '.tabs, .dock-tabs, .panel-tabs, .pane-switch, .msg-body pre, .table-scroll';
+const doc = document.documentElement;
+if (doc.scrollWidth > innerWidth) out.push(`the page scrolls sideways (${doc.scrollWidth} > ${innerWidth})`);
+for (const el of document.querySelectorAll('body *')) {
+  if (!shown(el)) continue;
+  const cs = getComputedStyle(el);
+  if ((cs.overflowX === 'auto' || cs.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1 && !el.matches(SIDEWAYS_OK))
+    out.push(`${label(el)} scrolls sideways (${el.scrollWidth} > ${el.clientWidth})`);
+}
+const CONTROLS = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=tab], [tabindex]:not([tabindex="-1"]), h1, h2, h3';
+for (const el of document.querySelectorAll(CONTROLS)) {
+  if (!shown(el) || el.closest('.skip-link, .visually-hidden')) continue;
+  const r = el.getBoundingClientRect();
+  if (r.width < 2 || r.height < 2) continue;
+  let sideways = false;
+  for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+    const cs = getComputedStyle(a);
+    if (a.matches(SIDEWAYS_OK)) { sideways = true; break; }
+    const ar = a.getBoundingClientRect();
+    const cutX = r.left < ar.left - 1 || r.right > ar.right + 1;
+    const cutY = r.top < ar.top - 1 || r.bottom > ar.bottom + 1;
+    const hides = (o) => o === 'hidden' || o === 'clip';
+    if ((hides(cs.overflowX) && cutX) || (hides(cs.overflowY) && cutY)) { out.push(`${label(el)} is cut off by ${label(a)}`); break; }
+    // A scrolling box: what lies outside it is reached by scrolling it.
+    if (['auto', 'scroll'].includes(cs.overflowY) || ['auto', 'scroll'].includes(cs.overflowX)) break;
+  }
+  if (!sideways && (r.left < -1 || r.right > vw + 1)) out.push(`${label(el)} leaves the window (${Math.round(r.left)}…${Math.round(r.right)} of ${vw})`);
+}
+for (const el of document.querySelectorAll('body *')) {
+  if (!shown(el) || el.matches('input, textarea, select') || el.closest('.visually-hidden')) continue;
+  const cs = getComputedStyle(el);
+  if (cs.textOverflow !== 'ellipsis' || el.scrollWidth <= el.clientWidth + 1) continue;
+  el.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+  const whole = el.textContent.trim().replace(/\s+/g, ' ');
+  const t = el.closest('[title]');
+  if (!t || !t.title.replace(/\s+/g, ' ').includes(whole.slice(0, 40))) out.push(`${label(el)} is cut short without its whole text on hover`);
+}
+return [...new Set(out)];
+"#;
+
+/// Runs axe-core on the page (or on `arguments[0]`, a CSS selector) and calls back with its
+/// serious and critical violations.
+const AXE_RUN: &str = r#"
+const [scope, done] = [arguments[0], arguments[arguments.length - 1]];
+const context = scope ? document.querySelector(scope) : document;
+axe.run(context, { resultTypes: ['violations'] }).then(
+  (r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} (${(n.failureSummary || '').replace(/\s+/g, ' ').slice(0, 160)})`).join(' | ')}`)),
+  (e) => done([`axe failed: ${e}`]),
+);
+"#;
+
+/// The people, records and chats every test starts from. The names are long on purpose.
+struct World {
+    app: TestApp,
+    case_id: String,
+    chat_id: String,
+    long_chat_name: String,
+}
+
+async fn world() -> World {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.enable_collaboration().await;
+    let (alice_id, alice) = app
+        .user(&admin, "alice@example.com", "Alice Berg", &["agent"], &[])
+        .await;
+    let (max_id, _) = app
+        .user(
+            &admin,
+            "max@example.com",
+            "Maximiliana Charlotte Wilhelmina von Hohenzollern-Sigmaringen",
+            &["agent"],
+            &[],
+        )
+        .await;
+    app.post(
+        "/teams",
+        &admin,
+        json!({"name": "Network support and escalations for the Nordic region", "admin_ids": [alice_id], "member_ids": [max_id]}),
+    )
+    .await
+    .expect(201);
+    let case = app
+        .post(
+            "/records/case",
+            &admin,
+            json!({
+                "fields": {"title": "VPN tunnel drops at the top of every hour for every laptop in the Göteborg office since the firmware update",
+                           "priority": "high", "origin": "phone", "product": "Tether VPN",
+                           "description": "Since Monday the tunnel drops at the top of every hour."},
+                "owner": {"user_id": alice_id}
+            }),
+        )
+        .await
+        .expect(201);
+    let case_id = case.body["id"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/records/case/{case_id}/activities"),
+        &alice,
+        json!({"kind": "phone_call", "subject": "Customer called about the drops", "body": "Happens on all laptops."}),
+    )
+    .await
+    .expect(201);
+    let chat = app
+        .post(
+            "/chats",
+            &alice,
+            json!({"member_ids": [max_id], "name": "VPN drops", "record": {"type": "case", "id": case_id}}),
+        )
+        .await
+        .expect(201);
+    let chat_id = chat.body["id"].as_str().unwrap().to_owned();
+    let long_chat_name =
+        "Escalation: VPN tunnel drops at the top of every hour in the Göteborg office, \
+         firmware 4.2.1 suspected, customer waiting for a workaround before the quarterly closing \
+         week starts"
+            .to_owned();
+    assert!(long_chat_name.chars().count() <= 200);
+    app.patch(
+        &format!("/chats/{chat_id}"),
+        &alice,
+        json!({"name": long_chat_name}),
+    )
+    .await
+    .expect(200);
+    for body in [
+        "The logs show the tunnel renegotiating at :00 each hour.",
+        "See https://support.example.com/knowledge-base/articles/vpn-tunnel-renegotiation-at-the-top-of-the-hour-firmware-4-2-1-and-later for the workaround.",
+    ] {
+        app.post(
+            &format!("/chats/{chat_id}/messages"),
+            &alice,
+            json!({"body": body}),
+        )
+        .await
+        .expect(201);
+    }
+    World {
+        app,
+        case_id,
+        chat_id,
+        long_chat_name,
+    }
+}
+
+impl World {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.app.base)
+    }
+}
+
+/// With `TETHER_DEV_CSS=1`, the page is styled from the working tree's `app.css` instead of
+/// the one built into the server: a way to work on the layout without rebuilding.
+async fn dev_css(b: &Browser) {
+    if std::env::var_os("TETHER_DEV_CSS").is_none() {
+        return;
+    }
+    let css =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/app.css")).unwrap();
+    b.js(
+        "for (const s of document.styleSheets) s.disabled = true;
+         const sheet = new CSSStyleSheet(); sheet.replaceSync(arguments[0]);
+         document.adoptedStyleSheets = [sheet]; return true;",
+        vec![json!(css)],
+    )
+    .await;
+}
+
+/// Waits until an element matching `css` exists, shown or not (on a phone, the panel is drawn
+/// while the record shows).
+async fn exists(b: &Browser, css: &str) {
+    b.wait_js(
+        &format!("return !!document.querySelector({})", json!(css)),
+        &format!("{css} to exist"),
+    )
+    .await;
+}
+
+/// Opens a page.
+async fn go(b: &Browser, url: &str) {
+    b.goto(url).await;
+    dev_css(b).await;
+}
+
+/// Signs in through the sign-in page and waits for `then`.
+async fn sign_in(b: &Browser, base: &str, email: &str, then: &str) {
+    b.goto(&format!("{base}/login?next={then}")).await;
+    b.wait("#email").await.send_keys(email).await;
+    b.wait("#password").await.send_keys(PASSWORD).await;
+    b.wait("form button[type=submit]").await.click().await;
+    b.wait_url(then).await;
+    dev_css(b).await;
+}
+
+/// Marks the panel tour as seen, so it does not cover the page.
+async fn skip_tour(b: &Browser) {
+    b.js(
+        "localStorage.setItem('tether.tour.panel.' + document.body.dataset.userId, 'done')",
+        vec![],
+    )
+    .await;
+}
+
+/// The layout defects of the page as it is now, with where and at which size.
+async fn layout_defects(b: &Browser, what: &str, (w, h): (u32, u32)) -> Vec<String> {
+    // Let the layout settle after a resize (fonts, images, the composer's container queries).
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let v = b.js(LAYOUT_CHECK, vec![]).await;
+    v.as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|d| format!("{what} at {w}×{h}: {d}"))
+        .collect()
+}
+
+/// Where axe-core is: `TETHER_AXE_JS`, or the npm package under `target/tmp`, installed there
+/// with `npm` when missing (the install goes to a fresh folder and is renamed into place, so
+/// tests running at once do not see a half-installed package).
+fn axe_source() -> String {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE
+        .get_or_init(|| {
+            let path = match std::env::var_os("TETHER_AXE_JS") {
+                Some(p) => PathBuf::from(p),
+                None => {
+                    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+                    let prefix = root.join(format!("axe-core-{AXE_VERSION}"));
+                    let file = prefix.join("node_modules/axe-core/axe.min.js");
+                    if !file.exists() {
+                        let tmp = root.join(format!("axe-core-install-{}", tether_store::new_id()));
+                        let status = std::process::Command::new("npm")
+                            .args([
+                                "install",
+                                "--no-audit",
+                                "--no-fund",
+                                "--no-save",
+                                "--prefix",
+                            ])
+                            .arg(&tmp)
+                            .arg(format!("axe-core@{AXE_VERSION}"))
+                            .status()
+                            .expect("npm runs (scripts/test installs Node.js and npm)");
+                        assert!(
+                            status.success(),
+                            "npm install axe-core@{AXE_VERSION} failed"
+                        );
+                        if std::fs::rename(&tmp, &prefix).is_err() {
+                            // Another test installed it meanwhile.
+                            let _ = std::fs::remove_dir_all(&tmp);
+                        }
+                    }
+                    file
+                }
+            };
+            std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("axe-core at {}: {e}", path.display()))
+        })
+        .clone()
+}
+
+/// Serious and critical axe-core violations of the page, or of the element `scope` selects.
+async fn axe(b: &Browser, what: &str, scope: Option<&str>) -> Vec<String> {
+    let loaded = b.js("return typeof window.axe === 'object'", vec![]).await;
+    if loaded != json!(true) {
+        b.js(&format!("{}\n;return true;", axe_source()), vec![])
+            .await;
+    }
+    let v = b
+        .js_async(AXE_RUN, vec![scope.map_or(Value::Null, |s| json!(s))])
+        .await;
+    v.as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|d| format!("{what}: {d}"))
+        .collect()
+}
+
+fn assert_none(defects: &[String]) {
+    assert!(
+        defects.is_empty(),
+        "{} defects:\n{}",
+        defects.len(),
+        defects.join("\n")
+    );
+}
+
+/// Opens the chat of the record page in the chat pane (from the timeline).
+async fn open_record_chat(b: &Browser) {
+    b.wait_text(".tl-item button", "Open chat")
+        .await
+        .click()
+        .await;
+    b.wait(".record-chat .chat:not([hidden]) .chat-log .msg")
+        .await;
+}
+
+#[tokio::test]
+async fn every_page_fits_every_width_and_the_phone_has_one_column() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    let mut defects = Vec::new();
+    for size in SIZES {
+        b.set_window_size(size.0, size.1).await;
+        let shot = |name: &str| {
+            [1440, 390]
+                .contains(&size.0)
+                .then(|| screenshot_path(&format!("{name}-{}.png", size.0)))
+        };
+
+        // My work.
+        go(&b, &w.url("/")).await;
+        b.wait_text(".record-table a.record-link", "VPN tunnel drops")
+            .await;
+        b.wait_text(".chat-item", "Escalation").await;
+        defects.extend(layout_defects(&b, "my work", size).await);
+        if let Some(p) = shot("my-work") {
+            b.mouse_away().await;
+            b.screenshot(&p).await;
+        }
+
+        // The record page with a chat open beside it.
+        go(&b, &w.url(&format!("/records/case/{}", w.case_id))).await;
+        b.wait("h1#record-title").await;
+        exists(&b, "#panel-new-connected").await;
+        defects.extend(layout_defects(&b, "record page", size).await);
+        if size == PHONE {
+            // One column; a labelled switch shows the panel, and a chat opened from the
+            // timeline shows in place of the record.
+            let switch = b.wait(".pane-switch").await;
+            assert!(
+                switch.prop("ariaLabel").await.as_str().is_some(),
+                "the switch has a name"
+            );
+            b.wait_text(".pane-switch [role=tab]", "Collaboration")
+                .await
+                .click()
+                .await;
+            b.wait("#panel-new-connected").await;
+            b.wait_js(
+                "return !document.querySelector('.record-main').checkVisibility()
+                   && document.querySelector('.collab-panel').getBoundingClientRect().width === innerWidth",
+                "one column: the record gives way to the panel",
+            )
+            .await;
+            defects.extend(layout_defects(&b, "record page, panel", size).await);
+            b.wait_text(".pane-switch [role=tab]", "Record")
+                .await
+                .click()
+                .await;
+            b.wait("h1#record-title").await;
+        }
+        open_record_chat(&b).await;
+        if size == PHONE {
+            b.wait_text(".pane-switch [role=tab][aria-selected=true]", "Chat")
+                .await;
+        }
+        defects.extend(layout_defects(&b, "record page with a chat open", size).await);
+        if let Some(p) = shot("record-page") {
+            b.mouse_away().await;
+            b.screenshot(&p).await;
+        }
+
+        // The chat app with the long-named chat open.
+        go(&b, &w.url(&format!("/chats/{}", w.chat_id))).await;
+        b.wait(".chatapp .chat:not([hidden]) .chat-log .msg").await;
+        defects.extend(layout_defects(&b, "chat app", size).await);
+        if size == PHONE {
+            b.wait_text(".pane-switch [role=tab][aria-selected=true]", "Chat")
+                .await;
+            b.wait_text(".pane-switch [role=tab]", "All chats")
+                .await
+                .click()
+                .await;
+            b.wait("#chat-filter").await;
+            defects.extend(layout_defects(&b, "chat app, list", size).await);
+            b.wait_text(".chat-item", "Escalation").await.click().await;
+            b.wait(".chatapp .chat:not([hidden]) .composer textarea")
+                .await;
+        }
+        if let Some(p) = shot("chat-app") {
+            b.mouse_away().await;
+            b.screenshot(&p).await;
+        }
+
+        // Dialogs: a new chat.
+        if size == PHONE {
+            b.wait_text(".pane-switch [role=tab]", "All chats")
+                .await
+                .click()
+                .await;
+        }
+        b.wait("#new-chat").await.click().await;
+        b.wait("dialog[open] .people-picker input").await;
+        defects.extend(layout_defects(&b, "new chat dialog", size).await);
+        b.press(&[keys::ESCAPE]).await;
+        b.wait_js(
+            "return !document.querySelector('dialog[open]')",
+            "the dialog to close",
+        )
+        .await;
+    }
+    assert_none(&defects);
+    assert!(b.console_defects().await.is_empty());
+}
+
+#[tokio::test]
+async fn admin_fits_every_width() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, ADMIN_EMAIL, "/admin").await;
+    let mut defects = Vec::new();
+    for size in SIZES {
+        b.set_window_size(size.0, size.1).await;
+        for section in [
+            "general",
+            "users",
+            "teams",
+            "roles",
+            "types",
+            "type-settings",
+            "audit",
+        ] {
+            go(&b, &w.url(&format!("/admin#{section}"))).await;
+            b.wait(&format!("#nav-{section}[aria-current=page]")).await;
+            b.wait(".admin-content h2").await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            defects.extend(layout_defects(&b, &format!("admin #{section}"), size).await);
+            if section == "users" && [1440, 390].contains(&size.0) {
+                b.mouse_away().await;
+                b.screenshot(&screenshot_path(&format!("admin-{}.png", size.0)))
+                    .await;
+            }
+            if section == "roles" {
+                b.wait_text(".admin-content button", "New role")
+                    .await
+                    .click()
+                    .await;
+                b.wait("dialog[open] input").await;
+                defects.extend(layout_defects(&b, "new role dialog", size).await);
+                b.press(&[keys::ESCAPE]).await;
+                b.wait_js(
+                    "return !document.querySelector('dialog[open]')",
+                    "the dialog to close",
+                )
+                .await;
+            }
+        }
+    }
+    assert_none(&defects);
+}
+
+#[tokio::test]
+async fn long_names_ellipsize_with_the_whole_on_hover_and_wrap_in_system_messages() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    for size in [(1280, 800), PHONE] {
+        b.set_window_size(size.0, size.1).await;
+        go(&b, &w.url(&format!("/chats/{}", w.chat_id))).await;
+        // The rename's system message holds the whole name, wrapped inside the log.
+        let sys = b
+            .wait_text(".msg-system .sys-text", "renamed the chat")
+            .await;
+        assert!(sys.text().await.contains(&w.long_chat_name));
+        let fits = b
+            .js(
+                "const s = arguments[0]; const log = s.closest('.chat-log');
+                 const r = s.getBoundingClientRect(), l = log.getBoundingClientRect();
+                 return r.left >= l.left && r.right <= l.right && log.scrollWidth <= log.clientWidth
+                   && r.height > 2 * parseFloat(getComputedStyle(s).lineHeight);",
+                vec![sys.arg()],
+            )
+            .await;
+        assert_eq!(fits, json!(true), "the system message wraps inside the log");
+        // The chat's title is cut short, and says the whole name when pointed at.
+        let title = b.wait(".chat:not([hidden]) .chat-name").await;
+        let cut = b
+            .js(
+                "const e = arguments[0]; return e.scrollWidth > e.clientWidth",
+                vec![title.arg()],
+            )
+            .await;
+        assert_eq!(cut, json!(true), "a 200-character name is cut short");
+        b.hover(&title).await;
+        let shown = b
+            .js(
+                "return arguments[0].closest('[title]')?.title || ''",
+                vec![title.arg()],
+            )
+            .await;
+        assert_eq!(shown, json!(w.long_chat_name));
+        assert_none(&layout_defects(&b, "chat app", size).await);
+    }
+}
+
+#[tokio::test]
+async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    let mut found = Vec::new();
+    go(&b, &w.url("/login")).await;
+    b.wait("#email").await;
+    found.extend(axe(&b, "sign-in page", None).await);
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    for size in [(1440, 900), PHONE] {
+        b.set_window_size(size.0, size.1).await;
+        let at = |what: &str| format!("{what} at {}", size.0);
+        go(&b, &w.url("/")).await;
+        b.wait_text(".record-table a.record-link", "VPN tunnel drops")
+            .await;
+        found.extend(axe(&b, &at("my work"), None).await);
+
+        go(&b, &w.url(&format!("/records/case/{}", w.case_id))).await;
+        b.wait("h1#record-title").await;
+        exists(&b, ".entry").await;
+        found.extend(axe(&b, &at("record page"), None).await);
+        if size == PHONE {
+            b.wait_text(".pane-switch [role=tab]", "Collaboration")
+                .await
+                .click()
+                .await;
+        }
+        for tab in ["channels", "search"] {
+            b.wait(&format!("#panel-tab-{tab}")).await.click().await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            found.extend(axe(&b, &at(&format!("record page, panel tab {tab}")), None).await);
+        }
+        b.wait("#panel-tab-chats").await.click().await;
+        b.wait("#panel-new-connected").await.click().await;
+        b.wait("dialog[open] .people-picker input").await;
+        found.extend(axe(&b, &at("new connected chat dialog"), Some("dialog[open]")).await);
+        b.press(&[keys::ESCAPE]).await;
+        if size == PHONE {
+            b.wait_text(".pane-switch [role=tab]", "Record")
+                .await
+                .click()
+                .await;
+        }
+        open_record_chat(&b).await;
+        found.extend(axe(&b, &at("record page with a chat"), None).await);
+
+        go(&b, &w.url(&format!("/chats/{}", w.chat_id))).await;
+        b.wait(".chatapp .chat:not([hidden]) .chat-log .msg").await;
+        found.extend(axe(&b, &at("chat app"), None).await);
+        if size == PHONE {
+            b.wait_text(".pane-switch [role=tab]", "All chats")
+                .await
+                .click()
+                .await;
+        }
+        b.wait("#new-chat").await.click().await;
+        b.wait("dialog[open] .people-picker input").await;
+        found.extend(axe(&b, &at("new chat dialog"), Some("dialog[open]")).await);
+        b.press(&[keys::ESCAPE]).await;
+
+        // The user menu's Change password dialog.
+        b.wait(".topbar .me-btn").await.click().await;
+        b.wait_text(".menu .menu-item", "Change password")
+            .await
+            .click()
+            .await;
+        b.wait("dialog[open] #pw-current").await;
+        found.extend(axe(&b, &at("change password dialog"), Some("dialog[open]")).await);
+        b.press(&[keys::ESCAPE]).await;
+    }
+
+    // The administrator's pages and dialogs.
+    let a = driver.browser().await;
+    sign_in(&a, &w.app.base, ADMIN_EMAIL, "/admin").await;
+    for section in [
+        "general",
+        "users",
+        "teams",
+        "roles",
+        "types",
+        "type-settings",
+        "audit",
+    ] {
+        go(&a, &w.url(&format!("/admin#{section}"))).await;
+        a.wait(&format!("#nav-{section}[aria-current=page]")).await;
+        a.wait(".admin-content h2").await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        found.extend(axe(&a, &format!("admin #{section}"), None).await);
+    }
+    for (section, button) in [
+        ("users", "New user"),
+        ("teams", "New team"),
+        ("roles", "New role"),
+    ] {
+        go(&a, &w.url(&format!("/admin#{section}"))).await;
+        a.wait_text(".admin-content button", button)
+            .await
+            .click()
+            .await;
+        a.wait("dialog[open] input").await;
+        found.extend(axe(&a, &format!("{button} dialog"), Some("dialog[open]")).await);
+        a.press(&[keys::ESCAPE]).await;
+        a.wait_js(
+            "return !document.querySelector('dialog[open]')",
+            "the dialog to close",
+        )
+        .await;
+    }
+    assert_none(&found);
+}
+
+/// What has the focus: `tag#id “name”`.
+const FOCUSED: &str = r#"
+const el = document.activeElement;
+if (!el || el === document.body) return null;
+const cs = getComputedStyle(el);
+const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 1;
+const ring = cs.boxShadow && cs.boxShadow !== 'none';
+const name = (el.getAttribute('aria-label') || el.labels?.[0]?.textContent || el.textContent || el.placeholder || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+return { what: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} “${name}”`, visible: outline || ring, focusVisible: el.matches(':focus-visible') };
+"#;
+
+#[tokio::test]
+async fn the_keyboard_reaches_the_main_controls_with_a_visible_focus() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    for size in [(1440, 900), PHONE] {
+        b.set_window_size(size.0, size.1).await;
+        go(&b, &w.url(&format!("/records/case/{}", w.case_id))).await;
+        b.wait("h1#record-title").await;
+        exists(&b, ".entry").await;
+        let mut reached: Vec<String> = Vec::new();
+        let mut unseen = Vec::new();
+        for _ in 0..60 {
+            b.press(&[keys::TAB]).await;
+            let f = b.js(FOCUSED, vec![]).await;
+            let Some(what) = f["what"].as_str() else {
+                continue;
+            };
+            if f["visible"] != json!(true) {
+                unseen.push(what.to_owned());
+            }
+            reached.push(what.to_owned());
+        }
+        let all = reached.join("\n");
+        assert!(
+            reached
+                .first()
+                .is_some_and(|f| f.contains("Skip to content")),
+            "Skip to content comes first at {size:?}:\n{all}"
+        );
+        let mut wanted = vec![
+            "My work",
+            "Chats",
+            "Sign out",
+            "f3-title",
+            "Log an activity",
+        ];
+        if size == PHONE {
+            // The switch is one stop (its selected tab); arrows move within it.
+            wanted.push("pane-tab-record");
+        } else {
+            wanted.extend(["panel-new-connected", "panel-tab-chats", "panel-filter"]);
+        }
+        for want in wanted {
+            assert!(all.contains(want), "Tab reaches {want} at {size:?}:\n{all}");
+        }
+        if size == PHONE {
+            b.wait("#pane-tab-record").await.click().await;
+            b.press(&[keys::ARROW_RIGHT]).await;
+            let f = b.js(FOCUSED, vec![]).await;
+            assert!(
+                f["what"].as_str().unwrap_or("").contains("pane-tab-panel"),
+                "→ moves to the panel's tab: {f}"
+            );
+            exists(&b, "#pane-tab-panel[aria-selected=true]").await;
+            b.wait("#panel-new-connected").await;
+        }
+        assert!(
+            unseen.is_empty(),
+            "focus shows on every control at {size:?}; not on:\n{}",
+            unseen.join("\n")
+        );
+    }
+}
+
+#[tokio::test]
+async fn form_errors_are_tied_to_their_fields() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    // Sign-in: a wrong password marks the fields and names the error.
+    go(&b, &w.url("/login")).await;
+    b.wait("#email").await.send_keys("alice@example.com").await;
+    b.wait("#password")
+        .await
+        .send_keys("not the password")
+        .await;
+    b.wait("form button[type=submit]").await.click().await;
+    b.wait_text("#login-error", "wrong e-mail or password")
+        .await;
+    let tied = |sel: &str| {
+        format!(
+            "const i = document.querySelector('{sel}');
+             const ids = (i.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);
+             return i.getAttribute('aria-invalid') === 'true'
+               && ids.some((id) => (document.getElementById(id)?.textContent || '').trim().length > 0);"
+        )
+    };
+    b.wait_js(&tied("#password"), "the password field to name its error")
+        .await;
+    // Change password: the server's refusal of the current password names its field.
+    b.wait("#password").await.send_keys(PASSWORD).await;
+    b.wait("form button[type=submit]").await.click().await;
+    b.wait_url("/").await;
+    b.wait(".topbar .me-btn").await.click().await;
+    b.wait_text(".menu .menu-item", "Change password")
+        .await
+        .click()
+        .await;
+    b.wait("dialog[open] #pw-current")
+        .await
+        .send_keys("not my password")
+        .await;
+    b.wait("#pw-new")
+        .await
+        .send_keys("a much longer new password")
+        .await;
+    b.wait("#pw-repeat")
+        .await
+        .send_keys("a much longer new password")
+        .await;
+    b.wait_text("dialog .dialog-foot button", "Change password")
+        .await
+        .click()
+        .await;
+    b.wait_js(
+        &tied("#pw-current"),
+        "the current password to name its error",
+    )
+    .await;
+    // The hint of the new password stays described too.
+    let hint = b
+        .js(
+            "return document.querySelector('#pw-new').getAttribute('aria-describedby')",
+            vec![],
+        )
+        .await;
+    assert!(hint.as_str().unwrap_or("").contains("pw-new-hint"));
+    // Mismatched repeat: the repeat field is marked and described; the other is not.
+    b.wait("#pw-repeat").await.send_keys("x").await;
+    b.wait_text("dialog .dialog-foot button", "Change password")
+        .await
+        .click()
+        .await;
+    b.wait_js(
+        &tied("#pw-repeat"),
+        "the repeated password to name its error",
+    )
+    .await;
+    let current_clean = b
+        .js(
+            "return !document.querySelector('#pw-current').hasAttribute('aria-invalid')
+               && !(document.querySelector('#pw-current').getAttribute('aria-describedby') || '').trim()",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        current_clean,
+        json!(true),
+        "a field without error is not described by it"
+    );
+}
