@@ -626,6 +626,11 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
         b.press(&[keys::ESCAPE]).await;
     }
 
+    // A page refused in words (administration for a non-administrator).
+    go(&b, &w.url("/admin")).await;
+    b.wait_text("main .error", "admin privilege").await;
+    found.extend(axe(&b, "administration refused", None).await);
+
     // The administrator's pages and dialogs.
     let a = driver.browser().await;
     sign_in(&a, &w.app.base, ADMIN_EMAIL, "/admin").await;
@@ -672,7 +677,9 @@ const el = document.activeElement;
 if (!el || el === document.body) return null;
 const cs = getComputedStyle(el);
 const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 1;
-const ring = cs.boxShadow && cs.boxShadow !== 'none';
+// A field inside a box that shows the focus for it (`:focus-within`) counts as shown.
+const box = el.closest('.composer-box, .picker-box');
+const ring = (cs.boxShadow && cs.boxShadow !== 'none') || (box && getComputedStyle(box).boxShadow !== 'none');
 const name = (el.getAttribute('aria-label') || el.labels?.[0]?.textContent || el.textContent || el.placeholder || '').trim().replace(/\s+/g, ' ').slice(0, 40);
 return { what: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} “${name}”`, visible: outline || ring, focusVisible: el.matches(':focus-visible') };
 "#;
@@ -742,6 +749,42 @@ async fn the_keyboard_reaches_the_main_controls_with_a_visible_focus() {
             unseen.join("\n")
         );
     }
+
+    // The chat app: the box, New chat, the chats and the open chat's composer.
+    b.set_window_size(1440, 900).await;
+    go(&b, &w.url(&format!("/chats/{}", w.chat_id))).await;
+    b.wait(".chatapp .chat:not([hidden]) .composer textarea")
+        .await;
+    b.js(
+        "document.activeElement?.blur(); window.scrollTo(0, 0)",
+        vec![],
+    )
+    .await;
+    let mut reached = Vec::new();
+    let mut unseen = Vec::new();
+    for _ in 0..40 {
+        b.press(&[keys::TAB]).await;
+        let f = b.js(FOCUSED, vec![]).await;
+        let Some(what) = f["what"].as_str() else {
+            continue;
+        };
+        if f["visible"] != json!(true) {
+            unseen.push(what.to_owned());
+        }
+        reached.push(what.to_owned());
+    }
+    let all = reached.join("\n");
+    for want in ["chat-filter", "new-chat", "Escalation", "-input “Message"] {
+        assert!(
+            all.contains(want),
+            "Tab reaches {want} in the chat app:\n{all}"
+        );
+    }
+    assert!(
+        unseen.is_empty(),
+        "focus shows on every control of the chat app; not on:\n{}",
+        unseen.join("\n")
+    );
 }
 
 #[tokio::test]
