@@ -354,11 +354,20 @@ async fn every_page_fits_every_width_and_the_phone_has_one_column() {
     let w = world().await;
     let driver = Driver::start().await;
     let b = driver.browser().await;
-    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
-    skip_tour(&b).await;
     let mut defects = Vec::new();
     for size in SIZES {
         b.set_window_size(size.0, size.1).await;
+        go(&b, &w.url("/login")).await;
+        b.wait("#email").await;
+        defects.extend(layout_defects(&b, "sign-in page", size).await);
+    }
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    for size in SIZES {
+        b.set_window_size(size.0, size.1).await;
+        go(&b, &w.url("/admin")).await;
+        b.wait_text("main .error", "admin privilege").await;
+        defects.extend(layout_defects(&b, "administration refused", size).await);
         let shot = |name: &str| {
             [1440, 390]
                 .contains(&size.0)
@@ -615,6 +624,25 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
         found.extend(axe(&b, &at("new chat dialog"), Some("dialog[open]")).await);
         b.press(&[keys::ESCAPE]).await;
 
+        // The chat's transcript dialog (from its "…" menu).
+        if size == PHONE {
+            b.wait("#pane-tab-chat").await.click().await;
+        }
+        b.wait(".chatapp .chat:not([hidden]) [aria-label='Chat actions']")
+            .await
+            .click()
+            .await;
+        b.wait_text(".menu .menu-item", "Save transcript")
+            .await
+            .click()
+            .await;
+        b.wait("dialog[open] .dialog-foot button").await;
+        found.extend(axe(&b, &at("transcript dialog"), Some("dialog[open]")).await);
+        if size == PHONE {
+            found.extend(layout_defects(&b, "transcript dialog", size).await);
+        }
+        b.press(&[keys::ESCAPE]).await;
+
         // The user menu's Change password dialog.
         b.wait(".topbar .me-btn").await.click().await;
         b.wait_text(".menu .menu-item", "Change password")
@@ -651,6 +679,8 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
     }
     for (section, button) in [
         ("users", "New user"),
+        ("users", "Roles"),
+        ("users", "Set password"),
         ("teams", "New team"),
         ("roles", "New role"),
     ] {
