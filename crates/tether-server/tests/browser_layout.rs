@@ -815,6 +815,15 @@ async fn the_keyboard_reaches_the_main_controls_with_a_visible_focus() {
         "focus shows on every control of the chat app; not on:\n{}",
         unseen.join("\n")
     );
+    // The open chat's tab: Delete closes the chat (the tab's × is for the mouse only).
+    let tab = b.wait(".dock-tabs [role=tab][aria-selected=true]").await;
+    b.js("arguments[0].focus()", vec![tab.arg()]).await;
+    b.press(&[keys::DELETE]).await;
+    b.wait_js(
+        "return !document.querySelector('.dock-tabs [role=tab]')",
+        "Delete to close the chat",
+    )
+    .await;
 }
 
 #[tokio::test]

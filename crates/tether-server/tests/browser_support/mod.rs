@@ -28,6 +28,7 @@ pub mod keys {
     pub const NULL: &str = "\u{E000}";
     pub const ARROW_DOWN: &str = "\u{E015}";
     pub const ARROW_RIGHT: &str = "\u{E014}";
+    pub const DELETE: &str = "\u{E017}";
 }
 
 /// A running chromedriver; dropping it ends the driver (drop the browsers first: each closes
