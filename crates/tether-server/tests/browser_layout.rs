@@ -422,6 +422,35 @@ async fn every_page_fits_every_width_and_the_phone_has_one_column() {
                 .await;
         }
         defects.extend(layout_defects(&b, "record page with a chat open", size).await);
+        if size.0 == 1024 {
+            // Two columns: the panel stays; the record and the chat share the left one, and the
+            // switch (without a panel tab) chooses.
+            let shown = |css: &str| {
+                format!(
+                    "return !!document.querySelector({}).checkVisibility()",
+                    json!(css)
+                )
+            };
+            for (css, expected) in [
+                (".collab-panel", true),
+                (".record-chat", true),
+                (".record-main", false),
+                ("#pane-tab-panel", false),
+            ] {
+                assert_eq!(
+                    b.js(&shown(css), vec![]).await,
+                    json!(expected),
+                    "{css} at 1024"
+                );
+            }
+            b.wait("#pane-tab-record").await.click().await;
+            b.wait("h1#record-title").await;
+            assert_eq!(b.js(&shown(".record-chat"), vec![]).await, json!(false));
+            defects.extend(layout_defects(&b, "record page, record beside the panel", size).await);
+            b.wait("#pane-tab-chat").await.click().await;
+            b.wait(".record-chat .chat:not([hidden]) .composer textarea")
+                .await;
+        }
         if let Some(p) = shot("record-page") {
             b.mouse_away().await;
             b.screenshot(&p).await;
