@@ -75,6 +75,23 @@ pub enum DenyReason {
     },
 }
 
+impl DenyReason {
+    /// The stable `code` of the 403 problem document for this refusal (docs/api.md).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DenyReason::Deactivated => "auth.deactivated",
+            DenyReason::NoPrivilege { access, .. } | DenyReason::OutsideDepth { access, .. } => {
+                match access {
+                    Access::Read => "record.read_denied",
+                    Access::Write => "record.write_denied",
+                }
+            }
+            DenyReason::NewOwnerOutsideDepth { .. }
+            | DenyReason::CurrentOwnerOutsideDepth { .. } => "record.owner_denied",
+        }
+    }
+}
+
 /// What a privilege of `depth` reaches, in words.
 fn reach(depth: Depth) -> &'static str {
     match depth {

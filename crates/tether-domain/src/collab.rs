@@ -19,6 +19,18 @@ pub enum GateDenied {
     ChannelsOff { record_type: String },
 }
 
+impl GateDenied {
+    /// The stable `code` of the 403 problem document for this refusal (docs/api.md).
+    pub fn code(&self) -> &'static str {
+        match self {
+            GateDenied::FeatureOff => "collab.disabled",
+            GateDenied::NoCollabUse => "collab.privilege_missing",
+            GateDenied::ChatsOff { .. } => "collab.chats_off",
+            GateDenied::ChannelsOff { .. } => "collab.channels_off",
+        }
+    }
+}
+
 impl std::fmt::Display for GateDenied {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
