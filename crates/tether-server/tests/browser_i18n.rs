@@ -88,6 +88,7 @@ async fn swedish_chosen_in_the_user_menu_turns_the_screens_swedish() {
     b.wait_text(".record-table .state", "Aktiv").await;
     // "just now" in Swedish, from Intl.RelativeTimeFormat's neighbour in the catalog.
     b.wait_text(".record-table td", "nyss").await;
+    b.screenshot(&screenshot_path("my-work-sv.png")).await;
     let me = app
         .get("/me", &app.login("olga@example.com", PASSWORD).await)
         .await
@@ -153,7 +154,6 @@ async fn swedish_chosen_in_the_user_menu_turns_the_screens_swedish() {
     b.wait_text("#tour-next", "Nästa").await.click().await;
     b.wait_text(".tour", "Steg 2 av").await;
     b.wait_text("#tour-skip", "Hoppa över").await.click().await;
-    b.screenshot(&screenshot_path("record-page-sv.png")).await;
 
     // Back to following the browser: English again.
     b.goto(&format!("{}/", app.base)).await;

@@ -416,6 +416,14 @@ async fn me_language_and_time_zone(backend: Backend) {
     let me = app.get("/me", &olga).await.expect(200).body;
     assert_eq!(me["time_zone"], "America/New_York");
 
+    // The OpenAPI document names the new method.
+    let doc = app
+        .send(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .expect(200)
+        .body;
+    assert!(doc["paths"]["/api/v1/me"]["patch"].is_object());
+
     // Not signed in.
     let res = app
         .send(Method::PATCH, "/me", None, Some(json!({"locale": "sv"})))

@@ -22,6 +22,9 @@ export const fmtDate = (iso) => (iso ? dateFmt.format(new Date(iso)) : '');
 export const fmtFull = (iso) => (iso ? fullFmt.format(new Date(iso)) : '');
 export const fmtNumber = (n) => numberFmt.format(n);
 
+/** The hour (0–23) now, in the user's zone (greetings). */
+export const currentHour = () => Number(fmt({ hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
+
 /** The calendar day of a time in the user's zone (for grouping by day). */
 export const dayKey = (iso) => keyFmt.format(new Date(iso));
 

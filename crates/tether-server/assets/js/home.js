@@ -6,6 +6,7 @@ import * as events from './events.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { recordChips } from './chat.js';
+import { currentHour } from './format.js';
 import { startShell } from './shell.js';
 
 startShell();
@@ -18,7 +19,7 @@ const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('home-re
 const search = h('input', { type: 'search', id: 'record-search', placeholder: t('home-search-placeholder'), autocomplete: 'off' });
 const table = h('div', { class: 'record-table', id: 'records-panel', role: 'tabpanel', 'aria-live': 'polite' });
 const chats = h('div', { class: 'recent-chats' });
-const hour = new Date().getHours();
+const hour = currentHour();
 const firstName = boot.userName.split(' ')[0];
 const greeting = hour < 12 ? t('home-greeting-morning', { name: firstName }) : hour < 18 ? t('home-greeting-afternoon', { name: firstName }) : t('home-greeting-evening', { name: firstName });
 
