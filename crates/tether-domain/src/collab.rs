@@ -382,6 +382,31 @@ mod tests {
     use crate::record_type::standard_record_types;
     use serde_json::json;
 
+    #[test]
+    fn r1_each_gate_refusal_has_its_own_code() {
+        let codes = [
+            GateDenied::FeatureOff.code(),
+            GateDenied::NoCollabUse.code(),
+            GateDenied::ChatsOff {
+                record_type: "case".into(),
+            }
+            .code(),
+            GateDenied::ChannelsOff {
+                record_type: "case".into(),
+            }
+            .code(),
+        ];
+        assert_eq!(
+            codes,
+            [
+                "collab.disabled",
+                "collab.privilege_missing",
+                "collab.chats_off",
+                "collab.channels_off"
+            ]
+        );
+    }
+
     fn case() -> (RecordTypeDef, RecordTypeSettings) {
         let def = standard_record_types().remove(0);
         let s = RecordTypeSettings::defaults_for(&def);

@@ -168,3 +168,53 @@ async fn swedish_chosen_in_the_user_menu_turns_the_screens_swedish() {
     b.wait_text("h2#my-records", "My records").await;
     assert_eq!(b.console_defects().await, Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn a_swedish_browser_gets_swedish_from_the_sign_in_page_on() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.admin().await;
+    app.user(&admin, "olga@example.com", "Olga Berg", &["agent"], &[])
+        .await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    b.accept_language("sv-SE,sv;q=0.9,en;q=0.5").await;
+
+    b.goto(&format!("{}/login", app.base)).await;
+    b.wait_text("h1#login-title", "Logga in").await;
+    b.wait_text("label[for=email]", "E-postadress").await;
+    assert_eq!(
+        b.js("return document.documentElement.lang", vec![]).await,
+        "sv"
+    );
+    // A refused sign-in is said in Swedish, from the problem's code.
+    b.wait("#email").await.send_keys("olga@example.com").await;
+    b.wait("#password").await.send_keys("inte lösenordet").await;
+    b.wait("form button[type=submit]").await.click().await;
+    b.wait_text("#login-error", "Fel e-postadress eller lösenord.")
+        .await;
+    b.wait("#password").await.send_keys(PASSWORD).await;
+    b.wait("form button[type=submit]").await.click().await;
+    b.wait_url("/").await;
+    // No language chosen: the browser's.
+    b.wait_text("h2#my-records", "Mina poster").await;
+    b.wait_text(".mainnav a", "Mitt arbete").await;
+    // The user menu says "as my browser says" with the browser's own zone.
+    menu_item(&b, "Språk och tidszon").await;
+    b.wait("dialog #pref-locale").await;
+    let chosen = b
+        .js(
+            "const t = (id) => { const s = document.getElementById(id); return s.options[s.selectedIndex].text; }; \
+             return [t('pref-locale'), t('pref-time-zone')];",
+            vec![],
+        )
+        .await;
+    assert_eq!(chosen[0], "Som min webbläsare");
+    assert!(
+        chosen[1]
+            .as_str()
+            .unwrap()
+            .starts_with("Som min webbläsare ("),
+        "{chosen}"
+    );
+    assert_eq!(b.console_defects().await, Vec::<String>::new());
+}
