@@ -75,6 +75,23 @@ pub enum DenyReason {
     },
 }
 
+impl DenyReason {
+    /// The stable `code` of the 403 problem document for this refusal (docs/api.md).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DenyReason::Deactivated => "auth.deactivated",
+            DenyReason::NoPrivilege { access, .. } | DenyReason::OutsideDepth { access, .. } => {
+                match access {
+                    Access::Read => "record.read_denied",
+                    Access::Write => "record.write_denied",
+                }
+            }
+            DenyReason::NewOwnerOutsideDepth { .. }
+            | DenyReason::CurrentOwnerOutsideDepth { .. } => "record.owner_denied",
+        }
+    }
+}
+
 /// What a privilege of `depth` reaches, in words.
 fn reach(depth: Depth) -> &'static str {
     match depth {
@@ -293,6 +310,29 @@ mod tests {
     use super::*;
     use crate::privilege::Privilege;
     use proptest::prelude::*;
+
+    #[test]
+    fn each_refusal_has_the_code_of_what_was_refused() {
+        let ty = || "case".to_owned();
+        let no = |access| DenyReason::NoPrivilege {
+            record_type: ty(),
+            access,
+        };
+        assert_eq!(no(Access::Read).code(), "record.read_denied");
+        assert_eq!(no(Access::Write).code(), "record.write_denied");
+        let outside = DenyReason::OutsideDepth {
+            record_type: ty(),
+            access: Access::Write,
+            depth: Depth::Own,
+        };
+        assert_eq!(outside.code(), "record.write_denied");
+        let owner = DenyReason::CurrentOwnerOutsideDepth {
+            record_type: ty(),
+            depth: Depth::Team,
+        };
+        assert_eq!(owner.code(), "record.owner_denied");
+        assert_eq!(DenyReason::Deactivated.code(), "auth.deactivated");
+    }
 
     #[test]
     fn only_owners_team_writers_and_administrators_may_delete() {

@@ -19,6 +19,18 @@ pub enum GateDenied {
     ChannelsOff { record_type: String },
 }
 
+impl GateDenied {
+    /// The stable `code` of the 403 problem document for this refusal (docs/api.md).
+    pub fn code(&self) -> &'static str {
+        match self {
+            GateDenied::FeatureOff => "collab.disabled",
+            GateDenied::NoCollabUse => "collab.privilege_missing",
+            GateDenied::ChatsOff { .. } => "collab.chats_off",
+            GateDenied::ChannelsOff { .. } => "collab.channels_off",
+        }
+    }
+}
+
 impl std::fmt::Display for GateDenied {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -369,6 +381,31 @@ mod tests {
     use super::*;
     use crate::record_type::standard_record_types;
     use serde_json::json;
+
+    #[test]
+    fn r1_each_gate_refusal_has_its_own_code() {
+        let codes = [
+            GateDenied::FeatureOff.code(),
+            GateDenied::NoCollabUse.code(),
+            GateDenied::ChatsOff {
+                record_type: "case".into(),
+            }
+            .code(),
+            GateDenied::ChannelsOff {
+                record_type: "case".into(),
+            }
+            .code(),
+        ];
+        assert_eq!(
+            codes,
+            [
+                "collab.disabled",
+                "collab.privilege_missing",
+                "collab.chats_off",
+                "collab.channels_off"
+            ]
+        );
+    }
 
     fn case() -> (RecordTypeDef, RecordTypeSettings) {
         let def = standard_record_types().remove(0);

@@ -10,6 +10,7 @@ pub mod cards;
 pub mod chat;
 pub mod collab;
 pub mod ids;
+pub mod locale;
 pub mod markdown;
 pub mod people;
 pub mod privilege;

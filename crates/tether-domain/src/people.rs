@@ -192,30 +192,67 @@ impl Password {
     pub const MAX_CHARS: usize = 1024;
 
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        Self::check(raw).map_err(|p| InvalidValue(p.to_string()))
+    }
+
+    /// Like [`Password::parse`], with the reason as a value (its [`PasswordProblem::code`]
+    /// lets a UI say it in its own language).
+    pub fn check(raw: &str) -> Result<Self, PasswordProblem> {
         let n = raw.chars().count();
         let visible = raw
             .chars()
             .filter(|&c| !is_invisible(c) && !c.is_control())
             .count();
         if visible < Self::MIN_CHARS {
-            return Err(InvalidValue(format!(
-                "password must have at least {} characters (invisible and control characters do not count)",
-                Self::MIN_CHARS
-            )));
+            return Err(PasswordProblem::TooShort);
         }
         if n > Self::MAX_CHARS {
-            return Err(InvalidValue(format!(
-                "password must have at most {} characters",
-                Self::MAX_CHARS
-            )));
+            return Err(PasswordProblem::TooLong);
         }
         if raw.trim().is_empty() {
-            return Err(InvalidValue("password must not be only spaces".into()));
+            return Err(PasswordProblem::OnlySpaces);
         }
         Ok(Password(raw.to_owned()))
     }
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+/// Why a password is not allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    TooLong,
+    OnlySpaces,
+}
+
+impl PasswordProblem {
+    /// The stable code of a field error (`errors[].code` of a 422).
+    pub fn code(self) -> &'static str {
+        match self {
+            PasswordProblem::TooShort => "password.too_short",
+            PasswordProblem::TooLong => "password.too_long",
+            PasswordProblem::OnlySpaces => "password.only_spaces",
+        }
+    }
+}
+
+impl fmt::Display for PasswordProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PasswordProblem::TooShort => write!(
+                f,
+                "password must have at least {} characters (invisible and control characters do not count)",
+                Password::MIN_CHARS
+            ),
+            PasswordProblem::TooLong => write!(
+                f,
+                "password must have at most {} characters",
+                Password::MAX_CHARS
+            ),
+            PasswordProblem::OnlySpaces => f.write_str("password must not be only spaces"),
+        }
     }
 }
 
@@ -330,6 +367,16 @@ mod tests {
     #[test]
     fn password_policy_is_length() {
         assert!(Password::parse("short").is_err());
+        assert_eq!(
+            Password::check("short").err(),
+            Some(PasswordProblem::TooShort)
+        );
+        assert_eq!(
+            Password::check(&"x".repeat(1025))
+                .err()
+                .map(PasswordProblem::code),
+            Some("password.too_long")
+        );
         assert!(Password::parse("          ").is_err());
         assert!(Password::parse("correct horse").is_ok());
         assert_eq!(

@@ -86,6 +86,10 @@ pub struct RecordTypeDef {
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// A stable code for the problem (`password.too_short`, …) where one exists, so a UI can
+    /// say it in its own language; otherwise the UI shows `message`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
 }
 
 impl FieldError {
@@ -93,7 +97,14 @@ impl FieldError {
         Self {
             field: field.into(),
             message: message.into(),
+            code: None,
         }
+    }
+
+    /// The same error with a stable code.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
     }
 }
 

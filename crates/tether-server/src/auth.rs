@@ -279,9 +279,10 @@ impl Caller {
         if self.subject.privileges.admin {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(
-                "this needs the admin privilege; ask an administrator".into(),
-            ))
+            Err(
+                ApiError::Forbidden("this needs the admin privilege; ask an administrator".into())
+                    .with_code("admin.required"),
+            )
         }
     }
 }
@@ -305,6 +306,7 @@ fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
     };
     let value = value.to_str().map_err(|_| {
         ApiError::Unauthorized("the Authorization header is not readable text".into())
+            .with_code("auth.malformed_header")
     })?;
     match value.split_once(' ') {
         Some((scheme, token))
@@ -314,7 +316,8 @@ fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
         }
         _ => Err(ApiError::Unauthorized(
             "use the header Authorization: Bearer <token> from POST /api/v1/auth/login".into(),
-        )),
+        )
+        .with_code("auth.malformed_header")),
     }
 }
 
@@ -326,15 +329,20 @@ pub async fn caller_from_token(state: &AppState, token: &str) -> Result<Caller, 
     }
     let session = state.store.session(&hash).await?.ok_or_else(|| {
         ApiError::Unauthorized("your session has expired or was ended; sign in again".into())
+            .with_code("auth.session_expired")
     })?;
     if !session.active {
-        return Err(ApiError::Unauthorized("your account is deactivated".into()));
+        return Err(ApiError::Unauthorized("your account is deactivated".into())
+            .with_code("auth.deactivated"));
     }
     let subject = state
         .store
         .subject(&session.user_id)
         .await?
-        .ok_or_else(|| ApiError::Unauthorized("your account no longer exists".into()))?;
+        .ok_or_else(|| {
+            ApiError::Unauthorized("your account no longer exists".into())
+                .with_code("auth.account_gone")
+        })?;
     let caller = Caller {
         user: session.user(),
         subject,
@@ -370,7 +378,7 @@ impl FromRequestParts<AppState> for Caller {
             if !constant_time_eq(sent, caller.csrf_token.0.as_bytes()) {
                 return Err(ApiError::Forbidden(format!(
                     "cookie-authenticated writes need the {CSRF_HEADER} header with the csrf_token from login"
-                )));
+                )).with_code("auth.csrf"));
             }
         }
         Ok(caller)

@@ -661,6 +661,7 @@ fn raw_problem(status: StatusCode, detail: &str, retry_after_secs: Option<u64>) 
         "title": reason,
         "status": status.as_u16(),
         "detail": detail,
+        "code": crate::error::status_code(status),
     })
     .to_string();
     let mut head = format!(

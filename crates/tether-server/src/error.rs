@@ -1,6 +1,11 @@
 //! One error type for the HTTP layer. Every failure becomes an RFC 9457 problem document
 //! (`application/problem+json`) with a `detail` a person can act on; internal errors are
 //! logged with their cause and shown only as a generic sentence.
+//!
+//! Every problem document also carries a stable `code` (API.md): the variant's own
+//! ([`ApiError::code`]), or a more precise one given where the error is made
+//! ([`ApiError::with_code`]). UIs map codes to their own language and fall back to `detail`.
+//! The codes are listed in docs/api.md; `tests/i18n.rs` checks the UI's catalogs cover them.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -54,6 +59,12 @@ pub enum ApiError {
     },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+    /// Any of the above with a more precise `code` than its variant's.
+    #[error("{error}")]
+    Coded {
+        code: &'static str,
+        error: Box<ApiError>,
+    },
 }
 
 impl ApiError {
@@ -102,8 +113,48 @@ impl ApiError {
         ApiError::fields(vec![FieldError::new(field, message)])
     }
 
+    /// The same error, its problem document carrying `code` (for example
+    /// `auth.bad_credentials`) in place of the variant's general one.
+    pub fn with_code(self, code: &'static str) -> Self {
+        let error = match self {
+            ApiError::Coded { error, .. } => error,
+            other => Box::new(other),
+        };
+        ApiError::Coded { code, error }
+    }
+
+    /// The error itself, without a code given by [`ApiError::with_code`].
+    pub fn inner(&self) -> &ApiError {
+        match self {
+            ApiError::Coded { error, .. } => error.inner(),
+            other => other,
+        }
+    }
+
+    /// The problem document's stable `code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Coded { code, .. } => code,
+            ApiError::BadRequest(_) => "request.malformed",
+            ApiError::Unauthorized(_) => "auth.required",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict { .. } => "conflict",
+            ApiError::PayloadTooLarge(_) => "too_large",
+            ApiError::UnsupportedMediaType(_) => "request.media_type",
+            ApiError::Unprocessable { errors, .. } if errors.is_empty() => "validation",
+            ApiError::Unprocessable { .. } => "validation.field",
+            ApiError::TooManyRequests { .. } => "rate_limited",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::StorageFull(_) => "storage.full",
+            ApiError::Busy { .. } => "busy",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
+            ApiError::Coded { error, .. } => error.status(),
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -121,7 +172,29 @@ impl ApiError {
     }
 }
 
-/// Builds a problem+json response.
+/// The `code` of a problem document made without a more precise one (middleware answers).
+pub fn status_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "request.malformed",
+        401 => "auth.required",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        409 => "conflict",
+        413 => "too_large",
+        414 => "request.uri_too_long",
+        415 => "request.media_type",
+        422 => "validation",
+        429 => "rate_limited",
+        431 => "request.headers_too_large",
+        503 => "unavailable",
+        507 => "storage.full",
+        500..=599 => "internal",
+        _ => "error",
+    }
+}
+
+/// Builds a problem+json response. Its `code` is [`status_code`] unless `extra` names one.
 pub fn problem(status: StatusCode, detail: &str, extra: Map<String, Value>) -> Response {
     let mut body = Map::new();
     body.insert("type".into(), json!("about:blank"));
@@ -131,6 +204,7 @@ pub fn problem(status: StatusCode, detail: &str, extra: Map<String, Value>) -> R
     );
     body.insert("status".into(), json!(status.as_u16()));
     body.insert("detail".into(), json!(detail));
+    body.insert("code".into(), json!(status_code(status)));
     body.extend(extra);
     let mut res = (status, Value::Object(body).to_string()).into_response();
     res.headers_mut().insert(
@@ -142,19 +216,37 @@ pub fn problem(status: StatusCode, detail: &str, extra: Map<String, Value>) -> R
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let code = self.code();
+        self.respond(code)
+    }
+}
+
+impl ApiError {
+    /// The problem document of this error, carrying `code`.
+    fn respond(self, code: &'static str) -> Response {
         let status = self.status();
+        let with_code = |mut extra: Map<String, Value>| {
+            extra.insert("code".into(), json!(code));
+            extra
+        };
         match self {
+            ApiError::Coded { error, .. } => error.respond(code),
             ApiError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 problem(
                     status,
                     "something went wrong on our side; it has been logged, please try again",
-                    Map::new(),
+                    with_code(Map::new()),
                 )
             }
-            ApiError::Conflict { detail, extra } => problem(status, &detail, extra),
+            ApiError::Conflict { detail, extra } => {
+                // A conflict made with its own `code` member keeps it.
+                let mut extra = extra;
+                extra.entry("code").or_insert_with(|| json!(code));
+                problem(status, &detail, extra)
+            }
             ApiError::Unprocessable { detail, errors } => {
-                let mut extra = Map::new();
+                let mut extra = with_code(Map::new());
                 extra.insert("errors".into(), json!(errors));
                 problem(status, &detail, extra)
             }
@@ -166,20 +258,20 @@ impl IntoResponse for ApiError {
                 detail,
                 retry_after_secs,
             } => {
-                let mut res = problem(status, &detail, Map::new());
+                let mut res = problem(status, &detail, with_code(Map::new()));
                 if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                     res.headers_mut().insert(header::RETRY_AFTER, v);
                 }
                 res
             }
             ApiError::Unavailable(detail) => retry_after(
-                problem(status, &detail, code("unavailable")),
+                problem(status, &detail, with_code(Map::new())),
                 RETRY_UNAVAILABLE,
             ),
             ApiError::StorageFull(detail) => {
-                retry_after(problem(status, &detail, code("storage.full")), RETRY_FULL)
+                retry_after(problem(status, &detail, with_code(Map::new())), RETRY_FULL)
             }
-            other => problem(status, &other.to_string(), Map::new()),
+            other => problem(status, &other.to_string(), with_code(Map::new())),
         }
     }
 }
@@ -189,13 +281,6 @@ impl IntoResponse for ApiError {
 const RETRY_UNAVAILABLE: u64 = 5;
 /// After a 507: freeing disk space takes an operator.
 const RETRY_FULL: u64 = 30;
-
-/// The problem document's machine-readable `code` member.
-fn code(code: &str) -> Map<String, Value> {
-    let mut extra = Map::new();
-    extra.insert("code".into(), json!(code));
-    extra
-}
 
 fn retry_after(mut res: Response, secs: u64) -> Response {
     res.headers_mut()

@@ -11,6 +11,7 @@ mod conn;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod i18n;
 pub mod limits;
 mod middleware;
 pub mod nats;

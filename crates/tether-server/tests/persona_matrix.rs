@@ -206,6 +206,9 @@ const TABLE: &[Row] = table! {
     post "/api/v1/me/password", body = Json(r#"{"current_password": "correct horse battery",
         "new_password": "correct horse battery"}"#)
         => [401, 401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204];
+    // Everyone signed in sets their own UI language and time zone (only their own row).
+    patch "/api/v1/me", body = Json(r#"{"time_zone": "Europe/Stockholm"}"#)
+        => [401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
 
     // Administration: writes, roles and the audit log need `admin`; the people picker, teams,
     // record types and settings are readable by every signed-in user (docs/api.md).

@@ -51,6 +51,7 @@ pub mod dialect;
 mod error;
 mod health;
 pub mod people;
+pub mod preferences;
 pub mod record_types;
 pub mod records;
 mod seed;

@@ -1,21 +1,23 @@
-// The signed-in user's own account: the user menu in the top bar and the *Change password*
-// dialog (POST /me/password). Changing the password signs out every other session of the user;
-// this one stays.
+// The signed-in user's own account: the user menu in the top bar, the *Change password*
+// dialog (POST /me/password) and the *Language and time zone* dialog (PATCH /me). Changing the
+// password signs out every other session of the user; this one stays. A new language or zone
+// reloads the page, whose words and times the server and format.js then draw anew.
 
-import { post } from './api.js';
+import { me, patch, post } from './api.js';
 import { boot, h, toast } from './dom.js';
+import { fieldErrorText, t } from './i18n.js';
 import { openDialog } from './dialog.js';
 import { menuButton } from './menu.js';
 
 const MIN_CHARS = 10;
 
 /** The dialog's words for a 422's field errors (the server names the fields). */
-const FIELD_LABELS = { current_password: 'Current password', new_password: 'New password' };
+const FIELD_LABELS = { current_password: () => t('account-current-password'), new_password: () => t('account-new-password') };
 
 function explain(e) {
   const errors = e.problem?.errors;
   if (!Array.isArray(errors) || !errors.length) return e.message || String(e);
-  return errors.map((f) => `${FIELD_LABELS[f.field] || f.field}: ${f.message}.`).join(' ');
+  return errors.map((f) => t('account-field-error', { field: FIELD_LABELS[f.field]?.() || f.field, message: fieldErrorText(f) })).join(' ');
 }
 
 function passwordField(id, label, autocomplete, hint) {
@@ -27,22 +29,22 @@ function passwordField(id, label, autocomplete, hint) {
 
 /** Opens the *Change password* dialog. */
 export function openChangePassword() {
-  const [currentField, current] = passwordField('pw-current', 'Current password', 'current-password');
-  const [newField, fresh] = passwordField('pw-new', 'New password', 'new-password', `At least ${MIN_CHARS} characters. A few unrelated words make a good one.`);
-  const [repeatField, repeat] = passwordField('pw-repeat', 'Repeat the new password', 'new-password');
+  const [currentField, current] = passwordField('pw-current', t('account-current-password'), 'current-password');
+  const [newField, fresh] = passwordField('pw-new', t('account-new-password'), 'new-password', t('account-new-password-hint', { min: MIN_CHARS }));
+  const [repeatField, repeat] = passwordField('pw-repeat', t('account-repeat-password'), 'new-password');
   openDialog({
-    title: 'Change password',
-    body: [h('p', { class: 'muted' }, 'You stay signed in here; every other browser or app signed in as you is signed out.'), currentField, newField, repeatField],
+    title: t('account-change-password'),
+    body: [h('p', { class: 'muted' }, t('account-change-password-intro')), currentField, newField, repeatField],
     actions: [
-      { label: 'Cancel' },
+      { label: t('dialog-cancel') },
       {
-        label: 'Change password',
+        label: t('account-change-password'),
         kind: 'primary',
         onClick: async (ctl) => {
           for (const i of [current, fresh, repeat]) i.removeAttribute('aria-invalid');
           if (fresh.value !== repeat.value) {
             repeat.setAttribute('aria-invalid', 'true');
-            ctl.error('The new passwords do not match.');
+            ctl.error(t('account-passwords-differ'));
             return false;
           }
           try {
@@ -55,7 +57,7 @@ export function openChangePassword() {
             ctl.error(explain(e));
             return false;
           }
-          toast('Your password is changed. Your other sessions have been signed out.', 'success');
+          toast(t('account-password-changed'), 'success');
           return true;
         },
       },
@@ -63,17 +65,89 @@ export function openChangePassword() {
   });
 }
 
-/** Turns the name in the top bar into the user menu (*Change password*). */
+/** The zones the browser knows, for the time zone picker (its own zone when it lists none). */
+function zones() {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return [Intl.DateTimeFormat().resolvedOptions().timeZone];
+  }
+}
+
+function select(id, label, options, current) {
+  const el = h(
+    'select',
+    { id },
+    options.map(([value, text]) => h('option', { value, selected: value === current }, text)),
+  );
+  return [h('div', { class: 'field' }, h('label', { for: id }, label), el), el];
+}
+
+/** Opens the *Language and time zone* dialog. */
+export async function openPreferences() {
+  let current = {};
+  try {
+    current = await me();
+  } catch {
+    /* the dialog still opens, with "as the browser says" chosen */
+  }
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const [langField, lang] = select(
+    'pref-locale',
+    t('account-language'),
+    [
+      ['', t('account-language-browser')],
+      ['en', t('language-en')],
+      ['sv', t('language-sv')],
+    ],
+    current.locale || '',
+  );
+  const [zoneField, zone] = select(
+    'pref-time-zone',
+    t('account-time-zone'),
+    [['', t('account-time-zone-browser', { zone: browserZone })], ...zones().map((z) => [z, z.replaceAll('_', ' ')])],
+    current.time_zone || '',
+  );
+  openDialog({
+    title: t('account-preferences'),
+    body: [h('p', { class: 'muted' }, t('account-preferences-intro')), langField, zoneField],
+    actions: [
+      { label: t('dialog-cancel') },
+      {
+        label: t('account-save'),
+        kind: 'primary',
+        onClick: async (ctl) => {
+          try {
+            await patch('/me', { locale: lang.value || null, time_zone: zone.value || null });
+          } catch (e) {
+            const errors = e.problem?.errors || [];
+            if (errors.some((f) => f.field === 'locale')) lang.setAttribute('aria-invalid', 'true');
+            if (errors.some((f) => f.field === 'time_zone')) zone.setAttribute('aria-invalid', 'true');
+            ctl.error(errors.length ? errors.map(fieldErrorText).join(' ') : e.message);
+            return false;
+          }
+          location.reload();
+          return true;
+        },
+      },
+    ],
+  });
+}
+
+/** Turns the name in the top bar into the user menu (*Change password*, *Language and time zone*). */
 export function setupUserMenu() {
-  const me = document.querySelector('.topbar .me');
-  if (!me) return;
+  const meEl = document.querySelector('.topbar .me');
+  if (!meEl) return;
   const button = menuButton({
-    label: 'Your account',
+    label: t('account-menu'),
     cls: 'me me-btn',
-    content: [...me.childNodes],
-    items: () => [{ label: 'Change password', icon: 'lock', onSelect: openChangePassword }],
+    content: [...meEl.childNodes],
+    items: () => [
+      { label: t('account-change-password'), icon: 'lock', onSelect: openChangePassword },
+      { label: t('account-preferences'), icon: 'globe', onSelect: openPreferences },
+    ],
   });
   button.id = 'user-menu';
-  button.setAttribute('aria-label', `${boot.userName}, your account`);
-  me.replaceWith(button);
+  button.setAttribute('aria-label', t('account-menu-of', { name: boot.userName }));
+  meEl.replaceWith(button);
 }

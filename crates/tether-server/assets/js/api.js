@@ -1,5 +1,8 @@
 // The API client: JSON in and out, the session cookie plus the CSRF header on writes, and
-// problem documents (RFC 9457) turned into an ApiError whose message is the server's `detail`.
+// problem documents (RFC 9457) turned into an ApiError whose message is the problem in the
+// page's language: the catalog's words for its `code`, falling back to the server's `detail`.
+
+import { problemText, t } from './i18n.js';
 
 const BASE = '/api/v1';
 
@@ -35,14 +38,13 @@ async function problemOf(res) {
   if (type.includes('json')) {
     try {
       const body = await res.json();
-      const detail = body.detail || body.title || `The server answered ${res.status}.`;
+      const detail = problemText(body, body.title || t('api-status', { status: res.status }));
       return new ApiError(res.status, detail, body);
     } catch {
       /* fall through */
     }
   }
-  const reason = res.statusText ? ` ${res.statusText}` : '';
-  return new ApiError(res.status, `The server answered ${res.status}${reason}. Please try again.`);
+  return new ApiError(res.status, t('api-status-retry', { status: res.status }));
 }
 
 /**
@@ -62,7 +64,7 @@ export async function api(method, path, body, opts = {}) {
     res = await fetch(BASE + path, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
-    throw new ApiError(0, 'Cannot reach the Tether server. Check your connection and try again.');
+    throw new ApiError(0, t('api-unreachable'));
   }
   if (res.status === 401 && !opts.noRedirect) {
     signInAgain();
@@ -102,8 +104,8 @@ export function upload(file, onProgress = () => {}) {
     xhr.setRequestHeader('x-csrf-token', csrf());
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    xhr.onerror = () => reject(new ApiError(0, 'The upload failed: cannot reach the server.'));
-    xhr.onabort = () => reject(new ApiError(0, 'The upload was cancelled.'));
+    xhr.onerror = () => reject(new ApiError(0, t('api-upload-unreachable')));
+    xhr.onabort = () => reject(new ApiError(0, t('api-upload-cancelled')));
     xhr.onload = () => {
       let body = {};
       try {
@@ -112,7 +114,7 @@ export function upload(file, onProgress = () => {}) {
         /* not JSON */
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body);
-      else reject(new ApiError(xhr.status, body.detail || `The upload failed (${xhr.status}).`, body));
+      else reject(new ApiError(xhr.status, problemText(body, t('api-upload-failed', { status: xhr.status })), body));
     };
     const form = new FormData();
     form.append('file', file, file.name);

@@ -2,6 +2,7 @@
 // Escape closes. An action that fails shows the server's words inside the dialog.
 
 import { h } from './dom.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 
 let seq = 0;
@@ -52,7 +53,7 @@ export function openDialog({ title, body = [], actions = [], wide = false, onClo
       'header',
       { class: 'dialog-head' },
       h('h2', { id: `${id}-title` }, title),
-      h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close', onClick: () => ctl.close() }, icon('x')),
+      h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('dialog-close'), onClick: () => ctl.close() }, icon('x')),
     ),
     content,
     errorEl,
@@ -70,14 +71,14 @@ export function openDialog({ title, body = [], actions = [], wide = false, onClo
 }
 
 /** Asks a yes/no question; resolves true when confirmed. */
-export function confirmDialog(title, text, confirmLabel = 'Confirm', kind = 'danger') {
+export function confirmDialog(title, text, confirmLabel = t('dialog-confirm'), kind = 'danger') {
   return new Promise((resolve) => {
     let answered = false;
     openDialog({
       title,
       body: [h('p', {}, text)],
       actions: [
-        { label: 'Cancel' },
+        { label: t('dialog-cancel') },
         {
           label: confirmLabel,
           kind,

@@ -1,6 +1,8 @@
 // Small DOM helpers. Everything that comes from the server is inserted as text through `h`;
 // the only HTML ever inserted is a message's `html`, which the server has sanitized.
 
+import { fmtFull, relTime } from './format.js';
+
 /** Creates an element. `props`: class, text, on<Event> handlers, `dataset`, any attribute. */
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
@@ -67,50 +69,12 @@ export function avatar(name, id = name, size = '') {
   return h('span', { class: `avatar ${avatarColor(id)} ${size}`, 'aria-hidden': 'true' }, initials(name));
 }
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
-const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-export const fmtTime = (iso) => (iso ? timeFmt.format(new Date(iso)) : '');
-export const fmtDate = (iso) => (iso ? dateFmt.format(new Date(iso)) : '');
-export const fmtFull = (iso) => (iso ? fullFmt.format(new Date(iso)) : '');
-
-export function dayKey(iso) {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
-}
-
-/** "Today", "Yesterday" or the weekday and date. */
-export function dayLabel(iso) {
-  const d = new Date(iso);
-  const today = new Date();
-  const yesterday = new Date(Date.now() - 86400000);
-  if (dayKey(d) === dayKey(today)) return 'Today';
-  if (dayKey(d) === dayKey(yesterday)) return 'Yesterday';
-  return dayFmt.format(d);
-}
-
-/** "just now", "5 min ago", "3 h ago", or a date. */
-export function relTime(iso) {
-  if (!iso) return '';
-  const s = (Date.now() - new Date(iso).getTime()) / 1000;
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  if (s < 7 * 86400) return `${Math.floor(s / 86400)} d ago`;
-  return fmtDate(iso);
-}
+// Dates, times and sizes in the user's language and time zone (format.js).
+export { dayKey, dayLabel, fmtDate, fmtFull, fmtNumber, fmtSize, fmtTime, relTime } from './format.js';
 
 /** A `<time>` element with a readable text and the exact time as its title. */
 export function timeEl(iso, text = relTime(iso)) {
   return h('time', { datetime: iso, title: fmtFull(iso) }, text);
-}
-
-export function fmtSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10240 ? 1 : 0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 export function debounce(fn, ms) {

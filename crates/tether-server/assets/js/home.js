@@ -3,8 +3,10 @@
 import { get, qs, recordTypes, seg } from './api.js';
 import { avatar, boot, debounce, h, recordHref, relTime } from './dom.js';
 import * as events from './events.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { recordChips } from './chat.js';
+import { currentHour } from './format.js';
 import { startShell } from './shell.js';
 
 startShell();
@@ -13,32 +15,33 @@ const main = document.getElementById('main');
 const KEY = `tether.home.type.${boot.userId}`;
 const state = { type: localStorage.getItem(KEY) || 'case', q: '', types: [] };
 
-const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Record types' });
-const search = h('input', { type: 'search', id: 'record-search', placeholder: 'Name or number', autocomplete: 'off' });
+const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('home-record-types') });
+const search = h('input', { type: 'search', id: 'record-search', placeholder: t('home-search-placeholder'), autocomplete: 'off' });
 const table = h('div', { class: 'record-table', id: 'records-panel', role: 'tabpanel', 'aria-live': 'polite' });
 const chats = h('div', { class: 'recent-chats' });
-const hour = new Date().getHours();
-const greeting = hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening';
+const hour = currentHour();
+const firstName = boot.userName.split(' ')[0];
+const greeting = hour < 12 ? t('home-greeting-morning', { name: firstName }) : hour < 18 ? t('home-greeting-afternoon', { name: firstName }) : t('home-greeting-evening', { name: firstName });
 
 main.replaceChildren(
   h(
     'div',
     { class: 'home' },
-    h('header', { class: 'page-head' }, h('h1', {}, `${greeting}, ${boot.userName.split(' ')[0]}`), h('p', { class: 'muted' }, 'Your records and your latest conversations.')),
+    h('header', { class: 'page-head' }, h('h1', {}, greeting), h('p', { class: 'muted' }, t('home-intro'))),
     h(
       'div',
       { class: 'home-grid' },
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'my-records' },
-        h('div', { class: 'card-head' }, h('h2', { id: 'my-records' }, 'My records'), h('div', { class: 'field search-field' }, h('label', { for: search.id, class: 'visually-hidden' }, 'Search my records'), icon('search'), search)),
+        h('div', { class: 'card-head' }, h('h2', { id: 'my-records' }, t('home-my-records')), h('div', { class: 'field search-field' }, h('label', { for: search.id, class: 'visually-hidden' }, t('home-search-label')), icon('search'), search)),
         tabs,
         table,
       ),
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'my-chats' },
-        h('div', { class: 'card-head' }, h('h2', { id: 'my-chats' }, 'Recent chats'), h('a', { href: '/chats', class: 'btn ghost small' }, 'Open chat app')),
+        h('div', { class: 'card-head' }, h('h2', { id: 'my-chats' }, t('home-recent-chats')), h('a', { href: '/chats', class: 'btn ghost small' }, t('home-open-chat-app'))),
         chats,
       ),
     ),
@@ -83,25 +86,25 @@ function choose(type) {
   loadRecords();
 }
 
-const STATE_LABEL = { active: 'Active', resolved: 'Resolved', cancelled: 'Cancelled' };
+const STATE_LABEL = { active: () => t('record-state-active'), resolved: () => t('record-state-resolved'), cancelled: () => t('record-state-cancelled') };
 
 async function loadRecords() {
   const type = state.type;
   table.setAttribute('aria-labelledby', `type-tab-${type}`);
-  table.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'));
+  table.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('loading')));
   try {
     const res = await get(`/records${seg(type)}${qs({ owner: 'me', q: state.q, limit: 25 })}`);
     if (type !== state.type) return;
-    const t = state.types.find((x) => x.name === type);
+    const ty = state.types.find((x) => x.name === type);
     if (!res.items.length) {
-      table.replaceChildren(h('p', { class: 'empty muted' }, state.q ? 'Nothing matches your search.' : `You own no ${(t?.display_name || type).toLowerCase()} records.`));
+      table.replaceChildren(h('p', { class: 'empty muted' }, state.q ? t('home-no-match') : t('home-no-records', { type: (ty?.display_name || type).toLowerCase() })));
       return;
     }
     table.replaceChildren(
       h(
         'table',
         { class: 'table' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Number'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Updated'))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('home-col-name')), h('th', { scope: 'col' }, t('home-col-number')), h('th', { scope: 'col' }, t('home-col-state')), h('th', { scope: 'col' }, t('home-col-updated')))),
         h(
           'tbody',
           {},
@@ -111,7 +114,7 @@ async function loadRecords() {
               {},
               h('td', {}, h('a', { href: recordHref(r.type, r.id), class: 'record-link' }, r.name)),
               h('td', { class: 'mono muted nowrap' }, r.number || '—'),
-              h('td', {}, h('span', { class: `state ${r.state}` }, STATE_LABEL[r.state] || r.state)),
+              h('td', {}, h('span', { class: `state ${r.state}` }, STATE_LABEL[r.state]?.() || r.state)),
               h('td', { class: 'muted nowrap' }, relTime(r.updated_at)),
             ),
           ),
@@ -126,14 +129,14 @@ async function loadRecords() {
 async function loadChats() {
   if (!boot.collab || !boot.collabUse) {
     chats.replaceChildren(
-      h('p', { class: 'notice' }, !boot.collab ? 'Collaboration is turned off on this server; an administrator can enable it.' : 'You need the collab.use privilege to use chats; ask an administrator.'),
+      h('p', { class: 'notice' }, !boot.collab ? t('problem-collab-disabled') : t('problem-collab-privilege_missing')),
     );
     return;
   }
   try {
     const res = await get('/chats?limit=8');
     if (!res.items.length) {
-      chats.replaceChildren(h('p', { class: 'empty muted' }, 'No chats yet. Open a record to start one, or use the chat app.'));
+      chats.replaceChildren(h('p', { class: 'empty muted' }, t('home-no-chats')));
       return;
     }
     chats.replaceChildren(
@@ -153,7 +156,7 @@ async function loadChats() {
                 'span',
                 { class: 'chat-item-main' },
                 h('span', { class: 'chat-item-top' }, h('span', { class: 'chat-item-name' }, c.name), h('span', { class: 'chat-item-time' }, relTime(c.last_activity_at))),
-                h('span', { class: 'chat-item-sub' }, recordChips(c.records) || h('span', { class: 'muted' }, `${c.member_count} members`), c.unread ? h('span', { class: 'count', 'aria-label': `${c.unread} unread` }, String(c.unread)) : null),
+                h('span', { class: 'chat-item-sub' }, recordChips(c.records) || h('span', { class: 'muted' }, t('home-members', { count: c.member_count })), c.unread ? h('span', { class: 'count', 'aria-label': t('shell-unread', { count: c.unread }) }, String(c.unread)) : null),
               ),
             ),
           );

@@ -2,6 +2,7 @@
 // (arrows, Home/End, Escape), closed by a click elsewhere.
 
 import { h } from './dom.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 
 let openMenu = null;
@@ -47,7 +48,7 @@ export function menuButton({ label, items, cls = 'icon-btn', content = icon('mor
         h('span', {}, it.label, it.hint ? h('small', { class: 'menu-hint' }, it.hint) : null),
       ),
     );
-    if (!entries.length) entries.push(h('p', { class: 'menu-empty' }, 'No actions available'));
+    if (!entries.length) entries.push(h('p', { class: 'menu-empty' }, t('menu-no-actions')));
     el.append(...entries);
     el.addEventListener('keydown', (e) => {
       const items = entries.filter((x) => x.getAttribute('role') === 'menuitem');

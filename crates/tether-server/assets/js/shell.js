@@ -5,6 +5,7 @@ import { setupUserMenu } from './account.js';
 import { get, post, signingOutNow } from './api.js';
 import { avatarColor, boot, debounce, tieFieldErrors, titleTruncated, toast } from './dom.js';
 import * as events from './events.js';
+import { t } from './i18n.js';
 
 let chatVisible = () => false;
 
@@ -21,7 +22,7 @@ async function refreshUnread() {
     const n = list.items.reduce((sum, c) => sum + (c.unread || 0), 0);
     badge.hidden = n === 0;
     badge.textContent = n > 99 ? '99+' : String(n);
-    badge.setAttribute('aria-label', `${n} unread`);
+    badge.setAttribute('aria-label', t('shell-unread', { count: n }));
   } catch {
     badge.hidden = true;
   }
@@ -38,12 +39,12 @@ function setupNotifications() {
     btn.addEventListener('click', async () => {
       const answer = await Notification.requestPermission();
       btn.hidden = true;
-      toast(answer === 'granted' ? 'Notifications are on for mentions and urgent messages.' : 'Notifications stay off.');
+      toast(answer === 'granted' ? t('shell-notifications-on') : t('shell-notifications-off'));
     });
   }
   events.on('notification', (e) => {
-    const who = e.from?.name || 'Someone';
-    const title = e.kind === 'urgent' ? `Urgent message from ${who}` : `${who} mentioned you`;
+    const who = e.from?.name || t('shell-someone');
+    const title = e.kind === 'urgent' ? t('shell-urgent-from', { name: who }) : t('shell-mentioned-you', { name: who });
     if (chatVisible(e.chat_id) && !document.hidden) return;
     if (Notification.permission === 'granted' && document.hidden) {
       const n = new Notification(title, { body: e.text || '', tag: `tether-${e.message_id}` });
@@ -52,7 +53,7 @@ function setupNotifications() {
         location.assign(`/chats/${encodeURIComponent(e.chat_id)}`);
       };
     } else {
-      toast(`${title}: ${e.text || ''}`, e.kind === 'urgent' ? 'error' : 'info');
+      toast(e.text ? t('shell-notification-toast', { title, text: e.text }) : title, e.kind === 'urgent' ? 'error' : 'info');
     }
   });
 }

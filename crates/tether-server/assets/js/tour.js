@@ -3,39 +3,40 @@
 // help button. Keyboard: Enter/→ next, ← back, Escape closes.
 
 import { boot, h } from './dom.js';
+import { t } from './i18n.js';
 
 const KEY = () => `tether.tour.panel.${boot.userId}`;
 
 const STEPS = [
   {
     target: 'panel',
-    title: 'Collaborate on this record',
-    text: 'Every chat and channel about this record is here, next to the record itself. Let’s take a quick look.',
+    title: () => t('tour-panel-title'),
+    text: () => t('tour-panel-text'),
   },
   {
     target: 'new-connected',
-    title: 'Start a connected chat',
-    text: 'Bring in the people you need. The chat is connected to this record, starts empty, and can open with an introduction card.',
+    title: () => t('tour-new-connected-title'),
+    text: () => t('tour-new-connected-text'),
   },
   {
     target: 'filter',
-    title: 'Find any chat',
-    text: 'Type part of a chat’s name to filter every section, however old the chat is.',
+    title: () => t('tour-filter-title'),
+    text: () => t('tour-filter-text'),
   },
   {
     target: 'connected',
-    title: 'Connected to this record',
-    text: 'Chats about this record. A lock means you are not a member yet: hover and join to see the full history.',
+    title: () => t('tour-connected-title'),
+    text: () => t('tour-connected-text'),
   },
   {
     target: 'suggested',
-    title: 'Suggested contacts',
-    text: 'The owner, the team and experts who resolved similar records, each with the reason. One click starts a connected chat.',
+    title: () => t('tour-suggested-title'),
+    text: () => t('tour-suggested-text'),
   },
   {
     target: 'tab-channels',
-    title: 'Channels',
-    text: 'Connect a team channel to this record, or create a new one, to work on it with the whole team.',
+    title: () => t('tour-channels-title'),
+    text: () => t('tour-channels-text'),
   },
 ];
 
@@ -54,9 +55,9 @@ export function startTour(panel) {
   const title = h('h2', { id: 'tour-title' });
   const text = h('p', { id: 'tour-text' });
   const counter = h('p', { class: 'tour-step muted small' });
-  const back = h('button', { type: 'button', class: 'btn ghost small' }, 'Back');
-  const next = h('button', { type: 'button', class: 'btn primary small', id: 'tour-next' }, 'Next');
-  const skip = h('button', { type: 'button', class: 'btn link small', id: 'tour-skip' }, 'Skip tour');
+  const back = h('button', { type: 'button', class: 'btn ghost small' }, t('tour-back'));
+  const next = h('button', { type: 'button', class: 'btn primary small', id: 'tour-next' }, t('tour-next'));
+  const skip = h('button', { type: 'button', class: 'btn link small', id: 'tour-skip' }, t('tour-skip'));
   const box = h(
     'div',
     { class: 'tour', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'tour-title', 'aria-describedby': 'tour-text' },
@@ -81,11 +82,11 @@ export function startTour(panel) {
     target = s.target === 'panel' ? panel.el : panel.el.querySelector(`[data-tour="${s.target}"]`);
     target.classList.add('tour-target');
     if (s.target !== 'panel') target.scrollIntoView({ block: 'nearest' });
-    counter.textContent = `Step ${i + 1} of ${steps.length}`;
-    title.textContent = s.title;
-    text.textContent = s.text;
+    counter.textContent = t('tour-step', { step: i + 1, total: steps.length });
+    title.textContent = s.title();
+    text.textContent = s.text();
     back.hidden = i === 0;
-    next.textContent = i === steps.length - 1 ? 'Done' : 'Next';
+    next.textContent = i === steps.length - 1 ? t('tour-done') : t('tour-next');
     place();
     next.focus();
   };

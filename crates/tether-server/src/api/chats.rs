@@ -33,12 +33,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// which is missing.
 pub async fn require_collaboration(state: &AppState, caller: &Caller) -> ApiResult<()> {
     if !state.global_settings().await?.collaboration_enabled {
-        return Err(ApiError::Forbidden("collaboration is turned off on this server; an administrator can enable it in the settings".into()));
+        let denied = tether_domain::collab::GateDenied::FeatureOff;
+        return Err(ApiError::Forbidden(denied.to_string()).with_code(denied.code()));
     }
     if !caller.subject.privileges.collab_use {
-        return Err(ApiError::Forbidden(
-            "you need the collab.use privilege to use chats; ask an administrator".into(),
-        ));
+        let denied = tether_domain::collab::GateDenied::NoCollabUse;
+        return Err(ApiError::Forbidden(denied.to_string()).with_code(denied.code()));
     }
     Ok(())
 }

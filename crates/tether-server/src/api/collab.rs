@@ -125,7 +125,7 @@ pub async fn record_context(
         ty,
         &rt.settings,
     )
-    .map_err(|e| ApiError::Forbidden(e.to_string()))?;
+    .map_err(|e| ApiError::Forbidden(e.to_string()).with_code(e.code()))?;
     let view = load_record(state, caller, ty, id, Access::Read).await?;
     let can_write = decide(&caller.subject, Access::Write, view.facts()).is_allowed();
     Ok(RecordContext {

@@ -135,7 +135,9 @@ pub async fn load_record(
         .ok_or_else(|| ApiError::NotFound(format!("there is no {ty} record with id {id}")))?;
     match decide(&caller.subject, access, view.facts()) {
         Decision::Allowed(_) => Ok(view),
-        Decision::Denied(reason) => Err(ApiError::Forbidden(reason.to_string())),
+        Decision::Denied(reason) => {
+            Err(ApiError::Forbidden(reason.to_string()).with_code(reason.code()))
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! Session endpoints: sign in, sign out, who am I, change my password.
+//! Session endpoints: sign in, sign out, who am I, my language and time zone, change my
+//! password.
 
 use crate::AppState;
 use crate::auth::{self, CSRF_HEADER, Caller, SESSION_COOKIE};
@@ -11,9 +12,12 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
+use tether_domain::locale::{Locale, TimeZoneName};
 use tether_domain::people::{Email, Password};
+use tether_domain::record_type::FieldError;
 use tether_domain::signin::{self, Failures, Refusal, Verdict};
 use tether_store::audit::NewAudit;
+use tether_store::preferences::PreferencesPatch;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,7 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))
-        .routes(routes!(me))
+        .routes(routes!(me, update_me))
         .routes(routes!(change_password))
 }
 
@@ -142,7 +146,9 @@ async fn login(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    let wrong = || ApiError::Unauthorized("wrong e-mail or password".into());
+    let wrong = || {
+        ApiError::Unauthorized("wrong e-mail or password".into()).with_code("auth.bad_credentials")
+    };
     let email = Email::parse(&req.email).map_err(|_| wrong())?;
     let cfg = &state.config;
     let attempt = Attempt {
@@ -252,17 +258,25 @@ pub struct MeResponse {
     pub team_ids: Vec<String>,
     /// Whether an administrator has enabled collaboration (R1).
     pub collaboration_enabled: bool,
+    /// The UI language the user chose (`"en"`, `"sv"`); null: the browser's.
+    pub locale: Option<String>,
+    /// The IANA time zone the user chose for times in the UI; null: the browser's.
+    pub time_zone: Option<String>,
 }
 
 /// # `GET /api/v1/me`
 #[utoipa::path(get, path = "/me", tag = "session", responses((status = 200, body = MeResponse), (status = 401)))]
 async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MeResponse>> {
-    let detail = state
-        .store
-        .user_detail(caller.id())
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("your account no longer exists".into()))?;
+    let detail = state.store.user_detail(caller.id()).await?.ok_or_else(|| {
+        ApiError::Unauthorized("your account no longer exists".into())
+            .with_code("auth.account_gone")
+    })?;
     let settings = state.global_settings().await?;
+    let prefs = state
+        .store
+        .preferences(caller.id())
+        .await?
+        .unwrap_or_default();
     Ok(Json(MeResponse {
         id: detail.id,
         name: detail.name,
@@ -271,6 +285,98 @@ async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MeR
         privileges: caller.subject.privileges.to_strings(),
         team_ids: detail.team_ids,
         collaboration_enabled: settings.collaboration_enabled,
+        locale: prefs.locale,
+        time_zone: prefs.time_zone,
+    }))
+}
+
+/// A change to the caller's own settings. A member left out keeps its value; `null` clears it
+/// (the UI then follows the browser).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMe {
+    /// `"en"` or `"sv"`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "sv")]
+    pub locale: Option<Option<String>>,
+    /// An IANA time zone name, e.g. `Europe/Stockholm`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "Europe/Stockholm")]
+    pub time_zone: Option<Option<String>>,
+}
+
+/// Tells a member sent as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// The caller's language and time zone as they are now.
+#[derive(Serialize, ToSchema)]
+pub struct Preferences {
+    pub locale: Option<String>,
+    pub time_zone: Option<String>,
+}
+
+/// Checks a patch: each value present must be a supported language or an IANA zone.
+fn parse_update(req: &UpdateMe) -> ApiResult<PreferencesPatch> {
+    let mut errors = Vec::new();
+    let locale = match &req.locale {
+        Some(Some(raw)) => match Locale::parse(raw) {
+            Ok(l) => Some(Some(l.tag().to_owned())),
+            Err(e) => {
+                errors.push(FieldError::new("locale", e.0).with_code("locale.unsupported"));
+                None
+            }
+        },
+        Some(None) => Some(None),
+        None => None,
+    };
+    let time_zone = match &req.time_zone {
+        Some(Some(raw)) => match TimeZoneName::parse(raw) {
+            Ok(z) => Some(Some(z.as_str().to_owned())),
+            Err(e) => {
+                errors.push(FieldError::new("time_zone", e.0).with_code("time_zone.unknown"));
+                None
+            }
+        },
+        Some(None) => Some(None),
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::fields(errors));
+    }
+    Ok(PreferencesPatch { locale, time_zone })
+}
+
+/// # `PATCH /api/v1/me`
+///
+/// Sets the caller's own UI language (`"en"` or `"sv"`) and time zone (an IANA name). Each
+/// member is optional; `null` goes back to following the browser. An unknown language or
+/// zone is 422 naming the field (`errors[].code` `locale.unsupported`, `time_zone.unknown`).
+/// Only the caller's own row changes; no privilege is needed.
+#[utoipa::path(patch, path = "/me", tag = "session", request_body = UpdateMe,
+    responses((status = 200, body = Preferences), (status = 401), (status = 422, description = "an unknown language or time zone")))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<UpdateMe>,
+) -> ApiResult<Json<Preferences>> {
+    let patch = parse_update(&req)?;
+    let prefs = state
+        .store
+        .set_preferences(caller.id(), &patch)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Unauthorized("your account no longer exists".into())
+                .with_code("auth.account_gone")
+        })?;
+    Ok(Json(Preferences {
+        locale: prefs.locale,
+        time_zone: prefs.time_zone,
     }))
 }
 
@@ -296,8 +402,11 @@ async fn change_password(
     caller: Caller,
     ApiJson(req): ApiJson<ChangePassword>,
 ) -> ApiResult<StatusCode> {
-    let new =
-        Password::parse(&req.new_password).map_err(|e| ApiError::invalid("new_password", e.0))?;
+    let new = Password::check(&req.new_password).map_err(|p| {
+        ApiError::fields(vec![
+            FieldError::new("new_password", p.to_string()).with_code(p.code()),
+        ])
+    })?;
     let attempt = Attempt {
         email: caller.user.email.clone(),
         ip: addr.ip(),
@@ -307,7 +416,10 @@ async fn change_password(
         .store
         .user_credentials(&caller.user.email)
         .await?
-        .ok_or_else(|| ApiError::Unauthorized("your account no longer exists".into()))?;
+        .ok_or_else(|| {
+            ApiError::Unauthorized("your account no longer exists".into())
+                .with_code("auth.account_gone")
+        })?;
     if !state
         .hasher
         .verify(req.current_password, creds.password_hash)
@@ -319,10 +431,10 @@ async fn change_password(
             json!({"user_id": caller.id(), "address": attempt.ip.to_string()}),
         );
         attempt.failed(&state, &entry).await?;
-        return Err(ApiError::invalid(
-            "current_password",
-            "this is not your current password",
-        ));
+        return Err(ApiError::fields(vec![
+            FieldError::new("current_password", "this is not your current password")
+                .with_code("password.wrong"),
+        ]));
     }
     let hash = state.hasher.hash(new.expose().to_owned()).await?;
     state

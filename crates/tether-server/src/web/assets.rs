@@ -63,6 +63,9 @@ fn content_type(path: &str) -> String {
 }
 
 fn serve(path: &str, cache: &'static str, headers: &HeaderMap) -> Response {
+    if let Some(json) = crate::i18n::catalog_json(path) {
+        return serve_bytes(path, json.as_bytes(), cache, headers);
+    }
     let Some(file) = Assets::get(path) else {
         return crate::error::problem(
             StatusCode::NOT_FOUND,
@@ -70,9 +73,12 @@ fn serve(path: &str, cache: &'static str, headers: &HeaderMap) -> Response {
             serde_json::Map::new(),
         );
     };
-    let etag: String = file
-        .metadata
-        .sha256_hash()
+    serve_bytes(path, &file.data, cache, headers)
+}
+
+/// Answers with `data`, its `ETag` a digest of the bytes (a 304 when the browser has them).
+fn serve_bytes(path: &str, data: &[u8], cache: &'static str, headers: &HeaderMap) -> Response {
+    let etag: String = Sha256::digest(data)
         .iter()
         .take(16)
         .map(|b| format!("{b:02x}"))
@@ -85,7 +91,7 @@ fn serve(path: &str, cache: &'static str, headers: &HeaderMap) -> Response {
     let mut res = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        file.data.into_owned().into_response()
+        data.to_vec().into_response()
     };
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&content_type(path)) {

@@ -17,6 +17,11 @@ use crate::AppState;
 use axum::Router;
 use axum::routing::get;
 
+/// The address of an embedded asset (or of a JSON catalog, `i18n/<lang>.json`) in this build.
+pub fn asset_url(path: &str) -> String {
+    assets::url(path)
+}
+
 /// Page and asset routes.
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -7,11 +7,13 @@ use super::assets;
 use crate::AppState;
 use crate::auth::{Caller, SESSION_COOKIE, caller_from_token};
 use crate::error::ApiError;
+use crate::i18n::{self, tr};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::fmt::Write as _;
+use tether_domain::locale::Locale;
 
 /// The policy of every page: scripts, styles and connections only to this origin (the event
 /// WebSocket included), images also from `data:`/`blob:` (previews of files being attached).
@@ -20,9 +22,11 @@ const PAGE_CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-sr
      base-uri 'none'; form-action 'self'";
 
 /// Modules every signed-in page needs: fetched in parallel with the entry module.
-const COMMON_MODULES: [&str; 5] = [
+const COMMON_MODULES: [&str; 7] = [
     "js/api.js",
     "js/dom.js",
+    "js/i18n.js",
+    "js/format.js",
     "js/events.js",
     "js/shell.js",
     "js/icons.js",
@@ -34,6 +38,19 @@ struct Viewer {
     csrf_token: String,
     collaboration_enabled: bool,
     team_ids: Vec<String>,
+    /// The UI language: the user's choice, else the browser's.
+    locale: Locale,
+    /// The user's chosen time zone (`None`: the browser's).
+    time_zone: Option<String>,
+}
+
+/// The browser's language (`Accept-Language`), for pages without a user's choice.
+fn browser_locale(headers: &HeaderMap) -> Locale {
+    Locale::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
 }
 
 fn session_cookie(headers: &HeaderMap) -> Option<String> {
@@ -55,7 +72,7 @@ async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>,
     };
     let caller = match caller_from_token(state, &token).await {
         Ok(c) => c,
-        Err(ApiError::Unauthorized(_)) => return Ok(None),
+        Err(e) if e.status() == StatusCode::UNAUTHORIZED => return Ok(None),
         Err(e) => return Err(e),
     };
     let Some(session) = state.store.session(&caller.token_hash).await? else {
@@ -68,11 +85,23 @@ async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>,
         .map(|d| d.team_ids)
         .unwrap_or_default();
     let collaboration_enabled = state.global_settings().await?.collaboration_enabled;
+    let prefs = state
+        .store
+        .preferences(caller.id())
+        .await?
+        .unwrap_or_default();
+    let locale = prefs
+        .locale
+        .as_deref()
+        .and_then(|l| Locale::parse(l).ok())
+        .unwrap_or_else(|| browser_locale(headers));
     Ok(Some(Viewer {
         caller,
         csrf_token: session.csrf_token,
         collaboration_enabled,
         team_ids,
+        locale,
+        time_zone: prefs.time_zone,
     }))
 }
 
@@ -123,6 +152,8 @@ enum Nav {
 
 /// What a shell shows.
 struct Page {
+    /// The language of the page's words (`<html lang>`, the catalog the modules load).
+    locale: Locale,
     title: String,
     /// The entry module under `assets/js/` (without `.js`).
     entry: &'static str,
@@ -135,13 +166,18 @@ struct Page {
 }
 
 impl Page {
-    fn new(title: impl Into<String>, entry: &'static str, nav: Nav) -> Page {
+    /// A page titled with the catalog's `title_key`.
+    fn new(locale: Locale, title_key: &str, entry: &'static str, nav: Nav) -> Page {
         Page {
-            title: title.into(),
+            locale,
+            title: tr(locale, title_key, &[]),
             entry,
             nav,
             data: Vec::new(),
-            main: "<p class=\"loading\" role=\"status\">Loading…</p>".to_owned(),
+            main: format!(
+                "<p class=\"loading\" role=\"status\">{}</p>",
+                esc(&tr(locale, "page-loading", &[]))
+            ),
             status: StatusCode::OK,
         }
     }
@@ -153,6 +189,7 @@ impl Page {
 }
 
 fn topbar(out: &mut String, v: &Viewer, nav: Nav) {
+    let l = v.locale;
     let link = |out: &mut String, href: &str, label: &str, current: bool, extra: &str| {
         let _ = write!(
             out,
@@ -167,28 +204,43 @@ fn topbar(out: &mut String, v: &Viewer, nav: Nav) {
     let name = &v.caller.user.name;
     let _ = write!(
         out,
-        "<header class=\"topbar\"><a class=\"brand\" href=\"/\"><img src=\"{}\" alt=\"\" width=\"24\" height=\"24\"><span>Tether</span></a><nav class=\"mainnav\" aria-label=\"Main\">",
-        assets::url("icon.svg")
+        "<header class=\"topbar\"><a class=\"brand\" href=\"/\"><img src=\"{}\" alt=\"\" width=\"24\" height=\"24\"><span>Tether</span></a><nav class=\"mainnav\" aria-label=\"{}\">",
+        assets::url("icon.svg"),
+        esc(&tr(l, "nav-main", &[]))
     );
-    link(out, "/", "My work", nav == Nav::Home, "");
+    link(
+        out,
+        "/",
+        &esc(&tr(l, "nav-my-work", &[])),
+        nav == Nav::Home,
+        "",
+    );
     link(
         out,
         "/chats",
-        "Chats",
+        &esc(&tr(l, "nav-chats", &[])),
         nav == Nav::Chats,
         "<span class=\"count\" id=\"nav-unread\" hidden></span>",
     );
     if v.caller.subject.privileges.admin {
-        link(out, "/admin", "Admin", nav == Nav::Admin, "");
+        link(
+            out,
+            "/admin",
+            &esc(&tr(l, "nav-admin", &[])),
+            nav == Nav::Admin,
+            "",
+        );
     }
     let _ = write!(
         out,
         "</nav><div class=\"topbar-end\"><span id=\"live-status\" class=\"live\" role=\"status\" hidden></span>\
-         <button type=\"button\" id=\"notify-btn\" class=\"btn ghost small\" hidden>Enable notifications</button>\
+         <button type=\"button\" id=\"notify-btn\" class=\"btn ghost small\" hidden>{}</button>\
          <span class=\"me\"><span class=\"avatar\" aria-hidden=\"true\">{}</span><span class=\"me-name\">{}</span></span>\
-         <button type=\"button\" id=\"signout\" class=\"btn ghost small\">Sign out</button></div></header>",
+         <button type=\"button\" id=\"signout\" class=\"btn ghost small\">{}</button></div></header>",
+        esc(&tr(l, "shell-enable-notifications", &[])),
         esc(&initials(name)),
-        esc(name)
+        esc(name),
+        esc(&tr(l, "shell-sign-out", &[]))
     );
 }
 
@@ -196,13 +248,17 @@ fn render(page: Page, viewer: Option<&Viewer>, public_url: &str) -> Response {
     let mut out = String::with_capacity(4096);
     let _ = write!(
         out,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{} · Tether</title><link rel=\"icon\" href=\"{}\" type=\"image/svg+xml\">\
-         <link rel=\"stylesheet\" href=\"{}\">",
+         <link rel=\"stylesheet\" href=\"{}\">\
+         <meta name=\"tether-catalog\" content=\"{catalog}\">\
+         <link rel=\"preload\" href=\"{catalog}\" as=\"fetch\" crossorigin>",
         esc(&page.title),
         assets::url("icon.svg"),
         assets::url("app.css"),
+        lang = page.locale.tag(),
+        catalog = esc(&i18n::catalog_url(page.locale)),
     );
     if let Some(v) = viewer {
         let _ = write!(
@@ -243,19 +299,28 @@ fn render(page: Page, viewer: Option<&Viewer>, public_url: &str) -> Response {
             flag(p.collab_disconnect),
             esc(&v.team_ids.join(","))
         );
+        if let Some(zone) = &v.time_zone {
+            let _ = write!(out, " data-time-zone=\"{}\"", esc(zone));
+        }
     }
     for (k, val) in &page.data {
         let _ = write!(out, " data-{k}=\"{}\"", esc(val));
     }
-    out.push_str("><a class=\"skip-link\" href=\"#main\">Skip to content</a>");
+    let _ = write!(
+        out,
+        "><a class=\"skip-link\" href=\"#main\">{}</a>",
+        esc(&tr(page.locale, "page-skip-to-content", &[]))
+    );
     if let Some(v) = viewer {
         topbar(&mut out, v, page.nav);
     }
     let _ = write!(
         out,
-        "<main id=\"main\" tabindex=\"-1\" class=\"page-{}\">{}<noscript><p class=\"notice\">Tether needs JavaScript to run in this page. Please enable it.</p></noscript></main>\
+        "<main id=\"main\" tabindex=\"-1\" class=\"page-{}\">{}<noscript><p class=\"notice\">{}</p></noscript></main>\
          <div id=\"toasts\" class=\"toasts\" aria-live=\"polite\"></div></body></html>",
-        page.entry, page.main
+        page.entry,
+        page.main,
+        esc(&tr(page.locale, "page-needs-javascript", &[]))
     );
     let mut res = (page.status, out).into_response();
     let h = res.headers_mut();
@@ -271,21 +336,27 @@ fn render(page: Page, viewer: Option<&Viewer>, public_url: &str) -> Response {
     res
 }
 
-/// A page that could not be served (the database is down, …): readable, never blank.
-fn failure(state: &AppState, e: ApiError) -> Response {
+/// A page that could not be served (the database is down, …): readable, never blank. The
+/// reason is the catalog's words for the error's code, else the error's detail.
+fn failure(state: &AppState, headers: &HeaderMap, e: ApiError) -> Response {
     let status = e.status();
-    let detail = match &e {
-        ApiError::Internal(err) => {
+    let locale = browser_locale(headers);
+    let detail = match (e.inner(), locale) {
+        (ApiError::Internal(err), _) => {
             tracing::error!(error = ?err, "page failed");
-            "something went wrong on our side; it has been logged, please try again".to_owned()
+            tr(locale, "problem-internal", &[])
         }
-        other => other.to_string(),
+        // The server's details are English sentences, often more precise than a code.
+        (_, Locale::En) => e.to_string(),
+        _ => i18n::problem_text(locale, e.code()).unwrap_or_else(|| e.to_string()),
     };
-    let mut page = Page::new("Error", "error", Nav::None);
+    let mut page = Page::new(locale, "page-title-error", "error", Nav::None);
     page.status = status;
     page.main = format!(
-        "<section class=\"card narrow\"><h1>This page could not be shown</h1><p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">Back to my work</a></p></section>",
-        esc(&detail)
+        "<section class=\"card narrow\"><h1>{}</h1><p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">{}</a></p></section>",
+        esc(&tr(locale, "page-error-heading", &[])),
+        esc(&detail),
+        esc(&tr(locale, "page-back-to-my-work", &[]))
     );
     render(page, None, &state.config.public_url)
 }
@@ -305,7 +376,7 @@ async fn signed_in(
     match viewer(state, headers).await {
         Ok(Some(v)) => render(show(&v), Some(&v), &state.config.public_url),
         Ok(None) => to_login(uri),
-        Err(e) => failure(state, e),
+        Err(e) => failure(state, headers, e),
     }
 }
 
@@ -329,18 +400,23 @@ pub async fn login(
     match viewer(&state, &headers).await {
         Ok(Some(_)) => Redirect::to(safe_next(q.next.as_deref())).into_response(),
         Ok(None) => {
-            let mut page = Page::new("Sign in", "login", Nav::None);
+            let mut page = Page::new(
+                browser_locale(&headers),
+                "page-title-login",
+                "login",
+                Nav::None,
+            );
             page.main = String::new();
             render(page, None, &state.config.public_url)
         }
-        Err(e) => failure(&state, e),
+        Err(e) => failure(&state, &headers, e),
     }
 }
 
 /// # `GET /` — my work: my records by type, my recent chats.
 pub async fn home(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    signed_in(&state, &headers, &uri, |_| {
-        Page::new("My work", "home", Nav::Home)
+    signed_in(&state, &headers, &uri, |v| {
+        Page::new(v.locale, "page-title-home", "home", Nav::Home)
     })
     .await
 }
@@ -352,8 +428,8 @@ pub async fn record(
     uri: Uri,
     Path((ty, id)): Path<(String, String)>,
 ) -> Response {
-    signed_in(&state, &headers, &uri, |_| {
-        Page::new("Record", "record", Nav::None)
+    signed_in(&state, &headers, &uri, |v| {
+        Page::new(v.locale, "page-title-record", "record", Nav::None)
             .with("record-type", ty)
             .with("record-id", id)
     })
@@ -362,8 +438,8 @@ pub async fn record(
 
 /// # `GET /chats` — the chat app (R20).
 pub async fn chat_app(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    signed_in(&state, &headers, &uri, |_| {
-        Page::new("Chats", "chats", Nav::Chats)
+    signed_in(&state, &headers, &uri, |v| {
+        Page::new(v.locale, "page-title-chats", "chats", Nav::Chats)
     })
     .await
 }
@@ -375,8 +451,8 @@ pub async fn chat_app_with(
     uri: Uri,
     Path(id): Path<String>,
 ) -> Response {
-    signed_in(&state, &headers, &uri, |_| {
-        Page::new("Chats", "chats", Nav::Chats).with("chat-id", id)
+    signed_in(&state, &headers, &uri, |v| {
+        Page::new(v.locale, "page-title-chats", "chats", Nav::Chats).with("chat-id", id)
     })
     .await
 }
@@ -384,12 +460,18 @@ pub async fn chat_app_with(
 /// # `GET /admin` — administration (R19, R22); administrators only.
 pub async fn admin(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     signed_in(&state, &headers, &uri, |v| {
+        let l = v.locale;
         if v.caller.subject.privileges.admin {
-            Page::new("Administration", "admin", Nav::Admin)
+            Page::new(l, "page-title-admin", "admin", Nav::Admin)
         } else {
-            let mut page = Page::new("Administration", "error", Nav::Admin);
+            let mut page = Page::new(l, "page-title-admin", "error", Nav::Admin);
             page.status = StatusCode::FORBIDDEN;
-            page.main = "<section class=\"card narrow\"><h1>Administration</h1><p class=\"error\" role=\"alert\">This needs the admin privilege; ask an administrator.</p><p><a href=\"/\">Back to my work</a></p></section>".to_owned();
+            page.main = format!(
+                "<section class=\"card narrow\"><h1>{}</h1><p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">{}</a></p></section>",
+                esc(&tr(l, "page-title-admin", &[])),
+                esc(&tr(l, "problem-admin-required", &[])),
+                esc(&tr(l, "page-back-to-my-work", &[]))
+            );
             page
         }
     })

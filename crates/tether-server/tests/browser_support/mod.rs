@@ -225,6 +225,23 @@ impl Browser {
         self.call(reqwest::Method::GET, path, None).await
     }
 
+    /// Makes the browser ask for `languages` (an `Accept-Language` value) from now on, as a
+    /// browser set to those languages would (Chrome DevTools Protocol through chromedriver).
+    pub async fn accept_language(&self, languages: &str) {
+        self.post(
+            "/goog/cdp/execute",
+            json!({"cmd": "Network.enable", "params": {}}),
+        )
+        .await
+        .unwrap();
+        self.post(
+            "/goog/cdp/execute",
+            json!({"cmd": "Network.setExtraHTTPHeaders", "params": {"headers": {"Accept-Language": languages}}}),
+        )
+        .await
+        .unwrap();
+    }
+
     pub async fn goto(&self, url: &str) {
         self.post("/url", json!({"url": url})).await.unwrap();
     }

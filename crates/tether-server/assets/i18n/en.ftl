@@ -1,0 +1,186 @@
+# Tether's words in English. Project Fluent syntax (https://projectfluent.org/fluent/guide/).
+# Every key here must also be in sv.ftl (tests/i18n.rs fails otherwise). Keys are grouped by
+# the module that uses them; `problem-*` are the words for the `code` of a problem document
+# (docs/api.md), `page-*` and `nav-*` are written by the server (src/web/pages.rs).
+
+## Shared
+
+loading = Loading…
+date-today = Today
+date-yesterday = Yesterday
+date-just-now = just now
+size-bytes = { $n } B
+size-kb = { $n } KB
+size-mb = { $n } MB
+language-en = English
+language-sv = Svenska
+record-state-active = Active
+record-state-resolved = Resolved
+record-state-cancelled = Cancelled
+
+## api.js: failures without words from the server
+
+api-status = The server answered { $status }.
+api-status-retry = The server answered { $status }. Please try again.
+api-unreachable = Cannot reach the Tether server. Check your connection and try again.
+api-upload-unreachable = The upload failed: cannot reach the server.
+api-upload-cancelled = The upload was cancelled.
+api-upload-failed = The upload failed ({ $status }).
+
+## Page shells (src/web/pages.rs)
+
+page-title-login = Sign in
+page-title-home = My work
+page-title-record = Record
+page-title-chats = Chats
+page-title-admin = Administration
+page-title-error = Error
+page-loading = Loading…
+page-skip-to-content = Skip to content
+page-needs-javascript = Tether needs JavaScript to run in this page. Please enable it.
+page-error-heading = This page could not be shown
+page-back-to-my-work = Back to my work
+nav-main = Main
+nav-my-work = My work
+nav-chats = Chats
+nav-admin = Admin
+
+## shell.js: the top bar
+
+shell-enable-notifications = Enable notifications
+shell-sign-out = Sign out
+shell-unread = { $count ->
+    [one] { $count } unread message
+   *[other] { $count } unread messages
+}
+shell-notifications-on = Notifications are on for mentions and urgent messages.
+shell-notifications-off = Notifications stay off.
+shell-someone = Someone
+shell-urgent-from = Urgent message from { $name }
+shell-mentioned-you = { $name } mentioned you
+shell-notification-toast = { $title }: { $text }
+
+## login.js
+
+login-title = Sign in
+login-tagline = Every conversation about a record, in one place.
+login-email = E-mail
+login-password = Password
+login-submit = Sign in
+login-submitting = Signing in…
+
+## menu.js and dialog.js
+
+menu-no-actions = No actions available
+dialog-close = Close
+dialog-confirm = Confirm
+dialog-cancel = Cancel
+
+## account.js: the user menu
+
+account-menu = Your account
+account-menu-of = { $name }, your account
+account-change-password = Change password
+account-change-password-intro = You stay signed in here; every other browser or app signed in as you is signed out.
+account-current-password = Current password
+account-new-password = New password
+account-new-password-hint = At least { $min } characters. A few unrelated words make a good one.
+account-repeat-password = Repeat the new password
+account-passwords-differ = The new passwords do not match.
+account-password-changed = Your password is changed. Your other sessions have been signed out.
+account-field-error = { $field }: { $message }
+account-preferences = Language and time zone
+account-preferences-intro = Tether shows its words in this language and times in this zone, in every browser you sign in to.
+account-language = Language
+account-language-browser = As my browser says
+account-time-zone = Time zone
+account-time-zone-browser = As my browser says ({ $zone })
+account-save = Save
+
+## tour.js: the first-use tour of the collaboration panel
+
+tour-panel-title = Collaborate on this record
+tour-panel-text = Every chat and channel about this record is here, next to the record itself. Let’s take a quick look.
+tour-new-connected-title = Start a connected chat
+tour-new-connected-text = Bring in the people you need. The chat is connected to this record, starts empty, and can open with an introduction card.
+tour-filter-title = Find any chat
+tour-filter-text = Type part of a chat’s name to filter every section, however old the chat is.
+tour-connected-title = Connected to this record
+tour-connected-text = Chats about this record. A lock means you are not a member yet: hover and join to see the full history.
+tour-suggested-title = Suggested contacts
+tour-suggested-text = The owner, the team and experts who resolved similar records, each with the reason. One click starts a connected chat.
+tour-channels-title = Channels
+tour-channels-text = Connect a team channel to this record, or create a new one, to work on it with the whole team.
+tour-step = Step { $step } of { $total }
+tour-back = Back
+tour-next = Next
+tour-done = Done
+tour-skip = Skip tour
+
+## home.js: My work
+
+home-greeting-morning = Good morning, { $name }
+home-greeting-afternoon = Good afternoon, { $name }
+home-greeting-evening = Good evening, { $name }
+home-intro = Your records and your latest conversations.
+home-my-records = My records
+home-record-types = Record types
+home-search-label = Search my records
+home-search-placeholder = Name or number
+home-no-match = Nothing matches your search.
+home-no-records = You own no { $type } records.
+home-col-name = Name
+home-col-number = Number
+home-col-state = State
+home-col-updated = Updated
+home-recent-chats = Recent chats
+home-open-chat-app = Open chat app
+home-no-chats = No chats yet. Open a record to start one, or use the chat app.
+home-members = { $count ->
+    [one] { $count } member
+   *[other] { $count } members
+}
+
+## Problems: the words for each problem `code` (docs/api.md). General codes are followed by
+## the server's own explanation (problem-with-detail) in languages other than English.
+
+problem-with-detail = { $text } The server says: { $detail }
+problem-request-malformed = The request could not be read.
+problem-request-media_type = The request was sent in a form the server does not accept.
+problem-request-uri_too_long = The address is too long.
+problem-request-headers_too_large = The request’s headers are too large.
+problem-method_not_allowed = That cannot be done at this address.
+problem-auth-required = Please sign in first.
+problem-auth-bad_credentials = Wrong e-mail or password.
+problem-auth-session_expired = Your session has expired or was ended. Please sign in again.
+problem-auth-deactivated = Your account is deactivated.
+problem-auth-account_gone = Your account no longer exists.
+problem-auth-malformed_header = The request’s sign-in header is not readable.
+problem-auth-csrf = The page is out of date. Reload it and try again.
+problem-forbidden = You are not allowed to do that.
+problem-admin-required = This needs the admin privilege; ask an administrator.
+problem-collab-disabled = Collaboration is turned off on this server; an administrator can enable it.
+problem-collab-privilege_missing = You need permission to use chats; ask an administrator.
+problem-collab-chats_off = Chats are turned off for this record type; an administrator can turn them on.
+problem-collab-channels_off = Channels are turned off for this record type; an administrator can turn them on.
+problem-record-read_denied = You do not have access to this record.
+problem-record-write_denied = You may read this record but not change it.
+problem-record-owner_denied = You may not give this record to that owner.
+problem-not_found = It was not found, or you cannot see it.
+problem-conflict = That conflicts with the current state.
+problem-too_large = That is too large.
+problem-validation = Some of what was entered is not valid.
+problem-validation-field = Some fields are not valid.
+problem-rate_limited = Too many attempts. Wait a while and try again.
+problem-unavailable = The server is temporarily unable to answer; nothing was stored. Try again shortly.
+problem-storage-full = The server’s storage is full, so nothing was stored. Tell your administrator.
+problem-busy = The server is busy. Try again in a few seconds.
+problem-internal = Something went wrong on our side. It has been logged; please try again.
+problem-unhealthy = The server is not healthy.
+problem-error = Something went wrong.
+problem-password-wrong = This is not your current password.
+problem-password-too_short = The password must have at least 10 characters.
+problem-password-too_long = The password must have at most 1,024 characters.
+problem-password-only_spaces = The password must not be only spaces.
+problem-locale-unsupported = Choose English or Swedish.
+problem-time_zone-unknown = Choose a time zone from the list.

@@ -1,0 +1,185 @@
+# Tethers texter på svenska. Fluent-syntax (https://projectfluent.org/fluent/guide/).
+# Varje nyckel här måste också finnas i en.ftl (tests/i18n.rs fallerar annars). Termerna följer
+# ordlistan i docs/ui.md (post, ärende, chatt, kanal, ägare, behörighet …).
+
+## Gemensamt
+
+loading = Läser in…
+date-today = I dag
+date-yesterday = I går
+date-just-now = nyss
+size-bytes = { $n } B
+size-kb = { $n } kB
+size-mb = { $n } MB
+language-en = English
+language-sv = Svenska
+record-state-active = Aktiv
+record-state-resolved = Löst
+record-state-cancelled = Avbruten
+
+## api.js: fel som servern inte förklarat
+
+api-status = Servern svarade { $status }.
+api-status-retry = Servern svarade { $status }. Försök igen.
+api-unreachable = Det går inte att nå Tether-servern. Kontrollera anslutningen och försök igen.
+api-upload-unreachable = Uppladdningen misslyckades: servern går inte att nå.
+api-upload-cancelled = Uppladdningen avbröts.
+api-upload-failed = Uppladdningen misslyckades ({ $status }).
+
+## Sidornas ramar (src/web/pages.rs)
+
+page-title-login = Logga in
+page-title-home = Mitt arbete
+page-title-record = Post
+page-title-chats = Chattar
+page-title-admin = Administration
+page-title-error = Fel
+page-loading = Läser in…
+page-skip-to-content = Hoppa till innehållet
+page-needs-javascript = Tether behöver JavaScript på den här sidan. Slå på det i webbläsaren.
+page-error-heading = Sidan kunde inte visas
+page-back-to-my-work = Tillbaka till Mitt arbete
+nav-main = Huvudmeny
+nav-my-work = Mitt arbete
+nav-chats = Chattar
+nav-admin = Administration
+
+## shell.js: verktygsfältet
+
+shell-enable-notifications = Slå på aviseringar
+shell-sign-out = Logga ut
+shell-unread = { $count ->
+    [one] { $count } oläst meddelande
+   *[other] { $count } olästa meddelanden
+}
+shell-notifications-on = Aviseringar är på för omnämnanden och brådskande meddelanden.
+shell-notifications-off = Aviseringar förblir avstängda.
+shell-someone = Någon
+shell-urgent-from = Brådskande meddelande från { $name }
+shell-mentioned-you = { $name } nämnde dig
+shell-notification-toast = { $title }: { $text }
+
+## login.js
+
+login-title = Logga in
+login-tagline = Alla samtal om en post, på ett ställe.
+login-email = E-postadress
+login-password = Lösenord
+login-submit = Logga in
+login-submitting = Loggar in…
+
+## menu.js och dialog.js
+
+menu-no-actions = Inga åtgärder tillgängliga
+dialog-close = Stäng
+dialog-confirm = Bekräfta
+dialog-cancel = Avbryt
+
+## account.js: användarmenyn
+
+account-menu = Ditt konto
+account-menu-of = { $name }, ditt konto
+account-change-password = Byt lösenord
+account-change-password-intro = Du förblir inloggad här; alla andra webbläsare och appar där du är inloggad loggas ut.
+account-current-password = Nuvarande lösenord
+account-new-password = Nytt lösenord
+account-new-password-hint = Minst { $min } tecken. Några orelaterade ord blir ett bra lösenord.
+account-repeat-password = Upprepa det nya lösenordet
+account-passwords-differ = De nya lösenorden stämmer inte överens.
+account-password-changed = Ditt lösenord är bytt. Dina andra sessioner har loggats ut.
+account-field-error = { $field }: { $message }
+account-preferences = Språk och tidszon
+account-preferences-intro = Tether visar texterna på det här språket och tiderna i den här tidszonen, i alla webbläsare där du loggar in.
+account-language = Språk
+account-language-browser = Som min webbläsare
+account-time-zone = Tidszon
+account-time-zone-browser = Som min webbläsare ({ $zone })
+account-save = Spara
+
+## tour.js: introduktionen till samarbetspanelen
+
+tour-panel-title = Samarbeta kring posten
+tour-panel-text = Alla chattar och kanaler om posten finns här, bredvid själva posten. Vi tar en snabb titt.
+tour-new-connected-title = Starta en ansluten chatt
+tour-new-connected-text = Bjud in de personer du behöver. Chatten ansluts till posten, börjar tom och kan inledas med ett presentationskort.
+tour-filter-title = Hitta alla chattar
+tour-filter-text = Skriv en del av en chatts namn för att filtrera alla avsnitt, hur gammal chatten än är.
+tour-connected-title = Anslutna till posten
+tour-connected-text = Chattar om den här posten. Ett lås betyder att du inte är medlem än: håll muspekaren över och gå med för att se hela historiken.
+tour-suggested-title = Föreslagna kontakter
+tour-suggested-text = Ägaren, teamet och experter som har löst liknande poster, var och en med sitt skäl. Ett klick startar en ansluten chatt.
+tour-channels-title = Kanaler
+tour-channels-text = Anslut en teamkanal till posten, eller skapa en ny, för att arbeta med den tillsammans med hela teamet.
+tour-step = Steg { $step } av { $total }
+tour-back = Tillbaka
+tour-next = Nästa
+tour-done = Klart
+tour-skip = Hoppa över
+
+## home.js: Mitt arbete
+
+home-greeting-morning = God morgon, { $name }
+home-greeting-afternoon = God eftermiddag, { $name }
+home-greeting-evening = God kväll, { $name }
+home-intro = Dina poster och dina senaste samtal.
+home-my-records = Mina poster
+home-record-types = Posttyper
+home-search-label = Sök bland mina poster
+home-search-placeholder = Namn eller nummer
+home-no-match = Inget matchar sökningen.
+home-no-records = Du äger inga poster av typen { $type }.
+home-col-name = Namn
+home-col-number = Nummer
+home-col-state = Status
+home-col-updated = Uppdaterad
+home-recent-chats = Senaste chattar
+home-open-chat-app = Öppna chattappen
+home-no-chats = Inga chattar än. Öppna en post för att starta en, eller använd chattappen.
+home-members = { $count ->
+    [one] { $count } medlem
+   *[other] { $count } medlemmar
+}
+
+## Fel: texterna för varje felkod (`code`, docs/api.md). Allmänna koder följs av serverns
+## egen förklaring (problem-with-detail).
+
+problem-with-detail = { $text } Serverns förklaring: { $detail }
+problem-request-malformed = Begäran kunde inte läsas.
+problem-request-media_type = Begäran skickades i ett format som servern inte tar emot.
+problem-request-uri_too_long = Adressen är för lång.
+problem-request-headers_too_large = Begärans huvuden är för stora.
+problem-method_not_allowed = Det går inte att göra på den här adressen.
+problem-auth-required = Logga in först.
+problem-auth-bad_credentials = Fel e-postadress eller lösenord.
+problem-auth-session_expired = Din session har gått ut eller avslutats. Logga in igen.
+problem-auth-deactivated = Ditt konto är inaktiverat.
+problem-auth-account_gone = Ditt konto finns inte längre.
+problem-auth-malformed_header = Begärans inloggningsuppgifter går inte att läsa.
+problem-auth-csrf = Sidan är inaktuell. Ladda om den och försök igen.
+problem-forbidden = Du har inte behörighet att göra det.
+problem-admin-required = Det här kräver administratörsbehörighet; kontakta en administratör.
+problem-collab-disabled = Samarbete är avstängt på den här servern; en administratör kan slå på det.
+problem-collab-privilege_missing = Du behöver behörighet att använda chattar; kontakta en administratör.
+problem-collab-chats_off = Chattar är avstängda för den här posttypen; en administratör kan slå på dem.
+problem-collab-channels_off = Kanaler är avstängda för den här posttypen; en administratör kan slå på dem.
+problem-record-read_denied = Du har inte åtkomst till den här posten.
+problem-record-write_denied = Du kan läsa posten men inte ändra den.
+problem-record-owner_denied = Du kan inte ge posten till den ägaren.
+problem-not_found = Det hittades inte, eller så kan du inte se det.
+problem-conflict = Det går inte ihop med hur det ser ut nu.
+problem-too_large = Det är för stort.
+problem-validation = En del av det som angavs är inte giltigt.
+problem-validation-field = Några fält är inte giltiga.
+problem-rate_limited = För många försök. Vänta en stund och försök igen.
+problem-unavailable = Servern kan inte svara just nu; inget sparades. Försök igen om en liten stund.
+problem-storage-full = Serverns lagring är full, så inget sparades. Kontakta din administratör.
+problem-busy = Servern är upptagen. Försök igen om några sekunder.
+problem-internal = Något gick fel hos oss. Felet är loggat; försök igen.
+problem-unhealthy = Servern mår inte bra.
+problem-error = Något gick fel.
+problem-password-wrong = Det här är inte ditt nuvarande lösenord.
+problem-password-too_short = Lösenordet måste ha minst 10 tecken.
+problem-password-too_long = Lösenordet får ha högst 1 024 tecken.
+problem-password-only_spaces = Lösenordet får inte bestå av bara mellanslag.
+problem-locale-unsupported = Välj engelska eller svenska.
+problem-time_zone-unknown = Välj en tidszon i listan.
