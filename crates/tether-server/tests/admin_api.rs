@@ -147,6 +147,42 @@ async fn teams_gain_and_lose_members_and_admins(backend: Backend) {
         .await
         .expect(200);
 
+    // R13: the administrator, who is not in the team, reads that a channel was connected but
+    // not the channel's name, in the log and in its CSV.
+    let case = id(&app
+        .post(
+            "/records/case",
+            &ann,
+            json!({"fields": {"title": "Invoice twice"}}),
+        )
+        .await
+        .expect(201)
+        .body);
+    app.post(
+        &format!("/records/case/{case}/channels"),
+        &ann,
+        json!({"channel_id": channel}),
+    )
+    .await
+    .expect(200);
+    let log = app
+        .get(
+            &format!("/audit?record={case}&action=chat.connected"),
+            &admin,
+        )
+        .await
+        .expect(200);
+    let entry = &log.body["items"][0];
+    assert_eq!(entry["chat"]["id"], json!(channel));
+    assert_eq!(entry["chat"]["name"], Value::Null);
+    assert_eq!(entry["record"]["name"], "Invoice twice");
+    assert!(!log.text.contains("billing-general"), "{}", log.text);
+    let csv = app
+        .get(&format!("/audit.csv?record={case}"), &admin)
+        .await
+        .expect(200);
+    assert!(!csv.text.contains("billing-general"), "{}", csv.text);
+
     // Only administrators manage teams.
     app.patch(&format!("/teams/{team}"), &ann, json!({"name": "Mine"}))
         .await
