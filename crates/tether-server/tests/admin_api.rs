@@ -304,6 +304,24 @@ async fn teams_gain_and_lose_members_and_admins(backend: Backend) {
     assert_eq!(entry["details"]["user_id"], json!(bo_id));
     assert_eq!(entry["names"][&bo_id], "Bo Berg");
     assert_eq!(entry["names"][&team], "Billing & invoices");
+    // A new user's teams are named too.
+    let dee = id(&app
+        .post("/users", &admin, json!({"name": "Dee Dahl", "email": "dee@example.com", "password": PASSWORD, "roles": [], "team_ids": [team]}))
+        .await
+        .expect(201)
+        .body);
+    let log = app
+        .get("/audit?action=user.created&limit=500", &admin)
+        .await
+        .expect(200);
+    let created = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["details"]["user_id"] == json!(dee))
+        .unwrap();
+    assert_eq!(created["names"][&team], "Billing & invoices");
+    assert_eq!(created["names"][&dee], "Dee Dahl");
     let log = app
         .get("/audit?action=team.updated", &admin)
         .await

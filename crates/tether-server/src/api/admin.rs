@@ -863,7 +863,7 @@ pub struct AuditItem {
     #[schema(value_type = Object)]
     pub details: Value,
     /// Names of the people and teams that `details` names by id (`user_id`, `team_id`,
-    /// `user_ids`, `admin_ids`, …), by id.
+    /// `user_ids`, `team_ids`, `admin_ids`, …), by id.
     #[schema(value_type = Object)]
     pub names: BTreeMap<String, String>,
 }
@@ -875,10 +875,11 @@ pub struct AuditList {
 
 /// Ids in an audit entry's details that name people or teams.
 fn detail_ids(details: &Value) -> Vec<String> {
-    const KEYS: [&str; 6] = [
+    const KEYS: [&str; 7] = [
         "user_id",
         "team_id",
         "user_ids",
+        "team_ids",
         "admin_ids",
         "member_ids",
         "previous_admin_ids",
