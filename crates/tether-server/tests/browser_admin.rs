@@ -8,7 +8,7 @@
 mod browser_support;
 mod common;
 
-use browser_support::{Browser, Driver};
+use browser_support::{Browser, Driver, keys};
 use common::{ADMIN_EMAIL, PASSWORD, TestApp, spawn_app};
 use serde_json::{Value, json};
 use tether_store::Backend;
@@ -159,6 +159,25 @@ async fn users_page_teams_risky_switches_and_audit_speak_plainly() {
         .as_str()
         .unwrap()
         .to_owned();
+    let case = app
+        .post(
+            "/records/case",
+            &admin,
+            json!({"fields": {"title": "Printer on fire"}}),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/records/case/{case}/shares"),
+        &admin,
+        json!({"user_id": dana, "access": "read"}),
+    )
+    .await
+    .expect(201);
     let driver = Driver::start().await;
     let b = driver.browser().await;
     sign_in(&b, &app.base, ADMIN_EMAIL, "/admin").await;
@@ -340,6 +359,30 @@ async fn users_page_teams_risky_switches_and_audit_speak_plainly() {
         );
     }
 
+    // Record types and their settings by display names and labels.
+    b.goto(&format!("{}/admin#types", app.base)).await;
+    b.wait_text(".type-card summary", "Knowledge article").await;
+    b.goto(&format!(
+        "{}/admin#type-settings/knowledge_article",
+        app.base
+    ))
+    .await;
+    b.wait("#set-join_chat").await;
+    for section in ["#types", "#type-settings/knowledge_article"] {
+        b.goto(&format!("{}/admin{section}", app.base)).await;
+        b.wait(".admin-content h2").await;
+        let text = b
+            .js(
+                "return document.querySelector('main').innerText + [...document.querySelectorAll('main select option')].map((o) => o.textContent).join(' ')",
+                vec![],
+            )
+            .await;
+        assert!(
+            !text.as_str().unwrap().contains("knowledge_article"),
+            "{section} shows an internal name"
+        );
+    }
+
     // The audit log: names, an action chosen by name, a person filter, a CSV link.
     b.goto(&format!("{}/admin#audit", app.base)).await;
     b.wait_text(".audit-table tbody", "Team member removed")
@@ -376,6 +419,34 @@ async fn users_page_teams_risky_switches_and_audit_speak_plainly() {
             && href.as_str().unwrap().contains(&erik),
         "{href}"
     );
+    // A record chosen with the keyboard: its entries only, the record named and linked.
+    b.wait(".audit-filters .chip-x").await.click().await;
+    let input = b.wait("#au-record").await;
+    input.send_keys("Printer").await;
+    b.wait_text("#au-record-list .option", "Printer on fire")
+        .await;
+    input.send_keys(keys::ENTER).await;
+    let chosen = b.wait("#au-record").await.value().await;
+    assert!(
+        chosen.ends_with("Printer on fire"),
+        "Enter chooses the highlighted record: {chosen}"
+    );
+    b.wait(".audit-filters button[type=submit]")
+        .await
+        .click()
+        .await;
+    b.wait_text("[role=status]", "1 entries").await;
+    b.wait_text(".audit-table tbody", "Record shared").await;
+    b.wait_text(".audit-table tbody a", "Printer on fire").await;
+    b.wait_text(".audit-table tbody", "Person: Dana Ek").await;
+    let href = b
+        .js(
+            "return document.getElementById('audit-csv').getAttribute('href')",
+            vec![],
+        )
+        .await;
+    assert!(href.as_str().unwrap().contains(&case), "{href}");
+
     let page = b
         .js("return document.querySelector('main').innerText", vec![])
         .await;

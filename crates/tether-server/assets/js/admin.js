@@ -366,52 +366,69 @@ async function roles() {
 
 // --- audit log ----------------------------------------------------------------------------
 
-/** A record chooser: a type and a search over that type's records the admin may read. */
+/**
+ * A record chooser: a type and a search over that type's records (as a combobox: arrows move,
+ * Enter chooses, Escape closes).
+ */
 function recordPicker(types) {
   const type = h('select', { id: 'au-record-type', 'aria-label': 'Record type' }, types.map((t) => h('option', { value: t.name }, t.display_name)));
   const input = h('input', { id: 'au-record', type: 'search', role: 'combobox', autocomplete: 'off', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'au-record-list', placeholder: 'Type a name or number' });
-  const list = h('ul', { class: 'listbox', role: 'listbox', id: 'au-record-list', hidden: true });
+  const list = h('ul', { class: 'listbox', role: 'listbox', id: 'au-record-list', 'aria-label': 'Records', hidden: true });
   let chosen = null;
+  let options = [];
+  let active = -1;
   const close = () => {
     list.hidden = true;
     input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    active = -1;
+  };
+  const choose = (r) => {
+    chosen = r;
+    input.value = r.number ? `${r.number} ${r.name}` : r.name;
+    close();
+  };
+  const highlight = (i) => {
+    active = i;
+    options.forEach((o, n) => o.el.setAttribute('aria-selected', String(n === i)));
+    if (options[i]) input.setAttribute('aria-activedescendant', options[i].el.id);
   };
   const search = debounce(async () => {
-    chosen = null;
     const q = input.value.trim();
     if (!q) return close();
+    options = [];
     try {
       const res = await get(`/records${seg(type.value)}${qs({ q, limit: 10 })}`);
-      list.replaceChildren(
-        ...(res.items.length
-          ? res.items.map((r, n) =>
-              h(
-                'li',
-                {
-                  role: 'option',
-                  id: `au-record-opt-${n}`,
-                  class: 'option',
-                  'aria-selected': 'false',
-                  onMousedown: (e) => {
-                    e.preventDefault();
-                    chosen = r;
-                    input.value = r.number ? `${r.number} ${r.name}` : r.name;
-                    close();
-                  },
-                },
-                h('span', { class: 'option-name' }, r.name),
-                h('span', { class: 'option-sub' }, r.number || ''),
-              ),
-            )
-          : [h('li', { class: 'listbox-note' }, 'No record found')]),
-      );
+      options = res.items.map((r, n) => ({
+        r,
+        el: h(
+          'li',
+          { role: 'option', id: `au-record-opt-${n}`, class: 'option', 'aria-selected': 'false', onMousedown: (e) => (e.preventDefault(), choose(r)) },
+          h('span', { class: 'option-name' }, r.name),
+          h('span', { class: 'option-sub' }, r.number || ''),
+        ),
+      }));
+      list.replaceChildren(...(options.length ? options.map((o) => o.el) : [h('li', { class: 'listbox-note' }, 'No record found')]));
     } catch (e) {
       list.replaceChildren(h('li', { class: 'listbox-note' }, e.message));
     }
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
+    highlight(options.length ? 0 : -1);
   }, 200);
-  input.addEventListener('input', search);
+  input.addEventListener('input', () => {
+    chosen = null;
+    search();
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' && options.length) highlight((active + 1) % options.length);
+    else if (e.key === 'ArrowUp' && options.length) highlight((active - 1 + options.length) % options.length);
+    else if (e.key === 'Enter' && !list.hidden && options[active]) choose(options[active].r);
+    else if (e.key === 'Escape' && !list.hidden) close();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  });
   input.addEventListener('blur', () => setTimeout(close, 150));
   type.addEventListener('change', () => {
     chosen = null;
