@@ -1559,7 +1559,12 @@ async fn team_administration_and_the_users_page(b: Backend) {
     let ann = user(&s, "ann@example.com", "Ann Agent", &["agent", "viewer"]).await;
     let bo = user(&s, "bo@example.com", "Bo Berg", &["agent"]).await;
     let team = s
-        .create_team("Billing", &[ann.clone()], &[bo.clone()], Some(&admin))
+        .create_team(
+            "Billing",
+            std::slice::from_ref(&ann),
+            std::slice::from_ref(&bo),
+            Some(&admin),
+        )
         .await
         .unwrap();
 
