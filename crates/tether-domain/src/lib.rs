@@ -9,6 +9,7 @@ pub mod access;
 pub mod cards;
 pub mod chat;
 pub mod collab;
+pub mod csv;
 pub mod ids;
 pub mod locale;
 pub mod markdown;
@@ -21,6 +22,7 @@ pub mod search;
 pub mod settings;
 pub mod signin;
 pub mod suggest;
+pub mod team;
 
 pub use access::{Decision, DenyReason, Owner, RecordFacts, Subject};
 pub use ids::{RecordId, RoleId, TeamId, UserId};

@@ -233,6 +233,12 @@ const TABLE: &[Row] = table! {
     // A team admin manages nothing through the API: adding team members needs `admin`.
     post "/api/v1/teams/{id}/members", body = Json(r#"{"user_ids": ["{spare}"]}"#)
         => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    // Renaming a team (to its own name, so the world stays) and removing members need `admin`;
+    // Hal is in no team, so the administrator's removal is a 404 that says so.
+    patch "/api/v1/teams/{id}", body = Json(r#"{"name": "Support"}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    delete "/api/v1/teams/{id}/members/{user_id}"
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 404];
     get "/api/v1/settings"
         => [401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
     put "/api/v1/settings", body = Json(r#"{"collaboration_enabled": true}"#)
@@ -249,6 +255,8 @@ const TABLE: &[Row] = table! {
         body = Json(r#"{"last_connector_may_disconnect": true}"#)
         => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
     get "/api/v1/audit"
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    get "/api/v1/audit.csv"
         => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
 
     // Records (R19): creating needs a write privilege covering the new owner (the caller);
@@ -491,6 +499,7 @@ const NEEDLES: &[Needle] = &[
             ("get", "/api/v1/users"),
             ("post", "/api/v1/chats/{id}/join"),
             ("get", "/api/v1/audit"),
+            ("get", "/api/v1/audit.csv"),
         ],
     },
     Needle {

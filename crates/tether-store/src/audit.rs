@@ -70,7 +70,15 @@ pub struct AuditEntry {
     pub action: String,
     pub record_type: Option<String>,
     pub record_id: Option<String>,
+    /// The record's number and name as they are now (`None` once it is deleted).
+    pub record_number: Option<String>,
+    pub record_name: Option<String>,
     pub chat_id: Option<String>,
+    /// The chat's name as it is now (`None` for a one-on-one chat or a deleted one).
+    pub chat_name: Option<String>,
+    pub chat_kind: Option<String>,
+    /// The team of a channel (whose name only the team's members may see, R13).
+    pub chat_team_id: Option<String>,
     pub details: Value,
 }
 
@@ -89,9 +97,17 @@ struct AuditRow {
     action: String,
     record_type: Option<String>,
     record_id: Option<String>,
+    record_number: Option<String>,
+    record_name: Option<String>,
     chat_id: Option<String>,
+    chat_name: Option<String>,
+    chat_kind: Option<String>,
+    chat_team_id: Option<String>,
     details: String,
 }
+
+/// The most entries one audit query returns (a CSV export's bound).
+pub const AUDIT_MAX: i64 = 10_000;
 
 /// Filters of `GET /audit`.
 #[derive(Clone, Debug, Default)]
@@ -99,6 +115,8 @@ pub struct AuditFilter {
     pub record_id: Option<String>,
     pub chat_id: Option<String>,
     pub action: Option<String>,
+    /// Only entries by this person.
+    pub actor_id: Option<String>,
     /// Entries strictly older than this time (paging backwards).
     pub before: Option<i64>,
     pub limit: i64,
@@ -111,19 +129,24 @@ impl Store {
         Ok(())
     }
 
-    /// Newest first, filtered.
+    /// Newest first, filtered, with the names of the actor, record and chat resolved in the
+    /// same query. At most [`AUDIT_MAX`] entries.
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
         const SQL: &str = "SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.action, a.record_type, \
-             a.record_id, a.chat_id, a.details FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+             a.record_id, r.number AS record_number, r.name AS record_name, a.chat_id, c.name AS chat_name, \
+             c.kind AS chat_kind, c.team_id AS chat_team_id, a.details FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+             LEFT JOIN records r ON r.id = a.record_id LEFT JOIN chats c ON c.id = a.chat_id \
              WHERE ($1 IS NULL OR a.record_id = $1) AND ($2 IS NULL OR a.chat_id = $2) \
              AND ($3 IS NULL OR a.action = $3) AND ($4 IS NULL OR a.at < $4) \
+             AND ($6 IS NULL OR a.actor_id = $6) \
              ORDER BY a.at DESC, a.id DESC LIMIT $5";
         let rows: Vec<AuditRow> = with_pool!(self, p => sqlx::query_as(SQL)
             .bind(f.record_id.as_deref())
             .bind(f.chat_id.as_deref())
             .bind(f.action.as_deref())
             .bind(f.before)
-            .bind(f.limit.clamp(1, 500))
+            .bind(f.limit.clamp(1, AUDIT_MAX))
+            .bind(f.actor_id.as_deref())
             .fetch_all(p)
             .await)?;
         rows.into_iter()
@@ -138,7 +161,12 @@ impl Store {
                     action: r.action,
                     record_type: r.record_type,
                     record_id: r.record_id,
+                    record_number: r.record_number,
+                    record_name: r.record_name,
                     chat_id: r.chat_id,
+                    chat_name: r.chat_name,
+                    chat_kind: r.chat_kind,
+                    chat_team_id: r.chat_team_id,
                     details: serde_json::from_str(&r.details)?,
                 })
             })

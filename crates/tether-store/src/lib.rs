@@ -58,6 +58,7 @@ mod seed;
 mod sends;
 pub mod sessions;
 pub mod similar;
+pub mod team_admin;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 

@@ -421,7 +421,7 @@ impl Store {
             .ok_or(StoreError::NotFound("team"))
     }
 
-    async fn check_users_exist(&self, ids: &[String]) -> Result<()> {
+    pub(crate) async fn check_users_exist(&self, ids: &[String]) -> Result<()> {
         let mut wanted: Vec<String> = ids.to_vec();
         wanted.sort();
         wanted.dedup();

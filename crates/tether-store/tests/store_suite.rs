@@ -49,6 +49,7 @@ both_backends!(
     concurrent_sends_are_committed_together,
     connections_and_channels,
     reactions_are_bounded_per_message_even_when_added_at_once,
+    team_administration_and_the_users_page,
 );
 
 async fn user(s: &Store, email: &str, name: &str, roles: &[&str]) -> String {
@@ -1546,4 +1547,99 @@ async fn durable_sqlite_uses_synchronous_full() {
     .await
     .unwrap();
     assert_eq!(full.sqlite_synchronous().await.unwrap(), Some(2));
+}
+
+/// Issue 16: the Users page's batched roles and teams, team admins replaced, members removed
+/// (never the last admin), the audit log filtered by actor and names resolved in one look-up.
+async fn team_administration_and_the_users_page(b: Backend) {
+    use tether_store::team_admin::TeamPatch;
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let admin = user(&s, "admin@example.com", "Ada Admin", &["administrator"]).await;
+    let ann = user(&s, "ann@example.com", "Ann Agent", &["agent", "viewer"]).await;
+    let bo = user(&s, "bo@example.com", "Bo Berg", &["agent"]).await;
+    let team = s
+        .create_team(
+            "Billing",
+            std::slice::from_ref(&ann),
+            std::slice::from_ref(&bo),
+            Some(&admin),
+        )
+        .await
+        .unwrap();
+
+    let page = s.search_users_admin("example.com", 2, 0).await.unwrap();
+    assert_eq!(page.len(), 2);
+    let rest = s.search_users_admin("example.com", 2, 2).await.unwrap();
+    assert_eq!(rest.len(), 1);
+    let ann_row = s.search_users_admin("ann@", 10, 0).await.unwrap();
+    assert_eq!(ann_row[0].roles, vec!["agent", "viewer"]);
+    assert_eq!(ann_row[0].teams[0].name, "Billing");
+
+    assert!(matches!(
+        s.remove_team_member(&team.id, &ann, Some(&admin)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        s.remove_team_member(&team.id, &admin, Some(&admin)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.update_team(
+            &team.id,
+            &TeamPatch {
+                name: None,
+                admin_ids: Some(vec![])
+            },
+            None
+        )
+        .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let t = s
+        .update_team(
+            &team.id,
+            &TeamPatch {
+                name: Some("Billing 2".into()),
+                admin_ids: Some(vec![bo.clone(), admin.clone()]),
+            },
+            Some(&admin),
+        )
+        .await
+        .unwrap();
+    assert_eq!(t.name, "Billing 2");
+    assert_eq!(t.members.len(), 3, "the new admin joined");
+    assert!(t.members.iter().all(|m| m.is_admin != (m.user_id == ann)));
+    let t = s
+        .remove_team_member(&team.id, &ann, Some(&admin))
+        .await
+        .unwrap();
+    assert!(t.members.iter().all(|m| m.user_id != ann));
+
+    let audit = s
+        .list_audit(&AuditFilter {
+            actor_id: Some(admin.clone()),
+            action: Some("team.member_removed".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    let none = s
+        .list_audit(&AuditFilter {
+            actor_id: Some(bo.clone()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let names = s
+        .names_by_ids(&[ann.clone(), team.id.clone(), "nobody".into()])
+        .await
+        .unwrap();
+    assert_eq!(names.get(&ann).map(String::as_str), Some("Ann Agent"));
+    assert_eq!(names.get(&team.id).map(String::as_str), Some("Billing 2"));
+    assert_eq!(names.len(), 2);
 }

@@ -76,11 +76,11 @@ export async function types(render) {
       h(
         'details',
         { class: 'card type-card' },
-        h('summary', {}, h('strong', {}, t.display_name), h('span', { class: 'muted mono' }, ` ${t.name}`), t.standard ? h('span', { class: 'tag' }, 'Standard') : h('span', { class: 'tag ai' }, 'Custom'), h('span', { class: 'muted small' }, ` · ${t.fields.length} fields`)),
+        h('summary', {}, h('strong', {}, t.display_name), ' ', t.standard ? h('span', { class: 'tag' }, 'Standard') : h('span', { class: 'tag ai' }, 'Custom'), h('span', { class: 'muted small' }, ` · ${t.fields.length} fields`)),
         h(
           'table',
           { class: 'table compact' },
-          h('thead', {}, h('tr', {}, ['Field', 'Label', 'Kind', 'Details'].map((x) => h('th', { scope: 'col' }, x)))),
+          h('thead', {}, h('tr', {}, ['Field', 'Kind', 'Details'].map((x) => h('th', { scope: 'col' }, x)))),
           h(
             'tbody',
             {},
@@ -88,10 +88,9 @@ export async function types(render) {
               h(
                 'tr',
                 {},
-                h('td', { class: 'mono' }, f.name, f.name === t.primary_field ? h('span', { class: 'tag' }, 'primary') : null),
-                h('td', {}, f.label),
+                h('td', {}, f.label, f.name === t.primary_field ? h('span', { class: 'tag' }, 'Primary name') : null),
                 h('td', {}, humanize(f.kind)),
-                h('td', { class: 'muted' }, [f.required ? 'required' : '', f.read_only ? 'read-only' : '', f.options?.length ? f.options.join(', ') : '', f.target ? `→ ${f.target}` : ''].filter(Boolean).join(' · ')),
+                h('td', { class: 'muted' }, [f.required ? 'required' : '', f.read_only ? 'read-only' : '', f.options?.length ? f.options.join(', ') : '', f.target ? `→ ${res.items.find((x) => x.name === f.target)?.display_name || f.target}` : ''].filter(Boolean).join(' · ')),
               ),
             ),
           ),

@@ -9,16 +9,21 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use tether_domain::Privilege;
+use tether_domain::csv;
 use tether_domain::people::{Email, Name, Password};
 use tether_domain::record_type::{FieldDef, FieldKind, RecordTypeDef};
 use tether_domain::settings::{GlobalSettings, RecordTypeSettings};
-use tether_store::audit::AuditFilter;
+use tether_store::StoreError;
+use tether_store::audit::{AUDIT_MAX, AuditFilter};
 use tether_store::people::{NewUser, UserDetail, UserPatch};
 use tether_store::record_types::RecordType;
+use tether_store::team_admin::TeamPatch;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -31,10 +36,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(create_role, list_roles))
         .routes(routes!(create_team, list_teams))
         .routes(routes!(add_team_members))
+        .routes(routes!(update_team))
+        .routes(routes!(remove_team_member))
         .routes(routes!(get_settings, put_settings))
         .routes(routes!(create_record_type, list_record_types))
         .routes(routes!(get_type_settings, put_type_settings))
         .routes(routes!(list_audit))
+        .routes(routes!(export_audit))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -112,7 +120,10 @@ async fn create_user(
 pub struct UserQuery {
     /// Part of a name or e-mail address.
     pub q: Option<String>,
+    /// Page size: 20 by default, at most 200.
     pub limit: Option<i64>,
+    /// Administrators only: skip this many users (the next page starts at `next_offset`).
+    pub offset: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -121,26 +132,81 @@ pub struct UserListItem {
     pub name: String,
     pub email: String,
     pub active: bool,
+    /// Administrators only: the user's role names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+    /// Administrators only: the user's teams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<TeamRefOut>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamRefOut {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct UserList {
     pub items: Vec<UserListItem>,
+    /// Administrators only: the `offset` of the next page, absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<i64>,
 }
 
 /// # `GET /api/v1/users?q=`
 ///
-/// The people picker: any signed-in user may search people by name or e-mail.
-#[utoipa::path(get, path = "/users", tag = "admin", params(UserQuery), responses((status = 200, body = UserList), (status = 401)))]
+/// The people picker: any signed-in user may search people by name or e-mail. Administrators
+/// also get each user's roles and teams, and pages (`offset`, `next_offset`) for the Users page.
+#[utoipa::path(get, path = "/users", tag = "admin", params(UserQuery), responses((status = 200, body = UserList), (status = 401), (status = 422)))]
 async fn list_users(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiQuery(q): ApiQuery<UserQuery>,
 ) -> ApiResult<Json<UserList>> {
-    let users = state
-        .store
-        .search_users(q.q.as_deref().unwrap_or("").trim(), limit(q.limit, 20, 200))
-        .await?;
+    let text = q.q.as_deref().unwrap_or("").trim();
+    let size = limit(q.limit, 20, 200);
+    if caller.subject.privileges.admin {
+        let offset = q.offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(ApiError::invalid("offset", "must be 0 or more"));
+        }
+        // One more than asked tells whether there is a next page.
+        let mut users = state
+            .store
+            .search_users_admin(text, size + 1, offset)
+            .await?;
+        let more = users.len() as i64 > size;
+        users.truncate(usize::try_from(size).unwrap_or(0));
+        return Ok(Json(UserList {
+            next_offset: more.then_some(offset + size),
+            items: users
+                .into_iter()
+                .map(|u| UserListItem {
+                    id: u.id,
+                    name: u.name,
+                    email: u.email,
+                    active: u.active,
+                    roles: Some(u.roles),
+                    teams: Some(
+                        u.teams
+                            .into_iter()
+                            .map(|t| TeamRefOut {
+                                id: t.id,
+                                name: t.name,
+                            })
+                            .collect(),
+                    ),
+                })
+                .collect(),
+        }));
+    }
+    if q.offset.is_some_and(|o| o != 0) {
+        return Err(ApiError::Forbidden(
+            "paging through every user needs the admin privilege; search by name instead".into(),
+        ));
+    }
+    let users = state.store.search_users(text, size).await?;
     Ok(Json(UserList {
         items: users
             .into_iter()
@@ -149,8 +215,11 @@ async fn list_users(
                 name: u.name,
                 email: u.email,
                 active: u.active,
+                roles: None,
+                teams: None,
             })
             .collect(),
+        next_offset: None,
     }))
 }
 
@@ -405,6 +474,84 @@ async fn add_team_members(
         .store
         .add_team_members(&id, &req.user_ids, Some(admin.id()))
         .await?;
+    state.forget_callers(None);
+    Ok(Json(team.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchTeam {
+    /// A new name for the team.
+    pub name: Option<String>,
+    /// The complete new set of team admins (at least one). Former admins stay members; people
+    /// not yet in the team join it.
+    pub admin_ids: Option<Vec<String>>,
+}
+
+/// # `PATCH /api/v1/teams/{id}`
+///
+/// Renames a team or replaces its team admins. Administrators only (SPEC R19 gives team
+/// management to administrators). Audited (`team.updated`).
+#[utoipa::path(patch, path = "/teams/{id}", tag = "admin", request_body = PatchTeam, params(("id" = String, Path)),
+    responses((status = 200, body = TeamOut), (status = 403), (status = 404), (status = 409, description = "name taken"), (status = 422)))]
+async fn update_team(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<PatchTeam>,
+) -> ApiResult<Json<TeamOut>> {
+    let name = req
+        .name
+        .as_deref()
+        .map(|n| Name::parse("name", n).map_err(|e| ApiError::invalid("name", e.0)))
+        .transpose()?;
+    if name.is_none() && req.admin_ids.is_none() {
+        return Err(ApiError::Unprocessable {
+            detail: "send a new name, a new set of admin_ids, or both".into(),
+            errors: Vec::new(),
+        });
+    }
+    let patch = TeamPatch {
+        name: name.map(Name::into_string),
+        admin_ids: req.admin_ids,
+    };
+    let team = state
+        .store
+        .update_team(&id, &patch, Some(admin.id()))
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => ApiError::NotFound(format!("there is no team with id {id}")),
+            e => e.into(),
+        })?;
+    state.forget_callers(None);
+    Ok(Json(team.into()))
+}
+
+/// # `DELETE /api/v1/teams/{id}/members/{user_id}`
+///
+/// Removes a person from a team and from the team's channels. The team's only team admin
+/// cannot be removed (409): make someone else a team admin first. Administrators only.
+/// Audited (`team.member_removed`).
+#[utoipa::path(delete, path = "/teams/{id}/members/{user_id}", tag = "admin", params(("id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 200, body = TeamOut), (status = 403), (status = 404), (status = 409)))]
+async fn remove_team_member(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiPath((id, user_id)): ApiPath<(String, String)>,
+) -> ApiResult<Json<TeamOut>> {
+    let team = state
+        .store
+        .remove_team_member(&id, &user_id, Some(admin.id()))
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound("team") => {
+                ApiError::NotFound(format!("there is no team with id {id}"))
+            }
+            StoreError::NotFound(_) => {
+                ApiError::NotFound(format!("user {user_id} is not a member of this team"))
+            }
+            e => e.into(),
+        })?;
     state.forget_callers(None);
     Ok(Json(team.into()))
 }
@@ -669,11 +816,35 @@ pub struct AuditQuery {
     pub record: Option<String>,
     /// Only entries about this chat id.
     pub chat: Option<String>,
+    /// Only entries by this person (user id).
+    pub actor: Option<String>,
     /// Only this action (`settings.global_changed`, `record.shared`, …).
     pub action: Option<String>,
     /// Only entries before this time (RFC 3339), for paging back.
     pub before: Option<String>,
+    /// `GET /audit`: 100 by default, at most 500. `GET /audit.csv`: 1,000 by default, at most 10,000.
     pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditRecordRef {
+    #[serde(rename = "type")]
+    pub record_type: String,
+    pub id: String,
+    /// The record's number, when its type numbers records.
+    pub number: Option<String>,
+    /// The record's name now; null once the record is deleted.
+    pub name: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditChatRef {
+    pub id: String,
+    /// The chat's name now; null for a one-on-one chat, a deleted chat, or a channel of a team
+    /// the caller is not in.
+    pub name: Option<String>,
+    /// `one_on_one`, `group` or `channel`; null for a deleted chat.
+    pub kind: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -685,8 +856,16 @@ pub struct AuditItem {
     pub record_type: Option<String>,
     pub record_id: Option<String>,
     pub chat_id: Option<String>,
+    /// The record the entry is about, with its name.
+    pub record: Option<AuditRecordRef>,
+    /// The chat the entry is about, with its name.
+    pub chat: Option<AuditChatRef>,
     #[schema(value_type = Object)]
     pub details: Value,
+    /// Names of the people and teams that `details` names by id (`user_id`, `team_id`,
+    /// `user_ids`, `team_ids`, `admin_ids`, …), by id.
+    #[schema(value_type = Object)]
+    pub names: BTreeMap<String, String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -694,45 +873,209 @@ pub struct AuditList {
     pub items: Vec<AuditItem>,
 }
 
-/// # `GET /api/v1/audit?record=&chat=&limit=`
-///
-/// The audit log (R22), newest first. Administrators only.
-#[utoipa::path(get, path = "/audit", tag = "admin", params(AuditQuery), responses((status = 200, body = AuditList), (status = 403)))]
-async fn list_audit(
-    State(state): State<AppState>,
-    _admin: Admin,
-    ApiQuery(q): ApiQuery<AuditQuery>,
-) -> ApiResult<Json<AuditList>> {
+/// Ids in an audit entry's details that name people or teams.
+fn detail_ids(details: &Value) -> Vec<String> {
+    const KEYS: [&str; 7] = [
+        "user_id",
+        "team_id",
+        "user_ids",
+        "team_ids",
+        "admin_ids",
+        "member_ids",
+        "previous_admin_ids",
+    ];
+    let mut out = Vec::new();
+    for k in KEYS {
+        match details.get(k) {
+            Some(Value::String(s)) => out.push(s.clone()),
+            Some(Value::Array(a)) => {
+                out.extend(a.iter().filter_map(Value::as_str).map(str::to_owned))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The audit entries the filters select, with names resolved: the actor, record and chat in
+/// the query itself, the people and teams named in details in one batched look-up.
+async fn load_audit(
+    state: &AppState,
+    caller: &Caller,
+    q: AuditQuery,
+    default: i64,
+    max: i64,
+) -> ApiResult<Vec<AuditItem>> {
     let before = q
         .before
         .as_deref()
         .map(|b| super::parse_rfc3339("before", b))
         .transpose()?;
+    let blank = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let filter = AuditFilter {
-        record_id: q.record,
-        chat_id: q.chat,
-        action: q.action,
+        record_id: blank(q.record),
+        chat_id: blank(q.chat),
+        action: blank(q.action),
+        actor_id: blank(q.actor),
         before,
-        limit: limit(q.limit, 100, 500),
+        limit: limit(q.limit, default, max),
     };
-    let items = state
-        .store
-        .list_audit(&filter)
-        .await?
-        .into_iter()
-        .map(|e| AuditItem {
-            id: e.id,
-            at: rfc3339(e.at),
-            actor: e.actor.map(|a| PersonRef {
-                id: a.id,
-                name: a.name,
-            }),
-            action: e.action,
-            record_type: e.record_type,
-            record_id: e.record_id,
-            chat_id: e.chat_id,
-            details: e.details,
-        })
+    let entries = state.store.list_audit(&filter).await?;
+    let mut ids: Vec<String> = entries
+        .iter()
+        .flat_map(|e| detail_ids(&e.details))
         .collect();
-    Ok(Json(AuditList { items }))
+    ids.sort();
+    ids.dedup();
+    let names = state.store.names_by_ids(&ids).await?;
+    Ok(entries
+        .into_iter()
+        .map(|e| {
+            let own: BTreeMap<String, String> = detail_ids(&e.details)
+                .into_iter()
+                .filter_map(|id| names.get(&id).map(|n| (id, n.clone())))
+                .collect();
+            AuditItem {
+                id: e.id,
+                at: rfc3339(e.at),
+                actor: e.actor.map(|a| PersonRef {
+                    id: a.id,
+                    name: a.name,
+                }),
+                action: e.action,
+                record: match (&e.record_type, &e.record_id) {
+                    (Some(t), Some(id)) => Some(AuditRecordRef {
+                        record_type: t.clone(),
+                        id: id.clone(),
+                        number: e.record_number,
+                        name: e.record_name,
+                    }),
+                    _ => None,
+                },
+                chat: e.chat_id.as_ref().map(|id| AuditChatRef {
+                    id: id.clone(),
+                    // A channel's name is for its team's members (R13), administrators
+                    // included only when they are in the team.
+                    name: match &e.chat_team_id {
+                        Some(team)
+                            if !caller.subject.team_ids.iter().any(|t| t.as_str() == team) =>
+                        {
+                            None
+                        }
+                        _ => e.chat_name,
+                    },
+                    kind: e.chat_kind,
+                }),
+                record_type: e.record_type,
+                record_id: e.record_id,
+                chat_id: e.chat_id,
+                details: e.details,
+                names: own,
+            }
+        })
+        .collect())
+}
+
+/// # `GET /api/v1/audit?record=&chat=&actor=&action=&limit=`
+///
+/// The audit log (R22), newest first, with the names of people, records and chats.
+/// Administrators only.
+#[utoipa::path(get, path = "/audit", tag = "admin", params(AuditQuery), responses((status = 200, body = AuditList), (status = 403), (status = 422)))]
+async fn list_audit(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<AuditList>> {
+    Ok(Json(AuditList {
+        items: load_audit(&state, &admin, q, 100, 500).await?,
+    }))
+}
+
+/// # `GET /api/v1/audit.csv?record=&chat=&actor=&action=&limit=`
+///
+/// The audit log as CSV (UTF-8, CRLF lines, a header row), with the same filters and check as
+/// `GET /audit`, at most 10,000 entries. Cells a spreadsheet would run as a formula are
+/// prefixed with `'`.
+#[utoipa::path(get, path = "/audit.csv", tag = "admin", params(AuditQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403), (status = 422)))]
+async fn export_audit(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let items = load_audit(&state, &admin, q, 1_000, AUDIT_MAX).await?;
+    let mut out = csv::line(&[
+        "time",
+        "actor",
+        "actor_id",
+        "action",
+        "record_type",
+        "record_id",
+        "record_number",
+        "record_name",
+        "chat_id",
+        "chat_name",
+        "details",
+    ]);
+    for a in items {
+        let (actor, actor_id) = a.actor.map(|p| (p.name, p.id)).unwrap_or_default();
+        let rec = a.record.as_ref();
+        let chat = a.chat.as_ref();
+        let details = named_details(&a.details, &a.names);
+        out.push_str(&csv::line(&[
+            a.at.as_str(),
+            actor.as_str(),
+            actor_id.as_str(),
+            a.action.as_str(),
+            rec.map_or("", |r| r.record_type.as_str()),
+            rec.map_or("", |r| r.id.as_str()),
+            rec.and_then(|r| r.number.as_deref()).unwrap_or(""),
+            rec.and_then(|r| r.name.as_deref()).unwrap_or(""),
+            chat.map_or("", |c| c.id.as_str()),
+            chat.and_then(|c| c.name.as_deref()).unwrap_or(""),
+            details.as_str(),
+        ]));
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"tether-audit.csv\"",
+            ),
+        ],
+        out,
+    ))
+}
+
+/// Details as `key: value` pairs, with ids of people and teams followed by their names.
+fn named_details(details: &Value, names: &BTreeMap<String, String>) -> String {
+    let show = |v: &Value| -> String {
+        match v {
+            Value::String(s) => match names.get(s) {
+                Some(n) => format!("{n} ({s})"),
+                None => s.clone(),
+            },
+            Value::Array(a) => a
+                .iter()
+                .map(|x| match x.as_str() {
+                    Some(s) => names
+                        .get(s)
+                        .map_or_else(|| s.to_owned(), |n| format!("{n} ({s})")),
+                    None => x.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        }
+    };
+    match details {
+        Value::Object(m) => m
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{k}: {}", show(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
 }
