@@ -252,6 +252,9 @@ pub struct MeResponse {
     pub team_ids: Vec<String>,
     /// Whether an administrator has enabled collaboration (R1).
     pub collaboration_enabled: bool,
+    /// The largest file `POST /attachments` accepts, in bytes: clients refuse bigger files
+    /// before sending them.
+    pub max_attachment_bytes: u64,
 }
 
 /// # `GET /api/v1/me`
@@ -271,6 +274,7 @@ async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MeR
         privileges: caller.subject.privileges.to_strings(),
         team_ids: detail.team_ids,
         collaboration_enabled: settings.collaboration_enabled,
+        max_attachment_bytes: u64::try_from(state.config.max_attachment_bytes).unwrap_or(u64::MAX),
     }))
 }
 
