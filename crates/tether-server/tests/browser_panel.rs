@@ -8,7 +8,7 @@ mod browser_support;
 mod common;
 
 use browser_support::{Browser, Driver, keys};
-use common::{PASSWORD, TestApp, spawn_app};
+use common::{PASSWORD, TestApp, spawn_app_with};
 use serde_json::json;
 use tether_store::Backend;
 
@@ -16,6 +16,8 @@ const ACTIVE: &str = ".chat:not([hidden])";
 
 struct World {
     app: TestApp,
+    olga: String,
+    bo_id: String,
     bo: String,
     eve_id: String,
     eve: String,
@@ -26,7 +28,8 @@ struct World {
 /// Olga owns a case; Bo and Eve (her teammates) talk about it in a chat connected by Bo that
 /// Olga is not in. Cilla may only read cases.
 async fn world() -> World {
-    let app = spawn_app(Backend::Sqlite).await;
+    // A small upload limit, so the browser's refusal can be seen without a large file.
+    let app = spawn_app_with(Backend::Sqlite, |c| c.max_attachment_bytes = 4096).await;
     let admin = app.enable_collaboration().await;
     let team = app
         .post("/teams", &admin, json!({"name": "Support"}))
@@ -52,7 +55,7 @@ async fn world() -> World {
             &[&team],
         )
         .await;
-    let (_, bo) = app
+    let (bo_id, bo) = app
         .user(&admin, "bo@example.com", "Bo Lind", &["agent"], &[&team])
         .await;
     let (eve_id, eve) = app
@@ -93,6 +96,8 @@ async fn world() -> World {
     .expect(200);
     World {
         app,
+        olga,
+        bo_id,
         bo,
         eve_id,
         eve,
@@ -226,4 +231,92 @@ async fn timeline_live_mentions_as_names_owner_disconnects_and_read_only_reasons
     .await;
     assert_eq!(b.console_defects().await, Vec::<String>::new());
     let _ = &w.bo;
+}
+
+#[tokio::test]
+async fn chat_filter_ranks_names_uploads_over_the_limit_channel_name_and_people_list() {
+    let w = world().await;
+    // Olga's chats: one named after Eve (without her), then, more recent, one with Eve in it.
+    for (name, member) in [("Planning for Eve", &w.bo_id), ("Printers", &w.eve_id)] {
+        w.app
+            .post(
+                "/chats",
+                &w.olga,
+                json!({"member_ids": [member], "name": name}),
+            )
+            .await
+            .expect(201);
+    }
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+
+    // The chat app's filter puts the chat whose name matches first.
+    // (The chat app's address follows the chat shown, so sign in on the record page.)
+    let record = format!("/records/case/{}", w.case_id);
+    sign_in(&b, &w, "olga@example.com", &record).await;
+    b.goto(&w.url("/chats")).await;
+    b.wait_text(".chatlist-items .chat-item-name", "Printers")
+        .await;
+    b.wait("#chat-filter").await.send_keys("eve").await;
+    b.wait_js(
+        "const n = [...document.querySelectorAll('.chatlist-items .chat-item-name')].map((x) => x.textContent); return n.length === 2 && n[0] === 'Planning for Eve'",
+        "the name match ranked first",
+    )
+    .await;
+
+    // A file over the server's limit is refused in the browser, before it is sent.
+    b.wait_text(".chatlist-items .chat-item-name", "Printers")
+        .await
+        .click()
+        .await;
+    let dir = std::env::temp_dir().join(format!("tether-ui-{}", tether_store::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big-log.txt");
+    std::fs::write(&big, vec![b'x'; 5000]).unwrap();
+    let files = b.wait(&format!("{ACTIVE} input[type=file]")).await;
+    files.send_keys(&big.display().to_string()).await;
+    let chip = b
+        .wait_text(&format!("{ACTIVE} .file-chip.too-big"), "at most 4")
+        .await
+        .text()
+        .await;
+    assert!(chip.contains("not sent"), "{chip}");
+    assert!(
+        b.find(&format!("{ACTIVE} .file-chip.pending"))
+            .await
+            .is_none()
+    );
+
+    // The new-channel dialog's suggested name is selected: typing replaces it.
+    b.goto(&w.url(&format!("/records/case/{}", w.case_id)))
+        .await;
+    b.wait("#panel-tab-channels").await.click().await;
+    b.wait("#connect-channel").await.click().await;
+    b.wait_js(
+        "const i = document.getElementById('channel-name'); return document.activeElement === i && i.value.length > 0 && i.selectionStart === 0 && i.selectionEnd === i.value.length",
+        "the channel name focused and selected",
+    )
+    .await;
+    let name = b.wait("#channel-name").await;
+    name.send_keys("tray-2").await;
+    assert_eq!(name.value().await, "tray-2");
+    b.wait_text("dialog .dialog-foot button", "Cancel")
+        .await
+        .click()
+        .await;
+
+    // The people picker's list is not clipped by its dialog: its options can be seen.
+    b.wait("#panel-tab-chats").await.click().await;
+    b.wait("#panel-new-connected").await.click().await;
+    b.wait("dialog .people-picker input")
+        .await
+        .send_keys("e")
+        .await;
+    b.wait("dialog .listbox .option").await;
+    b.wait_js(
+        "const o = document.querySelector('dialog .listbox .option'); o.scrollIntoView({block: 'nearest'}); const r = o.getBoundingClientRect(); const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return !!hit && o.contains(hit)",
+        "the first option visible on top",
+    )
+    .await;
+    assert_eq!(b.console_defects().await, Vec::<String>::new());
 }
