@@ -16,6 +16,7 @@ const ACTIVE: &str = ".chat:not([hidden])";
 
 struct World {
     app: TestApp,
+    admin: String,
     olga: String,
     bo_id: String,
     bo: String,
@@ -96,6 +97,7 @@ async fn world() -> World {
     .expect(200);
     World {
         app,
+        admin,
         olga,
         bo_id,
         bo,
@@ -318,5 +320,65 @@ async fn chat_filter_ranks_names_uploads_over_the_limit_channel_name_and_people_
         "the first option visible on top",
     )
     .await;
+    assert_eq!(b.console_defects().await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn an_intro_card_shows_nothing_of_a_record_the_member_cannot_read() {
+    let w = world().await;
+    w.app
+        .post(
+            "/roles",
+            &w.admin,
+            json!({"name": "own_cases", "privileges": ["collab.use", "case.read:own"]}),
+        )
+        .await
+        .expect(201);
+    let (dan_id, _) = w
+        .app
+        .user(&w.admin, "dan@example.com", "Dan Ek", &["own_cases"], &[])
+        .await;
+    w.app
+        .put(
+            "/record-types/case/settings",
+            &w.admin,
+            json!({"intro_message": {"enabled": true, "fields": ["priority"]}}),
+        )
+        .await
+        .expect(200);
+    let chat = w
+        .app
+        .post(
+            "/chats",
+            &w.olga,
+            json!({"member_ids": [w.bo_id, dan_id], "record": {"type": "case", "id": w.case_id}, "send_intro": true}),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w, "dan@example.com", "/").await;
+    b.goto(&w.url(&format!("/chats/{chat}"))).await;
+    let card = b
+        .wait_text(&format!("{ACTIVE} .msg-intro"), "A record was introduced")
+        .await
+        .text()
+        .await;
+    assert!(!card.contains("Printer"), "{card}");
+    assert!(
+        b.find(&format!("{ACTIVE} .msg-intro .intro-title"))
+            .await
+            .is_none()
+    );
+    sign_out(&b).await;
+    // Bo reads the case and sees the card itself.
+    sign_in(&b, &w, "bo@example.com", "/").await;
+    b.goto(&w.url(&format!("/chats/{chat}"))).await;
+    b.wait_text(&format!("{ACTIVE} .msg-intro .intro-title"), "Printer jams")
+        .await;
     assert_eq!(b.console_defects().await, Vec::<String>::new());
 }
