@@ -279,6 +279,47 @@ async fn r11a_owner_and_privilege_disconnect_chats_they_are_not_in(b: Backend) {
     // …with either one on, she sees it and may act again.
     w.settings(json!({"join_chat": true})).await;
     w.disconnect(&w.olga, &group).await.expect(204);
+
+    // A channel belongs to its team: Sam (collab.disconnect, another team) is offered nothing
+    // on the timeline and learns nothing (404), as before.
+    w.settings(json!({"show_on_timeline": true})).await;
+    let team_id = w.app.get("/teams", &w.admin).await.expect(200).body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Support")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = w
+        .app
+        .post(
+            &format!("{}/channels", w.case()),
+            &w.bo,
+            json!({"team_id": team_id, "name": "tray-2"}),
+        )
+        .await
+        .body;
+    let channel = out["id"]
+        .as_str()
+        .or(out["channel"]["id"].as_str())
+        .expect("the new channel's id")
+        .to_owned();
+    let sam_tl = w.timeline(&w.sam).await;
+    assert_eq!(
+        chat_entry(&sam_tl, "chat_connection", &channel)["chat"]["can_disconnect"],
+        json!(false)
+    );
+    w.app
+        .send(
+            Method::DELETE,
+            &format!("{}/channels/{channel}", w.case()),
+            Some(&w.sam),
+            None,
+        )
+        .await
+        .expect(404);
     let _ = (&w.bo_id, &w.dan_id);
 }
 

@@ -790,16 +790,18 @@ async fn with_chat_entries(
             connected,
             disconnected_by: None,
             disconnected_at: None,
-            can_disconnect: current.get(&chat_id).is_some_and(|by| {
-                tether_domain::collab::may_disconnect(tether_domain::collab::DisconnectFacts {
-                    owns_record,
-                    owner_may_disconnect: rt.settings.owner_may_disconnect,
-                    is_last_connector: by.as_deref() == Some(caller.id()),
-                    last_connector_may_disconnect: rt.settings.last_connector_may_disconnect,
-                    holds_disconnect_privilege: caller.subject.privileges.collab_disconnect,
-                })
-                .is_ok()
-            }),
+            // A channel's non-members (outside its team) cannot act on it (R13).
+            can_disconnect: (*is_member || chat.kind() != tether_domain::chat::ChatKind::Channel)
+                && current.get(&chat_id).is_some_and(|by| {
+                    tether_domain::collab::may_disconnect(tether_domain::collab::DisconnectFacts {
+                        owns_record,
+                        owner_may_disconnect: rt.settings.owner_may_disconnect,
+                        is_last_connector: by.as_deref() == Some(caller.id()),
+                        last_connector_may_disconnect: rt.settings.last_connector_may_disconnect,
+                        holds_disconnect_privilege: caller.subject.privileges.collab_disconnect,
+                    })
+                    .is_ok()
+                }),
         };
         let mut timeline_chat = timeline_chat;
         if a.kind == "chat_disconnection" {
