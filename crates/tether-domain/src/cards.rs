@@ -100,11 +100,75 @@ pub fn link_card(url: &str) -> Card {
     }
 }
 
+/// What a chat member who cannot read an introduced record sees of its introduction card (R10,
+/// computed per viewer like R16's cards): that a record was introduced and the bare link, none
+/// of the record's name or field values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HiddenIntro {
+    /// Plain text of the message.
+    pub body: String,
+    /// The message's HTML (escaped here; the link is the record's own address).
+    pub html: String,
+    /// The message's `data`: a bare link card.
+    pub data: Value,
+}
+
+/// The sentence a viewer without read access sees in place of an introduction card.
+pub const HIDDEN_INTRO_TEXT: &str = "A record was introduced. You can't open it.";
+
+/// The introduction as a viewer who cannot read the record sees it.
+pub fn hidden_intro(url: &str) -> HiddenIntro {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    HiddenIntro {
+        body: HIDDEN_INTRO_TEXT.to_owned(),
+        html: format!(
+            "<div class=\"intro-card intro-hidden\"><p>{}</p><p><a href=\"{}\">{}</a></p></div>",
+            esc(HIDDEN_INTRO_TEXT),
+            esc(url),
+            esc(url)
+        ),
+        data: serde_json::json!({ "card": { "kind": "link", "url": url }, "hidden": true }),
+    }
+}
+
+/// The record an introduction card (its stored `data`) is about: `(type, id, url)`.
+pub fn intro_record(data: &Value) -> Option<(&str, &str, &str)> {
+    let card = data.get("card")?;
+    Some((
+        card.get("type")?.as_str()?,
+        card.get("id")?.as_str()?,
+        card.get("url")?.as_str()?,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::record_type::standard_record_types;
     use serde_json::json;
+
+    #[test]
+    fn r10_hidden_intro_names_no_field_and_escapes_the_link() {
+        let data = json!({"card": {"kind": "record", "type": "case", "id": "R1", "url": "https://t.example/records/case/R1", "title": "CAS-1 Secret printer", "fields": [{"name": "priority", "label": "Priority", "value": "High"}]}});
+        let (ty, id, url) = intro_record(&data).expect("an intro names its record");
+        assert_eq!((ty, id), ("case", "R1"));
+        let h = hidden_intro(url);
+        let all = format!("{} {} {}", h.body, h.html, h.data);
+        assert!(!all.contains("Secret") && !all.contains("High") && !all.contains("Priority"));
+        assert!(h.html.contains("https://t.example/records/case/R1"));
+        assert_eq!(h.data["card"]["kind"], "link");
+        assert!(
+            hidden_intro("x\"><script>")
+                .html
+                .contains("&quot;&gt;&lt;script&gt;")
+        );
+        assert!(intro_record(&json!({"card": {"kind": "link"}})).is_none());
+    }
 
     #[test]
     fn r16_reader_and_non_reader_cards() {

@@ -99,6 +99,15 @@ pub fn may_disconnect(f: DisconnectFacts) -> Result<DisconnectRight, &'static st
     }
 }
 
+/// Whether someone who is **not** a member of a chat connected to a record they can read sees
+/// that connection from the record: as a timeline entry (R15, *show chats on timeline*) or as a
+/// locked panel entry they may join (R3, R14). Only then may they disconnect it under R11a (the
+/// record's owner, a holder of `collab.disconnect`); otherwise the connection stays as invisible
+/// to them as the chat is (R2) and the answer is 404.
+pub fn connection_seen_from_record(show_on_timeline: bool, may_join: bool) -> bool {
+    show_on_timeline || may_join
+}
+
 /// Why someone cannot join a connected chat (R14).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JoinDenied {
@@ -315,6 +324,78 @@ pub fn transcript_line(when: &str, sender: &str, text: &str, attachments: &[&str
     line
 }
 
+/// A transcript's time zone (R26): an IANA name the tz database knows (`Europe/Stockholm`), UTC
+/// when none is given, or why not — a sentence for the 422.
+pub fn transcript_zone(raw: Option<&str>) -> Result<chrono_tz::Tz, String> {
+    let Some(raw) = raw else {
+        return Ok(chrono_tz::Tz::UTC);
+    };
+    let trimmed = raw.trim();
+    trimmed
+        .parse::<chrono_tz::Tz>()
+        .ok()
+        .filter(|_| trimmed.len() <= 64)
+        .ok_or_else(|| {
+            format!(
+                "\"{}\" is not a time zone of the IANA database; use a name like \"Europe/Stockholm\" or \"UTC\"",
+                trimmed.chars().take(64).collect::<String>()
+            )
+        })
+}
+
+/// A message time in a transcript, to the minute, in the saver's zone with its abbreviation:
+/// "2026-11-24 10:30 CET". An instant outside the calendar reads as milliseconds.
+pub fn transcript_time(ms: i64, zone: chrono_tz::Tz) -> String {
+    use chrono::TimeZone;
+    match chrono::Utc.timestamp_millis_opt(ms).single() {
+        Some(utc) => utc
+            .with_timezone(&zone)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string(),
+        None => ms.to_string(),
+    }
+}
+
+/// A message body as transcript text: its markdown kept as written (readable as it is), each
+/// `<@user_id>` of a known person as `@Name` (people are names, never ids). Unknown ids stay.
+pub fn readable_mentions(body: &str, people: &crate::markdown::MentionResolver) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find("<@") {
+        let (before, tail) = rest.split_at(at);
+        out.push_str(before);
+        let name = tail
+            .get(2..)
+            .and_then(|t| t.find('>').map(|end| (t, end)))
+            .filter(|(t, end)| {
+                *end > 0
+                    && *end <= 64
+                    && t.get(..*end).is_some_and(|id| {
+                        id.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    })
+            })
+            .and_then(|(t, end)| {
+                t.get(..end)
+                    .and_then(|id| people.name(id))
+                    .map(|n| (n, end))
+            });
+        match name {
+            Some((n, end)) => {
+                out.push('@');
+                out.push_str(n);
+                rest = tail.get(end + 3..).unwrap_or("");
+            }
+            None => {
+                out.push_str("<@");
+                rest = tail.get(2..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// One announced change (R23).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FieldChange {
@@ -427,6 +508,40 @@ mod tests {
             last_connector_may_disconnect: last_on,
             holds_disconnect_privilege: privilege,
         }
+    }
+
+    #[test]
+    fn r26_transcripts_read_names_and_local_times() {
+        let people = crate::markdown::MentionResolver::new([("U1", "Ann Lee"), ("U2", "Bo")]);
+        assert_eq!(
+            readable_mentions("**Hi** <@U1>, ask <@U2> or <@ZZ>; a<b <@", &people),
+            "**Hi** @Ann Lee, ask @Bo or <@ZZ>; a<b <@"
+        );
+        assert_eq!(readable_mentions("<@U1>", &people), "@Ann Lee");
+        assert_eq!(readable_mentions("å <@U1>ö", &people), "å @Ann Leeö");
+        // 2026-01-15 09:30 UTC is 10:30 in Stockholm (CET) and 09:30 in UTC.
+        let ms = 1_768_469_400_000;
+        let sthlm = transcript_zone(Some("Europe/Stockholm")).expect("a known zone");
+        assert_eq!(transcript_time(ms, sthlm), "2026-01-15 10:30 CET");
+        assert_eq!(
+            transcript_time(ms, transcript_zone(None).expect("UTC")),
+            "2026-01-15 09:30 UTC"
+        );
+        // Summer time in July.
+        assert!(transcript_time(ms + 181 * 86_400_000, sthlm).ends_with("CEST"));
+        assert!(
+            transcript_zone(Some("Mars/Olympus"))
+                .unwrap_err()
+                .contains("IANA")
+        );
+    }
+
+    #[test]
+    fn r11a_non_member_sees_a_connection_only_from_timeline_or_as_joinable() {
+        assert!(connection_seen_from_record(true, false));
+        assert!(connection_seen_from_record(false, true));
+        assert!(connection_seen_from_record(true, true));
+        assert!(!connection_seen_from_record(false, false));
     }
 
     #[test]

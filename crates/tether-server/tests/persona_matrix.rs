@@ -384,10 +384,11 @@ const TABLE: &[Row] = table! {
     post "/api/v1/records/{type}/{id}/chats", body = Json(r#"{"chat_id": "{chat}"}"#)
         => [401, 401, 403, 403, 403, 404, 404, 200, 200, 403, 404, 404];
     // R11a: exactly the owner, the last connector (setting on) and a holder of
-    // collab.disconnect — and only members of the chat (non-members 404, docs/api.md), so the
-    // administrator, who holds collab.disconnect, gets 404 too.
+    // collab.disconnect, members of the chat or not (issue 16 item 7): readers of the case see
+    // the connection on its timeline, so a non-member without a right is told why (403), and
+    // the administrator, who holds collab.disconnect, may (204).
     delete "/api/v1/records/{type}/{id}/chats/{chat_id}", prep = ChatConnected
-        => [401, 401, 403, 403, 403, 404, 404, 204, 204, 204, 404, 404];
+        => [401, 401, 403, 403, 403, 403, 403, 204, 204, 204, 403, 204];
     // The channel's members are Support's; its last connector is the team admin. The writer
     // and the connector are in Support but hold none of the three rights (403); the supervisor
     // holds collab.disconnect but is not in Support (404).

@@ -31,6 +31,14 @@ struct ConnectedRow {
     is_member: bool,
 }
 
+/// The latest disconnection of a chat from a record (R15).
+#[derive(Clone, Debug)]
+pub struct Disconnection {
+    pub by: Option<String>,
+    pub by_name: Option<String>,
+    pub at: i64,
+}
+
 /// What a connection change records besides the connection itself.
 #[derive(Clone, Debug)]
 pub struct ConnectionChange<'a> {
@@ -85,6 +93,37 @@ impl Store {
             tx.commit().await?;
             Ok::<_, sqlx::Error>(n > 0)
         })?)
+    }
+
+    /// The latest disconnection of each of `chat_ids` from `record_id` (R15): who disconnected
+    /// it (id and name) and when. One query; chats never disconnected are absent.
+    pub async fn last_disconnections(
+        &self,
+        record_id: &str,
+        chat_ids: &[String],
+    ) -> Result<BTreeMap<String, Disconnection>> {
+        let mut out = BTreeMap::new();
+        if chat_ids.is_empty() {
+            return Ok(out);
+        }
+        let rows: Vec<(String, Option<String>, Option<String>, i64)> = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT a.chat_id, a.author_id, u.name, a.at FROM activities a LEFT JOIN users u ON u.id = a.author_id \
+                 WHERE a.kind = 'chat_disconnection' AND a.record_id = ");
+            qb.push_bind(record_id);
+            qb.push(" AND a.chat_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in chat_ids {
+                sep.push_bind(id);
+            }
+            qb.push(") ORDER BY a.at, a.id");
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        // Oldest first, so the latest of each chat wins.
+        for (chat_id, by, by_name, at) in rows {
+            out.insert(chat_id, Disconnection { by, by_name, at });
+        }
+        Ok(out)
     }
 
     /// Who connected `chat_id` to `record_id` last, and when; `None` when not connected.

@@ -10,7 +10,7 @@ import { menuButton } from './menu.js';
 import { renderMessage } from './messages.js';
 import { peoplePicker } from './people.js';
 import { unreadChanged } from './shell.js';
-import { Composer } from './composer.js';
+import { Composer, mentionsToNames, namesToMentions } from './composer.js';
 
 const PAGE = 50;
 const GROUP_MS = 5 * 60 * 1000;
@@ -222,7 +222,7 @@ export class ChatView {
           onClick: async (ctl) => {
             const picked = ctl.el.querySelector('input[name="transcript-record"]:checked');
             const r = records[Number(picked?.value ?? 0)];
-            await post(`/chats${seg(this.id)}/transcript`, { record: { type: r.type, id: r.id }, from: iso(from), to: iso(to) });
+            await post(`/chats${seg(this.id)}/transcript`, { record: { type: r.type, id: r.id }, from: iso(from), to: iso(to), time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone || undefined });
             toast(`Transcript saved to the timeline of “${r.name}”.`, 'success');
           },
         },
@@ -464,7 +464,8 @@ export class ChatView {
     const cached = this.rendered.get(m.id);
     const body = cached?.el.querySelector('.msg-body');
     if (!body) return;
-    const input = h('textarea', { class: 'edit-input', 'aria-label': 'Edit message', value: m.body });
+    // Mentions are edited as names and sent back as ids, like the composer does.
+    const input = h('textarea', { class: 'edit-input', 'aria-label': 'Edit message', value: mentionsToNames(m.body, this.members()) });
     const error = h('p', { class: 'form-error', role: 'alert' });
     const cancel = () => {
       this.rendered.delete(m.id);
@@ -472,7 +473,7 @@ export class ChatView {
     };
     const save = async () => {
       try {
-        const out = await patch(`/chats${seg(this.id)}/messages${seg(m.id)}`, { body: input.value });
+        const out = await patch(`/chats${seg(this.id)}/messages${seg(m.id)}`, { body: namesToMentions(input.value, this.members()) });
         this.onMessage(out, 'message.updated');
       } catch (e) {
         error.textContent = e.message;

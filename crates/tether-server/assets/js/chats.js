@@ -117,8 +117,22 @@ function item(c) {
   );
 }
 
+const fold = (s) => (s || '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * The filtered list, best first: chats whose *name* matches the filter come before chats that
+ * only include a matching person; each group keeps its most-recent-first order.
+ */
+function rankByName(chats, filterText) {
+  const q = fold(filterText.trim());
+  if (!q) return chats;
+  const named = chats.filter((c) => fold(c.name).includes(q));
+  return named.concat(chats.filter((c) => !named.includes(c)));
+}
+
 function drawList() {
-  chatList.replaceChildren(...(state.chats.length ? state.chats.map(item) : [h('li', { class: 'muted pad' }, state.filter ? 'No chats match the filter.' : 'No chats yet.')]));
+  const chats = rankByName(state.chats, state.filter);
+  chatList.replaceChildren(...(chats.length ? chats.map(item) : [h('li', { class: 'muted pad' }, state.filter ? 'No chats match the filter.' : 'No chats yet.')]));
   more.hidden = !state.next;
   channelList.replaceChildren(...state.channels.map((c) => item({ ...c, kind: 'channel' })));
   channelSection.hidden = state.channels.length === 0;

@@ -1,9 +1,10 @@
 // The message composer: markdown toolbar, emoji picker, importance, file attachments (button,
-// drag-and-drop, paste; with upload progress), @mention autocomplete (inserts `<@user_id>`),
+// drag-and-drop, paste; with upload progress), @mention autocomplete (shows `@Name`, sent as
+// `<@user_id>`),
 // and the preview of record-link cards with a remove button (R16). The draft of each chat is
 // kept while switching chats and across reloads.
 
-import { post, upload } from './api.js';
+import { me, post, upload } from './api.js';
 import { boot, debounce, fmtSize, h } from './dom.js';
 import { icon } from './icons.js';
 import { recordCard } from './messages.js';
@@ -26,6 +27,34 @@ function recordLinks(text) {
   return [...new Set(text.match(re) || [])];
 }
 
+// --- mentions: people are names in the editor, `<@user_id>` on the wire ------------------------
+
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A stored body as the person edits it: each `<@user_id>` of a known person becomes `@Name`.
+ * `people`: [{id, name}] (the chat's members). Unknown ids stay as written.
+ */
+export function mentionsToNames(body, people) {
+  const byId = new Map(people.map((p) => [p.id, p.name]));
+  return (body || '').replace(/<@([A-Za-z0-9_-]{1,64})>/g, (all, id) => (byId.has(id) ? `@${byId.get(id)}` : all));
+}
+
+/**
+ * The text of the editor as it is sent: `@Name` of a chat member becomes `<@user_id>`. Longer
+ * names are tried first ("@Ann Lee" before "@Ann"); `chosen` (name → id, from the autocomplete)
+ * decides between two members of the same name. A name must end at a non-letter.
+ */
+export function namesToMentions(text, people, chosen = new Map()) {
+  const byName = new Map();
+  for (const p of people) if (p.name && !byName.has(p.name)) byName.set(p.name, p.id);
+  for (const [name, id] of chosen) byName.set(name, id);
+  const names = [...byName.keys()].sort((a, b) => b.length - a.length);
+  if (!names.length) return text;
+  const re = new RegExp(`(^|[^\\p{L}\\p{N}_<])@(${names.map(escapeRe).join('|')})(?![\\p{L}\\p{N}_])`, 'gu');
+  return text.replace(re, (all, lead, name) => `${lead}<@${byName.get(name)}>`);
+}
+
 export class Composer {
   /** `view`: the ChatView (its `chat`, `members()`, `send(payload)`, `name()`). */
   constructor(view) {
@@ -33,6 +62,12 @@ export class Composer {
     this.files = [];
     this.cards = new Map(); // url → card | null (no card)
     this.removedCards = new Set();
+    this.chosen = new Map(); // @Name → user id, as chosen from the autocomplete
+    // The server's upload limit (from `GET /me`): bigger files are refused here, before sending.
+    this.maxBytes = 0;
+    me()
+      .then((m) => (this.maxBytes = Number(m?.max_attachment_bytes) || 0))
+      .catch(() => {});
     this.build();
     this.restoreDraft();
   }
@@ -151,7 +186,7 @@ export class Composer {
     try {
       const d = JSON.parse(localStorage.getItem(draftKey(this.view.chat.id)) || 'null');
       if (d) {
-        this.input.value = d.text || '';
+        this.input.value = mentionsToNames(d.text || '', this.view.members());
         this.importance.value = d.importance || 'normal';
         this.el.dataset.importance = this.importance.value;
         this.autosize();
@@ -304,7 +339,8 @@ export class Composer {
     if (!q) return this.closeMentions();
     this.input.setSelectionRange(q.start, this.input.selectionStart);
     this.closeMentions();
-    this.replaceSelection(`<@${p.id}> `);
+    this.chosen.set(p.name, p.id);
+    this.replaceSelection(`@${p.name} `);
   }
 
   // --- record-link cards (R16) --------------------------------------------------------
@@ -344,6 +380,17 @@ export class Composer {
 
   addFiles(files) {
     for (const file of files) {
+      if (this.maxBytes && file.size > this.maxBytes) {
+        const reason = `“${file.name}” is ${fmtSize(file.size)}, and files can be at most ${fmtSize(this.maxBytes)}. It was not sent.`;
+        const remove = h('button', { type: 'button', class: 'chip-x', 'aria-label': `Remove ${file.name}` }, icon('x'));
+        const chip = h('li', { class: 'file-chip failed too-big' }, icon('file'), h('span', { class: 'file-name' }, file.name), h('span', { class: 'file-size', role: 'alert' }, reason), remove);
+        remove.addEventListener('click', () => {
+          chip.remove();
+          this.input.focus();
+        });
+        this.fileBox.append(chip);
+        continue;
+      }
       const item = { file, id: null, error: null };
       const bar = h('progress', { max: '1', value: '0', 'aria-label': `Uploading ${file.name}` });
       const status = h('span', { class: 'file-size' }, fmtSize(file.size));
@@ -390,7 +437,7 @@ export class Composer {
     if (!body && !ready.length) return;
     const urls = recordLinks(body);
     const payload = {
-      body,
+      body: namesToMentions(body, this.view.members(), this.chosen),
       importance: this.importance.value,
       attachment_ids: ready.map((f) => f.id),
       without_cards: urls.filter((u) => this.removedCards.has(u)),
@@ -404,6 +451,7 @@ export class Composer {
       this.files = [];
       this.fileBox.replaceChildren();
       this.removedCards.clear();
+      this.chosen.clear();
       this.cardBox.replaceChildren();
       localStorage.removeItem(draftKey(this.view.chat.id));
       this.autosize();

@@ -137,7 +137,9 @@ function tools(m, ctx) {
 }
 
 function introCard(m) {
-  const card = m.data?.card;
+  // A reader of the record gets its card; anyone else gets the server's "a record was
+  // introduced" text with the bare link (`card.kind` is "link"), drawn from the message HTML.
+  const card = m.data?.card?.kind === 'link' || m.data?.hidden ? null : m.data?.card;
   const fields = cardFields(card?.fields);
   const body = h('div', { class: 'msg-body' });
   if (!card) body.innerHTML = m.html;

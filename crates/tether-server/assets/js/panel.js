@@ -46,6 +46,9 @@ export async function joinChat(chat, record) {
   }
 }
 
+/** Why a read-only user cannot start a connected chat (shown on the disabled buttons). */
+const READ_ONLY_REASON = 'Starting a chat connected to this record needs write access to it. You can only read this record.';
+
 export class CollabPanel {
   /** `record`: the record (with `owner`, `can_write`); `type`: its record type with settings. */
   constructor(host, { record, type, openChat }) {
@@ -99,6 +102,14 @@ export class CollabPanel {
     this.newConnected = h('button', { type: 'button', class: 'btn primary small', id: 'panel-new-connected', dataset: { tour: 'new-connected' } }, icon('link'), 'New connected chat');
     this.newChat.addEventListener('click', () => this.startUnconnected());
     this.newConnected.addEventListener('click', () => this.connectedChatDialog([]));
+    this.readOnlyNote = h('p', { class: 'muted small read-only-note', id: 'panel-read-only-note', hidden: true }, READ_ONLY_REASON);
+    if (!this.record.can_write) {
+      // A connected chat needs write access to the record: say so before the form, not after.
+      this.newConnected.disabled = true;
+      this.newConnected.title = READ_ONLY_REASON;
+      this.newConnected.setAttribute('aria-describedby', this.readOnlyNote.id);
+      this.readOnlyNote.hidden = false;
+    }
     this.help = h('button', { type: 'button', class: 'icon-btn', id: 'panel-help', 'aria-label': 'Show the tour of this panel', title: 'Tour of this panel', onClick: () => this.tour(true) }, icon('help'));
     this.refresh = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Refresh the panel', title: 'Refresh', onClick: () => this.reload() }, icon('refresh'));
     const tabs = h('div', { class: 'panel-tabs', role: 'tablist', 'aria-label': 'Collaboration' }, this.chatsTab, this.channelsTab, this.searchTab);
@@ -120,6 +131,7 @@ export class CollabPanel {
         { class: 'panel-tools', id: 'panel-tools' },
         h('div', { class: 'field search-field', dataset: { tour: 'filter' } }, h('label', { for: this.filterInput.id, class: 'visually-hidden' }, 'Filter chats'), icon('search'), this.filterInput),
         h('div', { class: 'row gap-s' }, this.newConnected, this.newChat),
+        this.readOnlyNote,
       ),
       this.chatsBody,
       this.channelsBody,
@@ -263,9 +275,14 @@ export class CollabPanel {
       : h('button', { type: 'button', class: 'entry-name link-like', onClick: () => this.openChat(c) }, c.name);
     let actions;
     if (locked) {
-      actions = c.can_join
-        ? h('button', { type: 'button', class: 'btn join small', 'aria-label': `Join ${c.name}`, onClick: () => this.join(c) }, 'Join')
-        : null;
+      // The record's owner (setting on) and holders of collab.disconnect may disconnect a chat
+      // they are not in (R11a): the server says so with `can_disconnect`.
+      actions = [
+        c.can_join ? h('button', { type: 'button', class: 'btn join small', 'aria-label': `Join ${c.name}`, onClick: () => this.join(c) }, 'Join') : null,
+        where === 'connected' && c.can_disconnect === true
+          ? h('button', { type: 'button', class: 'btn ghost small danger', 'aria-label': `Disconnect ${c.name} from this record`, title: 'Disconnect from this record', onClick: () => this.disconnect(c) }, icon('unlink'))
+          : null,
+      ];
     } else {
       actions = menuButton({ label: `Actions for ${c.name}`, items: () => this.menuItems(c, where) });
     }
@@ -368,7 +385,15 @@ export class CollabPanel {
         { class: 'entry-actions' },
         h(
           'button',
-          { type: 'button', class: 'btn ghost small', 'aria-label': `Start a connected chat with ${user.name}`, title: 'Start a connected chat', onClick: () => this.startConnected([user]) },
+          {
+            type: 'button',
+            class: 'btn ghost small',
+            'aria-label': `Start a connected chat with ${user.name}`,
+            title: this.record.can_write ? 'Start a connected chat' : READ_ONLY_REASON,
+            disabled: !this.record.can_write,
+            'aria-describedby': this.record.can_write ? null : this.readOnlyNote.id,
+            onClick: () => this.startConnected([user]),
+          },
           icon('message'),
           'Chat',
         ),
@@ -586,5 +611,10 @@ export class CollabPanel {
         },
       ],
     });
+    // The suggested name is selected, so typing replaces it rather than appending to it.
+    if (teams.length) {
+      name.focus();
+      name.select();
+    }
   }
 }

@@ -75,14 +75,21 @@ function chatConnectionItem(item) {
       ),
     );
   else actions.push(h('span', { class: 'tag' }, icon('lock'), 'Not a member'));
-  const disconnected = item.kind === 'chat_disconnection' || c.connected === false;
+  if (c.can_disconnect) actions.push(h('button', { type: 'button', class: 'btn ghost small', onClick: () => panel?.disconnect({ id: c.id, name: c.name || 'this chat' }) }, icon('unlink'), 'Disconnect'));
+  const isDisconnection = item.kind === 'chat_disconnection';
+  const disconnected = isDisconnection || c.connected === false;
+  const since = !isDisconnection && c.connected === false && c.disconnected_at ? h('span', { class: 'tag' }, `Disconnected since ${fmtFull(c.disconnected_at)}`) : null;
+  // Who connected and who disconnected are different people: each is named from its own field.
+  const who = isDisconnection
+    ? (c.disconnected_by || c.connected_by) && `Disconnected by ${(c.disconnected_by || c.connected_by).name}`
+    : [c.connected_by ? `Connected by ${c.connected_by.name}` : '', c.disconnected_by ? ` · disconnected by ${c.disconnected_by.name}` : ''].join('');
   return [
-    h('p', { class: 'tl-title' }, item.kind === 'chat_disconnection' ? 'Chat disconnected: ' : 'Chat connected: ', h('strong', {}, c.name || 'a chat'), c.connected === false && item.kind !== 'chat_disconnection' ? h('span', { class: 'tag' }, 'disconnected since') : null),
+    h('p', { class: 'tl-title' }, isDisconnection ? 'Chat disconnected: ' : 'Chat connected: ', h('strong', {}, c.name || 'a chat'), since),
     h(
       'p',
       { class: 'tl-meta' },
-      c.connected_by ? `${disconnected ? 'Disconnected' : 'Connected'} by ${c.connected_by.name || c.connected_by}` : '',
-      c.last_message_at ? ` · last message ${c.last_message_by ? `from ${c.last_message_by.name || c.last_message_by} ` : ''}${fmtFull(c.last_message_at)}` : '',
+      who || '',
+      c.last_message_at ? h('span', { class: 'tl-last' }, ` · last message ${c.last_message_by ? `from ${c.last_message_by.name} ` : ''}${fmtFull(c.last_message_at)}`) : '',
     ),
     disconnected ? null : h('div', { class: 'row gap-s' }, actions),
   ];
@@ -236,5 +243,20 @@ events.on('timeline.changed', (e) => matches(e) && timelineSoon());
 events.on('connection.added', (e) => matches(e) && timelineSoon());
 events.on('connection.removed', (e) => matches(e) && timelineSoon());
 events.on('resync', timelineSoon);
+// R15: a chat entry's last message stays current without Refresh. Members receive the chat's
+// messages live; the entry is updated in place.
+events.on('message.created', (e) => {
+  const m = e.message;
+  if (!m || m.kind === 'system') return;
+  let changed = false;
+  for (const item of timelineItems) {
+    if (item.chat?.id === e.chat_id && item.kind === 'chat_connection') {
+      item.chat.last_message_at = m.created_at;
+      item.chat.last_message_by = m.sender || null;
+      changed = true;
+    }
+  }
+  if (changed) drawTimeline();
+});
 
 start();

@@ -48,9 +48,12 @@ fn card_links(state: &AppState, m: &Message) -> Vec<tether_domain::markdown::Rec
         .collect()
 }
 
-/// Whether any of these messages has a card at all (then events differ per recipient).
+/// Whether any of these messages has a card at all, or is an introduction card (R10) whose
+/// content depends on the reader (then events differ per recipient).
 pub fn has_cards(state: &AppState, messages: &[Message]) -> bool {
-    messages.iter().any(|m| !card_links(state, m).is_empty())
+    messages
+        .iter()
+        .any(|m| m.kind == "intro" || !card_links(state, m).is_empty())
 }
 
 /// Cards of each message for one viewer: two queries for the whole page (records with the
@@ -116,6 +119,52 @@ pub async fn cards_for(
                     }
                 })
                 .collect()
+        })
+        .collect())
+}
+
+/// For each message, whether it is an introduction card (R10) of a record this viewer cannot
+/// read, so that it must be shown as [`tether_domain::cards::hidden_intro`]. One query for the
+/// whole page.
+pub async fn hidden_intros(
+    state: &AppState,
+    subject: &Subject,
+    messages: &[Message],
+) -> ApiResult<Vec<bool>> {
+    let intro_of = |m: &Message| {
+        if m.kind != "intro" || m.deleted_at.is_some() {
+            return None;
+        }
+        m.data
+            .as_ref()
+            .and_then(tether_domain::cards::intro_record)
+            .map(|(ty, id, _)| (ty.to_owned(), id.to_owned()))
+    };
+    let ids: Vec<String> = messages
+        .iter()
+        .filter_map(intro_of)
+        .map(|(_, id)| id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let readable: BTreeSet<(String, String)> = if ids.is_empty() {
+        BTreeSet::new()
+    } else {
+        state
+            .store
+            .record_views(&ids, subject.user_id.as_str())
+            .await?
+            .into_iter()
+            .filter(|v| decide(subject, Access::Read, v.facts()).is_allowed())
+            .map(|v| (v.record.record_type.clone(), v.record.id.clone()))
+            .collect()
+    };
+    Ok(messages
+        .iter()
+        .map(|m| {
+            m.kind == "intro"
+                && m.deleted_at.is_none()
+                && intro_of(m).is_none_or(|r| !readable.contains(&r))
         })
         .collect())
 }

@@ -279,7 +279,7 @@ async fn panel(
                 })
             }),
             connected_at: connected.map(|(_, _, at)| rfc3339(at)),
-            can_disconnect: is_member && can_disconnect,
+            can_disconnect,
         }
     };
     let matches = |e: &PanelChat| {
@@ -548,11 +548,32 @@ async fn disconnect(
             if channel { "channel" } else { "chat" }
         )));
     };
-    // Non-members learn nothing of a chat, not even that it is connected (R2).
+    // A non-member acts only on a connection the record shows them (its timeline entry, or a
+    // locked entry they may join); of any other they learn nothing, not even that it exists
+    // (R2). Where they see it, R11a decides as for members: the owner or a holder of
+    // `collab.disconnect` may disconnect a chat they are not in.
+    // Channels belong to their team: a non-member of the team learns nothing of them (R13).
     if state.store.member(&chat.id, caller.id()).await?.is_none() {
-        return Err(ApiError::NotFound(format!(
-            "there is no chat {chat_id} that you are a member of"
-        )));
+        if channel {
+            return Err(ApiError::NotFound(format!(
+                "there is no channel {chat_id} that you are a member of"
+            )));
+        }
+        let connected = state
+            .store
+            .connection(&chat.id, &ctx.view.record.id)
+            .await?
+            .is_some();
+        let joinable =
+            chat.kind() == ChatKind::Group && may_join(ty, &ctx.rt.settings, ctx.can_write).is_ok();
+        if !connected
+            || !collab::connection_seen_from_record(ctx.rt.settings.show_on_timeline, joinable)
+        {
+            return Err(ApiError::NotFound(format!(
+                "there is no such {} connected to this record that you can see",
+                if channel { "channel" } else { "chat" }
+            )));
+        }
     }
     check_disconnect(state, caller, &ctx, &chat.id).await?;
     let label = record_label(&ctx.rt.def, ctx.view.record.number.as_deref());
@@ -849,11 +870,8 @@ pub async fn create_connected_chat(
     let mut opening = state.store.messages(&chat.id, 0, None, 10).await?;
     opening.reverse();
     for m in &opening {
-        state.publish(
-            "message.created",
-            json!({"chat_id": chat.id, "message": message_out(m)}),
-            ids.clone(),
-        );
+        // The intro card differs per reader (R10): each member gets their own event.
+        super::messages::deliver(state, "message.created", m, ids.clone()).await?;
     }
     state.publish(
         "connection.added",

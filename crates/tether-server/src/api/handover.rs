@@ -106,21 +106,15 @@ pub struct TranscriptRequest {
     pub from: Option<String>,
     /// Only messages up to this time (RFC 3339).
     pub to: Option<String>,
+    /// The saver's IANA time zone (`Europe/Stockholm`; browsers send theirs): message times are
+    /// written in it. Default UTC.
+    pub time_zone: Option<String>,
 }
 
 /// Most messages one transcript holds.
 const MAX_TRANSCRIPT_MESSAGES: i64 = 2000;
 /// Longest transcript note, in characters (the note's body limit).
 const MAX_TRANSCRIPT_CHARS: usize = 100_000;
-
-fn minute(ms: i64) -> String {
-    let full = super::rfc3339(ms);
-    // "2026-11-24T09:30:12.123Z" → "2026-11-24 09:30 UTC"
-    match (full.get(0..10), full.get(11..16)) {
-        (Some(d), Some(t)) => format!("{d} {t} UTC"),
-        _ => full,
-    }
-}
 
 /// # `POST /api/v1/chats/{id}/transcript`
 ///
@@ -165,12 +159,25 @@ async fn save_transcript(
     if from > to {
         return Err(ApiError::invalid("from", "must not be after `to`"));
     }
+    let zone = tether_domain::collab::transcript_zone(req.time_zone.as_deref())
+        .map_err(|e| ApiError::invalid("time_zone", e))?;
     let messages = state
         .store
         .messages_in_range(&chat_id, me.visible_from, from, to, MAX_TRANSCRIPT_MESSAGES)
         .await?;
     let members = state.store.members(&chat_id).await?;
     let name = chat_out(chat, &members, 0, caller.id()).name;
+    // Mentions read as names: the chat's members, and any other sender or mentioned person.
+    let people = tether_domain::markdown::MentionResolver::new(
+        members
+            .iter()
+            .map(|m| (m.user_id.clone(), m.name.clone()))
+            .chain(
+                messages
+                    .iter()
+                    .filter_map(|m| Some((m.sender_id.clone()?, m.sender_name.clone()?))),
+            ),
+    );
     let mut body = String::new();
     for m in messages
         .iter()
@@ -179,9 +186,9 @@ async fn save_transcript(
         let files: Vec<&str> = m.attachments.iter().map(|a| a.name.as_str()).collect();
         let sender = m.sender_name.as_deref().unwrap_or("System");
         let line = transcript_line(
-            &minute(m.created_at),
+            &tether_domain::collab::transcript_time(m.created_at, zone),
             if m.kind == "system" { "System" } else { sender },
-            &m.body,
+            &tether_domain::collab::readable_mentions(&m.body, &people),
             &files,
         );
         if body.chars().count() + line.chars().count() + 1 > MAX_TRANSCRIPT_CHARS {

@@ -119,6 +119,32 @@ pub fn message_out(m: &Message) -> MessageOut {
     }
 }
 
+/// Shows an introduction card (R10) as a viewer who cannot read its record sees it: that a
+/// record was introduced and its bare link, no field values.
+pub fn hide_intro(out: &mut MessageOut) {
+    let url = out
+        .data
+        .as_ref()
+        .and_then(tether_domain::cards::intro_record)
+        .map(|(_, _, url)| url.to_owned())
+        .unwrap_or_default();
+    let hidden = tether_domain::cards::hidden_intro(&url);
+    out.body = hidden.body;
+    out.html = hidden.html;
+    out.data = Some(hidden.data);
+}
+
+/// The message as one viewer sees it: its cards (R16) and, for an introduction card of a record
+/// the viewer cannot read, the hidden form (R10).
+fn viewed(m: &Message, cards: Vec<tether_domain::cards::Card>, hide: bool) -> MessageOut {
+    let mut out = message_out(m);
+    out.cards = cards.into_iter().map(|c| json!(c)).collect();
+    if hide {
+        hide_intro(&mut out);
+    }
+    out
+}
+
 /// Members who may see `m` (their history window includes it).
 fn audience(members: &[Member], m: &Message) -> Vec<String> {
     members
@@ -154,12 +180,16 @@ pub async fn deliver(
         let Some(subject) = state.store.subject(&user).await? else {
             continue;
         };
-        let cards = super::cards::cards_for(state, &subject, std::slice::from_ref(m))
+        let one = std::slice::from_ref(m);
+        let cards = super::cards::cards_for(state, &subject, one)
             .await?
             .pop()
             .unwrap_or_default();
-        let mut out = message_out(m);
-        out.cards = cards.into_iter().map(|c| json!(c)).collect();
+        let hide = super::cards::hidden_intros(state, &subject, one)
+            .await?
+            .pop()
+            .unwrap_or(true);
+        let out = viewed(m, cards, hide);
         state.publish(
             kind,
             json!({"chat_id": m.chat_id, "message": out}),
@@ -171,13 +201,16 @@ pub async fn deliver(
 
 /// The message as `caller` sees it, cards included.
 pub async fn message_for(state: &AppState, caller: &Caller, m: &Message) -> ApiResult<MessageOut> {
-    let mut out = message_out(m);
-    let cards = super::cards::cards_for(state, &caller.subject, std::slice::from_ref(m))
+    let one = std::slice::from_ref(m);
+    let cards = super::cards::cards_for(state, &caller.subject, one)
         .await?
         .pop()
         .unwrap_or_default();
-    out.cards = cards.into_iter().map(|c| json!(c)).collect();
-    Ok(out)
+    let hide = super::cards::hidden_intros(state, &caller.subject, one)
+        .await?
+        .pop()
+        .unwrap_or(true);
+    Ok(viewed(m, cards, hide))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -210,15 +243,13 @@ pub(crate) async fn list_messages(
         .messages(&id, me.visible_from, q.before, limit(q.limit, 50, 200))
         .await?;
     let cards = super::cards::cards_for(&state, &caller.subject, &items).await?;
+    let hidden = super::cards::hidden_intros(&state, &caller.subject, &items).await?;
     Ok(Json(MessagePage {
         items: items
             .iter()
             .zip(cards)
-            .map(|(m, c)| {
-                let mut out = message_out(m);
-                out.cards = c.into_iter().map(|c| json!(c)).collect();
-                out
-            })
+            .zip(hidden)
+            .map(|((m, c), hide)| viewed(m, c, hide))
             .collect(),
     }))
 }
@@ -365,7 +396,13 @@ pub(crate) async fn send_message(
         let everyone = audience(&members, &m);
         deliver(&state, "message.created", &m, everyone.clone()).await?;
         let from = json!({"id": caller.id(), "name": caller.user.name});
-        let excerpt: String = m.body.chars().take(140).collect();
+        // People are names, never ids: the toast reads `@Name`, without markdown. Only the head
+        // of the body is converted, so a long message costs no more than a short one here.
+        let head: String = m.body.chars().take(2000).collect();
+        let excerpt: String = tether_domain::markdown::plain_text(&head, Some(&resolver(&members)))
+            .chars()
+            .take(140)
+            .collect();
         let mentioned: Vec<String> = rendered
             .mentioned_user_ids
             .into_iter()

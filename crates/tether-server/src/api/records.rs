@@ -544,6 +544,12 @@ pub struct TimelineChat {
     pub can_join: bool,
     /// Whether the chat is still connected to this record.
     pub connected: bool,
+    /// Who disconnected it last and when (a `chat_disconnection` entry's own author and time; for
+    /// a `chat_connection` entry no longer connected, its latest disconnection).
+    pub disconnected_by: Option<PersonRef>,
+    pub disconnected_at: Option<String>,
+    /// Whether the viewer may disconnect it from this record now (R11a), member or not.
+    pub can_disconnect: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -706,7 +712,8 @@ async fn with_chat_entries(
         .map(|(c, m, n)| (c.id.clone(), (c, m, n)))
         .collect();
     let members = state.store.members_of(&chat_ids).await?;
-    let current: std::collections::BTreeSet<String> = if chat_ids.is_empty() {
+    // The current connections with their last connector (R11a), and past disconnections (R15).
+    let current: BTreeMap<String, Option<String>> = if chat_ids.is_empty() {
         Default::default()
     } else {
         state
@@ -714,9 +721,14 @@ async fn with_chat_entries(
             .record_connections(&view.record.id, caller.id())
             .await?
             .into_iter()
-            .map(|c| c.chat.id)
+            .map(|c| (c.chat.id, c.connected_by))
             .collect()
     };
+    let disconnections = state
+        .store
+        .last_disconnections(&view.record.id, &chat_ids)
+        .await?;
+    let owns_record = matches!(&view.record.owner, tether_domain::Owner::User { user_id } if user_id.as_str() == caller.id());
     let can_write = decide(&caller.subject, Access::Write, view.facts()).is_allowed();
     let join_ok = tether_domain::collab::may_join(&rt.def.name, &rt.settings, can_write).is_ok();
     let no_members = Vec::new();
@@ -729,7 +741,7 @@ async fn with_chat_entries(
         let Some((chat, is_member, last_by_name)) = chats.get(&chat_id) else {
             continue;
         };
-        let connected = current.contains(&chat_id);
+        let connected = current.contains_key(&chat_id);
         let group = chat.kind() == tether_domain::chat::ChatKind::Group;
         let can_join = !is_member && connected && group && join_ok;
         let visibility = tether_domain::collab::chat_visibility(*is_member, can_join);
@@ -778,7 +790,33 @@ async fn with_chat_entries(
             is_member: *is_member,
             can_join,
             connected,
+            disconnected_by: None,
+            disconnected_at: None,
+            // A channel's non-members (outside its team) cannot act on it (R13).
+            can_disconnect: (*is_member || chat.kind() != tether_domain::chat::ChatKind::Channel)
+                && current.get(&chat_id).is_some_and(|by| {
+                    tether_domain::collab::may_disconnect(tether_domain::collab::DisconnectFacts {
+                        owns_record,
+                        owner_may_disconnect: rt.settings.owner_may_disconnect,
+                        is_last_connector: by.as_deref() == Some(caller.id()),
+                        last_connector_may_disconnect: rt.settings.last_connector_may_disconnect,
+                        holds_disconnect_privilege: caller.subject.privileges.collab_disconnect,
+                    })
+                    .is_ok()
+                }),
         };
+        let mut timeline_chat = timeline_chat;
+        if a.kind == "chat_disconnection" {
+            timeline_chat.disconnected_by = timeline_chat.connected_by.clone();
+            timeline_chat.disconnected_at = Some(rfc3339(a.at));
+            timeline_chat.can_disconnect = false;
+        } else if !connected && let Some(d) = disconnections.get(&chat_id) {
+            timeline_chat.disconnected_by = d.by.clone().map(|id| PersonRef {
+                id,
+                name: d.by_name.clone().unwrap_or_default(),
+            });
+            timeline_chat.disconnected_at = Some(rfc3339(d.at));
+        }
         let mut item = ActivityOut::from(a);
         item.chat = Some(timeline_chat);
         out.push(item);

@@ -113,10 +113,19 @@ async fn run(
                 caller.id(),
             );
             let files: Vec<&str> = m.attachments.iter().map(|a| a.name.as_str()).collect();
+            // People are names, never ids: mentions read `@Name` in the snippet.
+            let people = tether_domain::markdown::MentionResolver::new(
+                members
+                    .get(&m.chat_id)
+                    .unwrap_or(&none)
+                    .iter()
+                    .map(|x| (x.user_id.clone(), x.name.clone())),
+            );
+            let body = tether_domain::markdown::plain_text(&m.body, Some(&people));
             let text = if files.is_empty() {
-                m.body.clone()
+                body
             } else {
-                format!("{} ({})", m.body, files.join(", "))
+                format!("{body} ({})", files.join(", "))
             };
             Some(SearchHit {
                 chat: HitChat {

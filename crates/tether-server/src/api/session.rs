@@ -262,6 +262,9 @@ pub struct MeResponse {
     pub locale: Option<String>,
     /// The IANA time zone the user chose for times in the UI; null: the browser's.
     pub time_zone: Option<String>,
+    /// The largest file `POST /attachments` accepts, in bytes: clients refuse bigger files
+    /// before sending them.
+    pub max_attachment_bytes: u64,
 }
 
 /// # `GET /api/v1/me`
@@ -285,6 +288,7 @@ async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<MeR
         privileges: caller.subject.privileges.to_strings(),
         team_ids: detail.team_ids,
         collaboration_enabled: settings.collaboration_enabled,
+        max_attachment_bytes: u64::try_from(state.config.max_attachment_bytes).unwrap_or(u64::MAX),
         locale: prefs.locale,
         time_zone: prefs.time_zone,
     }))
