@@ -324,23 +324,14 @@ pub fn transcript_line(when: &str, sender: &str, text: &str, attachments: &[&str
     line
 }
 
-/// A transcript's time zone (R26): an IANA name the tz database knows (`Europe/Stockholm`), UTC
-/// when none is given, or why not — a sentence for the 422.
+/// A transcript's time zone (R26): an IANA name the tz database knows (`Europe/Stockholm`, the
+/// same rule as a user's chosen zone), UTC when none is given, or why not — a sentence for the 422.
 pub fn transcript_zone(raw: Option<&str>) -> Result<chrono_tz::Tz, String> {
-    let Some(raw) = raw else {
-        return Ok(chrono_tz::Tz::UTC);
-    };
-    let trimmed = raw.trim();
-    trimmed
-        .parse::<chrono_tz::Tz>()
-        .ok()
-        .filter(|_| trimmed.len() <= 64)
-        .ok_or_else(|| {
-            format!(
-                "\"{}\" is not a time zone of the IANA database; use a name like \"Europe/Stockholm\" or \"UTC\"",
-                trimmed.chars().take(64).collect::<String>()
-            )
-        })
+    raw.map_or(Ok(chrono_tz::Tz::UTC), |raw| {
+        crate::locale::TimeZoneName::parse(raw)
+            .map(|zone| zone.tz())
+            .map_err(|e| e.0)
+    })
 }
 
 /// A message time in a transcript, to the minute, in the saver's zone with its abbreviation:

@@ -93,15 +93,15 @@ impl fmt::Display for Locale {
 }
 
 /// An IANA time zone name (`Europe/Stockholm`, `UTC`), as the tz database spells it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TimeZoneName(String);
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeZoneName(chrono_tz::Tz);
 
 impl TimeZoneName {
     /// A zone the tz database knows, in its canonical spelling; anything else is refused.
     pub fn parse(raw: &str) -> Result<TimeZoneName, Unsupported> {
         let trimmed = raw.trim();
         match chrono_tz::Tz::from_str(trimmed) {
-            Ok(tz) if trimmed.len() <= 64 => Ok(TimeZoneName(tz.name().to_owned())),
+            Ok(tz) if trimmed.len() <= 64 => Ok(TimeZoneName(tz)),
             _ => Err(Unsupported(format!(
                 "\"{}\" is not a time zone of the IANA database; use a name like \"Europe/Stockholm\" or \"UTC\"",
                 trimmed.chars().take(64).collect::<String>()
@@ -109,14 +109,19 @@ impl TimeZoneName {
         }
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
+    pub fn as_str(&self) -> &'static str {
+        self.0.name()
+    }
+
+    /// The zone itself, for converting times.
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.0
     }
 }
 
 impl fmt::Display for TimeZoneName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 

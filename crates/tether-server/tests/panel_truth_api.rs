@@ -562,6 +562,19 @@ async fn r26_transcripts_read_names_and_the_savers_time(b: Backend) {
             .unwrap()
             .contains(" UTC] Bo Lind: @Eve Ny")
     );
+    // Without a zone in the request, the zone the saver chose in their settings.
+    w.app
+        .patch("/me", &w.bo, json!({"time_zone": "Asia/Tokyo"}))
+        .await
+        .expect(200);
+    let note = w
+        .app
+        .post(&path, &w.bo, json!({"record": record}))
+        .await
+        .expect(201)
+        .body;
+    let body = note["body"].as_str().unwrap();
+    assert!(body.contains(" JST] Bo Lind: @Eve Ny"), "{body}");
 }
 
 #[tokio::test]

@@ -106,8 +106,8 @@ pub struct TranscriptRequest {
     pub from: Option<String>,
     /// Only messages up to this time (RFC 3339).
     pub to: Option<String>,
-    /// The saver's IANA time zone (`Europe/Stockholm`; browsers send theirs): message times are
-    /// written in it. Default UTC.
+    /// The saver's IANA time zone (`Europe/Stockholm`): message times are written in it. Default:
+    /// the zone the saver chose (`PATCH /me`), else UTC.
     pub time_zone: Option<String>,
 }
 
@@ -159,7 +159,16 @@ async fn save_transcript(
     if from > to {
         return Err(ApiError::invalid("from", "must not be after `to`"));
     }
-    let zone = tether_domain::collab::transcript_zone(req.time_zone.as_deref())
+    // The zone asked for, else the one the saver chose in their settings, else UTC.
+    let zone_name = match req.time_zone {
+        Some(zone) => Some(zone),
+        None => state
+            .store
+            .preferences(caller.id())
+            .await?
+            .and_then(|p| p.time_zone),
+    };
+    let zone = tether_domain::collab::transcript_zone(zone_name.as_deref())
         .map_err(|e| ApiError::invalid("time_zone", e))?;
     let messages = state
         .store
