@@ -24,7 +24,11 @@ macro_rules! push_scope {
             }
             ReadScope::Owners { user_ids, team_ids } => {
                 $qb.push(" AND (s.access IS NOT NULL");
-                push_owners!($qb, user_ids.iter().map(|u| u.as_str()), team_ids.iter().map(|t| t.as_str()));
+                push_owners!(
+                    $qb,
+                    user_ids.iter().map(|u| u.as_str()),
+                    team_ids.iter().map(|t| t.as_str())
+                );
                 $qb.push(")");
             }
         }

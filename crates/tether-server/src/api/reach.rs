@@ -252,8 +252,10 @@ async fn owner_options(
             (users, teams)
         }
     };
-    let matches = |name: &str| needle.is_empty() || tether_store::dialect::fold(name).contains(&needle);
-    let allowed = |owner: &Owner| may_set_owner(&caller.subject, &ty, Some(&current), owner).is_allowed();
+    let matches =
+        |name: &str| needle.is_empty() || tether_store::dialect::fold(name).contains(&needle);
+    let allowed =
+        |owner: &Owner| may_set_owner(&caller.subject, &ty, Some(&current), owner).is_allowed();
     let mut user_items: Vec<OwnerOption> = users
         .into_iter()
         .filter(|u| u.active && matches(&u.name))

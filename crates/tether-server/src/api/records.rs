@@ -148,7 +148,9 @@ pub async fn load_record(
 
 /// A state the record's type has (an account is never resolved): 422 naming the allowed ones.
 fn parse_state(record_type: &str, s: &str) -> ApiResult<RecordState> {
-    let state: RecordState = s.parse().map_err(|e: String| ApiError::invalid("state", e))?;
+    let state: RecordState = s
+        .parse()
+        .map_err(|e: String| ApiError::invalid("state", e))?;
     tether_domain::record::check_state(record_type, state)
         .map_err(|e| ApiError::invalid("state", e))?;
     Ok(state)
@@ -347,15 +349,18 @@ async fn list_records(
         other => other.map(str::to_owned),
     };
     let me = &caller.subject;
-    let owners = match q.filter.as_deref() {
+    // An empty parameter is no filter (forms send them so).
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+    let owners = match given(&q.filter) {
         None | Some("all") => None,
         Some("mine") => Some(OwnerSet {
             user_ids: vec![caller.id().to_owned()],
             team_ids: Vec::new(),
         }),
         Some("teams") => {
-            let mut user_ids: Vec<String> =
-                me.teammate_ids.iter().map(|u| u.to_string()).collect();
+            let mut user_ids: Vec<String> = me.teammate_ids.iter().map(|u| u.to_string()).collect();
             if !me.teammate_ids.contains(&me.user_id) {
                 user_ids.push(caller.id().to_owned());
             }
@@ -371,7 +376,7 @@ async fn list_records(
             ));
         }
     };
-    let owners = match (owners, q.owner_team.as_deref()) {
+    let owners = match (owners, given(&q.owner_team)) {
         (None, Some(team)) => Some(OwnerSet {
             user_ids: Vec::new(),
             team_ids: vec![team.to_owned()],
@@ -383,14 +388,10 @@ async fn list_records(
         }
         (set, None) => set,
     };
-    let record_state = q
-        .state
-        .as_deref()
+    let record_state = given(&q.state)
         .map(|s| s.parse().map_err(|e: String| ApiError::invalid("state", e)))
         .transpose()?;
-    let sort: RecordSort = q
-        .sort
-        .as_deref()
+    let sort: RecordSort = given(&q.sort)
         .map(|s| s.parse().map_err(|e: String| ApiError::invalid("sort", e)))
         .transpose()?
         .unwrap_or_default();
@@ -398,7 +399,9 @@ async fn list_records(
     if !(0..=MAX_OFFSET).contains(&offset) {
         return Err(ApiError::invalid(
             "offset",
-            format!("must be between 0 and {MAX_OFFSET}; narrow the list with a filter or search instead"),
+            format!(
+                "must be between 0 and {MAX_OFFSET}; narrow the list with a filter or search instead"
+            ),
         ));
     }
     let page = limit(q.limit, 50, 200);
