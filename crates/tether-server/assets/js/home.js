@@ -17,6 +17,8 @@ const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Record ty
 const search = h('input', { type: 'search', id: 'record-search', placeholder: 'Name or number', autocomplete: 'off' });
 const table = h('div', { class: 'record-table', id: 'records-panel', role: 'tabpanel', 'aria-live': 'polite' });
 const chats = h('div', { class: 'recent-chats' });
+// The records page of the chosen type: every record the user may read, not only their own.
+const allLink = h('a', { class: 'btn ghost small', id: 'all-records-link' });
 const hour = new Date().getHours();
 const greeting = hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening';
 
@@ -34,6 +36,7 @@ main.replaceChildren(
         h('div', { class: 'card-head' }, h('h2', { id: 'my-records' }, 'My records'), h('div', { class: 'field search-field' }, h('label', { for: search.id, class: 'visually-hidden' }, 'Search my records'), icon('search'), search)),
         tabs,
         table,
+        h('p', { class: 'all-records' }, allLink),
       ),
       h(
         'section',
@@ -45,7 +48,14 @@ main.replaceChildren(
   ),
 );
 
+function drawAllLink() {
+  const t = state.types.find((x) => x.name === state.type);
+  allLink.href = `/records${seg(state.type)}`;
+  allLink.textContent = `All ${t?.display_name || state.type} records`;
+}
+
 function drawTabs() {
+  drawAllLink();
   tabs.replaceChildren(
     ...state.types.map((t) =>
       h(

@@ -5,6 +5,7 @@ import { setupUserMenu } from './account.js';
 import { get, post, signingOutNow } from './api.js';
 import { avatarColor, boot, debounce, toast } from './dom.js';
 import * as events from './events.js';
+import { setupFinder } from './finder.js';
 
 let chatVisible = () => false;
 
@@ -73,6 +74,7 @@ function forgetDrafts() {
 export function startShell() {
   document.querySelector('.me .avatar')?.classList.add(avatarColor(boot.userId));
   setupUserMenu();
+  setupFinder();
   const signout = document.getElementById('signout');
   signout?.addEventListener('click', async () => {
     signout.disabled = true;

@@ -520,3 +520,13 @@ pub fn screenshot_path(name: &str) -> PathBuf {
         .join("../../docs/screenshots")
         .join(name)
 }
+
+impl Browser {
+    /// Sets the browser window's outer size (the layout tests of issue 16 check widths from
+    /// 1920 down to 390 px).
+    pub async fn set_window_size(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({"width": width, "height": height}))
+            .await
+            .unwrap();
+    }
+}
