@@ -343,6 +343,9 @@ async fn owner_share_and_states_from_the_record_page_and_phone_width() {
         &format!("/records/case/{}", w.anna_case),
     )
     .await;
+    // Again, now that the tour is marked as seen.
+    b.goto(&w.url(&format!("/records/case/{}", w.anna_case)))
+        .await;
     b.wait_text("#record-title", "VPN drops every hour").await;
 
     // The owner picker offers Anna's teammates and team, never Dora of another team.
