@@ -224,7 +224,22 @@ impl Subject {
     /// [`ReadScope::SharedOnly`] and the store must return nothing for them; the HTTP layer
     /// refuses them before any query anyway.
     pub fn read_scope(&self, record_type: &str) -> ReadScope {
-        match self.privileges.depth(record_type, Access::Read) {
+        self.scope(record_type, Access::Read)
+    }
+
+    /// The owners the subject's *write* privilege for the type reaches — without shares, which
+    /// never allow an owner change. These are exactly the owners [`may_set_owner`] accepts as
+    /// the new owner, so an owner picker offers candidates from this scope only.
+    /// [`ReadScope::SharedOnly`] here means: no owner at all.
+    pub fn owner_scope(&self, record_type: &str) -> ReadScope {
+        if !self.active {
+            return ReadScope::SharedOnly;
+        }
+        self.scope(record_type, Access::Write)
+    }
+
+    fn scope(&self, record_type: &str, access: Access) -> ReadScope {
+        match self.privileges.depth(record_type, access) {
             Some(Depth::All) => ReadScope::All,
             Some(Depth::Team) => {
                 let mut user_ids: Vec<UserId> = self.teammate_ids.iter().cloned().collect();
@@ -540,6 +555,22 @@ mod tests {
                 may_set_owner(&s, "case", Some(&current), &new).is_allowed(),
                 by_privilege(&current) && by_privilege(&new)
             );
+        }
+
+        /// The owner picker's scope offers exactly the owners a record may be given on
+        /// creation: no candidate the PATCH would refuse, none it would accept left out.
+        #[test]
+        fn the_owner_scope_is_exactly_the_owners_that_may_be_set(s in any_subject(),
+                                                                 owner in owner_strategy()) {
+            let in_scope = match s.owner_scope("case") {
+                ReadScope::All => true,
+                ReadScope::SharedOnly => false,
+                ReadScope::Owners { user_ids, team_ids } => match &owner {
+                    Owner::User { user_id } => user_ids.contains(user_id),
+                    Owner::Team { team_id } => team_ids.contains(team_id),
+                },
+            };
+            prop_assert_eq!(in_scope, may_set_owner(&s, "case", None, &owner).is_allowed());
         }
 
         /// `all` implies `team` implies `own` for owner changes too.

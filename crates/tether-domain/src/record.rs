@@ -44,6 +44,42 @@ impl FromStr for RecordState {
     }
 }
 
+/// Every state, in the order a state selector lists them.
+pub const ALL_STATES: [RecordState; 3] = [
+    RecordState::Active,
+    RecordState::Resolved,
+    RecordState::Cancelled,
+];
+
+/// Records of these standard types are never *resolved*: an account, a contact or a knowledge
+/// article is something that exists, not a request that gets answered.
+const WITHOUT_RESOLUTION: [&str; 3] = ["account", "contact", "knowledge_article"];
+
+/// The states a record of `record_type` may be in. Work items (cases, e-mails, conversations,
+/// and custom types, which have no way to say otherwise yet) may be active, resolved or
+/// cancelled; accounts, contacts and knowledge articles only active or cancelled.
+pub fn states_for(record_type: &str) -> &'static [RecordState] {
+    if WITHOUT_RESOLUTION.contains(&record_type) {
+        &[RecordState::Active, RecordState::Cancelled]
+    } else {
+        &ALL_STATES
+    }
+}
+
+/// Checks that `state` is one of `record_type`'s states; the error names the allowed ones.
+pub fn check_state(record_type: &str, state: RecordState) -> Result<(), String> {
+    let allowed = states_for(record_type);
+    if allowed.contains(&state) {
+        return Ok(());
+    }
+    let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+    Err(format!(
+        "a record of this type cannot be {}; its states are: {}",
+        state.as_str(),
+        names.join(", ")
+    ))
+}
+
 /// The kinds of activity a person logs on a timeline. Chat-connection entries (R15) are
 /// written by the server, never posted by a client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -113,5 +149,19 @@ mod tests {
         }
         assert!("closed".parse::<RecordState>().is_err());
         assert!("chat_connection".parse::<ActivityKind>().is_err());
+    }
+
+    #[test]
+    fn an_account_has_no_resolved_state_and_a_case_has_all_three() {
+        assert_eq!(states_for("case"), &ALL_STATES);
+        assert_eq!(states_for("my_custom_type"), &ALL_STATES);
+        for t in ["account", "contact", "knowledge_article"] {
+            assert!(!states_for(t).contains(&RecordState::Resolved), "{t}");
+            assert!(states_for(t).contains(&RecordState::Active), "{t}");
+        }
+        assert!(check_state("case", RecordState::Resolved).is_ok());
+        let err = check_state("account", RecordState::Resolved).unwrap_err();
+        assert!(err.contains("active, cancelled"), "{err}");
+        assert!(check_state("account", RecordState::Cancelled).is_ok());
     }
 }

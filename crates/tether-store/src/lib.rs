@@ -52,6 +52,7 @@ mod error;
 mod health;
 pub mod people;
 pub mod preferences;
+pub mod record_search;
 pub mod record_types;
 pub mod records;
 mod seed;

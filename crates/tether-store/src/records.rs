@@ -106,7 +106,7 @@ impl RecordView {
 }
 
 #[derive(sqlx::FromRow)]
-struct RecordRow {
+pub(crate) struct RecordRow {
     id: String,
     #[sqlx(rename = "type")]
     record_type: String,
@@ -123,7 +123,7 @@ struct RecordRow {
 }
 
 impl RecordRow {
-    fn into_view(self) -> Result<RecordView> {
+    pub(crate) fn into_view(self) -> Result<RecordView> {
         let owner = match (self.owner_user_id, self.owner_team_id) {
             (Some(u), _) => Owner::User {
                 user_id: UserId::new(u),
@@ -166,7 +166,7 @@ impl RecordRow {
 }
 
 /// The columns every record query selects; `$1` is the viewer (for their share).
-const RECORD_SELECT: &str = "SELECT r.id, r.type, r.number, r.name, r.fields, r.owner_user_id, r.owner_team_id, \
+pub(crate) const RECORD_SELECT: &str = "SELECT r.id, r.type, r.number, r.name, r.fields, r.owner_user_id, r.owner_team_id, \
      COALESCE(ou.name, ot.name) AS owner_name, r.state, r.created_at, r.updated_at, s.access AS shared \
      FROM records r LEFT JOIN users ou ON ou.id = r.owner_user_id LEFT JOIN teams ot ON ot.id = r.owner_team_id \
      LEFT JOIN record_shares s ON s.record_id = r.id AND s.user_id = ";

@@ -123,6 +123,7 @@ home-greeting-morning = Good morning, { $name }
 home-greeting-afternoon = Good afternoon, { $name }
 home-greeting-evening = Good evening, { $name }
 home-intro = Your records and your latest conversations.
+home-all-records = All { $type } records
 home-my-records = My records
 home-record-types = Record types
 home-search-label = Search my records

@@ -122,6 +122,7 @@ home-greeting-morning = God morgon, { $name }
 home-greeting-afternoon = God eftermiddag, { $name }
 home-greeting-evening = God kväll, { $name }
 home-intro = Dina poster och dina senaste samtal.
+home-all-records = Alla poster av typen { $type }
 home-my-records = Mina poster
 home-record-types = Posttyper
 home-search-label = Sök bland mina poster

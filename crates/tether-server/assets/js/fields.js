@@ -7,6 +7,33 @@ import { debounce, h, recordHref } from './dom.js';
 
 let seq = 0;
 
+/** State names as people read them. */
+export const STATE_LABEL = { active: 'Active', resolved: 'Resolved', cancelled: 'Cancelled' };
+
+/** Shows the field errors of a 422 (`problem.errors`) at their fields inside `form`: the
+ *  control is marked invalid and described by the message. Returns the errors not placed. */
+export function showFieldErrors(form, problem) {
+  form.querySelectorAll('[aria-invalid]').forEach((x) => x.removeAttribute('aria-invalid'));
+  form.querySelectorAll('.field-error').forEach((x) => x.remove());
+  const rest = [];
+  for (const fe of problem?.errors || []) {
+    const name = String(fe.field).replace(/^(fields|related)\./, '');
+    const box = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    const ctl = box?.querySelector('input,select,textarea');
+    if (!box || !ctl) {
+      rest.push(fe);
+      continue;
+    }
+    const msgId = `${ctl.id}-error`;
+    // The server's message continues the field's name: "Case title" + "is missing: …".
+    const label = box.querySelector('label')?.firstChild?.textContent || '';
+    box.append(h('p', { class: 'field-error', id: msgId }, label ? `${label} ${fe.message}` : fe.message));
+    ctl.setAttribute('aria-invalid', 'true');
+    ctl.setAttribute('aria-describedby', msgId);
+  }
+  return rest;
+}
+
 function lookupControl(f, value, id) {
   // A text box with suggestions from `GET /records/{target}?q=`; the chosen record's id is kept.
   const listId = `${id}-list`;
@@ -37,7 +64,7 @@ function lookupControl(f, value, id) {
     }, 200),
   );
   return {
-    el: h('span', { class: 'lookup' }, input, list),
+    el: h('span', { class: 'lookup' }, input, list, value ? relatedLink(f, value) : null),
     input,
     value: () => {
       const q = input.value.trim();
@@ -48,7 +75,21 @@ function lookupControl(f, value, id) {
   };
 }
 
-function control(f, value, id) {
+/** A link to a related record, named once it loads; "a record you can't open" when the
+ *  user may not read it (the link is then left out: there is nothing to open). */
+export function relatedLink(f, value) {
+  const a = h('a', { href: recordHref(f.target, value), class: 'related-link' }, 'Open record');
+  get(`/records${seg(f.target, value)}`)
+    .then((r) => {
+      a.textContent = r.name;
+      a.title = r.name;
+    })
+    .catch(() => a.replaceWith(h('span', { class: 'muted related-unreadable' }, 'a record you can’t open')));
+  return a;
+}
+
+/** The input for one field of a record type: `{el, input, value()}`. */
+export function control(f, value, id) {
   const v = value ?? '';
   switch (f.kind) {
     case 'long_text': {
@@ -83,13 +124,7 @@ function control(f, value, id) {
 function display(f, value) {
   if (value === null || value === undefined || value === '') return h('span', { class: 'muted' }, '—');
   if (f.kind === 'boolean') return value ? 'Yes' : 'No';
-  if (f.kind === 'lookup') {
-    const a = h('a', { href: recordHref(f.target, value) }, 'Open record');
-    get(`/records${seg(f.target, value)}`)
-      .then((r) => (a.textContent = r.name))
-      .catch(() => (a.textContent = 'a record you can’t open'));
-    return a;
-  }
+  if (f.kind === 'lookup') return relatedLink(f, value);
   if (f.kind === 'choice') return String(value).charAt(0).toUpperCase() + String(value).slice(1);
   return String(value);
 }
@@ -103,8 +138,9 @@ export function renderFields(record, type, onSaved) {
   let stateSel = null;
   if (editable) {
     const id = `f${++seq}-state`;
-    stateSel = h('select', { id }, ['active', 'resolved', 'cancelled'].map((s) => h('option', { value: s, selected: s === record.state }, s.charAt(0).toUpperCase() + s.slice(1))));
-    rows.push(h('div', { class: 'field' }, h('label', { for: id }, 'State'), stateSel));
+    const states = type.states?.length ? type.states : ['active', 'resolved', 'cancelled'];
+    stateSel = h('select', { id }, states.map((s) => h('option', { value: s, selected: s === record.state }, STATE_LABEL[s] || s)));
+    rows.push(h('div', { class: 'field', dataset: { field: 'state' } }, h('label', { for: id }, 'State'), stateSel));
   }
   for (const f of type.fields || []) {
     const value = record.fields?.[f.name];
@@ -151,10 +187,7 @@ export function renderFields(record, type, onSaved) {
       onSaved(await patch(`/records${seg(record.type, record.id)}`, body));
     } catch (err) {
       error.textContent = err.message;
-      for (const fe of err.problem?.errors || []) {
-        const name = String(fe.field).replace(/^fields\./, '');
-        form.querySelector(`[data-field="${CSS.escape(name)}"] :is(input,select,textarea)`)?.setAttribute('aria-invalid', 'true');
-      }
+      showFieldErrors(form, err.problem);
       save.disabled = false;
       save.textContent = 'Save changes';
     }

@@ -19,6 +19,8 @@ const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('home-re
 const search = h('input', { type: 'search', id: 'record-search', placeholder: t('home-search-placeholder'), autocomplete: 'off' });
 const table = h('div', { class: 'record-table', id: 'records-panel', role: 'tabpanel', 'aria-live': 'polite' });
 const chats = h('div', { class: 'recent-chats' });
+// The records page of the chosen type: every record the user may read, not only their own.
+const allLink = h('a', { class: 'btn ghost small', id: 'all-records-link' });
 const hour = currentHour();
 const firstName = boot.userName.split(' ')[0];
 const greeting = hour < 12 ? t('home-greeting-morning', { name: firstName }) : hour < 18 ? t('home-greeting-afternoon', { name: firstName }) : t('home-greeting-evening', { name: firstName });
@@ -37,6 +39,7 @@ main.replaceChildren(
         h('div', { class: 'card-head' }, h('h2', { id: 'my-records' }, t('home-my-records')), h('div', { class: 'field search-field' }, h('label', { for: search.id, class: 'visually-hidden' }, t('home-search-label')), icon('search'), search)),
         tabs,
         table,
+        h('p', { class: 'all-records' }, allLink),
       ),
       h(
         'section',
@@ -48,7 +51,14 @@ main.replaceChildren(
   ),
 );
 
+function drawAllLink() {
+  const type = state.types.find((x) => x.name === state.type);
+  allLink.href = `/records${seg(state.type)}`;
+  allLink.textContent = t('home-all-records', { type: type?.display_name || state.type });
+}
+
 function drawTabs() {
+  drawAllLink();
   tabs.replaceChildren(
     ...state.types.map((t) =>
       h(

@@ -2,7 +2,7 @@
 // write), its timeline (live, with a refresh action), the collaboration panel, and the chat
 // pane where chats opened from the panel or the timeline appear beside the record.
 
-import { get, post, qs, recordTypes, seg } from './api.js';
+import { del, get, patch, post, qs, recordTypes, seg } from './api.js';
 import { boot, debounce, fmtFull, h, toast } from './dom.js';
 import * as events from './events.js';
 import { icon } from './icons.js';
@@ -10,6 +10,7 @@ import { ChatDock } from './dock.js';
 import { CollabPanel, joinChat } from './panel.js';
 import { renderFields } from './fields.js';
 import { paneSwitch } from './layout.js';
+import { openDialog } from './dialog.js';
 import { setChatVisibleProbe, startShell } from './shell.js';
 
 startShell();
@@ -172,11 +173,181 @@ function ownerText(r) {
   return r.owner?.name ? `${r.owner.team_id ? 'Team ' : ''}${r.owner.name}` : '—';
 }
 
+// --- owner and shares --------------------------------------------------------------------
+
+const RT = {
+  changeOwner: 'Change owner',
+  ownerTitle: 'Change the owner',
+  ownerSearch: 'Search people and teams',
+  ownerNone: 'Nobody you may hand this record to matches.',
+  team: 'Team',
+  person: 'Person',
+  save: 'Save',
+  cancel: 'Cancel',
+  close: 'Close',
+  handedOver: '{n} chats handed over to {name}.',
+  handedOverOne: '1 chat handed over to {name}.',
+  handedOverNone: 'The owner is now {name}; there were no connected group chats to hand over.',
+  ownerChanged: 'The owner is now {name}.',
+  share: 'Share',
+  shareTitle: 'Share this record',
+  sharedWith: 'Shared with',
+  notShared: 'This record is not shared with anyone.',
+  shareUser: 'Person',
+  shareAccess: 'Access',
+  read: 'Can read',
+  write: 'Can edit',
+  add: 'Add',
+  remove: 'Remove',
+  removeLabel: 'Remove the share of {name}',
+  pickPerson: 'Choose a person from the suggestions.',
+};
+const fillT = (text, vars) => text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+const notice = h('p', { class: 'notice handover-notice', id: 'owner-notice', role: 'status', hidden: true });
+
+function ownerDialog() {
+  const search = h('input', { type: 'search', id: 'owner-search', autocomplete: 'off', 'aria-label': RT.ownerSearch, placeholder: RT.ownerSearch });
+  const list = h('div', { class: 'owner-options', id: 'owner-options', role: 'radiogroup', 'aria-label': RT.ownerTitle });
+  let chosen = null;
+  const load = async () => {
+    try {
+      const res = await get(`${base}/owner-options${qs({ q: search.value.trim(), limit: 30 })}`);
+      list.replaceChildren(
+        ...(res.items.length
+          ? res.items.map((o, i) => {
+              const id = `owner-opt-${i}`;
+              const radio = h('input', { type: 'radio', name: 'owner', id, value: `${o.kind}:${o.id}`, checked: o.current });
+              radio.addEventListener('change', () => (chosen = o));
+              return h('div', { class: 'owner-option' }, radio, h('label', { for: id, title: o.name }, h('span', { class: 'owner-name' }, o.name), h('span', { class: 'tag' }, o.kind === 'team' ? RT.team : RT.person)));
+            })
+          : [h('p', { class: 'muted' }, RT.ownerNone)]),
+      );
+    } catch (e) {
+      list.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message));
+    }
+  };
+  search.addEventListener('input', debounce(load, 200));
+  openDialog({
+    title: RT.ownerTitle,
+    body: [search, list],
+    actions: [
+      { label: RT.cancel },
+      {
+        label: RT.save,
+        kind: 'primary',
+        onClick: async () => {
+          if (!chosen || chosen.current) return true;
+          const owner = chosen.kind === 'team' ? { team_id: chosen.id } : { user_id: chosen.id };
+          const updated = await patch(base, { owner });
+          const h0 = updated.handed_over;
+          record = updated;
+          drawRecord();
+          let text = fillT(RT.ownerChanged, { name: updated.owner?.name || '' });
+          if (h0) text = fillT(h0.chats === 1 ? RT.handedOverOne : h0.chats ? RT.handedOver : RT.handedOverNone, { n: String(h0.chats), name: h0.to.name });
+          notice.textContent = text;
+          notice.hidden = false;
+          toast(text, 'success');
+          loadTimeline();
+          panel?.reload();
+          return true;
+        },
+      },
+    ],
+  });
+  load();
+}
+
+function shareDialog() {
+  const list = h('ul', { class: 'share-list', id: 'share-list', 'aria-label': RT.sharedWith });
+  const user = h('input', { type: 'search', id: 'share-user', list: 'share-user-list', autocomplete: 'off' });
+  const users = h('datalist', { id: 'share-user-list' });
+  const found = new Map();
+  const access = h('select', { id: 'share-access' }, h('option', { value: 'read' }, RT.read), h('option', { value: 'write' }, RT.write));
+  const addBtn = h('button', { type: 'submit', class: 'btn primary small', id: 'share-add' }, icon('plus'), RT.add);
+  const msg = h('p', { class: 'form-error', role: 'alert' });
+  const load = async () => {
+    try {
+      const res = await get(`${base}/shares`);
+      list.replaceChildren(
+        ...(res.items.length
+          ? res.items.map((s) =>
+              h(
+                'li',
+                { class: 'share-item' },
+                h('span', { class: 'share-name', title: s.user.name }, s.user.name),
+                h('span', { class: 'tag' }, s.access === 'write' ? RT.write : RT.read),
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'btn danger-ghost small',
+                    'aria-label': fillT(RT.removeLabel, { name: s.user.name }),
+                    onClick: async () => {
+                      try {
+                        await del(`${base}/shares${seg(s.user.id)}`);
+                        load();
+                      } catch (e) {
+                        msg.textContent = e.message;
+                      }
+                    },
+                  },
+                  RT.remove,
+                ),
+              ),
+            )
+          : [h('li', { class: 'muted' }, RT.notShared)]),
+      );
+    } catch (e) {
+      list.replaceChildren(h('li', { class: 'error', role: 'alert' }, e.message));
+    }
+  };
+  user.addEventListener(
+    'input',
+    debounce(async () => {
+      const q = user.value.trim();
+      if (!q || found.has(q)) return;
+      try {
+        const res = await get(`/users${qs({ q, limit: 10 })}`);
+        users.replaceChildren(...res.items.filter((u) => u.active && u.id !== boot.userId).map((u) => (found.set(u.name, u.id), h('option', { value: u.name }, u.email))));
+      } catch {
+        /* suggestions are optional */
+      }
+    }, 200),
+  );
+  const form = h(
+    'form',
+    { class: 'share-form row gap-s', novalidate: true },
+    h('div', { class: 'field grow' }, h('label', { for: user.id }, RT.shareUser), user, users),
+    h('div', { class: 'field' }, h('label', { for: access.id }, RT.shareAccess), access),
+    addBtn,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    msg.textContent = '';
+    const id = found.get(user.value.trim());
+    if (!id) {
+      msg.textContent = RT.pickPerson;
+      user.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    user.removeAttribute('aria-invalid');
+    try {
+      await post(`${base}/shares`, { user_id: id, access: access.value });
+      user.value = '';
+      load();
+    } catch (err) {
+      msg.textContent = err.message;
+    }
+  });
+  openDialog({ title: RT.shareTitle, body: [h('h3', { class: 'small-head' }, RT.sharedWith), list, form, msg], actions: [{ label: RT.close }] });
+  load();
+}
+
 function drawRecord() {
   document.title = `${record.name} · Tether`;
   const refresh = h('button', { type: 'button', class: 'btn ghost small', id: 'timeline-refresh', onClick: () => loadTimeline() }, icon('refresh'), 'Refresh');
   recordMain.replaceChildren(
-    h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'My work'), h('span', { 'aria-hidden': 'true' }, '/'), h('span', {}, type.display_name)),
+    h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'My work'), h('span', { 'aria-hidden': 'true' }, '/'), h('a', { href: `/records${seg(TYPE)}`, id: 'type-records-link' }, type.display_name)),
     h(
       'header',
       { class: 'record-head' },
@@ -190,9 +361,18 @@ function drawRecord() {
           'p',
           { class: 'record-facts' },
           h('span', { class: `state ${record.state}` }, record.state.charAt(0).toUpperCase() + record.state.slice(1)),
-          h('span', {}, 'Owner: ', h('strong', {}, ownerText(record))),
+          h('span', { class: 'record-owner' }, 'Owner: ', h('strong', { id: 'record-owner', title: ownerText(record) }, ownerText(record))),
           record.can_write ? null : h('span', { class: 'tag' }, icon('lock'), 'Read only'),
         ),
+        record.can_write
+          ? h(
+              'div',
+              { class: 'record-actions row gap-s' },
+              h('button', { type: 'button', class: 'btn ghost small', id: 'change-owner', onClick: ownerDialog }, icon('users'), RT.changeOwner),
+              h('button', { type: 'button', class: 'btn ghost small', id: 'share-record', onClick: shareDialog }, icon('link'), RT.share),
+            )
+          : null,
+        notice,
       ),
     ),
     h(

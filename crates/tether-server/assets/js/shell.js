@@ -6,6 +6,7 @@ import { get, post, signingOutNow } from './api.js';
 import { avatarColor, boot, debounce, tieFieldErrors, titleTruncated, toast } from './dom.js';
 import * as events from './events.js';
 import { t } from './i18n.js';
+import { setupFinder } from './finder.js';
 
 let chatVisible = () => false;
 
@@ -76,6 +77,7 @@ export function startShell() {
   titleTruncated();
   tieFieldErrors();
   setupUserMenu();
+  setupFinder();
   const signout = document.getElementById('signout');
   signout?.addEventListener('click', async () => {
     signout.disabled = true;

@@ -638,10 +638,16 @@ pub struct RecordTypeOut {
     pub number_prefix: Option<String>,
     #[schema(value_type = Object)]
     pub settings: RecordTypeSettings,
+    /// The states a record of this type may be in (an account is never resolved).
+    pub states: Vec<String>,
 }
 
 impl From<RecordType> for RecordTypeOut {
     fn from(t: RecordType) -> Self {
+        let states = tether_domain::record::states_for(&t.def.name)
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect();
         RecordTypeOut {
             name: t.def.name,
             display_name: t.def.display_name,
@@ -650,6 +656,7 @@ impl From<RecordType> for RecordTypeOut {
             standard: t.def.standard,
             number_prefix: t.def.number_prefix,
             settings: t.settings,
+            states,
         }
     }
 }

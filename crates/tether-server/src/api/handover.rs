@@ -28,30 +28,41 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(save_transcript))
 }
 
+/// What a hand-over did (R25), so the page that changed the owner can say so.
+#[derive(Clone, Debug, serde::Serialize, ToSchema)]
+pub struct HandOver {
+    /// The new owner, who was added to the chats.
+    pub to: PersonRef,
+    /// Connected group chats the new owner was added to (not those they were in already).
+    pub chats: usize,
+}
+
 /// R25: after an owner change, adds the new owner to each connected group chat (full history)
 /// with a system message naming the record and who reassigned it — when the type's *hand over
 /// chats* is on. With it off nothing happens here; the new owner sees the chats as joinable
-/// (R14) because owners can write their records.
+/// (R14) because owners can write their records. Returns what was done, `None` when no
+/// hand-over applies.
 pub async fn hand_over(
     state: &AppState,
     caller: &Caller,
     rt: &RecordType,
     change: &RecordChange,
-) -> ApiResult<()> {
+) -> ApiResult<Option<HandOver>> {
     let new_owner = match &change.after.owner {
         Owner::User { user_id } => Some(user_id.to_string()),
         Owner::Team { .. } => None,
     };
     let changed = change.before.owner != change.after.owner;
     let Some(new_owner) = new_owner.filter(|_| hands_over(&rt.settings, true, changed)) else {
-        return Ok(());
+        return Ok(None);
     };
     if !state.global_settings().await?.collaboration_enabled {
-        return Ok(());
+        return Ok(None);
     }
     let Some(owner) = state.store.user(&new_owner).await?.filter(|u| u.active) else {
-        return Ok(());
+        return Ok(None);
     };
+    let mut handed = 0usize;
     let label = record_label(&rt.def, change.after.number.as_deref());
     for chat_id in state.store.connected_chat_ids(&change.after.id).await? {
         let Some(chat) = state
@@ -77,6 +88,7 @@ pub async fn hand_over(
         if added.is_empty() {
             continue;
         }
+        handed += 1;
         let members = state.store.members(&chat_id).await?;
         let everyone: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
         state.publish("member.added", json!({"chat_id": chat_id, "users": [PersonRef { id: owner.id.clone(), name: owner.name.clone() }], "by": {"id": caller.id(), "name": caller.user.name}}), everyone);
@@ -95,7 +107,13 @@ pub async fn hand_over(
             super::messages::publish_message(state, "message.created", &m).await?;
         }
     }
-    Ok(())
+    Ok(Some(HandOver {
+        to: PersonRef {
+            id: owner.id,
+            name: owner.name,
+        },
+        chats: handed,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

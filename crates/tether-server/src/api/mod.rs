@@ -11,6 +11,7 @@ pub mod collab;
 pub mod handover;
 pub mod messages;
 pub mod ops;
+pub mod reach;
 pub mod records;
 pub mod search;
 pub mod session;
@@ -62,6 +63,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             .merge(session::routes())
             .merge(admin::routes())
             .merge(records::routes())
+            .merge(reach::routes())
             .merge(chats::routes())
             .merge(messages::routes())
             .merge(attachments::routes())

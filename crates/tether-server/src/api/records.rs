@@ -65,6 +65,9 @@ pub struct RecordOut {
     pub updated_at: String,
     /// Whether the caller may change this record.
     pub can_write: bool,
+    /// After an owner change (`PATCH`): the chats handed over to the new owner (R25).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handed_over: Option<super::handover::HandOver>,
 }
 
 impl RecordOut {
@@ -73,7 +76,7 @@ impl RecordOut {
         format!("{}/records/{record_type}/{id}", state.config.public_url)
     }
 
-    fn new(state: &AppState, r: Record, can_write: bool) -> RecordOut {
+    pub(crate) fn new(state: &AppState, r: Record, can_write: bool) -> RecordOut {
         let owner = match &r.owner {
             Owner::User { user_id } => OwnerOut {
                 user_id: Some(user_id.to_string()),
@@ -101,6 +104,7 @@ impl RecordOut {
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
             can_write,
+            handed_over: None,
         }
     }
 }
@@ -108,6 +112,9 @@ impl RecordOut {
 #[derive(Serialize, ToSchema)]
 pub struct RecordList {
     pub items: Vec<RecordOut>,
+    /// The `offset` of the next page, when there is one (`GET /records/{type}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<i64>,
 }
 
 async fn load_type(state: &AppState, name: &str) -> ApiResult<RecordType> {
@@ -141,8 +148,14 @@ pub async fn load_record(
     }
 }
 
-fn parse_state(s: &str) -> ApiResult<RecordState> {
-    s.parse().map_err(|e: String| ApiError::invalid("state", e))
+/// A state the record's type has (an account is never resolved): 422 naming the allowed ones.
+fn parse_state(record_type: &str, s: &str) -> ApiResult<RecordState> {
+    let state: RecordState = s
+        .parse()
+        .map_err(|e: String| ApiError::invalid("state", e))?;
+    tether_domain::record::check_state(record_type, state)
+        .map_err(|e| ApiError::invalid("state", e))?;
+    Ok(state)
 }
 
 /// Checks that an owner exists (and, for a user, is active).
@@ -267,7 +280,7 @@ async fn create_record(
     let record_state = req
         .state
         .as_deref()
-        .map(parse_state)
+        .map(|s| parse_state(&ty, s))
         .transpose()?
         .unwrap_or(RecordState::Active);
     check_owner(&state, &owner).await?;
@@ -302,36 +315,121 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// `me` for the caller's own records, or a user id.
     pub owner: Option<String>,
+    /// Only records owned by this team.
+    pub owner_team: Option<String>,
+    /// `mine` (owned by the caller), `teams` (owned by the caller's teams or their members) or
+    /// `all` (every record the caller may read, the default).
+    pub filter: Option<String>,
+    /// Only records in this state: active, resolved or cancelled.
+    pub state: Option<String>,
+    /// `updated` (most recently changed first, the default), `created` (newest first), `name`
+    /// (A to Z) or `number` (highest first).
+    pub sort: Option<String>,
+    /// Records to skip, for paging (at most 10,000); the answer's `next_offset` gives the next.
+    pub offset: Option<i64>,
+    /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
 }
 
-/// # `GET /api/v1/records/{type}?q=&limit=`
+/// # `GET /api/v1/records/{type}?q=&owner=&owner_team=&filter=&state=&sort=&offset=&limit=`
 ///
-/// Records of the type the caller may read, most recently changed first.
+/// Records of the type the caller may read — filtered by text, owner, the caller's own or
+/// their teams' records, and state — in the order asked for, one page at a time. The read
+/// scope is applied in SQL, so only readable records are ever counted or returned.
 #[utoipa::path(get, path = "/records/{type}", tag = "records", params(("type" = String, Path), ListQuery),
-    responses((status = 200, body = RecordList), (status = 401), (status = 404)))]
+    responses((status = 200, body = RecordList), (status = 401), (status = 404), (status = 422)))]
 async fn list_records(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(ty): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<RecordList>> {
+    use tether_store::record_search::{MAX_OFFSET, OwnerSet, RecordFilter, RecordSort};
     load_type(&state, &ty).await?;
     let owner = match q.owner.as_deref() {
         Some("me") => Some(caller.id().to_owned()),
         other => other.map(str::to_owned),
     };
-    let views = state
+    let me = &caller.subject;
+    // An empty parameter is no filter (forms send them so).
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+    let owners = match given(&q.filter) {
+        None | Some("all") => None,
+        Some("mine") => Some(OwnerSet {
+            user_ids: vec![caller.id().to_owned()],
+            team_ids: Vec::new(),
+        }),
+        Some("teams") => {
+            let mut user_ids: Vec<String> = me.teammate_ids.iter().map(|u| u.to_string()).collect();
+            if !me.teammate_ids.contains(&me.user_id) {
+                user_ids.push(caller.id().to_owned());
+            }
+            Some(OwnerSet {
+                user_ids,
+                team_ids: me.team_ids.iter().map(|t| t.to_string()).collect(),
+            })
+        }
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "filter",
+                format!("unknown filter '{other}': use mine, teams or all"),
+            ));
+        }
+    };
+    let owners = match (owners, given(&q.owner_team)) {
+        (None, Some(team)) => Some(OwnerSet {
+            user_ids: Vec::new(),
+            team_ids: vec![team.to_owned()],
+        }),
+        (Some(mut set), Some(team)) => {
+            set.user_ids.clear();
+            set.team_ids.retain(|t| t == team);
+            Some(set)
+        }
+        (set, None) => set,
+    };
+    let record_state = given(&q.state)
+        .map(|s| s.parse().map_err(|e: String| ApiError::invalid("state", e)))
+        .transpose()?;
+    let sort: RecordSort = given(&q.sort)
+        .map(|s| s.parse().map_err(|e: String| ApiError::invalid("sort", e)))
+        .transpose()?
+        .unwrap_or_default();
+    let offset = q.offset.unwrap_or(0);
+    if !(0..=MAX_OFFSET).contains(&offset) {
+        return Err(ApiError::invalid(
+            "offset",
+            format!(
+                "must be between 0 and {MAX_OFFSET}; narrow the list with a filter or search instead"
+            ),
+        ));
+    }
+    let page = limit(q.limit, 50, 200);
+    let mut views = state
         .store
-        .list_records(&RecordQuery {
-            record_type: &ty,
-            viewer: caller.id(),
-            scope: caller.subject.read_scope(&ty),
-            text: q.q.as_deref(),
-            owner_user: owner.as_deref(),
-            limit: limit(q.limit, 50, 200),
-        })
+        .list_records_filtered(
+            &RecordQuery {
+                record_type: &ty,
+                viewer: caller.id(),
+                scope: caller.subject.read_scope(&ty),
+                text: q.q.as_deref(),
+                owner_user: owner.as_deref(),
+                // One more than the page, to know whether there is a next one.
+                limit: page + 1,
+            },
+            &RecordFilter {
+                owners,
+                state: record_state,
+                sort,
+                offset,
+            },
+        )
         .await?;
+    let next_offset =
+        (views.len() as i64 > page && offset + page <= MAX_OFFSET).then_some(offset + page);
+    views.truncate(usize::try_from(page).unwrap_or(50));
     let items = views
         .into_iter()
         .map(|v| {
@@ -339,7 +437,7 @@ async fn list_records(
             RecordOut::new(&state, v.record, can_write)
         })
         .collect();
-    Ok(Json(RecordList { items }))
+    Ok(Json(RecordList { items, next_offset }))
 }
 
 /// # `GET /api/v1/records/{type}/{id}`
@@ -387,7 +485,11 @@ async fn patch_record(
         .def
         .validate_fields(&req.fields.unwrap_or_default(), Mode::Update)
         .map_err(ApiError::fields)?;
-    let record_state = req.state.as_deref().map(parse_state).transpose()?;
+    let record_state = req
+        .state
+        .as_deref()
+        .map(|s| parse_state(&ty, s))
+        .transpose()?;
     if let Some(owner) = req.owner.as_ref().filter(|o| **o != view.record.owner) {
         check_owner(&state, owner).await?;
         if let Decision::Denied(reason) =
@@ -418,14 +520,16 @@ async fn patch_record(
         .update_record(&rt.def, &id, &patch, Some(caller.id()))
         .await?;
     announce_field_changes(&state, &caller, &rt, &change).await?;
-    super::handover::hand_over(&state, &caller, &rt, &change).await?;
+    let handed_over = super::handover::hand_over(&state, &caller, &rt, &change).await?;
     let shared = state
         .store
         .record_view(&id, caller.id())
         .await?
         .and_then(|v| v.shared);
     let can_write = decide(&caller.subject, Access::Write, change.after.facts(shared)).is_allowed();
-    Ok(Json(RecordOut::new(&state, change.after, can_write)))
+    let mut out = RecordOut::new(&state, change.after, can_write);
+    out.handed_over = handed_over;
+    Ok(Json(out))
 }
 
 /// # `DELETE /api/v1/records/{type}/{id}`

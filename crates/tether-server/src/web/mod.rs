@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(pages::login))
         .route("/", get(pages::home))
+        .route("/records/{type}", get(pages::records))
         .route("/records/{type}/{id}", get(pages::record))
         .route("/chats", get(pages::chat_app))
         .route("/chats/{id}", get(pages::chat_app_with))

@@ -421,6 +421,20 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -
     .await
 }
 
+/// # `GET /records/{type}` — every record of the type the user may read: filters, sort, pages,
+/// and *New record*.
+pub async fn records(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(ty): Path<String>,
+) -> Response {
+    signed_in(&state, &headers, &uri, |_| {
+        Page::new("Records", "records", Nav::None).with("record-type", ty)
+    })
+    .await
+}
+
 /// # `GET /records/{type}/{id}` — the record, its timeline and the collaboration panel.
 pub async fn record(
     State(state): State<AppState>,

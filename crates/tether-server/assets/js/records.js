@@ -1,0 +1,278 @@
+// The records of one type (`/records/{type}`): every record the user may read, filtered by
+// mine / my teams' / all, state, owner and text, sorted, a page at a time; and *New record*,
+// a form built from the type's fields (lookups as pickers) whose errors show at the fields.
+
+import { get, me, post, qs, recordTypes, seg } from './api.js';
+import { boot, debounce, h, recordHref, relTime } from './dom.js';
+import { openDialog } from './dialog.js';
+import { icon } from './icons.js';
+import { control, showFieldErrors, STATE_LABEL } from './fields.js';
+import { startShell } from './shell.js';
+
+startShell();
+
+const TYPE = boot.recordType;
+const PAGE = 25;
+const main = document.getElementById('main');
+const T = {
+  title: '{type} records',
+  newRecord: 'New {type}',
+  scope: 'Show',
+  mine: 'Mine',
+  teams: 'My teams’',
+  all: 'All I can read',
+  state: 'State',
+  anyState: 'Any state',
+  owner: 'Owner',
+  anyOwner: 'Anyone',
+  sort: 'Sort by',
+  search: 'Search by name or number',
+  empty: 'No records match these filters.',
+  prev: 'Previous page',
+  next: 'Next page',
+  page: 'Records {from}–{to}',
+  created: 'The record was created.',
+  create: 'Create',
+  cancel: 'Cancel',
+};
+const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+const SORTS = [
+  ['updated', 'Last changed'],
+  ['created', 'Newest'],
+  ['name', 'Name'],
+  ['number', 'Number'],
+];
+
+const view = { filter: 'all', state: '', owner: '', ownerName: '', sort: 'updated', q: '', offset: 0 };
+let type = null;
+
+const table = h('div', { class: 'record-table', id: 'records-list', 'aria-live': 'polite' });
+const pager = h('nav', { class: 'pager row gap-s', 'aria-label': 'Pages' });
+
+function scopeControl() {
+  const group = h('fieldset', { class: 'segmented', id: 'records-scope' }, h('legend', { class: 'visually-hidden' }, T.scope));
+  for (const [value, label] of [
+    ['mine', T.mine],
+    ['teams', T.teams],
+    ['all', T.all],
+  ]) {
+    const id = `scope-${value}`;
+    const radio = h('input', { type: 'radio', name: 'scope', id, value, checked: view.filter === value });
+    radio.addEventListener('change', () => {
+      view.filter = value;
+      view.offset = 0;
+      load();
+    });
+    group.append(radio, h('label', { for: id }, label));
+  }
+  return group;
+}
+
+function ownerControl() {
+  // Suggestions from the people picker; the chosen person's id filters the list.
+  const input = h('input', { id: 'records-owner', type: 'search', list: 'records-owner-list', autocomplete: 'off', placeholder: T.anyOwner });
+  const list = h('datalist', { id: 'records-owner-list' });
+  const found = new Map();
+  input.addEventListener(
+    'input',
+    debounce(async () => {
+      const q = input.value.trim();
+      if (!q) {
+        if (view.owner) {
+          view.owner = '';
+          view.offset = 0;
+          load();
+        }
+        return;
+      }
+      if (found.has(q)) {
+        view.owner = found.get(q);
+        view.offset = 0;
+        load();
+        return;
+      }
+      try {
+        const res = await get(`/users${qs({ q, limit: 10 })}`);
+        list.replaceChildren(...res.items.filter((u) => u.active !== false).map((u) => (found.set(u.name, u.id), h('option', { value: u.name }))));
+      } catch {
+        /* suggestions are optional */
+      }
+    }, 200),
+  );
+  return h('div', { class: 'field' }, h('label', { for: input.id }, T.owner), input, list);
+}
+
+function filters() {
+  const state = h('select', { id: 'records-state' }, h('option', { value: '' }, T.anyState), (type.states || []).map((s) => h('option', { value: s }, STATE_LABEL[s] || s)));
+  state.addEventListener('change', () => {
+    view.state = state.value;
+    view.offset = 0;
+    load();
+  });
+  const sort = h('select', { id: 'records-sort' }, SORTS.filter(([v]) => v !== 'number' || type.number_prefix).map(([v, l]) => h('option', { value: v, selected: v === view.sort }, l)));
+  sort.addEventListener('change', () => {
+    view.sort = sort.value;
+    view.offset = 0;
+    load();
+  });
+  const search = h('input', { id: 'records-q', type: 'search', autocomplete: 'off', placeholder: T.search });
+  search.addEventListener(
+    'input',
+    debounce(() => {
+      view.q = search.value.trim();
+      view.offset = 0;
+      load();
+    }, 250),
+  );
+  return h(
+    'div',
+    { class: 'records-filters' },
+    scopeControl(),
+    h('div', { class: 'field grow' }, h('label', { for: search.id }, T.search), search),
+    h('div', { class: 'field' }, h('label', { for: state.id }, T.state), state),
+    ownerControl(),
+    h('div', { class: 'field' }, h('label', { for: sort.id }, T.sort), sort),
+  );
+}
+
+let loadSeq = 0;
+async function load() {
+  const mine = ++loadSeq;
+  table.setAttribute('aria-busy', 'true');
+  try {
+    const res = await get(`/records${seg(TYPE)}${qs({ filter: view.filter, state: view.state, owner: view.owner, sort: view.sort, q: view.q, offset: view.offset || '', limit: PAGE })}`);
+    if (mine !== loadSeq) return;
+    draw(res);
+  } catch (e) {
+    if (mine !== loadSeq) return;
+    table.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message));
+    pager.replaceChildren();
+  } finally {
+    if (mine === loadSeq) table.removeAttribute('aria-busy');
+  }
+}
+
+function draw(res) {
+  if (!res.items.length) {
+    table.replaceChildren(h('p', { class: 'empty muted' }, T.empty));
+  } else {
+    table.replaceChildren(
+      h(
+        'table',
+        { class: 'table records' },
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', { scope: 'col' }, 'Name'), type.number_prefix ? h('th', { scope: 'col' }, 'Number') : null, h('th', { scope: 'col' }, T.state), h('th', { scope: 'col' }, T.owner), h('th', { scope: 'col' }, 'Updated')),
+        ),
+        h(
+          'tbody',
+          {},
+          res.items.map((r) =>
+            h(
+              'tr',
+              {},
+              h('td', { class: 'cell-name' }, h('a', { href: recordHref(r.type, r.id), class: 'record-link', title: r.name }, r.name)),
+              type.number_prefix ? h('td', { class: 'mono muted nowrap' }, r.number || '—') : null,
+              h('td', {}, h('span', { class: `state ${r.state}` }, STATE_LABEL[r.state] || r.state)),
+              h('td', { class: 'cell-owner', title: r.owner?.name || '' }, r.owner?.name || '—'),
+              h('td', { class: 'muted nowrap' }, relTime(r.updated_at)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  const from = view.offset + 1;
+  const to = view.offset + res.items.length;
+  const prev = h('button', { type: 'button', class: 'btn ghost small', id: 'records-prev', disabled: view.offset === 0 }, T.prev);
+  const next = h('button', { type: 'button', class: 'btn ghost small', id: 'records-next', disabled: res.next_offset == null }, T.next);
+  prev.addEventListener('click', () => {
+    view.offset = Math.max(0, view.offset - PAGE);
+    load();
+  });
+  next.addEventListener('click', () => {
+    if (res.next_offset != null) view.offset = res.next_offset;
+    load();
+  });
+  pager.replaceChildren(res.items.length ? h('span', { class: 'muted small' }, fill(T.page, { from, to })) : null, prev, next);
+}
+
+/** The *New record* dialog: a control per field the type has (read-only ones left out). */
+function newRecordDialog() {
+  const rows = [];
+  const controls = [];
+  for (const f of type.fields || []) {
+    if (f.read_only) continue;
+    const id = `new-${f.name}`;
+    const c = control(f, null, id);
+    if (f.required) c.input.setAttribute('aria-required', 'true');
+    controls.push({ f, c });
+    rows.push(
+      h(
+        'div',
+        { class: `field ${f.kind === 'long_text' ? 'span-2' : ''}`, dataset: { field: f.name } },
+        h('label', { for: id }, f.label, f.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+        c.el,
+      ),
+    );
+  }
+  const form = h('form', { class: 'fields-form new-record', novalidate: true, id: 'new-record-form' }, h('div', { class: 'fields-grid' }, rows));
+  const submit = async (ctl) => {
+    const fields = {};
+    for (const { f, c } of controls) {
+      const v = c.value();
+      if (v !== null && v !== '' && !(f.kind === 'boolean' && v === false)) fields[f.name] = v;
+    }
+    try {
+      const created = await post(`/records${seg(TYPE)}`, { fields });
+      location.assign(recordHref(created.type, created.id));
+      return true;
+    } catch (e) {
+      const rest = showFieldErrors(form, e.problem);
+      ctl.error(rest.length || !e.problem?.errors?.length ? e.message : '');
+      form.querySelector('[aria-invalid="true"]')?.focus();
+      return false;
+    }
+  };
+  const ctl = openDialog({
+    title: fill(T.newRecord, { type: type.display_name }),
+    body: [form],
+    wide: true,
+    actions: [{ label: T.cancel }, { label: T.create, kind: 'primary', onClick: (c) => submit(c) }],
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    submit(ctl);
+  });
+}
+
+function mayCreate(privileges) {
+  return (privileges || []).some((p) => p === 'admin' || p.startsWith(`${TYPE}.write:`) || p.startsWith('*.write:'));
+}
+
+async function start() {
+  try {
+    const [types, who] = await Promise.all([recordTypes(), me()]);
+    type = types.get(TYPE);
+    if (!type) throw new Error(`There is no record type “${TYPE}”.`);
+    document.title = `${fill(T.title, { type: type.display_name })} · Tether`;
+    const newBtn = mayCreate(who.privileges)
+      ? h('button', { type: 'button', class: 'btn primary', id: 'new-record', onClick: newRecordDialog }, icon('plus'), fill(T.newRecord, { type: type.display_name }))
+      : null;
+    main.replaceChildren(
+      h(
+        'div',
+        { class: 'records-page' },
+        h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'My work'), h('span', { 'aria-hidden': 'true' }, '/'), h('span', {}, type.display_name)),
+        h('header', { class: 'page-head row' }, h('h1', { id: 'records-title' }, fill(T.title, { type: type.display_name })), newBtn),
+        h('section', { class: 'card', 'aria-labelledby': 'records-title' }, filters(), table, pager),
+      ),
+    );
+    load();
+  } catch (e) {
+    main.replaceChildren(h('section', { class: 'card narrow' }, h('h1', {}, 'These records could not be shown'), h('p', { class: 'error', role: 'alert' }, e.message)));
+  }
+}
+
+start();
