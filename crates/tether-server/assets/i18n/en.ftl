@@ -32,6 +32,7 @@ api-upload-failed = The upload failed ({ $status }).
 page-title-login = Sign in
 page-title-home = My work
 page-title-record = Record
+page-title-records = Records
 page-title-chats = Chats
 page-title-admin = Administration
 page-title-error = Error

@@ -31,6 +31,7 @@ api-upload-failed = Uppladdningen misslyckades ({ $status }).
 page-title-login = Logga in
 page-title-home = Mitt arbete
 page-title-record = Post
+page-title-records = Poster
 page-title-chats = Chattar
 page-title-admin = Administration
 page-title-error = Fel

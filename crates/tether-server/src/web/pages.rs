@@ -429,8 +429,8 @@ pub async fn records(
     uri: Uri,
     Path(ty): Path<String>,
 ) -> Response {
-    signed_in(&state, &headers, &uri, |_| {
-        Page::new("Records", "records", Nav::None).with("record-type", ty)
+    signed_in(&state, &headers, &uri, |v| {
+        Page::new(v.locale, "page-title-records", "records", Nav::None).with("record-type", ty)
     })
     .await
 }
