@@ -267,6 +267,10 @@ const TABLE: &[Row] = table! {
         => [401, 401, 403, 403, 403, 403, 201, 201, 201, 201, 201, 201];
     get "/api/v1/records/{type}"
         => [401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
+    // The record finder searches every type the caller may read: everyone signed in gets 200,
+    // and the leak checks hold the case's name to its readers.
+    get "/api/v1/records", query = "q=Zanzibar"
+        => [401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
     get "/api/v1/records/{type}/{id}"
         => [401, 401, 200, 403, 403, 200, 200, 200, 200, 200, 200, 200];
     patch "/api/v1/records/{type}/{id}", body = Json(r#"{"fields": {"product": "Quokka-9000"}}"#)
@@ -317,6 +321,15 @@ const TABLE: &[Row] = table! {
     post "/api/v1/records/{type}/{id}/shares",
         body = Json(r#"{"user_id": "{spare}", "access": "read"}"#)
         => [401, 401, 403, 403, 403, 403, 201, 201, 201, 403, 201, 201];
+    // Listing shares and the owners one may choose need write access, as sharing does; a
+    // share never offers owners (issue 16).
+    get "/api/v1/records/{type}/{id}/shares"
+        => [401, 401, 403, 403, 403, 403, 200, 200, 200, 403, 200, 200];
+    get "/api/v1/records/{type}/{id}/owner-options"
+        => [401, 401, 403, 403, 403, 403, 200, 200, 200, 403, 200, 200];
+    // Removing a share needs write access; Hal holds no share, so writers learn just that.
+    delete "/api/v1/records/{type}/{id}/shares/{user_id}"
+        => [401, 401, 403, 403, 403, 403, 404, 404, 404, 403, 404, 404];
     post "/api/v1/records/{type}/{id}/activities",
         body = Json(r#"{"kind": "note", "subject": "Matrix note {uniq}"}"#)
         => [401, 401, 403, 403, 403, 403, 201, 201, 201, 403, 201, 201];
@@ -480,8 +493,12 @@ const NEEDLES: &[Needle] = &[
         text: "quist",
         what: "a chat member's name",
         hidden_from: CHAT_OUTSIDERS,
-        // The people picker lists every user to every signed-in user (docs/security.md).
-        by_design: &[("get", "/api/v1/users")],
+        // The people picker lists every user to every signed-in user (docs/security.md), and
+        // so do the owner options, as people one may hand the record to.
+        by_design: &[
+            ("get", "/api/v1/users"),
+            ("get", "/api/v1/records/{type}/{id}/owner-options"),
+        ],
     },
     Needle {
         text: MESSAGE_WORD,
@@ -498,6 +515,7 @@ const NEEDLES: &[Needle] = &[
         // changed a chat's members (R22, administrators only).
         by_design: &[
             ("get", "/api/v1/users"),
+            ("get", "/api/v1/records/{type}/{id}/owner-options"),
             ("post", "/api/v1/chats/{id}/join"),
             ("get", "/api/v1/audit"),
             ("get", "/api/v1/audit.csv"),
