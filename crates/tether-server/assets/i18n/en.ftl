@@ -321,3 +321,25 @@ composer-file-too-big = “{ $name }” is { $size }, and files can be at most {
 composer-remove-file = Remove { $name }
 composer-uploading = Uploading { $name }
 composer-wait-uploads = Wait until the files have finished uploading.
+
+## messages.js: one message
+
+messages-remove-card-for = Remove the card for { $title }
+messages-remove-card = Remove card
+messages-reaction-mine = { $emoji } { $count }, including you. Remove your reaction
+messages-reaction-other = { $emoji } { $count }. React with this too
+messages-urgent = Urgent
+messages-important = Important
+messages-add-reaction = Add a reaction
+messages-react-with = React with { $emoji }
+messages-react = React
+messages-edit-message = Edit message
+messages-edit = Edit
+messages-delete-message = Delete message
+messages-delete = Delete
+messages-introduction = Introduction
+messages-intro-from = from { $name }
+messages-deleted = This message was deleted
+messages-unknown-sender = Unknown
+messages-edited-at = Edited { $time }
+messages-edited = (edited)

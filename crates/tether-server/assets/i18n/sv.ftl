@@ -320,3 +320,25 @@ composer-file-too-big = ”{ $name }” är { $size }, och filer får vara högs
 composer-remove-file = Ta bort { $name }
 composer-uploading = Laddar upp { $name }
 composer-wait-uploads = Vänta tills filerna har laddats upp.
+
+## messages.js: one message
+
+messages-remove-card-for = Ta bort kortet för { $title }
+messages-remove-card = Ta bort kortet
+messages-reaction-mine = { $emoji } { $count }, inklusive du. Ta bort din reaktion
+messages-reaction-other = { $emoji } { $count }. Reagera också med den här
+messages-urgent = Brådskande
+messages-important = Viktigt
+messages-add-reaction = Lägg till en reaktion
+messages-react-with = Reagera med { $emoji }
+messages-react = Reagera
+messages-edit-message = Redigera meddelandet
+messages-edit = Redigera
+messages-delete-message = Ta bort meddelandet
+messages-delete = Ta bort
+messages-introduction = Introduktion
+messages-intro-from = från { $name }
+messages-deleted = Meddelandet har tagits bort
+messages-unknown-sender = Okänd
+messages-edited-at = Redigerat { $time }
+messages-edited = (redigerat)
