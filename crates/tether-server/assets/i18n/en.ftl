@@ -343,3 +343,31 @@ messages-deleted = This message was deleted
 messages-unknown-sender = Unknown
 messages-edited-at = Edited { $time }
 messages-edited = (edited)
+
+## chats.js: the chat app
+
+chats-search = Search chats, people and messages
+chats-channels = Channels
+chats-show-older = Show older chats
+chats-new-chat = New chat
+chats-messages = Messages
+chats-empty-title = Your chats
+chats-empty-text = Pick a chat on the left, or start a new one. Chats started here appear under “Other chats” in every record’s panel.
+chats-list-label = Your chats and channels
+chats-title = Chats
+chats-recent = Recent
+chats-pane-list = All chats
+chats-pane-chat = Chat
+chats-pane-parts = Parts of this page
+chats-team-channel = Team channel
+chats-direct-chat = Direct chat
+chats-you-and-more = You, { $names } +{ $more }
+chats-you-and = You, { $names }
+chats-you = You
+chats-unread = { $count ->
+    [one] { $count } unread
+   *[other] { $count } unread
+}
+chats-no-match = No chats match the filter.
+chats-none = No chats yet.
+chats-unavailable = Chats are not available

@@ -342,3 +342,31 @@ messages-deleted = Meddelandet har tagits bort
 messages-unknown-sender = Okänd
 messages-edited-at = Redigerat { $time }
 messages-edited = (redigerat)
+
+## chats.js: the chat app
+
+chats-search = Sök chattar, personer och meddelanden
+chats-channels = Kanaler
+chats-show-older = Visa äldre chattar
+chats-new-chat = Ny chatt
+chats-messages = Meddelanden
+chats-empty-title = Dina chattar
+chats-empty-text = Välj en chatt till vänster eller starta en ny. Chattar som startas här visas under ”Andra chattar” i varje posts panel.
+chats-list-label = Dina chattar och kanaler
+chats-title = Chattar
+chats-recent = Senaste
+chats-pane-list = Alla chattar
+chats-pane-chat = Chatt
+chats-pane-parts = Sidans delar
+chats-team-channel = Teamkanal
+chats-direct-chat = Direktchatt
+chats-you-and-more = Du, { $names } +{ $more }
+chats-you-and = Du, { $names }
+chats-you = Du
+chats-unread = { $count ->
+    [one] { $count } oläst
+   *[other] { $count } olästa
+}
+chats-no-match = Inga chattar matchar filtret.
+chats-none = Inga chattar än.
+chats-unavailable = Chattar är inte tillgängliga
