@@ -371,3 +371,21 @@ chats-unread = { $count ->
 chats-no-match = No chats match the filter.
 chats-none = No chats yet.
 chats-unavailable = Chats are not available
+
+## dock.js: open chats and the new-chat dialog
+
+dock-open-chats = Open chats
+dock-chat = Chat
+dock-unread = { $count ->
+    [one] { $count } unread
+   *[other] { $count } unread
+}
+dock-close-tab = Close (Delete)
+dock-people = People
+dock-group-name-placeholder = Optional for a group
+dock-new-chat = New chat
+dock-new-chat-intro = One person and no name: your one-on-one chat with them. More people, or a name: a group chat.
+dock-group-name = Group name
+dock-cancel = Cancel
+dock-start-chat = Start chat
+dock-choose-person = Choose at least one person.

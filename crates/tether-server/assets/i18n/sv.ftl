@@ -370,3 +370,21 @@ chats-unread = { $count ->
 chats-no-match = Inga chattar matchar filtret.
 chats-none = Inga chattar än.
 chats-unavailable = Chattar är inte tillgängliga
+
+## dock.js: open chats and the new-chat dialog
+
+dock-open-chats = Öppna chattar
+dock-chat = Chatt
+dock-unread = { $count ->
+    [one] { $count } oläst
+   *[other] { $count } olästa
+}
+dock-close-tab = Stäng (Delete)
+dock-people = Personer
+dock-group-name-placeholder = Valfritt för en grupp
+dock-new-chat = Ny chatt
+dock-new-chat-intro = En person och inget namn: din enskilda chatt med personen. Fler personer, eller ett namn: en gruppchatt.
+dock-group-name = Gruppens namn
+dock-cancel = Avbryt
+dock-start-chat = Starta chatt
+dock-choose-person = Välj minst en person.
