@@ -389,3 +389,11 @@ dock-group-name = Group name
 dock-cancel = Cancel
 dock-start-chat = Start chat
 dock-choose-person = Choose at least one person.
+
+## people.js: the people picker
+
+people-label = People
+people-chosen = Chosen { $label }
+people-placeholder = Type a name or e-mail
+people-remove = Remove { $name }
+people-nobody-found = Nobody found

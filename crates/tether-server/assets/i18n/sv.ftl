@@ -388,3 +388,11 @@ dock-group-name = Gruppens namn
 dock-cancel = Avbryt
 dock-start-chat = Starta chatt
 dock-choose-person = Välj minst en person.
+
+## people.js: the people picker
+
+people-label = Personer
+people-chosen = Valda: { $label }
+people-placeholder = Skriv ett namn eller en e-postadress
+people-remove = Ta bort { $name }
+people-nobody-found = Ingen hittades
