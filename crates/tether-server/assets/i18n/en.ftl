@@ -397,3 +397,20 @@ people-chosen = Chosen { $label }
 people-placeholder = Type a name or e-mail
 people-remove = Remove { $name }
 people-nobody-found = Nobody found
+
+## search.js: message search
+
+search-system = System
+search-in-chat = in { $name }
+search-placeholder = Search messages
+search-label = Search messages
+search-results = Search results
+search-too-short = Type at least two letters.
+search-searching = Searching…
+search-best-matches = The { $count } best messages match “{ $q }”.
+search-matches = { $count ->
+    [one] { $count } message matches “{ $q }”.
+   *[other] { $count } messages match “{ $q }”.
+}
+search-no-matches = No messages match “{ $q }”.
+search-whole-word = Search for at least one whole word.

@@ -396,3 +396,20 @@ people-chosen = Valda: { $label }
 people-placeholder = Skriv ett namn eller en e-postadress
 people-remove = Ta bort { $name }
 people-nobody-found = Ingen hittades
+
+## search.js: message search
+
+search-system = System
+search-in-chat = i { $name }
+search-placeholder = Sök meddelanden
+search-label = Sök meddelanden
+search-results = Sökresultat
+search-too-short = Skriv minst två bokstäver.
+search-searching = Söker…
+search-best-matches = De { $count } bästa meddelandena matchar ”{ $q }”.
+search-matches = { $count ->
+    [one] { $count } meddelande matchar ”{ $q }”.
+   *[other] { $count } meddelanden matchar ”{ $q }”.
+}
+search-no-matches = Inga meddelanden matchar ”{ $q }”.
+search-whole-word = Sök på minst ett helt ord.
