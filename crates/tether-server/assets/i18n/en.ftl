@@ -510,3 +510,121 @@ panel-existing-channel = An existing channel
 panel-no-visible-channels = No channels you can see yet
 panel-start-collaborating = Start collaborating
 panel-choose-team-and-name = Choose a team and a name for the channel.
+
+## admin.js: administration
+
+admin-nav-general = Collaboration
+admin-nav-users = Users
+admin-nav-teams = Teams
+admin-nav-roles = Roles
+admin-nav-types = Record types
+admin-nav-type-settings = Record type settings
+admin-nav-audit = Audit log
+admin-title = Administration
+admin-collab-on-everyone = Collaboration is on for everyone
+admin-collab-off-everyone = Collaboration is off for everyone
+admin-collab-hint = Chats, channels and record panels, for every user whose role allows collaboration.
+admin-collab-off-title = Turn collaboration off for everyone?
+admin-collab-off-text = Every user loses chats, channels and record panels at once, until collaboration is turned on again. Nothing is deleted.
+admin-collab-off-confirm = Turn off for everyone
+admin-collab-is-on = Collaboration is on.
+admin-collab-is-off = Collaboration is off.
+admin-roles-of = Roles of { $name }
+admin-roles-intro = Choose the roles this user holds. Roles that are not ticked are taken away.
+admin-cancel = Cancel
+admin-save-roles = Save roles
+admin-roles-saved = The roles of { $name } are saved.
+admin-new-user = New user
+admin-name = Name
+admin-email = E-mail
+admin-initial-password = Initial password
+admin-roles = Roles
+admin-teams = Teams
+admin-create-user = Create user
+admin-user-created = { $name } can now sign in.
+admin-set-password-of = Set the password of { $name }
+admin-set-password-intro = { $name } is signed out everywhere and signs in with the new password.
+admin-new-password = New password
+admin-set-password = Set password
+admin-password-set = The password of { $name } is set; their sessions have ended.
+admin-deactivate-title = Deactivate { $name }?
+admin-deactivate-text = { $name } is signed out at once and can no longer sign in. Their messages, records and history stay. You can reactivate them later.
+admin-deactivate = Deactivate
+admin-reactivate = Reactivate
+admin-deactivated-toast = { $name } is deactivated; their history stays.
+admin-reactivated-toast = { $name } can sign in again.
+admin-no-roles = No roles
+admin-no-team = No team
+admin-state-active = Active
+admin-state-deactivated = Deactivated
+admin-user-search-placeholder = Search by name or e-mail
+admin-show-more-users = Show more users
+admin-users-count = { $count ->
+    [one] { $count } user
+   *[other] { $count } users
+}
+admin-users-first = { $count ->
+    [one] The first { $count } user
+   *[other] The first { $count } users
+}
+admin-users-none = Nobody matches this search.
+admin-col-status = Status
+admin-col-actions = Actions
+admin-search-users = Search users
+admin-add-people-to = Add people to { $team }
+admin-team-admin = Team admin
+admin-remove-admin-label = { $name } is no longer a team admin of { $team }
+admin-remove-admin = Remove as admin
+admin-make-admin-label = Make { $name } a team admin of { $team }
+admin-make-admin = Make admin
+admin-remove-member-label = Remove { $name } from { $team }
+admin-remove-member-title = Remove { $name } from { $team }?
+admin-remove-member-text = { $name } leaves the team and its channels, and loses access that came from the team.
+admin-remove-from-team = Remove from team
+admin-remove = Remove
+admin-no-members = No members yet.
+admin-add-members = Add members
+admin-add = Add
+admin-no-teams = No teams yet.
+admin-team-admins = Team admins
+admin-members = Members
+admin-new-team = New team
+admin-create-team = Create team
+admin-depth-none = None
+admin-depth-own = Own records
+admin-depth-team = Own team
+admin-depth-all = All records
+admin-every-type = Every record type
+admin-read-type = Read { $type }
+admin-write-type = Write { $type }
+admin-new-role = New role
+admin-privileges = Privileges
+admin-record-type = Record type
+admin-read = Read
+admin-write = Write
+admin-create-role = Create role
+admin-role = Role
+admin-record-placeholder = Type a name or number
+admin-records = Records
+admin-no-record-found = No record found
+admin-record = Record
+admin-person = Person
+admin-every-action = Every action
+admin-show-older-entries = Show older entries
+admin-export-csv = Export CSV
+admin-deleted-record = a deleted record
+admin-about-chat = Chat: { $name }
+admin-one-on-one-chat = A one-on-one chat
+admin-deleted-chat = A deleted chat
+admin-the-system = The system
+admin-entries = { $count ->
+    [one] { $count } entry
+   *[other] { $count } entries
+}
+admin-no-entries = No entries match these filters.
+admin-action = Action
+admin-apply-filters = Apply filters
+admin-col-when = When
+admin-col-who = Who
+admin-col-about = About
+admin-col-details = Details

@@ -509,3 +509,121 @@ panel-existing-channel = En befintlig kanal
 panel-no-visible-channels = Inga kanaler som du kan se än
 panel-start-collaborating = Börja samarbeta
 panel-choose-team-and-name = Välj ett team och ett namn på kanalen.
+
+## admin.js: administration
+
+admin-nav-general = Samarbete
+admin-nav-users = Användare
+admin-nav-teams = Team
+admin-nav-roles = Roller
+admin-nav-types = Posttyper
+admin-nav-type-settings = Inställningar för posttyper
+admin-nav-audit = Granskningslogg
+admin-title = Administration
+admin-collab-on-everyone = Samarbete är på för alla
+admin-collab-off-everyone = Samarbete är av för alla
+admin-collab-hint = Chattar, kanaler och postpaneler, för alla användare vars roll tillåter samarbete.
+admin-collab-off-title = Stänga av samarbete för alla?
+admin-collab-off-text = Alla användare förlorar genast chattar, kanaler och postpaneler, tills samarbete slås på igen. Inget tas bort.
+admin-collab-off-confirm = Stäng av för alla
+admin-collab-is-on = Samarbete är på.
+admin-collab-is-off = Samarbete är av.
+admin-roles-of = Roller för { $name }
+admin-roles-intro = Välj vilka roller användaren har. Roller som inte är markerade tas bort.
+admin-cancel = Avbryt
+admin-save-roles = Spara roller
+admin-roles-saved = Rollerna för { $name } är sparade.
+admin-new-user = Ny användare
+admin-name = Namn
+admin-email = E-post
+admin-initial-password = Första lösenord
+admin-roles = Roller
+admin-teams = Team
+admin-create-user = Skapa användare
+admin-user-created = { $name } kan nu logga in.
+admin-set-password-of = Ange lösenord för { $name }
+admin-set-password-intro = { $name } loggas ut överallt och loggar in med det nya lösenordet.
+admin-new-password = Nytt lösenord
+admin-set-password = Ange lösenord
+admin-password-set = Lösenordet för { $name } är ändrat; personens sessioner har avslutats.
+admin-deactivate-title = Inaktivera { $name }?
+admin-deactivate-text = { $name } loggas ut genast och kan inte längre logga in. Personens meddelanden, poster och historik finns kvar. Du kan aktivera personen igen senare.
+admin-deactivate = Inaktivera
+admin-reactivate = Aktivera igen
+admin-deactivated-toast = { $name } är inaktiverad; historiken finns kvar.
+admin-reactivated-toast = { $name } kan logga in igen.
+admin-no-roles = Inga roller
+admin-no-team = Inget team
+admin-state-active = Aktiv
+admin-state-deactivated = Inaktiverad
+admin-user-search-placeholder = Sök på namn eller e-post
+admin-show-more-users = Visa fler användare
+admin-users-count = { $count ->
+    [one] { $count } användare
+   *[other] { $count } användare
+}
+admin-users-first = { $count ->
+    [one] Den första { $count } användaren
+   *[other] De första { $count } användarna
+}
+admin-users-none = Ingen matchar sökningen.
+admin-col-status = Status
+admin-col-actions = Åtgärder
+admin-search-users = Sök användare
+admin-add-people-to = Lägg till personer i { $team }
+admin-team-admin = Teamadministratör
+admin-remove-admin-label = { $name } är inte längre teamadministratör för { $team }
+admin-remove-admin = Ta bort som administratör
+admin-make-admin-label = Gör { $name } till teamadministratör för { $team }
+admin-make-admin = Gör till administratör
+admin-remove-member-label = Ta bort { $name } från { $team }
+admin-remove-member-title = Ta bort { $name } från { $team }?
+admin-remove-member-text = { $name } lämnar teamet och dess kanaler och förlorar den åtkomst som teamet gav.
+admin-remove-from-team = Ta bort från teamet
+admin-remove = Ta bort
+admin-no-members = Inga medlemmar än.
+admin-add-members = Lägg till medlemmar
+admin-add = Lägg till
+admin-no-teams = Inga team än.
+admin-team-admins = Teamadministratörer
+admin-members = Medlemmar
+admin-new-team = Nytt team
+admin-create-team = Skapa team
+admin-depth-none = Ingen
+admin-depth-own = Egna poster
+admin-depth-team = Eget team
+admin-depth-all = Alla poster
+admin-every-type = Alla posttyper
+admin-read-type = Läsa { $type }
+admin-write-type = Skriva { $type }
+admin-new-role = Ny roll
+admin-privileges = Behörigheter
+admin-record-type = Posttyp
+admin-read = Läsa
+admin-write = Skriva
+admin-create-role = Skapa roll
+admin-role = Roll
+admin-record-placeholder = Skriv ett namn eller nummer
+admin-records = Poster
+admin-no-record-found = Ingen post hittades
+admin-record = Post
+admin-person = Person
+admin-every-action = Alla händelser
+admin-show-older-entries = Visa äldre händelser
+admin-export-csv = Exportera CSV
+admin-deleted-record = en borttagen post
+admin-about-chat = Chatt: { $name }
+admin-one-on-one-chat = En enskild chatt
+admin-deleted-chat = En borttagen chatt
+admin-the-system = Systemet
+admin-entries = { $count ->
+    [one] { $count } händelse
+   *[other] { $count } händelser
+}
+admin-no-entries = Inga händelser matchar filtren.
+admin-action = Händelse
+admin-apply-filters = Använd filtren
+admin-col-when = När
+admin-col-who = Vem
+admin-col-about = Gäller
+admin-col-details = Detaljer
