@@ -325,7 +325,7 @@ composer-wait-uploads = Vänta tills filerna har laddats upp.
 
 messages-remove-card-for = Ta bort kortet för { $title }
 messages-remove-card = Ta bort kortet
-messages-reaction-mine = { $emoji } { $count }, inklusive du. Ta bort din reaktion
+messages-reaction-mine = { $emoji } { $count }, inklusive dig. Ta bort din reaktion
 messages-reaction-other = { $emoji } { $count }. Reagera också med den här
 messages-urgent = Brådskande
 messages-important = Viktigt
@@ -406,7 +406,7 @@ search-label = Sök meddelanden
 search-results = Sökresultat
 search-too-short = Skriv minst två bokstäver.
 search-searching = Söker…
-search-best-matches = De { $count } bästa meddelandena matchar ”{ $q }”.
+search-best-matches = De { $count } bästa träffarna för ”{ $q }”.
 search-matches = { $count ->
     [one] { $count } meddelande matchar ”{ $q }”.
    *[other] { $count } meddelanden matchar ”{ $q }”.
@@ -473,7 +473,7 @@ panel-suggest-rule = Personer kring posten
 panel-suggest-similarity = Experter på liknande poster
 panel-suggested = Föreslagna kontakter
 panel-no-suggestions = Inga förslag för den här posten.
-panel-match = { $percent } % träffsäkerhet
+panel-match = { $percent } % matchning
 panel-open-similar = Öppna den liknande posten
 panel-start-connected-with = Starta en ansluten chatt med { $name }
 panel-chat = Chatta
