@@ -393,7 +393,7 @@ async fn users_page_teams_risky_switches_and_audit_speak_plainly() {
         vec![],
     )
     .await;
-    b.wait_text("[role=status]", "1 entries").await;
+    b.wait_text("[role=status]", "1 entry").await;
     b.wait_text(".audit-table tbody", "Person: Erik Falk").await;
     let input = b.wait(".audit-filters .people-picker input").await;
     input.send_keys("Erik").await;
@@ -435,7 +435,7 @@ async fn users_page_teams_risky_switches_and_audit_speak_plainly() {
         .await
         .click()
         .await;
-    b.wait_text("[role=status]", "1 entries").await;
+    b.wait_text("[role=status]", "1 entry").await;
     b.wait_text(".audit-table tbody", "Record shared").await;
     b.wait_text(".audit-table tbody a", "Printer on fire").await;
     b.wait_text(".audit-table tbody", "Person: Dana Ek").await;

@@ -3,16 +3,17 @@
 // names) never reach the page; each sentence is whole, so it can move to a message catalog.
 
 import { humanize } from './dom.js';
+import { t } from './i18n.js';
 
 const FLAGS = {
-  admin: 'Administration: users, teams, roles, record types and settings',
-  'collab.use': 'Collaboration: chats, channels and record panels',
-  'collab.disconnect': 'Disconnect chats from records',
+  admin: t('admin-labels-flag-admin'),
+  'collab.use': t('admin-labels-flag-collab-use'),
+  'collab.disconnect': t('admin-labels-flag-collab-disconnect'),
 };
 
 const DEPTHS = {
-  read: { own: 'read — own records', team: 'read — own team', all: 'read — all records' },
-  write: { own: 'write — own records', team: 'write — own team', all: 'write — all records' },
+  read: { own: t('admin-labels-read-own'), team: t('admin-labels-read-team'), all: t('admin-labels-read-all') },
+  write: { own: t('admin-labels-write-own'), team: t('admin-labels-write-team'), all: t('admin-labels-write-all') },
 };
 
 /** "Cases: read — own team" for `case.read:team`; `types` maps logical names to display names. */
@@ -21,8 +22,8 @@ export function describePrivilege(p, types) {
   const m = /^([^.]+)\.(read|write):(own|team|all)$/.exec(p);
   if (!m) return humanize(p);
   const [, type, access, depth] = m;
-  const subject = type === '*' ? 'Every record type' : types.get(type) || humanize(type);
-  return `${subject}: ${DEPTHS[access][depth]}`;
+  const subject = type === '*' ? t('admin-labels-every-type') : types.get(type) || humanize(type);
+  return t('admin-labels-privilege', { subject, access: DEPTHS[access][depth] });
 }
 
 /** The flags a role may hold, with their descriptions, for the New role dialog. */
@@ -30,65 +31,65 @@ export const FLAG_CHOICES = Object.entries(FLAGS);
 
 /** Audit actions by code, in words. Unknown codes fall back to a humanized code. */
 export const ACTIONS = {
-  'chat.connected': 'Chat connected to a record',
-  'chat.disconnected': 'Chat disconnected from a record',
-  'chat.joined': 'Joined a chat',
-  'chat.members_added': 'Chat members added',
-  'chat.member_removed': 'Chat member removed',
-  'record.shared': 'Record shared',
-  'record.deleted': 'Record deleted',
-  'record_type.created': 'Record type created',
-  'role.created': 'Role created',
-  'settings.global_changed': 'Collaboration switched on or off',
-  'settings.record_type_changed': 'Record type settings changed',
-  'team.created': 'Team created',
-  'team.members_added': 'Team members added',
-  'team.member_removed': 'Team member removed',
-  'team.updated': 'Team renamed or team admins changed',
-  'user.created': 'User created',
-  'user.activated': 'User reactivated',
-  'user.deactivated': 'User deactivated',
-  'user.roles_changed': 'User roles changed',
-  'user.password_changed': 'Password changed',
-  'user.password_change_failed': 'Password change failed',
-  'session.signed_in': 'Signed in',
-  'session.signed_out': 'Signed out',
-  'session.sign_in_failed': 'Sign-in failed',
+  'chat.connected': t('admin-labels-action-chat-connected'),
+  'chat.disconnected': t('admin-labels-action-chat-disconnected'),
+  'chat.joined': t('admin-labels-action-chat-joined'),
+  'chat.members_added': t('admin-labels-action-chat-members-added'),
+  'chat.member_removed': t('admin-labels-action-chat-member-removed'),
+  'record.shared': t('admin-labels-action-record-shared'),
+  'record.deleted': t('admin-labels-action-record-deleted'),
+  'record_type.created': t('admin-labels-action-record-type-created'),
+  'role.created': t('admin-labels-action-role-created'),
+  'settings.global_changed': t('admin-labels-action-settings-global-changed'),
+  'settings.record_type_changed': t('admin-labels-action-settings-record-type-changed'),
+  'team.created': t('admin-labels-action-team-created'),
+  'team.members_added': t('admin-labels-action-team-members-added'),
+  'team.member_removed': t('admin-labels-action-team-member-removed'),
+  'team.updated': t('admin-labels-action-team-updated'),
+  'user.created': t('admin-labels-action-user-created'),
+  'user.activated': t('admin-labels-action-user-activated'),
+  'user.deactivated': t('admin-labels-action-user-deactivated'),
+  'user.roles_changed': t('admin-labels-action-user-roles-changed'),
+  'user.password_changed': t('admin-labels-action-user-password-changed'),
+  'user.password_change_failed': t('admin-labels-action-user-password-change-failed'),
+  'session.signed_in': t('admin-labels-action-session-signed-in'),
+  'session.signed_out': t('admin-labels-action-session-signed-out'),
+  'session.sign_in_failed': t('admin-labels-action-session-sign-in-failed'),
 };
 
 export const actionLabel = (code) => ACTIONS[code] || humanize(code);
 
 /** Words for the keys of audit details. */
 const DETAIL_KEYS = {
-  user_id: 'Person',
-  user_ids: 'People',
-  team_id: 'Team',
-  admin_ids: 'Team admins',
-  previous_admin_ids: 'Previous team admins',
-  member_ids: 'Members',
-  roles: 'Roles',
-  team_ids: 'Teams',
-  previous_name: 'Previous name',
-  collaboration_enabled: 'Collaboration on',
-  access: 'Access',
-  via: 'By',
-  sessions_ended: 'Sessions ended',
-  email: 'E-mail',
-  address: 'Address',
-  reason: 'Reason',
-  name: 'Name',
+  user_id: t('admin-labels-detail-user-id'),
+  user_ids: t('admin-labels-detail-user-ids'),
+  team_id: t('admin-labels-detail-team-id'),
+  admin_ids: t('admin-labels-detail-admin-ids'),
+  previous_admin_ids: t('admin-labels-detail-previous-admin-ids'),
+  member_ids: t('admin-labels-detail-member-ids'),
+  roles: t('admin-labels-detail-roles'),
+  team_ids: t('admin-labels-detail-team-ids'),
+  previous_name: t('admin-labels-detail-previous-name'),
+  collaboration_enabled: t('admin-labels-detail-collaboration-enabled'),
+  access: t('admin-labels-detail-access'),
+  via: t('admin-labels-detail-via'),
+  sessions_ended: t('admin-labels-detail-sessions-ended'),
+  email: t('admin-labels-detail-email'),
+  address: t('admin-labels-detail-address'),
+  reason: t('admin-labels-detail-reason'),
+  name: t('admin-labels-detail-name'),
 };
 
 const ID_KEYS = new Set(['user_id', 'user_ids', 'team_id', 'admin_ids', 'previous_admin_ids', 'member_ids', 'team_ids']);
 
-const plain = (v) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : v && typeof v === 'object' ? JSON.stringify(v) : String(v ?? '—'));
+const plain = (v) => (typeof v === 'boolean' ? (v ? t('admin-labels-on') : t('admin-labels-off')) : v && typeof v === 'object' ? JSON.stringify(v) : String(v ?? '—'));
 
 /** What changed between two settings documents: "Join chat: on → off". */
 function changes(before, after) {
   const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])];
   return keys
     .filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(after?.[k]))
-    .map((k) => `${humanize(k)}: ${plain(before?.[k])} → ${plain(after?.[k])}`)
+    .map((k) => t('admin-labels-change', { name: humanize(k), before: plain(before?.[k]), after: plain(after?.[k]) }))
     .join(' · ');
 }
 
@@ -98,16 +99,16 @@ function changes(before, after) {
  */
 export function detailText(details, names, types = new Map()) {
   if (details && typeof details.old === 'object' && typeof details.new === 'object') {
-    const what = details.record_type ? `${types.get(details.record_type) || humanize(details.record_type)} — ` : '';
-    return what + (changes(details.old, details.new) || 'no change');
+    const changed = changes(details.old, details.new) || t('admin-labels-no-change');
+    return details.record_type ? t('admin-labels-type-changes', { type: types.get(details.record_type) || humanize(details.record_type), changes: changed }) : changed;
   }
-  if (details?.record_type && details.definition) return `Record type: ${details.definition.display_name || types.get(details.record_type) || humanize(details.record_type)}`;
+  if (details?.record_type && details.definition) return t('admin-labels-record-type', { type: details.definition.display_name || types.get(details.record_type) || humanize(details.record_type) });
   const show = (k, v) => {
     if (ID_KEYS.has(k)) {
       const list = Array.isArray(v) ? v : [v];
-      return list.map((id) => names?.[id] || 'someone no longer known').join(', ');
+      return list.map((id) => names?.[id] || t('admin-labels-someone-unknown')).join(', ');
     }
-    if (typeof v === 'boolean') return v ? 'yes' : 'no';
+    if (typeof v === 'boolean') return v ? t('admin-labels-yes') : t('admin-labels-no');
     if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : humanize(String(x)))).join(', ');
     if (v && typeof v === 'object') return Object.entries(v).map(([kk, vv]) => `${humanize(kk)}: ${typeof vv === 'object' ? JSON.stringify(vv) : vv}`).join(', ');
     return String(v);

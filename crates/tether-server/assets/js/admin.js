@@ -7,6 +7,7 @@ import { avatar, boot, debounce, errorBox, fmtFull, h, humanize, recordHref, swi
 import { ACTIONS, FLAG_CHOICES, actionLabel, describePrivilege, detailText } from './admin-labels.js';
 import { typeSettings, types } from './admin-types.js';
 import { confirmDialog, openDialog } from './dialog.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { peoplePicker } from './people.js';
 import { startShell } from './shell.js';
@@ -16,24 +17,24 @@ startShell();
 const main = document.getElementById('main');
 const content = h('div', { class: 'admin-content', id: 'admin-content', tabindex: '-1' });
 const SECTIONS = [
-  ['general', 'Collaboration', 'settings'],
-  ['users', 'Users', 'users'],
-  ['teams', 'Teams', 'users'],
-  ['roles', 'Roles', 'shield'],
-  ['types', 'Record types', 'folder'],
-  ['type-settings', 'Record type settings', 'settings'],
-  ['audit', 'Audit log', 'file'],
+  ['general', t('admin-nav-general'), 'settings'],
+  ['users', t('admin-nav-users'), 'users'],
+  ['teams', t('admin-nav-teams'), 'users'],
+  ['roles', t('admin-nav-roles'), 'shield'],
+  ['types', t('admin-nav-types'), 'folder'],
+  ['type-settings', t('admin-nav-type-settings'), 'settings'],
+  ['audit', t('admin-nav-audit'), 'file'],
 ];
-const nav = h('nav', { class: 'admin-nav', 'aria-label': 'Administration' }, h('ul', {}, SECTIONS.map(([id, label, ic]) => h('li', {}, h('a', { href: `#${id}`, id: `nav-${id}` }, icon(ic), label)))));
-main.replaceChildren(h('div', { class: 'admin' }, h('header', { class: 'page-head' }, h('h1', {}, 'Administration')), h('div', { class: 'admin-grid' }, nav, content)));
+const nav = h('nav', { class: 'admin-nav', 'aria-label': t('admin-title') }, h('ul', {}, SECTIONS.map(([id, label, ic]) => h('li', {}, h('a', { href: `#${id}`, id: `nav-${id}` }, icon(ic), label)))));
+main.replaceChildren(h('div', { class: 'admin' }, h('header', { class: 'page-head' }, h('h1', {}, t('admin-title'))), h('div', { class: 'admin-grid' }, nav, content)));
 
 
 // --- general ------------------------------------------------------------------------------
 
 async function general() {
   const s = await get('/settings');
-  const label = (on) => (on ? 'Collaboration is on for everyone' : 'Collaboration is off for everyone');
-  const hint = 'Chats, channels and record panels, for every user whose role allows collaboration.';
+  const label = (on) => (on ? t('admin-collab-on-everyone') : t('admin-collab-off-everyone'));
+  const hint = t('admin-collab-hint');
   const row = switchRow('collab-switch', label(s.collaboration_enabled), s.collaboration_enabled, hint);
   const input = row.querySelector('input');
   const text = row.querySelector('.switch-label');
@@ -43,9 +44,9 @@ async function general() {
     if (!wanted) {
       input.checked = true;
       const sure = await confirmDialog(
-        'Turn collaboration off for everyone?',
-        'Every user loses chats, channels and record panels at once, until collaboration is turned on again. Nothing is deleted.',
-        'Turn off for everyone',
+        t('admin-collab-off-title'),
+        t('admin-collab-off-text'),
+        t('admin-collab-off-confirm'),
       );
       if (!sure) return;
       input.checked = false;
@@ -54,13 +55,13 @@ async function general() {
       const out = await put('/settings', { collaboration_enabled: wanted });
       input.checked = out.collaboration_enabled;
       text.textContent = label(out.collaboration_enabled);
-      status.textContent = out.collaboration_enabled ? 'Collaboration is on.' : 'Collaboration is off.';
+      status.textContent = out.collaboration_enabled ? t('admin-collab-is-on') : t('admin-collab-is-off');
     } catch (e) {
       input.checked = !wanted;
       status.textContent = e.message;
     }
   });
-  return [h('h2', {}, 'Collaboration'), h('section', { class: 'card' }, row, status)];
+  return [h('h2', {}, t('admin-nav-general')), h('section', { class: 'card' }, row, status)];
 }
 
 // --- users --------------------------------------------------------------------------------
@@ -71,17 +72,17 @@ function rolesDialog(user, roles, onDone) {
   const current = new Set(user.roles || []);
   const boxes = roles.map((r) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `role-${r.id}`, value: r.name, checked: current.has(r.name) }), h('label', { for: `role-${r.id}` }, humanize(r.name))));
   openDialog({
-    title: `Roles of ${user.name}`,
-    body: [h('p', { class: 'muted' }, 'Choose the roles this user holds. Roles that are not ticked are taken away.'), h('div', { class: 'checks' }, boxes)],
+    title: t('admin-roles-of', { name: user.name }),
+    body: [h('p', { class: 'muted' }, t('admin-roles-intro')), h('div', { class: 'checks' }, boxes)],
     actions: [
-      { label: 'Cancel' },
+      { label: t('admin-cancel') },
       {
-        label: 'Save roles',
+        label: t('admin-save-roles'),
         kind: 'primary',
         onClick: async (ctl) => {
           const chosen = [...ctl.body.querySelectorAll('input:checked')].map((i) => i.value);
           await patch(`/users${seg(user.id)}`, { roles: chosen });
-          toast(`The roles of ${user.name} are saved.`, 'success');
+          toast(t('admin-roles-saved', { name: user.name }), 'success');
           onDone();
         },
       },
@@ -94,23 +95,23 @@ function createUserDialog(roles, teams, onDone) {
   const email = h('input', { id: 'nu-email', type: 'email', required: true, autocomplete: 'off' });
   const password = h('input', { id: 'nu-password', type: 'password', required: true, autocomplete: 'new-password' });
   openDialog({
-    title: 'New user',
+    title: t('admin-new-user'),
     wide: true,
     body: [
-      h('div', { class: 'grid-2' }, h('div', { class: 'field' }, h('label', { for: name.id }, 'Name'), name), h('div', { class: 'field' }, h('label', { for: email.id }, 'E-mail'), email)),
-      h('div', { class: 'field' }, h('label', { for: password.id }, 'Initial password'), password),
-      h('fieldset', { class: 'choice-box' }, h('legend', {}, 'Roles'), h('div', { class: 'checks' }, roles.map((r) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `nu-role-${r.id}`, value: r.name, dataset: { kind: 'role' }, checked: r.name === 'agent' }), h('label', { for: `nu-role-${r.id}` }, humanize(r.name)))))),
-      teams.length ? h('fieldset', { class: 'choice-box' }, h('legend', {}, 'Teams'), h('div', { class: 'checks' }, teams.map((t) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `nu-team-${t.id}`, value: t.id, dataset: { kind: 'team' } }), h('label', { for: `nu-team-${t.id}` }, t.name))))) : null,
+      h('div', { class: 'grid-2' }, h('div', { class: 'field' }, h('label', { for: name.id }, t('admin-name')), name), h('div', { class: 'field' }, h('label', { for: email.id }, t('admin-email')), email)),
+      h('div', { class: 'field' }, h('label', { for: password.id }, t('admin-initial-password')), password),
+      h('fieldset', { class: 'choice-box' }, h('legend', {}, t('admin-roles')), h('div', { class: 'checks' }, roles.map((r) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `nu-role-${r.id}`, value: r.name, dataset: { kind: 'role' }, checked: r.name === 'agent' }), h('label', { for: `nu-role-${r.id}` }, humanize(r.name)))))),
+      teams.length ? h('fieldset', { class: 'choice-box' }, h('legend', {}, t('admin-teams')), h('div', { class: 'checks' }, teams.map((x) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `nu-team-${x.id}`, value: x.id, dataset: { kind: 'team' } }), h('label', { for: `nu-team-${x.id}` }, x.name))))) : null,
     ],
     actions: [
-      { label: 'Cancel' },
+      { label: t('admin-cancel') },
       {
-        label: 'Create user',
+        label: t('admin-create-user'),
         kind: 'primary',
         onClick: async (ctl) => {
           const pick = (kind) => [...ctl.body.querySelectorAll(`input[data-kind=${kind}]:checked`)].map((i) => i.value);
           const out = await post('/users', { name: name.value.trim(), email: email.value.trim(), password: password.value, roles: pick('role'), team_ids: pick('team') });
-          toast(`${out.name} can now sign in.`, 'success');
+          toast(t('admin-user-created', { name: out.name }), 'success');
           onDone();
         },
       },
@@ -121,16 +122,16 @@ function createUserDialog(roles, teams, onDone) {
 function setPasswordDialog(user) {
   const password = h('input', { id: 'sp-password', type: 'password', required: true, autocomplete: 'new-password', minlength: 10 });
   openDialog({
-    title: `Set the password of ${user.name}`,
-    body: [h('p', { class: 'muted' }, `${user.name} is signed out everywhere and signs in with the new password.`), h('div', { class: 'field' }, h('label', { for: password.id }, 'New password'), password)],
+    title: t('admin-set-password-of', { name: user.name }),
+    body: [h('p', { class: 'muted' }, t('admin-set-password-intro', { name: user.name })), h('div', { class: 'field' }, h('label', { for: password.id }, t('admin-new-password')), password)],
     actions: [
-      { label: 'Cancel' },
+      { label: t('admin-cancel') },
       {
-        label: 'Set password',
+        label: t('admin-set-password'),
         kind: 'primary',
         onClick: async () => {
           await post(`/users${seg(user.id, 'password')}`, { new_password: password.value });
-          toast(`The password of ${user.name} is set; their sessions have ended.`, 'success');
+          toast(t('admin-password-set', { name: user.name }), 'success');
         },
       },
     ],
@@ -140,15 +141,15 @@ function setPasswordDialog(user) {
 async function setActive(u, reload) {
   if (u.active) {
     const sure = await confirmDialog(
-      `Deactivate ${u.name}?`,
-      `${u.name} is signed out at once and can no longer sign in. Their messages, records and history stay. You can reactivate them later.`,
-      'Deactivate',
+      t('admin-deactivate-title', { name: u.name }),
+      t('admin-deactivate-text', { name: u.name }),
+      t('admin-deactivate'),
     );
     if (!sure) return;
   }
   try {
     await patch(`/users${seg(u.id)}`, { active: !u.active });
-    toast(u.active ? `${u.name} is deactivated; their history stays.` : `${u.name} can sign in again.`, 'success');
+    toast(u.active ? t('admin-deactivated-toast', { name: u.name }) : t('admin-reactivated-toast', { name: u.name }), 'success');
     reload();
   } catch (e) {
     toast(e.message, 'error');
@@ -162,25 +163,25 @@ function userRow(u, roles, reload) {
     { class: u.active ? '' : 'inactive', dataset: { userId: u.id } },
     h('td', {}, h('span', { class: 'row gap-s' }, avatar(u.name, u.id, 'sm'), u.name)),
     h('td', { class: 'muted' }, u.email),
-    h('td', { class: 'user-roles' }, tags((u.roles || []).map(humanize), 'No roles')),
-    h('td', { class: 'user-teams' }, tags((u.teams || []).map((t) => t.name), 'No team')),
-    h('td', {}, h('span', { class: `state ${u.active ? 'active' : 'cancelled'}` }, u.active ? 'Active' : 'Deactivated')),
+    h('td', { class: 'user-roles' }, tags((u.roles || []).map(humanize), t('admin-no-roles'))),
+    h('td', { class: 'user-teams' }, tags((u.teams || []).map((x) => x.name), t('admin-no-team'))),
+    h('td', {}, h('span', { class: `state ${u.active ? 'active' : 'cancelled'}` }, u.active ? t('admin-state-active') : t('admin-state-deactivated'))),
     h(
       'td',
       { class: 'row gap-s' },
-      h('button', { type: 'button', class: 'btn ghost small', 'aria-label': `Roles of ${u.name}`, onClick: () => rolesDialog(u, roles, reload) }, 'Roles'),
-      h('button', { type: 'button', class: 'btn ghost small', 'aria-label': `Set the password of ${u.name}`, onClick: () => setPasswordDialog(u) }, 'Set password'),
-      u.id === boot.userId ? null : h('button', { type: 'button', class: `btn small ${u.active ? 'danger-ghost' : 'ghost'}`, onClick: () => setActive(u, reload) }, u.active ? 'Deactivate' : 'Reactivate'),
+      h('button', { type: 'button', class: 'btn ghost small', 'aria-label': t('admin-roles-of', { name: u.name }), onClick: () => rolesDialog(u, roles, reload) }, t('admin-roles')),
+      h('button', { type: 'button', class: 'btn ghost small', 'aria-label': t('admin-set-password-of', { name: u.name }), onClick: () => setPasswordDialog(u) }, t('admin-set-password')),
+      u.id === boot.userId ? null : h('button', { type: 'button', class: `btn small ${u.active ? 'danger-ghost' : 'ghost'}`, onClick: () => setActive(u, reload) }, u.active ? t('admin-deactivate') : t('admin-reactivate')),
     ),
   );
 }
 
 async function users() {
   const [roles, teams] = await Promise.all([get('/roles'), get('/teams')]);
-  const search = h('input', { type: 'search', id: 'user-search', placeholder: 'Search by name or e-mail' });
+  const search = h('input', { type: 'search', id: 'user-search', placeholder: t('admin-user-search-placeholder') });
   const rows = h('tbody', {});
   const status = h('p', { class: 'muted small', role: 'status' });
-  const more = h('button', { type: 'button', class: 'btn ghost small', hidden: true }, 'Show more users');
+  const more = h('button', { type: 'button', class: 'btn ghost small', hidden: true }, t('admin-show-more-users'));
   let next = null;
   let shown = 0;
   const load = async (append = false) => {
@@ -195,7 +196,7 @@ async function users() {
       shown = rows.children.length;
       next = res.next_offset ?? null;
       more.hidden = next === null;
-      status.textContent = shown ? (next === null ? `${shown} users` : `The first ${shown} users`) : 'Nobody matches this search.';
+      status.textContent = shown ? (next === null ? t('admin-users-count', { count: shown }) : t('admin-users-first', { count: shown })) : t('admin-users-none');
     } catch (e) {
       status.textContent = e.message;
     }
@@ -206,17 +207,17 @@ async function users() {
   const table = h(
     'div',
     { class: 'table-scroll' },
-    h('table', { class: 'table' }, h('thead', {}, h('tr', {}, ['Name', 'E-mail', 'Roles', 'Teams', 'Status', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))), rows),
+    h('table', { class: 'table' }, h('thead', {}, h('tr', {}, [t('admin-name'), t('admin-email'), t('admin-roles'), t('admin-teams'), t('admin-col-status'), t('admin-col-actions')].map((label) => h('th', { scope: 'col' }, label)))), rows),
   );
   return [
-    h('div', { class: 'section-head' }, h('h2', {}, 'Users'), h('button', { type: 'button', class: 'btn primary small', onClick: () => createUserDialog(roles.items, teams.items, () => load()) }, icon('plus'), 'New user')),
-    h('section', { class: 'card' }, h('div', { class: 'field search-field' }, h('label', { for: search.id, class: 'visually-hidden' }, 'Search users'), icon('search'), search), status, table, more),
+    h('div', { class: 'section-head' }, h('h2', {}, t('admin-nav-users')), h('button', { type: 'button', class: 'btn primary small', onClick: () => createUserDialog(roles.items, teams.items, () => load()) }, icon('plus'), t('admin-new-user'))),
+    h('section', { class: 'card' }, h('div', { class: 'field search-field' }, h('label', { for: search.id, class: 'visually-hidden' }, t('admin-search-users')), icon('search'), search), status, table, more),
   ];
 }
 
 // --- teams --------------------------------------------------------------------------------
 
-function teamCard(t, reload) {
+function teamCard(team, reload) {
   const err = h('p', { class: 'form-error', role: 'alert' });
   const act = async (fn) => {
     err.textContent = '';
@@ -227,49 +228,49 @@ function teamCard(t, reload) {
       err.textContent = e.message;
     }
   };
-  const admins = t.members.filter((m) => m.is_admin).map((m) => m.user.id);
-  const setAdmins = (ids) => act(() => patch(`/teams${seg(t.id)}`, { admin_ids: ids }));
-  const picker = peoplePicker({ label: `Add people to ${t.name}`, exclude: t.members.map((m) => m.user.id) });
+  const admins = team.members.filter((m) => m.is_admin).map((m) => m.user.id);
+  const setAdmins = (ids) => act(() => patch(`/teams${seg(team.id)}`, { admin_ids: ids }));
+  const picker = peoplePicker({ label: t('admin-add-people-to', { team: team.name }), exclude: team.members.map((m) => m.user.id) });
   const member = (m) =>
     h(
       'li',
       { class: 'member', dataset: { userId: m.user.id } },
       avatar(m.user.name, m.user.id, 'sm'),
       h('span', { class: 'member-name' }, m.user.name),
-      m.is_admin ? h('span', { class: 'tag' }, 'Team admin') : null,
+      m.is_admin ? h('span', { class: 'tag' }, t('admin-team-admin')) : null,
       h(
         'span',
         { class: 'member-actions' },
         m.is_admin
-          ? h('button', { type: 'button', class: 'btn ghost small', 'aria-label': `${m.user.name} is no longer a team admin of ${t.name}`, onClick: () => setAdmins(admins.filter((id) => id !== m.user.id)) }, 'Remove as admin')
-          : h('button', { type: 'button', class: 'btn ghost small', 'aria-label': `Make ${m.user.name} a team admin of ${t.name}`, onClick: () => setAdmins([...admins, m.user.id]) }, 'Make admin'),
+          ? h('button', { type: 'button', class: 'btn ghost small', 'aria-label': t('admin-remove-admin-label', { name: m.user.name, team: team.name }), onClick: () => setAdmins(admins.filter((id) => id !== m.user.id)) }, t('admin-remove-admin'))
+          : h('button', { type: 'button', class: 'btn ghost small', 'aria-label': t('admin-make-admin-label', { name: m.user.name, team: team.name }), onClick: () => setAdmins([...admins, m.user.id]) }, t('admin-make-admin')),
         h(
           'button',
           {
             type: 'button',
             class: 'btn danger-ghost small',
-            'aria-label': `Remove ${m.user.name} from ${t.name}`,
+            'aria-label': t('admin-remove-member-label', { name: m.user.name, team: team.name }),
             onClick: async () => {
-              const sure = await confirmDialog(`Remove ${m.user.name} from ${t.name}?`, `${m.user.name} leaves the team and its channels, and loses access that came from the team.`, 'Remove from team');
-              if (sure) act(() => del(`/teams${seg(t.id, 'members', m.user.id)}`));
+              const sure = await confirmDialog(t('admin-remove-member-title', { name: m.user.name, team: team.name }), t('admin-remove-member-text', { name: m.user.name }), t('admin-remove-from-team'));
+              if (sure) act(() => del(`/teams${seg(team.id, 'members', m.user.id)}`));
             },
           },
-          'Remove',
+          t('admin-remove'),
         ),
       ),
     );
   return h(
     'section',
-    { class: 'card team-card', dataset: { teamId: t.id } },
-    h('h3', {}, t.name, h('span', { class: 'section-count' }, String(t.members.length))),
-    t.members.length ? h('ul', { class: 'member-list' }, t.members.map(member)) : h('p', { class: 'muted' }, 'No members yet.'),
+    { class: 'card team-card', dataset: { teamId: team.id } },
+    h('h3', {}, team.name, h('span', { class: 'section-count' }, String(team.members.length))),
+    team.members.length ? h('ul', { class: 'member-list' }, team.members.map(member)) : h('p', { class: 'muted' }, t('admin-no-members')),
     err,
     h(
       'details',
       {},
-      h('summary', {}, 'Add members'),
+      h('summary', {}, t('admin-add-members')),
       picker.el,
-      h('button', { type: 'button', class: 'btn primary small', onClick: () => act(() => post(`/teams${seg(t.id)}/members`, { user_ids: picker.selected().map((p) => p.id) })) }, 'Add'),
+      h('button', { type: 'button', class: 'btn primary small', onClick: () => act(() => post(`/teams${seg(team.id)}/members`, { user_ids: picker.selected().map((p) => p.id) })) }, t('admin-add')),
     ),
   );
 }
@@ -279,22 +280,22 @@ async function teams() {
   const load = async () => {
     try {
       const res = await get('/teams');
-      list.replaceChildren(...(res.items.length ? res.items.map((t) => teamCard(t, load)) : [h('p', { class: 'muted' }, 'No teams yet.')]));
+      list.replaceChildren(...(res.items.length ? res.items.map((x) => teamCard(x, load)) : [h('p', { class: 'muted' }, t('admin-no-teams'))]));
     } catch (e) {
       list.replaceChildren(errorBox(e));
     }
   };
   const create = () => {
     const name = h('input', { id: 'nt-name', type: 'text' });
-    const admins = peoplePicker({ label: 'Team admins' });
-    const members = peoplePicker({ label: 'Members' });
+    const admins = peoplePicker({ label: t('admin-team-admins') });
+    const members = peoplePicker({ label: t('admin-members') });
     openDialog({
-      title: 'New team',
-      body: [h('div', { class: 'field' }, h('label', { for: name.id }, 'Name'), name), admins.el, members.el],
+      title: t('admin-new-team'),
+      body: [h('div', { class: 'field' }, h('label', { for: name.id }, t('admin-name')), name), admins.el, members.el],
       actions: [
-        { label: 'Cancel' },
+        { label: t('admin-cancel') },
         {
-          label: 'Create team',
+          label: t('admin-create-team'),
           kind: 'primary',
           onClick: async () => {
             await post('/teams', { name: name.value.trim(), admin_ids: admins.selected().map((p) => p.id), member_ids: members.selected().map((p) => p.id) });
@@ -305,7 +306,7 @@ async function teams() {
     });
   };
   load();
-  return [h('div', { class: 'section-head' }, h('h2', {}, 'Teams'), h('button', { type: 'button', class: 'btn primary small', onClick: create }, icon('plus'), 'New team')), list];
+  return [h('div', { class: 'section-head' }, h('h2', {}, t('admin-nav-teams')), h('button', { type: 'button', class: 'btn primary small', onClick: create }, icon('plus'), t('admin-new-team'))), list];
 }
 
 // --- roles --------------------------------------------------------------------------------
@@ -316,23 +317,23 @@ async function roles() {
   const create = () => {
     const name = h('input', { id: 'nr-name', type: 'text' });
     const flags = FLAG_CHOICES.map(([p, text], i) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `nr-flag-${i}`, value: p, dataset: { flag: '1' } }), h('label', { for: `nr-flag-${i}` }, text)));
-    const DEPTH_WORDS = { '': 'None', own: 'Own records', team: 'Own team', all: 'All records' };
+    const DEPTH_WORDS = { '': t('admin-depth-none'), own: t('admin-depth-own'), team: t('admin-depth-team'), all: t('admin-depth-all') };
     const depth = (id, label) => h('select', { id, 'aria-label': label }, ['', 'own', 'team', 'all'].map((d) => h('option', { value: d }, DEPTH_WORDS[d])));
-    const rows = [{ name: '*', display_name: 'Every record type' }, ...types.items].map((t, i) =>
-      h('tr', { dataset: { type: t.name } }, h('th', { scope: 'row' }, t.display_name), h('td', {}, depth(`nr-read-${i}`, `Read ${t.display_name}`)), h('td', {}, depth(`nr-write-${i}`, `Write ${t.display_name}`))),
+    const rows = [{ name: '*', display_name: t('admin-every-type') }, ...types.items].map((ty, i) =>
+      h('tr', { dataset: { type: ty.name } }, h('th', { scope: 'row' }, ty.display_name), h('td', {}, depth(`nr-read-${i}`, t('admin-read-type', { type: ty.display_name }))), h('td', {}, depth(`nr-write-${i}`, t('admin-write-type', { type: ty.display_name })))),
     );
     openDialog({
-      title: 'New role',
+      title: t('admin-new-role'),
       wide: true,
       body: [
-        h('div', { class: 'field' }, h('label', { for: name.id }, 'Name'), name),
-        h('fieldset', { class: 'choice-box' }, h('legend', {}, 'Privileges'), h('div', { class: 'checks' }, flags)),
-        h('table', { class: 'table compact' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Record type'), h('th', { scope: 'col' }, 'Read'), h('th', { scope: 'col' }, 'Write'))), h('tbody', {}, rows)),
+        h('div', { class: 'field' }, h('label', { for: name.id }, t('admin-name')), name),
+        h('fieldset', { class: 'choice-box' }, h('legend', {}, t('admin-privileges')), h('div', { class: 'checks' }, flags)),
+        h('table', { class: 'table compact' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('admin-record-type')), h('th', { scope: 'col' }, t('admin-read')), h('th', { scope: 'col' }, t('admin-write')))), h('tbody', {}, rows)),
       ],
       actions: [
-        { label: 'Cancel' },
+        { label: t('admin-cancel') },
         {
-          label: 'Create role',
+          label: t('admin-create-role'),
           kind: 'primary',
           onClick: async (ctl) => {
             const privileges = [...ctl.body.querySelectorAll('input[data-flag]:checked')].map((i) => i.value);
@@ -350,14 +351,14 @@ async function roles() {
     });
   };
   return [
-    h('div', { class: 'section-head' }, h('h2', {}, 'Roles'), h('button', { type: 'button', class: 'btn primary small', onClick: create }, icon('plus'), 'New role')),
+    h('div', { class: 'section-head' }, h('h2', {}, t('admin-nav-roles')), h('button', { type: 'button', class: 'btn primary small', onClick: create }, icon('plus'), t('admin-new-role'))),
     h(
       'section',
       { class: 'card' },
       h(
         'table',
         { class: 'table' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Privileges'))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('admin-role')), h('th', { scope: 'col' }, t('admin-privileges')))),
         h('tbody', {}, res.items.map((r) => h('tr', {}, h('td', {}, h('strong', {}, humanize(r.name))), h('td', { class: 'privileges' }, r.privileges.map((p) => h('span', { class: 'tag' }, describePrivilege(p, typeNames))))))),
       ),
     ),
@@ -371,9 +372,9 @@ async function roles() {
  * Enter chooses, Escape closes).
  */
 function recordPicker(types) {
-  const type = h('select', { id: 'au-record-type', 'aria-label': 'Record type' }, types.map((t) => h('option', { value: t.name }, t.display_name)));
-  const input = h('input', { id: 'au-record', type: 'search', role: 'combobox', autocomplete: 'off', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'au-record-list', placeholder: 'Type a name or number' });
-  const list = h('ul', { class: 'listbox', role: 'listbox', id: 'au-record-list', 'aria-label': 'Records', hidden: true });
+  const type = h('select', { id: 'au-record-type', 'aria-label': t('admin-record-type') }, types.map((x) => h('option', { value: x.name }, x.display_name)));
+  const input = h('input', { id: 'au-record', type: 'search', role: 'combobox', autocomplete: 'off', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'au-record-list', placeholder: t('admin-record-placeholder') });
+  const list = h('ul', { class: 'listbox', role: 'listbox', id: 'au-record-list', 'aria-label': t('admin-records'), hidden: true });
   let chosen = null;
   let options = [];
   let active = -1;
@@ -408,7 +409,7 @@ function recordPicker(types) {
           h('span', { class: 'option-sub' }, r.number || ''),
         ),
       }));
-      list.replaceChildren(...(options.length ? options.map((o) => o.el) : [h('li', { class: 'listbox-note' }, 'No record found')]));
+      list.replaceChildren(...(options.length ? options.map((o) => o.el) : [h('li', { class: 'listbox-note' }, t('admin-no-record-found'))]));
     } catch (e) {
       list.replaceChildren(h('li', { class: 'listbox-note' }, e.message));
     }
@@ -434,29 +435,29 @@ function recordPicker(types) {
     chosen = null;
     input.value = '';
   });
-  const el = h('div', { class: 'field record-picker' }, h('label', { for: input.id }, 'Record'), h('div', { class: 'row gap-s' }, type, input), list);
+  const el = h('div', { class: 'field record-picker' }, h('label', { for: input.id }, t('admin-record')), h('div', { class: 'row gap-s' }, type, input), list);
   return { el, value: () => (chosen && input.value ? chosen.id : '') };
 }
 
 async function audit() {
   const types = (await get('/record-types')).items;
   const typeNames = new Map(types.map((t) => [t.name, t.display_name]));
-  const person = peoplePicker({ label: 'Person', single: true });
+  const person = peoplePicker({ label: t('admin-person'), single: true });
   const record = recordPicker(types);
-  const action = h('select', { id: 'au-action' }, h('option', { value: '' }, 'Every action'), Object.entries(ACTIONS).map(([code, text]) => h('option', { value: code }, text)));
+  const action = h('select', { id: 'au-action' }, h('option', { value: '' }, t('admin-every-action')), Object.entries(ACTIONS).map(([code, text]) => h('option', { value: code }, text)));
   const rows = h('tbody', {});
-  const more = h('button', { type: 'button', class: 'btn ghost small', hidden: true }, 'Show older entries');
+  const more = h('button', { type: 'button', class: 'btn ghost small', hidden: true }, t('admin-show-older-entries'));
   const status = h('p', { class: 'muted small', role: 'status' });
-  const csv = h('a', { class: 'btn ghost small', id: 'audit-csv', href: '/api/v1/audit.csv', download: 'tether-audit.csv' }, icon('file'), 'Export CSV');
+  const csv = h('a', { class: 'btn ghost small', id: 'audit-csv', href: '/api/v1/audit.csv', download: 'tether-audit.csv' }, icon('file'), t('admin-export-csv'));
   let last = null;
   const filters = () => ({ actor: person.selected()[0]?.id || '', record: record.value(), action: action.value });
   const about = (a) => {
     const parts = [];
     if (a.record) {
-      const label = a.record.name ? [a.record.number, a.record.name].filter(Boolean).join(' ') : 'a deleted record';
+      const label = a.record.name ? [a.record.number, a.record.name].filter(Boolean).join(' ') : t('admin-deleted-record');
       parts.push(h('span', { class: 'about-record' }, `${typeNames.get(a.record.type) || humanize(a.record.type)}: `, a.record.name ? h('a', { href: recordHref(a.record.type, a.record.id) }, label) : label));
     }
-    if (a.chat) parts.push(h('span', { class: 'about-chat' }, a.chat.name ? `Chat: ${a.chat.name}` : a.chat.kind ? 'A one-on-one chat' : 'A deleted chat'));
+    if (a.chat) parts.push(h('span', { class: 'about-chat' }, a.chat.name ? t('admin-about-chat', { name: a.chat.name }) : a.chat.kind ? t('admin-one-on-one-chat') : t('admin-deleted-chat')));
     return parts;
   };
   const load = async (older = false) => {
@@ -469,7 +470,7 @@ async function audit() {
           'tr',
           {},
           h('td', { class: 'nowrap' }, fmtFull(a.at)),
-          h('td', {}, a.actor?.name || h('span', { class: 'muted' }, 'The system')),
+          h('td', {}, a.actor?.name || h('span', { class: 'muted' }, t('admin-the-system'))),
           h('td', {}, h('span', { class: 'tag' }, actionLabel(a.action))),
           h('td', { class: 'small' }, about(a)),
           h('td', { class: 'muted small' }, detailText(a.details, a.names, typeNames)),
@@ -479,7 +480,7 @@ async function audit() {
       else rows.replaceChildren(...trs);
       last = res.items.length ? res.items[res.items.length - 1].at : last;
       more.hidden = res.items.length < 50;
-      status.textContent = rows.children.length ? `${rows.children.length} entries` : 'No entries match these filters.';
+      status.textContent = rows.children.length ? t('admin-entries', { count: rows.children.length }) : t('admin-no-entries');
     } catch (e) {
       status.textContent = e.message;
     }
@@ -490,8 +491,8 @@ async function audit() {
     { class: 'filters audit-filters' },
     person.el,
     record.el,
-    h('div', { class: 'field' }, h('label', { for: action.id }, 'Action'), action),
-    h('button', { type: 'submit', class: 'btn primary small' }, 'Apply filters'),
+    h('div', { class: 'field' }, h('label', { for: action.id }, t('admin-action')), action),
+    h('button', { type: 'submit', class: 'btn primary small' }, t('admin-apply-filters')),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -499,7 +500,7 @@ async function audit() {
   });
   load();
   return [
-    h('div', { class: 'section-head' }, h('h2', {}, 'Audit log'), csv),
+    h('div', { class: 'section-head' }, h('h2', {}, t('admin-nav-audit')), csv),
     h(
       'section',
       { class: 'card' },
@@ -512,7 +513,7 @@ async function audit() {
           'table',
           { class: 'table audit-table' },
           h('colgroup', {}, h('col', { class: 'w-when' }), h('col', { class: 'w-who' }), h('col', { class: 'w-action' }), h('col', { class: 'w-about' }), h('col', {})),
-          h('thead', {}, h('tr', {}, ['When', 'Who', 'Action', 'About', 'Details'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('thead', {}, h('tr', {}, [t('admin-col-when'), t('admin-col-who'), t('admin-action'), t('admin-col-about'), t('admin-col-details')].map((label) => h('th', { scope: 'col' }, label)))),
           rows,
         ),
       ),
@@ -530,7 +531,7 @@ async function render() {
   const view = VIEWS[id] || general;
   for (const [sid] of SECTIONS) document.getElementById(`nav-${sid}`)?.toggleAttribute('aria-current', sid === id);
   for (const [sid] of SECTIONS) if (sid === id) document.getElementById(`nav-${sid}`)?.setAttribute('aria-current', 'page');
-  content.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'));
+  content.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('loading')));
   try {
     content.replaceChildren(...(await view()));
   } catch (e) {

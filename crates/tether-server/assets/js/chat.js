@@ -5,6 +5,7 @@
 import { del, get, patch, post, qs, seg } from './api.js';
 import { avatar, boot, dayKey, dayLabel, debounce, h, randomId, recordHref, toast } from './dom.js';
 import { confirmDialog, openDialog } from './dialog.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { menuButton } from './menu.js';
 import { renderMessage } from './messages.js';
@@ -20,13 +21,13 @@ export function recordChips(records = []) {
   if (!records.length) return null;
   return h(
     'ul',
-    { class: 'record-chips', 'aria-label': 'Connected records' },
+    { class: 'record-chips', 'aria-label': t('chat-connected-records') },
     records.map((r) =>
       h(
         'li',
         {},
         r.readable === false || !r.name
-          ? h('span', { class: 'record-chip locked', title: "You can't open this record" }, icon('lock'), h('span', { class: 'ellipsis' }, "a record you can't open"))
+          ? h('span', { class: 'record-chip locked', title: t('chat-record-locked-title') }, icon('lock'), h('span', { class: 'ellipsis' }, t('chat-record-locked')))
           : h('a', { class: 'record-chip', href: recordHref(r.type, r.id), title: r.name }, icon('folder'), h('span', { class: 'ellipsis' }, r.name)),
       ),
     ),
@@ -34,9 +35,9 @@ export function recordChips(records = []) {
 }
 
 export function chatKindLabel(chat) {
-  if (chat.kind === 'one_on_one') return 'One-on-one';
-  if (chat.kind === 'channel') return 'Channel';
-  return 'Group chat';
+  if (chat.kind === 'one_on_one') return t('chat-kind-one-on-one');
+  if (chat.kind === 'channel') return t('chat-kind-channel');
+  return t('chat-kind-group');
 }
 
 export class ChatView {
@@ -58,7 +59,7 @@ export class ChatView {
   }
 
   name() {
-    return this.chat.name || 'chat';
+    return this.chat.name || t('chat-unnamed');
   }
 
   members() {
@@ -72,13 +73,13 @@ export class ChatView {
 
   build() {
     this.head = h('header', { class: 'chat-head' });
-    this.membersPanel = h('section', { class: 'members-panel', hidden: true, 'aria-label': 'Members' });
+    this.membersPanel = h('section', { class: 'members-panel', hidden: true, 'aria-label': t('chat-members') });
     this.list = h('ol', { class: 'msgs' });
     this.top = h('div', { class: 'log-top' });
-    this.log = h('div', { class: 'chat-log', tabindex: '0', role: 'log', 'aria-label': `Messages in ${this.name()}`, 'aria-live': 'polite' }, this.top, this.list);
-    this.newPill = h('button', { type: 'button', class: 'new-pill', hidden: true, onClick: () => this.scrollToBottom(true) }, icon('arrowDown'), 'New messages');
+    this.log = h('div', { class: 'chat-log', tabindex: '0', role: 'log', 'aria-label': t('chat-messages-in', { name: this.name() }), 'aria-live': 'polite' }, this.top, this.list);
+    this.newPill = h('button', { type: 'button', class: 'new-pill', hidden: true, onClick: () => this.scrollToBottom(true) }, icon('arrowDown'), t('chat-new-messages'));
     this.composer = new Composer(this);
-    this.drop = h('div', { class: 'drop-hint', 'aria-hidden': 'true' }, icon('paperclip'), 'Drop files to attach');
+    this.drop = h('div', { class: 'drop-hint', 'aria-hidden': 'true' }, icon('paperclip'), t('chat-drop-files'));
     this.el = h(
       'section',
       { class: 'chat', id: `chat-${this.id}`, role: 'tabpanel', 'aria-label': this.name(), dataset: { chatId: this.id } },
@@ -113,7 +114,7 @@ export class ChatView {
   // --- loading ------------------------------------------------------------------------
 
   async load() {
-    this.top.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading messages…'));
+    this.top.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('chat-loading-messages')));
     try {
       if (this.chat.kind !== 'channel') this.chat = { ...this.chat, ...(await get(`/chats${seg(this.id)}`)) };
       this.renderHead();
@@ -127,14 +128,14 @@ export class ChatView {
       this.markRead();
     } catch (e) {
       this.top.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message));
-      if (e.status === 404 || e.status === 403) this.composer.disable('You cannot write in this chat.');
+      if (e.status === 404 || e.status === 403) this.composer.disable(t('chat-cannot-write'));
     }
   }
 
   async loadOlder() {
     if (!this.hasMore || this.loadingOlder || !this.messages.length) return;
     this.loadingOlder = true;
-    this.top.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading earlier messages…'));
+    this.top.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('chat-loading-earlier')));
     try {
       const page = await get(`${this.base}/messages${qs({ before: this.messages[0].seq, limit: PAGE })}`);
       const fromBottom = this.log.scrollHeight - this.log.scrollTop;
@@ -161,7 +162,7 @@ export class ChatView {
     }
     const found = this.rendered.get(id);
     if (!found) {
-      toast('That message is no longer in this chat.', 'info');
+      toast(t('chat-message-gone'), 'info');
       return;
     }
     found.el.scrollIntoView({ block: 'center' });
@@ -172,7 +173,7 @@ export class ChatView {
   // --- the chat's menu ----------------------------------------------------------------
 
   menuItems() {
-    return [{ label: 'Save transcript to record…', icon: 'note', onSelect: () => this.transcriptDialog() }];
+    return [{ label: t('chat-save-transcript-menu'), icon: 'note', onSelect: () => this.transcriptDialog() }];
   }
 
   /**
@@ -183,9 +184,9 @@ export class ChatView {
     const records = (this.chat.records || []).filter((r) => r.readable);
     if (!records.length) {
       openDialog({
-        title: 'Save transcript to record',
-        body: [h('p', {}, 'This chat is not connected to a record you can open. Connect it from the record’s panel first, then save the transcript there.')],
-        actions: [{ label: 'OK', kind: 'primary' }],
+        title: t('chat-transcript-title'),
+        body: [h('p', {}, t('chat-transcript-no-record'))],
+        actions: [{ label: t('chat-ok'), kind: 'primary' }],
       });
       return;
     }
@@ -202,28 +203,28 @@ export class ChatView {
     const to = h('input', { type: 'datetime-local', id: 'transcript-to' });
     const iso = (input) => (input.value ? new Date(input.value).toISOString() : undefined);
     openDialog({
-      title: 'Save transcript to record',
+      title: t('chat-transcript-title'),
       body: [
-        h('p', { class: 'muted' }, 'The messages you can see in this chat are saved as a note on the record’s timeline, where everyone who can read the record sees it.'),
-        h('fieldset', { class: 'choice-box' }, h('legend', {}, 'Record'), choices),
+        h('p', { class: 'muted' }, t('chat-transcript-intro')),
+        h('fieldset', { class: 'choice-box' }, h('legend', {}, t('chat-transcript-record')), choices),
         h(
           'div',
           { class: 'grid-2' },
-          h('div', { class: 'field' }, h('label', { for: from.id }, 'From'), from),
-          h('div', { class: 'field' }, h('label', { for: to.id }, 'To'), to),
+          h('div', { class: 'field' }, h('label', { for: from.id }, t('chat-transcript-from')), from),
+          h('div', { class: 'field' }, h('label', { for: to.id }, t('chat-transcript-to')), to),
         ),
-        h('p', { class: 'muted small' }, 'Leave both empty to save the whole conversation.'),
+        h('p', { class: 'muted small' }, t('chat-transcript-hint')),
       ],
       actions: [
-        { label: 'Cancel' },
+        { label: t('chat-cancel') },
         {
-          label: 'Save transcript',
+          label: t('chat-transcript-save'),
           kind: 'primary',
           onClick: async (ctl) => {
             const picked = ctl.el.querySelector('input[name="transcript-record"]:checked');
             const r = records[Number(picked?.value ?? 0)];
             await post(`/chats${seg(this.id)}/transcript`, { record: { type: r.type, id: r.id }, from: iso(from), to: iso(to), time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone || undefined });
-            toast(`Transcript saved to the timeline of “${r.name}”.`, 'success');
+            toast(t('chat-transcript-saved', { name: r.name }), 'success');
           },
         },
       ],
@@ -235,9 +236,9 @@ export class ChatView {
   renderHead() {
     const c = this.chat;
     const group = c.kind === 'group';
-    const title = h('h2', { class: 'chat-name', id: `chat-${this.id}-title` }, c.name || 'Chat');
+    const title = h('h2', { class: 'chat-name', id: `chat-${this.id}-title` }, c.name || t('chat-untitled'));
     const rename = group
-      ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Rename chat', title: 'Rename chat', onClick: () => this.startRename() }, icon('pencil'))
+      ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat-rename'), title: t('chat-rename'), onClick: () => this.startRename() }, icon('pencil'))
       : null;
     const count = c.member_count ?? this.members().length;
     const membersBtn =
@@ -249,7 +250,7 @@ export class ChatView {
               type: 'button',
               class: 'btn ghost small members-btn',
               'aria-expanded': String(!this.membersPanel.hidden),
-              'aria-label': `Members (${count})`,
+              'aria-label': t('chat-members-count', { count }),
               onClick: () => this.toggleMembers(),
             },
             icon('users'),
@@ -257,7 +258,7 @@ export class ChatView {
           );
     const openApp =
       this.dock.mode === 'pane'
-        ? h('a', { class: 'icon-btn', href: `/chats/${encodeURIComponent(this.id)}`, 'aria-label': 'Open in the chat app', title: 'Open in the chat app' }, icon('external'))
+        ? h('a', { class: 'icon-btn', href: `/chats/${encodeURIComponent(this.id)}`, 'aria-label': t('chat-open-in-app'), title: t('chat-open-in-app') }, icon('external'))
         : null;
     this.head.replaceChildren(
       h(
@@ -266,10 +267,10 @@ export class ChatView {
         h('div', { class: 'chat-title-row' }, c.kind === 'channel' ? icon('hash', 'muted-icon') : null, title, rename),
         h('div', { class: 'chat-sub' }, h('span', {}, chatKindLabel(c)), recordChips(c.records)),
       ),
-      h('div', { class: 'chat-head-actions' }, membersBtn, openApp, c.kind === 'channel' ? null : menuButton({ label: 'Chat actions', items: () => this.menuItems() })),
+      h('div', { class: 'chat-head-actions' }, membersBtn, openApp, c.kind === 'channel' ? null : menuButton({ label: t('chat-actions'), items: () => this.menuItems() })),
     );
-    this.el.setAttribute('aria-label', c.name || 'Chat');
-    this.log.setAttribute('aria-label', `Messages in ${c.name || 'chat'}`);
+    this.el.setAttribute('aria-label', c.name || t('chat-untitled'));
+    this.log.setAttribute('aria-label', t('chat-messages-in', { name: c.name || t('chat-unnamed') }));
     if (!this.membersPanel.hidden) this.renderMembers();
   }
 
@@ -333,8 +334,8 @@ export class ChatView {
     }
     this.top.replaceChildren(
       this.hasMore
-        ? h('button', { type: 'button', class: 'btn ghost small', onClick: () => this.loadOlder() }, 'Load earlier messages')
-        : h('p', { class: 'log-start' }, this.messages.length ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'),
+        ? h('button', { type: 'button', class: 'btn ghost small', onClick: () => this.loadOlder() }, t('chat-load-earlier'))
+        : h('p', { class: 'log-start' }, this.messages.length ? t('chat-beginning') : t('chat-empty')),
     );
   }
 
@@ -413,8 +414,8 @@ export class ChatView {
 
   onRemoved() {
     this.removed = true;
-    this.composer.disable('You are no longer a member of this chat.');
-    this.top.replaceChildren(h('p', { class: 'notice', role: 'status' }, 'You are no longer a member of this chat.'));
+    this.composer.disable(t('chat-removed'));
+    this.top.replaceChildren(h('p', { class: 'notice', role: 'status' }, t('chat-removed')));
   }
 
   isVisible() {
@@ -465,7 +466,7 @@ export class ChatView {
     const body = cached?.el.querySelector('.msg-body');
     if (!body) return;
     // Mentions are edited as names and sent back as ids, like the composer does.
-    const input = h('textarea', { class: 'edit-input', 'aria-label': 'Edit message', value: mentionsToNames(m.body, this.members()) });
+    const input = h('textarea', { class: 'edit-input', 'aria-label': t('chat-edit-message'), value: mentionsToNames(m.body, this.members()) });
     const error = h('p', { class: 'form-error', role: 'alert' });
     const cancel = () => {
       this.rendered.delete(m.id);
@@ -494,9 +495,9 @@ export class ChatView {
         h(
           'div',
           { class: 'row gap-s' },
-          h('button', { type: 'button', class: 'btn primary small', onClick: save }, 'Save'),
-          h('button', { type: 'button', class: 'btn ghost small', onClick: cancel }, 'Cancel'),
-          h('span', { class: 'muted small' }, 'Enter to save · Escape to cancel'),
+          h('button', { type: 'button', class: 'btn primary small', onClick: save }, t('chat-save')),
+          h('button', { type: 'button', class: 'btn ghost small', onClick: cancel }, t('chat-cancel')),
+          h('span', { class: 'muted small' }, t('chat-edit-hint')),
         ),
       ),
     );
@@ -504,7 +505,7 @@ export class ChatView {
   }
 
   async remove(m) {
-    if (!(await confirmDialog('Delete message?', 'The message is removed for everyone in the chat. This cannot be undone.', 'Delete'))) return;
+    if (!(await confirmDialog(t('chat-delete-title'), t('chat-delete-text'), t('chat-delete')))) return;
     try {
       await del(`/chats${seg(this.id)}/messages${seg(m.id)}`);
       this.onMessage({ ...m, deleted: true, body: '', html: '', attachments: [], cards: [] }, 'message.deleted');
@@ -514,7 +515,7 @@ export class ChatView {
   }
 
   startRename() {
-    const input = h('input', { type: 'text', class: 'rename-input', value: this.chat.custom_name || this.chat.name || '', 'aria-label': 'Chat name', maxlength: '200' });
+    const input = h('input', { type: 'text', class: 'rename-input', value: this.chat.custom_name || this.chat.name || '', 'aria-label': t('chat-name'), maxlength: '200' });
     const error = h('span', { class: 'form-error', role: 'alert' });
     const done = () => this.renderHead();
     const save = async () => {
@@ -535,8 +536,8 @@ export class ChatView {
     const row = this.head.querySelector('.chat-title-row');
     row.replaceChildren(
       input,
-      h('button', { type: 'button', class: 'btn primary small', onClick: save }, 'Save'),
-      h('button', { type: 'button', class: 'btn ghost small', onClick: done }, 'Cancel'),
+      h('button', { type: 'button', class: 'btn primary small', onClick: save }, t('chat-save')),
+      h('button', { type: 'button', class: 'btn ghost small', onClick: done }, t('chat-cancel')),
       error,
     );
     input.focus();
@@ -558,14 +559,14 @@ export class ChatView {
         'li',
         { class: 'member' },
         avatar(m.name, m.id, 'sm'),
-        h('span', { class: 'member-name' }, m.name, m.id === boot.userId ? h('span', { class: 'muted' }, ' (you)') : null, m.active === false ? h('span', { class: 'tag' }, 'deactivated') : null),
+        h('span', { class: 'member-name' }, m.name, m.id === boot.userId ? h('span', { class: 'muted' }, ' ', t('chat-you')) : null, m.active === false ? h('span', { class: 'tag' }, t('chat-deactivated')) : null),
         group
           ? h(
               'button',
               {
                 type: 'button',
                 class: 'btn ghost small',
-                'aria-label': m.id === boot.userId ? 'Leave this chat' : `Remove ${m.name}`,
+                'aria-label': m.id === boot.userId ? t('chat-leave-this') : t('chat-remove-person', { name: m.name }),
                 onClick: async () => {
                   try {
                     await del(`/chats${seg(this.id)}/members${seg(m.id)}`);
@@ -576,28 +577,28 @@ export class ChatView {
                   }
                 },
               },
-              m.id === boot.userId ? 'Leave' : 'Remove',
+              m.id === boot.userId ? t('chat-leave') : t('chat-remove'),
             )
           : null,
       ),
     );
-    const picker = peoplePicker({ label: group ? 'Add people' : 'Start a group chat with', exclude: this.members().map((m) => m.id) });
+    const picker = peoplePicker({ label: group ? t('chat-add-people') : t('chat-start-group-with'), exclude: this.members().map((m) => m.id) });
     let addForm;
     if (group) {
       const history = h(
         'select',
         { id: `hist-${this.id}` },
-        h('option', { value: 'all' }, 'The full history'),
-        h('option', { value: 'none' }, 'No history (new messages only)'),
-        h('option', { value: 'days' }, 'The last … days'),
+        h('option', { value: 'all' }, t('chat-history-all')),
+        h('option', { value: 'none' }, t('chat-history-none')),
+        h('option', { value: 'days' }, t('chat-history-days')),
       );
-      const days = h('input', { type: 'number', min: '1', max: '3650', value: '7', class: 'days', 'aria-label': 'Number of days', hidden: true });
+      const days = h('input', { type: 'number', min: '1', max: '3650', value: '7', class: 'days', 'aria-label': t('chat-history-days-count'), hidden: true });
       history.addEventListener('change', () => (days.hidden = history.value !== 'days'));
       addForm = h(
         'div',
         { class: 'stack' },
         picker.el,
-        h('div', { class: 'field' }, h('label', { for: history.id }, 'They can see'), h('div', { class: 'row gap-s' }, history, days)),
+        h('div', { class: 'field' }, h('label', { for: history.id }, t('chat-history-label')), h('div', { class: 'row gap-s' }, history, days)),
         h(
           'button',
           {
@@ -606,7 +607,7 @@ export class ChatView {
             onClick: async () => {
               error.textContent = '';
               const ids = picker.selected().map((p) => p.id);
-              if (!ids.length) return (error.textContent = 'Choose at least one person to add.');
+              if (!ids.length) return (error.textContent = t('chat-choose-to-add'));
               const hist = history.value === 'days' ? { days: Number(days.value) } : history.value;
               try {
                 this.onChat(await post(`/chats${seg(this.id)}/members`, { user_ids: ids, history: hist }));
@@ -617,14 +618,14 @@ export class ChatView {
             },
           },
           icon('userPlus'),
-          'Add',
+          t('chat-add'),
         ),
       );
     } else {
       addForm = h(
         'div',
         { class: 'stack' },
-        h('p', { class: 'muted small' }, 'A one-on-one chat always stays between the two of you. Adding people starts a new group chat.'),
+        h('p', { class: 'muted small' }, t('chat-one-on-one-stays')),
         picker.el,
         h(
           'button',
@@ -633,7 +634,7 @@ export class ChatView {
             class: 'btn primary small',
             onClick: async () => {
               const ids = picker.selected().map((p) => p.id);
-              if (!ids.length) return (error.textContent = 'Choose at least one person.');
+              if (!ids.length) return (error.textContent = t('chat-choose-person'));
               try {
                 const chat = await post('/chats', { member_ids: [...this.members().map((m) => m.id), ...ids] });
                 this.dock.open(chat);
@@ -642,12 +643,12 @@ export class ChatView {
               }
             },
           },
-          'Start group chat',
+          t('chat-start-group'),
         ),
       );
     }
     this.membersPanel.replaceChildren(
-      h('div', { class: 'members-head' }, h('h3', {}, `Members (${this.members().length})`), h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close members', onClick: () => this.toggleMembers(false) }, icon('x'))),
+      h('div', { class: 'members-head' }, h('h3', {}, t('chat-members-count', { count: this.members().length })), h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('chat-close-members'), onClick: () => this.toggleMembers(false) }, icon('x'))),
       h('ul', { class: 'member-list' }, people),
       addForm,
       error,

@@ -6,6 +6,7 @@
 import { get, qs } from './api.js';
 import { avatar, boot, debounce, h, relTime } from './dom.js';
 import * as events from './events.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { recordChips } from './chat.js';
 import { ChatDock, newChatDialog } from './dock.js';
@@ -18,35 +19,35 @@ startShell();
 const main = document.getElementById('main');
 const state = { chats: [], channels: [], next: null, filter: '' };
 
-const filter = h('input', { type: 'search', id: 'chat-filter', placeholder: 'Search chats, people and messages', autocomplete: 'off' });
+const filter = h('input', { type: 'search', id: 'chat-filter', placeholder: t('chats-search'), autocomplete: 'off' });
 const chatList = h('ul', { class: 'chatlist-items', 'aria-labelledby': 'chats-heading' });
 const channelList = h('ul', { class: 'chatlist-items', 'aria-labelledby': 'channels-heading' });
-const channelSection = h('div', { hidden: true }, h('h2', { class: 'chatlist-heading', id: 'channels-heading' }, 'Channels'), channelList);
-const more = h('button', { type: 'button', class: 'btn ghost small wide', hidden: true, onClick: () => loadChats(true) }, 'Show older chats');
+const channelSection = h('div', { hidden: true }, h('h2', { class: 'chatlist-heading', id: 'channels-heading' }, t('chats-channels')), channelList);
+const more = h('button', { type: 'button', class: 'btn ghost small wide', hidden: true, onClick: () => loadChats(true) }, t('chats-show-older'));
 const listError = h('p', { class: 'error', role: 'alert', hidden: true });
-const newBtn = h('button', { type: 'button', class: 'btn primary small', id: 'new-chat' }, icon('plus'), 'New chat');
+const newBtn = h('button', { type: 'button', class: 'btn primary small', id: 'new-chat' }, icon('plus'), t('chats-new-chat'));
 const search = messageSearch({
   path: '/search',
   input: filter,
   onOpen: (hit) => dock.open({ id: hit.chat.id, name: hit.chat.name, kind: hit.chat.kind }).reveal(hit.message.id),
 });
-const searchSection = h('div', { id: 'message-hits', hidden: true }, h('h2', { class: 'chatlist-heading', id: 'messages-heading' }, 'Messages'), search.el);
+const searchSection = h('div', { id: 'message-hits', hidden: true }, h('h2', { class: 'chatlist-heading', id: 'messages-heading' }, t('chats-messages')), search.el);
 
 const empty = h(
   'div',
   { class: 'empty-state' },
   icon('message', 'big'),
-  h('h2', {}, 'Your chats'),
-  h('p', { class: 'muted' }, 'Pick a chat on the left, or start a new one. Chats started here appear under “Other chats” in every record’s panel.'),
+  h('h2', {}, t('chats-empty-title')),
+  h('p', { class: 'muted' }, t('chats-empty-text')),
 );
 
 const aside = h(
   'aside',
-  { class: 'chatlist', 'aria-label': 'Your chats and channels' },
-  h('div', { class: 'chatlist-head' }, h('h1', {}, 'Chats'), newBtn),
-  h('div', { class: 'field search-field' }, h('label', { for: filter.id, class: 'visually-hidden' }, 'Search chats, people and messages'), icon('search'), filter),
+  { class: 'chatlist', 'aria-label': t('chats-list-label') },
+  h('div', { class: 'chatlist-head' }, h('h1', {}, t('chats-title')), newBtn),
+  h('div', { class: 'field search-field' }, h('label', { for: filter.id, class: 'visually-hidden' }, t('chats-search')), icon('search'), filter),
   listError,
-  h('h2', { class: 'chatlist-heading', id: 'chats-heading' }, 'Recent'),
+  h('h2', { class: 'chatlist-heading', id: 'chats-heading' }, t('chats-recent')),
   chatList,
   more,
   channelSection,
@@ -54,7 +55,7 @@ const aside = h(
 );
 const dockHost = h('div', { class: 'chatapp-main' });
 main.replaceChildren(h('div', { class: 'chatapp' }, aside, dockHost));
-paneSwitch(main.firstElementChild, [{ el: aside, key: 'list', label: 'All chats' }, { el: dockHost, key: 'chat', label: 'Chat' }], { label: 'Parts of this page' });
+paneSwitch(main.firstElementChild, [{ el: aside, key: 'list', label: t('chats-pane-list') }, { el: dockHost, key: 'chat', label: t('chats-pane-chat') }], { label: t('chats-pane-parts') });
 
 const dock = new ChatDock(dockHost, {
   mode: 'full',
@@ -72,10 +73,11 @@ const dock = new ChatDock(dockHost, {
 setChatVisibleProbe((id) => dock.isVisible(id));
 
 function subtitle(c, others) {
-  if (c.kind === 'channel') return 'Team channel';
-  if (c.kind === 'one_on_one') return 'Direct chat';
+  if (c.kind === 'channel') return t('chats-team-channel');
+  if (c.kind === 'one_on_one') return t('chats-direct-chat');
   const names = others.map((m) => m.name.split(' ')[0]);
-  return names.length > 3 ? `You, ${names.slice(0, 3).join(', ')} +${names.length - 3}` : ['You', ...names].join(', ');
+  if (names.length > 3) return t('chats-you-and-more', { names: names.slice(0, 3).join(', '), more: names.length - 3 });
+  return names.length ? t('chats-you-and', { names: names.join(', ') }) : t('chats-you');
 }
 
 function item(c) {
@@ -110,7 +112,7 @@ function item(c) {
           'span',
           { class: 'chat-item-sub' },
           c.records?.length ? recordChips(c.records) : h('span', { class: 'muted ellipsis' }, subtitle(c, others)),
-          c.unread ? h('span', { class: 'count', 'aria-label': `${c.unread} unread` }, String(c.unread)) : null,
+          c.unread ? h('span', { class: 'count', 'aria-label': t('chats-unread', { count: c.unread }) }, String(c.unread)) : null,
         ),
       ),
     ),
@@ -132,7 +134,7 @@ function rankByName(chats, filterText) {
 
 function drawList() {
   const chats = rankByName(state.chats, state.filter);
-  chatList.replaceChildren(...(chats.length ? chats.map(item) : [h('li', { class: 'muted pad' }, state.filter ? 'No chats match the filter.' : 'No chats yet.')]));
+  chatList.replaceChildren(...(chats.length ? chats.map(item) : [h('li', { class: 'muted pad' }, state.filter ? t('chats-no-match') : t('chats-none'))]));
   more.hidden = !state.next;
   channelList.replaceChildren(...state.channels.map((c) => item({ ...c, kind: 'channel' })));
   channelSection.hidden = state.channels.length === 0;
@@ -152,7 +154,7 @@ async function loadChats(append = false) {
     drawList();
     if (e.status === 403) {
       newBtn.disabled = true;
-      empty.replaceChildren(icon('lock', 'big'), h('h2', {}, 'Chats are not available'), h('p', { class: 'error', role: 'alert' }, e.message));
+      empty.replaceChildren(icon('lock', 'big'), h('h2', {}, t('chats-unavailable')), h('p', { class: 'error', role: 'alert' }, e.message));
     }
   }
 }
@@ -187,7 +189,7 @@ newBtn.addEventListener('click', async () => {
 });
 
 const reload = debounce(() => loadChats(), 400);
-for (const t of ['chat.created', 'chat.updated', 'member.added', 'member.removed', 'resync']) events.on(t, reload);
+for (const type of ['chat.created', 'chat.updated', 'member.added', 'member.removed', 'resync']) events.on(type, reload);
 events.on('message.created', (e) => {
   const c = state.chats.find((x) => x.id === e.chat_id);
   if (!c) return reload();

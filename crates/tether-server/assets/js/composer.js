@@ -6,17 +6,18 @@
 
 import { me, post, upload } from './api.js';
 import { boot, debounce, fmtSize, h } from './dom.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { recordCard } from './messages.js';
 
 const EMOJI = [
-  ['😀', 'grinning'], ['😄', 'smile'], ['😂', 'joy'], ['🙂', 'slight smile'], ['😉', 'wink'], ['😍', 'heart eyes'],
-  ['🤔', 'thinking'], ['😅', 'sweat smile'], ['😢', 'cry'], ['😮', 'surprised'], ['😎', 'cool'], ['🙌', 'raised hands'],
-  ['👍', 'thumbs up'], ['👎', 'thumbs down'], ['👏', 'clap'], ['🙏', 'thanks'], ['💪', 'strong'], ['👋', 'wave'],
-  ['🤝', 'handshake'], ['👀', 'eyes'], ['✅', 'done'], ['❌', 'no'], ['⚠️', 'warning'], ['❗', 'exclamation'],
-  ['❓', 'question'], ['🎉', 'party'], ['🔥', 'fire'], ['⭐', 'star'], ['💡', 'idea'], ['📌', 'pin'],
-  ['📎', 'paperclip'], ['📞', 'phone'], ['📧', 'e-mail'], ['🕐', 'clock'], ['🚀', 'rocket'], ['☕', 'coffee'],
-  ['❤️', 'heart'], ['💯', 'hundred'], ['🐛', 'bug'], ['🛠️', 'tools'],
+  ['😀', t('composer-emoji-grinning')], ['😄', t('composer-emoji-smile')], ['😂', t('composer-emoji-joy')], ['🙂', t('composer-emoji-slight-smile')], ['😉', t('composer-emoji-wink')], ['😍', t('composer-emoji-heart-eyes')],
+  ['🤔', t('composer-emoji-thinking')], ['😅', t('composer-emoji-sweat-smile')], ['😢', t('composer-emoji-cry')], ['😮', t('composer-emoji-surprised')], ['😎', t('composer-emoji-cool')], ['🙌', t('composer-emoji-raised-hands')],
+  ['👍', t('composer-emoji-thumbs-up')], ['👎', t('composer-emoji-thumbs-down')], ['👏', t('composer-emoji-clap')], ['🙏', t('composer-emoji-thanks')], ['💪', t('composer-emoji-strong')], ['👋', t('composer-emoji-wave')],
+  ['🤝', t('composer-emoji-handshake')], ['👀', t('composer-emoji-eyes')], ['✅', t('composer-emoji-done')], ['❌', t('composer-emoji-no')], ['⚠️', t('composer-emoji-warning')], ['❗', t('composer-emoji-exclamation')],
+  ['❓', t('composer-emoji-question')], ['🎉', t('composer-emoji-party')], ['🔥', t('composer-emoji-fire')], ['⭐', t('composer-emoji-star')], ['💡', t('composer-emoji-idea')], ['📌', t('composer-emoji-pin')],
+  ['📎', t('composer-emoji-paperclip')], ['📞', t('composer-emoji-phone')], ['📧', t('composer-emoji-e-mail')], ['🕐', t('composer-emoji-clock')], ['🚀', t('composer-emoji-rocket')], ['☕', t('composer-emoji-coffee')],
+  ['❤️', t('composer-emoji-heart')], ['💯', t('composer-emoji-hundred')], ['🐛', t('composer-emoji-bug')], ['🛠️', t('composer-emoji-tools')],
 ];
 
 const draftKey = (chatId) => `tether.draft.${boot.userId}.${chatId}`;
@@ -78,16 +79,16 @@ export class Composer {
       id: `${id}-input`,
       class: 'composer-input',
       rows: '1',
-      'aria-label': `Message ${this.view.name()}`,
-      placeholder: this.view.name().length <= 30 ? `Message ${this.view.name()}` : 'Write a message',
+      'aria-label': t('composer-message-to', { name: this.view.name() }),
+      placeholder: this.view.name().length <= 30 ? t('composer-message-to', { name: this.view.name() }) : t('composer-write'),
       'aria-describedby': `${id}-hint`,
     });
     this.importance = h(
       'select',
-      { id: `${id}-imp`, class: 'importance', 'aria-label': 'Importance' },
-      h('option', { value: 'normal' }, 'Normal'),
-      h('option', { value: 'important' }, 'Important'),
-      h('option', { value: 'urgent' }, 'Urgent'),
+      { id: `${id}-imp`, class: 'importance', 'aria-label': t('composer-importance') },
+      h('option', { value: 'normal' }, t('composer-importance-normal')),
+      h('option', { value: 'important' }, t('composer-importance-important')),
+      h('option', { value: 'urgent' }, t('composer-importance-urgent')),
     );
     this.fileInput = h('input', { type: 'file', multiple: true, class: 'visually-hidden', id: `${id}-file`, tabindex: '-1', 'aria-hidden': 'true' });
     this.fileInput.addEventListener('change', () => {
@@ -96,7 +97,7 @@ export class Composer {
     });
     this.emojiPanel = h(
       'div',
-      { class: 'emoji-panel', role: 'group', 'aria-label': 'Emoji', hidden: true },
+      { class: 'emoji-panel', role: 'group', 'aria-label': t('composer-emoji'), hidden: true },
       EMOJI.map(([e, name]) => h('button', { type: 'button', class: 'emoji', 'aria-label': name, title: name, onClick: () => this.insertEmoji(e) }, e)),
     );
     this.emojiPanel.addEventListener('keydown', (e) => {
@@ -106,18 +107,18 @@ export class Composer {
         this.emojiBtn.focus();
       }
     });
-    this.mentions = h('ul', { class: 'listbox mention-list', role: 'listbox', id: `${id}-mentions`, 'aria-label': 'People to mention', hidden: true });
+    this.mentions = h('ul', { class: 'listbox mention-list', role: 'listbox', id: `${id}-mentions`, 'aria-label': t('composer-mention-people'), hidden: true });
     this.cardBox = h('div', { class: 'composer-cards', 'aria-live': 'polite' });
-    this.fileBox = h('ul', { class: 'composer-files', 'aria-label': 'Attachments' });
+    this.fileBox = h('ul', { class: 'composer-files', 'aria-label': t('composer-attachments') });
     this.error = h('p', { class: 'form-error composer-error', role: 'alert' });
     const tool = (name, label, keys, fn) =>
-      h('button', { type: 'button', class: 'tool', 'aria-label': label, title: keys ? `${label} (${keys})` : label, onClick: fn }, icon(name));
-    this.emojiBtn = tool('smile', 'Emoji', '', () => this.toggleEmoji());
+      h('button', { type: 'button', class: 'tool', 'aria-label': label, title: keys ? t('composer-tool-keys', { label, keys }) : label, onClick: fn }, icon(name));
+    this.emojiBtn = tool('smile', t('composer-emoji'), '', () => this.toggleEmoji());
     this.emojiBtn.setAttribute('aria-expanded', 'false');
-    this.sendBtn = h('button', { type: 'submit', class: 'btn primary send', 'aria-label': 'Send message', title: 'Send (Enter)' }, icon('send'), h('span', {}, 'Send'));
+    this.sendBtn = h('button', { type: 'submit', class: 'btn primary send', 'aria-label': t('composer-send-message'), title: t('composer-send-title') }, icon('send'), h('span', {}, t('composer-send')));
     this.el = h(
       'form',
-      { class: 'composer', 'aria-label': `Write to ${this.view.name()}` },
+      { class: 'composer', 'aria-label': t('composer-write-to', { name: this.view.name() }) },
       this.cardBox,
       this.fileBox,
       h(
@@ -130,16 +131,16 @@ export class Composer {
           { class: 'composer-bar' },
           h(
             'div',
-            { class: 'toolbar', role: 'toolbar', 'aria-label': 'Formatting' },
-            tool('bold', 'Bold', 'Ctrl+B', () => this.wrap('**')),
-            tool('italic', 'Italic', 'Ctrl+I', () => this.wrap('_')),
-            tool('strike', 'Strikethrough', '', () => this.wrap('~~')),
-            tool('list', 'Bulleted list', '', () => this.list()),
-            tool('code', 'Code', 'Ctrl+E', () => this.code()),
-            tool('link', 'Link', 'Ctrl+K', () => this.link()),
+            { class: 'toolbar', role: 'toolbar', 'aria-label': t('composer-formatting') },
+            tool('bold', t('composer-bold'), 'Ctrl+B', () => this.wrap('**')),
+            tool('italic', t('composer-italic'), 'Ctrl+I', () => this.wrap('_')),
+            tool('strike', t('composer-strikethrough'), '', () => this.wrap('~~')),
+            tool('list', t('composer-bulleted-list'), '', () => this.list()),
+            tool('code', t('composer-code'), 'Ctrl+E', () => this.code()),
+            tool('link', t('composer-link'), 'Ctrl+K', () => this.link()),
             h('span', { class: 'toolbar-sep', 'aria-hidden': 'true' }),
             this.emojiBtn,
-            tool('paperclip', 'Attach files', '', () => this.fileInput.click()),
+            tool('paperclip', t('composer-attach'), '', () => this.fileInput.click()),
             this.importance,
           ),
           this.sendBtn,
@@ -147,7 +148,7 @@ export class Composer {
         this.emojiPanel,
       ),
       this.fileInput,
-      h('p', { class: 'composer-hint', id: `${id}-hint` }, 'Enter to send · Shift+Enter for a new line · @ to mention'),
+      h('p', { class: 'composer-hint', id: `${id}-hint` }, t('composer-hint')),
       this.error,
     );
     this.el.addEventListener('submit', (e) => {
@@ -230,7 +231,7 @@ export class Composer {
 
   link() {
     const { selectionStart: s, selectionEnd: e, value } = this.input;
-    const sel = value.slice(s, e) || 'link text';
+    const sel = value.slice(s, e) || t('composer-link-text');
     const text = `[${sel}](https://)`;
     this.replaceSelection(text, sel.length + 3, sel.length + 11);
   }
@@ -365,7 +366,7 @@ export class Composer {
         h(
           'div',
           { class: 'card-preview' },
-          h('span', { class: 'card-preview-label' }, 'Card preview'),
+          h('span', { class: 'card-preview-label' }, t('composer-card-preview')),
           recordCard(this.cards.get(u), () => {
             this.removedCards.add(u);
             this.refreshCards();
@@ -381,8 +382,8 @@ export class Composer {
   addFiles(files) {
     for (const file of files) {
       if (this.maxBytes && file.size > this.maxBytes) {
-        const reason = `“${file.name}” is ${fmtSize(file.size)}, and files can be at most ${fmtSize(this.maxBytes)}. It was not sent.`;
-        const remove = h('button', { type: 'button', class: 'chip-x', 'aria-label': `Remove ${file.name}` }, icon('x'));
+        const reason = t('composer-file-too-big', { name: file.name, size: fmtSize(file.size), max: fmtSize(this.maxBytes) });
+        const remove = h('button', { type: 'button', class: 'chip-x', 'aria-label': t('composer-remove-file', { name: file.name }) }, icon('x'));
         const chip = h('li', { class: 'file-chip failed too-big' }, icon('file'), h('span', { class: 'file-name' }, file.name), h('span', { class: 'file-size', role: 'alert' }, reason), remove);
         remove.addEventListener('click', () => {
           chip.remove();
@@ -392,9 +393,9 @@ export class Composer {
         continue;
       }
       const item = { file, id: null, error: null };
-      const bar = h('progress', { max: '1', value: '0', 'aria-label': `Uploading ${file.name}` });
+      const bar = h('progress', { max: '1', value: '0', 'aria-label': t('composer-uploading', { name: file.name }) });
       const status = h('span', { class: 'file-size' }, fmtSize(file.size));
-      const remove = h('button', { type: 'button', class: 'chip-x', 'aria-label': `Remove ${file.name}` }, icon('x'));
+      const remove = h('button', { type: 'button', class: 'chip-x', 'aria-label': t('composer-remove-file', { name: file.name }) }, icon('x'));
       const thumb = file.type.startsWith('image/') ? h('img', { class: 'thumb', alt: '', src: URL.createObjectURL(file) }) : icon('file');
       item.el = h('li', { class: 'file-chip pending' }, thumb, h('span', { class: 'file-name' }, file.name), status, bar, remove);
       const up = upload(file, (f) => (bar.value = f));
@@ -430,7 +431,7 @@ export class Composer {
     this.error.textContent = '';
     const body = this.input.value.trim();
     if (this.files.some((f) => !f.id && !f.error)) {
-      this.error.textContent = 'Wait until the files have finished uploading.';
+      this.error.textContent = t('composer-wait-uploads');
       return;
     }
     const ready = this.files.filter((f) => f.id);

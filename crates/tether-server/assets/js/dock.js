@@ -6,6 +6,7 @@ import { post } from './api.js';
 import { boot, h } from './dom.js';
 import { openDialog } from './dialog.js';
 import * as events from './events.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { peoplePicker } from './people.js';
 import { ChatView } from './chat.js';
@@ -20,10 +21,10 @@ export class ChatDock {
     this.activeId = null;
     this.onChange = onChange;
     this.onRead = onRead;
-    this.tabs = h('div', { class: 'dock-tabs', role: 'tablist', 'aria-label': 'Open chats' });
+    this.tabs = h('div', { class: 'dock-tabs', role: 'tablist', 'aria-label': t('dock-open-chats') });
     this.body = h('div', { class: 'dock-body' });
     this.emptyEl = empty;
-    this.el = h('section', { class: `dock ${mode}`, 'aria-label': 'Open chats' }, this.tabs, this.body);
+    this.el = h('section', { class: `dock ${mode}`, 'aria-label': t('dock-open-chats') }, this.tabs, this.body);
     host.replaceChildren(this.el);
     this.tabs.addEventListener('keydown', (e) => this.tabKeys(e));
     this.listen();
@@ -56,7 +57,7 @@ export class ChatDock {
 
   /** Opens (or shows) a chat. `chat` is a chat object or an id. */
   open(chat, { focus = true } = {}) {
-    const c = typeof chat === 'string' ? { id: chat, name: 'Chat' } : chat;
+    const c = typeof chat === 'string' ? { id: chat, name: t('dock-chat') } : chat;
     let v = this.views.get(c.id);
     if (!v) {
       v = new ChatView(c, this);
@@ -118,10 +119,10 @@ export class ChatDock {
           },
           v.chat.kind === 'channel' ? icon('hash') : icon('message'),
           h('span', { class: 'dock-tab-name' }, v.name()),
-          v.unread && !selected ? h('span', { class: 'count', 'aria-label': `${v.unread} unread` }, String(v.unread)) : null,
+          v.unread && !selected ? h('span', { class: 'count', 'aria-label': t('dock-unread', { count: v.unread }) }, String(v.unread)) : null,
         ),
         // A tab strip holds only tabs: the × is for the mouse; the keyboard closes with Delete.
-        h('button', { type: 'button', class: 'dock-tab-x', tabindex: '-1', 'aria-hidden': 'true', title: 'Close (Delete)', onClick: () => this.close(v.id) }, icon('x')),
+        h('button', { type: 'button', class: 'dock-tab-x', tabindex: '-1', 'aria-hidden': 'true', title: t('dock-close-tab'), onClick: () => this.close(v.id) }, icon('x')),
       );
     });
     this.tabs.replaceChildren(...tabs);
@@ -161,23 +162,23 @@ export class ChatDock {
 export function newChatDialog() {
   return new Promise((resolve) => {
     let created = null;
-    const picker = peoplePicker({ label: 'People' });
-    const name = h('input', { id: 'new-chat-name', type: 'text', maxlength: '200', placeholder: 'Optional for a group' });
+    const picker = peoplePicker({ label: t('dock-people') });
+    const name = h('input', { id: 'new-chat-name', type: 'text', maxlength: '200', placeholder: t('dock-group-name-placeholder') });
     openDialog({
-      title: 'New chat',
+      title: t('dock-new-chat'),
       body: [
-        h('p', { class: 'muted' }, 'One person and no name: your one-on-one chat with them. More people, or a name: a group chat.'),
+        h('p', { class: 'muted' }, t('dock-new-chat-intro')),
         picker.el,
-        h('div', { class: 'field' }, h('label', { for: name.id }, 'Group name'), name),
+        h('div', { class: 'field' }, h('label', { for: name.id }, t('dock-group-name')), name),
       ],
       actions: [
-        { label: 'Cancel' },
+        { label: t('dock-cancel') },
         {
-          label: 'Start chat',
+          label: t('dock-start-chat'),
           kind: 'primary',
           onClick: async () => {
             const ids = picker.selected().map((p) => p.id);
-            if (!ids.length) throw new Error('Choose at least one person.');
+            if (!ids.length) throw new Error(t('dock-choose-person'));
             const body = { member_ids: ids };
             if (name.value.trim()) body.name = name.value.trim();
             created = await post('/chats', body);

@@ -3,6 +3,8 @@
 // (joins, renames, connections) are drawn apart, as a centred line.
 
 import { avatar, fmtSize, fmtTime, h, recordHref, timeEl } from './dom.js';
+import { fmtFull } from './format.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '👀', '✅', '🙏'];
@@ -49,7 +51,7 @@ export function recordCard(card, onRemove) {
         : null,
     ),
     onRemove
-      ? h('button', { type: 'button', class: 'icon-btn card-x', 'aria-label': `Remove the card for ${card.title || card.url}`, title: 'Remove card', onClick: onRemove }, icon('x'))
+      ? h('button', { type: 'button', class: 'icon-btn card-x', 'aria-label': t('messages-remove-card-for', { title: card.title || card.url }), title: t('messages-remove-card'), onClick: onRemove }, icon('x'))
       : null,
   );
 }
@@ -96,7 +98,7 @@ function reactions(m, ctx) {
           type: 'button',
           class: `reaction ${mine ? 'mine' : ''}`,
           'aria-pressed': String(mine),
-          'aria-label': `${r.emoji} ${r.count}${mine ? ', including you' : ''}. ${mine ? 'Remove your reaction' : 'React with this too'}`,
+          'aria-label': mine ? t('messages-reaction-mine', { emoji: r.emoji, count: r.count }) : t('messages-reaction-other', { emoji: r.emoji, count: r.count }),
           onClick: () => ctx.react(m, r.emoji, !mine),
         },
         h('span', { class: 'reaction-emoji' }, r.emoji),
@@ -107,8 +109,8 @@ function reactions(m, ctx) {
 }
 
 function importanceBadge(m) {
-  if (m.importance === 'urgent') return h('span', { class: 'badge urgent' }, icon('alert'), 'Urgent');
-  if (m.importance === 'important') return h('span', { class: 'badge important' }, '!', ' Important');
+  if (m.importance === 'urgent') return h('span', { class: 'badge urgent' }, icon('alert'), t('messages-urgent'));
+  if (m.importance === 'important') return h('span', { class: 'badge important' }, '!', ' ', t('messages-important'));
   return null;
 }
 
@@ -117,9 +119,9 @@ function tools(m, ctx) {
   const mine = m.sender?.id === ctx.meId;
   const picker = h(
     'div',
-    { class: 'quick-react', role: 'group', 'aria-label': 'Add a reaction', hidden: true },
+    { class: 'quick-react', role: 'group', 'aria-label': t('messages-add-reaction'), hidden: true },
     QUICK_REACTIONS.map((e) =>
-      h('button', { type: 'button', class: 'quick-emoji', 'aria-label': `React with ${e}`, onClick: () => ((picker.hidden = true), ctx.react(m, e, true)) }, e),
+      h('button', { type: 'button', class: 'quick-emoji', 'aria-label': t('messages-react-with', { emoji: e }), onClick: () => ((picker.hidden = true), ctx.react(m, e, true)) }, e),
     ),
   );
   return h(
@@ -128,11 +130,11 @@ function tools(m, ctx) {
     picker,
     h(
       'button',
-      { type: 'button', class: 'icon-btn', 'aria-label': 'Add a reaction', title: 'React', onClick: () => (picker.hidden = !picker.hidden) },
+      { type: 'button', class: 'icon-btn', 'aria-label': t('messages-add-reaction'), title: t('messages-react'), onClick: () => (picker.hidden = !picker.hidden) },
       icon('smile'),
     ),
-    mine ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Edit message', title: 'Edit', onClick: () => ctx.edit(m) }, icon('pencil')) : null,
-    mine ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Delete message', title: 'Delete', onClick: () => ctx.remove(m) }, icon('trash')) : null,
+    mine ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('messages-edit-message'), title: t('messages-edit'), onClick: () => ctx.edit(m) }, icon('pencil')) : null,
+    mine ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('messages-delete-message'), title: t('messages-delete'), onClick: () => ctx.remove(m) }, icon('trash')) : null,
   );
 }
 
@@ -150,7 +152,7 @@ function introCard(m) {
     h(
       'div',
       { class: 'intro-card' },
-      h('div', { class: 'intro-eyebrow' }, icon('sparkles'), 'Introduction', m.sender ? ` · from ${m.sender.name}` : '', ' · ', timeEl(m.created_at, fmtTime(m.created_at))),
+      h('div', { class: 'intro-eyebrow' }, icon('sparkles'), t('messages-introduction'), m.sender ? ` · ${t('messages-intro-from', { name: m.sender.name })}` : '', ' · ', timeEl(m.created_at, fmtTime(m.created_at))),
       card ? h('span', { class: 'record-card-eyebrow' }, [card.app || 'Tether', card.record_type].filter(Boolean).join(' · ')) : null,
       card ? h('a', { class: 'intro-title', href }, card.title) : null,
       card && fields.length ? h('dl', { class: 'record-card-fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])) : null,
@@ -171,7 +173,7 @@ export function renderMessage(m, ctx) {
   if (m.kind === 'intro') return introCard(m);
   const mine = m.sender?.id === ctx.meId;
   const body = h('div', { class: 'msg-body' });
-  if (m.deleted) body.append(h('em', { class: 'deleted-note' }, 'This message was deleted'));
+  if (m.deleted) body.append(h('em', { class: 'deleted-note' }, t('messages-deleted')));
   else {
     body.innerHTML = m.html;
     fixLinks(body);
@@ -186,10 +188,10 @@ export function renderMessage(m, ctx) {
       { class: 'msg-main' },
       ctx.grouped
         ? null
-        : h('div', { class: 'msg-meta' }, h('strong', { class: 'msg-sender' }, m.sender?.name || 'Unknown'), timeEl(m.created_at, fmtTime(m.created_at)), importanceBadge(m)),
+        : h('div', { class: 'msg-meta' }, h('strong', { class: 'msg-sender' }, m.sender?.name || t('messages-unknown-sender')), timeEl(m.created_at, fmtTime(m.created_at)), importanceBadge(m)),
       ctx.grouped && m.importance !== 'normal' ? h('div', { class: 'msg-meta' }, importanceBadge(m)) : null,
       body,
-      m.edited_at && !m.deleted ? h('span', { class: 'edited', title: `Edited ${new Date(m.edited_at).toLocaleString()}` }, '(edited)') : null,
+      m.edited_at && !m.deleted ? h('span', { class: 'edited', title: t('messages-edited-at', { time: fmtFull(m.edited_at) }) }, t('messages-edited')) : null,
       m.deleted ? null : attachments(m),
       m.deleted ? null : (m.cards || []).map((c) => recordCard(c)),
       reactions(m, ctx),

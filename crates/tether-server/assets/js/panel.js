@@ -12,6 +12,7 @@ import { ApiError, del, get, post, qs, seg } from './api.js';
 import { avatar, boot, debounce, h, recordHref, relTime, toast } from './dom.js';
 import { confirmDialog, openDialog } from './dialog.js';
 import * as events from './events.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { menuButton } from './menu.js';
 import { messageSearch } from './search.js';
@@ -27,7 +28,7 @@ const sentence = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 /** Why the panel could not load, in words (R1: the server's detail says what is missing). */
 function explain(e) {
   if (e instanceof ApiError && e.status === 404 && /no such endpoint/i.test(e.message)) {
-    return 'Record collaboration is not available on this server yet. You can still use the chat app.';
+    return t('panel-unavailable');
   }
   return sentence(e.message);
 }
@@ -38,16 +39,16 @@ export async function joinChat(chat, record) {
     return await post(`/chats${seg(chat.id)}/join`, { record: { type: record.type, id: record.id } });
   } catch (e) {
     openDialog({
-      title: `You can't join “${chat.name}”`,
-      body: [h('p', { class: 'error' }, sentence(e.message)), h('p', { class: 'muted' }, 'A member of the chat can add you instead.')],
-      actions: [{ label: 'OK', kind: 'primary' }],
+      title: t('panel-cannot-join-title', { name: chat.name }),
+      body: [h('p', { class: 'error' }, sentence(e.message)), h('p', { class: 'muted' }, t('panel-member-can-add'))],
+      actions: [{ label: t('panel-ok'), kind: 'primary' }],
     });
     return null;
   }
 }
 
 /** Why a read-only user cannot start a connected chat (shown on the disabled buttons). */
-const READ_ONLY_REASON = 'Starting a chat connected to this record needs write access to it. You can only read this record.';
+const READ_ONLY_REASON = t('panel-read-only-reason');
 
 export class CollabPanel {
   /** `record`: the record (with `owner`, `can_write`); `type`: its record type with settings. */
@@ -72,7 +73,7 @@ export class CollabPanel {
   }
 
   build() {
-    this.filterInput = h('input', { type: 'search', id: 'panel-filter', placeholder: 'Filter chats by name', autocomplete: 'off' });
+    this.filterInput = h('input', { type: 'search', id: 'panel-filter', placeholder: t('panel-filter-placeholder'), autocomplete: 'off' });
     this.filterInput.addEventListener(
       'input',
       debounce(() => {
@@ -80,26 +81,26 @@ export class CollabPanel {
         this.reload();
       }, 250),
     );
-    this.chatsTab = this.tabButton('chats', 'Chats', 'message');
-    this.channelsTab = this.tabButton('channels', 'Channels', 'hash');
+    this.chatsTab = this.tabButton('chats', t('panel-tab-chats'), 'message');
+    this.channelsTab = this.tabButton('channels', t('panel-tab-channels'), 'hash');
     this.chatsBody = h('div', { class: 'panel-sections', id: 'panel-chats', role: 'tabpanel', 'aria-labelledby': 'panel-tab-chats' });
     this.channelsBody = h('div', { class: 'panel-sections', id: 'panel-channels', role: 'tabpanel', 'aria-labelledby': 'panel-tab-channels', hidden: true });
-    this.searchTab = this.tabButton('search', 'Search', 'search');
+    this.searchTab = this.tabButton('search', t('panel-tab-search'), 'search');
     this.search = messageSearch({
       id: 'panel-search',
       path: `${this.base}/search`,
-      placeholder: 'Search messages in connected chats',
-      label: 'Search the messages of chats and channels connected to this record',
+      placeholder: t('panel-search-placeholder'),
+      label: t('panel-search-label'),
       onOpen: (hit) => this.openChat({ id: hit.chat.id, name: hit.chat.name, kind: hit.chat.kind }).reveal(hit.message.id),
     });
     this.searchBody = h(
       'div',
       { class: 'panel-sections', id: 'panel-search-tab', role: 'tabpanel', 'aria-labelledby': 'panel-tab-search', hidden: true },
-      h('p', { class: 'muted small' }, 'Finds words in any form (“printers” finds “printer”) in the chats and channels of this record you are a member of.'),
+      h('p', { class: 'muted small' }, t('panel-search-hint')),
       this.search.el,
     );
-    this.newChat = h('button', { type: 'button', class: 'btn ghost small', id: 'panel-new-chat', dataset: { tour: 'new-chat' } }, icon('plus'), 'New chat');
-    this.newConnected = h('button', { type: 'button', class: 'btn primary small', id: 'panel-new-connected', dataset: { tour: 'new-connected' } }, icon('link'), 'New connected chat');
+    this.newChat = h('button', { type: 'button', class: 'btn ghost small', id: 'panel-new-chat', dataset: { tour: 'new-chat' } }, icon('plus'), t('panel-new-chat'));
+    this.newConnected = h('button', { type: 'button', class: 'btn primary small', id: 'panel-new-connected', dataset: { tour: 'new-connected' } }, icon('link'), t('panel-new-connected-chat'));
     this.newChat.addEventListener('click', () => this.startUnconnected());
     this.newConnected.addEventListener('click', () => this.connectedChatDialog([]));
     this.readOnlyNote = h('p', { class: 'muted small read-only-note', id: 'panel-read-only-note', hidden: true }, READ_ONLY_REASON);
@@ -110,9 +111,9 @@ export class CollabPanel {
       this.newConnected.setAttribute('aria-describedby', this.readOnlyNote.id);
       this.readOnlyNote.hidden = false;
     }
-    this.help = h('button', { type: 'button', class: 'icon-btn', id: 'panel-help', 'aria-label': 'Show the tour of this panel', title: 'Tour of this panel', onClick: () => this.tour(true) }, icon('help'));
-    this.refresh = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Refresh the panel', title: 'Refresh', onClick: () => this.reload() }, icon('refresh'));
-    const tabs = h('div', { class: 'panel-tabs', role: 'tablist', 'aria-label': 'Collaboration' }, this.chatsTab, this.channelsTab, this.searchTab);
+    this.help = h('button', { type: 'button', class: 'icon-btn', id: 'panel-help', 'aria-label': t('panel-show-tour'), title: t('panel-tour'), onClick: () => this.tour(true) }, icon('help'));
+    this.refresh = h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('panel-refresh-label'), title: t('panel-refresh'), onClick: () => this.reload() }, icon('refresh'));
+    const tabs = h('div', { class: 'panel-tabs', role: 'tablist', 'aria-label': t('panel-collaboration') }, this.chatsTab, this.channelsTab, this.searchTab);
     tabs.addEventListener('keydown', (e) => {
       if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
       e.preventDefault();
@@ -124,12 +125,12 @@ export class CollabPanel {
     this.el = h(
       'div',
       { class: 'panel', dataset: { tour: 'panel' } },
-      h('header', { class: 'panel-head' }, h('h2', {}, 'Collaboration'), h('div', { class: 'row gap-xs' }, this.refresh, this.help)),
+      h('header', { class: 'panel-head' }, h('h2', {}, t('panel-collaboration')), h('div', { class: 'row gap-xs' }, this.refresh, this.help)),
       tabs,
       h(
         'div',
         { class: 'panel-tools', id: 'panel-tools' },
-        h('div', { class: 'field search-field', dataset: { tour: 'filter' } }, h('label', { for: this.filterInput.id, class: 'visually-hidden' }, 'Filter chats'), icon('search'), this.filterInput),
+        h('div', { class: 'field search-field', dataset: { tour: 'filter' } }, h('label', { for: this.filterInput.id, class: 'visually-hidden' }, t('panel-filter-label')), icon('search'), this.filterInput),
         h('div', { class: 'row gap-s' }, this.newConnected, this.newChat),
         this.readOnlyNote,
       ),
@@ -187,7 +188,7 @@ export class CollabPanel {
   // --- loading ------------------------------------------------------------------------
 
   async reload() {
-    if (!this.data) this.chatsBody.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading conversations…'));
+    if (!this.data) this.chatsBody.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('panel-loading')));
     try {
       this.data = await get(`${this.base}/collaboration${qs({ filter: this.filter })}`);
       this.draw();
@@ -234,18 +235,20 @@ export class CollabPanel {
     const otherRecords = list(d.other_records);
     const otherChats = list(d.other_chats);
     this.shownChatIds = new Set([...connected, ...otherRecords, ...otherChats].map((c) => c.id));
-    const filtered = this.filter ? ` matching “${this.filter}”` : '';
+    const f = this.filter;
     this.chatsBody.replaceChildren(
-      this.section('connected', 'Connected to this record', connected.map((c) => this.entry(c, 'connected')), {
-        empty: `No chats${filtered} you can see are connected to this record. Start one with “New connected chat”.`,
+      this.section('connected', t('panel-connected'), connected.map((c) => this.entry(c, 'connected')), {
+        empty: f ? t('panel-connected-empty-filtered', { filter: f }) : t('panel-connected-empty'),
         tour: 'connected',
         extra: d.join_denied_reason
-          ? h('p', { class: 'section-note', id: 'join-denied' }, icon('lock'), h('span', {}, `Connected chats you are not in are not listed: ${d.join_denied_reason}.`))
+          ? h('p', { class: 'section-note', id: 'join-denied' }, icon('lock'), h('span', {}, t('panel-join-denied', { reason: d.join_denied_reason })))
           : null,
       }),
       this.suggestions(list(d.suggested_contacts)),
-      this.section('other-records', 'Connected to other records', otherRecords.map((c) => this.entry(c, 'other_records')), { empty: `None of your chats${filtered} are connected to other records.` }),
-      this.section('other-chats', 'Other chats', otherChats.map((c) => this.entry(c, 'other_chats')), { empty: `No other chats${filtered}.` }),
+      this.section('other-records', t('panel-other-records'), otherRecords.map((c) => this.entry(c, 'other_records')), {
+        empty: f ? t('panel-other-records-empty-filtered', { filter: f }) : t('panel-other-records-empty'),
+      }),
+      this.section('other-chats', t('panel-other-chats'), otherChats.map((c) => this.entry(c, 'other_chats')), { empty: f ? t('panel-other-chats-empty-filtered', { filter: f }) : t('panel-other-chats-empty') }),
     );
     this.drawChannels(list(d.channels));
   }
@@ -266,9 +269,9 @@ export class CollabPanel {
   entry(c, where) {
     const locked = c.locked || c.is_member === false;
     const sub = [
-      h('span', {}, `${c.member_count ?? '?'} ${c.member_count === 1 ? 'member' : 'members'}`),
-      c.last_activity_at ? h('span', {}, ` · active ${relTime(c.last_activity_at)}`) : null,
-      where === 'connected' && c.connected_by && !locked ? h('span', {}, ` · connected by ${c.connected_by.id === boot.userId ? 'you' : c.connected_by.name}`) : null,
+      h('span', {}, t('panel-members', { count: c.member_count ?? '?' })),
+      c.last_activity_at ? h('span', {}, ` · ${t('panel-active', { time: relTime(c.last_activity_at) })}`) : null,
+      where === 'connected' && c.connected_by && !locked ? h('span', {}, ` · ${c.connected_by.id === boot.userId ? t('panel-connected-by-you') : t('panel-connected-by', { name: c.connected_by.name })}`) : null,
     ];
     const name = locked
       ? h('span', { class: 'entry-name' }, c.name)
@@ -278,13 +281,13 @@ export class CollabPanel {
       // The record's owner (setting on) and holders of collab.disconnect may disconnect a chat
       // they are not in (R11a): the server says so with `can_disconnect`.
       actions = [
-        c.can_join ? h('button', { type: 'button', class: 'btn join small', 'aria-label': `Join ${c.name}`, onClick: () => this.join(c) }, 'Join') : null,
+        c.can_join ? h('button', { type: 'button', class: 'btn join small', 'aria-label': t('panel-join-chat', { name: c.name }), onClick: () => this.join(c) }, t('panel-join')) : null,
         where === 'connected' && c.can_disconnect === true
-          ? h('button', { type: 'button', class: 'btn ghost small danger', 'aria-label': `Disconnect ${c.name} from this record`, title: 'Disconnect from this record', onClick: () => this.disconnect(c) }, icon('unlink'))
+          ? h('button', { type: 'button', class: 'btn ghost small danger', 'aria-label': t('panel-disconnect-chat', { name: c.name }), title: t('panel-disconnect'), onClick: () => this.disconnect(c) }, icon('unlink'))
           : null,
       ];
     } else {
-      actions = menuButton({ label: `Actions for ${c.name}`, items: () => this.menuItems(c, where) });
+      actions = menuButton({ label: t('panel-actions-for', { name: c.name }), items: () => this.menuItems(c, where) });
     }
     return h(
       'li',
@@ -296,7 +299,7 @@ export class CollabPanel {
         name,
         h('div', { class: 'entry-sub' }, sub),
         locked
-          ? h('p', { class: 'entry-note' }, c.can_join ? 'Hover and join to see the full history.' : this.noJoinReason(c))
+          ? h('p', { class: 'entry-note' }, c.can_join ? t('panel-hover-and-join') : this.noJoinReason(c))
           : null,
         where === 'other_records' ? recordChips(c.records) : null,
       ),
@@ -306,18 +309,18 @@ export class CollabPanel {
 
   noJoinReason(c) {
     if (this.data?.join_denied_reason) return sentence(this.data.join_denied_reason);
-    if (this.settings.join_chat === false) return 'Joining is turned off for this record type. A member can add you instead.';
-    if (!this.record.can_write) return 'You need write access to this record to join. A member can add you instead.';
-    return 'You cannot join this chat. A member can add you instead.';
+    if (this.settings.join_chat === false) return t('panel-join-off');
+    if (!this.record.can_write) return t('panel-join-needs-write');
+    return t('panel-join-not-possible');
   }
 
   menuItems(c, where) {
-    const items = [{ label: 'Open chat', icon: 'message', onSelect: () => this.openChat(c) }];
+    const items = [{ label: t('panel-open-chat'), icon: 'message', onSelect: () => this.openChat(c) }];
     if (where === 'connected') {
-      if (this.mayDisconnect(c)) items.push({ label: 'Disconnect from this record', icon: 'unlink', danger: true, onSelect: () => this.disconnect(c) });
+      if (this.mayDisconnect(c)) items.push({ label: t('panel-disconnect'), icon: 'unlink', danger: true, onSelect: () => this.disconnect(c) });
     } else {
-      items.push({ label: 'Connect to this record', icon: 'link', onSelect: () => this.connect(c) });
-      if (c.kind === 'one_on_one') items.push({ label: 'New connected chat with this person', icon: 'userPlus', onSelect: () => this.connectedWithPartner(c) });
+      items.push({ label: t('panel-connect'), icon: 'link', onSelect: () => this.connect(c) });
+      if (c.kind === 'one_on_one') items.push({ label: t('panel-new-connected-with-person'), icon: 'userPlus', onSelect: () => this.connectedWithPartner(c) });
     }
     return items;
   }
@@ -348,17 +351,17 @@ export class CollabPanel {
                   this.draw();
                 },
               },
-              open ? 'View less' : `View more (${all.length - SHOWN_PER_KIND})`,
+              open ? t('panel-view-less') : t('panel-view-more', { count: all.length - SHOWN_PER_KIND }),
             )
           : null,
       );
     };
-    const body = [group('rule', 'People around this record'), group('similarity', 'Experts on similar records')].filter(Boolean);
+    const body = [group('rule', t('panel-suggest-rule')), group('similarity', t('panel-suggest-similarity'))].filter(Boolean);
     return h(
       'section',
       { class: 'panel-section', 'aria-labelledby': 'sec-suggested', id: 'section-suggested', dataset: { tour: 'suggested' } },
-      h('h3', { id: 'sec-suggested', class: 'section-title' }, 'Suggested contacts', h('span', { class: 'section-count' }, String(items.length))),
-      body.length ? body : h('p', { class: 'section-empty muted' }, 'No suggestions for this record.'),
+      h('h3', { id: 'sec-suggested', class: 'section-title' }, t('panel-suggested'), h('span', { class: 'section-count' }, String(items.length))),
+      body.length ? body : h('p', { class: 'section-empty muted' }, t('panel-no-suggestions')),
     );
   }
 
@@ -366,8 +369,8 @@ export class CollabPanel {
     const user = s.user || s;
     const reasons = s.reasons || [];
     const similar = s.source === 'similarity';
-    const confidence = similar && typeof s.confidence === 'number' ? `${Math.round(s.confidence * (s.confidence <= 1 ? 100 : 1))}% match` : null;
-    const example = similar && s.example_record?.id ? h('a', { class: 'small', href: recordHref(s.example_record.type, s.example_record.id) }, 'Open the similar record') : null;
+    const confidence = similar && typeof s.confidence === 'number' ? t('panel-match', { percent: Math.round(s.confidence * (s.confidence <= 1 ? 100 : 1)) }) : null;
+    const example = similar && s.example_record?.id ? h('a', { class: 'small', href: recordHref(s.example_record.type, s.example_record.id) }, t('panel-open-similar')) : null;
     return h(
       'li',
       { class: 'entry suggestion', dataset: { userId: user.id } },
@@ -388,14 +391,14 @@ export class CollabPanel {
           {
             type: 'button',
             class: 'btn ghost small',
-            'aria-label': `Start a connected chat with ${user.name}`,
-            title: this.record.can_write ? 'Start a connected chat' : READ_ONLY_REASON,
+            'aria-label': t('panel-start-connected-with', { name: user.name }),
+            title: this.record.can_write ? t('panel-start-connected') : READ_ONLY_REASON,
             disabled: !this.record.can_write,
             'aria-describedby': this.record.can_write ? null : this.readOnlyNote.id,
             onClick: () => this.startConnected([user]),
           },
           icon('message'),
-          'Chat',
+          t('panel-chat'),
         ),
       ),
     );
@@ -411,19 +414,19 @@ export class CollabPanel {
           'div',
           { class: 'entry-main' },
           h('button', { type: 'button', class: 'entry-name link-like', onClick: () => this.openChat({ ...c, kind: 'channel' }) }, c.name),
-          h('div', { class: 'entry-sub' }, c.team?.name ? `Team ${c.team.name}` : 'Channel', c.last_activity_at ? ` · ${relTime(c.last_activity_at)}` : ''),
+          h('div', { class: 'entry-sub' }, c.team?.name ? t('panel-channel-team', { team: c.team.name }) : t('panel-channel'), c.last_activity_at ? ` · ${relTime(c.last_activity_at)}` : ''),
           recordChips((c.records || []).filter((r) => r.id !== this.record.id)),
         ),
       );
-    const connect = h('button', { type: 'button', class: 'btn primary small', id: 'connect-channel', onClick: () => this.channelDialog() }, icon('plus'), 'Connect a channel');
+    const connect = h('button', { type: 'button', class: 'btn primary small', id: 'connect-channel', onClick: () => this.channelDialog() }, icon('plus'), t('panel-connect-channel'));
     const off = this.settings.channels_enabled === false;
     this.channelsBody.replaceChildren(
       h(
         'section',
         { class: 'panel-section', 'aria-labelledby': 'sec-channels' },
-        h('div', { class: 'section-head' }, h('h3', { id: 'sec-channels', class: 'section-title' }, 'Connected channels', h('span', { class: 'section-count' }, String(channels.length))), off ? null : connect),
-        off ? h('p', { class: 'notice' }, 'Channels are turned off for this record type.') : null,
-        channels.length ? h('ul', { class: 'entries' }, channels.map(entry)) : h('p', { class: 'section-empty muted' }, 'No channels are connected to this record. Connect a team channel to collaborate with the whole team.'),
+        h('div', { class: 'section-head' }, h('h3', { id: 'sec-channels', class: 'section-title' }, t('panel-connected-channels'), h('span', { class: 'section-count' }, String(channels.length))), off ? null : connect),
+        off ? h('p', { class: 'notice' }, t('panel-channels-off')) : null,
+        channels.length ? h('ul', { class: 'entries' }, channels.map(entry)) : h('p', { class: 'section-empty muted' }, t('panel-no-channels')),
       ),
     );
   }
@@ -433,7 +436,7 @@ export class CollabPanel {
   async join(c) {
     const chat = await joinChat(c, this.record);
     if (chat) {
-      toast(`You joined “${chat.name || c.name}”.`, 'success');
+      toast(t('panel-joined', { name: chat.name || c.name }), 'success');
       this.openChat(chat.id ? chat : c);
       this.reload();
     }
@@ -442,25 +445,25 @@ export class CollabPanel {
   async connect(c) {
     try {
       await post(`${this.base}/chats`, { chat_id: c.id });
-      toast(`“${c.name}” is now connected to this record.`, 'success');
+      toast(t('panel-connected-toast', { name: c.name }), 'success');
       this.reload();
     } catch (e) {
       if (e.status === 409 && e.problem?.offer === 'new_connected_chat') this.offer(c, e);
-      else openDialog({ title: 'The chat could not be connected', body: [h('p', { class: 'error' }, sentence(e.message))], actions: [{ label: 'OK', kind: 'primary' }] });
+      else openDialog({ title: t('panel-connect-failed'), body: [h('p', { class: 'error' }, sentence(e.message))], actions: [{ label: t('panel-ok'), kind: 'primary' }] });
     }
   }
 
   /** R11: a one-on-one chat cannot be connected; offer a new connected chat with that person. */
   offer(c, e) {
     openDialog({
-      title: 'One-on-one chats stay private',
+      title: t('panel-one-on-one-private'),
       body: [
         h('p', {}, sentence(e.message)),
-        h('p', { class: 'muted' }, 'You can start a new connected chat with the same person instead. It starts empty, without the history of your one-on-one chat.'),
+        h('p', { class: 'muted' }, t('panel-one-on-one-offer')),
       ],
       actions: [
-        { label: 'Cancel' },
-        { label: 'New connected chat with this person', kind: 'primary', onClick: () => this.connectedWithPartner(c, e.problem) },
+        { label: t('panel-cancel') },
+        { label: t('panel-new-connected-with-person'), kind: 'primary', onClick: () => this.connectedWithPartner(c, e.problem) },
       ],
     });
   }
@@ -481,17 +484,17 @@ export class CollabPanel {
 
   async disconnect(c) {
     const ok = await confirmDialog(
-      'Disconnect this chat?',
-      `“${c.name}” will no longer be connected to ${this.record.name}. The chat and its messages stay as they are.`,
-      'Disconnect',
+      t('panel-disconnect-title'),
+      t('panel-disconnect-text', { name: c.name, record: this.record.name }),
+      t('panel-disconnect-confirm'),
     );
     if (!ok) return;
     try {
       await del(`${this.base}/chats${seg(c.id)}`);
-      toast(`“${c.name}” was disconnected.`, 'success');
+      toast(t('panel-disconnected', { name: c.name }), 'success');
       this.reload();
     } catch (e) {
-      openDialog({ title: 'The chat could not be disconnected', body: [h('p', { class: 'error' }, sentence(e.message))], actions: [{ label: 'OK', kind: 'primary' }] });
+      openDialog({ title: t('panel-disconnect-failed'), body: [h('p', { class: 'error' }, sentence(e.message))], actions: [{ label: t('panel-ok'), kind: 'primary' }] });
     }
   }
 
@@ -520,26 +523,26 @@ export class CollabPanel {
 
   /** Dialog: a new connected group chat (R9), with the intro card choice (R10). */
   connectedChatDialog(initial) {
-    const picker = peoplePicker({ label: 'People', initial });
+    const picker = peoplePicker({ label: t('panel-people'), initial });
     const introOn = Boolean(this.settings.intro_message?.enabled);
     const intro = h('input', { type: 'checkbox', id: 'send-intro', checked: introOn });
     openDialog({
-      title: 'New connected chat',
+      title: t('panel-new-connected-chat'),
       body: [
-        h('p', { class: 'muted' }, `A new group chat connected to ${this.record.name}. It starts empty: no history from earlier chats with the same people.`),
+        h('p', { class: 'muted' }, t('panel-new-connected-intro', { record: this.record.name })),
         picker.el,
         introOn
-          ? h('div', { class: 'check' }, intro, h('label', { for: 'send-intro' }, 'Post an introduction with the key fields of this record'))
+          ? h('div', { class: 'check' }, intro, h('label', { for: 'send-intro' }, t('panel-post-intro')))
           : null,
       ],
       actions: [
-        { label: 'Cancel' },
+        { label: t('panel-cancel') },
         {
-          label: 'Start chat',
+          label: t('panel-start-chat'),
           kind: 'primary',
           onClick: async () => {
             const ids = picker.selected().map((p) => p.id);
-            if (!ids.length) throw new Error('Choose at least one other person.');
+            if (!ids.length) throw new Error(t('panel-choose-other-person'));
             const chat = await post('/chats', { member_ids: ids, record: { type: this.record.type, id: this.record.id }, send_intro: introOn && intro.checked });
             this.openChat(chat);
             this.reload();
@@ -554,8 +557,8 @@ export class CollabPanel {
     let teams = [];
     let channels = [];
     try {
-      const [t, c] = await Promise.all([get('/teams'), get('/channels').catch(() => ({ items: [] }))]);
-      teams = t.items.filter((x) => x.members.some((m) => m.user.id === boot.userId));
+      const [teamList, c] = await Promise.all([get('/teams'), get('/channels').catch(() => ({ items: [] }))]);
+      teams = teamList.items.filter((x) => x.members.some((m) => m.user.id === boot.userId));
       channels = c.items || [];
     } catch (e) {
       toast(e.message, 'error');
@@ -563,7 +566,7 @@ export class CollabPanel {
     }
     const createRadio = h('input', { type: 'radio', name: 'channel-mode', id: 'channel-new', value: 'new', checked: true });
     const existingRadio = h('input', { type: 'radio', name: 'channel-mode', id: 'channel-existing', value: 'existing', disabled: !channels.length });
-    const team = h('select', { id: 'channel-team' }, teams.map((t) => h('option', { value: t.id }, t.name)));
+    const team = h('select', { id: 'channel-team' }, teams.map((x) => h('option', { value: x.id }, x.name)));
     const name = h('input', { type: 'text', id: 'channel-name', value: this.record.name.slice(0, 80), maxlength: '100' });
     const existing = h('select', { id: 'channel-pick', disabled: true }, channels.map((c) => h('option', { value: c.id }, c.team?.name ? `${c.name} (${c.team.name})` : c.name)));
     const sync = () => {
@@ -575,33 +578,33 @@ export class CollabPanel {
     createRadio.addEventListener('change', sync);
     existingRadio.addEventListener('change', sync);
     openDialog({
-      title: 'Connect a channel',
+      title: t('panel-connect-channel'),
       body: [
         h(
           'fieldset',
           { class: 'choice-box' },
-          h('legend', {}, 'Create a new channel'),
-          h('div', { class: 'check' }, createRadio, h('label', { for: 'channel-new' }, 'A new channel in one of my teams')),
+          h('legend', {}, t('panel-create-channel')),
+          h('div', { class: 'check' }, createRadio, h('label', { for: 'channel-new' }, t('panel-new-channel-in-team'))),
           teams.length
-            ? [h('div', { class: 'field' }, h('label', { for: team.id }, 'Team'), team), h('div', { class: 'field' }, h('label', { for: name.id }, 'Channel name'), name)]
-            : h('p', { class: 'muted small' }, 'You are not a member of any team.'),
+            ? [h('div', { class: 'field' }, h('label', { for: team.id }, t('panel-team')), team), h('div', { class: 'field' }, h('label', { for: name.id }, t('panel-channel-name')), name)]
+            : h('p', { class: 'muted small' }, t('panel-no-team')),
         ),
         h(
           'fieldset',
           { class: 'choice-box' },
-          h('legend', {}, 'Or use an existing channel'),
-          h('div', { class: 'check' }, existingRadio, h('label', { for: 'channel-existing' }, channels.length ? 'An existing channel' : 'No channels you can see yet')),
-          channels.length ? h('div', { class: 'field' }, h('label', { for: existing.id }, 'Channel'), existing) : null,
+          h('legend', {}, t('panel-use-existing')),
+          h('div', { class: 'check' }, existingRadio, h('label', { for: 'channel-existing' }, channels.length ? t('panel-existing-channel') : t('panel-no-visible-channels'))),
+          channels.length ? h('div', { class: 'field' }, h('label', { for: existing.id }, t('panel-channel')), existing) : null,
         ),
       ],
       actions: [
-        { label: 'Cancel' },
+        { label: t('panel-cancel') },
         {
-          label: 'Start collaborating',
+          label: t('panel-start-collaborating'),
           kind: 'primary',
           onClick: async () => {
             const body = createRadio.checked ? { team_id: team.value, name: name.value.trim() } : { channel_id: existing.value };
-            if (createRadio.checked && (!body.team_id || !body.name)) throw new Error('Choose a team and a name for the channel.');
+            if (createRadio.checked && (!body.team_id || !body.name)) throw new Error(t('panel-choose-team-and-name'));
             const out = await post(`${this.base}/channels`, body);
             const channel = out?.channel || out;
             if (channel?.id) this.openChat({ ...channel, kind: 'channel' });

@@ -4,6 +4,7 @@
 
 import { get, qs } from './api.js';
 import { avatar, boot, debounce, h } from './dom.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 
 let seq = 0;
@@ -12,11 +13,11 @@ let seq = 0;
  * `exclude`: ids never offered (the signed-in user is always excluded).
  * `single`: at most one person. Returns {el, selected(), focus(), onChange}.
  */
-export function peoplePicker({ label = 'People', exclude = [], single = false, initial = [], onChange = () => {} } = {}) {
+export function peoplePicker({ label = t('people-label'), exclude = [], single = false, initial = [], onChange = () => {} } = {}) {
   const id = `pp-${++seq}`;
   const chosen = new Map(initial.map((p) => [p.id, p]));
   const skip = new Set([boot.userId, ...exclude]);
-  const chips = h('ul', { class: 'chips', 'aria-label': `Chosen ${label.toLowerCase()}` });
+  const chips = h('ul', { class: 'chips', 'aria-label': t('people-chosen', { label: label.toLowerCase() }) });
   const list = h('ul', { class: 'listbox', role: 'listbox', id: `${id}-list`, hidden: true });
   const input = h('input', {
     id: `${id}-input`,
@@ -26,7 +27,7 @@ export function peoplePicker({ label = 'People', exclude = [], single = false, i
     'aria-autocomplete': 'list',
     'aria-expanded': 'false',
     'aria-controls': `${id}-list`,
-    placeholder: 'Type a name or e-mail',
+    placeholder: t('people-placeholder'),
   });
   let options = [];
   let active = -1;
@@ -39,7 +40,7 @@ export function peoplePicker({ label = 'People', exclude = [], single = false, i
           { class: 'chip' },
           avatar(p.name, p.id, 'xs'),
           h('span', {}, p.name),
-          h('button', { type: 'button', class: 'chip-x', 'aria-label': `Remove ${p.name}`, onClick: () => remove(p.id) }, icon('x')),
+          h('button', { type: 'button', class: 'chip-x', 'aria-label': t('people-remove', { name: p.name }), onClick: () => remove(p.id) }, icon('x')),
         ),
       ),
     );
@@ -96,7 +97,7 @@ export function peoplePicker({ label = 'People', exclude = [], single = false, i
           h('span', { class: 'option-sub' }, u.email || ''),
         ),
       }));
-    list.replaceChildren(...(options.length ? options.map((o) => o.el) : [h('li', { class: 'listbox-note' }, 'Nobody found')]));
+    list.replaceChildren(...(options.length ? options.map((o) => o.el) : [h('li', { class: 'listbox-note' }, t('people-nobody-found'))]));
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
     highlight(options.length ? 0 : -1);

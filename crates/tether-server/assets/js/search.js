@@ -5,6 +5,7 @@
 
 import { get, qs } from './api.js';
 import { avatar, debounce, h, relTime } from './dom.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 
 /**
@@ -23,7 +24,7 @@ export function snippetNodes(snippet) {
 }
 
 function hitItem(hit, onOpen) {
-  const who = hit.message.sender?.name || 'System';
+  const who = hit.message.sender?.name || t('search-system');
   return h(
     'li',
     { class: 'search-hit', dataset: { chatId: hit.chat.id, messageId: hit.message.id } },
@@ -34,7 +35,7 @@ function hitItem(hit, onOpen) {
       h(
         'span',
         { class: 'search-hit-main' },
-        h('span', { class: 'search-hit-head' }, h('strong', {}, who), h('span', { class: 'muted' }, ` in ${hit.chat.name}`), h('time', { class: 'muted small', datetime: hit.message.created_at }, relTime(hit.message.created_at))),
+        h('span', { class: 'search-hit-head' }, h('strong', {}, who), h('span', { class: 'muted' }, ' ', t('search-in-chat', { name: hit.chat.name })), h('time', { class: 'muted small', datetime: hit.message.created_at }, relTime(hit.message.created_at))),
         h('span', { class: 'search-hit-snippet' }, snippetNodes(hit.snippet)),
       ),
     ),
@@ -47,34 +48,36 @@ function hitItem(hit, onOpen) {
  * With `input` the caller supplies its own text field (the chat app shares its filter box).
  * Returns {el, input, run(q)}.
  */
-export function messageSearch({ id, path, placeholder = 'Search messages', label = 'Search messages', onOpen, input, minLength = 2 }) {
+export function messageSearch({ id, path, placeholder = t('search-placeholder'), label = t('search-label'), onOpen, input, minLength = 2 }) {
   const own = !input;
   input ||= h('input', { type: 'search', id, placeholder, autocomplete: 'off', spellcheck: 'false' });
   const status = h('p', { class: 'search-status muted small', role: 'status', 'aria-live': 'polite' });
-  const list = h('ul', { class: 'search-hits', 'aria-label': 'Search results' });
+  const list = h('ul', { class: 'search-hits', 'aria-label': t('search-results') });
   let seq = 0;
   const run = async (raw) => {
     const q = (raw ?? input.value).trim();
     const mine = ++seq;
     if (q.length < minLength) {
       list.replaceChildren();
-      status.textContent = own && q ? 'Type at least two letters.' : '';
+      status.textContent = own && q ? t('search-too-short') : '';
       el.classList.toggle('active', false);
       return;
     }
     el.classList.toggle('active', true);
-    status.textContent = 'Searching…';
+    status.textContent = t('search-searching');
     try {
       const res = await get(`${path}${qs({ q, limit: 50 })}`);
       if (mine !== seq) return;
       list.replaceChildren(...res.items.map((hit) => hitItem(hit, onOpen)));
       status.textContent = res.items.length
-        ? `${res.items.length === 50 ? 'The 50 best' : res.items.length} ${res.items.length === 1 ? 'message matches' : 'messages match'} “${q}”.`
-        : `No messages match “${q}”.`;
+        ? res.items.length === 50
+          ? t('search-best-matches', { count: res.items.length, q })
+          : t('search-matches', { count: res.items.length, q })
+        : t('search-no-matches', { q });
     } catch (e) {
       if (mine !== seq) return;
       list.replaceChildren();
-      status.textContent = e.status === 422 ? 'Search for at least one whole word.' : e.message;
+      status.textContent = e.status === 422 ? t('search-whole-word') : e.message;
     }
   };
   if (own) input.addEventListener('input', debounce(() => run(), 300));
