@@ -137,6 +137,14 @@ fn text_words(q: &str) -> Vec<String> {
     out
 }
 
+/// Whether a search word also matches longer words it begins. Words of one or two letters
+/// match only themselves in the full-text index: as prefixes they would match most of it (the
+/// finder searches as the user types, so its first keystroke is such a word); names and numbers
+/// still match them anywhere through `LIKE`.
+fn as_prefix(word: &str) -> bool {
+    word.chars().count() >= 3
+}
+
 impl Store {
     /// Records of one type the viewer may read, with [`RecordFilter`]'s owner set, state, order
     /// and offset on top of `q` (text, owning user, limit). One query.
@@ -225,13 +233,19 @@ impl Store {
             if !words.is_empty() {
                 match self.backend() {
                     crate::Backend::Sqlite => {
-                        let fts: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+                        let fts: Vec<String> = words
+                            .iter()
+                            .map(|w| if as_prefix(w) { format!("\"{w}\"*") } else { format!("\"{w}\"") })
+                            .collect();
                         qb.push(" OR r.id IN (SELECT record_id FROM record_text WHERE record_text MATCH ");
                         qb.push_bind(fts.join(" "));
                         qb.push(")");
                     }
                     crate::Backend::Postgres => {
-                        let ts: Vec<String> = words.iter().map(|w| format!("{w}:*")).collect();
+                        let ts: Vec<String> = words
+                            .iter()
+                            .map(|w| if as_prefix(w) { format!("{w}:*") } else { w.clone() })
+                            .collect();
                         qb.push(" OR r.id IN (SELECT record_id FROM record_text WHERE tsv @@ to_tsquery('english', ");
                         qb.push_bind(ts.join(" & "));
                         qb.push("))");
@@ -291,6 +305,14 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_words_of_three_letters_or_more_match_as_prefixes() {
+        assert!(!as_prefix("a"));
+        assert!(!as_prefix("vp"));
+        assert!(as_prefix("vpn"));
+        assert!(as_prefix("åöä"));
+    }
 
     #[test]
     fn search_words_are_letters_and_digits_only() {
