@@ -768,3 +768,13 @@ admin-labels-record-type = Record type: { $type }
 admin-labels-someone-unknown = someone no longer known
 admin-labels-yes = yes
 admin-labels-no = no
+
+## finder.js: the record finder in the top bar
+finder-label = Find a record
+finder-placeholder = Find a record…  ( / )
+finder-searching = Searching…
+finder-none = No record you can open matches “{ $q }”.
+finder-count = { $count ->
+    [one] 1 result
+   *[other] { $count } results
+}

@@ -767,3 +767,13 @@ admin-labels-record-type = Posttyp: { $type }
 admin-labels-someone-unknown = någon som inte längre finns
 admin-labels-yes = ja
 admin-labels-no = nej
+
+## finder.js: the record finder in the top bar
+finder-label = Hitta en post
+finder-placeholder = Hitta en post…  ( / )
+finder-searching = Söker…
+finder-none = Ingen post som du kan öppna matchar ”{ $q }”.
+finder-count = { $count ->
+    [one] 1 träff
+   *[other] { $count } träffar
+}
