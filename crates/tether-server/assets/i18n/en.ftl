@@ -778,3 +778,17 @@ finder-count = { $count ->
     [one] 1 result
    *[other] { $count } results
 }
+
+## fields.js: a record's fields
+fields-state-active = Active
+fields-state-resolved = Resolved
+fields-state-cancelled = Cancelled
+fields-state = State
+fields-lookup-placeholder = Search by name or number
+fields-open-record = Open record
+fields-unreadable-record = a record you can’t open
+fields-yes = Yes
+fields-no = No
+fields-save = Save changes
+fields-saving = Saving…
+fields-discard = Discard

@@ -777,3 +777,17 @@ finder-count = { $count ->
     [one] 1 träff
    *[other] { $count } träffar
 }
+
+## fields.js: a record's fields
+fields-state-active = Aktiv
+fields-state-resolved = Löst
+fields-state-cancelled = Avbruten
+fields-state = Status
+fields-lookup-placeholder = Sök på namn eller nummer
+fields-open-record = Öppna posten
+fields-unreadable-record = en post som du inte kan öppna
+fields-yes = Ja
+fields-no = Nej
+fields-save = Spara ändringar
+fields-saving = Sparar…
+fields-discard = Ångra
