@@ -394,3 +394,144 @@ async fn the_chat_app_the_panel_and_administration_speak_swedish() {
     }
     assert_eq!(defects, Vec::<String>::new());
 }
+
+/// The record page (record.js, fields.js, the pane switch), the records list (records.js) and
+/// the finder (finder.js) speak Swedish; the save-transcript dialog (chat.js) names the record
+/// type by its display name and sends the user's chosen time zone, not the browser's.
+#[tokio::test]
+async fn the_record_pages_and_the_finder_speak_swedish() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.enable_collaboration().await;
+    let (olga_id, olga) = app
+        .user(&admin, "olga@example.com", "Olga Berg", &["agent"], &[])
+        .await;
+    let (per_id, _) = app
+        .user(&admin, "per@example.com", "Per Lind", &["agent"], &[])
+        .await;
+    app.patch(
+        "/me",
+        &olga,
+        json!({"locale": "sv", "time_zone": "Asia/Tokyo"}),
+    )
+    .await
+    .expect(200);
+    let case = app
+        .post(
+            "/records/case",
+            &admin,
+            json!({"fields": {"title": "Skrivaren i Malmö", "priority": "high"}, "owner": {"user_id": olga_id}}),
+        )
+        .await
+        .expect(201);
+    let case_id = case.body["id"].as_str().unwrap().to_owned();
+    let chat = app
+        .post(
+            "/chats",
+            &olga,
+            json!({"member_ids": [per_id], "name": "Skrivargruppen", "record": {"type": "case", "id": case_id}}),
+        )
+        .await
+        .expect(201);
+    let chat_id = chat.body["id"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/chats/{chat_id}/messages"),
+        &olga,
+        json!({"body": "Skrivaren på plan tre är trasig."}),
+    )
+    .await
+    .expect(201);
+
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &app.base, "olga@example.com").await;
+    b.js(
+        "localStorage.setItem('tether.tour.panel.' + document.body.dataset.userId, 'done')",
+        vec![],
+    )
+    .await;
+
+    // The record page (record.js) with its fields (fields.js) and pane switch.
+    b.goto(&format!("{}/records/case/{case_id}", app.base))
+        .await;
+    b.wait_text("#timeline-title", "Tidslinje").await;
+    b.wait_text("#change-owner", "Byt ägare").await;
+    b.wait_text(".record-facts .state", "Aktiv").await;
+    b.wait_text(".fields-form button[type=submit]", "Spara ändringar")
+        .await;
+    b.wait_text(".tl-item .tl-title", "Chatt ansluten:").await;
+    let tabs = b
+        .js(
+            "return [...document.querySelectorAll('.pane-switch .pane-tab')].map((x) => x.textContent)",
+            vec![],
+        )
+        .await;
+    assert_eq!(tabs, json!(["Post", "Samarbete", "Chatt"]));
+
+    // The records of the type (records.js).
+    b.goto(&format!("{}/records/case", app.base)).await;
+    b.wait_text("#records-scope label", "Alla jag kan läsa")
+        .await;
+    b.wait_text("#records-list", "Skrivaren i Malmö").await;
+    b.wait_text(".pager", "Nästa sida").await;
+
+    // The finder (finder.js): its placeholder and a plural count in Swedish.
+    let finder = b.wait("#finder-input").await;
+    assert_eq!(
+        b.js(
+            "return document.getElementById('finder-input').placeholder",
+            vec![]
+        )
+        .await,
+        json!("Hitta en post…  ( / )")
+    );
+    finder.send_keys("Skrivaren").await;
+    b.wait_text(".finder-option", "Skrivaren i Malmö").await;
+    b.wait_js(
+        "return document.querySelector('.finder [role=status]').textContent === '1 träff'",
+        "the finder's count in Swedish",
+    )
+    .await;
+
+    // Save transcript (chat.js): the type's display name, and the user's zone in the request.
+    b.goto(&format!("{}/chats/{chat_id}", app.base)).await;
+    b.wait_text(".chat:not([hidden]) .msg-body", "Skrivaren på plan tre")
+        .await;
+    b.js(
+        "window.__sent = []; const f = window.fetch; \
+         window.fetch = (url, opts) => { window.__sent.push(String((opts && opts.body) || '')); return f(url, opts); }",
+        vec![],
+    )
+    .await;
+    b.wait(".chat:not([hidden]) .chat-head-actions button[aria-haspopup=menu]")
+        .await
+        .click()
+        .await;
+    b.wait_text(".menu-item", "Spara utskrift till post")
+        .await
+        .click()
+        .await;
+    let choice = b
+        .wait_text("dialog .choice-box", "Skrivaren i Malmö")
+        .await
+        .text()
+        .await;
+    assert!(choice.contains("· Case"), "{choice}");
+    assert!(!choice.contains("· case"), "{choice}");
+    b.wait_text("dialog .dialog-foot button", "Spara utskrift")
+        .await
+        .click()
+        .await;
+    b.wait(".toast").await;
+    let sent = b
+        .js(
+            "return window.__sent.filter((x) => x.includes('time_zone')).map((x) => JSON.parse(x).time_zone)",
+            vec![],
+        )
+        .await;
+    assert_eq!(sent, json!(["Asia/Tokyo"]));
+    let defects = b.console_defects().await;
+    if !defects.is_empty() {
+        b.screenshot(&screenshot_path("i18n-records-swedish")).await;
+    }
+    assert_eq!(defects, Vec::<String>::new());
+}

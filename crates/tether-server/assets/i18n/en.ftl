@@ -768,3 +768,133 @@ admin-labels-record-type = Record type: { $type }
 admin-labels-someone-unknown = someone no longer known
 admin-labels-yes = yes
 admin-labels-no = no
+
+## finder.js: the record finder in the top bar
+finder-label = Find a record
+finder-placeholder = Find a record…  ( / )
+finder-searching = Searching…
+finder-none = No record you can open matches “{ $q }”.
+finder-count = { $count ->
+    [one] 1 result
+   *[other] { $count } results
+}
+
+## fields.js: a record's fields
+fields-state-active = Active
+fields-state-resolved = Resolved
+fields-state-cancelled = Cancelled
+fields-state = State
+fields-lookup-placeholder = Search by name or number
+fields-open-record = Open record
+fields-unreadable-record = a record you can’t open
+fields-yes = Yes
+fields-no = No
+fields-save = Save changes
+fields-saving = Saving…
+fields-discard = Discard
+
+## records.js: the records of one type
+records-title = { $type } records
+records-new = New { $type }
+records-scope = Show
+records-mine = Mine
+records-teams = My teams’
+records-all = All I can read
+records-state = State
+records-any-state = Any state
+records-owner = Owner
+records-any-owner = Anyone
+records-sort = Sort by
+records-sort-updated = Last changed
+records-sort-created = Newest
+records-sort-name = Name
+records-sort-number = Number
+records-search = Search by name or number
+records-empty = No records match these filters.
+records-pages = Pages
+records-prev = Previous page
+records-next = Next page
+records-page = Records { $from }–{ $to }
+records-col-name = Name
+records-col-number = Number
+records-col-updated = Updated
+records-create = Create
+records-cancel = Cancel
+records-no-type = There is no such record type.
+records-breadcrumb = Breadcrumb
+records-my-work = My work
+records-failed = These records could not be shown
+
+## record.js: the record page
+record-pane-record = Record
+record-pane-collaboration = Collaboration
+record-pane-chat = Chat
+record-pane-parts = Parts of this page
+record-kind-note = Note
+record-kind-phone-call = Phone call
+record-kind-email = Email
+record-kind-task = Task
+record-kind-chat = Chat
+record-timeline = Timeline
+record-timeline-entries = Timeline entries
+record-timeline-older = Show older entries
+record-timeline-empty = Nothing on the timeline yet.
+record-timeline-loading-older = Loading older entries…
+record-timeline-updated = Updated { $time }
+record-refresh = Refresh
+record-open-chat = Open chat
+record-join = Join
+record-not-member = Not a member
+record-this-chat = this chat
+record-a-chat = a chat
+record-disconnect = Disconnect
+record-disconnected-since = Disconnected since { $time }
+record-connected-by = Connected by { $name }
+record-disconnected-by = Disconnected by { $name }
+record-connected-disconnected-by = Connected by { $connected } · disconnected by { $disconnected }
+record-chat-connected = Chat connected:
+record-chat-disconnected = Chat disconnected:
+record-last-message = last message { $time }
+record-last-message-from = last message from { $name } { $time }
+record-activity-log = Log an activity
+record-activity-kind = Kind
+record-activity-subject = Subject
+record-activity-subject-placeholder = What happened?
+record-activity-details = Details
+record-activity-details-placeholder = Details (optional)
+record-activity-add = Add to timeline
+record-owner-team = Team { $name }
+record-owner-label = Owner:
+record-read-only = Read only
+record-details = Details
+record-saved = Changes saved.
+record-failed = This record could not be opened
+record-breadcrumb = Breadcrumb
+record-my-work = My work
+record-change-owner = Change owner
+record-owner-title = Change the owner
+record-owner-search = Search people and teams
+record-owner-none = Nobody you may hand this record to matches.
+record-owner-kind-team = Team
+record-owner-kind-person = Person
+record-owner-changed = The owner is now { $name }.
+record-handed-over = { $count ->
+    [0] The owner is now { $name }; there were no connected group chats to hand over.
+    [one] 1 chat handed over to { $name }.
+   *[other] { $count } chats handed over to { $name }.
+}
+record-save = Save
+record-cancel = Cancel
+record-close = Close
+record-share = Share
+record-share-title = Share this record
+record-shared-with = Shared with
+record-not-shared = This record is not shared with anyone.
+record-share-person = Person
+record-share-access = Access
+record-share-read = Can read
+record-share-write = Can edit
+record-share-add = Add
+record-share-remove = Remove
+record-share-remove-label = Remove the share of { $name }
+record-share-pick-person = Choose a person from the suggestions.

@@ -767,3 +767,133 @@ admin-labels-record-type = Posttyp: { $type }
 admin-labels-someone-unknown = någon som inte längre finns
 admin-labels-yes = ja
 admin-labels-no = nej
+
+## finder.js: the record finder in the top bar
+finder-label = Hitta en post
+finder-placeholder = Hitta en post…  ( / )
+finder-searching = Söker…
+finder-none = Ingen post som du kan öppna matchar ”{ $q }”.
+finder-count = { $count ->
+    [one] 1 träff
+   *[other] { $count } träffar
+}
+
+## fields.js: a record's fields
+fields-state-active = Aktiv
+fields-state-resolved = Löst
+fields-state-cancelled = Avbruten
+fields-state = Status
+fields-lookup-placeholder = Sök på namn eller nummer
+fields-open-record = Öppna posten
+fields-unreadable-record = en post som du inte kan öppna
+fields-yes = Ja
+fields-no = Nej
+fields-save = Spara ändringar
+fields-saving = Sparar…
+fields-discard = Ångra
+
+## records.js: the records of one type
+records-title = Poster: { $type }
+records-new = Ny post: { $type }
+records-scope = Visa
+records-mine = Mina
+records-teams = Mina teams
+records-all = Alla jag kan läsa
+records-state = Status
+records-any-state = Alla statusar
+records-owner = Ägare
+records-any-owner = Vem som helst
+records-sort = Sortera efter
+records-sort-updated = Senast ändrad
+records-sort-created = Nyast
+records-sort-name = Namn
+records-sort-number = Nummer
+records-search = Sök på namn eller nummer
+records-empty = Inga poster matchar filtren.
+records-pages = Sidor
+records-prev = Föregående sida
+records-next = Nästa sida
+records-page = Poster { $from }–{ $to }
+records-col-name = Namn
+records-col-number = Nummer
+records-col-updated = Uppdaterad
+records-create = Skapa
+records-cancel = Avbryt
+records-no-type = Posttypen finns inte.
+records-breadcrumb = Brödsmulor
+records-my-work = Mitt arbete
+records-failed = Posterna kunde inte visas
+
+## record.js: the record page
+record-pane-record = Post
+record-pane-collaboration = Samarbete
+record-pane-chat = Chatt
+record-pane-parts = Sidans delar
+record-kind-note = Anteckning
+record-kind-phone-call = Telefonsamtal
+record-kind-email = E-post
+record-kind-task = Uppgift
+record-kind-chat = Chatt
+record-timeline = Tidslinje
+record-timeline-entries = Händelser på tidslinjen
+record-timeline-older = Visa äldre händelser
+record-timeline-empty = Inget på tidslinjen ännu.
+record-timeline-loading-older = Läser in äldre händelser…
+record-timeline-updated = Uppdaterad { $time }
+record-refresh = Uppdatera
+record-open-chat = Öppna chatten
+record-join = Gå med
+record-not-member = Inte medlem
+record-this-chat = den här chatten
+record-a-chat = en chatt
+record-disconnect = Koppla bort
+record-disconnected-since = Bortkopplad sedan { $time }
+record-connected-by = Ansluten av { $name }
+record-disconnected-by = Bortkopplad av { $name }
+record-connected-disconnected-by = Ansluten av { $connected } · bortkopplad av { $disconnected }
+record-chat-connected = Chatt ansluten:
+record-chat-disconnected = Chatt bortkopplad:
+record-last-message = senaste meddelandet { $time }
+record-last-message-from = senaste meddelandet från { $name } { $time }
+record-activity-log = Logga en aktivitet
+record-activity-kind = Typ
+record-activity-subject = Ämne
+record-activity-subject-placeholder = Vad hände?
+record-activity-details = Detaljer
+record-activity-details-placeholder = Detaljer (valfritt)
+record-activity-add = Lägg till på tidslinjen
+record-owner-team = Team { $name }
+record-owner-label = Ägare:
+record-read-only = Endast läsning
+record-details = Detaljer
+record-saved = Ändringarna har sparats.
+record-failed = Posten kunde inte öppnas
+record-breadcrumb = Brödsmulor
+record-my-work = Mitt arbete
+record-change-owner = Byt ägare
+record-owner-title = Byt ägare
+record-owner-search = Sök personer och team
+record-owner-none = Ingen som du får lämna över posten till matchar.
+record-owner-kind-team = Team
+record-owner-kind-person = Person
+record-owner-changed = Ägaren är nu { $name }.
+record-handed-over = { $count ->
+    [0] Ägaren är nu { $name }; det fanns inga anslutna gruppchattar att lämna över.
+    [one] 1 chatt lämnades över till { $name }.
+   *[other] { $count } chattar lämnades över till { $name }.
+}
+record-save = Spara
+record-cancel = Avbryt
+record-close = Stäng
+record-share = Dela
+record-share-title = Dela posten
+record-shared-with = Delad med
+record-not-shared = Posten är inte delad med någon.
+record-share-person = Person
+record-share-access = Behörighet
+record-share-read = Kan läsa
+record-share-write = Kan redigera
+record-share-add = Lägg till
+record-share-remove = Ta bort
+record-share-remove-label = Ta bort delningen med { $name }
+record-share-pick-person = Välj en person bland förslagen.

@@ -2,9 +2,10 @@
 // records), its message log (day separators, infinite scroll back, live updates, read markers)
 // and its composer (drafts survive switching). The dock of open chats is in dock.js.
 
-import { del, get, patch, post, qs, seg } from './api.js';
+import { del, get, patch, post, qs, recordTypes, seg } from './api.js';
 import { avatar, boot, dayKey, dayLabel, debounce, h, randomId, recordHref, toast } from './dom.js';
 import { confirmDialog, openDialog } from './dialog.js';
+import { timeZone } from './format.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { menuButton } from './menu.js';
@@ -180,8 +181,10 @@ export class ChatView {
    * Saves this chat's messages (all, or a time range) as a note on the timeline of a record it
    * is connected to (R26). The server checks membership and write access and says why not.
    */
-  transcriptDialog() {
+  async transcriptDialog() {
     const records = (this.chat.records || []).filter((r) => r.readable);
+    // The type's display name beside each record (never its internal name); none if unknown.
+    const types = records.length ? await recordTypes().catch(() => new Map()) : new Map();
     if (!records.length) {
       openDialog({
         title: t('chat-transcript-title'),
@@ -196,7 +199,7 @@ export class ChatView {
         'label',
         { class: 'check' },
         h('input', { type: 'radio', name: 'transcript-record', value: String(i), checked: r === here }),
-        h('span', {}, h('strong', {}, r.name), h('span', { class: 'muted small' }, ` · ${r.type}`)),
+        h('span', {}, h('strong', {}, r.name), types.get(r.type)?.display_name ? h('span', { class: 'muted small' }, ` · ${types.get(r.type).display_name}`) : null),
       ),
     );
     const from = h('input', { type: 'datetime-local', id: 'transcript-from' });
@@ -223,7 +226,7 @@ export class ChatView {
           onClick: async (ctl) => {
             const picked = ctl.el.querySelector('input[name="transcript-record"]:checked');
             const r = records[Number(picked?.value ?? 0)];
-            await post(`/chats${seg(this.id)}/transcript`, { record: { type: r.type, id: r.id }, from: iso(from), to: iso(to), time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone || undefined });
+            await post(`/chats${seg(this.id)}/transcript`, { record: { type: r.type, id: r.id }, from: iso(from), to: iso(to), time_zone: timeZone || undefined });
             toast(t('chat-transcript-saved', { name: r.name }), 'success');
           },
         },

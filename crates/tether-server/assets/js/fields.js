@@ -4,11 +4,12 @@
 
 import { get, patch, qs, seg } from './api.js';
 import { debounce, h, recordHref } from './dom.js';
+import { t } from './i18n.js';
 
 let seq = 0;
 
 /** State names as people read them. */
-export const STATE_LABEL = { active: 'Active', resolved: 'Resolved', cancelled: 'Cancelled' };
+export const STATE_LABEL = { active: t('fields-state-active'), resolved: t('fields-state-resolved'), cancelled: t('fields-state-cancelled') };
 
 /** Shows the field errors of a 422 (`problem.errors`) at their fields inside `form`: the
  *  control is marked invalid and described by the message. Returns the errors not placed. */
@@ -37,7 +38,7 @@ export function showFieldErrors(form, problem) {
 function lookupControl(f, value, id) {
   // A text box with suggestions from `GET /records/{target}?q=`; the chosen record's id is kept.
   const listId = `${id}-list`;
-  const input = h('input', { id, type: 'text', list: listId, autocomplete: 'off', placeholder: `Search ${f.target || 'records'}` });
+  const input = h('input', { id, type: 'text', list: listId, autocomplete: 'off', placeholder: t('fields-lookup-placeholder') });
   const list = h('datalist', { id: listId });
   const found = new Map();
   let chosen = value || null;
@@ -78,13 +79,13 @@ function lookupControl(f, value, id) {
 /** A link to a related record, named once it loads; "a record you can't open" when the
  *  user may not read it (the link is then left out: there is nothing to open). */
 export function relatedLink(f, value) {
-  const a = h('a', { href: recordHref(f.target, value), class: 'related-link' }, 'Open record');
+  const a = h('a', { href: recordHref(f.target, value), class: 'related-link' }, t('fields-open-record'));
   get(`/records${seg(f.target, value)}`)
     .then((r) => {
       a.textContent = r.name;
       a.title = r.name;
     })
-    .catch(() => a.replaceWith(h('span', { class: 'muted related-unreadable' }, 'a record you can’t open')));
+    .catch(() => a.replaceWith(h('span', { class: 'muted related-unreadable' }, t('fields-unreadable-record'))));
   return a;
 }
 
@@ -123,7 +124,7 @@ export function control(f, value, id) {
 
 function display(f, value) {
   if (value === null || value === undefined || value === '') return h('span', { class: 'muted' }, '—');
-  if (f.kind === 'boolean') return value ? 'Yes' : 'No';
+  if (f.kind === 'boolean') return value ? t('fields-yes') : t('fields-no');
   if (f.kind === 'lookup') return relatedLink(f, value);
   if (f.kind === 'choice') return String(value).charAt(0).toUpperCase() + String(value).slice(1);
   return String(value);
@@ -140,7 +141,7 @@ export function renderFields(record, type, onSaved) {
     const id = `f${++seq}-state`;
     const states = type.states?.length ? type.states : ['active', 'resolved', 'cancelled'];
     stateSel = h('select', { id }, states.map((s) => h('option', { value: s, selected: s === record.state }, STATE_LABEL[s] || s)));
-    rows.push(h('div', { class: 'field', dataset: { field: 'state' } }, h('label', { for: id }, 'State'), stateSel));
+    rows.push(h('div', { class: 'field', dataset: { field: 'state' } }, h('label', { for: id }, t('fields-state')), stateSel));
   }
   for (const f of type.fields || []) {
     const value = record.fields?.[f.name];
@@ -154,8 +155,8 @@ export function renderFields(record, type, onSaved) {
       rows.push(h('div', { class: `field readonly ${wide ? 'span-2' : ''}`, dataset: { field: f.name } }, h('span', { class: 'label' }, f.label), h('div', { class: `value ${f.read_only ? 'mono' : ''}` }, display(f, value))));
     }
   }
-  const save = h('button', { type: 'submit', class: 'btn primary small', disabled: true }, 'Save changes');
-  const discard = h('button', { type: 'button', class: 'btn ghost small', disabled: true }, 'Discard');
+  const save = h('button', { type: 'submit', class: 'btn primary small', disabled: true }, t('fields-save'));
+  const discard = h('button', { type: 'button', class: 'btn ghost small', disabled: true }, t('fields-discard'));
   const form = h('form', { class: 'fields-form', novalidate: true }, h('div', { class: 'fields-grid' }, rows), editable ? h('div', { class: 'form-actions' }, error, discard, save) : null);
   const changed = () => {
     const out = {};
@@ -182,14 +183,14 @@ export function renderFields(record, type, onSaved) {
     if (Object.keys(fields).length) body.fields = fields;
     if (stateSel && stateSel.value !== record.state) body.state = stateSel.value;
     save.disabled = true;
-    save.textContent = 'Saving…';
+    save.textContent = t('fields-saving');
     try {
       onSaved(await patch(`/records${seg(record.type, record.id)}`, body));
     } catch (err) {
       error.textContent = err.message;
       showFieldErrors(form, err.problem);
       save.disabled = false;
-      save.textContent = 'Save changes';
+      save.textContent = t('fields-save');
     }
   });
   return form;

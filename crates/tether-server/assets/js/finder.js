@@ -5,16 +5,8 @@
 
 import { get, qs, recordTypes } from './api.js';
 import { debounce, h, recordHref } from './dom.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
-
-const T = {
-  label: 'Find a record',
-  placeholder: 'Find a record…  ( / )',
-  searching: 'Searching…',
-  none: 'No record you can open matches “{q}”.',
-  count: 'Results: {n}',
-};
-const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
 
 /** Adds the finder to the top bar (once). */
 export function setupFinder() {
@@ -24,16 +16,16 @@ export function setupFinder() {
     id: 'finder-input',
     type: 'search',
     autocomplete: 'off',
-    placeholder: T.placeholder,
+    placeholder: t('finder-placeholder'),
     role: 'combobox',
     'aria-expanded': 'false',
     'aria-controls': 'finder-results',
     'aria-autocomplete': 'list',
     'aria-keyshortcuts': '/ Control+K',
   });
-  const list = h('div', { id: 'finder-results', class: 'finder-results', role: 'listbox', 'aria-label': T.label, hidden: true });
+  const list = h('div', { id: 'finder-results', class: 'finder-results', role: 'listbox', 'aria-label': t('finder-label'), hidden: true });
   const status = h('span', { class: 'visually-hidden', role: 'status' });
-  const box = h('div', { class: 'finder', role: 'search' }, h('label', { for: input.id, class: 'visually-hidden' }, T.label), icon('search'), input, list, status);
+  const box = h('div', { class: 'finder', role: 'search' }, h('label', { for: input.id, class: 'visually-hidden' }, t('finder-label')), icon('search'), input, list, status);
   bar.querySelector('.topbar-end')?.before(box);
 
   let options = [];
@@ -63,7 +55,7 @@ export function setupFinder() {
       list.replaceChildren();
       return;
     }
-    status.textContent = T.searching;
+    status.textContent = t('finder-searching');
     let res;
     let types;
     try {
@@ -106,10 +98,10 @@ export function setupFinder() {
         ),
       );
     }
-    list.replaceChildren(...(sections.length ? sections : [h('p', { class: 'finder-empty muted' }, fill(T.none, { q }))]));
+    list.replaceChildren(...(sections.length ? sections : [h('p', { class: 'finder-empty muted' }, t('finder-none', { q }))]));
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
-    status.textContent = fill(T.count, { n: String(options.length) });
+    status.textContent = t('finder-count', { count: options.length });
     highlight(options.length ? 0 : -1);
   }
   const soon = debounce(run, 150);

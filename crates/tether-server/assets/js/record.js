@@ -3,12 +3,13 @@
 // pane where chats opened from the panel or the timeline appear beside the record.
 
 import { del, get, patch, post, qs, recordTypes, seg } from './api.js';
-import { boot, debounce, fmtFull, h, toast } from './dom.js';
+import { boot, debounce, fmtFull, fmtTime, h, toast } from './dom.js';
 import * as events from './events.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { ChatDock } from './dock.js';
 import { CollabPanel, joinChat } from './panel.js';
-import { renderFields } from './fields.js';
+import { renderFields, STATE_LABEL } from './fields.js';
 import { paneSwitch } from './layout.js';
 import { openDialog } from './dialog.js';
 import { setChatVisibleProbe, startShell } from './shell.js';
@@ -21,15 +22,15 @@ const base = `/records${seg(TYPE, ID)}`;
 const main = document.getElementById('main');
 
 const KIND_ICON = { note: 'note', phone_call: 'phone', email: 'mail', task: 'task', chat_connection: 'message', chat_disconnection: 'unlink' };
-const KIND_LABEL = { note: 'Note', phone_call: 'Phone call', email: 'Email', task: 'Task' };
+const KIND_LABEL = { note: t('record-kind-note'), phone_call: t('record-kind-phone-call'), email: t('record-kind-email'), task: t('record-kind-task') };
 
 const layout = h('div', { class: 'record-layout' });
-const recordMain = h('section', { class: 'record-main', 'aria-label': 'Record' });
+const recordMain = h('section', { class: 'record-main', 'aria-label': t('record-pane-record') });
 const chatPane = h('div', { class: 'record-chat', hidden: true });
-const panelHost = h('aside', { class: 'collab-panel', 'aria-label': 'Collaboration', id: 'collab-panel' });
+const panelHost = h('aside', { class: 'collab-panel', 'aria-label': t('record-pane-collaboration'), id: 'collab-panel' });
 layout.append(recordMain, chatPane, panelHost);
 main.replaceChildren(layout);
-paneSwitch(layout, [{ el: recordMain, key: 'record', label: 'Record' }, { el: panelHost, key: 'panel', label: 'Collaboration' }, { el: chatPane, key: 'chat', label: 'Chat', optional: true }], { label: 'Parts of this page' });
+paneSwitch(layout, [{ el: recordMain, key: 'record', label: t('record-pane-record') }, { el: panelHost, key: 'panel', label: t('record-pane-collaboration') }, { el: chatPane, key: 'chat', label: t('record-pane-chat'), optional: true }], { label: t('record-pane-parts') });
 
 const dock = new ChatDock(chatPane, {
   mode: 'pane',
@@ -47,15 +48,15 @@ let panel = null;
 
 // --- timeline ---------------------------------------------------------------------------
 
-const timelineList = h('ol', { class: 'timeline-list', 'aria-label': 'Timeline entries' });
-const timelineMore = h('button', { type: 'button', class: 'btn ghost small', hidden: true }, 'Show older entries');
+const timelineList = h('ol', { class: 'timeline-list', 'aria-label': t('record-timeline-entries') });
+const timelineMore = h('button', { type: 'button', class: 'btn ghost small', hidden: true }, t('record-timeline-older'));
 const timelineStatus = h('p', { class: 'muted small', role: 'status' });
 let timelineItems = [];
 
 function chatConnectionItem(item) {
   const c = item.chat || {};
   const actions = [];
-  if (c.is_member) actions.push(h('button', { type: 'button', class: 'btn ghost small', onClick: () => dock.open({ id: c.id, name: c.name }) }, icon('message'), 'Open chat'));
+  if (c.is_member) actions.push(h('button', { type: 'button', class: 'btn ghost small', onClick: () => dock.open({ id: c.id, name: c.name }) }, icon('message'), t('record-open-chat')));
   else if (c.can_join)
     actions.push(
       h(
@@ -72,25 +73,33 @@ function chatConnectionItem(item) {
             }
           },
         },
-        'Join',
+        t('record-join'),
       ),
     );
-  else actions.push(h('span', { class: 'tag' }, icon('lock'), 'Not a member'));
-  if (c.can_disconnect) actions.push(h('button', { type: 'button', class: 'btn ghost small', onClick: () => panel?.disconnect({ id: c.id, name: c.name || 'this chat' }) }, icon('unlink'), 'Disconnect'));
+  else actions.push(h('span', { class: 'tag' }, icon('lock'), t('record-not-member')));
+  if (c.can_disconnect) actions.push(h('button', { type: 'button', class: 'btn ghost small', onClick: () => panel?.disconnect({ id: c.id, name: c.name || t('record-this-chat') }) }, icon('unlink'), t('record-disconnect')));
   const isDisconnection = item.kind === 'chat_disconnection';
   const disconnected = isDisconnection || c.connected === false;
-  const since = !isDisconnection && c.connected === false && c.disconnected_at ? h('span', { class: 'tag' }, `Disconnected since ${fmtFull(c.disconnected_at)}`) : null;
+  const since = !isDisconnection && c.connected === false && c.disconnected_at ? h('span', { class: 'tag' }, t('record-disconnected-since', { time: fmtFull(c.disconnected_at) })) : null;
   // Who connected and who disconnected are different people: each is named from its own field.
-  const who = isDisconnection
-    ? (c.disconnected_by || c.connected_by) && `Disconnected by ${(c.disconnected_by || c.connected_by).name}`
-    : [c.connected_by ? `Connected by ${c.connected_by.name}` : '', c.disconnected_by ? ` · disconnected by ${c.disconnected_by.name}` : ''].join('');
+  const offBy = c.disconnected_by || (isDisconnection ? c.connected_by : null);
+  const who =
+    c.connected_by && c.disconnected_by && !isDisconnection
+      ? t('record-connected-disconnected-by', { connected: c.connected_by.name, disconnected: c.disconnected_by.name })
+      : !isDisconnection && c.connected_by
+        ? t('record-connected-by', { name: c.connected_by.name })
+        : offBy
+          ? t('record-disconnected-by', { name: offBy.name })
+          : '';
   return [
-    h('p', { class: 'tl-title' }, isDisconnection ? 'Chat disconnected: ' : 'Chat connected: ', h('strong', {}, c.name || 'a chat'), since),
+    h('p', { class: 'tl-title' }, isDisconnection ? t('record-chat-disconnected') : t('record-chat-connected'), ' ', h('strong', {}, c.name || t('record-a-chat')), since),
     h(
       'p',
       { class: 'tl-meta' },
       who || '',
-      c.last_message_at ? h('span', { class: 'tl-last' }, ` · last message ${c.last_message_by ? `from ${c.last_message_by.name} ` : ''}${fmtFull(c.last_message_at)}`) : '',
+      c.last_message_at
+        ? h('span', { class: 'tl-last' }, ' · ', c.last_message_by ? t('record-last-message-from', { name: c.last_message_by.name, time: fmtFull(c.last_message_at) }) : t('record-last-message', { time: fmtFull(c.last_message_at) }))
+        : '',
     ),
     disconnected ? null : h('div', { class: 'row gap-s' }, actions),
   ];
@@ -108,7 +117,7 @@ function timelineEntry(item) {
       h(
         'div',
         { class: 'tl-head' },
-        h('span', { class: 'tl-kind' }, KIND_LABEL[item.kind] || (isChat ? 'Chat' : item.kind)),
+        h('span', { class: 'tl-kind' }, KIND_LABEL[item.kind] || (isChat ? t('record-kind-chat') : item.kind)),
         h('span', { class: 'muted' }, item.author ? ` · ${item.author.name}` : ''),
         h('time', { datetime: item.at, class: 'muted tl-time' }, fmtFull(item.at)),
       ),
@@ -120,18 +129,18 @@ function timelineEntry(item) {
 }
 
 function drawTimeline() {
-  timelineList.replaceChildren(...(timelineItems.length ? timelineItems.map(timelineEntry) : [h('li', { class: 'empty muted' }, 'Nothing on the timeline yet.')]));
+  timelineList.replaceChildren(...(timelineItems.length ? timelineItems.map(timelineEntry) : [h('li', { class: 'empty muted' }, t('record-timeline-empty'))]));
 }
 
 async function loadTimeline(older = false) {
-  timelineStatus.textContent = older ? 'Loading older entries…' : '';
+  timelineStatus.textContent = older ? t('record-timeline-loading-older') : '';
   try {
     const before = older && timelineItems.length ? timelineItems[timelineItems.length - 1].at : '';
     const res = await get(`${base}/timeline${qs({ limit: 30, before })}`);
     timelineItems = older ? timelineItems.concat(res.items) : res.items;
     timelineMore.hidden = res.items.length < 30;
     drawTimeline();
-    timelineStatus.textContent = older ? '' : `Updated ${new Date().toLocaleTimeString()}`;
+    timelineStatus.textContent = older ? '' : t('record-timeline-updated', { time: fmtTime(new Date().toISOString()) });
   } catch (e) {
     timelineList.replaceChildren(h('li', { class: 'error', role: 'alert' }, e.message));
     timelineStatus.textContent = '';
@@ -141,16 +150,16 @@ timelineMore.addEventListener('click', () => loadTimeline(true));
 
 function activityForm() {
   const kind = h('select', { id: 'act-kind' }, Object.entries(KIND_LABEL).map(([v, l]) => h('option', { value: v }, l)));
-  const subject = h('input', { id: 'act-subject', type: 'text', maxlength: '200', required: true, placeholder: 'What happened?' });
-  const bodyEl = h('textarea', { id: 'act-body', rows: '2', placeholder: 'Details (optional)' });
+  const subject = h('input', { id: 'act-subject', type: 'text', maxlength: '200', required: true, placeholder: t('record-activity-subject-placeholder') });
+  const bodyEl = h('textarea', { id: 'act-body', rows: '2', placeholder: t('record-activity-details-placeholder') });
   const error = h('p', { class: 'form-error', role: 'alert' });
   const form = h(
     'form',
     { class: 'activity-form' },
-    h('div', { class: 'row gap-s' }, h('div', { class: 'field' }, h('label', { for: kind.id }, 'Kind'), kind), h('div', { class: 'field grow' }, h('label', { for: subject.id }, 'Subject'), subject)),
-    h('div', { class: 'field' }, h('label', { for: bodyEl.id }, 'Details'), bodyEl),
+    h('div', { class: 'row gap-s' }, h('div', { class: 'field' }, h('label', { for: kind.id }, t('record-activity-kind')), kind), h('div', { class: 'field grow' }, h('label', { for: subject.id }, t('record-activity-subject')), subject)),
+    h('div', { class: 'field' }, h('label', { for: bodyEl.id }, t('record-activity-details')), bodyEl),
     error,
-    h('div', {}, h('button', { type: 'submit', class: 'btn primary small' }, icon('plus'), 'Add to timeline')),
+    h('div', {}, h('button', { type: 'submit', class: 'btn primary small' }, icon('plus'), t('record-activity-add'))),
   );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -164,50 +173,22 @@ function activityForm() {
       error.textContent = err.message;
     }
   });
-  return h('details', { class: 'add-activity' }, h('summary', {}, icon('plus'), 'Log an activity'), form);
+  return h('details', { class: 'add-activity' }, h('summary', {}, icon('plus'), t('record-activity-log')), form);
 }
 
 // --- the record -------------------------------------------------------------------------
 
 function ownerText(r) {
-  return r.owner?.name ? `${r.owner.team_id ? 'Team ' : ''}${r.owner.name}` : '—';
+  return r.owner?.name ? (r.owner.team_id ? t('record-owner-team', { name: r.owner.name }) : r.owner.name) : '—';
 }
 
 // --- owner and shares --------------------------------------------------------------------
 
-const RT = {
-  changeOwner: 'Change owner',
-  ownerTitle: 'Change the owner',
-  ownerSearch: 'Search people and teams',
-  ownerNone: 'Nobody you may hand this record to matches.',
-  team: 'Team',
-  person: 'Person',
-  save: 'Save',
-  cancel: 'Cancel',
-  close: 'Close',
-  handedOver: '{n} chats handed over to {name}.',
-  handedOverOne: '1 chat handed over to {name}.',
-  handedOverNone: 'The owner is now {name}; there were no connected group chats to hand over.',
-  ownerChanged: 'The owner is now {name}.',
-  share: 'Share',
-  shareTitle: 'Share this record',
-  sharedWith: 'Shared with',
-  notShared: 'This record is not shared with anyone.',
-  shareUser: 'Person',
-  shareAccess: 'Access',
-  read: 'Can read',
-  write: 'Can edit',
-  add: 'Add',
-  remove: 'Remove',
-  removeLabel: 'Remove the share of {name}',
-  pickPerson: 'Choose a person from the suggestions.',
-};
-const fillT = (text, vars) => text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
 const notice = h('p', { class: 'notice handover-notice', id: 'owner-notice', role: 'status', hidden: true });
 
 function ownerDialog() {
-  const search = h('input', { type: 'search', id: 'owner-search', autocomplete: 'off', 'aria-label': RT.ownerSearch, placeholder: RT.ownerSearch });
-  const list = h('div', { class: 'owner-options', id: 'owner-options', role: 'radiogroup', 'aria-label': RT.ownerTitle });
+  const search = h('input', { type: 'search', id: 'owner-search', autocomplete: 'off', 'aria-label': t('record-owner-search'), placeholder: t('record-owner-search') });
+  const list = h('div', { class: 'owner-options', id: 'owner-options', role: 'radiogroup', 'aria-label': t('record-owner-title') });
   let chosen = null;
   const load = async () => {
     try {
@@ -218,9 +199,9 @@ function ownerDialog() {
               const id = `owner-opt-${i}`;
               const radio = h('input', { type: 'radio', name: 'owner', id, value: `${o.kind}:${o.id}`, checked: o.current });
               radio.addEventListener('change', () => (chosen = o));
-              return h('div', { class: 'owner-option' }, radio, h('label', { for: id, title: o.name }, h('span', { class: 'owner-name' }, o.name), h('span', { class: 'tag' }, o.kind === 'team' ? RT.team : RT.person)));
+              return h('div', { class: 'owner-option' }, radio, h('label', { for: id, title: o.name }, h('span', { class: 'owner-name' }, o.name), h('span', { class: 'tag' }, o.kind === 'team' ? t('record-owner-kind-team') : t('record-owner-kind-person'))));
             })
-          : [h('p', { class: 'muted' }, RT.ownerNone)]),
+          : [h('p', { class: 'muted' }, t('record-owner-none'))]),
       );
     } catch (e) {
       list.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message));
@@ -228,12 +209,12 @@ function ownerDialog() {
   };
   search.addEventListener('input', debounce(load, 200));
   openDialog({
-    title: RT.ownerTitle,
+    title: t('record-owner-title'),
     body: [search, list],
     actions: [
-      { label: RT.cancel },
+      { label: t('record-cancel') },
       {
-        label: RT.save,
+        label: t('record-save'),
         kind: 'primary',
         onClick: async () => {
           if (!chosen || chosen.current) return true;
@@ -242,8 +223,8 @@ function ownerDialog() {
           const h0 = updated.handed_over;
           record = updated;
           drawRecord();
-          let text = fillT(RT.ownerChanged, { name: updated.owner?.name || '' });
-          if (h0) text = fillT(h0.chats === 1 ? RT.handedOverOne : h0.chats ? RT.handedOver : RT.handedOverNone, { n: String(h0.chats), name: h0.to.name });
+          let text = t('record-owner-changed', { name: updated.owner?.name || '' });
+          if (h0) text = t('record-handed-over', { count: h0.chats, name: h0.to.name });
           notice.textContent = text;
           notice.hidden = false;
           toast(text, 'success');
@@ -258,12 +239,12 @@ function ownerDialog() {
 }
 
 function shareDialog() {
-  const list = h('ul', { class: 'share-list', id: 'share-list', 'aria-label': RT.sharedWith });
+  const list = h('ul', { class: 'share-list', id: 'share-list', 'aria-label': t('record-shared-with') });
   const user = h('input', { type: 'search', id: 'share-user', list: 'share-user-list', autocomplete: 'off' });
   const users = h('datalist', { id: 'share-user-list' });
   const found = new Map();
-  const access = h('select', { id: 'share-access' }, h('option', { value: 'read' }, RT.read), h('option', { value: 'write' }, RT.write));
-  const addBtn = h('button', { type: 'submit', class: 'btn primary small', id: 'share-add' }, icon('plus'), RT.add);
+  const access = h('select', { id: 'share-access' }, h('option', { value: 'read' }, t('record-share-read')), h('option', { value: 'write' }, t('record-share-write')));
+  const addBtn = h('button', { type: 'submit', class: 'btn primary small', id: 'share-add' }, icon('plus'), t('record-share-add'));
   const msg = h('p', { class: 'form-error', role: 'alert' });
   const load = async () => {
     try {
@@ -275,13 +256,13 @@ function shareDialog() {
                 'li',
                 { class: 'share-item' },
                 h('span', { class: 'share-name', title: s.user.name }, s.user.name),
-                h('span', { class: 'tag' }, s.access === 'write' ? RT.write : RT.read),
+                h('span', { class: 'tag' }, s.access === 'write' ? t('record-share-write') : t('record-share-read')),
                 h(
                   'button',
                   {
                     type: 'button',
                     class: 'btn danger-ghost small',
-                    'aria-label': fillT(RT.removeLabel, { name: s.user.name }),
+                    'aria-label': t('record-share-remove-label', { name: s.user.name }),
                     onClick: async () => {
                       try {
                         await del(`${base}/shares${seg(s.user.id)}`);
@@ -291,11 +272,11 @@ function shareDialog() {
                       }
                     },
                   },
-                  RT.remove,
+                  t('record-share-remove'),
                 ),
               ),
             )
-          : [h('li', { class: 'muted' }, RT.notShared)]),
+          : [h('li', { class: 'muted' }, t('record-not-shared'))]),
       );
     } catch (e) {
       list.replaceChildren(h('li', { class: 'error', role: 'alert' }, e.message));
@@ -317,8 +298,8 @@ function shareDialog() {
   const form = h(
     'form',
     { class: 'share-form row gap-s', novalidate: true },
-    h('div', { class: 'field grow' }, h('label', { for: user.id }, RT.shareUser), user, users),
-    h('div', { class: 'field' }, h('label', { for: access.id }, RT.shareAccess), access),
+    h('div', { class: 'field grow' }, h('label', { for: user.id }, t('record-share-person')), user, users),
+    h('div', { class: 'field' }, h('label', { for: access.id }, t('record-share-access')), access),
     addBtn,
   );
   form.addEventListener('submit', async (e) => {
@@ -326,7 +307,7 @@ function shareDialog() {
     msg.textContent = '';
     const id = found.get(user.value.trim());
     if (!id) {
-      msg.textContent = RT.pickPerson;
+      msg.textContent = t('record-share-pick-person');
       user.setAttribute('aria-invalid', 'true');
       return;
     }
@@ -339,15 +320,15 @@ function shareDialog() {
       msg.textContent = err.message;
     }
   });
-  openDialog({ title: RT.shareTitle, body: [h('h3', { class: 'small-head' }, RT.sharedWith), list, form, msg], actions: [{ label: RT.close }] });
+  openDialog({ title: t('record-share-title'), body: [h('h3', { class: 'small-head' }, t('record-shared-with')), list, form, msg], actions: [{ label: t('record-close') }] });
   load();
 }
 
 function drawRecord() {
   document.title = `${record.name} · Tether`;
-  const refresh = h('button', { type: 'button', class: 'btn ghost small', id: 'timeline-refresh', onClick: () => loadTimeline() }, icon('refresh'), 'Refresh');
+  const refresh = h('button', { type: 'button', class: 'btn ghost small', id: 'timeline-refresh', onClick: () => loadTimeline() }, icon('refresh'), t('record-refresh'));
   recordMain.replaceChildren(
-    h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'My work'), h('span', { 'aria-hidden': 'true' }, '/'), h('a', { href: `/records${seg(TYPE)}`, id: 'type-records-link' }, type.display_name)),
+    h('nav', { class: 'breadcrumb', 'aria-label': t('record-breadcrumb') }, h('a', { href: '/' }, t('record-my-work')), h('span', { 'aria-hidden': 'true' }, '/'), h('a', { href: `/records${seg(TYPE)}`, id: 'type-records-link' }, type.display_name)),
     h(
       'header',
       { class: 'record-head' },
@@ -360,16 +341,16 @@ function drawRecord() {
         h(
           'p',
           { class: 'record-facts' },
-          h('span', { class: `state ${record.state}` }, record.state.charAt(0).toUpperCase() + record.state.slice(1)),
-          h('span', { class: 'record-owner' }, 'Owner: ', h('strong', { id: 'record-owner', title: ownerText(record) }, ownerText(record))),
-          record.can_write ? null : h('span', { class: 'tag' }, icon('lock'), 'Read only'),
+          h('span', { class: `state ${record.state}` }, STATE_LABEL[record.state] || record.state.charAt(0).toUpperCase() + record.state.slice(1)),
+          h('span', { class: 'record-owner' }, t('record-owner-label'), ' ', h('strong', { id: 'record-owner', title: ownerText(record) }, ownerText(record))),
+          record.can_write ? null : h('span', { class: 'tag' }, icon('lock'), t('record-read-only')),
         ),
         record.can_write
           ? h(
               'div',
               { class: 'record-actions row gap-s' },
-              h('button', { type: 'button', class: 'btn ghost small', id: 'change-owner', onClick: ownerDialog }, icon('users'), RT.changeOwner),
-              h('button', { type: 'button', class: 'btn ghost small', id: 'share-record', onClick: shareDialog }, icon('link'), RT.share),
+              h('button', { type: 'button', class: 'btn ghost small', id: 'change-owner', onClick: ownerDialog }, icon('users'), t('record-change-owner')),
+              h('button', { type: 'button', class: 'btn ghost small', id: 'share-record', onClick: shareDialog }, icon('link'), t('record-share')),
             )
           : null,
         notice,
@@ -378,11 +359,11 @@ function drawRecord() {
     h(
       'div',
       { class: 'record-body' },
-      h('section', { class: 'card details', 'aria-labelledby': 'details-title' }, h('div', { class: 'card-head' }, h('h2', { id: 'details-title' }, 'Details')), renderFields(record, type, onSaved)),
+      h('section', { class: 'card details', 'aria-labelledby': 'details-title' }, h('div', { class: 'card-head' }, h('h2', { id: 'details-title' }, t('record-details'))), renderFields(record, type, onSaved)),
       h(
         'section',
         { class: 'card timeline', 'aria-labelledby': 'timeline-title' },
-        h('div', { class: 'card-head' }, h('h2', { id: 'timeline-title' }, 'Timeline'), h('div', { class: 'row gap-s' }, timelineStatus, refresh)),
+        h('div', { class: 'card-head' }, h('h2', { id: 'timeline-title' }, t('record-timeline')), h('div', { class: 'row gap-s' }, timelineStatus, refresh)),
         record.can_write ? activityForm() : null,
         timelineList,
         timelineMore,
@@ -394,7 +375,7 @@ function drawRecord() {
 function onSaved(updated) {
   record = updated;
   drawRecord();
-  toast('Changes saved.', 'success');
+  toast(t('record-saved'), 'success');
   loadTimeline();
 }
 
@@ -405,8 +386,8 @@ async function start() {
     type = types.get(TYPE) || { name: TYPE, display_name: TYPE, fields: [], settings: {} };
   } catch (e) {
     recordMain.replaceChildren(
-      h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'My work')),
-      h('section', { class: 'card narrow' }, h('h1', {}, 'This record could not be opened'), h('p', { class: 'error', role: 'alert' }, e.message)),
+      h('nav', { class: 'breadcrumb', 'aria-label': t('record-breadcrumb') }, h('a', { href: '/' }, t('record-my-work'))),
+      h('section', { class: 'card narrow' }, h('h1', {}, t('record-failed')), h('p', { class: 'error', role: 'alert' }, e.message)),
     );
     panelHost.hidden = true;
     return;

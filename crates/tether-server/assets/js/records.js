@@ -5,6 +5,7 @@
 import { get, me, post, qs, recordTypes, seg } from './api.js';
 import { boot, debounce, h, recordHref, relTime } from './dom.js';
 import { openDialog } from './dialog.js';
+import { t } from './i18n.js';
 import { icon } from './icons.js';
 import { control, showFieldErrors, STATE_LABEL } from './fields.js';
 import { startShell } from './shell.js';
@@ -14,47 +15,25 @@ startShell();
 const TYPE = boot.recordType;
 const PAGE = 25;
 const main = document.getElementById('main');
-const T = {
-  title: '{type} records',
-  newRecord: 'New {type}',
-  scope: 'Show',
-  mine: 'Mine',
-  teams: 'My teams’',
-  all: 'All I can read',
-  state: 'State',
-  anyState: 'Any state',
-  owner: 'Owner',
-  anyOwner: 'Anyone',
-  sort: 'Sort by',
-  search: 'Search by name or number',
-  empty: 'No records match these filters.',
-  prev: 'Previous page',
-  next: 'Next page',
-  page: 'Records {from}–{to}',
-  created: 'The record was created.',
-  create: 'Create',
-  cancel: 'Cancel',
-};
-const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
 const SORTS = [
-  ['updated', 'Last changed'],
-  ['created', 'Newest'],
-  ['name', 'Name'],
-  ['number', 'Number'],
+  ['updated', t('records-sort-updated')],
+  ['created', t('records-sort-created')],
+  ['name', t('records-sort-name')],
+  ['number', t('records-sort-number')],
 ];
 
 const view = { filter: 'all', state: '', owner: '', ownerName: '', sort: 'updated', q: '', offset: 0 };
 let type = null;
 
 const table = h('div', { class: 'record-table', id: 'records-list', 'aria-live': 'polite' });
-const pager = h('nav', { class: 'pager row gap-s', 'aria-label': 'Pages' });
+const pager = h('nav', { class: 'pager row gap-s', 'aria-label': t('records-pages') });
 
 function scopeControl() {
-  const group = h('fieldset', { class: 'segmented', id: 'records-scope' }, h('legend', { class: 'visually-hidden' }, T.scope));
+  const group = h('fieldset', { class: 'segmented', id: 'records-scope' }, h('legend', { class: 'visually-hidden' }, t('records-scope')));
   for (const [value, label] of [
-    ['mine', T.mine],
-    ['teams', T.teams],
-    ['all', T.all],
+    ['mine', t('records-mine')],
+    ['teams', t('records-teams')],
+    ['all', t('records-all')],
   ]) {
     const id = `scope-${value}`;
     const radio = h('input', { type: 'radio', name: 'scope', id, value, checked: view.filter === value });
@@ -70,7 +49,7 @@ function scopeControl() {
 
 function ownerControl() {
   // Suggestions from the people picker; the chosen person's id filters the list.
-  const input = h('input', { id: 'records-owner', type: 'search', list: 'records-owner-list', autocomplete: 'off', placeholder: T.anyOwner });
+  const input = h('input', { id: 'records-owner', type: 'search', list: 'records-owner-list', autocomplete: 'off', placeholder: t('records-any-owner') });
   const list = h('datalist', { id: 'records-owner-list' });
   const found = new Map();
   input.addEventListener(
@@ -99,11 +78,11 @@ function ownerControl() {
       }
     }, 200),
   );
-  return h('div', { class: 'field' }, h('label', { for: input.id }, T.owner), input, list);
+  return h('div', { class: 'field' }, h('label', { for: input.id }, t('records-owner')), input, list);
 }
 
 function filters() {
-  const state = h('select', { id: 'records-state' }, h('option', { value: '' }, T.anyState), (type.states || []).map((s) => h('option', { value: s }, STATE_LABEL[s] || s)));
+  const state = h('select', { id: 'records-state' }, h('option', { value: '' }, t('records-any-state')), (type.states || []).map((s) => h('option', { value: s }, STATE_LABEL[s] || s)));
   state.addEventListener('change', () => {
     view.state = state.value;
     view.offset = 0;
@@ -115,7 +94,7 @@ function filters() {
     view.offset = 0;
     load();
   });
-  const search = h('input', { id: 'records-q', type: 'search', autocomplete: 'off', placeholder: T.search });
+  const search = h('input', { id: 'records-q', type: 'search', autocomplete: 'off', placeholder: t('records-search') });
   search.addEventListener(
     'input',
     debounce(() => {
@@ -128,10 +107,10 @@ function filters() {
     'div',
     { class: 'records-filters' },
     scopeControl(),
-    h('div', { class: 'field grow' }, h('label', { for: search.id }, T.search), search),
-    h('div', { class: 'field' }, h('label', { for: state.id }, T.state), state),
+    h('div', { class: 'field grow' }, h('label', { for: search.id }, t('records-search')), search),
+    h('div', { class: 'field' }, h('label', { for: state.id }, t('records-state')), state),
     ownerControl(),
-    h('div', { class: 'field' }, h('label', { for: sort.id }, T.sort), sort),
+    h('div', { class: 'field' }, h('label', { for: sort.id }, t('records-sort')), sort),
   );
 }
 
@@ -154,7 +133,7 @@ async function load() {
 
 function draw(res) {
   if (!res.items.length) {
-    table.replaceChildren(h('p', { class: 'empty muted' }, T.empty));
+    table.replaceChildren(h('p', { class: 'empty muted' }, t('records-empty')));
   } else {
     table.replaceChildren(
       h(
@@ -163,7 +142,7 @@ function draw(res) {
         h(
           'thead',
           {},
-          h('tr', {}, h('th', { scope: 'col' }, 'Name'), type.number_prefix ? h('th', { scope: 'col' }, 'Number') : null, h('th', { scope: 'col' }, T.state), h('th', { scope: 'col' }, T.owner), h('th', { scope: 'col' }, 'Updated')),
+          h('tr', {}, h('th', { scope: 'col' }, t('records-col-name')), type.number_prefix ? h('th', { scope: 'col' }, t('records-col-number')) : null, h('th', { scope: 'col' }, t('records-state')), h('th', { scope: 'col' }, t('records-owner')), h('th', { scope: 'col' }, t('records-col-updated'))),
         ),
         h(
           'tbody',
@@ -185,8 +164,8 @@ function draw(res) {
   }
   const from = view.offset + 1;
   const to = view.offset + res.items.length;
-  const prev = h('button', { type: 'button', class: 'btn ghost small', id: 'records-prev', disabled: view.offset === 0 }, T.prev);
-  const next = h('button', { type: 'button', class: 'btn ghost small', id: 'records-next', disabled: res.next_offset == null }, T.next);
+  const prev = h('button', { type: 'button', class: 'btn ghost small', id: 'records-prev', disabled: view.offset === 0 }, t('records-prev'));
+  const next = h('button', { type: 'button', class: 'btn ghost small', id: 'records-next', disabled: res.next_offset == null }, t('records-next'));
   prev.addEventListener('click', () => {
     view.offset = Math.max(0, view.offset - PAGE);
     load();
@@ -195,7 +174,7 @@ function draw(res) {
     if (res.next_offset != null) view.offset = res.next_offset;
     load();
   });
-  pager.replaceChildren(res.items.length ? h('span', { class: 'muted small' }, fill(T.page, { from, to })) : null, prev, next);
+  pager.replaceChildren(res.items.length ? h('span', { class: 'muted small' }, t('records-page', { from, to })) : null, prev, next);
 }
 
 /** The *New record* dialog: a control per field the type has (read-only ones left out). */
@@ -236,10 +215,10 @@ function newRecordDialog() {
     }
   };
   const ctl = openDialog({
-    title: fill(T.newRecord, { type: type.display_name }),
+    title: t('records-new', { type: type.display_name }),
     body: [form],
     wide: true,
-    actions: [{ label: T.cancel }, { label: T.create, kind: 'primary', onClick: (c) => submit(c) }],
+    actions: [{ label: t('records-cancel') }, { label: t('records-create'), kind: 'primary', onClick: (c) => submit(c) }],
   });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -255,23 +234,23 @@ async function start() {
   try {
     const [types, who] = await Promise.all([recordTypes(), me()]);
     type = types.get(TYPE);
-    if (!type) throw new Error(`There is no record type “${TYPE}”.`);
-    document.title = `${fill(T.title, { type: type.display_name })} · Tether`;
+    if (!type) throw new Error(t('records-no-type'));
+    document.title = `${t('records-title', { type: type.display_name })} · Tether`;
     const newBtn = mayCreate(who.privileges)
-      ? h('button', { type: 'button', class: 'btn primary', id: 'new-record', onClick: newRecordDialog }, icon('plus'), fill(T.newRecord, { type: type.display_name }))
+      ? h('button', { type: 'button', class: 'btn primary', id: 'new-record', onClick: newRecordDialog }, icon('plus'), t('records-new', { type: type.display_name }))
       : null;
     main.replaceChildren(
       h(
         'div',
         { class: 'records-page' },
-        h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'My work'), h('span', { 'aria-hidden': 'true' }, '/'), h('span', {}, type.display_name)),
-        h('header', { class: 'page-head row' }, h('h1', { id: 'records-title' }, fill(T.title, { type: type.display_name })), newBtn),
+        h('nav', { class: 'breadcrumb', 'aria-label': t('records-breadcrumb') }, h('a', { href: '/' }, t('records-my-work')), h('span', { 'aria-hidden': 'true' }, '/'), h('span', {}, type.display_name)),
+        h('header', { class: 'page-head row' }, h('h1', { id: 'records-title' }, t('records-title', { type: type.display_name })), newBtn),
         h('section', { class: 'card', 'aria-labelledby': 'records-title' }, filters(), table, pager),
       ),
     );
     load();
   } catch (e) {
-    main.replaceChildren(h('section', { class: 'card narrow' }, h('h1', {}, 'These records could not be shown'), h('p', { class: 'error', role: 'alert' }, e.message)));
+    main.replaceChildren(h('section', { class: 'card narrow' }, h('h1', {}, t('records-failed')), h('p', { class: 'error', role: 'alert' }, e.message)));
   }
 }
 
