@@ -252,7 +252,10 @@ async fn teams_gain_and_lose_members_and_admins(backend: Backend) {
         .await
         .problem(404, "no team");
 
-    // Remove Bo: he leaves the team and its channel.
+    // Remove Bo: he leaves the team and its channel, and his open client and the channel's
+    // members are told at once.
+    let mut bo_events = app.events(&bo).await;
+    let mut ann_events = app.events(&ann).await;
     let out = app
         .send(
             Method::DELETE,
@@ -263,6 +266,12 @@ async fn teams_gain_and_lose_members_and_admins(backend: Backend) {
         .await
         .expect(200);
     assert!(!out.text.contains(&bo_id));
+    for events in [&mut bo_events, &mut ann_events] {
+        let e = events.expect("member.removed").await;
+        assert_eq!(e["chat_id"], json!(channel));
+        assert_eq!(e["user"]["id"], json!(bo_id));
+        assert_eq!(e["user"]["name"], "Bo Berg");
+    }
     let res = app.get(&format!("/channels/{channel}/messages"), &bo).await;
     assert!(
         matches!(res.status.as_u16(), 403 | 404),
@@ -294,6 +303,26 @@ async fn teams_gain_and_lose_members_and_admins(backend: Backend) {
     )
     .await
     .problem(409, "only team admin");
+
+    // Adding Eva to the team puts the channel in her open client and tells its members.
+    let (eva_id, eva) = app
+        .user(&admin, "eva@example.com", "Eva Ek", &["agent"], &[])
+        .await;
+    let mut eva_events = app.events(&eva).await;
+    app.post(
+        &format!("/teams/{team}/members"),
+        &admin,
+        json!({"user_ids": [eva_id]}),
+    )
+    .await
+    .expect(200);
+    let created = eva_events.expect("chat.created").await;
+    assert_eq!(created["chat"]["id"], json!(channel));
+    let added = ann_events.expect("member.added").await;
+    assert_eq!(added["chat_id"], json!(channel));
+    assert_eq!(added["users"][0]["name"], "Eva Ek");
+    // Bo, gone, hears nothing of the channel any more.
+    bo_events.expect_silence(300).await;
 
     // Every change is in the audit log, with names.
     let log = app

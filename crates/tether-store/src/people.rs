@@ -8,6 +8,31 @@ use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::{Privilege, PrivilegeSet, Subject, TeamId, UserId};
 
+/// Adds user `$uid` to every channel of team `$team` they are not in yet, on `$conn` (an open
+/// transaction), with the full history (channels are the team's); evaluates to the
+/// [`ChannelMove`]s made.
+macro_rules! join_team_channels {
+    ($conn:expr, $team:expr, $uid:expr, $actor:expr) => {{
+        let uid: &str = $uid;
+        let chats: Vec<String> = sqlx::query_scalar(
+            "INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) \
+             SELECT c.id, $2, $3, 0, 0, $4 FROM chats c WHERE c.team_id = $1 AND c.kind = 'channel' \
+             ON CONFLICT DO NOTHING RETURNING chat_id",
+        )
+        .bind($team)
+        .bind(uid)
+        .bind($crate::now_ms())
+        .bind($actor)
+        .fetch_all($conn)
+        .await?;
+        chats
+            .into_iter()
+            .map(|chat_id| $crate::people::ChannelMove { chat_id, user_id: uid.to_owned() })
+            .collect::<Vec<_>>()
+    }};
+}
+pub(crate) use join_team_channels;
+
 /// A user as others see them.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct UserSummary {
@@ -92,6 +117,23 @@ pub struct Team {
     pub id: String,
     pub name: String,
     pub members: Vec<TeamMember>,
+}
+
+/// One person joining or leaving one of a team's channels because their team membership
+/// changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelMove {
+    pub chat_id: String,
+    pub user_id: String,
+}
+
+/// A team after a change of its members, with the channel memberships the change made and
+/// ended (so callers can tell the people concerned live).
+#[derive(Clone, Debug)]
+pub struct TeamChange {
+    pub team: Team,
+    pub joined: Vec<ChannelMove>,
+    pub left: Vec<ChannelMove>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -396,29 +438,33 @@ impl Store {
         team_id: &str,
         user_ids: &[String],
         actor: Option<&str>,
-    ) -> Result<Team> {
+    ) -> Result<TeamChange> {
         if self.team(team_id).await?.is_none() {
             return Err(StoreError::NotFound("team"));
         }
         self.check_users_exist(user_ids).await?;
-        with_write!(self, p => {
+        let joined = with_write!(self, p => {
             let mut tx = p.begin().await?;
+            let mut joined = Vec::new();
             for uid in user_ids {
                 sqlx::query("INSERT INTO team_members (team_id, user_id, is_admin) VALUES ($1, $2, FALSE) ON CONFLICT DO NOTHING")
                     .bind(team_id).bind(uid).execute(&mut *tx).await?;
-                // Channels are the team's: new members join them with the full history.
-                sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) \
-                     SELECT c.id, $2, $3, 0, 0, $4 FROM chats c WHERE c.team_id = $1 AND c.kind = 'channel' ON CONFLICT DO NOTHING")
-                    .bind(team_id).bind(uid).bind(now_ms()).bind(actor).execute(&mut *tx).await?;
+                joined.extend(join_team_channels!(&mut *tx, team_id, uid, actor));
             }
             let entry = NewAudit::new(actor, "team.members_added", json!({"team_id": team_id, "user_ids": user_ids}));
             audit_insert!(&mut *tx, &entry)?;
             tx.commit().await?;
-            Ok::<_, StoreError>(())
+            Ok::<_, StoreError>(joined)
         })?;
-        self.team(team_id)
+        let team = self
+            .team(team_id)
             .await?
-            .ok_or(StoreError::NotFound("team"))
+            .ok_or(StoreError::NotFound("team"))?;
+        Ok(TeamChange {
+            team,
+            joined,
+            left: Vec::new(),
+        })
     }
 
     pub(crate) async fn check_users_exist(&self, ids: &[String]) -> Result<()> {

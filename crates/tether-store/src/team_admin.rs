@@ -4,7 +4,8 @@
 
 use crate::audit::{NewAudit, audit_insert};
 use crate::dialect::contains_pattern;
-use crate::{Result, Store, StoreError, now_ms};
+use crate::people::{ChannelMove, TeamChange, join_team_channels};
+use crate::{Result, Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -120,7 +121,7 @@ impl Store {
         team_id: &str,
         user_id: &str,
         actor: Option<&str>,
-    ) -> Result<crate::people::Team> {
+    ) -> Result<TeamChange> {
         let team = self
             .team(team_id)
             .await?
@@ -137,22 +138,35 @@ impl Store {
             }
             Err(e) => return Err(StoreError::Conflict(e.to_string())),
         }
-        with_write!(self, p => {
+        let left: Vec<String> = with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
                 .bind(team_id).bind(user_id).execute(&mut *tx).await?;
             // Channels are the team's: a person who leaves the team leaves its channels.
-            sqlx::query("DELETE FROM chat_members WHERE user_id = $2 AND chat_id IN \
-                 (SELECT c.id FROM chats c WHERE c.team_id = $1 AND c.kind = 'channel')")
-                .bind(team_id).bind(user_id).execute(&mut *tx).await?;
+            let left: Vec<String> = sqlx::query_scalar("DELETE FROM chat_members WHERE user_id = $2 AND chat_id IN \
+                 (SELECT c.id FROM chats c WHERE c.team_id = $1 AND c.kind = 'channel') RETURNING chat_id")
+                .bind(team_id).bind(user_id).fetch_all(&mut *tx).await?;
             let entry = NewAudit::new(actor, "team.member_removed", json!({"team_id": team_id, "user_id": user_id}));
             audit_insert!(&mut *tx, &entry)?;
             tx.commit().await?;
-            Ok::<_, StoreError>(())
+            Ok::<_, StoreError>(left)
         })?;
-        self.team(team_id)
+        let team = self
+            .team(team_id)
             .await?
-            .ok_or(StoreError::NotFound("team"))
+            .ok_or(StoreError::NotFound("team"))?;
+        let left = left
+            .into_iter()
+            .map(|chat_id| ChannelMove {
+                chat_id,
+                user_id: user_id.to_owned(),
+            })
+            .collect();
+        Ok(TeamChange {
+            team,
+            joined: Vec::new(),
+            left,
+        })
     }
 
     /// Renames a team and/or replaces its set of team admins (former admins stay members;
@@ -162,7 +176,7 @@ impl Store {
         team_id: &str,
         patch: &TeamPatch,
         actor: Option<&str>,
-    ) -> Result<crate::people::Team> {
+    ) -> Result<TeamChange> {
         let team = self
             .team(team_id)
             .await?
@@ -171,9 +185,9 @@ impl Store {
             check_admin_set(admins).map_err(|e| StoreError::Invalid(e.to_string()))?;
             self.check_users_exist(admins).await?;
         }
-        let now = now_ms();
-        with_write!(self, p => {
+        let joined = with_write!(self, p => {
             let mut tx = p.begin().await?;
+            let mut joined = Vec::new();
             if let Some(name) = &patch.name {
                 sqlx::query("UPDATE teams SET name = $1 WHERE id = $2")
                     .bind(name).bind(team_id).execute(&mut *tx).await
@@ -186,9 +200,7 @@ impl Store {
                     sqlx::query("INSERT INTO team_members (team_id, user_id, is_admin) VALUES ($1, $2, TRUE) \
                          ON CONFLICT (team_id, user_id) DO UPDATE SET is_admin = TRUE")
                         .bind(team_id).bind(uid).execute(&mut *tx).await?;
-                    sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) \
-                         SELECT c.id, $2, $3, 0, 0, $4 FROM chats c WHERE c.team_id = $1 AND c.kind = 'channel' ON CONFLICT DO NOTHING")
-                        .bind(team_id).bind(uid).bind(now).bind(actor).execute(&mut *tx).await?;
+                    joined.extend(join_team_channels!(&mut *tx, team_id, uid, actor));
                 }
             }
             let before: Vec<&str> = team.members.iter().filter(|m| m.is_admin).map(|m| m.user_id.as_str()).collect();
@@ -201,11 +213,17 @@ impl Store {
             }));
             audit_insert!(&mut *tx, &entry)?;
             tx.commit().await?;
-            Ok::<_, StoreError>(())
+            Ok::<_, StoreError>(joined)
         })?;
-        self.team(team_id)
+        let team = self
+            .team(team_id)
             .await?
-            .ok_or(StoreError::NotFound("team"))
+            .ok_or(StoreError::NotFound("team"))?;
+        Ok(TeamChange {
+            team,
+            joined,
+            left: Vec::new(),
+        })
     }
 }
 

@@ -1515,7 +1515,8 @@ async fn connections_and_channels(b: Backend) {
         s.member_ids(&channel.id).await.unwrap(),
         std::slice::from_ref(&a)
     );
-    s.add_team_members(&team.id, std::slice::from_ref(&bo), None)
+    let change = s
+        .add_team_members(&team.id, std::slice::from_ref(&bo), None)
         .await
         .unwrap();
     let mut members = s.member_ids(&channel.id).await.unwrap();
@@ -1525,6 +1526,30 @@ async fn connections_and_channels(b: Backend) {
     assert_eq!(
         members, expected,
         "new team members join the team's channels"
+    );
+    let moved = |chat: &str, user: &str| tether_store::people::ChannelMove {
+        chat_id: chat.to_owned(),
+        user_id: user.to_owned(),
+    };
+    assert_eq!(
+        change.joined,
+        vec![moved(&channel.id, &bo)],
+        "the join is reported"
+    );
+    let again = s
+        .add_team_members(&team.id, std::slice::from_ref(&bo), None)
+        .await
+        .unwrap();
+    assert!(again.joined.is_empty(), "a member already in adds nothing");
+    let change = s.remove_team_member(&team.id, &bo, None).await.unwrap();
+    assert_eq!(
+        change.left,
+        vec![moved(&channel.id, &bo)],
+        "the leave is reported"
+    );
+    assert_eq!(
+        s.member_ids(&channel.id).await.unwrap(),
+        std::slice::from_ref(&a)
     );
 }
 
@@ -1606,14 +1631,16 @@ async fn team_administration_and_the_users_page(b: Backend) {
             Some(&admin),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .team;
     assert_eq!(t.name, "Billing 2");
     assert_eq!(t.members.len(), 3, "the new admin joined");
     assert!(t.members.iter().all(|m| m.is_admin != (m.user_id == ann)));
     let t = s
         .remove_team_member(&team.id, &ann, Some(&admin))
         .await
-        .unwrap();
+        .unwrap()
+        .team;
     assert!(t.members.iter().all(|m| m.user_id != ann));
 
     let audit = s

@@ -470,12 +470,13 @@ async fn add_team_members(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<AddMembers>,
 ) -> ApiResult<Json<TeamOut>> {
-    let team = state
+    let change = state
         .store
         .add_team_members(&id, &req.user_ids, Some(admin.id()))
         .await?;
     state.forget_callers(None);
-    Ok(Json(team.into()))
+    super::chats::publish_channel_moves(&state, &change, &admin).await?;
+    Ok(Json(change.team.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -515,7 +516,7 @@ async fn update_team(
         name: name.map(Name::into_string),
         admin_ids: req.admin_ids,
     };
-    let team = state
+    let change = state
         .store
         .update_team(&id, &patch, Some(admin.id()))
         .await
@@ -524,7 +525,8 @@ async fn update_team(
             e => e.into(),
         })?;
     state.forget_callers(None);
-    Ok(Json(team.into()))
+    super::chats::publish_channel_moves(&state, &change, &admin).await?;
+    Ok(Json(change.team.into()))
 }
 
 /// # `DELETE /api/v1/teams/{id}/members/{user_id}`
@@ -539,7 +541,7 @@ async fn remove_team_member(
     Admin(admin): Admin,
     ApiPath((id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<TeamOut>> {
-    let team = state
+    let change = state
         .store
         .remove_team_member(&id, &user_id, Some(admin.id()))
         .await
@@ -553,7 +555,8 @@ async fn remove_team_member(
             e => e.into(),
         })?;
     state.forget_callers(None);
-    Ok(Json(team.into()))
+    super::chats::publish_channel_moves(&state, &change, &admin).await?;
+    Ok(Json(change.team.into()))
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]

@@ -415,6 +415,67 @@ async fn publish_chat_updated(state: &AppState, chat_id: &str) -> ApiResult<()> 
     Ok(())
 }
 
+/// Tells the people concerned that team membership moved someone into or out of team
+/// channels: the remaining members get `member.added` / `member.removed`, a person who joined
+/// gets `chat.created`, a person who left gets `member.removed` (their client drops the chat),
+/// and every member the chat's new state. No system message is written: the team change is in
+/// the audit log.
+pub(crate) async fn publish_channel_moves(
+    state: &AppState,
+    change: &tether_store::people::TeamChange,
+    by: &Caller,
+) -> ApiResult<()> {
+    let by_ref = json!({"id": by.id(), "name": by.user.name});
+    let mut touched: BTreeSet<&str> = BTreeSet::new();
+    for m in &change.joined {
+        let Some(chat) = state.store.chat(&m.chat_id).await? else {
+            continue;
+        };
+        let members = state.store.members(&m.chat_id).await?;
+        let Some(person) = members.iter().find(|x| x.user_id == m.user_id) else {
+            continue;
+        };
+        let person = PersonRef {
+            id: person.user_id.clone(),
+            name: person.name.clone(),
+        };
+        let everyone: Vec<String> = members.iter().map(|x| x.user_id.clone()).collect();
+        state.publish(
+            "member.added",
+            json!({"chat_id": m.chat_id, "users": [person], "by": by_ref}),
+            everyone,
+        );
+        state.publish(
+            "chat.created",
+            json!({"chat": chat_out(chat, &members, 0, &m.user_id)}),
+            vec![m.user_id.clone()],
+        );
+        touched.insert(&m.chat_id);
+    }
+    for m in &change.left {
+        let name = state
+            .store
+            .users_by_ids(std::slice::from_ref(&m.user_id))
+            .await?
+            .into_iter()
+            .next()
+            .map(|u| u.name)
+            .unwrap_or_default();
+        let mut audience = state.store.member_ids(&m.chat_id).await?;
+        audience.push(m.user_id.clone());
+        state.publish(
+            "member.removed",
+            json!({"chat_id": m.chat_id, "user": {"id": m.user_id, "name": name}, "by": by_ref}),
+            audience,
+        );
+        touched.insert(&m.chat_id);
+    }
+    for chat_id in touched {
+        publish_chat_updated(state, chat_id).await?;
+    }
+    Ok(())
+}
+
 /// Publishes the newest message of a chat (the system message a change just wrote).
 async fn publish_latest(state: &AppState, chat_id: &str) -> ApiResult<()> {
     if let Some(m) = state
