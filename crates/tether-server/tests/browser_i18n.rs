@@ -9,7 +9,7 @@ mod common;
 
 use browser_support::{Browser, Driver, screenshot_path};
 use common::{PASSWORD, spawn_app};
-use serde_json::json;
+use serde_json::{Value, json};
 use tether_store::Backend;
 
 async fn sign_in(b: &Browser, base: &str, email: &str) {
@@ -86,6 +86,10 @@ async fn swedish_chosen_in_the_user_menu_turns_the_screens_swedish() {
     b.wait_text(".record-table th", "Namn").await;
     b.wait_text(".record-table th", "Uppdaterad").await;
     b.wait_text(".record-table .state", "Aktiv").await;
+    // The standard record types by their Swedish names (issue 16 item 1).
+    b.wait_text("#type-tab-case", "Ärende").await;
+    b.wait_text("#type-tab-account", "Kund").await;
+    b.wait_text("#all-records-link", "Alla ärenden").await;
     // "just now" in Swedish, from Intl.RelativeTimeFormat's neighbour in the catalog.
     b.wait_text(".record-table td", "nyss").await;
     b.screenshot(&screenshot_path("my-work-sv.png")).await;
@@ -396,8 +400,11 @@ async fn the_chat_app_the_panel_and_administration_speak_swedish() {
 }
 
 /// The record page (record.js, fields.js, the pane switch), the records list (records.js) and
-/// the finder (finder.js) speak Swedish; the save-transcript dialog (chat.js) names the record
-/// type by its display name and sends the user's chosen time zone, not the browser's.
+/// the finder (finder.js) speak Swedish; so do the standard record types (issue 16 item 1):
+/// "Ärende", its fields' labels and the priority's options (whose values stay the API's), while
+/// a type an administrator renamed keeps its name. The save-transcript dialog (chat.js) names
+/// the record type by its display name and sends the user's chosen time zone, not the
+/// browser's.
 #[tokio::test]
 async fn the_record_pages_and_the_finder_speak_swedish() {
     let app = spawn_app(Backend::Sqlite).await;
@@ -466,6 +473,17 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
         )
         .await;
     assert_eq!(tabs, json!(["Post", "Samarbete", "Chatt"]));
+    // The case in Swedish: its type, its fields' labels, its priority's words.
+    b.wait_text("#type-records-link", "Ärenden").await;
+    assert_eq!(eyebrow(&b).await, "Ärende · CAS-00001");
+    b.wait_text("[data-field=title] label", "Ärendets rubrik")
+        .await;
+    b.wait_text("[data-field=ticket_number] .label", "Ärendenummer")
+        .await;
+    b.wait_text("[data-field=account] label", "Kund").await;
+    b.wait_text("[data-field=priority] label", "Prioritet")
+        .await;
+    assert_eq!(priority_options(&b).await, swedish_priorities("high"));
 
     // The records of the type (records.js).
     b.goto(&format!("{}/records/case", app.base)).await;
@@ -473,6 +491,27 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
         .await;
     b.wait_text("#records-list", "Skrivaren i Malmö").await;
     b.wait_text(".pager", "Nästa sida").await;
+    b.wait_text("h1#records-title", "Ärenden").await;
+    b.wait_text(".breadcrumb", "Ärenden").await;
+    assert_eq!(
+        b.js("return document.title", vec![]).await,
+        "Ärenden · Tether"
+    );
+    b.wait_text("label[for=records-owner-team]", "Ägande team")
+        .await;
+    // New record: "Nytt ärende", the fields in Swedish, the priority's words.
+    b.wait_text("#new-record", "Nytt ärende")
+        .await
+        .click()
+        .await;
+    b.wait_text("dialog h2", "Nytt ärende").await;
+    b.wait_text("dialog [data-field=title] label", "Ärendets rubrik")
+        .await;
+    assert_eq!(priority_options(&b).await, swedish_priorities(""));
+    b.wait_text("dialog .dialog-foot button", "Avbryt")
+        .await
+        .click()
+        .await;
 
     // The finder (finder.js): its placeholder and a plural count in Swedish.
     let finder = b.wait("#finder-input").await;
@@ -515,7 +554,7 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
         .await
         .text()
         .await;
-    assert!(choice.contains("· Case"), "{choice}");
+    assert!(choice.contains("· Ärende"), "{choice}");
     assert!(!choice.contains("· case"), "{choice}");
     b.wait_text("dialog .dialog-foot button", "Spara utskrift")
         .await
@@ -529,9 +568,60 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
         )
         .await;
     assert_eq!(sent, json!(["Asia/Tokyo"]));
+
+    // An administrator renamed "Case" to "Ticket" and its priority to "Severity" (in the
+    // stored definition): those stay as named; the built-in texts left alone stay Swedish.
+    app.store
+        .execute_raw(
+            "UPDATE record_types SET definition = replace(replace(definition, \
+             '\"display_name\":\"Case\"', '\"display_name\":\"Ticket\"'), \
+             '\"label\":\"Priority\"', '\"label\":\"Severity\"') WHERE name = 'case'",
+        )
+        .await
+        .unwrap();
+    b.goto(&format!("{}/records/case/{case_id}", app.base))
+        .await;
+    b.wait_text("#type-records-link", "Poster: Ticket").await;
+    assert_eq!(eyebrow(&b).await, "Ticket · CAS-00001");
+    b.wait_text("[data-field=priority] label", "Severity").await;
+    b.wait_text("[data-field=title] label", "Ärendets rubrik")
+        .await;
+    assert_eq!(priority_options(&b).await, swedish_priorities("high"));
+    b.goto(&format!("{}/records/case", app.base)).await;
+    b.wait_text("h1#records-title", "Poster: Ticket").await;
+    b.wait_text("#new-record", "Ny post: Ticket").await;
     let defects = b.console_defects().await;
     if !defects.is_empty() {
         b.screenshot(&screenshot_path("i18n-records-swedish")).await;
     }
     assert_eq!(defects, Vec::<String>::new());
+}
+
+/// The record page's line above the title (type and number), as written (the style shows it
+/// in capitals).
+async fn eyebrow(b: &Browser) -> Value {
+    b.js(
+        "return document.querySelector('.record-head .eyebrow').textContent",
+        vec![],
+    )
+    .await
+}
+
+/// The priority control's options as (value, text) pairs, and the chosen value.
+async fn priority_options(b: &Browser) -> Value {
+    b.wait("[data-field=priority] select").await;
+    b.js(
+        "const s = document.querySelector('[data-field=priority] select'); \
+         return {options: [...s.options].map(o => [o.value, o.textContent]), chosen: s.value}",
+        vec![],
+    )
+    .await
+}
+
+/// What [`priority_options`] gives in Swedish with `chosen` chosen.
+fn swedish_priorities(chosen: &str) -> Value {
+    json!({
+        "options": [["", "—"], ["low", "Låg"], ["normal", "Normal"], ["high", "Hög"], ["urgent", "Brådskande"]],
+        "chosen": chosen,
+    })
 }

@@ -219,6 +219,71 @@ fn every_key_the_server_uses_is_in_both_catalogs() {
     }
 }
 
+/// A language's catalog as the browser gets it: key → text (`message.attribute` for
+/// attributes; plain texts are strings).
+fn served(locale: Locale) -> serde_json::Map<String, Value> {
+    let json = i18n::catalog_json(&format!("i18n/{}.json", locale.tag())).unwrap();
+    serde_json::from_str(json).unwrap()
+}
+
+/// Item 1 of issue 16: the standard record types are data with English names; the UI shows
+/// them in the page's language from the catalogs (`recordTypes()` in api.js, where the stored
+/// text still equals the English catalog's word). So every standard type, field and choice
+/// option has words in both catalogs, and the English words are exactly the built-in texts.
+#[test]
+fn every_standard_record_type_field_and_option_has_words_in_both_languages() {
+    use tether_domain::record_type::{FieldKind, standard_record_types};
+    let en = served(Locale::En);
+    let sv = served(Locale::Sv);
+    let api_js = std::fs::read_to_string(crate_dir().join("assets/js/api.js")).unwrap();
+    assert!(
+        api_js.contains("const key = `rt-${ty.name}`;")
+            && api_js.contains("const fk = `${key}-${f.name}`;")
+            && api_js.contains("`${fk}-${o}`"),
+        "api.js builds the keys this test checks"
+    );
+    let text = |cat: &serde_json::Map<String, Value>, key: &str| -> Option<String> {
+        cat.get(key).and_then(Value::as_str).map(str::to_owned)
+    };
+    let mut missing = Vec::new();
+    let mut check = |key: String, english: Option<&str>| {
+        let (e, s) = (text(&en, &key), text(&sv, &key));
+        match (&e, &s) {
+            (Some(e), Some(s)) if !e.trim().is_empty() && !s.trim().is_empty() => {
+                if let Some(want) = english {
+                    assert_eq!(e, want, "{key} in en.ftl must be the built-in text");
+                }
+            }
+            _ => missing.push(format!("{key} (en: {e:?}, sv: {s:?})")),
+        }
+    };
+    let types = standard_record_types();
+    assert_eq!(types.len(), 6);
+    for ty in &types {
+        let key = format!("rt-{}", ty.name);
+        check(key.clone(), Some(&ty.display_name));
+        for attr in ["plural", "lower", "new"] {
+            check(format!("{key}.{attr}"), None);
+        }
+        for f in &ty.fields {
+            let fk = format!("{key}-{}", f.name);
+            check(fk.clone(), Some(&f.label));
+            assert_eq!(f.kind == FieldKind::Choice, !f.options.is_empty());
+            for o in &f.options {
+                check(format!("{fk}-{o}"), None);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "words missing or empty for standard record types:\n{}",
+        missing.join("\n")
+    );
+    // Swedish is Swedish, not the English left in place.
+    assert_eq!(text(&sv, "rt-case").as_deref(), Some("Ärende"));
+    assert_eq!(text(&sv, "rt-case-priority-high").as_deref(), Some("Hög"));
+}
+
 /// Every code a problem document can carry: each variant's, each precise one given with
 /// `with_code("…")` anywhere in the server, and the domain's refusals.
 fn problem_codes() -> BTreeSet<String> {

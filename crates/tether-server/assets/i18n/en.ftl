@@ -131,6 +131,8 @@ home-search-label = Search my records
 home-search-placeholder = Name or number
 home-no-match = Nothing matches your search.
 home-no-records = You own no { $type } records.
+home-all-of-type = All { $types }
+home-none-of-type = You own no { $types }.
 home-col-name = Name
 home-col-number = Number
 home-col-state = State
@@ -793,6 +795,88 @@ fields-save = Save changes
 fields-saving = Saving…
 fields-discard = Discard
 
+## api.js: the standard record types in words (rt-<type>, rt-<type>-<field>,
+## rt-<type>-<field>-<option>). The English words must be the built-in texts of
+## standard_record_types() (tests/i18n.rs): the UI shows these words only where the stored
+## text is still the built-in one. .plural titles a type's records page, .lower is the plural
+## within a sentence, .new names the New-record button and dialog.
+rt-case = Case
+    .plural = Cases
+    .lower = cases
+    .new = New case
+rt-case-ticket_number = Case number
+rt-case-title = Case title
+rt-case-description = Description
+rt-case-priority = Priority
+rt-case-priority-low = Low
+rt-case-priority-normal = Normal
+rt-case-priority-high = High
+rt-case-priority-urgent = Urgent
+rt-case-origin = Origin
+rt-case-origin-phone = Phone
+rt-case-origin-email = Email
+rt-case-origin-web = Web
+rt-case-origin-chat = Chat
+rt-case-product = Product
+rt-case-account = Account
+rt-case-contact = Contact
+rt-account = Account
+    .plural = Accounts
+    .lower = accounts
+    .new = New account
+rt-account-name = Account name
+rt-account-industry = Industry
+rt-account-phone = Phone
+rt-account-website = Website
+rt-account-city = City
+rt-account-description = Description
+rt-contact = Contact
+    .plural = Contacts
+    .lower = contacts
+    .new = New contact
+rt-contact-full_name = Full name
+rt-contact-email = E-mail
+rt-contact-phone = Phone
+rt-contact-job_title = Job title
+rt-contact-account = Account
+rt-knowledge_article = Knowledge article
+    .plural = Knowledge articles
+    .lower = knowledge articles
+    .new = New knowledge article
+rt-knowledge_article-ticket_number = Article number
+rt-knowledge_article-title = Title
+rt-knowledge_article-summary = Summary
+rt-knowledge_article-content = Content
+rt-knowledge_article-keywords = Keywords
+rt-email = Email
+    .plural = Emails
+    .lower = emails
+    .new = New email
+rt-email-subject = Subject
+rt-email-from = From
+rt-email-to = To
+rt-email-body = Body
+rt-email-regarding_case = Regarding case
+rt-conversation = Conversation
+    .plural = Conversations
+    .lower = conversations
+    .new = New conversation
+rt-conversation-subject = Subject
+rt-conversation-channel = Channel
+rt-conversation-channel-chat = Chat
+rt-conversation-channel-voice = Voice
+rt-conversation-channel-sms = SMS
+rt-conversation-channel-social = Social media
+rt-conversation-customer = Customer
+rt-conversation-summary = Summary
+
+## combobox.js: pickers that search as you type
+combobox-none = Nothing found
+combobox-count = { $count ->
+    [one] 1 suggestion
+   *[other] { $count } suggestions
+}
+
 ## records.js: the records of one type
 records-title = { $type } records
 records-new = New { $type }
@@ -804,6 +888,10 @@ records-state = State
 records-any-state = Any state
 records-owner = Owner
 records-any-owner = Anyone
+records-owner-team = Owning team
+records-any-team = Any team
+records-my-teams = My teams
+records-other-teams = Other teams
 records-sort = Sort by
 records-sort-updated = Last changed
 records-sort-created = Newest
@@ -891,6 +979,7 @@ record-share-title = Share this record
 record-shared-with = Shared with
 record-not-shared = This record is not shared with anyone.
 record-share-person = Person
+record-share-person-placeholder = Name or e-mail
 record-share-access = Access
 record-share-read = Can read
 record-share-write = Can edit

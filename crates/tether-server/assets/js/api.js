@@ -2,7 +2,7 @@
 // problem documents (RFC 9457) turned into an ApiError whose message is the problem in the
 // page's language: the catalog's words for its `code`, falling back to the server's `detail`.
 
-import { problemText, t } from './i18n.js';
+import { has, locale, problemText, t } from './i18n.js';
 
 const BASE = '/api/v1';
 
@@ -127,9 +127,59 @@ export function upload(file, onProgress = () => {}) {
 let meOnce;
 export const me = () => (meOnce ||= get('/me'));
 
-/** Record types by name, fetched once per page. */
+// --- record types in the page's language ---------------------------------------------------
+//
+// The six standard record types are data with English names (`standard_record_types()` in
+// the domain crate). The catalogs hold their words under `rt-<type>` (with `.plural`,
+// `.lower` and `.new`), `rt-<type>-<field>` for each field's label and
+// `rt-<type>-<field>-<option>` for each choice option; `tests/i18n.rs` checks that both
+// catalogs have them all and that the English ones are exactly the built-in texts. So a stored
+// text is the built-in default when it equals the English catalog's word, and only then is it
+// shown in the page's language: an administrator's own name ("Ticket" for "Case") stays.
+
+/** The English catalog, to recognize the built-in texts on a page in another language. */
+async function englishCatalog() {
+  const url = document.querySelector('meta[name="tether-catalog"]')?.content;
+  if (locale === 'en' || !url) return null;
+  try {
+    const res = await fetch(url.replace(/[^/]*\.json$/, 'en.json'), { credentials: 'same-origin' });
+    return res.ok ? await res.json() : {};
+  } catch {
+    return {};
+  }
+}
+
+const capitalize = (s) => String(s).charAt(0).toUpperCase() + String(s).slice(1);
+
+/**
+ * A record type as the page shows it: `display_name` and field `label`s in the page's language
+ * where they are the built-in ones; `option_labels` ({value: words}) for choice fields (the
+ * values sent to the API stay as they are); and `words`: `list` (the records page's title,
+ * "Cases"), `new` ("New case") and `lower` (the plural within a sentence, "cases"; null for
+ * a type without catalog words).
+ */
+function localizeType(ty, english) {
+  const builtIn = (key, text) => has(key) && (english ? english[key] : t(key)) === text;
+  const key = `rt-${ty.name}`;
+  const own = ty.standard && builtIn(key, ty.display_name);
+  const name = own ? t(key) : ty.display_name;
+  const words = own
+    ? { list: t(`${key}.plural`), new: t(`${key}.new`), lower: t(`${key}.lower`) }
+    : { list: t('records-title', { type: name }), new: t('records-new', { type: name }), lower: null };
+  const fields = (ty.fields || []).map((f) => {
+    const fk = `${key}-${f.name}`;
+    const label = ty.standard && builtIn(fk, f.label) ? t(fk) : f.label;
+    const options = f.options || [];
+    const option_labels = Object.fromEntries(options.map((o) => [o, ty.standard && has(`${fk}-${o}`) ? t(`${fk}-${o}`) : capitalize(o)]));
+    return { ...f, label, option_labels };
+  });
+  return { ...ty, display_name: name, fields, words };
+}
+
+/** Record types by name, in the page's language (see above), fetched once per page. The
+ *  administration's type editor reads `GET /record-types` itself: it edits the stored data. */
 let typesOnce;
 export function recordTypes() {
-  typesOnce ||= get('/record-types').then((r) => new Map(r.items.map((t) => [t.name, t])));
+  typesOnce ||= Promise.all([get('/record-types'), englishCatalog()]).then(([r, english]) => new Map(r.items.map((ty) => [ty.name, localizeType(ty, english)])));
   return typesOnce;
 }

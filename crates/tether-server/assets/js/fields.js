@@ -2,11 +2,19 @@
 // (`can_write`) and the field is not read-only. Only changed fields are sent; a 422 marks the
 // fields it names.
 
-import { get, patch, qs, seg } from './api.js';
-import { debounce, h, recordHref } from './dom.js';
+import { get, patch, seg } from './api.js';
+import { combobox, recordSource } from './combobox.js';
+import { h, recordHref } from './dom.js';
 import { t } from './i18n.js';
 
 let seq = 0;
+
+/** A choice option's words (`option_labels` of a type from `recordTypes()`); the value is
+ *  what the API gets. */
+export function optionLabel(f, value) {
+  const s = String(value);
+  return f.option_labels?.[s] ?? s.charAt(0).toUpperCase() + s.slice(1);
+}
 
 /** State names as people read them. */
 export const STATE_LABEL = { active: t('fields-state-active'), resolved: t('fields-state-resolved'), cancelled: t('fields-state-cancelled') };
@@ -36,43 +44,20 @@ export function showFieldErrors(form, problem) {
 }
 
 function lookupControl(f, value, id) {
-  // A text box with suggestions from `GET /records/{target}?q=`; the chosen record's id is kept.
-  const listId = `${id}-list`;
-  const input = h('input', { id, type: 'text', list: listId, autocomplete: 'off', placeholder: t('fields-lookup-placeholder') });
-  const list = h('datalist', { id: listId });
-  const found = new Map();
-  let chosen = value || null;
+  // A combobox over the records of the target type (name and number); the chosen record's id
+  // is the value. The current record's name is filled in once it loads.
+  const box = combobox({ id, label: f.label, placeholder: t('fields-lookup-placeholder'), source: recordSource(f.target), initial: value ? { id: value, name: '' } : null });
   if (value) {
     get(`/records${seg(f.target, value)}`)
-      .then((r) => {
-        input.value = r.name;
-        found.set(r.name, r.id);
-        input.dataset.initial = r.name;
-      })
-      .catch(() => (input.value = value));
+      .then((r) => box.set({ id: r.id, name: r.name, sub: r.number || '' }))
+      .catch(() => {
+        // Unreadable: the box shows nothing, and the value stays unless it is changed.
+      });
   }
-  input.addEventListener(
-    'input',
-    debounce(async () => {
-      const q = input.value.trim();
-      if (found.has(q)) return;
-      try {
-        const res = await get(`/records${seg(f.target)}${qs({ q, limit: 10 })}`);
-        list.replaceChildren(...res.items.map((r) => (found.set(r.name, r.id), h('option', { value: r.name }, r.number || ''))));
-      } catch {
-        /* suggestions are optional */
-      }
-    }, 200),
-  );
   return {
-    el: h('span', { class: 'lookup' }, input, list, value ? relatedLink(f, value) : null),
-    input,
-    value: () => {
-      const q = input.value.trim();
-      if (!q) return null;
-      if (found.has(q)) return found.get(q);
-      return chosen;
-    },
+    el: h('span', { class: 'lookup' }, box.el, value ? relatedLink(f, value) : null),
+    input: box.input,
+    value: () => box.value(),
   };
 }
 
@@ -110,7 +95,7 @@ export function control(f, value, id) {
       return { el, input: el, value: () => el.value || null };
     }
     case 'choice': {
-      const el = h('select', { id }, h('option', { value: '' }, '—'), (f.options || []).map((o) => h('option', { value: o, selected: o === value }, o.charAt(0).toUpperCase() + o.slice(1))));
+      const el = h('select', { id }, h('option', { value: '' }, '—'), (f.options || []).map((o) => h('option', { value: o, selected: o === value }, optionLabel(f, o))));
       return { el, input: el, value: () => el.value || null };
     }
     case 'lookup':
@@ -126,7 +111,7 @@ function display(f, value) {
   if (value === null || value === undefined || value === '') return h('span', { class: 'muted' }, '—');
   if (f.kind === 'boolean') return value ? t('fields-yes') : t('fields-no');
   if (f.kind === 'lookup') return relatedLink(f, value);
-  if (f.kind === 'choice') return String(value).charAt(0).toUpperCase() + String(value).slice(1);
+  if (f.kind === 'choice') return optionLabel(f, value);
   return String(value);
 }
 

@@ -54,7 +54,7 @@ main.replaceChildren(
 function drawAllLink() {
   const type = state.types.find((x) => x.name === state.type);
   allLink.href = `/records${seg(state.type)}`;
-  allLink.textContent = t('home-all-records', { type: type?.display_name || state.type });
+  allLink.textContent = type?.words.lower ? t('home-all-of-type', { types: type.words.lower }) : t('home-all-records', { type: type?.display_name || state.type });
 }
 
 function drawTabs() {
@@ -107,7 +107,7 @@ async function loadRecords() {
     if (type !== state.type) return;
     const ty = state.types.find((x) => x.name === type);
     if (!res.items.length) {
-      table.replaceChildren(h('p', { class: 'empty muted' }, state.q ? t('home-no-match') : t('home-no-records', { type: (ty?.display_name || type).toLowerCase() })));
+      table.replaceChildren(h('p', { class: 'empty muted' }, state.q ? t('home-no-match') : ty?.words.lower ? t('home-none-of-type', { types: ty.words.lower }) : t('home-no-records', { type: ty?.display_name || type })));
       return;
     }
     table.replaceChildren(

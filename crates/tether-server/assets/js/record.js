@@ -4,6 +4,7 @@
 
 import { del, get, patch, post, qs, recordTypes, seg } from './api.js';
 import { boot, debounce, fmtFull, fmtTime, h, toast } from './dom.js';
+import { combobox, peopleSource } from './combobox.js';
 import * as events from './events.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
@@ -240,12 +241,11 @@ function ownerDialog() {
 
 function shareDialog() {
   const list = h('ul', { class: 'share-list', id: 'share-list', 'aria-label': t('record-shared-with') });
-  const user = h('input', { type: 'search', id: 'share-user', list: 'share-user-list', autocomplete: 'off' });
-  const users = h('datalist', { id: 'share-user-list' });
-  const found = new Map();
+  // The person: a combobox showing each one's name and e-mail (never the user themself).
+  const user = combobox({ id: 'share-user', label: t('record-share-person'), placeholder: t('record-share-person-placeholder'), source: peopleSource([boot.userId]) });
   const access = h('select', { id: 'share-access' }, h('option', { value: 'read' }, t('record-share-read')), h('option', { value: 'write' }, t('record-share-write')));
   const addBtn = h('button', { type: 'submit', class: 'btn primary small', id: 'share-add' }, icon('plus'), t('record-share-add'));
-  const msg = h('p', { class: 'form-error', role: 'alert' });
+  const msg = h('p', { class: 'form-error', role: 'alert', id: 'share-error' });
   const load = async () => {
     try {
       const res = await get(`${base}/shares`);
@@ -282,39 +282,28 @@ function shareDialog() {
       list.replaceChildren(h('li', { class: 'error', role: 'alert' }, e.message));
     }
   };
-  user.addEventListener(
-    'input',
-    debounce(async () => {
-      const q = user.value.trim();
-      if (!q || found.has(q)) return;
-      try {
-        const res = await get(`/users${qs({ q, limit: 10 })}`);
-        users.replaceChildren(...res.items.filter((u) => u.active && u.id !== boot.userId).map((u) => (found.set(u.name, u.id), h('option', { value: u.name }, u.email))));
-      } catch {
-        /* suggestions are optional */
-      }
-    }, 200),
-  );
   const form = h(
     'form',
     { class: 'share-form row gap-s', novalidate: true },
-    h('div', { class: 'field grow' }, h('label', { for: user.id }, t('record-share-person')), user, users),
+    h('div', { class: 'field grow' }, h('label', { for: user.input.id }, t('record-share-person')), user.el),
     h('div', { class: 'field' }, h('label', { for: access.id }, t('record-share-access')), access),
     addBtn,
   );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     msg.textContent = '';
-    const id = found.get(user.value.trim());
+    const id = user.value();
     if (!id) {
       msg.textContent = t('record-share-pick-person');
-      user.setAttribute('aria-invalid', 'true');
+      user.input.setAttribute('aria-invalid', 'true');
+      user.input.setAttribute('aria-describedby', msg.id);
       return;
     }
-    user.removeAttribute('aria-invalid');
+    user.input.removeAttribute('aria-invalid');
+    user.input.removeAttribute('aria-describedby');
     try {
       await post(`${base}/shares`, { user_id: id, access: access.value });
-      user.value = '';
+      user.set(null);
       load();
     } catch (err) {
       msg.textContent = err.message;
@@ -328,7 +317,7 @@ function drawRecord() {
   document.title = `${record.name} · Tether`;
   const refresh = h('button', { type: 'button', class: 'btn ghost small', id: 'timeline-refresh', onClick: () => loadTimeline() }, icon('refresh'), t('record-refresh'));
   recordMain.replaceChildren(
-    h('nav', { class: 'breadcrumb', 'aria-label': t('record-breadcrumb') }, h('a', { href: '/' }, t('record-my-work')), h('span', { 'aria-hidden': 'true' }, '/'), h('a', { href: `/records${seg(TYPE)}`, id: 'type-records-link' }, type.display_name)),
+    h('nav', { class: 'breadcrumb', 'aria-label': t('record-breadcrumb') }, h('a', { href: '/' }, t('record-my-work')), h('span', { 'aria-hidden': 'true' }, '/'), h('a', { href: `/records${seg(TYPE)}`, id: 'type-records-link' }, type.words?.list || type.display_name)),
     h(
       'header',
       { class: 'record-head' },

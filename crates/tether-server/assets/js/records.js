@@ -4,6 +4,7 @@
 
 import { get, me, post, qs, recordTypes, seg } from './api.js';
 import { boot, debounce, h, recordHref, relTime } from './dom.js';
+import { combobox, peopleSource } from './combobox.js';
 import { openDialog } from './dialog.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
@@ -22,7 +23,7 @@ const SORTS = [
   ['number', t('records-sort-number')],
 ];
 
-const view = { filter: 'all', state: '', owner: '', ownerName: '', sort: 'updated', q: '', offset: 0 };
+const view = { filter: 'all', state: '', owner: '', ownerTeam: '', sort: 'updated', q: '', offset: 0 };
 let type = null;
 
 const table = h('div', { class: 'record-table', id: 'records-list', 'aria-live': 'polite' });
@@ -47,38 +48,52 @@ function scopeControl() {
   return group;
 }
 
-function ownerControl() {
-  // Suggestions from the people picker; the chosen person's id filters the list.
-  const input = h('input', { id: 'records-owner', type: 'search', list: 'records-owner-list', autocomplete: 'off', placeholder: t('records-any-owner') });
-  const list = h('datalist', { id: 'records-owner-list' });
-  const found = new Map();
-  input.addEventListener(
-    'input',
-    debounce(async () => {
-      const q = input.value.trim();
-      if (!q) {
-        if (view.owner) {
-          view.owner = '';
-          view.offset = 0;
-          load();
-        }
-        return;
+/** The owner filter: a person (a combobox over the people) or a team (a list of the teams);
+ *  choosing one clears the other, since a record has one owner. */
+function ownerControls() {
+  const team = h('select', { id: 'records-owner-team' }, h('option', { value: '' }, t('records-any-team')));
+  const person = combobox({
+    id: 'records-owner',
+    type: 'search',
+    label: t('records-owner'),
+    placeholder: t('records-any-owner'),
+    source: peopleSource(),
+    onChange: (who) => {
+      view.owner = who?.id || '';
+      if (who) {
+        view.ownerTeam = '';
+        team.value = '';
       }
-      if (found.has(q)) {
-        view.owner = found.get(q);
-        view.offset = 0;
-        load();
-        return;
-      }
-      try {
-        const res = await get(`/users${qs({ q, limit: 10 })}`);
-        list.replaceChildren(...res.items.filter((u) => u.active !== false).map((u) => (found.set(u.name, u.id), h('option', { value: u.name }))));
-      } catch {
-        /* suggestions are optional */
-      }
-    }, 200),
-  );
-  return h('div', { class: 'field' }, h('label', { for: input.id }, t('records-owner')), input, list);
+      view.offset = 0;
+      load();
+    },
+  });
+  team.addEventListener('change', () => {
+    view.ownerTeam = team.value;
+    view.offset = 0;
+    // Clearing the person reloads the list (its onChange); otherwise reload here.
+    if (team.value && person.chosen()) person.set(null);
+    else load();
+  });
+  // `GET /teams` may be read by anyone signed in; the caller's own teams come first.
+  get('/teams')
+    .then((res) => {
+      const mine = res.items.filter((x) => boot.teamIds.includes(x.id));
+      const others = res.items.filter((x) => !boot.teamIds.includes(x.id));
+      const opts = (list) => list.map((x) => h('option', { value: x.id }, x.name));
+      team.append(
+        ...(mine.length && others.length
+          ? [h('optgroup', { label: t('records-my-teams') }, opts(mine)), h('optgroup', { label: t('records-other-teams') }, opts(others))]
+          : opts(res.items)),
+      );
+    })
+    .catch(() => {
+      /* without teams, the person filter remains */
+    });
+  return [
+    h('div', { class: 'field records-owner' }, h('label', { for: 'records-owner' }, t('records-owner')), person.el),
+    h('div', { class: 'field' }, h('label', { for: team.id }, t('records-owner-team')), team),
+  ];
 }
 
 function filters() {
@@ -109,7 +124,7 @@ function filters() {
     scopeControl(),
     h('div', { class: 'field grow' }, h('label', { for: search.id }, t('records-search')), search),
     h('div', { class: 'field' }, h('label', { for: state.id }, t('records-state')), state),
-    ownerControl(),
+    ownerControls(),
     h('div', { class: 'field' }, h('label', { for: sort.id }, t('records-sort')), sort),
   );
 }
@@ -119,7 +134,7 @@ async function load() {
   const mine = ++loadSeq;
   table.setAttribute('aria-busy', 'true');
   try {
-    const res = await get(`/records${seg(TYPE)}${qs({ filter: view.filter, state: view.state, owner: view.owner, sort: view.sort, q: view.q, offset: view.offset || '', limit: PAGE })}`);
+    const res = await get(`/records${seg(TYPE)}${qs({ filter: view.filter, state: view.state, owner: view.owner, owner_team: view.ownerTeam, sort: view.sort, q: view.q, offset: view.offset || '', limit: PAGE })}`);
     if (mine !== loadSeq) return;
     draw(res);
   } catch (e) {
@@ -215,7 +230,7 @@ function newRecordDialog() {
     }
   };
   const ctl = openDialog({
-    title: t('records-new', { type: type.display_name }),
+    title: type.words.new,
     body: [form],
     wide: true,
     actions: [{ label: t('records-cancel') }, { label: t('records-create'), kind: 'primary', onClick: (c) => submit(c) }],
@@ -235,16 +250,16 @@ async function start() {
     const [types, who] = await Promise.all([recordTypes(), me()]);
     type = types.get(TYPE);
     if (!type) throw new Error(t('records-no-type'));
-    document.title = `${t('records-title', { type: type.display_name })} · Tether`;
+    document.title = `${type.words.list} · Tether`;
     const newBtn = mayCreate(who.privileges)
-      ? h('button', { type: 'button', class: 'btn primary', id: 'new-record', onClick: newRecordDialog }, icon('plus'), t('records-new', { type: type.display_name }))
+      ? h('button', { type: 'button', class: 'btn primary', id: 'new-record', onClick: newRecordDialog }, icon('plus'), type.words.new)
       : null;
     main.replaceChildren(
       h(
         'div',
         { class: 'records-page' },
-        h('nav', { class: 'breadcrumb', 'aria-label': t('records-breadcrumb') }, h('a', { href: '/' }, t('records-my-work')), h('span', { 'aria-hidden': 'true' }, '/'), h('span', {}, type.display_name)),
-        h('header', { class: 'page-head row' }, h('h1', { id: 'records-title' }, t('records-title', { type: type.display_name })), newBtn),
+        h('nav', { class: 'breadcrumb', 'aria-label': t('records-breadcrumb') }, h('a', { href: '/' }, t('records-my-work')), h('span', { 'aria-hidden': 'true' }, '/'), h('span', {}, type.words.list)),
+        h('header', { class: 'page-head row' }, h('h1', { id: 'records-title' }, type.words.list), newBtn),
         h('section', { class: 'card', 'aria-labelledby': 'records-title' }, filters(), table, pager),
       ),
     );
