@@ -1,7 +1,8 @@
 //! Record-connected collaboration rules (SPEC R1, R3, R9–R11a, R14, R15, R23): the gate, who may
 //! connect, disconnect and join, how a connected chat is named, what an intro card shows, and
 //! which field changes are announced. Each decision carries its reason, so a 403's detail and
-//! the UI's explanation come from here.
+//! the UI's explanation come from here. What a viewer sees of a connected chat, built from
+//! these, is `crate::viewer`.
 
 use crate::record::RecordState;
 use crate::record_type::{FieldKind, RecordTypeDef};
@@ -71,6 +72,24 @@ pub struct DisconnectFacts {
     pub is_last_connector: bool,
     pub last_connector_may_disconnect: bool,
     pub holds_disconnect_privilege: bool,
+}
+
+impl DisconnectFacts {
+    /// The facts for one viewer of one connection under the record type's `settings`.
+    pub fn new(
+        settings: &RecordTypeSettings,
+        owns_record: bool,
+        is_last_connector: bool,
+        holds_disconnect_privilege: bool,
+    ) -> Self {
+        DisconnectFacts {
+            owns_record,
+            owner_may_disconnect: settings.owner_may_disconnect,
+            is_last_connector,
+            last_connector_may_disconnect: settings.last_connector_may_disconnect,
+            holds_disconnect_privilege,
+        }
+    }
 }
 
 /// Which of the three R11a rights allowed a disconnect.
@@ -152,25 +171,6 @@ pub fn may_join(
         return Err(JoinDenied::ReadOnly);
     }
     Ok(())
-}
-
-/// How a connected chat appears to a user in the panel and on the timeline (R2, R3, R14).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChatVisibility {
-    /// A member: everything.
-    Member,
-    /// Not a member but may join: name, member count, last activity; no content.
-    Locked,
-    /// Nothing of the chat.
-    Hidden,
-}
-
-pub fn chat_visibility(is_member: bool, can_join: bool) -> ChatVisibility {
-    match (is_member, can_join) {
-        (true, _) => ChatVisibility::Member,
-        (false, true) => ChatVisibility::Locked,
-        (false, false) => ChatVisibility::Hidden,
-    }
 }
 
 /// How a record is named in system messages every chat member sees: the type and its number
@@ -585,9 +585,6 @@ mod tests {
                 .to_string()
                 .contains("a member of the chat can add you")
         );
-        assert_eq!(chat_visibility(false, true), ChatVisibility::Locked);
-        assert_eq!(chat_visibility(false, false), ChatVisibility::Hidden);
-        assert_eq!(chat_visibility(true, false), ChatVisibility::Member);
     }
 
     #[test]

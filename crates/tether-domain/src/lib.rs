@@ -23,6 +23,7 @@ pub mod settings;
 pub mod signin;
 pub mod suggest;
 pub mod team;
+pub mod viewer;
 
 pub use access::{Decision, DenyReason, Owner, RecordFacts, Subject};
 pub use ids::{RecordId, RoleId, TeamId, UserId};

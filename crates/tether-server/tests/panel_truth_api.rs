@@ -333,6 +333,110 @@ async fn r11a_owner_and_privilege_disconnect_chats_they_are_not_in_postgres() {
     r11a_owner_and_privilege_disconnect_chats_they_are_not_in(Backend::Postgres).await;
 }
 
+/// R14, R3, R15: only group chats are joinable. A one-on-one chat connected to the record (the
+/// API refuses to connect one, R11, but the data may hold such a connection) is neither locked
+/// nor offered to join to a non-member — in the panel as on the timeline — and its members' names
+/// stay with its members (R2). Where the timeline shows its entry, the owner may still
+/// disconnect it (R11a), as the timeline says.
+async fn r14_a_connected_one_on_one_is_offered_to_no_one(b: Backend) {
+    let w = world(b).await;
+    let pair = w
+        .app
+        .post("/chats", &w.bo, json!({"member_ids": [w.eve_id]}))
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(pair["kind"], "one_on_one");
+    let pair = pair["id"].as_str().unwrap().to_owned();
+    let sys = tether_store::chats::SystemMessage {
+        kind: "system",
+        actor_id: Some(w.bo_id.clone()),
+        text: "Bo Lind connected this chat".into(),
+        html: "<p>Bo Lind connected this chat</p>".into(),
+        data: json!({"event": "connection.added"}),
+    };
+    let connected = w
+        .app
+        .store
+        .connect_chat(&tether_store::collab::ConnectionChange {
+            chat_id: &pair,
+            record_type: "case",
+            record_id: &w.case_id,
+            actor_id: &w.bo_id,
+            system: &sys,
+            timeline_subject: "Chat connected",
+        })
+        .await
+        .unwrap();
+    assert!(connected);
+
+    // Olga owns the case and may join its chats, but there is no joining a one-on-one chat.
+    let panel = w
+        .app
+        .get(&format!("{}/collaboration", w.case()), &w.olga)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(panel["join_denied"], Value::Null);
+    assert!(
+        panel["connected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != pair),
+        "a one-on-one chat is offered as locked: {panel}"
+    );
+    let tl = w.timeline(&w.olga).await;
+    let entry = &chat_entry(&tl, "chat_connection", &pair)["chat"];
+    assert_eq!(entry["can_join"], json!(false));
+    assert_eq!(entry["name"], Value::Null);
+    assert_eq!(entry["last_message_by"], Value::Null);
+    assert_eq!(entry["can_disconnect"], json!(true));
+    assert!(!tl.iter().any(|i| i.to_string().contains("Eve Ny")));
+    w.app
+        .post(
+            &format!("/chats/{pair}/join"),
+            &w.olga,
+            json!({"record": {"type": "case", "id": w.case_id}}),
+        )
+        .await
+        .expect(404);
+
+    // A member sees it with its display name (the other person), and may not join it again.
+    let panel = w
+        .app
+        .get(&format!("{}/collaboration", w.case()), &w.eve)
+        .await
+        .expect(200)
+        .body;
+    let mine = panel["connected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == pair)
+        .expect("a member sees the connected chat");
+    assert_eq!(mine["name"], "Bo Lind");
+    assert_eq!(mine["is_member"], json!(true));
+    assert_eq!(mine["can_join"], json!(false));
+    assert_eq!(mine["locked"], json!(false));
+
+    // Without a timeline entry the owner sees the connection nowhere: 404, not a lock.
+    w.settings(json!({"show_on_timeline": false})).await;
+    w.disconnect(&w.olga, &pair).await.expect(404);
+    w.settings(json!({"show_on_timeline": true})).await;
+    w.disconnect(&w.olga, &pair).await.expect(204);
+}
+
+#[tokio::test]
+async fn r14_a_connected_one_on_one_is_offered_to_no_one_sqlite() {
+    r14_a_connected_one_on_one_is_offered_to_no_one(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn r14_a_connected_one_on_one_is_offered_to_no_one_postgres() {
+    r14_a_connected_one_on_one_is_offered_to_no_one(Backend::Postgres).await;
+}
+
 async fn r10_intro_card_is_computed_per_viewer(b: Backend) {
     let w = world(b).await;
     w.settings(json!({"intro_message": {"enabled": true, "fields": ["priority"]}}))

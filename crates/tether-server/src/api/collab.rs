@@ -2,8 +2,9 @@
 //! panel, new connected chats with their intro card, connecting and disconnecting chats and
 //! channels, joining, and the record references every chat shows.
 //!
-//! Visibility follows the domain's rules exactly: a non-member sees a connected chat only as a
-//! locked entry, and only where R14 lets them join; a record the viewer cannot read is "a
+//! What the caller sees of each chat — name, locked, can join, can disconnect — is decided by
+//! the one viewer rule, `tether_domain::viewer`: a non-member sees a connected group chat only
+//! as a locked entry, and only where R14 lets them join. A record the viewer cannot read is "a
 //! record you can't open", never its name.
 
 use super::chats::{ChatOut, chat_out, system_message};
@@ -21,12 +22,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::access::decide;
-use tether_domain::chat::{ChatKind, ChatName, display_name};
-use tether_domain::collab::{
-    self, ChatVisibility, DisconnectFacts, chat_visibility, may_disconnect, may_join, record_label,
-};
+use tether_domain::chat::{ChatKind, ChatName};
+use tether_domain::collab::{self, DISCONNECT_DENIED, DisconnectFacts, may_join, record_label};
+use tether_domain::settings::RecordTypeSettings;
+use tether_domain::viewer::{self, ChatFacts, ChatVisibility, ViewerFacts};
 use tether_domain::{Access, Owner};
-use tether_store::chats::{Chat, Member, NewChat, SystemMessage};
+use tether_store::chats::{Chat, NewChat, SystemMessage};
 use tether_store::collab::ConnectionChange;
 use tether_store::dialect::fold;
 use tether_store::record_types::RecordType;
@@ -139,6 +140,22 @@ fn owns(caller: &Caller, view: &RecordView) -> bool {
     matches!(&view.record.owner, Owner::User { user_id } if user_id.as_str() == caller.id())
 }
 
+/// R11a's facts for the caller and one connection of a chat to the record, given who connected
+/// it last. The panel, the timeline and the disconnect check all build them here.
+pub(crate) fn disconnect_facts(
+    caller: &Caller,
+    view: &RecordView,
+    settings: &RecordTypeSettings,
+    connected_by: Option<&str>,
+) -> DisconnectFacts {
+    DisconnectFacts::new(
+        settings,
+        owns(caller, view),
+        connected_by == Some(caller.id()),
+        caller.subject.privileges.collab_disconnect,
+    )
+}
+
 /// A chat entry of the panel (API.md).
 #[derive(Serialize, ToSchema)]
 pub struct PanelChat {
@@ -180,19 +197,6 @@ pub struct PanelQuery {
     /// Part of a chat's name (any case): filters every chat section; with a filter the
     /// *Other chats* section is not cut at 50, so every chat stays findable (R27).
     pub filter: Option<String>,
-}
-
-/// Name shown for a chat: members see the real name; a locked viewer sees the chat's own name
-/// or "Group chat", never the members' names (R3).
-fn shown_name(chat: &Chat, members: &[Member], viewer: &str, visibility: ChatVisibility) -> String {
-    let names: Vec<(&str, &str)> = members
-        .iter()
-        .map(|m| (m.user_id.as_str(), m.name.as_str()))
-        .collect();
-    match visibility {
-        ChatVisibility::Member => display_name(chat.kind(), chat.name.as_deref(), &names, viewer),
-        _ => chat.name.clone().unwrap_or_else(|| "Group chat".into()),
-    }
 }
 
 /// # `GET /api/v1/records/{type}/{id}/collaboration?filter=`
@@ -241,33 +245,51 @@ async fn panel(
     let records = records_for_chats(&state, &caller, &ids).await?;
     let no_members = Vec::new();
     let needle = filter.map(fold);
-    let owner = owns(&caller, &ctx.view);
+    let join_ok = join.is_ok();
 
+    // The viewer rule decides everything the caller sees of each chat; `None` = hidden.
     let entry = |chat: &Chat,
-                 visibility: ChatVisibility,
-                 connected: Option<(&Option<String>, &Option<String>, i64)>| {
+                 is_member: bool,
+                 connected: Option<(&Option<String>, &Option<String>, i64)>|
+     -> Option<PanelChat> {
         let m = members.get(&chat.id).unwrap_or(&no_members);
-        let is_member = visibility == ChatVisibility::Member;
-        let can_disconnect = connected.is_some_and(|(by, _, _)| {
-            may_disconnect(DisconnectFacts {
-                owns_record: owner,
-                owner_may_disconnect: settings.owner_may_disconnect,
-                is_last_connector: by.as_deref() == Some(caller.id()),
-                last_connector_may_disconnect: settings.last_connector_may_disconnect,
-                holds_disconnect_privilege: caller.subject.privileges.collab_disconnect,
-            })
-            .is_ok()
-        });
-        PanelChat {
-            id: chat.id.clone(),
-            name: shown_name(chat, m, caller.id(), visibility),
-            kind: chat.kind.clone(),
-            member_count: m.len(),
-            last_activity_at: rfc3339(chat.last_activity_at),
+        let names: Vec<(&str, &str)> = m
+            .iter()
+            .map(|x| (x.user_id.as_str(), x.name.as_str()))
+            .collect();
+        let facts = ViewerFacts {
             is_member,
-            locked: visibility == ChatVisibility::Locked,
-            can_join: visibility == ChatVisibility::Locked,
-            records: if is_member {
+            may_join: join_ok,
+            show_on_timeline: settings.show_on_timeline,
+            connection: connected
+                .map(|(by, _, _)| disconnect_facts(&caller, &ctx.view, settings, by.as_deref())),
+        };
+        let seen = viewer::view_chat(
+            caller.id(),
+            facts,
+            ChatFacts {
+                kind: chat.kind(),
+                name: chat.name.as_deref(),
+                members: &names,
+                last_sender: None,
+                last_at: Some(chat.last_activity_at),
+            },
+        );
+        let (Some(name), Some(member_count), Some(last_at)) =
+            (seen.name, seen.member_count, seen.last_at)
+        else {
+            return None;
+        };
+        Some(PanelChat {
+            id: chat.id.clone(),
+            name,
+            kind: chat.kind.clone(),
+            member_count,
+            last_activity_at: rfc3339(last_at),
+            is_member: seen.access.visibility == ChatVisibility::Member,
+            locked: seen.access.visibility == ChatVisibility::Locked,
+            can_join: seen.access.can_join,
+            records: if seen.shows_records {
                 records.get(&chat.id).cloned().unwrap_or_default()
             } else {
                 Vec::new()
@@ -279,8 +301,8 @@ async fn panel(
                 })
             }),
             connected_at: connected.map(|(_, _, at)| rfc3339(at)),
-            can_disconnect,
-        }
+            can_disconnect: seen.access.can_disconnect,
+        })
     };
     let matches = |e: &PanelChat| {
         needle
@@ -302,28 +324,17 @@ async fn panel(
     let mut connected = Vec::new();
     let mut channels = Vec::new();
     for c in &connections {
-        let is_channel = c.chat.kind() == ChatKind::Channel;
-        let visibility = if is_channel {
-            if c.is_member {
-                ChatVisibility::Member
-            } else {
-                ChatVisibility::Hidden
-            }
-        } else {
-            chat_visibility(c.is_member, join.is_ok())
-        };
-        if visibility == ChatVisibility::Hidden {
-            continue;
-        }
-        let e = entry(
+        let Some(e) = entry(
             &c.chat,
-            visibility,
+            c.is_member,
             Some((&c.connected_by, &c.connected_by_name, c.connected_at)),
-        );
+        ) else {
+            continue;
+        };
         if !matches(&e) {
             continue;
         }
-        if is_channel {
+        if c.chat.kind() == ChatKind::Channel {
             if settings.channels_enabled {
                 channels.push(e);
             }
@@ -335,11 +346,11 @@ async fn panel(
         connected,
         other_records: elsewhere
             .iter()
-            .map(|c| entry(c, ChatVisibility::Member, None))
+            .filter_map(|c| entry(c, true, None))
             .collect(),
         other_chats: unconnected
             .iter()
-            .map(|c| entry(c, ChatVisibility::Member, None))
+            .filter_map(|c| entry(c, true, None))
             .collect(),
         suggested_contacts: suggested,
         channels,
@@ -504,28 +515,52 @@ pub async fn chat_view(state: &AppState, caller: &Caller, chat_id: &str) -> ApiR
     Ok(out)
 }
 
-/// R11a for one connection: the caller's right to disconnect, or 403 naming the three ways.
+/// R11a for one connection, by the viewer rule: 404 where the record does not show the caller
+/// the connection — of a chat they are not in, they learn nothing, not even that it exists (R2);
+/// a channel's non-members are outside its team (R13) — and 403 naming the three ways where it
+/// does but they hold none of them. A non-member sees it through its timeline entry or a locked
+/// entry they may join, and then R11a decides as for members: the owner or a holder of
+/// `collab.disconnect` may disconnect a chat they are not in.
 async fn check_disconnect(
     state: &AppState,
     caller: &Caller,
     ctx: &RecordContext,
-    chat_id: &str,
+    chat: &Chat,
 ) -> ApiResult<()> {
-    let (connected_by, _) = state
+    let is_member = state.store.member(&chat.id, caller.id()).await?.is_some();
+    let connection = state
         .store
-        .connection(chat_id, &ctx.view.record.id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("that chat is not connected to this record".into()))?;
-    let facts = DisconnectFacts {
-        owns_record: owns(caller, &ctx.view),
-        owner_may_disconnect: ctx.rt.settings.owner_may_disconnect,
-        is_last_connector: connected_by.as_deref() == Some(caller.id()),
-        last_connector_may_disconnect: ctx.rt.settings.last_connector_may_disconnect,
-        holds_disconnect_privilege: caller.subject.privileges.collab_disconnect,
-    };
-    may_disconnect(facts)
-        .map(|_| ())
-        .map_err(|reason| ApiError::Forbidden(reason.to_owned()))
+        .connection(&chat.id, &ctx.view.record.id)
+        .await?;
+    let settings = &ctx.rt.settings;
+    let access = viewer::chat_access(
+        chat.kind(),
+        ViewerFacts {
+            is_member,
+            may_join: may_join(&ctx.rt.def.name, settings, ctx.can_write).is_ok(),
+            show_on_timeline: settings.show_on_timeline,
+            connection: connection
+                .map(|(by, _)| disconnect_facts(caller, &ctx.view, settings, by.as_deref())),
+        },
+    );
+    if !access.connection_seen {
+        let what = if chat.kind() == ChatKind::Channel {
+            "channel"
+        } else {
+            "chat"
+        };
+        return Err(ApiError::NotFound(if is_member {
+            format!("that {what} is not connected to this record")
+        } else if what == "channel" {
+            format!("there is no channel {} that you are a member of", chat.id)
+        } else {
+            "there is no such chat connected to this record that you can see".into()
+        }));
+    }
+    if !access.can_disconnect {
+        return Err(ApiError::Forbidden(DISCONNECT_DENIED.into()));
+    }
+    Ok(())
 }
 
 async fn disconnect(
@@ -548,34 +583,7 @@ async fn disconnect(
             if channel { "channel" } else { "chat" }
         )));
     };
-    // A non-member acts only on a connection the record shows them (its timeline entry, or a
-    // locked entry they may join); of any other they learn nothing, not even that it exists
-    // (R2). Where they see it, R11a decides as for members: the owner or a holder of
-    // `collab.disconnect` may disconnect a chat they are not in.
-    // Channels belong to their team: a non-member of the team learns nothing of them (R13).
-    if state.store.member(&chat.id, caller.id()).await?.is_none() {
-        if channel {
-            return Err(ApiError::NotFound(format!(
-                "there is no channel {chat_id} that you are a member of"
-            )));
-        }
-        let connected = state
-            .store
-            .connection(&chat.id, &ctx.view.record.id)
-            .await?
-            .is_some();
-        let joinable =
-            chat.kind() == ChatKind::Group && may_join(ty, &ctx.rt.settings, ctx.can_write).is_ok();
-        if !connected
-            || !collab::connection_seen_from_record(ctx.rt.settings.show_on_timeline, joinable)
-        {
-            return Err(ApiError::NotFound(format!(
-                "there is no such {} connected to this record that you can see",
-                if channel { "channel" } else { "chat" }
-            )));
-        }
-    }
-    check_disconnect(state, caller, &ctx, &chat.id).await?;
+    check_disconnect(state, caller, &ctx, &chat).await?;
     let label = record_label(&ctx.rt.def, ctx.view.record.number.as_deref());
     let what = if channel { "channel" } else { "chat" };
     let sys = connection_message(

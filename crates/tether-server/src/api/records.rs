@@ -19,6 +19,7 @@ use tether_domain::access::{Decision, decide, may_set_owner};
 use tether_domain::people::has_forbidden_control;
 use tether_domain::record::{ActivityKind, RecordState};
 use tether_domain::record_type::{FieldError, FieldKind, Mode};
+use tether_domain::viewer::{ChatFacts, ViewerFacts};
 use tether_domain::{Access, Owner};
 use tether_store::record_types::RecordType;
 use tether_store::records::{Activity, NewRecord, Record, RecordPatch, RecordQuery, RecordView};
@@ -779,9 +780,9 @@ async fn timeline(
 
 /// Turns activities into timeline items, resolving chat-connection entries (R15) for the
 /// viewer in a constant number of queries: the chats with the viewer's membership and last
-/// sender, their members (for names), and the record's current connections. Without the type's
-/// *show chats on timeline* setting, or without collaboration for the viewer, chat entries are
-/// left out.
+/// sender, their members (for names), and the record's current connections; what the viewer
+/// sees of each chat is `tether_domain::viewer::view_chat`. Without the type's *show chats on
+/// timeline* setting, or without collaboration for the viewer, chat entries are left out.
 async fn with_chat_entries(
     state: &AppState,
     caller: &Caller,
@@ -832,7 +833,6 @@ async fn with_chat_entries(
         .store
         .last_disconnections(&view.record.id, &chat_ids)
         .await?;
-    let owns_record = matches!(&view.record.owner, tether_domain::Owner::User { user_id } if user_id.as_str() == caller.id());
     let can_write = decide(&caller.subject, Access::Write, view.facts()).is_allowed();
     let join_ok = tether_domain::collab::may_join(&rt.def.name, &rt.settings, can_write).is_ok();
     let no_members = Vec::new();
@@ -845,69 +845,55 @@ async fn with_chat_entries(
         let Some((chat, is_member, last_by_name)) = chats.get(&chat_id) else {
             continue;
         };
-        let connected = current.contains_key(&chat_id);
-        let group = chat.kind() == tether_domain::chat::ChatKind::Group;
-        let can_join = !is_member && connected && group && join_ok;
-        let visibility = tether_domain::collab::chat_visibility(*is_member, can_join);
         let m = members.get(&chat_id).unwrap_or(&no_members);
         let names: Vec<(&str, &str)> = m
             .iter()
             .map(|x| (x.user_id.as_str(), x.name.as_str()))
             .collect();
-        let name = match visibility {
-            tether_domain::collab::ChatVisibility::Member => {
-                Some(tether_domain::chat::display_name(
-                    chat.kind(),
-                    chat.name.as_deref(),
-                    &names,
-                    caller.id(),
-                ))
-            }
-            tether_domain::collab::ChatVisibility::Locked => {
-                Some(chat.name.clone().unwrap_or_else(|| "Group chat".into()))
-            }
-            tether_domain::collab::ChatVisibility::Hidden => None,
+        // The viewer rule decides what the caller sees of the chat (R2, R14, R15, R11a).
+        let facts = ViewerFacts {
+            is_member: *is_member,
+            may_join: join_ok,
+            show_on_timeline: rt.settings.show_on_timeline,
+            connection: current.get(&chat_id).map(|by| {
+                super::collab::disconnect_facts(caller, view, &rt.settings, by.as_deref())
+            }),
         };
-        let visible = visibility != tether_domain::collab::ChatVisibility::Hidden;
+        let seen = tether_domain::viewer::view_chat(
+            caller.id(),
+            facts,
+            ChatFacts {
+                kind: chat.kind(),
+                name: chat.name.as_deref(),
+                members: &names,
+                last_sender: chat
+                    .last_message_by
+                    .as_deref()
+                    .map(|id| (id, last_by_name.as_deref().unwrap_or_default())),
+                last_at: chat.last_message_at,
+            },
+        );
+        let connected = facts.connection.is_some();
         let timeline_chat = TimelineChat {
             id: chat_id.clone(),
-            name,
+            name: seen.name,
             kind: chat.kind.clone(),
             connected_by: a.author.clone().map(|p| PersonRef {
                 id: p.id,
                 name: p.name,
             }),
             connected_at: rfc3339(a.at),
-            last_message_by: if *is_member {
-                chat.last_message_by.clone().map(|id| PersonRef {
-                    id,
-                    name: last_by_name.clone().unwrap_or_default(),
-                })
-            } else {
-                None
-            },
-            last_message_at: if visible {
-                chat.last_message_at.map(rfc3339)
-            } else {
-                None
-            },
+            last_message_by: seen.last_sender.map(|(id, name)| PersonRef {
+                id: id.to_owned(),
+                name: name.to_owned(),
+            }),
+            last_message_at: seen.last_at.map(rfc3339),
             is_member: *is_member,
-            can_join,
+            can_join: seen.access.can_join,
             connected,
             disconnected_by: None,
             disconnected_at: None,
-            // A channel's non-members (outside its team) cannot act on it (R13).
-            can_disconnect: (*is_member || chat.kind() != tether_domain::chat::ChatKind::Channel)
-                && current.get(&chat_id).is_some_and(|by| {
-                    tether_domain::collab::may_disconnect(tether_domain::collab::DisconnectFacts {
-                        owns_record,
-                        owner_may_disconnect: rt.settings.owner_may_disconnect,
-                        is_last_connector: by.as_deref() == Some(caller.id()),
-                        last_connector_may_disconnect: rt.settings.last_connector_may_disconnect,
-                        holds_disconnect_privilege: caller.subject.privileges.collab_disconnect,
-                    })
-                    .is_ok()
-                }),
+            can_disconnect: seen.access.can_disconnect,
         };
         let mut timeline_chat = timeline_chat;
         if a.kind == "chat_disconnection" {
