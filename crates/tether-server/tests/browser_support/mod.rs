@@ -615,9 +615,18 @@ impl El<'_> {
     }
 }
 
-/// Where the README's screenshots live: `docs/screenshots/` at the workspace root.
+/// Where a test's screenshot `name` goes. With `TETHER_UPDATE_SCREENSHOTS=1` it is the
+/// README's folder, `docs/screenshots/` at the workspace root; otherwise
+/// `$CARGO_TARGET_DIR/tmp/screenshots/`, so an ordinary test run leaves the repository as it
+/// was (the pictures are still there to look at after a run).
 pub fn screenshot_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/screenshots")
-        .join(name)
+    if std::env::var("TETHER_UPDATE_SCREENSHOTS").as_deref() == Ok("1") {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/screenshots")
+            .join(name)
+    } else {
+        Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("screenshots")
+            .join(name)
+    }
 }
