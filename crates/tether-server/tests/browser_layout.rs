@@ -499,8 +499,23 @@ async fn every_page_fits_every_width_and_the_phone_has_one_column() {
     assert!(b.console_defects().await.is_empty());
 }
 
+/// Administration's dialogs, each opened by a button of a section: (section, the button's text
+/// or, starting with `#` or `[`, a selector).
+const ADMIN_DIALOGS: [(&str, &str); 9] = [
+    ("general", "#collab-switch"),
+    ("users", "New user"),
+    ("users", "Roles"),
+    ("users", "Set password"),
+    ("users", "Deactivate"),
+    ("teams", "New team"),
+    ("teams", "[aria-label^='Remove Maximiliana']"),
+    ("roles", "New role"),
+    ("types", "New record type"),
+];
+
+/// Every section of administration and every dialog it opens fit each size and pass axe.
 #[tokio::test]
-async fn admin_fits_every_width() {
+async fn admin_and_its_dialogs_fit_every_width_and_pass_axe() {
     let w = world().await;
     let driver = Driver::start().await;
     let b = driver.browser().await;
@@ -522,24 +537,31 @@ async fn admin_fits_every_width() {
             b.wait(".admin-content h2").await;
             tokio::time::sleep(Duration::from_millis(200)).await;
             defects.extend(layout_defects(&b, &format!("admin #{section}"), size).await);
+            defects.extend(axe(&b, &format!("admin #{section} at {}", size.0), None).await);
             if section == "users" && [1440, 390].contains(&size.0) {
                 b.mouse_away().await;
                 b.screenshot(&screenshot_path(&format!("admin-{}.png", size.0)))
                     .await;
             }
-            if section == "roles" {
-                b.wait_text(".admin-content button", "New role")
-                    .await
-                    .click()
-                    .await;
-                b.wait("dialog[open] input").await;
-                defects.extend(layout_defects(&b, "new role dialog", size).await);
-                b.press(&[keys::ESCAPE]).await;
-                b.wait_js(
-                    "return !document.querySelector('dialog[open]')",
-                    "the dialog to close",
+            for (_, opener) in ADMIN_DIALOGS.iter().filter(|(s, _)| *s == section) {
+                let button = if opener.starts_with(['#', '[']) {
+                    b.wait(&format!(".admin-content {opener}")).await
+                } else {
+                    b.wait_text(".admin-content button", opener).await
+                };
+                button.click().await;
+                b.wait("dialog[open] .dialog-foot button").await;
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                check_here(
+                    &b,
+                    &format!("admin {opener:?} dialog"),
+                    size,
+                    "dialog[open]",
+                    &mut defects,
                 )
                 .await;
+                b.press(&[keys::ESCAPE]).await;
+                dialog_closed(&b).await;
             }
         }
     }
@@ -602,7 +624,7 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
     found.extend(axe(&b, "sign-in page", None).await);
     sign_in(&b, &w.app.base, "alice@example.com", "/").await;
     skip_tour(&b).await;
-    for size in [(1440, 900), PHONE] {
+    for size in SIZES {
         b.set_window_size(size.0, size.1).await;
         let at = |what: &str| format!("{what} at {}", size.0);
         go(&b, &w.url("/")).await;
@@ -667,9 +689,7 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
             .await;
         b.wait("dialog[open] .dialog-foot button").await;
         found.extend(axe(&b, &at("transcript dialog"), Some("dialog[open]")).await);
-        if size == PHONE {
-            found.extend(layout_defects(&b, "transcript dialog", size).await);
-        }
+        found.extend(layout_defects(&b, "transcript dialog", size).await);
         b.press(&[keys::ESCAPE]).await;
 
         // The user menu's Change password dialog.
@@ -688,45 +708,6 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
     b.wait_text("main .error", "admin privilege").await;
     found.extend(axe(&b, "administration refused", None).await);
 
-    // The administrator's pages and dialogs.
-    let a = driver.browser().await;
-    sign_in(&a, &w.app.base, ADMIN_EMAIL, "/admin").await;
-    for section in [
-        "general",
-        "users",
-        "teams",
-        "roles",
-        "types",
-        "type-settings",
-        "audit",
-    ] {
-        go(&a, &w.url(&format!("/admin#{section}"))).await;
-        a.wait(&format!("#nav-{section}[aria-current=page]")).await;
-        a.wait(".admin-content h2").await;
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        found.extend(axe(&a, &format!("admin #{section}"), None).await);
-    }
-    for (section, button) in [
-        ("users", "New user"),
-        ("users", "Roles"),
-        ("users", "Set password"),
-        ("teams", "New team"),
-        ("roles", "New role"),
-    ] {
-        go(&a, &w.url(&format!("/admin#{section}"))).await;
-        a.wait_text(".admin-content button", button)
-            .await
-            .click()
-            .await;
-        a.wait("dialog[open] input").await;
-        found.extend(axe(&a, &format!("{button} dialog"), Some("dialog[open]")).await);
-        a.press(&[keys::ESCAPE]).await;
-        a.wait_js(
-            "return !document.querySelector('dialog[open]')",
-            "the dialog to close",
-        )
-        .await;
-    }
     assert_none(&found);
 }
 
@@ -943,8 +924,8 @@ async fn form_errors_are_tied_to_their_fields() {
     );
 }
 
-/// Opens a dialog with the button `opener`, waits for `inside`, checks its layout (and, at 1440
-/// and 390, axe), and closes it with Escape.
+/// Opens a dialog with the button `opener`, waits for `inside`, checks its layout and axe, and
+/// closes it with Escape.
 async fn check_dialog(
     b: &Browser,
     what: &str,
@@ -956,9 +937,7 @@ async fn check_dialog(
     b.wait(&format!("dialog[open] {inside}")).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     defects.extend(layout_defects(b, what, size).await);
-    if [1440, 390].contains(&size.0) {
-        defects.extend(axe(b, &format!("{what} at {}", size.0), Some("dialog[open]")).await);
-    }
+    defects.extend(axe(b, &format!("{what} at {}", size.0), Some("dialog[open]")).await);
     b.press(&[keys::ESCAPE]).await;
     b.wait_js(
         "return !document.querySelector('dialog[open]')",
@@ -982,9 +961,7 @@ async fn records_page_finder_and_record_dialogs_fit_every_width_and_pass_axe() {
         go(&b, &w.url("/records/case")).await;
         b.wait_text("#records-list", "VPN tunnel drops").await;
         defects.extend(layout_defects(&b, "records page", size).await);
-        if [1440, 390].contains(&size.0) {
-            defects.extend(axe(&b, &format!("records page at {}", size.0), None).await);
-        }
+        defects.extend(axe(&b, &format!("records page at {}", size.0), None).await);
         check_dialog(
             &b,
             "new record dialog",
@@ -999,9 +976,7 @@ async fn records_page_finder_and_record_dialogs_fit_every_width_and_pass_axe() {
         b.wait("#finder-input").await.send_keys("VPN").await;
         b.wait_text(".finder-option", "VPN tunnel drops").await;
         defects.extend(layout_defects(&b, "finder results", size).await);
-        if [1440, 390].contains(&size.0) {
-            defects.extend(axe(&b, &format!("finder results at {}", size.0), None).await);
-        }
+        defects.extend(axe(&b, &format!("finder results at {}", size.0), None).await);
         b.press(&[keys::ESCAPE]).await;
 
         go(&b, &w.url(&format!("/records/case/{}", w.case_id))).await;
@@ -1024,4 +999,227 @@ async fn records_page_finder_and_record_dialogs_fit_every_width_and_pass_axe() {
         .await;
     }
     assert_none(&defects);
+}
+
+/// The layout of the page as it is now and axe on `scope` (an open dialog, menu or box).
+async fn check_here(
+    b: &Browser,
+    what: &str,
+    size: (u32, u32),
+    scope: &str,
+    defects: &mut Vec<String>,
+) {
+    defects.extend(layout_defects(b, what, size).await);
+    defects.extend(axe(b, &format!("{what} at {}", size.0), Some(scope)).await);
+}
+
+/// Opens a "…" menu with `button`, checks it, and closes it with Escape (focus goes back).
+async fn check_menu(
+    b: &Browser,
+    what: &str,
+    button: &str,
+    size: (u32, u32),
+    defects: &mut Vec<String>,
+) {
+    b.wait(button).await.click().await;
+    b.wait(".menu[role=menu] .menu-item").await;
+    check_here(b, what, size, ".menu", defects).await;
+    b.press(&[keys::ESCAPE]).await;
+    b.wait_js(
+        "return !document.querySelector('.menu')",
+        "the menu to close",
+    )
+    .await;
+}
+
+/// Waits until no dialog is open.
+async fn dialog_closed(b: &Browser) {
+    b.wait_js(
+        "return !document.querySelector('dialog[open]')",
+        "the dialog to close",
+    )
+    .await;
+}
+
+/// Chooses `item` in the menu opened with `button` and waits for the dialog it opens.
+async fn menu_dialog(b: &Browser, button: &str, item: &str) {
+    b.wait(button).await.click().await;
+    b.wait_text(".menu .menu-item", item).await.click().await;
+    b.wait("dialog[open] .dialog-foot button").await;
+}
+
+/// Every dialog, menu and box that opens over a page — the panel's "…" menu and its
+/// disconnect question, the tour (each step), Connect a channel, a chat's members panel and
+/// "…" menu, a message's tools and reactions, the delete question, the user menu and its two
+/// dialogs — fits each of the five sizes, with axe on it.
+#[tokio::test]
+async fn every_dialog_menu_and_the_tour_fit_every_width_and_pass_axe() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    let mut defects = Vec::new();
+    let entry_menu = "#section-connected .entry-actions [aria-haspopup=menu]";
+    for size in SIZES {
+        b.set_window_size(size.0, size.1).await;
+        go(&b, &w.url(&format!("/records/case/{}", w.case_id))).await;
+        b.wait("h1#record-title").await;
+        exists(&b, entry_menu).await;
+        if size == PHONE {
+            b.wait("#pane-tab-panel").await.click().await;
+        }
+
+        // The panel: a chat's "…" menu, and the question its Disconnect asks.
+        check_menu(&b, "panel chat menu", entry_menu, size, &mut defects).await;
+        menu_dialog(&b, entry_menu, "Disconnect").await;
+        check_here(
+            &b,
+            "disconnect question",
+            size,
+            "dialog[open]",
+            &mut defects,
+        )
+        .await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+
+        // The tour, every step.
+        b.wait("#panel-help").await.click().await;
+        let mut step = 0;
+        while b.find(".tour").await.is_some() {
+            step += 1;
+            assert!(step < 10, "the tour ends");
+            b.wait("#tour-next").await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            check_here(
+                &b,
+                &format!("tour step {step}"),
+                size,
+                ".tour",
+                &mut defects,
+            )
+            .await;
+            b.wait("#tour-next").await.click().await;
+        }
+        assert!(step >= 3, "the tour has its steps ({step})");
+
+        // Connect a channel.
+        b.wait("#panel-tab-channels").await.click().await;
+        b.wait("#connect-channel").await.click().await;
+        b.wait("dialog[open] #channel-name").await;
+        check_here(
+            &b,
+            "connect a channel dialog",
+            size,
+            "dialog[open]",
+            &mut defects,
+        )
+        .await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+        b.wait("#panel-tab-chats").await.click().await;
+
+        // The chat beside the record: members, its menu, a message's tools.
+        if size == PHONE {
+            b.wait("#pane-tab-record").await.click().await;
+        }
+        open_record_chat(&b).await;
+        let chat = ".record-chat .chat:not([hidden])";
+        b.wait(&format!("{chat} .members-btn")).await.click().await;
+        b.wait(&format!("{chat} .members-panel .people-picker input"))
+            .await;
+        check_here(
+            &b,
+            "members panel beside the record",
+            size,
+            &format!("{chat} .members-panel"),
+            &mut defects,
+        )
+        .await;
+        b.wait(&format!("{chat} .members-head .icon-btn"))
+            .await
+            .click()
+            .await;
+        check_menu(
+            &b,
+            "chat menu beside the record",
+            &format!("{chat} [aria-label='Chat actions']"),
+            size,
+            &mut defects,
+        )
+        .await;
+        let msg = b.wait_text(&format!("{chat} .msg"), "renegotiating").await;
+        b.hover(&msg).await;
+        b.wait(&format!("{chat} .msg [aria-label='Add a reaction']"))
+            .await
+            .click()
+            .await;
+        b.wait(&format!("{chat} .quick-react .quick-emoji")).await;
+        check_here(
+            &b,
+            "a message's tools and reactions",
+            size,
+            &format!("{chat} .chat-log"),
+            &mut defects,
+        )
+        .await;
+        b.wait(&format!("{chat} .msg [aria-label='Add a reaction']"))
+            .await
+            .click()
+            .await;
+        let msg = b.wait_text(&format!("{chat} .msg"), "renegotiating").await;
+        b.hover(&msg).await;
+        b.wait(&format!("{chat} .msg [aria-label='Delete message']"))
+            .await
+            .click()
+            .await;
+        b.wait("dialog[open] .dialog-foot button").await;
+        check_here(&b, "delete question", size, "dialog[open]", &mut defects).await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+
+        // The chat app: the members panel of the open chat.
+        go(&b, &w.url(&format!("/chats/{}", w.chat_id))).await;
+        let chat = ".chatapp .chat:not([hidden])";
+        b.wait(&format!("{chat} .chat-log .msg")).await;
+        b.wait(&format!("{chat} .members-btn")).await.click().await;
+        b.wait(&format!("{chat} .members-panel .people-picker input"))
+            .await;
+        check_here(
+            &b,
+            "members panel in the chat app",
+            size,
+            &format!("{chat} .members-panel"),
+            &mut defects,
+        )
+        .await;
+
+        // The user menu and its dialogs.
+        check_menu(&b, "user menu", ".topbar .me-btn", size, &mut defects).await;
+        menu_dialog(&b, ".topbar .me-btn", "Change password").await;
+        check_here(
+            &b,
+            "change password dialog",
+            size,
+            "dialog[open]",
+            &mut defects,
+        )
+        .await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+        menu_dialog(&b, ".topbar .me-btn", "Language and time zone").await;
+        check_here(
+            &b,
+            "language and time zone dialog",
+            size,
+            "dialog[open]",
+            &mut defects,
+        )
+        .await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+    }
+    assert_none(&defects);
+    assert!(b.console_defects().await.is_empty());
 }

@@ -460,15 +460,34 @@ impl Browser {
         let _ = self.call(reqwest::Method::DELETE, "/actions", None).await;
     }
 
-    /// Moves the mouse over an element (its centre), as a person pointing at it.
+    /// Moves the mouse over an element (its centre), as a person pointing at it. When the page
+    /// redrew the element meanwhile (a live update), finds it again by how it was found.
     pub async fn hover(&self, el: &El<'_>) {
-        self.post(
-            "/actions",
-            json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
-                "actions": [{"type": "pointerMove", "x": 0, "y": 0, "origin": el.arg()}]}]}),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("moving the mouse failed: {e}"));
+        let deadline = Instant::now() + WAIT;
+        let mut id = el.id.clone();
+        loop {
+            let origin = json!({ ELEMENT_KEY: id });
+            match self
+                .post(
+                    "/actions",
+                    json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+                        "actions": [{"type": "pointerMove", "x": 0, "y": 0, "origin": origin}]}]}),
+                )
+                .await
+            {
+                Ok(_) => return,
+                Err(e) if Instant::now() < deadline && e.contains("stale element") => {
+                    let Some((css, needle)) = &el.locator else {
+                        panic!("moving the mouse failed: {e}");
+                    };
+                    tokio::time::sleep(Duration::from_millis(40)).await;
+                    if let Some(again) = self.find_visible(css, needle).await {
+                        id = again.id;
+                    }
+                }
+                Err(e) => panic!("moving the mouse failed: {e}"),
+            }
+        }
     }
 
     /// Moves the mouse to the top-left corner, so no hover state shows in a screenshot.
