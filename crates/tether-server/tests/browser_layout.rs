@@ -565,6 +565,17 @@ async fn admin_and_its_dialogs_fit_every_width_and_pass_axe() {
             }
         }
     }
+    // The phone's top bar holds the administrator's longer Swedish words too.
+    let sv = driver.browser().await;
+    sv.accept_language("sv-SE,sv").await;
+    sign_in(&sv, &w.app.base, ADMIN_EMAIL, "/admin").await;
+    sv.set_window_size(PHONE.0, PHONE.1).await;
+    for section in ["general", "users", "audit"] {
+        go(&sv, &w.url(&format!("/admin#{section}"))).await;
+        sv.wait(&format!("#nav-{section}[aria-current=page]")).await;
+        sv.wait(".admin-content h2").await;
+        defects.extend(layout_defects(&sv, &format!("admin #{section} in Swedish"), PHONE).await);
+    }
     assert_none(&defects);
 }
 
@@ -759,15 +770,22 @@ async fn the_keyboard_reaches_the_main_controls_with_a_visible_focus() {
         let mut wanted = vec![
             "My work",
             "Chats",
-            "Sign out",
+            "user-menu",
             "f3-title",
             "Log an activity",
         ];
         if size == PHONE {
-            // The switch is one stop (its selected tab); arrows move within it.
-            wanted.push("pane-tab-record");
+            // The finder is a button, Sign out is in the user menu; the switch is one stop (its
+            // selected tab), arrows move within it.
+            wanted.extend(["finder-open", "pane-tab-record"]);
         } else {
-            wanted.extend(["panel-new-connected", "panel-tab-chats", "panel-filter"]);
+            wanted.extend([
+                "finder-input",
+                "Sign out",
+                "panel-new-connected",
+                "panel-tab-chats",
+                "panel-filter",
+            ]);
         }
         for want in wanted {
             assert!(all.contains(want), "Tab reaches {want} at {size:?}:\n{all}");
@@ -971,7 +989,11 @@ async fn records_page_finder_and_record_dialogs_fit_every_width_and_pass_axe() {
         )
         .await;
 
-        // The finder's results, as they show while typing.
+        // The finder's results, as they show while typing (on a phone the top bar's search
+        // button opens the finder).
+        if size == PHONE {
+            b.wait("#finder-open").await.click().await;
+        }
         b.wait("#finder-input").await.click().await;
         b.wait("#finder-input").await.send_keys("VPN").await;
         b.wait_text(".finder-option", "VPN tunnel drops").await;
@@ -1220,6 +1242,125 @@ async fn every_dialog_menu_and_the_tour_fit_every_width_and_pass_axe() {
         b.press(&[keys::ESCAPE]).await;
         dialog_closed(&b).await;
     }
+    assert_none(&defects);
+    assert!(b.console_defects().await.is_empty());
+}
+
+/// On a phone the finder is a labelled search button in the top bar, reached with Tab: it opens
+/// the finder over the whole bar, where a record is found; Escape and the close button put the
+/// bar back with the focus on the button, and `/` and Ctrl-K still open it.
+#[tokio::test]
+async fn on_a_phone_the_finder_opens_from_a_button_over_the_top_bar() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    b.set_window_size(PHONE.0, PHONE.1).await;
+    go(&b, &w.url("/")).await;
+    b.wait_text(".record-table a.record-link", "VPN tunnel drops")
+        .await;
+    let shown = |id: &str| {
+        format!(
+            "return !!document.getElementById({}).checkVisibility()",
+            json!(id)
+        )
+    };
+    let focused = |id: &str| {
+        format!(
+            "return document.activeElement && document.activeElement.id === {}",
+            json!(id)
+        )
+    };
+    // The box gives way to a button with a name.
+    let opener = b.wait("#finder-open").await;
+    assert_eq!(opener.prop("ariaLabel").await, json!("Find a record"));
+    assert_eq!(b.js(&shown("finder-input"), vec![]).await, json!(false));
+    let mut defects = layout_defects(&b, "phone finder closed", PHONE).await;
+
+    // Tab reaches it; Enter opens the finder over the whole top bar.
+    b.js("document.activeElement?.blur()", vec![]).await;
+    let mut reached = false;
+    for _ in 0..15 {
+        b.press(&[keys::TAB]).await;
+        if b.js(&focused("finder-open"), vec![]).await == json!(true) {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab reaches the finder's button");
+    b.press(&[keys::ENTER]).await;
+    b.wait_js(
+        &focused("finder-input"),
+        "the finder to open with the focus",
+    )
+    .await;
+    let over = b
+        .js(
+            "const f = document.querySelector('.finder').getBoundingClientRect();
+             const bar = document.querySelector('.topbar').getBoundingClientRect();
+             return f.left <= 0.5 && f.right >= bar.right - 0.5 && f.top <= bar.top + 0.5 && f.bottom >= bar.bottom - 0.5
+               && bar.left <= 0.5 && bar.right >= document.documentElement.clientWidth - 0.5;",
+            vec![],
+        )
+        .await;
+    assert_eq!(over, json!(true), "the finder covers the top bar");
+    assert_eq!(opener.prop("ariaExpanded").await, json!("true"));
+    defects.extend(layout_defects(&b, "phone finder open", PHONE).await);
+    defects.extend(axe(&b, "phone finder open", None).await);
+
+    // Results as you type, checked like every page.
+    b.wait("#finder-input").await.send_keys("VPN").await;
+    b.wait_text(".finder-option", "VPN tunnel drops").await;
+    defects.extend(layout_defects(&b, "phone finder results", PHONE).await);
+    b.screenshot(&screenshot_path("finder-390.png")).await;
+    defects.extend(axe(&b, "phone finder results", None).await);
+
+    // Escape closes the list, then the finder; the focus goes back to the button.
+    b.press(&[keys::ESCAPE]).await;
+    b.wait_js(
+        "return document.getElementById('finder-results').hidden",
+        "Escape to close the results",
+    )
+    .await;
+    b.press(&[keys::ESCAPE]).await;
+    b.wait_js(&focused("finder-open"), "Escape to give the focus back")
+        .await;
+    assert_eq!(b.js(&shown("finder-input"), vec![]).await, json!(false));
+    assert_eq!(opener.prop("ariaExpanded").await, json!("false"));
+
+    // `/` opens it; the close button puts the bar back.
+    b.press(&["/"]).await;
+    b.wait_js(&focused("finder-input"), "/ to open the finder")
+        .await;
+    b.wait("#finder-close").await.click().await;
+    b.wait_js(
+        &focused("finder-open"),
+        "the close button to give the focus back",
+    )
+    .await;
+    assert_eq!(b.js(&shown("finder-input"), vec![]).await, json!(false));
+
+    // Ctrl-K opens it, and a record is found and opened through it.
+    b.press(&[keys::CONTROL, "k"]).await;
+    b.wait_js(&focused("finder-input"), "Ctrl-K to open the finder")
+        .await;
+    b.wait("#finder-input").await.send_keys("Göteborg").await;
+    b.wait_text(".finder-option", "VPN tunnel drops")
+        .await
+        .click()
+        .await;
+    b.wait_url(&format!("/records/case/{}", w.case_id)).await;
+    b.wait("h1#record-title").await;
+
+    // The top bar's Sign out made room for the finder's button: it is in the user menu.
+    assert_eq!(b.js(&shown("signout"), vec![]).await, json!(false));
+    b.wait("#user-menu").await.click().await;
+    b.wait_text(".menu .menu-item", "Sign out")
+        .await
+        .click()
+        .await;
+    b.wait_url("/login*").await;
     assert_none(&defects);
     assert!(b.console_defects().await.is_empty());
 }

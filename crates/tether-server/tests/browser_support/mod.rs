@@ -25,6 +25,7 @@ pub mod keys {
     pub const ESCAPE: &str = "\u{E00C}";
     pub const TAB: &str = "\u{E004}";
     pub const SHIFT: &str = "\u{E008}";
+    pub const CONTROL: &str = "\u{E009}";
     pub const NULL: &str = "\u{E000}";
     pub const ARROW_DOWN: &str = "\u{E015}";
     pub const ARROW_RIGHT: &str = "\u{E014}";
