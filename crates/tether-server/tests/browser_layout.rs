@@ -1364,3 +1364,89 @@ async fn on_a_phone_the_finder_opens_from_a_button_over_the_top_bar() {
     assert_none(&defects);
     assert!(b.console_defects().await.is_empty());
 }
+
+/// On a touch phone (no hover), a tap on a message shows its tools — react, edit, delete —
+/// and a reaction is added by touch alone.
+#[tokio::test]
+async fn on_a_touch_phone_a_tap_on_a_message_shows_its_tools() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    b.set_window_size(PHONE.0, PHONE.1).await;
+    b.emulate_touch().await;
+    go(&b, &w.url(&format!("/chats/{}", w.chat_id))).await;
+    let chat = ".chatapp .chat:not([hidden])";
+    b.wait_text(&format!("{chat} .msg"), "renegotiating").await;
+    assert_eq!(
+        b.js(
+            "return matchMedia('(hover: none)').matches && matchMedia('(pointer: coarse)').matches",
+            vec![]
+        )
+        .await,
+        json!(true),
+        "the page is a touch device without hover"
+    );
+    let id = b
+        .js(
+            "return [...document.querySelectorAll(arguments[0])].find((li) => li.textContent.includes('renegotiating')).id",
+            vec![json!(format!("{chat} .msg"))],
+        )
+        .await;
+    let msg = format!("#{}", id.as_str().unwrap());
+    // Whether a tool of the message can be seen and touched.
+    let usable = |label: &str| {
+        format!(
+            "const b = document.querySelector({});
+             if (!b) return false;
+             const r = b.getBoundingClientRect();
+             const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+             return getComputedStyle(b.closest('.msg-tools')).opacity === '1' && !!hit && b.contains(hit);",
+            json!(format!("{msg} button[aria-label='{label}']"))
+        )
+    };
+    assert_eq!(
+        b.js(&usable("Add a reaction"), vec![]).await,
+        json!(false),
+        "the tools wait for a tap"
+    );
+    b.tap(&b.wait(&format!("{msg} .msg-body")).await).await;
+    for label in ["Add a reaction", "Edit message", "Delete message"] {
+        b.wait_js(&usable(label), &format!("{label} to show after a tap"))
+            .await;
+    }
+    let mut defects = layout_defects(&b, "a message's tools on a touch phone", PHONE).await;
+    b.tap(
+        &b.wait(&format!("{msg} button[aria-label='Add a reaction']"))
+            .await,
+    )
+    .await;
+    b.tap(&b.wait(&format!("{msg} [aria-label='React with 👍']")).await)
+        .await;
+    b.wait_text(&format!("{msg} .reaction[aria-pressed=true]"), "👍")
+        .await;
+    defects.extend(layout_defects(&b, "a reaction added by touch", PHONE).await);
+    // A tap on another message moves the tools there.
+    let other = b
+        .js(
+            "return [...document.querySelectorAll(arguments[0])].find((li) => li.textContent.includes('workaround')).id",
+            vec![json!(format!("{chat} .msg"))],
+        )
+        .await;
+    let other = format!("#{}", other.as_str().unwrap());
+    // (Its body is mostly a link: tap beside it.)
+    b.tap(&b.wait(&format!("{other} .avatar-gap")).await).await;
+    b.wait_js(
+        &format!(
+            "return getComputedStyle(document.querySelector({})).opacity === '1'
+               && getComputedStyle(document.querySelector({})).opacity === '0'",
+            json!(format!("{other} .msg-tools")),
+            json!(format!("{msg} .msg-tools"))
+        ),
+        "the tools to follow the tap",
+    )
+    .await;
+    assert_none(&defects);
+    assert!(b.console_defects().await.is_empty());
+}

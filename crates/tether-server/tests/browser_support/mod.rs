@@ -491,6 +491,59 @@ impl Browser {
         }
     }
 
+    /// Makes the page a touch device without hover, as a phone or tablet is: touch events on,
+    /// `(hover: none)` and `(pointer: coarse)` match (Chrome DevTools Protocol).
+    pub async fn emulate_touch(&self) {
+        self.post(
+            "/goog/cdp/execute",
+            json!({"cmd": "Emulation.setTouchEmulationEnabled", "params": {"enabled": true, "maxTouchPoints": 5}}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("touch emulation failed: {e}"));
+        self.post(
+            "/goog/cdp/execute",
+            json!({"cmd": "Emulation.setEmitTouchEventsForMouse", "params": {"enabled": true, "configuration": "mobile"}}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("touch emulation failed: {e}"));
+    }
+
+    /// Taps an element (its centre) with a finger: a touch pointer, not a mouse, so nothing is
+    /// hovered first. Finds the element again when the page redrew it meanwhile.
+    pub async fn tap(&self, el: &El<'_>) {
+        let deadline = Instant::now() + WAIT;
+        let mut id = el.id.clone();
+        loop {
+            let origin = json!({ ELEMENT_KEY: id });
+            let res = self
+                .post(
+                    "/actions",
+                    json!({"actions": [{"type": "pointer", "id": "finger", "parameters": {"pointerType": "touch"},
+                        "actions": [
+                            {"type": "pointerMove", "x": 0, "y": 0, "origin": origin},
+                            {"type": "pointerDown", "button": 0},
+                            {"type": "pause", "duration": 50},
+                            {"type": "pointerUp", "button": 0}
+                        ]}]}),
+                )
+                .await;
+            let _ = self.call(reqwest::Method::DELETE, "/actions", None).await;
+            match res {
+                Ok(_) => return,
+                Err(e) if Instant::now() < deadline && e.contains("stale element") => {
+                    let Some((css, needle)) = &el.locator else {
+                        panic!("tapping failed: {e}");
+                    };
+                    tokio::time::sleep(Duration::from_millis(40)).await;
+                    if let Some(again) = self.find_visible(css, needle).await {
+                        id = again.id;
+                    }
+                }
+                Err(e) => panic!("tapping failed: {e}"),
+            }
+        }
+    }
+
     /// Moves the mouse to the top-left corner, so no hover state shows in a screenshot.
     pub async fn mouse_away(&self) {
         let _ = self
