@@ -9,6 +9,10 @@
 //!   dialog: no serious or critical violation. `scripts/test` installs it before the suite;
 //!   run alone, the test installs it itself with `npm` (into `target/tmp`), so nothing
 //!   third-party is vendored into the repository.
+//! - Every dialog, "…" menu and the tour get both checks at every size: one browser session
+//!   resized to each width, opening each in turn.
+//! - The phone: the finder opens from a search button over the top bar; on a touch device
+//!   without hover, a tap on a message shows its tools.
 //! - Keyboard: Tab reaches the main controls, and the focused control shows an outline.
 //! - Form errors are tied to their fields (`aria-invalid` and `aria-describedby`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -662,6 +666,7 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
         b.wait("#panel-new-connected").await.click().await;
         b.wait("dialog[open] .people-picker input").await;
         found.extend(axe(&b, &at("new connected chat dialog"), Some("dialog[open]")).await);
+        found.extend(layout_defects(&b, "new connected chat dialog", size).await);
         b.press(&[keys::ESCAPE]).await;
         if size == PHONE {
             b.wait_text(".pane-switch [role=tab]", "Record")
