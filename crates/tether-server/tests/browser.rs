@@ -2,7 +2,8 @@
 //! real server on a random port with a fresh database and data of its own.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`apt-get install -y chromium
-//! chromium-driver`). Screenshots for the README are written to `docs/screenshots/`.
+//! chromium-driver`). Screenshots for the README are written to `docs/screenshots/` with
+//! `TETHER_UPDATE_SCREENSHOTS=1`, else under the target folder (`screenshot_path`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod browser_support;

@@ -9,6 +9,10 @@
 //!   dialog: no serious or critical violation. `scripts/test` installs it before the suite;
 //!   run alone, the test installs it itself with `npm` (into `target/tmp`), so nothing
 //!   third-party is vendored into the repository.
+//! - Every dialog, "…" menu and the tour get both checks at every size: one browser session
+//!   resized to each width, opening each in turn.
+//! - The phone: the finder opens from a search button over the top bar; on a touch device
+//!   without hover, a tap on a message shows its tools.
 //! - Keyboard: Tab reaches the main controls, and the focused control shows an outline.
 //! - Form errors are tied to their fields (`aria-invalid` and `aria-describedby`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -499,8 +503,23 @@ async fn every_page_fits_every_width_and_the_phone_has_one_column() {
     assert!(b.console_defects().await.is_empty());
 }
 
+/// Administration's dialogs, each opened by a button of a section: (section, the button's text
+/// or, starting with `#` or `[`, a selector).
+const ADMIN_DIALOGS: [(&str, &str); 9] = [
+    ("general", "#collab-switch"),
+    ("users", "New user"),
+    ("users", "Roles"),
+    ("users", "Set password"),
+    ("users", "Deactivate"),
+    ("teams", "New team"),
+    ("teams", "[aria-label^='Remove Maximiliana']"),
+    ("roles", "New role"),
+    ("types", "New record type"),
+];
+
+/// Every section of administration and every dialog it opens fit each size and pass axe.
 #[tokio::test]
-async fn admin_fits_every_width() {
+async fn admin_and_its_dialogs_fit_every_width_and_pass_axe() {
     let w = world().await;
     let driver = Driver::start().await;
     let b = driver.browser().await;
@@ -522,26 +541,44 @@ async fn admin_fits_every_width() {
             b.wait(".admin-content h2").await;
             tokio::time::sleep(Duration::from_millis(200)).await;
             defects.extend(layout_defects(&b, &format!("admin #{section}"), size).await);
+            defects.extend(axe(&b, &format!("admin #{section} at {}", size.0), None).await);
             if section == "users" && [1440, 390].contains(&size.0) {
                 b.mouse_away().await;
                 b.screenshot(&screenshot_path(&format!("admin-{}.png", size.0)))
                     .await;
             }
-            if section == "roles" {
-                b.wait_text(".admin-content button", "New role")
-                    .await
-                    .click()
-                    .await;
-                b.wait("dialog[open] input").await;
-                defects.extend(layout_defects(&b, "new role dialog", size).await);
-                b.press(&[keys::ESCAPE]).await;
-                b.wait_js(
-                    "return !document.querySelector('dialog[open]')",
-                    "the dialog to close",
+            for (_, opener) in ADMIN_DIALOGS.iter().filter(|(s, _)| *s == section) {
+                let button = if opener.starts_with(['#', '[']) {
+                    b.wait(&format!(".admin-content {opener}")).await
+                } else {
+                    b.wait_text(".admin-content button", opener).await
+                };
+                button.click().await;
+                b.wait("dialog[open] .dialog-foot button").await;
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                check_here(
+                    &b,
+                    &format!("admin {opener:?} dialog"),
+                    size,
+                    "dialog[open]",
+                    &mut defects,
                 )
                 .await;
+                b.press(&[keys::ESCAPE]).await;
+                dialog_closed(&b).await;
             }
         }
+    }
+    // The phone's top bar holds the administrator's longer Swedish words too.
+    let sv = driver.browser().await;
+    sv.accept_language("sv-SE,sv").await;
+    sign_in(&sv, &w.app.base, ADMIN_EMAIL, "/admin").await;
+    sv.set_window_size(PHONE.0, PHONE.1).await;
+    for section in ["general", "users", "audit"] {
+        go(&sv, &w.url(&format!("/admin#{section}"))).await;
+        sv.wait(&format!("#nav-{section}[aria-current=page]")).await;
+        sv.wait(".admin-content h2").await;
+        defects.extend(layout_defects(&sv, &format!("admin #{section} in Swedish"), PHONE).await);
     }
     assert_none(&defects);
 }
@@ -602,7 +639,7 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
     found.extend(axe(&b, "sign-in page", None).await);
     sign_in(&b, &w.app.base, "alice@example.com", "/").await;
     skip_tour(&b).await;
-    for size in [(1440, 900), PHONE] {
+    for size in SIZES {
         b.set_window_size(size.0, size.1).await;
         let at = |what: &str| format!("{what} at {}", size.0);
         go(&b, &w.url("/")).await;
@@ -629,6 +666,7 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
         b.wait("#panel-new-connected").await.click().await;
         b.wait("dialog[open] .people-picker input").await;
         found.extend(axe(&b, &at("new connected chat dialog"), Some("dialog[open]")).await);
+        found.extend(layout_defects(&b, "new connected chat dialog", size).await);
         b.press(&[keys::ESCAPE]).await;
         if size == PHONE {
             b.wait_text(".pane-switch [role=tab]", "Record")
@@ -667,9 +705,7 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
             .await;
         b.wait("dialog[open] .dialog-foot button").await;
         found.extend(axe(&b, &at("transcript dialog"), Some("dialog[open]")).await);
-        if size == PHONE {
-            found.extend(layout_defects(&b, "transcript dialog", size).await);
-        }
+        found.extend(layout_defects(&b, "transcript dialog", size).await);
         b.press(&[keys::ESCAPE]).await;
 
         // The user menu's Change password dialog.
@@ -688,45 +724,6 @@ async fn axe_finds_nothing_serious_on_any_page_or_dialog() {
     b.wait_text("main .error", "admin privilege").await;
     found.extend(axe(&b, "administration refused", None).await);
 
-    // The administrator's pages and dialogs.
-    let a = driver.browser().await;
-    sign_in(&a, &w.app.base, ADMIN_EMAIL, "/admin").await;
-    for section in [
-        "general",
-        "users",
-        "teams",
-        "roles",
-        "types",
-        "type-settings",
-        "audit",
-    ] {
-        go(&a, &w.url(&format!("/admin#{section}"))).await;
-        a.wait(&format!("#nav-{section}[aria-current=page]")).await;
-        a.wait(".admin-content h2").await;
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        found.extend(axe(&a, &format!("admin #{section}"), None).await);
-    }
-    for (section, button) in [
-        ("users", "New user"),
-        ("users", "Roles"),
-        ("users", "Set password"),
-        ("teams", "New team"),
-        ("roles", "New role"),
-    ] {
-        go(&a, &w.url(&format!("/admin#{section}"))).await;
-        a.wait_text(".admin-content button", button)
-            .await
-            .click()
-            .await;
-        a.wait("dialog[open] input").await;
-        found.extend(axe(&a, &format!("{button} dialog"), Some("dialog[open]")).await);
-        a.press(&[keys::ESCAPE]).await;
-        a.wait_js(
-            "return !document.querySelector('dialog[open]')",
-            "the dialog to close",
-        )
-        .await;
-    }
     assert_none(&found);
 }
 
@@ -778,15 +775,22 @@ async fn the_keyboard_reaches_the_main_controls_with_a_visible_focus() {
         let mut wanted = vec![
             "My work",
             "Chats",
-            "Sign out",
+            "user-menu",
             "f3-title",
             "Log an activity",
         ];
         if size == PHONE {
-            // The switch is one stop (its selected tab); arrows move within it.
-            wanted.push("pane-tab-record");
+            // The finder is a button, Sign out is in the user menu; the switch is one stop (its
+            // selected tab), arrows move within it.
+            wanted.extend(["finder-open", "pane-tab-record"]);
         } else {
-            wanted.extend(["panel-new-connected", "panel-tab-chats", "panel-filter"]);
+            wanted.extend([
+                "finder-input",
+                "Sign out",
+                "panel-new-connected",
+                "panel-tab-chats",
+                "panel-filter",
+            ]);
         }
         for want in wanted {
             assert!(all.contains(want), "Tab reaches {want} at {size:?}:\n{all}");
@@ -943,8 +947,8 @@ async fn form_errors_are_tied_to_their_fields() {
     );
 }
 
-/// Opens a dialog with the button `opener`, waits for `inside`, checks its layout (and, at 1440
-/// and 390, axe), and closes it with Escape.
+/// Opens a dialog with the button `opener`, waits for `inside`, checks its layout and axe, and
+/// closes it with Escape.
 async fn check_dialog(
     b: &Browser,
     what: &str,
@@ -956,9 +960,7 @@ async fn check_dialog(
     b.wait(&format!("dialog[open] {inside}")).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     defects.extend(layout_defects(b, what, size).await);
-    if [1440, 390].contains(&size.0) {
-        defects.extend(axe(b, &format!("{what} at {}", size.0), Some("dialog[open]")).await);
-    }
+    defects.extend(axe(b, &format!("{what} at {}", size.0), Some("dialog[open]")).await);
     b.press(&[keys::ESCAPE]).await;
     b.wait_js(
         "return !document.querySelector('dialog[open]')",
@@ -982,9 +984,7 @@ async fn records_page_finder_and_record_dialogs_fit_every_width_and_pass_axe() {
         go(&b, &w.url("/records/case")).await;
         b.wait_text("#records-list", "VPN tunnel drops").await;
         defects.extend(layout_defects(&b, "records page", size).await);
-        if [1440, 390].contains(&size.0) {
-            defects.extend(axe(&b, &format!("records page at {}", size.0), None).await);
-        }
+        defects.extend(axe(&b, &format!("records page at {}", size.0), None).await);
         check_dialog(
             &b,
             "new record dialog",
@@ -994,14 +994,16 @@ async fn records_page_finder_and_record_dialogs_fit_every_width_and_pass_axe() {
         )
         .await;
 
-        // The finder's results, as they show while typing.
+        // The finder's results, as they show while typing (on a phone the top bar's search
+        // button opens the finder).
+        if size == PHONE {
+            b.wait("#finder-open").await.click().await;
+        }
         b.wait("#finder-input").await.click().await;
         b.wait("#finder-input").await.send_keys("VPN").await;
         b.wait_text(".finder-option", "VPN tunnel drops").await;
         defects.extend(layout_defects(&b, "finder results", size).await);
-        if [1440, 390].contains(&size.0) {
-            defects.extend(axe(&b, &format!("finder results at {}", size.0), None).await);
-        }
+        defects.extend(axe(&b, &format!("finder results at {}", size.0), None).await);
         b.press(&[keys::ESCAPE]).await;
 
         go(&b, &w.url(&format!("/records/case/{}", w.case_id))).await;
@@ -1024,4 +1026,432 @@ async fn records_page_finder_and_record_dialogs_fit_every_width_and_pass_axe() {
         .await;
     }
     assert_none(&defects);
+}
+
+/// The layout of the page as it is now and axe on `scope` (an open dialog, menu or box).
+async fn check_here(
+    b: &Browser,
+    what: &str,
+    size: (u32, u32),
+    scope: &str,
+    defects: &mut Vec<String>,
+) {
+    defects.extend(layout_defects(b, what, size).await);
+    defects.extend(axe(b, &format!("{what} at {}", size.0), Some(scope)).await);
+}
+
+/// Opens a "…" menu with `button`, checks it, and closes it with Escape (focus goes back).
+async fn check_menu(
+    b: &Browser,
+    what: &str,
+    button: &str,
+    size: (u32, u32),
+    defects: &mut Vec<String>,
+) {
+    b.wait(button).await.click().await;
+    b.wait(".menu[role=menu] .menu-item").await;
+    check_here(b, what, size, ".menu", defects).await;
+    b.press(&[keys::ESCAPE]).await;
+    b.wait_js(
+        "return !document.querySelector('.menu')",
+        "the menu to close",
+    )
+    .await;
+}
+
+/// Waits until no dialog is open.
+async fn dialog_closed(b: &Browser) {
+    b.wait_js(
+        "return !document.querySelector('dialog[open]')",
+        "the dialog to close",
+    )
+    .await;
+}
+
+/// Chooses `item` in the menu opened with `button` and waits for the dialog it opens.
+async fn menu_dialog(b: &Browser, button: &str, item: &str) {
+    b.wait(button).await.click().await;
+    b.wait_text(".menu .menu-item", item).await.click().await;
+    b.wait("dialog[open] .dialog-foot button").await;
+}
+
+/// Every dialog, menu and box that opens over a page — the panel's "…" menu and its
+/// disconnect question, the tour (each step), Connect a channel, a chat's members panel and
+/// "…" menu, a message's tools and reactions, the delete question, the user menu and its two
+/// dialogs — fits each of the five sizes, with axe on it.
+#[tokio::test]
+async fn every_dialog_menu_and_the_tour_fit_every_width_and_pass_axe() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    let mut defects = Vec::new();
+    let entry_menu = "#section-connected .entry-actions [aria-haspopup=menu]";
+    for size in SIZES {
+        b.set_window_size(size.0, size.1).await;
+        go(&b, &w.url(&format!("/records/case/{}", w.case_id))).await;
+        b.wait("h1#record-title").await;
+        exists(&b, entry_menu).await;
+        if size == PHONE {
+            b.wait("#pane-tab-panel").await.click().await;
+        }
+
+        // The panel: a chat's "…" menu, and the question its Disconnect asks.
+        check_menu(&b, "panel chat menu", entry_menu, size, &mut defects).await;
+        menu_dialog(&b, entry_menu, "Disconnect").await;
+        check_here(
+            &b,
+            "disconnect question",
+            size,
+            "dialog[open]",
+            &mut defects,
+        )
+        .await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+
+        // The tour, every step.
+        b.wait("#panel-help").await.click().await;
+        let mut step = 0;
+        while b.find(".tour").await.is_some() {
+            step += 1;
+            assert!(step < 10, "the tour ends");
+            b.wait("#tour-next").await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            check_here(
+                &b,
+                &format!("tour step {step}"),
+                size,
+                ".tour",
+                &mut defects,
+            )
+            .await;
+            b.wait("#tour-next").await.click().await;
+        }
+        assert!(step >= 3, "the tour has its steps ({step})");
+
+        // Connect a channel.
+        b.wait("#panel-tab-channels").await.click().await;
+        b.wait("#connect-channel").await.click().await;
+        b.wait("dialog[open] #channel-name").await;
+        check_here(
+            &b,
+            "connect a channel dialog",
+            size,
+            "dialog[open]",
+            &mut defects,
+        )
+        .await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+        b.wait("#panel-tab-chats").await.click().await;
+
+        // The chat beside the record: members, its menu, a message's tools.
+        if size == PHONE {
+            b.wait("#pane-tab-record").await.click().await;
+        }
+        open_record_chat(&b).await;
+        let chat = ".record-chat .chat:not([hidden])";
+        b.wait(&format!("{chat} .members-btn")).await.click().await;
+        b.wait(&format!("{chat} .members-panel .people-picker input"))
+            .await;
+        check_here(
+            &b,
+            "members panel beside the record",
+            size,
+            &format!("{chat} .members-panel"),
+            &mut defects,
+        )
+        .await;
+        b.wait(&format!("{chat} .members-head .icon-btn"))
+            .await
+            .click()
+            .await;
+        check_menu(
+            &b,
+            "chat menu beside the record",
+            &format!("{chat} [aria-label='Chat actions']"),
+            size,
+            &mut defects,
+        )
+        .await;
+        let msg = b.wait_text(&format!("{chat} .msg"), "renegotiating").await;
+        b.hover(&msg).await;
+        b.wait(&format!("{chat} .msg [aria-label='Add a reaction']"))
+            .await
+            .click()
+            .await;
+        b.wait(&format!("{chat} .quick-react .quick-emoji")).await;
+        check_here(
+            &b,
+            "a message's tools and reactions",
+            size,
+            &format!("{chat} .chat-log"),
+            &mut defects,
+        )
+        .await;
+        b.wait(&format!("{chat} .msg [aria-label='Add a reaction']"))
+            .await
+            .click()
+            .await;
+        let msg = b.wait_text(&format!("{chat} .msg"), "renegotiating").await;
+        b.hover(&msg).await;
+        b.wait(&format!("{chat} .msg [aria-label='Delete message']"))
+            .await
+            .click()
+            .await;
+        b.wait("dialog[open] .dialog-foot button").await;
+        check_here(&b, "delete question", size, "dialog[open]", &mut defects).await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+
+        // The chat app: the members panel of the open chat.
+        go(&b, &w.url(&format!("/chats/{}", w.chat_id))).await;
+        let chat = ".chatapp .chat:not([hidden])";
+        b.wait(&format!("{chat} .chat-log .msg")).await;
+        b.wait(&format!("{chat} .members-btn")).await.click().await;
+        b.wait(&format!("{chat} .members-panel .people-picker input"))
+            .await;
+        check_here(
+            &b,
+            "members panel in the chat app",
+            size,
+            &format!("{chat} .members-panel"),
+            &mut defects,
+        )
+        .await;
+
+        // The user menu and its dialogs.
+        check_menu(&b, "user menu", ".topbar .me-btn", size, &mut defects).await;
+        menu_dialog(&b, ".topbar .me-btn", "Change password").await;
+        check_here(
+            &b,
+            "change password dialog",
+            size,
+            "dialog[open]",
+            &mut defects,
+        )
+        .await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+        menu_dialog(&b, ".topbar .me-btn", "Language and time zone").await;
+        check_here(
+            &b,
+            "language and time zone dialog",
+            size,
+            "dialog[open]",
+            &mut defects,
+        )
+        .await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+    }
+    assert_none(&defects);
+    assert!(b.console_defects().await.is_empty());
+}
+
+/// On a phone the finder is a labelled search button in the top bar, reached with Tab: it opens
+/// the finder over the whole bar, where a record is found; Escape and the close button put the
+/// bar back with the focus on the button, and `/` and Ctrl-K still open it.
+#[tokio::test]
+async fn on_a_phone_the_finder_opens_from_a_button_over_the_top_bar() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    b.set_window_size(PHONE.0, PHONE.1).await;
+    go(&b, &w.url("/")).await;
+    b.wait_text(".record-table a.record-link", "VPN tunnel drops")
+        .await;
+    let shown = |id: &str| {
+        format!(
+            "return !!document.getElementById({}).checkVisibility()",
+            json!(id)
+        )
+    };
+    let focused = |id: &str| {
+        format!(
+            "return document.activeElement && document.activeElement.id === {}",
+            json!(id)
+        )
+    };
+    // The box gives way to a button with a name.
+    let opener = b.wait("#finder-open").await;
+    assert_eq!(opener.prop("ariaLabel").await, json!("Find a record"));
+    assert_eq!(b.js(&shown("finder-input"), vec![]).await, json!(false));
+    let mut defects = layout_defects(&b, "phone finder closed", PHONE).await;
+
+    // Tab reaches it; Enter opens the finder over the whole top bar.
+    b.js("document.activeElement?.blur()", vec![]).await;
+    let mut reached = false;
+    for _ in 0..15 {
+        b.press(&[keys::TAB]).await;
+        if b.js(&focused("finder-open"), vec![]).await == json!(true) {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab reaches the finder's button");
+    b.press(&[keys::ENTER]).await;
+    b.wait_js(
+        &focused("finder-input"),
+        "the finder to open with the focus",
+    )
+    .await;
+    let over = b
+        .js(
+            "const f = document.querySelector('.finder').getBoundingClientRect();
+             const bar = document.querySelector('.topbar').getBoundingClientRect();
+             return f.left <= 0.5 && f.right >= bar.right - 0.5 && f.top <= bar.top + 0.5 && f.bottom >= bar.bottom - 0.5
+               && bar.left <= 0.5 && bar.right >= document.documentElement.clientWidth - 0.5;",
+            vec![],
+        )
+        .await;
+    assert_eq!(over, json!(true), "the finder covers the top bar");
+    assert_eq!(opener.prop("ariaExpanded").await, json!("true"));
+    defects.extend(layout_defects(&b, "phone finder open", PHONE).await);
+    defects.extend(axe(&b, "phone finder open", None).await);
+
+    // Results as you type, checked like every page.
+    b.wait("#finder-input").await.send_keys("VPN").await;
+    b.wait_text(".finder-option", "VPN tunnel drops").await;
+    defects.extend(layout_defects(&b, "phone finder results", PHONE).await);
+    b.screenshot(&screenshot_path("finder-390.png")).await;
+    defects.extend(axe(&b, "phone finder results", None).await);
+
+    // Escape closes the list, then the finder; the focus goes back to the button.
+    b.press(&[keys::ESCAPE]).await;
+    b.wait_js(
+        "return document.getElementById('finder-results').hidden",
+        "Escape to close the results",
+    )
+    .await;
+    b.press(&[keys::ESCAPE]).await;
+    b.wait_js(&focused("finder-open"), "Escape to give the focus back")
+        .await;
+    assert_eq!(b.js(&shown("finder-input"), vec![]).await, json!(false));
+    assert_eq!(opener.prop("ariaExpanded").await, json!("false"));
+
+    // `/` opens it; the close button puts the bar back.
+    b.press(&["/"]).await;
+    b.wait_js(&focused("finder-input"), "/ to open the finder")
+        .await;
+    b.wait("#finder-close").await.click().await;
+    b.wait_js(
+        &focused("finder-open"),
+        "the close button to give the focus back",
+    )
+    .await;
+    assert_eq!(b.js(&shown("finder-input"), vec![]).await, json!(false));
+
+    // Ctrl-K opens it, and a record is found and opened through it.
+    b.press(&[keys::CONTROL, "k"]).await;
+    b.wait_js(&focused("finder-input"), "Ctrl-K to open the finder")
+        .await;
+    b.wait("#finder-input").await.send_keys("Göteborg").await;
+    b.wait_text(".finder-option", "VPN tunnel drops")
+        .await
+        .click()
+        .await;
+    b.wait_url(&format!("/records/case/{}", w.case_id)).await;
+    b.wait("h1#record-title").await;
+
+    // The top bar's Sign out made room for the finder's button: it is in the user menu.
+    assert_eq!(b.js(&shown("signout"), vec![]).await, json!(false));
+    b.wait("#user-menu").await.click().await;
+    b.wait_text(".menu .menu-item", "Sign out")
+        .await
+        .click()
+        .await;
+    b.wait_url("/login*").await;
+    assert_none(&defects);
+    assert!(b.console_defects().await.is_empty());
+}
+
+/// On a touch phone (no hover), a tap on a message shows its tools — react, edit, delete —
+/// and a reaction is added by touch alone.
+#[tokio::test]
+async fn on_a_touch_phone_a_tap_on_a_message_shows_its_tools() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    b.set_window_size(PHONE.0, PHONE.1).await;
+    b.emulate_touch().await;
+    go(&b, &w.url(&format!("/chats/{}", w.chat_id))).await;
+    let chat = ".chatapp .chat:not([hidden])";
+    b.wait_text(&format!("{chat} .msg"), "renegotiating").await;
+    assert_eq!(
+        b.js(
+            "return matchMedia('(hover: none)').matches && matchMedia('(pointer: coarse)').matches",
+            vec![]
+        )
+        .await,
+        json!(true),
+        "the page is a touch device without hover"
+    );
+    let id = b
+        .js(
+            "return [...document.querySelectorAll(arguments[0])].find((li) => li.textContent.includes('renegotiating')).id",
+            vec![json!(format!("{chat} .msg"))],
+        )
+        .await;
+    let msg = format!("#{}", id.as_str().unwrap());
+    // Whether a tool of the message can be seen and touched.
+    let usable = |label: &str| {
+        format!(
+            "const b = document.querySelector({});
+             if (!b) return false;
+             const r = b.getBoundingClientRect();
+             const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+             return getComputedStyle(b.closest('.msg-tools')).opacity === '1' && !!hit && b.contains(hit);",
+            json!(format!("{msg} button[aria-label='{label}']"))
+        )
+    };
+    assert_eq!(
+        b.js(&usable("Add a reaction"), vec![]).await,
+        json!(false),
+        "the tools wait for a tap"
+    );
+    b.tap(&b.wait(&format!("{msg} .msg-body")).await).await;
+    for label in ["Add a reaction", "Edit message", "Delete message"] {
+        b.wait_js(&usable(label), &format!("{label} to show after a tap"))
+            .await;
+    }
+    let mut defects = layout_defects(&b, "a message's tools on a touch phone", PHONE).await;
+    b.tap(
+        &b.wait(&format!("{msg} button[aria-label='Add a reaction']"))
+            .await,
+    )
+    .await;
+    b.tap(&b.wait(&format!("{msg} [aria-label='React with 👍']")).await)
+        .await;
+    b.wait_text(&format!("{msg} .reaction[aria-pressed=true]"), "👍")
+        .await;
+    defects.extend(layout_defects(&b, "a reaction added by touch", PHONE).await);
+    // A tap on another message moves the tools there.
+    let other = b
+        .js(
+            "return [...document.querySelectorAll(arguments[0])].find((li) => li.textContent.includes('workaround')).id",
+            vec![json!(format!("{chat} .msg"))],
+        )
+        .await;
+    let other = format!("#{}", other.as_str().unwrap());
+    // (Its body is mostly a link: tap beside it.)
+    b.tap(&b.wait(&format!("{other} .avatar-gap")).await).await;
+    b.wait_js(
+        &format!(
+            "return getComputedStyle(document.querySelector({})).opacity === '1'
+               && getComputedStyle(document.querySelector({})).opacity === '0'",
+            json!(format!("{other} .msg-tools")),
+            json!(format!("{msg} .msg-tools"))
+        ),
+        "the tools to follow the tap",
+    )
+    .await;
+    assert_none(&defects);
+    assert!(b.console_defects().await.is_empty());
 }

@@ -668,6 +668,7 @@ async fn owner_share_and_states_from_the_record_page_and_phone_width() {
     b.goto(&w.url("/records/case")).await;
     b.wait_text("#records-list", "Printer jams on tray 2").await;
     assert_fits(&b, "records page at 390", "main").await;
+    b.wait("#finder-open").await.click().await;
     b.wait("#finder-input").await.send_keys("vpn").await;
     b.wait_text(".finder-option", "VPN drops every hour").await;
     assert_fits(&b, "finder at 390", ".finder-results").await;

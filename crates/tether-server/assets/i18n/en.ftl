@@ -774,6 +774,7 @@ admin-labels-no = no
 ## finder.js: the record finder in the top bar
 finder-label = Find a record
 finder-placeholder = Find a record…  ( / )
+finder-close = Close the finder
 finder-searching = Searching…
 finder-none = No record you can open matches “{ $q }”.
 finder-count = { $count ->

@@ -773,6 +773,7 @@ admin-labels-no = nej
 ## finder.js: the record finder in the top bar
 finder-label = Hitta en post
 finder-placeholder = Hitta en post…  ( / )
+finder-close = Stäng sökrutan
 finder-searching = Söker…
 finder-none = Ingen post som du kan öppna matchar ”{ $q }”.
 finder-count = { $count ->

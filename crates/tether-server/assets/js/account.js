@@ -134,10 +134,12 @@ export async function openPreferences() {
   });
 }
 
-/** Turns the name in the top bar into the user menu (*Change password*, *Language and time zone*). */
+/** Turns the name in the top bar into the user menu (*Change password*, *Language and time zone*,
+ *  and *Sign out* where the top bar has no room for its own button: a phone, app.css). */
 export function setupUserMenu() {
   const meEl = document.querySelector('.topbar .me');
   if (!meEl) return;
+  const signout = document.getElementById('signout');
   const button = menuButton({
     label: t('account-menu'),
     cls: 'me me-btn',
@@ -145,6 +147,7 @@ export function setupUserMenu() {
     items: () => [
       { label: t('account-change-password'), icon: 'lock', onSelect: openChangePassword },
       { label: t('account-preferences'), icon: 'globe', onSelect: openPreferences },
+      signout && !signout.checkVisibility() ? { label: t('shell-sign-out'), icon: 'logout', onSelect: () => signout.click() } : null,
     ],
   });
   button.id = 'user-menu';

@@ -2,6 +2,9 @@
 // user may read (`GET /records?q=`), by number, name or text, with results as you type grouped
 // by record type. `/` or Ctrl-K (⌘K) focuses it; arrow keys move through the results, Enter
 // opens one, Escape closes the list.
+// On a narrow screen (app.css, *the finder on a phone*) the box gives way to a search button;
+// the button (or `/`, Ctrl-K) opens the finder over the whole top bar, and Escape or its close
+// button puts the bar back and the focus on the button.
 
 import { get, qs, recordTypes } from './api.js';
 import { debounce, h, recordHref } from './dom.js';
@@ -25,8 +28,16 @@ export function setupFinder() {
   });
   const list = h('div', { id: 'finder-results', class: 'finder-results', role: 'listbox', 'aria-label': t('finder-label'), hidden: true });
   const status = h('span', { class: 'visually-hidden', role: 'status' });
-  const box = h('div', { class: 'finder', role: 'search' }, h('label', { for: input.id, class: 'visually-hidden' }, t('finder-label')), icon('search'), input, list, status);
-  bar.querySelector('.topbar-end')?.before(box);
+  const closer = h('button', { type: 'button', id: 'finder-close', class: 'icon-btn finder-close', 'aria-label': t('finder-close'), title: t('finder-close') }, icon('x'));
+  const box = h('div', { class: 'finder', id: 'finder', role: 'search' }, h('label', { for: input.id, class: 'visually-hidden' }, t('finder-label')), icon('search'), input, closer, list, status);
+  const opener = h(
+    'button',
+    { type: 'button', id: 'finder-open', class: 'icon-btn finder-open', 'aria-label': t('finder-label'), title: t('finder-label'), 'aria-controls': box.id, 'aria-expanded': 'false', 'aria-keyshortcuts': '/ Control+K' },
+    icon('search'),
+  );
+  const end = bar.querySelector('.topbar-end');
+  end?.before(box);
+  end?.prepend(opener);
 
   let options = [];
   let active = -1;
@@ -38,6 +49,24 @@ export function setupFinder() {
     input.removeAttribute('aria-activedescendant');
     active = -1;
   };
+  // The finder over the top bar (narrow screens only: elsewhere the class changes nothing).
+  const open = () => {
+    bar.classList.add('finding');
+    opener.setAttribute('aria-expanded', 'true');
+    input.focus();
+    input.select();
+  };
+  const shownOpener = () => opener.checkVisibility?.() ?? opener.getClientRects().length > 0;
+  const leave = (refocus) => {
+    if (!bar.classList.contains('finding')) return false;
+    close();
+    bar.classList.remove('finding');
+    opener.setAttribute('aria-expanded', 'false');
+    if (refocus && shownOpener()) opener.focus();
+    return true;
+  };
+  opener.addEventListener('click', open);
+  closer.addEventListener('click', () => leave(true));
   const highlight = (i) => {
     options.forEach((o, j) => o.setAttribute('aria-selected', String(i === j)));
     active = i;
@@ -127,26 +156,31 @@ export function setupFinder() {
         location.assign(opt.getAttribute('href'));
       }
     } else if (e.key === 'Escape') {
-      if (!list.hidden) {
-        e.preventDefault();
-        close();
-      } else input.blur();
+      e.preventDefault();
+      if (!list.hidden) close();
+      else {
+        leave(true);
+        if (document.activeElement === input) input.blur();
+      }
     }
   });
   box.addEventListener('focusout', (e) => {
-    if (!box.contains(e.relatedTarget)) setTimeout(() => !box.contains(document.activeElement) && close(), 100);
+    if (box.contains(e.relatedTarget)) return;
+    setTimeout(() => {
+      if (box.contains(document.activeElement)) return;
+      close();
+      leave(false);
+    }, 100);
   });
   document.addEventListener('keydown', (e) => {
     const t = e.target;
     const typing = t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
     if ((e.key === 'k' || e.key === 'K') && (e.ctrlKey || e.metaKey) && !e.altKey) {
       e.preventDefault();
-      input.focus();
-      input.select();
+      open();
     } else if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey && !document.querySelector('dialog[open]')) {
       e.preventDefault();
-      input.focus();
-      input.select();
+      open();
     }
   });
 }

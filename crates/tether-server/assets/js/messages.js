@@ -179,9 +179,9 @@ export function renderMessage(m, ctx) {
     fixLinks(body);
   }
   const cls = ['msg', mine ? 'mine' : '', ctx.grouped ? 'grouped' : '', m.deleted ? 'deleted' : '', m.importance !== 'normal' ? `imp-${m.importance}` : ''];
-  return h(
+  const li = h(
     'li',
-    { class: cls.filter(Boolean).join(' '), id: `msg-${m.id}`, dataset: { id: m.id, seq: m.seq } },
+    { class: cls.filter(Boolean).join(' '), id: `msg-${m.id}`, dataset: { id: m.id, seq: m.seq }, onClick: (e) => tapped(li, e) },
     ctx.grouped ? h('span', { class: 'avatar-gap' }, h('time', { datetime: m.created_at, class: 'gap-time' }, fmtTime(m.created_at))) : avatar(m.sender?.name || '?', m.sender?.id),
     h(
       'div',
@@ -198,4 +198,17 @@ export function renderMessage(m, ctx) {
     ),
     tools(m, ctx),
   );
+  return li;
+}
+
+/**
+ * A tap (a click) on a message, not on one of its links or controls, shows its tools and hides
+ * those of the message tapped before. Only devices without hover look at this (app.css,
+ * `@media (hover: none)`): there the tools cannot wait for the pointer to rest on the message.
+ */
+function tapped(li, e) {
+  if (e.target.closest('a, button, input, textarea, select, summary, .msg-tools')) return;
+  const open = !li.classList.contains('tools-open');
+  for (const other of li.parentElement?.querySelectorAll('.msg.tools-open') || []) other.classList.remove('tools-open');
+  li.classList.toggle('tools-open', open);
 }

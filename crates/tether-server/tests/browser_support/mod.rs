@@ -25,6 +25,7 @@ pub mod keys {
     pub const ESCAPE: &str = "\u{E00C}";
     pub const TAB: &str = "\u{E004}";
     pub const SHIFT: &str = "\u{E008}";
+    pub const CONTROL: &str = "\u{E009}";
     pub const NULL: &str = "\u{E000}";
     pub const ARROW_DOWN: &str = "\u{E015}";
     pub const ARROW_RIGHT: &str = "\u{E014}";
@@ -460,15 +461,87 @@ impl Browser {
         let _ = self.call(reqwest::Method::DELETE, "/actions", None).await;
     }
 
-    /// Moves the mouse over an element (its centre), as a person pointing at it.
+    /// Moves the mouse over an element (its centre), as a person pointing at it. When the page
+    /// redrew the element meanwhile (a live update), finds it again by how it was found.
     pub async fn hover(&self, el: &El<'_>) {
+        let deadline = Instant::now() + WAIT;
+        let mut id = el.id.clone();
+        loop {
+            let origin = json!({ ELEMENT_KEY: id });
+            match self
+                .post(
+                    "/actions",
+                    json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+                        "actions": [{"type": "pointerMove", "x": 0, "y": 0, "origin": origin}]}]}),
+                )
+                .await
+            {
+                Ok(_) => return,
+                Err(e) if Instant::now() < deadline && e.contains("stale element") => {
+                    let Some((css, needle)) = &el.locator else {
+                        panic!("moving the mouse failed: {e}");
+                    };
+                    tokio::time::sleep(Duration::from_millis(40)).await;
+                    if let Some(again) = self.find_visible(css, needle).await {
+                        id = again.id;
+                    }
+                }
+                Err(e) => panic!("moving the mouse failed: {e}"),
+            }
+        }
+    }
+
+    /// Makes the page a touch device without hover, as a phone or tablet is: touch events on,
+    /// `(hover: none)` and `(pointer: coarse)` match (Chrome DevTools Protocol).
+    pub async fn emulate_touch(&self) {
         self.post(
-            "/actions",
-            json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
-                "actions": [{"type": "pointerMove", "x": 0, "y": 0, "origin": el.arg()}]}]}),
+            "/goog/cdp/execute",
+            json!({"cmd": "Emulation.setTouchEmulationEnabled", "params": {"enabled": true, "maxTouchPoints": 5}}),
         )
         .await
-        .unwrap_or_else(|e| panic!("moving the mouse failed: {e}"));
+        .unwrap_or_else(|e| panic!("touch emulation failed: {e}"));
+        self.post(
+            "/goog/cdp/execute",
+            json!({"cmd": "Emulation.setEmitTouchEventsForMouse", "params": {"enabled": true, "configuration": "mobile"}}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("touch emulation failed: {e}"));
+    }
+
+    /// Taps an element (its centre) with a finger: a touch pointer, not a mouse, so nothing is
+    /// hovered first. Finds the element again when the page redrew it meanwhile.
+    pub async fn tap(&self, el: &El<'_>) {
+        let deadline = Instant::now() + WAIT;
+        let mut id = el.id.clone();
+        loop {
+            let origin = json!({ ELEMENT_KEY: id });
+            let res = self
+                .post(
+                    "/actions",
+                    json!({"actions": [{"type": "pointer", "id": "finger", "parameters": {"pointerType": "touch"},
+                        "actions": [
+                            {"type": "pointerMove", "x": 0, "y": 0, "origin": origin},
+                            {"type": "pointerDown", "button": 0},
+                            {"type": "pause", "duration": 50},
+                            {"type": "pointerUp", "button": 0}
+                        ]}]}),
+                )
+                .await;
+            let _ = self.call(reqwest::Method::DELETE, "/actions", None).await;
+            match res {
+                Ok(_) => return,
+                Err(e) if Instant::now() < deadline && e.contains("stale element") => {
+                    let Some((css, needle)) = &el.locator else {
+                        panic!("tapping failed: {e}");
+                    };
+                    tokio::time::sleep(Duration::from_millis(40)).await;
+                    if let Some(again) = self.find_visible(css, needle).await {
+                        id = again.id;
+                    }
+                }
+                Err(e) => panic!("tapping failed: {e}"),
+            }
+        }
     }
 
     /// Moves the mouse to the top-left corner, so no hover state shows in a screenshot.
@@ -615,9 +688,18 @@ impl El<'_> {
     }
 }
 
-/// Where the README's screenshots live: `docs/screenshots/` at the workspace root.
+/// Where a test's screenshot `name` goes. With `TETHER_UPDATE_SCREENSHOTS=1` it is the
+/// README's folder, `docs/screenshots/` at the workspace root; otherwise
+/// `$CARGO_TARGET_DIR/tmp/screenshots/`, so an ordinary test run leaves the repository as it
+/// was (the pictures are still there to look at after a run).
 pub fn screenshot_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/screenshots")
-        .join(name)
+    if std::env::var("TETHER_UPDATE_SCREENSHOTS").as_deref() == Ok("1") {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/screenshots")
+            .join(name)
+    } else {
+        Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("screenshots")
+            .join(name)
+    }
 }
