@@ -17,9 +17,11 @@
 //! - Form errors are tied to their fields (`aria-invalid` and `aria-describedby`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browser_axe;
 mod browser_support;
 mod common;
 
+use browser_axe::{AXE_VERSION, axe};
 use browser_support::{Browser, Driver, keys, screenshot_path};
 use common::{ADMIN_EMAIL, PASSWORD, TestApp, spawn_app};
 use serde_json::{Value, json};
@@ -36,9 +38,6 @@ const SIZES: [(u32, u32); 5] = [
     (390, 844),
 ];
 const PHONE: (u32, u32) = (390, 844);
-
-/// The axe-core release the tests run (`scripts/test` installs the same one).
-const AXE_VERSION: &str = "4.10.3";
 
 /// Finds what breaks the layout at the current size; returns one sentence per defect.
 const LAYOUT_CHECK: &str = r#"
@@ -91,18 +90,6 @@ for (const el of document.querySelectorAll('body *')) {
   if (!t || !t.title.replace(/\s+/g, ' ').includes(whole.slice(0, 40))) out.push(`${label(el)} is cut short without its whole text on hover`);
 }
 return [...new Set(out)];
-"#;
-
-/// Runs axe-core on the page (or on `arguments[0]`, a CSS selector) and calls back with its
-/// serious and critical violations.
-const AXE_RUN: &str = r#"
-const [scope, done] = [arguments[0], arguments[arguments.length - 1]];
-const context = scope ? document.querySelector(scope) : document;
-axe.run(context, { resultTypes: ['violations'] }).then(
-  (r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} (${(n.failureSummary || '').replace(/\s+/g, ' ').slice(0, 160)})`).join(' | ')}`)),
-  (e) => done([`axe failed: ${e}`]),
-);
 "#;
 
 /// The people, records and chats every test starts from. The names are long on purpose.
@@ -267,70 +254,6 @@ async fn layout_defects(b: &Browser, what: &str, (w, h): (u32, u32)) -> Vec<Stri
         .iter()
         .filter_map(Value::as_str)
         .map(|d| format!("{what} at {w}×{h}: {d}"))
-        .collect()
-}
-
-/// Where axe-core is: `TETHER_AXE_JS`, or the npm package under `target/tmp`, installed there
-/// with `npm` when missing (the install goes to a fresh folder and is renamed into place, so
-/// tests running at once do not see a half-installed package).
-fn axe_source() -> String {
-    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SOURCE
-        .get_or_init(|| {
-            let path = match std::env::var_os("TETHER_AXE_JS") {
-                Some(p) => PathBuf::from(p),
-                None => {
-                    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-                    let prefix = root.join(format!("axe-core-{AXE_VERSION}"));
-                    let file = prefix.join("node_modules/axe-core/axe.min.js");
-                    if !file.exists() {
-                        let tmp = root.join(format!("axe-core-install-{}", tether_store::new_id()));
-                        let status = std::process::Command::new("npm")
-                            .args([
-                                "install",
-                                "--no-audit",
-                                "--no-fund",
-                                "--no-save",
-                                "--prefix",
-                            ])
-                            .arg(&tmp)
-                            .arg(format!("axe-core@{AXE_VERSION}"))
-                            .status()
-                            .expect("npm runs (scripts/test installs Node.js and npm)");
-                        assert!(
-                            status.success(),
-                            "npm install axe-core@{AXE_VERSION} failed"
-                        );
-                        if std::fs::rename(&tmp, &prefix).is_err() {
-                            // Another test installed it meanwhile.
-                            let _ = std::fs::remove_dir_all(&tmp);
-                        }
-                    }
-                    file
-                }
-            };
-            std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("axe-core at {}: {e}", path.display()))
-        })
-        .clone()
-}
-
-/// Serious and critical axe-core violations of the page, or of the element `scope` selects.
-async fn axe(b: &Browser, what: &str, scope: Option<&str>) -> Vec<String> {
-    let loaded = b.js("return typeof window.axe === 'object'", vec![]).await;
-    if loaded != json!(true) {
-        b.js(&format!("{}\n;return true;", axe_source()), vec![])
-            .await;
-    }
-    let v = b
-        .js_async(AXE_RUN, vec![scope.map_or(Value::Null, |s| json!(s))])
-        .await;
-    v.as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_str)
-        .map(|d| format!("{what}: {d}"))
         .collect()
 }
 

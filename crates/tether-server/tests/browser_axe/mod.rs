@@ -1,6 +1,6 @@
-//! axe-core in a browser test: injects the npm package (the release `browser_layout.rs` and
-//! `scripts/test` use, installed under the target's `tmp` when missing) and returns the serious
-//! and critical violations of the page or of one part of it.
+//! axe-core in a browser test: injects the npm package (the release [`AXE_VERSION`], which
+//! `scripts/test` installs and reads from here; installed under the target's `tmp` when
+//! missing) and returns the serious and critical violations of the page or of one part of it.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use crate::browser_support::Browser;
