@@ -5,7 +5,7 @@
 //!   leaves the window or is cut off by an `overflow: hidden` ancestor, no box scrolls sideways
 //!   unless it is a tab strip made for it, and text cut short with an ellipsis shows its whole
 //!   on hover (`title`).
-//! - axe-core (the npm package, pinned at [`AXE_VERSION`]) is injected into every page and
+//! - axe-core (the npm package, pinned at [`browser_axe::AXE_VERSION`]) is injected into every page and
 //!   dialog: no serious or critical violation. `scripts/test` installs it before the suite;
 //!   run alone, the test installs it itself with `npm` (into `target/tmp`), so nothing
 //!   third-party is vendored into the repository.
@@ -21,11 +21,10 @@ mod browser_axe;
 mod browser_support;
 mod common;
 
-use browser_axe::{AXE_VERSION, axe};
+use browser_axe::axe;
 use browser_support::{Browser, Driver, keys, screenshot_path};
 use common::{ADMIN_EMAIL, PASSWORD, TestApp, spawn_app};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 use std::time::Duration;
 use tether_store::Backend;
 
