@@ -8,7 +8,8 @@ use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, header};
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
@@ -287,17 +288,41 @@ impl Caller {
     }
 }
 
-fn cookie_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+/// The session token a request's `Cookie` headers carry: the first non-empty
+/// [`SESSION_COOKIE`], as the browser sent it (API, event socket and pages read it here).
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_owned())
-        })
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE && !c.value().is_empty())
+        .map(|c| c.value().to_owned())
+}
+
+/// The `Set-Cookie` of a sign-in: the session token for `ttl`, never readable by scripts,
+/// sent by the browser on same-site navigations only, `Secure` when `secure`.
+pub fn session_cookie(token: &str, ttl: Duration, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(
+            i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX),
+        ))
+        .secure(secure)
+        .build()
+}
+
+/// The `Set-Cookie` of a sign-out: an empty session cookie that expires at once.
+pub fn ended_session_cookie() -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::ZERO)
+        .build()
 }
 
 fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
@@ -364,7 +389,7 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(token) = bearer_token(parts)? {
             return caller_from_token(state, &token).await;
         }
-        let Some(token) = cookie_token(parts) else {
+        let Some(token) = session_token(&parts.headers) else {
             return Err(ApiError::Unauthorized("sign in first: POST /api/v1/auth/login, then send the token as Authorization: Bearer <token>".into()));
         };
         let caller = caller_from_token(state, &token).await?;
@@ -404,6 +429,65 @@ impl FromRequestParts<AppState> for Admin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_session_token_is_the_first_non_empty_session_cookie() {
+        let mut h = HeaderMap::new();
+        assert_eq!(session_token(&h), None);
+        h.append(
+            header::COOKIE,
+            "theme=dark; tether_session=".parse().unwrap(),
+        );
+        assert_eq!(session_token(&h), None, "an empty value is no session");
+        h.append(
+            header::COOKIE,
+            "x ; tether_session=abc-_1; tether_session=later"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(session_token(&h).as_deref(), Some("abc-_1"));
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "other_tether_session=no;tether_sessionx=no"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(session_token(&h), None);
+    }
+
+    #[test]
+    fn session_cookies_keep_their_attributes() {
+        let ttl = Duration::from_secs(43_200);
+        let plain = session_cookie("tok", ttl, false).to_string();
+        let mut parts: Vec<&str> = plain.split("; ").collect();
+        parts.sort_unstable();
+        assert_eq!(
+            parts,
+            [
+                "HttpOnly",
+                "Max-Age=43200",
+                "Path=/",
+                "SameSite=Lax",
+                "tether_session=tok"
+            ]
+        );
+        let secure = session_cookie("tok", ttl, true).to_string();
+        assert!(secure.split("; ").any(|p| p == "Secure"), "{secure}");
+        let ended = ended_session_cookie().to_string();
+        let mut parts: Vec<&str> = ended.split("; ").collect();
+        parts.sort_unstable();
+        assert_eq!(
+            parts,
+            [
+                "HttpOnly",
+                "Max-Age=0",
+                "Path=/",
+                "SameSite=Lax",
+                "tether_session="
+            ]
+        );
+    }
 
     #[test]
     fn passwords_hash_and_verify() {

@@ -10,6 +10,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::Map;
 use std::sync::OnceLock;
 use std::time::Instant;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The process's Prometheus recorder. The `metrics` facade is process-wide by design, so the
 /// recorder is installed once per process however many servers it runs (tests run several).
@@ -37,7 +38,6 @@ pub async fn track(req: Request, next: Next) -> Response {
     res
 }
 
-/// Headers every response carries.
 /// The span of one request in the logs: method and path only. The query is left out, because an
 /// event socket carries its token there (`/api/v1/events?token=…`), and no header is recorded.
 pub fn request_span(req: &Request) -> tracing::Span {
@@ -85,28 +85,32 @@ pub async fn deadline(
     }
 }
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
+/// The security headers every response carries, as tower-http layers: no sniffing, no framing,
+/// no referrer to other sites; a policy that allows nothing and no caching unless the handler
+/// set its own (pages, assets and attachments do).
+pub fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 5] {
+    [
+        SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ),
+        SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ),
+        SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-        );
-    }
-    if !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    res
+        ),
+        SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ),
+    ]
 }
 
 /// A panic in a handler becomes a 500 problem document; the server keeps running.

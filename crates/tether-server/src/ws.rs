@@ -11,7 +11,7 @@
 //! socket is ([`SESSION_ENDED`] travels over the event bus and is never shown to a client).
 
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, caller_from_token};
+use crate::auth::{caller_from_token, session_token};
 use crate::error::{ApiError, ApiResult};
 use crate::events::{RESYNC, Subscription};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -39,18 +39,6 @@ const CLOSE_SESSION_ENDED: u16 = 4001;
 const HEARTBEAT: Duration = Duration::from_secs(25);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_owned())
-        })
-}
-
 /// # `GET /api/v1/events`
 ///
 /// Upgrades to a WebSocket that carries the events of API.md (`message.created`, …) to
@@ -63,7 +51,7 @@ pub async fn events(
     Query(q): Query<EventsQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let caller = match (q.token, cookie_token(&headers)) {
+    let caller = match (q.token, session_token(&headers)) {
         (Some(token), _) => caller_from_token(&state, &token).await?,
         (None, Some(token)) => {
             let origin = headers

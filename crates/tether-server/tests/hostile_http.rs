@@ -177,3 +177,51 @@ async fn oversized_headers_replayed_tokens_and_too_many_sockets_are_refused() {
     }
     assert!(ok.is_some(), "a socket is accepted again after one closed");
 }
+
+/// Every answer carries the security headers; a handler's own policy and caching win.
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_handlers_keep_their_own() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let get = |url: String| {
+        let http = app.http.clone();
+        async move { http.get(url).send().await.unwrap() }
+    };
+    let fixed = |res: &reqwest::Response| {
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["referrer-policy"], "same-origin");
+    };
+    // API answers, an unknown route's problem document included: nothing allowed, nothing kept.
+    for url in [
+        app.url("/healthz"),
+        app.url("/me"),
+        app.url("/no-such-route"),
+    ] {
+        let res = get(url.clone()).await;
+        fixed(&res);
+        let h = res.headers();
+        assert_eq!(
+            h["content-security-policy"], "default-src 'none'; frame-ancestors 'none'",
+            "{url}"
+        );
+        assert_eq!(h["cache-control"], "no-store", "{url}");
+        assert_eq!(h.get_all("content-security-policy").iter().count(), 1);
+    }
+    // A page sets its own policy; a stale asset address its own caching.
+    let page = get(format!("{}/login", app.base)).await;
+    fixed(&page);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("default-src 'self';"), "{csp}");
+    assert_eq!(
+        page.headers()
+            .get_all("content-security-policy")
+            .iter()
+            .count(),
+        1
+    );
+    let asset = get(format!("{}/assets/old/app.css", app.base)).await;
+    fixed(&asset);
+    assert_eq!(asset.headers()["cache-control"], "no-cache");
+    assert_eq!(asset.headers().get_all("cache-control").iter().count(), 1);
+}

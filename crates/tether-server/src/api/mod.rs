@@ -88,7 +88,7 @@ pub fn router(state: AppState) -> Router {
     let doc = std::sync::Arc::new(doc);
     let timeout = state.config.request_timeout;
     let body_limit = state.config.json_body_limit;
-    Router::new()
+    let app = Router::new()
         .merge(api)
         .merge(ops::routes(doc))
         .merge(crate::web::routes())
@@ -100,8 +100,10 @@ pub fn router(state: AppState) -> Router {
             timeout,
             middleware::deadline,
         ))
-        .layer(axum::middleware::from_fn(middleware::header_limit))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(middleware::header_limit));
+    middleware::security_headers()
+        .into_iter()
+        .fold(app, Router::layer)
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
         .with_state(state)

@@ -2,7 +2,7 @@
 //! password.
 
 use crate::AppState;
-use crate::auth::{self, CSRF_HEADER, Caller, SESSION_COOKIE};
+use crate::auth::{self, CSRF_HEADER, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use axum::Json;
@@ -204,11 +204,7 @@ async fn login(
         )
         .await?;
 
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        cfg.session_ttl.as_secs(),
-        if cfg.secure_cookies() { "; Secure" } else { "" }
-    );
+    let cookie = auth::session_cookie(&token, cfg.session_ttl, cfg.secure_cookies());
     let body = LoginResponse {
         token,
         user: super::admin::UserBrief {
@@ -221,7 +217,7 @@ async fn login(
         expires_at: super::rfc3339(expires_at),
     };
     let mut res = Json(body).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
+    if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(res)
@@ -241,10 +237,9 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Resp
     state.forget_callers(Some(caller.id()));
     state.end_sessions(caller.id(), Some(&caller.token_hash));
     let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("tether_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-    );
+    if let Ok(v) = HeaderValue::from_str(&auth::ended_session_cookie().to_string()) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
     Ok(res)
 }
 

@@ -5,7 +5,7 @@
 
 use super::assets;
 use crate::AppState;
-use crate::auth::{Caller, SESSION_COOKIE, caller_from_token};
+use crate::auth::{Caller, caller_from_token, session_token};
 use crate::error::ApiError;
 use crate::i18n::{self, tr};
 use axum::extract::{Path, Query, State};
@@ -53,21 +53,9 @@ fn browser_locale(headers: &HeaderMap) -> Locale {
     )
 }
 
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_owned())
-        })
-}
-
 /// The viewer, `None` when not signed in (no cookie, expired, deactivated).
 async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, ApiError> {
-    let Some(token) = session_cookie(headers) else {
+    let Some(token) = session_token(headers) else {
         return Ok(None);
     };
     let caller = match caller_from_token(state, &token).await {
