@@ -13,9 +13,8 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tether_domain::Subject;
 use tether_store::people::UserSummary;
 
@@ -225,47 +224,48 @@ impl std::fmt::Debug for Redacted {
 /// must apply at once (sign-out, deactivation, roles, teams) clear the entries on every node
 /// through the event bus ([`AppState::forget_callers`]); this bounds anything else.
 const CALLER_TTL: Duration = Duration::from_secs(10);
-/// Entries kept before the stale ones are dropped.
-const CALLER_ENTRIES: usize = 50_000;
+/// Sessions a node keeps at most; past it the least used make room (docs/deploy.md).
+pub const CALLER_ENTRIES: u64 = 50_000;
 
-/// Sessions this node has read recently, by token hash: one map lookup instead of the four
+/// Sessions this node has read recently, by token hash: one cache lookup instead of the four
 /// queries that build a [`Caller`] on every request.
-#[derive(Default)]
 pub struct CallerCache {
-    map: Mutex<HashMap<String, (Caller, Instant)>>,
+    cache: moka::sync::Cache<String, Caller>,
+}
+
+impl Default for CallerCache {
+    fn default() -> Self {
+        CallerCache {
+            cache: moka::sync::Cache::builder()
+                .max_capacity(CALLER_ENTRIES)
+                .time_to_live(CALLER_TTL)
+                .build(),
+        }
+    }
 }
 
 impl CallerCache {
     fn get(&self, hash: &str) -> Option<Caller> {
-        let map = self
-            .map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (caller, at) = map.get(hash)?;
-        (at.elapsed() < CALLER_TTL && caller.expires_at > tether_store::now_ms())
-            .then(|| caller.clone())
+        self.cache
+            .get(hash)
+            .filter(|caller| caller.expires_at > tether_store::now_ms())
     }
 
     fn put(&self, caller: &Caller) {
-        let mut map = self
-            .map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if map.len() >= CALLER_ENTRIES {
-            map.retain(|_, (_, at)| at.elapsed() < CALLER_TTL);
-        }
-        map.insert(caller.token_hash.clone(), (caller.clone(), Instant::now()));
+        self.cache.insert(caller.token_hash.clone(), caller.clone());
     }
 
     /// Drops what is known about `user_id`'s sessions, or about everyone's (`None`).
     pub fn forget(&self, user_id: Option<&str>) {
-        let mut map = self
-            .map
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
         match user_id {
-            Some(id) => map.retain(|_, (c, _)| c.user.id != id),
-            None => map.clear(),
+            Some(id) => {
+                for (hash, caller) in &self.cache {
+                    if caller.user.id == id {
+                        self.cache.invalidate(hash.as_str());
+                    }
+                }
+            }
+            None => self.cache.invalidate_all(),
         }
     }
 }
@@ -429,6 +429,49 @@ impl FromRequestParts<AppState> for Admin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn caller(user: &str, hash: &str, expires_at: i64) -> Caller {
+        Caller {
+            user: UserSummary {
+                id: user.into(),
+                name: user.into(),
+                email: format!("{user}@example.com"),
+                active: true,
+            },
+            subject: Subject {
+                user_id: tether_domain::ids::UserId::new(user),
+                active: true,
+                privileges: Default::default(),
+                team_ids: Default::default(),
+                teammate_ids: Default::default(),
+            },
+            token_hash: hash.into(),
+            expires_at,
+            csrf_token: Redacted(String::new()),
+        }
+    }
+
+    #[test]
+    fn cached_sessions_are_forgotten_by_user_or_all_and_never_past_their_end() {
+        let cache = CallerCache::default();
+        let later = tether_store::now_ms() + 60_000;
+        for (user, hash) in [("ann", "a1"), ("ann", "a2"), ("bo", "b1")] {
+            cache.put(&caller(user, hash, later));
+        }
+        cache.put(&caller("cy", "c1", tether_store::now_ms() - 1));
+        assert!(cache.get("a1").is_some() && cache.get("b1").is_some());
+        assert!(cache.get("c1").is_none(), "an ended session is not served");
+        cache.forget(Some("ann"));
+        assert!(cache.get("a1").is_none() && cache.get("a2").is_none());
+        assert_eq!(cache.get("b1").map(|c| c.user.id), Some("bo".into()));
+        cache.put(&caller("ann", "a3", later));
+        assert!(
+            cache.get("a3").is_some(),
+            "a session read afresh is kept again"
+        );
+        cache.forget(None);
+        assert!(cache.get("a3").is_none() && cache.get("b1").is_none());
+    }
 
     #[test]
     fn the_session_token_is_the_first_non_empty_session_cookie() {

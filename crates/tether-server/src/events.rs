@@ -111,39 +111,36 @@ pub const SETTINGS_CHANGED: &str = "settings.changed";
 pub const EVENTS_LOST: &str = "events.lost";
 
 /// The global settings (R1's switch), as read last, for at most [`SETTINGS_TTL`].
-#[derive(Default)]
 pub struct SettingsCache {
-    value: std::sync::Mutex<Option<(tether_domain::settings::GlobalSettings, std::time::Instant)>>,
+    value: moka::sync::Cache<(), tether_domain::settings::GlobalSettings>,
 }
 
 /// How long a node trusts the global settings it read; a change clears them on every node
 /// through the bus ([`SETTINGS_CHANGED`]), this bounds anything else.
 const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
+impl Default for SettingsCache {
+    fn default() -> Self {
+        SettingsCache {
+            value: moka::sync::Cache::builder()
+                .max_capacity(1)
+                .time_to_live(SETTINGS_TTL)
+                .build(),
+        }
+    }
+}
+
 impl SettingsCache {
     pub fn get(&self) -> Option<tether_domain::settings::GlobalSettings> {
-        let v = self
-            .value
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        v.as_ref()
-            .filter(|(_, at)| at.elapsed() < SETTINGS_TTL)
-            .map(|(s, _)| s.clone())
+        self.value.get(&())
     }
 
     pub fn put(&self, settings: &tether_domain::settings::GlobalSettings) {
-        *self
-            .value
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) =
-            Some((settings.clone(), std::time::Instant::now()));
+        self.value.insert((), settings.clone());
     }
 
     fn forget(&self) {
-        *self
-            .value
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        self.value.invalidate_all();
     }
 }
 
