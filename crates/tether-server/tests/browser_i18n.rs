@@ -261,6 +261,13 @@ async fn the_chat_app_the_panel_and_administration_speak_swedish() {
     )
     .await
     .expect(201);
+    app.post(
+        &format!("/chats/{chat_id}/messages"),
+        &olga,
+        json!({"body": format!("Se {}/records/case/{case_id}", app.base)}),
+    )
+    .await
+    .expect(201);
 
     let driver = Driver::start().await;
     let b = driver.browser().await;
@@ -272,6 +279,28 @@ async fn the_chat_app_the_panel_and_administration_speak_swedish() {
     b.wait_text(".chatlist-head h1", "Chattar").await;
     b.wait_text(".msgs .msg-body", "Skrivaren på plan tre")
         .await;
+    // The record card the server wrote in English shows the standard type's Swedish words.
+    b.wait(".record-card").await;
+    let card = b
+        .js(
+            "const c = document.querySelector('.record-card'); \
+             return [c.querySelector('.record-card-eyebrow').textContent, \
+                     [...c.querySelectorAll('dt')].map((x) => x.textContent), \
+                     [...c.querySelectorAll('dd')].map((x) => x.textContent)];",
+            vec![],
+        )
+        .await;
+    assert_eq!(card[0], "Tether · Ärende", "{card}");
+    assert_eq!(
+        card[1],
+        json!(["Prioritet", "Ursprung", "Produkt", "Status"]),
+        "{card}"
+    );
+    assert_eq!(
+        (&card[2][0], &card[2][3]),
+        (&json!("Hög"), &json!("Aktiv")),
+        "{card}"
+    );
     let words = b
         .js(
             "return [document.querySelector('.dock').getAttribute('aria-label'), \

@@ -180,6 +180,14 @@ function localizeType(ty, english) {
  *  administration's type editor reads `GET /record-types` itself: it edits the stored data. */
 let typesOnce;
 export function recordTypes() {
-  typesOnce ||= Promise.all([get('/record-types'), englishCatalog()]).then(([r, english]) => new Map(r.items.map((ty) => [ty.name, localizeType(ty, english)])));
+  typesOnce ||= Promise.all([get('/record-types'), englishCatalog()]).then(([r, english]) => {
+    loadedTypes = new Map(r.items.map((ty) => [ty.name, localizeType(ty, english)]));
+    return loadedTypes;
+  });
   return typesOnce;
 }
+
+/** The record types of `recordTypes()` once they have arrived (null before): for drawing that
+ *  cannot wait, such as a message's record card. */
+let loadedTypes = null;
+export const recordTypesNow = () => loadedTypes;

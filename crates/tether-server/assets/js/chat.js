@@ -119,7 +119,9 @@ export class ChatView {
     try {
       if (this.chat.kind !== 'channel') this.chat = { ...this.chat, ...(await get(`/chats${seg(this.id)}`)) };
       this.renderHead();
-      const page = await get(`${this.base}/messages${qs({ limit: PAGE })}`);
+      // Record cards name their type and fields in the page's language (messages.js): the
+      // types come with the first page of messages, in parallel.
+      const [page] = await Promise.all([get(`${this.base}/messages${qs({ limit: PAGE })}`), recordTypes().catch(() => null)]);
       this.messages = page.items.slice().reverse();
       this.hasMore = page.items.length === PAGE;
       this.rendered.clear();

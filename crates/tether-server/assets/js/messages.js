@@ -2,6 +2,7 @@
 // attachment chips, record cards, reactions, and the edited/deleted markers. System messages
 // (joins, renames, connections) are drawn apart, as a centred line.
 
+import { recordTypes, recordTypesNow } from './api.js';
 import { avatar, fmtSize, fmtTime, h, recordHref, timeEl } from './dom.js';
 import { fmtFull } from './format.js';
 import { t } from './i18n.js';
@@ -25,10 +26,22 @@ function fixLinks(body) {
   }
 }
 
-function cardFields(fields) {
+const STATE_WORDS = { Active: 'record-state-active', Resolved: 'record-state-resolved', Cancelled: 'record-state-cancelled' };
+
+/** A card field's label and value in the page's language where they are a standard type's
+ *  built-in words (the server writes cards in English; `recordTypes()` knows the words). */
+function localField(ty, f) {
+  if (f.name === 'state') return [t('fields-state'), STATE_WORDS[f.value] ? t(STATE_WORDS[f.value]) : f.value];
+  const def = ty?.fields?.find((x) => x.name === f.name);
+  if (!def) return [f.label ?? f.name, f.value];
+  const option = (def.options || []).find((o) => o.charAt(0).toUpperCase() + o.slice(1) === f.value || o === f.value);
+  return [def.label, option !== undefined ? def.option_labels?.[option] ?? f.value : f.value];
+}
+
+function cardFields(fields, ty) {
   if (!fields) return [];
   const pairs = Array.isArray(fields)
-    ? fields.map((f) => [f.label ?? f.name, f.value])
+    ? fields.map((f) => localField(ty, f))
     : Object.entries(fields);
   return pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').slice(0, 5);
 }
@@ -36,7 +49,11 @@ function cardFields(fields) {
 /** A record card (R16) under a message, or in the composer's preview. */
 export function recordCard(card, onRemove) {
   if (!card || card.kind !== 'record') return null;
-  const fields = cardFields(card.fields);
+  const types = recordTypesNow();
+  // Cards drawn before the types arrive keep the server's words; the next ones are localized.
+  if (!types) recordTypes().catch(() => {});
+  const ty = types?.get(card.type);
+  const fields = cardFields(card.fields, ty);
   const href = card.type && card.id ? recordHref(card.type, card.id) : card.url;
   return h(
     'div',
@@ -44,7 +61,7 @@ export function recordCard(card, onRemove) {
     h(
       'a',
       { href, class: 'record-card-link' },
-      h('span', { class: 'record-card-eyebrow' }, [card.app || 'Tether', card.record_type].filter(Boolean).join(' · ')),
+      h('span', { class: 'record-card-eyebrow' }, [card.app || 'Tether', ty?.display_name || card.record_type].filter(Boolean).join(' · ')),
       h('strong', { class: 'record-card-title' }, card.title || card.url),
       fields.length
         ? h('dl', { class: 'record-card-fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))
