@@ -269,14 +269,17 @@ impl Store {
     /// type — that match `text` as [`FinderText`] says: an exact number first, then names
     /// that begin with the text, then the rest, each most recently changed first.
     ///
-    /// One query, shaped so that a text that matches thousands of records costs no more than
-    /// one that matches a few: three parts, each able to stop at `limit` — the exact number
-    /// (the `(type, number)` index), names that begin with the text (a range of the name
-    /// index), and every match walked newest first along `records_finder_recent` (whose
-    /// columns answer the match and the scope without reading the record) — and the at most
-    /// `2 × limit + types` records they yield are ranked. The per-type scopes are one `OR`
-    /// in each part; the text fields are the records' full-text entries (FTS5 on SQLite,
-    /// tsvector on PostgreSQL).
+    /// One query, shaped so that a text that matches thousands of records (a letter) reads a
+    /// page of them instead of ranking them all: three parts, each able to stop at `limit` —
+    /// the exact number (the `(type, number)` index), names that begin with the text (a range
+    /// of the name index), and every match walked newest first along `records_finder_recent`
+    /// (whose columns answer the match and the scope without reading the record) — and the at
+    /// most `2 × limit + types` records they yield are ranked (on PostgreSQL the text fields'
+    /// matches are a fourth part, see below). A text that matches few records walks that
+    /// index to its end: its cost grows with the number of records (BENCHMARKS.md, *Record
+    /// finder*). The per-type scopes are one `OR` in each part;
+    /// the text fields are the records' full-text entries (FTS5 on SQLite, tsvector on
+    /// PostgreSQL).
     pub async fn search_records(
         &self,
         viewer: &str,
@@ -378,32 +381,46 @@ impl Store {
                 qb.push(" ESCAPE '\\' OR LOWER(r.number) LIKE ");
                 qb.push_bind(f.contains.as_str());
                 qb.push(" ESCAPE '\\'");
-                if !f.words.is_empty() {
-                    if postgres {
-                        let ts: Vec<String> = f
-                            .words
-                            .iter()
-                            .map(|w| if as_prefix(w) { format!("{w}:*") } else { w.clone() })
-                            .collect();
-                        qb.push(" OR r.id IN (SELECT record_id FROM record_text WHERE tsv @@ to_tsquery('english', ");
-                        qb.push_bind(ts.join(" & "));
-                        qb.push("))");
-                    } else {
-                        let fts: Vec<String> = f
-                            .words
-                            .iter()
-                            .map(|w| if as_prefix(w) { format!("\"{w}\"*") } else { format!("\"{w}\"") })
-                            .collect();
-                        qb.push(" OR r.id IN (SELECT record_id FROM record_text WHERE record_text MATCH ");
-                        qb.push_bind(fts.join(" "));
-                        qb.push(")");
-                    }
+                // SQLite: the words' matches are one list, made once, that the walk tests.
+                if !f.words.is_empty() && !postgres {
+                    let fts: Vec<String> = f
+                        .words
+                        .iter()
+                        .map(|w| if as_prefix(w) { format!("\"{w}\"*") } else { format!("\"{w}\"") })
+                        .collect();
+                    qb.push(" OR r.id IN (SELECT record_id FROM record_text WHERE record_text MATCH ");
+                    qb.push_bind(fts.join(" "));
+                    qb.push(")");
                 }
                 qb.push(")");
             }
             push_scopes!();
             newest_first!();
-            qb.push(") AS found) ORDER BY CASE WHEN r.number = ");
+            // 4. PostgreSQL: the words' matches are a part of their own, so that the planner
+            // weighs each part by its statistics — walking newest first and looking each
+            // record up in the full-text table (a common word), or reading the few matches and
+            // sorting them (a rare word; a rare part of a name gets a scan). In one `OR` with
+            // the names it could weigh neither and ranked every match of a common word (285 ms
+            // for "customer" at 100,000 records; 2–6 ms so). On SQLite the list above is cheaper.
+            let mut last = ") AS found)";
+            if !f.words.is_empty() && postgres {
+                let ts: Vec<String> = f
+                    .words
+                    .iter()
+                    .map(|w| if as_prefix(w) { format!("{w}:*") } else { w.clone() })
+                    .collect();
+                qb.push(") AS found UNION ALL SELECT id FROM (");
+                qb.push("SELECT r.id FROM record_text t JOIN records r ON r.id = t.record_id LEFT JOIN record_shares s ON s.record_id = r.id AND s.user_id = ");
+                qb.push_bind(viewer);
+                qb.push(" WHERE t.tsv @@ to_tsquery('english', ");
+                qb.push_bind(ts.join(" & "));
+                qb.push(")");
+                push_scopes!();
+                newest_first!();
+                last = ") AS texts)";
+            }
+            qb.push(last);
+            qb.push(" ORDER BY CASE WHEN r.number = ");
             qb.push_bind(f.number.as_str());
             qb.push(" THEN 0 WHEN r.name_folded LIKE ");
             qb.push_bind(f.starts.as_str());

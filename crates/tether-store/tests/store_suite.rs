@@ -1735,6 +1735,40 @@ async fn the_finder_matches_word_starts_when_short_and_anywhere_when_longer(b: B
         ]
     );
     assert_eq!(found(&s, &a, "invoice", 20).await, ["Reprint the invoice"]);
+    // Text fields: a word, or the beginning of one, ranked with the rest.
+    let def = s.record_type("case").await.unwrap().unwrap().def;
+    s.create_record(
+        &def,
+        &NewRecord {
+            fields: BTreeMap::from([
+                ("title".to_owned(), json!("Grey streaks")),
+                (
+                    "description".to_owned(),
+                    json!("Toner smudges on every printout"),
+                ),
+            ]),
+            owner: u(&a),
+            state: RecordState::Active,
+            created_by: None,
+            at: Some(t0 - 1),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(found(&s, &a, "smudg", 20).await, ["Grey streaks"]);
+    assert_eq!(
+        found(&s, &a, "printou", 20).await,
+        ["Grey streaks"],
+        "not the names that contain \"print\""
+    );
+    assert_eq!(
+        found(&s, &a, "print", 20).await.last().unwrap(),
+        "Grey streaks"
+    );
+    assert!(
+        found(&s, &v, "smudg", 20).await.is_empty(),
+        "text of an unreadable record"
+    );
     // Wildcards are text.
     assert!(found(&s, &a, "%", 20).await.is_empty());
     assert!(found(&s, &a, "p_", 20).await.is_empty());
