@@ -184,7 +184,7 @@ fn chat_on_two_nodes_with_nats() {
 }
 
 #[test]
-fn panel_measures_reads_and_guards_missing_endpoints() {
+fn panel_measures_reads_and_searches_and_guards_missing_endpoints() {
     let cache = TempDir::new("bench-smoke");
     let r = bench(&[
         "panel",
@@ -203,12 +203,23 @@ fn panel_measures_reads_and_guards_missing_endpoints() {
     ]);
     check_common(&r, "panel");
     let per = &r["per_request"];
-    for op in ["record", "timeline", "messages", "search"] {
+    for op in ["record", "timeline", "messages", "search", "finder"] {
         assert!(
             per[op]["latency_ms"]["samples"].as_u64().unwrap() > 0,
             "{op}: {per:#}"
         );
     }
+    // The finder's answers, split by the length of the text typed, add up to all of them.
+    let finder = &per["finder"];
+    let by_length: u64 = ["one_letter", "two_letters", "three_or_more", "number"]
+        .iter()
+        .map(|k| finder[k]["latency_ms"]["samples"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        by_length,
+        finder["latency_ms"]["samples"].as_u64().unwrap(),
+        "{finder:#}"
+    );
     // The panel and suggestions are measured once the server has them, "not available" before.
     for op in ["panel", "suggestions"] {
         assert!(

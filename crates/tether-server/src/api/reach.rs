@@ -38,7 +38,8 @@ const MAX_QUERY_CHARS: usize = 200;
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RecordSearchQuery {
-    /// A record number (`CAS-01042`), part of a name, or words of a text field.
+    /// A record number (`CAS-01042`), the beginning of a word of a name (one or two
+    /// characters) or part of a name, or words of a text field.
     pub q: String,
     /// Results, 1–50 (default 20).
     pub limit: Option<i64>,
@@ -46,7 +47,9 @@ pub struct RecordSearchQuery {
 
 /// # `GET /api/v1/records?q=&limit=`
 ///
-/// Searches every record type the caller may read, by number, name and text fields: an exact
+/// Searches every record type the caller may read, by number, name and text fields: one or
+/// two characters match names one of whose words begins with them and numbers that begin with
+/// them; longer texts match names and numbers anywhere and words of text fields. An exact
 /// number first, then names starting with the text, then the rest, most recently changed
 /// first. Each item carries its `type`, so a client can group them. One query, whatever the
 /// number of types.

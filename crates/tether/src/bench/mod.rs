@@ -7,11 +7,13 @@
 //! - `bare`: the same load against a storage-free broadcast server built into the tool.
 //! - `idle`: many idle WebSockets; the server's memory per connection.
 //! - `panel`: a large data set (cached on disk) and the latency of the record, its timeline,
-//!   the collaboration panel, suggestions and message pages.
+//!   the collaboration panel, suggestions, message pages, message search and the record
+//!   finder.
 
 mod bare;
 mod chat;
 mod dataset;
+mod finder;
 mod fixture;
 mod idle;
 mod live;
@@ -38,7 +40,7 @@ pub enum Workload {
     Bare(chat::ChatArgs),
     /// Idle WebSockets: the server's memory per connection.
     Idle(idle::IdleArgs),
-    /// A large data set and the latency of record, timeline, panel and message reads.
+    /// A large data set and the latency of record, timeline, panel, message reads and searches.
     Panel(panel::PanelArgs),
 }
 

@@ -3,7 +3,10 @@
 //! a chat's messages, and a message search over all the agent's chats (R24), for random
 //! signed-in users and random cases of a large data set ([`super::dataset`]). Searches are
 //! made by the agents whose number of chats is nearest `--search-chats` (200 by default, the
-//! size the search target names), for a specific term drawn as terms occur in messages.
+//! size the search target names), for a specific term drawn as terms occur in messages. The
+//! record finder (`GET /records?q=`) is asked by random signed-in users for what people type
+//! into it ([`super::finder`]: first letters of words of the data set's record names, longer
+//! prefixes, record numbers), reported overall and per length of the text.
 //!
 //! Endpoints that this build of the server does not have yet answer 404 to a probe before the
 //! run; they are reported as "not available" and left out, so the workload runs today and
@@ -11,6 +14,7 @@
 
 use super::Common;
 use super::dataset::{self, Manifest, Rng, Sizes};
+use super::finder::{FinderTexts, Length, query_value};
 use super::report::{Errors, Histogram, Machine, Report, latency_line, num, timer};
 use super::server::{self, BenchDb, Mode, Server};
 use anyhow::{Context, Result, bail};
@@ -52,7 +56,7 @@ pub struct PanelArgs {
     #[arg(long, default_value_t = 200)]
     pub sample_users: usize,
     /// Measure only these kinds of request (comma-separated: record, timeline, panel,
-    /// suggestions, messages, search); all by default.
+    /// suggestions, messages, search, finder); all by default.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Searches come from the signed-in users whose number of chats is nearest this.
@@ -77,16 +81,18 @@ enum Op {
     Suggestions,
     Messages,
     Search,
+    Finder,
 }
 
 impl Op {
-    const ALL: [Op; 6] = [
+    const ALL: [Op; 7] = [
         Op::Record,
         Op::Timeline,
         Op::Panel,
         Op::Suggestions,
         Op::Messages,
         Op::Search,
+        Op::Finder,
     ];
 
     fn name(self) -> &'static str {
@@ -97,9 +103,11 @@ impl Op {
             Op::Suggestions => "suggestions",
             Op::Messages => "messages",
             Op::Search => "search",
+            Op::Finder => "finder",
         }
     }
 
+    /// The request's path; `term` is a search term or, for the finder, the text typed.
     fn path(self, case: &str, chat: &str, term: &str) -> String {
         match self {
             Op::Record => format!("/records/case/{case}"),
@@ -108,6 +116,7 @@ impl Op {
             Op::Suggestions => format!("/records/case/{case}/suggested-contacts"),
             Op::Messages => format!("/chats/{chat}/messages?limit=50"),
             Op::Search => format!("/search?q={term}&limit=30"),
+            Op::Finder => format!("/records?q={}&limit=20", query_value(term)),
         }
     }
 
@@ -120,6 +129,7 @@ impl Op {
             Op::Suggestions => "GET suggested contacts",
             Op::Messages => "GET 50 messages",
             Op::Search => "GET search (all my chats)",
+            Op::Finder => "GET record finder (as you type)",
         }
     }
 }
@@ -144,7 +154,7 @@ pub async fn run(args: PanelArgs) -> Result<()> {
         .iter()
         .find(|o| !Op::ALL.iter().any(|op| op.name() == o.as_str()))
     {
-        bail!("--only {bad}: use record, timeline, panel, suggestions, messages or search");
+        bail!("--only {bad}: use record, timeline, panel, suggestions, messages, search or finder");
     }
     let sizes = Sizes {
         records: args.records,
@@ -339,6 +349,24 @@ struct Measured {
     ok: AtomicU64,
 }
 
+/// The finder's answers by the length of the text typed.
+#[derive(Default)]
+struct ByLength([Histogram; 4]);
+
+impl ByLength {
+    const CLASSES: [(Length, &'static str, &'static str); 4] = [
+        (Length::One, "one_letter", "1 letter"),
+        (Length::Two, "two_letters", "2 letters"),
+        (Length::ThreeOrMore, "three_or_more", "3+ letters"),
+        (Length::Number, "number", "record number"),
+    ];
+
+    fn of(&self, length: Length) -> Option<&Histogram> {
+        let i = Self::CLASSES.iter().position(|(l, _, _)| *l == length)?;
+        self.0.get(i)
+    }
+}
+
 async fn measure(
     args: &PanelArgs,
     store: &Store,
@@ -347,11 +375,27 @@ async fn measure(
     backend: &str,
     cached: bool,
 ) -> Result<()> {
+    if store.backend() == tether_store::Backend::Postgres {
+        // The planner's statistics, as autovacuum gathers them after a bulk load on a server
+        // where it runs (it may not: this machine's PostgreSQL has it off). Without them the
+        // plans of queries that stop at a LIMIT are guesses.
+        store
+            .execute_raw("ANALYZE")
+            .await
+            .context("ANALYZE of the data set")?;
+    }
     let (agents, searchers) = agents(store, manifest, args.sample_users, args.search_chats).await?;
     let searcher_chats =
         searchers.iter().map(|a| a.chats.len()).sum::<usize>() / searchers.len().max(1);
     let (agents, searchers) = (Arc::new(agents), Arc::new(searchers));
     let cases = Arc::new(manifest.cases.clone());
+    let finder_texts = if args.only.is_empty() || args.only.iter().any(|o| o == "finder") {
+        let viewer = manifest.users.first().map_or("", String::as_str);
+        Some(Arc::new(FinderTexts::sample(store, viewer).await?))
+    } else {
+        None
+    };
+    let by_length = Arc::new(ByLength::default());
     let http = super::live::http_client()?;
     let api = format!("{}/api/v1", server.base);
     let Some(first) = agents.first() else {
@@ -433,6 +477,7 @@ async fn measure(
                 all.clone(),
                 errors.clone(),
             );
+            let (finder_texts, by_length) = (finder_texts.clone(), by_length.clone());
             tokio::spawn(async move {
                 let mut rng = Rng(w as u64 + 1);
                 let Some(m) = measured.get(w % measured.len().max(1)) else {
@@ -447,7 +492,13 @@ async fn measure(
                     let Some(agent) = who.get(rng.below(who.len())) else {
                         return;
                     };
-                    let term = dataset::search_term(&mut rng);
+                    let (term, length) = match (&finder_texts, m.op) {
+                        (Some(texts), Op::Finder) => {
+                            let (text, length) = texts.pick(&mut rng);
+                            (text, Some(length))
+                        }
+                        _ => (dataset::search_term(&mut rng), None),
+                    };
                     let case = cases.get(rng.below(cases.len())).map_or("", String::as_str);
                     let chat = agent
                         .chats
@@ -468,6 +519,9 @@ async fn measure(
                             if body.is_ok() {
                                 m.latency.record_duration(t.elapsed());
                                 all.record_duration(t.elapsed());
+                                if let Some(h) = length.and_then(|l| by_length.of(l)) {
+                                    h.record_duration(t.elapsed());
+                                }
                                 m.ok.fetch_add(1, Ordering::Relaxed);
                             } else {
                                 errors.add(format!("{}: body not read", m.op.name()), 1);
@@ -527,10 +581,15 @@ async fn measure(
             m.op.label().into(),
             format!("{} /s; {}", num(rate), latency_line(&l)),
         ));
-        per_request.insert(
-            m.op.name().into(),
-            json!({"per_s": (rate * 10.0).round() / 10.0, "latency_ms": l}),
-        );
+        let mut entry = json!({"per_s": (rate * 10.0).round() / 10.0, "latency_ms": l});
+        if m.op == Op::Finder {
+            for ((_, key, label), h) in ByLength::CLASSES.iter().zip(&by_length.0) {
+                let l = h.summary();
+                rows.push((format!("  finder, {label}"), latency_line(&l)));
+                entry[*key] = json!({"latency_ms": l});
+            }
+        }
+        per_request.insert(m.op.name().into(), entry);
     }
     for (name, why) in &missing {
         rows.push((name.clone(), why.as_str().unwrap_or_default().to_owned()));
