@@ -1374,6 +1374,17 @@ async fn on_a_touch_phone_a_tap_on_a_message_shows_its_tools() {
         "the tools to follow the tap",
     )
     .await;
+    // A tap outside the messages puts them away.
+    b.tap(&b.wait(&format!("{chat} .composer-hint")).await)
+        .await;
+    b.wait_js(
+        &format!(
+            "return getComputedStyle(document.querySelector({})).opacity === '0'",
+            json!(format!("{other} .msg-tools"))
+        ),
+        "the tools to hide after a tap elsewhere",
+    )
+    .await;
     assert_none(&defects);
     assert!(b.console_defects().await.is_empty());
 }

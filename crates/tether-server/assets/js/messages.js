@@ -220,9 +220,15 @@ export function renderMessage(m, ctx) {
 
 /**
  * A tap (a click) on a message, not on one of its links or controls, shows its tools and hides
- * those of the message tapped before. Only devices without hover look at this (app.css,
+ * those of the message tapped before; a tap outside the messages hides them. Only devices without hover look at this (app.css,
  * `@media (hover: none)`): there the tools cannot wait for the pointer to rest on the message.
  */
+// A tap anywhere else (not on a message, a menu or a dialog) hides the tools a tap showed.
+document.addEventListener('click', (e) => {
+  if (!(e.target instanceof Element) || e.target.closest('.msg, dialog, [role=menu]')) return;
+  for (const li of document.querySelectorAll('.msg.tools-open')) li.classList.remove('tools-open');
+});
+
 function tapped(li, e) {
   if (e.target.closest('a, button, input, textarea, select, summary, .msg-tools')) return;
   const open = !li.classList.contains('tools-open');
