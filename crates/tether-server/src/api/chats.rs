@@ -405,14 +405,19 @@ async fn publish_chat_updated(state: &AppState, chat_id: &str) -> ApiResult<()> 
         return Ok(());
     };
     let members = state.store.members(chat_id).await?;
-    for m in &members {
+    publish_chat_state(state, &chat, &members);
+    Ok(())
+}
+
+/// Sends every member a chat's current state (`chat.updated`), as each of them sees it.
+fn publish_chat_state(state: &AppState, chat: &Chat, members: &[Member]) {
+    for m in members {
         state.publish(
             "chat.updated",
-            json!({"chat": chat_out(chat.clone(), &members, 0, &m.user_id)}),
+            json!({"chat": chat_out(chat.clone(), members, 0, &m.user_id)}),
             vec![m.user_id.clone()],
         );
     }
-    Ok(())
 }
 
 /// Tells the people concerned that team membership moved someone into or out of team
@@ -425,21 +430,52 @@ pub(crate) async fn publish_channel_moves(
     change: &tether_store::people::TeamChange,
     by: &Caller,
 ) -> ApiResult<()> {
+    let ids: Vec<String> = change
+        .joined
+        .iter()
+        .chain(&change.left)
+        .map(|m| m.chat_id.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // Three queries whatever the number of people and channels: the chats, their members now,
+    // and the names of those who left.
+    let chats: std::collections::BTreeMap<String, Chat> = state
+        .store
+        .chats_with_membership(&ids, by.id())
+        .await?
+        .into_iter()
+        .map(|(c, _, _)| (c.id.clone(), c))
+        .collect();
+    let members = state.store.members_of(&ids).await?;
+    let leavers: Vec<String> = change.left.iter().map(|m| m.user_id.clone()).collect();
+    let leaver_names: std::collections::BTreeMap<String, String> = state
+        .store
+        .users_by_ids(&leavers)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let none = Vec::new();
     let by_ref = json!({"id": by.id(), "name": by.user.name});
-    let mut touched: BTreeSet<&str> = BTreeSet::new();
     for m in &change.joined {
-        let Some(chat) = state.store.chat(&m.chat_id).await? else {
+        let (Some(chat), now) = (
+            chats.get(&m.chat_id),
+            members.get(&m.chat_id).unwrap_or(&none),
+        ) else {
             continue;
         };
-        let members = state.store.members(&m.chat_id).await?;
-        let Some(person) = members.iter().find(|x| x.user_id == m.user_id) else {
+        let Some(person) = now.iter().find(|x| x.user_id == m.user_id) else {
             continue;
         };
         let person = PersonRef {
             id: person.user_id.clone(),
             name: person.name.clone(),
         };
-        let everyone: Vec<String> = members.iter().map(|x| x.user_id.clone()).collect();
+        let everyone: Vec<String> = now.iter().map(|x| x.user_id.clone()).collect();
         state.publish(
             "member.added",
             json!({"chat_id": m.chat_id, "users": [person], "by": by_ref}),
@@ -447,31 +483,23 @@ pub(crate) async fn publish_channel_moves(
         );
         state.publish(
             "chat.created",
-            json!({"chat": chat_out(chat, &members, 0, &m.user_id)}),
+            json!({"chat": chat_out(chat.clone(), now, 0, &m.user_id)}),
             vec![m.user_id.clone()],
         );
-        touched.insert(&m.chat_id);
     }
     for m in &change.left {
-        let name = state
-            .store
-            .users_by_ids(std::slice::from_ref(&m.user_id))
-            .await?
-            .into_iter()
-            .next()
-            .map(|u| u.name)
-            .unwrap_or_default();
-        let mut audience = state.store.member_ids(&m.chat_id).await?;
+        let now = members.get(&m.chat_id).unwrap_or(&none);
+        let mut audience: Vec<String> = now.iter().map(|x| x.user_id.clone()).collect();
         audience.push(m.user_id.clone());
+        let name = leaver_names.get(&m.user_id).cloned().unwrap_or_default();
         state.publish(
             "member.removed",
             json!({"chat_id": m.chat_id, "user": {"id": m.user_id, "name": name}, "by": by_ref}),
             audience,
         );
-        touched.insert(&m.chat_id);
     }
-    for chat_id in touched {
-        publish_chat_updated(state, chat_id).await?;
+    for (id, chat) in &chats {
+        publish_chat_state(state, chat, members.get(id).unwrap_or(&none));
     }
     Ok(())
 }
