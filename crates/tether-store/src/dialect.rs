@@ -13,15 +13,18 @@ pub fn fold(s: &str) -> String {
 
 /// A `LIKE` pattern matching `needle` anywhere, with `%`, `_` and `\` taken literally.
 pub fn contains_pattern(needle: &str) -> String {
-    let mut out = String::with_capacity(needle.len() + 2);
-    out.push('%');
-    for c in fold(needle).chars() {
+    format!("%{}%", like_literal(&fold(needle)))
+}
+
+/// `text` with `%`, `_` and `\` taken literally in a `LIKE … ESCAPE '\'` pattern.
+pub fn like_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
         out.push(c);
     }
-    out.push('%');
     out
 }
 

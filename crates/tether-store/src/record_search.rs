@@ -6,7 +6,7 @@
 //! of results costs one query whatever the number of types or records.
 
 use crate::audit::{NewAudit, audit_insert};
-use crate::dialect::{contains_pattern, fold};
+use crate::dialect::{contains_pattern, fold, like_literal};
 use crate::records::{RECORD_SELECT, RecordRow, RecordView};
 use crate::{Result, Store, StoreError};
 use serde_json::json;
@@ -146,18 +146,6 @@ fn as_prefix(word: &str) -> bool {
 /// Texts of at most this many characters are short: the finder's first keystrokes.
 const SHORT_TEXT: usize = 2;
 
-/// `text` with `%`, `_` and `\` taken literally in a `LIKE … ESCAPE '\'` pattern.
-fn like_escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The least string greater than every string that begins with `prefix` (in code point order,
 /// which is SQLite's `BINARY` and PostgreSQL's `"C"` order of UTF-8 text), so that
 /// `prefix <= s < end` is "s begins with prefix" and an index on the column can answer it.
@@ -200,13 +188,13 @@ struct FinderText {
 impl FinderText {
     fn new(text: &str) -> FinderText {
         let folded = fold(text);
-        let literal = like_escaped(&folded);
+        let literal = like_literal(&folded);
         let short = folded.chars().count() <= SHORT_TEXT;
         FinderText {
             number: text.to_uppercase(),
             folded_end: prefix_end(&folded),
             starts: format!("{literal}%"),
-            contains: format!("%{literal}%"),
+            contains: contains_pattern(text),
             word_starts: [format!("% {literal}%"), format!("%-{literal}%")],
             short,
             words: if short { Vec::new() } else { text_words(text) },
