@@ -304,24 +304,27 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 /// The `Set-Cookie` of a sign-in: the session token for `ttl`, never readable by scripts,
 /// sent by the browser on same-site navigations only, `Secure` when `secure`.
 pub fn session_cookie(token: &str, ttl: Duration, secure: bool) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, token.to_owned()))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .max_age(time::Duration::seconds(
-            i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX),
-        ))
-        .secure(secure)
-        .build()
+    let mut cookie = session_cookie_with(
+        token.to_owned(),
+        i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX),
+    );
+    cookie.set_secure(secure);
+    cookie
 }
 
 /// The `Set-Cookie` of a sign-out: an empty session cookie that expires at once.
 pub fn ended_session_cookie() -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, ""))
+    session_cookie_with(String::new(), 0)
+}
+
+/// The session cookie's attributes: the whole site, never readable by scripts, sent by the
+/// browser on same-site navigations only.
+fn session_cookie_with(value: String, max_age_secs: i64) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .max_age(time::Duration::ZERO)
+        .max_age(time::Duration::seconds(max_age_secs))
         .build()
 }
 
