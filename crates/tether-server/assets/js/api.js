@@ -3,6 +3,7 @@
 // page's language: the catalog's words for its `code`, falling back to the server's `detail`.
 
 import { has, locale, problemText, t } from './i18n.js';
+import { capitalize } from './dom.js';
 
 const BASE = '/api/v1';
 
@@ -148,8 +149,6 @@ async function englishCatalog() {
     return {};
   }
 }
-
-const capitalize = (s) => String(s).charAt(0).toUpperCase() + String(s).slice(1);
 
 /**
  * A record type as the page shows it: `display_name` and field `label`s in the page's language

@@ -87,7 +87,13 @@ export function debounce(fn, ms) {
 
 /** Words for people: "snake_case" → "Snake case". */
 export function humanize(s) {
-  const t = String(s || '').replace(/[_.]/g, ' ');
+  return capitalize(String(s || '').replace(/[_.]/g, ' '));
+}
+
+/** The text with its first letter upper-case: "high" → "High" (as the server shows choice
+ *  values). */
+export function capitalize(s) {
+  const t = String(s ?? '');
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 

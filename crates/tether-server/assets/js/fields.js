@@ -4,7 +4,7 @@
 
 import { get, patch, seg } from './api.js';
 import { combobox, recordSource } from './combobox.js';
-import { h, recordHref } from './dom.js';
+import { capitalize, h, recordHref } from './dom.js';
 import { t } from './i18n.js';
 
 let seq = 0;
@@ -13,7 +13,7 @@ let seq = 0;
  *  what the API gets. */
 export function optionLabel(f, value) {
   const s = String(value);
-  return f.option_labels?.[s] ?? s.charAt(0).toUpperCase() + s.slice(1);
+  return f.option_labels?.[s] ?? capitalize(s);
 }
 
 /** State names as people read them. */

@@ -3,7 +3,7 @@
 // (joins, renames, connections) are drawn apart, as a centred line.
 
 import { recordTypes, recordTypesNow } from './api.js';
-import { avatar, fmtSize, fmtTime, h, recordHref, timeEl } from './dom.js';
+import { avatar, capitalize, fmtSize, fmtTime, h, recordHref, timeEl } from './dom.js';
 import { fmtFull } from './format.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
@@ -34,7 +34,7 @@ function localField(ty, f) {
   if (f.name === 'state') return [t('fields-state'), STATE_WORDS[f.value] ? t(STATE_WORDS[f.value]) : f.value];
   const def = ty?.fields?.find((x) => x.name === f.name);
   if (!def) return [f.label ?? f.name, f.value];
-  const option = (def.options || []).find((o) => o.charAt(0).toUpperCase() + o.slice(1) === f.value || o === f.value);
+  const option = (def.options || []).find((o) => capitalize(o) === f.value || o === f.value);
   return [def.label, option !== undefined ? def.option_labels?.[option] ?? f.value : f.value];
 }
 

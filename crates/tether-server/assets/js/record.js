@@ -3,7 +3,7 @@
 // pane where chats opened from the panel or the timeline appear beside the record.
 
 import { del, get, patch, post, qs, recordTypes, seg } from './api.js';
-import { boot, debounce, fmtFull, fmtTime, h, toast } from './dom.js';
+import { boot, capitalize, debounce, fmtFull, fmtTime, h, toast } from './dom.js';
 import { combobox, peopleSource } from './combobox.js';
 import * as events from './events.js';
 import { t } from './i18n.js';
@@ -330,7 +330,7 @@ function drawRecord() {
         h(
           'p',
           { class: 'record-facts' },
-          h('span', { class: `state ${record.state}` }, STATE_LABEL[record.state] || record.state.charAt(0).toUpperCase() + record.state.slice(1)),
+          h('span', { class: `state ${record.state}` }, STATE_LABEL[record.state] || capitalize(record.state)),
           h('span', { class: 'record-owner' }, t('record-owner-label'), ' ', h('strong', { id: 'record-owner', title: ownerText(record) }, ownerText(record))),
           record.can_write ? null : h('span', { class: 'tag' }, icon('lock'), t('record-read-only')),
         ),
