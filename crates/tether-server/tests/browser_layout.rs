@@ -242,6 +242,16 @@ async fn skip_tour(b: &Browser) {
     .await;
 }
 
+/// A browser signed in as Alice on the world's server, with the panel tour marked seen (keep
+/// the driver alive as long as the browser).
+async fn alice(w: &World) -> (Driver, Browser) {
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
+    skip_tour(&b).await;
+    (driver, b)
+}
+
 /// The layout defects of the page as it is now, with where and at which size.
 async fn layout_defects(b: &Browser, what: &str, (w, h): (u32, u32)) -> Vec<String> {
     // Let the layout settle after a resize (fonts, images, the composer's container queries).
@@ -665,10 +675,7 @@ return { what: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} “${name
 #[tokio::test]
 async fn the_keyboard_reaches_the_main_controls_with_a_visible_focus() {
     let w = world().await;
-    let driver = Driver::start().await;
-    let b = driver.browser().await;
-    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
-    skip_tour(&b).await;
+    let (_driver, b) = alice(&w).await;
     for size in [(1440, 900), PHONE] {
         b.set_window_size(size.0, size.1).await;
         go(&b, &w.url(&format!("/records/case/{}", w.case_id))).await;
@@ -896,10 +903,7 @@ async fn check_dialog(
 #[tokio::test]
 async fn records_page_finder_and_record_dialogs_fit_every_width_and_pass_axe() {
     let w = world().await;
-    let driver = Driver::start().await;
-    let b = driver.browser().await;
-    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
-    skip_tour(&b).await;
+    let (_driver, b) = alice(&w).await;
     let mut defects = Vec::new();
     for size in SIZES {
         b.set_window_size(size.0, size.1).await;
@@ -1004,10 +1008,7 @@ async fn menu_dialog(b: &Browser, button: &str, item: &str) {
 #[tokio::test]
 async fn every_dialog_menu_and_the_tour_fit_every_width_and_pass_axe() {
     let w = world().await;
-    let driver = Driver::start().await;
-    let b = driver.browser().await;
-    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
-    skip_tour(&b).await;
+    let (_driver, b) = alice(&w).await;
     let mut defects = Vec::new();
     let entry_menu = "#section-connected .entry-actions [aria-haspopup=menu]";
     for size in SIZES {
@@ -1179,10 +1180,7 @@ async fn every_dialog_menu_and_the_tour_fit_every_width_and_pass_axe() {
 #[tokio::test]
 async fn on_a_phone_the_finder_opens_from_a_button_over_the_top_bar() {
     let w = world().await;
-    let driver = Driver::start().await;
-    let b = driver.browser().await;
-    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
-    skip_tour(&b).await;
+    let (_driver, b) = alice(&w).await;
     b.set_window_size(PHONE.0, PHONE.1).await;
     go(&b, &w.url("/")).await;
     b.wait_text(".record-table a.record-link", "VPN tunnel drops")
@@ -1297,10 +1295,7 @@ async fn on_a_phone_the_finder_opens_from_a_button_over_the_top_bar() {
 #[tokio::test]
 async fn on_a_touch_phone_a_tap_on_a_message_shows_its_tools() {
     let w = world().await;
-    let driver = Driver::start().await;
-    let b = driver.browser().await;
-    sign_in(&b, &w.app.base, "alice@example.com", "/").await;
-    skip_tour(&b).await;
+    let (_driver, b) = alice(&w).await;
     b.set_window_size(PHONE.0, PHONE.1).await;
     b.emulate_touch().await;
     go(&b, &w.url(&format!("/chats/{}", w.chat_id))).await;

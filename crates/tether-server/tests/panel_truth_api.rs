@@ -153,6 +153,14 @@ impl World {
             .await
             .expect(200);
     }
+    /// The case's collaboration panel as `token` sees it.
+    async fn panel(&self, token: &str) -> Value {
+        self.app
+            .get(&format!("{}/collaboration", self.case()), token)
+            .await
+            .expect(200)
+            .body
+    }
     async fn timeline(&self, token: &str) -> Vec<Value> {
         self.app
             .get(&format!("{}/timeline", self.case()), token)
@@ -163,6 +171,15 @@ impl World {
             .unwrap()
             .clone()
     }
+}
+
+/// The panel's entry for `chat` among the chats connected to the case, if it shows one.
+fn connected_entry<'a>(panel: &'a Value, chat: &str) -> Option<&'a Value> {
+    panel["connected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == chat)
 }
 
 fn chat_entry<'a>(items: &'a [Value], kind: &str, chat: &str) -> &'a Value {
@@ -191,18 +208,8 @@ async fn r11a_owner_and_privilege_disconnect_chats_they_are_not_in(b: Backend) {
     w.connect(&w.bo, &group).await;
 
     // The owner sees it (locked in the panel, on the timeline) with the right to disconnect.
-    let panel = w
-        .app
-        .get(&format!("{}/collaboration", w.case()), &w.olga)
-        .await
-        .expect(200)
-        .body;
-    let entry = panel["connected"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == group)
-        .expect("the owner sees the connected chat locked");
+    let panel = w.panel(&w.olga).await;
+    let entry = connected_entry(&panel, &group).expect("the owner sees the connected chat locked");
     assert_eq!(entry["is_member"], json!(false));
     assert_eq!(entry["can_disconnect"], json!(true));
     let tl = w.timeline(&w.olga).await;
@@ -371,19 +378,10 @@ async fn r14_a_connected_one_on_one_is_offered_to_no_one(b: Backend) {
     assert!(connected);
 
     // Olga owns the case and may join its chats, but there is no joining a one-on-one chat.
-    let panel = w
-        .app
-        .get(&format!("{}/collaboration", w.case()), &w.olga)
-        .await
-        .expect(200)
-        .body;
+    let panel = w.panel(&w.olga).await;
     assert_eq!(panel["join_denied"], Value::Null);
     assert!(
-        panel["connected"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["id"] != pair),
+        connected_entry(&panel, &pair).is_none(),
         "a one-on-one chat is offered as locked: {panel}"
     );
     let tl = w.timeline(&w.olga).await;
@@ -403,18 +401,8 @@ async fn r14_a_connected_one_on_one_is_offered_to_no_one(b: Backend) {
         .expect(404);
 
     // A member sees it with its display name (the other person), and may not join it again.
-    let panel = w
-        .app
-        .get(&format!("{}/collaboration", w.case()), &w.eve)
-        .await
-        .expect(200)
-        .body;
-    let mine = panel["connected"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == pair)
-        .expect("a member sees the connected chat");
+    let panel = w.panel(&w.eve).await;
+    let mine = connected_entry(&panel, &pair).expect("a member sees the connected chat");
     assert_eq!(mine["name"], "Bo Lind");
     assert_eq!(mine["is_member"], json!(true));
     assert_eq!(mine["can_join"], json!(false));
