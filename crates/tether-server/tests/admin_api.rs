@@ -335,10 +335,19 @@ async fn teams_gain_and_lose_members_and_admins(backend: Backend) {
     assert_eq!(entry["names"][&team], "Billing & invoices");
     // A new user's teams are named too.
     let dee = id(&app
-        .post("/users", &admin, json!({"name": "Dee Dahl", "email": "dee@example.com", "password": PASSWORD, "roles": [], "team_ids": [team]}))
+        .post("/users", &admin, json!({"name": "Dee Dahl", "email": "dee@example.com", "password": PASSWORD, "roles": ["agent"], "team_ids": [team]}))
         .await
         .expect(201)
         .body);
+    // …and a user created into a team is in its channels, like one added to it later, and
+    // the channel's members are told.
+    let joined = ann_events.expect("member.added").await;
+    assert_eq!(joined["chat_id"], json!(channel));
+    assert_eq!(joined["users"][0]["id"], json!(dee));
+    let dee_token = app.login("dee@example.com", PASSWORD).await;
+    app.get(&format!("/channels/{channel}/messages"), &dee_token)
+        .await
+        .expect(200);
     let log = app
         .get("/audit?action=user.created&limit=500", &admin)
         .await

@@ -150,12 +150,23 @@ impl Store {
     /// Unknown role names or team ids are refused with [`StoreError::Invalid`]; a taken e-mail
     /// address with [`StoreError::Conflict`].
     pub async fn create_user(&self, u: &NewUser, actor: Option<&str>) -> Result<UserDetail> {
+        Ok(self.create_user_in_teams(u, actor).await?.0)
+    }
+
+    /// [`Store::create_user`], also reporting the team channels the new user joined (a team's
+    /// members are in its channels, with the full history, as when added later).
+    pub async fn create_user_in_teams(
+        &self,
+        u: &NewUser,
+        actor: Option<&str>,
+    ) -> Result<(UserDetail, Vec<ChannelMove>)> {
         let role_ids = self.role_ids_by_name(&u.role_names).await?;
         self.check_teams_exist(&u.team_ids).await?;
         let id = new_id();
         let now = now_ms();
-        with_write!(self, p => {
+        let joined = with_write!(self, p => {
             let mut tx = p.begin().await?;
+            let mut joined = Vec::new();
             sqlx::query("INSERT INTO users (id, email, name, name_folded, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6)")
                 .bind(&id).bind(&u.email).bind(&u.name).bind(fold(&u.name)).bind(&u.password_hash).bind(now)
                 .execute(&mut *tx).await
@@ -167,15 +178,18 @@ impl Store {
             for team_id in &u.team_ids {
                 sqlx::query("INSERT INTO team_members (team_id, user_id, is_admin) VALUES ($1, $2, FALSE) ON CONFLICT DO NOTHING")
                     .bind(team_id).bind(&id).execute(&mut *tx).await?;
+                joined.extend(join_team_channels!(&mut *tx, team_id, &id, actor));
             }
             let entry = NewAudit::new(actor, "user.created", json!({"user_id": id, "email": u.email, "roles": u.role_names, "team_ids": u.team_ids}));
             audit_insert!(&mut *tx, &entry)?;
             tx.commit().await?;
-            Ok::<_, StoreError>(())
+            Ok::<_, StoreError>(joined)
         })?;
-        self.user_detail(&id)
+        let user = self
+            .user_detail(&id)
             .await?
-            .ok_or(StoreError::NotFound("user"))
+            .ok_or(StoreError::NotFound("user"))?;
+        Ok((user, joined))
     }
 
     async fn role_ids_by_name(&self, names: &[String]) -> Result<Vec<String>> {

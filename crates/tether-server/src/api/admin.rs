@@ -99,9 +99,9 @@ async fn create_user(
     let password =
         Password::parse(&req.password).map_err(|e| ApiError::invalid("password", e.0))?;
     let password_hash = state.hasher.hash(password.expose().to_owned()).await?;
-    let user = state
+    let (user, joined) = state
         .store
-        .create_user(
+        .create_user_in_teams(
             &NewUser {
                 email: email.as_str().to_owned(),
                 name: name.into_string(),
@@ -112,6 +112,7 @@ async fn create_user(
             Some(admin.id()),
         )
         .await?;
+    super::chats::publish_channel_moves(&state, &joined, &[], &admin).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
@@ -475,7 +476,7 @@ async fn add_team_members(
         .add_team_members(&id, &req.user_ids, Some(admin.id()))
         .await?;
     state.forget_callers(None);
-    super::chats::publish_channel_moves(&state, &change, &admin).await?;
+    super::chats::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
     Ok(Json(change.team.into()))
 }
 
@@ -525,7 +526,7 @@ async fn update_team(
             e => e.into(),
         })?;
     state.forget_callers(None);
-    super::chats::publish_channel_moves(&state, &change, &admin).await?;
+    super::chats::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
     Ok(Json(change.team.into()))
 }
 
@@ -555,7 +556,7 @@ async fn remove_team_member(
             e => e.into(),
         })?;
     state.forget_callers(None);
-    super::chats::publish_channel_moves(&state, &change, &admin).await?;
+    super::chats::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
     Ok(Json(change.team.into()))
 }
 

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use tether_domain::chat::{ChatKind, ChatName, HistoryWindow, display_name, names_list};
 use tether_store::chats::{Chat, ChatListItem, Member, NewChat, SystemMessage};
+use tether_store::people::ChannelMove;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -427,13 +428,13 @@ fn publish_chat_state(state: &AppState, chat: &Chat, members: &[Member]) {
 /// the audit log.
 pub(crate) async fn publish_channel_moves(
     state: &AppState,
-    change: &tether_store::people::TeamChange,
+    joined: &[ChannelMove],
+    left: &[ChannelMove],
     by: &Caller,
 ) -> ApiResult<()> {
-    let ids: Vec<String> = change
-        .joined
+    let ids: Vec<String> = joined
         .iter()
-        .chain(&change.left)
+        .chain(left)
         .map(|m| m.chat_id.clone())
         .collect::<BTreeSet<_>>()
         .into_iter()
@@ -451,7 +452,7 @@ pub(crate) async fn publish_channel_moves(
         .map(|(c, _, _)| (c.id.clone(), c))
         .collect();
     let members = state.store.members_of(&ids).await?;
-    let leavers: Vec<String> = change.left.iter().map(|m| m.user_id.clone()).collect();
+    let leavers: Vec<String> = left.iter().map(|m| m.user_id.clone()).collect();
     let leaver_names: std::collections::BTreeMap<String, String> = state
         .store
         .users_by_ids(&leavers)
@@ -461,7 +462,7 @@ pub(crate) async fn publish_channel_moves(
         .collect();
     let none = Vec::new();
     let by_ref = json!({"id": by.id(), "name": by.user.name});
-    for m in &change.joined {
+    for m in joined {
         let (Some(chat), now) = (
             chats.get(&m.chat_id),
             members.get(&m.chat_id).unwrap_or(&none),
@@ -487,7 +488,7 @@ pub(crate) async fn publish_channel_moves(
             vec![m.user_id.clone()],
         );
     }
-    for m in &change.left {
+    for m in left {
         let now = members.get(&m.chat_id).unwrap_or(&none);
         let mut audience: Vec<String> = now.iter().map(|x| x.user_id.clone()).collect();
         audience.push(m.user_id.clone());
