@@ -1,6 +1,7 @@
 //! Chats and messages (SPEC R2, R8, R11b, R17): kinds, names, history windows, message bodies
 //! and importance, and who may see or change what.
 
+use crate::invalid::{Invalid, InvalidValue};
 use crate::people::{has_forbidden_control, invisible_in_name};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -53,7 +54,7 @@ impl fmt::Display for InvalidChat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InvalidChat::Empty(what) => write!(f, "{what} must not be empty"),
-            InvalidChat::TooLong(what, n) => write!(f, "{what} is longer than {n}"),
+            InvalidChat::TooLong(what, n) => write!(f, "{what} is longer than {n} characters"),
             InvalidChat::Control(what) => {
                 write!(f, "{what} contains control or text-direction characters")
             }
@@ -62,6 +63,21 @@ impl fmt::Display for InvalidChat {
                 "{what} contains an invisible or text-direction character (U+{:04X}); use visible characters only",
                 u32::from(*c)
             ),
+        }
+    }
+}
+
+impl From<InvalidChat> for InvalidValue {
+    fn from(e: InvalidChat) -> Self {
+        let message = e.to_string();
+        match e {
+            InvalidChat::Empty(_) => InvalidValue::new(Invalid::Empty, message),
+            InvalidChat::TooLong(_, n) => {
+                InvalidValue::new(Invalid::TooLong, message).with("max", n)
+            }
+            InvalidChat::Control(_) | InvalidChat::Invisible(..) => {
+                InvalidValue::new(Invalid::Characters, message)
+            }
         }
     }
 }
@@ -116,6 +132,19 @@ impl fmt::Display for InvalidBody {
                 "the message is {n} bytes; the limit is {MAX_MESSAGE_BYTES} bytes (28 KiB)"
             ),
             InvalidBody::Control => f.write_str("the message contains control characters"),
+        }
+    }
+}
+
+impl From<InvalidBody> for InvalidValue {
+    fn from(e: InvalidBody) -> Self {
+        let message = e.to_string();
+        match e {
+            InvalidBody::Empty => InvalidValue::new(Invalid::Empty, message),
+            InvalidBody::TooLarge(_) => {
+                InvalidValue::new(Invalid::TooLong, message).with("max", MAX_MESSAGE_BYTES)
+            }
+            InvalidBody::Control => InvalidValue::new(Invalid::Characters, message),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod chat;
 pub mod collab;
 pub mod csv;
 pub mod ids;
+pub mod invalid;
 pub mod locale;
 pub mod markdown;
 pub mod people;

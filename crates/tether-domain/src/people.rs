@@ -1,12 +1,10 @@
 //! People-facing values parsed at the edge: e-mail addresses, display names, passwords and
 //! short names of teams and roles. A value of these types is valid by construction.
 
+use crate::invalid::Invalid;
+pub use crate::invalid::InvalidValue;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct InvalidValue(pub String);
 
 /// Control characters other than tab and newline are never part of text we store: they break
 /// terminals and logs, and PostgreSQL refuses NUL outright.
@@ -103,7 +101,12 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let s = raw.trim().to_lowercase();
-        let bad = || InvalidValue(format!("'{}' is not an e-mail address", raw.trim()));
+        let bad = || {
+            InvalidValue::new(
+                Invalid::Email,
+                format!("'{}' is not an e-mail address", raw.trim()),
+            )
+        };
         if s.len() < 3
             || s.len() > 254
             || has_forbidden_control(&s)
@@ -146,24 +149,32 @@ impl Name {
     pub fn parse(what: &str, raw: &str) -> Result<Self, InvalidValue> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(InvalidValue(format!("{what} must not be empty")));
+            return Err(InvalidValue::new(
+                Invalid::Empty,
+                format!("{what} must not be empty"),
+            ));
         }
         if s.chars().count() > Self::MAX_CHARS {
-            return Err(InvalidValue(format!(
-                "{what} is longer than {} characters",
-                Self::MAX_CHARS
-            )));
+            return Err(InvalidValue::new(
+                Invalid::TooLong,
+                format!("{what} is longer than {} characters", Self::MAX_CHARS),
+            )
+            .with("max", Self::MAX_CHARS));
         }
         if has_forbidden_control(s) || s.contains('\n') {
-            return Err(InvalidValue(format!(
-                "{what} contains control or text-direction characters"
-            )));
+            return Err(InvalidValue::new(
+                Invalid::Characters,
+                format!("{what} contains control or text-direction characters"),
+            ));
         }
         if let Some(c) = invisible_in_name(s) {
-            return Err(InvalidValue(format!(
-                "{what} contains an invisible or text-direction character (U+{:04X}); use visible characters only",
-                u32::from(c)
-            )));
+            return Err(InvalidValue::new(
+                Invalid::Characters,
+                format!(
+                    "{what} contains an invisible or text-direction character (U+{:04X}); use visible characters only",
+                    u32::from(c)
+                ),
+            ));
         }
         Ok(Name(s.to_owned()))
     }
@@ -192,7 +203,14 @@ impl Password {
     pub const MAX_CHARS: usize = 1024;
 
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-        Self::check(raw).map_err(|p| InvalidValue(p.to_string()))
+        Self::check(raw).map_err(|p| {
+            let e = InvalidValue::new(p.code(), p.to_string());
+            match p {
+                PasswordProblem::TooShort => e.with("min", Self::MIN_CHARS),
+                PasswordProblem::TooLong => e.with("max", Self::MAX_CHARS),
+                PasswordProblem::OnlySpaces => e,
+            }
+        })
     }
 
     /// Like [`Password::parse`], with the reason as a value (its [`PasswordProblem::code`]
@@ -229,11 +247,11 @@ pub enum PasswordProblem {
 
 impl PasswordProblem {
     /// The stable code of a field error (`errors[].code` of a 422).
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> Invalid {
         match self {
-            PasswordProblem::TooShort => "password.too_short",
-            PasswordProblem::TooLong => "password.too_long",
-            PasswordProblem::OnlySpaces => "password.only_spaces",
+            PasswordProblem::TooShort => Invalid::PasswordTooShort,
+            PasswordProblem::TooLong => Invalid::PasswordTooLong,
+            PasswordProblem::OnlySpaces => Invalid::PasswordOnlySpaces,
         }
     }
 }
@@ -319,12 +337,13 @@ mod tests {
             "\u{200C}\u{0645}",
         ] {
             let err = Name::parse("name", bad).expect_err(bad);
-            assert!(err.0.contains("invisible"), "{bad:?}: {}", err.0);
+            assert!(err.message.contains("invisible"), "{bad:?}: {err}");
+            assert_eq!(err.code, Invalid::Characters);
         }
         assert!(
             Name::parse("name", "Dana\u{200B}")
                 .unwrap_err()
-                .0
+                .message
                 .contains("(U+200B)")
         );
     }
@@ -357,7 +376,7 @@ mod tests {
             Password::parse(&"\u{200B}".repeat(10))
                 .err()
                 .unwrap()
-                .0
+                .message
                 .contains("invisible")
         );
         assert!(Password::parse(&format!("abcdefghij{}", "\u{200B}")).is_ok());
@@ -374,7 +393,7 @@ mod tests {
         assert_eq!(
             Password::check(&"x".repeat(1025))
                 .err()
-                .map(PasswordProblem::code),
+                .map(|p| p.code().code()),
             Some("password.too_long")
         );
         assert!(Password::parse("          ").is_err());

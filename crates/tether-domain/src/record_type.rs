@@ -1,10 +1,10 @@
 //! Record types (standard and custom) and validation of record fields against them.
 
+use crate::invalid::{FieldError, Invalid, InvalidValue};
 use crate::people::has_forbidden_control;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// `^[a-z][a-z0-9_]{1,48}$`: logical names of record types and fields.
 pub fn is_valid_logical_name(s: &str) -> bool {
@@ -35,6 +35,19 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
+    /// The kind's name as the API writes it (`long_text`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::LongText => "long_text",
+            FieldKind::Number => "number",
+            FieldKind::Boolean => "boolean",
+            FieldKind::Date => "date",
+            FieldKind::Choice => "choice",
+            FieldKind::Lookup => "lookup",
+        }
+    }
+
     fn describe(self) -> &'static str {
         match self {
             FieldKind::Text | FieldKind::LongText => "a string",
@@ -81,51 +94,34 @@ pub struct RecordTypeDef {
     pub number_prefix: Option<String>,
 }
 
-/// A problem with one field of the input: the 422 detail names it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-    /// A stable code for the problem (`password.too_short`, …) where one exists, so a UI can
-    /// say it in its own language; otherwise the UI shows `message`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<&'static str>,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-            code: None,
-        }
-    }
-
-    /// The same error with a stable code.
-    pub fn with_code(mut self, code: &'static str) -> Self {
-        self.code = Some(code);
-        self
-    }
-}
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-/// Joins field errors into one sentence for a problem document's `detail`.
-pub fn describe_errors(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 pub const MAX_TEXT_CHARS: usize = 500;
 pub const MAX_LONG_TEXT_CHARS: usize = 100_000;
 pub const MAX_FIELDS: usize = 100;
+
+const INTERNAL_NAME_RULE: &str =
+    "must be 2–49 characters of a–z, 0–9 and _, starting with a letter";
+
+/// A label people read (a type's or a field's): one line of 1–100 characters.
+fn check_label(label: &str) -> Result<(), InvalidValue> {
+    if label.trim().is_empty() {
+        return Err(InvalidValue::new(
+            Invalid::Empty,
+            "must be 1–100 characters",
+        ));
+    }
+    if label.chars().count() > 100 {
+        return Err(
+            InvalidValue::new(Invalid::TooLong, "must be 1–100 characters").with("max", 100),
+        );
+    }
+    if has_forbidden_control(label) || label.contains('\n') {
+        return Err(InvalidValue::new(
+            Invalid::Characters,
+            "contains control or text-direction characters",
+        ));
+    }
+    Ok(())
+}
 
 /// Whether a whole record is being created (the primary name is then required) or patched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,17 +173,27 @@ impl RecordTypeDef {
         if !is_valid_logical_name(&self.name) {
             errors.push(FieldError::new(
                 "name",
-                "must be 2–49 characters of a–z, 0–9 and _, starting with a letter",
+                Invalid::InternalName,
+                INTERNAL_NAME_RULE,
             ));
         }
-        if self.display_name.trim().is_empty() || self.display_name.chars().count() > 100 {
-            errors.push(FieldError::new("display_name", "must be 1–100 characters"));
+        if let Err(e) = check_label(&self.display_name) {
+            errors.push(e.at("display_name"));
         }
         if self.fields.is_empty() || self.fields.len() > MAX_FIELDS {
-            errors.push(FieldError::new(
-                "fields",
-                format!("a record type needs 1–{MAX_FIELDS} fields"),
-            ));
+            let code = if self.fields.is_empty() {
+                Invalid::Missing
+            } else {
+                Invalid::TooMany
+            };
+            errors.push(
+                FieldError::new(
+                    "fields",
+                    code,
+                    format!("a record type needs 1–{MAX_FIELDS} fields"),
+                )
+                .with("max", MAX_FIELDS),
+            );
         }
         let mut seen = std::collections::BTreeSet::new();
         for (i, f) in self.fields.iter().enumerate() {
@@ -195,37 +201,36 @@ impl RecordTypeDef {
             if !is_valid_logical_name(&f.name) {
                 errors.push(FieldError::new(
                     format!("{at}.name"),
-                    "must be 2–49 characters of a–z, 0–9 and _, starting with a letter",
+                    Invalid::InternalName,
+                    INTERNAL_NAME_RULE,
                 ));
             }
             if !seen.insert(f.name.as_str()) {
                 errors.push(FieldError::new(
                     format!("{at}.name"),
+                    Invalid::Duplicate,
                     format!("'{}' appears twice", f.name),
                 ));
             }
-            if f.label.trim().is_empty()
-                || f.label.chars().count() > 100
-                || has_forbidden_control(&f.label)
-            {
-                errors.push(FieldError::new(
-                    format!("{at}.label"),
-                    "must be 1–100 characters",
-                ));
+            if let Err(e) = check_label(&f.label) {
+                errors.push(e.at(format!("{at}.label")));
             }
             match f.kind {
                 FieldKind::Choice if f.options.is_empty() => errors.push(FieldError::new(
                     format!("{at}.options"),
+                    Invalid::Missing,
                     "a choice field needs at least one option",
                 )),
                 FieldKind::Lookup => match &f.target {
                     Some(t) if known_types.contains(&t.as_str()) || *t == self.name => {}
                     Some(t) => errors.push(FieldError::new(
                         format!("{at}.target"),
+                        Invalid::NotFound,
                         format!("unknown record type '{t}'"),
                     )),
                     None => errors.push(FieldError::new(
                         format!("{at}.target"),
+                        Invalid::Missing,
                         "a lookup field needs a target record type",
                     )),
                 },
@@ -234,12 +239,17 @@ impl RecordTypeDef {
         }
         match self.field(&self.primary_field) {
             Some(f) if f.kind == FieldKind::Text => {}
-            Some(_) => errors.push(FieldError::new(
-                "primary_field",
-                "the primary field must be a text field",
-            )),
+            Some(_) => errors.push(
+                FieldError::new(
+                    "primary_field",
+                    Invalid::Kind,
+                    "the primary field must be a text field",
+                )
+                .with("kind", "text"),
+            ),
             None => errors.push(FieldError::new(
                 "primary_field",
+                Invalid::NotFound,
                 format!("'{}' is not one of the fields", self.primary_field),
             )),
         }
@@ -267,19 +277,24 @@ impl RecordTypeDef {
                     .filter(|f| !f.read_only)
                     .map(|f| f.name.as_str())
                     .collect();
-                errors.push(FieldError::new(
-                    name.clone(),
-                    format!(
-                        "unknown field for {}; known fields: {}",
-                        self.name,
-                        known.join(", ")
-                    ),
-                ));
+                errors.push(
+                    FieldError::new(
+                        name.clone(),
+                        Invalid::UnknownField,
+                        format!(
+                            "unknown field for {}; known fields: {}",
+                            self.name,
+                            known.join(", ")
+                        ),
+                    )
+                    .with("known", known.join(", ")),
+                );
                 continue;
             };
             if def.read_only {
                 errors.push(FieldError::new(
                     name.clone(),
+                    Invalid::ReadOnly,
                     "is set by the server and cannot be written",
                 ));
                 continue;
@@ -288,6 +303,7 @@ impl RecordTypeDef {
                 if def.required || def.name == self.primary_field {
                     errors.push(FieldError::new(
                         name.clone(),
+                        Invalid::Empty,
                         "is required and cannot be cleared",
                     ));
                 } else {
@@ -305,7 +321,7 @@ impl RecordTypeDef {
                     }
                     out.values.insert(name.clone(), v);
                 }
-                Err(msg) => errors.push(FieldError::new(name.clone(), msg)),
+                Err(e) => errors.push(e.at(name.clone())),
             }
         }
         if mode == Mode::Create {
@@ -319,6 +335,7 @@ impl RecordTypeDef {
                     };
                     errors.push(FieldError::new(
                         def.name.clone(),
+                        Invalid::Missing,
                         format!("is missing: {what} of a {}", self.display_name),
                     ));
                 }
@@ -337,8 +354,11 @@ impl RecordTypeDef {
     }
 }
 
-fn check_value(def: &FieldDef, value: &Value) -> Result<Value, String> {
-    let wrong = || format!("must be {}", def.kind.describe());
+fn check_value(def: &FieldDef, value: &Value) -> Result<Value, InvalidValue> {
+    let wrong = || {
+        InvalidValue::new(Invalid::Kind, format!("must be {}", def.kind.describe()))
+            .with("kind", def.kind.name())
+    };
     match def.kind {
         FieldKind::Text | FieldKind::LongText => {
             let s = value.as_str().ok_or_else(wrong)?;
@@ -348,14 +368,21 @@ fn check_value(def: &FieldDef, value: &Value) -> Result<Value, String> {
                 MAX_LONG_TEXT_CHARS
             };
             if s.chars().count() > limit {
-                return Err(format!("is longer than {limit} characters"));
+                return Err(InvalidValue::new(
+                    Invalid::TooLong,
+                    format!("is longer than {limit} characters"),
+                )
+                .with("max", limit));
             }
             if has_forbidden_control(s) || (def.kind == FieldKind::Text && s.contains('\n')) {
-                return Err("contains control or text-direction characters".into());
+                return Err(InvalidValue::new(
+                    Invalid::Characters,
+                    "contains control or text-direction characters",
+                ));
             }
             let trimmed = s.trim();
             if def.required && trimmed.is_empty() {
-                return Err("must not be empty".into());
+                return Err(InvalidValue::new(Invalid::Empty, "must not be empty"));
             }
             Ok(Value::String(if def.kind == FieldKind::Text {
                 trimmed.to_owned()
@@ -365,7 +392,10 @@ fn check_value(def: &FieldDef, value: &Value) -> Result<Value, String> {
         }
         FieldKind::Number => match value.as_f64() {
             Some(n) if n.is_finite() && n.abs() < 1e15 => Ok(value.clone()),
-            Some(_) => Err("is out of range (at most 15 digits)".into()),
+            Some(_) => Err(InvalidValue::new(
+                Invalid::Range,
+                "is out of range (at most 15 digits)",
+            )),
             None => Err(wrong()),
         },
         FieldKind::Boolean => value.as_bool().map(Value::Bool).ok_or_else(wrong),
@@ -375,7 +405,11 @@ fn check_value(def: &FieldDef, value: &Value) -> Result<Value, String> {
         },
         FieldKind::Choice => match value.as_str() {
             Some(s) if def.options.iter().any(|o| o == s) => Ok(value.clone()),
-            _ => Err(format!("must be one of: {}", def.options.join(", "))),
+            _ => Err(InvalidValue::new(
+                Invalid::Option,
+                format!("must be one of: {}", def.options.join(", ")),
+            )
+            .with("options", def.options.join(", "))),
         },
         FieldKind::Lookup => match value.as_str() {
             Some(s)

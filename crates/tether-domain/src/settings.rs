@@ -1,7 +1,8 @@
 //! Collaboration settings (SPEC R1, R19): the global switch and the per-record-type switches,
 //! with the defaults of the foundation issue.
 
-use crate::record_type::{FieldError, RecordTypeDef};
+use crate::invalid::{FieldError, Invalid};
+use crate::record_type::RecordTypeDef;
 use serde::{Deserialize, Serialize};
 
 /// Installation-wide settings. `collaboration_enabled` is off on a new installation (R1).
@@ -120,15 +121,20 @@ impl RecordTypeSettings {
             ),
         ] {
             if list.len() > MAX_SETTING_FIELDS {
-                errors.push(FieldError::new(
-                    at,
-                    format!("at most {MAX_SETTING_FIELDS} fields"),
-                ));
+                errors.push(
+                    FieldError::new(
+                        at,
+                        Invalid::TooMany,
+                        format!("at most {MAX_SETTING_FIELDS} fields"),
+                    )
+                    .with("max", MAX_SETTING_FIELDS),
+                );
             }
             for name in list {
                 if !known(name) {
                     errors.push(FieldError::new(
                         at,
+                        Invalid::NotFound,
                         format!("'{name}' is not a field of {}", def.name),
                     ));
                 }
@@ -137,7 +143,11 @@ impl RecordTypeSettings {
             dedup.sort();
             dedup.dedup();
             if dedup.len() != list.len() {
-                errors.push(FieldError::new(at, "names a field twice"));
+                errors.push(FieldError::new(
+                    at,
+                    Invalid::Duplicate,
+                    "names a field twice",
+                ));
             }
         }
         if errors.is_empty() {

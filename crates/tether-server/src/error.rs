@@ -10,7 +10,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
-use tether_domain::record_type::{FieldError, describe_errors};
+use tether_domain::invalid::{FieldError, Invalid, InvalidValue, describe_errors};
 use tether_store::{StorageFailure, StoreError};
 
 /// Every way a request can fail.
@@ -108,9 +108,14 @@ impl ApiError {
         ApiError::Internal(anyhow::anyhow!("{what}: {e}"))
     }
 
-    /// 422 for one invalid value.
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        ApiError::fields(vec![FieldError::new(field, message)])
+    /// 422 for one invalid value, with the code that says why.
+    pub fn invalid(field: &str, code: Invalid, message: impl Into<String>) -> Self {
+        ApiError::fields(vec![FieldError::new(field, code, message)])
+    }
+
+    /// 422 for one value a domain parser refused.
+    pub fn refused(field: &str, e: impl Into<InvalidValue>) -> Self {
+        ApiError::fields(vec![e.into().at(field)])
     }
 
     /// The same error, its problem document carrying `code` (for example

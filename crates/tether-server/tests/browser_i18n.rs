@@ -7,7 +7,7 @@
 mod browser_support;
 mod common;
 
-use browser_support::{Browser, Driver, screenshot_path};
+use browser_support::{Browser, Driver, keys, screenshot_path};
 use common::{PASSWORD, spawn_app};
 use serde_json::{Value, json};
 use tether_store::Backend;
@@ -399,6 +399,40 @@ async fn the_chat_app_the_panel_and_administration_speak_swedish() {
     admin_driver
         .wait_text(".admin-content .section-head button", "Ny användare")
         .await;
+    // A refused value is explained in Swedish, with the field named in Swedish (the server's
+    // English detail is not shown).
+    admin_driver
+        .wait_text(".admin-content .section-head button", "Ny användare")
+        .await
+        .click()
+        .await;
+    admin_driver
+        .wait("dialog[open] #nu-name")
+        .await
+        .send_keys("Test Testsson")
+        .await;
+    admin_driver
+        .wait("#nu-email")
+        .await
+        .send_keys("inte-en-adress")
+        .await;
+    admin_driver
+        .wait("#nu-password")
+        .await
+        .send_keys(PASSWORD)
+        .await;
+    admin_driver
+        .wait_text("dialog .dialog-foot button", "Skapa användare")
+        .await
+        .click()
+        .await;
+    let said = admin_driver
+        .wait_text("dialog[open] .form-error", "E-post: Ange en e-postadress")
+        .await
+        .text()
+        .await;
+    assert!(!said.contains("is not an e-mail"), "{said}");
+    admin_driver.press(&[keys::ESCAPE]).await;
     admin_driver
         .goto(&format!("{}/admin#types", app.base))
         .await;
@@ -537,6 +571,21 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
     b.wait_text("dialog [data-field=title] label", "Ärendets rubrik")
         .await;
     assert_eq!(priority_options(&b).await, swedish_priorities(""));
+    // Created without a title: the field says so in Swedish (the code's words), not in the
+    // server's English.
+    b.wait_text("dialog .dialog-foot button", "Skapa")
+        .await
+        .click()
+        .await;
+    let said = b
+        .wait_text(
+            "dialog [data-field=title] .field-error",
+            "Det här måste fyllas i.",
+        )
+        .await
+        .text()
+        .await;
+    assert!(!said.contains("missing"), "{said}");
     b.wait_text("dialog .dialog-foot button", "Avbryt")
         .await
         .click()

@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use tether_domain::access::DenyReason;
 use tether_domain::collab::GateDenied;
+use tether_domain::invalid::Invalid;
 use tether_domain::locale::Locale;
-use tether_domain::people::PasswordProblem;
 use tether_domain::{Access, Depth};
 use tether_server::error::ApiError;
 use tether_server::i18n;
@@ -300,7 +300,7 @@ fn problem_codes() -> BTreeSet<String> {
             detail: String::new(),
             errors: Vec::new(),
         },
-        ApiError::invalid("x", "y"),
+        ApiError::invalid("x", Invalid::Format, "y"),
         ApiError::TooManyRequests {
             detail: String::new(),
             retry_after_secs: 1,
@@ -346,13 +346,8 @@ fn problem_codes() -> BTreeSet<String> {
     ] {
         codes.insert(g.code().to_owned());
     }
-    for p in [
-        PasswordProblem::TooShort,
-        PasswordProblem::TooLong,
-        PasswordProblem::OnlySpaces,
-    ] {
-        codes.insert(p.code().to_owned());
-    }
+    // Every field error's code (the domain's one list of them).
+    codes.extend(Invalid::ALL.iter().map(|c| c.code().to_owned()));
     let mut sources = Vec::new();
     files(&crate_dir().join("src"), "rs", &mut sources);
     for path in &sources {
@@ -382,6 +377,8 @@ fn every_problem_code_has_words_in_both_languages_and_is_documented() {
         "time_zone.unknown",
         "unhealthy",
         "validation.field",
+        "value.missing",
+        "value.too_long",
     ] {
         assert!(codes.contains(must), "the scan finds {must}");
     }

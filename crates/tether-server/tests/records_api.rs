@@ -102,70 +102,80 @@ async fn records_are_validated_and_access_checked(b: Backend) {
     );
     let case_id = id(&created);
 
-    // 422s name the field.
+    // 422s name the field, and say why with a code (and what its words need).
     app.post(
         "/records/case",
         &w.anna,
         json!({"fields": {"priority": "high"}}),
     )
     .await
-    .problem(422, "title");
+    .problem(422, "title")
+    .field_error("value.missing");
     app.post(
         "/records/case",
         &w.anna,
         json!({"fields": {"title": "x", "colour": "red"}}),
     )
     .await
-    .problem(422, "colour");
+    .problem(422, "colour")
+    .field_error("value.unknown_field");
     app.post(
         "/records/case",
         &w.anna,
         json!({"fields": {"title": "x", "priority": 3}}),
     )
     .await
-    .problem(422, "priority");
+    .problem(422, "priority")
+    .field_error("value.option");
     app.post(
         "/records/case",
         &w.anna,
         json!({"fields": {"title": "x", "ticket_number": "CAS-9"}}),
     )
     .await
-    .problem(422, "ticket_number");
+    .problem(422, "ticket_number")
+    .field_error("value.read_only");
     app.post(
         "/records/case",
         &w.anna,
         json!({"fields": {"title": "x"}, "related": {"account": "nope"}}),
     )
     .await
-    .problem(422, "account");
+    .problem(422, "account")
+    .field_error("value.not_found");
     app.post(
         "/records/case",
         &w.anna,
         json!({"fields": {"title": "x"}, "related": {"title": "nope"}}),
     )
     .await
-    .problem(422, "not a lookup");
+    .problem(422, "not a lookup")
+    .field_error("value.unknown_field");
     app.post(
         "/records/case",
         &w.anna,
         json!({"fields": {"title": "x"}, "state": "closed"}),
     )
     .await
-    .problem(422, "state");
+    .problem(422, "state")
+    .field_error("value.option");
     app.post(
         "/records/case",
         &w.anna,
         json!({"fields": {"title": "<script>alert(1)</script>\u{202e}"}}),
     )
     .await
-    .problem(422, "title");
+    .problem(422, "title")
+    .field_error("value.characters");
     app.post(
         "/records/case",
         &w.anna,
         json!({"fields": {"title": "x".repeat(600)}}),
     )
     .await
-    .problem(422, "title");
+    .problem(422, "title")
+    .field_error("value.too_long")
+    .param("max", json!(500));
     app.post(
         "/records/work_order",
         &w.anna,

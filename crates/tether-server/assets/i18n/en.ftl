@@ -188,6 +188,50 @@ problem-password-too_long = The password must have at most 1,024 characters.
 problem-password-only_spaces = The password must not be only spaces.
 problem-locale-unsupported = Choose English or Swedish.
 problem-time_zone-unknown = Choose a time zone from the list.
+problem-value-missing = This must be filled in.
+problem-value-empty = This must not be empty.
+problem-value-too_long = Use at most { $max } characters.
+problem-value-too_many = Choose at most { $max }.
+problem-value-characters = Remove the control, invisible or text-direction characters.
+problem-value-kind = Enter { $kind ->
+    [number] a number
+    [date] a date (YYYY-MM-DD)
+    [boolean] yes or no
+    [lookup] a record from the list
+   *[other] text
+  }.
+problem-value-range = The number is too large (at most 15 digits).
+problem-value-option = Choose one of the options offered.
+problem-value-unknown_field = This is not a field of the record type.
+problem-value-read_only = This is set by the server and cannot be changed.
+problem-value-not_found = That does not exist, or you cannot see it.
+problem-value-deactivated = { $name } is deactivated.
+problem-value-email = Enter an e-mail address, such as name@example.com.
+problem-value-internal_name = Use 2–49 characters of a–z, 0–9 and _, starting with a letter.
+problem-value-duplicate = This appears twice.
+problem-value-format = This is not in a form the server reads.
+problem-value-number_prefix = Use 2–5 capital letters, such as CAS.
+problem-chat-no_other_member = Choose at least one other person.
+problem-chat-already_members = Everyone chosen is already a member.
+problem-record-not_connected = This chat is not connected to the record; connect it from the record’s panel first.
+problem-range-order = The start must not be after the end.
+problem-range-empty = There are no messages in that range.
+problem-search-empty = Type a word to search for.
+problem-file-empty = The file is empty.
+problem-message-limit = The message has too many table cells or too much formatting to show. Shorten it.
+problem-field-name = Name
+problem-field-email = E-mail
+problem-field-password = Password
+problem-field-members = People
+problem-field-body = Text
+problem-field-subject = Subject
+problem-field-owner = Owner
+problem-field-display_name = Display name
+problem-field-number_prefix = Number prefix
+problem-field-period = Period
+problem-field-file = File
+problem-field-search = Search
+problem-fields = { $text } { $list }
 
 ## chat.js: one chat of the chat control
 

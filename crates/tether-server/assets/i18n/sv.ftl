@@ -187,6 +187,50 @@ problem-password-too_long = Lösenordet får ha högst 1 024 tecken.
 problem-password-only_spaces = Lösenordet får inte bestå av bara mellanslag.
 problem-locale-unsupported = Välj engelska eller svenska.
 problem-time_zone-unknown = Välj en tidszon i listan.
+problem-value-missing = Det här måste fyllas i.
+problem-value-empty = Det här får inte vara tomt.
+problem-value-too_long = Använd högst { $max } tecken.
+problem-value-too_many = Välj högst { $max }.
+problem-value-characters = Ta bort kontrolltecknen, de osynliga tecknen eller textriktningstecknen.
+problem-value-kind = Ange { $kind ->
+    [number] ett tal
+    [date] ett datum (ÅÅÅÅ-MM-DD)
+    [boolean] ja eller nej
+    [lookup] en post ur listan
+   *[other] text
+  }.
+problem-value-range = Talet är för stort (högst 15 siffror).
+problem-value-option = Välj ett av alternativen som erbjuds.
+problem-value-unknown_field = Det här är inte ett fält i posttypen.
+problem-value-read_only = Det här sätts av servern och kan inte ändras.
+problem-value-not_found = Det finns inte, eller så kan du inte se det.
+problem-value-deactivated = { $name } är inaktiverad.
+problem-value-email = Ange en e-postadress, till exempel namn@exempel.se.
+problem-value-internal_name = Använd 2–49 tecken av a–z, 0–9 och _, och börja med en bokstav.
+problem-value-duplicate = Det här förekommer två gånger.
+problem-value-format = Det här har inte en form som servern kan läsa.
+problem-value-number_prefix = Använd 2–5 versaler, till exempel ARE.
+problem-chat-no_other_member = Välj minst en person till.
+problem-chat-already_members = Alla som valts är redan medlemmar.
+problem-record-not_connected = Chatten är inte kopplad till posten; koppla den från postens panel först.
+problem-range-order = Början får inte ligga efter slutet.
+problem-range-empty = Det finns inga meddelanden i det intervallet.
+problem-search-empty = Skriv ett ord att söka efter.
+problem-file-empty = Filen är tom.
+problem-message-limit = Meddelandet har för många tabellceller eller för mycket formatering för att visas. Korta det.
+problem-field-name = Namn
+problem-field-email = E-post
+problem-field-password = Lösenord
+problem-field-members = Personer
+problem-field-body = Text
+problem-field-subject = Ämne
+problem-field-owner = Ägare
+problem-field-display_name = Visningsnamn
+problem-field-number_prefix = Nummerprefix
+problem-field-period = Period
+problem-field-file = Fil
+problem-field-search = Sök
+problem-fields = { $text } { $list }
 
 ## chat.js: one chat of the chat control
 

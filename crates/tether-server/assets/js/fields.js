@@ -5,7 +5,7 @@
 import { get, patch, seg } from './api.js';
 import { combobox, recordSource } from './combobox.js';
 import { capitalize, h, recordHref } from './dom.js';
-import { t } from './i18n.js';
+import { fieldErrorText, locale, t } from './i18n.js';
 
 let seq = 0;
 
@@ -34,9 +34,11 @@ export function showFieldErrors(form, problem) {
       continue;
     }
     const msgId = `${ctl.id}-error`;
-    // The server's message continues the field's name: "Case title" + "is missing: …".
+    // The server's English continues the field's name ("Case title" + "is missing: …"); the
+    // catalog's words for the code are a sentence of their own.
     const label = box.querySelector('label')?.firstChild?.textContent || '';
-    box.append(h('p', { class: 'field-error', id: msgId }, label ? `${label} ${fe.message}` : fe.message));
+    const text = locale === 'en' && label ? `${label} ${fe.message}` : fieldErrorText(fe);
+    box.append(h('p', { class: 'field-error', id: msgId }, text));
     ctl.setAttribute('aria-invalid', 'true');
     ctl.setAttribute('aria-describedby', msgId);
   }

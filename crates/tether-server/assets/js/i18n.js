@@ -85,11 +85,45 @@ export function problemText(problem, fallback = '') {
   if (!code || !has(problemKey(code))) return detail || fallback;
   if (!detail) return t(problemKey(code));
   if (locale === 'en') return detail;
+  if (code === 'validation.field' && problem.errors?.length) {
+    const list = problem.errors.map((e) => `${fieldWord(e.field)}: ${fieldErrorText(e)}`).join(' ');
+    return t('problem-fields', { text: t(problemKey(code)), list });
+  }
   return GENERAL.has(code) ? t('problem-with-detail', { text: t(problemKey(code)), detail }) : t(problemKey(code));
 }
 
-/** A field error (`errors[]` of a 422) in the page's language (English: the server's words). */
+/** The words of a field a 422 names (`errors[].field`), for a message not shown at the field
+ *  itself; a field without words here is named as the API names it. */
+function fieldWord(field) {
+  const words = {
+    name: () => t('problem-field-name'),
+    email: () => t('problem-field-email'),
+    password: () => t('problem-field-password'),
+    new_password: () => t('problem-field-password'),
+    member_ids: () => t('problem-field-members'),
+    user_ids: () => t('problem-field-members'),
+    body: () => t('problem-field-body'),
+    subject: () => t('problem-field-subject'),
+    owner: () => t('problem-field-owner'),
+    display_name: () => t('problem-field-display_name'),
+    number_prefix: () => t('problem-field-number_prefix'),
+    from: () => t('problem-field-period'),
+    to: () => t('problem-field-period'),
+    file: () => t('problem-field-file'),
+    q: () => t('problem-field-search'),
+  };
+  return Object.hasOwn(words, field) ? words[field]() : String(field);
+}
+
+/** Field-error codes whose words cannot say more than the server's message. */
+const GENERAL_FIELD = new Set(['value.format']);
+
+/** A field error (`errors[]` of a 422) as a sentence of its own in the page's language:
+ *  English pages get the server's words (which continue the field's name: "is missing"),
+ *  other languages the catalog's words for the code with its `params`. */
 export function fieldErrorText(error) {
-  if (locale !== 'en' && error?.code && has(problemKey(error.code))) return t(problemKey(error.code));
-  return error?.message || '';
+  const code = error?.code;
+  if (locale === 'en' || !code || !has(problemKey(code))) return error?.message || '';
+  const text = t(problemKey(code), error.params || {});
+  return GENERAL_FIELD.has(code) && error.message ? t('problem-with-detail', { text, detail: error.message }) : text;
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use tether_domain::Privilege;
 use tether_domain::csv;
+use tether_domain::invalid::Invalid;
 use tether_domain::people::{Email, Name, Password};
 use tether_domain::record_type::{FieldDef, FieldKind, RecordTypeDef};
 use tether_domain::settings::{GlobalSettings, RecordTypeSettings};
@@ -94,10 +95,9 @@ async fn create_user(
     Admin(admin): Admin,
     ApiJson(req): ApiJson<CreateUser>,
 ) -> ApiResult<(StatusCode, Json<UserOut>)> {
-    let name = Name::parse("name", &req.name).map_err(|e| ApiError::invalid("name", e.0))?;
-    let email = Email::parse(&req.email).map_err(|e| ApiError::invalid("email", e.0))?;
-    let password =
-        Password::parse(&req.password).map_err(|e| ApiError::invalid("password", e.0))?;
+    let name = Name::parse("name", &req.name).map_err(|e| ApiError::refused("name", e))?;
+    let email = Email::parse(&req.email).map_err(|e| ApiError::refused("email", e))?;
+    let password = Password::parse(&req.password).map_err(|e| ApiError::refused("password", e))?;
     let password_hash = state.hasher.hash(password.expose().to_owned()).await?;
     let (user, joined) = state
         .store
@@ -170,7 +170,11 @@ async fn list_users(
     if caller.subject.privileges.admin {
         let offset = q.offset.unwrap_or(0);
         if offset < 0 {
-            return Err(ApiError::invalid("offset", "must be 0 or more"));
+            return Err(ApiError::invalid(
+                "offset",
+                Invalid::Range,
+                "must be 0 or more",
+            ));
         }
         // One more than asked tells whether there is a next page.
         let mut users = state
@@ -252,7 +256,7 @@ async fn update_user(
     let name = req
         .name
         .as_deref()
-        .map(|n| Name::parse("name", n).map_err(|e| ApiError::invalid("name", e.0)))
+        .map(|n| Name::parse("name", n).map_err(|e| ApiError::refused("name", e)))
         .transpose()?;
     let patch = UserPatch {
         name: name.map(Name::into_string),
@@ -290,7 +294,7 @@ async fn set_user_password(
     ApiJson(req): ApiJson<SetPassword>,
 ) -> ApiResult<StatusCode> {
     let password =
-        Password::parse(&req.new_password).map_err(|e| ApiError::invalid("new_password", e.0))?;
+        Password::parse(&req.new_password).map_err(|e| ApiError::refused("new_password", e))?;
     if state.store.user(&id).await?.is_none() {
         return Err(ApiError::NotFound(format!("there is no user with id {id}")));
     }
@@ -332,13 +336,13 @@ async fn create_role(
     Admin(admin): Admin,
     ApiJson(req): ApiJson<CreateRole>,
 ) -> ApiResult<(StatusCode, Json<RoleOut>)> {
-    let name = Name::parse("name", &req.name).map_err(|e| ApiError::invalid("name", e.0))?;
+    let name = Name::parse("name", &req.name).map_err(|e| ApiError::refused("name", e))?;
     let privileges: Vec<Privilege> = req
         .privileges
         .iter()
         .map(|p| {
             p.parse::<Privilege>()
-                .map_err(|e| ApiError::invalid("privileges", e.0))
+                .map_err(|e| ApiError::invalid("privileges", Invalid::Option, e.0))
         })
         .collect::<Result<_, _>>()?;
     let role = state
@@ -427,7 +431,7 @@ async fn create_team(
     Admin(admin): Admin,
     ApiJson(req): ApiJson<CreateTeam>,
 ) -> ApiResult<(StatusCode, Json<TeamOut>)> {
-    let name = Name::parse("name", &req.name).map_err(|e| ApiError::invalid("name", e.0))?;
+    let name = Name::parse("name", &req.name).map_err(|e| ApiError::refused("name", e))?;
     let team = state
         .store
         .create_team(
@@ -505,7 +509,7 @@ async fn update_team(
     let name = req
         .name
         .as_deref()
-        .map(|n| Name::parse("name", n).map_err(|e| ApiError::invalid("name", e.0)))
+        .map(|n| Name::parse("name", n).map_err(|e| ApiError::refused("name", e)))
         .transpose()?;
     if name.is_none() && req.admin_ids.is_none() {
         return Err(ApiError::Unprocessable {
@@ -685,6 +689,7 @@ async fn create_record_type(
     {
         return Err(ApiError::invalid(
             "number_prefix",
+            Invalid::NumberPrefix,
             "must be 2–5 capital letters",
         ));
     }
@@ -695,6 +700,7 @@ async fn create_record_type(
     {
         return Err(ApiError::invalid(
             "number_prefix",
+            Invalid::NumberPrefix,
             "must be 2–5 capital letters",
         ));
     }

@@ -22,6 +22,7 @@ use axum::response::{IntoResponse, Response};
 use object_store::path::Path as BlobPath;
 use object_store::{ObjectStoreExt, WriteMultipart};
 use serde::Serialize;
+use tether_domain::invalid::Invalid;
 use tether_store::chats::Attachment;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -249,7 +250,11 @@ async fn upload(
                 writer.put(chunk);
             }
             if size == 0 {
-                return Err(ApiError::invalid("file", "the file is empty"));
+                return Err(ApiError::invalid(
+                    "file",
+                    Invalid::FileEmpty,
+                    "the file is empty",
+                ));
             }
             Ok(())
         }

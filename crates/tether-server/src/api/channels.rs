@@ -45,7 +45,7 @@ pub async fn create_channel_for(
             team.name
         )));
     }
-    let name = ChatName::parse(name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
+    let name = ChatName::parse(name).map_err(|e| ApiError::refused("name", e))?;
     let opening = system_message(
         Some(caller.id()),
         format!(

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use tether_domain::chat::{ChatKind, ChatName, HistoryWindow, display_name, names_list};
+use tether_domain::invalid::{FieldError, Invalid};
 use tether_store::chats::{Chat, ChatListItem, Member, NewChat, SystemMessage};
 use tether_store::people::ChannelMove;
 use utoipa::ToSchema;
@@ -194,14 +195,19 @@ async fn active_users(
     if !missing.is_empty() {
         return Err(ApiError::invalid(
             "member_ids",
+            Invalid::NotFound,
             format!("unknown user id(s): {}", missing.join(", ")),
         ));
     }
     if let Some(inactive) = found.iter().find(|u| !u.active) {
-        return Err(ApiError::invalid(
-            "member_ids",
-            format!("{} is deactivated", inactive.name),
-        ));
+        return Err(ApiError::fields(vec![
+            FieldError::new(
+                "member_ids",
+                Invalid::Deactivated,
+                format!("{} is deactivated", inactive.name),
+            )
+            .with("name", inactive.name.clone()),
+        ]));
     }
     Ok(found)
 }
@@ -223,6 +229,7 @@ async fn create_chat(
     if others.is_empty() {
         return Err(ApiError::invalid(
             "member_ids",
+            Invalid::NoOtherMember,
             "name at least one other person",
         ));
     }
@@ -231,7 +238,7 @@ async fn create_chat(
         .as_deref()
         .map(ChatName::parse)
         .transpose()
-        .map_err(|e| ApiError::invalid("name", e.to_string()))?;
+        .map_err(|e| ApiError::refused("name", e))?;
     if let Some(record) = req.record {
         let chat = super::collab::create_connected_chat(
             &state,
@@ -536,7 +543,7 @@ async fn rename_chat(
             "a one-on-one chat has no name of its own; start a group chat to name it",
         ));
     }
-    let name = ChatName::parse(&req.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
+    let name = ChatName::parse(&req.name).map_err(|e| ApiError::refused("name", e))?;
     let sys = system_message(
         Some(caller.id()),
         format!(
@@ -576,6 +583,7 @@ impl HistoryIn {
             }
             _ => Err(ApiError::invalid(
                 "history",
+                Invalid::Format,
                 "use \"all\", \"none\" or {\"days\": N} with N from 1 to 3650",
             )),
         }
@@ -635,6 +643,7 @@ async fn add_members(
     if new.is_empty() {
         return Err(ApiError::invalid(
             "user_ids",
+            Invalid::AlreadyMembers,
             "everyone named is already a member",
         ));
     }

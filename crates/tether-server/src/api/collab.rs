@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::access::decide;
 use tether_domain::chat::{ChatKind, ChatName};
 use tether_domain::collab::{self, DISCONNECT_DENIED, DisconnectFacts, may_join, record_label};
+use tether_domain::invalid::Invalid;
 use tether_domain::settings::RecordTypeSettings;
 use tether_domain::viewer::{self, ChatFacts, ChatVisibility, ViewerFacts};
 use tether_domain::{Access, Owner};
@@ -696,6 +697,7 @@ async fn connect_channel(
         _ => {
             return Err(ApiError::invalid(
                 "channel_id",
+                Invalid::Format,
                 "send either channel_id, or team_id and name",
             ));
         }

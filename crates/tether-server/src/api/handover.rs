@@ -17,6 +17,7 @@ use serde_json::json;
 use tether_domain::Owner;
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::{hands_over, record_label, transcript_line};
+use tether_domain::invalid::Invalid;
 use tether_domain::record::ActivityKind;
 use tether_store::record_types::RecordType;
 use tether_store::records::RecordChange;
@@ -159,6 +160,7 @@ async fn save_transcript(
     if state.store.connection(&chat_id, &id).await?.is_none() {
         return Err(ApiError::invalid(
             "record",
+            Invalid::NotConnected,
             "this chat is not connected to the record; connect it from the record's panel first",
         ));
     }
@@ -175,7 +177,11 @@ async fn save_transcript(
         .transpose()?
         .unwrap_or(i64::MAX);
     if from > to {
-        return Err(ApiError::invalid("from", "must not be after `to`"));
+        return Err(ApiError::invalid(
+            "from",
+            Invalid::RangeOrder,
+            "must not be after `to`",
+        ));
     }
     // The zone asked for, else the one the saver chose in their settings, else UTC.
     let zone_name = match req.time_zone {
@@ -187,7 +193,7 @@ async fn save_transcript(
             .and_then(|p| p.time_zone),
     };
     let zone = tether_domain::collab::transcript_zone(zone_name.as_deref())
-        .map_err(|e| ApiError::invalid("time_zone", e))?;
+        .map_err(|e| ApiError::invalid("time_zone", Invalid::TimeZoneUnknown, e))?;
     let messages = state
         .store
         .messages_in_range(&chat_id, me.visible_from, from, to, MAX_TRANSCRIPT_MESSAGES)
@@ -228,6 +234,7 @@ async fn save_transcript(
     if body.is_empty() {
         return Err(ApiError::invalid(
             "from",
+            Invalid::RangeEmpty,
             "there are no messages in that range",
         ));
     }

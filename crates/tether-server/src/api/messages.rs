@@ -17,6 +17,7 @@ use tether_domain::chat::{
     Importance, InvalidBody, MAX_REACTIONS_PER_MESSAGE, MessageBody, Reaction, URGENT_DURATION_MS,
     URGENT_REPEAT_MS, may_see_message,
 };
+use tether_domain::invalid::{FieldError, Invalid};
 use tether_domain::markdown::{MentionResolver, Rendered, render};
 use tether_store::chats::{Member, Message, NewMessage, ReactionAdded};
 use utoipa::ToSchema;
@@ -273,7 +274,7 @@ const MAX_ATTACHMENTS_PER_MESSAGE: usize = 10;
 fn parse_body(raw: &str, has_attachments: bool) -> ApiResult<MessageBody> {
     MessageBody::parse(raw, has_attachments).map_err(|e| match e {
         InvalidBody::TooLarge(_) => ApiError::PayloadTooLarge(e.to_string()),
-        _ => ApiError::invalid("body", e.to_string()),
+        _ => ApiError::refused("body", e),
     })
 }
 
@@ -290,7 +291,7 @@ async fn render_body(body: &MessageBody, members: &[Member]) -> ApiResult<Render
     tokio::task::spawn_blocking(move || render(&source, &mentions))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|limit| ApiError::invalid("body", limit.to_string()))
+        .map_err(|limit| ApiError::invalid("body", Invalid::MessageLimit, limit.to_string()))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
@@ -351,14 +352,23 @@ pub(crate) async fn send_message(
     state.limit(&caller, crate::limits::Kind::Send).await?;
     let importance = match req.importance.as_deref() {
         None => Importance::Normal,
-        Some(s) => Importance::parse(s)
-            .ok_or_else(|| ApiError::invalid("importance", "use normal, important or urgent"))?,
+        Some(s) => Importance::parse(s).ok_or_else(|| {
+            ApiError::invalid(
+                "importance",
+                Invalid::Option,
+                "use normal, important or urgent",
+            )
+        })?,
     };
     if req.attachment_ids.len() > MAX_ATTACHMENTS_PER_MESSAGE {
-        return Err(ApiError::invalid(
-            "attachment_ids",
-            format!("at most {MAX_ATTACHMENTS_PER_MESSAGE} attachments per message"),
-        ));
+        return Err(ApiError::fields(vec![
+            FieldError::new(
+                "attachment_ids",
+                Invalid::TooMany,
+                format!("at most {MAX_ATTACHMENTS_PER_MESSAGE} attachments per message"),
+            )
+            .with("max", MAX_ATTACHMENTS_PER_MESSAGE),
+        ]));
     }
     let body = parse_body(&req.body, !req.attachment_ids.is_empty())?;
     let rendered = render_body(&body, &members).await?;
@@ -387,8 +397,12 @@ pub(crate) async fn send_message(
         })
         .await
         .map_err(|e| match e {
-            tether_store::StoreError::Invalid(m) => ApiError::invalid("attachment_ids", m),
-            tether_store::StoreError::KeyReused(m) => ApiError::invalid("Idempotency-Key", m),
+            tether_store::StoreError::Invalid(m) => {
+                ApiError::invalid("attachment_ids", Invalid::NotFound, m)
+            }
+            tether_store::StoreError::KeyReused(m) => {
+                ApiError::invalid("Idempotency-Key", Invalid::Duplicate, m)
+            }
             other => other.into(),
         })?;
     let m = sent.message;
@@ -534,7 +548,11 @@ fn reaction_to_remove(raw: &str) -> ApiResult<String> {
     }
     let raw = raw.trim();
     if raw.is_empty() || raw.len() > MAX_REACTION_BYTES {
-        return Err(ApiError::invalid("emoji", "send the reaction to remove"));
+        return Err(ApiError::invalid(
+            "emoji",
+            Invalid::Missing,
+            "send the reaction to remove",
+        ));
     }
     Ok(raw.to_owned())
 }
@@ -552,7 +570,7 @@ async fn react(
 ) -> ApiResult<Json<MessageOut>> {
     let emoji = if add {
         Reaction::parse(&emoji)
-            .map_err(|e| ApiError::invalid("emoji", e.to_string()))?
+            .map_err(|e| ApiError::invalid("emoji", Invalid::Format, e.to_string()))?
             .as_str()
             .to_owned()
     } else {

@@ -126,6 +126,7 @@ pub fn parse_rfc3339(field: &str, s: &str) -> Result<i64, crate::error::ApiError
         .map_err(|_| {
             crate::error::ApiError::invalid(
                 field,
+                tether_domain::invalid::Invalid::Format,
                 "must be an RFC 3339 time such as 2026-11-24T09:30:00Z",
             )
         })

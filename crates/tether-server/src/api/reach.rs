@@ -19,6 +19,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tether_domain::access::{Decision, ReadScope, decide, may_set_owner};
+use tether_domain::invalid::{FieldError, Invalid};
 use tether_domain::{Access, Owner, TeamId, UserId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -64,14 +65,19 @@ async fn search_records(
     if text.is_empty() {
         return Err(ApiError::invalid(
             "q",
+            Invalid::SearchEmpty,
             "type a record number, a name or a word to search for",
         ));
     }
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::invalid(
-            "q",
-            format!("search for at most {MAX_QUERY_CHARS} characters"),
-        ));
+        return Err(ApiError::fields(vec![
+            FieldError::new(
+                "q",
+                Invalid::TooLong,
+                format!("search for at most {MAX_QUERY_CHARS} characters"),
+            )
+            .with("max", MAX_QUERY_CHARS),
+        ]));
     }
     let scopes: Vec<(String, ReadScope)> = state
         .store

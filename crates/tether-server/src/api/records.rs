@@ -16,9 +16,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use tether_domain::access::{Decision, decide, may_set_owner};
+use tether_domain::invalid::{FieldError, Invalid};
 use tether_domain::people::has_forbidden_control;
 use tether_domain::record::{ActivityKind, RecordState};
-use tether_domain::record_type::{FieldError, FieldKind, Mode};
+use tether_domain::record_type::{FieldKind, Mode};
 use tether_domain::viewer::{ChatFacts, ViewerFacts};
 use tether_domain::{Access, Owner};
 use tether_store::record_types::RecordType;
@@ -153,9 +154,9 @@ pub async fn load_record(
 fn parse_state(record_type: &str, s: &str) -> ApiResult<RecordState> {
     let state: RecordState = s
         .parse()
-        .map_err(|e: String| ApiError::invalid("state", e))?;
+        .map_err(|e: String| ApiError::invalid("state", Invalid::Option, e))?;
     tether_domain::record::check_state(record_type, state)
-        .map_err(|e| ApiError::invalid("state", e))?;
+        .map_err(|e| ApiError::invalid("state", Invalid::Option, e))?;
     Ok(state)
 }
 
@@ -164,12 +165,17 @@ async fn check_owner(state: &AppState, owner: &Owner) -> ApiResult<()> {
     match owner {
         Owner::User { user_id } => match state.store.user(user_id.as_str()).await? {
             Some(u) if u.active => Ok(()),
-            Some(_) => Err(ApiError::invalid(
-                "owner",
-                "that user is deactivated and cannot own records",
-            )),
+            Some(u) => Err(ApiError::fields(vec![
+                FieldError::new(
+                    "owner",
+                    Invalid::Deactivated,
+                    "that user is deactivated and cannot own records",
+                )
+                .with("name", u.name),
+            ])),
             None => Err(ApiError::invalid(
                 "owner",
+                Invalid::NotFound,
                 format!("there is no user with id {user_id}"),
             )),
         },
@@ -177,6 +183,7 @@ async fn check_owner(state: &AppState, owner: &Owner) -> ApiResult<()> {
             Some(_) => Ok(()),
             None => Err(ApiError::invalid(
                 "owner",
+                Invalid::NotFound,
                 format!("there is no team with id {team_id}"),
             )),
         },
@@ -215,6 +222,7 @@ async fn check_lookups(
         .map(|(field, t, id)| {
             FieldError::new(
                 field.clone(),
+                Invalid::NotFound,
                 format!("there is no {t} record with id {id}"),
             )
         })
@@ -265,6 +273,7 @@ async fn create_record(
                 _ => {
                     return Err(ApiError::invalid(
                         &format!("related.{field}"),
+                        Invalid::UnknownField,
                         format!("is not a lookup field of {ty}"),
                     ));
                 }
@@ -375,6 +384,7 @@ async fn list_records(
         Some(other) => {
             return Err(ApiError::invalid(
                 "filter",
+                Invalid::Option,
                 format!("unknown filter '{other}': use mine, teams or all"),
             ));
         }
@@ -392,16 +402,23 @@ async fn list_records(
         (set, None) => set,
     };
     let record_state = given(&q.state)
-        .map(|s| s.parse().map_err(|e: String| ApiError::invalid("state", e)))
+        .map(|s| {
+            s.parse()
+                .map_err(|e: String| ApiError::invalid("state", Invalid::Option, e))
+        })
         .transpose()?;
     let sort: RecordSort = given(&q.sort)
-        .map(|s| s.parse().map_err(|e: String| ApiError::invalid("sort", e)))
+        .map(|s| {
+            s.parse()
+                .map_err(|e: String| ApiError::invalid("sort", Invalid::Option, e))
+        })
         .transpose()?
         .unwrap_or_default();
     let offset = q.offset.unwrap_or(0);
     if !(0..=MAX_OFFSET).contains(&offset) {
         return Err(ApiError::invalid(
             "offset",
+            Invalid::Range,
             format!(
                 "must be between 0 and {MAX_OFFSET}; narrow the list with a filter or search instead"
             ),
@@ -601,17 +618,21 @@ async fn share_record(
     ApiPath((ty, id)): ApiPath<(String, String)>,
     ApiJson(req): ApiJson<ShareRequest>,
 ) -> ApiResult<(StatusCode, Json<ShareOut>)> {
-    let access: Access = req
-        .access
-        .parse()
-        .map_err(|e: tether_domain::privilege::PrivilegeError| ApiError::invalid("access", e.0))?;
+    let access: Access =
+        req.access
+            .parse()
+            .map_err(|e: tether_domain::privilege::PrivilegeError| {
+                ApiError::invalid("access", Invalid::Option, e.0)
+            })?;
     load_record(&state, &caller, &ty, &id, Access::Write).await?;
     state
         .store
         .share_record(&ty, &id, &req.user_id, access, caller.id())
         .await
         .map_err(|e| match e {
-            tether_store::StoreError::Invalid(m) => ApiError::invalid("user_id", m),
+            tether_store::StoreError::Invalid(m) => {
+                ApiError::invalid("user_id", Invalid::NotFound, m)
+            }
             other => other.into(),
         })?;
     Ok((
@@ -708,25 +729,35 @@ async fn add_activity(
     let kind: ActivityKind = req
         .kind
         .parse()
-        .map_err(|e: String| ApiError::invalid("kind", e))?;
+        .map_err(|e: String| ApiError::invalid("kind", Invalid::Option, e))?;
     let subject = req.subject.trim();
-    if subject.is_empty()
-        || subject.chars().count() > MAX_SUBJECT_CHARS
-        || has_forbidden_control(subject)
-        || subject.contains('\n')
-    {
+    let subject_rule = format!("must be one line of 1–{MAX_SUBJECT_CHARS} characters");
+    if subject.is_empty() {
+        return Err(ApiError::invalid("subject", Invalid::Empty, subject_rule));
+    }
+    if subject.chars().count() > MAX_SUBJECT_CHARS {
+        return Err(ApiError::fields(vec![
+            FieldError::new("subject", Invalid::TooLong, subject_rule)
+                .with("max", MAX_SUBJECT_CHARS),
+        ]));
+    }
+    if has_forbidden_control(subject) || subject.contains('\n') {
         return Err(ApiError::invalid(
             "subject",
-            format!("must be one line of 1–{MAX_SUBJECT_CHARS} characters"),
+            Invalid::Characters,
+            subject_rule,
         ));
     }
-    if let Some(body) = &req.body
-        && (body.chars().count() > MAX_BODY_CHARS || has_forbidden_control(body))
-    {
-        return Err(ApiError::invalid(
-            "body",
-            format!("must be text of at most {MAX_BODY_CHARS} characters"),
-        ));
+    if let Some(body) = &req.body {
+        let rule = format!("must be text of at most {MAX_BODY_CHARS} characters");
+        if body.chars().count() > MAX_BODY_CHARS {
+            return Err(ApiError::fields(vec![
+                FieldError::new("body", Invalid::TooLong, rule).with("max", MAX_BODY_CHARS),
+            ]));
+        }
+        if has_forbidden_control(body) {
+            return Err(ApiError::invalid("body", Invalid::Characters, rule));
+        }
     }
     load_record(&state, &caller, &ty, &id, Access::Write).await?;
     let activity = state

@@ -15,6 +15,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use tether_domain::invalid::Invalid;
 use tether_domain::search;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -71,7 +72,11 @@ async fn run(
 ) -> ApiResult<SearchResults> {
     let query = search::query(&q.q);
     if query.is_empty() {
-        return Err(ApiError::invalid("q", "search for at least one word"));
+        return Err(ApiError::invalid(
+            "q",
+            Invalid::SearchEmpty,
+            "search for at least one word",
+        ));
     }
     state.limit(caller, crate::limits::Kind::Search).await?;
     let hits = state

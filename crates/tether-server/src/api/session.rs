@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
+use tether_domain::invalid::{FieldError, Invalid};
 use tether_domain::locale::{Locale, TimeZoneName};
 use tether_domain::people::{Email, Password};
-use tether_domain::record_type::FieldError;
 use tether_domain::signin::{self, Failures, Refusal, Verdict};
 use tether_store::audit::NewAudit;
 use tether_store::preferences::PreferencesPatch;
@@ -327,7 +327,7 @@ fn parse_update(req: &UpdateMe) -> ApiResult<PreferencesPatch> {
         Some(Some(raw)) => match Locale::parse(raw) {
             Ok(l) => Some(Some(l.tag().to_owned())),
             Err(e) => {
-                errors.push(FieldError::new("locale", e.0).with_code("locale.unsupported"));
+                errors.push(FieldError::new("locale", Invalid::LocaleUnsupported, e.0));
                 None
             }
         },
@@ -338,7 +338,7 @@ fn parse_update(req: &UpdateMe) -> ApiResult<PreferencesPatch> {
         Some(Some(raw)) => match TimeZoneName::parse(raw) {
             Ok(z) => Some(Some(z.as_str().to_owned())),
             Err(e) => {
-                errors.push(FieldError::new("time_zone", e.0).with_code("time_zone.unknown"));
+                errors.push(FieldError::new("time_zone", Invalid::TimeZoneUnknown, e.0));
                 None
             }
         },
@@ -401,11 +401,8 @@ async fn change_password(
     caller: Caller,
     ApiJson(req): ApiJson<ChangePassword>,
 ) -> ApiResult<StatusCode> {
-    let new = Password::check(&req.new_password).map_err(|p| {
-        ApiError::fields(vec![
-            FieldError::new("new_password", p.to_string()).with_code(p.code()),
-        ])
-    })?;
+    let new =
+        Password::parse(&req.new_password).map_err(|e| ApiError::refused("new_password", e))?;
     let attempt = Attempt {
         email: caller.user.email.clone(),
         ip: addr.ip(),
@@ -430,10 +427,11 @@ async fn change_password(
             json!({"user_id": caller.id(), "address": attempt.ip.to_string()}),
         );
         attempt.failed(&state, &entry).await?;
-        return Err(ApiError::fields(vec![
-            FieldError::new("current_password", "this is not your current password")
-                .with_code("password.wrong"),
-        ]));
+        return Err(ApiError::fields(vec![FieldError::new(
+            "current_password",
+            Invalid::PasswordWrong,
+            "this is not your current password",
+        )]));
     }
     let hash = state.hasher.hash(new.expose().to_owned()).await?;
     state

@@ -125,6 +125,27 @@ impl Res {
 
     /// Asserts a problem document with this status whose detail contains `needle`.
     #[track_caller]
+    /// Asserts that the first field error of a 422 has `code`.
+    pub fn field_error(self, code: &str) -> Res {
+        assert_eq!(
+            self.body["errors"][0]["code"],
+            json!(code),
+            "field error code; body {}",
+            self.text
+        );
+        self
+    }
+
+    /// Asserts a parameter of the first field error of a 422.
+    pub fn param(self, name: &str, value: Value) -> Res {
+        assert_eq!(
+            self.body["errors"][0]["params"][name], value,
+            "field error parameter {name}; body {}",
+            self.text
+        );
+        self
+    }
+
     pub fn problem(self, status: u16, needle: &str) -> Res {
         let res = self.expect(status);
         let ct = res
