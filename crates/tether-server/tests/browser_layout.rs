@@ -24,6 +24,7 @@ mod common;
 use browser_axe::axe;
 use browser_support::{Browser, Driver, keys, screenshot_path};
 use common::{ADMIN_EMAIL, PASSWORD, TestApp, spawn_app};
+use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::Duration;
 use tether_store::Backend;
@@ -94,6 +95,10 @@ return [...new Set(out)];
 /// The people, records and chats every test starts from. The names are long on purpose.
 struct World {
     app: TestApp,
+    admin: String,
+    alice: String,
+    alice_id: String,
+    max_id: String,
     case_id: String,
     chat_id: String,
     long_chat_name: String,
@@ -178,6 +183,10 @@ async fn world() -> World {
     }
     World {
         app,
+        admin,
+        alice,
+        alice_id,
+        max_id,
         case_id,
         chat_id,
         long_chat_name,
@@ -1382,4 +1391,147 @@ async fn on_a_touch_phone_a_tap_on_a_message_shows_its_tools() {
     .await;
     assert_none(&defects);
     assert!(b.console_defects().await.is_empty());
+}
+
+/// The panel's rarer dialogs and notes — the offer of a new connected chat when a one-on-one
+/// chat is to be connected (R11), a connect and a disconnect that fail (the chat changed since
+/// the panel loaded), "You can't join" (joining was turned off meanwhile) and the note on why
+/// connected chats are not listed — fit each of the five sizes, with axe on each.
+#[tokio::test]
+async fn the_panels_rare_dialogs_fit_every_width_and_pass_axe() {
+    let w = world().await;
+    let (_driver, b) = alice(&w).await;
+    let app = &w.app;
+    let case = format!("/records/case/{}", w.case_id);
+    let settings = "/record-types/case/settings";
+    // A one-on-one chat of Alice's, not connected: the panel lists it under other chats.
+    let direct = app
+        .post("/chats", &w.alice, json!({"member_ids": [w.max_id]}))
+        .await
+        .expect(201);
+    assert_eq!(direct.body["kind"], "one_on_one");
+    let direct_id = direct.body["id"].as_str().unwrap().to_owned();
+    let menu_of =
+        |id: &str| format!("li.entry[data-chat-id='{id}'] .entry-actions [aria-haspopup=menu]");
+    let mut defects = Vec::new();
+    for (i, size) in SIZES.into_iter().enumerate() {
+        b.set_window_size(size.0, size.1).await;
+        // A group chat to connect, a connected one to disconnect, and one Alice may join.
+        let spare = app
+            .post(
+                "/chats",
+                &w.alice,
+                json!({"member_ids": [w.max_id], "name": format!("Spare group {i}")}),
+            )
+            .await
+            .expect(201)
+            .body["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let gone = app
+            .post(
+                "/chats",
+                &w.alice,
+                json!({"member_ids": [w.max_id], "name": format!("Handled elsewhere {i}"), "record": {"type": "case", "id": w.case_id}}),
+            )
+            .await
+            .expect(201)
+            .body["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let joinable = app
+            .post(
+                "/chats",
+                &w.admin,
+                json!({"member_ids": [w.max_id], "name": format!("Escalation desk {i}"), "record": {"type": "case", "id": w.case_id}}),
+            )
+            .await
+            .expect(201)
+            .body["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        go(&b, &w.url(&case)).await;
+        b.wait("h1#record-title").await;
+        if size == PHONE {
+            b.wait("#pane-tab-panel").await.click().await;
+        }
+        exists(&b, &menu_of(&direct_id)).await;
+        exists(&b, &menu_of(&spare)).await;
+        exists(&b, &menu_of(&gone)).await;
+        exists(
+            &b,
+            &format!("li.entry[data-chat-id='{joinable}'] .btn.join"),
+        )
+        .await;
+
+        // R11: connecting a one-on-one chat offers a new connected chat instead.
+        menu_dialog(&b, &menu_of(&direct_id), "Connect").await;
+        b.wait_text("dialog[open] h2", "private").await;
+        check_here(&b, "one-on-one offer", size, "dialog[open]", &mut defects).await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+
+        // Connect fails: Alice left the chat after the panel loaded.
+        let leave = format!("/chats/{spare}/members/{}", w.alice_id);
+        app.send(Method::DELETE, &leave, Some(&w.alice), None)
+            .await
+            .expect(204);
+        menu_dialog(&b, &menu_of(&spare), "Connect").await;
+        b.wait_text("dialog[open] h2", "could not be connected")
+            .await;
+        check_here(&b, "connect failed", size, "dialog[open]", &mut defects).await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+
+        // Disconnect fails: someone disconnected it first.
+        let disconnect = format!("{case}/chats/{gone}");
+        app.send(Method::DELETE, &disconnect, Some(&w.alice), None)
+            .await
+            .expect(204);
+        menu_dialog(&b, &menu_of(&gone), "Disconnect").await;
+        b.wait_text("dialog[open] .dialog-foot button", "Disconnect")
+            .await
+            .click()
+            .await;
+        b.wait_text("dialog[open] h2", "could not be disconnected")
+            .await;
+        check_here(&b, "disconnect failed", size, "dialog[open]", &mut defects).await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+
+        // "You can't join": joining was turned off after the panel loaded.
+        app.put(settings, &w.admin, json!({"join_chat": false}))
+            .await
+            .expect(200);
+        b.wait(&format!("li.entry[data-chat-id='{joinable}'] .btn.join"))
+            .await
+            .click()
+            .await;
+        b.wait_text("dialog[open] h2", "can't join").await;
+        check_here(&b, "cannot join", size, "dialog[open]", &mut defects).await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
+
+        // With joining off, the panel says why connected chats Alice is not in are not listed.
+        go(&b, &w.url(&case)).await;
+        if size == PHONE {
+            b.wait("#pane-tab-panel").await.click().await;
+        }
+        b.wait_text("#join-denied", "Joining is turned off").await;
+        check_here(
+            &b,
+            "join denied note",
+            size,
+            "#section-connected",
+            &mut defects,
+        )
+        .await;
+        app.put(settings, &w.admin, json!({"join_chat": true}))
+            .await
+            .expect(200);
+    }
+    assert_none(&defects);
 }

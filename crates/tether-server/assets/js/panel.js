@@ -47,6 +47,14 @@ export async function joinChat(chat, record) {
   }
 }
 
+/** Why the caller cannot join this record's chats, from the panel's `join_denied` code (the
+ *  server's `join_denied_reason` is English). */
+function joinDeniedText(code) {
+  if (code === 'setting_off') return t('panel-join-off');
+  if (code === 'read_only') return t('panel-join-needs-write');
+  return t('panel-join-not-possible');
+}
+
 /** Why a read-only user cannot start a connected chat (shown on the disabled buttons). */
 const READ_ONLY_REASON = t('panel-read-only-reason');
 
@@ -240,8 +248,8 @@ export class CollabPanel {
       this.section('connected', t('panel-connected'), connected.map((c) => this.entry(c, 'connected')), {
         empty: f ? t('panel-connected-empty-filtered', { filter: f }) : t('panel-connected-empty'),
         tour: 'connected',
-        extra: d.join_denied_reason
-          ? h('p', { class: 'section-note', id: 'join-denied' }, icon('lock'), h('span', {}, t('panel-join-denied', { reason: d.join_denied_reason })))
+        extra: d.join_denied
+          ? h('p', { class: 'section-note', id: 'join-denied' }, icon('lock'), h('span', {}, t('panel-join-denied', { reason: joinDeniedText(d.join_denied) })))
           : null,
       }),
       this.suggestions(list(d.suggested_contacts)),
@@ -308,7 +316,7 @@ export class CollabPanel {
   }
 
   noJoinReason(c) {
-    if (this.data?.join_denied_reason) return sentence(this.data.join_denied_reason);
+    if (this.data?.join_denied) return joinDeniedText(this.data.join_denied);
     if (this.settings.join_chat === false) return t('panel-join-off');
     if (!this.record.can_write) return t('panel-join-needs-write');
     return t('panel-join-not-possible');
