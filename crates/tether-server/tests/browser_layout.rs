@@ -1401,6 +1401,7 @@ async fn on_a_touch_phone_a_tap_on_a_message_shows_its_tools() {
 async fn the_panels_rare_dialogs_fit_every_width_and_pass_axe() {
     let w = world().await;
     let (_driver, b) = alice(&w).await;
+    b.allow_holding_live_events().await;
     let app = &w.app;
     let case = format!("/records/case/{}", w.case_id);
     let settings = "/record-types/case/settings";
@@ -1466,6 +1467,8 @@ async fn the_panels_rare_dialogs_fit_every_width_and_pass_axe() {
             &format!("li.entry[data-chat-id='{joinable}'] .btn.join"),
         )
         .await;
+        // What follows changes things behind the panel's back; it must not redraw meanwhile.
+        b.hold_live_events().await;
 
         // R11: connecting a one-on-one chat offers a new connected chat instead.
         menu_dialog(&b, &menu_of(&direct_id), "Connect").await;

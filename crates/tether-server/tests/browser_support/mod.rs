@@ -243,6 +243,43 @@ impl Browser {
         .unwrap();
     }
 
+    /// Lets a test stand for a page whose live updates lag behind: from the next page load on,
+    /// the page's WebSockets are kept where [`Browser::hold_live_events`] can reach them.
+    pub async fn allow_holding_live_events(&self) {
+        let source = "(() => {
+            const Native = window.WebSocket;
+            const open = [];
+            window.__heldSockets = open;
+            window.WebSocket = class extends Native {
+                constructor(...args) { super(...args); open.push(this); }
+            };
+        })();";
+        self.post(
+            "/goog/cdp/execute",
+            json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}}),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("cannot watch the page's sockets: {e}"));
+    }
+
+    /// From now until the next page load, live events reach the page no more: what it shows
+    /// is what it loaded, as when a change happened just after the page drew it.
+    pub async fn hold_live_events(&self) {
+        let held = self
+            .js(
+                "const s = window.__heldSockets;
+                 if (!s) return -1;
+                 for (const ws of s) ws.onmessage = () => {};
+                 return s.length;",
+                vec![],
+            )
+            .await;
+        assert!(
+            held.as_i64().unwrap_or(-1) >= 1,
+            "hold_live_events needs allow_holding_live_events before the page loaded and an open socket (got {held})"
+        );
+    }
+
     pub async fn goto(&self, url: &str) {
         self.post("/url", json!({"url": url})).await.unwrap();
     }
