@@ -50,7 +50,7 @@ function createTypeDialog(types, onDone) {
     title: t('admin-types-new'),
     wide: true,
     body: [
-      h('div', { class: 'grid-3' }, h('div', { class: 'field' }, h('label', { for: name.id }, t('admin-types-logical-name')), name), h('div', { class: 'field' }, h('label', { for: display.id }, t('admin-types-display-name')), display), h('div', { class: 'field' }, h('label', { for: prefix.id }, t('admin-types-prefix')), prefix)),
+      h('div', { class: 'grid-3' }, h('div', { class: 'field', dataset: { field: 'name' } }, h('label', { for: name.id }, t('admin-types-logical-name')), name), h('div', { class: 'field', dataset: { field: 'display_name' } }, h('label', { for: display.id }, t('admin-types-display-name')), display), h('div', { class: 'field', dataset: { field: 'number_prefix' } }, h('label', { for: prefix.id }, t('admin-types-prefix')), prefix)),
       h('p', { class: 'muted small' }, t('admin-types-fields-hint', { types: types.map((x) => x.name).join(', ') })),
       h('table', { class: 'table compact' }, h('thead', {}, h('tr', {}, [t('admin-types-name'), t('admin-types-label'), t('admin-types-kind'), t('admin-types-required'), t('admin-types-options-target'), ''].map((label) => h('th', { scope: 'col' }, label)))), rows),
       h('button', { type: 'button', class: 'btn ghost small', onClick: () => addRow() }, icon('plus'), t('admin-types-add-field')),

@@ -98,8 +98,8 @@ function createUserDialog(roles, teams, onDone) {
     title: t('admin-new-user'),
     wide: true,
     body: [
-      h('div', { class: 'grid-2' }, h('div', { class: 'field' }, h('label', { for: name.id }, t('admin-name')), name), h('div', { class: 'field' }, h('label', { for: email.id }, t('admin-email')), email)),
-      h('div', { class: 'field' }, h('label', { for: password.id }, t('admin-initial-password')), password),
+      h('div', { class: 'grid-2' }, h('div', { class: 'field', dataset: { field: 'name' } }, h('label', { for: name.id }, t('admin-name')), name), h('div', { class: 'field', dataset: { field: 'email' } }, h('label', { for: email.id }, t('admin-email')), email)),
+      h('div', { class: 'field', dataset: { field: 'password' } }, h('label', { for: password.id }, t('admin-initial-password')), password),
       h('fieldset', { class: 'choice-box' }, h('legend', {}, t('admin-roles')), h('div', { class: 'checks' }, roles.map((r) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `nu-role-${r.id}`, value: r.name, dataset: { kind: 'role' }, checked: r.name === 'agent' }), h('label', { for: `nu-role-${r.id}` }, humanize(r.name)))))),
       teams.length ? h('fieldset', { class: 'choice-box' }, h('legend', {}, t('admin-teams')), h('div', { class: 'checks' }, teams.map((x) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `nu-team-${x.id}`, value: x.id, dataset: { kind: 'team' } }), h('label', { for: `nu-team-${x.id}` }, x.name))))) : null,
     ],
@@ -123,7 +123,7 @@ function setPasswordDialog(user) {
   const password = h('input', { id: 'sp-password', type: 'password', required: true, autocomplete: 'new-password', minlength: 10 });
   openDialog({
     title: t('admin-set-password-of', { name: user.name }),
-    body: [h('p', { class: 'muted' }, t('admin-set-password-intro', { name: user.name })), h('div', { class: 'field' }, h('label', { for: password.id }, t('admin-new-password')), password)],
+    body: [h('p', { class: 'muted' }, t('admin-set-password-intro', { name: user.name })), h('div', { class: 'field', dataset: { field: 'new_password' } }, h('label', { for: password.id }, t('admin-new-password')), password)],
     actions: [
       { label: t('admin-cancel') },
       {
@@ -291,7 +291,7 @@ async function teams() {
     const members = peoplePicker({ label: t('admin-members') });
     openDialog({
       title: t('admin-new-team'),
-      body: [h('div', { class: 'field' }, h('label', { for: name.id }, t('admin-name')), name), admins.el, members.el],
+      body: [h('div', { class: 'field', dataset: { field: 'name' } }, h('label', { for: name.id }, t('admin-name')), name), admins.el, members.el],
       actions: [
         { label: t('admin-cancel') },
         {
@@ -326,7 +326,7 @@ async function roles() {
       title: t('admin-new-role'),
       wide: true,
       body: [
-        h('div', { class: 'field' }, h('label', { for: name.id }, t('admin-name')), name),
+        h('div', { class: 'field', dataset: { field: 'name' } }, h('label', { for: name.id }, t('admin-name')), name),
         h('fieldset', { class: 'choice-box' }, h('legend', {}, t('admin-privileges')), h('div', { class: 'checks' }, flags)),
         h('table', { class: 'table compact' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('admin-record-type')), h('th', { scope: 'col' }, t('admin-read')), h('th', { scope: 'col' }, t('admin-write')))), h('tbody', {}, rows)),
       ],

@@ -1,7 +1,9 @@
 // Modal dialogs on the native <dialog> element: focus is trapped and restored by the browser,
-// Escape closes. An action that fails shows the server's words inside the dialog.
+// Escape closes. An action that fails shows the server's words inside the dialog: a 422's field
+// errors at the fields marked `data-field` (the API's field name), the rest above the buttons.
 
 import { h } from './dom.js';
+import { showFieldErrors } from './field-errors.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
 
@@ -35,13 +37,17 @@ export function openDialog({ title, body = [], actions = [], wide = false, onClo
     const b = h('button', { type: a.submit === false ? 'button' : 'button', class: `btn ${a.kind || 'ghost'}` }, a.label);
     b.addEventListener('click', async () => {
       ctl.error('');
+      showFieldErrors(content, null);
       if (!a.onClick) return ctl.close();
       ctl.busy(true);
       try {
         const keep = await a.onClick(ctl);
         if (!a.keepOpen && keep !== false) ctl.close();
       } catch (e) {
-        ctl.error(e.message || String(e));
+        // A 422's field errors at the fields marked `data-field`; the rest below the body.
+        const rest = e.problem?.errors?.length ? showFieldErrors(content, e.problem, { continuesLabel: false }) : null;
+        ctl.error(rest && !rest.length ? t('dialog-check-fields') : e.message || String(e));
+        content.querySelector('[aria-invalid="true"]')?.focus();
       } finally {
         ctl.busy(false);
       }

@@ -169,7 +169,7 @@ export function newChatDialog() {
       body: [
         h('p', { class: 'muted' }, t('dock-new-chat-intro')),
         picker.el,
-        h('div', { class: 'field' }, h('label', { for: name.id }, t('dock-group-name')), name),
+        h('div', { class: 'field', dataset: { field: 'name' } }, h('label', { for: name.id }, t('dock-group-name')), name),
       ],
       actions: [
         { label: t('dock-cancel') },

@@ -5,7 +5,8 @@
 import { get, patch, seg } from './api.js';
 import { combobox, recordSource } from './combobox.js';
 import { capitalize, h, recordHref } from './dom.js';
-import { fieldErrorText, locale, t } from './i18n.js';
+import { showFieldErrors } from './field-errors.js';
+import { t } from './i18n.js';
 
 let seq = 0;
 
@@ -18,32 +19,6 @@ export function optionLabel(f, value) {
 
 /** State names as people read them. */
 export const STATE_LABEL = { active: t('fields-state-active'), resolved: t('fields-state-resolved'), cancelled: t('fields-state-cancelled') };
-
-/** Shows the field errors of a 422 (`problem.errors`) at their fields inside `form`: the
- *  control is marked invalid and described by the message. Returns the errors not placed. */
-export function showFieldErrors(form, problem) {
-  form.querySelectorAll('[aria-invalid]').forEach((x) => x.removeAttribute('aria-invalid'));
-  form.querySelectorAll('.field-error').forEach((x) => x.remove());
-  const rest = [];
-  for (const fe of problem?.errors || []) {
-    const name = String(fe.field).replace(/^(fields|related)\./, '');
-    const box = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-    const ctl = box?.querySelector('input,select,textarea');
-    if (!box || !ctl) {
-      rest.push(fe);
-      continue;
-    }
-    const msgId = `${ctl.id}-error`;
-    // The server's English continues the field's name ("Case title" + "is missing: …"); the
-    // catalog's words for the code are a sentence of their own.
-    const label = box.querySelector('label')?.firstChild?.textContent || '';
-    const text = locale === 'en' && label ? `${label} ${fe.message}` : fieldErrorText(fe);
-    box.append(h('p', { class: 'field-error', id: msgId }, text));
-    ctl.setAttribute('aria-invalid', 'true');
-    ctl.setAttribute('aria-describedby', msgId);
-  }
-  return rest;
-}
 
 function lookupControl(f, value, id) {
   // A combobox over the records of the target type (name and number); the chosen record's id

@@ -8,7 +8,8 @@ import { combobox, peopleSource } from './combobox.js';
 import { openDialog } from './dialog.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
-import { control, showFieldErrors, STATE_LABEL } from './fields.js';
+import { showFieldErrors } from './field-errors.js';
+import { control, STATE_LABEL } from './fields.js';
 import { startShell } from './shell.js';
 
 startShell();
