@@ -394,6 +394,10 @@ pub struct FieldChange {
     pub label: String,
     pub old: String,
     pub new: String,
+    /// The stored values (a state's or a choice's API name), so a UI can name them in its own
+    /// language; `null` where the field was empty.
+    pub old_value: Value,
+    pub new_value: Value,
 }
 
 impl FieldChange {
@@ -423,11 +427,16 @@ pub fn announced_changes(
         .iter()
         .take(crate::settings::MAX_SETTING_FIELDS)
         .filter_map(|name| {
-            let (old, new) = if name == "state" {
+            let (old, new, old_value, new_value) = if name == "state" {
                 if before.1 == after.1 {
                     return None;
                 }
-                (before.1.label().to_owned(), after.1.label().to_owned())
+                (
+                    before.1.label().to_owned(),
+                    after.1.label().to_owned(),
+                    Value::from(before.1.as_str()),
+                    Value::from(after.1.as_str()),
+                )
             } else {
                 let (o, n) = (before.0.get(name), after.0.get(name));
                 if o == n {
@@ -436,6 +445,8 @@ pub fn announced_changes(
                 (
                     display_value(def, name, o, lookup_names),
                     display_value(def, name, n, lookup_names),
+                    o.cloned().unwrap_or(Value::Null),
+                    n.cloned().unwrap_or(Value::Null),
                 )
             };
             Some(FieldChange {
@@ -443,6 +454,8 @@ pub fn announced_changes(
                 label: field_label(def, name),
                 old,
                 new,
+                old_value,
+                new_value,
             })
         })
         .collect()

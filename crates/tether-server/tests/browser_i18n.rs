@@ -426,12 +426,42 @@ async fn the_chat_app_the_panel_and_administration_speak_swedish() {
         .await
         .click()
         .await;
+    // At the field it names (tied to it for assistive technology), the dialog's foot pointing
+    // there.
     let said = admin_driver
-        .wait_text("dialog[open] .form-error", "E-post: Ange en e-postadress")
+        .wait_text(
+            "dialog[open] [data-field=email] .field-error",
+            "Ange en e-postadress",
+        )
         .await
         .text()
         .await;
     assert!(!said.contains("is not an e-mail"), "{said}");
+    admin_driver
+        .wait_text(
+            "dialog[open] .form-error",
+            "Kontrollera de markerade fälten",
+        )
+        .await;
+    let email = admin_driver.wait("#nu-email").await;
+    assert_eq!(email.prop("ariaInvalid").await, json!("true"));
+    assert_eq!(
+        admin_driver
+            .js(
+                "const e = document.getElementById('nu-email'); \
+                 return e.getAttribute('aria-describedby').split(/\\s+/) \
+                   .map((id) => document.getElementById(id)?.textContent).join(' | ')",
+                vec![]
+            )
+            .await,
+        json!(format!("{said} | Kontrollera de markerade fälten."))
+    );
+    assert_eq!(
+        admin_driver
+            .js("return document.activeElement.id", vec![])
+            .await,
+        json!("nu-email")
+    );
     admin_driver.press(&[keys::ESCAPE]).await;
     admin_driver
         .goto(&format!("{}/admin#types", app.base))
@@ -510,6 +540,14 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
     )
     .await
     .expect(201);
+    // A change of the priority is announced in the connected chat (R23).
+    app.patch(
+        &format!("/records/case/{case_id}"),
+        &admin,
+        json!({"fields": {"priority": "low"}}),
+    )
+    .await
+    .expect(200);
 
     let driver = Driver::start().await;
     let b = driver.browser().await;
@@ -546,7 +584,7 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
     b.wait_text("[data-field=account] label", "Kund").await;
     b.wait_text("[data-field=priority] label", "Prioritet")
         .await;
-    assert_eq!(priority_options(&b).await, swedish_priorities("high"));
+    assert_eq!(priority_options(&b).await, swedish_priorities("low"));
 
     // The records of the type (records.js).
     b.goto(&format!("{}/records/case", app.base)).await;
@@ -613,6 +651,28 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
     b.goto(&format!("{}/chats/{chat_id}", app.base)).await;
     b.wait_text(".chat:not([hidden]) .msg-body", "Skrivaren på plan tre")
         .await;
+    // The chat's system messages in Swedish (system.js), from the facts the server stored:
+    // how the chat began, and the priority's change with the options' Swedish words.
+    b.wait_text(
+        ".chat:not([hidden]) .msg-system .sys-text",
+        "Olga Berg startade chatten från ärende CAS-00001",
+    )
+    .await;
+    b.wait_text(
+        ".chat:not([hidden]) .msg-system .sys-text",
+        "Prioritet ändrades från Hög till Låg av",
+    )
+    .await;
+    let system = b
+        .js(
+            "return [...document.querySelectorAll('.chat:not([hidden]) .msg-system .sys-text')].map((x) => x.textContent).join(' | ')",
+            vec![],
+        )
+        .await;
+    assert!(
+        !system.as_str().unwrap_or("").contains(" changed from "),
+        "{system}"
+    );
     b.js(
         "window.__sent = []; const f = window.fetch; \
          window.fetch = (url, opts) => { window.__sent.push(String((opts && opts.body) || '')); return f(url, opts); }",
@@ -664,7 +724,7 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
     b.wait_text("[data-field=priority] label", "Severity").await;
     b.wait_text("[data-field=title] label", "Ärendets rubrik")
         .await;
-    assert_eq!(priority_options(&b).await, swedish_priorities("high"));
+    assert_eq!(priority_options(&b).await, swedish_priorities("low"));
     b.goto(&format!("{}/records/case", app.base)).await;
     b.wait_text("h1#records-title", "Poster: Ticket").await;
     b.wait_text("#new-record", "Ny post: Ticket").await;

@@ -1532,7 +1532,7 @@ fn channel(
         opening: Some(system(
             &by.id,
             format!("{} created the channel {name} in {}", by.name, team.name),
-            json!({"event": "channel.created"}),
+            json!({"event": "channel.created", "name": name, "team": team.name}),
         )),
         connect: None,
         messages,
@@ -1657,14 +1657,16 @@ fn plan_case_chat(
         opening: Some(system(
             &o.id,
             format!("{} started the chat with {}", o.name, names_list(&others)),
-            json!({"event": "chat.created"}),
+            json!({"event": "chat.created",
+                   "users": members.iter().skip(1).map(|(id, n)| json!({"id": id, "name": n})).collect::<Vec<_>>()}),
         )),
         connect: Some((
             record.id.clone(),
             system(
                 &o.id,
                 format!("{} connected this chat to {label}", o.name),
-                json!({"event": "connection.added", "record": {"type": "case", "id": record.id}}),
+                json!({"event": "connection.added", "how": "connected", "what": "chat",
+                       "record": {"type": "case", "id": record.id, "number": number}}),
             ),
         )),
         members,

@@ -154,8 +154,9 @@ async function englishCatalog() {
  * A record type as the page shows it: `display_name` and field `label`s in the page's language
  * where they are the built-in ones; `option_labels` ({value: words}) for choice fields (the
  * values sent to the API stay as they are); and `words`: `list` (the records page's title,
- * "Cases"), `new` ("New case") and `lower` (the plural within a sentence, "cases"; null for
- * a type without catalog words).
+ * "Cases"), `new` ("New case"), `lower` (the plural within a sentence, "cases"; null for
+ * a type without catalog words), `named` (before a record's number: "Case", Swedish
+ * "ärende") and `one` (one record of the type within a sentence: "a case", "ett ärende").
  */
 function localizeType(ty, english) {
   const builtIn = (key, text) => has(key) && (english ? english[key] : t(key)) === text;
@@ -163,8 +164,8 @@ function localizeType(ty, english) {
   const own = ty.standard && builtIn(key, ty.display_name);
   const name = own ? t(key) : ty.display_name;
   const words = own
-    ? { list: t(`${key}.plural`), new: t(`${key}.new`), lower: t(`${key}.lower`) }
-    : { list: t('records-title', { type: name }), new: t('records-new', { type: name }), lower: null };
+    ? { list: t(`${key}.plural`), new: t(`${key}.new`), lower: t(`${key}.lower`), named: t(`${key}.named`), one: t(`${key}.one`) }
+    : { list: t('records-title', { type: name }), new: t('records-new', { type: name }), lower: null, named: name, one: t('system-record-unnumbered', { type: name }) };
   const fields = (ty.fields || []).map((f) => {
     const fk = `${key}-${f.name}`;
     const label = ty.standard && builtIn(fk, f.label) ? t(fk) : f.label;

@@ -7,6 +7,7 @@ import { avatar, capitalize, fmtSize, fmtTime, h, recordHref, timeEl } from './d
 import { fmtFull } from './format.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
+import { systemText } from './system.js';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '👀', '✅', '🙏'];
 
@@ -184,7 +185,9 @@ function introCard(m) {
 export function renderMessage(m, ctx) {
   if (m.kind === 'system') {
     const text = h('span', { class: 'sys-text' });
-    text.innerHTML = m.html;
+    const words = systemText(m);
+    if (words) text.textContent = words;
+    else text.innerHTML = m.html;
     return h('li', { class: 'msg-system', id: `msg-${m.id}`, dataset: { id: m.id, seq: m.seq } }, text, ' ', timeEl(m.created_at, fmtTime(m.created_at)));
   }
   if (m.kind === 'intro') return introCard(m);

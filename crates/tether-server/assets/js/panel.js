@@ -594,7 +594,7 @@ export class CollabPanel {
           h('legend', {}, t('panel-create-channel')),
           h('div', { class: 'check' }, createRadio, h('label', { for: 'channel-new' }, t('panel-new-channel-in-team'))),
           teams.length
-            ? [h('div', { class: 'field' }, h('label', { for: team.id }, t('panel-team')), team), h('div', { class: 'field' }, h('label', { for: name.id }, t('panel-channel-name')), name)]
+            ? [h('div', { class: 'field' }, h('label', { for: team.id }, t('panel-team')), team), h('div', { class: 'field', dataset: { field: 'name' } }, h('label', { for: name.id }, t('panel-channel-name')), name)]
             : h('p', { class: 'muted small' }, t('panel-no-team')),
         ),
         h(

@@ -54,7 +54,7 @@ pub async fn create_channel_for(
             name.as_str(),
             team.name
         ),
-        json!({"event": "channel.created"}),
+        json!({"event": "channel.created", "name": name.as_str(), "team": team.name}),
     );
     let chat = state
         .store

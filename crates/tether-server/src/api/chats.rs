@@ -267,7 +267,8 @@ async fn create_chat(
                 caller.user.name,
                 names_list(&names)
             ),
-            json!({"event": "chat.created"}),
+            json!({"event": "chat.created",
+                   "users": others.iter().map(|u| json!({"id": u.id, "name": u.name})).collect::<Vec<_>>()}),
         )
     });
     let (chat, created) = state
@@ -590,6 +591,16 @@ impl HistoryIn {
     }
 }
 
+/// The history an added member sees, as a system message's data: `"all"`, `"none"` or
+/// `{"days": N}` (the form `POST /chats/{id}/members` takes).
+fn history_data(w: HistoryWindow) -> Value {
+    match w {
+        HistoryWindow::All => json!("all"),
+        HistoryWindow::None => json!("none"),
+        HistoryWindow::Days(d) => json!({ "days": d }),
+    }
+}
+
 fn history_words(w: HistoryWindow) -> String {
     match w {
         HistoryWindow::All => "they can see the full history".into(),
@@ -657,7 +668,10 @@ async fn add_members(
             names_list(&names),
             history_words(window)
         ),
-        json!({"event": "member.added", "user_ids": new.iter().map(|u| &u.id).collect::<Vec<_>>()}),
+        json!({"event": "member.added",
+               "user_ids": new.iter().map(|u| &u.id).collect::<Vec<_>>(),
+               "users": new.iter().map(|u| json!({"id": u.id, "name": u.name})).collect::<Vec<_>>(),
+               "history": history_data(window)}),
     );
     let pairs: Vec<(String, i64)> = new.iter().map(|u| (u.id.clone(), visible_from)).collect();
     let added = state
@@ -719,13 +733,13 @@ async fn remove_member(
         system_message(
             Some(caller.id()),
             format!("{} left the chat", caller.user.name),
-            json!({"event": "member.left", "user_id": user_id}),
+            json!({"event": "member.left", "user_id": user_id, "name": caller.user.name}),
         )
     } else {
         system_message(
             Some(caller.id()),
             format!("{} removed {}", caller.user.name, target.name),
-            json!({"event": "member.removed", "user_id": user_id}),
+            json!({"event": "member.removed", "user_id": user_id, "name": target.name}),
         )
     };
     let before: Vec<String> = state.store.member_ids(&id).await?;

@@ -461,14 +461,7 @@ async fn connect_chat(
             "connecting a chat needs write access to the record".into(),
         ));
     }
-    let label = record_label(&ctx.rt.def, ctx.view.record.number.as_deref());
-    let sys = connection_message(
-        &caller,
-        &format!("{} connected this chat to {label}", caller.user.name),
-        "connection.added",
-        &ty,
-        &id,
-    );
+    let sys = connection_message(&caller, &ctx, ConnectionStep::Connected, false);
     let change = ConnectionChange {
         chat_id: &chat.id,
         record_type: &ty,
@@ -483,17 +476,50 @@ async fn connect_chat(
     chat_view(&state, &caller, &chat.id).await.map(Json)
 }
 
+/// How a chat came to be connected or disconnected, for its system message.
+#[derive(Clone, Copy)]
+enum ConnectionStep {
+    Connected,
+    Disconnected,
+    /// A new chat started from the record (R9).
+    Started,
+}
+
+/// The system message of a connection change: the English text, and the data a UI needs to
+/// say it in its own language (`how`, `what`, and the record's type and number — never its
+/// name, which not every member may read).
 fn connection_message(
     caller: &Caller,
-    text: &str,
-    event: &str,
-    ty: &str,
-    id: &str,
+    ctx: &RecordContext,
+    step: ConnectionStep,
+    channel: bool,
 ) -> SystemMessage {
+    let label = record_label(&ctx.rt.def, ctx.view.record.number.as_deref());
+    let what = if channel { "channel" } else { "chat" };
+    let by = &caller.user.name;
+    let (text, event, how) = match step {
+        ConnectionStep::Connected => (
+            format!("{by} connected this {what} to {label}"),
+            "connection.added",
+            "connected",
+        ),
+        ConnectionStep::Disconnected => (
+            format!("{by} disconnected this {what} from {label}"),
+            "connection.removed",
+            "disconnected",
+        ),
+        ConnectionStep::Started => (
+            format!("{by} started this chat from {label}"),
+            "connection.added",
+            "started",
+        ),
+    };
+    let r = &ctx.view.record;
     system_message(
         Some(caller.id()),
-        text.to_owned(),
-        json!({"event": event, "record": {"type": ty, "id": id}}),
+        text,
+        json!({"event": event, "how": how, "what": what,
+               "record": {"type": r.record_type, "id": r.id, "number": r.number}}),
     )
 }
 
@@ -585,15 +611,7 @@ async fn disconnect(
         )));
     };
     check_disconnect(state, caller, &ctx, &chat).await?;
-    let label = record_label(&ctx.rt.def, ctx.view.record.number.as_deref());
-    let what = if channel { "channel" } else { "chat" };
-    let sys = connection_message(
-        caller,
-        &format!("{} disconnected this {what} from {label}", caller.user.name),
-        "connection.removed",
-        ty,
-        id,
-    );
+    let sys = connection_message(caller, &ctx, ConnectionStep::Disconnected, channel);
     let change = ConnectionChange {
         chat_id: &chat.id,
         record_type: ty,
@@ -702,14 +720,7 @@ async fn connect_channel(
             ));
         }
     };
-    let label = record_label(&ctx.rt.def, ctx.view.record.number.as_deref());
-    let sys = connection_message(
-        &caller,
-        &format!("{} connected this channel to {label}", caller.user.name),
-        "connection.added",
-        &ty,
-        &id,
-    );
+    let sys = connection_message(&caller, &ctx, ConnectionStep::Connected, true);
     let change = ConnectionChange {
         chat_id: &channel_id,
         record_type: &ty,
@@ -776,7 +787,8 @@ async fn join_chat(
             "{} joined from {label} and can see the full history",
             caller.user.name
         ),
-        json!({"event": "member.joined", "user_id": caller.id(), "record": {"type": ty, "id": id}}),
+        json!({"event": "member.joined", "user_id": caller.id(),
+               "record": {"type": ty, "id": id, "number": ctx.view.record.number}}),
     );
     if state
         .store
@@ -847,14 +859,7 @@ pub async fn create_connected_chat(
             None,
         )
         .await?;
-    let label = record_label(&ctx.rt.def, ctx.view.record.number.as_deref());
-    let sys = connection_message(
-        caller,
-        &format!("{} started this chat from {label}", caller.user.name),
-        "connection.added",
-        &ty,
-        &id,
-    );
+    let sys = connection_message(caller, &ctx, ConnectionStep::Started, false);
     let change = ConnectionChange {
         chat_id: &chat.id,
         record_type: &ty,

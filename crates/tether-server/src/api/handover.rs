@@ -80,7 +80,10 @@ pub async fn hand_over(
                 "{} reassigned {label} to {}, who was added to this chat and can see the full history",
                 caller.user.name, owner.name
             ),
-            json!({"event": "member.added", "user_ids": [owner.id], "hand_over": {"type": change.after.record_type, "id": change.after.id}}),
+            json!({"event": "member.added", "user_ids": [owner.id],
+                   "users": [{"id": owner.id, "name": owner.name}],
+                   "hand_over": {"type": change.after.record_type, "id": change.after.id,
+                                 "number": change.after.number}}),
         );
         let added = state
             .store

@@ -579,7 +579,8 @@ async fn delete_record(
             "{} deleted {label}; this chat and its messages stay",
             caller.user.name
         ),
-        serde_json::json!({"event": "record.deleted", "record": {"type": ty, "id": id}}),
+        serde_json::json!({"event": "record.deleted",
+                           "record": {"type": ty, "id": id, "number": view.record.number}}),
     );
     let chats = state
         .store
@@ -991,7 +992,10 @@ async fn announce_field_changes(
             let sys = super::chats::system_message(
                 Some(caller.id()),
                 c.sentence(&caller.user.name),
-                serde_json::json!({"event": "record.field_changed", "record": {"type": after.record_type, "id": after.id}, "field": c.field, "old": c.old, "new": c.new}),
+                serde_json::json!({"event": "record.field_changed",
+                                   "record": {"type": after.record_type, "id": after.id},
+                                   "field": c.field, "label": c.label, "old": c.old, "new": c.new,
+                                   "old_value": c.old_value, "new_value": c.new_value}),
             );
             let m = state.store.post_system(&chat_id, &sys).await?;
             super::messages::publish_message(state, "message.created", &m).await?;
