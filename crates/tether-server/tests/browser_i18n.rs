@@ -406,6 +406,13 @@ async fn the_chat_app_the_panel_and_administration_speak_swedish() {
         .await
         .click()
         .await;
+    // The standard roles by their Swedish names, not their API names.
+    admin_driver
+        .wait_text("dialog[open] .checks label", "Handläggare")
+        .await;
+    admin_driver
+        .wait_text("dialog[open] .checks label", "Kunskapsansvarig")
+        .await;
     admin_driver
         .wait("dialog[open] #nu-name")
         .await

@@ -3,7 +3,11 @@
 // names) never reach the page; each sentence is whole, so it can move to a message catalog.
 
 import { humanize } from './dom.js';
-import { t } from './i18n.js';
+import { has, t } from './i18n.js';
+
+/** A role's name in words: the standard roles' from the catalog (`role-<name>`), an
+ *  administrator's own role as named. */
+export const roleLabel = (name) => (has(`role-${name}`) ? t(`role-${name}`) : humanize(name));
 
 const FLAGS = {
   admin: t('admin-labels-flag-admin'),

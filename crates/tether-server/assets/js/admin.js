@@ -4,7 +4,7 @@
 
 import { del, get, patch, post, put, qs, seg } from './api.js';
 import { avatar, boot, debounce, errorBox, fmtFull, h, humanize, recordHref, switchRow, toast } from './dom.js';
-import { ACTIONS, FLAG_CHOICES, actionLabel, describePrivilege, detailText } from './admin-labels.js';
+import { ACTIONS, FLAG_CHOICES, actionLabel, describePrivilege, detailText, roleLabel } from './admin-labels.js';
 import { typeSettings, types } from './admin-types.js';
 import { confirmDialog, openDialog } from './dialog.js';
 import { t } from './i18n.js';
@@ -70,7 +70,7 @@ const PAGE = 50;
 
 function rolesDialog(user, roles, onDone) {
   const current = new Set(user.roles || []);
-  const boxes = roles.map((r) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `role-${r.id}`, value: r.name, checked: current.has(r.name) }), h('label', { for: `role-${r.id}` }, humanize(r.name))));
+  const boxes = roles.map((r) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `role-${r.id}`, value: r.name, checked: current.has(r.name) }), h('label', { for: `role-${r.id}` }, roleLabel(r.name))));
   openDialog({
     title: t('admin-roles-of', { name: user.name }),
     body: [h('p', { class: 'muted' }, t('admin-roles-intro')), h('div', { class: 'checks' }, boxes)],
@@ -100,7 +100,7 @@ function createUserDialog(roles, teams, onDone) {
     body: [
       h('div', { class: 'grid-2' }, h('div', { class: 'field', dataset: { field: 'name' } }, h('label', { for: name.id }, t('admin-name')), name), h('div', { class: 'field', dataset: { field: 'email' } }, h('label', { for: email.id }, t('admin-email')), email)),
       h('div', { class: 'field', dataset: { field: 'password' } }, h('label', { for: password.id }, t('admin-initial-password')), password),
-      h('fieldset', { class: 'choice-box' }, h('legend', {}, t('admin-roles')), h('div', { class: 'checks' }, roles.map((r) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `nu-role-${r.id}`, value: r.name, dataset: { kind: 'role' }, checked: r.name === 'agent' }), h('label', { for: `nu-role-${r.id}` }, humanize(r.name)))))),
+      h('fieldset', { class: 'choice-box' }, h('legend', {}, t('admin-roles')), h('div', { class: 'checks' }, roles.map((r) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `nu-role-${r.id}`, value: r.name, dataset: { kind: 'role' }, checked: r.name === 'agent' }), h('label', { for: `nu-role-${r.id}` }, roleLabel(r.name)))))),
       teams.length ? h('fieldset', { class: 'choice-box' }, h('legend', {}, t('admin-teams')), h('div', { class: 'checks' }, teams.map((x) => h('div', { class: 'check' }, h('input', { type: 'checkbox', id: `nu-team-${x.id}`, value: x.id, dataset: { kind: 'team' } }), h('label', { for: `nu-team-${x.id}` }, x.name))))) : null,
     ],
     actions: [
@@ -163,7 +163,7 @@ function userRow(u, roles, reload) {
     { class: u.active ? '' : 'inactive', dataset: { userId: u.id } },
     h('td', {}, h('span', { class: 'row gap-s' }, avatar(u.name, u.id, 'sm'), u.name)),
     h('td', { class: 'muted' }, u.email),
-    h('td', { class: 'user-roles' }, tags((u.roles || []).map(humanize), t('admin-no-roles'))),
+    h('td', { class: 'user-roles' }, tags((u.roles || []).map(roleLabel), t('admin-no-roles'))),
     h('td', { class: 'user-teams' }, tags((u.teams || []).map((x) => x.name), t('admin-no-team'))),
     h('td', {}, h('span', { class: `state ${u.active ? 'active' : 'cancelled'}` }, u.active ? t('admin-state-active') : t('admin-state-deactivated'))),
     h(
@@ -359,7 +359,7 @@ async function roles() {
         'table',
         { class: 'table' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('admin-role')), h('th', { scope: 'col' }, t('admin-privileges')))),
-        h('tbody', {}, res.items.map((r) => h('tr', {}, h('td', {}, h('strong', {}, humanize(r.name))), h('td', { class: 'privileges' }, r.privileges.map((p) => h('span', { class: 'tag' }, describePrivilege(p, typeNames))))))),
+        h('tbody', {}, res.items.map((r) => h('tr', {}, h('td', {}, h('strong', {}, roleLabel(r.name))), h('td', { class: 'privileges' }, r.privileges.map((p) => h('span', { class: 'tag' }, describePrivilege(p, typeNames))))))),
       ),
     ),
   ];
