@@ -5,9 +5,12 @@
 //! authors, owners of related records), in an order the administrator can change per record
 //! type. *Similarity-based* suggestions are the people who resolved the records most similar to
 //! this one (BM25 / full-text rank over their text), weighted by how similar, how recent and how
-//! fast. Both come with reasons in words; the lists are merged, best first, without the asking
-//! user or deactivated people, at most ten.
+//! fast. Both come with reasons twice: in English words (`reasons`, for API clients) and as
+//! [`Reason`]s, a stable code with the facts a UI needs to say it in its reader's language
+//! (`why`, in the same order). The lists are merged, best first, without the asking user or
+//! deactivated people, at most ten.
 
+use crate::record::ActivityKind;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -54,16 +57,40 @@ pub struct Person {
 #[derive(Clone, Debug)]
 pub struct LoggedActivity {
     pub author: Person,
-    /// "a phone call", "a note", …
-    pub what: String,
-    /// "12 Nov"
-    pub when: String,
+    /// Its kind as the API names it (`note`, `phone_call`, `email`, `task`).
+    pub kind: String,
+    /// When it happened, RFC 3339 (a UI shows the day in its reader's zone).
+    pub at: String,
+    /// The day in English for the English reason, "12 Nov".
+    pub day: String,
+}
+
+impl LoggedActivity {
+    /// The English words for its kind: "a phone call".
+    fn words(&self) -> &'static str {
+        self.kind
+            .parse::<ActivityKind>()
+            .map_or("an activity", ActivityKind::label)
+    }
+}
+
+/// A related record (a case's account or contact) owned by a person.
+#[derive(Clone, Debug)]
+pub struct RelatedRecord {
+    pub owner: Person,
+    /// Its type's API name, "account".
+    pub record_type: String,
+    /// Its type in English words, "account".
+    pub type_word: String,
+    pub name: String,
 }
 
 /// Everything the rules need about one record.
 #[derive(Clone, Debug, Default)]
 pub struct RuleFacts {
-    /// "case"
+    /// The record type's API name, "case".
+    pub record_type: String,
+    /// The record type in English words, "case".
     pub type_word: String,
     /// Current owner when a user.
     pub owner: Option<Person>,
@@ -73,8 +100,82 @@ pub struct RuleFacts {
     pub team: Option<(String, Vec<Person>, Vec<Person>)>,
     pub activities: Vec<LoggedActivity>,
     pub connectors: Vec<Person>,
-    /// (owner, related record's type word, its name)
-    pub related_owners: Vec<(Person, String, String)>,
+    /// Related records the asking user may read whose owner is a person.
+    pub related_owners: Vec<RelatedRecord>,
+}
+
+/// Why a person is suggested, as a stable `code` with the facts a UI needs to say it in its
+/// reader's language. Record types are API names ("case"); times are RFC 3339. The English
+/// sentence of each is in the doc comment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Reason {
+    /// "Owns this case".
+    Owner { record_type: String },
+    /// "Owned this case before".
+    PreviousOwner { record_type: String },
+    /// "Admin of Support, which owns this case".
+    TeamAdmin { team: String, record_type: String },
+    /// "In Support; logged a note on 12 Nov": a member of the owning team who logged an
+    /// activity (`what`: its kind, `note`, `phone_call`, `email` or `task`).
+    TeamMemberActivity {
+        team: String,
+        what: String,
+        at: String,
+    },
+    /// "Connected a conversation to this case".
+    ConnectedConversation { record_type: String },
+    /// "Logged a phone call on 12 Nov" (`what`: the activity's kind).
+    LoggedActivity { what: String, at: String },
+    /// "Owns account Contoso": the owner of a related record the asking user may read.
+    RelatedOwner { record_type: String, name: String },
+    /// "Resolved 2 similar cases, e.g. CAS-01042 'Printer jams'" (`count` 1: "Resolved a
+    /// similar case, …"), naming the most similar one.
+    ResolvedSimilar {
+        count: usize,
+        record_type: String,
+        example: ExampleRecord,
+    },
+}
+
+impl Reason {
+    /// Every code, in the order of the variants.
+    pub const CODES: [&'static str; 8] = [
+        "owner",
+        "previous_owner",
+        "team_admin",
+        "team_member_activity",
+        "connected_conversation",
+        "logged_activity",
+        "related_owner",
+        "resolved_similar",
+    ];
+
+    /// Its `code`, as serialized.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::Owner { .. } => "owner",
+            Reason::PreviousOwner { .. } => "previous_owner",
+            Reason::TeamAdmin { .. } => "team_admin",
+            Reason::TeamMemberActivity { .. } => "team_member_activity",
+            Reason::ConnectedConversation { .. } => "connected_conversation",
+            Reason::LoggedActivity { .. } => "logged_activity",
+            Reason::RelatedOwner { .. } => "related_owner",
+            Reason::ResolvedSimilar { .. } => "resolved_similar",
+        }
+    }
+}
+
+/// The most similar record a person resolved, as a similarity reason names it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExampleRecord {
+    pub id: String,
+    /// Its number ("CAS-01042"), when its type numbers records.
+    pub number: Option<String>,
+    /// Its name, only when the asking user may read it.
+    pub name: Option<String>,
 }
 
 /// One suggestion.
@@ -84,18 +185,23 @@ pub struct Suggestion {
     pub name: String,
     /// `rule` or `similarity`
     pub source: &'static str,
+    /// Why, in English.
     pub reasons: Vec<String>,
+    /// Why, as codes and facts: one for each of `reasons`, in the same order.
+    pub why: Vec<Reason>,
     /// How sure (0–1); rule-based suggestions are facts about the record, 1.
     pub confidence: f64,
     /// For similarity suggestions: the most similar record the person resolved.
     pub example_record_id: Option<String>,
 }
 
+/// Adds a reason (in English and as a [`Reason`]) for `p`, who is added when new.
 fn push(
     out: &mut Vec<Suggestion>,
     index: &mut BTreeMap<String, usize>,
     p: &Person,
     reason: String,
+    why: Reason,
 ) {
     match index.get(&p.id) {
         Some(&i) => {
@@ -103,6 +209,7 @@ fn push(
                 && !s.reasons.contains(&reason)
             {
                 s.reasons.push(reason);
+                s.why.push(why);
             }
         }
         None => {
@@ -112,6 +219,7 @@ fn push(
                 name: p.name.clone(),
                 source: "rule",
                 reasons: vec![reason],
+                why: vec![why],
                 confidence: 1.0,
                 example_record_id: None,
             });
@@ -125,25 +233,33 @@ pub fn rule_based(f: &RuleFacts, rules: &[Rule]) -> Vec<Suggestion> {
     let mut out = Vec::new();
     let mut index = BTreeMap::new();
     let t = &f.type_word;
+    let record_type = || f.record_type.clone();
     for rule in rules {
         match rule {
             Rule::Owner => {
                 if let Some(o) = &f.owner {
-                    push(&mut out, &mut index, o, format!("Owns this {t}"));
+                    let why = Reason::Owner {
+                        record_type: record_type(),
+                    };
+                    push(&mut out, &mut index, o, format!("Owns this {t}"), why);
                 }
                 for p in &f.previous_owners {
-                    push(&mut out, &mut index, p, format!("Owned this {t} before"));
+                    let why = Reason::PreviousOwner {
+                        record_type: record_type(),
+                    };
+                    let reason = format!("Owned this {t} before");
+                    push(&mut out, &mut index, p, reason, why);
                 }
             }
             Rule::TeamAdmins => {
                 if let Some((team, admins, _)) = &f.team {
                     for a in admins {
-                        push(
-                            &mut out,
-                            &mut index,
-                            a,
-                            format!("Admin of {team}, which owns this {t}"),
-                        );
+                        let why = Reason::TeamAdmin {
+                            team: team.clone(),
+                            record_type: record_type(),
+                        };
+                        let reason = format!("Admin of {team}, which owns this {t}");
+                        push(&mut out, &mut index, a, reason, why);
                     }
                 }
             }
@@ -155,38 +271,43 @@ pub fn rule_based(f: &RuleFacts, rules: &[Rule]) -> Vec<Suggestion> {
                         .iter()
                         .filter(|a| ids.contains(a.author.id.as_str()))
                     {
-                        push(
-                            &mut out,
-                            &mut index,
-                            &a.author,
-                            format!("In {team}; logged {} on {}", a.what, a.when),
-                        );
+                        let why = Reason::TeamMemberActivity {
+                            team: team.clone(),
+                            what: a.kind.clone(),
+                            at: a.at.clone(),
+                        };
+                        let reason = format!("In {team}; logged {} on {}", a.words(), a.day);
+                        push(&mut out, &mut index, &a.author, reason, why);
                     }
                 }
             }
             Rule::Connectors => {
                 for p in &f.connectors {
-                    push(
-                        &mut out,
-                        &mut index,
-                        p,
-                        format!("Connected a conversation to this {t}"),
-                    );
+                    let why = Reason::ConnectedConversation {
+                        record_type: record_type(),
+                    };
+                    let reason = format!("Connected a conversation to this {t}");
+                    push(&mut out, &mut index, p, reason, why);
                 }
             }
             Rule::ActivityAuthors => {
                 for a in &f.activities {
-                    push(
-                        &mut out,
-                        &mut index,
-                        &a.author,
-                        format!("Logged {} on {}", a.what, a.when),
-                    );
+                    let why = Reason::LoggedActivity {
+                        what: a.kind.clone(),
+                        at: a.at.clone(),
+                    };
+                    let reason = format!("Logged {} on {}", a.words(), a.day);
+                    push(&mut out, &mut index, &a.author, reason, why);
                 }
             }
             Rule::RelatedOwners => {
-                for (p, ty, name) in &f.related_owners {
-                    push(&mut out, &mut index, p, format!("Owns {ty} {name}"));
+                for r in &f.related_owners {
+                    let why = Reason::RelatedOwner {
+                        record_type: r.record_type.clone(),
+                        name: r.name.clone(),
+                    };
+                    let reason = format!("Owns {} {}", r.type_word, r.name);
+                    push(&mut out, &mut index, &r.owner, reason, why);
                 }
             }
         }
@@ -206,14 +327,15 @@ fn all_people(f: &RuleFacts) -> impl Iterator<Item = &Person> {
         .chain(f.team.iter().flat_map(|(_, a, m)| a.iter().chain(m)))
         .chain(f.activities.iter().map(|a| &a.author))
         .chain(&f.connectors)
-        .chain(f.related_owners.iter().map(|(p, _, _)| p))
+        .chain(f.related_owners.iter().map(|r| &r.owner))
 }
 
 /// A resolved record similar to the one asked about.
 #[derive(Clone, Debug)]
 pub struct SimilarResolved {
-    pub record_id: String,
-    /// "CAS-01042 'Printer jams on tray 2'"
+    /// Its id, number and (when the asking user may read it) name.
+    pub example: ExampleRecord,
+    /// The same in English words, "CAS-01042 'Printer jams on tray 2'".
     pub label: String,
     pub resolver: Person,
     /// Relative similarity, 0–1 (1 for the most similar found).
@@ -232,9 +354,11 @@ fn weight(s: &SimilarResolved) -> f64 {
 }
 
 /// Similarity-based suggestions: the resolvers of similar records, ranked by the summed weight
-/// of what they resolved. Confidence grows with that weight and stays below 1.
+/// of what they resolved. Confidence grows with that weight and stays below 1. The records are
+/// of the type `record_type` (its API name), in English `type_singular` and `type_plural`.
 pub fn similarity_based(
     similar: &[SimilarResolved],
+    record_type: &str,
     type_singular: &str,
     type_plural: &str,
 ) -> Vec<Suggestion> {
@@ -281,8 +405,13 @@ pub fn similarity_based(
                 name: a.person.name.clone(),
                 source: "similarity",
                 reasons: vec![reason],
+                why: vec![Reason::ResolvedSimilar {
+                    count: a.count,
+                    record_type: record_type.to_owned(),
+                    example: a.best.example.clone(),
+                }],
                 confidence: (1.0 - (-a.score).exp()).clamp(0.0, 0.99),
-                example_record_id: Some(a.best.record_id.clone()),
+                example_record_id: Some(a.best.example.id.clone()),
             }
         })
         .collect()
@@ -395,20 +524,43 @@ mod tests {
         }
     }
 
+    fn logged(author: Person, kind: &str, at: &str, day: &str) -> LoggedActivity {
+        LoggedActivity {
+            author,
+            kind: kind.into(),
+            at: at.into(),
+            day: day.into(),
+        }
+    }
+
+    /// Every suggestion has one `why` for each reason, in the same order.
+    fn assert_parallel(s: &[Suggestion]) {
+        for x in s {
+            assert_eq!(x.reasons.len(), x.why.len(), "{x:?}");
+        }
+    }
+
     #[test]
     fn r12_rule_reasons_in_words_and_order() {
         let f = RuleFacts {
+            record_type: "case".into(),
             type_word: "case".into(),
             owner: Some(p("owner")),
             previous_owners: vec![p("prev")],
             team: None,
-            activities: vec![LoggedActivity {
-                author: p("caller"),
-                what: "a phone call".into(),
-                when: "12 Nov".into(),
-            }],
+            activities: vec![logged(
+                p("caller"),
+                "phone_call",
+                "2026-11-12T09:30:00Z",
+                "12 Nov",
+            )],
             connectors: vec![p("conn")],
-            related_owners: vec![(p("acc"), "account".into(), "Contoso".into())],
+            related_owners: vec![RelatedRecord {
+                owner: p("acc"),
+                record_type: "account".into(),
+                type_word: "account".into(),
+                name: "Contoso".into(),
+            }],
         };
         let s = rule_based(&f, &DEFAULT_RULES);
         let ids: Vec<&str> = s.iter().map(|x| x.user_id.as_str()).collect();
@@ -427,21 +579,84 @@ mod tests {
     }
 
     #[test]
+    fn r12_rule_reasons_as_codes_with_their_facts() {
+        let f = RuleFacts {
+            record_type: "case".into(),
+            type_word: "ticket".into(),
+            owner: Some(p("owner")),
+            previous_owners: vec![p("prev")],
+            activities: vec![
+                logged(p("caller"), "phone_call", "2026-11-12T09:30:00Z", "12 Nov"),
+                logged(p("odd"), "chat_summary", "2026-11-13T09:30:00Z", "13 Nov"),
+            ],
+            connectors: vec![p("conn")],
+            related_owners: vec![RelatedRecord {
+                owner: p("acc"),
+                record_type: "account".into(),
+                type_word: "customer".into(),
+                name: "Contoso".into(),
+            }],
+            ..Default::default()
+        };
+        let s = rule_based(&f, &DEFAULT_RULES);
+        assert_parallel(&s);
+        let why: Vec<&Reason> = s.iter().flat_map(|x| &x.why).collect();
+        let case = || "case".to_owned();
+        assert_eq!(
+            why,
+            [
+                &Reason::Owner {
+                    record_type: case()
+                },
+                &Reason::PreviousOwner {
+                    record_type: case()
+                },
+                &Reason::ConnectedConversation {
+                    record_type: case()
+                },
+                &Reason::LoggedActivity {
+                    what: "phone_call".into(),
+                    at: "2026-11-12T09:30:00Z".into()
+                },
+                &Reason::LoggedActivity {
+                    what: "chat_summary".into(),
+                    at: "2026-11-13T09:30:00Z".into()
+                },
+                &Reason::RelatedOwner {
+                    record_type: "account".into(),
+                    name: "Contoso".into()
+                },
+            ],
+            "the type's API name, not its words; the activity's kind, not its words"
+        );
+        // The English names the type in words, and an unknown kind as an activity.
+        assert_eq!(s[0].reasons, ["Owns this ticket"]);
+        assert_eq!(s[4].reasons, ["Logged an activity on 13 Nov"]);
+        assert_eq!(s[5].reasons, ["Owns customer Contoso"]);
+        // As the API writes them: a `code` beside the facts.
+        assert_eq!(
+            serde_json::to_value(&s[3].why).unwrap(),
+            serde_json::json!([{"code": "logged_activity", "what": "phone_call", "at": "2026-11-12T09:30:00Z"}])
+        );
+        assert_eq!(
+            serde_json::to_value(&s[5].why).unwrap(),
+            serde_json::json!([{"code": "related_owner", "record_type": "account", "name": "Contoso"}])
+        );
+    }
+
+    #[test]
     fn r12_team_rules_and_inactive_people() {
         let mut inactive = p("gone");
         inactive.active = false;
         let f = RuleFacts {
+            record_type: "case".into(),
             type_word: "case".into(),
             team: Some((
                 "Support".into(),
                 vec![p("admin"), inactive.clone()],
                 vec![p("admin"), p("member"), inactive],
             )),
-            activities: vec![LoggedActivity {
-                author: p("member"),
-                what: "a note".into(),
-                when: "1 Oct".into(),
-            }],
+            activities: vec![logged(p("member"), "note", "2026-10-01T08:00:00Z", "1 Oct")],
             ..Default::default()
         };
         let s = rule_based(&f, &DEFAULT_RULES);
@@ -454,31 +669,104 @@ mod tests {
                 "Logged a note on 1 Oct"
             ]
         );
+        assert_parallel(&s);
+        assert_eq!(
+            serde_json::to_value(&s[0].why).unwrap(),
+            serde_json::json!([{"code": "team_admin", "team": "Support", "record_type": "case"}])
+        );
+        assert_eq!(
+            serde_json::to_value(&s[1].why).unwrap(),
+            serde_json::json!([
+                {"code": "team_member_activity", "team": "Support", "what": "note", "at": "2026-10-01T08:00:00Z"},
+                {"code": "logged_activity", "what": "note", "at": "2026-10-01T08:00:00Z"}
+            ])
+        );
     }
 
     #[test]
     fn r12_similarity_ranks_by_count_similarity_recency_and_speed() {
         let sim = |id: &str, who: &str, similarity: f64, age: f64, days: f64| SimilarResolved {
-            record_id: id.into(),
+            example: ExampleRecord {
+                id: id.into(),
+                number: Some(format!("CAS-{id}")),
+                name: Some("x".into()),
+            },
             label: format!("CAS-{id} 'x'"),
             resolver: p(who),
             similarity,
             age_days: age,
             days_to_resolve: days,
         };
+        let mut hidden = sim("4", "slow", 1.0, 400.0, 60.0);
+        hidden.example.name = None;
+        hidden.label = "CAS-4".into();
         let list = vec![
             sim("1", "expert", 0.9, 10.0, 1.0),
             sim("2", "expert", 0.8, 20.0, 2.0),
             sim("3", "once", 1.0, 10.0, 1.0),
-            sim("4", "slow", 1.0, 400.0, 60.0),
+            hidden,
         ];
-        let s = similarity_based(&list, "case", "cases");
+        let s = similarity_based(&list, "case", "case", "cases");
         let ids: Vec<&str> = s.iter().map(|x| x.user_id.as_str()).collect();
         assert_eq!(ids, ["expert", "once", "slow"]);
         assert_eq!(s[0].reasons, ["Resolved 2 similar cases, e.g. CAS-1 'x'"]);
         assert_eq!(s[1].reasons, ["Resolved a similar case, CAS-3 'x'"]);
         assert!(s.iter().all(|x| x.confidence > 0.0 && x.confidence < 1.0));
         assert!(s[0].confidence > s[2].confidence);
+        assert_parallel(&s);
+        assert_eq!(
+            serde_json::to_value(&s[0].why).unwrap(),
+            serde_json::json!([{"code": "resolved_similar", "count": 2, "record_type": "case",
+                "example": {"id": "1", "number": "CAS-1", "name": "x"}}]),
+            "the most similar one is the example"
+        );
+        assert_eq!(
+            serde_json::to_value(&s[2].why[0]).unwrap()["example"],
+            serde_json::json!({"id": "4", "number": "CAS-4", "name": null}),
+            "a record the asking user cannot read is named by its number only"
+        );
+        assert_eq!(s[0].example_record_id.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn r12_every_reason_code_is_listed_and_serialized_as_its_code() {
+        let t = || "case".to_owned();
+        let all = [
+            Reason::Owner { record_type: t() },
+            Reason::PreviousOwner { record_type: t() },
+            Reason::TeamAdmin {
+                team: "Support".into(),
+                record_type: t(),
+            },
+            Reason::TeamMemberActivity {
+                team: "Support".into(),
+                what: "note".into(),
+                at: "2026-10-01T08:00:00Z".into(),
+            },
+            Reason::ConnectedConversation { record_type: t() },
+            Reason::LoggedActivity {
+                what: "note".into(),
+                at: "2026-10-01T08:00:00Z".into(),
+            },
+            Reason::RelatedOwner {
+                record_type: "account".into(),
+                name: "Contoso".into(),
+            },
+            Reason::ResolvedSimilar {
+                count: 1,
+                record_type: t(),
+                example: ExampleRecord {
+                    id: "r1".into(),
+                    number: None,
+                    name: None,
+                },
+            },
+        ];
+        let codes: Vec<&str> = all.iter().map(Reason::code).collect();
+        assert_eq!(codes, Reason::CODES, "one of each variant, in order");
+        for r in &all {
+            assert_eq!(serde_json::to_value(r).unwrap()["code"], r.code());
+        }
     }
 
     #[test]

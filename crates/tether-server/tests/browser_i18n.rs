@@ -512,7 +512,7 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
     let (olga_id, olga) = app
         .user(&admin, "olga@example.com", "Olga Berg", &["agent"], &[])
         .await;
-    let (per_id, _) = app
+    let (per_id, per) = app
         .user(&admin, "per@example.com", "Per Lind", &["agent"], &[])
         .await;
     app.patch(
@@ -522,15 +522,47 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
     )
     .await
     .expect(200);
+    // Per owned the case and logged a phone call on it before it went to Olga: he is a
+    // suggested contact (R12) for her.
     let case = app
         .post(
             "/records/case",
             &admin,
-            json!({"fields": {"title": "Skrivaren i Malmö", "priority": "high"}, "owner": {"user_id": olga_id}}),
+            json!({"fields": {"title": "Skrivaren i Malmö", "priority": "high"}, "owner": {"user_id": per_id}}),
         )
         .await
         .expect(201);
     let case_id = case.body["id"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/records/case/{case_id}/activities"),
+        &per,
+        json!({"kind": "phone_call", "subject": "Ringde kunden"}),
+    )
+    .await
+    .expect(201);
+    app.patch(
+        &format!("/records/case/{case_id}"),
+        &admin,
+        json!({"owner": {"user_id": olga_id}}),
+    )
+    .await
+    .expect(200);
+    let suggested = app
+        .get(
+            &format!("/records/case/{case_id}/suggested-contacts"),
+            &admin,
+        )
+        .await
+        .expect(200)
+        .body;
+    let called_at = suggested["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["user"]["id"] == per_id.as_str())
+        .map(|s| s["why"][1]["at"].clone())
+        .unwrap_or_default();
+    assert!(called_at.is_string(), "{suggested}");
     let chat = app
         .post(
             "/chats",
@@ -581,6 +613,25 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
         )
         .await;
     assert_eq!(tabs, json!(["Post", "Samarbete", "Chatt"]));
+    // Why Per is suggested (panel.js), in Swedish: the case by its Swedish word, the call by
+    // its kind, its day in Olga's zone (not the server's English reasons).
+    let per_reasons =
+        format!("#section-suggested .suggestion[data-user-id='{per_id}'] .reasons li");
+    b.wait_text(&per_reasons, "Ägde det här ärendet tidigare")
+        .await;
+    let day = b
+        .js(
+            "return new Intl.DateTimeFormat('sv', {timeZone: 'Asia/Tokyo', day: 'numeric', month: 'short'}).format(new Date(arguments[0]))",
+            vec![called_at],
+        )
+        .await;
+    assert_eq!(
+        reason_texts(&b, &per_reasons).await,
+        json!([
+            "Ägde det här ärendet tidigare",
+            format!("Loggade ett telefonsamtal {}", day.as_str().unwrap())
+        ])
+    );
     // The case in Swedish: its type, its fields' labels, its priority's words.
     b.wait_text("#type-records-link", "Ärenden").await;
     assert_eq!(eyebrow(&b).await, "Ärende · CAS-00001");
@@ -729,6 +780,9 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
     b.wait_text("#type-records-link", "Poster: Ticket").await;
     assert_eq!(eyebrow(&b).await, "Ticket · CAS-00001");
     b.wait_text("[data-field=priority] label", "Severity").await;
+    // The renamed type has no Swedish words: the reason names it as the administrator did.
+    b.wait_text(&per_reasons, "Ägde den här posten (ticket) tidigare")
+        .await;
     b.wait_text("[data-field=title] label", "Ärendets rubrik")
         .await;
     assert_eq!(priority_options(&b).await, swedish_priorities("low"));
@@ -740,6 +794,15 @@ async fn the_record_pages_and_the_finder_speak_swedish() {
         b.screenshot(&screenshot_path("i18n-records-swedish")).await;
     }
     assert_eq!(defects, Vec::<String>::new());
+}
+
+/// The texts of the elements matching `css`, in order.
+async fn reason_texts(b: &Browser, css: &str) -> Value {
+    b.js(
+        "return [...document.querySelectorAll(arguments[0])].map((x) => x.textContent)",
+        vec![json!(css)],
+    )
+    .await
 }
 
 /// The record page's line above the title (type and number), as written (the style shows it

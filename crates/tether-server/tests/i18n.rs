@@ -393,6 +393,63 @@ fn every_problem_code_has_words_in_both_languages_and_is_documented() {
     }
 }
 
+/// The variant keys of every select on `$var` in a served message, however deeply nested.
+fn select_keys(v: &Value, var: &str, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Array(parts) => {
+            for p in parts {
+                select_keys(p, var, out);
+            }
+        }
+        Value::Object(o) => {
+            if let Some(options) = o.get("o").and_then(Value::as_object) {
+                if o.get("s").and_then(Value::as_str) == Some(var) {
+                    out.extend(options.keys().cloned());
+                }
+                for x in options.values() {
+                    select_keys(x, var, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every code of a suggestion's `why` (R12, the domain's one list) has words in both languages
+/// and panel.js says it; where the Swedish words name the record type, every standard type has
+/// its own (Swedish nouns differ in gender and form: "det här ärendet", "den här kunden").
+#[test]
+fn every_suggestion_reason_code_has_words_in_both_languages() {
+    use tether_domain::record_type::standard_record_types;
+    use tether_domain::suggest::Reason;
+    let en = catalog(Locale::En);
+    let sv = catalog(Locale::Sv);
+    let served_sv = served(Locale::Sv);
+    let panel = std::fs::read_to_string(crate_dir().join("assets/js/panel.js")).unwrap();
+    let standard: BTreeSet<String> = standard_record_types()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    for code in Reason::CODES {
+        let key = format!("panel-reason-{code}");
+        assert!(en.contains_key(&key), "{code}: {key} missing in en.ftl");
+        assert!(sv.contains_key(&key), "{code}: {key} missing in sv.ftl");
+        assert!(
+            panel.contains(&format!("t('{key}'")),
+            "panel.js does not word the reason {code}"
+        );
+        if sv[&key].contains("type") {
+            let mut named = BTreeSet::new();
+            select_keys(&served_sv[&key], "type", &mut named);
+            let missing: Vec<&String> = standard.difference(&named).collect();
+            assert!(
+                missing.is_empty(),
+                "{key} in sv.ftl has no words for the standard types {missing:?}"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn me_language_and_time_zone_sqlite() {
     me_language_and_time_zone(Backend::Sqlite).await;

@@ -1,13 +1,17 @@
-//! Suggested contacts over HTTP (SPEC R12): each rule's reason in words, similarity with its
-//! confidence and example, the settings that switch and reorder them, and who is never
-//! suggested. Runs on both backends (FTS5 BM25 on SQLite, ts_rank on PostgreSQL).
+//! Suggested contacts over HTTP (SPEC R12): each rule's reason in words and as a code with its
+//! facts, similarity with its confidence and example, the settings that switch and reorder
+//! them, and who is never suggested. Runs on both backends (FTS5 BM25 on SQLite, ts_rank on
+//! PostgreSQL). The reason codes agree in the domain, the OpenAPI document and docs/api.md.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[macro_use]
 mod common;
 
 use common::spawn_app;
+use reqwest::Method;
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use tether_domain::suggest::Reason;
 use tether_store::Backend;
 
 both_backends!(r12_rules_and_similarity_with_reasons);
@@ -26,6 +30,13 @@ fn reasons(items: &[Value], name: &str) -> Vec<String> {
                 .map(|r| r.as_str().unwrap().to_owned())
                 .collect()
         })
+        .unwrap_or_default()
+}
+
+/// A suggestion's `why`: its reasons as codes with their facts.
+fn why(items: &[Value], name: &str) -> Vec<Value> {
+    find(items, name)
+        .and_then(|s| s["why"].as_array().cloned())
         .unwrap_or_default()
 }
 
@@ -217,6 +228,60 @@ async fn r12_rules_and_similarity_with_reasons(b: Backend) {
         "{reason}"
     );
     assert!(reason.contains("Printer"), "{reason}");
+    // The same reasons as codes with their facts, one for each English reason, in its order:
+    // record types by API name, activities by kind, times in RFC 3339.
+    for s in &items {
+        assert_eq!(
+            s["why"].as_array().map(Vec::len),
+            s["reasons"].as_array().map(Vec::len),
+            "{s}"
+        );
+    }
+    assert_eq!(
+        why(&items, "Pia Previous"),
+        [json!({"code": "previous_owner", "record_type": "case"})]
+    );
+    let ann_why = why(&items, "Ann Admin");
+    assert!(
+        ann_why.contains(&json!({"code": "team_admin", "team": "Support", "record_type": "case"})),
+        "{ann_why:?}"
+    );
+    assert!(
+        ann_why.contains(&json!({"code": "connected_conversation", "record_type": "case"})),
+        "{ann_why:?}"
+    );
+    let lars = why(&items, "Lars Logger");
+    assert_eq!(lars[0]["code"], "logged_activity", "{lars:?}");
+    assert_eq!(lars[0]["what"], "phone_call", "{lars:?}");
+    let at = lars[0]["at"].as_str().unwrap();
+    assert!(
+        time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).is_ok(),
+        "{at}"
+    );
+    assert_eq!(
+        why(&items, "Ada Account"),
+        [json!({"code": "related_owner", "record_type": "account", "name": "Contoso"})]
+    );
+    let similar = &eva["why"][0];
+    assert_eq!(similar["code"], "resolved_similar", "{similar}");
+    assert_eq!(similar["count"], 2, "{similar}");
+    assert_eq!(similar["record_type"], "case", "{similar}");
+    assert_eq!(similar["example"]["id"], eva["example_record"]["id"]);
+    assert!(
+        similar["example"]["number"]
+            .as_str()
+            .unwrap()
+            .starts_with("CAS-0000"),
+        "{similar}"
+    );
+    assert!(
+        similar["example"]["name"]
+            .as_str()
+            .unwrap()
+            .contains("Printer"),
+        "{similar}"
+    );
+    assert!(reason.contains(similar["example"]["name"].as_str().unwrap()));
     let confidence = eva["confidence"].as_f64().unwrap();
     assert!(confidence > 0.0 && confidence < 1.0);
     assert_eq!(eva["example_record"]["type"], "case");
@@ -243,6 +308,15 @@ async fn r12_rules_and_similarity_with_reasons(b: Backend) {
     assert_eq!(
         panel["suggested_contacts"].as_array().unwrap().len(),
         items.len()
+    );
+    assert_eq!(
+        panel["suggested_contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["why"].clone())
+            .collect::<Vec<_>>(),
+        items.iter().map(|s| s["why"].clone()).collect::<Vec<_>>()
     );
 
     // Settings: similarity off removes that kind; rules can be reordered and left out.
@@ -283,4 +357,54 @@ async fn r12_rules_and_similarity_with_reasons(b: Backend) {
         .await
         .body;
     assert!(got["items"].as_array().unwrap().is_empty());
+}
+
+/// The codes a suggestion's `why` can carry are the domain's list, and both the OpenAPI
+/// document (the `Reason` schema, one variant per code) and docs/api.md name every one.
+#[tokio::test]
+async fn r12_reason_codes_agree_in_the_domain_openapi_and_api_docs() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc = app
+        .send(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .expect(200)
+        .body;
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["SuggestionOut"]["properties"]["why"]["items"]["$ref"],
+        "#/components/schemas/Reason",
+        "{}",
+        schemas["SuggestionOut"]
+    );
+    let variants = schemas["Reason"]["oneOf"]
+        .as_array()
+        .unwrap_or_else(|| panic!("Reason is one of its variants: {}", schemas["Reason"]));
+    let mut in_openapi = BTreeSet::new();
+    for v in variants {
+        let code = v["properties"]["code"]["enum"][0].as_str().unwrap();
+        assert!(
+            v["required"].as_array().unwrap().contains(&json!("code")),
+            "{v}"
+        );
+        in_openapi.insert(code.to_owned());
+    }
+    let domain: BTreeSet<String> = Reason::CODES.iter().map(|c| (*c).to_owned()).collect();
+    assert_eq!(in_openapi, domain);
+    assert!(schemas["ExampleRecord"]["properties"]["number"].is_object());
+
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/api.md"),
+    )
+    .unwrap();
+    let section = docs
+        .split("## Suggested contacts (R12)")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("docs/api.md has a section on suggested contacts");
+    for code in Reason::CODES {
+        assert!(
+            section.contains(&format!("`{code}`")),
+            "docs/api.md does not document the reason code {code}"
+        );
+    }
 }

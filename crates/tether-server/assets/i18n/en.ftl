@@ -548,6 +548,52 @@ panel-suggested = Suggested contacts
 panel-no-suggestions = No suggestions for this record.
 panel-match = { $percent }% match
 panel-open-similar = Open the similar record
+# Why a person is suggested: the codes of a suggestion's `why` (docs/api.md). $type is the
+# record type's API name where these words know it (else "other"), $typeName its name in the
+# page's language in lower case; $what an activity's kind; $date its day; $example a record
+# as panel-reason-example words it.
+panel-reason-owner = { $type ->
+   *[other] Owns this { $typeName }
+  }
+panel-reason-previous_owner = { $type ->
+   *[other] Owned this { $typeName } before
+  }
+panel-reason-team_admin = { $type ->
+   *[other] Admin of { $team }, which owns this { $typeName }
+  }
+panel-reason-team_member_activity = In { $team }; logged { $what ->
+    [note] a note
+    [phone_call] a phone call
+    [email] an email
+    [task] a task
+   *[other] an activity
+  } on { $date }
+panel-reason-connected_conversation = { $type ->
+   *[other] Connected a conversation to this { $typeName }
+  }
+panel-reason-logged_activity = Logged { $what ->
+    [note] a note
+    [phone_call] a phone call
+    [email] an email
+    [task] a task
+   *[other] an activity
+  } on { $date }
+panel-reason-related_owner = { $type ->
+   *[other] Owns { $typeName } { $name }
+  }
+panel-reason-resolved_similar = { $count ->
+    [one] Resolved a similar { $typeName }, { $example }
+   *[other] Resolved { $count } similar { $type ->
+        [case] cases
+        [account] accounts
+        [contact] contacts
+        [knowledge_article] knowledge articles
+        [email] emails
+        [conversation] conversations
+       *[other] records
+    }, e.g. { $example }
+  }
+panel-reason-example = { $number } “{ $name }”
 panel-start-connected-with = Start a connected chat with { $name }
 panel-chat = Chat
 panel-channel-team = Team { $team }

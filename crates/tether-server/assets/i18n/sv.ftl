@@ -547,6 +547,89 @@ panel-suggested = Föreslagna kontakter
 panel-no-suggestions = Inga förslag för den här posten.
 panel-match = { $percent } % matchning
 panel-open-similar = Öppna den liknande posten
+# Varför en person föreslås (se en.ftl). $type är posttypens API-namn där orden här känner
+# den (annars "other"), $typeName dess namn med gemener; $what en aktivitets typ; $date dess
+# dag; $example en post som panel-reason-example skriver den.
+panel-reason-owner = Äger { $type ->
+    [case] det här ärendet
+    [account] den här kunden
+    [contact] den här kontakten
+    [knowledge_article] den här kunskapsartikeln
+    [email] det här e-postmeddelandet
+    [conversation] den här konversationen
+   *[other] den här posten ({ $typeName })
+  }
+panel-reason-previous_owner = Ägde { $type ->
+    [case] det här ärendet
+    [account] den här kunden
+    [contact] den här kontakten
+    [knowledge_article] den här kunskapsartikeln
+    [email] det här e-postmeddelandet
+    [conversation] den här konversationen
+   *[other] den här posten ({ $typeName })
+  } tidigare
+panel-reason-team_admin = Administratör i teamet { $team }, som äger { $type ->
+    [case] det här ärendet
+    [account] den här kunden
+    [contact] den här kontakten
+    [knowledge_article] den här kunskapsartikeln
+    [email] det här e-postmeddelandet
+    [conversation] den här konversationen
+   *[other] den här posten ({ $typeName })
+  }
+panel-reason-team_member_activity = Med i teamet { $team }; loggade { $what ->
+    [note] en anteckning
+    [phone_call] ett telefonsamtal
+    [email] ett e-postmeddelande
+    [task] en uppgift
+   *[other] en aktivitet
+  } { $date }
+panel-reason-connected_conversation = Anslöt en konversation till { $type ->
+    [case] det här ärendet
+    [account] den här kunden
+    [contact] den här kontakten
+    [knowledge_article] den här kunskapsartikeln
+    [email] det här e-postmeddelandet
+    [conversation] den här konversationen
+   *[other] den här posten ({ $typeName })
+  }
+panel-reason-logged_activity = Loggade { $what ->
+    [note] en anteckning
+    [phone_call] ett telefonsamtal
+    [email] ett e-postmeddelande
+    [task] en uppgift
+   *[other] en aktivitet
+  } { $date }
+panel-reason-related_owner = Äger { $type ->
+    [case] ärendet
+    [account] kunden
+    [contact] kontakten
+    [knowledge_article] kunskapsartikeln
+    [email] e-postmeddelandet
+    [conversation] konversationen
+   *[other] { $typeName }
+  } { $name }
+panel-reason-resolved_similar = Löste { $count ->
+    [one] { $type ->
+        [case] ett liknande ärende
+        [account] en liknande kund
+        [contact] en liknande kontakt
+        [knowledge_article] en liknande kunskapsartikel
+        [email] ett liknande e-postmeddelande
+        [conversation] en liknande konversation
+       *[other] en liknande post ({ $typeName })
+    }, { $example }
+   *[other] { $count } liknande { $type ->
+        [case] ärenden
+        [account] kunder
+        [contact] kontakter
+        [knowledge_article] kunskapsartiklar
+        [email] e-postmeddelanden
+        [conversation] konversationer
+       *[other] poster
+    }, t.ex. { $example }
+  }
+panel-reason-example = { $number } ”{ $name }”
 panel-start-connected-with = Starta en ansluten chatt med { $name }
 panel-chat = Chatta
 panel-channel-team = Team { $team }

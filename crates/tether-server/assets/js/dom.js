@@ -70,7 +70,7 @@ export function avatar(name, id = name, size = '') {
 }
 
 // Dates, times and sizes in the user's language and time zone (format.js).
-export { dayKey, dayLabel, fmtDate, fmtFull, fmtNumber, fmtSize, fmtTime, relTime } from './format.js';
+export { dayKey, dayLabel, fmtDate, fmtDay, fmtFull, fmtNumber, fmtSize, fmtTime, relTime } from './format.js';
 
 /** A `<time>` element with a readable text and the exact time as its title. */
 export function timeEl(iso, text = relTime(iso)) {

@@ -14,6 +14,8 @@ const dateFmt = fmt({ day: 'numeric', month: 'short', year: 'numeric' });
 const dayFmt = fmt({ weekday: 'long', day: 'numeric', month: 'long' });
 const fullFmt = fmt({ dateStyle: 'medium', timeStyle: 'short' });
 const keyFmt = fmt({ year: 'numeric', month: '2-digit', day: '2-digit' });
+const dayMonthFmt = fmt({ day: 'numeric', month: 'short' });
+const yearFmt = fmt({ year: 'numeric' });
 const numberFmt = new Intl.NumberFormat(locale);
 const relFmt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
 
@@ -21,6 +23,14 @@ export const fmtTime = (iso) => (iso ? timeFmt.format(new Date(iso)) : '');
 export const fmtDate = (iso) => (iso ? dateFmt.format(new Date(iso)) : '');
 export const fmtFull = (iso) => (iso ? fullFmt.format(new Date(iso)) : '');
 export const fmtNumber = (n) => numberFmt.format(n);
+
+/** The day of a time in the user's zone, "12 nov." (sv), with the year when it is not this
+ *  year's. */
+export function fmtDay(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return yearFmt.format(d) === yearFmt.format(new Date()) ? dayMonthFmt.format(d) : dateFmt.format(d);
+}
 
 /** The hour (0–23) now, in the user's zone (greetings). */
 export const currentHour = () => Number(fmt({ hour: 'numeric', hourCycle: 'h23' }).format(new Date()));

@@ -8,11 +8,11 @@
 // The lists come from `GET /records/{type}/{id}/collaboration?filter=`, search hits from
 // `GET /records/{type}/{id}/search?q=`.
 
-import { ApiError, del, get, post, qs, seg } from './api.js';
-import { avatar, boot, debounce, h, recordHref, relTime, toast } from './dom.js';
+import { ApiError, del, get, post, qs, recordTypesNow, seg } from './api.js';
+import { avatar, boot, debounce, fmtDay, h, recordHref, relTime, toast } from './dom.js';
 import { confirmDialog, openDialog } from './dialog.js';
 import * as events from './events.js';
-import { t } from './i18n.js';
+import { locale, t } from './i18n.js';
 import { icon } from './icons.js';
 import { menuButton } from './menu.js';
 import { messageSearch } from './search.js';
@@ -53,6 +53,40 @@ function joinDeniedText(code) {
   if (code === 'setting_off') return t('panel-join-off');
   if (code === 'read_only') return t('panel-join-needs-write');
   return t('panel-join-not-possible');
+}
+
+/** A record type as the reasons' words name it: `type`, its API name where the catalog has
+ *  words for it (a standard type under its built-in name), else `other`; `typeName`, its name
+ *  in the page's language in lower case; `display`, that name as written. */
+function typeArgs(name) {
+  const ty = recordTypesNow()?.get(name);
+  const display = ty?.display_name || name || '';
+  return { type: ty?.words?.lower ? name : 'other', typeName: display.toLocaleLowerCase(locale), display };
+}
+
+/** The record a similarity reason names: its number and (when readable) its name. */
+function exampleText(example, display) {
+  const number = example?.number || display;
+  return example?.name ? t('panel-reason-example', { number, name: example.name }) : number;
+}
+
+/** Why a person is suggested (one of a suggestion's `why`, SPEC R12) in the page's language,
+ *  or `english` (the server's `reasons[i]`) for a code these words do not know. */
+function reasonText(why, english) {
+  const words = {
+    owner: (w) => t('panel-reason-owner', typeArgs(w.record_type)),
+    previous_owner: (w) => t('panel-reason-previous_owner', typeArgs(w.record_type)),
+    team_admin: (w) => t('panel-reason-team_admin', { ...typeArgs(w.record_type), team: w.team }),
+    team_member_activity: (w) => t('panel-reason-team_member_activity', { team: w.team, what: w.what, date: fmtDay(w.at) }),
+    connected_conversation: (w) => t('panel-reason-connected_conversation', typeArgs(w.record_type)),
+    logged_activity: (w) => t('panel-reason-logged_activity', { what: w.what, date: fmtDay(w.at) }),
+    related_owner: (w) => t('panel-reason-related_owner', { ...typeArgs(w.record_type), name: w.name }),
+    resolved_similar: (w) => {
+      const ty = typeArgs(w.record_type);
+      return t('panel-reason-resolved_similar', { ...ty, count: w.count, example: exampleText(w.example, ty.display) });
+    },
+  };
+  return why && Object.hasOwn(words, why.code) ? words[why.code](why) : english || '';
 }
 
 /** Why a read-only user cannot start a connected chat (shown on the disabled buttons). */
@@ -375,7 +409,9 @@ export class CollabPanel {
 
   suggestion(s) {
     const user = s.user || s;
-    const reasons = s.reasons || [];
+    const english = s.reasons || [];
+    const why = Array.isArray(s.why) ? s.why : [];
+    const reasons = Array.from({ length: Math.max(english.length, why.length) }, (_, i) => reasonText(why[i], english[i])).filter(Boolean);
     const similar = s.source === 'similarity';
     const confidence = similar && typeof s.confidence === 'number' ? t('panel-match', { percent: Math.round(s.confidence * (s.confidence <= 1 ? 100 : 1)) }) : null;
     const example = similar && s.example_record?.id ? h('a', { class: 'small', href: recordHref(s.example_record.type, s.example_record.id) }, t('panel-open-similar')) : null;

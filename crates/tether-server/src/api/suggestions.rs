@@ -3,6 +3,8 @@
 //! of the most similar resolved records from the full-text index — in a constant number of
 //! queries, and lets `tether_domain::suggest` rank them.
 //!
+//! Each suggestion says why twice: `reasons` in English, and `why`, the same reasons as codes
+//! with their facts (record types by API name, times in RFC 3339) for UIs in other languages.
 //! Reasons never name a record the asking user cannot read: a related record is then left out,
 //! and a similar record is named by its number only.
 
@@ -18,7 +20,8 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::access::decide;
 use tether_domain::suggest::{
-    self, LoggedActivity, Person, RuleFacts, SimilarResolved, Suggestion,
+    self, ExampleRecord, LoggedActivity, Person, Reason, RelatedRecord, RuleFacts, SimilarResolved,
+    Suggestion,
 };
 use tether_domain::{Access, Owner, Subject};
 use tether_store::record_types::RecordType;
@@ -176,18 +179,15 @@ async fn rule_facts(
             }
             "chat_disconnection" => {}
             kind => {
-                let what = kind
-                    .parse::<tether_domain::record::ActivityKind>()
-                    .map(|k| k.label().to_owned())
-                    .unwrap_or_else(|_| "an activity".into());
                 if !logged
                     .iter()
                     .any(|l: &LoggedActivity| l.author.id == author.id)
                 {
                     logged.push(LoggedActivity {
                         author,
-                        what,
-                        when: short_date(a.at),
+                        kind: kind.to_owned(),
+                        at: super::rfc3339(a.at),
+                        day: short_date(a.at),
                     });
                 }
             }
@@ -211,20 +211,20 @@ async fn rule_facts(
         .iter()
         .filter(|v| decide(subject, Access::Read, v.facts()).is_allowed())
         .filter_map(|v| match &v.record.owner {
-            Owner::User { user_id } => person(user_id.as_str()).map(|p| {
-                (
-                    p,
-                    types
-                        .get(&v.record.record_type)
-                        .cloned()
-                        .unwrap_or_default(),
-                    v.record.name.clone(),
-                )
+            Owner::User { user_id } => person(user_id.as_str()).map(|owner| RelatedRecord {
+                owner,
+                record_type: v.record.record_type.clone(),
+                type_word: types
+                    .get(&v.record.record_type)
+                    .cloned()
+                    .unwrap_or_default(),
+                name: v.record.name.clone(),
             }),
             Owner::Team { .. } => None,
         })
         .collect();
     Ok(RuleFacts {
+        record_type: rt.def.name.clone(),
         type_word: rt.def.display_name.to_lowercase(),
         owner,
         previous_owners: previous,
@@ -276,17 +276,21 @@ async fn similarity(
         .iter()
         .filter_map(|r| {
             let i = info.get(&r.id)?;
+            let name = readable.contains(&i.id).then(|| i.name.clone());
             let number = i
                 .number
                 .clone()
                 .unwrap_or_else(|| rt.def.display_name.clone());
-            let label = if readable.contains(&i.id) {
-                format!("{number} '{}'", i.name)
-            } else {
-                number
+            let label = match &name {
+                Some(name) => format!("{number} '{name}'"),
+                None => number,
             };
             Some(SimilarResolved {
-                record_id: i.id.clone(),
+                example: ExampleRecord {
+                    id: i.id.clone(),
+                    number: i.number.clone(),
+                    name,
+                },
                 label,
                 resolver: Person {
                     id: i.resolved_by.clone(),
@@ -302,6 +306,7 @@ async fn similarity(
     let singular = rt.def.display_name.to_lowercase();
     Ok(suggest::similarity_based(
         &similar,
+        &rt.def.name,
         &singular,
         &format!("{singular}s"),
     ))
@@ -313,7 +318,11 @@ pub struct SuggestionOut {
     pub user: PersonRef,
     /// `rule` or `similarity`
     pub source: String,
+    /// Why, in English: "Owns this case", "Logged a phone call on 12 Nov".
     pub reasons: Vec<String>,
+    /// Why, as codes with their facts, one for each of `reasons` in the same order: what a UI
+    /// words in its reader's language (record types by API name, times in RFC 3339).
+    pub why: Vec<Reason>,
     /// 0–1; rule-based suggestions are 1.
     pub confidence: f64,
     /// The most similar record the person resolved (similarity suggestions), as `{type, id}`.
@@ -329,6 +338,7 @@ pub fn out(rt: &RecordType, s: Suggestion) -> SuggestionOut {
         },
         source: s.source.to_owned(),
         reasons: s.reasons,
+        why: s.why,
         confidence: (s.confidence * 100.0).round() / 100.0,
         example_record: s
             .example_record_id
@@ -343,8 +353,9 @@ pub struct SuggestionList {
 
 /// # `GET /api/v1/records/{type}/{id}/suggested-contacts`
 ///
-/// Up to ten people to involve (R12), best first, each with its reasons. Start a chat with one
-/// by `POST /api/v1/chats {member_ids: [user.id], record: {type, id}}` (a new connected chat, R9).
+/// Up to ten people to involve (R12), best first, each with its reasons (in English, and as
+/// codes with their facts). Start a chat with one by
+/// `POST /api/v1/chats {member_ids: [user.id], record: {type, id}}` (a new connected chat, R9).
 #[utoipa::path(get, path = "/records/{type}/{id}/suggested-contacts", tag = "collaboration", params(("type" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = SuggestionList), (status = 403), (status = 404), (status = 429)))]
 async fn suggested_contacts(
