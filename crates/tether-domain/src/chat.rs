@@ -298,6 +298,16 @@ pub fn names_list(names: &[&str]) -> String {
     }
 }
 
+/// "A", "A and B", "A, B and C": people named in a sentence ("Olga started the chat with Per
+/// and Lars"), every one of them, as the page's English list format writes them.
+pub fn names_in_sentence(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// The pair key that makes a one-on-one chat unique per pair of people.
 pub fn pair_key(a: &str, b: &str) -> String {
     if a <= b {
@@ -360,6 +370,10 @@ mod tests {
             "Escalation"
         );
         assert_eq!(names_list(&["A", "B", "C", "D", "E", "F"]), "A, B, C, D +2");
+        assert_eq!(names_in_sentence(&[]), "");
+        assert_eq!(names_in_sentence(&["A"]), "A");
+        assert_eq!(names_in_sentence(&["A", "B"]), "A and B");
+        assert_eq!(names_in_sentence(&["A", "B", "C"]), "A, B and C");
         assert_eq!(pair_key("b", "a"), pair_key("a", "b"));
         assert!(ChatName::parse("  ").is_err());
         assert!(ChatName::parse("x\ny").is_err());

@@ -15,7 +15,7 @@
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use tether_domain::chat::ChatKind;
+use tether_domain::chat::{ChatKind, names_in_sentence};
 use tether_domain::markdown::{MentionResolver, render as render_markdown};
 use tether_domain::record::{ActivityKind, RecordState};
 use tether_domain::record_type::RecordTypeDef;
@@ -1329,15 +1329,6 @@ fn system(actor: &str, text: String, data: Value) -> SystemMessage {
     }
 }
 
-/// "A", "A and B", "A, B and C" (as the server writes it).
-fn names_list(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 /// Up to `max` characters of `s`, cut at a word with "…".
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -1656,7 +1647,11 @@ fn plan_case_chat(
         creator: o.id.clone(),
         opening: Some(system(
             &o.id,
-            format!("{} started the chat with {}", o.name, names_list(&others)),
+            format!(
+                "{} started the chat with {}",
+                o.name,
+                names_in_sentence(&others)
+            ),
             json!({"event": "chat.created",
                    "users": members.iter().skip(1).map(|(id, n)| json!({"id": id, "name": n})).collect::<Vec<_>>()}),
         )),

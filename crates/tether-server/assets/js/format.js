@@ -3,12 +3,12 @@
 // formats through here (dom.js re-exports these), so a change of language or zone changes all
 // of them at once.
 
-import { locale, t } from './i18n.js';
+import { formatLocale, t } from './i18n.js';
 
 /** The IANA time zone times are shown in. */
 export const timeZone = document.body?.dataset.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-const fmt = (options) => new Intl.DateTimeFormat(locale, { timeZone, ...options });
+const fmt = (options) => new Intl.DateTimeFormat(formatLocale, { timeZone, ...options });
 const timeFmt = fmt({ hour: '2-digit', minute: '2-digit' });
 const dateFmt = fmt({ day: 'numeric', month: 'short', year: 'numeric' });
 const dayFmt = fmt({ weekday: 'long', day: 'numeric', month: 'long' });
@@ -16,8 +16,8 @@ const fullFmt = fmt({ dateStyle: 'medium', timeStyle: 'short' });
 const keyFmt = fmt({ year: 'numeric', month: '2-digit', day: '2-digit' });
 const dayMonthFmt = fmt({ day: 'numeric', month: 'short' });
 const yearFmt = fmt({ year: 'numeric' });
-const numberFmt = new Intl.NumberFormat(locale);
-const relFmt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+const numberFmt = new Intl.NumberFormat(formatLocale);
+const relFmt = new Intl.RelativeTimeFormat(formatLocale, { numeric: 'auto', style: 'short' });
 
 export const fmtTime = (iso) => (iso ? timeFmt.format(new Date(iso)) : '');
 export const fmtDate = (iso) => (iso ? dateFmt.format(new Date(iso)) : '');
@@ -59,7 +59,7 @@ export function relTime(iso) {
 
 /** A file size: "512 B", "1,5 kB", "3,2 MB" (decimal separator of the language). */
 export function fmtSize(bytes) {
-  const one = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  const one = new Intl.NumberFormat(formatLocale, { maximumFractionDigits: 1 });
   if (bytes < 1024) return t('size-bytes', { n: bytes });
   if (bytes < 1024 * 1024) return t('size-kb', { n: one.format(bytes / 1024) });
   return t('size-mb', { n: one.format(bytes / 1024 / 1024) });

@@ -11,6 +11,10 @@
 /** The page's language: `"en"` or `"sv"`. */
 export const locale = document.documentElement.lang || 'en';
 
+/** The locale dates, times, numbers and lists are written in: the browser's preferred variant
+ *  of the page's language ("en-GB" writes "6 Dec", "en-US" "Dec 6"), else the language. */
+export const formatLocale = (globalThis.navigator?.languages || []).find((l) => l.toLowerCase().split('-')[0] === locale) || locale;
+
 async function load() {
   const url = document.querySelector('meta[name="tether-catalog"]')?.content;
   if (!url) return {};
@@ -24,12 +28,12 @@ async function load() {
 
 const messages = await load();
 const plurals = new Intl.PluralRules(locale);
-const numbers = new Intl.NumberFormat(locale);
+const numbers = new Intl.NumberFormat(formatLocale);
 
 function value(v, fn) {
   if (v === undefined || v === null) return '';
   if (fn === 'number' && typeof v === 'number') return numbers.format(v);
-  if (fn === 'datetime') return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(v));
+  if (fn === 'datetime') return new Intl.DateTimeFormat(formatLocale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(v));
   if (typeof v === 'number') return numbers.format(v);
   return String(v);
 }

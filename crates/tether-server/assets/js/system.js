@@ -7,9 +7,9 @@
 
 import { recordTypes, recordTypesNow } from './api.js';
 import { optionLabel, STATE_LABEL } from './fields.js';
-import { locale, t } from './i18n.js';
+import { formatLocale, t } from './i18n.js';
 
-const list = new Intl.ListFormat(locale, { type: 'conjunction' });
+const list = new Intl.ListFormat(formatLocale, { type: 'conjunction' });
 const names = (users) => list.format(users.map((u) => u.name));
 
 /** The record type `name` as loaded (localized), or null before the types arrive. */

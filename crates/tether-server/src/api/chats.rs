@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use tether_domain::chat::{ChatKind, ChatName, HistoryWindow, display_name, names_list};
+use tether_domain::chat::{ChatKind, ChatName, HistoryWindow, display_name, names_in_sentence};
 use tether_domain::invalid::{FieldError, Invalid};
 use tether_store::chats::{Chat, ChatListItem, Member, NewChat, SystemMessage};
 use tether_store::people::ChannelMove;
@@ -265,7 +265,7 @@ async fn create_chat(
             format!(
                 "{} started the chat with {}",
                 caller.user.name,
-                names_list(&names)
+                names_in_sentence(&names)
             ),
             json!({"event": "chat.created",
                    "users": others.iter().map(|u| json!({"id": u.id, "name": u.name})).collect::<Vec<_>>()}),
@@ -665,7 +665,7 @@ async fn add_members(
         format!(
             "{} added {} ({})",
             caller.user.name,
-            names_list(&names),
+            names_in_sentence(&names),
             history_words(window)
         ),
         json!({"event": "member.added",

@@ -241,6 +241,23 @@ impl Browser {
         )
         .await
         .unwrap();
+        // As a browser set to these languages, the page's `navigator.languages` says them too.
+        let version = self
+            .post(
+                "/goog/cdp/execute",
+                json!({"cmd": "Browser.getVersion", "params": {}}),
+            )
+            .await
+            .unwrap();
+        let user_agent = version["userAgent"]
+            .as_str()
+            .expect("the browser's user agent");
+        self.post(
+            "/goog/cdp/execute",
+            json!({"cmd": "Emulation.setUserAgentOverride", "params": {"userAgent": user_agent, "acceptLanguage": languages}}),
+        )
+        .await
+        .unwrap();
     }
 
     /// Lets a test stand for a page whose live updates lag behind: from the next page load on,
