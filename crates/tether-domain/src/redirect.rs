@@ -51,7 +51,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Inputs shared with the browser's copy of the rule (`tests/login_next.rs` runs them
+    /// Inputs shared with the browser's copy of the rule (`tests/it/login_next.rs` runs them
     /// through `assets/js/next.js` too).
     #[test]
     fn only_paths_of_this_site_are_followed() {

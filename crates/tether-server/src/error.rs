@@ -5,7 +5,7 @@
 //! Every problem document also carries a stable `code` (API.md): the variant's own
 //! ([`ApiError::code`]), or a more precise one given where the error is made
 //! ([`ApiError::with_code`]). UIs map codes to their own language and fall back to `detail`.
-//! The codes are listed in docs/api.md; `tests/i18n.rs` checks the UI's catalogs cover them.
+//! The codes are listed in docs/api.md; `tests/it/i18n.rs` checks the UI's catalogs cover them.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -56,7 +56,7 @@ impl Catalog {
         let resource = match FluentResource::try_new(source(locale).to_owned()) {
             Ok(r) => r,
             Err((r, errors)) => {
-                // tests/i18n.rs fails on any of these; a running server keeps what parsed.
+                // tests/it/i18n.rs fails on any of these; a running server keeps what parsed.
                 tracing::error!(?errors, locale = %locale, "the message catalog has errors");
                 r
             }
@@ -79,7 +79,7 @@ fn catalog(locale: Locale) -> Option<&'static Catalog> {
 }
 
 /// The text of `key` in `locale`, with `args` substituted. A key missing from the catalog
-/// (which `tests/i18n.rs` prevents) comes out as the key itself, never as a failure.
+/// (which `tests/it/i18n.rs` prevents) comes out as the key itself, never as a failure.
 pub fn tr(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
     let Some(c) = catalog(locale) else {
         return key.to_owned();

@@ -1,0 +1,250 @@
+//! Record-link cards (SPEC R16), computed per viewer at read time: over HTTP, in each
+//! recipient's live event, after access changes, and in the composer's preview.
+
+use crate::common::spawn_app;
+use serde_json::{Value, json};
+use tether_store::Backend;
+
+fn cards(message: &Value) -> Vec<Value> {
+    message["cards"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn r16_cards_are_computed_for_each_viewer() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.enable_collaboration().await;
+    app.post(
+        "/roles",
+        &admin,
+        json!({"name": "chatter", "privileges": ["collab.use"]}),
+    )
+    .await
+    .expect(201);
+    let (olga_id, olga) = app
+        .user(&admin, "olga@example.com", "Olga Berg", &["agent"], &[])
+        .await;
+    let (cilla_id, cilla) = app
+        .user(&admin, "cilla@example.com", "Cilla Ek", &["chatter"], &[])
+        .await;
+    let case = app
+        .post(
+            "/records/case",
+            &olga,
+            json!({"fields": {"title": "Printer jams on tray 2", "priority": "high"}}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let url = case["url"].as_str().unwrap().to_owned();
+    let chat = app
+        .post(
+            "/chats",
+            &olga,
+            json!({"member_ids": [cilla_id], "name": "Printers"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let path = format!("/chats/{}/messages", chat["id"].as_str().unwrap());
+    let mut olga_events = app.events(&olga).await;
+    let mut cilla_events = app.events(&cilla).await;
+
+    let body = format!(
+        "See [this case]({url}?tab=timeline) and {url}/ and {url}#top, and https://example.org/records/case/{}",
+        case["id"].as_str().unwrap()
+    );
+    let sent = app
+        .post(&path, &olga, json!({"body": body}))
+        .await
+        .expect(201)
+        .body;
+    let mine = cards(&sent);
+    assert_eq!(
+        mine.len(),
+        1,
+        "one card per record, however often it is linked: {mine:?}"
+    );
+    assert_eq!(mine[0]["kind"], "record");
+    assert_eq!(mine[0]["app"], "Tether");
+    assert_eq!(mine[0]["record_type"], "Case");
+    assert_eq!(mine[0]["title"], "CAS-00001 Printer jams on tray 2");
+    assert!(
+        mine[0]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["value"] == "High")
+    );
+
+    // Live: each recipient gets their own event.
+    let olga_live = olga_events.expect("message.created").await;
+    assert_eq!(cards(&olga_live["message"])[0]["kind"], "record");
+    let cilla_live = cilla_events.expect("message.created").await;
+    let theirs = cards(&cilla_live["message"]);
+    assert_eq!(theirs[0]["kind"], "link");
+    assert!(
+        !cilla_live.to_string().contains("Printer jams"),
+        "no record information for a non-reader"
+    );
+
+    // Over HTTP, the same message gives each viewer their own card.
+    let cilla_page = app.get(&path, &cilla).await.expect(200).body;
+    let text = cilla_page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == sent["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(
+        cards(&text),
+        vec![json!({"kind": "link", "url": format!("{url}?tab=timeline")})]
+    );
+
+    // Access granted, then taken away: the next read follows.
+    app.post(
+        &format!("/records/case/{}/shares", case["id"].as_str().unwrap()),
+        &olga,
+        json!({"user_id": cilla_id, "access": "read"}),
+    )
+    .await
+    .expect(201);
+    let page = app.get(&path, &cilla).await.body;
+    let m = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == sent["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(cards(&m)[0]["kind"], "record");
+    app.patch(
+        &format!("/users/{cilla_id}"),
+        &admin,
+        json!({"roles": ["viewer", "chatter"]}),
+    )
+    .await
+    .expect(200);
+    let unfurled = app
+        .post("/unfurl", &cilla, json!({"url": url}))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(unfurled["card"]["kind"], "record", "still shared");
+    app.store
+        .execute_raw(&format!(
+            "DELETE FROM record_shares WHERE user_id = '{cilla_id}'"
+        ))
+        .await
+        .unwrap();
+    let page = app.get(&path, &cilla).await.body;
+    let m = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == sent["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(
+        cards(&m)[0]["kind"],
+        "link",
+        "access revoked, the card goes"
+    );
+
+    // The composer's preview, and removing a card before sending.
+    let preview = app
+        .post("/unfurl", &olga, json!({"url": url}))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(preview["card"]["title"], "CAS-00001 Printer jams on tray 2");
+    assert_eq!(
+        app.post("/unfurl", &cilla, json!({"url": url})).await.body["card"]["kind"],
+        "link"
+    );
+    assert_eq!(
+        app.post("/unfurl", &olga, json!({"url": "https://example.org/page"}))
+            .await
+            .body["card"],
+        Value::Null
+    );
+    let without = app
+        .post(
+            &path,
+            &olga,
+            json!({"body": format!("No card: {url}"), "without_cards": [url]}),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert!(cards(&without).is_empty());
+    let _ = olga_id;
+}
+
+#[tokio::test]
+async fn r16_look_alike_and_malformed_links_give_no_record_card() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.enable_collaboration().await;
+    let (bo_id, _) = app
+        .user(&admin, "bo@example.com", "Bo Lind", &["agent"], &[])
+        .await;
+    let case = app
+        .post(
+            "/records/case",
+            &admin,
+            json!({"fields": {"title": "Secret"}}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let id = case["id"].as_str().unwrap();
+    let base = app.base.clone();
+    let host = base.trim_start_matches("http://");
+    let chat = app
+        .post(
+            "/chats",
+            &admin,
+            json!({"member_ids": [bo_id], "name": "x"}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let path = format!("/chats/{}/messages", chat["id"].as_str().unwrap());
+    for body in [
+        format!("https://evil.example/records/case/{id}"),
+        format!("http://{host}.evil.example/records/case/{id}"),
+        format!("http://evil.example@{host}/x http://{host}@evil.example/records/case/{id}"),
+        format!("{base}/records/case/{id}/extra"),
+        format!("{base}/records/case"),
+        format!("{base}/records/case/..%2F{id}"),
+        format!("`{base}/records/case/{id}`"),
+        format!("javascript://{host}/records/case/{id}"),
+    ] {
+        let m = app
+            .post(&path, &admin, json!({"body": body}))
+            .await
+            .expect(201)
+            .body;
+        assert!(
+            cards(&m).iter().all(|c| c["kind"] != "record"),
+            "{body} gave {:?}",
+            cards(&m)
+        );
+    }
+    for body in [
+        format!("{base}/records/case/does-not-exist"),
+        format!("{base}/records/gadget/{id}"),
+        format!("{base}/records/account/{id}"),
+    ] {
+        let m = app
+            .post(&path, &admin, json!({"body": body}))
+            .await
+            .expect(201)
+            .body;
+        assert_eq!(
+            cards(&m),
+            vec![json!({"kind": "link", "url": body})],
+            "unknown records are bare links"
+        );
+    }
+}

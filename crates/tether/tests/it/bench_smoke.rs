@@ -1,0 +1,241 @@
+//! Every `tether bench` workload at a tiny size, through the real binary, so the tool never
+//! rots: each run must finish, write its JSON and report sane numbers (something measured,
+//! no errors, percentiles in order). Sizes are chosen to take a few seconds each in a debug
+//! build.
+
+use crate::support::{TempDir, nats_url, postgres_admin_url};
+use serde_json::Value;
+use std::process::Command;
+
+/// The small PostgreSQL chat load of the fixed-rate runs: 2 chats of 5, 50 msgs/s for 2 s.
+const SMALL_CHAT_AT_50: &[&str] = &[
+    "--clients",
+    "10",
+    "--chats",
+    "2",
+    "--members",
+    "5",
+    "--seconds",
+    "2",
+    "--warmup",
+    "0.5",
+    "--rate",
+    "50",
+];
+
+/// Runs `tether bench <args> --json <file>` and returns the JSON it wrote.
+fn bench(args: &[&str]) -> Value {
+    let dir = TempDir::new("bench-smoke");
+    let json = dir.0.join("result.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .arg("bench")
+        .args(args)
+        .arg("--json")
+        .arg(&json)
+        .env("TETHER_LOG", "warn")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "tether bench {args:?} failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        stdout.contains("tether bench"),
+        "the table is printed: {stdout}"
+    );
+    let text = std::fs::read_to_string(&json).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// What every result has, with sane values.
+#[track_caller]
+fn check_common(r: &Value, workload: &str) {
+    assert_eq!(r["workload"], workload, "{r:#}");
+    for key in [
+        "backend",
+        "params",
+        "throughput_per_s",
+        "latency_ms",
+        "errors",
+        "server_peak_rss_bytes",
+        "duration_s",
+    ] {
+        assert!(r.get(key).is_some(), "{key} missing in {r:#}");
+    }
+    assert!(r["throughput_per_s"].as_f64().unwrap() > 0.0, "{r:#}");
+    assert_eq!(r["errors"], 0, "{r:#}");
+    let l = &r["latency_ms"];
+    let (p50, p90, p99, max) = (
+        l["p50"].as_f64().unwrap(),
+        l["p90"].as_f64().unwrap(),
+        l["p99"].as_f64().unwrap(),
+        l["max"].as_f64().unwrap(),
+    );
+    assert!(p50 > 0.0 && p50 <= p90 && p90 <= p99 && p99 <= max, "{l:#}");
+}
+
+#[test]
+fn chat_on_sqlite_delivers_every_message() {
+    let r = bench(&[
+        "chat",
+        "--clients",
+        "20",
+        "--chats",
+        "4",
+        "--members",
+        "5",
+        "--seconds",
+        "2",
+        "--warmup",
+        "0.5",
+    ]);
+    check_common(&r, "chat");
+    assert_eq!(r["backend"], "sqlite");
+    assert!(r["delivered_per_s"].as_f64().unwrap() > 0.0);
+    assert_eq!(r["delivered"], r["expected_deliveries"], "{r:#}");
+    // Every accepted message reaches its 5 members.
+    assert_eq!(
+        r["expected_deliveries"].as_u64().unwrap(),
+        5 * r["accepted"].as_u64().unwrap()
+    );
+    assert!(r["server_peak_rss_bytes"].as_u64().unwrap() > 0);
+    // Every send was written by group commit: at least one per commit.
+    assert!(r["sends_per_commit"].as_f64().unwrap() >= 1.0, "{r:#}");
+}
+
+#[test]
+fn chat_on_postgres_at_a_fixed_rate() {
+    let url = postgres_admin_url();
+    let r = bench(&[&["chat", "--database", &url], SMALL_CHAT_AT_50].concat());
+    check_common(&r, "chat");
+    assert_eq!(r["backend"], "postgres");
+    let rate = r["throughput_per_s"].as_f64().unwrap();
+    assert!(
+        (40.0..=60.0).contains(&rate),
+        "about 50 msgs/s offered and accepted: {rate}"
+    );
+    assert_eq!(r["delivered"], r["expected_deliveries"], "{r:#}");
+}
+
+#[test]
+fn bare_is_the_same_load_without_storage() {
+    let r = bench(&[
+        "bare",
+        "--clients",
+        "20",
+        "--chats",
+        "4",
+        "--members",
+        "5",
+        "--seconds",
+        "2",
+        "--warmup",
+        "0.5",
+    ]);
+    check_common(&r, "bare");
+    assert_eq!(r["backend"], "bare");
+    assert_eq!(r["delivered"], r["expected_deliveries"], "{r:#}");
+}
+
+#[test]
+fn idle_reports_memory_per_connection_of_a_child_server() {
+    let r = bench(&[
+        "idle",
+        "--connections",
+        "200",
+        "--per-user",
+        "10",
+        "--seconds",
+        "1",
+    ]);
+    check_common(&r, "idle");
+    assert_eq!(r["server"], "child");
+    assert_eq!(r["connections"], 200);
+    assert!(r["rss_after_bytes"].as_u64().unwrap() > 0, "{r:#}");
+    assert!(r["bytes_per_connection"].is_number(), "{r:#}");
+}
+
+#[test]
+fn chat_on_two_nodes_with_nats() {
+    let (url, nats) = (postgres_admin_url(), nats_url());
+    let r = bench(
+        &[
+            &["chat", "--nodes", "2", "--nats", &nats, "--database", &url],
+            SMALL_CHAT_AT_50,
+        ]
+        .concat(),
+    );
+    check_common(&r, "chat");
+    assert_eq!(r["server"], "two nodes");
+    assert_eq!(r["delivered"], r["expected_deliveries"], "{r:#}");
+    for key in ["node_a_cores_used", "node_b_cores_used"] {
+        assert!(r[key].as_f64().is_some(), "{key}: {r:#}");
+    }
+    assert!(
+        r["server_cpu_seconds_per_1000_messages"].as_f64().unwrap() > 0.0,
+        "{r:#}"
+    );
+    assert!(r["sends_per_commit"].as_f64().unwrap() >= 1.0, "{r:#}");
+}
+
+#[test]
+fn panel_measures_reads_and_searches_and_guards_missing_endpoints() {
+    let cache = TempDir::new("bench-smoke");
+    let r = bench(&[
+        "panel",
+        "--records",
+        "1000",
+        "--chats",
+        "100",
+        "--messages",
+        "2000",
+        "--users",
+        "40",
+        "--seconds",
+        "2",
+        "--cache-dir",
+        cache.0.to_str().unwrap(),
+    ]);
+    check_common(&r, "panel");
+    let per = &r["per_request"];
+    for op in ["record", "timeline", "messages", "search", "finder"] {
+        assert!(
+            per[op]["latency_ms"]["samples"].as_u64().unwrap() > 0,
+            "{op}: {per:#}"
+        );
+    }
+    // The finder's answers, split by the length of the text typed, add up to all of them.
+    let finder = &per["finder"];
+    let by_length: u64 = ["one_letter", "two_letters", "three_or_more", "number"]
+        .iter()
+        .map(|k| finder[k]["latency_ms"]["samples"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        by_length,
+        finder["latency_ms"]["samples"].as_u64().unwrap(),
+        "{finder:#}"
+    );
+    // The panel and suggestions are measured once the server has them, "not available" before.
+    for op in ["panel", "suggestions"] {
+        assert!(
+            per[op].is_object() || per[op].as_str().unwrap().starts_with("not available"),
+            "{op}: {per:#}"
+        );
+    }
+    assert_eq!(r["data_set"]["messages"], 2000);
+    assert_eq!(r["data_set"]["users"], 40);
+}
+
+#[test]
+fn bad_sizes_fail_with_one_line() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .args(["bench", "chat", "--clients", "4", "--members", "1"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--members"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
