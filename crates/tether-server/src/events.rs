@@ -10,45 +10,90 @@
 //! queued and sends `{"type":"resync"}`, so a client that fell behind is told so, never silently
 //! skipped, and never slows anyone else down.
 
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 /// Events queued per connection before it is considered behind.
 pub const CONNECTION_QUEUE: usize = 256;
 
-/// One event and who may receive it.
+/// What travels on the bus: an event for clients with who may receive it, or an event for
+/// every node itself.
 #[derive(Clone, Debug)]
-pub struct Envelope {
-    pub audience: Vec<String>,
-    /// Also every connection watching this record (a record page that is open). Only events
-    /// that carry nothing but the record's id go to watchers; access was checked when the
-    /// connection started watching, and the client re-reads through the API.
-    pub record_watchers: Option<String>,
-    /// The JSON text sent to every recipient.
-    pub payload: Arc<str>,
+pub enum Envelope {
+    /// A client event (an [`crate::api::outbox::Event`], serialized once and shared by every
+    /// recipient), for `audience`'s connections and, with `record_watchers`, every connection
+    /// watching that record (a record page that is open). Only events that carry nothing but the
+    /// record's id go to watchers; access was checked when the connection started watching,
+    /// and the client re-reads through the API.
+    Clients {
+        audience: Vec<String>,
+        record_watchers: Option<String>,
+        payload: Arc<str>,
+    },
+    /// An event for every node, never forwarded to a client.
+    Nodes(Control),
 }
 
 impl Envelope {
-    /// An event of `kind` (the `type` member) with `fields` merged in, for `audience`.
-    pub fn new(kind: &str, mut fields: Value, audience: Vec<String>) -> Envelope {
-        if let Value::Object(map) = &mut fields {
-            map.insert("type".into(), Value::String(kind.to_owned()));
-        }
-        Envelope {
+    /// A client event for `audience`.
+    pub fn to_users(payload: String, audience: Vec<String>) -> Envelope {
+        Envelope::Clients {
             audience,
             record_watchers: None,
-            payload: fields.to_string().into(),
+            payload: payload.into(),
         }
     }
 
-    /// An event for everyone watching `record_id`.
-    pub fn for_watchers(kind: &str, fields: Value, record_id: &str) -> Envelope {
-        let mut e = Envelope::new(kind, fields, Vec::new());
-        e.record_watchers = Some(record_id.to_owned());
-        e
+    /// A client event for every connection watching `record_id`.
+    pub fn to_watchers(payload: String, record_id: &str) -> Envelope {
+        Envelope::Clients {
+            audience: Vec::new(),
+            record_watchers: Some(record_id.to_owned()),
+            payload: payload.into(),
+        }
+    }
+}
+
+/// What one node tells every node (NATS between nodes), applied in order with client events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Control {
+    /// Read `user_id`'s sessions afresh (everyone's with `None`): sign-out, deactivation, roles,
+    /// teams.
+    #[serde(rename = "callers.changed")]
+    CallersChanged { user_id: Option<String> },
+    /// Read the global settings afresh.
+    #[serde(rename = "settings.changed")]
+    SettingsChanged,
+    /// A node dropped live events (NATS was unreachable or too slow): tell every client to
+    /// resync.
+    #[serde(rename = "events.lost")]
+    EventsLost,
+    /// Close `user_id`'s live-event sockets that [`SessionEnded::ends`] names.
+    #[serde(rename = "session.ended")]
+    SessionEnded(SessionEnded),
+}
+
+/// Which of a user's sockets a [`Control::SessionEnded`] closes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionEnded {
+    pub user_id: String,
+    /// One session only (its token hash); `None`: every session of the user…
+    pub session: Option<String>,
+    /// …but this one.
+    pub except: Option<String>,
+}
+
+impl SessionEnded {
+    /// Whether the socket of session `token_hash` closes.
+    pub fn ends(&self, token_hash: &str) -> bool {
+        match &self.session {
+            Some(s) => s == token_hash,
+            None => self.except.as_deref() != Some(token_hash),
+        }
     }
 }
 
@@ -93,22 +138,19 @@ pub struct Subscription {
     pub user_id: String,
     pub rx: mpsc::Receiver<Arc<str>>,
     pub lagged: Arc<AtomicBool>,
+    /// Notified when the socket's session ended: it closes. Apart from the queue, so an end
+    /// reaches a connection that fell behind too.
+    pub ended: Arc<Notify>,
 }
 
 struct Conn {
     id: u64,
+    /// The session's token hash.
+    session: String,
     tx: mpsc::Sender<Arc<str>>,
     lagged: Arc<AtomicBool>,
+    ended: Arc<Notify>,
 }
-
-/// The internal event that clears cached sessions on every node (`{"user_id": id | null}`);
-/// it has no audience and reaches no client.
-pub const CALLERS_CHANGED: &str = "callers.changed";
-/// The internal event that clears the cached global settings on every node.
-pub const SETTINGS_CHANGED: &str = "settings.changed";
-/// The internal event a node publishes after it dropped live events (NATS was unreachable or
-/// too slow): every node tells all its clients to resync.
-pub const EVENTS_LOST: &str = "events.lost";
 
 /// The global settings (R1's switch), as read last, for at most [`SETTINGS_TTL`].
 pub struct SettingsCache {
@@ -116,7 +158,7 @@ pub struct SettingsCache {
 }
 
 /// How long a node trusts the global settings it read; a change clears them on every node
-/// through the bus ([`SETTINGS_CHANGED`]), this bounds anything else.
+/// through the bus ([`Control::SettingsChanged`]), this bounds anything else.
 const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Default for SettingsCache {
@@ -180,17 +222,25 @@ impl Hub {
         }
     }
 
-    /// Registers a connection of `user_id` unless the user already has `max` on this node; the
-    /// check and the registration happen under one lock, so simultaneous connects cannot both
-    /// pass a full limit.
-    pub fn subscribe_within(&self, user_id: &str, max: usize) -> Option<Subscription> {
+    /// Registers a connection of `user_id`'s session `session` (its token hash) unless the
+    /// user already has `max` on this node; the check and the registration happen under one
+    /// lock, so simultaneous connects cannot both pass a full limit.
+    pub fn subscribe_within(
+        &self,
+        user_id: &str,
+        session: &str,
+        max: usize,
+    ) -> Option<Subscription> {
         let (tx, rx) = mpsc::channel(self.queue);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let lagged = Arc::new(AtomicBool::new(false));
+        let ended = Arc::new(Notify::new());
         let conn = Conn {
             id,
+            session: session.to_owned(),
             tx,
             lagged: lagged.clone(),
+            ended: ended.clone(),
         };
         let mut conns = self.conns.write().ok()?;
         let mine = conns.entry(user_id.to_owned()).or_default();
@@ -203,6 +253,7 @@ impl Hub {
             user_id: user_id.to_owned(),
             rx,
             lagged,
+            ended,
         })
     }
 
@@ -253,30 +304,33 @@ impl Hub {
 
     /// Hands the event to every connection of every user in its audience, without waiting.
     pub fn dispatch(&self, envelope: &Envelope) {
-        if envelope.audience.is_empty() && envelope.record_watchers.is_none() {
-            self.control(&envelope.payload);
-            return;
-        }
+        let (audience, record_watchers, payload) = match envelope {
+            Envelope::Clients {
+                audience,
+                record_watchers,
+                payload,
+            } => (audience, record_watchers, payload),
+            Envelope::Nodes(control) => return self.control(control),
+        };
         let Ok(conns) = self.conns.read() else { return };
         let send = |c: &Conn| {
             if c.lagged.load(Ordering::Relaxed) {
                 return;
             }
-            if let Err(mpsc::error::TrySendError::Full(_)) = c.tx.try_send(envelope.payload.clone())
-            {
+            if let Err(mpsc::error::TrySendError::Full(_)) = c.tx.try_send(payload.clone()) {
                 c.lagged.store(true, Ordering::Relaxed);
             }
         };
-        for user in &envelope.audience {
+        for user in audience {
             for c in conns.get(user).into_iter().flatten() {
                 send(c);
             }
         }
-        if let Some(record) = &envelope.record_watchers
+        if let Some(record) = record_watchers
             && let Ok(watchers) = self.watchers.read()
         {
             for (user, conn_id) in watchers.get(record).into_iter().flatten() {
-                if envelope.audience.contains(user) {
+                if audience.contains(user) {
                     continue;
                 }
                 for c in conns
@@ -291,18 +345,21 @@ impl Hub {
         }
     }
 
-    /// An event for this node itself, not for clients: [`CALLERS_CHANGED`],
-    /// [`SETTINGS_CHANGED`] and [`EVENTS_LOST`].
-    fn control(&self, payload: &str) {
-        let Ok(v) = serde_json::from_str::<Value>(payload) else {
-            return;
-        };
-        if v["type"] == CALLERS_CHANGED {
-            self.callers.forget(v["user_id"].as_str());
-        } else if v["type"] == SETTINGS_CHANGED {
-            self.settings.forget();
-        } else if v["type"] == EVENTS_LOST {
-            self.resync_all();
+    /// Applies an event for this node itself.
+    fn control(&self, control: &Control) {
+        match control {
+            Control::CallersChanged { user_id } => self.callers.forget(user_id.as_deref()),
+            Control::SettingsChanged => self.settings.forget(),
+            Control::EventsLost => self.resync_all(),
+            Control::SessionEnded(end) => {
+                if let Ok(conns) = self.conns.read() {
+                    for c in conns.get(&end.user_id).into_iter().flatten() {
+                        if end.ends(&c.session) {
+                            c.ended.notify_one();
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -350,32 +407,31 @@ mod tests {
     #[test]
     fn a_users_connections_stop_at_the_limit_and_free_up_on_unsubscribe() {
         let hub = Hub::new();
-        let first = hub.subscribe_within("a", 2).unwrap();
-        let _second = hub.subscribe_within("a", 2).unwrap();
-        assert!(hub.subscribe_within("a", 2).is_none());
+        let first = hub.subscribe_within("a", "s1", 2).unwrap();
+        let _second = hub.subscribe_within("a", "s2", 2).unwrap();
+        assert!(hub.subscribe_within("a", "s3", 2).is_none());
         assert!(
-            hub.subscribe_within("b", 2).is_some(),
+            hub.subscribe_within("b", "s4", 2).is_some(),
             "the limit is per user"
         );
         hub.unsubscribe("a", first.id);
-        assert!(hub.subscribe_within("a", 2).is_some());
+        assert!(hub.subscribe_within("a", "s5", 2).is_some());
     }
 
     #[test]
     fn only_the_audience_receives() {
         let hub = Hub::new();
-        let mut a = hub.subscribe_within("a", usize::MAX).unwrap();
-        let mut b = hub.subscribe_within("b", usize::MAX).unwrap();
-        hub.dispatch(&Envelope::new(
-            "message.created",
-            json!({"x": 1}),
+        let mut a = hub.subscribe_within("a", "sa", usize::MAX).unwrap();
+        let mut b = hub.subscribe_within("b", "sb", usize::MAX).unwrap();
+        hub.dispatch(&Envelope::to_users(
+            json!({"type": "message.created", "x": 1}).to_string(),
             vec!["a".into()],
         ));
         let got = a.rx.try_recv().unwrap();
         assert!(got.contains("\"type\":\"message.created\""));
         assert!(b.rx.try_recv().is_err());
         hub.unsubscribe("a", a.id);
-        hub.dispatch(&Envelope::new("x", json!({}), vec!["a".into()]));
+        hub.dispatch(&Envelope::to_users("{}".into(), vec!["a".into()]));
         assert!(a.rx.try_recv().is_err());
         assert_eq!(hub.connections(), 1);
     }
@@ -383,12 +439,11 @@ mod tests {
     #[test]
     fn a_full_queue_marks_the_connection_behind_and_others_keep_receiving() {
         let hub = Hub::new();
-        let slow = hub.subscribe_within("slow", usize::MAX).unwrap();
-        let mut fast = hub.subscribe_within("fast", usize::MAX).unwrap();
+        let slow = hub.subscribe_within("slow", "s1", usize::MAX).unwrap();
+        let mut fast = hub.subscribe_within("fast", "s2", usize::MAX).unwrap();
         for i in 0..(CONNECTION_QUEUE + 10) {
-            hub.dispatch(&Envelope::new(
-                "e",
-                json!({"i": i}),
+            hub.dispatch(&Envelope::to_users(
+                json!({"i": i}).to_string(),
                 vec!["slow".into(), "fast".into()],
             ));
             assert!(
@@ -397,5 +452,48 @@ mod tests {
             );
         }
         assert!(slow.lagged.load(Ordering::Relaxed));
+    }
+
+    #[test]
+    fn an_ended_session_closes_its_sockets_even_behind_a_full_queue() {
+        let hub = Hub::with_queue(1);
+        let one = hub.subscribe_within("u", "one", usize::MAX).unwrap();
+        let two = hub.subscribe_within("u", "two", usize::MAX).unwrap();
+        for _ in 0..3 {
+            hub.dispatch(&Envelope::to_users("{}".into(), vec!["u".into()]));
+        }
+        assert!(one.lagged.load(Ordering::Relaxed), "the queue is full");
+        let end = |session: Option<&str>, except: Option<&str>| {
+            Envelope::Nodes(Control::SessionEnded(SessionEnded {
+                user_id: "u".into(),
+                session: session.map(str::to_owned),
+                except: except.map(str::to_owned),
+            }))
+        };
+        // After a password change from session "one": every other session ends.
+        hub.dispatch(&end(None, Some("one")));
+        let ended =
+            |s: &Subscription| futures_util::FutureExt::now_or_never(s.ended.notified()).is_some();
+        assert!(!ended(&one) && ended(&two));
+        hub.dispatch(&end(Some("one"), None));
+        assert!(ended(&one));
+    }
+
+    #[test]
+    fn control_events_travel_as_tagged_json() {
+        let c = Control::SessionEnded(SessionEnded {
+            user_id: "u".into(),
+            session: None,
+            except: Some("a".into()),
+        });
+        let text = serde_json::to_string(&c).unwrap();
+        assert_eq!(
+            text,
+            r#"{"type":"session.ended","user_id":"u","session":null,"except":"a"}"#
+        );
+        assert_eq!(serde_json::from_str::<Control>(&text).unwrap(), c);
+        let gone = Control::CallersChanged { user_id: None };
+        let back: Control = serde_json::from_str(&serde_json::to_string(&gone).unwrap()).unwrap();
+        assert_eq!(back, gone);
     }
 }

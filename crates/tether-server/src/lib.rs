@@ -178,35 +178,39 @@ impl AppState {
     }
 
     /// Closes the user's live-event sockets on every node: those of one session (its token
-    /// hash) after a sign-out, or all of them when the account is deactivated. The event
-    /// travels like any other but is never forwarded to a client (see [`ws`]).
+    /// hash) after a sign-out, or all of them when the account is deactivated.
     pub fn end_sessions(&self, user_id: &str, session: Option<&str>) {
-        self.publish(
-            ws::SESSION_ENDED,
-            serde_json::json!({ "session": session }),
-            vec![user_id.to_owned()],
-        );
+        self.bus
+            .publish(events::Envelope::Nodes(events::Control::SessionEnded(
+                events::SessionEnded {
+                    user_id: user_id.to_owned(),
+                    session: session.map(str::to_owned),
+                    except: None,
+                },
+            )));
     }
 
     /// Closes the user's live-event sockets on every node except those of session `keep` (a
     /// token hash): after the user changed their own password.
     pub fn end_other_sessions(&self, user_id: &str, keep: &str) {
-        self.publish(
-            ws::SESSION_ENDED,
-            serde_json::json!({ "session": null, "except": keep }),
-            vec![user_id.to_owned()],
-        );
+        self.bus
+            .publish(events::Envelope::Nodes(events::Control::SessionEnded(
+                events::SessionEnded {
+                    user_id: user_id.to_owned(),
+                    session: None,
+                    except: Some(keep.to_owned()),
+                },
+            )));
     }
 
     /// Makes every node read `user_id`'s sessions afresh (or everyone's, `None`), after a change
     /// to what a session may do: sign-out, deactivation, roles, teams. Travels over the bus like
     /// any event (NATS between nodes) and is applied in order with the others.
     pub fn forget_callers(&self, user_id: Option<&str>) {
-        self.bus.publish(events::Envelope::new(
-            events::CALLERS_CHANGED,
-            serde_json::json!({ "user_id": user_id }),
-            Vec::new(),
-        ));
+        self.bus
+            .publish(events::Envelope::Nodes(events::Control::CallersChanged {
+                user_id: user_id.map(str::to_owned),
+            }));
     }
 
     /// The global settings, from this node's cache when it read them in the last seconds.
@@ -223,19 +227,8 @@ impl AppState {
 
     /// Makes every node read the global settings afresh (after they changed).
     pub fn forget_settings(&self) {
-        self.bus.publish(events::Envelope::new(
-            events::SETTINGS_CHANGED,
-            serde_json::json!({}),
-            Vec::new(),
-        ));
-    }
-
-    /// Publishes an event of `kind` to `audience`.
-    pub fn publish(&self, kind: &str, fields: serde_json::Value, audience: Vec<String>) {
-        if !audience.is_empty() {
-            self.bus
-                .publish(events::Envelope::new(kind, fields, audience));
-        }
+        self.bus
+            .publish(events::Envelope::Nodes(events::Control::SettingsChanged));
     }
 }
 

@@ -8,12 +8,12 @@
 //!
 //! Memory stays bounded when NATS is away or slow: while the node is not connected it drops
 //! events instead of buffering them, and it queues at most `Config::nats_queue` for the
-//! publisher. A node that dropped events publishes [`EVENTS_LOST`] once NATS takes events
+//! publisher. A node that dropped events publishes [`Control::EventsLost`] once NATS takes events
 //! again, and every node tells its clients to `resync` (the data is in the database; only the
 //! live events are gone). A send never waits on NATS longer than [`FLUSH_TIMEOUT`], and not at
 //! all while the node is cut off.
 
-use crate::events::{EVENTS_LOST, Envelope, EventBus, Hub};
+use crate::events::{Control, Envelope, EventBus, Hub};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -23,10 +23,50 @@ use tokio::sync::{mpsc, oneshot};
 
 /// An envelope as it travels between nodes.
 #[derive(Serialize, Deserialize)]
-struct Wire {
-    audience: Vec<String>,
-    record_watchers: Option<String>,
-    payload: String,
+#[serde(tag = "to", rename_all = "snake_case")]
+enum Wire {
+    Clients {
+        audience: Vec<String>,
+        record_watchers: Option<String>,
+        payload: String,
+    },
+    Nodes {
+        control: Control,
+    },
+}
+
+impl From<Envelope> for Wire {
+    fn from(e: Envelope) -> Wire {
+        match e {
+            Envelope::Clients {
+                audience,
+                record_watchers,
+                payload,
+            } => Wire::Clients {
+                audience,
+                record_watchers,
+                payload: payload.to_string(),
+            },
+            Envelope::Nodes(control) => Wire::Nodes { control },
+        }
+    }
+}
+
+impl From<Wire> for Envelope {
+    fn from(w: Wire) -> Envelope {
+        match w {
+            Wire::Clients {
+                audience,
+                record_watchers,
+                payload,
+            } => Envelope::Clients {
+                audience,
+                record_watchers,
+                payload: payload.into(),
+            },
+            Wire::Nodes { control } => Envelope::Nodes(control),
+        }
+    }
 }
 
 /// What the publisher task is asked to do, in order.
@@ -46,7 +86,7 @@ const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct NatsBus {
     tx: mpsc::Sender<Outgoing>,
     client: async_nats::Client,
-    /// Events were dropped since [`EVENTS_LOST`] was last published.
+    /// Events were dropped since [`Control::EventsLost`] was last published.
     lost: Arc<AtomicBool>,
 }
 
@@ -132,11 +172,7 @@ impl NatsBus {
         tokio::spawn(async move {
             while let Some(msg) = sub.next().await {
                 match serde_json::from_slice::<Wire>(&msg.payload) {
-                    Ok(w) => hub.dispatch(&Envelope {
-                        audience: w.audience,
-                        record_watchers: w.record_watchers,
-                        payload: w.payload.into(),
-                    }),
+                    Ok(w) => hub.dispatch(&Envelope::from(w)),
                     Err(e) => tracing::warn!(error = %e, "ignoring a malformed event from NATS"),
                 }
             }
@@ -166,14 +202,7 @@ impl NatsBus {
                     && lost.swap(false, Ordering::AcqRel)
                 {
                     tracing::info!("telling every node's clients to resync for the events dropped");
-                    let report = Envelope {
-                        audience: Vec::new(),
-                        record_watchers: None,
-                        payload: serde_json::json!({ "type": EVENTS_LOST })
-                            .to_string()
-                            .into(),
-                    };
-                    publish(&client, &subject, report).await;
+                    publish(&client, &subject, Envelope::Nodes(Control::EventsLost)).await;
                 }
                 if !waiting.is_empty() {
                     match tokio::time::timeout(FLUSH_TIMEOUT, client.flush()).await {
@@ -194,12 +223,7 @@ impl NatsBus {
 }
 
 async fn publish(client: &async_nats::Client, subject: &str, e: Envelope) {
-    let wire = Wire {
-        audience: e.audience,
-        record_watchers: e.record_watchers,
-        payload: e.payload.to_string(),
-    };
-    match serde_json::to_vec(&wire) {
+    match serde_json::to_vec(&Wire::from(e)) {
         Ok(bytes) => {
             if let Err(err) = client.publish(subject.to_owned(), bytes.into()).await {
                 tracing::warn!(error = %err, "publishing an event to NATS failed");

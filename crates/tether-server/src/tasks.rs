@@ -4,7 +4,6 @@
 //! to exactly one of them, and the file purge's steps are idempotent.
 
 use crate::AppState;
-use serde_json::json;
 use std::time::Duration;
 use tether_domain::chat::URGENT_REPEAT_MS;
 use tokio::sync::watch;
@@ -43,11 +42,7 @@ pub async fn remind(state: &AppState) {
     {
         Ok(due) => {
             for r in due {
-                state.publish(
-                    "notification",
-                    json!({"kind": "urgent", "reminder": true, "chat_id": r.chat_id, "message_id": r.message_id}),
-                    r.unread_user_ids,
-                );
+                crate::api::outbox::reminder(state, &r.chat_id, &r.message_id, r.unread_user_ids);
             }
         }
         Err(e) => tracing::warn!(error = %e, "urgent reminders failed"),

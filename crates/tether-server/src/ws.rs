@@ -8,7 +8,8 @@
 //!
 //! A socket lives no longer than its session: it is closed (code 4001) when the session
 //! expires, when it signs out, and when the account is deactivated, on whichever node the
-//! socket is ([`SESSION_ENDED`] travels over the event bus and is never shown to a client).
+//! socket is ([`crate::events::Control::SessionEnded`] travels over the event bus and is never
+//! shown to a client).
 
 use crate::AppState;
 use crate::auth::{caller_from_token, session_token};
@@ -30,9 +31,6 @@ pub struct EventsQuery {
     pub token: Option<String>,
 }
 
-/// The internal event that ends sockets: `{"session": <token hash> | null, "except": <token
-/// hash>?}` (`session` null: all of the user's sockets, but those of `except`).
-pub const SESSION_ENDED: &str = "session.ended";
 /// The close code a socket gets when its session ends (4000–4999 are the application's).
 const CLOSE_SESSION_ENDED: u16 = 4001;
 
@@ -77,10 +75,11 @@ pub async fn events(
         }
     };
     crate::api::chats::require_collaboration(&state, &caller).await?;
-    let Some(sub) = state
-        .hub
-        .subscribe_within(caller.id(), state.config.max_connections_per_user)
-    else {
+    let Some(sub) = state.hub.subscribe_within(
+        caller.id(),
+        &caller.token_hash,
+        state.config.max_connections_per_user,
+    ) else {
         return Err(ApiError::TooManyRequests {
             detail: "you have too many open event connections; close some tabs".into(),
             retry_after_secs: 30,
@@ -172,37 +171,6 @@ async fn handle_client_message(
     }
 }
 
-/// Which sockets an internal [`SESSION_ENDED`] event ends.
-struct Ended {
-    /// One session only; `None`: every session of the user…
-    session: Option<String>,
-    /// …but this one.
-    except: Option<String>,
-}
-
-impl Ended {
-    fn ends(&self, token_hash: &str) -> bool {
-        match &self.session {
-            Some(s) => s == token_hash,
-            None => self.except.as_deref() != Some(token_hash),
-        }
-    }
-}
-
-/// `Some` when `payload` is the internal [`SESSION_ENDED`] event. A message text cannot look
-/// like it: quotes inside JSON strings are escaped, so the marker only matches the event's own
-/// `type` member.
-fn session_ended(payload: &str) -> Option<Ended> {
-    if !payload.contains(r#""type":"session.ended""#) {
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_str(payload).ok()?;
-    (v["type"] == SESSION_ENDED).then(|| Ended {
-        session: v["session"].as_str().map(str::to_owned),
-        except: v["except"].as_str().map(str::to_owned),
-    })
-}
-
 async fn close_ended(sink: &mut futures_util::stream::SplitSink<WebSocket, Message>, why: &str) {
     let frame = axum::extract::ws::CloseFrame {
         code: CLOSE_SESSION_ENDED,
@@ -234,26 +202,19 @@ async fn run(
                 close_ended(&mut sink, "your session has expired; sign in again").await;
                 break;
             }
+            () = sub.ended.notified() => {
+                close_ended(&mut sink, "your session was ended; sign in again").await;
+                break;
+            }
             next = sub.rx.recv() => {
                 let Some(payload) = next else { break };
-                let ends = |p: &str| session_ended(p).is_some_and(|e| e.ends(&caller.token_hash));
-                let mut ended = ends(&payload);
-                if !ended && session_ended(&payload).is_some() {
-                    continue;
-                }
                 let text = if sub.lagged.swap(false, Ordering::Relaxed) {
-                    // Skipped events are replaced by a resync, but an end of session is not.
-                    while let Ok(p) = sub.rx.try_recv() {
-                        ended |= ends(&p);
-                    }
+                    // Skipped events are replaced by one resync.
+                    while sub.rx.try_recv().is_ok() {}
                     RESYNC.to_owned()
                 } else {
                     payload.to_string()
                 };
-                if ended {
-                    close_ended(&mut sink, "your session was ended; sign in again").await;
-                    break;
-                }
                 if !send(&mut sink, Message::Text(text.into())).await {
                     break;
                 }
@@ -285,23 +246,7 @@ async fn run(
 
 #[cfg(test)]
 mod tests {
-    use super::{same_origin, session_ended};
-
-    #[test]
-    fn session_ended_events_name_the_sockets_they_end() {
-        let all = session_ended(r#"{"type":"session.ended","session":null}"#).unwrap();
-        assert!(all.ends("a") && all.ends("b"));
-        let one = session_ended(r#"{"type":"session.ended","session":"a"}"#).unwrap();
-        assert!(one.ends("a") && !one.ends("b"));
-        // After a password change: every session of the user but the one that changed it.
-        let others =
-            session_ended(r#"{"type":"session.ended","session":null,"except":"a"}"#).unwrap();
-        assert!(!others.ends("a") && others.ends("b"));
-        assert!(
-            session_ended(r#"{"type":"message.created","text":"\"type\":\"session.ended\""}"#)
-                .is_none()
-        );
-    }
+    use super::same_origin;
 
     #[test]
     fn only_this_servers_pages_may_use_the_cookie() {

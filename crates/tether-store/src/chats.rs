@@ -87,6 +87,15 @@ pub struct SystemMessage {
     pub data: Value,
 }
 
+/// What [`Store::add_members`] wrote.
+#[derive(Clone, Debug, Default)]
+pub struct MembersAdded {
+    /// Who was added (people already in the chat are not).
+    pub users: Vec<String>,
+    /// The system message, when someone was added.
+    pub message_id: Option<String>,
+}
+
 /// A chat to create.
 #[derive(Clone, Debug)]
 pub struct NewChat {
@@ -554,14 +563,15 @@ impl Store {
     }
 
     /// Adds members (each with their history window) and the system message, in one
-    /// transaction. People already in the chat are left as they are; returns who was added.
+    /// transaction. People already in the chat are left as they are; returns who was added and
+    /// the system message (written only when someone was).
     pub async fn add_members(
         &self,
         chat_id: &str,
         users: &[(String, i64)],
         added_by: &str,
         sys: &SystemMessage,
-    ) -> Result<Vec<String>> {
+    ) -> Result<MembersAdded> {
         let now = now_ms();
         let added = with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -574,53 +584,61 @@ impl Store {
                     added.push(user.clone());
                 }
             }
+            let mut message_id = None;
             if !added.is_empty() {
                 refresh_search!(tx, chat_id);
-                insert_system!(tx, chat_id, sys, now);
+                message_id = Some(insert_system!(tx, chat_id, sys, now));
                 let entry = crate::audit::NewAudit::new(Some(added_by), "chat.members_added", serde_json::json!({"user_ids": added})).chat(chat_id);
                 crate::audit::audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(added)
+            Ok::<_, sqlx::Error>(MembersAdded { users: added, message_id })
         })?;
         Ok(added)
     }
 
-    /// Removes a member and writes the system message, in one transaction.
+    /// Removes a member and writes the system message, in one transaction; returns the system
+    /// message's id (`None`: not a member).
     pub async fn remove_member(
         &self,
         chat_id: &str,
         user_id: &str,
         sys: &SystemMessage,
-    ) -> Result<bool> {
+    ) -> Result<Option<String>> {
         let now = now_ms();
         let removed = with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2").bind(chat_id).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            let mut written = None;
             if n > 0 {
                 refresh_search!(tx, chat_id);
-                insert_system!(tx, chat_id, sys, now);
+                written = Some(insert_system!(tx, chat_id, sys, now));
                 let entry = crate::audit::NewAudit::new(sys.actor_id.as_deref(), "chat.member_removed", serde_json::json!({"user_id": user_id})).chat(chat_id);
                 crate::audit::audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(n > 0)
+            Ok::<_, sqlx::Error>(written)
         })?;
         Ok(removed)
     }
 
-    /// Renames a chat and writes the system message, in one transaction.
-    pub async fn rename_chat(&self, chat_id: &str, name: &str, sys: &SystemMessage) -> Result<()> {
+    /// Renames a chat and writes the system message, in one transaction; returns the system
+    /// message's id.
+    pub async fn rename_chat(
+        &self,
+        chat_id: &str,
+        name: &str,
+        sys: &SystemMessage,
+    ) -> Result<String> {
         let now = now_ms();
-        with_write!(self, p => {
+        Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE chats SET name = $1 WHERE id = $2").bind(name).bind(chat_id).execute(&mut *tx).await?;
             refresh_search!(tx, chat_id);
-            insert_system!(tx, chat_id, sys, now);
+            let id = insert_system!(tx, chat_id, sys, now);
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(())
-        })?;
-        Ok(())
+            Ok::<_, sqlx::Error>(id)
+        })?)
     }
 
     /// Writes a system message on its own.
@@ -753,6 +771,20 @@ impl Store {
         let mut list = vec![row.into_message()?];
         self.fill_details(&mut list).await?;
         Ok(list.pop())
+    }
+
+    /// A chat's first `limit` messages, oldest first: what a new chat opened with (its opening
+    /// system message is always the first, written with the chat).
+    pub async fn first_messages(&self, chat_id: &str, limit: i64) -> Result<Vec<Message>> {
+        let sql = format!("{MESSAGE_SELECT} WHERE m.chat_id = $1 ORDER BY m.seq LIMIT $2");
+        let rows: Vec<MessageRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(chat_id).bind(limit.clamp(1, 100)).fetch_all(p).await)?;
+        let mut list = rows
+            .into_iter()
+            .map(MessageRow::into_message)
+            .collect::<Result<Vec<_>>>()?;
+        self.fill_details(&mut list).await?;
+        Ok(list)
     }
 
     /// A page of a chat's messages, newest first: only those at or after `visible_from`, and

@@ -56,42 +56,45 @@ const CHAT_COLUMNS: &str = "c.id, c.kind, c.name, c.team_id, c.created_by, c.cre
 impl Store {
     /// Connects a chat to a record (R11, R13). Connecting twice changes nothing and returns
     /// `false`; otherwise writes the connection, the system message, a `chat_connection`
-    /// timeline entry and an audit entry, and returns `true`.
-    pub async fn connect_chat(&self, c: &ConnectionChange<'_>) -> Result<bool> {
+    /// timeline entry and an audit entry, and returns the system message's id.
+    pub async fn connect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<String>> {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("INSERT INTO chat_connections (chat_id, record_id, connected_by, connected_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
                 .bind(c.chat_id).bind(c.record_id).bind(c.actor_id).bind(now).execute(&mut *tx).await?.rows_affected();
+            let mut written = None;
             if n > 0 {
-                crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now);
+                written = Some(crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now));
                 sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_connection', $3, NULL, $4, $5, $6, NULL)")
                     .bind(new_id()).bind(c.record_id).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id).execute(&mut *tx).await?;
                 let entry = NewAudit::new(Some(c.actor_id), "chat.connected", json!({})).record(c.record_type, c.record_id).chat(c.chat_id);
                 audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(n > 0)
+            Ok::<_, sqlx::Error>(written)
         })?)
     }
 
     /// Removes a connection (R11a), recording a `chat_disconnection` timeline entry, the system
-    /// message and an audit entry. Never touches the chat or its messages.
-    pub async fn disconnect_chat(&self, c: &ConnectionChange<'_>) -> Result<bool> {
+    /// message and an audit entry; returns the system message's id (`None`: it was not
+    /// connected). Never touches the chat or its messages.
+    pub async fn disconnect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<String>> {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("DELETE FROM chat_connections WHERE chat_id = $1 AND record_id = $2")
                 .bind(c.chat_id).bind(c.record_id).execute(&mut *tx).await?.rows_affected();
+            let mut written = None;
             if n > 0 {
-                crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now);
+                written = Some(crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now));
                 sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_disconnection', $3, NULL, $4, $5, $6, NULL)")
                     .bind(new_id()).bind(c.record_id).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id).execute(&mut *tx).await?;
                 let entry = NewAudit::new(Some(c.actor_id), "chat.disconnected", json!({})).record(c.record_type, c.record_id).chat(c.chat_id);
                 audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(n > 0)
+            Ok::<_, sqlx::Error>(written)
         })?)
     }
 
@@ -139,7 +142,8 @@ impl Store {
     }
 
     /// Adds `user_id` to a connected chat with the full history (R14), with the system message
-    /// and an audit entry, in one transaction. `false` when already a member.
+    /// and an audit entry, in one transaction; returns the system message's id (`None`: already
+    /// a member).
     pub async fn join_chat(
         &self,
         chat_id: &str,
@@ -147,20 +151,21 @@ impl Store {
         record_type: &str,
         record_id: &str,
         sys: &SystemMessage,
-    ) -> Result<bool> {
+    ) -> Result<Option<String>> {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, 0, 0, $2) ON CONFLICT DO NOTHING")
                 .bind(chat_id).bind(user_id).bind(now).execute(&mut *tx).await?.rows_affected();
+            let mut written = None;
             if n > 0 {
                 crate::chats::refresh_search_in_tx!(tx, chat_id);
-                crate::chats::insert_system_in_tx!(tx, chat_id, sys, now);
+                written = Some(crate::chats::insert_system_in_tx!(tx, chat_id, sys, now));
                 let entry = NewAudit::new(Some(user_id), "chat.joined", json!({"history": "all"})).record(record_type, record_id).chat(chat_id);
                 audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(n > 0)
+            Ok::<_, sqlx::Error>(written)
         })?)
     }
 

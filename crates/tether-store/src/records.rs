@@ -20,14 +20,15 @@ impl Store {
     /// and search entry — in one transaction. Its connected chats stay (members keep every
     /// message); the connections go, each chat gets `system` as a system message, and the audit
     /// log keeps a `record.deleted` entry naming the chats. Refused (`Conflict`) while another
-    /// record's lookup field points to it. Returns the chats that were connected.
+    /// record's lookup field points to it. Returns the chats that were connected, each with the
+    /// id of the system message it got.
     pub async fn delete_record(
         &self,
         record_type: &str,
         id: &str,
         actor_id: &str,
         system: &crate::chats::SystemMessage,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<(String, String)>> {
         let now = now_ms();
         with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -41,8 +42,9 @@ impl Store {
             let chats: Vec<(String,)> = sqlx::query_as("SELECT chat_id FROM chat_connections WHERE record_id = $1 ORDER BY chat_id")
                 .bind(id).fetch_all(&mut *tx).await?;
             let chats: Vec<String> = chats.into_iter().map(|(c,)| c).collect();
+            let mut written = Vec::with_capacity(chats.len());
             for chat in &chats {
-                crate::chats::insert_system_in_tx!(tx, chat, system, now);
+                written.push((chat.clone(), crate::chats::insert_system_in_tx!(tx, chat, system, now)));
             }
             for sql in [
                 "DELETE FROM chat_connections WHERE record_id = $1",
@@ -61,7 +63,7 @@ impl Store {
             let entry = NewAudit::new(Some(actor_id), "record.deleted", json!({"chats": chats})).record(record_type, id);
             audit_insert!(&mut *tx, &entry)?;
             tx.commit().await?;
-            Ok::<_, StoreError>(chats)
+            Ok::<_, StoreError>(written)
         })
     }
 }

@@ -796,6 +796,15 @@ async fn sqlite_and_postgres_schemas_agree() {
     assert_eq!(lite_cols, pg_cols);
 }
 
+/// The body of stored message `id`.
+async fn body_of(s: &Store, id: &str) -> String {
+    s.message(id)
+        .await
+        .unwrap()
+        .expect("the message is stored")
+        .body
+}
+
 fn sys(text: &str) -> tether_store::chats::SystemMessage {
     tether_store::chats::SystemMessage {
         kind: "system",
@@ -886,10 +895,12 @@ async fn chats_members_and_history_windows(b: Backend) {
         .await
         .unwrap();
     assert_eq!(
-        added,
+        added.users,
         std::slice::from_ref(&c),
         "existing members stay as they are"
     );
+    let written = added.message_id.expect("a system message for the added");
+    assert_eq!(body_of(&s, &written).await, "Anna added Cilla");
     let cilla = s.member(&g.id, &c).await.unwrap().unwrap();
     let seen: Vec<String> = s
         .messages(&g.id, cilla.visible_from, None, 50)
@@ -922,12 +933,18 @@ async fn chats_members_and_history_windows(b: Backend) {
 
     let list = s.list_chats(&c, Some("ANNA"), &[], None, 10).await.unwrap();
     assert_eq!(list.len(), 1, "filters match members' names");
+    let written = s
+        .remove_member(&g.id, &c, &sys("Anna removed Cilla"))
+        .await
+        .unwrap()
+        .expect("removed");
+    assert_eq!(body_of(&s, &written).await, "Anna removed Cilla");
     assert!(
-        s.remove_member(&g.id, &c, &sys("Anna removed Cilla"))
+        s.remove_member(&g.id, &c, &sys("again"))
             .await
             .unwrap()
+            .is_none()
     );
-    assert!(!s.remove_member(&g.id, &c, &sys("again")).await.unwrap());
     assert!(
         s.list_chats(&c, None, &[], None, 10)
             .await
@@ -1461,8 +1478,12 @@ async fn connections_and_channels(b: Backend) {
         system: &msg,
         timeline_subject: "Chat connected",
     };
-    assert!(s.connect_chat(&change).await.unwrap());
-    assert!(!s.connect_chat(&change).await.unwrap(), "twice is a no-op");
+    let written = s.connect_chat(&change).await.unwrap().expect("connected");
+    assert_eq!(body_of(&s, &written).await, change.system.text);
+    assert!(
+        s.connect_chat(&change).await.unwrap().is_none(),
+        "twice is a no-op"
+    );
     assert_eq!(
         s.connection(&g.id, &rec.id)
             .await
@@ -1475,11 +1496,12 @@ async fn connections_and_channels(b: Backend) {
     let conns = s.record_connections(&rec.id, &bo).await.unwrap();
     assert_eq!(conns.len(), 1);
     assert!(!conns[0].is_member);
-    assert!(
-        s.join_chat(&g.id, &bo, "case", &rec.id, &sys("Bo joined"))
-            .await
-            .unwrap()
-    );
+    let written = s
+        .join_chat(&g.id, &bo, "case", &rec.id, &sys("Bo joined"))
+        .await
+        .unwrap()
+        .expect("joined");
+    assert_eq!(body_of(&s, &written).await, "Bo joined");
     assert!(s.record_connections(&rec.id, &bo).await.unwrap()[0].is_member);
     let timeline = s.timeline(&rec.id, None, 10).await.unwrap();
     assert_eq!(timeline[0].kind, "chat_connection");
@@ -1497,7 +1519,7 @@ async fn connections_and_channels(b: Backend) {
             .unwrap()
             .is_empty()
     );
-    assert!(s.disconnect_chat(&change).await.unwrap());
+    assert!(s.disconnect_chat(&change).await.unwrap().is_some());
     assert!(s.connection(&g.id, &rec.id).await.unwrap().is_none());
     assert_eq!(
         s.timeline(&rec.id, None, 10).await.unwrap()[0].kind,

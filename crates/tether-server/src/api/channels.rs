@@ -61,13 +61,8 @@ pub async fn create_channel_for(
         .create_channel(team_id, name.as_str(), caller.id(), &opening)
         .await?;
     let members = state.store.members(&chat.id).await?;
-    for m in &members {
-        state.publish(
-            "chat.created",
-            json!({"chat": chat_out(chat.clone(), &members, 0, &m.user_id)}),
-            vec![m.user_id.clone()],
-        );
-    }
+    let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
+    super::outbox::chat_created(state, &chat, &members, &ids);
     Ok(chat)
 }
 

@@ -4,6 +4,7 @@
 //! A chat is private to its members (R2): a chat that does not exist and a chat the caller is
 //! not in get the same 404, so nothing about it leaks.
 
+use super::outbox::{self, Added, MessageChange};
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
 use crate::auth::Caller;
@@ -287,25 +288,11 @@ async fn create_chat(
     let members = state.store.members(&chat.id).await?;
     if created {
         let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
-        for m in &members {
-            state.publish(
-                "chat.created",
-                json!({"chat": chat_out(chat.clone(), &members, 0, &m.user_id)}),
-                vec![m.user_id.clone()],
-            );
-        }
-        if let Some(sys) = state
-            .store
-            .messages(&chat.id, 0, None, 1)
-            .await?
-            .into_iter()
-            .next()
-        {
-            state.publish(
-                "message.created",
-                json!({"chat_id": chat.id, "message": super::messages::message_out(&sys)}),
-                ids,
-            );
+        outbox::chat_created(&state, &chat, &members, &ids);
+        if opening.is_some() {
+            for m in state.store.first_messages(&chat.id, 1).await? {
+                outbox::message(&state, MessageChange::Created, &m).await?;
+            }
         }
     }
     let status = if created {
@@ -408,27 +395,6 @@ pub struct RenameChat {
     pub name: String,
 }
 
-/// Tells every member that a chat changed (name or members), each with their own view.
-async fn publish_chat_updated(state: &AppState, chat_id: &str) -> ApiResult<()> {
-    let Some(chat) = state.store.chat(chat_id).await? else {
-        return Ok(());
-    };
-    let members = state.store.members(chat_id).await?;
-    publish_chat_state(state, &chat, &members);
-    Ok(())
-}
-
-/// Sends every member a chat's current state (`chat.updated`), as each of them sees it.
-fn publish_chat_state(state: &AppState, chat: &Chat, members: &[Member]) {
-    for m in members {
-        state.publish(
-            "chat.updated",
-            json!({"chat": chat_out(chat.clone(), members, 0, &m.user_id)}),
-            vec![m.user_id.clone()],
-        );
-    }
-}
-
 /// Tells the people concerned that team membership moved someone into or out of team
 /// channels: the remaining members get `member.added` / `member.removed`, a person who joined
 /// gets `chat.created`, a person who left gets `member.removed` (their client drops the chat),
@@ -469,7 +435,10 @@ pub(crate) async fn publish_channel_moves(
         .map(|u| (u.id, u.name))
         .collect();
     let none = Vec::new();
-    let by_ref = json!({"id": by.id(), "name": by.user.name});
+    let by_ref = PersonRef {
+        id: by.id().to_owned(),
+        name: by.user.name.clone(),
+    };
     for m in joined {
         let (Some(chat), now) = (
             chats.get(&m.chat_id),
@@ -484,45 +453,28 @@ pub(crate) async fn publish_channel_moves(
             id: person.user_id.clone(),
             name: person.name.clone(),
         };
-        let everyone: Vec<String> = now.iter().map(|x| x.user_id.clone()).collect();
-        state.publish(
-            "member.added",
-            json!({"chat_id": m.chat_id, "users": [person], "by": by_ref}),
-            everyone,
+        outbox::members_added(
+            state,
+            &m.chat_id,
+            vec![person],
+            Added::By(by_ref.clone()),
+            now,
         );
-        state.publish(
-            "chat.created",
-            json!({"chat": chat_out(chat.clone(), now, 0, &m.user_id)}),
-            vec![m.user_id.clone()],
-        );
+        outbox::chat_created(state, chat, now, std::slice::from_ref(&m.user_id));
     }
     for m in left {
         let now = members.get(&m.chat_id).unwrap_or(&none);
         let mut audience: Vec<String> = now.iter().map(|x| x.user_id.clone()).collect();
         audience.push(m.user_id.clone());
         let name = leaver_names.get(&m.user_id).cloned().unwrap_or_default();
-        state.publish(
-            "member.removed",
-            json!({"chat_id": m.chat_id, "user": {"id": m.user_id, "name": name}, "by": by_ref}),
-            audience,
-        );
+        let user = PersonRef {
+            id: m.user_id.clone(),
+            name,
+        };
+        outbox::member_removed(state, &m.chat_id, user, by_ref.clone(), audience);
     }
     for (id, chat) in &chats {
-        publish_chat_state(state, chat, members.get(id).unwrap_or(&none));
-    }
-    Ok(())
-}
-
-/// Publishes the newest message of a chat (the system message a change just wrote).
-async fn publish_latest(state: &AppState, chat_id: &str) -> ApiResult<()> {
-    if let Some(m) = state
-        .store
-        .messages(chat_id, 0, None, 1)
-        .await?
-        .into_iter()
-        .next()
-    {
-        super::messages::publish_message(state, "message.created", &m).await?;
+        outbox::chat_updated(state, chat, members.get(id).unwrap_or(&none));
     }
     Ok(())
 }
@@ -554,9 +506,9 @@ async fn rename_chat(
         ),
         json!({"event": "chat.renamed", "name": name.as_str()}),
     );
-    state.store.rename_chat(&id, name.as_str(), &sys).await?;
-    publish_chat_updated(&state, &id).await?;
-    publish_latest(&state, &id).await?;
+    let written = state.store.rename_chat(&id, name.as_str(), &sys).await?;
+    outbox::chat_updated_now(&state, &id).await?;
+    outbox::written(&state, &written).await?;
     let chat = state
         .store
         .chat(&id)
@@ -679,25 +631,26 @@ async fn add_members(
         .add_members(&id, &pairs, caller.id(), &sys)
         .await?;
     let members = state.store.members(&id).await?;
-    let everyone: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
     let added_people: Vec<PersonRef> = new
         .iter()
-        .filter(|u| added.contains(&u.id))
+        .filter(|u| added.users.contains(&u.id))
         .map(|u| PersonRef {
             id: u.id.clone(),
             name: u.name.clone(),
         })
         .collect();
-    state.publish("member.added", json!({"chat_id": id, "users": added_people, "by": {"id": caller.id(), "name": caller.user.name}}), everyone);
-    for u in &added {
-        state.publish(
-            "chat.created",
-            json!({"chat": chat_out(chat.clone(), &members, 0, u)}),
-            vec![u.clone()],
+    if let Some(written) = added.message_id {
+        outbox::members_added(
+            &state,
+            &id,
+            added_people,
+            Added::By(PersonRef::from(&caller)),
+            &members,
         );
+        outbox::chat_created(&state, &chat, &members, &added.users);
+        outbox::chat_updated_now(&state, &id).await?;
+        outbox::written(&state, &written).await?;
     }
-    publish_chat_updated(&state, &id).await?;
-    publish_latest(&state, &id).await?;
     let chat = state
         .store
         .chat(&id)
@@ -743,10 +696,14 @@ async fn remove_member(
         )
     };
     let before: Vec<String> = state.store.member_ids(&id).await?;
-    if state.store.remove_member(&id, &user_id, &sys).await? {
-        state.publish("member.removed", json!({"chat_id": id, "user": {"id": user_id, "name": target.name}, "by": {"id": caller.id(), "name": caller.user.name}}), before);
-        publish_chat_updated(&state, &id).await?;
-        publish_latest(&state, &id).await?;
+    if let Some(written) = state.store.remove_member(&id, &user_id, &sys).await? {
+        let user = PersonRef {
+            id: user_id.clone(),
+            name: target.name,
+        };
+        outbox::member_removed(&state, &id, user, PersonRef::from(&caller), before);
+        outbox::chat_updated_now(&state, &id).await?;
+        outbox::written(&state, &written).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,7 +8,7 @@
 //! record you can't open", never its name.
 
 use super::chats::{ChatOut, chat_out, system_message};
-use super::messages::message_out;
+use super::outbox::{self, Added, Connection, MessageChange, RecordKey};
 use super::records::{RecordOut, load_record};
 use super::{PersonRef, rfc3339};
 use crate::AppState;
@@ -360,44 +360,32 @@ async fn panel(
     }))
 }
 
-/// Publishes a connection change to the chat's members and to watchers of the record.
+/// Tells the chat's members about a connection change and the system message it wrote
+/// (`written`), then the record's open pages that its timeline changed.
 pub(crate) async fn publish_connection(
     state: &AppState,
-    kind: &str,
+    change: Connection,
     chat_id: &str,
     ty: &str,
     record_id: &str,
+    written: &str,
 ) -> ApiResult<()> {
     let members = state.store.member_ids(chat_id).await?;
-    state.publish(
-        kind,
-        json!({"chat_id": chat_id, "record": {"type": ty, "id": record_id}}),
-        members.clone(),
+    outbox::connection(
+        state,
+        change,
+        chat_id,
+        RecordKey::new(ty, record_id),
+        &members,
     );
-    if let Some(m) = state
-        .store
-        .messages(chat_id, 0, None, 1)
-        .await?
-        .into_iter()
-        .next()
-    {
-        state.publish(
-            "message.created",
-            json!({"chat_id": chat_id, "message": message_out(&m)}),
-            members,
-        );
-    }
+    outbox::written(state, written).await?;
     timeline_changed(state, ty, record_id);
     Ok(())
 }
 
 /// Tells the record's open pages to re-read the timeline (R15: timelines update live).
 pub fn timeline_changed(state: &AppState, ty: &str, record_id: &str) {
-    state.bus.publish(crate::events::Envelope::for_watchers(
-        "timeline.changed",
-        json!({"record": {"type": ty, "id": record_id}}),
-        record_id,
-    ));
+    outbox::timeline_changed(state, RecordKey::new(ty, record_id));
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -470,8 +458,8 @@ async fn connect_chat(
         system: &sys,
         timeline_subject: "Chat connected",
     };
-    if state.store.connect_chat(&change).await? {
-        publish_connection(&state, "connection.added", &chat.id, &ty, &id).await?;
+    if let Some(written) = state.store.connect_chat(&change).await? {
+        publish_connection(&state, Connection::Added, &chat.id, &ty, &id, &written).await?;
     }
     chat_view(&state, &caller, &chat.id).await.map(Json)
 }
@@ -620,8 +608,8 @@ async fn disconnect(
         system: &sys,
         timeline_subject: "Chat disconnected",
     };
-    if state.store.disconnect_chat(&change).await? {
-        publish_connection(state, "connection.removed", &chat.id, ty, id).await?;
+    if let Some(written) = state.store.disconnect_chat(&change).await? {
+        publish_connection(state, Connection::Removed, &chat.id, ty, id, &written).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -729,8 +717,8 @@ async fn connect_channel(
         system: &sys,
         timeline_subject: "Channel connected",
     };
-    if state.store.connect_chat(&change).await? {
-        publish_connection(&state, "connection.added", &channel_id, &ty, &id).await?;
+    if let Some(written) = state.store.connect_chat(&change).await? {
+        publish_connection(&state, Connection::Added, &channel_id, &ty, &id, &written).await?;
     }
     Ok((status, Json(chat_view(&state, &caller, &channel_id).await?)))
 }
@@ -790,32 +778,21 @@ async fn join_chat(
         json!({"event": "member.joined", "user_id": caller.id(),
                "record": {"type": ty, "id": id, "number": ctx.view.record.number}}),
     );
-    if state
+    if let Some(written) = state
         .store
         .join_chat(&chat.id, caller.id(), &ty, &id, &sys)
         .await?
     {
         let members = state.store.members(&chat.id).await?;
-        let everyone: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
-        state.publish("member.added", json!({"chat_id": chat.id, "users": [PersonRef { id: caller.id().to_owned(), name: caller.user.name.clone() }], "joined_from": {"type": ty, "id": id}}), everyone.clone());
-        state.publish(
-            "chat.created",
-            json!({"chat": chat_out(chat.clone(), &members, 0, caller.id())}),
-            vec![caller.id().to_owned()],
+        outbox::members_added(
+            &state,
+            &chat.id,
+            vec![PersonRef::from(&caller)],
+            Added::JoinedFrom(RecordKey::new(&ty, &id)),
+            &members,
         );
-        if let Some(m) = state
-            .store
-            .messages(&chat.id, 0, None, 1)
-            .await?
-            .into_iter()
-            .next()
-        {
-            state.publish(
-                "message.created",
-                json!({"chat_id": chat.id, "message": message_out(&m)}),
-                everyone,
-            );
-        }
+        outbox::chat_created(&state, &chat, &members, &[caller.id().to_owned()]);
+        outbox::written(&state, &written).await?;
         timeline_changed(&state, &ty, &id);
     }
     chat_view(&state, &caller, &chat.id).await.map(Json)
@@ -868,30 +845,29 @@ pub async fn create_connected_chat(
         system: &sys,
         timeline_subject: "Chat connected",
     };
-    state.store.connect_chat(&change).await?;
-    if send_intro && ctx.rt.settings.intro_message.enabled {
+    let started = state.store.connect_chat(&change).await?;
+    let intro = if send_intro && ctx.rt.settings.intro_message.enabled {
         let intro = intro_message(state, caller, &ctx).await?;
-        state.store.post_system(&chat.id, &intro).await?;
-    }
+        Some(state.store.post_system(&chat.id, &intro).await?)
+    } else {
+        None
+    };
     let all = state.store.members(&chat.id).await?;
     let ids: Vec<String> = all.iter().map(|m| m.user_id.clone()).collect();
-    for m in &all {
-        state.publish(
-            "chat.created",
-            json!({"chat": chat_out(chat.clone(), &all, 0, &m.user_id)}),
-            vec![m.user_id.clone()],
-        );
+    outbox::chat_created(state, &chat, &all, &ids);
+    if let Some(written) = started {
+        outbox::written(state, &written).await?;
     }
-    let mut opening = state.store.messages(&chat.id, 0, None, 10).await?;
-    opening.reverse();
-    for m in &opening {
+    if let Some(intro) = intro {
         // The intro card differs per reader (R10): each member gets their own event.
-        super::messages::deliver(state, "message.created", m, ids.clone()).await?;
+        outbox::message_to(state, MessageChange::Created, &intro, ids.clone()).await?;
     }
-    state.publish(
-        "connection.added",
-        json!({"chat_id": chat.id, "record": {"type": ty, "id": id}}),
-        ids,
+    outbox::connection(
+        state,
+        Connection::Added,
+        &chat.id,
+        RecordKey::new(&ty, &id),
+        &ids,
     );
     timeline_changed(state, &ty, &id);
     chat_view(state, caller, &chat.id).await

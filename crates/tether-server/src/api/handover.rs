@@ -3,6 +3,7 @@
 
 use super::chats::{chat_out, member_chat, system_message};
 use super::collab::{RecordRefIn, record_context, timeline_changed};
+use super::outbox::{self, Added};
 use super::records::ActivityOut;
 use super::{PersonRef, parse_rfc3339};
 use crate::AppState;
@@ -89,27 +90,24 @@ pub async fn hand_over(
             .store
             .add_members(&chat_id, &[(owner.id.clone(), 0)], caller.id(), &sys)
             .await?;
-        if added.is_empty() {
+        let Some(written) = added.message_id else {
             continue;
-        }
+        };
         handed += 1;
         let members = state.store.members(&chat_id).await?;
-        let everyone: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
-        state.publish("member.added", json!({"chat_id": chat_id, "users": [PersonRef { id: owner.id.clone(), name: owner.name.clone() }], "by": {"id": caller.id(), "name": caller.user.name}}), everyone);
-        state.publish(
-            "chat.created",
-            json!({"chat": chat_out(chat.clone(), &members, 0, &owner.id)}),
-            vec![owner.id.clone()],
+        let person = PersonRef {
+            id: owner.id.clone(),
+            name: owner.name.clone(),
+        };
+        outbox::members_added(
+            state,
+            &chat_id,
+            vec![person],
+            Added::By(PersonRef::from(caller)),
+            &members,
         );
-        if let Some(m) = state
-            .store
-            .messages(&chat_id, 0, None, 1)
-            .await?
-            .into_iter()
-            .next()
-        {
-            super::messages::publish_message(state, "message.created", &m).await?;
-        }
+        outbox::chat_created(state, &chat, &members, std::slice::from_ref(&owner.id));
+        outbox::written(state, &written).await?;
     }
     Ok(Some(HandOver {
         to: PersonRef {

@@ -3,6 +3,7 @@
 //! history window, and every event goes only to members who may see the message.
 
 use super::chats::member_chat;
+use super::outbox::{self, MessageChange, NotificationKind};
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
 use crate::auth::Caller;
@@ -146,68 +147,23 @@ fn viewed(m: &Message, cards: Vec<tether_domain::cards::Card>, hide: bool) -> Me
     out
 }
 
-/// Members who may see `m` (their history window includes it).
-fn audience(members: &[Member], m: &Message) -> Vec<String> {
-    members
-        .iter()
-        .filter(|x| may_see_message(x.visible_from, m.created_at))
-        .map(|x| x.user_id.clone())
-        .collect()
-}
-
-/// Publishes a message event to the members who may see the message.
-pub async fn publish_message(state: &AppState, kind: &str, m: &Message) -> ApiResult<()> {
-    let members = state.store.members(&m.chat_id).await?;
-    deliver(state, kind, m, audience(&members, m)).await
-}
-
-/// Sends a message event to `audience`. A message with record links gets its cards computed
-/// for each recipient (R16), so each gets their own event; others share one.
-pub async fn deliver(
-    state: &AppState,
-    kind: &str,
-    m: &Message,
-    audience: Vec<String>,
-) -> ApiResult<()> {
-    if !super::cards::has_cards(state, std::slice::from_ref(m)) {
-        state.publish(
-            kind,
-            json!({"chat_id": m.chat_id, "message": message_out(m)}),
-            audience,
-        );
-        return Ok(());
-    }
-    for user in audience {
-        let Some(subject) = state.store.subject(&user).await? else {
-            continue;
-        };
-        let one = std::slice::from_ref(m);
-        let cards = super::cards::cards_for(state, &subject, one)
-            .await?
-            .pop()
-            .unwrap_or_default();
-        let hide = super::cards::hidden_intros(state, &subject, one)
-            .await?
-            .pop()
-            .unwrap_or(true);
-        let out = viewed(m, cards, hide);
-        state.publish(
-            kind,
-            json!({"chat_id": m.chat_id, "message": out}),
-            vec![user],
-        );
-    }
-    Ok(())
-}
-
 /// The message as `caller` sees it, cards included.
 pub async fn message_for(state: &AppState, caller: &Caller, m: &Message) -> ApiResult<MessageOut> {
+    message_seen_by(state, &caller.subject, m).await
+}
+
+/// The message as `subject` sees it: the record cards and intro card they may see (R16).
+pub async fn message_seen_by(
+    state: &AppState,
+    subject: &tether_domain::Subject,
+    m: &Message,
+) -> ApiResult<MessageOut> {
     let one = std::slice::from_ref(m);
-    let cards = super::cards::cards_for(state, &caller.subject, one)
+    let cards = super::cards::cards_for(state, subject, one)
         .await?
         .pop()
         .unwrap_or_default();
-    let hide = super::cards::hidden_intros(state, &caller.subject, one)
+    let hide = super::cards::hidden_intros(state, subject, one)
         .await?
         .pop()
         .unwrap_or(true);
@@ -407,9 +363,12 @@ pub(crate) async fn send_message(
         })?;
     let m = sent.message;
     if !sent.replayed {
-        let everyone = audience(&members, &m);
-        deliver(&state, "message.created", &m, everyone.clone()).await?;
-        let from = json!({"id": caller.id(), "name": caller.user.name});
+        let everyone = outbox::message_audience(&members, &m);
+        outbox::message_to(&state, MessageChange::Created, &m, everyone.clone()).await?;
+        let from = PersonRef {
+            id: caller.id().to_owned(),
+            name: caller.user.name.clone(),
+        };
         // People are names, never ids: the toast reads `@Name`, without markdown. Only the head
         // of the body is converted, so a long message costs no more than a short one here.
         let head: String = m.body.chars().take(2000).collect();
@@ -422,10 +381,17 @@ pub(crate) async fn send_message(
             .into_iter()
             .filter(|u| u != caller.id() && everyone.contains(u))
             .collect();
-        state.publish("notification", json!({"kind": "mention", "chat_id": id, "message_id": m.id, "from": from, "text": excerpt}), mentioned);
+        outbox::notification(
+            &state,
+            NotificationKind::Mention,
+            &m,
+            from.clone(),
+            excerpt.clone(),
+            mentioned,
+        );
         if urgent {
             let others: Vec<String> = everyone.into_iter().filter(|u| u != caller.id()).collect();
-            state.publish("notification", json!({"kind": "urgent", "chat_id": id, "message_id": m.id, "from": from, "text": excerpt}), others);
+            outbox::notification(&state, NotificationKind::Urgent, &m, from, excerpt, others);
         }
         // The events leave this node before the 201: a node that dies after answering cannot
         // take them along (other nodes' clients would miss the message without a resync).
@@ -504,7 +470,8 @@ async fn edit_message(
             &rendered.mentioned_user_ids,
         )
         .await?;
-    deliver(&state, "message.updated", &m, audience(&members, &m)).await?;
+    let audience = outbox::message_audience(&members, &m);
+    outbox::message_to(&state, MessageChange::Updated, &m, audience).await?;
     Ok(Json(message_for(&state, &caller, &m).await?))
 }
 
@@ -522,11 +489,7 @@ async fn delete_message(
     let m = state.store.delete_message(&message_id).await?;
     super::attachments::remove_message_files(&state, &message_id).await;
     let members = state.store.members(&id).await?;
-    state.publish(
-        "message.deleted",
-        json!({"chat_id": id, "message_id": message_id, "message": message_out(&m)}),
-        audience(&members, &m),
-    );
+    outbox::message_deleted(&state, &m, &members);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -610,11 +573,7 @@ async fn react(
             .ok_or_else(|| ApiError::NotFound("message".into()))?;
         let members = state.store.members(&id).await?;
         let out = message_out(&m);
-        state.publish(
-            "reaction.changed",
-            json!({"chat_id": id, "message_id": message_id, "reactions": out.reactions}),
-            audience(&members, &m),
-        );
+        outbox::reactions_changed(&state, &m, &members);
         return Ok(Json(out));
     }
     Ok(Json(message_out(&m)))

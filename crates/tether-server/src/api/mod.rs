@@ -11,6 +11,7 @@ pub mod collab;
 pub mod handover;
 pub mod messages;
 pub mod ops;
+pub mod outbox;
 pub mod reach;
 pub mod records;
 pub mod search;
@@ -137,6 +138,15 @@ pub fn parse_rfc3339(field: &str, s: &str) -> Result<i64, crate::error::ApiError
 pub struct PersonRef {
     pub id: String,
     pub name: String,
+}
+
+impl From<&crate::auth::Caller> for PersonRef {
+    fn from(caller: &crate::auth::Caller) -> PersonRef {
+        PersonRef {
+            id: caller.id().to_owned(),
+            name: caller.user.name.clone(),
+        }
+    }
 }
 
 /// The page size asked for, within bounds.

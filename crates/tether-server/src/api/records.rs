@@ -586,8 +586,16 @@ async fn delete_record(
         .store
         .delete_record(&ty, &id, caller.id(), &sys)
         .await?;
-    for chat in &chats {
-        super::collab::publish_connection(&state, "connection.removed", chat, &ty, &id).await?;
+    for (chat, written) in &chats {
+        super::collab::publish_connection(
+            &state,
+            super::outbox::Connection::Removed,
+            chat,
+            &ty,
+            &id,
+            written,
+        )
+        .await?;
     }
     super::collab::timeline_changed(&state, &ty, &id);
     Ok(StatusCode::NO_CONTENT)
@@ -998,7 +1006,7 @@ async fn announce_field_changes(
                                    "old_value": c.old_value, "new_value": c.new_value}),
             );
             let m = state.store.post_system(&chat_id, &sys).await?;
-            super::messages::publish_message(state, "message.created", &m).await?;
+            super::outbox::message(state, super::outbox::MessageChange::Created, &m).await?;
         }
     }
     Ok(())

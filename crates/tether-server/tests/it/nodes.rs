@@ -182,12 +182,16 @@ async fn expect(ws: &mut Ws, kind: &str) -> Value {
 /// Whether a `resync` arrives within about `seconds` (other events are skipped). The nodes'
 /// internal events never reach a client.
 async fn resynced_within(ws: &mut Ws, seconds: u64) -> bool {
-    use tether_server::events::{CALLERS_CHANGED, EVENTS_LOST, SETTINGS_CHANGED};
+    const CONTROL: [&str; 4] = [
+        "events.lost",
+        "callers.changed",
+        "settings.changed",
+        "session.ended",
+    ];
     for _ in 0..seconds {
         if let Some(e) = next(ws, 1000).await {
             assert!(
-                ![EVENTS_LOST, CALLERS_CHANGED, SETTINGS_CHANGED]
-                    .contains(&e["type"].as_str().unwrap_or("")),
+                !CONTROL.contains(&e["type"].as_str().unwrap_or("")),
                 "an internal event reached a client: {e}"
             );
             if e["type"] == "resync" {

@@ -1,0 +1,500 @@
+//! Live events: what a client is told ([`Event`]), and the one place that decides who is told
+//! what. Every client event reaches the bus through the functions of this module, after the
+//! change committed:
+//!
+//! - a message event goes to the members whose history window covers the message (R2), each
+//!   with the record cards and intro card they may see (R16) when the message has any;
+//! - a chat's state goes to each member as that member sees the chat ([`chat_out`]);
+//! - membership and connection events go to the chat's members, a record's timeline event to
+//!   the connections watching the record.
+//!
+//! Node-internal events (sessions to forget, settings to re-read) are not here: they are
+//! [`crate::events::Control`] and never reach a client.
+
+use super::PersonRef;
+use super::chats::{ChatOut, chat_out};
+use super::messages::{MessageOut, ReactionOut, message_out};
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::events::Envelope;
+use serde::Serialize;
+use tether_domain::chat::may_see_message;
+use tether_store::chats::{Chat, Member, Message};
+
+/// A record an event is about.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordKey {
+    #[serde(rename = "type")]
+    pub record_type: String,
+    pub id: String,
+}
+
+impl RecordKey {
+    pub fn new(record_type: &str, id: &str) -> RecordKey {
+        RecordKey {
+            record_type: record_type.to_owned(),
+            id: id.to_owned(),
+        }
+    }
+}
+
+/// Why a client is notified (a toast, the browser's notification).
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    Mention,
+    Urgent,
+}
+
+/// Every event the server sends a client over `/api/v1/events`, by its `type`. `docs/api.md`
+/// lists the same types (a test compares them with [`Event::TYPES`]).
+#[derive(Serialize)]
+#[serde(tag = "type")]
+pub enum Event {
+    /// A message, as the recipient sees it.
+    #[serde(rename = "message.created")]
+    MessageCreated {
+        chat_id: String,
+        message: MessageOut,
+    },
+    #[serde(rename = "message.updated")]
+    MessageUpdated {
+        chat_id: String,
+        message: MessageOut,
+    },
+    #[serde(rename = "message.deleted")]
+    MessageDeleted {
+        chat_id: String,
+        message_id: String,
+        message: MessageOut,
+    },
+    #[serde(rename = "reaction.changed")]
+    ReactionChanged {
+        chat_id: String,
+        message_id: String,
+        reactions: Vec<ReactionOut>,
+    },
+    /// A chat the recipient is now in.
+    #[serde(rename = "chat.created")]
+    ChatCreated { chat: ChatOut },
+    /// A chat's name or members changed.
+    #[serde(rename = "chat.updated")]
+    ChatUpdated { chat: ChatOut },
+    #[serde(rename = "member.added")]
+    MemberAdded {
+        chat_id: String,
+        users: Vec<PersonRef>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        by: Option<PersonRef>,
+        /// Set when the person joined from a record (R14).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        joined_from: Option<RecordKey>,
+    },
+    #[serde(rename = "member.removed")]
+    MemberRemoved {
+        chat_id: String,
+        user: PersonRef,
+        by: PersonRef,
+    },
+    #[serde(rename = "connection.added")]
+    ConnectionAdded { chat_id: String, record: RecordKey },
+    #[serde(rename = "connection.removed")]
+    ConnectionRemoved { chat_id: String, record: RecordKey },
+    /// The record's timeline changed: open record pages re-read it (R15).
+    #[serde(rename = "timeline.changed")]
+    TimelineChanged { record: RecordKey },
+    #[serde(rename = "notification")]
+    Notification {
+        kind: NotificationKind,
+        chat_id: String,
+        message_id: String,
+        /// Who wrote the message (not on reminders).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from: Option<PersonRef>,
+        /// The head of the message as plain text, mentions as `@Name` (not on reminders).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+        /// An urgent message's repeated notice to those who have not read it yet.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        reminder: bool,
+    },
+}
+
+impl Event {
+    /// Every event `type` a client can receive from the bus, besides the socket's own `hello`
+    /// and `resync`.
+    pub const TYPES: &[&str] = &[
+        "message.created",
+        "message.updated",
+        "message.deleted",
+        "reaction.changed",
+        "chat.created",
+        "chat.updated",
+        "member.added",
+        "member.removed",
+        "connection.added",
+        "connection.removed",
+        "timeline.changed",
+        "notification",
+    ];
+
+    /// The event's `type`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::MessageCreated { .. } => "message.created",
+            Event::MessageUpdated { .. } => "message.updated",
+            Event::MessageDeleted { .. } => "message.deleted",
+            Event::ReactionChanged { .. } => "reaction.changed",
+            Event::ChatCreated { .. } => "chat.created",
+            Event::ChatUpdated { .. } => "chat.updated",
+            Event::MemberAdded { .. } => "member.added",
+            Event::MemberRemoved { .. } => "member.removed",
+            Event::ConnectionAdded { .. } => "connection.added",
+            Event::ConnectionRemoved { .. } => "connection.removed",
+            Event::TimelineChanged { .. } => "timeline.changed",
+            Event::Notification { .. } => "notification",
+        }
+    }
+}
+
+/// The one way a client event reaches the bus.
+fn emit(state: &AppState, event: &Event, audience: Vec<String>) {
+    if audience.is_empty() {
+        return;
+    }
+    match serde_json::to_string(event) {
+        Ok(payload) => state.bus.publish(Envelope::to_users(payload, audience)),
+        Err(e) => tracing::error!(kind = event.kind(), error = %e, "an event did not serialize"),
+    }
+}
+
+/// Whether a message was written or changed.
+#[derive(Clone, Copy, Debug)]
+pub enum MessageChange {
+    Created,
+    Updated,
+}
+
+impl MessageChange {
+    fn event(self, m: &Message, message: MessageOut) -> Event {
+        let chat_id = m.chat_id.clone();
+        match self {
+            MessageChange::Created => Event::MessageCreated { chat_id, message },
+            MessageChange::Updated => Event::MessageUpdated { chat_id, message },
+        }
+    }
+}
+
+/// The members who may see `m`: those whose history window includes it (R2).
+pub fn message_audience(members: &[Member], m: &Message) -> Vec<String> {
+    members
+        .iter()
+        .filter(|x| may_see_message(x.visible_from, m.created_at))
+        .map(|x| x.user_id.clone())
+        .collect()
+}
+
+/// Tells the chat's members who may see it about message `m` (read from the store now).
+pub async fn message(state: &AppState, change: MessageChange, m: &Message) -> ApiResult<()> {
+    let members = state.store.members(&m.chat_id).await?;
+    message_to(state, change, m, message_audience(&members, m)).await
+}
+
+/// Tells the members about the message the store just wrote with id `message_id` (a system
+/// message a change wrote in its own transaction), exactly that one.
+pub async fn written(state: &AppState, message_id: &str) -> ApiResult<()> {
+    if let Some(m) = state.store.message(message_id).await? {
+        message(state, MessageChange::Created, &m).await?;
+    }
+    Ok(())
+}
+
+/// Tells `audience` (members who may see it, from [`message_audience`]) about `m`. A message
+/// with record links or an intro card is projected for each recipient (R16), so each gets their
+/// own event; others share one.
+pub async fn message_to(
+    state: &AppState,
+    change: MessageChange,
+    m: &Message,
+    audience: Vec<String>,
+) -> ApiResult<()> {
+    if !super::cards::has_cards(state, std::slice::from_ref(m)) {
+        emit(state, &change.event(m, message_out(m)), audience);
+        return Ok(());
+    }
+    for user in audience {
+        let Some(subject) = state.store.subject(&user).await? else {
+            continue;
+        };
+        let out = super::messages::message_seen_by(state, &subject, m).await?;
+        emit(state, &change.event(m, out), vec![user]);
+    }
+    Ok(())
+}
+
+/// Tells the members who could see `m` that it was deleted.
+pub fn message_deleted(state: &AppState, m: &Message, members: &[Member]) {
+    let event = Event::MessageDeleted {
+        chat_id: m.chat_id.clone(),
+        message_id: m.id.clone(),
+        message: message_out(m),
+    };
+    emit(state, &event, message_audience(members, m));
+}
+
+/// Tells the members who can see `m` its reactions now.
+pub fn reactions_changed(state: &AppState, m: &Message, members: &[Member]) {
+    let event = Event::ReactionChanged {
+        chat_id: m.chat_id.clone(),
+        message_id: m.id.clone(),
+        reactions: message_out(m).reactions,
+    };
+    emit(state, &event, message_audience(members, m));
+}
+
+/// Gives each of `users` the chat they are now in, as they see it.
+pub fn chat_created(state: &AppState, chat: &Chat, members: &[Member], users: &[String]) {
+    for user in users {
+        let event = Event::ChatCreated {
+            chat: chat_out(chat.clone(), members, 0, user),
+        };
+        emit(state, &event, vec![user.clone()]);
+    }
+}
+
+/// Sends every member a chat's current state, as each of them sees it.
+pub fn chat_updated(state: &AppState, chat: &Chat, members: &[Member]) {
+    for m in members {
+        let event = Event::ChatUpdated {
+            chat: chat_out(chat.clone(), members, 0, &m.user_id),
+        };
+        emit(state, &event, vec![m.user_id.clone()]);
+    }
+}
+
+/// [`chat_updated`] with the chat and its members read now.
+pub async fn chat_updated_now(state: &AppState, chat_id: &str) -> ApiResult<()> {
+    let Some(chat) = state.store.chat(chat_id).await? else {
+        return Ok(());
+    };
+    let members = state.store.members(chat_id).await?;
+    chat_updated(state, &chat, &members);
+    Ok(())
+}
+
+/// Tells a chat's members (`members`, after the change) that `users` joined it: added by `by`,
+/// or joined from a record themselves (R14).
+pub fn members_added(
+    state: &AppState,
+    chat_id: &str,
+    users: Vec<PersonRef>,
+    how: Added,
+    members: &[Member],
+) {
+    let (by, joined_from) = match how {
+        Added::By(p) => (Some(p), None),
+        Added::JoinedFrom(r) => (None, Some(r)),
+    };
+    let event = Event::MemberAdded {
+        chat_id: chat_id.to_owned(),
+        users,
+        by,
+        joined_from,
+    };
+    emit(state, &event, ids(members));
+}
+
+/// How people came into a chat.
+pub enum Added {
+    By(PersonRef),
+    JoinedFrom(RecordKey),
+}
+
+/// Tells `audience` — the members before the change, the removed person among them — that
+/// `user` left or was removed by `by`.
+pub fn member_removed(
+    state: &AppState,
+    chat_id: &str,
+    user: PersonRef,
+    by: PersonRef,
+    audience: Vec<String>,
+) {
+    let event = Event::MemberRemoved {
+        chat_id: chat_id.to_owned(),
+        user,
+        by,
+    };
+    emit(state, &event, audience);
+}
+
+/// Whether a chat was connected to a record or disconnected from it.
+#[derive(Clone, Copy, Debug)]
+pub enum Connection {
+    Added,
+    Removed,
+}
+
+/// Tells a chat's members that it was connected to `record` or disconnected from it.
+pub fn connection(
+    state: &AppState,
+    change: Connection,
+    chat_id: &str,
+    record: RecordKey,
+    members: &[String],
+) {
+    let chat_id = chat_id.to_owned();
+    let event = match change {
+        Connection::Added => Event::ConnectionAdded { chat_id, record },
+        Connection::Removed => Event::ConnectionRemoved { chat_id, record },
+    };
+    emit(state, &event, members.to_vec());
+}
+
+/// Tells the record's open pages to re-read the timeline (R15: timelines update live). The event
+/// carries nothing but the record's type and id; access was checked when the page started
+/// watching, and the page re-reads through the API.
+pub fn timeline_changed(state: &AppState, record: RecordKey) {
+    let record_id = record.id.clone();
+    let event = Event::TimelineChanged { record };
+    match serde_json::to_string(&event) {
+        Ok(payload) => state
+            .bus
+            .publish(Envelope::to_watchers(payload, &record_id)),
+        Err(e) => tracing::error!(error = %e, "an event did not serialize"),
+    }
+}
+
+/// Notifies `audience` of message `message_id` in `chat_id` (a mention, an urgent message).
+pub fn notification(
+    state: &AppState,
+    kind: NotificationKind,
+    m: &Message,
+    from: PersonRef,
+    text: String,
+    audience: Vec<String>,
+) {
+    let event = Event::Notification {
+        kind,
+        chat_id: m.chat_id.clone(),
+        message_id: m.id.clone(),
+        from: Some(from),
+        text: Some(text),
+        reminder: false,
+    };
+    emit(state, &event, audience);
+}
+
+/// Reminds `audience` — members who have not read it — of urgent message `message_id`.
+pub fn reminder(state: &AppState, chat_id: &str, message_id: &str, audience: Vec<String>) {
+    let event = Event::Notification {
+        kind: NotificationKind::Urgent,
+        chat_id: chat_id.to_owned(),
+        message_id: message_id.to_owned(),
+        from: None,
+        text: None,
+        reminder: true,
+    };
+    emit(state, &event, audience);
+}
+
+fn ids(members: &[Member]) -> Vec<String> {
+    members.iter().map(|m| m.user_id.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: &str) -> PersonRef {
+        PersonRef {
+            id: id.into(),
+            name: format!("Person {id}"),
+        }
+    }
+
+    /// One event of every kind, as the server would build it.
+    fn one_of_each() -> Vec<Event> {
+        let record = || RecordKey::new("case", "r1");
+        vec![
+            Event::MemberAdded {
+                chat_id: "c".into(),
+                users: vec![person("u")],
+                by: Some(person("b")),
+                joined_from: None,
+            },
+            Event::MemberRemoved {
+                chat_id: "c".into(),
+                user: person("u"),
+                by: person("b"),
+            },
+            Event::ConnectionAdded {
+                chat_id: "c".into(),
+                record: record(),
+            },
+            Event::ConnectionRemoved {
+                chat_id: "c".into(),
+                record: record(),
+            },
+            Event::TimelineChanged { record: record() },
+            Event::Notification {
+                kind: NotificationKind::Urgent,
+                chat_id: "c".into(),
+                message_id: "m".into(),
+                from: Some(person("b")),
+                text: Some("Now".into()),
+                reminder: false,
+            },
+            Event::ReactionChanged {
+                chat_id: "c".into(),
+                message_id: "m".into(),
+                reactions: Vec::new(),
+            },
+        ]
+    }
+
+    #[test]
+    fn each_event_says_its_type_as_kind_names_it() {
+        for e in one_of_each() {
+            let v = serde_json::to_value(&e).unwrap_or_default();
+            assert_eq!(v["type"], e.kind(), "{v}");
+            assert!(Event::TYPES.contains(&e.kind()), "{}", e.kind());
+        }
+    }
+
+    #[test]
+    fn events_keep_the_documented_shapes() {
+        let v: Vec<serde_json::Value> = one_of_each()
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            v[0],
+            serde_json::json!({"type": "member.added", "chat_id": "c",
+                "users": [{"id": "u", "name": "Person u"}], "by": {"id": "b", "name": "Person b"}})
+        );
+        assert_eq!(
+            v[2],
+            serde_json::json!({"type": "connection.added", "chat_id": "c",
+                "record": {"type": "case", "id": "r1"}})
+        );
+        assert_eq!(
+            v[5],
+            serde_json::json!({"type": "notification", "kind": "urgent", "chat_id": "c",
+                "message_id": "m", "from": {"id": "b", "name": "Person b"}, "text": "Now"})
+        );
+    }
+
+    #[test]
+    fn docs_list_exactly_the_event_types() {
+        let api = include_str!("../../../../docs/api.md");
+        let start = api.find("## Live events").unwrap_or(0);
+        let section = &api[start..];
+        let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
+        let documented: Vec<&str> = section[..end]
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .collect();
+        assert_eq!(documented, Event::TYPES, "the event table of docs/api.md");
+    }
+}
