@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use tether_domain::locale::Locale;
 
@@ -82,18 +83,14 @@ async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>,
     }))
 }
 
-/// Percent-encodes a path for the `next` query parameter.
-fn encode_component(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+/// What the `next` parameter of the sign-in address percent-encodes: everything but letters,
+/// digits and `-._~/`.
+const NEXT_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
 
 fn render(page: Page, viewer: Option<&Viewer>, public_url: &str) -> Response {
     let shell = Shell {
@@ -157,7 +154,11 @@ fn failure(state: &AppState, headers: &HeaderMap, e: ApiError) -> Response {
 
 fn to_login(uri: &Uri) -> Response {
     let next = uri.path_and_query().map_or("/", |p| p.as_str());
-    Redirect::to(&format!("/login?next={}", encode_component(next))).into_response()
+    Redirect::to(&format!(
+        "/login?next={}",
+        utf8_percent_encode(next, NEXT_ESCAPED)
+    ))
+    .into_response()
 }
 
 /// Runs `show` for a signed-in viewer; anyone else goes to the sign-in page.
@@ -299,8 +300,33 @@ mod tests {
         assert_eq!(safe_next(None), "/");
     }
 
+    fn location(uri: &'static str) -> String {
+        let res = to_login(&Uri::from_static(uri));
+        res.headers()[header::LOCATION]
+            .to_str()
+            .map(str::to_owned)
+            .unwrap_or_default()
+    }
+
     #[test]
     fn next_is_percent_encoded() {
-        assert_eq!(encode_component("/chats?x=1&y=2"), "/chats%3Fx%3D1%26y%3D2");
+        assert_eq!(
+            location("/chats?x=1&y=2"),
+            "/login?next=/chats%3Fx%3D1%26y%3D2"
+        );
+        assert_eq!(
+            location("/records/case/a-b_c.d~e"),
+            "/login?next=/records/case/a-b_c.d~e"
+        );
+    }
+
+    /// `next` comes from the address the user followed: quotes, `&` and an already encoded
+    /// `<script>` stay inside the one parameter. (A request address cannot hold a raw `<`.)
+    #[test]
+    fn a_hostile_next_is_percent_encoded() {
+        assert_eq!(
+            location("/x\"'&y?a='&b=%3Cscript%3E"),
+            "/login?next=/x%22%27%26y%3Fa%3D%27%26b%3D%253Cscript%253E"
+        );
     }
 }
