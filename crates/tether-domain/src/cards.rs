@@ -4,6 +4,7 @@
 //! bare link and nothing of the record.
 
 use crate::collab::{CardField, display_value, field_label};
+use crate::markdown::escape_html;
 use crate::record::RecordState;
 use crate::record_type::RecordTypeDef;
 use crate::settings::RecordTypeSettings;
@@ -118,19 +119,13 @@ pub const HIDDEN_INTRO_TEXT: &str = "A record was introduced. You can't open it.
 
 /// The introduction as a viewer who cannot read the record sees it.
 pub fn hidden_intro(url: &str) -> HiddenIntro {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
     HiddenIntro {
         body: HIDDEN_INTRO_TEXT.to_owned(),
         html: format!(
             "<div class=\"intro-card intro-hidden\"><p>{}</p><p><a href=\"{}\">{}</a></p></div>",
-            esc(HIDDEN_INTRO_TEXT),
-            esc(url),
-            esc(url)
+            escape_html(HIDDEN_INTRO_TEXT),
+            escape_html(url),
+            escape_html(url)
         ),
         data: serde_json::json!({ "card": { "kind": "link", "url": url }, "hidden": true }),
     }

@@ -512,18 +512,13 @@ fn is_valid_id(s: &str) -> bool {
     (1..=MAX_ID_LEN).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-fn escape_html(s: &str) -> String {
+/// Text made safe for HTML text and double-quoted attribute values: the domain's one HTML
+/// escaper, comrak's (`"`, `&`, `<`, `>` as entities, NUL as U+FFFD) — the one that already
+/// escapes every message's text. The domain's HTML never quotes an attribute with `'`.
+pub(crate) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    // Writing into a `String` cannot fail.
+    let _ = comrak::html::escape(&mut out, s);
     out
 }
 
@@ -614,6 +609,14 @@ mod tests {
 
     fn people() -> MentionResolver {
         MentionResolver::new([("u-1", "Dana Ek"), ("u-2", "Olga <b>Berg</b>")])
+    }
+
+    #[test]
+    fn text_is_escaped_for_html_text_and_double_quoted_attributes() {
+        assert_eq!(
+            escape_html("<a href=\"x\">'&'</a>\0"),
+            "&lt;a href=&quot;x&quot;&gt;'&amp;'&lt;/a&gt;\u{fffd}"
+        );
     }
 
     /// Name and attributes of every tag in serialized HTML. The serializer escapes `<` in text,

@@ -6,6 +6,7 @@
 //! index and match the same plain terms (FTS5 with the `unicode61` tokenizer, PostgreSQL with the
 //! `simple` configuration), so search behaves the same on both.
 
+use crate::markdown::escape_html;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::BTreeSet;
 
@@ -58,14 +59,6 @@ pub fn query(q: &str) -> Vec<Vec<String>> {
     out
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 /// A snippet of `text` around the first matching word, at most about `width` characters, HTML
 /// escaped, with every matching word wrapped in `<mark>`.
 pub fn snippet(text: &str, query: &[Vec<String>], width: usize) -> String {
@@ -105,9 +98,9 @@ pub fn snippet(text: &str, query: &[Vec<String>], width: usize) -> String {
         used += s.chars().count();
         end += 1;
         if *w && is_hit(s) {
-            out.push_str(&format!("<mark>{}</mark>", escape(s)));
+            out.push_str(&format!("<mark>{}</mark>", escape_html(s)));
         } else {
-            out.push_str(&escape(s));
+            out.push_str(&escape_html(s));
         }
     }
     if end < runs.len() {

@@ -323,5 +323,12 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// A template that failed to render (a value's `Display` failed): a bug, shown as 500.
+impl From<askama::Error> for ApiError {
+    fn from(e: askama::Error) -> Self {
+        ApiError::Internal(anyhow::Error::new(e).context("rendering a template"))
+    }
+}
+
 /// Result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -1313,20 +1313,9 @@ struct PlannedChat {
     unread_by: Vec<String>,
 }
 
+/// A system message as the server writes one (its HTML from the server's template).
 fn system(actor: &str, text: String, data: Value) -> SystemMessage {
-    let html = format!(
-        "<p>{}</p>",
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    );
-    SystemMessage {
-        kind: "system",
-        actor_id: Some(actor.to_owned()),
-        text,
-        html,
-        data,
-    }
+    tether_server::api::chats::system_message(Some(actor), text, data)
 }
 
 /// Up to `max` characters of `s`, cut at a word with "…".

@@ -4,6 +4,7 @@
 //! A chat is private to its members (R2): a chat that does not exist and a chat the caller is
 //! not in get the same 404, so nothing about it leaks.
 
+use super::html::SystemMessageHtml;
 use super::outbox::{self, Added, MessageChange};
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
@@ -83,7 +84,7 @@ pub async fn members_as_member(
 
 /// A system message with plain text and its escaped HTML.
 pub fn system_message(actor: Option<&str>, text: String, data: Value) -> SystemMessage {
-    let html = format!("<p>{}</p>", ammonia_escape(&text));
+    let html = SystemMessageHtml::html(&text);
     SystemMessage {
         kind: "system",
         actor_id: actor.map(str::to_owned),
@@ -91,14 +92,6 @@ pub fn system_message(actor: Option<&str>, text: String, data: Value) -> SystemM
         html,
         data,
     }
-}
-
-fn ammonia_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 #[derive(Serialize, ToSchema)]

@@ -8,6 +8,7 @@
 //! record you can't open", never its name.
 
 use super::chats::{ChatOut, chat_out, system_message};
+use super::html::IntroCardHtml;
 use super::outbox::{self, Added, Connection, MessageChange, RecordKey};
 use super::records::{RecordOut, load_record};
 use super::{PersonRef, rfc3339};
@@ -15,6 +16,7 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use askama::Template;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -910,19 +912,12 @@ async fn intro_message(
         Some(n) => format!("{n} {}", r.name),
         None => r.name.clone(),
     };
-    let mut html = format!(
-        "<div class=\"intro-card\"><p><a href=\"{}\">{}</a></p><dl>",
-        escape(&url),
-        escape(&title)
-    );
-    for f in &fields {
-        html.push_str(&format!(
-            "<dt>{}</dt><dd>{}</dd>",
-            escape(&f.label),
-            escape(&f.value)
-        ));
+    let html = IntroCardHtml {
+        url: &url,
+        title: &title,
+        fields: &fields,
     }
-    html.push_str("</dl></div>");
+    .render()?;
     Ok(SystemMessage {
         kind: "intro",
         actor_id: Some(caller.id().to_owned()),
@@ -930,12 +925,4 @@ async fn intro_message(
         html,
         data: json!({"card": {"kind": "record", "app": "Tether", "url": url, "record_type": ctx.rt.def.display_name, "type": r.record_type, "id": r.id, "title": title, "fields": fields}}),
     })
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }

@@ -9,6 +9,7 @@ pub mod channels;
 pub mod chats;
 pub mod collab;
 pub mod handover;
+mod html;
 pub mod messages;
 pub mod ops;
 pub mod outbox;

@@ -1,17 +1,18 @@
 //! The web UI (issue 6): server-rendered HTML shells plus small plain ES modules, all embedded
 //! in the binary, so `tether serve` alone serves the whole product.
 //!
-//! A page handler checks the session cookie, renders a shell (top bar, the signed-in user, the
-//! page's ids as `data-` attributes, the CSRF token in a `<meta>`), and names the page's entry
-//! module; the module then talks to the public API (`/api/v1`) and the event WebSocket exactly
-//! as any other client would. There is no server-side view logic beyond "who is signed in", so
-//! the UI can never see more than the API allows.
+//! A page handler checks the session cookie, renders a shell (`templates/page.html`: top bar, the
+//! signed-in user, the page's ids as `data-` attributes, the CSRF token in a `<meta>`), and names
+//! the page's entry module; the module then talks to the public API (`/api/v1`) and the event
+//! WebSocket exactly as any other client would. There is no server-side view logic beyond "who
+//! is signed in", so the UI can never see more than the API allows.
 //!
 //! Every page carries its own Content-Security-Policy: scripts and styles only from this
 //! origin, no inline script or style, no framing.
 
 mod assets;
 mod pages;
+mod shell;
 
 use crate::AppState;
 use axum::Router;

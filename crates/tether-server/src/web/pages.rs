@@ -3,16 +3,17 @@
 //!
 //! A page request without a valid session cookie is redirected to `/login?next=<page>`.
 
-use super::assets;
+use super::shell::{Main, Nav, Page, Shell, ShellUser};
 use crate::AppState;
 use crate::auth::{Caller, caller_from_token, session_token};
 use crate::error::ApiError;
 use crate::i18n::{self, tr};
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
-use std::fmt::Write as _;
 use tether_domain::locale::Locale;
 
 /// The policy of every page: scripts, styles and connections only to this origin (the event
@@ -20,17 +21,6 @@ use tether_domain::locale::Locale;
 const PAGE_CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; \
      script-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; \
      base-uri 'none'; form-action 'self'";
-
-/// Modules every signed-in page needs: fetched in parallel with the entry module.
-const COMMON_MODULES: [&str; 7] = [
-    "js/api.js",
-    "js/dom.js",
-    "js/i18n.js",
-    "js/format.js",
-    "js/events.js",
-    "js/shell.js",
-    "js/icons.js",
-];
 
 /// The signed-in user of a page request.
 struct Viewer {
@@ -93,224 +83,39 @@ async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>,
     }))
 }
 
-/// Escapes text for HTML content and quoted attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Percent-encodes a path for the `next` query parameter.
-fn encode_component(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Nav {
-    None,
-    Home,
-    Chats,
-    Admin,
-}
-
-/// What a shell shows.
-struct Page {
-    /// The language of the page's words (`<html lang>`, the catalog the modules load).
-    locale: Locale,
-    title: String,
-    /// The entry module under `assets/js/` (without `.js`).
-    entry: &'static str,
-    nav: Nav,
-    /// Extra `data-` attributes of `<body>` (name without the prefix, value).
-    data: Vec<(&'static str, String)>,
-    /// Server-rendered content of `<main>` (before the module draws, or without script).
-    main: String,
-    status: StatusCode,
-}
-
-impl Page {
-    /// A page titled with the catalog's `title_key`.
-    fn new(locale: Locale, title_key: &str, entry: &'static str, nav: Nav) -> Page {
-        Page {
-            locale,
-            title: tr(locale, title_key, &[]),
-            entry,
-            nav,
-            data: Vec::new(),
-            main: format!(
-                "<p class=\"loading\" role=\"status\">{}</p>",
-                esc(&tr(locale, "page-loading", &[]))
-            ),
-            status: StatusCode::OK,
-        }
-    }
-
-    fn with(mut self, key: &'static str, value: impl Into<String>) -> Page {
-        self.data.push((key, value.into()));
-        self
-    }
-}
-
-fn topbar(out: &mut String, v: &Viewer, nav: Nav) {
-    let l = v.locale;
-    let link = |out: &mut String, href: &str, label: &str, current: bool, extra: &str| {
-        let _ = write!(
-            out,
-            "<a href=\"{href}\"{}>{label}{extra}</a>",
-            if current {
-                " aria-current=\"page\""
-            } else {
-                ""
-            }
-        );
-    };
-    let name = &v.caller.user.name;
-    let _ = write!(
-        out,
-        "<header class=\"topbar\"><a class=\"brand\" href=\"/\"><img src=\"{}\" alt=\"\" width=\"24\" height=\"24\"><span>Tether</span></a><nav class=\"mainnav\" aria-label=\"{}\">",
-        assets::url("icon.svg"),
-        esc(&tr(l, "nav-main", &[]))
-    );
-    link(
-        out,
-        "/",
-        &esc(&tr(l, "nav-my-work", &[])),
-        nav == Nav::Home,
-        "",
-    );
-    link(
-        out,
-        "/chats",
-        &esc(&tr(l, "nav-chats", &[])),
-        nav == Nav::Chats,
-        "<span class=\"count\" id=\"nav-unread\" hidden></span>",
-    );
-    if v.caller.subject.privileges.admin {
-        link(
-            out,
-            "/admin",
-            &esc(&tr(l, "nav-admin", &[])),
-            nav == Nav::Admin,
-            "",
-        );
-    }
-    let _ = write!(
-        out,
-        "</nav><div class=\"topbar-end\"><span id=\"live-status\" class=\"live\" role=\"status\" hidden></span>\
-         <button type=\"button\" id=\"notify-btn\" class=\"btn ghost small\" hidden>{}</button>\
-         <span class=\"me\"><span class=\"avatar\" aria-hidden=\"true\">{}</span><span class=\"me-name\">{}</span></span>\
-         <button type=\"button\" id=\"signout\" class=\"btn ghost small\">{}</button></div></header>",
-        esc(&tr(l, "shell-enable-notifications", &[])),
-        esc(&initials(name)),
-        esc(name),
-        esc(&tr(l, "shell-sign-out", &[]))
-    );
-}
+/// What the `next` parameter of the sign-in address percent-encodes: everything but letters,
+/// digits and `-._~/`.
+const NEXT_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
 
 fn render(page: Page, viewer: Option<&Viewer>, public_url: &str) -> Response {
-    let mut out = String::with_capacity(4096);
-    let _ = write!(
-        out,
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · Tether</title><link rel=\"icon\" href=\"{}\" type=\"image/svg+xml\">\
-         <link rel=\"stylesheet\" href=\"{}\">\
-         <meta name=\"tether-catalog\" content=\"{catalog}\">\
-         <link rel=\"preload\" href=\"{catalog}\" as=\"fetch\" crossorigin>",
-        esc(&page.title),
-        assets::url("icon.svg"),
-        assets::url("app.css"),
-        lang = page.locale.tag(),
-        catalog = esc(&i18n::catalog_url(page.locale)),
-    );
-    if let Some(v) = viewer {
-        let _ = write!(
-            out,
-            "<meta name=\"csrf-token\" content=\"{}\">",
-            esc(&v.csrf_token)
-        );
-        for m in COMMON_MODULES {
-            let _ = write!(
-                out,
-                "<link rel=\"modulepreload\" href=\"{}\">",
-                assets::url(m)
-            );
-        }
-    }
-    let _ = write!(
-        out,
-        "<script type=\"module\" src=\"{}\"></script></head>",
-        assets::url(&format!("js/{}.js", page.entry))
-    );
-    let _ = write!(
-        out,
-        "<body data-page=\"{}\" data-public-url=\"{}\"",
-        page.entry,
-        esc(public_url)
-    );
-    if let Some(v) = viewer {
-        let p = &v.caller.subject.privileges;
-        let flag = |b: bool| if b { "1" } else { "0" };
-        let _ = write!(
-            out,
-            " data-user-id=\"{}\" data-user-name=\"{}\" data-admin=\"{}\" data-collab=\"{}\" data-collab-use=\"{}\" data-collab-disconnect=\"{}\" data-team-ids=\"{}\"",
-            esc(v.caller.id()),
-            esc(&v.caller.user.name),
-            flag(p.admin),
-            flag(v.collaboration_enabled),
-            flag(p.collab_use),
-            flag(p.collab_disconnect),
-            esc(&v.team_ids.join(","))
-        );
-        if let Some(zone) = &v.time_zone {
-            let _ = write!(out, " data-time-zone=\"{}\"", esc(zone));
-        }
-    }
-    for (k, val) in &page.data {
-        let _ = write!(out, " data-{k}=\"{}\"", esc(val));
-    }
-    let _ = write!(
-        out,
-        "><a class=\"skip-link\" href=\"#main\">{}</a>",
-        esc(&tr(page.locale, "page-skip-to-content", &[]))
-    );
-    if let Some(v) = viewer {
-        topbar(&mut out, v, page.nav);
-    }
-    let _ = write!(
-        out,
-        "<main id=\"main\" tabindex=\"-1\" class=\"page-{}\">{}<noscript><p class=\"notice\">{}</p></noscript></main>\
-         <div id=\"toasts\" class=\"toasts\" aria-live=\"polite\"></div></body></html>",
-        page.entry,
-        page.main,
-        esc(&tr(page.locale, "page-needs-javascript", &[]))
-    );
-    let mut res = (page.status, out).into_response();
+    let shell = Shell {
+        page: &page,
+        public_url,
+        user: viewer.map(|v| {
+            let p = &v.caller.subject.privileges;
+            ShellUser {
+                id: v.caller.id(),
+                name: &v.caller.user.name,
+                csrf_token: &v.csrf_token,
+                admin: p.admin,
+                collaboration_enabled: v.collaboration_enabled,
+                collab_use: p.collab_use,
+                collab_disconnect: p.collab_disconnect,
+                team_ids: v.team_ids.join(","),
+                time_zone: v.time_zone.as_deref(),
+            }
+        }),
+    };
+    let html = match shell.render() {
+        Ok(html) => html,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut res = (page.status, html).into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -340,18 +145,20 @@ fn failure(state: &AppState, headers: &HeaderMap, e: ApiError) -> Response {
     };
     let mut page = Page::new(locale, "page-title-error", "error", Nav::None);
     page.status = status;
-    page.main = format!(
-        "<section class=\"card narrow\"><h1>{}</h1><p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">{}</a></p></section>",
-        esc(&tr(locale, "page-error-heading", &[])),
-        esc(&detail),
-        esc(&tr(locale, "page-back-to-my-work", &[]))
-    );
+    page.main = Main::Problem {
+        heading: tr(locale, "page-error-heading", &[]),
+        detail,
+    };
     render(page, None, &state.config.public_url)
 }
 
 fn to_login(uri: &Uri) -> Response {
     let next = uri.path_and_query().map_or("/", |p| p.as_str());
-    Redirect::to(&format!("/login?next={}", encode_component(next))).into_response()
+    Redirect::to(&format!(
+        "/login?next={}",
+        utf8_percent_encode(next, NEXT_ESCAPED)
+    ))
+    .into_response()
 }
 
 /// Runs `show` for a signed-in viewer; anyone else goes to the sign-in page.
@@ -394,7 +201,7 @@ pub async fn login(
                 "login",
                 Nav::None,
             );
-            page.main = String::new();
+            page.main = Main::Empty;
             render(page, None, &state.config.public_url)
         }
         Err(e) => failure(&state, &headers, e),
@@ -468,12 +275,10 @@ pub async fn admin(State(state): State<AppState>, headers: HeaderMap, uri: Uri) 
         } else {
             let mut page = Page::new(l, "page-title-admin", "error", Nav::Admin);
             page.status = StatusCode::FORBIDDEN;
-            page.main = format!(
-                "<section class=\"card narrow\"><h1>{}</h1><p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">{}</a></p></section>",
-                esc(&tr(l, "page-title-admin", &[])),
-                esc(&tr(l, "problem-admin-required", &[])),
-                esc(&tr(l, "page-back-to-my-work", &[]))
-            );
+            page.main = Main::Problem {
+                heading: tr(l, "page-title-admin", &[]),
+                detail: tr(l, "problem-admin-required", &[]),
+            };
             page
         }
     })
@@ -483,14 +288,6 @@ pub async fn admin(State(state): State<AppState>, headers: HeaderMap, uri: Uri) 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_is_escaped_for_html() {
-        assert_eq!(
-            esc("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-    }
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
@@ -503,9 +300,33 @@ mod tests {
         assert_eq!(safe_next(None), "/");
     }
 
+    fn location(uri: &'static str) -> String {
+        let res = to_login(&Uri::from_static(uri));
+        res.headers()[header::LOCATION]
+            .to_str()
+            .map(str::to_owned)
+            .unwrap_or_default()
+    }
+
     #[test]
     fn next_is_percent_encoded() {
-        assert_eq!(encode_component("/chats?x=1&y=2"), "/chats%3Fx%3D1%26y%3D2");
-        assert_eq!(initials("Alice berg Lind"), "AB");
+        assert_eq!(
+            location("/chats?x=1&y=2"),
+            "/login?next=/chats%3Fx%3D1%26y%3D2"
+        );
+        assert_eq!(
+            location("/records/case/a-b_c.d~e"),
+            "/login?next=/records/case/a-b_c.d~e"
+        );
+    }
+
+    /// `next` comes from the address the user followed: quotes, `&` and an already encoded
+    /// `<script>` stay inside the one parameter. (A request address cannot hold a raw `<`.)
+    #[test]
+    fn a_hostile_next_is_percent_encoded() {
+        assert_eq!(
+            location("/x\"'&y?a='&b=%3Cscript%3E"),
+            "/login?next=/x%22%27%26y%3Fa%3D%27%26b%3D%253Cscript%253E"
+        );
     }
 }
