@@ -8,6 +8,7 @@ use std::fmt;
 
 /// What kind of conversation a chat is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChatKind {
     /// Exactly two people, one chat per pair, members never change.
@@ -33,6 +34,27 @@ impl ChatKind {
             "channel" => Some(ChatKind::Channel),
             _ => None,
         }
+    }
+}
+
+/// A stored kind that is none of the three: the database holds something this code never
+/// wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownChatKind(pub String);
+
+impl std::fmt::Display for UnknownChatKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown chat kind {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownChatKind {}
+
+impl TryFrom<String> for ChatKind {
+    type Error = UnknownChatKind;
+
+    fn try_from(s: String) -> Result<ChatKind, UnknownChatKind> {
+        ChatKind::parse(&s).ok_or(UnknownChatKind(s))
     }
 }
 

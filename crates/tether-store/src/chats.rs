@@ -26,7 +26,9 @@ pub enum ReactionAdded {
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Chat {
     pub id: String,
-    pub kind: String,
+    /// Decoded when read: a row with a kind this code never wrote is an error, not a group.
+    #[sqlx(try_from = "String")]
+    pub kind: ChatKind,
     pub name: Option<String>,
     pub team_id: Option<String>,
     pub created_by: Option<String>,
@@ -35,12 +37,6 @@ pub struct Chat {
     pub last_message_at: Option<i64>,
     pub last_message_by: Option<String>,
     pub last_activity_at: i64,
-}
-
-impl Chat {
-    pub fn kind(&self) -> ChatKind {
-        ChatKind::parse(&self.kind).unwrap_or(ChatKind::Group)
-    }
 }
 
 const CHAT_COLUMNS: &str = "c.id, c.kind, c.name, c.team_id, c.created_by, c.created_at, c.last_seq, c.last_message_at, c.last_message_by, c.last_activity_at";
@@ -94,6 +90,15 @@ pub struct MembersAdded {
     pub users: Vec<String>,
     /// The system message, when someone was added.
     pub message_id: Option<String>,
+}
+
+/// What [`Store::remove_member`] wrote.
+#[derive(Clone, Debug)]
+pub struct MemberRemoved {
+    /// The system message.
+    pub message_id: String,
+    /// Who were members just before, the removed person among them.
+    pub members_before: Vec<String>,
 }
 
 /// A chat to create.
@@ -298,6 +303,26 @@ macro_rules! insert_system {
     }};
 }
 
+/// Inserts chat `id` as `new` describes it (`pair`: a one-on-one chat's pair key) with its
+/// members, inside a transaction.
+macro_rules! insert_chat {
+    ($tx:expr, $id:expr, $new:expr, $pair:expr, $at:expr) => {{
+        let new: &$crate::chats::NewChat = $new;
+        let at: i64 = $at;
+        sqlx::query("INSERT INTO chats (id, kind, name, search_folded, pair_key, team_id, created_by, created_at, last_seq, last_activity_at) \
+             VALUES ($1, $2, $3, '', $4, $5, $6, $7, 0, $7)")
+            .bind($id).bind(new.kind.as_str()).bind(new.name.as_deref()).bind($pair).bind(new.team_id.as_deref())
+            .bind(&new.created_by).bind(at)
+            .execute(&mut *$tx).await?;
+        for (user, visible_from) in &new.members {
+            sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
+                .bind($id).bind(user).bind(at).bind(*visible_from).bind(&new.created_by)
+                .execute(&mut *$tx).await?;
+        }
+        $crate::chats::refresh_search_in_tx!($tx, $id);
+    }};
+}
+
 /// Recomputes the text a chat filter matches: its name and its members' names, folded.
 macro_rules! refresh_search {
     ($tx:expr, $chat:expr) => {{
@@ -311,6 +336,7 @@ macro_rules! refresh_search {
     }};
 }
 
+pub(crate) use insert_chat as insert_chat_in_tx;
 pub(crate) use insert_message;
 pub(crate) use insert_system as insert_system_in_tx;
 pub(crate) use refresh_search as refresh_search_in_tx;
@@ -382,17 +408,7 @@ impl Store {
         let now = now_ms();
         let result = with_write!(self, p => {
             let mut tx = p.begin().await?;
-            sqlx::query("INSERT INTO chats (id, kind, name, search_folded, pair_key, team_id, created_by, created_at, last_seq, last_activity_at) \
-                 VALUES ($1, $2, $3, '', $4, $5, $6, $7, 0, $7)")
-                .bind(&id).bind(new.kind.as_str()).bind(new.name.as_deref()).bind(pair.as_deref()).bind(new.team_id.as_deref())
-                .bind(&new.created_by).bind(now)
-                .execute(&mut *tx).await?;
-            for (user, visible_from) in &new.members {
-                sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
-                    .bind(&id).bind(user).bind(now).bind(*visible_from).bind(&new.created_by)
-                    .execute(&mut *tx).await?;
-            }
-            refresh_search!(tx, &id);
+            insert_chat!(tx, &id, new, pair.as_deref(), now);
             if let Some(sys) = opening {
                 insert_system!(tx, &id, sys, now);
             }
@@ -597,22 +613,27 @@ impl Store {
         Ok(added)
     }
 
-    /// Removes a member and writes the system message, in one transaction; returns the system
-    /// message's id (`None`: not a member).
+    /// Removes a member and writes the system message, in one transaction; returns what it
+    /// wrote and who were members just before (`None`: not a member).
     pub async fn remove_member(
         &self,
         chat_id: &str,
         user_id: &str,
         sys: &SystemMessage,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<MemberRemoved>> {
         let now = now_ms();
         let removed = with_write!(self, p => {
             let mut tx = p.begin().await?;
+            let before: Vec<(String,)> = sqlx::query_as("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id")
+                .bind(chat_id).fetch_all(&mut *tx).await?;
             let n = sqlx::query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2").bind(chat_id).bind(user_id).execute(&mut *tx).await?.rows_affected();
             let mut written = None;
             if n > 0 {
                 refresh_search!(tx, chat_id);
-                written = Some(insert_system!(tx, chat_id, sys, now));
+                written = Some(MemberRemoved {
+                    message_id: insert_system!(tx, chat_id, sys, now),
+                    members_before: before.into_iter().map(|(u,)| u).collect(),
+                });
                 let entry = crate::audit::NewAudit::new(sys.actor_id.as_deref(), "chat.member_removed", serde_json::json!({"user_id": user_id})).chat(chat_id);
                 crate::audit::audit_insert!(&mut *tx, &entry)?;
             }

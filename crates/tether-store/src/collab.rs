@@ -51,6 +51,39 @@ pub struct ConnectionChange<'a> {
     pub timeline_subject: &'a str,
 }
 
+/// Writes a connection of `$chat` to a record with its system message, its timeline entry
+/// (`kind`: `chat_connection`) and audit entry, inside a transaction; evaluates to the system
+/// message's id, or `None` when the chat was connected already.
+macro_rules! insert_connection {
+    ($tx:expr, $chat:expr, $record_type:expr, $record_id:expr, $actor:expr, $system:expr, $subject:expr, $at:expr) => {{
+        let at: i64 = $at;
+        let n = sqlx::query("INSERT INTO chat_connections (chat_id, record_id, connected_by, connected_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+            .bind($chat).bind($record_id).bind($actor).bind(at).execute(&mut *$tx).await?.rows_affected();
+        let mut written = None;
+        if n > 0 {
+            written = Some(crate::chats::insert_system_in_tx!($tx, $chat, $system, at));
+            sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_connection', $3, NULL, $4, $5, $6, NULL)")
+                .bind(new_id()).bind($record_id).bind($subject).bind($actor).bind(at).bind($chat).execute(&mut *$tx).await?;
+            let entry = NewAudit::new(Some($actor), "chat.connected", json!({})).record($record_type, $record_id).chat($chat);
+            audit_insert!(&mut *$tx, &entry)?;
+        }
+        written
+    }};
+}
+
+/// A new group chat connected to a record from the start (R9, R10).
+pub struct NewConnectedChat<'a> {
+    pub chat: &'a crate::chats::NewChat,
+    pub record_type: &'a str,
+    pub record_id: &'a str,
+    /// "Olga started this chat from Case CAS-00042".
+    pub started: &'a SystemMessage,
+    /// The intro card (R10), when the type enables it and the starter asked for it.
+    pub intro: Option<&'a SystemMessage>,
+    /// Subject of the timeline entry ("Chat connected").
+    pub timeline_subject: &'a str,
+}
+
 const CHAT_COLUMNS: &str = "c.id, c.kind, c.name, c.team_id, c.created_by, c.created_at, c.last_seq, c.last_message_at, c.last_message_by, c.last_activity_at";
 
 impl Store {
@@ -61,19 +94,41 @@ impl Store {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
-            let n = sqlx::query("INSERT INTO chat_connections (chat_id, record_id, connected_by, connected_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                .bind(c.chat_id).bind(c.record_id).bind(c.actor_id).bind(now).execute(&mut *tx).await?.rows_affected();
-            let mut written = None;
-            if n > 0 {
-                written = Some(crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now));
-                sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_connection', $3, NULL, $4, $5, $6, NULL)")
-                    .bind(new_id()).bind(c.record_id).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id).execute(&mut *tx).await?;
-                let entry = NewAudit::new(Some(c.actor_id), "chat.connected", json!({})).record(c.record_type, c.record_id).chat(c.chat_id);
-                audit_insert!(&mut *tx, &entry)?;
-            }
+            let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id, c.actor_id, c.system, c.timeline_subject, now);
             tx.commit().await?;
             Ok::<_, sqlx::Error>(written)
         })?)
+    }
+
+    /// Creates a group chat connected to a record, in one transaction: the chat and its
+    /// members, the connection with its system message, timeline entry and audit entry, and the
+    /// intro card when given. Returns the chat and its opening messages' ids, oldest first.
+    pub async fn create_connected_chat(
+        &self,
+        c: &NewConnectedChat<'_>,
+    ) -> Result<(crate::chats::Chat, Vec<String>)> {
+        if c.chat.kind != tether_domain::chat::ChatKind::Group {
+            return Err(StoreError::Invalid(
+                "only a group chat starts connected to a record".into(),
+            ));
+        }
+        let id = new_id();
+        let now = now_ms();
+        let opening = with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            crate::chats::insert_chat_in_tx!(tx, &id, c.chat, None::<&str>, now);
+            let mut opening = Vec::new();
+            if let Some(started) = insert_connection!(tx, &id, c.record_type, c.record_id, c.chat.created_by.as_str(), c.started, c.timeline_subject, now) {
+                opening.push(started);
+            }
+            if let Some(intro) = c.intro {
+                opening.push(crate::chats::insert_system_in_tx!(tx, &id, intro, now));
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(opening)
+        })?;
+        let chat = self.chat(&id).await?.ok_or(StoreError::NotFound("chat"))?;
+        Ok((chat, opening))
     }
 
     /// Removes a connection (R11a), recording a `chat_disconnection` timeline entry, the system

@@ -48,6 +48,7 @@ both_backends!(
     unsent_uploads_are_bounded_and_old_or_deleted_files_discarded,
     concurrent_sends_are_committed_together,
     connections_and_channels,
+    a_connected_chat_is_created_whole_in_one_transaction,
     reactions_are_bounded_per_message_even_when_added_at_once,
     team_administration_and_the_users_page,
     the_finder_matches_word_starts_when_short_and_anywhere_when_longer,
@@ -933,12 +934,17 @@ async fn chats_members_and_history_windows(b: Backend) {
 
     let list = s.list_chats(&c, Some("ANNA"), &[], None, 10).await.unwrap();
     assert_eq!(list.len(), 1, "filters match members' names");
-    let written = s
+    let removed = s
         .remove_member(&g.id, &c, &sys("Anna removed Cilla"))
         .await
         .unwrap()
         .expect("removed");
-    assert_eq!(body_of(&s, &written).await, "Anna removed Cilla");
+    assert_eq!(body_of(&s, &removed.message_id).await, "Anna removed Cilla");
+    assert!(
+        removed.members_before.contains(&c),
+        "the removed person is among those told: {:?}",
+        removed.members_before
+    );
     assert!(
         s.remove_member(&g.id, &c, &sys("again"))
             .await
@@ -1447,6 +1453,82 @@ async fn concurrent_sends_are_committed_together(b: Backend) {
     );
 }
 
+/// R9, R10: the chat, its members, the connection with its system message, timeline entry and
+/// audit entry, and the intro card come into being together; the opening messages' ids come
+/// back in order.
+async fn a_connected_chat_is_created_whole_in_one_transaction(b: Backend) {
+    use tether_domain::chat::ChatKind;
+    use tether_store::chats::NewChat;
+    use tether_store::collab::NewConnectedChat;
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let rec = case(&s, "Printer", u(&a)).await;
+    let chat = |kind| NewChat {
+        kind,
+        name: Some("Printer".into()),
+        team_id: None,
+        created_by: a.clone(),
+        members: vec![(a.clone(), 0), (bo.clone(), 0)],
+    };
+    let (started, intro) = (sys("Anna started this chat from Case"), sys("intro card"));
+    let group = chat(ChatKind::Group);
+    let new = |intro| NewConnectedChat {
+        chat: &group,
+        record_type: "case",
+        record_id: &rec.id,
+        started: &started,
+        intro,
+        timeline_subject: "Chat connected",
+    };
+    let (g, opening) = s.create_connected_chat(&new(Some(&intro))).await.unwrap();
+    assert_eq!(g.kind, ChatKind::Group);
+    let mut members = s.member_ids(&g.id).await.unwrap();
+    members.sort();
+    let mut expected = vec![a.clone(), bo.clone()];
+    expected.sort();
+    assert_eq!(members, expected);
+    let first: Vec<String> = s
+        .first_messages(&g.id, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(opening, first, "the opening messages, oldest first");
+    assert_eq!(body_of(&s, &opening[0]).await, started.text);
+    assert_eq!(body_of(&s, &opening[1]).await, intro.text);
+    assert_eq!(
+        s.connection(&g.id, &rec.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .as_deref(),
+        Some(a.as_str())
+    );
+    let timeline = s.timeline(&rec.id, None, 10).await.unwrap();
+    assert_eq!(timeline[0].kind, "chat_connection");
+    assert_eq!(timeline[0].chat_id.as_deref(), Some(g.id.as_str()));
+    // Without an intro: the started message only.
+    let (_, opening) = s.create_connected_chat(&new(None)).await.unwrap();
+    assert_eq!(opening.len(), 1);
+    // Only a group chat starts connected; nothing is written otherwise.
+    let pair = chat(ChatKind::OneOnOne);
+    let refused = s
+        .create_connected_chat(&NewConnectedChat {
+            chat: &pair,
+            ..new(None)
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(s.record_connections(&rec.id, &a).await.unwrap().len(), 2);
+}
+
 async fn connections_and_channels(b: Backend) {
     use tether_domain::chat::ChatKind;
     use tether_store::chats::NewChat;
@@ -1534,7 +1616,7 @@ async fn connections_and_channels(b: Backend) {
         .create_channel(&team.id, "general", &a, &sys("created"))
         .await
         .unwrap();
-    assert_eq!(channel.kind, "channel");
+    assert_eq!(channel.kind, ChatKind::Channel);
     assert_eq!(
         s.member_ids(&channel.id).await.unwrap(),
         std::slice::from_ref(&a)

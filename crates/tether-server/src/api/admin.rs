@@ -112,7 +112,7 @@ async fn create_user(
             Some(admin.id()),
         )
         .await?;
-    super::chats::publish_channel_moves(&state, &joined, &[], &admin).await?;
+    crate::api::outbox::publish_channel_moves(&state, &joined, &[], &admin).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
@@ -480,7 +480,7 @@ async fn add_team_members(
         .add_team_members(&id, &req.user_ids, Some(admin.id()))
         .await?;
     state.forget_callers(None);
-    super::chats::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
+    crate::api::outbox::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
     Ok(Json(change.team.into()))
 }
 
@@ -530,7 +530,7 @@ async fn update_team(
             e => e.into(),
         })?;
     state.forget_callers(None);
-    super::chats::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
+    crate::api::outbox::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
     Ok(Json(change.team.into()))
 }
 
@@ -560,7 +560,7 @@ async fn remove_team_member(
             e => e.into(),
         })?;
     state.forget_callers(None);
-    super::chats::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
+    crate::api::outbox::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
     Ok(Json(change.team.into()))
 }
 

@@ -9,8 +9,8 @@
 //! past `Config::unsent_upload_ttl` and the files of deleted messages are discarded and removed
 //! ([`remove_discarded`], run by the message delete and the background purge).
 
-use super::chats::require_collaboration;
 use crate::AppState;
+use crate::api::guard::require_collaboration;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;

@@ -2,8 +2,8 @@
 //! recipient's own live event, and for the composer's preview (`POST /unfurl`). The record
 //! look-ups of a whole page are one batch, so cards add no query per message.
 
-use super::chats::require_collaboration;
 use crate::AppState;
+use crate::api::guard::require_collaboration;
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::ApiJson;

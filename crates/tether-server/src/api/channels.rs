@@ -2,9 +2,11 @@
 //! kind `channel` whose members are kept equal to its team's members, so reading, posting,
 //! read markers and events work exactly as for chats.
 
-use super::chats::{ChatOut, chat_out, require_collaboration, system_message};
-use super::messages::{MessageOut, MessagePage, PageQuery, SendMessage};
+use super::messages::{MessagePage, PageQuery, SendMessage};
 use crate::AppState;
+use crate::api::guard::require_collaboration;
+use crate::api::html::system_message;
+use crate::api::views::{ChatOut, MessageOut, chat_out};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -118,7 +120,7 @@ async fn list_channels(
         .list_chats(caller.id(), None, &[ChatKind::Channel], None, 200)
         .await?;
     let ids: Vec<String> = items.iter().map(|i| i.chat.id.clone()).collect();
-    let mut records = super::collab::records_for_chats(&state, &caller, &ids).await?;
+    let mut records = crate::api::views::records_for_chats(&state, &caller, &ids).await?;
     Ok(Json(ChannelList {
         items: items
             .into_iter()
@@ -139,7 +141,7 @@ async fn list_channels(
 
 async fn require_channel(state: &AppState, id: &str) -> ApiResult<()> {
     match state.store.chat(id).await? {
-        Some(c) if c.kind() == ChatKind::Channel => Ok(()),
+        Some(c) if c.kind == ChatKind::Channel => Ok(()),
         _ => Err(ApiError::NotFound(format!(
             "there is no channel {id} in your teams"
         ))),

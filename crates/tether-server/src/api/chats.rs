@@ -4,10 +4,12 @@
 //! A chat is private to its members (R2): a chat that does not exist and a chat the caller is
 //! not in get the same 404, so nothing about it leaks.
 
-use super::html::SystemMessageHtml;
 use super::outbox::{self, Added, MessageChange};
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
+use crate::api::guard::{member_chat, require_collaboration};
+use crate::api::html::system_message;
+use crate::api::views::{ChatOut, chat_out};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -17,10 +19,9 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use tether_domain::chat::{ChatKind, ChatName, HistoryWindow, display_name, names_in_sentence};
+use tether_domain::chat::{ChatKind, ChatName, HistoryWindow, names_in_sentence};
 use tether_domain::invalid::{FieldError, Invalid};
-use tether_store::chats::{Chat, ChatListItem, Member, NewChat, SystemMessage};
-use tether_store::people::ChannelMove;
+use tether_store::chats::{ChatListItem, NewChat};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -31,124 +32,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_chat, rename_chat))
         .routes(routes!(add_members))
         .routes(routes!(remove_member))
-}
-
-/// R1: collaboration must be enabled and the caller must hold `collab.use`. The detail says
-/// which is missing.
-pub async fn require_collaboration(state: &AppState, caller: &Caller) -> ApiResult<()> {
-    if !state.global_settings().await?.collaboration_enabled {
-        let denied = tether_domain::collab::GateDenied::FeatureOff;
-        return Err(ApiError::Forbidden(denied.to_string()).with_code(denied.code()));
-    }
-    if !caller.subject.privileges.collab_use {
-        let denied = tether_domain::collab::GateDenied::NoCollabUse;
-        return Err(ApiError::Forbidden(denied.to_string()).with_code(denied.code()));
-    }
-    Ok(())
-}
-
-/// The chat and the caller's membership, or 404 (also when the caller is not a member, R2).
-pub async fn member_chat(
-    state: &AppState,
-    caller: &Caller,
-    chat_id: &str,
-) -> ApiResult<(Chat, Member)> {
-    require_collaboration(state, caller).await?;
-    state
-        .store
-        .chat_for_member(chat_id, caller.id())
-        .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "there is no chat {chat_id} that you are a member of"
-            ))
-        })
-}
-
-/// The members of a chat the caller is a member of, or 404 as [`member_chat`] answers: one
-/// query where the chat row itself is not needed (sending a message).
-pub async fn members_as_member(
-    state: &AppState,
-    caller: &Caller,
-    chat_id: &str,
-) -> ApiResult<Vec<Member>> {
-    require_collaboration(state, caller).await?;
-    let members = state.store.members(chat_id).await?;
-    if !members.iter().any(|m| m.user_id == caller.id()) {
-        return Err(ApiError::NotFound(format!(
-            "there is no chat {chat_id} that you are a member of"
-        )));
-    }
-    Ok(members)
-}
-
-/// A system message with plain text and its escaped HTML.
-pub fn system_message(actor: Option<&str>, text: String, data: Value) -> SystemMessage {
-    let html = SystemMessageHtml::html(&text);
-    SystemMessage {
-        kind: "system",
-        actor_id: actor.map(str::to_owned),
-        text,
-        html,
-        data,
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct MemberOut {
-    pub id: String,
-    pub name: String,
-    pub active: bool,
-    pub joined_at: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ChatOut {
-    pub id: String,
-    /// The name to show: the chat's own name, else the other members' names.
-    pub name: String,
-    /// The name members gave the chat, if any.
-    pub custom_name: Option<String>,
-    /// one_on_one, group or channel
-    pub kind: String,
-    pub members: Vec<MemberOut>,
-    pub member_count: usize,
-    /// Records the chat is connected to: `{type, id, name, readable}`, `name` null where the
-    /// caller cannot read the record.
-    #[schema(value_type = Vec<Object>)]
-    pub records: Vec<Value>,
-    pub unread: i64,
-    pub last_activity_at: String,
-    pub last_message_at: Option<String>,
-    pub created_at: String,
-}
-
-pub fn chat_out(chat: Chat, members: &[Member], unread: i64, viewer: &str) -> ChatOut {
-    let names: Vec<(&str, &str)> = members
-        .iter()
-        .map(|m| (m.user_id.as_str(), m.name.as_str()))
-        .collect();
-    ChatOut {
-        name: display_name(chat.kind(), chat.name.as_deref(), &names, viewer),
-        id: chat.id,
-        custom_name: chat.name,
-        kind: chat.kind,
-        members: members
-            .iter()
-            .map(|m| MemberOut {
-                id: m.user_id.clone(),
-                name: m.name.clone(),
-                active: m.active,
-                joined_at: rfc3339(m.joined_at),
-            })
-            .collect(),
-        member_count: members.len(),
-        records: Vec::new(),
-        unread,
-        last_activity_at: rfc3339(chat.last_activity_at),
-        last_message_at: chat.last_message_at.map(rfc3339),
-        created_at: rfc3339(chat.created_at),
-    }
 }
 
 fn list_item_out(item: ChatListItem, viewer: &str) -> ChatOut {
@@ -344,7 +227,7 @@ async fn list_chats(
         .then(|| items.last().map(|i| rfc3339(i.chat.last_activity_at)))
         .flatten();
     let ids: Vec<String> = items.iter().map(|i| i.chat.id.clone()).collect();
-    let mut records = super::collab::records_for_chats(&state, &caller, &ids).await?;
+    let mut records = crate::api::views::records_for_chats(&state, &caller, &ids).await?;
     let items = items
         .into_iter()
         .map(|i| {
@@ -377,7 +260,7 @@ async fn get_chat(
         .get(&id)
         .copied()
         .unwrap_or(0);
-    let mut out = super::collab::chat_view(&state, &caller, &id).await?;
+    let mut out = crate::api::views::chat_view(&state, &caller, &id).await?;
     out.unread = unread;
     Ok(Json(out))
 }
@@ -386,90 +269,6 @@ async fn get_chat(
 #[serde(deny_unknown_fields)]
 pub struct RenameChat {
     pub name: String,
-}
-
-/// Tells the people concerned that team membership moved someone into or out of team
-/// channels: the remaining members get `member.added` / `member.removed`, a person who joined
-/// gets `chat.created`, a person who left gets `member.removed` (their client drops the chat),
-/// and every member the chat's new state. No system message is written: the team change is in
-/// the audit log.
-pub(crate) async fn publish_channel_moves(
-    state: &AppState,
-    joined: &[ChannelMove],
-    left: &[ChannelMove],
-    by: &Caller,
-) -> ApiResult<()> {
-    let ids: Vec<String> = joined
-        .iter()
-        .chain(left)
-        .map(|m| m.chat_id.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if ids.is_empty() {
-        return Ok(());
-    }
-    // Three queries whatever the number of people and channels: the chats, their members now,
-    // and the names of those who left.
-    let chats: std::collections::BTreeMap<String, Chat> = state
-        .store
-        .chats_with_membership(&ids, by.id())
-        .await?
-        .into_iter()
-        .map(|(c, _, _)| (c.id.clone(), c))
-        .collect();
-    let members = state.store.members_of(&ids).await?;
-    let leavers: Vec<String> = left.iter().map(|m| m.user_id.clone()).collect();
-    let leaver_names: std::collections::BTreeMap<String, String> = state
-        .store
-        .users_by_ids(&leavers)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
-    let none = Vec::new();
-    let by_ref = PersonRef {
-        id: by.id().to_owned(),
-        name: by.user.name.clone(),
-    };
-    for m in joined {
-        let (Some(chat), now) = (
-            chats.get(&m.chat_id),
-            members.get(&m.chat_id).unwrap_or(&none),
-        ) else {
-            continue;
-        };
-        let Some(person) = now.iter().find(|x| x.user_id == m.user_id) else {
-            continue;
-        };
-        let person = PersonRef {
-            id: person.user_id.clone(),
-            name: person.name.clone(),
-        };
-        outbox::members_added(
-            state,
-            &m.chat_id,
-            vec![person],
-            Added::By(by_ref.clone()),
-            now,
-        );
-        outbox::chat_created(state, chat, now, std::slice::from_ref(&m.user_id));
-    }
-    for m in left {
-        let now = members.get(&m.chat_id).unwrap_or(&none);
-        let mut audience: Vec<String> = now.iter().map(|x| x.user_id.clone()).collect();
-        audience.push(m.user_id.clone());
-        let name = leaver_names.get(&m.user_id).cloned().unwrap_or_default();
-        let user = PersonRef {
-            id: m.user_id.clone(),
-            name,
-        };
-        outbox::member_removed(state, &m.chat_id, user, by_ref.clone(), audience);
-    }
-    for (id, chat) in &chats {
-        outbox::chat_updated(state, chat, members.get(id).unwrap_or(&none));
-    }
-    Ok(())
 }
 
 /// # `PATCH /api/v1/chats/{id}`
@@ -484,7 +283,7 @@ async fn rename_chat(
     ApiJson(req): ApiJson<RenameChat>,
 ) -> ApiResult<Json<ChatOut>> {
     let (chat, _) = member_chat(&state, &caller, &id).await?;
-    if chat.kind() == ChatKind::OneOnOne {
+    if chat.kind == ChatKind::OneOnOne {
         return Err(ApiError::conflict(
             "a one-on-one chat has no name of its own; start a group chat to name it",
         ));
@@ -576,7 +375,7 @@ async fn add_members(
     ApiJson(req): ApiJson<AddMembers>,
 ) -> ApiResult<Json<ChatOut>> {
     let (chat, _) = member_chat(&state, &caller, &id).await?;
-    match chat.kind() {
+    match chat.kind {
         ChatKind::OneOnOne => {
             return Err(ApiError::conflict(
                 "a one-on-one chat never changes members; start a group chat with everyone instead (POST /chats)",
@@ -664,7 +463,7 @@ async fn remove_member(
     ApiPath((id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let (chat, _) = member_chat(&state, &caller, &id).await?;
-    if chat.kind() != ChatKind::Group {
+    if chat.kind != ChatKind::Group {
         return Err(ApiError::conflict(
             "only group chats change members; a one-on-one chat is always the two of you",
         ));
@@ -688,15 +487,15 @@ async fn remove_member(
             json!({"event": "member.removed", "user_id": user_id, "name": target.name}),
         )
     };
-    let before: Vec<String> = state.store.member_ids(&id).await?;
-    if let Some(written) = state.store.remove_member(&id, &user_id, &sys).await? {
+    if let Some(removed) = state.store.remove_member(&id, &user_id, &sys).await? {
         let user = PersonRef {
             id: user_id.clone(),
             name: target.name,
         };
-        outbox::member_removed(&state, &id, user, PersonRef::from(&caller), before);
+        let by = PersonRef::from(&caller);
+        outbox::member_removed(&state, &id, user, by, removed.members_before);
         outbox::chat_updated_now(&state, &id).await?;
-        outbox::written(&state, &written).await?;
+        outbox::written(&state, &removed.message_id).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,12 +1,15 @@
 //! Beyond the reference product (SPEC R25, R26): hand-over of a record's chats to its new owner,
 //! and saving a chat's transcript to a record's timeline.
 
-use super::chats::{chat_out, member_chat, system_message};
-use super::collab::{RecordRefIn, record_context, timeline_changed};
+use super::collab::RecordRefIn;
 use super::outbox::{self, Added};
-use super::records::ActivityOut;
 use super::{PersonRef, parse_rfc3339};
 use crate::AppState;
+use crate::api::guard::{member_chat, record_context};
+use crate::api::html::system_message;
+use crate::api::outbox::timeline_changed;
+use crate::api::views::chat_out;
+use crate::api::views::{ActivityOut, HandOver};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath};
@@ -28,15 +31,6 @@ use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(save_transcript))
-}
-
-/// What a hand-over did (R25), so the page that changed the owner can say so.
-#[derive(Clone, Debug, serde::Serialize, ToSchema)]
-pub struct HandOver {
-    /// The new owner, who was added to the chats.
-    pub to: PersonRef,
-    /// Connected group chats the new owner was added to (not those they were in already).
-    pub chats: usize,
 }
 
 /// R25: after an owner change, adds the new owner to each connected group chat (full history)
@@ -71,7 +65,7 @@ pub async fn hand_over(
             .store
             .chat(&chat_id)
             .await?
-            .filter(|c| c.kind() == ChatKind::Group)
+            .filter(|c| c.kind == ChatKind::Group)
         else {
             continue;
         };

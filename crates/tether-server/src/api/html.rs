@@ -4,7 +4,9 @@
 //! pages'; the HTML is stored with the message and sent to every client as it is.
 
 use askama::Template;
+use serde_json::Value;
 use tether_domain::collab::CardField;
+use tether_store::chats::SystemMessage;
 
 /// A system message's HTML: its English sentence as one paragraph.
 #[derive(Template)]
@@ -31,6 +33,18 @@ pub struct IntroCardHtml<'a> {
     /// The record's number and name.
     pub title: &'a str,
     pub fields: &'a [CardField],
+}
+
+/// A system message with plain text and its escaped HTML.
+pub fn system_message(actor: Option<&str>, text: String, data: Value) -> SystemMessage {
+    let html = SystemMessageHtml::html(&text);
+    SystemMessage {
+        kind: "system",
+        actor_id: actor.map(str::to_owned),
+        text,
+        html,
+        data,
+    }
 }
 
 #[cfg(test)]

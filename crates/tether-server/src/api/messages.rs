@@ -2,10 +2,11 @@
 //! edit and delete one's own; reactions; read markers. Every read respects the reader's
 //! history window, and every event goes only to members who may see the message.
 
-use super::chats::member_chat;
 use super::outbox::{self, MessageChange, NotificationKind};
-use super::{PersonRef, limit, rfc3339};
+use super::{PersonRef, limit};
 use crate::AppState;
+use crate::api::guard::member_chat;
+use crate::api::views::{MessageOut, message_for, message_out, viewed};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -13,7 +14,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use tether_domain::chat::{
     Importance, InvalidBody, MAX_REACTIONS_PER_MESSAGE, MessageBody, Reaction, URGENT_DURATION_MS,
     URGENT_REPEAT_MS, may_see_message,
@@ -31,143 +32,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(edit_message, delete_message))
         .routes(routes!(add_reaction, remove_reaction))
         .routes(routes!(mark_read))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ReactionOut {
-    pub emoji: String,
-    pub count: usize,
-    pub user_ids: Vec<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AttachmentOut {
-    pub id: String,
-    pub name: String,
-    pub size: i64,
-    pub content_type: String,
-    /// Images and GIFs a client may show inline.
-    pub inline: bool,
-    /// Download address (members only).
-    pub url: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct MessageOut {
-    pub id: String,
-    pub chat_id: String,
-    /// Position in the chat: pass as `before` to page back, and to `/read`.
-    pub seq: i64,
-    /// text, system or intro
-    pub kind: String,
-    pub sender: Option<PersonRef>,
-    /// Markdown source (empty once deleted).
-    pub body: String,
-    /// Sanitized HTML of the body.
-    pub html: String,
-    pub importance: String,
-    pub created_at: String,
-    pub edited_at: Option<String>,
-    pub deleted: bool,
-    pub reactions: Vec<ReactionOut>,
-    pub attachments: Vec<AttachmentOut>,
-    /// Record-link cards, computed for the reader (with the cards issue).
-    #[schema(value_type = Vec<Object>)]
-    pub cards: Vec<Value>,
-    /// Details of system and intro messages.
-    #[schema(value_type = Option<Object>)]
-    pub data: Option<Value>,
-}
-
-pub fn message_out(m: &Message) -> MessageOut {
-    MessageOut {
-        id: m.id.clone(),
-        chat_id: m.chat_id.clone(),
-        seq: m.seq,
-        kind: m.kind.clone(),
-        sender: m.sender_id.clone().map(|id| PersonRef {
-            id,
-            name: m.sender_name.clone().unwrap_or_default(),
-        }),
-        body: m.body.clone(),
-        html: m.html.clone(),
-        importance: m.importance.clone(),
-        created_at: rfc3339(m.created_at),
-        edited_at: m.edited_at.map(rfc3339),
-        deleted: m.deleted_at.is_some(),
-        reactions: m
-            .reactions
-            .iter()
-            .map(|(e, users)| ReactionOut {
-                emoji: e.clone(),
-                count: users.len(),
-                user_ids: users.clone(),
-            })
-            .collect(),
-        attachments: m
-            .attachments
-            .iter()
-            .map(|a| AttachmentOut {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                size: a.size,
-                content_type: a.content_type.clone(),
-                inline: a.inline,
-                url: format!("/api/v1/attachments/{}", a.id),
-            })
-            .collect(),
-        cards: Vec::new(),
-        data: m.data.clone(),
-    }
-}
-
-/// Shows an introduction card (R10) as a viewer who cannot read its record sees it: that a
-/// record was introduced and its bare link, no field values.
-pub fn hide_intro(out: &mut MessageOut) {
-    let url = out
-        .data
-        .as_ref()
-        .and_then(tether_domain::cards::intro_record)
-        .map(|(_, _, url)| url.to_owned())
-        .unwrap_or_default();
-    let hidden = tether_domain::cards::hidden_intro(&url);
-    out.body = hidden.body;
-    out.html = hidden.html;
-    out.data = Some(hidden.data);
-}
-
-/// The message as one viewer sees it: its cards (R16) and, for an introduction card of a record
-/// the viewer cannot read, the hidden form (R10).
-fn viewed(m: &Message, cards: Vec<tether_domain::cards::Card>, hide: bool) -> MessageOut {
-    let mut out = message_out(m);
-    out.cards = cards.into_iter().map(|c| json!(c)).collect();
-    if hide {
-        hide_intro(&mut out);
-    }
-    out
-}
-
-/// The message as `caller` sees it, cards included.
-pub async fn message_for(state: &AppState, caller: &Caller, m: &Message) -> ApiResult<MessageOut> {
-    message_seen_by(state, &caller.subject, m).await
-}
-
-/// The message as `subject` sees it: the record cards and intro card they may see (R16).
-pub async fn message_seen_by(
-    state: &AppState,
-    subject: &tether_domain::Subject,
-    m: &Message,
-) -> ApiResult<MessageOut> {
-    let one = std::slice::from_ref(m);
-    let cards = super::cards::cards_for(state, subject, one)
-        .await?
-        .pop()
-        .unwrap_or_default();
-    let hide = super::cards::hidden_intros(state, subject, one)
-        .await?
-        .pop()
-        .unwrap_or(true);
-    Ok(viewed(m, cards, hide))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -303,7 +167,7 @@ pub(crate) async fn send_message(
     headers: HeaderMap,
     ApiJson(req): ApiJson<SendMessage>,
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {
-    let members = super::chats::members_as_member(&state, &caller, &id).await?;
+    let members = crate::api::guard::members_as_member(&state, &caller, &id).await?;
     let key = idempotency_key(&headers)?;
     state.limit(&caller, crate::limits::Kind::Send).await?;
     let importance = match req.importance.as_deref() {

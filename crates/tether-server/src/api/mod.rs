@@ -8,8 +8,9 @@ pub mod cards;
 pub mod channels;
 pub mod chats;
 pub mod collab;
+pub mod guard;
 pub mod handover;
-mod html;
+pub mod html;
 pub mod messages;
 pub mod ops;
 pub mod outbox;
@@ -18,6 +19,7 @@ pub mod records;
 pub mod search;
 pub mod session;
 pub mod suggestions;
+pub mod views;
 
 use crate::AppState;
 use crate::middleware;

@@ -12,8 +12,11 @@
 //! [`crate::events::Control`] and never reach a client.
 
 use super::PersonRef;
-use super::chats::{ChatOut, chat_out};
-use super::messages::{MessageOut, ReactionOut, message_out};
+use crate::api::views::{ChatOut, MessageOut, ReactionOut, chat_out, message_out};
+use crate::auth::Caller;
+use std::collections::BTreeSet;
+use tether_store::people::ChannelMove;
+
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::events::Envelope;
@@ -226,7 +229,7 @@ pub async fn message_to(
         let Some(subject) = state.store.subject(&user).await? else {
             continue;
         };
-        let out = super::messages::message_seen_by(state, &subject, m).await?;
+        let out = crate::api::views::message_seen_by(state, &subject, m).await?;
         emit(state, &change.event(m, out), vec![user]);
     }
     Ok(())
@@ -353,13 +356,12 @@ pub fn connection(
 /// Tells the record's open pages to re-read the timeline (R15: timelines update live). The event
 /// carries nothing but the record's type and id; access was checked when the page started
 /// watching, and the page re-reads through the API.
-pub fn timeline_changed(state: &AppState, record: RecordKey) {
-    let record_id = record.id.clone();
-    let event = Event::TimelineChanged { record };
+pub fn timeline_changed(state: &AppState, ty: &str, record_id: &str) {
+    let event = Event::TimelineChanged {
+        record: RecordKey::new(ty, record_id),
+    };
     match serde_json::to_string(&event) {
-        Ok(payload) => state
-            .bus
-            .publish(Envelope::to_watchers(payload, &record_id)),
+        Ok(payload) => state.bus.publish(Envelope::to_watchers(payload, record_id)),
         Err(e) => tracing::error!(error = %e, "an event did not serialize"),
     }
 }
@@ -399,6 +401,113 @@ pub fn reminder(state: &AppState, chat_id: &str, message_id: &str, audience: Vec
 
 fn ids(members: &[Member]) -> Vec<String> {
     members.iter().map(|m| m.user_id.clone()).collect()
+}
+
+/// Tells the chat's members about a connection change and the system message it wrote
+/// (`message_id`), then the record's open pages that its timeline changed.
+pub(crate) async fn publish_connection(
+    state: &AppState,
+    change: Connection,
+    chat_id: &str,
+    ty: &str,
+    record_id: &str,
+    message_id: &str,
+) -> ApiResult<()> {
+    let members = state.store.member_ids(chat_id).await?;
+    connection(
+        state,
+        change,
+        chat_id,
+        RecordKey::new(ty, record_id),
+        &members,
+    );
+    written(state, message_id).await?;
+    timeline_changed(state, ty, record_id);
+    Ok(())
+}
+
+/// Tells the people concerned that team membership moved someone into or out of team
+/// channels: the remaining members get `member.added` / `member.removed`, a person who joined
+/// gets `chat.created`, a person who left gets `member.removed` (their client drops the chat),
+/// and every member the chat's new state. No system message is written: the team change is in
+/// the audit log.
+pub(crate) async fn publish_channel_moves(
+    state: &AppState,
+    joined: &[ChannelMove],
+    left: &[ChannelMove],
+    by: &Caller,
+) -> ApiResult<()> {
+    let ids: Vec<String> = joined
+        .iter()
+        .chain(left)
+        .map(|m| m.chat_id.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // Three queries whatever the number of people and channels: the chats, their members now,
+    // and the names of those who left.
+    let chats: std::collections::BTreeMap<String, Chat> = state
+        .store
+        .chats_with_membership(&ids, by.id())
+        .await?
+        .into_iter()
+        .map(|(c, _, _)| (c.id.clone(), c))
+        .collect();
+    let members = state.store.members_of(&ids).await?;
+    let leavers: Vec<String> = left.iter().map(|m| m.user_id.clone()).collect();
+    let leaver_names: std::collections::BTreeMap<String, String> = state
+        .store
+        .users_by_ids(&leavers)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let none = Vec::new();
+    let by_ref = PersonRef {
+        id: by.id().to_owned(),
+        name: by.user.name.clone(),
+    };
+    for m in joined {
+        let (Some(chat), now) = (
+            chats.get(&m.chat_id),
+            members.get(&m.chat_id).unwrap_or(&none),
+        ) else {
+            continue;
+        };
+        let Some(person) = now.iter().find(|x| x.user_id == m.user_id) else {
+            continue;
+        };
+        let person = PersonRef {
+            id: person.user_id.clone(),
+            name: person.name.clone(),
+        };
+        members_added(
+            state,
+            &m.chat_id,
+            vec![person],
+            Added::By(by_ref.clone()),
+            now,
+        );
+        chat_created(state, chat, now, std::slice::from_ref(&m.user_id));
+    }
+    for m in left {
+        let now = members.get(&m.chat_id).unwrap_or(&none);
+        let mut audience: Vec<String> = now.iter().map(|x| x.user_id.clone()).collect();
+        audience.push(m.user_id.clone());
+        let name = leaver_names.get(&m.user_id).cloned().unwrap_or_default();
+        let user = PersonRef {
+            id: m.user_id.clone(),
+            name,
+        };
+        member_removed(state, &m.chat_id, user, by_ref.clone(), audience);
+    }
+    for (id, chat) in &chats {
+        chat_updated(state, chat, members.get(id).unwrap_or(&none));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,9 +8,11 @@
 //! through [`may_set_owner`] — the rule `PATCH` applies — so the picker offers nothing the
 //! server would refuse.
 
-use super::records::{RecordList, RecordOut, load_record};
+use super::records::RecordList;
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
+use crate::api::guard::load_record;
+use crate::api::views::RecordOut;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};

@@ -6,6 +6,8 @@
 
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
+use crate::api::guard::load_record;
+use crate::api::views::{ActivityOut, RecordOut, TimelineChat};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -23,7 +25,7 @@ use tether_domain::record_type::{FieldKind, Mode};
 use tether_domain::viewer::{ChatFacts, ViewerFacts};
 use tether_domain::{Access, Owner};
 use tether_store::record_types::RecordType;
-use tether_store::records::{Activity, NewRecord, Record, RecordPatch, RecordQuery, RecordView};
+use tether_store::records::{Activity, NewRecord, RecordPatch, RecordQuery, RecordView};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -35,80 +37,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(share_record))
         .routes(routes!(add_activity))
         .routes(routes!(timeline))
-}
-
-/// A record's owner as clients see it.
-#[derive(Serialize, ToSchema)]
-pub struct OwnerOut {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
-    pub name: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RecordOut {
-    pub id: String,
-    #[serde(rename = "type")]
-    pub record_type: String,
-    /// The record's primary name.
-    pub name: String,
-    /// Record number of numbered types (`CAS-01042`).
-    pub number: Option<String>,
-    /// The record's web page, `<public-url>/records/<type>/<id>`.
-    pub url: String,
-    pub owner: OwnerOut,
-    /// active, resolved or cancelled
-    pub state: String,
-    #[schema(value_type = Object)]
-    pub fields: BTreeMap<String, Value>,
-    pub created_at: String,
-    pub updated_at: String,
-    /// Whether the caller may change this record.
-    pub can_write: bool,
-    /// After an owner change (`PATCH`): the chats handed over to the new owner (R25).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub handed_over: Option<super::handover::HandOver>,
-}
-
-impl RecordOut {
-    /// The record's web page, `<public-url>/records/<type>/<id>`.
-    pub fn url_of(state: &AppState, record_type: &str, id: &str) -> String {
-        format!("{}/records/{record_type}/{id}", state.config.public_url)
-    }
-
-    pub(crate) fn new(state: &AppState, r: Record, can_write: bool) -> RecordOut {
-        let owner = match &r.owner {
-            Owner::User { user_id } => OwnerOut {
-                user_id: Some(user_id.to_string()),
-                team_id: None,
-                name: r.owner_name.clone(),
-            },
-            Owner::Team { team_id } => OwnerOut {
-                user_id: None,
-                team_id: Some(team_id.to_string()),
-                name: r.owner_name.clone(),
-            },
-        };
-        RecordOut {
-            url: format!(
-                "{}/records/{}/{}",
-                state.config.public_url, r.record_type, r.id
-            ),
-            id: r.id,
-            record_type: r.record_type,
-            name: r.name,
-            number: r.number,
-            owner,
-            state: r.state.as_str().to_owned(),
-            fields: r.fields,
-            created_at: rfc3339(r.created_at),
-            updated_at: rfc3339(r.updated_at),
-            can_write,
-            handed_over: None,
-        }
-    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -125,29 +53,6 @@ async fn load_type(state: &AppState, name: &str) -> ApiResult<RecordType> {
         .record_type(name)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("there is no record type '{name}'")))
-}
-
-/// Loads a record of `ty` and checks `access` for the caller: 404 when it does not exist (or
-/// is of another type), 403 with the reason when the caller may not.
-pub async fn load_record(
-    state: &AppState,
-    caller: &Caller,
-    ty: &str,
-    id: &str,
-    access: Access,
-) -> ApiResult<RecordView> {
-    let view = state
-        .store
-        .record_view(id, caller.id())
-        .await?
-        .filter(|v| v.record.record_type == ty)
-        .ok_or_else(|| ApiError::NotFound(format!("there is no {ty} record with id {id}")))?;
-    match decide(&caller.subject, access, view.facts()) {
-        Decision::Allowed(_) => Ok(view),
-        Decision::Denied(reason) => {
-            Err(ApiError::Forbidden(reason.to_string()).with_code(reason.code()))
-        }
-    }
 }
 
 /// A state the record's type has (an account is never resolved): 422 naming the allowed ones.
@@ -573,7 +478,7 @@ async fn delete_record(
         ));
     }
     let label = tether_domain::collab::record_label(&rt.def, view.record.number.as_deref());
-    let sys = super::chats::system_message(
+    let sys = crate::api::html::system_message(
         Some(caller.id()),
         format!(
             "{} deleted {label}; this chat and its messages stay",
@@ -587,7 +492,7 @@ async fn delete_record(
         .delete_record(&ty, &id, caller.id(), &sys)
         .await?;
     for (chat, written) in &chats {
-        super::collab::publish_connection(
+        crate::api::outbox::publish_connection(
             &state,
             super::outbox::Connection::Removed,
             chat,
@@ -597,7 +502,7 @@ async fn delete_record(
         )
         .await?;
     }
-    super::collab::timeline_changed(&state, &ty, &id);
+    crate::api::outbox::timeline_changed(&state, &ty, &id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -661,59 +566,6 @@ pub struct NewActivity {
     pub kind: String,
     pub subject: String,
     pub body: Option<String>,
-}
-
-/// The chat of a `chat_connection` / `chat_disconnection` timeline entry (R15), as the viewer
-/// may see it: members see everything, people who may join see the name and times, anyone
-/// else sees only that a chat was connected.
-#[derive(Serialize, ToSchema)]
-pub struct TimelineChat {
-    pub id: String,
-    pub name: Option<String>,
-    pub kind: String,
-    pub connected_by: Option<PersonRef>,
-    pub connected_at: String,
-    pub last_message_by: Option<PersonRef>,
-    pub last_message_at: Option<String>,
-    pub is_member: bool,
-    pub can_join: bool,
-    /// Whether the chat is still connected to this record.
-    pub connected: bool,
-    /// Who disconnected it last and when (a `chat_disconnection` entry's own author and time; for
-    /// a `chat_connection` entry no longer connected, its latest disconnection).
-    pub disconnected_by: Option<PersonRef>,
-    pub disconnected_at: Option<String>,
-    /// Whether the viewer may disconnect it from this record now (R11a), member or not.
-    pub can_disconnect: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ActivityOut {
-    pub id: String,
-    /// note, phone_call, email, task, chat_connection or chat_disconnection
-    pub kind: String,
-    pub at: String,
-    pub author: Option<PersonRef>,
-    pub subject: String,
-    pub body: Option<String>,
-    pub chat: Option<TimelineChat>,
-}
-
-impl From<Activity> for ActivityOut {
-    fn from(a: Activity) -> Self {
-        ActivityOut {
-            id: a.id,
-            kind: a.kind,
-            at: rfc3339(a.at),
-            author: a.author.map(|p| PersonRef {
-                id: p.id,
-                name: p.name,
-            }),
-            subject: a.subject,
-            body: a.body,
-            chat: None,
-        }
-    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -896,14 +748,14 @@ async fn with_chat_entries(
             may_join: join_ok,
             show_on_timeline: rt.settings.show_on_timeline,
             connection: current.get(&chat_id).map(|by| {
-                super::collab::disconnect_facts(caller, view, &rt.settings, by.as_deref())
+                crate::api::guard::disconnect_facts(caller, view, &rt.settings, by.as_deref())
             }),
         };
         let seen = tether_domain::viewer::view_chat(
             caller.id(),
             facts,
             ChatFacts {
-                kind: chat.kind(),
+                kind: chat.kind,
                 name: chat.name.as_deref(),
                 members: &names,
                 last_sender: chat
@@ -917,7 +769,7 @@ async fn with_chat_entries(
         let timeline_chat = TimelineChat {
             id: chat_id.clone(),
             name: seen.name,
-            kind: chat.kind.clone(),
+            kind: chat.kind,
             connected_by: a.author.clone().map(|p| PersonRef {
                 id: p.id,
                 name: p.name,
@@ -976,14 +828,7 @@ async fn announce_field_changes(
         .flatten()
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect();
-    let names: BTreeMap<String, String> = state
-        .store
-        .record_views(&lookup_ids, caller.id())
-        .await?
-        .into_iter()
-        .filter(|v| decide(&caller.subject, Access::Read, v.facts()).is_allowed())
-        .map(|v| (v.record.id, v.record.name))
-        .collect();
+    let names = crate::api::views::readable_record_names(state, caller, &lookup_ids).await?;
     let changes = tether_domain::collab::announced_changes(
         &rt.def,
         &rt.settings,
@@ -997,7 +842,7 @@ async fn announce_field_changes(
     let chats = state.store.connected_chat_ids(&after.id).await?;
     for chat_id in chats {
         for c in &changes {
-            let sys = super::chats::system_message(
+            let sys = crate::api::html::system_message(
                 Some(caller.id()),
                 c.sentence(&caller.user.name),
                 serde_json::json!({"event": "record.field_changed",

@@ -4,10 +4,12 @@
 //! from the chat app (every chat of the caller, however old). Members only, history windows
 //! respected, deleted messages never found.
 
-use super::chats::{chat_out, require_collaboration};
-use super::collab::record_context;
+use crate::api::guard::require_collaboration;
+use crate::api::views::chat_out;
+
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
+use crate::api::guard::record_context;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};
@@ -39,7 +41,7 @@ pub struct SearchQuery {
 pub struct HitChat {
     pub id: String,
     pub name: String,
-    pub kind: String,
+    pub kind: tether_domain::chat::ChatKind,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -9,8 +9,8 @@
 //! and a similar record is named by its number only.
 
 use super::PersonRef;
-use super::collab::record_context;
 use crate::AppState;
+use crate::api::guard::record_context;
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::ApiPath;
