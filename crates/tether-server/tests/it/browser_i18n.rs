@@ -349,6 +349,8 @@ async fn the_chat_app_the_panel_and_administration_speak_swedish() {
         .await;
     b.wait_text("#panel-new-connected", "Ny ansluten chatt")
         .await;
+    // The button is there before the panel's data; the sections come with the data, together.
+    b.wait("#section-connected .section-title").await;
     let titles = b
         .js(
             "return [...document.querySelectorAll('.panel-section .section-title')].map((x) => x.firstChild.textContent)",

@@ -1,18 +1,28 @@
 //! Real-browser test support: chromedriver on a free port (killed by a drop guard), headless
-//! Chromium sessions each with a fresh profile, and a small W3C WebDriver client with the
-//! waits a UI test needs.
+//! Chromium sessions each with a fresh profile, driven through fantoccini, and the waits a UI
+//! test needs.
 //!
-//! The client speaks WebDriver over plain HTTP with reqwest (already a dev-dependency): the
-//! protocol is a handful of JSON calls, and fantoccini without its TLS features offers no
-//! connector this crate can name.
+//! fantoccini speaks WebDriver; what it has no method for (Chrome DevTools Protocol calls,
+//! the browser's console log, a property as the JSON value it is) goes through [`Raw`], its way
+//! of issuing a custom command.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use base64::Engine;
+use fantoccini::actions::{
+    InputSource, KeyAction, KeyActions, MOUSE_BUTTON_LEFT, MouseActions, PointerAction,
+    TouchActions,
+};
+use fantoccini::elements::{Element, ElementRef};
+use fantoccini::error::{CmdError, ErrorStatus};
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper::Method;
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use url::Url;
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -38,14 +48,6 @@ pub struct Driver {
     port: u16,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 impl Driver {
     /// Starts chromedriver, or panics with what to install.
     pub async fn start() -> Driver {
@@ -55,7 +57,10 @@ impl Driver {
                 "{bin} is missing: apt-get install -y chromium chromium-driver"
             );
         }
-        let port = free_port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -67,18 +72,13 @@ impl Driver {
             url: format!("http://127.0.0.1:{port}"),
             port,
         };
-        let http = reqwest::Client::new();
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Ok(res) = http.get(format!("{}/status", driver.url)).send().await
-                && let Ok(v) = res.json::<Value>().await
-                && v["value"]["ready"] == json!(true)
-            {
-                return driver;
-            }
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let status = format!("{}/status", driver.url);
+        let ready = async || {
+            let v: Value = reqwest::get(&status).await.ok()?.json().await.ok()?;
+            (v["value"]["ready"] == json!(true)).then_some(())
+        };
+        assert!(poll(ready).await.is_some(), "chromedriver did not start");
+        driver
     }
 
     /// A new headless Chromium with a fresh profile.
@@ -89,7 +89,7 @@ impl Driver {
             tether_store::new_id()
         ));
         std::fs::create_dir_all(&profile).unwrap();
-        let caps = json!({"capabilities": {"alwaysMatch": {
+        let Value::Object(caps) = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
@@ -105,25 +105,21 @@ impl Driver {
                 "prefs": {"intl.accept_languages": "en-US"}
             },
             "goog:loggingPrefs": {"browser": "ALL"}
-        }}});
-        let http = reqwest::Client::new();
-        let res: Value = http
-            .post(format!("{}/session", self.url))
-            .json(&caps)
-            .send()
+        }) else {
+            unreachable!("the capabilities are an object")
+        };
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.url)
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let id = res["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no browser session: {res}"))
-            .to_owned();
+            .unwrap_or_else(|e| panic!("no browser session: {e}"));
+        // The session ends in `Browser::drop`, synchronously; fantoccini's own end on drop
+        // would need a runtime that a finished or failed test no longer runs.
+        client.persist().await.unwrap();
+        let session = client.session_id().await.unwrap().expect("a session id");
         Browser {
-            http,
-            session: format!("{}/session/{id}", self.url),
-            session_path: format!("/session/{id}"),
+            client,
+            session,
             driver_port: self.port,
             profile,
         }
@@ -138,11 +134,54 @@ impl Drop for Driver {
     }
 }
 
+/// Calls `probe` until it gives a value, for at most [`WAIT`].
+async fn poll<T>(mut probe: impl AsyncFnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(v) = probe().await {
+            return Some(v);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+}
+
+/// A session command fantoccini has no method for: `method session/{id}/{path}` with `body`.
+#[derive(Debug)]
+struct Raw(Method, String, Option<Value>);
+
+impl WebDriverCompatibleCommand for Raw {
+    fn endpoint(&self, base: &Url, session: Option<&str>) -> Result<Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/{}",
+            session.unwrap_or_default(),
+            self.1
+        ))
+    }
+
+    fn method_and_body(&self, _: &Url) -> (Method, Option<String>) {
+        (self.0.clone(), self.2.as_ref().map(Value::to_string))
+    }
+}
+
+/// A pointer's move to the centre of `element`.
+fn centre_of(element: &Element) -> PointerAction {
+    let element = element.clone();
+    let (x, y, duration) = (0.0, 0.0, None);
+    PointerAction::MoveToElement {
+        element,
+        duration,
+        x,
+        y,
+    }
+}
+
 /// One browser session.
 pub struct Browser {
-    http: reqwest::Client,
+    client: Client,
     session: String,
-    session_path: String,
     driver_port: u16,
     profile: PathBuf,
 }
@@ -154,17 +193,14 @@ impl Drop for Browser {
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.driver_port)) {
             let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
             let req = format!(
-                "DELETE {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                self.session_path, self.driver_port
+                "DELETE /session/{} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                self.session, self.driver_port
             );
             if s.write_all(req.as_bytes()).is_ok() {
-                // The answer is a small JSON document; read until it is complete.
-                let mut got = Vec::new();
-                let mut buf = [0u8; 1024];
-                while let Ok(n) = s.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
+                // The answer (once the browser closed) is a small JSON document; chromedriver
+                // keeps the connection open, so read until the document is complete.
+                let (mut got, mut buf) = (Vec::new(), [0u8; 1024]);
+                while let Ok(n @ 1..) = s.read(&mut buf) {
                     got.extend_from_slice(&buf[..n]);
                     let text = String::from_utf8_lossy(&got);
                     if text.contains("\r\n\r\n") && text.trim_end().ends_with('}') {
@@ -181,81 +217,45 @@ impl Drop for Browser {
 #[derive(Clone)]
 pub struct El<'a> {
     b: &'a Browser,
-    id: String,
+    el: Element,
     /// How it was found (selector, text), to find it again when the page redrew it.
-    locator: Option<(String, String)>,
-}
-
-fn element_id(v: &Value) -> Option<String> {
-    v.get(ELEMENT_KEY)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+    css: String,
+    needle: String,
 }
 
 impl Browser {
-    async fn call(
+    async fn raw(
         &self,
-        method: reqwest::Method,
+        method: Method,
         path: &str,
         body: Option<Value>,
-    ) -> Result<Value, String> {
-        let mut req = self.http.request(method, format!("{}{path}", self.session));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.map_err(|e| e.to_string())?;
-        let ok = res.status().is_success();
-        let v: Value = res.json().await.map_err(|e| e.to_string())?;
-        if ok {
-            Ok(v["value"].clone())
-        } else {
-            Err(format!(
-                "{}: {}",
-                v["value"]["error"], v["value"]["message"]
-            ))
-        }
+    ) -> Result<Value, CmdError> {
+        self.client.issue_cmd(Raw(method, path.into(), body)).await
     }
 
-    async fn post(&self, path: &str, body: Value) -> Result<Value, String> {
-        self.call(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn get(&self, path: &str) -> Result<Value, String> {
-        self.call(reqwest::Method::GET, path, None).await
+    /// A Chrome DevTools Protocol command, through chromedriver.
+    async fn cdp(&self, cmd: &str, params: Value) -> Result<Value, CmdError> {
+        let body = json!({"cmd": cmd, "params": params});
+        self.raw(Method::POST, "goog/cdp/execute", Some(body)).await
     }
 
     /// Makes the browser ask for `languages` (an `Accept-Language` value) from now on, as a
     /// browser set to those languages would (Chrome DevTools Protocol through chromedriver).
     pub async fn accept_language(&self, languages: &str) {
-        self.post(
-            "/goog/cdp/execute",
-            json!({"cmd": "Network.enable", "params": {}}),
-        )
-        .await
-        .unwrap();
-        self.post(
-            "/goog/cdp/execute",
-            json!({"cmd": "Network.setExtraHTTPHeaders", "params": {"headers": {"Accept-Language": languages}}}),
-        )
-        .await
-        .unwrap();
-        // As a browser set to these languages, the page's `navigator.languages` says them too.
-        let version = self
-            .post(
-                "/goog/cdp/execute",
-                json!({"cmd": "Browser.getVersion", "params": {}}),
-            )
+        self.cdp("Network.enable", json!({})).await.unwrap();
+        let headers = json!({"headers": {"Accept-Language": languages}});
+        self.cdp("Network.setExtraHTTPHeaders", headers)
             .await
             .unwrap();
+        // As a browser set to these languages, the page's `navigator.languages` says them too.
+        let version = self.cdp("Browser.getVersion", json!({})).await.unwrap();
         let user_agent = version["userAgent"]
             .as_str()
             .expect("the browser's user agent");
-        self.post(
-            "/goog/cdp/execute",
-            json!({"cmd": "Emulation.setUserAgentOverride", "params": {"userAgent": user_agent, "acceptLanguage": languages}}),
-        )
-        .await
-        .unwrap();
+        let agent = json!({"userAgent": user_agent, "acceptLanguage": languages});
+        self.cdp("Emulation.setUserAgentOverride", agent)
+            .await
+            .unwrap();
     }
 
     /// Lets a test stand for a page whose live updates lag behind: from the next page load on,
@@ -269,9 +269,9 @@ impl Browser {
                 constructor(...args) { super(...args); open.push(this); }
             };
         })();";
-        self.post(
-            "/goog/cdp/execute",
-            json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}}),
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": source}),
         )
         .await
         .unwrap_or_else(|e| panic!("cannot watch the page's sockets: {e}"));
@@ -296,35 +296,42 @@ impl Browser {
     }
 
     pub async fn goto(&self, url: &str) {
-        self.post("/url", json!({"url": url})).await.unwrap();
+        self.client.goto(url).await.unwrap();
     }
 
     pub async fn current_url(&self) -> String {
-        self.get("/url")
-            .await
-            .unwrap()
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
+        self.client.current_url().await.unwrap().into()
     }
 
     /// Runs a script in the page (`arguments[i]` are `args`) and returns its value.
     pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
-        self.post("/execute/sync", json!({"script": script, "args": args}))
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Runs an asynchronous script (it calls `arguments[arguments.length - 1]` with its value).
+    pub async fn js_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute_async(script, args)
             .await
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
     pub async fn find(&self, css: &str) -> Option<El<'_>> {
-        let v = self
-            .post("/element", json!({"using": "css selector", "value": css}))
-            .await
-            .ok()?;
-        element_id(&v).map(|id| El {
+        let el = self.client.find(Locator::Css(css)).await.ok()?;
+        Some(self.el(el, css, ""))
+    }
+
+    fn el(&self, el: Element, css: &str, needle: &str) -> El<'_> {
+        let (css, needle) = (css.to_owned(), needle.to_owned());
+        El {
             b: self,
-            id,
-            locator: Some((css.to_owned(), String::new())),
-        })
+            el,
+            css,
+            needle,
+        }
     }
 
     /// The first visible element matching `css` whose text contains `needle` (one round trip).
@@ -341,24 +348,18 @@ impl Browser {
                 vec![json!(css), json!(needle)],
             )
             .await;
-        element_id(&v).map(|id| El {
-            b: self,
-            id,
-            locator: Some((css.to_owned(), needle.to_owned())),
-        })
+        let id = ElementRef::from(v.get(ELEMENT_KEY)?.as_str()?.to_owned());
+        let el = Element::from_element_id(self.client.clone(), id);
+        Some(self.el(el, css, needle))
     }
 
     async fn wait_for(&self, css: &str, needle: &str) -> El<'_> {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(el) = self.find_visible(css, needle).await {
-                return el;
-            }
-            if Instant::now() > deadline {
+        match poll(async || self.find_visible(css, needle).await).await {
+            Some(el) => el,
+            None => {
                 self.debug_dump(css).await;
                 panic!("no visible {css} contains {needle:?}");
             }
-            tokio::time::sleep(Duration::from_millis(40)).await;
         }
     }
 
@@ -375,62 +376,35 @@ impl Browser {
 
     /// Waits until no visible element matching `css` contains `needle`.
     pub async fn wait_gone(&self, css: &str, needle: &str) {
-        let deadline = Instant::now() + WAIT;
-        while self.find_visible(css, needle).await.is_some() {
-            assert!(Instant::now() < deadline, "{css} with {needle:?} stayed");
-            tokio::time::sleep(Duration::from_millis(40)).await;
-        }
+        let gone = async || self.find_visible(css, needle).await.is_none().then_some(());
+        assert!(poll(gone).await.is_some(), "{css} with {needle:?} stayed");
     }
 
     /// Waits until a script returns `true`.
     pub async fn wait_js(&self, script: &str, what: &str) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if self.js(script, vec![]).await == json!(true) {
-                return;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let done = async || (self.js(script, vec![]).await == json!(true)).then_some(());
+        assert!(poll(done).await.is_some(), "timed out waiting for {what}");
     }
 
     /// The current address without the origin (`/chats/01J…?x=1`).
     pub async fn path(&self) -> String {
-        let url = self.current_url().await;
-        match url
-            .find("://")
-            .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
-        {
-            Some(i) => url[i..].to_owned(),
-            None => url,
-        }
+        let url = self.client.current_url().await.unwrap();
+        url[url::Position::BeforePath..].to_owned()
     }
 
     /// Waits until the address (path and query) is `expected`; a trailing `*` matches any rest.
     pub async fn wait_url(&self, expected: &str) {
-        let deadline = Instant::now() + WAIT;
-        loop {
+        let at = async || {
             let path = self.path().await;
             let ok = match expected.strip_suffix('*') {
                 Some(prefix) => path.starts_with(prefix),
                 None => path == expected,
             };
-            if ok {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "still at {path}, expected {expected}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            ok.then_some(())
+        };
+        if poll(at).await.is_none() {
+            panic!("still at {}, expected {expected}", self.path().await);
         }
-    }
-
-    /// Runs an asynchronous script (it calls `arguments[arguments.length - 1]` with its value).
-    pub async fn js_async(&self, script: &str, args: Vec<Value>) -> Value {
-        self.post("/execute/async", json!({"script": script, "args": args}))
-            .await
-            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
     /// Makes the page's viewport `width`×`height` CSS pixels (what `innerWidth` and
@@ -438,37 +412,31 @@ impl Browser {
     /// viewport is emulated through the DevTools protocol, as a phone with touch.
     pub async fn set_window_size(&self, width: u32, height: u32) {
         let _ = self
-            .post(
-                "/goog/cdp/execute",
-                json!({"cmd": "Emulation.clearDeviceMetricsOverride", "params": {}}),
-            )
+            .cdp("Emulation.clearDeviceMetricsOverride", json!({}))
             .await;
-        self.post("/window/rect", json!({"width": width, "height": height}))
-            .await
-            .unwrap();
+        self.client.set_window_size(width, height).await.unwrap();
         // The window may have borders: correct by what the page measures.
         let inner = self.js("return [innerWidth, innerHeight]", vec![]).await;
         let (iw, ih) = (
-            inner[0].as_u64().unwrap_or(0) as i64,
-            inner[1].as_u64().unwrap_or(0) as i64,
+            inner[0].as_u64().unwrap_or(0),
+            inner[1].as_u64().unwrap_or(0),
         );
-        if iw != i64::from(width) || ih != i64::from(height) {
-            let w = i64::from(width) * 2 - iw;
-            let h = i64::from(height) * 2 - ih;
+        if (iw, ih) != (u64::from(width), u64::from(height)) {
+            let w = (u64::from(width) * 2).saturating_sub(iw);
+            let h = (u64::from(height) * 2).saturating_sub(ih);
             let _ = self
-                .post("/window/rect", json!({"width": w, "height": h}))
+                .client
+                .set_window_size(w.try_into().unwrap(), h.try_into().unwrap())
                 .await;
         }
         let inner = self.js("return [innerWidth, innerHeight]", vec![]).await;
         if inner != json!([width, height]) {
-            self.post(
-                "/goog/cdp/execute",
-                json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
-                    "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600
-                }}),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("cannot make the viewport {width}×{height}: {e}"));
+            let metrics = json!({
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600
+            });
+            self.cdp("Emulation.setDeviceMetricsOverride", metrics)
+                .await
+                .unwrap_or_else(|e| panic!("cannot make the viewport {width}×{height}: {e}"));
         }
         let inner = self.js("return [innerWidth, innerHeight]", vec![]).await;
         assert_eq!(
@@ -481,126 +449,81 @@ impl Browser {
     /// Presses and releases keys (WebDriver key actions) where the focus is; `keys` are
     /// characters or [`keys`] constants, pressed in order; a modifier first is held for the rest.
     pub async fn press(&self, pressed: &[&str]) {
-        let mut actions = Vec::new();
+        let key = |k: &str| k.chars().next().expect("a key");
+        let mut actions = KeyActions::new("keyboard".into());
         for k in pressed {
-            actions.push(json!({"type": "keyDown", "value": k}));
+            actions = actions.then(KeyAction::Down { value: key(k) });
         }
         for k in pressed.iter().rev() {
-            actions.push(json!({"type": "keyUp", "value": k}));
+            actions = actions.then(KeyAction::Up { value: key(k) });
         }
-        self.post(
-            "/actions",
-            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("pressing keys failed: {e}"));
-        let _ = self.call(reqwest::Method::DELETE, "/actions", None).await;
+        self.client
+            .perform_actions(actions)
+            .await
+            .unwrap_or_else(|e| panic!("pressing keys failed: {e}"));
+        let _ = self.client.release_actions().await;
     }
 
     /// Moves the mouse over an element (its centre), as a person pointing at it. When the page
     /// redrew the element meanwhile (a live update), finds it again by how it was found.
     pub async fn hover(&self, el: &El<'_>) {
-        let deadline = Instant::now() + WAIT;
-        let mut id = el.id.clone();
-        loop {
-            let origin = json!({ ELEMENT_KEY: id });
-            match self
-                .post(
-                    "/actions",
-                    json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
-                        "actions": [{"type": "pointerMove", "x": 0, "y": 0, "origin": origin}]}]}),
-                )
-                .await
-            {
-                Ok(_) => return,
-                Err(e) if Instant::now() < deadline && e.contains("stale element") => {
-                    let Some((css, needle)) = &el.locator else {
-                        panic!("moving the mouse failed: {e}");
-                    };
-                    tokio::time::sleep(Duration::from_millis(40)).await;
-                    if let Some(again) = self.find_visible(css, needle).await {
-                        id = again.id;
-                    }
-                }
-                Err(e) => panic!("moving the mouse failed: {e}"),
-            }
-        }
+        el.retry("moving the mouse", async |e| {
+            let mouse = MouseActions::new("mouse".into()).then(centre_of(e));
+            self.client.perform_actions(mouse).await
+        })
+        .await;
     }
 
     /// Makes the page a touch device without hover, as a phone or tablet is: touch events on,
     /// `(hover: none)` and `(pointer: coarse)` match (Chrome DevTools Protocol).
     pub async fn emulate_touch(&self) {
-        self.post(
-            "/goog/cdp/execute",
-            json!({"cmd": "Emulation.setTouchEmulationEnabled", "params": {"enabled": true, "maxTouchPoints": 5}}),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("touch emulation failed: {e}"));
-        self.post(
-            "/goog/cdp/execute",
-            json!({"cmd": "Emulation.setEmitTouchEventsForMouse", "params": {"enabled": true, "configuration": "mobile"}}),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("touch emulation failed: {e}"));
+        let touch = json!({"enabled": true, "maxTouchPoints": 5});
+        let mouse = json!({"enabled": true, "configuration": "mobile"});
+        for (cmd, params) in [
+            ("Emulation.setTouchEmulationEnabled", touch),
+            ("Emulation.setEmitTouchEventsForMouse", mouse),
+        ] {
+            self.cdp(cmd, params)
+                .await
+                .unwrap_or_else(|e| panic!("touch emulation failed: {e}"));
+        }
     }
 
     /// Taps an element (its centre) with a finger: a touch pointer, not a mouse, so nothing is
     /// hovered first. Finds the element again when the page redrew it meanwhile.
     pub async fn tap(&self, el: &El<'_>) {
-        let deadline = Instant::now() + WAIT;
-        let mut id = el.id.clone();
-        loop {
-            let origin = json!({ ELEMENT_KEY: id });
-            let res = self
-                .post(
-                    "/actions",
-                    json!({"actions": [{"type": "pointer", "id": "finger", "parameters": {"pointerType": "touch"},
-                        "actions": [
-                            {"type": "pointerMove", "x": 0, "y": 0, "origin": origin},
-                            {"type": "pointerDown", "button": 0},
-                            {"type": "pause", "duration": 50},
-                            {"type": "pointerUp", "button": 0}
-                        ]}]}),
-                )
-                .await;
-            let _ = self.call(reqwest::Method::DELETE, "/actions", None).await;
-            match res {
-                Ok(_) => return,
-                Err(e) if Instant::now() < deadline && e.contains("stale element") => {
-                    let Some((css, needle)) = &el.locator else {
-                        panic!("tapping failed: {e}");
-                    };
-                    tokio::time::sleep(Duration::from_millis(40)).await;
-                    if let Some(again) = self.find_visible(css, needle).await {
-                        id = again.id;
-                    }
-                }
-                Err(e) => panic!("tapping failed: {e}"),
-            }
-        }
+        el.retry("tapping", async |e| {
+            let button = MOUSE_BUTTON_LEFT;
+            let finger = TouchActions::new("finger".into())
+                .then(centre_of(e))
+                .then(PointerAction::Down { button })
+                .pause(Duration::from_millis(50))
+                .then(PointerAction::Up { button });
+            let res = self.client.perform_actions(finger).await;
+            let _ = self.client.release_actions().await;
+            res
+        })
+        .await;
     }
 
     /// Moves the mouse to the top-left corner, so no hover state shows in a screenshot.
     pub async fn mouse_away(&self) {
-        let _ = self
-            .post(
-                "/actions",
-                json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
-                    "actions": [{"type": "pointerMove", "x": 2, "y": 2, "origin": "viewport"}]}]}),
-            )
-            .await;
+        let corner = PointerAction::MoveTo {
+            duration: None,
+            x: 2.0,
+            y: 2.0,
+        };
+        let mouse = MouseActions::new("mouse".into()).then(corner);
+        let _ = self.client.perform_actions(mouse).await;
     }
 
     /// Saves a PNG of the viewport.
     pub async fn screenshot(&self, path: &Path) {
-        let data = self.get("/screenshot").await.unwrap();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(data.as_str().unwrap())
-            .unwrap();
+        let png = self.client.screenshot().await.unwrap();
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).unwrap();
         }
-        std::fs::write(path, bytes).unwrap();
+        std::fs::write(path, png).unwrap();
     }
 
     /// Console messages of the page that mean a defect: script errors and blocked content
@@ -608,13 +531,12 @@ impl Browser {
     /// them.
     pub async fn console_defects(&self) -> Vec<String> {
         let logs = self
-            .post("/se/log", json!({"type": "browser"}))
+            .raw(Method::POST, "se/log", Some(json!({"type": "browser"})))
             .await
             .unwrap_or(Value::Null);
         logs.as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
+            .into_iter()
+            .flatten()
             .filter_map(|e| e["message"].as_str().map(str::to_owned))
             .filter(|m| {
                 m.contains("Content Security Policy")
@@ -643,69 +565,54 @@ impl Browser {
 }
 
 impl El<'_> {
-    fn path(&self, rest: &str) -> String {
-        format!("/element/{}{rest}", self.id)
-    }
-
-    /// Runs an element command; when the page redrew the element in the meantime (a live
-    /// update), finds it again by how it was found and retries.
-    async fn act(&self, rest: &str, body: Value) -> Result<Value, String> {
+    /// Runs `act` on the element. When something covers it for a moment, tries again; when the
+    /// page redrew it meanwhile (a live update), finds it again by how it was found and retries.
+    async fn retry(&self, what: &str, act: impl AsyncFn(&Element) -> Result<(), CmdError>) {
         let deadline = Instant::now() + WAIT;
-        let mut id = self.id.clone();
+        let mut el = self.el.clone();
         loop {
-            match self
-                .b
-                .post(&format!("/element/{id}{rest}"), body.clone())
-                .await
-            {
-                Ok(v) => return Ok(v),
-                Err(e) if Instant::now() < deadline && e.contains("intercepted") => {
+            let e = match act(&el).await {
+                Ok(()) => return,
+                Err(e) if Instant::now() < deadline => e,
+                Err(e) => panic!("{what} failed: {e}"),
+            };
+            match &e {
+                CmdError::Standard(w) if w.error == ErrorStatus::ElementClickIntercepted => {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
-                Err(e) if Instant::now() < deadline && e.contains("stale element") => {
-                    let Some((css, needle)) = &self.locator else {
-                        return Err(e);
-                    };
+                e if e.is_stale_element_reference() => {
                     tokio::time::sleep(Duration::from_millis(40)).await;
-                    if let Some(again) = self.b.find_visible(css, needle).await {
-                        id = again.id;
+                    if let Some(again) = self.b.find_visible(&self.css, &self.needle).await {
+                        el = again.el;
                     }
                 }
-                Err(e) => return Err(e),
+                _ => panic!("{what} failed: {e}"),
             }
         }
     }
 
     pub async fn click(&self) {
-        self.act("/click", json!({}))
-            .await
-            .unwrap_or_else(|e| panic!("click failed: {e}"));
+        self.retry("click", async |e| e.click().await).await;
     }
 
     pub async fn send_keys(&self, text: &str) {
-        self.act("/value", json!({"text": text}))
-            .await
-            .unwrap_or_else(|e| panic!("typing failed: {e}"));
+        self.retry("typing", async |e| e.send_keys(text).await)
+            .await;
     }
 
     pub async fn clear(&self) {
-        self.act("/clear", json!({}))
-            .await
-            .unwrap_or_else(|e| panic!("clearing failed: {e}"));
+        self.retry("clearing", async |e| e.clear().await).await;
     }
 
     pub async fn text(&self) -> String {
-        self.b
-            .get(&self.path("/text"))
-            .await
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+        self.el.text().await.unwrap_or_default()
     }
 
+    /// The property `name` as the page has it (`true`, `"true"`, a number, `null`).
     pub async fn prop(&self, name: &str) -> Value {
+        let path = format!("element/{}/property/{name}", self.el.element_id());
         self.b
-            .get(&self.path(&format!("/property/{name}")))
+            .raw(Method::GET, &path, None)
             .await
             .unwrap_or(Value::Null)
     }
@@ -716,7 +623,7 @@ impl El<'_> {
 
     /// The element itself as a script argument.
     pub fn arg(&self) -> Value {
-        json!({ ELEMENT_KEY: self.id })
+        serde_json::to_value(&self.el).unwrap()
     }
 }
 
