@@ -69,9 +69,13 @@ pub async fn create_connected_chat(
     let all = state.store.members(&chat.id).await?;
     let ids: Vec<String> = all.iter().map(|m| m.user_id.clone()).collect();
     outbox::chat_created(state, &chat, &all, &ids);
-    // The intro card differs per reader (R10): the outbox gives each member their own event.
-    for written in &opening {
-        outbox::written(state, written).await?;
+    // The opening messages in one read, oldest first, to the members just read (all of them see
+    // the whole history of a chat they started in). The intro card differs per reader (R10):
+    // the outbox gives each member their own event.
+    let mut messages = state.store.messages_by_ids(&opening).await?;
+    messages.sort_by_key(|m| m.seq);
+    for m in &messages {
+        outbox::message_to(state, outbox::MessageChange::Created, m, ids.clone()).await?;
     }
     outbox::connection(
         state,
