@@ -229,10 +229,7 @@ pub(crate) async fn send_message(
     if !sent.replayed {
         let everyone = outbox::message_audience(&members, &m);
         outbox::message_to(&state, MessageChange::Created, &m, everyone.clone()).await?;
-        let from = PersonRef {
-            id: caller.id().to_owned(),
-            name: caller.user.name.clone(),
-        };
+        let from = PersonRef::from(&caller);
         // People are names, never ids: the toast reads `@Name`, without markdown. Only the head
         // of the body is converted, so a long message costs no more than a short one here.
         let head: String = m.body.chars().take(2000).collect();
