@@ -23,7 +23,7 @@ pub const CONNECTION_QUEUE: usize = 256;
 /// every node itself.
 #[derive(Clone, Debug)]
 pub enum Envelope {
-    /// A client event (an [`crate::api::outbox::Event`], serialized once and shared by every
+    /// A client event (an [`crate::app::outbox::Event`], serialized once and shared by every
     /// recipient), for `audience`'s connections and, with `record_watchers`, every connection
     /// watching that record (a record page that is open). Only events that carry nothing but the
     /// record's id go to watchers; access was checked when the connection started watching,

@@ -6,6 +6,7 @@
 //! store, and map the result to JSON or a problem document ([`error`]).
 
 pub mod api;
+pub mod app;
 pub mod auth;
 mod conn;
 pub mod error;

@@ -4,6 +4,7 @@
 //! to exactly one of them, and the file purge's steps are idempotent.
 
 use crate::AppState;
+use crate::app::outbox::Effect;
 use std::time::Duration;
 use tether_domain::chat::URGENT_REPEAT_MS;
 use tokio::sync::watch;
@@ -41,8 +42,16 @@ pub async fn remind(state: &AppState) {
         .await
     {
         Ok(due) => {
-            for r in due {
-                crate::api::outbox::reminder(state, &r.chat_id, &r.message_id, r.unread_user_ids);
+            let events = due
+                .into_iter()
+                .map(|r| Effect::Reminder {
+                    chat_id: r.chat_id,
+                    message_id: r.message_id,
+                    audience: r.unread_user_ids,
+                })
+                .collect();
+            if let Err(e) = crate::app::outbox::publish(state, events).await {
+                tracing::warn!(error = %e, "urgent reminders were not published");
             }
         }
         Err(e) => tracing::warn!(error = %e, "urgent reminders failed"),
@@ -70,7 +79,7 @@ pub async fn purge_files(state: &AppState) {
                 return;
             }
         };
-        let removed = crate::api::attachments::remove_discarded(state, &files).await;
+        let removed = crate::app::files::remove_discarded(state, &files).await;
         if removed < files.len() || files.is_empty() {
             // Done, or stuck on a file that will not go: tried again next time.
             return;

@@ -74,7 +74,7 @@ pub async fn events(
             ));
         }
     };
-    crate::api::guard::require_collaboration(&state, &caller).await?;
+    crate::app::guard::require_collaboration(&state, &caller).await?;
     let Some(sub) = state.hub.subscribe_within(
         caller.id(),
         &caller.token_hash,
@@ -155,7 +155,7 @@ async fn handle_client_message(
     };
     match (msg.kind.as_str(), msg.record) {
         ("watch", Some(r)) => {
-            match crate::api::guard::load_record(state, caller, &r.record_type, &r.id, tether_domain::Access::Read).await {
+            match crate::app::guard::load_record(state, caller, &r.record_type, &r.id, tether_domain::Access::Read).await {
                 Ok(_) => {
                     state.hub.watch(&r.id, caller.id(), conn_id);
                     Some(serde_json::json!({"type": "watching", "record": {"type": r.record_type, "id": r.id}}).to_string())

@@ -1315,7 +1315,7 @@ struct PlannedChat {
 
 /// A system message as the server writes one (its HTML from the server's template).
 fn system(actor: &str, text: String, data: Value) -> SystemMessage {
-    tether_server::api::html::system_message(Some(actor), text, data)
+    tether_server::app::html::system_message(Some(actor), text, data)
 }
 
 /// Up to `max` characters of `s`, cut at a word with "…".

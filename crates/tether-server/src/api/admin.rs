@@ -4,6 +4,7 @@
 
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
+use crate::app::outbox::{Effect, publish};
 use crate::auth::{Admin, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -112,7 +113,15 @@ async fn create_user(
             Some(admin.id()),
         )
         .await?;
-    crate::api::outbox::publish_channel_moves(&state, &joined, &[], &admin).await?;
+    publish(
+        &state,
+        vec![Effect::ChannelMoves {
+            joined,
+            left: Vec::new(),
+            by: PersonRef::from(&admin),
+        }],
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
@@ -480,7 +489,15 @@ async fn add_team_members(
         .add_team_members(&id, &req.user_ids, Some(admin.id()))
         .await?;
     state.forget_callers(None);
-    crate::api::outbox::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
+    publish(
+        &state,
+        vec![Effect::ChannelMoves {
+            joined: change.joined,
+            left: change.left,
+            by: PersonRef::from(&admin),
+        }],
+    )
+    .await?;
     Ok(Json(change.team.into()))
 }
 
@@ -530,7 +547,15 @@ async fn update_team(
             e => e.into(),
         })?;
     state.forget_callers(None);
-    crate::api::outbox::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
+    publish(
+        &state,
+        vec![Effect::ChannelMoves {
+            joined: change.joined,
+            left: change.left,
+            by: PersonRef::from(&admin),
+        }],
+    )
+    .await?;
     Ok(Json(change.team.into()))
 }
 
@@ -560,7 +585,15 @@ async fn remove_team_member(
             e => e.into(),
         })?;
     state.forget_callers(None);
-    crate::api::outbox::publish_channel_moves(&state, &change.joined, &change.left, &admin).await?;
+    publish(
+        &state,
+        vec![Effect::ChannelMoves {
+            joined: change.joined,
+            left: change.left,
+            by: PersonRef::from(&admin),
+        }],
+    )
+    .await?;
     Ok(Json(change.team.into()))
 }
 

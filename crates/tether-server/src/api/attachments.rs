@@ -10,7 +10,7 @@
 //! ([`remove_discarded`], run by the message delete and the background purge).
 
 use crate::AppState;
-use crate::api::guard::require_collaboration;
+use crate::app::guard::require_collaboration;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiPath;
@@ -333,45 +333,6 @@ fn humane(d: std::time::Duration) -> String {
         format!("{} min", s / 60)
     } else {
         format!("{s} s")
-    }
-}
-
-/// Removes discarded files (of deleted messages, or unsent too long): the bytes first, then
-/// the row, so a file whose bytes could not be removed is tried again by the next purge. How
-/// many were removed.
-pub(crate) async fn remove_discarded(state: &AppState, files: &[Attachment]) -> usize {
-    let mut removed = 0;
-    for a in files {
-        match state
-            .blobs
-            .delete(&BlobPath::from(a.storage_key.as_str()))
-            .await
-        {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-            Err(e) => {
-                tracing::warn!(attachment = %a.id, error = %e, "removing an attachment's bytes failed");
-                continue;
-            }
-        }
-        match state.store.forget_attachment(&a.id).await {
-            Ok(_) => removed += 1,
-            Err(e) => {
-                tracing::warn!(attachment = %a.id, error = %e, "removing an attachment's row failed");
-            }
-        }
-    }
-    removed
-}
-
-/// Removes the files of a message just deleted; whatever fails here is left to the purge.
-pub(crate) async fn remove_message_files(state: &AppState, message_id: &str) {
-    match state.store.message_attachments(message_id).await {
-        Ok(files) => {
-            remove_discarded(state, &files).await;
-        }
-        Err(e) => {
-            tracing::warn!(message = %message_id, error = %e, "listing a deleted message's files failed")
-        }
     }
 }
 

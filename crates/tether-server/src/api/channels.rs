@@ -4,19 +4,16 @@
 
 use super::messages::{MessagePage, PageQuery, SendMessage};
 use crate::AppState;
-use crate::api::guard::require_collaboration;
-use crate::api::html::system_message;
-use crate::api::views::{ChatOut, MessageOut, chat_out};
+use crate::app::channels;
+use crate::app::guard::require_collaboration;
+use crate::app::views::{ChatOut, MessageOut};
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
-use tether_domain::chat::{ChatKind, ChatName};
-use tether_store::chats::Chat;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,46 +23,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(create_channel))
         .routes(routes!(list_channels))
         .routes(routes!(channel_messages, post_channel_message))
-}
-
-/// Creates a channel in a team the caller belongs to (administrators may use any team).
-pub async fn create_channel_for(
-    state: &AppState,
-    caller: &Caller,
-    team_id: &str,
-    name: &str,
-) -> ApiResult<Chat> {
-    require_collaboration(state, caller).await?;
-    let team = state
-        .store
-        .team(team_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("there is no team {team_id}")))?;
-    if !caller.subject.privileges.admin && !team.members.iter().any(|m| m.user_id == caller.id()) {
-        return Err(ApiError::Forbidden(format!(
-            "you are not a member of {}; only its members can create its channels",
-            team.name
-        )));
-    }
-    let name = ChatName::parse(name).map_err(|e| ApiError::refused("name", e))?;
-    let opening = system_message(
-        Some(caller.id()),
-        format!(
-            "{} created the channel {} in {}",
-            caller.user.name,
-            name.as_str(),
-            team.name
-        ),
-        json!({"event": "channel.created", "name": name.as_str(), "team": team.name}),
-    );
-    let chat = state
-        .store
-        .create_channel(team_id, name.as_str(), caller.id(), &opening)
-        .await?;
-    let members = state.store.members(&chat.id).await?;
-    let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
-    super::outbox::chat_created(state, &chat, &members, &ids);
-    Ok(chat)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -90,7 +47,10 @@ async fn create_channel(
     ApiPath(team_id): ApiPath<String>,
     ApiJson(req): ApiJson<CreateChannel>,
 ) -> ApiResult<(StatusCode, Json<ChannelCreated>)> {
-    let chat = create_channel_for(&state, &caller, &team_id, &req.name).await?;
+    let chat = channels::create_channel(&state, &caller, &team_id, &req.name)
+        .await?
+        .publish(&state)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(ChannelCreated {
@@ -114,38 +74,8 @@ async fn list_channels(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<ChannelList>> {
-    require_collaboration(&state, &caller).await?;
-    let items = state
-        .store
-        .list_chats(caller.id(), None, &[ChatKind::Channel], None, 200)
-        .await?;
-    let ids: Vec<String> = items.iter().map(|i| i.chat.id.clone()).collect();
-    let mut records = crate::api::views::records_for_chats(&state, &caller, &ids).await?;
-    Ok(Json(ChannelList {
-        items: items
-            .into_iter()
-            .map(|i| {
-                let id = i.chat.id.clone();
-                let mut out = chat_out(i.chat, &i.members, i.unread, caller.id());
-                out.records = records
-                    .remove(&id)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|r| json!(r))
-                    .collect();
-                out
-            })
-            .collect(),
-    }))
-}
-
-async fn require_channel(state: &AppState, id: &str) -> ApiResult<()> {
-    match state.store.chat(id).await? {
-        Some(c) if c.kind == ChatKind::Channel => Ok(()),
-        _ => Err(ApiError::NotFound(format!(
-            "there is no channel {id} in your teams"
-        ))),
-    }
+    let items = channels::list_channels(&state, &caller).await?;
+    Ok(Json(ChannelList { items }))
 }
 
 /// # `GET /api/v1/channels/{id}/messages`
@@ -158,7 +88,7 @@ async fn channel_messages(
     q: ApiQuery<PageQuery>,
 ) -> ApiResult<Json<MessagePage>> {
     require_collaboration(&state, &caller).await?;
-    require_channel(&state, &id).await?;
+    channels::require_channel(&state, &id).await?;
     super::messages::list_messages(State(state), caller, ApiPath(id), q).await
 }
 
@@ -173,6 +103,6 @@ async fn post_channel_message(
     body: ApiJson<SendMessage>,
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {
     require_collaboration(&state, &caller).await?;
-    require_channel(&state, &id).await?;
+    channels::require_channel(&state, &id).await?;
     super::messages::send_message(State(state), caller, ApiPath(id), headers, body).await
 }

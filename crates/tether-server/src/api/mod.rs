@@ -8,28 +8,24 @@ pub mod cards;
 pub mod channels;
 pub mod chats;
 pub mod collab;
-pub mod guard;
 pub mod handover;
-pub mod html;
 pub mod messages;
 pub mod ops;
-pub mod outbox;
 pub mod reach;
 pub mod records;
 pub mod search;
 pub mod session;
 pub mod suggestions;
-pub mod views;
 
 use crate::AppState;
+pub use crate::app::views::{PersonRef, rfc3339};
 use crate::middleware;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 #[derive(OpenApi)]
@@ -113,15 +109,6 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// RFC 3339 UTC text of an epoch-milliseconds time.
-pub fn rfc3339(ms: i64) -> String {
-    use time::format_description::well_known::Rfc3339;
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
-}
-
 /// Epoch milliseconds of an RFC 3339 time given by a client.
 pub fn parse_rfc3339(field: &str, s: &str) -> Result<i64, crate::error::ApiError> {
     use time::format_description::well_known::Rfc3339;
@@ -134,22 +121,6 @@ pub fn parse_rfc3339(field: &str, s: &str) -> Result<i64, crate::error::ApiError
                 "must be an RFC 3339 time such as 2026-11-24T09:30:00Z",
             )
         })
-}
-
-/// A person, as other people see them.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct PersonRef {
-    pub id: String,
-    pub name: String,
-}
-
-impl From<&crate::auth::Caller> for PersonRef {
-    fn from(caller: &crate::auth::Caller) -> PersonRef {
-        PersonRef {
-            id: caller.id().to_owned(),
-            name: caller.user.name.clone(),
-        }
-    }
 }
 
 /// The page size asked for, within bounds.

@@ -11,8 +11,8 @@
 use super::records::RecordList;
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
-use crate::api::guard::load_record;
-use crate::api::views::RecordOut;
+use crate::app::guard::load_record;
+use crate::app::views::RecordOut;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};

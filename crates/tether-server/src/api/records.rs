@@ -6,8 +6,9 @@
 
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
-use crate::api::guard::load_record;
-use crate::api::views::{ActivityOut, RecordOut, TimelineChat};
+use crate::app::guard::load_record;
+use crate::app::outbox::{Connection, Effect, MessageChange, RecordKey, publish};
+use crate::app::views::{ActivityOut, RecordOut, TimelineChat};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -443,7 +444,10 @@ async fn patch_record(
         .update_record(&rt.def, &id, &patch, Some(caller.id()))
         .await?;
     announce_field_changes(&state, &caller, &rt, &change).await?;
-    let handed_over = super::handover::hand_over(&state, &caller, &rt, &change).await?;
+    let handed_over = crate::app::handover::hand_over(&state, &caller, &rt, &change)
+        .await?
+        .publish(&state)
+        .await?;
     let shared = state
         .store
         .record_view(&id, caller.id())
@@ -478,7 +482,7 @@ async fn delete_record(
         ));
     }
     let label = tether_domain::collab::record_label(&rt.def, view.record.number.as_deref());
-    let sys = crate::api::html::system_message(
+    let sys = crate::app::html::system_message(
         Some(caller.id()),
         format!(
             "{} deleted {label}; this chat and its messages stay",
@@ -491,18 +495,18 @@ async fn delete_record(
         .store
         .delete_record(&ty, &id, caller.id(), &sys)
         .await?;
-    for (chat, written) in &chats {
-        crate::api::outbox::publish_connection(
-            &state,
-            super::outbox::Connection::Removed,
-            chat,
-            &ty,
-            &id,
-            written,
-        )
-        .await?;
-    }
-    crate::api::outbox::timeline_changed(&state, &ty, &id);
+    let record = RecordKey::new(&ty, &id);
+    let mut events: Vec<Effect> = chats
+        .into_iter()
+        .map(|(chat_id, message_id)| Effect::ConnectionWritten {
+            change: Connection::Removed,
+            chat_id,
+            record: record.clone(),
+            message_id,
+        })
+        .collect();
+    events.push(Effect::TimelineChanged(record));
+    publish(&state, events).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -748,7 +752,7 @@ async fn with_chat_entries(
             may_join: join_ok,
             show_on_timeline: rt.settings.show_on_timeline,
             connection: current.get(&chat_id).map(|by| {
-                crate::api::guard::disconnect_facts(caller, view, &rt.settings, by.as_deref())
+                crate::app::guard::disconnect_facts(caller, view, &rt.settings, by.as_deref())
             }),
         };
         let seen = tether_domain::viewer::view_chat(
@@ -828,7 +832,7 @@ async fn announce_field_changes(
         .flatten()
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect();
-    let names = crate::api::views::readable_record_names(state, caller, &lookup_ids).await?;
+    let names = crate::app::views::readable_record_names(state, caller, &lookup_ids).await?;
     let changes = tether_domain::collab::announced_changes(
         &rt.def,
         &rt.settings,
@@ -842,7 +846,7 @@ async fn announce_field_changes(
     let chats = state.store.connected_chat_ids(&after.id).await?;
     for chat_id in chats {
         for c in &changes {
-            let sys = crate::api::html::system_message(
+            let sys = crate::app::html::system_message(
                 Some(caller.id()),
                 c.sentence(&caller.user.name),
                 serde_json::json!({"event": "record.field_changed",
@@ -850,8 +854,12 @@ async fn announce_field_changes(
                                    "field": c.field, "label": c.label, "old": c.old, "new": c.new,
                                    "old_value": c.old_value, "new_value": c.new_value}),
             );
-            let m = state.store.post_system(&chat_id, &sys).await?;
-            super::outbox::message(state, super::outbox::MessageChange::Created, &m).await?;
+            let message = state.store.post_system(&chat_id, &sys).await?;
+            let created = Effect::Message {
+                change: MessageChange::Created,
+                message,
+            };
+            publish(state, vec![created]).await?;
         }
     }
     Ok(())

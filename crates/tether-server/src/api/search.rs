@@ -4,12 +4,12 @@
 //! from the chat app (every chat of the caller, however old). Members only, history windows
 //! respected, deleted messages never found.
 
-use crate::api::guard::require_collaboration;
-use crate::api::views::chat_out;
+use crate::app::guard::require_collaboration;
+use crate::app::views::chat_out;
 
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
-use crate::api::guard::record_context;
+use crate::app::guard::record_context;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};

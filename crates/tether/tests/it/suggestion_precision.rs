@@ -56,7 +56,7 @@ async fn r12_topic_experts_rank_in_the_top_three_for_80_percent_of_cases() {
                 .unwrap()
                 .unwrap();
             let all =
-                tether_server::api::suggestions::compute(&store, &rt, &view.record, &subject, now)
+                tether_server::app::suggestions::compute(&store, &rt, &view.record, &subject, now)
                     .await
                     .unwrap();
             let top3: Vec<&str> = all

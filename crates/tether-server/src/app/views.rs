@@ -3,8 +3,6 @@
 //! chat is connected to, named or "a record you can't open", R4). Handlers answer with these and
 //! the outbox sends them in events. Depends on no handler module.
 
-use super::PersonRef;
-use super::rfc3339;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -192,11 +190,11 @@ pub async fn message_seen_by(
     m: &Message,
 ) -> ApiResult<MessageOut> {
     let one = std::slice::from_ref(m);
-    let cards = super::cards::cards_for(state, subject, one)
+    let cards = crate::app::cards::cards_for(state, subject, one)
         .await?
         .pop()
         .unwrap_or_default();
-    let hide = super::cards::hidden_intros(state, subject, one)
+    let hide = crate::app::cards::hidden_intros(state, subject, one)
         .await?
         .pop()
         .unwrap_or(true);
@@ -316,7 +314,7 @@ pub struct RecordOut {
     pub can_write: bool,
     /// After an owner change (`PATCH`): the chats handed over to the new owner (R25).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub handed_over: Option<crate::api::views::HandOver>,
+    pub handed_over: Option<crate::app::views::HandOver>,
 }
 
 impl RecordOut {
@@ -435,4 +433,29 @@ pub async fn readable_record_names(
         .filter(|v| decide(&caller.subject, Access::Read, v.facts()).is_allowed())
         .map(|v| (v.record.id, v.record.name))
         .collect())
+}
+
+/// RFC 3339 UTC text of an epoch-milliseconds time.
+pub fn rfc3339(ms: i64) -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// A person, as other people see them.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PersonRef {
+    pub id: String,
+    pub name: String,
+}
+
+impl From<&crate::auth::Caller> for PersonRef {
+    fn from(caller: &crate::auth::Caller) -> PersonRef {
+        PersonRef {
+            id: caller.id().to_owned(),
+            name: caller.user.name.clone(),
+        }
+    }
 }

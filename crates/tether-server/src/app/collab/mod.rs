@@ -16,32 +16,18 @@ mod join;
 mod panel;
 mod start;
 
-use crate::AppState;
-use crate::api::guard::RecordContext;
-use crate::api::html::system_message;
+pub use connect::{ChannelChoice, connect_channel, connect_chat};
+pub use disconnect::disconnect;
+pub use join::join_chat;
+pub use panel::{Panel, PanelChat, panel};
+pub use start::create_connected_chat;
+
+use crate::app::guard::RecordContext;
+use crate::app::html::system_message;
 use crate::auth::Caller;
-use serde::Deserialize;
 use serde_json::json;
 use tether_domain::collab::record_label;
 use tether_store::chats::SystemMessage;
-use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-pub use connect::{ConnectChannel, ConnectChat};
-pub use join::JoinRequest;
-pub use panel::{Panel, PanelChat, PanelQuery};
-pub use start::create_connected_chat;
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(panel::panel))
-        .routes(routes!(connect::connect_chat))
-        .routes(routes!(disconnect::disconnect_chat))
-        .routes(routes!(connect::connect_channel))
-        .routes(routes!(disconnect::disconnect_channel))
-        .routes(routes!(join::join_chat))
-}
 
 /// How a chat came to be connected or disconnected, for its system message.
 #[derive(Clone, Copy)]
@@ -88,11 +74,4 @@ pub(crate) fn connection_message(
         json!({"event": event, "how": how, "what": what,
                "record": {"type": r.record_type, "id": r.id, "number": r.number}}),
     )
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct RecordRefIn {
-    #[serde(rename = "type")]
-    pub record_type: String,
-    pub id: String,
 }

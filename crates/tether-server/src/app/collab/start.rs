@@ -1,14 +1,13 @@
 //! A new group chat connected to a record from the start, with its intro card (R9, R10).
 
-use super::{ConnectionStep, RecordRefIn, connection_message};
+use super::{ConnectionStep, connection_message};
 use crate::AppState;
-use crate::api::guard::{RecordContext, record_context};
-use crate::api::outbox::timeline_changed;
-use crate::api::views::{ChatOut, chat_view};
-
-use crate::api::html::IntroCardHtml;
-use crate::api::outbox::{self, Connection, RecordKey};
-use crate::api::views::RecordOut;
+use crate::app::Outcome;
+use crate::app::guard::{RecordContext, record_context};
+use crate::app::html::IntroCardHtml;
+use crate::app::outbox::{Connection, Effect, MessageChange, RecordKey};
+use crate::app::views::RecordOut;
+use crate::app::views::{ChatOut, chat_view};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use askama::Template;
@@ -23,13 +22,13 @@ use tether_store::collab::NewConnectedChat;
 pub async fn create_connected_chat(
     state: &AppState,
     caller: &Caller,
-    record: RecordRefIn,
+    record: &RecordKey,
     others: Vec<tether_store::people::UserSummary>,
     name: Option<ChatName>,
     send_intro: bool,
-) -> ApiResult<ChatOut> {
-    let (ty, id) = (record.record_type, record.id);
-    let ctx = record_context(state, caller, &ty, &id).await?;
+) -> ApiResult<Outcome<ChatOut>> {
+    let (ty, id) = (&record.record_type, &record.id);
+    let ctx = record_context(state, caller, ty, id).await?;
     if !ctx.can_write {
         return Err(ApiError::Forbidden(
             "starting a chat connected to this record needs write access to it".into(),
@@ -59,8 +58,8 @@ pub async fn create_connected_chat(
                 created_by: caller.id().to_owned(),
                 members,
             },
-            record_type: &ty,
-            record_id: &id,
+            record_type: ty,
+            record_id: id,
             started: &started,
             intro: intro.as_ref(),
             timeline_subject: "Chat connected",
@@ -68,24 +67,32 @@ pub async fn create_connected_chat(
         .await?;
     let all = state.store.members(&chat.id).await?;
     let ids: Vec<String> = all.iter().map(|m| m.user_id.clone()).collect();
-    outbox::chat_created(state, &chat, &all, &ids);
+    let mut events = vec![Effect::ChatCreated {
+        chat: chat.clone(),
+        members: all,
+        users: ids.clone(),
+    }];
     // The opening messages in one read, oldest first, to the members just read (all of them see
     // the whole history of a chat they started in). The intro card differs per reader (R10):
     // the outbox gives each member their own event.
     let mut messages = state.store.messages_by_ids(&opening).await?;
     messages.sort_by_key(|m| m.seq);
-    for m in &messages {
-        outbox::message_to(state, outbox::MessageChange::Created, m, ids.clone()).await?;
-    }
-    outbox::connection(
-        state,
-        Connection::Added,
-        &chat.id,
-        RecordKey::new(&ty, &id),
-        &ids,
-    );
-    timeline_changed(state, &ty, &id);
-    chat_view(state, caller, &chat.id).await
+    events.extend(messages.into_iter().map(|message| Effect::MessageTo {
+        change: MessageChange::Created,
+        message,
+        audience: ids.clone(),
+    }));
+    events.push(Effect::Connection {
+        change: Connection::Added,
+        chat_id: chat.id.clone(),
+        record: record.clone(),
+        audience: ids,
+    });
+    events.push(Effect::TimelineChanged(record.clone()));
+    Ok(Outcome::new(
+        chat_view(state, caller, &chat.id).await?,
+        events,
+    ))
 }
 
 /// The R10 card: the configured fields as they are now, the record's link, kind `intro`.
@@ -104,7 +111,7 @@ async fn intro_message(
         .filter_map(|f| r.fields.get(f).and_then(Value::as_str))
         .map(str::to_owned)
         .collect();
-    let names = crate::api::views::readable_record_names(state, caller, &lookup_ids).await?;
+    let names = crate::app::views::readable_record_names(state, caller, &lookup_ids).await?;
     let fields = collab::intro_fields(
         &ctx.rt.def,
         &ctx.rt.settings,

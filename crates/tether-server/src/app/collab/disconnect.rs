@@ -2,14 +2,11 @@
 
 use super::{ConnectionStep, connection_message};
 use crate::AppState;
-use crate::api::guard::{RecordContext, disconnect_facts, record_context};
-use crate::api::outbox::Connection;
-use crate::api::outbox::publish_connection;
+use crate::app::Outcome;
+use crate::app::guard::{RecordContext, disconnect_facts, record_context};
+use crate::app::outbox::{Connection, RecordKey};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiPath;
-use axum::extract::State;
-use axum::http::StatusCode;
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::{DISCONNECT_DENIED, may_join};
 use tether_domain::viewer::{self, ViewerFacts};
@@ -64,14 +61,17 @@ async fn check_disconnect(
     Ok(())
 }
 
-async fn disconnect(
+/// R11a: disconnects a chat (`channel`: a channel) from the record — only the record's owner
+/// (setting *owner may disconnect*), the last connector (setting *last connector may
+/// disconnect*) or a holder of `collab.disconnect`. The chat and its messages stay.
+pub async fn disconnect(
     state: &AppState,
     caller: &Caller,
-    ty: &str,
-    id: &str,
+    record: &RecordKey,
     chat_id: &str,
     channel: bool,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<Outcome<()>> {
+    let (ty, id) = (record.record_type.as_str(), record.id.as_str());
     let ctx = record_context(state, caller, ty, id).await?;
     let chat = state
         .store
@@ -94,36 +94,9 @@ async fn disconnect(
         system: &sys,
         timeline_subject: "Chat disconnected",
     };
-    if let Some(written) = state.store.disconnect_chat(&change).await? {
-        publish_connection(state, Connection::Removed, &chat.id, ty, id, &written).await?;
-    }
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// # `DELETE /api/v1/records/{type}/{id}/chats/{chat_id}`
-///
-/// Disconnects a chat (R11a) — only the record's owner (setting *owner may disconnect*), the
-/// last connector (setting *last connector may disconnect*) or a holder of `collab.disconnect`.
-/// The chat and its messages stay.
-#[utoipa::path(delete, path = "/records/{type}/{id}/chats/{chat_id}", tag = "collaboration", params(("type" = String, Path), ("id" = String, Path), ("chat_id" = String, Path)),
-    responses((status = 204), (status = 403), (status = 404)))]
-pub(super) async fn disconnect_chat(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath((ty, id, chat_id)): ApiPath<(String, String, String)>,
-) -> ApiResult<StatusCode> {
-    disconnect(&state, &caller, &ty, &id, &chat_id, false).await
-}
-
-/// # `DELETE /api/v1/records/{type}/{id}/channels/{channel_id}`
-///
-/// Disconnects a channel, with the same rights as chats (R11a).
-#[utoipa::path(delete, path = "/records/{type}/{id}/channels/{channel_id}", tag = "collaboration", params(("type" = String, Path), ("id" = String, Path), ("channel_id" = String, Path)),
-    responses((status = 204), (status = 403), (status = 404)))]
-pub(super) async fn disconnect_channel(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath((ty, id, channel_id)): ApiPath<(String, String, String)>,
-) -> ApiResult<StatusCode> {
-    disconnect(&state, &caller, &ty, &id, &channel_id, true).await
+    let written = state.store.disconnect_chat(&change).await?;
+    Ok(Outcome::new(
+        (),
+        super::connect::connection_written(Connection::Removed, &chat.id, record, written),
+    ))
 }

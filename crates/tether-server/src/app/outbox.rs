@@ -1,6 +1,6 @@
 //! Live events: what a client is told ([`Event`]), and the one place that decides who is told
-//! what. Every client event reaches the bus through the functions of this module, after the
-//! change committed:
+//! what. A use case answers the [`Effect`]s of its change; [`publish`] — the only public way to
+//! the bus — turns them into client events after the change committed:
 //!
 //! - a message event goes to the members whose history window covers the message (R2), each
 //!   with the record cards and intro card they may see (R16) when the message has any;
@@ -11,9 +11,8 @@
 //! Node-internal events (sessions to forget, settings to re-read) are not here: they are
 //! [`crate::events::Control`] and never reach a client.
 
-use super::PersonRef;
-use crate::api::views::{ChatOut, MessageOut, ReactionOut, chat_out, message_out};
-use crate::auth::Caller;
+use super::views::PersonRef;
+use crate::app::views::{ChatOut, MessageOut, ReactionOut, chat_out, message_out};
 use std::collections::BTreeSet;
 use tether_store::people::ChannelMove;
 
@@ -160,6 +159,171 @@ impl Event {
     }
 }
 
+/// An event a use case caused, as it hands it to the outbox: the facts of the change. The
+/// outbox turns each into the client events, computes who is told (R2: the members whose
+/// history window covers a message) and what each of them sees (R16: record cards per
+/// reader). Published only after the change committed ([`publish`]).
+pub enum Effect {
+    /// A message the store wrote or changed; its audience is read when published.
+    Message {
+        change: MessageChange,
+        message: Message,
+    },
+    /// A message to exactly `audience` (members who may see it, see [`message_audience`]).
+    MessageTo {
+        change: MessageChange,
+        message: Message,
+        audience: Vec<String>,
+    },
+    /// The system message a change wrote in its own transaction, by id: exactly that one.
+    Written(String),
+    MessageDeleted {
+        message: Message,
+        members: Vec<Member>,
+    },
+    ReactionsChanged {
+        message: Message,
+        members: Vec<Member>,
+    },
+    /// `users` are now in `chat` (its members after the change: `members`).
+    ChatCreated {
+        chat: Chat,
+        members: Vec<Member>,
+        users: Vec<String>,
+    },
+    /// The chat's state, to every member as each sees it.
+    ChatUpdated {
+        chat: Chat,
+        members: Vec<Member>,
+    },
+    /// As `ChatUpdated`, with the chat and its members read when published.
+    ChatChanged(String),
+    MembersAdded {
+        chat_id: String,
+        users: Vec<PersonRef>,
+        how: Added,
+        members: Vec<Member>,
+    },
+    /// Told to `audience`: the members before the change, the removed person among them.
+    MemberRemoved {
+        chat_id: String,
+        user: PersonRef,
+        by: PersonRef,
+        audience: Vec<String>,
+    },
+    Connection {
+        change: Connection,
+        chat_id: String,
+        record: RecordKey,
+        audience: Vec<String>,
+    },
+    /// A connection change with the system message it wrote: the chat's members (read when
+    /// published) hear of both, then the record's open pages that its timeline changed.
+    ConnectionWritten {
+        change: Connection,
+        chat_id: String,
+        record: RecordKey,
+        message_id: String,
+    },
+    TimelineChanged(RecordKey),
+    Notification {
+        kind: NotificationKind,
+        message: Message,
+        from: PersonRef,
+        text: String,
+        audience: Vec<String>,
+    },
+    /// An urgent message's repeated notice to `audience`, who have not read it yet.
+    Reminder {
+        chat_id: String,
+        message_id: String,
+        audience: Vec<String>,
+    },
+    /// Team membership moved people into or out of team channels.
+    ChannelMoves {
+        joined: Vec<ChannelMove>,
+        left: Vec<ChannelMove>,
+        by: PersonRef,
+    },
+    /// The events so far leave this node before the caller is answered (a node that dies after
+    /// answering cannot take them along).
+    Flush,
+}
+
+/// Publishes what a change caused, in order. The only way a use case's events reach the bus.
+pub async fn publish(state: &AppState, effects: Vec<Effect>) -> ApiResult<()> {
+    for effect in effects {
+        match effect {
+            Effect::Message { change, message } => {
+                self::message(state, change, &message).await?;
+            }
+            Effect::MessageTo {
+                change,
+                message,
+                audience,
+            } => message_to(state, change, &message, audience).await?,
+            Effect::Written(id) => written(state, &id).await?,
+            Effect::MessageDeleted { message, members } => {
+                message_deleted(state, &message, &members);
+            }
+            Effect::ReactionsChanged { message, members } => {
+                reactions_changed(state, &message, &members);
+            }
+            Effect::ChatCreated {
+                chat,
+                members,
+                users,
+            } => chat_created(state, &chat, &members, &users),
+            Effect::ChatUpdated { chat, members } => chat_updated(state, &chat, &members),
+            Effect::ChatChanged(chat_id) => chat_updated_now(state, &chat_id).await?,
+            Effect::MembersAdded {
+                chat_id,
+                users,
+                how,
+                members,
+            } => members_added(state, &chat_id, users, how, &members),
+            Effect::MemberRemoved {
+                chat_id,
+                user,
+                by,
+                audience,
+            } => member_removed(state, &chat_id, user, by, audience),
+            Effect::Connection {
+                change,
+                chat_id,
+                record,
+                audience,
+            } => connection(state, change, &chat_id, record, &audience),
+            Effect::ConnectionWritten {
+                change,
+                chat_id,
+                record,
+                message_id,
+            } => publish_connection(state, change, &chat_id, &record, &message_id).await?,
+            Effect::TimelineChanged(record) => {
+                timeline_changed(state, &record.record_type, &record.id)
+            }
+            Effect::Notification {
+                kind,
+                message,
+                from,
+                text,
+                audience,
+            } => notification(state, kind, &message, from, text, audience),
+            Effect::ChannelMoves { joined, left, by } => {
+                publish_channel_moves(state, &joined, &left, &by).await?;
+            }
+            Effect::Reminder {
+                chat_id,
+                message_id,
+                audience,
+            } => reminder(state, &chat_id, &message_id, audience),
+            Effect::Flush => state.bus.flushed().await,
+        }
+    }
+    Ok(())
+}
+
 /// The one way a client event reaches the bus.
 fn emit(state: &AppState, event: &Event, audience: Vec<String>) {
     if audience.is_empty() {
@@ -198,14 +362,14 @@ pub fn message_audience(members: &[Member], m: &Message) -> Vec<String> {
 }
 
 /// Tells the chat's members who may see it about message `m` (read from the store now).
-pub async fn message(state: &AppState, change: MessageChange, m: &Message) -> ApiResult<()> {
+async fn message(state: &AppState, change: MessageChange, m: &Message) -> ApiResult<()> {
     let members = state.store.members(&m.chat_id).await?;
     message_to(state, change, m, message_audience(&members, m)).await
 }
 
 /// Tells the members about the message the store just wrote with id `message_id` (a system
 /// message a change wrote in its own transaction), exactly that one.
-pub async fn written(state: &AppState, message_id: &str) -> ApiResult<()> {
+async fn written(state: &AppState, message_id: &str) -> ApiResult<()> {
     if let Some(m) = state.store.message(message_id).await? {
         message(state, MessageChange::Created, &m).await?;
     }
@@ -215,13 +379,13 @@ pub async fn written(state: &AppState, message_id: &str) -> ApiResult<()> {
 /// Tells `audience` (members who may see it, from [`message_audience`]) about `m`. A message
 /// with record links or an intro card is projected for each recipient (R16), so each gets their
 /// own event; others share one.
-pub async fn message_to(
+async fn message_to(
     state: &AppState,
     change: MessageChange,
     m: &Message,
     audience: Vec<String>,
 ) -> ApiResult<()> {
-    if !super::cards::has_cards(state, std::slice::from_ref(m)) {
+    if !crate::app::cards::has_cards(state, std::slice::from_ref(m)) {
         emit(state, &change.event(m, message_out(m)), audience);
         return Ok(());
     }
@@ -229,14 +393,14 @@ pub async fn message_to(
         let Some(subject) = state.store.subject(&user).await? else {
             continue;
         };
-        let out = crate::api::views::message_seen_by(state, &subject, m).await?;
+        let out = crate::app::views::message_seen_by(state, &subject, m).await?;
         emit(state, &change.event(m, out), vec![user]);
     }
     Ok(())
 }
 
 /// Tells the members who could see `m` that it was deleted.
-pub fn message_deleted(state: &AppState, m: &Message, members: &[Member]) {
+fn message_deleted(state: &AppState, m: &Message, members: &[Member]) {
     let event = Event::MessageDeleted {
         chat_id: m.chat_id.clone(),
         message_id: m.id.clone(),
@@ -246,7 +410,7 @@ pub fn message_deleted(state: &AppState, m: &Message, members: &[Member]) {
 }
 
 /// Tells the members who can see `m` its reactions now.
-pub fn reactions_changed(state: &AppState, m: &Message, members: &[Member]) {
+fn reactions_changed(state: &AppState, m: &Message, members: &[Member]) {
     let event = Event::ReactionChanged {
         chat_id: m.chat_id.clone(),
         message_id: m.id.clone(),
@@ -256,7 +420,7 @@ pub fn reactions_changed(state: &AppState, m: &Message, members: &[Member]) {
 }
 
 /// Gives each of `users` the chat they are now in, as they see it.
-pub fn chat_created(state: &AppState, chat: &Chat, members: &[Member], users: &[String]) {
+fn chat_created(state: &AppState, chat: &Chat, members: &[Member], users: &[String]) {
     for user in users {
         let event = Event::ChatCreated {
             chat: chat_out(chat.clone(), members, 0, user),
@@ -266,7 +430,7 @@ pub fn chat_created(state: &AppState, chat: &Chat, members: &[Member], users: &[
 }
 
 /// Sends every member a chat's current state, as each of them sees it.
-pub fn chat_updated(state: &AppState, chat: &Chat, members: &[Member]) {
+fn chat_updated(state: &AppState, chat: &Chat, members: &[Member]) {
     for m in members {
         let event = Event::ChatUpdated {
             chat: chat_out(chat.clone(), members, 0, &m.user_id),
@@ -276,7 +440,7 @@ pub fn chat_updated(state: &AppState, chat: &Chat, members: &[Member]) {
 }
 
 /// [`chat_updated`] with the chat and its members read now.
-pub async fn chat_updated_now(state: &AppState, chat_id: &str) -> ApiResult<()> {
+async fn chat_updated_now(state: &AppState, chat_id: &str) -> ApiResult<()> {
     let Some(chat) = state.store.chat(chat_id).await? else {
         return Ok(());
     };
@@ -287,7 +451,7 @@ pub async fn chat_updated_now(state: &AppState, chat_id: &str) -> ApiResult<()> 
 
 /// Tells a chat's members (`members`, after the change) that `users` joined it: added by `by`,
 /// or joined from a record themselves (R14).
-pub fn members_added(
+fn members_added(
     state: &AppState,
     chat_id: &str,
     users: Vec<PersonRef>,
@@ -315,7 +479,7 @@ pub enum Added {
 
 /// Tells `audience` — the members before the change, the removed person among them — that
 /// `user` left or was removed by `by`.
-pub fn member_removed(
+fn member_removed(
     state: &AppState,
     chat_id: &str,
     user: PersonRef,
@@ -338,7 +502,7 @@ pub enum Connection {
 }
 
 /// Tells a chat's members that it was connected to `record` or disconnected from it.
-pub fn connection(
+fn connection(
     state: &AppState,
     change: Connection,
     chat_id: &str,
@@ -356,7 +520,7 @@ pub fn connection(
 /// Tells the record's open pages to re-read the timeline (R15: timelines update live). The event
 /// carries nothing but the record's type and id; access was checked when the page started
 /// watching, and the page re-reads through the API.
-pub fn timeline_changed(state: &AppState, ty: &str, record_id: &str) {
+fn timeline_changed(state: &AppState, ty: &str, record_id: &str) {
     let event = Event::TimelineChanged {
         record: RecordKey::new(ty, record_id),
     };
@@ -367,7 +531,7 @@ pub fn timeline_changed(state: &AppState, ty: &str, record_id: &str) {
 }
 
 /// Notifies `audience` of message `message_id` in `chat_id` (a mention, an urgent message).
-pub fn notification(
+fn notification(
     state: &AppState,
     kind: NotificationKind,
     m: &Message,
@@ -387,7 +551,7 @@ pub fn notification(
 }
 
 /// Reminds `audience` — members who have not read it — of urgent message `message_id`.
-pub fn reminder(state: &AppState, chat_id: &str, message_id: &str, audience: Vec<String>) {
+fn reminder(state: &AppState, chat_id: &str, message_id: &str, audience: Vec<String>) {
     let event = Event::Notification {
         kind: NotificationKind::Urgent,
         chat_id: chat_id.to_owned(),
@@ -405,24 +569,17 @@ fn ids(members: &[Member]) -> Vec<String> {
 
 /// Tells the chat's members about a connection change and the system message it wrote
 /// (`message_id`), then the record's open pages that its timeline changed.
-pub(crate) async fn publish_connection(
+async fn publish_connection(
     state: &AppState,
     change: Connection,
     chat_id: &str,
-    ty: &str,
-    record_id: &str,
+    record: &RecordKey,
     message_id: &str,
 ) -> ApiResult<()> {
     let members = state.store.member_ids(chat_id).await?;
-    connection(
-        state,
-        change,
-        chat_id,
-        RecordKey::new(ty, record_id),
-        &members,
-    );
+    connection(state, change, chat_id, record.clone(), &members);
     written(state, message_id).await?;
-    timeline_changed(state, ty, record_id);
+    timeline_changed(state, &record.record_type, &record.id);
     Ok(())
 }
 
@@ -431,11 +588,11 @@ pub(crate) async fn publish_connection(
 /// gets `chat.created`, a person who left gets `member.removed` (their client drops the chat),
 /// and every member the chat's new state. No system message is written: the team change is in
 /// the audit log.
-pub(crate) async fn publish_channel_moves(
+async fn publish_channel_moves(
     state: &AppState,
     joined: &[ChannelMove],
     left: &[ChannelMove],
-    by: &Caller,
+    by: &PersonRef,
 ) -> ApiResult<()> {
     let ids: Vec<String> = joined
         .iter()
@@ -451,7 +608,7 @@ pub(crate) async fn publish_channel_moves(
     // and the names of those who left.
     let chats: std::collections::BTreeMap<String, Chat> = state
         .store
-        .chats_with_membership(&ids, by.id())
+        .chats_with_membership(&ids, &by.id)
         .await?
         .into_iter()
         .map(|(c, _, _)| (c.id.clone(), c))
@@ -466,10 +623,7 @@ pub(crate) async fn publish_channel_moves(
         .map(|u| (u.id, u.name))
         .collect();
     let none = Vec::new();
-    let by_ref = PersonRef {
-        id: by.id().to_owned(),
-        name: by.user.name.clone(),
-    };
+    let by_ref = by.clone();
     for m in joined {
         let (Some(chat), now) = (
             chats.get(&m.chat_id),

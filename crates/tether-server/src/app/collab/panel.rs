@@ -1,16 +1,14 @@
 //! The record's collaboration panel in one call (R3–R7, R12, R13, R27).
 
-use crate::api::guard::{disconnect_facts, record_context};
-use crate::api::views::{RecordRefOut, records_for_chats};
+use crate::app::guard::{disconnect_facts, record_context};
+use crate::app::views::{RecordRefOut, records_for_chats};
 
 use crate::AppState;
-use crate::api::{PersonRef, rfc3339};
+use crate::app::outbox::RecordKey;
+use crate::app::views::{PersonRef, rfc3339};
 use crate::auth::Caller;
 use crate::error::ApiResult;
-use crate::extract::{ApiPath, ApiQuery};
-use axum::Json;
-use axum::extract::State;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::may_join;
@@ -53,38 +51,29 @@ pub struct Panel {
     pub join_denied_reason: Option<String>,
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PanelQuery {
-    /// Part of a chat's name (any case): filters every chat section; with a filter the
-    /// *Other chats* section is not cut at 50, so every chat stays findable (R27).
-    pub filter: Option<String>,
-}
-
-/// # `GET /api/v1/records/{type}/{id}/collaboration?filter=`
-///
-/// The record's collaboration panel in one call (R3–R7): chats connected to this record (member
-/// ones, plus locked ones the caller may join), the caller's chats connected to other records,
-/// the 50 most recent unconnected chats, suggested contacts, and connected channels.
-#[utoipa::path(get, path = "/records/{type}/{id}/collaboration", tag = "collaboration", params(("type" = String, Path), ("id" = String, Path), PanelQuery),
-    responses((status = 200, body = Panel), (status = 403), (status = 404)))]
-pub(super) async fn panel(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
-    ApiQuery(q): ApiQuery<PanelQuery>,
-) -> ApiResult<Json<Panel>> {
-    let ctx = record_context(&state, &caller, &ty, &id).await?;
-    let filter = q.filter.as_deref().map(str::trim).filter(|f| !f.is_empty());
+/// R3–R7: the record's collaboration panel — chats connected to this record (member ones, plus
+/// locked ones the caller may join), the caller's chats connected to other records, the 50 most
+/// recent unconnected chats, suggested contacts and connected channels. `filter` (part of a
+/// chat's name, any case) filters every chat section; with a filter the *Other chats* section
+/// is not cut at 50, so every chat stays findable (R27).
+pub async fn panel(
+    state: &AppState,
+    caller: &Caller,
+    record: &RecordKey,
+    filter: Option<&str>,
+) -> ApiResult<Panel> {
+    let (ty, id) = (record.record_type.as_str(), record.id.as_str());
+    let ctx = record_context(state, caller, ty, id).await?;
+    let filter = filter.map(str::trim).filter(|f| !f.is_empty());
     let settings = &ctx.rt.settings;
-    let join = may_join(&ty, settings, ctx.can_write);
-    let connections = state.store.record_connections(&id, caller.id()).await?;
+    let join = may_join(ty, settings, ctx.can_write);
+    let connections = state.store.record_connections(id, caller.id()).await?;
     let elsewhere = state
         .store
         .member_chats_by_connection(
             caller.id(),
             true,
-            &id,
+            id,
             filter,
             if filter.is_some() { 500 } else { 50 },
         )
@@ -94,7 +83,7 @@ pub(super) async fn panel(
         .member_chats_by_connection(
             caller.id(),
             false,
-            &id,
+            id,
             filter,
             if filter.is_some() { 500 } else { 50 },
         )
@@ -104,7 +93,7 @@ pub(super) async fn panel(
     ids.extend(elsewhere.iter().map(|c| c.id.clone()));
     ids.extend(unconnected.iter().map(|c| c.id.clone()));
     let members = state.store.members_of(&ids).await?;
-    let records = records_for_chats(&state, &caller, &ids).await?;
+    let records = records_for_chats(state, caller, &ids).await?;
     let no_members = Vec::new();
     let needle = filter.map(fold);
     let join_ok = join.is_ok();
@@ -124,7 +113,7 @@ pub(super) async fn panel(
             may_join: join_ok,
             show_on_timeline: settings.show_on_timeline,
             connection: connected
-                .map(|(by, _, _)| disconnect_facts(&caller, &ctx.view, settings, by.as_deref())),
+                .map(|(by, _, _)| disconnect_facts(caller, &ctx.view, settings, by.as_deref())),
         };
         let seen = viewer::view_chat(
             caller.id(),
@@ -172,7 +161,7 @@ pub(super) async fn panel(
             .is_none_or(|n| fold(&e.name).contains(n.as_str()))
     };
 
-    let suggested: Vec<Value> = crate::api::suggestions::compute(
+    let suggested: Vec<Value> = crate::app::suggestions::compute(
         &state.store,
         &ctx.rt,
         &ctx.view.record,
@@ -181,7 +170,7 @@ pub(super) async fn panel(
     )
     .await?
     .into_iter()
-    .map(|x| json!(crate::api::suggestions::out(&ctx.rt, x)))
+    .map(|x| json!(crate::app::suggestions::out(&ctx.rt, x)))
     .collect();
     let mut connected = Vec::new();
     let mut channels = Vec::new();
@@ -204,7 +193,7 @@ pub(super) async fn panel(
             connected.push(e);
         }
     }
-    Ok(Json(Panel {
+    Ok(Panel {
         connected,
         other_records: elsewhere
             .iter()
@@ -218,5 +207,5 @@ pub(super) async fn panel(
         channels,
         join_denied: join.as_ref().err().map(|e| e.code().to_owned()),
         join_denied_reason: join.err().map(|e| e.to_string()),
-    }))
+    })
 }
