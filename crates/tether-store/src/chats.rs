@@ -6,6 +6,7 @@
 //! per-chat sequence number (`chats.last_seq`), which orders pages and read markers.
 
 use crate::dialect::{contains_pattern, fold};
+use crate::outgoing::Written;
 use crate::{Result, Store, StoreError, new_id, now_ms};
 use serde::Serialize;
 use serde_json::Value;
@@ -112,28 +113,9 @@ pub struct NewChat {
     pub members: Vec<(String, i64)>,
 }
 
-/// A message to send.
-#[derive(Clone, Debug)]
-pub struct NewMessage {
-    pub chat_id: String,
-    pub sender_id: String,
-    /// The sender's name as the caller knows it (the sent message is built from what was
-    /// written, not read back).
-    pub sender_name: String,
-    pub body: String,
-    pub html: String,
-    pub importance: String,
-    pub data: Option<Value>,
-    pub mentions: Vec<String>,
-    pub attachment_ids: Vec<String>,
-    pub idempotency_key: Option<String>,
-    /// A digest of the request the key came with (body, importance, attachments, cards
-    /// removed): a retry must match it, or the key is refused.
-    pub idempotency_fingerprint: Option<String>,
-    /// When set, unread members are reminded until this time (urgent messages).
-    pub remind_until: Option<i64>,
-    pub remind_every_ms: i64,
-}
+// What a send carries: defined with the send queue (`crate::outgoing`), which the store
+// handle holds.
+pub use crate::outgoing::{Attachment, NewMessage};
 
 /// A stored message with its reactions and attachments.
 #[derive(Clone, Debug, Serialize)]
@@ -175,23 +157,6 @@ struct MessageRow {
 
 const MESSAGE_SELECT: &str = "SELECT m.id, m.chat_id, m.seq, m.kind, m.sender_id, u.name AS sender_name, m.body, m.html, m.importance, m.data, \
      m.created_at, m.edited_at, m.deleted_at FROM messages m LEFT JOIN users u ON u.id = m.sender_id";
-
-/// An uploaded file.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
-pub struct Attachment {
-    pub id: String,
-    pub uploader_id: String,
-    pub name: String,
-    pub content_type: String,
-    pub size: i64,
-    pub inline: bool,
-    pub storage_key: String,
-    pub message_id: Option<String>,
-    pub created_at: i64,
-}
-
-/// What writing a send gives: its id, its sequence number and its attachments.
-pub(crate) type Written = (String, i64, Vec<Attachment>);
 
 /// Outcome of a send: the message, and whether it already existed (an idempotent retry).
 #[derive(Clone, Debug)]
