@@ -1,15 +1,16 @@
-//! Whether the store's writes commit, and a real read and a real write for `/healthz`.
+//! Whether the store's writes commit: the state behind `Store::observe_write` and
+//! `Store::write_failure` (in `db`, with the real read and the real write for `/healthz`).
 //!
-//! Every write runs through [`Store::observe_write`] (the `with_write!` macro and the group
+//! Every write runs through `Store::observe_write` (the `with_write!` macro and the group
 //! commit of sends). A write that fails because of the storage itself — a full disk, an I/O
 //! error, a lost connection, a damaged file ([`StoreError::storage_failure`]) — marks writes as
 //! failing, with the database's own reason, until a write commits again. `/healthz` reports it
 //! (and probes with a write of its own, so a node that a load balancer took out of rotation
 //! still finds out when the disk has room again), and the SQLite writer connection is closed
 //! and opened afresh before its next use: a connection that saw an I/O error is never trusted
-//! again (`crate::db` also checks at every release that it left no transaction open).
+//! again (`crate::connect` also checks at every release that it left no transaction open).
 
-use crate::{Result, StorageFailure, Store, StoreError, now_ms};
+use crate::{Result, StorageFailure, StoreError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -37,7 +38,7 @@ pub(crate) struct WriteHealth {
     failing: AtomicBool,
     state: Mutex<State>,
     /// A storage failure was seen: the SQLite writer connection is closed instead of being
-    /// handed out again (`crate::db`).
+    /// handed out again (`crate::connect`).
     pub(crate) replace_writer: AtomicBool,
 }
 
@@ -109,68 +110,13 @@ impl WriteHealth {
         }
     }
 
-    fn current(&self, now: i64) -> Option<WriteFailure> {
+    pub(crate) fn current(&self, now: i64) -> Option<WriteFailure> {
         if !self.failing.load(Ordering::Acquire) {
             return None;
         }
         let mut state = self.lock();
         self.settle(&mut state, now);
         state.failure.clone()
-    }
-}
-
-impl Store {
-    /// Runs a write and notes its outcome in the store's write health (see the module doc).
-    pub(crate) async fn observe_write<T>(
-        &self,
-        write: impl Future<Output = Result<T>>,
-    ) -> Result<T> {
-        let result = write.await;
-        self.health.observe(&result, now_ms());
-        result
-    }
-
-    /// Why writes are failing: from the first failure of the storage until a write has
-    /// committed after the latest failure and a few seconds have passed; `None` while writes
-    /// commit.
-    pub fn write_failure(&self) -> Option<WriteFailure> {
-        self.health.current(now_ms())
-    }
-
-    /// A real write (one row of `health_probe`, rewritten): ends a recorded failure when it
-    /// commits, and records one when the storage refuses it.
-    pub async fn probe_write(&self) -> Result<()> {
-        with_write!(self, p => sqlx::query(
-            "INSERT INTO health_probe (id, checked_at) VALUES (1, $1) \
-             ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
-        )
-        .bind(now_ms())
-        .execute(p)
-        .await
-        .map(|_| ()))
-    }
-
-    /// A real read: the schema and the first row of the tables every request needs, read from
-    /// the tables themselves (each picks a column no index holds, so no index can answer in
-    /// its place), so a damaged file or an unreadable disk fails here rather than only on
-    /// some request.
-    pub async fn probe_read(&self) -> Result<()> {
-        const SQL: &str = "SELECT (SELECT CAST(length(value) AS BIGINT) FROM settings LIMIT 1), \
-             (SELECT CAST(length(password_hash) AS BIGINT) FROM users LIMIT 1), \
-             (SELECT CAST(length(csrf_token) AS BIGINT) FROM sessions LIMIT 1), \
-             (SELECT CAST(length(kind) AS BIGINT) FROM chats LIMIT 1), \
-             (SELECT CAST(length(html) AS BIGINT) FROM messages LIMIT 1), \
-             (SELECT CAST(length(fields) AS BIGINT) FROM records LIMIT 1)";
-        type Row = (
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-        );
-        let _: Row = with_pool!(self, p => sqlx::query_as(SQL).fetch_one(p).await)?;
-        Ok(())
     }
 }
 

@@ -8,6 +8,10 @@
 //!
 //! Conventions that keep one SQL text valid on both backends: ids are `TEXT`, times are epoch
 //! milliseconds in `BIGINT`, JSON documents are `TEXT`, flags are `BOOLEAN`.
+//!
+//! Modules form layers, each using only those before it: `error`, `health`, `outgoing` (the
+//! leaves) → `db` (the `Store` handle holding them) → `dialect`, `audit`, `sends`, `connect` →
+//! `chats`, `people` → `records`, `collab`, `sessions`, `team_admin` → `record_search`, `bulk`.
 
 /// Runs the same code on whichever pool the store holds: inside, `$p` is `&SqlitePool` or
 /// `&PgPool`, and sqlx infers the database from it. This is how each query is written once.
@@ -46,10 +50,12 @@ pub mod audit;
 pub mod bulk;
 pub mod chats;
 pub mod collab;
+mod connect;
 mod db;
 pub mod dialect;
 mod error;
 mod health;
+mod outgoing;
 pub mod people;
 pub mod preferences;
 pub mod record_search;
@@ -63,7 +69,8 @@ pub mod team_admin;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
-pub use db::{Backend, ConnectOptions, Store};
+pub use connect::ConnectOptions;
+pub use db::{Backend, Store};
 pub use error::{StorageFailure, StoreError};
 pub use health::WriteFailure;
 

@@ -21,12 +21,11 @@
 //! Sends with attachments or an urgent reminder touch more tables and are rare: they are
 //! written on their own (`Store::write_message`).
 
-use crate::chats::{NewMessage, Written};
 use crate::db::Pool;
+use crate::outgoing::{NewMessage, Pending, SendQueue, Stats, Written};
 use crate::{Backend, Result, Store, StoreError, new_id};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -40,42 +39,8 @@ const QUEUE: usize = 4096;
 /// while one batch commits does not wait for that commit. SQLite has one writer: one batch.
 const POSTGRES_IN_FLIGHT: usize = 4;
 
-/// A send waiting to be written, and where its answer goes.
-struct Pending {
-    message: NewMessage,
-    at: i64,
-    reply: oneshot::Sender<Result<Written>>,
-}
-
-impl Pending {
-    fn bytes(&self) -> usize {
-        self.message.body.len() + self.message.html.len()
-    }
-}
-
-/// The way into a store's batcher task.
-#[derive(Clone, Debug)]
-pub(crate) struct SendQueue {
-    queue: mpsc::Sender<Pending>,
-    /// One permit per batch that may be written at once (inline writes take one too).
-    in_flight: Arc<Semaphore>,
-    stats: Arc<Stats>,
-}
-
-/// Batches written and the sends in them, since start.
-#[derive(Debug, Default)]
-struct Stats {
-    batches: AtomicU64,
-    sends: AtomicU64,
-}
-
-impl Stats {
-    fn count(&self, sends: usize) {
-        self.batches.fetch_add(1, Ordering::Relaxed);
-        self.sends.fetch_add(sends as u64, Ordering::Relaxed);
-    }
-}
-
+// The queue itself is `crate::outgoing::SendQueue` (the store handle holds one); starting its
+// batcher and feeding it are this module's.
 impl SendQueue {
     /// Starts the batcher on the current runtime. `store` must have no queue of its own: the
     /// task holds it, and it ends when the last sender (the last clone of the store that owns
@@ -93,14 +58,6 @@ impl SendQueue {
             in_flight,
             stats,
         }
-    }
-
-    /// Batches written and the sends in them, since start.
-    pub(crate) fn stats(&self) -> (u64, u64) {
-        (
-            self.stats.batches.load(Ordering::Relaxed),
-            self.stats.sends.load(Ordering::Relaxed),
-        )
     }
 
     /// Writes `message` with the sends waiting beside it. When none wait and a writer is free,

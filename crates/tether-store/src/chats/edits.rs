@@ -1,0 +1,159 @@
+//! Changes to sent messages: edits, deletions (tombstones), reactions, read markers, and the
+//! urgent reminders due.
+
+use super::{DueReminder, Message, ReactionAdded};
+use crate::{Result, Store, StoreError, now_ms};
+
+impl Store {
+    /// Replaces a message's text (the caller checked it is the sender's).
+    pub async fn edit_message(
+        &self,
+        id: &str,
+        body: &str,
+        html: &str,
+        mentions: &[String],
+    ) -> Result<Message> {
+        let now = now_ms();
+        let text_sql = crate::dialect::insert_message_text(self.backend());
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE messages SET body = $1, html = $2, edited_at = $3 WHERE id = $4 AND deleted_at IS NULL")
+                .bind(body).bind(html).bind(now).bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            let chat: Option<(String,)> = sqlx::query_as("SELECT chat_id FROM message_text WHERE message_id = $1").bind(id).fetch_optional(&mut *tx).await?;
+            if let Some((chat_id,)) = chat {
+                let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM attachments WHERE message_id = $1").bind(id).fetch_all(&mut *tx).await?;
+                let mut text = body.to_owned();
+                for (n,) in &names {
+                    text.push(' ');
+                    text.push_str(n);
+                }
+                sqlx::query("DELETE FROM message_text WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query(text_sql).bind(id).bind(&chat_id).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
+            }
+            for u in mentions {
+                sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(id).bind(u).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(())
+        })?;
+        self.message(id)
+            .await?
+            .ok_or(StoreError::NotFound("message"))
+    }
+
+    /// Deletes a message's content, leaving a tombstone (kind and time stay, text goes). Its
+    /// files are discarded: no one can download them, and their bytes are to be removed.
+    pub async fn delete_message(&self, id: &str) -> Result<Message> {
+        let now = now_ms();
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE messages SET body = '', html = '', data = NULL, deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
+                .bind(now).bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM reactions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM urgent_reminders WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM message_text WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+            // Its files can no longer be downloaded; their bytes go next (`discarded_attachments`).
+            sqlx::query("UPDATE attachments SET discarded_at = $1 WHERE message_id = $2 AND discarded_at IS NULL").bind(now).bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(())
+        })?;
+        self.message(id)
+            .await?
+            .ok_or(StoreError::NotFound("message"))
+    }
+
+    /// Adds `user_id`'s reaction `emoji` to the message, unless the message already carries
+    /// `max_distinct` different reactions and `emoji` is not one of them.
+    ///
+    /// The message row is locked first (a write to it that changes nothing), so two people
+    /// adding new reactions at once cannot both take the last place.
+    pub async fn add_reaction(
+        &self,
+        message_id: &str,
+        user_id: &str,
+        emoji: &str,
+        max_distinct: usize,
+    ) -> Result<ReactionAdded> {
+        let max = i64::try_from(max_distinct).unwrap_or(i64::MAX);
+        let outcome = with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE messages SET id = id WHERE id = $1").bind(message_id).execute(&mut *tx).await?;
+            let inserted = sqlx::query(
+                "INSERT INTO reactions (message_id, user_id, emoji, created_at) SELECT $1, $2, $3, $4 \
+                 WHERE EXISTS (SELECT 1 FROM reactions WHERE message_id = $1 AND emoji = $3) \
+                    OR (SELECT COUNT(DISTINCT emoji) FROM reactions WHERE message_id = $1) < $5 \
+                 ON CONFLICT DO NOTHING")
+                .bind(message_id).bind(user_id).bind(emoji).bind(now_ms()).bind(max)
+                .execute(&mut *tx).await?.rows_affected();
+            let outcome = if inserted > 0 {
+                ReactionAdded::Added
+            } else {
+                let mine: Option<String> = sqlx::query_scalar("SELECT emoji FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3")
+                    .bind(message_id).bind(user_id).bind(emoji).fetch_optional(&mut *tx).await?;
+                if mine.is_some() { ReactionAdded::AlreadyThere } else { ReactionAdded::TooMany }
+            };
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(outcome)
+        })?;
+        Ok(outcome)
+    }
+
+    /// Adds (`add`) or removes a reaction; returns whether anything changed. Adding is not
+    /// bounded here: the server adds with [`Store::add_reaction`].
+    pub async fn set_reaction(
+        &self,
+        message_id: &str,
+        user_id: &str,
+        emoji: &str,
+        add: bool,
+    ) -> Result<bool> {
+        let n = with_write!(self, p => if add {
+            sqlx::query("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .bind(message_id).bind(user_id).bind(emoji).bind(now_ms()).execute(p).await.map(|r| r.rows_affected())
+        } else {
+            sqlx::query("DELETE FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3")
+                .bind(message_id).bind(user_id).bind(emoji).execute(p).await.map(|r| r.rows_affected())
+        })?;
+        Ok(n > 0)
+    }
+
+    /// Moves the read marker forward (never back) to `seq`.
+    pub async fn mark_read(&self, chat_id: &str, user_id: &str, seq: i64) -> Result<()> {
+        with_write!(self, p => sqlx::query("UPDATE chat_members SET last_read_seq = $1 WHERE chat_id = $2 AND user_id = $3 AND last_read_seq < $1")
+            .bind(seq).bind(chat_id).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Claims the urgent reminders due at `now` (moving each to its next time, or removing it
+    /// when its time is up) and returns who has not read each. Safe with several nodes: a
+    /// reminder is claimed by the one update that moves it.
+    pub async fn claim_due_reminders(&self, now: i64, every_ms: i64) -> Result<Vec<DueReminder>> {
+        let due: Vec<(String, String, i64)> = with_pool!(self, p => sqlx::query_as(
+            "SELECT message_id, chat_id, next_at FROM urgent_reminders WHERE next_at <= $1 ORDER BY next_at LIMIT 200")
+            .bind(now).fetch_all(p).await)?;
+        let mut out = Vec::new();
+        for (message_id, chat_id, next_at) in due {
+            let claimed = with_write!(self, p => sqlx::query("UPDATE urgent_reminders SET next_at = $1 WHERE message_id = $2 AND next_at = $3")
+                .bind(next_at + every_ms).bind(&message_id).bind(next_at).execute(p).await.map(|r| r.rows_affected()))?;
+            if claimed == 0 {
+                continue;
+            }
+            with_write!(self, p => sqlx::query("DELETE FROM urgent_reminders WHERE message_id = $1 AND until_at < $2")
+                .bind(&message_id).bind(next_at + every_ms).execute(p).await.map(|r| r.rows_affected()))?;
+            let unread: Vec<(String,)> = with_pool!(self, p => sqlx::query_as(
+                "SELECT cm.user_id FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id AND m.id = $1 \
+                 WHERE cm.last_read_seq < m.seq AND cm.visible_from <= m.created_at AND (m.sender_id IS NULL OR cm.user_id <> m.sender_id)")
+                .bind(&message_id).fetch_all(p).await)?;
+            if !unread.is_empty() {
+                out.push(DueReminder {
+                    message_id,
+                    chat_id,
+                    unread_user_ids: unread.into_iter().map(|u| u.0).collect(),
+                });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,164 @@
+//! Changes to a chat, each with the system message that announces it in the same
+//! transaction: creating a chat, adding and removing members, renaming, a system message on
+//! its own.
+
+use super::in_tx::{insert_chat, insert_system, refresh_search};
+use super::{Chat, MemberRemoved, MembersAdded, Message, NewChat, SystemMessage};
+use crate::{Result, Store, StoreError, new_id, now_ms};
+use tether_domain::chat::ChatKind;
+
+impl Store {
+    /// Creates a chat with its members and an opening system message, in one transaction.
+    /// A one-on-one chat is unique per pair: asking again returns the existing one
+    /// (`Ok((chat, false))`).
+    pub async fn create_chat(
+        &self,
+        new: &NewChat,
+        opening: Option<&SystemMessage>,
+    ) -> Result<(Chat, bool)> {
+        let pair = match new.kind {
+            ChatKind::OneOnOne => match new.members.as_slice() {
+                [(a, _), (b, _)] => Some(tether_domain::chat::pair_key(a, b)),
+                _ => {
+                    return Err(StoreError::Invalid(
+                        "a one-on-one chat has exactly two members".into(),
+                    ));
+                }
+            },
+            _ => None,
+        };
+        if let Some(pair) = &pair {
+            let existing: Option<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT id FROM chats WHERE pair_key = $1").bind(pair).fetch_optional(p).await)?;
+            if let Some((id,)) = existing {
+                return Ok((
+                    self.chat(&id).await?.ok_or(StoreError::NotFound("chat"))?,
+                    false,
+                ));
+            }
+        }
+        let id = new_id();
+        let now = now_ms();
+        let result = with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            insert_chat!(tx, &id, new, pair.as_deref(), now);
+            if let Some(sys) = opening {
+                insert_system!(tx, &id, sys, now);
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(())
+        });
+        match result {
+            Ok(()) => Ok((
+                self.chat(&id).await?.ok_or(StoreError::NotFound("chat"))?,
+                true,
+            )),
+            // Two people opening the same one-on-one at once: the other request won.
+            Err(e) if pair.is_some() => match self
+                .chat_by_pair(pair.as_deref().unwrap_or_default())
+                .await?
+            {
+                Some(chat) => Ok((chat, false)),
+                None => Err(e),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Adds members (each with their history window) and the system message, in one
+    /// transaction. People already in the chat are left as they are; returns who was added and
+    /// the system message (written only when someone was).
+    pub async fn add_members(
+        &self,
+        chat_id: &str,
+        users: &[(String, i64)],
+        added_by: &str,
+        sys: &SystemMessage,
+    ) -> Result<MembersAdded> {
+        let now = now_ms();
+        let added = with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            let mut added = Vec::new();
+            for (user, visible_from) in users {
+                let n = sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
+                    .bind(chat_id).bind(user).bind(now).bind(*visible_from).bind(added_by)
+                    .execute(&mut *tx).await?.rows_affected();
+                if n > 0 {
+                    added.push(user.clone());
+                }
+            }
+            let mut message_id = None;
+            if !added.is_empty() {
+                refresh_search!(tx, chat_id);
+                message_id = Some(insert_system!(tx, chat_id, sys, now));
+                let entry = crate::audit::NewAudit::new(Some(added_by), "chat.members_added", serde_json::json!({"user_ids": added})).chat(chat_id);
+                crate::audit::audit_insert!(&mut *tx, &entry)?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(MembersAdded { users: added, message_id })
+        })?;
+        Ok(added)
+    }
+
+    /// Removes a member and writes the system message, in one transaction; returns what it
+    /// wrote and who were members just before (`None`: not a member).
+    pub async fn remove_member(
+        &self,
+        chat_id: &str,
+        user_id: &str,
+        sys: &SystemMessage,
+    ) -> Result<Option<MemberRemoved>> {
+        let now = now_ms();
+        let removed = with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            let before: Vec<(String,)> = sqlx::query_as("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id")
+                .bind(chat_id).fetch_all(&mut *tx).await?;
+            let n = sqlx::query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2").bind(chat_id).bind(user_id).execute(&mut *tx).await?.rows_affected();
+            let mut written = None;
+            if n > 0 {
+                refresh_search!(tx, chat_id);
+                written = Some(MemberRemoved {
+                    message_id: insert_system!(tx, chat_id, sys, now),
+                    members_before: before.into_iter().map(|(u,)| u).collect(),
+                });
+                let entry = crate::audit::NewAudit::new(sys.actor_id.as_deref(), "chat.member_removed", serde_json::json!({"user_id": user_id})).chat(chat_id);
+                crate::audit::audit_insert!(&mut *tx, &entry)?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(written)
+        })?;
+        Ok(removed)
+    }
+
+    /// Renames a chat and writes the system message, in one transaction; returns the system
+    /// message's id.
+    pub async fn rename_chat(
+        &self,
+        chat_id: &str,
+        name: &str,
+        sys: &SystemMessage,
+    ) -> Result<String> {
+        let now = now_ms();
+        Ok(with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE chats SET name = $1 WHERE id = $2").bind(name).bind(chat_id).execute(&mut *tx).await?;
+            refresh_search!(tx, chat_id);
+            let id = insert_system!(tx, chat_id, sys, now);
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(id)
+        })?)
+    }
+
+    /// Writes a system message on its own.
+    pub async fn post_system(&self, chat_id: &str, sys: &SystemMessage) -> Result<Message> {
+        let now = now_ms();
+        let id = with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            let id = insert_system!(tx, chat_id, sys, now);
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(id)
+        })?;
+        self.message(&id)
+            .await?
+            .ok_or(StoreError::NotFound("message"))
+    }
+}

@@ -1,0 +1,200 @@
+//! Writing records, each change in one transaction: creating (numbered, linked, indexed),
+//! updating, sharing (audited) and deleting (its connected chats told).
+
+use super::{NewRecord, Record, RecordChange, RecordPatch, lookup_links, owner_columns};
+use crate::audit::{NewAudit, audit_insert};
+use crate::dialect::fold;
+use crate::{Result, Store, StoreError, new_id, now_ms};
+use serde_json::json;
+use tether_domain::Access;
+use tether_domain::record::RecordState;
+use tether_domain::record_type::{NUMBER_FIELD, RecordTypeDef, format_number};
+
+impl Store {
+    /// Deletes a record and what is only the record's — its timeline, shares, owner history, links
+    /// and search entry — in one transaction. Its connected chats stay (members keep every
+    /// message); the connections go, each chat gets `system` as a system message, and the audit
+    /// log keeps a `record.deleted` entry naming the chats. Refused (`Conflict`) while another
+    /// record's lookup field points to it. Returns the chats that were connected, each with the
+    /// id of the system message it got.
+    pub async fn delete_record(
+        &self,
+        record_type: &str,
+        id: &str,
+        actor_id: &str,
+        system: &crate::chats::SystemMessage,
+    ) -> Result<Vec<(String, String)>> {
+        let now = now_ms();
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            let (linked,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM record_links WHERE target_id = $1 AND record_id <> $1")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if linked > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "{linked} other record(s) point to this record in a lookup field; change those first"
+                )));
+            }
+            let chats: Vec<(String,)> = sqlx::query_as("SELECT chat_id FROM chat_connections WHERE record_id = $1 ORDER BY chat_id")
+                .bind(id).fetch_all(&mut *tx).await?;
+            let chats: Vec<String> = chats.into_iter().map(|(c,)| c).collect();
+            let mut written = Vec::with_capacity(chats.len());
+            for chat in &chats {
+                written.push((chat.clone(), crate::chats::insert_system_in_tx!(tx, chat, system, now)));
+            }
+            for sql in [
+                "DELETE FROM chat_connections WHERE record_id = $1",
+                "DELETE FROM record_links WHERE record_id = $1 OR target_id = $1",
+                "DELETE FROM record_shares WHERE record_id = $1",
+                "DELETE FROM owner_history WHERE record_id = $1",
+                "DELETE FROM activities WHERE record_id = $1",
+                "DELETE FROM record_text WHERE record_id = $1",
+            ] {
+                sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+            }
+            let gone = sqlx::query("DELETE FROM records WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+            if gone == 0 {
+                return Err(StoreError::NotFound("record"));
+            }
+            let entry = NewAudit::new(Some(actor_id), "record.deleted", json!({"chats": chats})).record(record_type, id);
+            audit_insert!(&mut *tx, &entry)?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(written)
+        })
+    }
+
+    /// Creates a record: assigns its number (numbered types), stores its links and the first
+    /// owner-history entry, in one transaction.
+    pub async fn create_record(&self, def: &RecordTypeDef, new: &NewRecord) -> Result<Record> {
+        let id = new_id();
+        let at = new.at.unwrap_or_else(now_ms);
+        let name = def.primary_name(&new.fields).unwrap_or_default().to_owned();
+        let mut stored = new.fields.clone();
+        stored.remove(NUMBER_FIELD);
+        let fields_doc = serde_json::to_string(&stored)?;
+        let search = crate::dialect::record_search_text(def, &name, &stored);
+        let text_sql = crate::dialect::insert_record_text(self.backend());
+        let (owner_user, owner_team) = owner_columns(&new.owner);
+        let resolved_at = (new.state == RecordState::Resolved).then_some(at);
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            let number = match &def.number_prefix {
+                Some(prefix) => {
+                    let (n,): (i64,) = sqlx::query_as("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
+                        .bind(format!("record_number:{}:{prefix}", def.name)).fetch_one(&mut *tx).await?;
+                    Some(format_number(prefix, n))
+                }
+                None => None,
+            };
+            sqlx::query("INSERT INTO records (id, type, number, name, name_folded, fields, owner_user_id, owner_team_id, state, created_by, created_at, updated_at, resolved_at, resolved_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)")
+                .bind(&id).bind(&def.name).bind(&number).bind(&name).bind(fold(&name)).bind(&fields_doc)
+                .bind(owner_user).bind(owner_team).bind(new.state.as_str()).bind(new.created_by.as_deref()).bind(at)
+                .bind(resolved_at).bind(resolved_at.and(owner_user))
+                .execute(&mut *tx).await?;
+            for (field, target) in lookup_links(def, &stored) {
+                if let Some(target) = target {
+                    sqlx::query("INSERT INTO record_links (record_id, field, target_id) VALUES ($1, $2, $3)")
+                        .bind(&id).bind(field).bind(target).execute(&mut *tx).await?;
+                }
+            }
+            sqlx::query("INSERT INTO owner_history (record_id, owner_user_id, owner_team_id, changed_by, at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&id).bind(owner_user).bind(owner_team).bind(new.created_by.as_deref()).bind(at)
+                .execute(&mut *tx).await?;
+            sqlx::query(text_sql).bind(&id).bind(&def.name).bind(&search).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        self.record_unchecked(&id).await
+    }
+
+    /// Applies a validated patch in one transaction: fields merged (null clears), links kept in
+    /// step, owner history appended on an owner change, resolution time set on resolve.
+    pub async fn update_record(
+        &self,
+        def: &RecordTypeDef,
+        id: &str,
+        patch: &RecordPatch,
+        actor: Option<&str>,
+    ) -> Result<RecordChange> {
+        let before = self.record_unchecked(id).await?;
+        if before.record_type != def.name {
+            return Err(StoreError::NotFound("record"));
+        }
+        let at = patch.at.unwrap_or_else(now_ms);
+        let mut fields = before.fields.clone();
+        fields.remove(NUMBER_FIELD);
+        for (k, v) in &patch.fields {
+            if v.is_null() {
+                fields.remove(k);
+            } else {
+                fields.insert(k.clone(), v.clone());
+            }
+        }
+        let name = def.primary_name(&fields).unwrap_or(&before.name).to_owned();
+        let fields_doc = serde_json::to_string(&fields)?;
+        let search = crate::dialect::record_search_text(def, &name, &fields);
+        let text_sql = crate::dialect::insert_record_text(self.backend());
+        let owner = patch.owner.clone().unwrap_or_else(|| before.owner.clone());
+        let owner_changed = owner != before.owner;
+        let (owner_user, owner_team) = owner_columns(&owner);
+        let state = patch.state.unwrap_or(before.state);
+        let newly_resolved =
+            state == RecordState::Resolved && before.state != RecordState::Resolved;
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE records SET name = $1, name_folded = $2, fields = $3, owner_user_id = $4, owner_team_id = $5, state = $6, updated_at = $7 WHERE id = $8")
+                .bind(&name).bind(fold(&name)).bind(&fields_doc).bind(owner_user).bind(owner_team).bind(state.as_str()).bind(at).bind(id)
+                .execute(&mut *tx).await?;
+            if newly_resolved {
+                sqlx::query("UPDATE records SET resolved_at = $1, resolved_by = $2 WHERE id = $3")
+                    .bind(at).bind(actor).bind(id).execute(&mut *tx).await?;
+            }
+            for (field, target) in lookup_links(def, &patch.fields) {
+                match target {
+                    Some(target) => sqlx::query("INSERT INTO record_links (record_id, field, target_id) VALUES ($1, $2, $3) \
+                         ON CONFLICT (record_id, field) DO UPDATE SET target_id = excluded.target_id")
+                        .bind(id).bind(field).bind(target).execute(&mut *tx).await?,
+                    None => sqlx::query("DELETE FROM record_links WHERE record_id = $1 AND field = $2")
+                        .bind(id).bind(field).execute(&mut *tx).await?,
+                };
+            }
+            if owner_changed {
+                sqlx::query("INSERT INTO owner_history (record_id, owner_user_id, owner_team_id, changed_by, at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id).bind(owner_user).bind(owner_team).bind(actor).bind(at)
+                    .execute(&mut *tx).await?;
+            }
+            sqlx::query("DELETE FROM record_text WHERE record_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query(text_sql).bind(id).bind(&def.name).bind(&search).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        let after = self.record_unchecked(id).await?;
+        Ok(RecordChange { before, after })
+    }
+
+    /// Shares a record with a user for read or write (replacing an earlier share); audited.
+    pub async fn share_record(
+        &self,
+        record_type: &str,
+        record_id: &str,
+        user_id: &str,
+        access: Access,
+        actor: &str,
+    ) -> Result<()> {
+        if self.user(user_id).await?.is_none() {
+            return Err(StoreError::Invalid(format!("unknown user id: {user_id}")));
+        }
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("INSERT INTO record_shares (record_id, user_id, access, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (record_id, user_id) DO UPDATE SET access = excluded.access, granted_by = excluded.granted_by, granted_at = excluded.granted_at")
+                .bind(record_id).bind(user_id).bind(access.as_str()).bind(actor).bind(now_ms())
+                .execute(&mut *tx).await?;
+            let entry = NewAudit::new(Some(actor), "record.shared", json!({"user_id": user_id, "access": access.as_str()})).record(record_type, record_id);
+            audit_insert!(&mut *tx, &entry)?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(())
+    }
+}

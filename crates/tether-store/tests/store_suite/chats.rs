@@ -1,0 +1,363 @@
+//! Chats, their members and history windows, connections to records and team channels.
+
+use crate::{body_of, case, new_message, sys, u, user};
+use tether_store::audit::AuditFilter;
+use tether_store::test_support::TestDb;
+use tether_store::{Backend, StoreError};
+
+both_backends!(
+    chats_members_and_history_windows,
+    a_connected_chat_is_created_whole_in_one_transaction,
+    connections_and_channels,
+);
+
+async fn chats_members_and_history_windows(b: Backend) {
+    use tether_domain::chat::ChatKind;
+    use tether_store::chats::NewChat;
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let c = user(&s, "c@example.com", "Cilla", &["agent"]).await;
+    let one = NewChat {
+        kind: ChatKind::OneOnOne,
+        name: None,
+        team_id: None,
+        created_by: a.clone(),
+        members: vec![(a.clone(), 0), (bo.clone(), 0)],
+    };
+    let (first, created) = s.create_chat(&one, None).await.unwrap();
+    assert!(created);
+    let reverse = NewChat {
+        members: vec![(bo.clone(), 0), (a.clone(), 0)],
+        created_by: bo.clone(),
+        ..one.clone()
+    };
+    let (again, created) = s.create_chat(&reverse, None).await.unwrap();
+    assert!(!created, "one one-on-one chat per pair");
+    assert_eq!(first.id, again.id);
+
+    let group = NewChat {
+        kind: ChatKind::Group,
+        name: Some("Ops".into()),
+        team_id: None,
+        created_by: a.clone(),
+        members: vec![(a.clone(), 0), (bo.clone(), 0)],
+    };
+    let (g, _) = s
+        .create_chat(&group, Some(&sys("Anna started the chat")))
+        .await
+        .unwrap();
+    let old = s
+        .send_message(&new_message(&g.id, &a, "old"))
+        .await
+        .unwrap()
+        .message;
+    s.execute_raw(&format!(
+        "UPDATE messages SET created_at = created_at - 100000 WHERE id = '{}'",
+        old.id
+    ))
+    .await
+    .unwrap();
+    s.send_message(&new_message(&g.id, &a, "new"))
+        .await
+        .unwrap();
+    let now = tether_store::now_ms();
+    let added = s
+        .add_members(
+            &g.id,
+            &[(c.clone(), now - 50_000), (bo.clone(), 0)],
+            &a,
+            &sys("Anna added Cilla"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        added.users,
+        std::slice::from_ref(&c),
+        "existing members stay as they are"
+    );
+    let written = added.message_id.expect("a system message for the added");
+    assert_eq!(body_of(&s, &written).await, "Anna added Cilla");
+    let cilla = s.member(&g.id, &c).await.unwrap().unwrap();
+    let seen: Vec<String> = s
+        .messages(&g.id, cilla.visible_from, None, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "text")
+        .map(|m| m.body)
+        .collect();
+    assert_eq!(seen, ["new"], "the history window hides the old message");
+    let unread = s
+        .unread_counts(&c, std::slice::from_ref(&g.id))
+        .await
+        .unwrap();
+    assert_eq!(unread.get(&g.id), Some(&1));
+    let latest = s.messages(&g.id, 0, None, 1).await.unwrap().remove(0);
+    s.mark_read(&g.id, &c, latest.seq).await.unwrap();
+    s.mark_read(&g.id, &c, 1).await.unwrap();
+    assert_eq!(
+        s.member(&g.id, &c).await.unwrap().unwrap().last_read_seq,
+        latest.seq,
+        "read markers never go back"
+    );
+    assert!(
+        s.unread_counts(&c, std::slice::from_ref(&g.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let list = s.list_chats(&c, Some("ANNA"), &[], None, 10).await.unwrap();
+    assert_eq!(list.len(), 1, "filters match members' names");
+    let removed = s
+        .remove_member(&g.id, &c, &sys("Anna removed Cilla"))
+        .await
+        .unwrap()
+        .expect("removed");
+    assert_eq!(body_of(&s, &removed.message_id).await, "Anna removed Cilla");
+    assert!(
+        removed.members_before.contains(&c),
+        "the removed person is among those told: {:?}",
+        removed.members_before
+    );
+    assert!(
+        s.remove_member(&g.id, &c, &sys("again"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.list_chats(&c, None, &[], None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    s.rename_chat(&g.id, "Operations", &sys("renamed"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.chat(&g.id).await.unwrap().unwrap().name.as_deref(),
+        Some("Operations")
+    );
+    let audit = s
+        .list_audit(&AuditFilter {
+            chat_id: Some(g.id.clone()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert!(
+        actions.contains(&"chat.members_added") && actions.contains(&"chat.member_removed"),
+        "{actions:?}"
+    );
+}
+
+/// R9, R10: the chat, its members, the connection with its system message, timeline entry and
+/// audit entry, and the intro card come into being together; the opening messages' ids come
+/// back in order.
+async fn a_connected_chat_is_created_whole_in_one_transaction(b: Backend) {
+    use tether_domain::chat::ChatKind;
+    use tether_store::chats::NewChat;
+    use tether_store::collab::NewConnectedChat;
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let rec = case(&s, "Printer", u(&a)).await;
+    let chat = |kind| NewChat {
+        kind,
+        name: Some("Printer".into()),
+        team_id: None,
+        created_by: a.clone(),
+        members: vec![(a.clone(), 0), (bo.clone(), 0)],
+    };
+    let (started, intro) = (sys("Anna started this chat from Case"), sys("intro card"));
+    let group = chat(ChatKind::Group);
+    let new = |intro| NewConnectedChat {
+        chat: &group,
+        record_type: "case",
+        record_id: &rec.id,
+        started: &started,
+        intro,
+        timeline_subject: "Chat connected",
+    };
+    let (g, opening) = s.create_connected_chat(&new(Some(&intro))).await.unwrap();
+    assert_eq!(g.kind, ChatKind::Group);
+    let mut members = s.member_ids(&g.id).await.unwrap();
+    members.sort();
+    let mut expected = vec![a.clone(), bo.clone()];
+    expected.sort();
+    assert_eq!(members, expected);
+    let first: Vec<String> = s
+        .first_messages(&g.id, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(opening, first, "the opening messages, oldest first");
+    assert_eq!(body_of(&s, &opening[0]).await, started.text);
+    assert_eq!(body_of(&s, &opening[1]).await, intro.text);
+    assert_eq!(
+        s.connection(&g.id, &rec.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .as_deref(),
+        Some(a.as_str())
+    );
+    let timeline = s.timeline(&rec.id, None, 10).await.unwrap();
+    assert_eq!(timeline[0].kind, "chat_connection");
+    assert_eq!(timeline[0].chat_id.as_deref(), Some(g.id.as_str()));
+    // Without an intro: the started message only.
+    let (_, opening) = s.create_connected_chat(&new(None)).await.unwrap();
+    assert_eq!(opening.len(), 1);
+    // Only a group chat starts connected; nothing is written otherwise.
+    let pair = chat(ChatKind::OneOnOne);
+    let refused = s
+        .create_connected_chat(&NewConnectedChat {
+            chat: &pair,
+            ..new(None)
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(s.record_connections(&rec.id, &a).await.unwrap().len(), 2);
+}
+
+async fn connections_and_channels(b: Backend) {
+    use tether_domain::chat::ChatKind;
+    use tether_store::chats::NewChat;
+    use tether_store::collab::ConnectionChange;
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let rec = case(&s, "Printer", u(&a)).await;
+    let (g, _) = s
+        .create_chat(
+            &NewChat {
+                kind: ChatKind::Group,
+                name: Some("G".into()),
+                team_id: None,
+                created_by: a.clone(),
+                members: vec![(a.clone(), 0)],
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let msg = sys("connected");
+    let change = ConnectionChange {
+        chat_id: &g.id,
+        record_type: "case",
+        record_id: &rec.id,
+        actor_id: &a,
+        system: &msg,
+        timeline_subject: "Chat connected",
+    };
+    let written = s.connect_chat(&change).await.unwrap().expect("connected");
+    assert_eq!(body_of(&s, &written).await, change.system.text);
+    assert!(
+        s.connect_chat(&change).await.unwrap().is_none(),
+        "twice is a no-op"
+    );
+    assert_eq!(
+        s.connection(&g.id, &rec.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .as_deref(),
+        Some(a.as_str())
+    );
+    let conns = s.record_connections(&rec.id, &bo).await.unwrap();
+    assert_eq!(conns.len(), 1);
+    assert!(!conns[0].is_member);
+    let written = s
+        .join_chat(&g.id, &bo, "case", &rec.id, &sys("Bo joined"))
+        .await
+        .unwrap()
+        .expect("joined");
+    assert_eq!(body_of(&s, &written).await, "Bo joined");
+    assert!(s.record_connections(&rec.id, &bo).await.unwrap()[0].is_member);
+    let timeline = s.timeline(&rec.id, None, 10).await.unwrap();
+    assert_eq!(timeline[0].kind, "chat_connection");
+    assert_eq!(timeline[0].chat_id.as_deref(), Some(g.id.as_str()));
+    assert!(
+        s.member_chats_by_connection(&a, true, "other", None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|c| c.id == g.id)
+    );
+    assert!(
+        s.member_chats_by_connection(&a, false, "other", None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(s.disconnect_chat(&change).await.unwrap().is_some());
+    assert!(s.connection(&g.id, &rec.id).await.unwrap().is_none());
+    assert_eq!(
+        s.timeline(&rec.id, None, 10).await.unwrap()[0].kind,
+        "chat_disconnection"
+    );
+
+    let team = s
+        .create_team("T", &[], std::slice::from_ref(&a), None)
+        .await
+        .unwrap();
+    let channel = s
+        .create_channel(&team.id, "general", &a, &sys("created"))
+        .await
+        .unwrap();
+    assert_eq!(channel.kind, ChatKind::Channel);
+    assert_eq!(
+        s.member_ids(&channel.id).await.unwrap(),
+        std::slice::from_ref(&a)
+    );
+    let change = s
+        .add_team_members(&team.id, std::slice::from_ref(&bo), None)
+        .await
+        .unwrap();
+    let mut members = s.member_ids(&channel.id).await.unwrap();
+    members.sort();
+    let mut expected = vec![a.clone(), bo.clone()];
+    expected.sort();
+    assert_eq!(
+        members, expected,
+        "new team members join the team's channels"
+    );
+    let moved = |chat: &str, user: &str| tether_store::people::ChannelMove {
+        chat_id: chat.to_owned(),
+        user_id: user.to_owned(),
+    };
+    assert_eq!(
+        change.joined,
+        vec![moved(&channel.id, &bo)],
+        "the join is reported"
+    );
+    let again = s
+        .add_team_members(&team.id, std::slice::from_ref(&bo), None)
+        .await
+        .unwrap();
+    assert!(again.joined.is_empty(), "a member already in adds nothing");
+    let change = s.remove_team_member(&team.id, &bo, None).await.unwrap();
+    assert_eq!(
+        change.left,
+        vec![moved(&channel.id, &bo)],
+        "the leave is reported"
+    );
+    assert_eq!(
+        s.member_ids(&channel.id).await.unwrap(),
+        std::slice::from_ref(&a)
+    );
+}

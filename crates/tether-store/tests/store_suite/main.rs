@@ -1,0 +1,115 @@
+//! The store conformance suite: every test runs against a fresh SQLite file and a fresh
+//! PostgreSQL database, so both implementations keep the same behaviour.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use tether_domain::record::RecordState;
+use tether_domain::{Owner, UserId};
+use tether_store::Store;
+use tether_store::people::NewUser;
+use tether_store::records::NewRecord;
+
+/// Runs `async fn $name(Backend)` once per backend: the tests `<area>::$name::sqlite` and
+/// `<area>::$name::postgres`. Each area module below lists its own.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(tether_store::Backend::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(tether_store::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+mod attachments;
+mod chats;
+mod database;
+mod finder;
+mod messages;
+mod people;
+mod records;
+mod sessions;
+mod settings;
+
+async fn user(s: &Store, email: &str, name: &str, roles: &[&str]) -> String {
+    s.create_user(
+        &NewUser {
+            email: email.into(),
+            name: name.into(),
+            password_hash: "x".into(),
+            role_names: roles.iter().map(|r| (*r).to_owned()).collect(),
+            team_ids: vec![],
+        },
+        None,
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn case(s: &Store, title: &str, owner: Owner) -> tether_store::records::Record {
+    let def = s.record_type("case").await.unwrap().unwrap().def;
+    let mut fields = BTreeMap::new();
+    fields.insert("title".to_owned(), Value::String(title.into()));
+    s.create_record(
+        &def,
+        &NewRecord {
+            fields,
+            owner,
+            state: RecordState::Active,
+            created_by: None,
+            at: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn u(id: &str) -> Owner {
+    Owner::User {
+        user_id: UserId::new(id),
+    }
+}
+
+/// The body of stored message `id`.
+async fn body_of(s: &Store, id: &str) -> String {
+    s.message(id)
+        .await
+        .unwrap()
+        .expect("the message is stored")
+        .body
+}
+
+fn sys(text: &str) -> tether_store::chats::SystemMessage {
+    tether_store::chats::SystemMessage {
+        kind: "system",
+        actor_id: None,
+        text: text.into(),
+        html: format!("<p>{text}</p>"),
+        data: json!({}),
+    }
+}
+
+fn new_message(chat: &str, sender: &str, body: &str) -> tether_store::chats::NewMessage {
+    tether_store::chats::NewMessage {
+        chat_id: chat.into(),
+        sender_id: sender.into(),
+        sender_name: "Sender".into(),
+        body: body.into(),
+        html: body.into(),
+        importance: "normal".into(),
+        data: None,
+        mentions: vec![],
+        attachment_ids: vec![],
+        idempotency_key: None,
+        idempotency_fingerprint: None,
+        remind_until: None,
+        remind_every_ms: 120_000,
+    }
+}
