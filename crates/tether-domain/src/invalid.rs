@@ -3,7 +3,7 @@
 //! Every field error of a 422 (`errors[]` of the problem document) carries one [`Invalid`]
 //! code, the English `message` the server writes for people, and the `params` the code's words
 //! need (the limit that was passed, the options there are). The web UI's words for a code are
-//! `problem-<code with . as ->` in its catalogs; `tests/it/i18n.rs` walks [`Invalid::ALL`], so a
+//! `problem-<code with . as ->` in its catalogs; `tests/it/i18n/` walks [`Invalid::ALL`], so a
 //! code added here without words in both languages fails the build's tests.
 
 use serde::{Serialize, Serializer};

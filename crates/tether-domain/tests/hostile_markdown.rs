@@ -1,6 +1,7 @@
 //! Hostile message bodies against the public markdown API (SPEC R16, R17): a large table of
 //! known XSS and resource-exhaustion vectors, and properties over generated bodies. The unit
-//! tests in `markdown.rs` cover behaviour; these only ask "is the output still safe, and quick".
+//! tests in `markdown/tests.rs` cover behaviour; these only ask "is the output still safe, and
+//! quick".
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -1,4 +1,4 @@
-//! Issue 16 items 5–7 in a real browser (headless Chromium, see `browser.rs`): the timeline's
+//! Issue 16 items 5–7 in a real browser (headless Chromium, see `browser/`): the timeline's
 //! chat entry updating live, a mention shown as a name in the composer, the record's owner
 //! disconnecting a chat she is not in from the timeline with the disconnect attributed to her and
 //! timed, and a read-only user seeing *New connected chat* disabled with the reason.

@@ -1,8 +1,8 @@
 //! Hostile and malformed HTTP input (issue 10): each gets an `application/problem+json` answer a
 //! person can act on, nothing is stored from a refused request, and the server keeps serving.
 //! (Bad JSON, deep nesting, oversized bodies, wrong methods and unknown routes are in
-//! `session_and_admin.rs::bad_requests_get_problem_documents`; hostile markdown, attachment
-//! names and content types in `chats_api.rs`; forged and deactivated tokens on every route in
+//! `session_and_admin/service.rs::bad_requests_get_problem_documents`; hostile markdown, attachment
+//! names and content types in `chats_api/`; forged and deactivated tokens on every route in
 //! `authz_sweep.rs`.)
 
 use crate::common;

@@ -1,0 +1,142 @@
+//! Event sockets: a slow client, and sockets that end with their session.
+
+use super::*;
+
+#[tokio::test]
+async fn slow_client_gets_resync_while_others_keep_receiving() {
+    let app = spawn_app_with(Backend::Sqlite, |c| {
+        c.event_queue = 8;
+        c.limits.sends = 0;
+    })
+    .await;
+    let p = people(app).await;
+    let app = &p.app;
+    let gid = id(&app
+        .post(
+            "/chats",
+            &p.alice,
+            json!({"member_ids": [p.bo_id, p.cilla_id]}),
+        )
+        .await
+        .expect(201)
+        .body);
+    // Bo's socket reads nothing while the messages flow; Cilla reads everything.
+    let stream = {
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.set_recv_buffer_size(2048).unwrap();
+        sock.connect(app.addr).await.unwrap()
+    };
+    let (mut bo_ws, _) = tokio_tungstenite::client_async(
+        format!("ws://{}/api/v1/events?token={}", app.addr, p.bo),
+        stream,
+    )
+    .await
+    .unwrap();
+    let mut cilla = app.events(&p.cilla).await;
+    let padding = "x".repeat(13_000);
+    for i in 0..200 {
+        app.post(
+            &format!("/chats/{gid}/messages"),
+            &p.alice,
+            json!({"body": format!("message {i} {padding}")}),
+        )
+        .await
+        .expect(201);
+        let e = cilla.expect("message.created").await;
+        assert!(
+            e["message"]["body"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("message {i} ")),
+            "the reading client gets every message in order"
+        );
+    }
+    // Now Bo reads: somewhere in his stream is a resync, and he is not stuck.
+    use futures_util::StreamExt;
+    let mut saw_resync = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(8);
+    while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(deadline, bo_ws.next()).await {
+        if let tokio_tungstenite::tungstenite::Message::Text(t) = msg
+            && t.contains("\"type\":\"resync\"")
+        {
+            saw_resync = true;
+            break;
+        }
+    }
+    assert!(saw_resync, "the slow client was told to resync");
+}
+
+#[tokio::test]
+async fn live_sockets_end_with_their_session() {
+    let p = people(spawn_app(Backend::Sqlite).await).await;
+    let app = &p.app;
+    let gid = id(&app
+        .post(
+            "/chats",
+            &p.alice,
+            json!({"member_ids": [p.bo_id, p.cilla_id]}),
+        )
+        .await
+        .expect(201)
+        .body);
+    // Bo has two sessions (two browsers); signing one out closes that one's socket only.
+    let bo_phone = app.login("bo@example.com", PASSWORD).await;
+    let mut laptop = app.events(&p.bo).await;
+    let mut phone = app.events(&bo_phone).await;
+    app.post("/auth/logout", &p.bo, json!({})).await.expect(204);
+    assert_eq!(laptop.closed().await, Some(4001));
+    app.post(
+        &format!("/chats/{gid}/messages"),
+        &p.alice,
+        json!({"body": "still here?"}),
+    )
+    .await
+    .expect(201);
+    let e = phone.expect("message.created").await;
+    assert_eq!(e["message"]["body"], "still here?");
+
+    // Deactivation closes every socket of the account, and nothing more reaches it.
+    let mut cilla = app.events(&p.cilla).await;
+    app.patch(
+        &format!("/users/{}", p.cilla_id),
+        &p.admin,
+        json!({"active": false}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(cilla.closed().await, Some(4001));
+    // The other account's socket is untouched.
+    app.post(
+        &format!("/chats/{gid}/messages"),
+        &p.alice,
+        json!({"body": "and now?"}),
+    )
+    .await
+    .expect(201);
+    assert_eq!(
+        phone.expect("message.created").await["message"]["body"],
+        "and now?"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_session_ends_requests_and_its_socket() {
+    let p = people(spawn_app(Backend::Sqlite).await).await;
+    let app = &p.app;
+    let token = tether_server::auth::new_token();
+    app.store
+        .create_session(
+            &tether_server::auth::token_hash(&token),
+            &p.bo_id,
+            "csrf",
+            tether_store::now_ms() + 1_500,
+        )
+        .await
+        .unwrap();
+    app.get("/me", &token).await.expect(200);
+    let mut socket = app.events(&token).await;
+    // The socket closes when the session ends, with no request needed.
+    assert_eq!(socket.closed().await, Some(4001));
+    // And the token no longer works (the node's session cache honours the expiry too).
+    app.get("/me", &token).await.problem(401, "expired");
+}

@@ -1,0 +1,118 @@
+//! Health, metrics and the OpenAPI document; problem documents for bad requests.
+
+use super::*;
+
+#[tokio::test]
+async fn health_metrics_and_openapi_are_served() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let res = app
+        .send(Method::GET, "/healthz", None, None)
+        .await
+        .expect(200);
+    assert_eq!(res.body["status"], "ok");
+    let doc = app
+        .send(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .expect(200)
+        .body;
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/logout", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/users", "post"),
+        ("/api/v1/users", "get"),
+        ("/api/v1/users/{id}", "patch"),
+        ("/api/v1/roles", "post"),
+        ("/api/v1/roles", "get"),
+        ("/api/v1/teams", "post"),
+        ("/api/v1/teams", "get"),
+        ("/api/v1/teams/{id}/members", "post"),
+        ("/api/v1/settings", "get"),
+        ("/api/v1/settings", "put"),
+        ("/api/v1/record-types", "post"),
+        ("/api/v1/record-types", "get"),
+        ("/api/v1/record-types/{type}/settings", "get"),
+        ("/api/v1/record-types/{type}/settings", "put"),
+        ("/api/v1/audit", "get"),
+        ("/api/v1/records/{type}", "post"),
+        ("/api/v1/records/{type}", "get"),
+        ("/api/v1/records/{type}/{id}", "get"),
+        ("/api/v1/records/{type}/{id}", "patch"),
+        ("/api/v1/records/{type}/{id}/shares", "post"),
+        ("/api/v1/records/{type}/{id}/activities", "post"),
+        ("/api/v1/records/{type}/{id}/timeline", "get"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "OpenAPI lacks {method} {path}"
+        );
+    }
+    let admin = app.admin().await;
+    app.get("/me", &admin).await.expect(200);
+    let metrics = app
+        .send(Method::GET, "/metrics", None, None)
+        .await
+        .expect(200)
+        .text;
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
+}
+
+#[tokio::test]
+async fn bad_requests_get_problem_documents() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.admin().await;
+    let raw = |body: &'static str, ct: &'static str| {
+        app.http
+            .post(app.url("/roles"))
+            .bearer_auth(&admin)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+    };
+    common::read(raw("{\"name\": ", "application/json").await.unwrap())
+        .await
+        .problem(400, "not valid JSON");
+    common::read(
+        raw("{\"name\": 5, \"privileges\": []}", "application/json")
+            .await
+            .unwrap(),
+    )
+    .await
+    .expect(422);
+    common::read(
+        raw("name=x", "application/x-www-form-urlencoded")
+            .await
+            .unwrap(),
+    )
+    .await
+    .problem(415, "application/json");
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let res = app
+        .http
+        .post(app.url("/roles"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(deep)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(res.status().as_u16(), 400 | 422),
+        "deep nesting is refused, not a crash"
+    );
+    let huge = json!({"name": "x".repeat(2 * 1024 * 1024), "privileges": []});
+    app.post("/roles", &admin, huge)
+        .await
+        .problem(413, "too large");
+    app.get("/no/such/endpoint", &admin)
+        .await
+        .problem(404, "no such endpoint");
+    app.send(Method::DELETE, "/settings", Some(&admin), None)
+        .await
+        .expect(405);
+    // The server is still up after all of that.
+    app.send(Method::GET, "/healthz", None, None)
+        .await
+        .expect(200);
+}
