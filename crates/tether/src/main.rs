@@ -1,5 +1,5 @@
-//! `tether`: the server binary. Commands: `serve`, `demo`, `migrate`, `admin create-user`,
-//! `admin set-password`.
+//! `tether`: the server binary. Commands: `serve`, `demo`, `migrate`, `backup`,
+//! `admin create-user`, `admin set-password`, and `bench` (runs the separate `tether-bench`).
 //! Every failure ends with a one-line reason on stderr and a non-zero exit status.
 
 use anyhow::{Context, Result, anyhow};
@@ -41,7 +41,15 @@ enum Command {
         to: PathBuf,
     },
     /// Run a benchmark workload (chat, panel, idle, bare) and print a table.
-    Bench(tether::bench::BenchArgs),
+    ///
+    /// Runs the benchmark tool, the separate binary `tether-bench` beside this one, with every
+    /// argument (`tether bench --help` is its help).
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// The workload and its options.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Administration from the command line.
     Admin {
         #[command(subcommand)]
@@ -200,6 +208,16 @@ enum AdminCommand {
 
 fn main() {
     let cli = Cli::parse();
+    if let Command::Bench { args } = cli.command {
+        // The tool sets up its own logging, limits and runtime.
+        match tether::bench::run(args) {
+            Ok(code) => std::process::exit(code),
+            Err(e) => {
+                eprintln!("tether: {e:#}");
+                std::process::exit(1);
+            }
+        }
+    }
     init_tracing();
     // Every connection holds a file descriptor: take all the system allows.
     if let Err(e) = tether_server::raise_open_files_limit() {
@@ -249,7 +267,7 @@ async fn run(cli: Cli) -> Result<()> {
             serve(store, &args.listen, |_| {}).await
         }
         Command::Demo(args) => run_demo(args).await,
-        Command::Bench(args) => tether::bench::run(args).await,
+        Command::Bench { .. } => Err(anyhow!("`tether bench` runs before the runtime starts")),
         Command::Backup { db, to } => {
             let store = Store::connect(&db.database, &ConnectOptions::default())
                 .await
