@@ -2,7 +2,7 @@
 //! dependency tree holds none of its client-only crates, and `tether bench …` still works by
 //! running the `tether-bench` beside `tether`.
 
-use crate::support::{TempDir, tether_bench_beside};
+use crate::support::TempDir;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -66,6 +66,51 @@ fn run(exe: &Path, args: &[&str]) -> Output {
         .env("TETHER_LOG", "warn")
         .output()
         .unwrap()
+}
+
+/// Makes sure the benchmark tool `tether-bench` is in the directory of `tether`, where `tether
+/// bench` looks for it. A test run of the whole workspace (`scripts/test`, CI) has built it
+/// with `tether`; a run of this package alone (`-p tether`) has not, so it is built here with
+/// cargo, same profile and target directory. A binary already there is used as it is.
+fn tether_bench_beside(tether: &Path) {
+    static BUILT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let profile_dir = tether.parent().unwrap();
+        let bench = profile_dir.join(format!("tether-bench{}", std::env::consts::EXE_SUFFIX));
+        if bench.is_file() {
+            return;
+        }
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") => "dev",
+            Some(other) => other,
+            None => panic!("{} has no profile directory", tether.display()),
+        };
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
+        let out = std::process::Command::new(cargo)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["build", "--locked", "--profile", profile])
+            .args([
+                "-p",
+                "tether-bench",
+                "--bin",
+                "tether-bench",
+                "--target-dir",
+            ])
+            .arg(profile_dir.parent().unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cannot build tether-bench beside {}:\n{}",
+            tether.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            bench.is_file(),
+            "cargo built tether-bench, but not into {}",
+            profile_dir.display()
+        );
+    });
 }
 
 #[test]

@@ -126,51 +126,6 @@ pub fn tether() -> Command {
     c
 }
 
-/// Makes sure the benchmark tool `tether-bench` is in the directory of `tether`, where `tether
-/// bench` looks for it. A test run of the whole workspace (`scripts/test`, CI) has built it
-/// with `tether`; a run of this package alone (`-p tether`) has not, so it is built here with
-/// cargo, same profile and target directory. A binary already there is used as it is.
-pub fn tether_bench_beside(tether: &Path) {
-    static BUILT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
-    BUILT.get_or_init(|| {
-        let profile_dir = tether.parent().unwrap();
-        let bench = profile_dir.join(format!("tether-bench{}", std::env::consts::EXE_SUFFIX));
-        if bench.is_file() {
-            return;
-        }
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") => "dev",
-            Some(other) => other,
-            None => panic!("{} has no profile directory", tether.display()),
-        };
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
-        let out = std::process::Command::new(cargo)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["build", "--locked", "--profile", profile])
-            .args([
-                "-p",
-                "tether-bench",
-                "--bin",
-                "tether-bench",
-                "--target-dir",
-            ])
-            .arg(profile_dir.parent().unwrap())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "cannot build tether-bench beside {}:\n{}",
-            tether.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            bench.is_file(),
-            "cargo built tether-bench, but not into {}",
-            profile_dir.display()
-        );
-    });
-}
-
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
