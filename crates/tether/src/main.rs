@@ -1,16 +1,18 @@
-//! `tether`: the server binary. Commands: `serve`, `demo`, `migrate`, `admin create-user`,
-//! `admin set-password`.
+//! `tether`: the server binary. Commands: `serve`, `demo`, `migrate`, `backup`,
+//! `admin create-user`, `admin set-password`, and `bench` (runs the separate `tether-bench`).
 //! Every failure ends with a one-line reason on stderr and a non-zero exit status.
+
+mod cli;
 
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
+use cli::admin::{bootstrap_admin, read_password};
+use cli::serve::{open_store, redact, run_demo, serve};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use tether::demo;
-use tether_server::{AppState, Config, auth};
+use tether_server::auth;
 use tether_store::people::NewUser;
 use tether_store::{ConnectOptions, Store};
-use tokio::net::TcpListener;
 
 #[derive(Parser)]
 #[command(
@@ -41,7 +43,15 @@ enum Command {
         to: PathBuf,
     },
     /// Run a benchmark workload (chat, panel, idle, bare) and print a table.
-    Bench(tether::bench::BenchArgs),
+    ///
+    /// Runs the benchmark tool, the separate binary `tether-bench` beside this one, with every
+    /// argument (`tether bench --help` is its help).
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// The workload and its options.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Administration from the command line.
     Admin {
         #[command(subcommand)]
@@ -200,6 +210,16 @@ enum AdminCommand {
 
 fn main() {
     let cli = Cli::parse();
+    if let Command::Bench { args } = cli.command {
+        // The tool sets up its own logging, limits and runtime.
+        match tether::bench::run(args) {
+            Ok(code) => std::process::exit(code),
+            Err(e) => {
+                eprintln!("tether: {e:#}");
+                std::process::exit(1);
+            }
+        }
+    }
     init_tracing();
     // Every connection holds a file descriptor: take all the system allows.
     if let Err(e) = tether_server::raise_open_files_limit() {
@@ -249,7 +269,7 @@ async fn run(cli: Cli) -> Result<()> {
             serve(store, &args.listen, |_| {}).await
         }
         Command::Demo(args) => run_demo(args).await,
-        Command::Bench(args) => tether::bench::run(args).await,
+        Command::Bench { .. } => Err(anyhow!("`tether bench` runs before the runtime starts")),
         Command::Backup { db, to } => {
             let store = Store::connect(&db.database, &ConnectOptions::default())
                 .await
@@ -340,236 +360,4 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// One line of standard input, without its line ending. On a terminal, `prompt` is shown on
-/// standard error and the typed characters are not echoed (through `stty`).
-fn read_password(prompt: &str) -> Result<String> {
-    use std::io::{BufRead, IsTerminal, Write};
-    let stdin = std::io::stdin();
-    let terminal = stdin.is_terminal();
-    let stty = |arg: &str| {
-        let _ = std::process::Command::new("stty")
-            .arg(arg)
-            .stdin(std::process::Stdio::inherit())
-            .status();
-    };
-    if terminal {
-        eprint!("{prompt}");
-        let _ = std::io::stderr().flush();
-        stty("-echo");
-    }
-    let mut line = String::new();
-    let read = stdin.lock().read_line(&mut line);
-    if terminal {
-        stty("echo");
-        eprintln!();
-    }
-    read.context("cannot read the password from standard input")?;
-    let password = line.trim_end_matches(['\n', '\r']).to_owned();
-    if password.is_empty() {
-        return Err(anyhow!(
-            "no password given: pass --password or write it on standard input"
-        ));
-    }
-    Ok(password)
-}
-
-/// The URL without a password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
-async fn open_store(url: &str, durability: Durability) -> Result<Store> {
-    let opts = ConnectOptions {
-        durable: durability == Durability::Full,
-        ..ConnectOptions::default()
-    };
-    let store = Store::connect(url, &opts)
-        .await
-        .with_context(|| format!("cannot open database {}", redact(url)))?;
-    store
-        .prepare()
-        .await
-        .with_context(|| format!("cannot prepare database {}", redact(url)))?;
-    Ok(store)
-}
-
-/// On an empty database, creates the first administrator from `TETHER_ADMIN_EMAIL` and
-/// `TETHER_ADMIN_PASSWORD` when both are set.
-async fn bootstrap_admin(store: &Store) -> Result<()> {
-    let (Ok(email), Ok(password)) = (
-        std::env::var("TETHER_ADMIN_EMAIL"),
-        std::env::var("TETHER_ADMIN_PASSWORD"),
-    ) else {
-        return Ok(());
-    };
-    if store.count_users().await? > 0 {
-        return Ok(());
-    }
-    let email = tether_domain::people::Email::parse(&email)
-        .map_err(|e| anyhow!("TETHER_ADMIN_EMAIL: {e}"))?;
-    let password = tether_domain::people::Password::parse(&password)
-        .map_err(|e| anyhow!("TETHER_ADMIN_PASSWORD: {e}"))?;
-    let hash = auth::hash_password(password.expose())?;
-    store
-        .create_user(
-            &NewUser {
-                email: email.to_string(),
-                name: "Administrator".into(),
-                password_hash: hash,
-                role_names: vec!["administrator".into()],
-                team_ids: vec![],
-            },
-            None,
-        )
-        .await?;
-    tracing::info!(%email, "created the first administrator");
-    Ok(())
-}
-
-async fn serve(store: Store, args: &ListenArgs, on_ready: impl FnOnce(&str)) -> Result<()> {
-    let listener = TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let addr = listener.local_addr()?;
-    let public_url = args
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
-    std::fs::create_dir_all(&args.data_dir)
-        .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
-    let mut config = Config::new(public_url.clone(), args.data_dir.clone());
-    config.nats_subject = args.nats_subject.clone();
-    config.limits = tether_server::limits::Limits {
-        sends: args.limit_sends,
-        searches: args.limit_searches,
-        uploads: args.limit_uploads,
-        reactions: args.limit_reactions,
-        downloads: args.limit_downloads,
-    };
-    if let Some(max) = args.max_connections {
-        config.max_connections = usize::try_from(max).unwrap_or(usize::MAX);
-    }
-    config.header_read_timeout = std::time::Duration::from_secs(args.header_read_timeout);
-    config.idle_timeout = std::time::Duration::from_secs(args.idle_timeout);
-    let max_connections = config.max_connections;
-    config.unsent_upload_ttl = args.unsent_upload_ttl;
-    config.max_unsent_upload_bytes = usize::try_from(args.max_unsent_upload_mib)
-        .unwrap_or(usize::MAX)
-        .saturating_mul(1024 * 1024);
-    let state = match &args.nats {
-        Some(url) => {
-            if store.backend() == tether_store::Backend::Sqlite {
-                tracing::warn!(
-                    "--nats with SQLite: every node needs the same database; use PostgreSQL for several nodes"
-                );
-            }
-            AppState::with_nats(store.clone(), config, url).await?
-        }
-        None => AppState::new(store.clone(), config)?,
-    };
-    on_ready(&public_url);
-    tracing::info!(
-        %public_url,
-        backend = ?store.backend(),
-        max_connections,
-        open_files = tether_server::open_files_limit().unwrap_or(0),
-        "tether is listening"
-    );
-    tether_server::serve(listener, state, shutdown_signal())
-        .await
-        .context("server failed")?;
-    store.close().await;
-    tracing::info!("stopped");
-    Ok(())
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
-}
-
-async fn run_demo(args: DemoArgs) -> Result<()> {
-    let url = match &args.database {
-        Some(url) => url.clone(),
-        None => {
-            let path = args.listen.data_dir.join("demo.db");
-            for suffix in ["", "-wal", "-shm"] {
-                let p = PathBuf::from(format!("{}{suffix}", path.display()));
-                if p.exists() {
-                    std::fs::remove_file(&p).with_context(|| {
-                        format!("cannot replace the old demo database {}", p.display())
-                    })?;
-                }
-            }
-            format!("sqlite://{}", path.display())
-        }
-    };
-    let store = open_store(&url, Durability::Normal).await?;
-    if store.count_users().await? > 0 {
-        return Err(anyhow!(
-            "the demo needs an empty database, and {} already has users",
-            redact(&url)
-        ));
-    }
-    let started = std::time::Instant::now();
-    let hash = auth::hash_password(demo::DEMO_PASSWORD)?;
-    let summary = demo::generate(
-        &store,
-        &demo::DemoOptions {
-            scale: args.scale,
-            password_hash: hash,
-            seed: args.seed,
-        },
-    )
-    .await
-    .context("cannot generate the demo data")?;
-    tracing::info!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "demo data generated"
-    );
-    serve(store, &args.listen, move |public_url| {
-        println!();
-        println!("Tether demo is running at {public_url}");
-        println!("API: {public_url}/api/v1 (OpenAPI at {public_url}/api/v1/openapi.json)");
-        println!(
-            "Demo data: {} users in {} teams, {} accounts, {} contacts, {} knowledge articles, {} cases ({} resolved), {} activities, {} chats ({} connected to a case), {} channels, {} messages",
-            summary.users, summary.teams, summary.accounts, summary.contacts, summary.knowledge_articles, summary.cases, summary.resolved_cases, summary.activities,
-            summary.chats, summary.connected_chats, summary.channels, summary.messages
-        );
-        println!("Sign in with any of these (password for every demo user: {}):", demo::DEMO_PASSWORD);
-        for s in &summary.sign_ins {
-            println!("  {:<40} {:<24} {}", s.email, s.name, s.note);
-        }
-        println!("Stop with Ctrl-C.");
-    })
-    .await
 }

@@ -5,7 +5,7 @@
 
 mod support;
 
-mod bench_smoke;
+mod bench_tool;
 mod cli;
 mod crash_safety;
 mod demo_data;

@@ -1,7 +1,7 @@
 //! The large data set of the `panel` workload, generated fast and cached on disk.
 //!
 //! People, teams, accounts, contacts, knowledge articles and cases with their timelines come
-//! from the demo generator ([`crate::demo`], bulk inserts), at the scale that gives about
+//! from the demo generator ([`tether::demo`], bulk inserts), at the scale that gives about
 //! `--records` records; extra agents bring the people up to `--users`. Group chats, their
 //! members and their messages are written as multi-row `INSERT`s, a few thousand rows per
 //! statement and some tens of thousands per transaction, because the store has no bulk path
@@ -18,11 +18,11 @@
 //! `CREATE DATABASE … TEMPLATE`. A manifest (JSON beside the file) keeps the ids a run needs.
 
 use super::report::bar;
-use crate::demo::{DemoOptions, generate};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use tether::demo::{DemoOptions, generate};
 use tether_domain::chat::ChatKind;
 use tether_store::Store;
 use tether_store::dialect::fold;

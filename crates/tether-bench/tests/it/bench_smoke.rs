@@ -1,11 +1,10 @@
-//! Every `tether bench` workload at a tiny size, through the real binary, so the tool never
-//! rots: each run must finish, write its JSON and report sane numbers (something measured,
+//! Every workload of the benchmark tool at a tiny size, through the real `tether-bench` binary
+//! (the one `tether bench` runs), so the tool never rots: each run must finish, write its JSON and report sane numbers (something measured,
 //! no errors, percentiles in order). Sizes are chosen to take a few seconds each in a debug
 //! build.
 
-use crate::support::{TempDir, nats_url, postgres_admin_url};
+use crate::support::{TempDir, nats_url, postgres_admin_url, tether_bench};
 use serde_json::Value;
-use std::process::Command;
 
 /// The small PostgreSQL chat load of the fixed-rate runs: 2 chats of 5, 50 msgs/s for 2 s.
 const SMALL_CHAT_AT_50: &[&str] = &[
@@ -23,12 +22,11 @@ const SMALL_CHAT_AT_50: &[&str] = &[
     "50",
 ];
 
-/// Runs `tether bench <args> --json <file>` and returns the JSON it wrote.
+/// Runs `tether-bench <args> --json <file>` and returns the JSON it wrote.
 fn bench(args: &[&str]) -> Value {
     let dir = TempDir::new("bench-smoke");
     let json = dir.0.join("result.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_tether"))
-        .arg("bench")
+    let out = tether_bench()
         .args(args)
         .arg("--json")
         .arg(&json)
@@ -39,7 +37,7 @@ fn bench(args: &[&str]) -> Value {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "tether bench {args:?} failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        "tether-bench {args:?} failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
     );
     assert!(
         stdout.contains("tether bench"),
@@ -230,8 +228,8 @@ fn panel_measures_reads_and_searches_and_guards_missing_endpoints() {
 
 #[test]
 fn bad_sizes_fail_with_one_line() {
-    let out = Command::new(env!("CARGO_BIN_EXE_tether"))
-        .args(["bench", "chat", "--clients", "4", "--members", "1"])
+    let out = tether_bench()
+        .args(["chat", "--clients", "4", "--members", "1"])
         .output()
         .unwrap();
     assert!(!out.status.success());

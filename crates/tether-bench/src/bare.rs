@@ -7,7 +7,7 @@
 //! message, so what separates the two results is storage, authentication and rendering.
 //!
 //! HTTP/1.1 is parsed by hand (keep-alive, `Content-Length` bodies, nothing else) because the
-//! `tether` crate does not depend on axum; the WebSocket side is tokio-tungstenite, whose
+//! `tether-bench` crate does not depend on axum; the WebSocket side is tokio-tungstenite, whose
 //! server half axum also uses.
 
 use super::fixture::{BenchChat, BenchUser, Fixture};

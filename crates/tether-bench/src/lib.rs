@@ -1,6 +1,9 @@
-//! `tether bench`: the benchmark tool. Each workload starts its own server on a fresh database
-//! (or targets a running one with `--url`), prepares its data, runs, prints a table and, with
-//! `--json FILE`, writes the result. BENCHMARKS.md records the numbers of this machine.
+//! `tether-bench`: the benchmark tool, also run as `tether bench` (the `tether` binary runs the
+//! `tether-bench` beside it). Its own crate so that its client-only dependencies (an HTTP
+//! client, a WebSocket client, progress bars) stay out of the server's. Each workload starts
+//! its own server on a fresh database (or targets a running one with `--url`), prepares its
+//! data, runs, prints a table and, with `--json FILE`, writes the result. BENCHMARKS.md records
+//! the numbers of this machine.
 //!
 //! - `chat`: N WebSocket clients in C group chats of M members, messages sent over HTTP at a
 //!   fixed rate or flat out; accepted messages/s, delivered events/s, send-to-receive latency.
@@ -24,7 +27,7 @@ mod server;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
-/// Arguments of `tether bench`.
+/// Arguments of `tether-bench` (and of `tether bench`).
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     #[command(subcommand)]

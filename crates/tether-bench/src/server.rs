@@ -339,6 +339,26 @@ enum Running {
     External,
 }
 
+/// The `tether` binary, found beside this executable: both are built into the same target
+/// directory (`cargo build --release -p tether -p tether-bench`).
+fn tether_exe() -> Result<PathBuf> {
+    let me = std::env::current_exe().context("cannot find the path of this executable")?;
+    let exe = me.with_file_name(format!("tether{}", std::env::consts::EXE_SUFFIX));
+    if !exe.is_file() {
+        // A debug build looks beside itself in target/debug, a release build in target/release.
+        let release = if me.parent().is_some_and(|d| d.ends_with("debug")) {
+            ""
+        } else {
+            "--release "
+        };
+        bail!(
+            "the server runs as a child process `tether serve`, and there is no tether binary beside {}: build it with `cargo build {release}-p tether`",
+            me.display()
+        );
+    }
+    Ok(exe)
+}
+
 /// A server under test, reachable at `base` (`http://127.0.0.1:port`).
 pub struct Server {
     pub base: String,
@@ -372,8 +392,8 @@ impl Server {
         })
     }
 
-    /// `tether serve` (this very binary) over `database_url` as a child process, with the
-    /// default configuration; waits until `/healthz` answers.
+    /// `tether serve` (the `tether` binary beside this one) over `database_url` as a child
+    /// process, with the default configuration; waits until `/healthz` answers.
     pub async fn child(database_url: &str, data_dir: &Path) -> Result<Server> {
         Server::child_with(database_url, data_dir, &[]).await
     }
@@ -385,7 +405,7 @@ impl Server {
         data_dir: &Path,
         extra: &[String],
     ) -> Result<Server> {
-        let exe = std::env::current_exe().context("cannot find the tether binary")?;
+        let exe = tether_exe()?;
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
             probe.local_addr()?.port()
