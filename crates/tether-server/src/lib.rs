@@ -1,9 +1,11 @@
 //! Tether's HTTP server: a thin axum layer over the domain rules and the store.
 //!
 //! The server is [`router`] plus [`serve`]`(listener, state, shutdown)`, so tests start the
-//! real thing on a random port with their own database. Handlers live in [`api`], one module
-//! per resource of API.md; they extract who is asking ([`auth`]), call a domain decision or the
-//! store, and map the result to JSON or a problem document ([`error`]).
+//! real thing on a random port with their own database. The use cases live in [`app`], one
+//! module per concept: each takes who is asking ([`auth`]) and typed input, decides through the
+//! domain, writes through the store and answers what it wrote plus the events it caused. The
+//! HTTP handlers in [`api`], one module per resource of API.md, extract, call, publish the
+//! events and map the result to JSON or a problem document ([`error`]).
 
 pub mod api;
 pub mod app;
