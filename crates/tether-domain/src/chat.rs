@@ -226,6 +226,7 @@ impl Reaction {
 
 /// How important a message is (R17). Urgent messages re-notify unread members.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Importance {
     #[default]
@@ -249,6 +250,26 @@ impl Importance {
             "urgent" => Some(Importance::Urgent),
             _ => None,
         }
+    }
+}
+
+/// A stored importance that is none of the three (the database holds what this code never wrote).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownImportance(pub String);
+
+impl std::fmt::Display for UnknownImportance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown message importance {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownImportance {}
+
+impl TryFrom<String> for Importance {
+    type Error = UnknownImportance;
+
+    fn try_from(s: String) -> Result<Importance, UnknownImportance> {
+        Importance::parse(&s).ok_or(UnknownImportance(s))
     }
 }
 

@@ -23,7 +23,7 @@ pub struct NewMessage {
     pub sender_name: String,
     pub body: String,
     pub html: String,
-    pub importance: String,
+    pub importance: tether_domain::chat::Importance,
     pub data: Option<Value>,
     pub mentions: Vec<String>,
     pub attachment_ids: Vec<String>,

@@ -318,7 +318,7 @@ fn message_row(id: &str, m: &NewMessage, at: i64, place: (&str, i64)) -> Value {
         "sender_id": m.sender_id,
         "body": m.body,
         "html": m.html,
-        "importance": m.importance,
+        "importance": m.importance.as_str(),
         "data": m.data.as_ref().map(Value::to_string),
         "created_at": at,
         "idempotency_key": m.idempotency_key,

@@ -63,7 +63,7 @@ async fn unfurl(
         sender_name: None,
         body: url.to_owned(),
         html: String::new(),
-        importance: "normal".into(),
+        importance: tether_domain::chat::Importance::Normal,
         data: None,
         created_at: 0,
         edited_at: None,

@@ -136,7 +136,7 @@ pub async fn send_message(
             sender_name: caller.user.name.clone(),
             body: body.as_str().to_owned(),
             html: rendered.html,
-            importance: req.importance.as_str().to_owned(),
+            importance: req.importance,
             data: (!req.without_cards.is_empty())
                 .then(|| json!({"without_cards": req.without_cards})),
             mentions: rendered.mentioned_user_ids.clone(),

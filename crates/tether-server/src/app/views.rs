@@ -96,7 +96,7 @@ pub struct MessageOut {
     pub body: String,
     /// Sanitized HTML of the body.
     pub html: String,
-    pub importance: String,
+    pub importance: tether_domain::chat::Importance,
     pub created_at: String,
     pub edited_at: Option<String>,
     pub deleted: bool,
@@ -122,7 +122,7 @@ pub fn message_out(m: &Message) -> MessageOut {
         }),
         body: m.body.clone(),
         html: m.html.clone(),
-        importance: m.importance.clone(),
+        importance: m.importance,
         created_at: rfc3339(m.created_at),
         edited_at: m.edited_at.map(rfc3339),
         deleted: m.deleted_at.is_some(),

@@ -14,7 +14,8 @@ struct MessageRow {
     sender_name: Option<String>,
     body: String,
     html: String,
-    importance: String,
+    #[sqlx(try_from = "String")]
+    importance: tether_domain::chat::Importance,
     data: Option<String>,
     created_at: i64,
     edited_at: Option<i64>,

@@ -125,7 +125,7 @@ pub struct Message {
     pub sender_name: Option<String>,
     pub body: String,
     pub html: String,
-    pub importance: String,
+    pub importance: tether_domain::chat::Importance,
     pub data: Option<Value>,
     pub created_at: i64,
     pub edited_at: Option<i64>,

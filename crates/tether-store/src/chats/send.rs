@@ -81,7 +81,7 @@ impl Store {
             sender_name: Some(m.sender_name.clone()),
             body: m.body.clone(),
             html: m.html.clone(),
-            importance: m.importance.clone(),
+            importance: m.importance,
             data: m.data.clone(),
             created_at: now,
             edited_at: None,
@@ -103,7 +103,7 @@ impl Store {
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             let (id, seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
-                html = &m.html, importance = &m.importance, data = data.clone(), key = m.idempotency_key.as_deref(), fingerprint = m.idempotency_fingerprint.as_deref(), at = now);
+                html = &m.html, importance = m.importance.as_str(), data = data.clone(), key = m.idempotency_key.as_deref(), fingerprint = m.idempotency_fingerprint.as_deref(), at = now);
             for u in &m.mentions {
                 sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(u).execute(&mut *tx).await?;
             }

@@ -103,7 +103,7 @@ fn new_message(chat: &str, sender: &str, body: &str) -> tether_store::chats::New
         sender_name: "Sender".into(),
         body: body.into(),
         html: body.into(),
-        importance: "normal".into(),
+        importance: tether_domain::chat::Importance::Normal,
         data: None,
         mentions: vec![],
         attachment_ids: vec![],

@@ -249,7 +249,7 @@ async fn create_conversation(store: &Store, p: PlannedChat) -> anyhow::Result<De
                 sender_name: sender_name.clone(),
                 body: body.clone(),
                 html: rendered.html,
-                importance: "normal".into(),
+                importance: tether_domain::chat::Importance::Normal,
                 data: None,
                 mentions: rendered.mentioned_user_ids,
                 attachment_ids: Vec::new(),
