@@ -8,11 +8,10 @@
 //! through [`may_set_owner`] — the rule `PATCH` applies — so the picker offers nothing the
 //! server would refuse.
 
-use super::records::RecordList;
 use super::{PersonRef, limit, rfc3339};
 use crate::AppState;
 use crate::app::guard::load_record;
-use crate::app::views::RecordOut;
+use crate::app::views::{RecordList, RecordOut};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, ApiQuery};

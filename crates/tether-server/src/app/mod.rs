@@ -22,6 +22,7 @@ pub mod handover;
 pub mod html;
 pub mod messages;
 pub mod outbox;
+pub mod records;
 pub mod suggestions;
 pub mod views;
 

@@ -292,6 +292,15 @@ pub struct OwnerOut {
     pub name: String,
 }
 
+/// One page of records (`GET /records/{type}`, `GET /records`).
+#[derive(Serialize, ToSchema)]
+pub struct RecordList {
+    pub items: Vec<RecordOut>,
+    /// The `offset` of the next page, when there is one (`GET /records/{type}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<i64>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct RecordOut {
     pub id: String,
