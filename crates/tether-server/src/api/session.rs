@@ -40,7 +40,7 @@ pub struct LoginRequest {
 pub struct LoginResponse {
     /// Bearer token for `Authorization: Bearer <token>`.
     pub token: String,
-    pub user: super::admin::UserBrief,
+    pub user: crate::app::admin::people::UserBrief,
     /// Value for the CSRF header on cookie-authenticated writes.
     pub csrf_token: String,
     /// Name of that header.
@@ -207,7 +207,7 @@ async fn login(
     let cookie = auth::session_cookie(&token, cfg.session_ttl, cfg.secure_cookies());
     let body = LoginResponse {
         token,
-        user: super::admin::UserBrief {
+        user: crate::app::admin::people::UserBrief {
             id: creds.id,
             name: creds.name,
             email: creds.email,
