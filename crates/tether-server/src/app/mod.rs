@@ -24,6 +24,8 @@ pub mod html;
 pub mod messages;
 pub mod outbox;
 pub mod records;
+pub mod search;
+pub mod session;
 pub mod suggestions;
 pub mod views;
 

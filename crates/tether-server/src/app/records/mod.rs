@@ -6,10 +6,16 @@
 //! - [`list`]: a type's records, filtered, sorted and paged, the read scope applied in SQL;
 //! - [`change`]: a record's fields, owner or state changed, with the announcements (R23) and
 //!   the hand-over (R22) the change causes;
-//! - [`timeline`]: the timeline with its chat entries as the viewer may see them (R15).
+//! - [`timeline`]: the timeline with its chat entries as the viewer may see them (R15);
+//! - [`search`]: one search over every type the caller may read;
+//! - [`shares`]: a record's shares listed and ended;
+//! - [`owners`]: the owners the caller may give a record to.
 
 pub mod change;
 pub mod list;
+pub mod owners;
+pub mod search;
+pub mod shares;
 pub mod timeline;
 
 use crate::AppState;
