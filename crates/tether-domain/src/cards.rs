@@ -17,6 +17,7 @@ pub const APP_NAME: &str = "Tether";
 
 /// A card under a message, for one viewer.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Card {
     Record {

@@ -13,6 +13,7 @@ pub struct GlobalSettings {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IntroMessage {
     pub enabled: bool,
@@ -21,6 +22,7 @@ pub struct IntroMessage {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Suggestions {
     pub rule_based: bool,
@@ -35,6 +37,7 @@ fn default_rules() -> Vec<crate::suggest::Rule> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldNotifications {
     pub enabled: bool,
@@ -44,6 +47,7 @@ pub struct FieldNotifications {
 
 /// The per-record-type switches of API.md `GET|PUT /record-types/{type}/settings`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecordTypeSettings {
     pub chats_enabled: bool,

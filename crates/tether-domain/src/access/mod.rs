@@ -22,6 +22,7 @@ use std::collections::BTreeSet;
 
 /// Who owns a record: a user or a team.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Owner {
     User { user_id: UserId },

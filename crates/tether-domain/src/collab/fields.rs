@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// One label/value line of a card.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CardField {
     pub name: String,
     pub label: String,

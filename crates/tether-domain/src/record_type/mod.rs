@@ -23,6 +23,7 @@ pub fn is_valid_logical_name(s: &str) -> bool {
 
 /// The kind of value a field holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     /// One line of text, up to 500 characters.
@@ -68,6 +69,7 @@ impl FieldKind {
 
 /// One field of a record type.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldDef {
     pub name: String,
     pub label: String,

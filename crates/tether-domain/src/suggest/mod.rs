@@ -25,6 +25,7 @@ use std::collections::BTreeSet;
 
 /// One rule of the rule-based suggestions, in the administrator's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// The record's owner and previous owners.

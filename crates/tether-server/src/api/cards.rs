@@ -30,7 +30,6 @@ pub struct UnfurlRequest {
 #[derive(Serialize, ToSchema)]
 pub struct UnfurlResponse {
     /// The card the caller would see, or null when the URL is no record link of this server.
-    #[schema(value_type = Option<Object>)]
     pub card: Option<Card>,
 }
 

@@ -178,7 +178,6 @@ impl HistoryIn {
 #[serde(deny_unknown_fields)]
 pub struct AddMembers {
     pub user_ids: Vec<String>,
-    #[schema(value_type = Object)]
     pub history: HistoryIn,
 }
 

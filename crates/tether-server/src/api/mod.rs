@@ -141,4 +141,43 @@ mod tests {
         );
         assert!(parse_rfc3339("t", "yesterday").is_err());
     }
+
+    /// Every place of a schema that says "an object" also says what is in it: named properties,
+    /// or the type of a map's values (issue 17: no untyped `Object` schemas).
+    #[test]
+    fn every_object_schema_says_what_it_holds() {
+        fn walk(at: &str, v: &serde_json::Value, bare: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    let is_object = m.get("type").is_some_and(|t| {
+                        t == "object"
+                            || t.as_array()
+                                .is_some_and(|a| a.iter().any(|x| x == "object"))
+                    });
+                    if is_object
+                        && !m.contains_key("properties")
+                        && !m.contains_key("additionalProperties")
+                    {
+                        bare.push(at.to_owned());
+                    }
+                    for (k, x) in m {
+                        walk(&format!("{at}/{k}"), x, bare);
+                    }
+                }
+                serde_json::Value::Array(a) => {
+                    for (i, x) in a.iter().enumerate() {
+                        walk(&format!("{at}/{i}"), x, bare);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let doc = serde_json::to_value(openapi()).expect("the document serializes");
+        let mut bare = Vec::new();
+        walk("", &doc, &mut bare);
+        assert!(
+            bare.is_empty(),
+            "object schemas without properties: {bare:#?}"
+        );
+    }
 }

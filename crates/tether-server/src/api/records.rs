@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::app::records::change::RecordEdit;
 use crate::app::records::list::{ListRequest, Whose};
 use crate::app::records::{self, NewActivity, NewRecordRequest, load_type, parse_state};
-use crate::app::views::{ActivityOut, RecordList, RecordOut};
+use crate::app::views::{ActivityOut, FieldValue, RecordList, RecordOut};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -38,14 +38,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRecord {
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, FieldValue>)]
     pub fields: Map<String, Value>,
     /// `{"user_id": …}` or `{"team_id": …}`; the caller when absent.
-    #[schema(value_type = Option<Object>)]
     pub owner: Option<Owner>,
     pub state: Option<String>,
     /// Related records by lookup field: `{"account": "<id>"}`.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<BTreeMap<String, String>>)]
     pub related: Option<Map<String, Value>>,
 }
 
@@ -181,9 +180,8 @@ async fn get_record(
 #[serde(deny_unknown_fields)]
 pub struct PatchRecord {
     /// Fields to change; `null` clears a field.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<BTreeMap<String, FieldValue>>)]
     pub fields: Option<Map<String, Value>>,
-    #[schema(value_type = Option<Object>)]
     pub owner: Option<Owner>,
     pub state: Option<String>,
 }

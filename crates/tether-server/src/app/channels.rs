@@ -72,12 +72,7 @@ pub async fn list_channels(state: &AppState, caller: &Caller) -> ApiResult<Vec<C
         .map(|i| {
             let id = i.chat.id.clone();
             let mut out = chat_out(i.chat, &i.members, i.unread, caller.id());
-            out.records = records
-                .remove(&id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| json!(r))
-                .collect();
+            out.records = records.remove(&id).unwrap_or_default();
             out
         })
         .collect())

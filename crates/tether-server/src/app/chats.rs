@@ -182,12 +182,7 @@ pub async fn list_chats(
         .map(|i| {
             let id = i.chat.id.clone();
             let mut out = chat_out(i.chat, &i.members, i.unread, caller.id());
-            out.records = records
-                .remove(&id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| json!(r))
-                .collect();
+            out.records = records.remove(&id).unwrap_or_default();
             out
         })
         .collect();

@@ -11,6 +11,7 @@
 use super::views::PersonRef;
 use crate::AppState;
 use crate::app::guard::record_context;
+use crate::app::outbox::RecordKey;
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use serde::Serialize;
@@ -317,8 +318,7 @@ pub struct SuggestionOut {
     /// 0–1; rule-based suggestions are 1.
     pub confidence: f64,
     /// The most similar record the person resolved (similarity suggestions), as `{type, id}`.
-    #[schema(value_type = Option<Object>)]
-    pub example_record: Option<serde_json::Value>,
+    pub example_record: Option<RecordKey>,
 }
 
 pub fn out(rt: &RecordType, s: Suggestion) -> SuggestionOut {
@@ -331,9 +331,10 @@ pub fn out(rt: &RecordType, s: Suggestion) -> SuggestionOut {
         reasons: s.reasons,
         why: s.why,
         confidence: (s.confidence * 100.0).round() / 100.0,
-        example_record: s
-            .example_record_id
-            .map(|id| serde_json::json!({"type": rt.def.name, "id": id})),
+        example_record: s.example_record_id.map(|id| RecordKey {
+            record_type: rt.def.name.clone(),
+            id,
+        }),
     }
 }
 

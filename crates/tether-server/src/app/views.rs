@@ -28,8 +28,7 @@ pub struct ChatOut {
     pub member_count: usize,
     /// Records the chat is connected to: `{type, id, name, readable}`, `name` null where the
     /// caller cannot read the record.
-    #[schema(value_type = Vec<Object>)]
-    pub records: Vec<Value>,
+    pub records: Vec<RecordRefOut>,
     pub unread: i64,
     pub last_activity_at: String,
     pub last_message_at: Option<String>,
@@ -103,10 +102,11 @@ pub struct MessageOut {
     pub reactions: Vec<ReactionOut>,
     pub attachments: Vec<AttachmentOut>,
     /// Record-link cards, computed for the reader (with the cards issue).
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<tether_domain::cards::Card>)]
     pub cards: Vec<Value>,
-    /// Details of system and intro messages.
-    #[schema(value_type = Option<Object>)]
+    /// Details of system and intro messages: what the system message is about (record,
+    /// people, fields), an intro message's `card` (as in `cards`), by kind of message.
+    #[schema(value_type = Option<HashMap<String, serde_json::Value>>)]
     pub data: Option<Value>,
 }
 
@@ -201,6 +201,18 @@ pub async fn message_seen_by(
     Ok(viewed(m, cards, hide))
 }
 
+/// A record field's value as the API carries it: text (also a date, `YYYY-MM-DD`, a choice,
+/// and a lookup's record id), a number, true or false; `null` is a field not set (in a change:
+/// clear it). Only the OpenAPI document uses this type; the values travel as JSON.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Text(String),
+    Number(f64),
+    Boolean(bool),
+    Null,
+}
+
 /// A record reference as a viewer may see it (R4).
 #[derive(Clone, Serialize, ToSchema)]
 pub struct RecordRefOut {
@@ -267,10 +279,7 @@ pub async fn chat_view(state: &AppState, caller: &Caller, chat_id: &str) -> ApiR
     out.records = records_for_chats(state, caller, &[chat_id.to_owned()])
         .await?
         .remove(chat_id)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| json!(r))
-        .collect();
+        .unwrap_or_default();
     Ok(out)
 }
 
@@ -315,7 +324,7 @@ pub struct RecordOut {
     pub owner: OwnerOut,
     /// active, resolved or cancelled
     pub state: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, FieldValue>)]
     pub fields: BTreeMap<String, Value>,
     pub created_at: String,
     pub updated_at: String,

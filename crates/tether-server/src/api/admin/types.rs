@@ -134,7 +134,7 @@ async fn list_record_types(
 
 /// # `GET /api/v1/record-types/{type}/settings`
 #[utoipa::path(get, path = "/record-types/{type}/settings", tag = "admin", params(("type" = String, Path)),
-    responses((status = 200, body = Object), (status = 401), (status = 404)))]
+    responses((status = 200, body = RecordTypeSettings), (status = 401), (status = 404)))]
 async fn get_type_settings(
     State(state): State<AppState>,
     _caller: Caller,
@@ -147,8 +147,9 @@ async fn get_type_settings(
 ///
 /// Replaces the type's collaboration settings. A partial document changes only the settings it
 /// names (nested objects included); unknown names are refused. Audited (R22).
-#[utoipa::path(put, path = "/record-types/{type}/settings", tag = "admin", params(("type" = String, Path)), request_body = Object,
-    responses((status = 200, body = Object), (status = 403), (status = 404), (status = 422)))]
+#[utoipa::path(put, path = "/record-types/{type}/settings", tag = "admin", params(("type" = String, Path)),
+    request_body(content = RecordTypeSettings, description = "The settings to change: a partial document; any member, in nested objects too, may be left out and keeps its value."),
+    responses((status = 200, body = RecordTypeSettings), (status = 403), (status = 404), (status = 422)))]
 async fn put_type_settings(
     State(state): State<AppState>,
     Admin(admin): Admin,

@@ -47,11 +47,12 @@ pub struct AuditItem {
     pub record: Option<AuditRecordRef>,
     /// The chat the entry is about, with its name.
     pub chat: Option<AuditChatRef>,
-    #[schema(value_type = Object)]
+    /// What the entry's action changed, as the action names it (ids, old and new values);
+    /// the members differ from action to action.
+    #[schema(value_type = HashMap<String, serde_json::Value>)]
     pub details: Value,
     /// Names of the people and teams that `details` names by id (`user_id`, `team_id`,
     /// `user_ids`, `team_ids`, `admin_ids`, …), by id.
-    #[schema(value_type = Object)]
     pub names: BTreeMap<String, String>,
 }
 

@@ -33,11 +33,9 @@ pub struct RecordTypeOut {
     pub name: String,
     pub display_name: String,
     pub primary_field: String,
-    #[schema(value_type = Vec<Object>)]
     pub fields: Vec<FieldDef>,
     pub standard: bool,
     pub number_prefix: Option<String>,
-    #[schema(value_type = Object)]
     pub settings: RecordTypeSettings,
     /// The states a record of this type may be in (an account is never resolved).
     pub states: Vec<String>,

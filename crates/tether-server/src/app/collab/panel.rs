@@ -1,6 +1,7 @@
 //! The record's collaboration panel in one call (R3–R7, R12, R13, R27).
 
 use crate::app::guard::{disconnect_facts, record_context};
+use crate::app::suggestions::SuggestionOut;
 use crate::app::views::{RecordRefOut, records_for_chats};
 
 use crate::AppState;
@@ -9,7 +10,7 @@ use crate::app::views::{PersonRef, rfc3339};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use serde::Serialize;
-use serde_json::{Value, json};
+
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::may_join;
 use tether_domain::viewer::{self, ChatFacts, ChatVisibility, ViewerFacts};
@@ -43,8 +44,7 @@ pub struct Panel {
     pub other_records: Vec<PanelChat>,
     pub other_chats: Vec<PanelChat>,
     /// Suggested contacts (R12), as `GET …/suggested-contacts` gives them.
-    #[schema(value_type = Vec<Object>)]
-    pub suggested_contacts: Vec<Value>,
+    pub suggested_contacts: Vec<SuggestionOut>,
     pub channels: Vec<PanelChat>,
     /// Why the caller cannot join this record's chats, when they cannot (`setting_off`, `read_only`).
     pub join_denied: Option<String>,
@@ -161,7 +161,7 @@ pub async fn panel(
             .is_none_or(|n| fold(&e.name).contains(n.as_str()))
     };
 
-    let suggested: Vec<Value> = crate::app::suggestions::compute(
+    let suggested: Vec<SuggestionOut> = crate::app::suggestions::compute(
         &state.store,
         &ctx.rt,
         &ctx.view.record,
@@ -170,7 +170,7 @@ pub async fn panel(
     )
     .await?
     .into_iter()
-    .map(|x| json!(crate::app::suggestions::out(&ctx.rt, x)))
+    .map(|x| crate::app::suggestions::out(&ctx.rt, x))
     .collect();
     let mut connected = Vec::new();
     let mut channels = Vec::new();

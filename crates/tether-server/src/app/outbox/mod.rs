@@ -21,7 +21,7 @@ use tether_store::chats::{Chat, Member, Message};
 use tether_store::people::ChannelMove;
 
 /// A record an event is about.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RecordKey {
     #[serde(rename = "type")]
     pub record_type: String,
