@@ -126,6 +126,80 @@ impl FromStr for ActivityKind {
     }
 }
 
+/// The kind of a timeline entry: an activity a person logged, or one the server wrote when a
+/// chat was connected to the record or disconnected from it (R15). Stored and sent as its
+/// name (`note`, `chat_connection`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    Logged(ActivityKind),
+    ChatConnection,
+    ChatDisconnection,
+}
+
+impl EntryKind {
+    /// Every kind, logged ones first.
+    pub const ALL: [EntryKind; 6] = [
+        EntryKind::Logged(ActivityKind::Note),
+        EntryKind::Logged(ActivityKind::PhoneCall),
+        EntryKind::Logged(ActivityKind::Email),
+        EntryKind::Logged(ActivityKind::Task),
+        EntryKind::ChatConnection,
+        EntryKind::ChatDisconnection,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Logged(kind) => kind.as_str(),
+            EntryKind::ChatConnection => "chat_connection",
+            EntryKind::ChatDisconnection => "chat_disconnection",
+        }
+    }
+
+    /// The logged activity, when a person logged it.
+    pub fn logged(self) -> Option<ActivityKind> {
+        match self {
+            EntryKind::Logged(kind) => Some(kind),
+            _ => None,
+        }
+    }
+}
+
+impl FromStr for EntryKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "chat_connection" => Ok(EntryKind::ChatConnection),
+            "chat_disconnection" => Ok(EntryKind::ChatDisconnection),
+            other => other
+                .parse()
+                .map(EntryKind::Logged)
+                .map_err(|_| format!("unknown timeline entry kind '{other}'")),
+        }
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for EntryKind {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(EntryKind::ALL.iter().map(|k| k.as_str())))
+            .description(Some(
+                "What a timeline entry is: an activity a person logged, or a chat connected or disconnected (R15).",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for EntryKind {}
+
+impl Serialize for EntryKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +223,10 @@ mod tests {
         }
         assert!("closed".parse::<RecordState>().is_err());
         assert!("chat_connection".parse::<ActivityKind>().is_err());
+        for kind in EntryKind::ALL {
+            assert_eq!(kind.as_str().parse::<EntryKind>(), Ok(kind));
+        }
+        assert!("chat_summary".parse::<EntryKind>().is_err());
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::error::ApiResult;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::access::decide;
+use tether_domain::record::EntryKind;
 use tether_domain::suggest::{
     self, ExampleRecord, LoggedActivity, Person, Reason, RelatedRecord, RuleFacts, SimilarResolved,
     Suggestion,
@@ -163,21 +164,21 @@ async fn rule_facts(
         let Some(author) = a.author.as_ref().and_then(|p| person(&p.id)) else {
             continue;
         };
-        match a.kind.as_str() {
-            "chat_connection" => {
+        match a.kind {
+            EntryKind::ChatConnection => {
                 if !connectors.iter().any(|p: &Person| p.id == author.id) {
                     connectors.push(author);
                 }
             }
-            "chat_disconnection" => {}
-            kind => {
+            EntryKind::ChatDisconnection => {}
+            EntryKind::Logged(kind) => {
                 if !logged
                     .iter()
                     .any(|l: &LoggedActivity| l.author.id == author.id)
                 {
                     logged.push(LoggedActivity {
                         author,
-                        kind: kind.to_owned(),
+                        kind: kind.as_str().to_owned(),
                         at: super::views::rfc3339(a.at),
                         day: short_date(a.at),
                     });

@@ -401,8 +401,7 @@ pub struct TimelineChat {
 #[derive(Serialize, ToSchema)]
 pub struct ActivityOut {
     pub id: String,
-    /// note, phone_call, email, task, chat_connection or chat_disconnection
-    pub kind: String,
+    pub kind: tether_domain::record::EntryKind,
     pub at: String,
     pub author: Option<PersonRef>,
     pub subject: String,

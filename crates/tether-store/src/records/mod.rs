@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use tether_domain::access::ReadScope;
-use tether_domain::record::RecordState;
+use tether_domain::record::{EntryKind, RecordState};
 use tether_domain::record_type::RecordTypeDef;
 use tether_domain::{Access, Owner, RecordFacts};
 
@@ -106,7 +106,7 @@ pub struct Person {
 pub struct Activity {
     pub id: String,
     pub record_id: String,
-    pub kind: String,
+    pub kind: EntryKind,
     pub subject: String,
     pub body: Option<String>,
     pub author: Option<Person>,

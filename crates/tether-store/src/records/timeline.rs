@@ -2,7 +2,7 @@
 
 use super::{Activity, OwnerChange, Person};
 use crate::{Result, Store, StoreError, new_id, now_ms};
-use tether_domain::record::ActivityKind;
+use tether_domain::record::{ActivityKind, EntryKind};
 use tether_domain::{Owner, TeamId, UserId};
 
 #[derive(sqlx::FromRow)]
@@ -19,14 +19,17 @@ struct ActivityRow {
     data: Option<String>,
 }
 
-impl From<ActivityRow> for Activity {
-    fn from(r: ActivityRow) -> Self {
-        Activity {
+impl TryFrom<ActivityRow> for Activity {
+    type Error = StoreError;
+    /// A kind this version does not know is corrupt data, never a silent fallback.
+    fn try_from(r: ActivityRow) -> Result<Self> {
+        let kind: EntryKind = r.kind.parse().map_err(StoreError::Corrupt)?;
+        Ok(Activity {
             chat_id: r.chat_id,
             data: r.data.and_then(|d| serde_json::from_str(&d).ok()),
             id: r.id,
             record_id: r.record_id,
-            kind: r.kind,
+            kind,
             subject: r.subject,
             body: r.body,
             author: r.author_id.map(|id| Person {
@@ -34,7 +37,7 @@ impl From<ActivityRow> for Activity {
                 name: r.author_name.unwrap_or_default(),
             }),
             at: r.at,
-        }
+        })
     }
 }
 
@@ -73,7 +76,7 @@ impl Store {
         Ok(Activity {
             id,
             record_id: record_id.to_owned(),
-            kind: kind.as_str().to_owned(),
+            kind: EntryKind::Logged(kind),
             subject: subject.to_owned(),
             body: body.map(str::to_owned),
             author,
@@ -95,7 +98,7 @@ impl Store {
              LEFT JOIN users u ON u.id = a.author_id WHERE a.record_id = $1 AND ($2 IS NULL OR a.at < $2) \
              ORDER BY a.at DESC, a.id DESC LIMIT $3")
             .bind(record_id).bind(before).bind(limit.clamp(1, 500)).fetch_all(p).await)?;
-        Ok(rows.into_iter().map(Activity::from).collect())
+        rows.into_iter().map(Activity::try_from).collect()
     }
 
     /// Every owner a record has had, oldest first.

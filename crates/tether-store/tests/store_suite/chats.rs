@@ -1,6 +1,7 @@
 //! Chats, their members and history windows, connections to records and team channels.
 
 use crate::{body_of, case, new_message, sys, u, user};
+use tether_domain::record::EntryKind;
 use tether_store::audit::AuditFilter;
 use tether_store::test_support::TestDb;
 use tether_store::{Backend, StoreError};
@@ -212,7 +213,7 @@ async fn a_connected_chat_is_created_whole_in_one_transaction(b: Backend) {
         Some(a.as_str())
     );
     let timeline = s.timeline(&rec.id, None, 10).await.unwrap();
-    assert_eq!(timeline[0].kind, "chat_connection");
+    assert_eq!(timeline[0].kind, EntryKind::ChatConnection);
     assert_eq!(timeline[0].chat_id.as_deref(), Some(g.id.as_str()));
     // Without an intro: the started message only.
     let (_, opening) = s.create_connected_chat(&new(None)).await.unwrap();
@@ -289,7 +290,7 @@ async fn connections_and_channels(b: Backend) {
     assert_eq!(body_of(&s, &written).await, "Bo joined");
     assert!(s.record_connections(&rec.id, &bo).await.unwrap()[0].is_member);
     let timeline = s.timeline(&rec.id, None, 10).await.unwrap();
-    assert_eq!(timeline[0].kind, "chat_connection");
+    assert_eq!(timeline[0].kind, EntryKind::ChatConnection);
     assert_eq!(timeline[0].chat_id.as_deref(), Some(g.id.as_str()));
     assert!(
         s.member_chats_by_connection(&a, true, "other", None, 10)
@@ -308,7 +309,7 @@ async fn connections_and_channels(b: Backend) {
     assert!(s.connection(&g.id, &rec.id).await.unwrap().is_none());
     assert_eq!(
         s.timeline(&rec.id, None, 10).await.unwrap()[0].kind,
-        "chat_disconnection"
+        EntryKind::ChatDisconnection
     );
 
     let team = s

@@ -5,7 +5,7 @@ use crate::{case, u, user};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tether_domain::access::ReadScope;
-use tether_domain::record::{ActivityKind, RecordState};
+use tether_domain::record::{ActivityKind, EntryKind, RecordState};
 use tether_domain::{Access, Owner, Privilege, TeamId, UserId};
 use tether_store::audit::AuditFilter;
 use tether_store::records::{NewRecord, RecordPatch, RecordQuery};
@@ -301,7 +301,7 @@ async fn timeline_is_newest_first_with_authors(b: Backend) {
         items.iter().map(|i| i.subject.as_str()).collect::<Vec<_>>(),
         ["Ship part", "Called back", "First"]
     );
-    assert_eq!(items[1].kind, "phone_call");
+    assert_eq!(items[1].kind, EntryKind::Logged(ActivityKind::PhoneCall));
     assert_eq!(items[1].author.as_ref().unwrap().name, "Anna");
     let older = s.timeline(&c.id, Some(2_000), 10).await.unwrap();
     assert_eq!(older.len(), 1);

@@ -9,6 +9,7 @@ use crate::error::ApiResult;
 use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::Access;
 use tether_domain::access::decide;
+use tether_domain::record::EntryKind;
 use tether_domain::viewer::{ChatFacts, ViewerFacts};
 use tether_store::chats::Chat;
 use tether_store::record_types::RecordType;
@@ -147,7 +148,7 @@ async fn with_chat_entries(
             can_disconnect: seen.access.can_disconnect,
         };
         let mut timeline_chat = timeline_chat;
-        if a.kind == "chat_disconnection" {
+        if a.kind == EntryKind::ChatDisconnection {
             timeline_chat.disconnected_by = timeline_chat.connected_by.clone();
             timeline_chat.disconnected_at = Some(rfc3339(a.at));
             timeline_chat.can_disconnect = false;
