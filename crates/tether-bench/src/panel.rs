@@ -234,12 +234,12 @@ async fn prepare(args: &PanelArgs, sizes: &Sizes) -> Result<(BenchDb, Store, Man
             std::fs::copy(db.dir.join("tether.db"), &tmp)
                 .and_then(|_| std::fs::rename(&tmp, &file))
                 .with_context(|| format!("cannot cache the data set in {}", file.display()))?;
-            save_manifest(&manifest, cache, &manifest_key)?;
+            manifest.save(cache, &manifest_key)?;
             let store = server::open_store(&db.url).await?;
             Ok((db, store, manifest, false))
         }
         Some(url) if url.starts_with("postgres") => {
-            let template = format!("tether_bench_cache_{:016x}", fnv(&key));
+            let template = dataset::postgres_template(&key);
             let manifest_key = format!("{key}-postgres");
             if !args.no_cache
                 && let Some(manifest) = Manifest::load(cache, &manifest_key)
@@ -254,7 +254,7 @@ async fn prepare(args: &PanelArgs, sizes: &Sizes) -> Result<(BenchDb, Store, Man
             let manifest = dataset::generate_into(&store, sizes).await?;
             store.close().await;
             db.save_as_template(&template).await?;
-            save_manifest(&manifest, cache, &manifest_key)?;
+            manifest.save(cache, &manifest_key)?;
             let store = server::open_store(&db.url).await?;
             Ok((db, store, manifest, false))
         }
@@ -269,20 +269,6 @@ async fn prepare(args: &PanelArgs, sizes: &Sizes) -> Result<(BenchDb, Store, Man
             Ok((db, store, manifest, false))
         }
     }
-}
-
-fn save_manifest(m: &Manifest, dir: &std::path::Path, name: &str) -> Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(format!("panel-{name}.json"));
-    std::fs::write(&path, serde_json::to_vec(m)?)
-        .with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// FNV-1a, for a short database name from a long key.
-fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// Signs in up to `--sample-users` chat members, and the 20 users whose number of chats is
