@@ -126,6 +126,20 @@ pub async fn run(args: IdleArgs) -> Result<()> {
     result
 }
 
+/// What one idle run observed.
+struct Observed {
+    /// The server's memory before the first connection, with all open, and after holding.
+    before: Option<Rss>,
+    after: Option<Rss>,
+    end: Option<Rss>,
+    /// The most resident memory seen while holding.
+    peak_now: u64,
+    connect_latency: Histogram,
+    connect_s: f64,
+    errors: Arc<Errors>,
+    other_cores: Option<f64>,
+}
+
 async fn measure(
     args: &IdleArgs,
     server: &Server,
@@ -168,38 +182,70 @@ async fn measure(
         .collect();
     tokio::time::sleep(SETTLE).await;
     let after = rss();
-    let mut peak_now = after.map_or(0, |r| r.now);
-    let hold_s = args.seconds;
-    let pb = timer(hold_s.ceil() as u64, "holding connections");
+    let peak_now = hold_for(args.seconds, after.map_or(0, |r| r.now), rss).await;
+    let end = rss();
+    let _ = stop_tx.send(true);
+    close_all(holders).await;
+    let observed = Observed {
+        before,
+        after,
+        end,
+        peak_now,
+        connect_latency,
+        connect_s,
+        errors,
+        other_cores: cpu.other_cores(),
+    };
+    report(args, server, pid, fixture, backend, &observed)
+}
+
+/// Waits `seconds` with a progress bar while the sockets are held; returns the most resident
+/// memory seen (at least `peak_now`).
+async fn hold_for(seconds: f64, mut peak_now: u64, rss: impl Fn() -> Option<Rss>) -> u64 {
+    let pb = timer(seconds.ceil() as u64, "holding connections");
     let hold_started = Instant::now();
-    while hold_started.elapsed().as_secs_f64() < hold_s {
-        tokio::time::sleep(Duration::from_millis(500).min(Duration::from_secs_f64(hold_s))).await;
+    while hold_started.elapsed().as_secs_f64() < seconds {
+        tokio::time::sleep(Duration::from_millis(500).min(Duration::from_secs_f64(seconds))).await;
         pb.set_position(hold_started.elapsed().as_secs());
         peak_now = peak_now.max(rss().map_or(0, |r| r.now));
     }
     pb.finish_and_clear();
-    let end = rss();
-    let _ = stop_tx.send(true);
+    peak_now
+}
+
+/// Waits for every holder to close its socket, with a progress bar.
+async fn close_all(holders: Vec<tokio::task::JoinHandle<()>>) {
     let close_pb = bar(holders.len() as u64, "closing");
     for h in holders {
         let _ = h.await;
         close_pb.inc(1);
     }
     close_pb.finish_and_clear();
+}
 
+/// Prints the run's table and writes its JSON (with `--json`).
+fn report(
+    args: &IdleArgs,
+    server: &Server,
+    pid: Option<u32>,
+    fixture: &fixture::Fixture,
+    backend: &str,
+    o: &Observed,
+) -> Result<()> {
+    let per_user = args.per_user.min(20);
     let n = args.connections as f64;
-    let per_conn = match (before, after) {
+    let per_conn = match (o.before, o.after) {
         (Some(b), Some(a)) => Some(a.now.saturating_sub(b.now) as f64 / n),
         _ => None,
     };
     let mut extra = serde_json::Map::new();
     extra.insert("connections".into(), json!(args.connections));
-    extra.insert("other_load_cores".into(), json!(cpu.other_cores()));
+    extra.insert("other_load_cores".into(), json!(o.other_cores));
     extra.insert("users".into(), json!(fixture.users.len()));
-    extra.insert("rss_before_bytes".into(), json!(before.map(|r| r.now)));
-    extra.insert("rss_after_bytes".into(), json!(after.map(|r| r.now)));
-    extra.insert("rss_end_bytes".into(), json!(end.map(|r| r.now)));
-    extra.insert("rss_max_while_holding_bytes".into(), json!(peak_now));
+    extra.insert("rss_before_bytes".into(), json!(o.before.map(|r| r.now)));
+    extra.insert("rss_after_bytes".into(), json!(o.after.map(|r| r.now)));
+    extra.insert("rss_end_bytes".into(), json!(o.end.map(|r| r.now)));
+    extra.insert("rss_max_while_holding_bytes".into(), json!(o.peak_now));
     extra.insert(
         "bytes_per_connection".into(),
         json!(per_conn.map(f64::round)),
@@ -218,25 +264,38 @@ async fn measure(
         backend: backend.into(),
         server: server.label().into(),
         params: json!({"connections": args.connections, "per_user": per_user, "seconds": args.seconds}),
-        throughput_per_s: ((n / connect_s) * 10.0).round() / 10.0,
+        throughput_per_s: ((n / o.connect_s) * 10.0).round() / 10.0,
         delivered_per_s: None,
-        latency_ms: connect_latency.summary(),
-        errors: errors.total(),
-        error_kinds: errors.kinds(),
+        latency_ms: o.connect_latency.summary(),
+        errors: o.errors.total(),
+        error_kinds: o.errors.kinds(),
         server_peak_rss_bytes: pid.and_then(server::rss_of).map(|r: Rss| r.peak),
-        duration_s: hold_s,
+        duration_s: args.seconds,
         machine: Machine::this(),
         extra,
     };
+    let rows = rows(args, fixture.users.len(), &report, o, per_conn);
+    report.print("idle", &rows);
+    report.write_json(args.common.json.as_deref())
+}
+
+/// The table rows: connections, how fast they opened, the server's memory and the cost of one.
+fn rows(
+    args: &IdleArgs,
+    users: usize,
+    report: &Report,
+    o: &Observed,
+    per_conn: Option<f64>,
+) -> Vec<(String, String)> {
     let show = |r: Option<Rss>| r.map_or_else(|| "n/a".into(), |r| mib(r.now));
-    let rows = vec![
+    vec![
         (
             "connections".into(),
             format!(
                 "{} ({} users, {} each)",
                 args.connections,
-                fixture.users.len(),
-                per_user
+                users,
+                args.per_user.min(20)
             ),
         ),
         (
@@ -251,10 +310,10 @@ async fn measure(
             "server RSS".into(),
             format!(
                 "{} before → {} all open → {} after holding {:.0} s",
-                show(before),
-                show(after),
-                show(end),
-                hold_s
+                show(o.before),
+                show(o.after),
+                show(o.end),
+                args.seconds
             ),
         ),
         (
@@ -270,9 +329,7 @@ async fn measure(
                 },
             ),
         ),
-    ];
-    report.print("idle", &rows);
-    report.write_json(args.common.json.as_deref())
+    ]
 }
 
 fn live_events(base: &str) -> String {

@@ -54,8 +54,8 @@ pub struct Common {
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// The database of the server the tool starts: default a fresh SQLite file in a temporary
-    /// directory. postgres://user@host/db creates a fresh database tether_bench_<id> on that
-    /// server and drops it afterwards; sqlite://<path> uses that file. With --url: the
+    /// directory. `postgres://user@host/db` creates a fresh database `tether_bench_<id>` on that
+    /// server and drops it afterwards; `sqlite://<path>` uses that file. With --url: the
     /// database of that server, to prepare data through the store instead of the HTTP API.
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,

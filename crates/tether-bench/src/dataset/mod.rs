@@ -1,0 +1,145 @@
+//! The large data set of the `panel` workload, generated fast and cached on disk.
+//!
+//! People, teams, accounts, contacts, knowledge articles and cases with their timelines come
+//! from the demo generator ([`tether::demo`], bulk inserts), at the scale that gives about
+//! `--records` records; extra agents bring the people up to `--users`. Group chats, their
+//! members and their messages are written as multi-row `INSERT`s, a few thousand rows per
+//! statement and some tens of thousands per transaction, because the store has no bulk path
+//! for them yet (a `Store::bulk_insert_chats` would be the right home for this; see the
+//! report). Half of the chats are connected to a case (with the timeline entry a connection
+//! makes). Each message gets the search terms the store would index for it (`message_text`),
+//! so message search has the whole data set to go through.
+//!
+//! The SQL text is built here from generated values only (ids, numbers, and words of a fixed
+//! list or names from the database, quoted by [`sql::lit`]); nothing a user typed reaches it.
+//!
+//! Here: what a data set is ([`Sizes`], [`Manifest`]) and the order of its making; the people
+//! who chat in `users`, the chats and their messages in `chats`, chat–case connections in
+//! `connections`, the words of messages in `text`, bulk SQL in `sql`, caching in `cache`.
+
+mod cache;
+mod chats;
+mod connections;
+mod rng;
+mod sql;
+mod text;
+mod users;
+
+pub use cache::{postgres_template, sqlite_cache_file};
+pub use rng::Rng;
+pub use text::search_term;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use tether::demo::{DemoOptions, generate};
+use tether_store::Store;
+
+/// Bump when the generated data changes shape, so old caches are not reused.
+const CACHE_VERSION: u32 = 5;
+/// Records the demo generator makes per unit of scale (accounts, contacts, articles, cases).
+const RECORDS_PER_SCALE: usize = 200 + 500 + 40 + 2000;
+const DAY_MS: i64 = 24 * 3600 * 1000;
+const NO_PASSWORD: &str = "$argon2id$v=19$m=19456,t=2,p=1$YmVuY2h1c2Vy$bm90LWEtcmVhbC1oYXNo";
+
+/// How big a data set to make.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Sizes {
+    pub records: usize,
+    pub chats: usize,
+    pub messages: usize,
+    pub users: usize,
+    pub seed: u64,
+}
+
+impl Sizes {
+    /// A short name that changes with every size, the seed and the generator's version.
+    pub fn key(&self) -> String {
+        format!(
+            "v{CACHE_VERSION}-{}-r{}-c{}-m{}-u{}-s{}",
+            env!("CARGO_PKG_VERSION").replace('.', "_"),
+            self.records,
+            self.chats,
+            self.messages,
+            self.users,
+            self.seed
+        )
+        .replace('-', "_")
+    }
+
+    fn scale(&self) -> u32 {
+        u32::try_from(self.records.div_ceil(RECORDS_PER_SCALE).clamp(1, 1000)).unwrap_or(1)
+    }
+}
+
+/// A chat of the data set.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChatEntry {
+    pub id: String,
+    /// Indices into [`Manifest::users`].
+    pub members: Vec<u32>,
+    pub messages: u32,
+}
+
+/// What a run needs to know about a data set.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    pub sizes: Sizes,
+    /// Users who hold `collab.use` (the chat members), by id.
+    pub users: Vec<String>,
+    /// Case ids.
+    pub cases: Vec<String>,
+    pub chats: Vec<ChatEntry>,
+    pub records_written: usize,
+    pub activities_written: usize,
+    pub messages_written: usize,
+    /// Chat–record connections written (0 where the schema has none yet).
+    pub connections_written: usize,
+    pub generated_in_s: f64,
+}
+
+/// Fills an empty, prepared database.
+pub async fn generate_into(store: &Store, sizes: &Sizes) -> Result<Manifest> {
+    let started = std::time::Instant::now();
+    let mut rng = Rng(sizes.seed ^ 0x9e37_79b9_7f4a_7c15);
+    eprintln!(
+        "generating the panel data set: about {} records, {} chats, {} messages, {} users (demo scale {})…",
+        sizes.records,
+        sizes.chats,
+        sizes.messages,
+        sizes.users,
+        sizes.scale()
+    );
+    let summary = generate(
+        store,
+        &DemoOptions {
+            scale: sizes.scale(),
+            password_hash: NO_PASSWORD.into(),
+            seed: sizes.seed,
+        },
+    )
+    .await
+    .context("the demo generator failed")?;
+    let records_written =
+        summary.accounts + summary.contacts + summary.knowledge_articles + summary.cases;
+    let cases: Vec<String> = summary
+        .topics
+        .iter()
+        .flat_map(|t| t.case_ids.iter().cloned())
+        .collect();
+
+    let users = users::chat_members(store, sizes.users).await?;
+    let chats = chats::plan(&mut rng, sizes, users.len());
+    let messages_written = chats::write(store, &mut rng, &users, &chats).await?;
+    let connections_written = connections::connect(store, &mut rng, &users, &chats, &cases).await;
+    Ok(Manifest {
+        sizes: sizes.clone(),
+        users: users.into_iter().map(|(id, _)| id).collect(),
+        cases,
+        chats,
+        records_written,
+        activities_written: summary.activities,
+        messages_written,
+        connections_written,
+        generated_in_s: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+    })
+}
