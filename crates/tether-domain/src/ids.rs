@@ -1,5 +1,6 @@
 //! Opaque identifiers. Ids are strings on the wire (API.md: "ids are opaque strings"); the
-//! newtypes keep a user id from being passed where a team id is expected.
+//! newtypes keep a user id from being passed where a team id is expected, or a chat id where
+//! a message id is.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -60,4 +61,12 @@ id_type!(
 id_type!(
     /// A role.
     RoleId
+);
+id_type!(
+    /// A chat of any kind: one-on-one, group or team channel.
+    ChatId
+);
+id_type!(
+    /// A message in a chat (text or system).
+    MessageId
 );
