@@ -134,7 +134,7 @@ async fn create_chats(
                     .context("cannot create a bench chat")?;
                 pb.inc(1);
                 Ok::<_, anyhow::Error>(BenchChat {
-                    id: chat.id,
+                    id: chat.id.into_string(),
                     members: members.clone(),
                 })
             }

@@ -10,6 +10,7 @@ use crate::dialect::contains_pattern;
 use crate::{Result, Store, StoreError, new_id, now_ms};
 use serde_json::json;
 use std::collections::BTreeMap;
+use tether_domain::{ChatId, MessageId};
 
 /// A chat connected to a record, as one viewer sees the connection.
 #[derive(Clone, Debug)]
@@ -42,7 +43,7 @@ pub struct Disconnection {
 /// What a connection change records besides the connection itself.
 #[derive(Clone, Debug)]
 pub struct ConnectionChange<'a> {
-    pub chat_id: &'a str,
+    pub chat_id: &'a ChatId,
     pub record_type: &'a str,
     pub record_id: &'a str,
     pub actor_id: &'a str,
@@ -57,14 +58,15 @@ pub struct ConnectionChange<'a> {
 macro_rules! insert_connection {
     ($tx:expr, $chat:expr, $record_type:expr, $record_id:expr, $actor:expr, $system:expr, $subject:expr, $at:expr) => {{
         let at: i64 = $at;
+        let chat: &ChatId = $chat;
         let n = sqlx::query("INSERT INTO chat_connections (chat_id, record_id, connected_by, connected_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-            .bind($chat).bind($record_id).bind($actor).bind(at).execute(&mut *$tx).await?.rows_affected();
+            .bind(chat.as_str()).bind($record_id).bind($actor).bind(at).execute(&mut *$tx).await?.rows_affected();
         let mut written = None;
         if n > 0 {
-            written = Some(crate::chats::insert_system_in_tx!($tx, $chat, $system, at));
+            written = Some(crate::chats::insert_system_in_tx!($tx, chat, $system, at));
             sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_connection', $3, NULL, $4, $5, $6, NULL)")
-                .bind(new_id()).bind($record_id).bind($subject).bind($actor).bind(at).bind($chat).execute(&mut *$tx).await?;
-            let entry = NewAudit::new(Some($actor), "chat.connected", json!({})).record($record_type, $record_id).chat($chat);
+                .bind(new_id()).bind($record_id).bind($subject).bind($actor).bind(at).bind(chat.as_str()).execute(&mut *$tx).await?;
+            let entry = NewAudit::new(Some($actor), "chat.connected", json!({})).record($record_type, $record_id).chat(chat.as_str());
             audit_insert!(&mut *$tx, &entry)?;
         }
         written
@@ -90,7 +92,7 @@ impl Store {
     /// Connects a chat to a record (R11, R13). Connecting twice changes nothing and returns
     /// `false`; otherwise writes the connection, the system message, a `chat_connection`
     /// timeline entry and an audit entry, and returns the system message's id.
-    pub async fn connect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<String>> {
+    pub async fn connect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<MessageId>> {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -106,13 +108,13 @@ impl Store {
     pub async fn create_connected_chat(
         &self,
         c: &NewConnectedChat<'_>,
-    ) -> Result<(crate::chats::Chat, Vec<String>)> {
+    ) -> Result<(crate::chats::Chat, Vec<MessageId>)> {
         if c.chat.kind != tether_domain::chat::ChatKind::Group {
             return Err(StoreError::Invalid(
                 "only a group chat starts connected to a record".into(),
             ));
         }
-        let id = new_id();
+        let id = ChatId::new(new_id());
         let now = now_ms();
         let opening = with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -134,18 +136,18 @@ impl Store {
     /// Removes a connection (R11a), recording a `chat_disconnection` timeline entry, the system
     /// message and an audit entry; returns the system message's id (`None`: it was not
     /// connected). Never touches the chat or its messages.
-    pub async fn disconnect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<String>> {
+    pub async fn disconnect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<MessageId>> {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("DELETE FROM chat_connections WHERE chat_id = $1 AND record_id = $2")
-                .bind(c.chat_id).bind(c.record_id).execute(&mut *tx).await?.rows_affected();
+                .bind(c.chat_id.as_str()).bind(c.record_id).execute(&mut *tx).await?.rows_affected();
             let mut written = None;
             if n > 0 {
                 written = Some(crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now));
                 sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_disconnection', $3, NULL, $4, $5, $6, NULL)")
-                    .bind(new_id()).bind(c.record_id).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id).execute(&mut *tx).await?;
-                let entry = NewAudit::new(Some(c.actor_id), "chat.disconnected", json!({})).record(c.record_type, c.record_id).chat(c.chat_id);
+                    .bind(new_id()).bind(c.record_id).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id.as_str()).execute(&mut *tx).await?;
+                let entry = NewAudit::new(Some(c.actor_id), "chat.disconnected", json!({})).record(c.record_type, c.record_id).chat(c.chat_id.as_str());
                 audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
@@ -158,8 +160,8 @@ impl Store {
     pub async fn last_disconnections(
         &self,
         record_id: &str,
-        chat_ids: &[String],
-    ) -> Result<BTreeMap<String, Disconnection>> {
+        chat_ids: &[ChatId],
+    ) -> Result<BTreeMap<ChatId, Disconnection>> {
         let mut out = BTreeMap::new();
         if chat_ids.is_empty() {
             return Ok(out);
@@ -172,14 +174,14 @@ impl Store {
             qb.push(" AND a.chat_id IN (");
             let mut sep = qb.separated(", ");
             for id in chat_ids {
-                sep.push_bind(id);
+                sep.push_bind(id.as_str());
             }
             qb.push(") ORDER BY a.at, a.id");
             qb.build_query_as().fetch_all(p).await
         })?;
         // Oldest first, so the latest of each chat wins.
         for (chat_id, by, by_name, at) in rows {
-            out.insert(chat_id, Disconnection { by, by_name, at });
+            out.insert(ChatId::new(chat_id), Disconnection { by, by_name, at });
         }
         Ok(out)
     }
@@ -187,12 +189,12 @@ impl Store {
     /// Who connected `chat_id` to `record_id` last, and when; `None` when not connected.
     pub async fn connection(
         &self,
-        chat_id: &str,
+        chat_id: &ChatId,
         record_id: &str,
     ) -> Result<Option<(Option<String>, i64)>> {
         Ok(
             with_pool!(self, p => sqlx::query_as("SELECT connected_by, connected_at FROM chat_connections WHERE chat_id = $1 AND record_id = $2")
-            .bind(chat_id).bind(record_id).fetch_optional(p).await)?,
+            .bind(chat_id.as_str()).bind(record_id).fetch_optional(p).await)?,
         )
     }
 
@@ -201,22 +203,22 @@ impl Store {
     /// a member).
     pub async fn join_chat(
         &self,
-        chat_id: &str,
+        chat_id: &ChatId,
         user_id: &str,
         record_type: &str,
         record_id: &str,
         sys: &SystemMessage,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<MessageId>> {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, 0, 0, $2) ON CONFLICT DO NOTHING")
-                .bind(chat_id).bind(user_id).bind(now).execute(&mut *tx).await?.rows_affected();
+                .bind(chat_id.as_str()).bind(user_id).bind(now).execute(&mut *tx).await?.rows_affected();
             let mut written = None;
             if n > 0 {
                 crate::chats::refresh_search_in_tx!(tx, chat_id);
                 written = Some(crate::chats::insert_system_in_tx!(tx, chat_id, sys, now));
-                let entry = NewAudit::new(Some(user_id), "chat.joined", json!({"history": "all"})).record(record_type, record_id).chat(chat_id);
+                let entry = NewAudit::new(Some(user_id), "chat.joined", json!({"history": "all"})).record(record_type, record_id).chat(chat_id.as_str());
                 audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
@@ -286,9 +288,9 @@ impl Store {
     /// The records each chat is connected to: chat id → record ids. One query.
     pub async fn connected_records_of(
         &self,
-        chat_ids: &[String],
-    ) -> Result<BTreeMap<String, Vec<String>>> {
-        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        chat_ids: &[ChatId],
+    ) -> Result<BTreeMap<ChatId, Vec<String>>> {
+        let mut out: BTreeMap<ChatId, Vec<String>> = BTreeMap::new();
         if chat_ids.is_empty() {
             return Ok(out);
         }
@@ -296,13 +298,13 @@ impl Store {
             let mut qb = sqlx::QueryBuilder::new("SELECT chat_id, record_id FROM chat_connections WHERE chat_id IN (");
             let mut sep = qb.separated(", ");
             for id in chat_ids {
-                sep.push_bind(id);
+                sep.push_bind(id.as_str());
             }
             qb.push(") ORDER BY connected_at");
             qb.build_query_as().fetch_all(p).await
         })?;
         for (chat, record) in rows {
-            out.entry(chat).or_default().push(record);
+            out.entry(ChatId::new(chat)).or_default().push(record);
         }
         Ok(out)
     }
@@ -310,7 +312,7 @@ impl Store {
     /// Chats by id, with whether `viewer` is a member of each (timeline entries). One query.
     pub async fn chats_with_membership(
         &self,
-        chat_ids: &[String],
+        chat_ids: &[ChatId],
         viewer: &str,
     ) -> Result<Vec<(Chat, bool, Option<String>)>> {
         if chat_ids.is_empty() {
@@ -331,7 +333,7 @@ impl Store {
             qb.push(" LEFT JOIN users lu ON lu.id = c.last_message_by WHERE c.id IN (");
             let mut sep = qb.separated(", ");
             for id in chat_ids {
-                sep.push_bind(id);
+                sep.push_bind(id.as_str());
             }
             qb.push(")");
             qb.build_query_as().fetch_all(p).await
@@ -343,9 +345,9 @@ impl Store {
     }
 
     /// The ids of the chats connected to a record (field-change notices, R23).
-    pub async fn connected_chat_ids(&self, record_id: &str) -> Result<Vec<String>> {
+    pub async fn connected_chat_ids(&self, record_id: &str) -> Result<Vec<ChatId>> {
         let rows: Vec<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT chat_id FROM chat_connections WHERE record_id = $1").bind(record_id).fetch_all(p).await)?;
-        Ok(rows.into_iter().map(|r| r.0).collect())
+        Ok(rows.into_iter().map(|r| ChatId::new(r.0)).collect())
     }
 
     /// Creates a team channel whose members are the team's members (kept in step as the team

@@ -74,7 +74,8 @@ const MAX_CHAT_TOKENS: usize = 400;
 /// A message found by search, with its relevance (higher is better).
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct MessageHit {
-    pub message_id: String,
+    #[sqlx(try_from = "String")]
+    pub message_id: tether_domain::MessageId,
     pub score: f64,
 }
 
@@ -115,7 +116,7 @@ impl crate::Store {
         &self,
         viewer: &str,
         query: &[Vec<String>],
-        chat_ids: Option<&[String]>,
+        chat_ids: Option<&[tether_domain::ChatId]>,
         limit: i64,
     ) -> crate::Result<Vec<MessageHit>> {
         let query: Vec<Vec<&String>> = query
@@ -127,7 +128,7 @@ impl crate::Store {
             })
             .filter(|w| !w.is_empty())
             .collect();
-        if query.is_empty() || chat_ids.is_some_and(<[String]>::is_empty) {
+        if query.is_empty() || chat_ids.is_some_and(<[tether_domain::ChatId]>::is_empty) {
             return Ok(Vec::new());
         }
         let (sqlite, pg) = (
@@ -171,7 +172,7 @@ impl crate::Store {
             }
             let mine: Vec<String> = match chat_ids {
                 _ if matches < COMMON_MATCHES => Vec::new(),
-                Some(ids) => ids.to_vec(),
+                Some(ids) => ids.iter().map(|id| id.as_str().to_owned()).collect(),
                 None => with_pool!(self, p => sqlx::query_as::<_, (String,)>(
                     "SELECT chat_id FROM chat_members WHERE user_id = $1")
                     .bind(viewer).fetch_all(p).await)?
@@ -212,7 +213,7 @@ impl crate::Store {
                 qb.push(" AND m.chat_id IN (");
                 let mut sep = qb.separated(", ");
                 for id in ids {
-                    sep.push_bind(id);
+                    sep.push_bind(id.as_str());
                 }
                 qb.push(")");
             }

@@ -16,7 +16,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 /// A message to send.
 #[derive(Clone, Debug)]
 pub struct NewMessage {
-    pub chat_id: String,
+    pub chat_id: tether_domain::ChatId,
     pub sender_id: String,
     /// The sender's name as the caller knows it (the sent message is built from what was
     /// written, not read back).

@@ -346,7 +346,7 @@ fn sqlite_rows(
     let mut written = Vec::with_capacity(messages.len());
     for (m, at) in messages {
         let seq = next
-            .get_mut(&m.chat_id)
+            .get_mut(m.chat_id.as_str())
             .ok_or(StoreError::NotFound("chat"))?;
         let id = new_id();
         rows.push(message_row(&id, m, *at, ("seq", *seq)));

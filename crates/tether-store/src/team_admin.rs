@@ -158,7 +158,7 @@ impl Store {
         let left = left
             .into_iter()
             .map(|chat_id| ChannelMove {
-                chat_id,
+                chat_id: tether_domain::ChatId::new(chat_id),
                 user_id: user_id.to_owned(),
             })
             .collect();

@@ -12,6 +12,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use tether_domain::cards::Card;
 use tether_domain::markdown::extract_record_links;
+use tether_domain::{ChatId, MessageId};
 use tether_store::chats::Message;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -54,8 +55,8 @@ async fn unfurl(
         return Ok(Json(UnfurlResponse { card: None }));
     }
     let probe = Message {
-        id: String::new(),
-        chat_id: String::new(),
+        id: MessageId::new(""),
+        chat_id: ChatId::new(""),
         seq: 0,
         kind: "text".into(),
         sender_id: None,

@@ -14,6 +14,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
+use tether_domain::ChatId;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -54,7 +55,7 @@ async fn create_channel(
     Ok((
         StatusCode::CREATED,
         Json(ChannelCreated {
-            id: chat.id,
+            id: chat.id.into_string(),
             name: chat.name.unwrap_or_default(),
             team_id,
         }),
@@ -84,7 +85,7 @@ async fn list_channels(
 async fn channel_messages(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ChatId>,
     q: ApiQuery<PageQuery>,
 ) -> ApiResult<Json<MessagePage>> {
     require_collaboration(&state, &caller).await?;
@@ -98,7 +99,7 @@ async fn channel_messages(
 async fn post_channel_message(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ChatId>,
     headers: HeaderMap,
     body: ApiJson<SendMessage>,
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {

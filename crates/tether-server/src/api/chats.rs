@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use tether_domain::ChatId;
 use tether_domain::chat::{ChatName, HistoryWindow};
 use tether_domain::invalid::Invalid;
 use utoipa::ToSchema;
@@ -119,7 +120,7 @@ async fn list_chats(
 async fn get_chat(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ChatId>,
 ) -> ApiResult<Json<ChatOut>> {
     chats::get_chat(&state, &caller, &id).await.map(Json)
 }
@@ -138,7 +139,7 @@ pub struct RenameChat {
 async fn rename_chat(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ChatId>,
     ApiJson(req): ApiJson<RenameChat>,
 ) -> ApiResult<Json<ChatOut>> {
     let name = chat_name(&req.name)?;
@@ -190,7 +191,7 @@ pub struct AddMembers {
 async fn add_members(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ChatId>,
     ApiJson(req): ApiJson<AddMembers>,
 ) -> ApiResult<Json<ChatOut>> {
     let window = req.history.parse()?;
@@ -210,7 +211,7 @@ async fn add_members(
 async fn remove_member(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((id, user_id)): ApiPath<(String, String)>,
+    ApiPath((id, user_id)): ApiPath<(ChatId, String)>,
 ) -> ApiResult<StatusCode> {
     chats::remove_member(&state, &caller, &id, &user_id)
         .await?

@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use tether_domain::ChatId;
 use tether_domain::invalid::Invalid;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -74,7 +75,8 @@ async fn panel(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectChat {
-    pub chat_id: String,
+    #[schema(value_type = String)]
+    pub chat_id: ChatId,
 }
 
 /// # `POST /api/v1/records/{type}/{id}/chats`
@@ -102,7 +104,8 @@ async fn connect_chat(
 #[serde(deny_unknown_fields)]
 pub struct ConnectChannel {
     /// An existing channel of one of the caller's teams…
-    pub channel_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub channel_id: Option<ChatId>,
     /// …or a new channel with this name in this team.
     pub team_id: Option<String>,
     pub name: Option<String>,
@@ -154,7 +157,7 @@ async fn connect_channel(
 async fn disconnect_chat(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id, chat_id)): ApiPath<(String, String, String)>,
+    ApiPath((ty, id, chat_id)): ApiPath<(String, String, ChatId)>,
 ) -> ApiResult<StatusCode> {
     let record = RecordKey::new(&ty, &id);
     collab::disconnect(&state, &caller, &record, &chat_id, false)
@@ -172,7 +175,7 @@ async fn disconnect_chat(
 async fn disconnect_channel(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id, channel_id)): ApiPath<(String, String, String)>,
+    ApiPath((ty, id, channel_id)): ApiPath<(String, String, ChatId)>,
 ) -> ApiResult<StatusCode> {
     let record = RecordKey::new(&ty, &id);
     collab::disconnect(&state, &caller, &record, &channel_id, true)
@@ -198,7 +201,7 @@ pub struct JoinRequest {
 async fn join_chat(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(chat_id): ApiPath<String>,
+    ApiPath(chat_id): ApiPath<ChatId>,
     ApiJson(req): ApiJson<JoinRequest>,
 ) -> ApiResult<Json<ChatOut>> {
     collab::join_chat(&state, &caller, &chat_id, &req.record.into())

@@ -13,6 +13,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use tether_domain::ChatId;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -45,7 +46,7 @@ pub struct TranscriptRequest {
 async fn save_transcript(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(chat_id): ApiPath<String>,
+    ApiPath(chat_id): ApiPath<ChatId>,
     ApiJson(req): ApiJson<TranscriptRequest>,
 ) -> ApiResult<(StatusCode, Json<ActivityOut>)> {
     let time = |field: &str, t: Option<&str>| t.map(|t| parse_rfc3339(field, t)).transpose();

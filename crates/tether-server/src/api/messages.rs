@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use tether_domain::chat::Importance;
 use tether_domain::invalid::Invalid;
+use tether_domain::{ChatId, MessageId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -47,7 +48,7 @@ pub struct MessagePage {
 pub(crate) async fn list_messages(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ChatId>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<MessagePage>> {
     let items =
@@ -100,7 +101,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
 pub(crate) async fn send_message(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ChatId>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<SendMessage>,
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {
@@ -144,7 +145,7 @@ pub struct EditMessage {
 async fn edit_message(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((id, message_id)): ApiPath<(String, String)>,
+    ApiPath((id, message_id)): ApiPath<(ChatId, MessageId)>,
     ApiJson(req): ApiJson<EditMessage>,
 ) -> ApiResult<Json<MessageOut>> {
     messages::edit_message(&state, &caller, &id, &message_id, &req.body)
@@ -162,7 +163,7 @@ async fn edit_message(
 async fn delete_message(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((id, message_id)): ApiPath<(String, String)>,
+    ApiPath((id, message_id)): ApiPath<(ChatId, MessageId)>,
 ) -> ApiResult<StatusCode> {
     messages::delete_message(&state, &caller, &id, &message_id)
         .await?
@@ -181,7 +182,7 @@ pub struct ReactionIn {
 async fn react(
     state: AppState,
     caller: Caller,
-    (id, message_id): (String, String),
+    (id, message_id): (ChatId, MessageId),
     emoji: &str,
     add: bool,
 ) -> ApiResult<Json<MessageOut>> {
@@ -201,7 +202,7 @@ async fn react(
 async fn add_reaction(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(ids): ApiPath<(String, String)>,
+    ApiPath(ids): ApiPath<(ChatId, MessageId)>,
     ApiJson(req): ApiJson<ReactionIn>,
 ) -> ApiResult<Json<MessageOut>> {
     react(state, caller, ids, &req.emoji, true).await
@@ -213,7 +214,7 @@ async fn add_reaction(
 async fn remove_reaction(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(ids): ApiPath<(String, String)>,
+    ApiPath(ids): ApiPath<(ChatId, MessageId)>,
     ApiJson(req): ApiJson<ReactionIn>,
 ) -> ApiResult<Json<MessageOut>> {
     react(state, caller, ids, &req.emoji, false).await
@@ -222,7 +223,8 @@ async fn remove_reaction(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadIn {
-    pub message_id: String,
+    #[schema(value_type = String)]
+    pub message_id: MessageId,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -238,7 +240,7 @@ pub struct ReadOut {
 async fn mark_read(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<ChatId>,
     ApiJson(req): ApiJson<ReadIn>,
 ) -> ApiResult<Json<ReadOut>> {
     let unread = messages::mark_read(&state, &caller, &id, &req.message_id).await?;

@@ -11,6 +11,7 @@ use crate::app::views::{ChatOut, chat_out, records_for_chats};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde_json::json;
+use tether_domain::ChatId;
 use tether_domain::chat::{ChatKind, ChatName};
 use tether_store::chats::Chat;
 
@@ -65,7 +66,7 @@ pub async fn list_channels(state: &AppState, caller: &Caller) -> ApiResult<Vec<C
         .store
         .list_chats(caller.id(), None, &[ChatKind::Channel], None, 200)
         .await?;
-    let ids: Vec<String> = items.iter().map(|i| i.chat.id.clone()).collect();
+    let ids: Vec<ChatId> = items.iter().map(|i| i.chat.id.clone()).collect();
     let mut records = records_for_chats(state, caller, &ids).await?;
     Ok(items
         .into_iter()
@@ -79,7 +80,7 @@ pub async fn list_channels(state: &AppState, caller: &Caller) -> ApiResult<Vec<C
 }
 
 /// 404 unless `id` is a channel (reading and posting are then a chat's, R2 included).
-pub async fn require_channel(state: &AppState, id: &str) -> ApiResult<()> {
+pub async fn require_channel(state: &AppState, id: &ChatId) -> ApiResult<()> {
     match state.store.chat(id).await? {
         Some(c) if c.kind == ChatKind::Channel => Ok(()),
         _ => Err(ApiError::NotFound(format!(

@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
+use tether_domain::ChatId;
 use tether_domain::chat::{ChatKind, ChatName, HistoryWindow, names_in_sentence};
 use tether_domain::invalid::{FieldError, Invalid};
 use tether_store::chats::NewChat;
@@ -175,7 +176,7 @@ pub async fn list_chats(
     let next_before = (items.len() as i64 == page)
         .then(|| items.last().map(|i| i.chat.last_activity_at))
         .flatten();
-    let ids: Vec<String> = items.iter().map(|i| i.chat.id.clone()).collect();
+    let ids: Vec<ChatId> = items.iter().map(|i| i.chat.id.clone()).collect();
     let mut records = records_for_chats(state, caller, &ids).await?;
     let items = items
         .into_iter()
@@ -190,7 +191,7 @@ pub async fn list_chats(
 }
 
 /// A chat of the caller's, as they see it, with their unread count.
-pub async fn get_chat(state: &AppState, caller: &Caller, id: &str) -> ApiResult<ChatOut> {
+pub async fn get_chat(state: &AppState, caller: &Caller, id: &ChatId) -> ApiResult<ChatOut> {
     member_chat(state, caller, id).await?;
     let unread = state
         .store
@@ -208,7 +209,7 @@ pub async fn get_chat(state: &AppState, caller: &Caller, id: &str) -> ApiResult<
 pub async fn rename_chat(
     state: &AppState,
     caller: &Caller,
-    id: &str,
+    id: &ChatId,
     name: ChatName,
 ) -> ApiResult<Outcome<ChatOut>> {
     let (chat, _) = member_chat(state, caller, id).await?;
@@ -270,7 +271,7 @@ fn history_words(w: HistoryWindow) -> String {
 pub async fn add_members(
     state: &AppState,
     caller: &Caller,
-    id: &str,
+    id: &ChatId,
     user_ids: &[String],
     window: HistoryWindow,
 ) -> ApiResult<Outcome<ChatOut>> {
@@ -365,7 +366,7 @@ pub async fn add_members(
 pub async fn remove_member(
     state: &AppState,
     caller: &Caller,
-    id: &str,
+    id: &ChatId,
     user_id: &str,
 ) -> ApiResult<Outcome<()>> {
     let (chat, _) = member_chat(state, caller, id).await?;

@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use tether_domain::access::{Decision, decide};
 use tether_domain::collab::{self, DisconnectFacts};
 use tether_domain::settings::RecordTypeSettings;
-use tether_domain::{Access, Owner};
+use tether_domain::{Access, ChatId, Owner};
 use tether_store::chats::{Chat, Member};
 use tether_store::record_types::RecordType;
 use tether_store::records::RecordView;
@@ -31,7 +31,7 @@ pub async fn require_collaboration(state: &AppState, caller: &Caller) -> ApiResu
 pub async fn member_chat(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
+    chat_id: &ChatId,
 ) -> ApiResult<(Chat, Member)> {
     require_collaboration(state, caller).await?;
     state
@@ -50,7 +50,7 @@ pub async fn member_chat(
 pub async fn members_as_member(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
+    chat_id: &ChatId,
 ) -> ApiResult<Vec<Member>> {
     require_collaboration(state, caller).await?;
     let members = state.store.members(chat_id).await?;

@@ -10,11 +10,11 @@ use crate::app::views::{ActivityOut, HandOver, PersonRef, chat_out};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde_json::json;
-use tether_domain::Owner;
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::{hands_over, record_label, transcript_line};
 use tether_domain::invalid::Invalid;
 use tether_domain::record::ActivityKind;
+use tether_domain::{ChatId, Owner};
 use tether_store::record_types::RecordType;
 use tether_store::records::RecordChange;
 
@@ -124,7 +124,7 @@ const MAX_TRANSCRIPT_CHARS: usize = 100_000;
 pub async fn save_transcript(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
+    chat_id: &ChatId,
     record: &RecordKey,
     range: TranscriptRange,
 ) -> ApiResult<Outcome<ActivityOut>> {

@@ -16,6 +16,7 @@ use tether_domain::chat::{
 };
 use tether_domain::invalid::{FieldError, Invalid};
 use tether_domain::markdown::{MentionResolver, Rendered, render};
+use tether_domain::{ChatId, MessageId};
 use tether_store::chats::{Member, Message, NewMessage, ReactionAdded};
 
 /// Most attachments one message carries.
@@ -26,7 +27,7 @@ pub const MAX_ATTACHMENTS_PER_MESSAGE: usize = 10;
 pub async fn list_messages(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
+    chat_id: &ChatId,
     before: Option<i64>,
     limit: i64,
 ) -> ApiResult<Vec<MessageOut>> {
@@ -83,7 +84,7 @@ pub struct Send {
 impl Send {
     /// What an idempotency key is bound to: a digest of the chat and everything the send asks
     /// for, so a retry must send the same message (the same key with a different body is 422).
-    fn fingerprint(&self, chat_id: &str) -> String {
+    fn fingerprint(&self, chat_id: &ChatId) -> String {
         use sha2::{Digest, Sha256};
         let canonical = json!({
             "chat": chat_id,
@@ -105,7 +106,7 @@ impl Send {
 pub async fn send_message(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
+    chat_id: &ChatId,
     req: Send,
 ) -> ApiResult<Outcome<MessageOut>> {
     let members = members_as_member(state, caller, chat_id).await?;
@@ -207,8 +208,8 @@ pub async fn send_message(
 async fn own_message(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
-    message_id: &str,
+    chat_id: &ChatId,
+    message_id: &MessageId,
 ) -> ApiResult<Message> {
     let (_, me) = member_chat(state, caller, chat_id).await?;
     let m = visible_message(state, &me, chat_id, message_id).await?;
@@ -226,14 +227,14 @@ async fn own_message(
 async fn visible_message(
     state: &AppState,
     me: &Member,
-    chat_id: &str,
-    message_id: &str,
+    chat_id: &ChatId,
+    message_id: &MessageId,
 ) -> ApiResult<Message> {
     state
         .store
         .message(message_id)
         .await?
-        .filter(|m| m.chat_id == chat_id && may_see_message(me.visible_from, m.created_at))
+        .filter(|m| &m.chat_id == chat_id && may_see_message(me.visible_from, m.created_at))
         .ok_or_else(|| ApiError::NotFound(format!("there is no message {message_id} in this chat")))
 }
 
@@ -242,8 +243,8 @@ async fn visible_message(
 pub async fn edit_message(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
-    message_id: &str,
+    chat_id: &ChatId,
+    message_id: &MessageId,
     body: &str,
 ) -> ApiResult<Outcome<MessageOut>> {
     let old = own_message(state, caller, chat_id, message_id).await?;
@@ -274,8 +275,8 @@ pub async fn edit_message(
 pub async fn delete_message(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
-    message_id: &str,
+    chat_id: &ChatId,
+    message_id: &MessageId,
 ) -> ApiResult<Outcome<()>> {
     own_message(state, caller, chat_id, message_id).await?;
     let message = state.store.delete_message(message_id).await?;
@@ -313,8 +314,8 @@ fn reaction_to_remove(raw: &str) -> ApiResult<String> {
 pub async fn react(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
-    message_id: &str,
+    chat_id: &ChatId,
+    message_id: &MessageId,
     emoji: &str,
     add: bool,
 ) -> ApiResult<Outcome<MessageOut>> {
@@ -372,8 +373,8 @@ pub async fn react(
 pub async fn mark_read(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
-    message_id: &str,
+    chat_id: &ChatId,
+    message_id: &MessageId,
 ) -> ApiResult<i64> {
     let (_, me) = member_chat(state, caller, chat_id).await?;
     let m = visible_message(state, &me, chat_id, message_id).await?;

@@ -17,6 +17,7 @@ use tether_domain::chat::ChatKind;
 use tether_domain::invalid::Invalid;
 use tether_domain::markdown::{MentionResolver, plain_text};
 use tether_domain::search;
+use tether_domain::{ChatId, MessageId};
 use tether_store::chats::{Chat, Message};
 use utoipa::ToSchema;
 
@@ -90,7 +91,7 @@ pub async fn in_record(
     limit: i64,
 ) -> ApiResult<SearchResults> {
     record_context(state, caller, ty, id).await?;
-    let chats: Vec<String> = state
+    let chats: Vec<ChatId> = state
         .store
         .record_connections(id, caller.id())
         .await?
@@ -105,7 +106,7 @@ async fn run(
     state: &AppState,
     caller: &Caller,
     text: &SearchText,
-    chats: Option<&[String]>,
+    chats: Option<&[ChatId]>,
     limit: i64,
 ) -> ApiResult<SearchResults> {
     state.limit(caller, crate::limits::Kind::Search).await?;
@@ -114,21 +115,21 @@ async fn run(
         .store
         .search_messages(caller.id(), query, chats, limit)
         .await?;
-    let ids: Vec<String> = hits.iter().map(|h| h.message_id.clone()).collect();
-    let messages: BTreeMap<String, Message> = state
+    let ids: Vec<MessageId> = hits.iter().map(|h| h.message_id.clone()).collect();
+    let messages: BTreeMap<MessageId, Message> = state
         .store
         .messages_by_ids(&ids)
         .await?
         .into_iter()
         .map(|m| (m.id.clone(), m))
         .collect();
-    let chat_ids: Vec<String> = messages
+    let chat_ids: Vec<ChatId> = messages
         .values()
         .map(|m| m.chat_id.clone())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let chats: BTreeMap<String, Chat> = state
+    let chats: BTreeMap<ChatId, Chat> = state
         .store
         .chats_with_membership(&chat_ids, caller.id())
         .await?
@@ -164,7 +165,7 @@ async fn run(
                     kind: view.kind,
                 },
                 message: HitMessage {
-                    id: m.id.clone(),
+                    id: m.id.to_string(),
                     seq: m.seq,
                     sender: m.sender_id.clone().map(|id| PersonRef {
                         id,

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::access::decide;
 use tether_domain::chat::{ChatKind, display_name};
-use tether_domain::{Access, Owner};
+use tether_domain::{Access, ChatId, Owner};
 use tether_store::chats::{Chat, Member, Message};
 use tether_store::records::{Activity, Record, RecordView};
 use utoipa::ToSchema;
@@ -42,7 +42,7 @@ pub fn chat_out(chat: Chat, members: &[Member], unread: i64, viewer: &str) -> Ch
         .collect();
     ChatOut {
         name: display_name(chat.kind, chat.name.as_deref(), &names, viewer),
-        id: chat.id,
+        id: chat.id.into_string(),
         custom_name: chat.name,
         kind: chat.kind,
         members: members
@@ -112,8 +112,8 @@ pub struct MessageOut {
 
 pub fn message_out(m: &Message) -> MessageOut {
     MessageOut {
-        id: m.id.clone(),
-        chat_id: m.chat_id.clone(),
+        id: m.id.to_string(),
+        chat_id: m.chat_id.to_string(),
         seq: m.seq,
         kind: m.kind.clone(),
         sender: m.sender_id.clone().map(|id| PersonRef {
@@ -229,8 +229,8 @@ pub struct RecordRefOut {
 pub async fn records_for_chats(
     state: &AppState,
     caller: &Caller,
-    chat_ids: &[String],
-) -> ApiResult<BTreeMap<String, Vec<RecordRefOut>>> {
+    chat_ids: &[ChatId],
+) -> ApiResult<BTreeMap<ChatId, Vec<RecordRefOut>>> {
     let links = state.store.connected_records_of(chat_ids).await?;
     let ids: Vec<String> = links
         .values()
@@ -268,7 +268,7 @@ pub async fn records_for_chats(
 }
 
 /// The chat as the caller sees it, with its records.
-pub async fn chat_view(state: &AppState, caller: &Caller, chat_id: &str) -> ApiResult<ChatOut> {
+pub async fn chat_view(state: &AppState, caller: &Caller, chat_id: &ChatId) -> ApiResult<ChatOut> {
     let chat = state
         .store
         .chat(chat_id)
@@ -276,7 +276,7 @@ pub async fn chat_view(state: &AppState, caller: &Caller, chat_id: &str) -> ApiR
         .ok_or_else(|| ApiError::NotFound("chat".into()))?;
     let members = state.store.members(chat_id).await?;
     let mut out = chat_out(chat, &members, 0, caller.id());
-    out.records = records_for_chats(state, caller, &[chat_id.to_owned()])
+    out.records = records_for_chats(state, caller, std::slice::from_ref(chat_id))
         .await?
         .remove(chat_id)
         .unwrap_or_default();

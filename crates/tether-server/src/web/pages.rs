@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
+use tether_domain::ChatId;
 use tether_domain::locale::Locale;
 
 /// The policy of every page: scripts, styles and connections only to this origin (the event
@@ -258,10 +259,11 @@ pub async fn chat_app_with(
     State(state): State<AppState>,
     headers: HeaderMap,
     uri: Uri,
-    Path(id): Path<String>,
+    Path(id): Path<ChatId>,
 ) -> Response {
     signed_in(&state, &headers, &uri, |v| {
-        Page::new(v.locale, "page-title-chats", "chats", Nav::Chats).with("chat-id", id)
+        Page::new(v.locale, "page-title-chats", "chats", Nav::Chats)
+            .with("chat-id", id.into_string())
     })
     .await
 }

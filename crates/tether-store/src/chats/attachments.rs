@@ -75,11 +75,14 @@ impl Store {
     }
 
     /// Every file of a message, discarded or not.
-    pub async fn message_attachments(&self, message_id: &str) -> Result<Vec<Attachment>> {
+    pub async fn message_attachments(
+        &self,
+        message_id: &tether_domain::MessageId,
+    ) -> Result<Vec<Attachment>> {
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at FROM attachments \
              WHERE message_id = $1 ORDER BY created_at, id")
-            .bind(message_id).fetch_all(p).await)?)
+            .bind(message_id.as_str()).fetch_all(p).await)?)
     }
 
     /// Removes a discarded file's row (after its bytes); whether there was one. A file that is

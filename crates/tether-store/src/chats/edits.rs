@@ -3,12 +3,13 @@
 
 use super::{DueReminder, Message, ReactionAdded};
 use crate::{Result, Store, StoreError, now_ms};
+use tether_domain::{ChatId, MessageId};
 
 impl Store {
     /// Replaces a message's text (the caller checked it is the sender's).
     pub async fn edit_message(
         &self,
-        id: &str,
+        id: &MessageId,
         body: &str,
         html: &str,
         mentions: &[String],
@@ -18,21 +19,21 @@ impl Store {
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE messages SET body = $1, html = $2, edited_at = $3 WHERE id = $4 AND deleted_at IS NULL")
-                .bind(body).bind(html).bind(now).bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
-            let chat: Option<(String,)> = sqlx::query_as("SELECT chat_id FROM message_text WHERE message_id = $1").bind(id).fetch_optional(&mut *tx).await?;
+                .bind(body).bind(html).bind(now).bind(id.as_str()).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+            let chat: Option<(String,)> = sqlx::query_as("SELECT chat_id FROM message_text WHERE message_id = $1").bind(id.as_str()).fetch_optional(&mut *tx).await?;
             if let Some((chat_id,)) = chat {
-                let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM attachments WHERE message_id = $1").bind(id).fetch_all(&mut *tx).await?;
+                let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM attachments WHERE message_id = $1").bind(id.as_str()).fetch_all(&mut *tx).await?;
                 let mut text = body.to_owned();
                 for (n,) in &names {
                     text.push(' ');
                     text.push_str(n);
                 }
-                sqlx::query("DELETE FROM message_text WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
-                sqlx::query(text_sql).bind(id).bind(&chat_id).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM message_text WHERE message_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+                sqlx::query(text_sql).bind(id.as_str()).bind(&chat_id).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
             }
             for u in mentions {
-                sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(id).bind(u).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(id.as_str()).bind(u).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok::<_, sqlx::Error>(())
@@ -44,18 +45,18 @@ impl Store {
 
     /// Deletes a message's content, leaving a tombstone (kind and time stay, text goes). Its
     /// files are discarded: no one can download them, and their bytes are to be removed.
-    pub async fn delete_message(&self, id: &str) -> Result<Message> {
+    pub async fn delete_message(&self, id: &MessageId) -> Result<Message> {
         let now = now_ms();
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE messages SET body = '', html = '', data = NULL, deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
-                .bind(now).bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM reactions WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM urgent_reminders WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM message_text WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+                .bind(now).bind(id.as_str()).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM reactions WHERE message_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM urgent_reminders WHERE message_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM message_text WHERE message_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
             // Its files can no longer be downloaded; their bytes go next (`discarded_attachments`).
-            sqlx::query("UPDATE attachments SET discarded_at = $1 WHERE message_id = $2 AND discarded_at IS NULL").bind(now).bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE attachments SET discarded_at = $1 WHERE message_id = $2 AND discarded_at IS NULL").bind(now).bind(id.as_str()).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(())
         })?;
@@ -71,7 +72,7 @@ impl Store {
     /// adding new reactions at once cannot both take the last place.
     pub async fn add_reaction(
         &self,
-        message_id: &str,
+        message_id: &MessageId,
         user_id: &str,
         emoji: &str,
         max_distinct: usize,
@@ -79,19 +80,19 @@ impl Store {
         let max = i64::try_from(max_distinct).unwrap_or(i64::MAX);
         let outcome = with_write!(self, p => {
             let mut tx = p.begin().await?;
-            sqlx::query("UPDATE messages SET id = id WHERE id = $1").bind(message_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE messages SET id = id WHERE id = $1").bind(message_id.as_str()).execute(&mut *tx).await?;
             let inserted = sqlx::query(
                 "INSERT INTO reactions (message_id, user_id, emoji, created_at) SELECT $1, $2, $3, $4 \
                  WHERE EXISTS (SELECT 1 FROM reactions WHERE message_id = $1 AND emoji = $3) \
                     OR (SELECT COUNT(DISTINCT emoji) FROM reactions WHERE message_id = $1) < $5 \
                  ON CONFLICT DO NOTHING")
-                .bind(message_id).bind(user_id).bind(emoji).bind(now_ms()).bind(max)
+                .bind(message_id.as_str()).bind(user_id).bind(emoji).bind(now_ms()).bind(max)
                 .execute(&mut *tx).await?.rows_affected();
             let outcome = if inserted > 0 {
                 ReactionAdded::Added
             } else {
                 let mine: Option<String> = sqlx::query_scalar("SELECT emoji FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3")
-                    .bind(message_id).bind(user_id).bind(emoji).fetch_optional(&mut *tx).await?;
+                    .bind(message_id.as_str()).bind(user_id).bind(emoji).fetch_optional(&mut *tx).await?;
                 if mine.is_some() { ReactionAdded::AlreadyThere } else { ReactionAdded::TooMany }
             };
             tx.commit().await?;
@@ -104,25 +105,25 @@ impl Store {
     /// bounded here: the server adds with [`Store::add_reaction`].
     pub async fn set_reaction(
         &self,
-        message_id: &str,
+        message_id: &MessageId,
         user_id: &str,
         emoji: &str,
         add: bool,
     ) -> Result<bool> {
         let n = with_write!(self, p => if add {
             sqlx::query("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                .bind(message_id).bind(user_id).bind(emoji).bind(now_ms()).execute(p).await.map(|r| r.rows_affected())
+                .bind(message_id.as_str()).bind(user_id).bind(emoji).bind(now_ms()).execute(p).await.map(|r| r.rows_affected())
         } else {
             sqlx::query("DELETE FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3")
-                .bind(message_id).bind(user_id).bind(emoji).execute(p).await.map(|r| r.rows_affected())
+                .bind(message_id.as_str()).bind(user_id).bind(emoji).execute(p).await.map(|r| r.rows_affected())
         })?;
         Ok(n > 0)
     }
 
     /// Moves the read marker forward (never back) to `seq`.
-    pub async fn mark_read(&self, chat_id: &str, user_id: &str, seq: i64) -> Result<()> {
+    pub async fn mark_read(&self, chat_id: &ChatId, user_id: &str, seq: i64) -> Result<()> {
         with_write!(self, p => sqlx::query("UPDATE chat_members SET last_read_seq = $1 WHERE chat_id = $2 AND user_id = $3 AND last_read_seq < $1")
-            .bind(seq).bind(chat_id).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
+            .bind(seq).bind(chat_id.as_str()).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -148,8 +149,8 @@ impl Store {
                 .bind(&message_id).fetch_all(p).await)?;
             if !unread.is_empty() {
                 out.push(DueReminder {
-                    message_id,
-                    chat_id,
+                    message_id: MessageId::new(message_id),
+                    chat_id: ChatId::new(chat_id),
                     unread_user_ids: unread.into_iter().map(|u| u.0).collect(),
                 });
             }

@@ -12,6 +12,7 @@ macro_rules! insert_message {
     ($tx:expr, chat = $chat:expr, kind = $kind:expr, sender = $sender:expr, body = $body:expr, html = $html:expr,
      importance = $imp:expr, data = $data:expr, key = $key:expr, fingerprint = $fp:expr, at = $at:expr) => {{
         let at: i64 = $at;
+        let chat: &tether_domain::ChatId = $chat;
         let sender: Option<&str> = $sender;
         let (seq,): (i64,) = sqlx::query_as(
             "UPDATE chats SET last_seq = last_seq + 1, last_activity_at = $2, \
@@ -19,7 +20,7 @@ macro_rules! insert_message {
              last_message_by = CASE WHEN $3 = 'system' THEN last_message_by ELSE $4 END \
              WHERE id = $1 RETURNING last_seq",
         )
-        .bind($chat)
+        .bind(chat.as_str())
         .bind(at)
         .bind($kind)
         .bind(sender)
@@ -32,7 +33,7 @@ macro_rules! insert_message {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&id)
-        .bind($chat)
+        .bind(chat.as_str())
         .bind(seq)
         .bind($kind)
         .bind(sender)
@@ -49,7 +50,8 @@ macro_rules! insert_message {
     }};
 }
 
-/// Writes a [`SystemMessage`](super::SystemMessage) on `$tx`; evaluates to its id.
+/// Writes a [`SystemMessage`](super::SystemMessage) in chat `$chat` (a `&ChatId`) on `$tx`;
+/// evaluates to its id.
 macro_rules! insert_system {
     ($tx:expr, $chat:expr, $sys:expr, $at:expr) => {{
         let sys: &$crate::chats::SystemMessage = $sys;
@@ -66,7 +68,7 @@ macro_rules! insert_system {
             fingerprint = None::<&str>,
             at = $at
         );
-        id
+        tether_domain::MessageId::new(id)
     }};
 }
 
@@ -75,31 +77,33 @@ macro_rules! insert_system {
 macro_rules! insert_chat {
     ($tx:expr, $id:expr, $new:expr, $pair:expr, $at:expr) => {{
         let new: &$crate::chats::NewChat = $new;
+        let id: &tether_domain::ChatId = $id;
         let at: i64 = $at;
         sqlx::query("INSERT INTO chats (id, kind, name, search_folded, pair_key, team_id, created_by, created_at, last_seq, last_activity_at) \
              VALUES ($1, $2, $3, '', $4, $5, $6, $7, 0, $7)")
-            .bind($id).bind(new.kind.as_str()).bind(new.name.as_deref()).bind($pair).bind(new.team_id.as_deref())
+            .bind(id.as_str()).bind(new.kind.as_str()).bind(new.name.as_deref()).bind($pair).bind(new.team_id.as_deref())
             .bind(&new.created_by).bind(at)
             .execute(&mut *$tx).await?;
         for (user, visible_from) in &new.members {
             sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
-                .bind($id).bind(user).bind(at).bind(*visible_from).bind(&new.created_by)
+                .bind(id.as_str()).bind(user).bind(at).bind(*visible_from).bind(&new.created_by)
                 .execute(&mut *$tx).await?;
         }
-        $crate::chats::refresh_search_in_tx!($tx, $id);
+        $crate::chats::refresh_search_in_tx!($tx, id);
     }};
 }
 
 /// Recomputes the text a chat filter matches: its name and its members' names, folded.
 macro_rules! refresh_search {
     ($tx:expr, $chat:expr) => {{
+        let chat: &tether_domain::ChatId = $chat;
         let names: Vec<(String,)> = sqlx::query_as("SELECT u.name FROM chat_members cm JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = $1 ORDER BY u.name")
-            .bind($chat)
+            .bind(chat.as_str())
             .fetch_all(&mut *$tx)
             .await?;
-        let (name,): (Option<String>,) = sqlx::query_as("SELECT name FROM chats WHERE id = $1").bind($chat).fetch_one(&mut *$tx).await?;
+        let (name,): (Option<String>,) = sqlx::query_as("SELECT name FROM chats WHERE id = $1").bind(chat.as_str()).fetch_one(&mut *$tx).await?;
         let text = $crate::chats::search_text(name.as_deref(), names.iter().map(|n| n.0.as_str()));
-        sqlx::query("UPDATE chats SET search_folded = $1 WHERE id = $2").bind(text).bind($chat).execute(&mut *$tx).await?;
+        sqlx::query("UPDATE chats SET search_folded = $1 WHERE id = $2").bind(text).bind(chat.as_str()).execute(&mut *$tx).await?;
     }};
 }
 

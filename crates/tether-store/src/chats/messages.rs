@@ -3,6 +3,7 @@
 use super::{Attachment, Message};
 use crate::{Result, Store};
 use std::collections::BTreeMap;
+use tether_domain::{ChatId, MessageId};
 
 #[derive(sqlx::FromRow)]
 struct MessageRow {
@@ -28,8 +29,8 @@ const MESSAGE_SELECT: &str = "SELECT m.id, m.chat_id, m.seq, m.kind, m.sender_id
 impl MessageRow {
     fn into_message(self) -> Result<Message> {
         Ok(Message {
-            id: self.id,
-            chat_id: self.chat_id,
+            id: MessageId::new(self.id),
+            chat_id: ChatId::new(self.chat_id),
             seq: self.seq,
             kind: self.kind,
             sender_id: self.sender_id,
@@ -49,9 +50,9 @@ impl MessageRow {
 
 impl Store {
     /// One message with its reactions and attachments.
-    pub async fn message(&self, id: &str) -> Result<Option<Message>> {
+    pub async fn message(&self, id: &MessageId) -> Result<Option<Message>> {
         let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
-        let row: Option<MessageRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?;
+        let row: Option<MessageRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(p).await)?;
         let Some(row) = row else { return Ok(None) };
         let mut list = vec![row.into_message()?];
         self.fill_details(&mut list).await?;
@@ -60,10 +61,10 @@ impl Store {
 
     /// A chat's first `limit` messages, oldest first: what a new chat opened with (its opening
     /// system message is always the first, written with the chat).
-    pub async fn first_messages(&self, chat_id: &str, limit: i64) -> Result<Vec<Message>> {
+    pub async fn first_messages(&self, chat_id: &ChatId, limit: i64) -> Result<Vec<Message>> {
         let sql = format!("{MESSAGE_SELECT} WHERE m.chat_id = $1 ORDER BY m.seq LIMIT $2");
         let rows: Vec<MessageRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(chat_id).bind(limit.clamp(1, 100)).fetch_all(p).await)?;
+            .bind(chat_id.as_str()).bind(limit.clamp(1, 100)).fetch_all(p).await)?;
         let mut list = rows
             .into_iter()
             .map(MessageRow::into_message)
@@ -76,7 +77,7 @@ impl Store {
     /// with `seq` below `before_seq` when paging back. Three queries per page.
     pub async fn messages(
         &self,
-        chat_id: &str,
+        chat_id: &ChatId,
         visible_from: i64,
         before_seq: Option<i64>,
         limit: i64,
@@ -85,7 +86,7 @@ impl Store {
             "{MESSAGE_SELECT} WHERE m.chat_id = $1 AND m.created_at >= $2 AND ($3 IS NULL OR m.seq < $3) ORDER BY m.seq DESC LIMIT $4"
         );
         let rows: Vec<MessageRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(chat_id).bind(visible_from).bind(before_seq).bind(limit.clamp(1, 200)).fetch_all(p).await)?;
+            .bind(chat_id.as_str()).bind(visible_from).bind(before_seq).bind(limit.clamp(1, 200)).fetch_all(p).await)?;
         let mut list = rows
             .into_iter()
             .map(MessageRow::into_message)
@@ -95,7 +96,7 @@ impl Store {
     }
 
     /// Messages by id with their reactions and attachments, in one batch (search results).
-    pub async fn messages_by_ids(&self, ids: &[String]) -> Result<Vec<Message>> {
+    pub async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<Message>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -104,7 +105,7 @@ impl Store {
             qb.push(" WHERE m.id IN (");
             let mut sep = qb.separated(", ");
             for id in ids {
-                sep.push_bind(id);
+                sep.push_bind(id.as_str());
             }
             qb.push(")");
             qb.build_query_as().fetch_all(p).await
@@ -121,7 +122,7 @@ impl Store {
     /// most `limit` (transcripts, R26).
     pub async fn messages_in_range(
         &self,
-        chat_id: &str,
+        chat_id: &ChatId,
         visible_from: i64,
         from: i64,
         to: i64,
@@ -131,7 +132,7 @@ impl Store {
             "{MESSAGE_SELECT} WHERE m.chat_id = $1 AND m.created_at >= $2 AND m.created_at >= $3 AND m.created_at <= $4 ORDER BY m.seq LIMIT $5"
         );
         let rows: Vec<MessageRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(chat_id).bind(visible_from).bind(from).bind(to).bind(limit.clamp(1, 10_000)).fetch_all(p).await)?;
+            .bind(chat_id.as_str()).bind(visible_from).bind(from).bind(to).bind(limit.clamp(1, 10_000)).fetch_all(p).await)?;
         let mut list = rows
             .into_iter()
             .map(MessageRow::into_message)
@@ -163,8 +164,10 @@ impl Store {
             let attachments = qb.build_query_as().fetch_all(p).await?;
             Ok::<_, sqlx::Error>((reactions, attachments))
         })?;
-        let mut by_id: BTreeMap<String, &mut Message> =
-            list.iter_mut().map(|m| (m.id.clone(), m)).collect();
+        let mut by_id: BTreeMap<String, &mut Message> = list
+            .iter_mut()
+            .map(|m| (m.id.as_str().to_owned(), m))
+            .collect();
         for (mid, emoji, user) in reactions {
             if let Some(m) = by_id.get_mut(&mid) {
                 match m.reactions.iter_mut().find(|(e, _)| *e == emoji) {

@@ -23,6 +23,7 @@ pub(crate) use in_tx::{
 use serde::Serialize;
 use serde_json::Value;
 use tether_domain::chat::ChatKind;
+use tether_domain::{ChatId, MessageId};
 
 /// What [`Store::add_reaction`](crate::Store::add_reaction) did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +38,8 @@ pub enum ReactionAdded {
 /// A chat as stored.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Chat {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: ChatId,
     /// Decoded when read: a row with a kind this code never wrote is an error, not a group.
     #[sqlx(try_from = "String")]
     pub kind: ChatKind,
@@ -54,7 +56,8 @@ pub struct Chat {
 /// One member of a chat.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Member {
-    pub chat_id: String,
+    #[sqlx(try_from = "String")]
+    pub chat_id: ChatId,
     pub user_id: String,
     pub name: String,
     pub active: bool,
@@ -91,14 +94,14 @@ pub struct MembersAdded {
     /// Who was added (people already in the chat are not).
     pub users: Vec<String>,
     /// The system message, when someone was added.
-    pub message_id: Option<String>,
+    pub message_id: Option<MessageId>,
 }
 
 /// What [`Store::remove_member`](crate::Store::remove_member) wrote.
 #[derive(Clone, Debug)]
 pub struct MemberRemoved {
     /// The system message.
-    pub message_id: String,
+    pub message_id: MessageId,
     /// Who were members just before, the removed person among them.
     pub members_before: Vec<String>,
 }
@@ -117,8 +120,8 @@ pub struct NewChat {
 /// A stored message with its reactions and attachments.
 #[derive(Clone, Debug, Serialize)]
 pub struct Message {
-    pub id: String,
-    pub chat_id: String,
+    pub id: MessageId,
+    pub chat_id: ChatId,
     pub seq: i64,
     pub kind: String,
     pub sender_id: Option<String>,
@@ -144,7 +147,7 @@ pub struct Sent {
 /// A due reminder of an urgent message: who has not read it yet.
 #[derive(Clone, Debug)]
 pub struct DueReminder {
-    pub message_id: String,
-    pub chat_id: String,
+    pub message_id: MessageId,
+    pub chat_id: ChatId,
     pub unread_user_ids: Vec<String>,
 }

@@ -5,6 +5,7 @@ use super::{Chat, ChatListItem, Member};
 use crate::dialect::contains_pattern;
 use crate::{Result, Store};
 use std::collections::BTreeMap;
+use tether_domain::ChatId;
 use tether_domain::chat::ChatKind;
 
 const CHAT_COLUMNS: &str = "c.id, c.kind, c.name, c.team_id, c.created_by, c.created_at, c.last_seq, c.last_message_at, c.last_message_by, c.last_activity_at";
@@ -25,17 +26,17 @@ impl Store {
         )
     }
 
-    pub async fn chat(&self, id: &str) -> Result<Option<Chat>> {
+    pub async fn chat(&self, id: &ChatId) -> Result<Option<Chat>> {
         let sql = format!("SELECT {CHAT_COLUMNS} FROM chats c WHERE c.id = $1");
         Ok(
-            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?,
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(p).await)?,
         )
     }
 
     /// A chat and the caller's membership in it, in one query; `None` when either is missing.
     pub async fn chat_for_member(
         &self,
-        chat_id: &str,
+        chat_id: &ChatId,
         user_id: &str,
     ) -> Result<Option<(Chat, Member)>> {
         let chat = self.chat(chat_id).await?;
@@ -43,25 +44,25 @@ impl Store {
         Ok(self.member(chat_id, user_id).await?.map(|m| (chat, m)))
     }
 
-    pub async fn member(&self, chat_id: &str, user_id: &str) -> Result<Option<Member>> {
+    pub async fn member(&self, chat_id: &ChatId, user_id: &str) -> Result<Option<Member>> {
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT cm.chat_id, cm.user_id, u.name, u.active, cm.joined_at, cm.visible_from, cm.last_read_seq FROM chat_members cm \
              JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = $1 AND cm.user_id = $2")
-            .bind(chat_id).bind(user_id).fetch_optional(p).await)?)
+            .bind(chat_id.as_str()).bind(user_id).fetch_optional(p).await)?)
     }
 
     /// Members of a chat, by name.
-    pub async fn members(&self, chat_id: &str) -> Result<Vec<Member>> {
+    pub async fn members(&self, chat_id: &ChatId) -> Result<Vec<Member>> {
         Ok(self
-            .members_of(&[chat_id.to_owned()])
+            .members_of(std::slice::from_ref(chat_id))
             .await?
             .remove(chat_id)
             .unwrap_or_default())
     }
 
     /// Members of many chats in one query, keyed by chat id.
-    pub async fn members_of(&self, chat_ids: &[String]) -> Result<BTreeMap<String, Vec<Member>>> {
-        let mut out: BTreeMap<String, Vec<Member>> = BTreeMap::new();
+    pub async fn members_of(&self, chat_ids: &[ChatId]) -> Result<BTreeMap<ChatId, Vec<Member>>> {
+        let mut out: BTreeMap<ChatId, Vec<Member>> = BTreeMap::new();
         if chat_ids.is_empty() {
             return Ok(out);
         }
@@ -71,7 +72,7 @@ impl Store {
                  JOIN users u ON u.id = cm.user_id WHERE cm.chat_id IN (");
             let mut sep = qb.separated(", ");
             for id in chat_ids {
-                sep.push_bind(id);
+                sep.push_bind(id.as_str());
             }
             qb.push(") ORDER BY u.name, u.id");
             qb.build_query_as().fetch_all(p).await
@@ -122,7 +123,7 @@ impl Store {
             qb.push_bind(limit.clamp(1, 500));
             qb.build_query_as().fetch_all(p).await
         })?;
-        let ids: Vec<String> = rows.iter().map(|r| r.chat.id.clone()).collect();
+        let ids: Vec<ChatId> = rows.iter().map(|r| r.chat.id.clone()).collect();
         let mut members = self.members_of(&ids).await?;
         let unread = self.unread_counts(user_id, &ids).await?;
         Ok(rows
@@ -142,8 +143,8 @@ impl Store {
     pub async fn unread_counts(
         &self,
         user_id: &str,
-        chat_ids: &[String],
-    ) -> Result<BTreeMap<String, i64>> {
+        chat_ids: &[ChatId],
+    ) -> Result<BTreeMap<ChatId, i64>> {
         if chat_ids.is_empty() {
             return Ok(BTreeMap::new());
         }
@@ -156,17 +157,20 @@ impl Store {
             qb.push(") AND m.chat_id IN (");
             let mut sep = qb.separated(", ");
             for id in chat_ids {
-                sep.push_bind(id);
+                sep.push_bind(id.as_str());
             }
             qb.push(") GROUP BY m.chat_id");
             qb.build_query_as().fetch_all(p).await
         })?;
-        Ok(rows.into_iter().collect())
+        Ok(rows
+            .into_iter()
+            .map(|(chat, n)| (ChatId::new(chat), n))
+            .collect())
     }
 
     /// The user ids of a chat's members (for event audiences).
-    pub async fn member_ids(&self, chat_id: &str) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT user_id FROM chat_members WHERE chat_id = $1").bind(chat_id).fetch_all(p).await)?;
+    pub async fn member_ids(&self, chat_id: &ChatId) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT user_id FROM chat_members WHERE chat_id = $1").bind(chat_id.as_str()).fetch_all(p).await)?;
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 }

@@ -6,6 +6,7 @@ use super::{Attachment, Message, NewMessage, Sent};
 use crate::outgoing::Written;
 use crate::{Result, Store, StoreError, now_ms};
 use serde_json::Value;
+use tether_domain::MessageId;
 
 /// A message found by its sender's Idempotency-Key, with the fingerprint of its request.
 struct KeyedMessage {
@@ -73,7 +74,7 @@ impl Store {
         };
         // What was written, without reading it back: a new message has no reactions yet.
         let message = Message {
-            id,
+            id: MessageId::new(id),
             chat_id: m.chat_id.clone(),
             seq,
             kind: "text".into(),
@@ -125,10 +126,10 @@ impl Store {
                 text.push(' ');
                 text.push_str(&a.name);
             }
-            sqlx::query(text_sql).bind(&id).bind(&m.chat_id).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
+            sqlx::query(text_sql).bind(&id).bind(m.chat_id.as_str()).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
             if let Some(until) = m.remind_until {
                 sqlx::query("INSERT INTO urgent_reminders (message_id, chat_id, next_at, until_at) VALUES ($1, $2, $3, $4)")
-                    .bind(&id).bind(&m.chat_id).bind(now + m.remind_every_ms).bind(until).execute(&mut *tx).await?;
+                    .bind(&id).bind(m.chat_id.as_str()).bind(now + m.remind_every_ms).bind(until).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok::<_, StoreError>((id, seq, attachments))
@@ -141,9 +142,12 @@ impl Store {
         let Some((id, fingerprint)) = row else {
             return Ok(None);
         };
-        Ok(self.message(&id).await?.map(|message| KeyedMessage {
-            message,
-            fingerprint,
-        }))
+        Ok(self
+            .message(&MessageId::new(id))
+            .await?
+            .map(|message| KeyedMessage {
+                message,
+                fingerprint,
+            }))
     }
 }

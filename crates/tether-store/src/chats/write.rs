@@ -6,6 +6,7 @@ use super::in_tx::{insert_chat, insert_system, refresh_search};
 use super::{Chat, MemberRemoved, MembersAdded, Message, NewChat, SystemMessage};
 use crate::{Result, Store, StoreError, new_id, now_ms};
 use tether_domain::chat::ChatKind;
+use tether_domain::{ChatId, MessageId};
 
 impl Store {
     /// Creates a chat with its members and an opening system message, in one transaction.
@@ -31,12 +32,14 @@ impl Store {
             let existing: Option<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT id FROM chats WHERE pair_key = $1").bind(pair).fetch_optional(p).await)?;
             if let Some((id,)) = existing {
                 return Ok((
-                    self.chat(&id).await?.ok_or(StoreError::NotFound("chat"))?,
+                    self.chat(&ChatId::new(id))
+                        .await?
+                        .ok_or(StoreError::NotFound("chat"))?,
                     false,
                 ));
             }
         }
-        let id = new_id();
+        let id = ChatId::new(new_id());
         let now = now_ms();
         let result = with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -69,7 +72,7 @@ impl Store {
     /// the system message (written only when someone was).
     pub async fn add_members(
         &self,
-        chat_id: &str,
+        chat_id: &ChatId,
         users: &[(String, i64)],
         added_by: &str,
         sys: &SystemMessage,
@@ -80,7 +83,7 @@ impl Store {
             let mut added = Vec::new();
             for (user, visible_from) in users {
                 let n = sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
-                    .bind(chat_id).bind(user).bind(now).bind(*visible_from).bind(added_by)
+                    .bind(chat_id.as_str()).bind(user).bind(now).bind(*visible_from).bind(added_by)
                     .execute(&mut *tx).await?.rows_affected();
                 if n > 0 {
                     added.push(user.clone());
@@ -90,7 +93,7 @@ impl Store {
             if !added.is_empty() {
                 refresh_search!(tx, chat_id);
                 message_id = Some(insert_system!(tx, chat_id, sys, now));
-                let entry = crate::audit::NewAudit::new(Some(added_by), "chat.members_added", serde_json::json!({"user_ids": added})).chat(chat_id);
+                let entry = crate::audit::NewAudit::new(Some(added_by), "chat.members_added", serde_json::json!({"user_ids": added})).chat(chat_id.as_str());
                 crate::audit::audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
@@ -103,7 +106,7 @@ impl Store {
     /// wrote and who were members just before (`None`: not a member).
     pub async fn remove_member(
         &self,
-        chat_id: &str,
+        chat_id: &ChatId,
         user_id: &str,
         sys: &SystemMessage,
     ) -> Result<Option<MemberRemoved>> {
@@ -111,8 +114,8 @@ impl Store {
         let removed = with_write!(self, p => {
             let mut tx = p.begin().await?;
             let before: Vec<(String,)> = sqlx::query_as("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id")
-                .bind(chat_id).fetch_all(&mut *tx).await?;
-            let n = sqlx::query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2").bind(chat_id).bind(user_id).execute(&mut *tx).await?.rows_affected();
+                .bind(chat_id.as_str()).fetch_all(&mut *tx).await?;
+            let n = sqlx::query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2").bind(chat_id.as_str()).bind(user_id).execute(&mut *tx).await?.rows_affected();
             let mut written = None;
             if n > 0 {
                 refresh_search!(tx, chat_id);
@@ -120,7 +123,7 @@ impl Store {
                     message_id: insert_system!(tx, chat_id, sys, now),
                     members_before: before.into_iter().map(|(u,)| u).collect(),
                 });
-                let entry = crate::audit::NewAudit::new(sys.actor_id.as_deref(), "chat.member_removed", serde_json::json!({"user_id": user_id})).chat(chat_id);
+                let entry = crate::audit::NewAudit::new(sys.actor_id.as_deref(), "chat.member_removed", serde_json::json!({"user_id": user_id})).chat(chat_id.as_str());
                 crate::audit::audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
@@ -133,14 +136,14 @@ impl Store {
     /// message's id.
     pub async fn rename_chat(
         &self,
-        chat_id: &str,
+        chat_id: &ChatId,
         name: &str,
         sys: &SystemMessage,
-    ) -> Result<String> {
+    ) -> Result<MessageId> {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
-            sqlx::query("UPDATE chats SET name = $1 WHERE id = $2").bind(name).bind(chat_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE chats SET name = $1 WHERE id = $2").bind(name).bind(chat_id.as_str()).execute(&mut *tx).await?;
             refresh_search!(tx, chat_id);
             let id = insert_system!(tx, chat_id, sys, now);
             tx.commit().await?;
@@ -149,7 +152,7 @@ impl Store {
     }
 
     /// Writes a system message on its own.
-    pub async fn post_system(&self, chat_id: &str, sys: &SystemMessage) -> Result<Message> {
+    pub async fn post_system(&self, chat_id: &ChatId, sys: &SystemMessage) -> Result<Message> {
         let now = now_ms();
         let id = with_write!(self, p => {
             let mut tx = p.begin().await?;

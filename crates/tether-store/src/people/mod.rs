@@ -26,7 +26,7 @@ macro_rules! join_team_channels {
         .await?;
         chats
             .into_iter()
-            .map(|chat_id| $crate::people::ChannelMove { chat_id, user_id: uid.to_owned() })
+            .map(|chat_id| $crate::people::ChannelMove { chat_id: tether_domain::ChatId::new(chat_id), user_id: uid.to_owned() })
             .collect::<Vec<_>>()
     }};
 }
@@ -105,7 +105,7 @@ pub struct Team {
 /// changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChannelMove {
-    pub chat_id: String,
+    pub chat_id: tether_domain::ChatId,
     pub user_id: String,
 }
 

@@ -112,7 +112,7 @@ pub struct Activity {
     pub author: Option<Person>,
     pub at: i64,
     /// The chat of a chat-connection entry (R15).
-    pub chat_id: Option<String>,
+    pub chat_id: Option<tether_domain::ChatId>,
     pub data: Option<Value>,
 }
 

@@ -25,7 +25,7 @@ impl TryFrom<ActivityRow> for Activity {
     fn try_from(r: ActivityRow) -> Result<Self> {
         let kind: EntryKind = r.kind.parse().map_err(StoreError::Corrupt)?;
         Ok(Activity {
-            chat_id: r.chat_id,
+            chat_id: r.chat_id.map(tether_domain::ChatId::new),
             data: r.data.and_then(|d| serde_json::from_str(&d).ok()),
             id: r.id,
             record_id: r.record_id,

@@ -23,7 +23,7 @@ impl Store {
         id: &str,
         actor_id: &str,
         system: &crate::chats::SystemMessage,
-    ) -> Result<Vec<(String, String)>> {
+    ) -> Result<Vec<(tether_domain::ChatId, tether_domain::MessageId)>> {
         let now = now_ms();
         with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -36,7 +36,7 @@ impl Store {
             }
             let chats: Vec<(String,)> = sqlx::query_as("SELECT chat_id FROM chat_connections WHERE record_id = $1 ORDER BY chat_id")
                 .bind(id).fetch_all(&mut *tx).await?;
-            let chats: Vec<String> = chats.into_iter().map(|(c,)| c).collect();
+            let chats: Vec<tether_domain::ChatId> = chats.into_iter().map(|(c,)| tether_domain::ChatId::new(c)).collect();
             let mut written = Vec::with_capacity(chats.len());
             for chat in &chats {
                 written.push((chat.clone(), crate::chats::insert_system_in_tx!(tx, chat, system, now)));

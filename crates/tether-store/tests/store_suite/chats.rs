@@ -2,6 +2,7 @@
 
 use crate::{body_of, case, new_message, sys, u, user};
 use tether_domain::record::EntryKind;
+use tether_domain::{ChatId, MessageId};
 use tether_store::audit::AuditFilter;
 use tether_store::test_support::TestDb;
 use tether_store::{Backend, StoreError};
@@ -144,7 +145,7 @@ async fn chats_members_and_history_windows(b: Backend) {
     );
     let audit = s
         .list_audit(&AuditFilter {
-            chat_id: Some(g.id.clone()),
+            chat_id: Some(g.id.to_string()),
             limit: 10,
             ..Default::default()
         })
@@ -193,7 +194,7 @@ async fn a_connected_chat_is_created_whole_in_one_transaction(b: Backend) {
     let mut expected = vec![a.clone(), bo.clone()];
     expected.sort();
     assert_eq!(members, expected);
-    let first: Vec<String> = s
+    let first: Vec<MessageId> = s
         .first_messages(&g.id, 10)
         .await
         .unwrap()
@@ -214,7 +215,7 @@ async fn a_connected_chat_is_created_whole_in_one_transaction(b: Backend) {
     );
     let timeline = s.timeline(&rec.id, None, 10).await.unwrap();
     assert_eq!(timeline[0].kind, EntryKind::ChatConnection);
-    assert_eq!(timeline[0].chat_id.as_deref(), Some(g.id.as_str()));
+    assert_eq!(timeline[0].chat_id.as_ref(), Some(&g.id));
     // Without an intro: the started message only.
     let (_, opening) = s.create_connected_chat(&new(None)).await.unwrap();
     assert_eq!(opening.len(), 1);
@@ -291,7 +292,7 @@ async fn connections_and_channels(b: Backend) {
     assert!(s.record_connections(&rec.id, &bo).await.unwrap()[0].is_member);
     let timeline = s.timeline(&rec.id, None, 10).await.unwrap();
     assert_eq!(timeline[0].kind, EntryKind::ChatConnection);
-    assert_eq!(timeline[0].chat_id.as_deref(), Some(g.id.as_str()));
+    assert_eq!(timeline[0].chat_id.as_ref(), Some(&g.id));
     assert!(
         s.member_chats_by_connection(&a, true, "other", None, 10)
             .await
@@ -337,8 +338,8 @@ async fn connections_and_channels(b: Backend) {
         members, expected,
         "new team members join the team's channels"
     );
-    let moved = |chat: &str, user: &str| tether_store::people::ChannelMove {
-        chat_id: chat.to_owned(),
+    let moved = |chat: &ChatId, user: &str| tether_store::people::ChannelMove {
+        chat_id: chat.clone(),
         user_id: user.to_owned(),
     };
     assert_eq!(

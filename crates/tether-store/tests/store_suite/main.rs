@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tether_domain::record::RecordState;
-use tether_domain::{Owner, UserId};
+use tether_domain::{ChatId, MessageId, Owner, UserId};
 use tether_store::Store;
 use tether_store::people::NewUser;
 use tether_store::records::NewRecord;
@@ -78,7 +78,7 @@ fn u(id: &str) -> Owner {
 }
 
 /// The body of stored message `id`.
-async fn body_of(s: &Store, id: &str) -> String {
+async fn body_of(s: &Store, id: &MessageId) -> String {
     s.message(id)
         .await
         .unwrap()
@@ -96,9 +96,9 @@ fn sys(text: &str) -> tether_store::chats::SystemMessage {
     }
 }
 
-fn new_message(chat: &str, sender: &str, body: &str) -> tether_store::chats::NewMessage {
+fn new_message(chat: &ChatId, sender: &str, body: &str) -> tether_store::chats::NewMessage {
     tether_store::chats::NewMessage {
-        chat_id: chat.into(),
+        chat_id: chat.clone(),
         sender_id: sender.into(),
         sender_name: "Sender".into(),
         body: body.into(),

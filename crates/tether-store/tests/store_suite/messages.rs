@@ -2,6 +2,7 @@
 
 use crate::{new_message, user};
 use std::collections::BTreeMap;
+use tether_domain::{ChatId, MessageId};
 use tether_store::test_support::TestDb;
 use tether_store::{Backend, StoreError};
 
@@ -284,7 +285,7 @@ async fn concurrent_sends_are_committed_together(b: Backend) {
         idempotency_key: Some("twice".into()),
         ..new_message(&chats[0], &a, "only once")
     };
-    let lost = new_message("no-such-chat", &a, "lost");
+    let lost = new_message(&ChatId::new("no-such-chat"), &a, "lost");
     let (first, second, missing) = tokio::join!(
         s.send_message(&twice),
         s.send_message(&twice),
@@ -298,7 +299,7 @@ async fn concurrent_sends_are_committed_together(b: Backend) {
     assert!(first.replayed != second.replayed);
     assert!(missing.is_err(), "a send to a missing chat fails");
 
-    let mut sent: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
+    let mut sent: BTreeMap<ChatId, Vec<(i64, MessageId)>> = BTreeMap::new();
     while let Some(done) = tasks.join_next().await {
         let (chat, seqs) = done.unwrap();
         assert!(
@@ -317,7 +318,7 @@ async fn concurrent_sends_are_committed_together(b: Backend) {
         let seqs: Vec<i64> = written.iter().map(|w| w.0).collect();
         assert_eq!(seqs, expected, "gapless sequence numbers in chat {c}");
         let stored = s.messages(chat, 0, None, 200).await.unwrap();
-        let mut stored: Vec<(i64, String)> = stored.into_iter().map(|m| (m.seq, m.id)).collect();
+        let mut stored: Vec<(i64, MessageId)> = stored.into_iter().map(|m| (m.seq, m.id)).collect();
         stored.sort();
         assert_eq!(
             stored, written,

@@ -101,7 +101,7 @@ pub struct DemoSummary {
 /// A chat or channel of the demo.
 #[derive(Clone, Debug)]
 pub struct DemoChat {
-    pub id: String,
+    pub id: tether_domain::ChatId,
     pub kind: ChatKind,
     pub name: Option<String>,
     pub member_ids: Vec<String>,

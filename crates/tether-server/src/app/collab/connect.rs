@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use serde_json::{Map, json};
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::{self};
+use tether_domain::{ChatId, MessageId};
 use tether_store::collab::ConnectionChange;
 
 /// R11: connects one of the caller's group chats to the record. The caller must be a member of
@@ -21,7 +22,7 @@ pub async fn connect_chat(
     state: &AppState,
     caller: &Caller,
     record: &RecordKey,
-    chat_id: &str,
+    chat_id: &ChatId,
 ) -> ApiResult<Outcome<ChatOut>> {
     let (ty, id) = (&record.record_type, &record.id);
     let ctx = record_context(state, caller, ty, id).await?;
@@ -85,9 +86,9 @@ pub async fn connect_chat(
 /// The events of a connection change that wrote its system message (`None`: nothing changed).
 pub(super) fn connection_written(
     change: Connection,
-    chat_id: &str,
+    chat_id: &ChatId,
     record: &RecordKey,
-    written: Option<String>,
+    written: Option<MessageId>,
 ) -> Vec<Effect> {
     written
         .map(|message_id| Effect::ConnectionWritten {
@@ -103,7 +104,7 @@ pub(super) fn connection_written(
 /// Which channel to connect (R13).
 pub enum ChannelChoice {
     /// An existing channel of one of the caller's teams…
-    Existing(String),
+    Existing(ChatId),
     /// …or a new channel with this name in this team.
     New { team_id: String, name: String },
 }

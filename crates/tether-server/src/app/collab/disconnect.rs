@@ -7,6 +7,7 @@ use crate::app::guard::{RecordContext, disconnect_facts, record_context};
 use crate::app::outbox::{Connection, RecordKey};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use tether_domain::ChatId;
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::{DISCONNECT_DENIED, may_join};
 use tether_domain::viewer::{self, ViewerFacts};
@@ -68,7 +69,7 @@ pub async fn disconnect(
     state: &AppState,
     caller: &Caller,
     record: &RecordKey,
-    chat_id: &str,
+    chat_id: &ChatId,
     channel: bool,
 ) -> ApiResult<Outcome<()>> {
     let (ty, id) = (record.record_type.as_str(), record.id.as_str());

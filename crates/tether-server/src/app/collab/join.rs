@@ -9,6 +9,7 @@ use crate::app::views::{ChatOut, PersonRef, chat_view};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde_json::json;
+use tether_domain::ChatId;
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::{may_join, record_label};
 
@@ -17,7 +18,7 @@ use tether_domain::collab::{may_join, record_label};
 pub async fn join_chat(
     state: &AppState,
     caller: &Caller,
-    chat_id: &str,
+    chat_id: &ChatId,
     record: &RecordKey,
 ) -> ApiResult<Outcome<ChatOut>> {
     let (ty, id) = (&record.record_type, &record.id);

@@ -11,6 +11,7 @@ use crate::auth::Caller;
 use crate::error::ApiResult;
 use serde::Serialize;
 
+use tether_domain::ChatId;
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::may_join;
 use tether_domain::viewer::{self, ChatFacts, ChatVisibility, ViewerFacts};
@@ -89,7 +90,7 @@ pub async fn panel(
         )
         .await?;
 
-    let mut ids: Vec<String> = connections.iter().map(|c| c.chat.id.clone()).collect();
+    let mut ids: Vec<ChatId> = connections.iter().map(|c| c.chat.id.clone()).collect();
     ids.extend(elsewhere.iter().map(|c| c.id.clone()));
     ids.extend(unconnected.iter().map(|c| c.id.clone()));
     let members = state.store.members_of(&ids).await?;
@@ -132,7 +133,7 @@ pub async fn panel(
             return None;
         };
         Some(PanelChat {
-            id: chat.id.clone(),
+            id: chat.id.to_string(),
             name,
             kind: chat.kind,
             member_count,

@@ -18,6 +18,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use object_store::ObjectStoreExt;
 use object_store::path::Path as BlobPath;
+use tether_domain::MessageId;
 use tether_store::chats::Attachment;
 
 /// Removes discarded files (of deleted messages, or unsent too long): the bytes first, then
@@ -48,7 +49,7 @@ pub async fn remove_discarded(state: &AppState, files: &[Attachment]) -> usize {
 }
 
 /// Removes the files of a message just deleted; whatever fails here is left to the purge.
-pub async fn remove_message_files(state: &AppState, message_id: &str) {
+pub async fn remove_message_files(state: &AppState, message_id: &MessageId) {
     match state.store.message_attachments(message_id).await {
         Ok(files) => {
             remove_discarded(state, &files).await;

@@ -17,6 +17,7 @@ pub use publish::{Added, Connection, MessageChange, message_audience, publish};
 
 use crate::app::views::{ChatOut, MessageOut, PersonRef, ReactionOut};
 use serde::Serialize;
+use tether_domain::{ChatId, MessageId};
 use tether_store::chats::{Chat, Member, Message};
 use tether_store::people::ChannelMove;
 
@@ -53,24 +54,24 @@ pub enum Event {
     /// A message, as the recipient sees it.
     #[serde(rename = "message.created")]
     MessageCreated {
-        chat_id: String,
+        chat_id: ChatId,
         message: MessageOut,
     },
     #[serde(rename = "message.updated")]
     MessageUpdated {
-        chat_id: String,
+        chat_id: ChatId,
         message: MessageOut,
     },
     #[serde(rename = "message.deleted")]
     MessageDeleted {
-        chat_id: String,
-        message_id: String,
+        chat_id: ChatId,
+        message_id: MessageId,
         message: MessageOut,
     },
     #[serde(rename = "reaction.changed")]
     ReactionChanged {
-        chat_id: String,
-        message_id: String,
+        chat_id: ChatId,
+        message_id: MessageId,
         reactions: Vec<ReactionOut>,
     },
     /// A chat the recipient is now in.
@@ -81,7 +82,7 @@ pub enum Event {
     ChatUpdated { chat: ChatOut },
     #[serde(rename = "member.added")]
     MemberAdded {
-        chat_id: String,
+        chat_id: ChatId,
         users: Vec<PersonRef>,
         #[serde(skip_serializing_if = "Option::is_none")]
         by: Option<PersonRef>,
@@ -91,22 +92,22 @@ pub enum Event {
     },
     #[serde(rename = "member.removed")]
     MemberRemoved {
-        chat_id: String,
+        chat_id: ChatId,
         user: PersonRef,
         by: PersonRef,
     },
     #[serde(rename = "connection.added")]
-    ConnectionAdded { chat_id: String, record: RecordKey },
+    ConnectionAdded { chat_id: ChatId, record: RecordKey },
     #[serde(rename = "connection.removed")]
-    ConnectionRemoved { chat_id: String, record: RecordKey },
+    ConnectionRemoved { chat_id: ChatId, record: RecordKey },
     /// The record's timeline changed: open record pages re-read it (R15).
     #[serde(rename = "timeline.changed")]
     TimelineChanged { record: RecordKey },
     #[serde(rename = "notification")]
     Notification {
         kind: NotificationKind,
-        chat_id: String,
-        message_id: String,
+        chat_id: ChatId,
+        message_id: MessageId,
         /// Who wrote the message (not on reminders).
         #[serde(skip_serializing_if = "Option::is_none")]
         from: Option<PersonRef>,
@@ -173,7 +174,7 @@ pub enum Effect {
         audience: Vec<String>,
     },
     /// The system message a change wrote in its own transaction, by id: exactly that one.
-    Written(String),
+    Written(MessageId),
     MessageDeleted {
         message: Message,
         members: Vec<Member>,
@@ -194,23 +195,23 @@ pub enum Effect {
         members: Vec<Member>,
     },
     /// As `ChatUpdated`, with the chat and its members read when published.
-    ChatChanged(String),
+    ChatChanged(ChatId),
     MembersAdded {
-        chat_id: String,
+        chat_id: ChatId,
         users: Vec<PersonRef>,
         how: Added,
         members: Vec<Member>,
     },
     /// Told to `audience`: the members before the change, the removed person among them.
     MemberRemoved {
-        chat_id: String,
+        chat_id: ChatId,
         user: PersonRef,
         by: PersonRef,
         audience: Vec<String>,
     },
     Connection {
         change: Connection,
-        chat_id: String,
+        chat_id: ChatId,
         record: RecordKey,
         audience: Vec<String>,
     },
@@ -218,9 +219,9 @@ pub enum Effect {
     /// published) hear of both, then the record's open pages that its timeline changed.
     ConnectionWritten {
         change: Connection,
-        chat_id: String,
+        chat_id: ChatId,
         record: RecordKey,
-        message_id: String,
+        message_id: MessageId,
     },
     TimelineChanged(RecordKey),
     Notification {
@@ -232,8 +233,8 @@ pub enum Effect {
     },
     /// An urgent message's repeated notice to `audience`, who have not read it yet.
     Reminder {
-        chat_id: String,
-        message_id: String,
+        chat_id: ChatId,
+        message_id: MessageId,
         audience: Vec<String>,
     },
     /// Team membership moved people into or out of team channels.

@@ -7,6 +7,7 @@ use crate::error::ApiResult;
 use crate::events::Envelope;
 use std::collections::BTreeSet;
 use tether_domain::chat::may_see_message;
+use tether_domain::{ChatId, MessageId};
 use tether_store::chats::{Chat, Member, Message};
 use tether_store::people::ChannelMove;
 
@@ -129,7 +130,7 @@ async fn message(state: &AppState, change: MessageChange, m: &Message) -> ApiRes
 
 /// Tells the members about the message the store just wrote with id `message_id` (a system
 /// message a change wrote in its own transaction), exactly that one.
-async fn written(state: &AppState, message_id: &str) -> ApiResult<()> {
+async fn written(state: &AppState, message_id: &MessageId) -> ApiResult<()> {
     if let Some(m) = state.store.message(message_id).await? {
         message(state, MessageChange::Created, &m).await?;
     }
@@ -200,7 +201,7 @@ fn chat_updated(state: &AppState, chat: &Chat, members: &[Member]) {
 }
 
 /// [`chat_updated`] with the chat and its members read now.
-async fn chat_updated_now(state: &AppState, chat_id: &str) -> ApiResult<()> {
+async fn chat_updated_now(state: &AppState, chat_id: &ChatId) -> ApiResult<()> {
     let Some(chat) = state.store.chat(chat_id).await? else {
         return Ok(());
     };
@@ -213,7 +214,7 @@ async fn chat_updated_now(state: &AppState, chat_id: &str) -> ApiResult<()> {
 /// or joined from a record themselves (R14).
 fn members_added(
     state: &AppState,
-    chat_id: &str,
+    chat_id: &ChatId,
     users: Vec<PersonRef>,
     how: Added,
     members: &[Member],
@@ -241,7 +242,7 @@ pub enum Added {
 /// `user` left or was removed by `by`.
 fn member_removed(
     state: &AppState,
-    chat_id: &str,
+    chat_id: &ChatId,
     user: PersonRef,
     by: PersonRef,
     audience: Vec<String>,
@@ -265,7 +266,7 @@ pub enum Connection {
 fn connection(
     state: &AppState,
     change: Connection,
-    chat_id: &str,
+    chat_id: &ChatId,
     record: RecordKey,
     members: &[String],
 ) {
@@ -311,7 +312,7 @@ fn notification(
 }
 
 /// Reminds `audience` — members who have not read it — of urgent message `message_id`.
-fn reminder(state: &AppState, chat_id: &str, message_id: &str, audience: Vec<String>) {
+fn reminder(state: &AppState, chat_id: &ChatId, message_id: &MessageId, audience: Vec<String>) {
     let event = Event::Notification {
         kind: NotificationKind::Urgent,
         chat_id: chat_id.to_owned(),
@@ -332,9 +333,9 @@ fn ids(members: &[Member]) -> Vec<String> {
 async fn publish_connection(
     state: &AppState,
     change: Connection,
-    chat_id: &str,
+    chat_id: &ChatId,
     record: &RecordKey,
-    message_id: &str,
+    message_id: &MessageId,
 ) -> ApiResult<()> {
     let members = state.store.member_ids(chat_id).await?;
     connection(state, change, chat_id, record.clone(), &members);
@@ -354,7 +355,7 @@ async fn publish_channel_moves(
     left: &[ChannelMove],
     by: &PersonRef,
 ) -> ApiResult<()> {
-    let ids: Vec<String> = joined
+    let ids: Vec<ChatId> = joined
         .iter()
         .chain(left)
         .map(|m| m.chat_id.clone())
@@ -366,7 +367,7 @@ async fn publish_channel_moves(
     }
     // Three queries whatever the number of people and channels: the chats, their members now,
     // and the names of those who left.
-    let chats: std::collections::BTreeMap<String, Chat> = state
+    let chats: std::collections::BTreeMap<ChatId, Chat> = state
         .store
         .chats_with_membership(&ids, &by.id)
         .await?

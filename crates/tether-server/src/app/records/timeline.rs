@@ -7,10 +7,10 @@ use crate::app::views::{ActivityOut, PersonRef, TimelineChat, rfc3339};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use std::collections::{BTreeMap, BTreeSet};
-use tether_domain::Access;
 use tether_domain::access::decide;
 use tether_domain::record::EntryKind;
 use tether_domain::viewer::{ChatFacts, ViewerFacts};
+use tether_domain::{Access, ChatId};
 use tether_store::chats::Chat;
 use tether_store::record_types::RecordType;
 use tether_store::records::{Activity, RecordView};
@@ -51,7 +51,7 @@ async fn with_chat_entries(
             &rt.settings,
         )
         .is_ok();
-    let chat_ids: Vec<String> = if show {
+    let chat_ids: Vec<ChatId> = if show {
         items
             .iter()
             .filter_map(|a| a.chat_id.clone())
@@ -61,7 +61,7 @@ async fn with_chat_entries(
     } else {
         Vec::new()
     };
-    let chats: BTreeMap<String, (Chat, bool, Option<String>)> = state
+    let chats: BTreeMap<ChatId, (Chat, bool, Option<String>)> = state
         .store
         .chats_with_membership(&chat_ids, caller.id())
         .await?
@@ -70,7 +70,7 @@ async fn with_chat_entries(
         .collect();
     let members = state.store.members_of(&chat_ids).await?;
     // The current connections with their last connector (R11a), and past disconnections (R15).
-    let current: BTreeMap<String, Option<String>> = if chat_ids.is_empty() {
+    let current: BTreeMap<ChatId, Option<String>> = if chat_ids.is_empty() {
         Default::default()
     } else {
         state
@@ -127,7 +127,7 @@ async fn with_chat_entries(
         );
         let connected = facts.connection.is_some();
         let timeline_chat = TimelineChat {
-            id: chat_id.clone(),
+            id: chat_id.to_string(),
             name: seen.name,
             kind: chat.kind,
             connected_by: a.author.clone().map(|p| PersonRef {

@@ -128,7 +128,13 @@ async fn deleting_a_message_deletes_its_files(b: Backend) {
             .problem(404, "attachment");
     }
     // No row is left, and the tombstone lists no file.
-    assert!(app.store.message_attachments(&m).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .message_attachments(&tether_domain::MessageId::new(&m))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         app.store
             .discarded_attachments(100)
@@ -151,7 +157,14 @@ async fn deleting_a_message_deletes_its_files(b: Backend) {
     assert_eq!(tomb["attachments"], json!([]));
     // Another message's file stays.
     assert!(on_disk(&app, &other).exists());
-    assert_eq!(app.store.message_attachments(&kept).await.unwrap().len(), 1);
+    assert_eq!(
+        app.store
+            .message_attachments(&tether_domain::MessageId::new(&kept))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     app.get(&format!("/attachments/{other}"), &bo)
         .await
         .expect(200);

@@ -180,7 +180,7 @@ async fn r14_a_connected_one_on_one_is_offered_to_no_one(b: Backend) {
         .app
         .store
         .connect_chat(&tether_store::collab::ConnectionChange {
-            chat_id: &pair,
+            chat_id: &tether_domain::ChatId::new(&pair),
             record_type: "case",
             record_id: &w.case_id,
             actor_id: &w.bo_id,
