@@ -141,14 +141,24 @@ fn serve_raises_its_open_file_limit_and_caps_connections() {
     let held: Vec<_> = (0..3)
         .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
         .collect();
-    std::thread::sleep(Duration::from_millis(300));
-    let mut refused = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    refused
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let _ = refused.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-    let mut answer = String::new();
-    let _ = refused.read_to_string(&mut answer);
+    // The server counts a connection once it has accepted it; on a busy machine that can lag
+    // behind the client's connect, so a fourth connection is tried until the three are counted.
+    let fourth = || {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut answer = fourth();
+    while !answer.starts_with("HTTP/1.1 503 ") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        answer = fourth();
+    }
     drop(held);
     let _ = child.kill();
     let _ = child.wait();
