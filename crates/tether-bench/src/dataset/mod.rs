@@ -3,8 +3,8 @@
 //! People, teams, accounts, contacts, knowledge articles and cases with their timelines come
 //! from the demo generator ([`tether::demo`], bulk inserts), at the scale that gives about
 //! `--records` records; extra agents bring the people up to `--users`. Group chats, their
-//! members and their messages are written as multi-row `INSERT`s, a few thousand rows per
-//! statement and some tens of thousands per transaction, because the store has no bulk path
+//! members and their messages are written as multi-row `INSERT`s, 500 rows per statement and
+//! a transaction once a table has eight waiting, because the store has no bulk path
 //! for them yet (a `Store::bulk_insert_chats` would be the right home for this; see the
 //! report). Half of the chats are connected to a case (with the timeline entry a connection
 //! makes). Each message gets the search terms the store would index for it (`message_text`),
