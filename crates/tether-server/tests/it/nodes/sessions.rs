@@ -1,4 +1,4 @@
-//! Cached sessions are cleared on every node over NATS.
+//! Cached sessions are cleared, and ended sessions' sockets closed, on every node over NATS.
 
 use super::*;
 
@@ -86,6 +86,91 @@ async fn cached_sessions_are_cleared_on_every_node_over_nats() {
     })
     .await;
     assert!(refused, "node B still had collaboration on");
+}
+
+/// A session ended through one node closes its event sockets on every node: Bo changes his
+/// password through node A, which ends his other session; that session's socket on node B
+/// closes with 4001 at once, while the socket of the session that made the change stays open
+/// and still gets events. Signing out through node A closes that one too.
+#[tokio::test]
+async fn ended_sessions_close_their_sockets_on_every_node_over_nats() {
+    let db = TestDb::postgres().await;
+    let subject = format!("tether.test.{}", tether_store::new_id());
+    let store = db.store().await;
+    collaboration_on(&store).await;
+    let (bo_id, here) = user(&store, "bo@example.com", "Bo Lind", &["agent"]).await;
+    let (_, cilla) = user(&store, "cilla@example.com", "Cilla Ek", &["agent"]).await;
+    let elsewhere = auth::new_token();
+    store
+        .create_session(
+            &auth::token_hash(&elsewhere),
+            &bo_id,
+            "csrf",
+            tether_store::now_ms() + 3_600_000,
+        )
+        .await
+        .unwrap();
+    let a = node(&db.url, &subject).await;
+    let b = node(&db.url, &subject).await;
+    let mut here_on_b = events(&b, &here).await;
+    let mut elsewhere_on_b = events(&b, &elsewhere).await;
+
+    let (status, body) = call(
+        reqwest::Method::POST,
+        a.url("/me/password"),
+        &here,
+        Some(json!({"current_password": "correct horse battery", "new_password": "a new and long passphrase"})),
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(closed_within(&mut elsewhere_on_b, 2).await, Some(4001));
+    assert_eq!(
+        call(reqwest::Method::GET, b.url("/chats"), &elsewhere, None)
+            .await
+            .0,
+        401,
+        "node B still accepted the ended session"
+    );
+
+    // The session that made the change keeps its socket on node B, and it still delivers.
+    let (status, chat) = call(
+        reqwest::Method::POST,
+        a.url("/chats"),
+        &cilla,
+        Some(json!({"member_ids": [bo_id]})),
+    )
+    .await;
+    assert!(status == 201 || status == 200, "{status} {chat}");
+    let chat_id = chat["id"].as_str().unwrap().to_owned();
+    let (status, _) = call(
+        reqwest::Method::POST,
+        a.url(&format!("/chats/{chat_id}/messages")),
+        &cilla,
+        Some(json!({"body": "still there?"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let event = expect(&mut here_on_b, "message.created").await;
+    assert_eq!(event["message"]["body"], "still there?");
+
+    // Signing out through node A closes this session's socket on node B too.
+    let (status, _) = call(reqwest::Method::POST, a.url("/auth/logout"), &here, None).await;
+    assert_eq!(status, 204);
+    assert_eq!(closed_within(&mut here_on_b, 2).await, Some(4001));
+}
+
+/// The close code of `ws` if the server closes it within `seconds` (events before are skipped).
+async fn closed_within(ws: &mut Ws, seconds: u64) -> Option<u16> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame)))) => {
+                return frame.map(|f| u16::from(f.code));
+            }
+            Ok(Some(Ok(_))) => continue,
+            Ok(Some(Err(_)) | None) | Err(_) => return None,
+        }
+    }
 }
 
 /// Polls `check` for up to 2 s (well under the 10 s a cached session is trusted), so the test
