@@ -124,6 +124,20 @@ pub async fn create_user(
     Ok(Outcome::new(user.into(), vec![moves]))
 }
 
+impl UserListItem {
+    /// A user as the people picker shows them to anyone: no roles, no teams.
+    fn brief(id: String, name: String, email: String, active: bool) -> UserListItem {
+        UserListItem {
+            id,
+            name,
+            email,
+            active,
+            roles: None,
+            teams: None,
+        }
+    }
+}
+
 /// The people picker: any signed-in user may search people by name or e-mail (`size` of them).
 /// Administrators also get each user's roles and teams, and pages from `offset`; anyone else
 /// asking for a page past the first is refused.
@@ -155,10 +169,6 @@ pub async fn list_users(
             items: users
                 .into_iter()
                 .map(|u| UserListItem {
-                    id: u.id,
-                    name: u.name,
-                    email: u.email,
-                    active: u.active,
                     roles: Some(u.roles),
                     teams: Some(
                         u.teams
@@ -169,6 +179,7 @@ pub async fn list_users(
                             })
                             .collect(),
                     ),
+                    ..UserListItem::brief(u.id, u.name, u.email, u.active)
                 })
                 .collect(),
         });
@@ -182,14 +193,7 @@ pub async fn list_users(
     Ok(UserList {
         items: users
             .into_iter()
-            .map(|u| UserListItem {
-                id: u.id,
-                name: u.name,
-                email: u.email,
-                active: u.active,
-                roles: None,
-                teams: None,
-            })
+            .map(|u| UserListItem::brief(u.id, u.name, u.email, u.active))
             .collect(),
         next_offset: None,
     })
