@@ -115,6 +115,7 @@ pub async fn generate_into(store: &Store, sizes: &Sizes) -> Result<Manifest> {
             scale: sizes.scale(),
             password_hash: NO_PASSWORD.into(),
             seed: sizes.seed,
+            now: tether_store::now_ms(),
         },
     )
     .await

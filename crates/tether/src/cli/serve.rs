@@ -152,6 +152,7 @@ pub(crate) async fn run_demo(args: DemoArgs) -> Result<()> {
             scale: args.scale,
             password_hash: hash,
             seed: args.seed,
+            now: tether_store::now_ms(),
         },
     )
     .await

@@ -8,8 +8,10 @@
 //! is assembled from topic-specific templates, products, error codes and symptoms, so that
 //! similar cases really read alike and different topics do not.
 //!
-//! The content depends only on the seed (ids are fresh and the clock anchors the times): the
-//! generator has its own small PRNG (`Rng`) so that a dependency update cannot change it.
+//! The content depends only on the seed and the moment it ends at ([`DemoOptions::now`]; ids are
+//! fresh): the generator has its own small PRNG (`Rng`) so that a dependency update cannot
+//! change it. The moment matters because cases arrive in working hours and the newest ones are
+//! still open, so the same seed at another time of day draws a slightly different data set.
 //! Rows are written with the store's bulk methods, a few transactions in all.
 //!
 //! One module per thing generated: `people` (staff in roles, topic experts, teams), `records`
@@ -66,8 +68,12 @@ pub struct DemoOptions {
     pub scale: u32,
     /// Hash of [`DEMO_PASSWORD`], stored for every demo user.
     pub password_hash: String,
-    /// The same seed gives the same data set.
+    /// The same seed (at the same [`DemoOptions::now`]) gives the same data set.
     pub seed: u64,
+    /// The moment the data set ends at, in milliseconds since the epoch: records and their
+    /// timelines fall before it. Callers pass the current time (chats and messages are
+    /// written at the store's clock); tests pin it to compare two runs.
+    pub now: i64,
 }
 
 /// What was generated, for the CLI to print and tests to check.
@@ -151,7 +157,7 @@ pub async fn generate(store: &Store, opts: &DemoOptions) -> anyhow::Result<DemoS
         bail!("the database already has {existing} users; demo data goes into an empty database");
     }
     let scale = usize::try_from(opts.scale)?;
-    let now = tether_store::now_ms();
+    let now = opts.now;
     let mut rng = Rng::new(opts.seed);
 
     let mut staff = plan_staff(&mut rng, scale);

@@ -30,6 +30,7 @@ async fn r12_topic_experts_rank_in_the_top_three_for_80_percent_of_cases() {
             scale: 1,
             password_hash: "x".into(),
             seed: 42,
+            now: tether_store::now_ms(),
         },
     )
     .await
