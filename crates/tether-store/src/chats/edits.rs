@@ -5,6 +5,12 @@ use super::{DueReminder, Message, ReactionAdded};
 use crate::{Result, Store, StoreError, now_ms};
 use tether_domain::{ChatId, MessageId};
 
+/// A new reaction's time (`$1` the message, `$4` now): now, or just after the message's latest
+/// reaction when that is not earlier, so reactions given one after another keep their order
+/// even within one millisecond (a message's reactions are listed by when each was first given).
+const REACTION_AT: &str = "CASE WHEN COALESCE((SELECT MAX(created_at) FROM reactions WHERE message_id = $1), 0) >= $4 \
+     THEN (SELECT MAX(created_at) FROM reactions WHERE message_id = $1) + 1 ELSE $4 END";
+
 impl Store {
     /// Replaces a message's text (the caller checked it is the sender's).
     pub async fn edit_message(
@@ -81,11 +87,11 @@ impl Store {
         let outcome = with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE messages SET id = id WHERE id = $1").bind(message_id.as_str()).execute(&mut *tx).await?;
-            let inserted = sqlx::query(
-                "INSERT INTO reactions (message_id, user_id, emoji, created_at) SELECT $1, $2, $3, $4 \
+            let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO reactions (message_id, user_id, emoji, created_at) SELECT $1, $2, $3, {REACTION_AT} \
                  WHERE EXISTS (SELECT 1 FROM reactions WHERE message_id = $1 AND emoji = $3) \
                     OR (SELECT COUNT(DISTINCT emoji) FROM reactions WHERE message_id = $1) < $5 \
-                 ON CONFLICT DO NOTHING")
+                 ON CONFLICT DO NOTHING")))
                 .bind(message_id.as_str()).bind(user_id).bind(emoji).bind(now_ms()).bind(max)
                 .execute(&mut *tx).await?.rows_affected();
             let outcome = if inserted > 0 {
@@ -111,7 +117,7 @@ impl Store {
         add: bool,
     ) -> Result<bool> {
         let n = with_write!(self, p => if add {
-            sqlx::query("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+            sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES ($1, $2, $3, {REACTION_AT}) ON CONFLICT DO NOTHING")))
                 .bind(message_id.as_str()).bind(user_id).bind(emoji).bind(now_ms()).execute(p).await.map(|r| r.rows_affected())
         } else {
             sqlx::query("DELETE FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3")

@@ -226,6 +226,33 @@ async fn reactions_are_bounded_per_message_even_when_added_at_once(b: Backend) {
     assert_eq!(added, 3);
     let stored = s.message(&m2).await.unwrap().unwrap().reactions;
     assert_eq!(stored.len(), 3, "{stored:?}");
+
+    // Reactions given one after another are listed in that order, even when they land within
+    // one millisecond (names chosen to sort the other way round).
+    let m3 = s
+        .send_message(&new_message(&g, &a, "in order"))
+        .await
+        .unwrap()
+        .message
+        .id;
+    let given = ["z", "y", "x", "w", "v", "u"];
+    for (i, emoji) in given.iter().enumerate() {
+        if i % 2 == 0 {
+            s.add_reaction(&m3, &a, emoji, 10).await.unwrap();
+        } else {
+            s.set_reaction(&m3, &bo, emoji, true).await.unwrap();
+        }
+    }
+    let listed: Vec<String> = s
+        .message(&m3)
+        .await
+        .unwrap()
+        .unwrap()
+        .reactions
+        .into_iter()
+        .map(|(emoji, _)| emoji)
+        .collect();
+    assert_eq!(listed, given);
 }
 
 /// Group commit: sends that arrive together are written in shared transactions, and still
