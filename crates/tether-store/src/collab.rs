@@ -7,7 +7,8 @@
 use crate::audit::{NewAudit, audit_insert};
 use crate::chats::{Chat, SystemMessage};
 use crate::dialect::contains_pattern;
-use crate::{Result, Store, StoreError, new_id, now_ms};
+use crate::tx::{Db, on_db};
+use crate::{Result, Store, StoreError, Tx, new_id, now_ms};
 use serde_json::json;
 use std::collections::BTreeMap;
 use tether_domain::{ChatId, MessageId};
@@ -346,8 +347,7 @@ impl Store {
 
     /// The ids of the chats connected to a record (field-change notices, R23).
     pub async fn connected_chat_ids(&self, record_id: &str) -> Result<Vec<ChatId>> {
-        let rows: Vec<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT chat_id FROM chat_connections WHERE record_id = $1").bind(record_id).fetch_all(p).await)?;
-        Ok(rows.into_iter().map(|r| ChatId::new(r.0)).collect())
+        connected_chat_ids_on(self.db(), record_id).await
     }
 
     /// Creates a team channel whose members are the team's members (kept in step as the team
@@ -382,4 +382,16 @@ impl Store {
             .await?;
         Ok(chat)
     }
+}
+
+impl Tx {
+    /// The ids of the chats connected to a record, as this transaction sees them.
+    pub async fn connected_chat_ids(&mut self, record_id: &str) -> Result<Vec<ChatId>> {
+        connected_chat_ids_on(self.db(), record_id).await
+    }
+}
+
+async fn connected_chat_ids_on(db: Db<'_>, record_id: &str) -> Result<Vec<ChatId>> {
+    let rows: Vec<(String,)> = on_db!(db, c => sqlx::query_as("SELECT chat_id FROM chat_connections WHERE record_id = $1 ORDER BY chat_id").bind(record_id).fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().map(|r| ChatId::new(r.0)).collect())
 }

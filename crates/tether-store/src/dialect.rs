@@ -41,6 +41,16 @@ pub(crate) fn insert_record_text(backend: crate::Backend) -> &'static str {
     }
 }
 
+/// The statement that takes a record's row lock for the rest of a write transaction (`$1` id),
+/// so a change reads the record as no other change can alter it before the commit. On SQLite
+/// none is needed: every write runs on the one writer connection, one transaction at a time.
+pub(crate) fn lock_record(backend: crate::Backend) -> Option<&'static str> {
+    match backend {
+        crate::Backend::Sqlite => None,
+        crate::Backend::Postgres => Some("SELECT id FROM records WHERE id = $1 FOR UPDATE"),
+    }
+}
+
 /// The statement that adds a message's terms to the search index (`$1` message, `$2` chat,
 /// `$3` space-separated terms from `tether_domain::search::index_terms`). On SQLite the terms
 /// also get the chat's token ([`chat_token`]), so a search can be limited to the caller's

@@ -68,11 +68,13 @@ pub mod similar;
 pub mod team_admin;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+mod tx;
 
 pub use connect::ConnectOptions;
 pub use db::{Backend, Store};
 pub use error::{StorageFailure, StoreError};
 pub use health::WriteFailure;
+pub use tx::Tx;
 
 /// Result of a store operation.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

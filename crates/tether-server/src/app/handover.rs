@@ -15,16 +15,18 @@ use tether_domain::collab::{hands_over, record_label, transcript_line};
 use tether_domain::invalid::Invalid;
 use tether_domain::record::ActivityKind;
 use tether_domain::{ChatId, Owner};
+use tether_store::Tx;
 use tether_store::record_types::RecordType;
 use tether_store::records::RecordChange;
 
 /// R25: after an owner change, adds the new owner to each connected group chat (full history)
 /// with a system message naming the record and who reassigned it — when the type's *hand over
 /// chats* is on. With it off nothing happens here; the new owner sees the chats as joinable
-/// (R14) because owners can write their records. Returns what was done, `None` when no
-/// hand-over applies.
+/// (R14) because owners can write their records. Written on the owner change's transaction.
+/// Returns what was done, `None` when no hand-over applies.
 pub async fn hand_over(
     state: &AppState,
+    tx: &mut Tx,
     caller: &Caller,
     rt: &RecordType,
     change: &RecordChange,
@@ -46,9 +48,8 @@ pub async fn hand_over(
     let mut handed = 0usize;
     let mut events = Vec::new();
     let label = record_label(&rt.def, change.after.number.as_deref());
-    for chat_id in state.store.connected_chat_ids(&change.after.id).await? {
-        let Some(chat) = state
-            .store
+    for chat_id in tx.connected_chat_ids(&change.after.id).await? {
+        let Some(chat) = tx
             .chat(&chat_id)
             .await?
             .filter(|c| c.kind == ChatKind::Group)
@@ -66,15 +67,14 @@ pub async fn hand_over(
                    "hand_over": {"type": change.after.record_type, "id": change.after.id,
                                  "number": change.after.number}}),
         );
-        let added = state
-            .store
+        let added = tx
             .add_members(&chat_id, &[(owner.id.clone(), 0)], caller.id(), &sys)
             .await?;
         let Some(written) = added.message_id else {
             continue;
         };
         handed += 1;
-        let members = state.store.members(&chat_id).await?;
+        let members = tx.members(&chat_id).await?;
         let person = PersonRef {
             id: owner.id.clone(),
             name: owner.name.clone(),

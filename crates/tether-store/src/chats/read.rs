@@ -3,7 +3,8 @@
 
 use super::{Chat, ChatListItem, Member};
 use crate::dialect::contains_pattern;
-use crate::{Result, Store};
+use crate::tx::{Db, on_db};
+use crate::{Result, Store, Tx};
 use std::collections::BTreeMap;
 use tether_domain::ChatId;
 use tether_domain::chat::ChatKind;
@@ -27,10 +28,7 @@ impl Store {
     }
 
     pub async fn chat(&self, id: &ChatId) -> Result<Option<Chat>> {
-        let sql = format!("SELECT {CHAT_COLUMNS} FROM chats c WHERE c.id = $1");
-        Ok(
-            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(p).await)?,
-        )
+        chat_on(self.db(), id).await
     }
 
     /// A chat and the caller's membership in it, in one query; `None` when either is missing.
@@ -53,34 +51,12 @@ impl Store {
 
     /// Members of a chat, by name.
     pub async fn members(&self, chat_id: &ChatId) -> Result<Vec<Member>> {
-        Ok(self
-            .members_of(std::slice::from_ref(chat_id))
-            .await?
-            .remove(chat_id)
-            .unwrap_or_default())
+        members_on(self.db(), chat_id).await
     }
 
     /// Members of many chats in one query, keyed by chat id.
     pub async fn members_of(&self, chat_ids: &[ChatId]) -> Result<BTreeMap<ChatId, Vec<Member>>> {
-        let mut out: BTreeMap<ChatId, Vec<Member>> = BTreeMap::new();
-        if chat_ids.is_empty() {
-            return Ok(out);
-        }
-        let rows: Vec<Member> = with_pool!(self, p => {
-            let mut qb = sqlx::QueryBuilder::new(
-                "SELECT cm.chat_id, cm.user_id, u.name, u.active, cm.joined_at, cm.visible_from, cm.last_read_seq FROM chat_members cm \
-                 JOIN users u ON u.id = cm.user_id WHERE cm.chat_id IN (");
-            let mut sep = qb.separated(", ");
-            for id in chat_ids {
-                sep.push_bind(id.as_str());
-            }
-            qb.push(") ORDER BY u.name, u.id");
-            qb.build_query_as().fetch_all(p).await
-        })?;
-        for m in rows {
-            out.entry(m.chat_id.clone()).or_default().push(m);
-        }
-        Ok(out)
+        members_of_on(self.db(), chat_ids).await
     }
 
     /// The user's chats, most recent activity first: optionally only those whose name or
@@ -173,4 +149,52 @@ impl Store {
         let rows: Vec<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT user_id FROM chat_members WHERE chat_id = $1").bind(chat_id.as_str()).fetch_all(p).await)?;
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
+}
+
+impl Tx {
+    /// A chat, as this transaction sees it.
+    pub async fn chat(&mut self, id: &ChatId) -> Result<Option<Chat>> {
+        chat_on(self.db(), id).await
+    }
+
+    /// Members of a chat, by name, as this transaction sees them.
+    pub async fn members(&mut self, chat_id: &ChatId) -> Result<Vec<Member>> {
+        members_on(self.db(), chat_id).await
+    }
+}
+
+async fn chat_on(db: Db<'_>, id: &ChatId) -> Result<Option<Chat>> {
+    let sql = format!("SELECT {CHAT_COLUMNS} FROM chats c WHERE c.id = $1");
+    Ok(
+        on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(&mut *c).await)?,
+    )
+}
+
+async fn members_on(db: Db<'_>, chat_id: &ChatId) -> Result<Vec<Member>> {
+    Ok(members_of_on(db, std::slice::from_ref(chat_id))
+        .await?
+        .remove(chat_id)
+        .unwrap_or_default())
+}
+
+async fn members_of_on(db: Db<'_>, chat_ids: &[ChatId]) -> Result<BTreeMap<ChatId, Vec<Member>>> {
+    let mut out: BTreeMap<ChatId, Vec<Member>> = BTreeMap::new();
+    if chat_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<Member> = on_db!(db, c => {
+        let mut qb = sqlx::QueryBuilder::new(
+            "SELECT cm.chat_id, cm.user_id, u.name, u.active, cm.joined_at, cm.visible_from, cm.last_read_seq FROM chat_members cm \
+             JOIN users u ON u.id = cm.user_id WHERE cm.chat_id IN (");
+        let mut sep = qb.separated(", ");
+        for id in chat_ids {
+            sep.push_bind(id.as_str());
+        }
+        qb.push(") ORDER BY u.name, u.id");
+        qb.build_query_as().fetch_all(&mut *c).await
+    })?;
+    for m in rows {
+        out.entry(m.chat_id.clone()).or_default().push(m);
+    }
+    Ok(out)
 }

@@ -4,7 +4,8 @@
 
 use super::in_tx::{insert_chat, insert_system, refresh_search};
 use super::{Chat, MemberRemoved, MembersAdded, Message, NewChat, SystemMessage};
-use crate::{Result, Store, StoreError, new_id, now_ms};
+use crate::tx::tx_write;
+use crate::{Result, Store, StoreError, Tx, new_id, now_ms};
 use tether_domain::chat::ChatKind;
 use tether_domain::{ChatId, MessageId};
 
@@ -68,8 +69,7 @@ impl Store {
     }
 
     /// Adds members (each with their history window) and the system message, in one
-    /// transaction. People already in the chat are left as they are; returns who was added and
-    /// the system message (written only when someone was).
+    /// transaction (see [`Tx::add_members`]).
     pub async fn add_members(
         &self,
         chat_id: &ChatId,
@@ -77,28 +77,9 @@ impl Store {
         added_by: &str,
         sys: &SystemMessage,
     ) -> Result<MembersAdded> {
-        let now = now_ms();
-        let added = with_write!(self, p => {
-            let mut tx = p.begin().await?;
-            let mut added = Vec::new();
-            for (user, visible_from) in users {
-                let n = sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
-                    .bind(chat_id.as_str()).bind(user).bind(now).bind(*visible_from).bind(added_by)
-                    .execute(&mut *tx).await?.rows_affected();
-                if n > 0 {
-                    added.push(user.clone());
-                }
-            }
-            let mut message_id = None;
-            if !added.is_empty() {
-                refresh_search!(tx, chat_id);
-                message_id = Some(insert_system!(tx, chat_id, sys, now));
-                let entry = crate::audit::NewAudit::new(Some(added_by), "chat.members_added", serde_json::json!({"user_ids": added})).chat(chat_id.as_str());
-                crate::audit::audit_insert!(&mut *tx, &entry)?;
-            }
-            tx.commit().await?;
-            Ok::<_, sqlx::Error>(MembersAdded { users: added, message_id })
-        })?;
+        let mut tx = self.begin().await?;
+        let added = tx.add_members(chat_id, users, added_by, sys).await?;
+        tx.commit().await?;
         Ok(added)
     }
 
@@ -153,15 +134,58 @@ impl Store {
 
     /// Writes a system message on its own.
     pub async fn post_system(&self, chat_id: &ChatId, sys: &SystemMessage) -> Result<Message> {
-        let now = now_ms();
-        let id = with_write!(self, p => {
-            let mut tx = p.begin().await?;
-            let id = insert_system!(tx, chat_id, sys, now);
-            tx.commit().await?;
-            Ok::<_, sqlx::Error>(id)
-        })?;
+        let mut tx = self.begin().await?;
+        let id = tx.post_system(chat_id, sys).await?;
+        tx.commit().await?;
         self.message(&id)
             .await?
             .ok_or(StoreError::NotFound("message"))
+    }
+}
+
+impl Tx {
+    /// Adds members (each with their history window) and, when someone was added, the system
+    /// message and the audit entry. People already in the chat are left as they are; returns
+    /// who was added and the system message.
+    pub async fn add_members(
+        &mut self,
+        chat_id: &ChatId,
+        users: &[(String, i64)],
+        added_by: &str,
+        sys: &SystemMessage,
+    ) -> Result<MembersAdded> {
+        let now = now_ms();
+        tx_write!(self, c => {
+            let mut added = Vec::new();
+            for (user, visible_from) in users {
+                let n = sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
+                    .bind(chat_id.as_str()).bind(user).bind(now).bind(*visible_from).bind(added_by)
+                    .execute(&mut *c).await?.rows_affected();
+                if n > 0 {
+                    added.push(user.clone());
+                }
+            }
+            let mut message_id = None;
+            if !added.is_empty() {
+                refresh_search!(c, chat_id);
+                message_id = Some(insert_system!(c, chat_id, sys, now));
+                let entry = crate::audit::NewAudit::new(Some(added_by), "chat.members_added", serde_json::json!({"user_ids": added})).chat(chat_id.as_str());
+                crate::audit::audit_insert!(&mut *c, &entry)?;
+            }
+            Ok::<_, sqlx::Error>(MembersAdded { users: added, message_id })
+        })
+    }
+
+    /// Writes a system message; answers its id.
+    pub async fn post_system(
+        &mut self,
+        chat_id: &ChatId,
+        sys: &SystemMessage,
+    ) -> Result<MessageId> {
+        let now = now_ms();
+        tx_write!(self, c => {
+            let id = insert_system!(c, chat_id, sys, now);
+            Ok::<_, sqlx::Error>(id)
+        })
     }
 }

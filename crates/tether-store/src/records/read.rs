@@ -3,6 +3,7 @@
 
 use super::{Record, RecordQuery, RecordView};
 use crate::dialect::contains_pattern;
+use crate::tx::{Db, on_db};
 use crate::{Result, Store, StoreError};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,19 +78,9 @@ pub(crate) const RECORD_SELECT: &str = "SELECT r.id, r.type, r.number, r.name, r
      LEFT JOIN record_shares s ON s.record_id = r.id AND s.user_id = ";
 
 impl Store {
-    pub(super) async fn record_unchecked(&self, id: &str) -> Result<Record> {
-        self.record_view(id, "")
-            .await?
-            .map(|v| v.record)
-            .ok_or(StoreError::NotFound("record"))
-    }
-
     /// A record by id (any type) with `viewer`'s share of it.
     pub async fn record_view(&self, id: &str, viewer: &str) -> Result<Option<RecordView>> {
-        let sql = format!("{RECORD_SELECT}$1 WHERE r.id = $2");
-        let row: Option<RecordRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(viewer).bind(id).fetch_optional(p).await)?;
-        row.map(RecordRow::into_view).transpose()
+        record_view_on(self.db(), id, viewer).await
     }
 
     /// Records by id (any type) with `viewer`'s shares, in one query; missing ids are skipped.
@@ -192,4 +183,24 @@ impl Store {
         let (n,): (i64,) = with_pool!(self, p => sqlx::query_as("SELECT COUNT(*) FROM records WHERE type = $1").bind(record_type).fetch_one(p).await)?;
         Ok(n)
     }
+}
+
+/// A record by id (any type) with `viewer`'s share of it, on the pool or in a transaction.
+pub(super) async fn record_view_on(
+    db: Db<'_>,
+    id: &str,
+    viewer: &str,
+) -> Result<Option<RecordView>> {
+    let sql = format!("{RECORD_SELECT}$1 WHERE r.id = $2");
+    let row: Option<RecordRow> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(viewer).bind(id).fetch_optional(&mut *c).await)?;
+    row.map(RecordRow::into_view).transpose()
+}
+
+/// A record by id (any type), whoever may see it; `NotFound` when there is none.
+pub(super) async fn record_unchecked_on(db: Db<'_>, id: &str) -> Result<Record> {
+    record_view_on(db, id, "")
+        .await?
+        .map(|v| v.record)
+        .ok_or(StoreError::NotFound("record"))
 }

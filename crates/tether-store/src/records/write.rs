@@ -1,10 +1,12 @@
 //! Writing records, each change in one transaction: creating (numbered, linked, indexed),
 //! updating, sharing (audited) and deleting (its connected chats told).
 
+use super::read::record_unchecked_on;
 use super::{NewRecord, Record, RecordChange, RecordPatch, lookup_links, owner_columns};
 use crate::audit::{NewAudit, audit_insert};
 use crate::dialect::fold;
-use crate::{Result, Store, StoreError, new_id, now_ms};
+use crate::tx::tx_write;
+use crate::{Result, Store, StoreError, Tx, new_id, now_ms};
 use serde_json::json;
 use tether_domain::Access;
 use tether_domain::record::RecordState;
@@ -104,11 +106,10 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })?;
-        self.record_unchecked(&id).await
+        record_unchecked_on(self.db(), &id).await
     }
 
-    /// Applies a validated patch in one transaction: fields merged (null clears), links kept in
-    /// step, owner history appended on an owner change, resolution time set on resolve.
+    /// Changes a record's fields, owner or state, in one transaction (see [`Tx::update_record`]).
     pub async fn update_record(
         &self,
         def: &RecordTypeDef,
@@ -116,60 +117,10 @@ impl Store {
         patch: &RecordPatch,
         actor: Option<&str>,
     ) -> Result<RecordChange> {
-        let before = self.record_unchecked(id).await?;
-        if before.record_type != def.name {
-            return Err(StoreError::NotFound("record"));
-        }
-        let at = patch.at.unwrap_or_else(now_ms);
-        let mut fields = before.fields.clone();
-        fields.remove(NUMBER_FIELD);
-        for (k, v) in &patch.fields {
-            if v.is_null() {
-                fields.remove(k);
-            } else {
-                fields.insert(k.clone(), v.clone());
-            }
-        }
-        let name = def.primary_name(&fields).unwrap_or(&before.name).to_owned();
-        let fields_doc = serde_json::to_string(&fields)?;
-        let search = crate::dialect::record_search_text(def, &name, &fields);
-        let text_sql = crate::dialect::insert_record_text(self.backend());
-        let owner = patch.owner.clone().unwrap_or_else(|| before.owner.clone());
-        let owner_changed = owner != before.owner;
-        let (owner_user, owner_team) = owner_columns(&owner);
-        let state = patch.state.unwrap_or(before.state);
-        let newly_resolved =
-            state == RecordState::Resolved && before.state != RecordState::Resolved;
-        with_write!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query("UPDATE records SET name = $1, name_folded = $2, fields = $3, owner_user_id = $4, owner_team_id = $5, state = $6, updated_at = $7 WHERE id = $8")
-                .bind(&name).bind(fold(&name)).bind(&fields_doc).bind(owner_user).bind(owner_team).bind(state.as_str()).bind(at).bind(id)
-                .execute(&mut *tx).await?;
-            if newly_resolved {
-                sqlx::query("UPDATE records SET resolved_at = $1, resolved_by = $2 WHERE id = $3")
-                    .bind(at).bind(actor).bind(id).execute(&mut *tx).await?;
-            }
-            for (field, target) in lookup_links(def, &patch.fields) {
-                match target {
-                    Some(target) => sqlx::query("INSERT INTO record_links (record_id, field, target_id) VALUES ($1, $2, $3) \
-                         ON CONFLICT (record_id, field) DO UPDATE SET target_id = excluded.target_id")
-                        .bind(id).bind(field).bind(target).execute(&mut *tx).await?,
-                    None => sqlx::query("DELETE FROM record_links WHERE record_id = $1 AND field = $2")
-                        .bind(id).bind(field).execute(&mut *tx).await?,
-                };
-            }
-            if owner_changed {
-                sqlx::query("INSERT INTO owner_history (record_id, owner_user_id, owner_team_id, changed_by, at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(id).bind(owner_user).bind(owner_team).bind(actor).bind(at)
-                    .execute(&mut *tx).await?;
-            }
-            sqlx::query("DELETE FROM record_text WHERE record_id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query(text_sql).bind(id).bind(&def.name).bind(&search).execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok::<_, StoreError>(())
-        })?;
-        let after = self.record_unchecked(id).await?;
-        Ok(RecordChange { before, after })
+        let mut tx = self.begin().await?;
+        let change = tx.update_record(def, id, patch, actor).await?;
+        tx.commit().await?;
+        Ok(change)
     }
 
     /// Shares a record with a user for read or write (replacing an earlier share); audited.
@@ -196,5 +147,75 @@ impl Store {
             Ok::<_, StoreError>(())
         })?;
         Ok(())
+    }
+}
+
+impl Tx {
+    /// Changes a record's fields (a `null` clears one), owner or state: the owner history, the
+    /// lookup links and the search entry follow, and a newly resolved record notes when and by
+    /// whom. The record is read inside the transaction under its row lock, so two changes at
+    /// once to different fields both stand. Answers the record before and after.
+    pub async fn update_record(
+        &mut self,
+        def: &RecordTypeDef,
+        id: &str,
+        patch: &RecordPatch,
+        actor: Option<&str>,
+    ) -> Result<RecordChange> {
+        if let Some(lock) = crate::dialect::lock_record(self.backend()) {
+            tx_write!(self, c => sqlx::query(lock).bind(id).execute(&mut *c).await.map(|_| ()))?;
+        }
+        let before = record_unchecked_on(self.db(), id).await?;
+        if before.record_type != def.name {
+            return Err(StoreError::NotFound("record"));
+        }
+        let at = patch.at.unwrap_or_else(now_ms);
+        let mut fields = before.fields.clone();
+        fields.remove(NUMBER_FIELD);
+        for (k, v) in &patch.fields {
+            if v.is_null() {
+                fields.remove(k);
+            } else {
+                fields.insert(k.clone(), v.clone());
+            }
+        }
+        let name = def.primary_name(&fields).unwrap_or(&before.name).to_owned();
+        let fields_doc = serde_json::to_string(&fields)?;
+        let search = crate::dialect::record_search_text(def, &name, &fields);
+        let text_sql = crate::dialect::insert_record_text(self.backend());
+        let owner = patch.owner.clone().unwrap_or_else(|| before.owner.clone());
+        let owner_changed = owner != before.owner;
+        let (owner_user, owner_team) = owner_columns(&owner);
+        let state = patch.state.unwrap_or(before.state);
+        let newly_resolved =
+            state == RecordState::Resolved && before.state != RecordState::Resolved;
+        tx_write!(self, c => {
+            sqlx::query("UPDATE records SET name = $1, name_folded = $2, fields = $3, owner_user_id = $4, owner_team_id = $5, state = $6, updated_at = $7 WHERE id = $8")
+                .bind(&name).bind(fold(&name)).bind(&fields_doc).bind(owner_user).bind(owner_team).bind(state.as_str()).bind(at).bind(id)
+                .execute(&mut *c).await?;
+            if newly_resolved {
+                sqlx::query("UPDATE records SET resolved_at = $1, resolved_by = $2 WHERE id = $3")
+                    .bind(at).bind(actor).bind(id).execute(&mut *c).await?;
+            }
+            for (field, target) in lookup_links(def, &patch.fields) {
+                match target {
+                    Some(target) => sqlx::query("INSERT INTO record_links (record_id, field, target_id) VALUES ($1, $2, $3) \
+                         ON CONFLICT (record_id, field) DO UPDATE SET target_id = excluded.target_id")
+                        .bind(id).bind(field).bind(target).execute(&mut *c).await?,
+                    None => sqlx::query("DELETE FROM record_links WHERE record_id = $1 AND field = $2")
+                        .bind(id).bind(field).execute(&mut *c).await?,
+                };
+            }
+            if owner_changed {
+                sqlx::query("INSERT INTO owner_history (record_id, owner_user_id, owner_team_id, changed_by, at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id).bind(owner_user).bind(owner_team).bind(actor).bind(at)
+                    .execute(&mut *c).await?;
+            }
+            sqlx::query("DELETE FROM record_text WHERE record_id = $1").bind(id).execute(&mut *c).await?;
+            sqlx::query(text_sql).bind(id).bind(&def.name).bind(&search).execute(&mut *c).await?;
+            Ok::<_, StoreError>(())
+        })?;
+        let after = record_unchecked_on(self.db(), id).await?;
+        Ok(RecordChange { before, after })
     }
 }

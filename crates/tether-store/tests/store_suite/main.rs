@@ -36,6 +36,7 @@ mod people;
 mod records;
 mod sessions;
 mod settings;
+mod transactions;
 
 async fn user(s: &Store, email: &str, name: &str, roles: &[&str]) -> String {
     s.create_user(

@@ -7,7 +7,7 @@ use crate::app::Outcome;
 use crate::app::guard::load_record;
 use crate::app::handover::hand_over;
 use crate::app::html::system_message;
-use crate::app::outbox::{Effect, MessageChange};
+use crate::app::outbox::Effect;
 use crate::app::views::{RecordOut, readable_record_names};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -16,6 +16,7 @@ use tether_domain::access::{Decision, decide, may_set_owner};
 use tether_domain::record::RecordState;
 use tether_domain::record_type::Mode;
 use tether_domain::{Access, Owner};
+use tether_store::Tx;
 use tether_store::record_types::RecordType;
 use tether_store::records::{RecordChange, RecordPatch};
 
@@ -70,12 +71,14 @@ pub async fn update(
         state: edit.state,
         at: None,
     };
-    let change = state
-        .store
+    // The change, its announcements and the hand-over stand or fall together.
+    let mut tx = state.store.begin().await?;
+    let change = tx
         .update_record(&rt.def, id, &patch, Some(caller.id()))
         .await?;
-    let mut events = announce_field_changes(state, caller, rt, &change).await?;
-    let handed = hand_over(state, caller, rt, &change).await?;
+    let mut events = announce_field_changes(state, &mut tx, caller, rt, &change).await?;
+    let handed = hand_over(state, &mut tx, caller, rt, &change).await?;
+    tx.commit().await?;
     events.extend(handed.events);
     let shared = state
         .store
@@ -89,9 +92,11 @@ pub async fn update(
 }
 
 /// R23: posts "Priority changed from Normal to High by Olga Berg" into every chat connected to
-/// the record, for the fields the type's settings name. Answers the messages' events.
+/// the record, for the fields the type's settings name, on the change's transaction. Answers
+/// the messages' events.
 async fn announce_field_changes(
     state: &AppState,
+    tx: &mut Tx,
     caller: &Caller,
     rt: &RecordType,
     change: &RecordChange,
@@ -122,7 +127,7 @@ async fn announce_field_changes(
     if changes.is_empty() {
         return Ok(events);
     }
-    for chat_id in state.store.connected_chat_ids(&after.id).await? {
+    for chat_id in tx.connected_chat_ids(&after.id).await? {
         for c in &changes {
             let sys = system_message(
                 Some(caller.id()),
@@ -132,11 +137,7 @@ async fn announce_field_changes(
                        "field": c.field, "label": c.label, "old": c.old, "new": c.new,
                        "old_value": c.old_value, "new_value": c.new_value}),
             );
-            let message = state.store.post_system(&chat_id, &sys).await?;
-            events.push(Effect::Message {
-                change: MessageChange::Created,
-                message,
-            });
+            events.push(Effect::Written(tx.post_system(&chat_id, &sys).await?));
         }
     }
     Ok(events)
