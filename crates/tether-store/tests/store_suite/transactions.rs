@@ -66,7 +66,7 @@ async fn what_a_transaction_wrote_is_seen_inside_and_gone_without_a_commit(b: Ba
             .add_members(&chat.id, &[(bo.clone(), 0)], &a, &sys("Bo was added"))
             .await
             .unwrap();
-        assert_eq!(added.users, [bo.clone()]);
+        assert_eq!(added.users, std::slice::from_ref(&bo));
         // Inside, the transaction sees what it wrote…
         let inside: Vec<String> = tx
             .members(&chat.id)
