@@ -12,6 +12,7 @@ use crate::app::views::{RecordOut, readable_record_names};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 use tether_domain::access::{Decision, decide, may_set_owner};
 use tether_domain::record::RecordState;
 use tether_domain::record_type::Mode;
@@ -71,12 +72,27 @@ pub async fn update(
         state: edit.state,
         at: None,
     };
+    // Read before the transaction (it holds SQLite's writer): the names of the records the
+    // announced lookup fields point to, before and after.
+    let notices = &rt.settings.field_notifications;
+    let notified: &[String] = if notices.enabled {
+        &notices.fields
+    } else {
+        &[]
+    };
+    let lookup_ids: Vec<String> = notified
+        .iter()
+        .flat_map(|f| [view.record.fields.get(f), patch.fields.get(f)])
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    let names = readable_record_names(state, caller, &lookup_ids).await?;
     // The change, its announcements and the hand-over stand or fall together.
     let mut tx = state.store.begin().await?;
     let change = tx
         .update_record(&rt.def, id, &patch, Some(caller.id()))
         .await?;
-    let mut events = announce_field_changes(state, &mut tx, caller, rt, &change).await?;
+    let mut events = announce_field_changes(state, &mut tx, caller, rt, &change, &names).await?;
     let handed = hand_over(state, &mut tx, caller, rt, &change).await?;
     tx.commit().await?;
     events.extend(handed.events);
@@ -92,36 +108,27 @@ pub async fn update(
 }
 
 /// R23: posts "Priority changed from Normal to High by Olga Berg" into every chat connected to
-/// the record, for the fields the type's settings name, on the change's transaction. Answers
-/// the messages' events.
+/// the record, for the fields the type's settings name, on the change's transaction (`names`:
+/// the lookup targets the caller may read). Answers the messages' events.
 async fn announce_field_changes(
     state: &AppState,
     tx: &mut Tx,
     caller: &Caller,
     rt: &RecordType,
     change: &RecordChange,
+    names: &BTreeMap<String, String>,
 ) -> ApiResult<Vec<Effect>> {
     let global = state.global_settings().await?;
     if !global.collaboration_enabled || !rt.settings.field_notifications.enabled {
         return Ok(Vec::new());
     }
     let (before, after) = (&change.before, &change.after);
-    let lookup_ids: Vec<String> = rt
-        .settings
-        .field_notifications
-        .fields
-        .iter()
-        .flat_map(|f| [before.fields.get(f), after.fields.get(f)])
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    let names = readable_record_names(state, caller, &lookup_ids).await?;
     let changes = tether_domain::collab::announced_changes(
         &rt.def,
         &rt.settings,
         (&before.fields, before.state),
         (&after.fields, after.state),
-        &names,
+        names,
     );
     let mut events = Vec::new();
     if changes.is_empty() {
