@@ -46,42 +46,59 @@ pub enum NotificationKind {
     Urgent,
 }
 
-/// Every event the server sends a client over `/api/v1/events`, by its `type`. `docs/api.md`
-/// lists the same types (a test compares them with [`Event::TYPES`]).
-#[derive(Serialize)]
-#[serde(tag = "type")]
-pub enum Event {
+/// Declares [`Event`] from one list: each variant with its wire `type`, written once. The macro
+/// gives the variant its serde name, [`Event::kind`] its arm and [`Event::TYPES`] its entry, so
+/// no second list of names can drift from the first.
+macro_rules! events {
+    ($($(#[$doc:meta])* $kind:literal => $variant:ident { $($fields:tt)* },)*) => {
+        /// Every event the server sends a client over `/api/v1/events`, by its `type`.
+        /// `docs/api.md` lists the same types (a test compares them with [`Event::TYPES`]).
+        #[derive(Serialize)]
+        #[serde(tag = "type")]
+        pub enum Event {
+            $($(#[$doc])* #[serde(rename = $kind)] $variant { $($fields)* },)*
+        }
+
+        impl Event {
+            /// Every event `type` a client can receive from the bus, besides the socket's own
+            /// `hello` and `resync`.
+            pub const TYPES: &[&str] = &[$($kind),*];
+
+            /// The event's `type`.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Event::$variant { .. } => $kind,)*
+                }
+            }
+        }
+    };
+}
+
+events! {
     /// A message, as the recipient sees it.
-    #[serde(rename = "message.created")]
-    MessageCreated {
+    "message.created" => MessageCreated {
         chat_id: ChatId,
         message: MessageOut,
     },
-    #[serde(rename = "message.updated")]
-    MessageUpdated {
+    "message.updated" => MessageUpdated {
         chat_id: ChatId,
         message: MessageOut,
     },
-    #[serde(rename = "message.deleted")]
-    MessageDeleted {
+    "message.deleted" => MessageDeleted {
         chat_id: ChatId,
         message_id: MessageId,
         message: MessageOut,
     },
-    #[serde(rename = "reaction.changed")]
-    ReactionChanged {
+    "reaction.changed" => ReactionChanged {
         chat_id: ChatId,
         message_id: MessageId,
         reactions: Vec<ReactionOut>,
     },
     /// A chat the recipient is now in.
-    #[serde(rename = "chat.created")]
-    ChatCreated { chat: ChatOut },
+    "chat.created" => ChatCreated { chat: ChatOut },
     /// A chat's name or members changed.
-    #[serde(rename = "chat.updated")]
-    ChatUpdated { chat: ChatOut },
-    #[serde(rename = "member.added")]
-    MemberAdded {
+    "chat.updated" => ChatUpdated { chat: ChatOut },
+    "member.added" => MemberAdded {
         chat_id: ChatId,
         users: Vec<PersonRef>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -90,21 +107,16 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         joined_from: Option<RecordKey>,
     },
-    #[serde(rename = "member.removed")]
-    MemberRemoved {
+    "member.removed" => MemberRemoved {
         chat_id: ChatId,
         user: PersonRef,
         by: PersonRef,
     },
-    #[serde(rename = "connection.added")]
-    ConnectionAdded { chat_id: ChatId, record: RecordKey },
-    #[serde(rename = "connection.removed")]
-    ConnectionRemoved { chat_id: ChatId, record: RecordKey },
+    "connection.added" => ConnectionAdded { chat_id: ChatId, record: RecordKey },
+    "connection.removed" => ConnectionRemoved { chat_id: ChatId, record: RecordKey },
     /// The record's timeline changed: open record pages re-read it (R15).
-    #[serde(rename = "timeline.changed")]
-    TimelineChanged { record: RecordKey },
-    #[serde(rename = "notification")]
-    Notification {
+    "timeline.changed" => TimelineChanged { record: RecordKey },
+    "notification" => Notification {
         kind: NotificationKind,
         chat_id: ChatId,
         message_id: MessageId,
@@ -118,43 +130,6 @@ pub enum Event {
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         reminder: bool,
     },
-}
-
-impl Event {
-    /// Every event `type` a client can receive from the bus, besides the socket's own `hello`
-    /// and `resync`.
-    pub const TYPES: &[&str] = &[
-        "message.created",
-        "message.updated",
-        "message.deleted",
-        "reaction.changed",
-        "chat.created",
-        "chat.updated",
-        "member.added",
-        "member.removed",
-        "connection.added",
-        "connection.removed",
-        "timeline.changed",
-        "notification",
-    ];
-
-    /// The event's `type`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Event::MessageCreated { .. } => "message.created",
-            Event::MessageUpdated { .. } => "message.updated",
-            Event::MessageDeleted { .. } => "message.deleted",
-            Event::ReactionChanged { .. } => "reaction.changed",
-            Event::ChatCreated { .. } => "chat.created",
-            Event::ChatUpdated { .. } => "chat.updated",
-            Event::MemberAdded { .. } => "member.added",
-            Event::MemberRemoved { .. } => "member.removed",
-            Event::ConnectionAdded { .. } => "connection.added",
-            Event::ConnectionRemoved { .. } => "connection.removed",
-            Event::TimelineChanged { .. } => "timeline.changed",
-            Event::Notification { .. } => "notification",
-        }
-    }
 }
 
 /// An event a use case caused, as it hands it to the outbox: the facts of the change. The
