@@ -38,6 +38,14 @@ macro_rules! id_type {
             }
         }
 
+        /// Maps keyed by an id are looked up by the id's text (equality and order are the
+        /// text's).
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
                 Self(s.to_owned())

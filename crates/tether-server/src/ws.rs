@@ -141,7 +141,7 @@ struct ClientMessage {
 struct RecordRef {
     #[serde(rename = "type")]
     record_type: String,
-    id: String,
+    id: tether_domain::RecordId,
 }
 
 async fn handle_client_message(
@@ -157,7 +157,7 @@ async fn handle_client_message(
         ("watch", Some(r)) => {
             match crate::app::guard::load_record(state, caller, &r.record_type, &r.id, tether_domain::Access::Read).await {
                 Ok(_) => {
-                    state.hub.watch(&r.id, caller.id(), conn_id);
+                    state.hub.watch(r.id.as_str(), caller.id(), conn_id);
                     Some(serde_json::json!({"type": "watching", "record": {"type": r.record_type, "id": r.id}}).to_string())
                 }
                 Err(e) => Some(serde_json::json!({"type": "error", "detail": e.to_string()}).to_string()),

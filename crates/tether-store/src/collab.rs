@@ -11,6 +11,7 @@ use crate::tx::{Db, on_db};
 use crate::{Result, Store, StoreError, Tx, new_id, now_ms};
 use serde_json::json;
 use std::collections::BTreeMap;
+use tether_domain::RecordId;
 use tether_domain::{ChatId, MessageId};
 
 /// A chat connected to a record, as one viewer sees the connection.
@@ -46,7 +47,7 @@ pub struct Disconnection {
 pub struct ConnectionChange<'a> {
     pub chat_id: &'a ChatId,
     pub record_type: &'a str,
-    pub record_id: &'a str,
+    pub record_id: &'a RecordId,
     pub actor_id: &'a str,
     pub system: &'a SystemMessage,
     /// Subject of the timeline entry ("Chat connected").
@@ -78,7 +79,7 @@ macro_rules! insert_connection {
 pub struct NewConnectedChat<'a> {
     pub chat: &'a crate::chats::NewChat,
     pub record_type: &'a str,
-    pub record_id: &'a str,
+    pub record_id: &'a RecordId,
     /// "Olga started this chat from Case CAS-00042".
     pub started: &'a SystemMessage,
     /// The intro card (R10), when the type enables it and the starter asked for it.
@@ -97,7 +98,7 @@ impl Store {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
-            let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id, c.actor_id, c.system, c.timeline_subject, now);
+            let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id.as_str(), c.actor_id, c.system, c.timeline_subject, now);
             tx.commit().await?;
             Ok::<_, sqlx::Error>(written)
         })?)
@@ -121,7 +122,7 @@ impl Store {
             let mut tx = p.begin().await?;
             crate::chats::insert_chat_in_tx!(tx, &id, c.chat, None::<&str>, now);
             let mut opening = Vec::new();
-            if let Some(started) = insert_connection!(tx, &id, c.record_type, c.record_id, c.chat.created_by.as_str(), c.started, c.timeline_subject, now) {
+            if let Some(started) = insert_connection!(tx, &id, c.record_type, c.record_id.as_str(), c.chat.created_by.as_str(), c.started, c.timeline_subject, now) {
                 opening.push(started);
             }
             if let Some(intro) = c.intro {
@@ -142,13 +143,13 @@ impl Store {
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
             let n = sqlx::query("DELETE FROM chat_connections WHERE chat_id = $1 AND record_id = $2")
-                .bind(c.chat_id.as_str()).bind(c.record_id).execute(&mut *tx).await?.rows_affected();
+                .bind(c.chat_id.as_str()).bind(c.record_id.as_str()).execute(&mut *tx).await?.rows_affected();
             let mut written = None;
             if n > 0 {
                 written = Some(crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now));
                 sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_disconnection', $3, NULL, $4, $5, $6, NULL)")
-                    .bind(new_id()).bind(c.record_id).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id.as_str()).execute(&mut *tx).await?;
-                let entry = NewAudit::new(Some(c.actor_id), "chat.disconnected", json!({})).record(c.record_type, c.record_id).chat(c.chat_id.as_str());
+                    .bind(new_id()).bind(c.record_id.as_str()).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id.as_str()).execute(&mut *tx).await?;
+                let entry = NewAudit::new(Some(c.actor_id), "chat.disconnected", json!({})).record(c.record_type, c.record_id.as_str()).chat(c.chat_id.as_str());
                 audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
@@ -160,9 +161,10 @@ impl Store {
     /// it (id and name) and when. One query; chats never disconnected are absent.
     pub async fn last_disconnections(
         &self,
-        record_id: &str,
+        record_id: &RecordId,
         chat_ids: &[ChatId],
     ) -> Result<BTreeMap<ChatId, Disconnection>> {
+        let record_id = record_id.as_str();
         let mut out = BTreeMap::new();
         if chat_ids.is_empty() {
             return Ok(out);
@@ -191,8 +193,9 @@ impl Store {
     pub async fn connection(
         &self,
         chat_id: &ChatId,
-        record_id: &str,
+        record_id: &RecordId,
     ) -> Result<Option<(Option<String>, i64)>> {
+        let record_id = record_id.as_str();
         Ok(
             with_pool!(self, p => sqlx::query_as("SELECT connected_by, connected_at FROM chat_connections WHERE chat_id = $1 AND record_id = $2")
             .bind(chat_id.as_str()).bind(record_id).fetch_optional(p).await)?,
@@ -207,9 +210,10 @@ impl Store {
         chat_id: &ChatId,
         user_id: &str,
         record_type: &str,
-        record_id: &str,
+        record_id: &RecordId,
         sys: &SystemMessage,
     ) -> Result<Option<MessageId>> {
+        let record_id = record_id.as_str();
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -231,9 +235,10 @@ impl Store {
     /// connection first. One query.
     pub async fn record_connections(
         &self,
-        record_id: &str,
+        record_id: &RecordId,
         viewer: &str,
     ) -> Result<Vec<ConnectedChat>> {
+        let record_id = record_id.as_str();
         let sql = format!(
             "SELECT {CHAT_COLUMNS}, cc.connected_by, u.name AS connected_by_name, cc.connected_at, (cm.user_id IS NOT NULL) AS is_member \
              FROM chat_connections cc JOIN chats c ON c.id = cc.chat_id LEFT JOIN users u ON u.id = cc.connected_by \
@@ -259,10 +264,11 @@ impl Store {
         &self,
         viewer: &str,
         connected: bool,
-        except_record: &str,
+        except_record: &RecordId,
         filter: Option<&str>,
         limit: i64,
     ) -> Result<Vec<Chat>> {
+        let except_record = except_record.as_str();
         let pattern = filter
             .map(str::trim)
             .filter(|f| !f.is_empty())
@@ -346,7 +352,8 @@ impl Store {
     }
 
     /// The ids of the chats connected to a record (field-change notices, R23).
-    pub async fn connected_chat_ids(&self, record_id: &str) -> Result<Vec<ChatId>> {
+    pub async fn connected_chat_ids(&self, record_id: &RecordId) -> Result<Vec<ChatId>> {
+        let record_id = record_id.as_str();
         connected_chat_ids_on(self.db(), record_id).await
     }
 
@@ -386,7 +393,8 @@ impl Store {
 
 impl Tx {
     /// The ids of the chats connected to a record, as this transaction sees them.
-    pub async fn connected_chat_ids(&mut self, record_id: &str) -> Result<Vec<ChatId>> {
+    pub async fn connected_chat_ids(&mut self, record_id: &RecordId) -> Result<Vec<ChatId>> {
+        let record_id = record_id.as_str();
         connected_chat_ids_on(self.db(), record_id).await
     }
 }

@@ -3,6 +3,7 @@
 //! backend-specific and lives in [`crate::dialect`].
 
 use crate::{Result, Store};
+use tether_domain::RecordId;
 
 /// A resolved record with its resolver.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -38,7 +39,8 @@ impl Store {
     }
 
     /// A record's lookup links: (field, target record id).
-    pub async fn record_links_of(&self, record_id: &str) -> Result<Vec<(String, String)>> {
+    pub async fn record_links_of(&self, record_id: &RecordId) -> Result<Vec<(String, String)>> {
+        let record_id = record_id.as_str();
         Ok(
             with_pool!(self, p => sqlx::query_as("SELECT field, target_id FROM record_links WHERE record_id = $1 ORDER BY field")
             .bind(record_id)

@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use tether_domain::ChatId;
+use tether_domain::RecordId;
 use tether_domain::invalid::Invalid;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -33,7 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct RecordRefIn {
     #[serde(rename = "type")]
     pub record_type: String,
-    pub id: String,
+    pub id: RecordId,
 }
 
 impl From<RecordRefIn> for RecordKey {
@@ -63,10 +64,10 @@ pub struct PanelQuery {
 async fn panel(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
     ApiQuery(q): ApiQuery<PanelQuery>,
 ) -> ApiResult<Json<Panel>> {
-    let record = RecordKey::new(&ty, &id);
+    let record = RecordKey::new(&ty, id);
     collab::panel(&state, &caller, &record, q.filter.as_deref())
         .await
         .map(Json)
@@ -89,10 +90,10 @@ pub struct ConnectChat {
 async fn connect_chat(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
     ApiJson(req): ApiJson<ConnectChat>,
 ) -> ApiResult<Json<ChatOut>> {
-    let record = RecordKey::new(&ty, &id);
+    let record = RecordKey::new(&ty, id);
     collab::connect_chat(&state, &caller, &record, &req.chat_id)
         .await?
         .publish(&state)
@@ -120,7 +121,7 @@ pub struct ConnectChannel {
 async fn connect_channel(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
     ApiJson(req): ApiJson<ConnectChannel>,
 ) -> ApiResult<(StatusCode, Json<ChatOut>)> {
     let choice = match (req.channel_id, req.team_id, req.name) {
@@ -134,7 +135,7 @@ async fn connect_channel(
             ));
         }
     };
-    let record = RecordKey::new(&ty, &id);
+    let record = RecordKey::new(&ty, id);
     let (chat, created) = collab::connect_channel(&state, &caller, &record, choice)
         .await?
         .publish(&state)
@@ -157,9 +158,9 @@ async fn connect_channel(
 async fn disconnect_chat(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id, chat_id)): ApiPath<(String, String, ChatId)>,
+    ApiPath((ty, id, chat_id)): ApiPath<(String, RecordId, ChatId)>,
 ) -> ApiResult<StatusCode> {
-    let record = RecordKey::new(&ty, &id);
+    let record = RecordKey::new(&ty, id);
     collab::disconnect(&state, &caller, &record, &chat_id, false)
         .await?
         .publish(&state)
@@ -175,9 +176,9 @@ async fn disconnect_chat(
 async fn disconnect_channel(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id, channel_id)): ApiPath<(String, String, ChatId)>,
+    ApiPath((ty, id, channel_id)): ApiPath<(String, RecordId, ChatId)>,
 ) -> ApiResult<StatusCode> {
-    let record = RecordKey::new(&ty, &id);
+    let record = RecordKey::new(&ty, id);
     collab::disconnect(&state, &caller, &record, &channel_id, true)
         .await?
         .publish(&state)

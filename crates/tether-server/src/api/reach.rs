@@ -17,6 +17,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use tether_domain::RecordId;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -69,7 +70,7 @@ async fn search_records(
 async fn list_shares(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
 ) -> ApiResult<Json<ShareList>> {
     Ok(Json(
         records::shares::list(&state, &caller, &ty, &id).await?,
@@ -86,7 +87,7 @@ async fn list_shares(
 async fn remove_share(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id, user_id)): ApiPath<(String, String, String)>,
+    ApiPath((ty, id, user_id)): ApiPath<(String, RecordId, String)>,
 ) -> ApiResult<StatusCode> {
     records::shares::remove(&state, &caller, &ty, &id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -113,7 +114,7 @@ pub struct OwnerOptionsQuery {
 async fn owner_options(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
     ApiQuery(q): ApiQuery<OwnerOptionsQuery>,
 ) -> ApiResult<Json<OwnerOptions>> {
     let n = usize::try_from(limit(q.limit, 20, 50)).unwrap_or(20);

@@ -18,6 +18,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tether_domain::RecordId;
 use tether_domain::invalid::Invalid;
 use tether_domain::record::ActivityKind;
 use tether_domain::{Access, Owner};
@@ -171,7 +172,7 @@ async fn list_records(
 async fn get_record(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
 ) -> ApiResult<Json<RecordOut>> {
     Ok(Json(records::get(&state, &caller, &ty, &id).await?))
 }
@@ -198,7 +199,7 @@ pub struct PatchRecord {
 async fn patch_record(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
     ApiJson(req): ApiJson<PatchRecord>,
 ) -> ApiResult<Json<RecordOut>> {
     let rt = load_type(&state, &ty).await?;
@@ -232,7 +233,7 @@ async fn patch_record(
 async fn delete_record(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
 ) -> ApiResult<StatusCode> {
     records::delete(&state, &caller, &ty, &id)
         .await?
@@ -264,7 +265,7 @@ pub struct ShareOut {
 async fn share_record(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
     ApiJson(req): ApiJson<ShareRequest>,
 ) -> ApiResult<(StatusCode, Json<ShareOut>)> {
     let access: Access =
@@ -277,7 +278,7 @@ async fn share_record(
     Ok((
         StatusCode::CREATED,
         Json(ShareOut {
-            record_id: id,
+            record_id: id.into_string(),
             user_id: req.user_id,
             access: access.as_str().to_owned(),
         }),
@@ -306,7 +307,7 @@ pub struct Timeline {
 async fn add_activity(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
     ApiJson(req): ApiJson<ActivityRequest>,
 ) -> ApiResult<(StatusCode, Json<ActivityOut>)> {
     let kind: ActivityKind = req
@@ -334,7 +335,7 @@ pub struct TimelineQuery {
 async fn timeline(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
     ApiQuery(q): ApiQuery<TimelineQuery>,
 ) -> ApiResult<Json<Timeline>> {
     let before = q

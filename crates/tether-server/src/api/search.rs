@@ -9,6 +9,7 @@ use crate::extract::{ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
+use tether_domain::RecordId;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -54,7 +55,7 @@ async fn search_all(
 async fn search_record(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> ApiResult<Json<SearchResults>> {
     let (text, n) = q.parse()?;

@@ -9,6 +9,7 @@ use crate::extract::ApiPath;
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
+use tether_domain::RecordId;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -32,7 +33,7 @@ pub struct SuggestionList {
 async fn suggested_contacts(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id)): ApiPath<(String, String)>,
+    ApiPath((ty, id)): ApiPath<(String, RecordId)>,
 ) -> ApiResult<Json<SuggestionList>> {
     let items = suggestions::suggested_contacts(&state, &caller, &ty, &id).await?;
     Ok(Json(SuggestionList { items }))

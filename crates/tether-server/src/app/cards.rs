@@ -61,7 +61,7 @@ pub async fn cards_for(
     if ids.is_empty() {
         return Ok(vec![Vec::new(); messages.len()]);
     }
-    let views: BTreeMap<String, tether_store::records::RecordView> = state
+    let views: BTreeMap<tether_domain::RecordId, tether_store::records::RecordView> = state
         .store
         .record_views(&ids, subject.user_id.as_str())
         .await?
@@ -81,7 +81,7 @@ pub async fn cards_for(
             ls.into_iter()
                 .map(|l| {
                     let view = views
-                        .get(&l.record_id)
+                        .get(l.record_id.as_str())
                         .filter(|v| v.record.record_type == l.record_type);
                     let rt = types.get(&l.record_type);
                     match (view, rt) {
@@ -93,7 +93,7 @@ pub async fn cards_for(
                                 &CardSource {
                                     def: &rt.def,
                                     settings: &rt.settings,
-                                    id: &v.record.id,
+                                    id: v.record.id.as_str(),
                                     number: v.record.number.as_deref(),
                                     name: &v.record.name,
                                     fields: &v.record.fields,
@@ -143,7 +143,7 @@ pub async fn hidden_intros(
             .await?
             .into_iter()
             .filter(|v| decide(subject, Access::Read, v.facts()).is_allowed())
-            .map(|v| (v.record.record_type.clone(), v.record.id.clone()))
+            .map(|v| (v.record.record_type.clone(), v.record.id.to_string()))
             .collect()
     };
     Ok(messages

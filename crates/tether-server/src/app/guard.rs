@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use tether_domain::access::{Decision, decide};
 use tether_domain::collab::{self, DisconnectFacts};
 use tether_domain::settings::RecordTypeSettings;
-use tether_domain::{Access, ChatId, Owner};
+use tether_domain::{Access, ChatId, Owner, RecordId};
 use tether_store::chats::{Chat, Member};
 use tether_store::record_types::RecordType;
 use tether_store::records::RecordView;
@@ -68,7 +68,7 @@ pub async fn load_record(
     state: &AppState,
     caller: &Caller,
     ty: &str,
-    id: &str,
+    id: &RecordId,
     access: Access,
 ) -> ApiResult<RecordView> {
     let view = state
@@ -97,7 +97,7 @@ pub async fn record_context(
     state: &AppState,
     caller: &Caller,
     ty: &str,
-    id: &str,
+    id: &RecordId,
 ) -> ApiResult<RecordContext> {
     let rt = state
         .store

@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use tether_domain::RecordId;
 use tether_domain::chat::ChatKind;
 use tether_domain::invalid::Invalid;
 use tether_domain::markdown::{MentionResolver, plain_text};
@@ -86,7 +87,7 @@ pub async fn everywhere(
 pub async fn in_record(
     state: &AppState,
     caller: &Caller,
-    (ty, id): (&str, &str),
+    (ty, id): (&str, &RecordId),
     text: &SearchText,
     limit: i64,
 ) -> ApiResult<SearchResults> {

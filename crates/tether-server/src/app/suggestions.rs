@@ -22,7 +22,7 @@ use tether_domain::suggest::{
     self, ExampleRecord, LoggedActivity, Person, Reason, RelatedRecord, RuleFacts, SimilarResolved,
     Suggestion,
 };
-use tether_domain::{Access, Owner, Subject};
+use tether_domain::{Access, Owner, RecordId, Subject};
 use tether_store::record_types::RecordType;
 use tether_store::records::Record;
 use tether_store::{Store, StoreError};
@@ -242,7 +242,7 @@ async fn similarity(
         .await?;
     let terms = suggest::distinctive_terms(&counted, COMMON_TERM, SIMILARITY_TERMS);
     let rows = store
-        .similar_resolved(&rt.def.name, &record.id, &terms, 40)
+        .similar_resolved(&rt.def.name, record.id.as_str(), &terms, 40)
         .await?;
     let Some(top) = rows
         .iter()
@@ -257,7 +257,7 @@ async fn similarity(
         .await?
         .into_iter()
         .filter(|v| decide(subject, Access::Read, v.facts()).is_allowed())
-        .map(|v| v.record.id)
+        .map(|v| v.record.id.into_string())
         .collect();
     let info: BTreeMap<String, tether_store::similar::ResolvedInfo> = store
         .resolved_info(&ids)
@@ -332,10 +332,9 @@ pub fn out(rt: &RecordType, s: Suggestion) -> SuggestionOut {
         reasons: s.reasons,
         why: s.why,
         confidence: (s.confidence * 100.0).round() / 100.0,
-        example_record: s.example_record_id.map(|id| RecordKey {
-            record_type: rt.def.name.clone(),
-            id,
-        }),
+        example_record: s
+            .example_record_id
+            .map(|id| RecordKey::new(&rt.def.name, id)),
     }
 }
 
@@ -345,7 +344,7 @@ pub async fn suggested_contacts(
     state: &AppState,
     caller: &Caller,
     ty: &str,
-    id: &str,
+    id: &RecordId,
 ) -> ApiResult<Vec<SuggestionOut>> {
     let ctx = record_context(state, caller, ty, id).await?;
     state.limit(caller, crate::limits::Kind::Search).await?;

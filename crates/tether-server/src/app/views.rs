@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::access::decide;
 use tether_domain::chat::{ChatKind, display_name};
-use tether_domain::{Access, ChatId, Owner};
+use tether_domain::{Access, ChatId, Owner, RecordId};
 use tether_store::chats::{Chat, Member, Message};
 use tether_store::records::{Activity, Record, RecordView};
 use utoipa::ToSchema;
@@ -239,7 +239,7 @@ pub async fn records_for_chats(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let views: BTreeMap<String, RecordView> = state
+    let views: BTreeMap<RecordId, RecordView> = state
         .store
         .record_views(&ids, caller.id())
         .await?
@@ -251,12 +251,12 @@ pub async fn records_for_chats(
         .map(|(chat, records)| {
             let refs = records
                 .iter()
-                .filter_map(|id| views.get(id))
+                .filter_map(|id| views.get(id.as_str()))
                 .map(|v| {
                     let readable = decide(&caller.subject, Access::Read, v.facts()).is_allowed();
                     RecordRefOut {
                         record_type: v.record.record_type.clone(),
-                        id: v.record.id.clone(),
+                        id: v.record.id.to_string(),
                         name: readable.then(|| v.record.name.clone()),
                         readable,
                     }
@@ -359,7 +359,7 @@ impl RecordOut {
                 "{}/records/{}/{}",
                 state.config.public_url, r.record_type, r.id
             ),
-            id: r.id,
+            id: r.id.into_string(),
             record_type: r.record_type,
             name: r.name,
             number: r.number,
@@ -448,7 +448,7 @@ pub async fn readable_record_names(
         .await?
         .into_iter()
         .filter(|v| decide(&caller.subject, Access::Read, v.facts()).is_allowed())
-        .map(|v| (v.record.id, v.record.name))
+        .map(|v| (v.record.id.into_string(), v.record.name))
         .collect())
 }
 

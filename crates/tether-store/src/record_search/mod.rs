@@ -12,6 +12,7 @@ use crate::dialect::contains_pattern;
 use crate::records::{RECORD_SELECT, RecordRow, RecordView};
 use crate::{Result, Store, StoreError};
 use serde_json::json;
+use tether_domain::RecordId;
 use tether_domain::access::ReadScope;
 use tether_domain::record::RecordState;
 
@@ -175,7 +176,8 @@ impl Store {
     }
 
     /// The people a record is shared with, by name, with who shared it. One query.
-    pub async fn record_shares(&self, record_id: &str) -> Result<Vec<Share>> {
+    pub async fn record_shares(&self, record_id: &RecordId) -> Result<Vec<Share>> {
+        let record_id = record_id.as_str();
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT s.user_id, u.name AS user_name, s.access, s.granted_by, g.name AS granted_by_name, s.granted_at \
              FROM record_shares s JOIN users u ON u.id = s.user_id LEFT JOIN users g ON g.id = s.granted_by \
@@ -187,10 +189,11 @@ impl Store {
     pub async fn remove_share(
         &self,
         record_type: &str,
-        record_id: &str,
+        record_id: &RecordId,
         user_id: &str,
         actor: &str,
     ) -> Result<()> {
+        let record_id = record_id.as_str();
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             let gone = sqlx::query("DELETE FROM record_shares WHERE record_id = $1 AND user_id = $2")

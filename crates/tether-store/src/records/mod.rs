@@ -21,7 +21,7 @@ use tether_domain::{Access, Owner, RecordFacts};
 /// A record as stored, with its owner's display name.
 #[derive(Clone, Debug, Serialize)]
 pub struct Record {
-    pub id: String,
+    pub id: tether_domain::RecordId,
     pub record_type: String,
     pub number: Option<String>,
     pub name: String,

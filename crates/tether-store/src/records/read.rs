@@ -7,6 +7,7 @@ use crate::tx::{Db, on_db};
 use crate::{Result, Store, StoreError};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use tether_domain::RecordId;
 use tether_domain::access::ReadScope;
 use tether_domain::record_type::NUMBER_FIELD;
 use tether_domain::{Access, Owner, TeamId, UserId};
@@ -55,7 +56,7 @@ impl RecordRow {
         };
         Ok(RecordView {
             record: Record {
-                id: self.id,
+                id: self.id.into(),
                 record_type: self.record_type,
                 number: self.number,
                 name: self.name,
@@ -79,7 +80,8 @@ pub(crate) const RECORD_SELECT: &str = "SELECT r.id, r.type, r.number, r.name, r
 
 impl Store {
     /// A record by id (any type) with `viewer`'s share of it.
-    pub async fn record_view(&self, id: &str, viewer: &str) -> Result<Option<RecordView>> {
+    pub async fn record_view(&self, id: &RecordId, viewer: &str) -> Result<Option<RecordView>> {
+        let id = id.as_str();
         record_view_on(self.db(), id, viewer).await
     }
 
@@ -117,7 +119,7 @@ impl Store {
             .record_views(&ids, "")
             .await?
             .into_iter()
-            .map(|v| (v.record.record_type, v.record.id))
+            .map(|v| (v.record.record_type, v.record.id.into_string()))
             .collect();
         Ok(wanted
             .iter()

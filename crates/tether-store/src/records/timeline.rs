@@ -2,6 +2,7 @@
 
 use super::{Activity, OwnerChange, Person};
 use crate::{Result, Store, StoreError, new_id, now_ms};
+use tether_domain::RecordId;
 use tether_domain::record::{ActivityKind, EntryKind};
 use tether_domain::{Owner, TeamId, UserId};
 
@@ -54,13 +55,14 @@ impl Store {
     /// Logs an activity on a record's timeline; `at` backdates it (demo data).
     pub async fn add_activity(
         &self,
-        record_id: &str,
+        record_id: &RecordId,
         kind: ActivityKind,
         subject: &str,
         body: Option<&str>,
         author_id: Option<&str>,
         at: Option<i64>,
     ) -> Result<Activity> {
+        let record_id = record_id.as_str();
         let id = new_id();
         let at = at.unwrap_or_else(now_ms);
         with_write!(self, p => sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -89,10 +91,11 @@ impl Store {
     /// A record's activities, newest first, older than `before` when given.
     pub async fn timeline(
         &self,
-        record_id: &str,
+        record_id: &RecordId,
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<Activity>> {
+        let record_id = record_id.as_str();
         let rows: Vec<ActivityRow> = with_pool!(self, p => sqlx::query_as(
             "SELECT a.id, a.record_id, a.kind, a.subject, a.body, a.author_id, u.name AS author_name, a.at, a.chat_id, a.data FROM activities a \
              LEFT JOIN users u ON u.id = a.author_id WHERE a.record_id = $1 AND ($2 IS NULL OR a.at < $2) \
@@ -102,7 +105,8 @@ impl Store {
     }
 
     /// Every owner a record has had, oldest first.
-    pub async fn owner_history(&self, record_id: &str) -> Result<Vec<OwnerChange>> {
+    pub async fn owner_history(&self, record_id: &RecordId) -> Result<Vec<OwnerChange>> {
+        let record_id = record_id.as_str();
         let rows: Vec<OwnerRow> = with_pool!(self, p => sqlx::query_as(
             "SELECT h.owner_user_id, h.owner_team_id, COALESCE(u.name, t.name) AS owner_name, h.changed_by, h.at FROM owner_history h \
              LEFT JOIN users u ON u.id = h.owner_user_id LEFT JOIN teams t ON t.id = h.owner_team_id \

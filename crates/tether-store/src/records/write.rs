@@ -9,6 +9,7 @@ use crate::tx::tx_write;
 use crate::{Result, Store, StoreError, Tx, new_id, now_ms};
 use serde_json::json;
 use tether_domain::Access;
+use tether_domain::RecordId;
 use tether_domain::record::RecordState;
 use tether_domain::record_type::{NUMBER_FIELD, RecordTypeDef, format_number};
 
@@ -22,10 +23,11 @@ impl Store {
     pub async fn delete_record(
         &self,
         record_type: &str,
-        id: &str,
+        id: &RecordId,
         actor_id: &str,
         system: &crate::chats::SystemMessage,
     ) -> Result<Vec<(tether_domain::ChatId, tether_domain::MessageId)>> {
+        let id = id.as_str();
         let now = now_ms();
         with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -113,7 +115,7 @@ impl Store {
     pub async fn update_record(
         &self,
         def: &RecordTypeDef,
-        id: &str,
+        id: &RecordId,
         patch: &RecordPatch,
         actor: Option<&str>,
     ) -> Result<RecordChange> {
@@ -127,11 +129,12 @@ impl Store {
     pub async fn share_record(
         &self,
         record_type: &str,
-        record_id: &str,
+        record_id: &RecordId,
         user_id: &str,
         access: Access,
         actor: &str,
     ) -> Result<()> {
+        let record_id = record_id.as_str();
         if self.user(user_id).await?.is_none() {
             return Err(StoreError::Invalid(format!("unknown user id: {user_id}")));
         }
@@ -158,10 +161,11 @@ impl Tx {
     pub async fn update_record(
         &mut self,
         def: &RecordTypeDef,
-        id: &str,
+        id: &RecordId,
         patch: &RecordPatch,
         actor: Option<&str>,
     ) -> Result<RecordChange> {
+        let id = id.as_str();
         if let Some(lock) = crate::dialect::lock_record(self.backend()) {
             tx_write!(self, c => sqlx::query(lock).bind(id).execute(&mut *c).await.map(|_| ()))?;
         }

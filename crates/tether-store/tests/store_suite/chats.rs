@@ -294,14 +294,14 @@ async fn connections_and_channels(b: Backend) {
     assert_eq!(timeline[0].kind, EntryKind::ChatConnection);
     assert_eq!(timeline[0].chat_id.as_ref(), Some(&g.id));
     assert!(
-        s.member_chats_by_connection(&a, true, "other", None, 10)
+        s.member_chats_by_connection(&a, true, &"other".into(), None, 10)
             .await
             .unwrap()
             .iter()
             .any(|c| c.id == g.id)
     );
     assert!(
-        s.member_chats_by_connection(&a, false, "other", None, 10)
+        s.member_chats_by_connection(&a, false, &"other".into(), None, 10)
             .await
             .unwrap()
             .is_empty()

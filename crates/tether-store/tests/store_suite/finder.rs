@@ -16,7 +16,13 @@ both_backends!(
 );
 
 /// A record of `record_type` whose primary field is `title`, changed last at `at`.
-async fn record_at(s: &Store, record_type: &str, title: &str, owner: Owner, at: i64) -> String {
+async fn record_at(
+    s: &Store,
+    record_type: &str,
+    title: &str,
+    owner: Owner,
+    at: i64,
+) -> tether_domain::RecordId {
     let def = s.record_type(record_type).await.unwrap().unwrap().def;
     let mut fields = BTreeMap::new();
     fields.insert(def.primary_field.clone(), json!(title));

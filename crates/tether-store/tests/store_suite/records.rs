@@ -52,12 +52,12 @@ async fn records_are_numbered_and_owner_history_kept(b: Backend) {
     assert!(account.number.is_none());
     assert_eq!(
         s.missing_records(&[
-            ("account".into(), account.id.clone()),
-            ("account".into(), first.id.clone())
+            ("account".into(), account.id.to_string()),
+            ("account".into(), first.id.to_string())
         ])
         .await
         .unwrap(),
-        [("account".to_owned(), first.id.clone())]
+        [("account".to_owned(), first.id.to_string())]
     );
 
     let mut fields = BTreeMap::new();
@@ -207,7 +207,7 @@ async fn list_scope_matches_privileges_and_shares(b: Backend) {
     );
     let audit = s
         .list_audit(&AuditFilter {
-            record_id: Some(strangers.id.clone()),
+            record_id: Some(strangers.id.to_string()),
             limit: 10,
             ..Default::default()
         })
@@ -217,9 +217,9 @@ async fn list_scope_matches_privileges_and_shares(b: Backend) {
     let batch = s
         .record_views(
             &[
-                mine.id.clone(),
-                mates.id.clone(),
-                teams.id.clone(),
+                mine.id.to_string(),
+                mates.id.to_string(),
+                teams.id.to_string(),
                 "missing".into(),
             ],
             &a,

@@ -4,6 +4,7 @@
 
 use crate::{case, sys, u, user};
 use serde_json::{Map, Value, json};
+use tether_domain::RecordId;
 use tether_domain::chat::ChatKind;
 use tether_store::chats::NewChat;
 use tether_store::records::RecordPatch;
@@ -131,7 +132,7 @@ async fn changes_to_different_fields_at_once_both_stand(b: Backend) {
     }
 }
 
-async fn record_field(s: &Store, id: &str, field: &str) -> Option<Value> {
+async fn record_field(s: &Store, id: &RecordId, field: &str) -> Option<Value> {
     let view = s.record_view(id, "").await.unwrap().unwrap();
     view.record.fields.get(field).cloned()
 }

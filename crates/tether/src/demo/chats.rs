@@ -229,7 +229,7 @@ async fn create_conversation(store: &Store, p: PlannedChat) -> anyhow::Result<De
             .connect_chat(&ConnectionChange {
                 chat_id: &chat.id,
                 record_type: "case",
-                record_id,
+                record_id: &tether_domain::RecordId::from(record_id.as_str()),
                 actor_id: &p.creator,
                 system: sys,
                 timeline_subject: "Chat connected",

@@ -52,7 +52,7 @@ async fn r12_topic_experts_rank_in_the_top_three_for_80_percent_of_cases() {
         // Every 8th case of the topic: resolved and open ones alike.
         for case_id in topic.case_ids.iter().step_by(8) {
             let view = store
-                .record_view(case_id, &admin.id)
+                .record_view(&tether_domain::RecordId::from(case_id.as_str()), &admin.id)
                 .await
                 .unwrap()
                 .unwrap();

@@ -72,7 +72,7 @@ pub async fn disconnect(
     chat_id: &ChatId,
     channel: bool,
 ) -> ApiResult<Outcome<()>> {
-    let (ty, id) = (record.record_type.as_str(), record.id.as_str());
+    let (ty, id) = (record.record_type.as_str(), &record.id);
     let ctx = record_context(state, caller, ty, id).await?;
     let chat = state
         .store

@@ -63,7 +63,7 @@ pub async fn panel(
     record: &RecordKey,
     filter: Option<&str>,
 ) -> ApiResult<Panel> {
-    let (ty, id) = (record.record_type.as_str(), record.id.as_str());
+    let (ty, id) = (record.record_type.as_str(), &record.id);
     let ctx = record_context(state, caller, ty, id).await?;
     let filter = filter.map(str::trim).filter(|f| !f.is_empty());
     let settings = &ctx.rt.settings;

@@ -120,7 +120,7 @@ async fn intro_message(
         &r.owner_name,
         &names,
     );
-    let url = RecordOut::url_of(state, &r.record_type, &r.id);
+    let url = RecordOut::url_of(state, &r.record_type, r.id.as_str());
     let title = match &r.number {
         Some(n) => format!("{n} {}", r.name),
         None => r.name.clone(),

@@ -17,7 +17,7 @@ pub use publish::{Added, Connection, MessageChange, message_audience, publish};
 
 use crate::app::views::{ChatOut, MessageOut, PersonRef, ReactionOut};
 use serde::Serialize;
-use tether_domain::{ChatId, MessageId};
+use tether_domain::{ChatId, MessageId, RecordId};
 use tether_store::chats::{Chat, Member, Message};
 use tether_store::people::ChannelMove;
 
@@ -26,14 +26,14 @@ use tether_store::people::ChannelMove;
 pub struct RecordKey {
     #[serde(rename = "type")]
     pub record_type: String,
-    pub id: String,
+    pub id: RecordId,
 }
 
 impl RecordKey {
-    pub fn new(record_type: &str, id: &str) -> RecordKey {
+    pub fn new(record_type: &str, id: impl Into<RecordId>) -> RecordKey {
         RecordKey {
             record_type: record_type.to_owned(),
-            id: id.to_owned(),
+            id: id.into(),
         }
     }
 }

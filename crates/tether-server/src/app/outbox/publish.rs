@@ -62,7 +62,7 @@ pub async fn publish(state: &AppState, effects: Vec<Effect>) -> ApiResult<()> {
                 message_id,
             } => publish_connection(state, change, &chat_id, &record, &message_id).await?,
             Effect::TimelineChanged(record) => {
-                timeline_changed(state, &record.record_type, &record.id)
+                timeline_changed(state, &record.record_type, record.id.as_str())
             }
             Effect::Notification {
                 kind,
@@ -340,7 +340,7 @@ async fn publish_connection(
     let members = state.store.member_ids(chat_id).await?;
     connection(state, change, chat_id, record.clone(), &members);
     written(state, message_id).await?;
-    timeline_changed(state, &record.record_type, &record.id);
+    timeline_changed(state, &record.record_type, record.id.as_str());
     Ok(())
 }
 

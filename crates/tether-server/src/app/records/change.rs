@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
+use tether_domain::RecordId;
 use tether_domain::access::{Decision, decide, may_set_owner};
 use tether_domain::record::RecordState;
 use tether_domain::record_type::Mode;
@@ -38,7 +39,7 @@ pub async fn update(
     state: &AppState,
     caller: &Caller,
     rt: &RecordType,
-    id: &str,
+    id: &RecordId,
     edit: RecordEdit,
 ) -> ApiResult<Outcome<RecordOut>> {
     let ty = &rt.def.name;

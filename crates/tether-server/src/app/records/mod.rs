@@ -27,6 +27,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
+use tether_domain::RecordId;
 use tether_domain::access::{Decision, decide, may_set_owner};
 use tether_domain::invalid::{FieldError, Invalid};
 use tether_domain::people::has_forbidden_control;
@@ -109,7 +110,7 @@ async fn check_lookups(
         .await?
         .into_iter()
         .filter(|v| decide(&caller.subject, Access::Read, v.facts()).is_allowed())
-        .map(|v| (v.record.record_type, v.record.id))
+        .map(|v| (v.record.record_type, v.record.id.into_string()))
         .collect();
     let errors: Vec<FieldError> = lookups
         .iter()
@@ -195,7 +196,12 @@ pub async fn create(
 }
 
 /// A record the caller may read, with whether they may write it.
-pub async fn get(state: &AppState, caller: &Caller, ty: &str, id: &str) -> ApiResult<RecordOut> {
+pub async fn get(
+    state: &AppState,
+    caller: &Caller,
+    ty: &str,
+    id: &RecordId,
+) -> ApiResult<RecordOut> {
     let view = load_record(state, caller, ty, id, Access::Read).await?;
     let can_write = decide(&caller.subject, Access::Write, view.facts()).is_allowed();
     Ok(RecordOut::new(state, view.record, can_write))
@@ -209,7 +215,7 @@ pub async fn delete(
     state: &AppState,
     caller: &Caller,
     ty: &str,
-    id: &str,
+    id: &RecordId,
 ) -> ApiResult<Outcome<()>> {
     let rt = load_type(state, ty).await?;
     let view = load_record(state, caller, ty, id, Access::Read).await?;
@@ -229,7 +235,7 @@ pub async fn delete(
                            "record": {"type": ty, "id": id, "number": view.record.number}}),
     );
     let chats = state.store.delete_record(ty, id, caller.id(), &sys).await?;
-    let record = RecordKey::new(ty, id);
+    let record = RecordKey::new(ty, id.clone());
     let mut events: Vec<Effect> = chats
         .into_iter()
         .map(|(chat_id, message_id)| Effect::ConnectionWritten {
@@ -248,7 +254,7 @@ pub async fn share(
     state: &AppState,
     caller: &Caller,
     ty: &str,
-    id: &str,
+    id: &RecordId,
     user_id: &str,
     access: Access,
 ) -> ApiResult<()> {
@@ -321,7 +327,7 @@ pub async fn add_activity(
     state: &AppState,
     caller: &Caller,
     ty: &str,
-    id: &str,
+    id: &RecordId,
     activity: NewActivity,
 ) -> ApiResult<ActivityOut> {
     load_record(state, caller, ty, id, Access::Write).await?;

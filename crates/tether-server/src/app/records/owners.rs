@@ -7,6 +7,7 @@ use crate::app::guard::load_record;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde::Serialize;
+use tether_domain::RecordId;
 use tether_domain::access::{Decision, ReadScope, may_set_owner};
 use tether_domain::{Access, Owner, TeamId, UserId};
 use tether_store::dialect::fold;
@@ -34,7 +35,7 @@ pub struct OwnerOptions {
 pub async fn options(
     state: &AppState,
     caller: &Caller,
-    (ty, id): (&str, &str),
+    (ty, id): (&str, &RecordId),
     needle: &str,
     n: usize,
 ) -> ApiResult<OwnerOptions> {

@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde::Serialize;
 use tether_domain::Access;
+use tether_domain::RecordId;
 use utoipa::ToSchema;
 
 /// One person a record is shared with.
@@ -26,7 +27,12 @@ pub struct ShareList {
 }
 
 /// The people the record is shared with, by name.
-pub async fn list(state: &AppState, caller: &Caller, ty: &str, id: &str) -> ApiResult<ShareList> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    ty: &str,
+    id: &RecordId,
+) -> ApiResult<ShareList> {
     load_record(state, caller, ty, id, Access::Write).await?;
     let items = state
         .store
@@ -54,7 +60,7 @@ pub async fn remove(
     state: &AppState,
     caller: &Caller,
     ty: &str,
-    id: &str,
+    id: &RecordId,
     user_id: &str,
 ) -> ApiResult<()> {
     load_record(state, caller, ty, id, Access::Write).await?;

@@ -7,6 +7,7 @@ use crate::app::views::{ActivityOut, PersonRef, TimelineChat, rfc3339};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use std::collections::{BTreeMap, BTreeSet};
+use tether_domain::RecordId;
 use tether_domain::access::decide;
 use tether_domain::record::EntryKind;
 use tether_domain::viewer::{ChatFacts, ViewerFacts};
@@ -20,7 +21,7 @@ pub async fn timeline(
     state: &AppState,
     caller: &Caller,
     ty: &str,
-    id: &str,
+    id: &RecordId,
     before: Option<i64>,
     limit: i64,
 ) -> ApiResult<Vec<ActivityOut>> {

@@ -101,7 +101,7 @@ async fn events_cross_nodes_and_a_killed_node_loses_nothing() {
     store
         .share_record(
             "case",
-            &case_id,
+            &tether_domain::RecordId::from(case_id.as_str()),
             &eve_id,
             tether_domain::Access::Write,
             &bo_id,

@@ -182,7 +182,7 @@ async fn r14_a_connected_one_on_one_is_offered_to_no_one(b: Backend) {
         .connect_chat(&tether_store::collab::ConnectionChange {
             chat_id: &tether_domain::ChatId::new(&pair),
             record_type: "case",
-            record_id: &w.case_id,
+            record_id: &tether_domain::RecordId::from(w.case_id.as_str()),
             actor_id: &w.bo_id,
             system: &sys,
             timeline_subject: "Chat connected",

@@ -81,7 +81,8 @@ pub(super) async fn check_conversations(store: &Store, summary: &DemoSummary, sc
             .filter(|l| l.chat.id == c.id && l.unread > 0)
             .count();
         if let Some(record) = &c.record_id {
-            let connections = store.record_connections(record, member).await.unwrap();
+            let record = tether_domain::RecordId::from(record.as_str());
+            let connections = store.record_connections(&record, member).await.unwrap();
             assert!(
                 connections.iter().any(|k| k.chat.id == c.id && k.is_member),
                 "{:?} is connected to its case",
@@ -263,7 +264,7 @@ pub(super) async fn check_cases(store: &Store, summary: &DemoSummary) {
         }
     }
     let targets: Vec<String> = targets.into_iter().collect();
-    let linked: BTreeMap<String, _> = store
+    let linked: BTreeMap<tether_domain::RecordId, _> = store
         .record_views(&targets, "")
         .await
         .unwrap()
