@@ -89,6 +89,14 @@ impl Store {
         self.teams_where(None).await
     }
 
+    /// Every team's id and name, by name: one row per team, without the members
+    /// [`Store::list_teams`] reads (for pickers that only show names).
+    pub async fn team_names(&self) -> Result<Vec<(String, String)>> {
+        Ok(
+            with_pool!(self, p => sqlx::query_as("SELECT id, name FROM teams ORDER BY name, id").fetch_all(p).await)?,
+        )
+    }
+
     async fn teams_where(&self, id: Option<&str>) -> Result<Vec<Team>> {
         let rows: Vec<TeamMemberRow> = with_pool!(self, p => sqlx::query_as(
             "SELECT t.id AS team_id, t.name AS team_name, m.user_id, u.name AS user_name, m.is_admin \

@@ -139,6 +139,19 @@ async fn teams_and_teammates(b: Backend) {
     let subject = s.subject(&bo).await.unwrap().unwrap();
     assert!(subject.teammate_ids.contains(&UserId::new(c)));
     assert_eq!(s.list_teams().await.unwrap()[0].members.len(), 3);
+
+    // Names alone, one row per team whatever its size, by name.
+    let apac = s
+        .create_team("Support APAC", std::slice::from_ref(&a), &[], Some(&a))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.team_names().await.unwrap(),
+        [
+            (apac.id, "Support APAC".to_owned()),
+            (team.id, "Support EMEA".to_owned())
+        ]
+    );
 }
 
 /// Issue 16: the Users page's batched roles and teams, team admins replaced, members removed

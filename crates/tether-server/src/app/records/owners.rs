@@ -99,17 +99,7 @@ async fn candidates(
     Vec<tether_store::people::UserSummary>,
     Vec<(String, String)>,
 )> {
-    let all_teams = || async {
-        Ok::<_, ApiError>(
-            state
-                .store
-                .list_teams()
-                .await?
-                .into_iter()
-                .map(|t| (t.id, t.name))
-                .collect::<Vec<_>>(),
-        )
-    };
+    let all_teams = || async { Ok::<_, ApiError>(state.store.team_names().await?) };
     Ok(match caller.subject.owner_scope(ty) {
         ReadScope::SharedOnly => (Vec::new(), Vec::new()),
         ReadScope::Owners { user_ids, team_ids } => {
