@@ -12,6 +12,7 @@ use crate::{Result, Store, StoreError, Tx, new_id, now_ms};
 use serde_json::json;
 use std::collections::BTreeMap;
 use tether_domain::RecordId;
+use tether_domain::TeamId;
 use tether_domain::{ChatId, MessageId};
 
 /// A chat connected to a record, as one viewer sees the connection.
@@ -361,13 +362,14 @@ impl Store {
     /// changes), with an opening system message.
     pub async fn create_channel(
         &self,
-        team_id: &str,
+        team_id: &TeamId,
         name: &str,
         created_by: &str,
         opening: &SystemMessage,
     ) -> Result<Chat> {
+        let team_id = team_id.as_str();
         let team = self
-            .team(team_id)
+            .team_by_id(team_id)
             .await?
             .ok_or(StoreError::NotFound("team"))?;
         let members: Vec<(String, i64)> = team

@@ -9,6 +9,8 @@ use crate::{Result, Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
+use tether_domain::TeamId;
+use tether_domain::UserId;
 use tether_domain::team::{check_admin_set, may_remove_member};
 
 /// A team as a Users-page row names it.
@@ -118,12 +120,14 @@ impl Store {
     /// team's only team admin.
     pub async fn remove_team_member(
         &self,
-        team_id: &str,
-        user_id: &str,
+        team_id: &TeamId,
+        user_id: &UserId,
         actor: Option<&str>,
     ) -> Result<TeamChange> {
+        let user_id = user_id.as_str();
+        let team_id = team_id.as_str();
         let team = self
-            .team(team_id)
+            .team_by_id(team_id)
             .await?
             .ok_or(StoreError::NotFound("team"))?;
         let facts: Vec<(&str, bool)> = team
@@ -152,7 +156,7 @@ impl Store {
             Ok::<_, StoreError>(left)
         })?;
         let team = self
-            .team(team_id)
+            .team_by_id(team_id)
             .await?
             .ok_or(StoreError::NotFound("team"))?;
         let left = left
@@ -173,12 +177,13 @@ impl Store {
     /// new admins who were not members join the team and its channels), in one transaction.
     pub async fn update_team(
         &self,
-        team_id: &str,
+        team_id: &TeamId,
         patch: &TeamPatch,
         actor: Option<&str>,
     ) -> Result<TeamChange> {
+        let team_id = team_id.as_str();
         let team = self
-            .team(team_id)
+            .team_by_id(team_id)
             .await?
             .ok_or(StoreError::NotFound("team"))?;
         if let Some(admins) = &patch.admin_ids {
@@ -216,7 +221,7 @@ impl Store {
             Ok::<_, StoreError>(joined)
         })?;
         let team = self
-            .team(team_id)
+            .team_by_id(team_id)
             .await?
             .ok_or(StoreError::NotFound("team"))?;
         Ok(TeamChange {

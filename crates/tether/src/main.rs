@@ -308,7 +308,13 @@ async fn run(cli: Cli) -> Result<()> {
                 .ok_or_else(|| anyhow!("there is no user with e-mail {email}"))?;
             let hash = auth::hash_password(password.expose())?;
             let ended = store
-                .set_password(&user.id, &hash, None, None, "command line")
+                .set_password(
+                    &tether_domain::UserId::from(user.id.as_str()),
+                    &hash,
+                    None,
+                    None,
+                    "command line",
+                )
                 .await
                 .context("cannot set the password")?;
             println!(

@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use tether_domain::ChatId;
+use tether_domain::TeamId;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -45,7 +46,7 @@ pub struct ChannelCreated {
 async fn create_channel(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(team_id): ApiPath<String>,
+    ApiPath(team_id): ApiPath<TeamId>,
     ApiJson(req): ApiJson<CreateChannel>,
 ) -> ApiResult<(StatusCode, Json<ChannelCreated>)> {
     let chat = channels::create_channel(&state, &caller, &team_id, &req.name)
@@ -57,7 +58,7 @@ async fn create_channel(
         Json(ChannelCreated {
             id: chat.id.into_string(),
             name: chat.name.unwrap_or_default(),
-            team_id,
+            team_id: team_id.into_string(),
         }),
     ))
 }

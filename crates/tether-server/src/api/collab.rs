@@ -126,7 +126,10 @@ async fn connect_channel(
 ) -> ApiResult<(StatusCode, Json<ChatOut>)> {
     let choice = match (req.channel_id, req.team_id, req.name) {
         (Some(id), None, None) => ChannelChoice::Existing(id),
-        (None, Some(team_id), Some(name)) => ChannelChoice::New { team_id, name },
+        (None, Some(team_id), Some(name)) => ChannelChoice::New {
+            team_id: team_id.into(),
+            name,
+        },
         _ => {
             return Err(ApiError::invalid(
                 "channel_id",

@@ -18,6 +18,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use tether_domain::RecordId;
+use tether_domain::UserId;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -87,7 +88,7 @@ async fn list_shares(
 async fn remove_share(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((ty, id, user_id)): ApiPath<(String, RecordId, String)>,
+    ApiPath((ty, id, user_id)): ApiPath<(String, RecordId, UserId)>,
 ) -> ApiResult<StatusCode> {
     records::shares::remove(&state, &caller, &ty, &id, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -12,6 +12,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde_json::json;
 use tether_domain::ChatId;
+use tether_domain::TeamId;
 use tether_domain::chat::{ChatKind, ChatName};
 use tether_store::chats::Chat;
 
@@ -19,7 +20,7 @@ use tether_store::chats::Chat;
 pub async fn create_channel(
     state: &AppState,
     caller: &Caller,
-    team_id: &str,
+    team_id: &TeamId,
     name: &str,
 ) -> ApiResult<Outcome<Chat>> {
     require_collaboration(state, caller).await?;

@@ -310,7 +310,7 @@ pub async fn change_password(
     state
         .store
         .set_password(
-            caller.id(),
+            &caller.subject.user_id,
             &hash,
             Some(&caller.token_hash),
             Some(caller.id()),

@@ -92,7 +92,7 @@ async fn rule_facts(
     let history = store.owner_history(&record.id).await?;
     let activities = store.timeline(&record.id, None, 200).await?;
     let team = match &record.owner {
-        Owner::Team { team_id } => store.team(team_id.as_str()).await?,
+        Owner::Team { team_id } => store.team(team_id).await?,
         Owner::User { .. } => None,
     };
     let links = store.record_links_of(&record.id).await?;

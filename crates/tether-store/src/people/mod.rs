@@ -96,7 +96,7 @@ pub struct TeamMember {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Team {
-    pub id: String,
+    pub id: tether_domain::TeamId,
     pub name: String,
     pub members: Vec<TeamMember>,
 }

@@ -5,6 +5,7 @@ use super::{Team, TeamChange, TeamMember, join_team_channels};
 use crate::audit::{NewAudit, audit_insert};
 use crate::{Result, Store, StoreError, new_id, now_ms};
 use serde_json::json;
+use tether_domain::TeamId;
 
 #[derive(sqlx::FromRow)]
 struct TeamMemberRow {
@@ -42,17 +43,20 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })?;
-        self.team(&id).await?.ok_or(StoreError::NotFound("team"))
+        self.team_by_id(&id)
+            .await?
+            .ok_or(StoreError::NotFound("team"))
     }
 
     /// Adds members to a team (existing members stay as they are).
     pub async fn add_team_members(
         &self,
-        team_id: &str,
+        team_id: &TeamId,
         user_ids: &[String],
         actor: Option<&str>,
     ) -> Result<TeamChange> {
-        if self.team(team_id).await?.is_none() {
+        let team_id = team_id.as_str();
+        if self.team_by_id(team_id).await?.is_none() {
             return Err(StoreError::NotFound("team"));
         }
         self.check_users_exist(user_ids).await?;
@@ -70,7 +74,7 @@ impl Store {
             Ok::<_, StoreError>(joined)
         })?;
         let team = self
-            .team(team_id)
+            .team_by_id(team_id)
             .await?
             .ok_or(StoreError::NotFound("team"))?;
         Ok(TeamChange {
@@ -80,7 +84,12 @@ impl Store {
         })
     }
 
-    pub async fn team(&self, id: &str) -> Result<Option<Team>> {
+    pub async fn team(&self, id: &TeamId) -> Result<Option<Team>> {
+        self.team_by_id(id.as_str()).await
+    }
+
+    /// [`Store::team`] for the store's own callers, which hold the id as text.
+    pub(crate) async fn team_by_id(&self, id: &str) -> Result<Option<Team>> {
         Ok(self.teams_where(Some(id)).await?.into_iter().next())
     }
 
@@ -105,9 +114,9 @@ impl Store {
             .bind(id).fetch_all(p).await)?;
         let mut teams: Vec<Team> = Vec::new();
         for r in rows {
-            if teams.last().is_none_or(|t| t.id != r.team_id) {
+            if teams.last().is_none_or(|t| t.id.as_str() != r.team_id) {
                 teams.push(Team {
-                    id: r.team_id.clone(),
+                    id: r.team_id.as_str().into(),
                     name: r.team_name.clone(),
                     members: Vec::new(),
                 });

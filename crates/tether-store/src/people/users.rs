@@ -9,6 +9,7 @@ use crate::dialect::{contains_pattern, fold};
 use crate::{Result, Store, StoreError, new_id, now_ms};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
+use tether_domain::UserId;
 
 impl Store {
     /// Creates a user with roles (by name) and team memberships, in one transaction.
@@ -176,10 +177,11 @@ impl Store {
     /// user at once. Role changes are audited.
     pub async fn update_user(
         &self,
-        id: &str,
+        id: &UserId,
         patch: &UserPatch,
         actor: Option<&str>,
     ) -> Result<UserDetail> {
+        let id = id.as_str();
         let role_ids = match &patch.role_names {
             Some(names) => Some(self.role_ids_by_name(names).await?),
             None => None,
@@ -226,12 +228,13 @@ impl Store {
     /// unknown user.
     pub async fn set_password(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         password_hash: &str,
         keep: Option<&str>,
         actor: Option<&str>,
         via: &str,
     ) -> Result<u64> {
+        let user_id = user_id.as_str();
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")

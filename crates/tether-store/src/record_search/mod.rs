@@ -13,6 +13,7 @@ use crate::records::{RECORD_SELECT, RecordRow, RecordView};
 use crate::{Result, Store, StoreError};
 use serde_json::json;
 use tether_domain::RecordId;
+use tether_domain::UserId;
 use tether_domain::access::ReadScope;
 use tether_domain::record::RecordState;
 
@@ -190,9 +191,10 @@ impl Store {
         &self,
         record_type: &str,
         record_id: &RecordId,
-        user_id: &str,
+        user_id: &UserId,
         actor: &str,
     ) -> Result<()> {
+        let user_id = user_id.as_str();
         let record_id = record_id.as_str();
         with_write!(self, p => {
             let mut tx = p.begin().await?;

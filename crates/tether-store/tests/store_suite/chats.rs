@@ -352,7 +352,10 @@ async fn connections_and_channels(b: Backend) {
         .await
         .unwrap();
     assert!(again.joined.is_empty(), "a member already in adds nothing");
-    let change = s.remove_team_member(&team.id, &bo, None).await.unwrap();
+    let change = s
+        .remove_team_member(&team.id, &bo.as_str().into(), None)
+        .await
+        .unwrap();
     assert_eq!(
         change.left,
         vec![moved(&channel.id, &bo)],

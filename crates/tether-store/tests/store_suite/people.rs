@@ -1,7 +1,7 @@
 //! Users, roles, teams and the users page's administration of them.
 
 use crate::user;
-use tether_domain::{Access, Privilege, TeamId, UserId};
+use tether_domain::{Access, Privilege, UserId};
 use tether_store::audit::AuditFilter;
 use tether_store::people::{NewUser, UserPatch};
 use tether_store::test_support::TestDb;
@@ -74,7 +74,7 @@ async fn users_roles_and_subjects(b: Backend) {
     assert_eq!(role.privileges, ["case.read:own"]);
     let updated = s
         .update_user(
-            &olga,
+            &olga.as_str().into(),
             &UserPatch {
                 role_names: Some(vec!["night_shift".into()]),
                 ..Default::default()
@@ -129,7 +129,7 @@ async fn teams_and_teammates(b: Backend) {
     ));
 
     let subject = s.subject(&bo).await.unwrap().unwrap();
-    assert!(subject.team_ids.contains(&TeamId::new(team.id.clone())));
+    assert!(subject.team_ids.contains(&team.id));
     assert!(subject.teammate_ids.contains(&UserId::new(a.clone())));
     assert!(!subject.teammate_ids.contains(&UserId::new(c.clone())));
 
@@ -148,8 +148,8 @@ async fn teams_and_teammates(b: Backend) {
     assert_eq!(
         s.team_names().await.unwrap(),
         [
-            (apac.id, "Support APAC".to_owned()),
-            (team.id, "Support EMEA".to_owned())
+            (apac.id.into_string(), "Support APAC".to_owned()),
+            (team.id.into_string(), "Support EMEA".to_owned())
         ]
     );
 }
@@ -182,11 +182,13 @@ async fn team_administration_and_the_users_page(b: Backend) {
     assert_eq!(ann_row[0].teams[0].name, "Billing");
 
     assert!(matches!(
-        s.remove_team_member(&team.id, &ann, Some(&admin)).await,
+        s.remove_team_member(&team.id, &ann.as_str().into(), Some(&admin))
+            .await,
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
-        s.remove_team_member(&team.id, &admin, Some(&admin)).await,
+        s.remove_team_member(&team.id, &admin.as_str().into(), Some(&admin))
+            .await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
@@ -217,7 +219,7 @@ async fn team_administration_and_the_users_page(b: Backend) {
     assert_eq!(t.members.len(), 3, "the new admin joined");
     assert!(t.members.iter().all(|m| m.is_admin != (m.user_id == ann)));
     let t = s
-        .remove_team_member(&team.id, &ann, Some(&admin))
+        .remove_team_member(&team.id, &ann.as_str().into(), Some(&admin))
         .await
         .unwrap()
         .team;
@@ -243,10 +245,13 @@ async fn team_administration_and_the_users_page(b: Backend) {
         .unwrap();
     assert!(none.is_empty());
     let names = s
-        .names_by_ids(&[ann.clone(), team.id.clone(), "nobody".into()])
+        .names_by_ids(&[ann.clone(), team.id.to_string(), "nobody".into()])
         .await
         .unwrap();
     assert_eq!(names.get(&ann).map(String::as_str), Some("Ann Agent"));
-    assert_eq!(names.get(&team.id).map(String::as_str), Some("Billing 2"));
+    assert_eq!(
+        names.get(team.id.as_str()).map(String::as_str),
+        Some("Billing 2")
+    );
     assert_eq!(names.len(), 2);
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tether_domain::access::ReadScope;
 use tether_domain::record::{ActivityKind, EntryKind, RecordState};
-use tether_domain::{Access, Owner, Privilege, TeamId, UserId};
+use tether_domain::{Access, Owner, Privilege, UserId};
 use tether_store::audit::AuditFilter;
 use tether_store::records::{NewRecord, RecordPatch, RecordQuery};
 use tether_store::test_support::TestDb;
@@ -131,7 +131,7 @@ async fn list_scope_matches_privileges_and_shares(b: Backend) {
         &s,
         "Team's",
         Owner::Team {
-            team_id: TeamId::new(team.id.clone()),
+            team_id: team.id.clone(),
         },
     )
     .await;

@@ -35,7 +35,7 @@ async fn sessions_expire_and_end_on_deactivation(b: Backend) {
     assert!(s.session("h1").await.unwrap().is_none(), "logged out");
     s.create_session("h3", &a, "csrf3", later).await.unwrap();
     s.update_user(
-        &a,
+        &a.as_str().into(),
         &UserPatch {
             active: Some(false),
             ..Default::default()
@@ -110,7 +110,7 @@ async fn a_new_password_ends_the_other_sessions_and_is_audited(b: Backend) {
     }
     // The user's own change keeps the session that made it.
     let ended = s
-        .set_password(&a, "new-hash", Some("a1"), Some(&a), "self")
+        .set_password(&a.as_str().into(), "new-hash", Some("a1"), Some(&a), "self")
         .await
         .unwrap();
     assert_eq!(ended, 2);
@@ -125,13 +125,19 @@ async fn a_new_password_ends_the_other_sessions_and_is_audited(b: Backend) {
     assert_eq!(creds.password_hash, "new-hash");
     // An administrator's reset ends them all.
     let ended = s
-        .set_password(&a, "newer-hash", None, Some(&b_id), "administrator")
+        .set_password(
+            &a.as_str().into(),
+            "newer-hash",
+            None,
+            Some(&b_id),
+            "administrator",
+        )
         .await
         .unwrap();
     assert_eq!(ended, 1);
     assert!(s.session("a1").await.unwrap().is_none());
     assert!(matches!(
-        s.set_password("nobody", "x", None, None, "command line")
+        s.set_password(&"nobody".into(), "x", None, None, "command line")
             .await,
         Err(tether_store::StoreError::NotFound("user"))
     ));

@@ -201,7 +201,7 @@ async fn create_conversation(store: &Store, p: PlannedChat) -> anyhow::Result<De
         (ChatKind::Channel, Some(team), Some(opening)) => {
             store
                 .create_channel(
-                    team,
+                    &tether_domain::TeamId::from(team.as_str()),
                     p.name.as_deref().unwrap_or("General"),
                     &p.creator,
                     opening,

@@ -246,7 +246,7 @@ pub(super) async fn create_teams(store: &Store, staff: &Staff) -> anyhow::Result
             .await
             .with_context(|| format!("creating demo team {name}"))?;
         teams.push(DemoTeam {
-            id: TeamId::new(created.id),
+            id: created.id,
             name,
             admins,
             members,

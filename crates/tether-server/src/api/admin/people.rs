@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use tether_domain::Privilege;
+use tether_domain::UserId;
 use tether_domain::invalid::Invalid;
 use tether_domain::people::{Email, Name, Password};
 use utoipa::ToSchema;
@@ -105,7 +106,7 @@ pub struct PatchUser {
 async fn update_user(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<UserId>,
     ApiJson(req): ApiJson<PatchUser>,
 ) -> ApiResult<Json<UserOut>> {
     let name = req
@@ -137,7 +138,7 @@ pub struct SetPassword {
 async fn set_user_password(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<UserId>,
     ApiJson(req): ApiJson<SetPassword>,
 ) -> ApiResult<StatusCode> {
     let password =

@@ -9,6 +9,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use tether_domain::TeamId;
+use tether_domain::UserId;
 use tether_domain::people::Name;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -63,7 +65,7 @@ pub struct AddMembers {
 async fn add_team_members(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<TeamId>,
     ApiJson(req): ApiJson<AddMembers>,
 ) -> ApiResult<Json<TeamOut>> {
     let team = teams::add_members(&state, &admin, &id, &req.user_ids)
@@ -92,7 +94,7 @@ pub struct PatchTeam {
 async fn update_team(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<TeamId>,
     ApiJson(req): ApiJson<PatchTeam>,
 ) -> ApiResult<Json<TeamOut>> {
     let name = req
@@ -121,7 +123,7 @@ async fn update_team(
 async fn remove_team_member(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    ApiPath((id, user_id)): ApiPath<(String, String)>,
+    ApiPath((id, user_id)): ApiPath<(TeamId, UserId)>,
 ) -> ApiResult<Json<TeamOut>> {
     let team = teams::remove_member(&state, &admin, &id, &user_id)
         .await?

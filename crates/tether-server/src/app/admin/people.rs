@@ -9,6 +9,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde::Serialize;
 use tether_domain::Privilege;
+use tether_domain::UserId;
 use tether_domain::invalid::Invalid;
 use tether_domain::people::{Email, Name, Password};
 use tether_store::people::{NewUser, UserDetail, UserPatch};
@@ -212,11 +213,11 @@ pub struct UserEdit {
 pub async fn update_user(
     state: &AppState,
     admin: &Caller,
-    id: &str,
+    id: &UserId,
     edit: UserEdit,
 ) -> ApiResult<UserOut> {
     admin.require_admin()?;
-    if edit.active == Some(false) && id == admin.id() {
+    if edit.active == Some(false) && id.as_str() == admin.id() {
         return Err(ApiError::conflict(
             "you cannot deactivate your own account; ask another administrator",
         ));
@@ -230,9 +231,9 @@ pub async fn update_user(
         .store
         .update_user(id, &patch, Some(admin.id()))
         .await?;
-    state.forget_callers(Some(id));
+    state.forget_callers(Some(id.as_str()));
     if edit.active == Some(false) {
-        state.end_sessions(id, None);
+        state.end_sessions(id.as_str(), None);
     }
     Ok(user.into())
 }
@@ -242,11 +243,11 @@ pub async fn update_user(
 pub async fn set_password(
     state: &AppState,
     admin: &Caller,
-    id: &str,
+    id: &UserId,
     password: Password,
 ) -> ApiResult<()> {
     admin.require_admin()?;
-    if state.store.user(id).await?.is_none() {
+    if state.store.user(id.as_str()).await?.is_none() {
         return Err(ApiError::NotFound(format!("there is no user with id {id}")));
     }
     let hash = state.hasher.hash(password.expose().to_owned()).await?;
@@ -254,8 +255,8 @@ pub async fn set_password(
         .store
         .set_password(id, &hash, None, Some(admin.id()), "administrator")
         .await?;
-    state.forget_callers(Some(id));
-    state.end_sessions(id, None);
+    state.forget_callers(Some(id.as_str()));
+    state.end_sessions(id.as_str(), None);
     Ok(())
 }
 

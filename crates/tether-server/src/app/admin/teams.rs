@@ -9,6 +9,8 @@ use crate::app::views::PersonRef;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde::Serialize;
+use tether_domain::TeamId;
+use tether_domain::UserId;
 use tether_domain::people::Name;
 use tether_store::StoreError;
 use tether_store::people::TeamChange;
@@ -31,7 +33,7 @@ pub struct TeamOut {
 impl From<tether_store::people::Team> for TeamOut {
     fn from(t: tether_store::people::Team) -> Self {
         TeamOut {
-            id: t.id,
+            id: t.id.into_string(),
             name: t.name,
             members: t
                 .members
@@ -98,7 +100,7 @@ pub async fn list_teams(state: &AppState) -> ApiResult<TeamList> {
 pub async fn add_members(
     state: &AppState,
     admin: &Caller,
-    id: &str,
+    id: &TeamId,
     user_ids: &[String],
 ) -> ApiResult<Outcome<TeamOut>> {
     admin.require_admin()?;
@@ -123,7 +125,7 @@ pub struct TeamEdit {
 pub async fn update_team(
     state: &AppState,
     admin: &Caller,
-    id: &str,
+    id: &TeamId,
     edit: TeamEdit,
 ) -> ApiResult<Outcome<TeamOut>> {
     admin.require_admin()?;
@@ -154,8 +156,8 @@ pub async fn update_team(
 pub async fn remove_member(
     state: &AppState,
     admin: &Caller,
-    id: &str,
-    user_id: &str,
+    id: &TeamId,
+    user_id: &UserId,
 ) -> ApiResult<Outcome<TeamOut>> {
     admin.require_admin()?;
     let change = state

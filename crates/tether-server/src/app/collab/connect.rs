@@ -9,6 +9,7 @@ use crate::app::views::{ChatOut, PersonRef, chat_view};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde_json::{Map, json};
+use tether_domain::TeamId;
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::{self};
 use tether_domain::{ChatId, MessageId};
@@ -106,7 +107,7 @@ pub enum ChannelChoice {
     /// An existing channel of one of the caller's teams…
     Existing(ChatId),
     /// …or a new channel with this name in this team.
-    New { team_id: String, name: String },
+    New { team_id: TeamId, name: String },
 }
 
 /// R13: connects an existing channel of the caller's teams, or creates a channel in one of

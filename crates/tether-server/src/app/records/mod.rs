@@ -75,7 +75,7 @@ async fn check_owner(state: &AppState, owner: &Owner) -> ApiResult<()> {
                 format!("there is no user with id {user_id}"),
             )),
         },
-        Owner::Team { team_id } => match state.store.team(team_id.as_str()).await? {
+        Owner::Team { team_id } => match state.store.team(team_id).await? {
             Some(_) => Ok(()),
             None => Err(ApiError::invalid(
                 "owner",

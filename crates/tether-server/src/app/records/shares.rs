@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use serde::Serialize;
 use tether_domain::Access;
 use tether_domain::RecordId;
+use tether_domain::UserId;
 use utoipa::ToSchema;
 
 /// One person a record is shared with.
@@ -61,7 +62,7 @@ pub async fn remove(
     caller: &Caller,
     ty: &str,
     id: &RecordId,
-    user_id: &str,
+    user_id: &UserId,
 ) -> ApiResult<()> {
     load_record(state, caller, ty, id, Access::Write).await?;
     state

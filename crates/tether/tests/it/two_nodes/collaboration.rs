@@ -13,13 +13,18 @@ async fn a_join_on_one_node_shows_on_the_others_panel_and_timeline() {
         .await
         .unwrap();
     let olga = c
-        .user("olga@example.com", "Olga Berg", "agent", &[&team.id])
+        .user(
+            "olga@example.com",
+            "Olga Berg",
+            "agent",
+            &[team.id.as_str()],
+        )
         .await;
     let bo = c
-        .user("bo@example.com", "Bo Lind", "agent", &[&team.id])
+        .user("bo@example.com", "Bo Lind", "agent", &[team.id.as_str()])
         .await;
     let eve = c
-        .user("eve@example.com", "Eve Ny", "agent", &[&team.id])
+        .user("eve@example.com", "Eve Ny", "agent", &[team.id.as_str()])
         .await;
     // An agent outside the team may read Olga's case but not write it.
     let finn = c.user("finn@example.com", "Finn Ax", "agent", &[]).await;
