@@ -162,30 +162,37 @@ pub async fn send_message(
     if !sent.replayed {
         let everyone = message_audience(&members, &m);
         let from = PersonRef::from(caller);
-        // People are names, never ids: the toast reads `@Name`, without markdown. Only the head
-        // of the body is converted, so a long message costs no more than a short one here.
-        let head: String = m.body.chars().take(2000).collect();
-        let excerpt: String = tether_domain::markdown::plain_text(&head, Some(&resolver(&members)))
-            .chars()
-            .take(140)
-            .collect();
         let mentioned: Vec<String> = rendered
             .mentioned_user_ids
             .into_iter()
             .filter(|u| u != caller.id() && everyone.contains(u))
             .collect();
+        // People are names, never ids: the toast reads `@Name`, without markdown. Only the head
+        // of the body is converted, so a long message costs no more than a short one here; and
+        // only when someone gets a toast (most messages mention no one and are not urgent).
+        let excerpt = if mentioned.is_empty() && !urgent {
+            String::new()
+        } else {
+            let head: String = m.body.chars().take(2000).collect();
+            tether_domain::markdown::plain_text(&head, Some(&resolver(&members)))
+                .chars()
+                .take(140)
+                .collect()
+        };
         events.push(Effect::MessageTo {
             change: MessageChange::Created,
             message: m.clone(),
             audience: everyone.clone(),
         });
-        events.push(Effect::Notification {
-            kind: NotificationKind::Mention,
-            message: m.clone(),
-            from: from.clone(),
-            text: excerpt.clone(),
-            audience: mentioned,
-        });
+        if !mentioned.is_empty() {
+            events.push(Effect::Notification {
+                kind: NotificationKind::Mention,
+                message: m.clone(),
+                from: from.clone(),
+                text: excerpt.clone(),
+                audience: mentioned,
+            });
+        }
         if urgent {
             let others: Vec<String> = everyone.into_iter().filter(|u| u != caller.id()).collect();
             events.push(Effect::Notification {
