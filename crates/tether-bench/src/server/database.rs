@@ -26,15 +26,7 @@ enum Cleanup {
 }
 
 /// Removes password from a database URL, for messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => match url.get(s + 3..at).and_then(|c| c.split_once(':')) {
-            Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-            None => url.to_owned(),
-        },
-        _ => url.to_owned(),
-    }
-}
+pub use tether::database::redact;
 
 impl BenchDb {
     /// `None`: a fresh SQLite file in a temporary directory. `postgres://host/db`: a fresh
@@ -171,15 +163,9 @@ async fn admin_sql(url: &str, sql: &str) -> Result<()> {
 }
 
 /// Connects with a pool as large as the server's and applies migrations and standard data.
+/// Opens the benchmark's database as `tether serve` does (without `--durability full`).
 pub async fn open_store(url: &str) -> Result<Store> {
-    let store = Store::connect(url, &ConnectOptions::default())
-        .await
-        .with_context(|| format!("cannot open database {}", redact(url)))?;
-    store
-        .prepare()
-        .await
-        .with_context(|| format!("cannot prepare database {}", redact(url)))?;
-    Ok(store)
+    tether::database::open_store(url, false).await
 }
 
 #[cfg(test)]
@@ -197,11 +183,5 @@ mod tests {
             "postgres://u@h/x?sslmode=disable"
         );
         assert!(database_url("postgres://h", "x").is_err());
-    }
-
-    #[test]
-    fn passwords_are_hidden() {
-        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

@@ -5,36 +5,14 @@ use anyhow::{Context, Result, anyhow};
 use std::path::PathBuf;
 use tether::demo;
 use tether_server::{AppState, Config, auth};
-use tether_store::{ConnectOptions, Store};
+use tether_store::Store;
 use tokio::net::TcpListener;
 
 /// The URL without a password, for messages.
-pub(crate) fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
+pub(crate) use tether::database::redact;
 
 pub(crate) async fn open_store(url: &str, durability: Durability) -> Result<Store> {
-    let opts = ConnectOptions {
-        durable: durability == Durability::Full,
-        ..ConnectOptions::default()
-    };
-    let store = Store::connect(url, &opts)
-        .await
-        .with_context(|| format!("cannot open database {}", redact(url)))?;
-    store
-        .prepare()
-        .await
-        .with_context(|| format!("cannot prepare database {}", redact(url)))?;
-    Ok(store)
+    tether::database::open_store(url, durability == Durability::Full).await
 }
 
 pub(crate) async fn serve(
