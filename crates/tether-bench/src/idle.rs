@@ -94,36 +94,35 @@ pub async fn run(args: IdleArgs) -> Result<()> {
         return measure(&args, &server, pid, &fixture, "external").await;
     }
 
-    let db = BenchDb::create(common.database.as_deref()).await?;
-    let result = async {
-        let store = server::open_store(&db.url).await?;
-        fixture::enable_collaboration(&store).await?;
-        let users = fixture::create_users(&store, users).await?;
-        let fixture = fixture::Fixture {
-            users,
-            chats: vec![],
-        };
-        let server = match mode {
-            Mode::InProcess => {
-                Server::in_process(store.clone(), &db.dir, |c| {
-                    c.max_connections_per_user = c.max_connections_per_user.max(per_user);
-                })
-                .await?
-            }
-            Mode::Child => {
-                store.close().await;
-                Server::child(&db.url, &db.dir).await?
-            }
-        };
-        let pid = server.pid();
-        let report = measure(&args, &server, pid, &fixture, db.backend).await;
-        server.stop().await?;
-        store.close().await;
-        report
-    }
-    .await;
-    db.remove(common.keep).await;
-    result
+    BenchDb::run(
+        common.database.as_deref(),
+        common.keep,
+        async |db, store| {
+            fixture::enable_collaboration(store).await?;
+            let users = fixture::create_users(store, users).await?;
+            let fixture = fixture::Fixture {
+                users,
+                chats: vec![],
+            };
+            let server = match mode {
+                Mode::InProcess => {
+                    Server::in_process(store.clone(), &db.dir, |c| {
+                        c.max_connections_per_user = c.max_connections_per_user.max(per_user);
+                    })
+                    .await?
+                }
+                Mode::Child => {
+                    store.close().await;
+                    Server::child(&db.url, &db.dir).await?
+                }
+            };
+            let pid = server.pid();
+            let report = measure(&args, &server, pid, &fixture, db.backend).await;
+            server.stop().await?;
+            report
+        },
+    )
+    .await
 }
 
 /// What one idle run observed.

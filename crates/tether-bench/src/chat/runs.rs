@@ -31,23 +31,22 @@ pub(super) async fn tether(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) ->
     if args.nodes == 2 {
         return two_nodes(args, load, plan).await;
     }
-    let db = BenchDb::create(common.database.as_deref()).await?;
-    let result = async {
-        let store = server::open_store(&db.url).await?;
-        let fixture = fixture::via_store(&store, args.clients, plan).await?;
-        let server = match mode {
-            // One connection per user: the default per-user limit and queue suffice.
-            Mode::InProcess => Server::in_process(store.clone(), &db.dir, |_| {}).await?,
-            Mode::Child => Server::child(&db.url, &db.dir).await?,
-        };
-        let report = measure(args, load, &server, fixture, db.backend).await;
-        server.stop().await?;
-        store.close().await;
-        report
-    }
-    .await;
-    db.remove(common.keep).await;
-    result
+    BenchDb::run(
+        common.database.as_deref(),
+        common.keep,
+        async |db, store| {
+            let fixture = fixture::via_store(store, args.clients, plan).await?;
+            let server = match mode {
+                // One connection per user: the default per-user limit and queue suffice.
+                Mode::InProcess => Server::in_process(store.clone(), &db.dir, |_| {}).await?,
+                Mode::Child => Server::child(&db.url, &db.dir).await?,
+            };
+            let report = measure(args, load, &server, fixture, db.backend).await;
+            server.stop().await?;
+            report
+        },
+    )
+    .await
 }
 
 /// A running server (`--url`): users and chats made through its database when `--database`
@@ -91,10 +90,8 @@ async fn two_nodes(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result<
     if common.url.is_some() || common.server == Some(Mode::InProcess) {
         bail!("--nodes 2 starts its own two child servers: --url and --server do not apply");
     }
-    let db = BenchDb::create(Some(database)).await?;
-    let result = async {
-        let store = server::open_store(&db.url).await?;
-        let fixture = fixture::via_store(&store, args.clients, plan).await?;
+    BenchDb::run(Some(database), args.common.keep, async |db, store| {
+        let fixture = fixture::via_store(store, args.clients, plan).await?;
         let subject = format!("tether.bench.{}", tether_store::new_id());
         let extra = [
             "--nats".to_owned(),
@@ -117,7 +114,6 @@ async fn two_nodes(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result<
         let (pid_a, pid_b) = (a.pid(), b.pid());
         a.stop().await?;
         b.stop().await?;
-        store.close().await;
         let outcome = outcome?;
         let mut report = to_report("chat", "postgres", "two nodes", args.params(load), &outcome);
         report.server_peak_rss_bytes = rss_a.max(rss_b);
@@ -134,11 +130,9 @@ async fn two_nodes(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result<
             .extra
             .insert("bench_cores_used".into(), json!(cores_of(&outcome, me)));
         add_cpu_per_message(&mut report);
-        Ok::<_, anyhow::Error>(report)
-    }
-    .await;
-    db.remove(common.keep).await;
-    result
+        Ok(report)
+    })
+    .await
 }
 
 /// Most HTTP requests in flight at once.

@@ -109,6 +109,26 @@ impl BenchDb {
         .await
     }
 
+    /// Runs `run` over a fresh database ([`BenchDb::create`]) and a store opened on it; then
+    /// closes the store and drops the database (unless `keep`), whether `run` succeeded or not.
+    pub async fn run<T>(
+        database: Option<&str>,
+        keep: bool,
+        run: impl AsyncFnOnce(&BenchDb, &Store) -> Result<T>,
+    ) -> Result<T> {
+        let db = BenchDb::create(database).await?;
+        let result = match open_store(&db.url).await {
+            Ok(store) => {
+                let result = run(&db, &store).await;
+                store.close().await;
+                result
+            }
+            Err(e) => Err(e),
+        };
+        db.remove(keep).await;
+        result
+    }
+
     /// Drops what [`BenchDb::create`] made (unless `keep`). Close every pool first.
     pub async fn remove(self, keep: bool) {
         if keep {
