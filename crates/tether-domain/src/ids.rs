@@ -78,3 +78,7 @@ id_type!(
     /// A message in a chat (text or system).
     MessageId
 );
+id_type!(
+    /// An uploaded file, sent with a message or not yet.
+    AttachmentId
+);

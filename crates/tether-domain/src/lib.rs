@@ -27,5 +27,5 @@ pub mod team;
 pub mod viewer;
 
 pub use access::{Decision, DenyReason, Owner, RecordFacts, Subject};
-pub use ids::{ChatId, MessageId, RecordId, RoleId, TeamId, UserId};
+pub use ids::{AttachmentId, ChatId, MessageId, RecordId, RoleId, TeamId, UserId};
 pub use privilege::{Access, Depth, Privilege, PrivilegeSet};

@@ -39,7 +39,8 @@ pub struct NewMessage {
 /// An uploaded file.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Attachment {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: tether_domain::AttachmentId,
     pub uploader_id: String,
     pub name: String,
     pub content_type: String,

@@ -133,7 +133,7 @@ fn disposition(inline: bool, name: &str) -> String {
 async fn download(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(id): ApiPath<String>,
+    ApiPath(id): ApiPath<tether_domain::AttachmentId>,
 ) -> ApiResult<Response> {
     let (a, file) = files::open(&state, &caller, &id).await?;
     let length = file.meta.size;

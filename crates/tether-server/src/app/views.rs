@@ -139,7 +139,7 @@ pub fn message_out(m: &Message) -> MessageOut {
             .attachments
             .iter()
             .map(|a| AttachmentOut {
-                id: a.id.clone(),
+                id: a.id.to_string(),
                 name: a.name.clone(),
                 size: a.size,
                 content_type: a.content_type.clone(),

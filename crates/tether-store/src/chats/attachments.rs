@@ -3,20 +3,26 @@
 
 use super::Attachment;
 use crate::{Result, Store, now_ms};
+use tether_domain::AttachmentId;
 
 impl Store {
     /// Stores an uploaded file's metadata (the bytes are in the object store).
     pub async fn create_attachment(&self, a: &Attachment) -> Result<()> {
         with_write!(self, p => sqlx::query("INSERT INTO attachments (id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)")
-            .bind(&a.id).bind(&a.uploader_id).bind(&a.name).bind(&a.content_type).bind(a.size).bind(a.inline).bind(&a.storage_key).bind(a.created_at)
+            .bind(a.id.as_str()).bind(&a.uploader_id).bind(&a.name).bind(&a.content_type).bind(a.size).bind(a.inline).bind(&a.storage_key).bind(a.created_at)
             .execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// The attachment, if `user_id` may download it: its uploader before it is sent, or a member
     /// of the chat that carries it whose history window includes the message.
-    pub async fn attachment_for(&self, id: &str, user_id: &str) -> Result<Option<Attachment>> {
+    pub async fn attachment_for(
+        &self,
+        id: &AttachmentId,
+        user_id: &str,
+    ) -> Result<Option<Attachment>> {
+        let id = id.as_str();
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT a.id, a.uploader_id, a.name, a.content_type, a.size, a.inline, a.storage_key, a.message_id, a.created_at FROM attachments a \
              LEFT JOIN messages m ON m.id = a.message_id LEFT JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = $2 \
@@ -42,7 +48,7 @@ impl Store {
             let n = sqlx::query("INSERT INTO attachments (id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at) \
                  SELECT $1, $2, $3, $4, $5, $6, $7, NULL, $8 \
                  WHERE $5 + (SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM attachments WHERE uploader_id = $2 AND message_id IS NULL AND discarded_at IS NULL) <= $9")
-                .bind(&a.id).bind(&a.uploader_id).bind(&a.name).bind(&a.content_type).bind(a.size).bind(a.inline).bind(&a.storage_key).bind(a.created_at)
+                .bind(a.id.as_str()).bind(&a.uploader_id).bind(&a.name).bind(&a.content_type).bind(a.size).bind(a.inline).bind(&a.storage_key).bind(a.created_at)
                 .bind(max_unsent_bytes).execute(&mut *tx).await?.rows_affected();
             tx.commit().await?;
             Ok::<_, sqlx::Error>(n > 0)
@@ -87,7 +93,8 @@ impl Store {
 
     /// Removes a discarded file's row (after its bytes); whether there was one. A file that is
     /// not discarded stays.
-    pub async fn forget_attachment(&self, id: &str) -> Result<bool> {
+    pub async fn forget_attachment(&self, id: &AttachmentId) -> Result<bool> {
+        let id = id.as_str();
         let n = with_write!(self, p => sqlx::query("DELETE FROM attachments WHERE id = $1 AND discarded_at IS NOT NULL")
             .bind(id).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(n > 0)

@@ -61,7 +61,10 @@ async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backen
         "90 + 11 bytes pass a bound of 100"
     );
     assert!(
-        s.attachment_for("over", &a).await.unwrap().is_none(),
+        s.attachment_for(&"over".into(), &a)
+            .await
+            .unwrap()
+            .is_none(),
         "a refused upload is not stored"
     );
     assert!(
@@ -104,7 +107,7 @@ async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backen
         "once"
     );
     assert!(
-        s.attachment_for("old", &a).await.unwrap().is_none(),
+        s.attachment_for(&"old".into(), &a).await.unwrap().is_none(),
         "no download"
     );
     let resend = tether_store::chats::NewMessage {
@@ -115,16 +118,34 @@ async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backen
         matches!(s.send_message(&resend).await, Err(StoreError::Invalid(_))),
         "a discarded upload cannot be sent"
     );
-    assert!(s.attachment_for("fits", &a).await.unwrap().is_some());
-    assert!(s.attachment_for("sent", &bo).await.unwrap().is_some());
+    assert!(
+        s.attachment_for(&"fits".into(), &a)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        s.attachment_for(&"sent".into(), &bo)
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(s.unsent_attachment_bytes(&a).await.unwrap(), 10);
 
     // Deleting a message discards its files; the message no longer lists them.
     let gone = s.delete_message(&sent.id).await.unwrap();
     assert!(gone.attachments.is_empty());
-    assert!(s.attachment_for("sent", &bo).await.unwrap().is_none());
     assert!(
-        s.attachment_for("sent", &a).await.unwrap().is_none(),
+        s.attachment_for(&"sent".into(), &bo)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.attachment_for(&"sent".into(), &a)
+            .await
+            .unwrap()
+            .is_none(),
         "not even for its uploader"
     );
     assert_eq!(s.message_attachments(&sent.id).await.unwrap().len(), 1);
@@ -134,19 +155,29 @@ async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backen
         .await
         .unwrap()
         .into_iter()
-        .map(|f| f.id)
+        .map(|f| f.id.into_string())
         .collect();
     discarded.sort();
     assert_eq!(discarded, ["old", "sent"]);
     assert!(
-        !s.forget_attachment("fits").await.unwrap(),
+        !s.forget_attachment(&"fits".into()).await.unwrap(),
         "a live file is never forgotten"
     );
-    assert!(s.forget_attachment("old").await.unwrap());
-    assert!(s.forget_attachment("sent").await.unwrap());
-    assert!(!s.forget_attachment("sent").await.unwrap(), "once");
+    assert!(s.forget_attachment(&"old".into()).await.unwrap());
+    assert!(s.forget_attachment(&"sent".into()).await.unwrap());
+    assert!(!s.forget_attachment(&"sent".into()).await.unwrap(), "once");
     assert!(s.discarded_attachments(100).await.unwrap().is_empty());
     assert!(s.message_attachments(&sent.id).await.unwrap().is_empty());
-    assert!(s.attachment_for("fits", &a).await.unwrap().is_some());
-    assert!(s.attachment_for("bos", &bo).await.unwrap().is_some());
+    assert!(
+        s.attachment_for(&"fits".into(), &a)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        s.attachment_for(&"bos".into(), &bo)
+            .await
+            .unwrap()
+            .is_some()
+    );
 }

@@ -101,10 +101,18 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
     };
     s.create_attachment(&att).await.unwrap();
     assert!(
-        s.attachment_for("att1", &a).await.unwrap().is_some(),
+        s.attachment_for(&"att1".into(), &a)
+            .await
+            .unwrap()
+            .is_some(),
         "the uploader before sending"
     );
-    assert!(s.attachment_for("att1", &bo).await.unwrap().is_none());
+    assert!(
+        s.attachment_for(&"att1".into(), &bo)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let with = tether_store::chats::NewMessage {
         attachment_ids: vec!["att1".into()],
         ..new_message(&g.id, &a, "")
@@ -112,11 +120,17 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
     let sent = s.send_message(&with).await.unwrap().message;
     assert_eq!(sent.attachments.len(), 1);
     assert!(
-        s.attachment_for("att1", &bo).await.unwrap().is_some(),
+        s.attachment_for(&"att1".into(), &bo)
+            .await
+            .unwrap()
+            .is_some(),
         "members after sending"
     );
     assert!(
-        s.attachment_for("att1", &c).await.unwrap().is_none(),
+        s.attachment_for(&"att1".into(), &c)
+            .await
+            .unwrap()
+            .is_none(),
         "never a non-member"
     );
     let reuse = tether_store::chats::NewMessage {
@@ -138,7 +152,10 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
     let gone = s.delete_message(&sent.id).await.unwrap();
     assert!(gone.deleted_at.is_some() && gone.body.is_empty() && gone.reactions.is_empty());
     assert!(
-        s.attachment_for("att1", &bo).await.unwrap().is_none(),
+        s.attachment_for(&"att1".into(), &bo)
+            .await
+            .unwrap()
+            .is_none(),
         "a deleted message's file is gone for members"
     );
 }

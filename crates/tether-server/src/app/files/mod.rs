@@ -18,6 +18,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use object_store::ObjectStoreExt;
 use object_store::path::Path as BlobPath;
+use tether_domain::AttachmentId;
 use tether_domain::MessageId;
 use tether_store::chats::Attachment;
 
@@ -67,7 +68,7 @@ pub async fn remove_message_files(state: &AppState, message_id: &MessageId) {
 pub async fn open(
     state: &AppState,
     caller: &Caller,
-    id: &str,
+    id: &AttachmentId,
 ) -> ApiResult<(Attachment, object_store::GetResult)> {
     require_collaboration(state, caller).await?;
     state.limit(caller, crate::limits::Kind::Download).await?;

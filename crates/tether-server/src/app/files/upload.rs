@@ -137,7 +137,7 @@ pub async fn store(
     let inline = is_inline(&content_type);
     let size = i64::try_from(size).unwrap_or(i64::MAX);
     let a = Attachment {
-        id: id.clone(),
+        id: id.as_str().into(),
         uploader_id: caller.id().to_owned(),
         name: name.clone(),
         content_type: content_type.clone(),
