@@ -3,7 +3,7 @@
 //! latency (the finder's also by the length of the text typed).
 
 use super::agents::{self, Agent};
-use super::{Op, PanelArgs, report};
+use super::{Op, PanelArgs};
 use crate::dataset::{self, Manifest, Rng};
 use crate::finder::{FinderTexts, Length};
 use crate::report::{Errors, Histogram, timer};
@@ -59,15 +59,14 @@ pub(super) struct Run {
     pub(super) errors: Errors,
 }
 
-/// Measures the data set in `store`, served by `server`, and reports.
+/// Measures the data set in `store`, served by `server`: what each request kind did, and the
+/// CPU used meanwhile.
 pub(super) async fn measure(
     args: &PanelArgs,
     store: &Store,
     server: &Server,
     manifest: &Manifest,
-    backend: &str,
-    cached: bool,
-) -> Result<()> {
+) -> Result<(Arc<Run>, CpuWatch)> {
     if store.backend() == tether_store::Backend::Postgres {
         // The planner's statistics, as autovacuum gathers them after a bulk load on a server
         // where it runs (it may not: this machine's PostgreSQL has it off). Without them the
@@ -113,7 +112,7 @@ pub(super) async fn measure(
     let pids: Vec<u32> = [Some(me), server.pid()].into_iter().flatten().collect();
     let cpu = CpuWatch::start(&pids);
     run_window(&run, args.concurrency, window).await;
-    report::report(args, manifest, cached, backend, server, &run, &cpu)
+    Ok((run, cpu))
 }
 
 /// Whether `--only` asks for `op` (everything when it is not given).

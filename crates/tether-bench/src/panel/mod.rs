@@ -157,7 +157,7 @@ pub async fn run(args: PanelArgs) -> Result<()> {
             Mode::InProcess => Server::in_process(store.clone(), &db.dir, |_| {}).await?,
             Mode::Child => Server::child(&db.url, &db.dir).await?,
         };
-        let r = measure::measure(&args, &store, &server, &manifest, db.backend, cached).await;
+        let r = measure_and_report(&args, &store, &server, &manifest, db.backend, cached).await;
         server.stop().await?;
         r
     }
@@ -203,7 +203,21 @@ async fn against(args: &PanelArgs, sizes: &Sizes, url: &str) -> Result<()> {
     }
     let manifest = dataset::generate_into(&store, sizes).await?;
     let server = Server::external(url);
-    let result = measure::measure(args, &store, &server, &manifest, "external", false).await;
+    let result = measure_and_report(args, &store, &server, &manifest, "external", false).await;
     store.close().await;
     result
+}
+
+/// Measures the data set in `store`, served by `server`, and reports (while the server still
+/// runs: the report reads its memory).
+async fn measure_and_report(
+    args: &PanelArgs,
+    store: &tether_store::Store,
+    server: &Server,
+    manifest: &dataset::Manifest,
+    backend: &str,
+    cached: bool,
+) -> Result<()> {
+    let (run, cpu) = measure::measure(args, store, server, manifest).await?;
+    report::report(args, manifest, cached, backend, server, &run, &cpu)
 }
