@@ -1,8 +1,8 @@
 //! Chats about cases: the owner asks an expert for help, connected to the case.
 
-use super::cases::Story;
-use super::chats::{PlannedChat, shorten, system};
+use super::case_plan::Story;
 use super::people::{DemoTeam, Member, Staff};
+use super::plan::{PlannedChat, shorten, system};
 use super::rng::Rng;
 use super::text::{render, sentence};
 use super::words::TOPICS;

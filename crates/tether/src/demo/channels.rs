@@ -1,9 +1,9 @@
 //! Team channels: each team's *General* channel and a channel per topic.
 
-use super::chats::{
+use super::people::{DemoTeam, Staff};
+use super::plan::{
     GENERAL_MESSAGES_PER_SCALE, PlannedChat, TOPIC_CHANNEL_MESSAGES_PER_SCALE, system,
 };
-use super::people::{DemoTeam, Staff};
 use super::records::Companies;
 use super::rng::Rng;
 use super::text::{Slots, capitalize, render, sentence};

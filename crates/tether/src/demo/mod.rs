@@ -25,10 +25,12 @@ use tether_domain::record_type::RecordTypeDef;
 use tether_store::Store;
 
 mod case_chats;
+mod case_plan;
 mod cases;
 mod channels;
 mod chats;
 mod people;
+mod plan;
 mod records;
 mod rng;
 mod summary;

@@ -1,4 +1,4 @@
-use super::cases::is_working_time;
+use super::case_plan::is_working_time;
 use super::rng::Rng;
 use super::text::{Slots, ascii_slug, render};
 use super::words::{self, TOPICS};

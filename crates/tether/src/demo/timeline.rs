@@ -1,6 +1,6 @@
 //! A case's timeline: times on its path, and the entries logged along it in its topic's words.
 
-use super::cases::{CaseStart, Outcome, PlannedCase, Step, is_working_time, working_time};
+use super::case_plan::{CaseStart, Outcome, PlannedCase, Step, is_working_time, working_time};
 use super::people::{DemoTeam, Staff};
 use super::rng::Rng;
 use super::text::{Slots, render, sentence};
