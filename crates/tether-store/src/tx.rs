@@ -95,7 +95,10 @@ pub struct Tx {
 }
 
 impl Store {
-    /// Opens a write transaction. Keep it short: on SQLite every other write waits for it.
+    /// Opens a write transaction. Keep it short: on SQLite every other write waits for it. While
+    /// it is open, write only through it: on SQLite it holds the one writer connection, so a
+    /// write through the `Store` from the same task would wait for it until the pool's acquire
+    /// timeout. Reads through the `Store` are fine (they see what is committed).
     pub async fn begin(&self) -> Result<Tx> {
         let conn = self
             .observe_write(async {
