@@ -100,18 +100,20 @@ impl Store {
     /// write through the `Store` from the same task would wait for it until the pool's acquire
     /// timeout. Reads through the `Store` are fine (they see what is committed).
     pub async fn begin(&self) -> Result<Tx> {
-        let conn = self
-            .observe_write(async {
-                Ok(match &self.writer {
-                    Pool::Sqlite(p) => TxConn::Sqlite(into_store(p.begin().await)?),
-                    Pool::Postgres(p) => TxConn::Postgres(into_store(p.begin().await)?),
-                })
-            })
-            .await?;
-        Ok(Tx {
+        let conn = match &self.writer {
+            Pool::Sqlite(p) => into_store(p.begin().await).map(TxConn::Sqlite),
+            Pool::Postgres(p) => into_store(p.begin().await).map(TxConn::Postgres),
+        };
+        let tx = conn.map(|conn| Tx {
             conn,
             health: self.health.clone(),
-        })
+        });
+        // A failure to begin is a storage failure like any other; a transaction begun is not
+        // yet a write that committed, so it does not end a recorded failure.
+        if tx.is_err() {
+            self.health.observe(&tx, now_ms());
+        }
+        tx
     }
 
     /// The read pool as a [`Db`].

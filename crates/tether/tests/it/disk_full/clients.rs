@@ -152,6 +152,10 @@ pub(super) struct OtherWrites {
     /// Uploads that got 201 (id, the uploader's token), and how many were refused.
     pub(super) uploads: Vec<(String, String)>,
     pub(super) uploads_refused: usize,
+    /// The case whose description each attempt changes, and each change in order with whether
+    /// it got 200 (a record change, its notices and hand-over are one transaction).
+    pub(super) case_id: String,
+    pub(super) case_changes: Vec<(String, bool)>,
     pub(super) wrong: Vec<String>,
 }
 
@@ -194,6 +198,20 @@ impl OtherWrites {
             self.wrong
                 .extend(check_refusal(&format!("upload {i}"), res).await);
         }
+        let description = format!("Changed while testing the disk, attempt {i}");
+        let res = http()
+            .patch(server.url(&format!("/records/case/{}", self.case_id)))
+            .bearer_auth(admin)
+            .json(&json!({"fields": {"description": description}}))
+            .send()
+            .await
+            .unwrap();
+        let changed = res.status() == 200;
+        if !changed {
+            self.wrong
+                .extend(check_refusal(&format!("record change {i}"), res).await);
+        }
+        self.case_changes.push((description, changed));
         let name = format!("Full disk team {i}");
         let res = http()
             .post(server.url("/teams"))

@@ -97,6 +97,17 @@ async fn fill_and_free(backend: Backend) {
     let chat: Value = res.json().await.unwrap();
     let chat_id = chat["id"].as_str().unwrap().to_owned();
 
+    let res = http()
+        .post(server.url("/records/case"))
+        .bearer_auth(&admin)
+        .json(&json!({"fields": {"title": "The disk fills up"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "creating the case");
+    let case: Value = res.json().await.unwrap();
+    let case_id = case["id"].as_str().unwrap().to_owned();
+
     let shared = Arc::new(Shared::default());
     let clients: Vec<JoinHandle<Report>> = users
         .iter()
@@ -136,7 +147,10 @@ async fn fill_and_free(backend: Backend) {
             .contains("writes"),
         "/healthz names the failing writes: {body}"
     );
-    let mut other = OtherWrites::default();
+    let mut other = OtherWrites {
+        case_id: case_id.clone(),
+        ..OtherWrites::default()
+    };
     for (i, who) in users.iter().enumerate().take(3) {
         other.attempt(&server, who, &admin, i).await;
     }
@@ -270,6 +284,34 @@ async fn fill_and_free(backend: Backend) {
     for t in &other.teams_created {
         assert!(team_names.contains(t.as_str()), "{t} got 201 and is stored");
     }
+    // The case holds the last change that got 200 (they were made one after another), and
+    // the changes after the disk was freed got 200.
+    assert!(
+        other.case_changes.iter().rev().take(2).all(|(_, ok)| *ok),
+        "record changes work again once the disk has room: {:?}",
+        other.case_changes
+    );
+    let last_acked = other
+        .case_changes
+        .iter()
+        .rev()
+        .find(|(_, ok)| *ok)
+        .map(|(d, _)| d.clone());
+    let case: Value = http()
+        .get(server.url(&format!("/records/case/{case_id}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        case["fields"]["description"].as_str().map(str::to_owned),
+        last_acked,
+        "the case holds its last acknowledged change: {:?}",
+        other.case_changes
+    );
     for t in &other.teams_refused {
         assert!(
             !team_names.contains(t.as_str()),
@@ -279,12 +321,17 @@ async fn fill_and_free(backend: Backend) {
     eprintln!(
         "disk full on {label}: filled {filled} bytes after {acked_at_full} acknowledged; \
          {refused_while_full} sends refused while full; sign-ins during the full disk: {} ok, {} \
-         refused; teams: {:?} created, {:?} refused; {} messages acknowledged and stored once \
-         each; {:.1?} in all",
+         refused; teams: {:?} created, {:?} refused; record changes (ok?): {:?}; {} messages \
+         acknowledged and stored once each; {:.1?} in all",
         other.sign_ins.len(),
         other.sign_ins_refused,
         other.teams_created,
         other.teams_refused,
+        other
+            .case_changes
+            .iter()
+            .map(|(_, ok)| *ok)
+            .collect::<Vec<_>>(),
         acked.len(),
         started.elapsed()
     );
