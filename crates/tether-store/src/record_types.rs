@@ -1,7 +1,8 @@
 //! Record types with their collaboration settings, and the global settings.
 
 use crate::audit::{NewAudit, audit_insert};
-use crate::{Result, Store, StoreError, now_ms};
+use crate::tx::{Db, on_db, tx_write};
+use crate::{Result, Store, StoreError, Tx, now_ms};
 use serde::Serialize;
 use serde_json::json;
 use tether_domain::record_type::RecordTypeDef;
@@ -41,9 +42,7 @@ impl Store {
     }
 
     pub async fn record_type(&self, name: &str) -> Result<Option<RecordType>> {
-        let row: Option<TypeRow> = with_pool!(self, p => sqlx::query_as("SELECT definition, settings FROM record_types WHERE name = $1")
-            .bind(name).fetch_optional(p).await)?;
-        row.map(TypeRow::parse).transpose()
+        record_type_on(self.db(), name).await
     }
 
     /// Adds a record type (its definition already checked) with the given settings.
@@ -79,28 +78,18 @@ impl Store {
         })
     }
 
-    /// Replaces a type's settings (already checked against the type) and audits old → new.
+    /// Replaces a record type's collaboration settings, audited with the old and the new, in one
+    /// transaction (see [`Tx::set_record_type_settings`]).
     pub async fn set_record_type_settings(
         &self,
         name: &str,
         settings: &RecordTypeSettings,
         actor: Option<&str>,
     ) -> Result<RecordType> {
-        let doc = serde_json::to_string(settings)?;
-        with_write!(self, p => {
-            let mut tx = p.begin().await?;
-            let old: Option<(String,)> = sqlx::query_as("SELECT settings FROM record_types WHERE name = $1").bind(name).fetch_optional(&mut *tx).await?;
-            let Some((old,)) = old else { return Err(StoreError::NotFound("record type")) };
-            sqlx::query("UPDATE record_types SET settings = $1 WHERE name = $2").bind(&doc).bind(name).execute(&mut *tx).await?;
-            let old: serde_json::Value = serde_json::from_str(&old)?;
-            let entry = NewAudit::new(actor, "settings.record_type_changed", json!({"record_type": name, "old": old, "new": settings}));
-            audit_insert!(&mut *tx, &entry)?;
-            tx.commit().await?;
-            Ok::<_, StoreError>(())
-        })?;
-        self.record_type(name)
-            .await?
-            .ok_or(StoreError::NotFound("record type"))
+        let mut tx = self.begin().await?;
+        let changed = tx.set_record_type_settings(name, settings, actor).await?;
+        tx.commit().await?;
+        Ok(changed)
     }
 
     pub async fn global_settings(&self) -> Result<GlobalSettings> {
@@ -131,4 +120,45 @@ impl Store {
         })?;
         Ok(s.clone())
     }
+}
+
+impl Tx {
+    /// A record type as this transaction sees it, under its row lock on PostgreSQL (SQLite's
+    /// one writer already keeps other changes out), so a change computed from it cannot
+    /// overwrite another made meanwhile.
+    pub async fn record_type_for_update(&mut self, name: &str) -> Result<Option<RecordType>> {
+        if self.backend() == crate::Backend::Postgres {
+            tx_write!(self, c => sqlx::query("SELECT name FROM record_types WHERE name = $1 FOR UPDATE")
+                .bind(name).execute(&mut *c).await.map(|_| ()))?;
+        }
+        record_type_on(self.db(), name).await
+    }
+
+    /// Replaces a record type's collaboration settings, audited with the old and the new.
+    pub async fn set_record_type_settings(
+        &mut self,
+        name: &str,
+        settings: &RecordTypeSettings,
+        actor: Option<&str>,
+    ) -> Result<RecordType> {
+        let doc = serde_json::to_string(settings)?;
+        tx_write!(self, c => {
+            let old: Option<(String,)> = sqlx::query_as("SELECT settings FROM record_types WHERE name = $1").bind(name).fetch_optional(&mut *c).await?;
+            let Some((old,)) = old else { return Err(StoreError::NotFound("record type")) };
+            sqlx::query("UPDATE record_types SET settings = $1 WHERE name = $2").bind(&doc).bind(name).execute(&mut *c).await?;
+            let old: serde_json::Value = serde_json::from_str(&old)?;
+            let entry = NewAudit::new(actor, "settings.record_type_changed", json!({"record_type": name, "old": old, "new": settings}));
+            audit_insert!(&mut *c, &entry)?;
+            Ok::<_, StoreError>(())
+        })?;
+        record_type_on(self.db(), name)
+            .await?
+            .ok_or(StoreError::NotFound("record type"))
+    }
+}
+
+async fn record_type_on(db: Db<'_>, name: &str) -> Result<Option<RecordType>> {
+    let row: Option<TypeRow> = on_db!(db, c => sqlx::query_as("SELECT definition, settings FROM record_types WHERE name = $1")
+        .bind(name).fetch_optional(&mut *c).await)?;
+    row.map(TypeRow::parse).transpose()
 }

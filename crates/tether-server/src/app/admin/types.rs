@@ -146,7 +146,13 @@ pub async fn set_type_settings(
             errors: Vec::new(),
         });
     }
-    let current = crate::app::records::load_type(state, ty).await?;
+    // The patch applies to the settings as they are when it is written: read, merged and
+    // written in one transaction, so two administrators' changes at once both stand.
+    let mut tx = state.store.begin().await?;
+    let current = tx
+        .record_type_for_update(ty)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("there is no record type '{ty}'")))?;
     let mut doc =
         serde_json::to_value(&current.settings).map_err(|e| ApiError::Internal(e.into()))?;
     merge(&mut doc, patch);
@@ -156,9 +162,9 @@ pub async fn set_type_settings(
             errors: Vec::new(),
         })?;
     settings.check(&current.def).map_err(ApiError::fields)?;
-    Ok(state
-        .store
+    let changed = tx
         .set_record_type_settings(ty, &settings, Some(admin.id()))
-        .await?
-        .settings)
+        .await?;
+    tx.commit().await?;
+    Ok(changed.settings)
 }

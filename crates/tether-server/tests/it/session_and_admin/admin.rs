@@ -358,3 +358,48 @@ async fn a_deactivated_users_messages_stay() {
     let found = app.get("/search?q=handing", &bo).await.expect(200).body;
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
 }
+
+/// Two administrators changing different settings of one type at once: both changes stand
+/// (each change is merged into the settings as they are when it is written).
+async fn settings_changed_at_once_both_stand(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin().await;
+    for round in 0..8 {
+        let (join, hand_over) = (round % 2 == 1, round % 2 == 0);
+        let (a, b) = tokio::join!(
+            app.put(
+                "/record-types/case/settings",
+                &admin,
+                json!({"join_chat": join})
+            ),
+            app.put(
+                "/record-types/case/settings",
+                &admin,
+                json!({"hand_over_chats": hand_over})
+            ),
+        );
+        a.expect(200);
+        b.expect(200);
+        let now = app
+            .get("/record-types/case/settings", &admin)
+            .await
+            .expect(200)
+            .body;
+        assert_eq!(now["join_chat"], json!(join), "round {round}: {now}");
+        assert_eq!(
+            now["hand_over_chats"],
+            json!(hand_over),
+            "round {round}: {now}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn settings_changed_at_once_both_stand_sqlite() {
+    settings_changed_at_once_both_stand(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn settings_changed_at_once_both_stand_postgres() {
+    settings_changed_at_once_both_stand(Backend::Postgres).await;
+}
