@@ -41,13 +41,27 @@ pub(crate) fn insert_record_text(backend: crate::Backend) -> &'static str {
     }
 }
 
-/// The statement that takes a record's row lock for the rest of a write transaction (`$1` id),
-/// so a change reads the record as no other change can alter it before the commit. On SQLite
+/// A row a write transaction locks before it reads what its change is computed from.
+#[derive(Clone, Copy)]
+pub(crate) enum Locked {
+    /// A record, by id.
+    Record,
+    /// A record type, by name.
+    RecordType,
+}
+
+/// The statement that takes a row's lock for the rest of a write transaction (`$1` the key),
+/// so a change reads the row as no other change can alter it before the commit. On SQLite
 /// none is needed: every write runs on the one writer connection, one transaction at a time.
-pub(crate) fn lock_record(backend: crate::Backend) -> Option<&'static str> {
-    match backend {
-        crate::Backend::Sqlite => None,
-        crate::Backend::Postgres => Some("SELECT id FROM records WHERE id = $1 FOR UPDATE"),
+pub(crate) fn lock_row(backend: crate::Backend, row: Locked) -> Option<&'static str> {
+    match (backend, row) {
+        (crate::Backend::Sqlite, _) => None,
+        (crate::Backend::Postgres, Locked::Record) => {
+            Some("SELECT id FROM records WHERE id = $1 FOR UPDATE")
+        }
+        (crate::Backend::Postgres, Locked::RecordType) => {
+            Some("SELECT name FROM record_types WHERE name = $1 FOR UPDATE")
+        }
     }
 }
 

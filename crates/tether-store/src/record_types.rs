@@ -86,10 +86,8 @@ impl Store {
         settings: &RecordTypeSettings,
         actor: Option<&str>,
     ) -> Result<RecordType> {
-        let mut tx = self.begin().await?;
-        let changed = tx.set_record_type_settings(name, settings, actor).await?;
-        tx.commit().await?;
-        Ok(changed)
+        self.in_tx(async |tx| tx.set_record_type_settings(name, settings, actor).await)
+            .await
     }
 
     pub async fn global_settings(&self) -> Result<GlobalSettings> {
@@ -127,10 +125,7 @@ impl Tx {
     /// one writer already keeps other changes out), so a change computed from it cannot
     /// overwrite another made meanwhile.
     pub async fn record_type_for_update(&mut self, name: &str) -> Result<Option<RecordType>> {
-        if self.backend() == crate::Backend::Postgres {
-            tx_write!(self, c => sqlx::query("SELECT name FROM record_types WHERE name = $1 FOR UPDATE")
-                .bind(name).execute(&mut *c).await.map(|_| ()))?;
-        }
+        self.lock(crate::dialect::Locked::RecordType, name).await?;
         record_type_on(self.db(), name).await
     }
 

@@ -116,6 +116,18 @@ impl Store {
         tx
     }
 
+    /// Runs `write` on a transaction of its own and commits it: a store method that makes one
+    /// change runs the same statements a use case composes on its own [`Tx`].
+    pub(crate) async fn in_tx<T>(
+        &self,
+        write: impl AsyncFnOnce(&mut Tx) -> Result<T>,
+    ) -> Result<T> {
+        let mut tx = self.begin().await?;
+        let value = write(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+
     /// The read pool as a [`Db`].
     pub(crate) fn db(&self) -> Db<'_> {
         Db::Pool(&self.pool)
@@ -143,6 +155,17 @@ impl Tx {
     /// The transaction as a [`Db`], for the reads written once for both.
     pub(crate) fn db(&mut self) -> Db<'_> {
         Db::Tx(&mut self.conn)
+    }
+
+    /// Takes `row`'s lock (`key`: its id or name) for the rest of the transaction, where the
+    /// backend needs one (`crate::dialect::lock_row`).
+    pub(crate) async fn lock(&mut self, row: crate::dialect::Locked, key: &str) -> Result<()> {
+        match crate::dialect::lock_row(self.backend(), row) {
+            Some(sql) => {
+                tx_write!(self, c => sqlx::query(sql).bind(key).execute(&mut *c).await.map(|_| ()))
+            }
+            None => Ok(()),
+        }
     }
 
     /// Notes a storage failure inside the transaction (a success waits for the commit).

@@ -77,10 +77,8 @@ impl Store {
         added_by: &str,
         sys: &SystemMessage,
     ) -> Result<MembersAdded> {
-        let mut tx = self.begin().await?;
-        let added = tx.add_members(chat_id, users, added_by, sys).await?;
-        tx.commit().await?;
-        Ok(added)
+        self.in_tx(async |tx| tx.add_members(chat_id, users, added_by, sys).await)
+            .await
     }
 
     /// Removes a member and writes the system message, in one transaction; returns what it
@@ -134,9 +132,9 @@ impl Store {
 
     /// Writes a system message on its own.
     pub async fn post_system(&self, chat_id: &ChatId, sys: &SystemMessage) -> Result<Message> {
-        let mut tx = self.begin().await?;
-        let id = tx.post_system(chat_id, sys).await?;
-        tx.commit().await?;
+        let id = self
+            .in_tx(async |tx| tx.post_system(chat_id, sys).await)
+            .await?;
         self.message(&id)
             .await?
             .ok_or(StoreError::NotFound("message"))

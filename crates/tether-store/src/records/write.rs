@@ -119,10 +119,8 @@ impl Store {
         patch: &RecordPatch,
         actor: Option<&str>,
     ) -> Result<RecordChange> {
-        let mut tx = self.begin().await?;
-        let change = tx.update_record(def, id, patch, actor).await?;
-        tx.commit().await?;
-        Ok(change)
+        self.in_tx(async |tx| tx.update_record(def, id, patch, actor).await)
+            .await
     }
 
     /// Shares a record with a user for read or write (replacing an earlier share); audited.
@@ -166,9 +164,7 @@ impl Tx {
         actor: Option<&str>,
     ) -> Result<RecordChange> {
         let id = id.as_str();
-        if let Some(lock) = crate::dialect::lock_record(self.backend()) {
-            tx_write!(self, c => sqlx::query(lock).bind(id).execute(&mut *c).await.map(|_| ()))?;
-        }
+        self.lock(crate::dialect::Locked::Record, id).await?;
         let before = record_unchecked_on(self.db(), id).await?;
         if before.record_type != def.name {
             return Err(StoreError::NotFound("record"));
