@@ -255,15 +255,7 @@ async fn fill_and_free(backend: Backend) {
             .unwrap();
         assert_eq!(res.status(), 200, "a session whose sign-in got 200 works");
     }
-    let teams: Value = http()
-        .get(server.url("/teams"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let teams = server.get_json("/teams", &admin).await;
     let team_names: HashSet<&str> = teams["items"]
         .as_array()
         .or_else(|| teams.as_array())
@@ -297,15 +289,9 @@ async fn fill_and_free(backend: Backend) {
         .rev()
         .find(|(_, ok)| *ok)
         .map(|(d, _)| d.clone());
-    let case: Value = http()
-        .get(server.url(&format!("/records/case/{case_id}")))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let case = server
+        .get_json(&format!("/records/case/{case_id}"), &admin)
+        .await;
     assert_eq!(
         case["fields"]["description"].as_str().map(str::to_owned),
         last_acked,

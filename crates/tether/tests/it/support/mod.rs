@@ -240,6 +240,18 @@ impl Server {
         format!("http://{}/api/v1{path}", self.addr)
     }
 
+    /// `GET <path>` as `token`, answered 200 with JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        let res = http()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "GET {path}");
+        res.json().await.unwrap()
+    }
+
     /// The process id, while it runs.
     pub fn pid(&self) -> Option<u32> {
         self.child.id()
