@@ -88,6 +88,8 @@ pub struct NatsBus {
     client: async_nats::Client,
     /// Events were dropped since [`Control::EventsLost`] was last published.
     lost: Arc<AtomicBool>,
+    /// NATS has confirmed the subscription: events published from now on reach this node.
+    subscribed: Arc<AtomicBool>,
 }
 
 impl EventBus for NatsBus {
@@ -112,6 +114,14 @@ impl EventBus for NatsBus {
 
     fn down(&self) -> Option<String> {
         match self.client.connection_state() {
+            async_nats::connection::State::Connected
+                if !self.subscribed.load(Ordering::Acquire) =>
+            {
+                Some(
+                    "NATS has not yet confirmed this node's subscription; live events from other nodes may not arrive"
+                        .into(),
+                )
+            }
             async_nats::connection::State::Connected => None,
             state => Some(format!(
                 "the event bus is not connected to NATS ({state}); live events do not reach other nodes"
@@ -169,6 +179,18 @@ impl NatsBus {
             .subscribe(subject.to_owned())
             .await
             .map_err(|e| anyhow::anyhow!("cannot subscribe to {subject}: {e}"))?;
+        // `subscribe` only queues the request. A round trip (flush waits for NATS's answer to a
+        // ping sent after it) proves NATS has it; until then the node is not ready (`down`), and
+        // startup does not wait for it, so a node comes up — answering 503 — while NATS is away.
+        let subscribed = Arc::new(AtomicBool::new(false));
+        let (confirm, confirmed) = (client.clone(), subscribed.clone());
+        tokio::spawn(async move {
+            while let Err(err) = confirm.flush().await {
+                tracing::debug!(error = %err, "waiting for NATS to confirm the subscription");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            confirmed.store(true, Ordering::Release);
+        });
         tokio::spawn(async move {
             while let Some(msg) = sub.next().await {
                 match serde_json::from_slice::<Wire>(&msg.payload) {
@@ -218,7 +240,12 @@ impl NatsBus {
                 }
             }
         });
-        Ok(NatsBus { tx, client, lost })
+        Ok(NatsBus {
+            tx,
+            client,
+            lost,
+            subscribed,
+        })
     }
 }
 

@@ -58,8 +58,24 @@ fn nats_url() -> String {
     std::env::var("TETHER_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into())
 }
 
+/// A node on the test NATS, returned once `/healthz` says it is ready (NATS has confirmed its
+/// subscription), as a load balancer would wait before sending it traffic.
 async fn node(db_url: &str, subject: &str) -> Node {
-    node_via(db_url, subject, &nats_url()).await
+    let node = node_via(db_url, subject, &nats_url()).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = reqwest::get(format!("http://{}/healthz", node.addr))
+            .await
+            .map(|r| r.status());
+        if matches!(status, Ok(s) if s == 200) {
+            return node;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the node did not become healthy within 10 s: {status:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// A node that reaches NATS at `nats`.
