@@ -47,7 +47,7 @@ impl FinderTexts {
                     .list_records_filtered(
                         &RecordQuery {
                             record_type,
-                            viewer,
+                            viewer: &viewer.into(),
                             scope: ReadScope::All,
                             text: None,
                             owner_user: None,

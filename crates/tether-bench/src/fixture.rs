@@ -95,7 +95,10 @@ pub async fn create_users(store: &Store, n: usize) -> Result<Vec<BenchUser>> {
                     .await
                     .context("cannot create a session")?;
                 pb.inc(1);
-                Ok::<_, anyhow::Error>(BenchUser { id: user.id, token })
+                Ok::<_, anyhow::Error>(BenchUser {
+                    id: user.id.into(),
+                    token,
+                })
             }
         })
         .buffered(PREPARE_CONCURRENCY)
@@ -125,8 +128,8 @@ async fn create_chats(
                             kind: ChatKind::Group,
                             name: Some(format!("Bench chat {c}")),
                             team_id: None,
-                            created_by: ids.first().cloned().unwrap_or_default(),
-                            members: ids.iter().map(|id| (id.clone(), 0)).collect(),
+                            created_by: ids.first().cloned().unwrap_or_default().into(),
+                            members: ids.iter().map(|id| (id.as_str().into(), 0)).collect(),
                         },
                         None,
                     )

@@ -31,8 +31,8 @@ pub fn may_remove_member(members: &[MemberFact<'_>], user_id: &str) -> Result<()
 }
 
 /// A new complete set of team admins must name at least one person.
-pub fn check_admin_set(admin_ids: &[String]) -> Result<(), TeamRuleError> {
-    if admin_ids.iter().all(|a| a.trim().is_empty()) {
+pub fn check_admin_set(admin_ids: &[crate::UserId]) -> Result<(), TeamRuleError> {
+    if admin_ids.iter().all(|a| a.as_str().trim().is_empty()) {
         Err(TeamRuleError::NoAdmins)
     } else {
         Ok(())
@@ -71,10 +71,7 @@ mod tests {
     #[test]
     fn r19_an_admin_set_names_someone() {
         assert_eq!(check_admin_set(&[]), Err(TeamRuleError::NoAdmins));
-        assert_eq!(
-            check_admin_set(&[" ".to_owned()]),
-            Err(TeamRuleError::NoAdmins)
-        );
-        assert_eq!(check_admin_set(&["a".to_owned()]), Ok(()));
+        assert_eq!(check_admin_set(&[" ".into()]), Err(TeamRuleError::NoAdmins));
+        assert_eq!(check_admin_set(&["a".into()]), Ok(()));
     }
 }

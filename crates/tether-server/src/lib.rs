@@ -26,6 +26,7 @@ use axum::Router;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use tether_domain::UserId;
 use tether_store::Store;
 use tokio::net::TcpListener;
 
@@ -182,7 +183,8 @@ impl AppState {
 
     /// Closes the user's live-event sockets on every node: those of one session (its token
     /// hash) after a sign-out, or all of them when the account is deactivated.
-    pub fn end_sessions(&self, user_id: &str, session: Option<&str>) {
+    pub fn end_sessions(&self, user_id: &UserId, session: Option<&str>) {
+        let user_id = user_id.as_str();
         self.bus
             .publish(events::Envelope::Nodes(events::Control::SessionEnded(
                 events::SessionEnded {
@@ -195,7 +197,8 @@ impl AppState {
 
     /// Closes the user's live-event sockets on every node except those of session `keep` (a
     /// token hash): after the user changed their own password.
-    pub fn end_other_sessions(&self, user_id: &str, keep: &str) {
+    pub fn end_other_sessions(&self, user_id: &UserId, keep: &str) {
+        let user_id = user_id.as_str();
         self.bus
             .publish(events::Envelope::Nodes(events::Control::SessionEnded(
                 events::SessionEnded {
@@ -209,10 +212,10 @@ impl AppState {
     /// Makes every node read `user_id`'s sessions afresh (or everyone's, `None`), after a change
     /// to what a session may do: sign-out, deactivation, roles, teams. Travels over the bus like
     /// any event (NATS between nodes) and is applied in order with the others.
-    pub fn forget_callers(&self, user_id: Option<&str>) {
+    pub fn forget_callers(&self, user_id: Option<&tether_domain::UserId>) {
         self.bus
             .publish(events::Envelope::Nodes(events::Control::CallersChanged {
-                user_id: user_id.map(str::to_owned),
+                user_id: user_id.map(|u| u.to_string()),
             }));
     }
 

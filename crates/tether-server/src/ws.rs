@@ -76,7 +76,7 @@ pub async fn events(
     };
     crate::app::guard::require_collaboration(&state, &caller).await?;
     let Some(sub) = state.hub.subscribe_within(
-        caller.id(),
+        caller.id().as_str(),
         &caller.token_hash,
         state.config.max_connections_per_user,
     ) else {
@@ -157,7 +157,7 @@ async fn handle_client_message(
         ("watch", Some(r)) => {
             match crate::app::guard::load_record(state, caller, &r.record_type, &r.id, tether_domain::Access::Read).await {
                 Ok(_) => {
-                    state.hub.watch(r.id.as_str(), caller.id(), conn_id);
+                    state.hub.watch(r.id.as_str(), caller.id().as_str(), conn_id);
                     Some(serde_json::json!({"type": "watching", "record": {"type": r.record_type, "id": r.id}}).to_string())
                 }
                 Err(e) => Some(serde_json::json!({"type": "error", "detail": e.to_string()}).to_string()),

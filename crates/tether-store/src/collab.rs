@@ -13,6 +13,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use tether_domain::RecordId;
 use tether_domain::TeamId;
+use tether_domain::UserId;
 use tether_domain::{ChatId, MessageId};
 
 /// A chat connected to a record, as one viewer sees the connection.
@@ -49,7 +50,7 @@ pub struct ConnectionChange<'a> {
     pub chat_id: &'a ChatId,
     pub record_type: &'a str,
     pub record_id: &'a RecordId,
-    pub actor_id: &'a str,
+    pub actor_id: &'a UserId,
     pub system: &'a SystemMessage,
     /// Subject of the timeline entry ("Chat connected").
     pub timeline_subject: &'a str,
@@ -99,7 +100,7 @@ impl Store {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
-            let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id.as_str(), c.actor_id, c.system, c.timeline_subject, now);
+            let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id.as_str(), c.actor_id.as_str(), c.system, c.timeline_subject, now);
             tx.commit().await?;
             Ok::<_, sqlx::Error>(written)
         })?)
@@ -150,7 +151,7 @@ impl Store {
                 written = Some(crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now));
                 sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_disconnection', $3, NULL, $4, $5, $6, NULL)")
                     .bind(new_id()).bind(c.record_id.as_str()).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id.as_str()).execute(&mut *tx).await?;
-                let entry = NewAudit::new(Some(c.actor_id), "chat.disconnected", json!({})).record(c.record_type, c.record_id.as_str()).chat(c.chat_id.as_str());
+                let entry = NewAudit::new(Some(c.actor_id.as_str()), "chat.disconnected", json!({})).record(c.record_type, c.record_id.as_str()).chat(c.chat_id.as_str());
                 audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
@@ -209,11 +210,12 @@ impl Store {
     pub async fn join_chat(
         &self,
         chat_id: &ChatId,
-        user_id: &str,
+        user_id: &UserId,
         record_type: &str,
         record_id: &RecordId,
         sys: &SystemMessage,
     ) -> Result<Option<MessageId>> {
+        let user_id = user_id.as_str();
         let record_id = record_id.as_str();
         let now = now_ms();
         Ok(with_write!(self, p => {
@@ -237,8 +239,9 @@ impl Store {
     pub async fn record_connections(
         &self,
         record_id: &RecordId,
-        viewer: &str,
+        viewer: &UserId,
     ) -> Result<Vec<ConnectedChat>> {
+        let viewer = viewer.as_str();
         let record_id = record_id.as_str();
         let sql = format!(
             "SELECT {CHAT_COLUMNS}, cc.connected_by, u.name AS connected_by_name, cc.connected_at, (cm.user_id IS NOT NULL) AS is_member \
@@ -263,12 +266,13 @@ impl Store {
     /// filtered by name. One query.
     pub async fn member_chats_by_connection(
         &self,
-        viewer: &str,
+        viewer: &UserId,
         connected: bool,
         except_record: &RecordId,
         filter: Option<&str>,
         limit: i64,
     ) -> Result<Vec<Chat>> {
+        let viewer = viewer.as_str();
         let except_record = except_record.as_str();
         let pattern = filter
             .map(str::trim)
@@ -321,8 +325,9 @@ impl Store {
     pub async fn chats_with_membership(
         &self,
         chat_ids: &[ChatId],
-        viewer: &str,
+        viewer: &UserId,
     ) -> Result<Vec<(Chat, bool, Option<String>)>> {
+        let viewer = viewer.as_str();
         if chat_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -364,7 +369,7 @@ impl Store {
         &self,
         team_id: &TeamId,
         name: &str,
-        created_by: &str,
+        created_by: &UserId,
         opening: &SystemMessage,
     ) -> Result<Chat> {
         let team_id = team_id.as_str();
@@ -372,7 +377,7 @@ impl Store {
             .team_by_id(team_id)
             .await?
             .ok_or(StoreError::NotFound("team"))?;
-        let members: Vec<(String, i64)> = team
+        let members: Vec<(UserId, i64)> = team
             .members
             .iter()
             .map(|m| (m.user_id.clone(), 0))

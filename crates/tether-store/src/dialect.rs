@@ -138,11 +138,12 @@ impl crate::Store {
     /// best first: BM25 on SQLite, `ts_rank` on PostgreSQL. Every chat counts, however old (R27).
     pub async fn search_messages(
         &self,
-        viewer: &str,
+        viewer: &tether_domain::UserId,
         query: &[Vec<String>],
         chat_ids: Option<&[tether_domain::ChatId]>,
         limit: i64,
     ) -> crate::Result<Vec<MessageHit>> {
+        let viewer = viewer.as_str();
         let query: Vec<Vec<&String>> = query
             .iter()
             .map(|w| {

@@ -17,7 +17,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 #[derive(Clone, Debug)]
 pub struct NewMessage {
     pub chat_id: tether_domain::ChatId,
-    pub sender_id: String,
+    pub sender_id: tether_domain::UserId,
     /// The sender's name as the caller knows it (the sent message is built from what was
     /// written, not read back).
     pub sender_name: String,
@@ -41,7 +41,7 @@ pub struct NewMessage {
 pub struct Attachment {
     #[sqlx(try_from = "String")]
     pub id: tether_domain::AttachmentId,
-    pub uploader_id: String,
+    pub uploader_id: tether_domain::UserId,
     pub name: String,
     pub content_type: String,
     pub size: i64,

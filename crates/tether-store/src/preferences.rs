@@ -2,6 +2,7 @@
 //! user's row; `None` means "as the browser says".
 
 use crate::{Result, Store};
+use tether_domain::UserId;
 
 /// A user's language (`"en"`, `"sv"`) and IANA time zone, each `None` when not chosen.
 #[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
@@ -19,7 +20,8 @@ pub struct PreferencesPatch {
 
 impl Store {
     /// The user's preferences; `None` when there is no such user.
-    pub async fn preferences(&self, user_id: &str) -> Result<Option<Preferences>> {
+    pub async fn preferences(&self, user_id: &UserId) -> Result<Option<Preferences>> {
+        let user_id = user_id.as_str();
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT locale, time_zone FROM users WHERE id = $1"
         )
@@ -32,9 +34,10 @@ impl Store {
     /// when there is no such user. One statement: a setting not in the patch keeps its value.
     pub async fn set_preferences(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         patch: &PreferencesPatch,
     ) -> Result<Option<Preferences>> {
+        let user_id = user_id.as_str();
         let (set_locale, locale) = split(&patch.locale);
         let (set_zone, zone) = split(&patch.time_zone);
         with_write!(self, p => sqlx::query_as::<_, Preferences>(

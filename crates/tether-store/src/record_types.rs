@@ -5,6 +5,7 @@ use crate::tx::{Db, on_db, tx_write};
 use crate::{Result, Store, StoreError, Tx, now_ms};
 use serde::Serialize;
 use serde_json::json;
+use tether_domain::UserId;
 use tether_domain::record_type::RecordTypeDef;
 use tether_domain::settings::{GlobalSettings, RecordTypeSettings};
 
@@ -50,8 +51,9 @@ impl Store {
         &self,
         def: &RecordTypeDef,
         settings: &RecordTypeSettings,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<RecordType> {
+        let actor = actor.map(UserId::as_str);
         let definition = serde_json::to_string(def)?;
         let settings_doc = serde_json::to_string(settings)?;
         with_write!(self, p => {
@@ -84,7 +86,7 @@ impl Store {
         &self,
         name: &str,
         settings: &RecordTypeSettings,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<RecordType> {
         self.in_tx(async |tx| tx.set_record_type_settings(name, settings, actor).await)
             .await
@@ -103,8 +105,9 @@ impl Store {
     pub async fn set_global_settings(
         &self,
         s: &GlobalSettings,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<GlobalSettings> {
+        let actor = actor.map(UserId::as_str);
         let old = self.global_settings().await?;
         let doc = serde_json::to_string(s)?;
         with_write!(self, p => {
@@ -134,8 +137,9 @@ impl Tx {
         &mut self,
         name: &str,
         settings: &RecordTypeSettings,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<RecordType> {
+        let actor = actor.map(UserId::as_str);
         let doc = serde_json::to_string(settings)?;
         tx_write!(self, c => {
             let old: Option<(String,)> = sqlx::query_as("SELECT settings FROM record_types WHERE name = $1").bind(name).fetch_optional(&mut *c).await?;

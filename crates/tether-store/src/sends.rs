@@ -282,7 +282,7 @@ SELECT id, seq FROM m";
 struct ChatBump<'a> {
     n: i64,
     at: i64,
-    sender: &'a str,
+    sender: &'a tether_domain::UserId,
 }
 
 fn chat_bumps<'a>(messages: &[(&'a NewMessage, i64)]) -> BTreeMap<&'a str, ChatBump<'a>> {

@@ -4,11 +4,13 @@
 use crate::audit::{NewAudit, audit_insert};
 use crate::people::UserSummary;
 use crate::{Result, Store, StoreError, now_ms};
+use tether_domain::UserId;
 
 /// A live session, joined with its user.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SessionRow {
-    pub user_id: String,
+    #[sqlx(try_from = "String")]
+    pub user_id: UserId,
     pub csrf_token: String,
     pub expires_at: i64,
     pub name: String,
@@ -32,10 +34,11 @@ impl Store {
     pub async fn create_session(
         &self,
         token_hash: &str,
-        user_id: &str,
+        user_id: &UserId,
         csrf_token: &str,
         expires_at: i64,
     ) -> Result<()> {
+        let user_id = user_id.as_str();
         with_write!(self, p => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash).bind(user_id).bind(csrf_token).bind(now_ms()).bind(expires_at).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
@@ -46,12 +49,13 @@ impl Store {
     pub async fn start_session(
         &self,
         token_hash: &str,
-        user_id: &str,
+        user_id: &UserId,
         csrf_token: &str,
         expires_at: i64,
         clear_key: &str,
         audit: &NewAudit,
     ) -> Result<()> {
+        let user_id = user_id.as_str();
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")

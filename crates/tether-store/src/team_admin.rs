@@ -23,7 +23,7 @@ pub struct TeamRef {
 /// A user as administrators list them: with roles and teams.
 #[derive(Clone, Debug, Serialize)]
 pub struct UserAdminView {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub active: bool,
@@ -51,7 +51,7 @@ struct OwnedRow {
 #[derive(Clone, Debug, Default)]
 pub struct TeamPatch {
     pub name: Option<String>,
-    pub admin_ids: Option<Vec<String>>,
+    pub admin_ids: Option<Vec<UserId>>,
 }
 
 impl Store {
@@ -107,7 +107,7 @@ impl Store {
             .map(|u| UserAdminView {
                 roles: role_map.remove(&u.id).unwrap_or_default(),
                 teams: team_map.remove(&u.id).unwrap_or_default(),
-                id: u.id,
+                id: u.id.into(),
                 name: u.name,
                 email: u.email,
                 active: u.active,
@@ -122,8 +122,9 @@ impl Store {
         &self,
         team_id: &TeamId,
         user_id: &UserId,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<TeamChange> {
+        let actor = actor.map(UserId::as_str);
         let user_id = user_id.as_str();
         let team_id = team_id.as_str();
         let team = self
@@ -163,7 +164,7 @@ impl Store {
             .into_iter()
             .map(|chat_id| ChannelMove {
                 chat_id: tether_domain::ChatId::new(chat_id),
-                user_id: user_id.to_owned(),
+                user_id: UserId::new(user_id),
             })
             .collect();
         Ok(TeamChange {
@@ -179,8 +180,9 @@ impl Store {
         &self,
         team_id: &TeamId,
         patch: &TeamPatch,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<TeamChange> {
+        let actor = actor.map(UserId::as_str);
         let team_id = team_id.as_str();
         let team = self
             .team_by_id(team_id)

@@ -13,13 +13,13 @@ pub(super) async fn chat_members(store: &Store, want: usize) -> Result<Vec<(Stri
     let mut people: BTreeMap<String, String> = BTreeMap::new();
     for team in store.list_teams().await? {
         for m in team.members {
-            people.insert(m.user_id, m.name);
+            people.insert(m.user_id.into(), m.name);
         }
     }
     let mut users: Vec<(String, String)> = Vec::new();
     for (id, name) in people {
         if store
-            .subject(&id)
+            .subject(&id.as_str().into())
             .await?
             .is_some_and(|s| s.privileges.collab_use)
         {
@@ -46,7 +46,7 @@ pub(super) async fn chat_members(store: &Store, want: usize) -> Result<Vec<(Stri
                 None,
             )
             .await?;
-        users.push((u.id, name));
+        users.push((u.id.into(), name));
         pb.inc(1);
     }
     pb.finish_and_clear();

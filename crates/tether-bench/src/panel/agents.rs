@@ -74,7 +74,7 @@ fn chats_with_messages(manifest: &Manifest) -> Vec<Vec<String>> {
 async fn session(store: &Store, id: &str, expires: i64) -> Result<String> {
     let token = new_token();
     store
-        .create_session(&token_hash(&token), id, &new_token(), expires)
+        .create_session(&token_hash(&token), &id.into(), &new_token(), expires)
         .await?;
     Ok(token)
 }

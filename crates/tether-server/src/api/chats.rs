@@ -12,9 +12,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use tether_domain::ChatId;
 use tether_domain::chat::{ChatName, HistoryWindow};
 use tether_domain::invalid::Invalid;
+use tether_domain::{ChatId, UserId};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -211,7 +211,7 @@ async fn add_members(
 async fn remove_member(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath((id, user_id)): ApiPath<(ChatId, String)>,
+    ApiPath((id, user_id)): ApiPath<(ChatId, UserId)>,
 ) -> ApiResult<StatusCode> {
     chats::remove_member(&state, &caller, &id, &user_id)
         .await?

@@ -18,10 +18,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use tether_domain::RecordId;
 use tether_domain::invalid::Invalid;
 use tether_domain::record::ActivityKind;
 use tether_domain::{Access, Owner};
+use tether_domain::{RecordId, UserId};
 use tether_store::record_search::{MAX_OFFSET, RecordSort};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -148,12 +148,12 @@ async fn list_records(
         ));
     }
     let owner = match q.owner {
-        Some(me) if me == "me" => Some(caller.id().to_owned()),
-        other => other,
+        Some(me) if me == "me" => Some(caller.id().clone()),
+        other => other.map(UserId::new),
     };
     let request = ListRequest {
         text: q.q,
-        owner,
+        owner: owner.map(String::from),
         owner_team: given(q.owner_team),
         whose,
         state: record_state,
@@ -245,7 +245,7 @@ async fn delete_record(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShareRequest {
-    pub user_id: String,
+    pub user_id: UserId,
     /// read or write
     pub access: String,
 }
@@ -253,7 +253,7 @@ pub struct ShareRequest {
 #[derive(Serialize, ToSchema)]
 pub struct ShareOut {
     pub record_id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub access: String,
 }
 

@@ -51,10 +51,10 @@ pub async fn cards_for(
     messages: &[Message],
 ) -> ApiResult<Vec<Vec<Card>>> {
     let links: Vec<_> = messages.iter().map(|m| card_links(state, m)).collect();
-    let ids: Vec<String> = links
+    let ids: Vec<tether_domain::RecordId> = links
         .iter()
         .flatten()
-        .map(|l| l.record_id.clone())
+        .map(|l| tether_domain::RecordId::new(l.record_id.as_str()))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -63,7 +63,7 @@ pub async fn cards_for(
     }
     let views: BTreeMap<tether_domain::RecordId, tether_store::records::RecordView> = state
         .store
-        .record_views(&ids, subject.user_id.as_str())
+        .record_views(&ids, Some(&subject.user_id))
         .await?
         .into_iter()
         .map(|v| (v.record.id.clone(), v))
@@ -127,10 +127,10 @@ pub async fn hidden_intros(
             .and_then(tether_domain::cards::intro_record)
             .map(|(ty, id, _)| (ty.to_owned(), id.to_owned()))
     };
-    let ids: Vec<String> = messages
+    let ids: Vec<tether_domain::RecordId> = messages
         .iter()
         .filter_map(intro_of)
-        .map(|(_, id)| id)
+        .map(|(_, id)| tether_domain::RecordId::new(id))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -139,7 +139,7 @@ pub async fn hidden_intros(
     } else {
         state
             .store
-            .record_views(&ids, subject.user_id.as_str())
+            .record_views(&ids, Some(&subject.user_id))
             .await?
             .into_iter()
             .filter(|v| decide(subject, Access::Read, v.facts()).is_allowed())

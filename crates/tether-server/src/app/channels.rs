@@ -51,7 +51,7 @@ pub async fn create_channel(
         .create_channel(team_id, name.as_str(), caller.id(), &opening)
         .await?;
     let members = state.store.members(&chat.id).await?;
-    let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
+    let ids: Vec<tether_domain::UserId> = members.iter().map(|m| m.user_id.clone()).collect();
     let created = Effect::ChatCreated {
         chat: chat.clone(),
         members,

@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use tether_domain::ChatId;
+use tether_domain::UserId;
 use tether_domain::chat::{ChatKind, ChatName, HistoryWindow, names_in_sentence};
 use tether_domain::invalid::{FieldError, Invalid};
 use tether_store::chats::NewChat;
@@ -33,19 +34,19 @@ pub struct NewChatRequest {
 async fn active_users(
     state: &AppState,
     ids: &[String],
-    caller: &str,
+    caller: &UserId,
 ) -> ApiResult<Vec<tether_store::people::UserSummary>> {
     let wanted: BTreeSet<&str> = ids
         .iter()
         .map(String::as_str)
         .filter(|id| *id != caller)
         .collect();
-    let wanted: Vec<String> = wanted.into_iter().map(str::to_owned).collect();
+    let wanted: Vec<UserId> = wanted.into_iter().map(UserId::from).collect();
     let found = state.store.users_by_ids(&wanted).await?;
     let missing: Vec<&str> = wanted
         .iter()
-        .map(String::as_str)
-        .filter(|id| !found.iter().any(|u| u.id == *id))
+        .filter(|id| !found.iter().any(|u| u.id == **id))
+        .map(UserId::as_str)
         .collect();
     if !missing.is_empty() {
         return Err(ApiError::invalid(
@@ -102,7 +103,7 @@ pub async fn create_chat(
     } else {
         ChatKind::Group
     };
-    let mut members = vec![(caller.id().to_owned(), 0)];
+    let mut members = vec![(caller.id().clone(), 0)];
     members.extend(others.iter().map(|u| (u.id.clone(), 0)));
     let opening = (kind == ChatKind::Group).then(|| {
         let names: Vec<&str> = others.iter().map(|u| u.name.as_str()).collect();
@@ -124,7 +125,7 @@ pub async fn create_chat(
                 kind,
                 name: name.map(ChatName::into_string),
                 team_id: None,
-                created_by: caller.id().to_owned(),
+                created_by: caller.id().clone(),
                 members,
             },
             opening.as_ref(),
@@ -133,7 +134,7 @@ pub async fn create_chat(
     let members = state.store.members(&chat.id).await?;
     let mut events = Vec::new();
     if created {
-        let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
+        let ids: Vec<UserId> = members.iter().map(|m| m.user_id.clone()).collect();
         events.push(Effect::ChatCreated {
             chat: chat.clone(),
             members: members.clone(),
@@ -290,7 +291,7 @@ pub async fn add_members(
         ChatKind::Group => {}
     }
     let users = active_users(state, user_ids, caller.id()).await?;
-    let current: BTreeSet<String> = state.store.member_ids(id).await?.into_iter().collect();
+    let current: BTreeSet<UserId> = state.store.member_ids(id).await?.into_iter().collect();
     let new: Vec<_> = users
         .into_iter()
         .filter(|u| !current.contains(&u.id))
@@ -317,7 +318,7 @@ pub async fn add_members(
                "users": new.iter().map(|u| json!({"id": u.id, "name": u.name})).collect::<Vec<_>>(),
                "history": history_data(window)}),
     );
-    let pairs: Vec<(String, i64)> = new.iter().map(|u| (u.id.clone(), visible_from)).collect();
+    let pairs: Vec<(UserId, i64)> = new.iter().map(|u| (u.id.clone(), visible_from)).collect();
     let added = state
         .store
         .add_members(id, &pairs, caller.id(), &sys)
@@ -367,7 +368,7 @@ pub async fn remove_member(
     state: &AppState,
     caller: &Caller,
     id: &ChatId,
-    user_id: &str,
+    user_id: &UserId,
 ) -> ApiResult<Outcome<()>> {
     let (chat, _) = member_chat(state, caller, id).await?;
     if chat.kind != ChatKind::Group {
@@ -397,7 +398,7 @@ pub async fn remove_member(
     let mut events = Vec::new();
     if let Some(removed) = state.store.remove_member(id, user_id, &sys).await? {
         let user = PersonRef {
-            id: user_id.to_owned(),
+            id: user_id.clone(),
             name: target.name,
         };
         events.push(Effect::MemberRemoved {

@@ -136,7 +136,7 @@ pub(crate) fn disconnect_facts(
     DisconnectFacts::new(
         settings,
         owns(caller, view),
-        connected_by == Some(caller.id()),
+        connected_by == Some(caller.id().as_str()),
         caller.subject.privileges.collab_disconnect,
     )
 }

@@ -32,7 +32,7 @@ pub async fn hand_over(
     change: &RecordChange,
 ) -> ApiResult<Outcome<Option<HandOver>>> {
     let new_owner = match &change.after.owner {
-        Owner::User { user_id } => Some(user_id.to_string()),
+        Owner::User { user_id } => Some(user_id.clone()),
         Owner::Team { .. } => None,
     };
     let changed = change.before.owner != change.after.owner;

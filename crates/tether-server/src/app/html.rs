@@ -36,11 +36,15 @@ pub struct IntroCardHtml<'a> {
 }
 
 /// A system message with plain text and its escaped HTML.
-pub fn system_message(actor: Option<&str>, text: String, data: Value) -> SystemMessage {
+pub fn system_message(
+    actor: Option<&tether_domain::UserId>,
+    text: String,
+    data: Value,
+) -> SystemMessage {
     let html = SystemMessageHtml::html(&text);
     SystemMessage {
         kind: "system",
-        actor_id: actor.map(str::to_owned),
+        actor_id: actor.cloned(),
         text,
         html,
         data,

@@ -16,7 +16,7 @@ use tether_domain::chat::{
 };
 use tether_domain::invalid::{FieldError, Invalid};
 use tether_domain::markdown::{MentionResolver, Rendered, render};
-use tether_domain::{ChatId, MessageId};
+use tether_domain::{ChatId, MessageId, UserId};
 use tether_store::chats::{Member, Message, NewMessage, ReactionAdded};
 
 /// Most attachments one message carries.
@@ -133,7 +133,7 @@ pub async fn send_message(
         .store
         .send_message(&NewMessage {
             chat_id: chat_id.to_owned(),
-            sender_id: caller.id().to_owned(),
+            sender_id: caller.id().clone(),
             sender_name: caller.user.name.clone(),
             body: body.as_str().to_owned(),
             html: rendered.html,
@@ -162,9 +162,10 @@ pub async fn send_message(
     if !sent.replayed {
         let everyone = message_audience(&members, &m);
         let from = PersonRef::from(caller);
-        let mentioned: Vec<String> = rendered
+        let mentioned: Vec<UserId> = rendered
             .mentioned_user_ids
             .into_iter()
+            .map(UserId::new)
             .filter(|u| u != caller.id() && everyone.contains(u))
             .collect();
         // People are names, never ids: the toast reads `@Name`, without markdown. Only the head
@@ -194,7 +195,7 @@ pub async fn send_message(
             });
         }
         if urgent {
-            let others: Vec<String> = everyone.into_iter().filter(|u| u != caller.id()).collect();
+            let others: Vec<UserId> = everyone.into_iter().filter(|u| u != caller.id()).collect();
             events.push(Effect::Notification {
                 kind: NotificationKind::Urgent,
                 message: m.clone(),
@@ -220,7 +221,7 @@ async fn own_message(
 ) -> ApiResult<Message> {
     let (_, me) = member_chat(state, caller, chat_id).await?;
     let m = visible_message(state, &me, chat_id, message_id).await?;
-    if m.sender_id.as_deref() != Some(caller.id()) || m.kind != "text" {
+    if m.sender_id.as_ref() != Some(caller.id()) || m.kind != "text" {
         return Err(ApiError::Forbidden(
             "you can only change your own messages".into(),
         ));
@@ -241,7 +242,7 @@ async fn visible_message(
         .store
         .message(message_id)
         .await?
-        .filter(|m| &m.chat_id == chat_id && may_see_message(me.visible_from, m.created_at))
+        .filter(|m| m.chat_id == *chat_id && may_see_message(me.visible_from, m.created_at))
         .ok_or_else(|| ApiError::NotFound(format!("there is no message {message_id} in this chat")))
 }
 

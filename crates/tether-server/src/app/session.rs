@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use serde::Serialize;
 use serde_json::json;
 use std::net::IpAddr;
+use tether_domain::UserId;
 use tether_domain::invalid::{FieldError, Invalid};
 use tether_domain::people::{Email, Password};
 use tether_domain::signin::{self, Failures, Refusal, Verdict};
@@ -159,7 +160,7 @@ pub async fn sign_in(
     let ttl_ms = i64::try_from(state.config.session_ttl.as_millis()).unwrap_or(i64::MAX / 2);
     let expires_at = tether_store::now_ms() + ttl_ms;
     let entry = NewAudit::new(
-        Some(&creds.id),
+        Some(creds.id.as_str()),
         "session.signed_in",
         json!({"user_id": creds.id, "email": creds.email, "address": attempt.ip.to_string()}),
     );
@@ -190,7 +191,7 @@ pub async fn sign_in(
 /// sockets. Audited (`session.signed_out`).
 pub async fn sign_out(state: &AppState, caller: &Caller) -> ApiResult<()> {
     let entry = NewAudit::new(
-        Some(caller.id()),
+        Some(caller.id().as_str()),
         "session.signed_out",
         json!({"user_id": caller.id()}),
     );
@@ -202,7 +203,7 @@ pub async fn sign_out(state: &AppState, caller: &Caller) -> ApiResult<()> {
 
 #[derive(Serialize, ToSchema)]
 pub struct MeResponse {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub roles: Vec<String>,
@@ -295,7 +296,7 @@ pub async fn change_password(
         .ok_or_else(account_gone)?;
     if !state.hasher.verify(current, creds.password_hash).await? {
         let entry = NewAudit::new(
-            Some(caller.id()),
+            Some(caller.id().as_str()),
             "user.password_change_failed",
             json!({"user_id": caller.id(), "address": attempt.ip.to_string()}),
         );

@@ -22,7 +22,7 @@ use tether_domain::suggest::{
     self, ExampleRecord, LoggedActivity, Person, Reason, RelatedRecord, RuleFacts, SimilarResolved,
     Suggestion,
 };
-use tether_domain::{Access, Owner, RecordId, Subject};
+use tether_domain::{Access, Owner, RecordId, Subject, UserId};
 use tether_store::record_types::RecordType;
 use tether_store::records::Record;
 use tether_store::{Store, StoreError};
@@ -98,8 +98,11 @@ async fn rule_facts(
     let links = store.record_links_of(&record.id).await?;
     let related = store
         .record_views(
-            &links.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>(),
-            subject.user_id.as_str(),
+            &links
+                .iter()
+                .map(|(_, id)| RecordId::new(id.as_str()))
+                .collect::<Vec<_>>(),
+            Some(&subject.user_id),
         )
         .await?;
     let types: BTreeMap<String, String> = store
@@ -109,9 +112,9 @@ async fn rule_facts(
         .map(|t| (t.def.name, t.def.display_name.to_lowercase()))
         .collect();
 
-    let mut ids: BTreeSet<String> = BTreeSet::new();
+    let mut ids: BTreeSet<UserId> = BTreeSet::new();
     ids.extend(history.iter().filter_map(|h| match &h.owner {
-        Owner::User { user_id } => Some(user_id.to_string()),
+        Owner::User { user_id } => Some(user_id.clone()),
         Owner::Team { .. } => None,
     }));
     ids.extend(
@@ -124,10 +127,10 @@ async fn rule_facts(
             .flat_map(|t| t.members.iter().map(|m| m.user_id.clone())),
     );
     ids.extend(related.iter().filter_map(|v| match &v.record.owner {
-        Owner::User { user_id } => Some(user_id.to_string()),
+        Owner::User { user_id } => Some(user_id.clone()),
         Owner::Team { .. } => None,
     }));
-    let people: BTreeMap<String, Person> = store
+    let people: BTreeMap<UserId, Person> = store
         .users_by_ids(&ids.into_iter().collect::<Vec<_>>())
         .await?
         .into_iter()
@@ -135,17 +138,17 @@ async fn rule_facts(
             (
                 u.id.clone(),
                 Person {
-                    id: u.id,
+                    id: u.id.into(),
                     name: u.name,
                     active: u.active,
                 },
             )
         })
         .collect();
-    let person = |id: &str| people.get(id).cloned();
+    let person = |id: &UserId| people.get(id).cloned();
 
     let owner = match &record.owner {
-        Owner::User { user_id } => person(user_id.as_str()),
+        Owner::User { user_id } => person(user_id),
         Owner::Team { .. } => None,
     };
     let mut previous = Vec::new();
@@ -153,7 +156,7 @@ async fn rule_facts(
         if let Owner::User { user_id } = &h.owner
             && Some(user_id.as_str()) != owner.as_ref().map(|o| o.id.as_str())
             && !previous.iter().any(|p: &Person| p.id == user_id.as_str())
-            && let Some(p) = person(user_id.as_str())
+            && let Some(p) = person(user_id)
         {
             previous.push(p);
         }
@@ -204,7 +207,7 @@ async fn rule_facts(
         .iter()
         .filter(|v| decide(subject, Access::Read, v.facts()).is_allowed())
         .filter_map(|v| match &v.record.owner {
-            Owner::User { user_id } => person(user_id.as_str()).map(|owner| RelatedRecord {
+            Owner::User { user_id } => person(user_id).map(|owner| RelatedRecord {
                 owner,
                 record_type: v.record.record_type.clone(),
                 type_word: types
@@ -251,14 +254,15 @@ async fn similarity(
     else {
         return Ok(Vec::new());
     };
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let record_ids: Vec<RecordId> = rows.iter().map(|r| RecordId::new(r.id.as_str())).collect();
     let readable: BTreeSet<String> = store
-        .record_views(&ids, subject.user_id.as_str())
+        .record_views(&record_ids, Some(&subject.user_id))
         .await?
         .into_iter()
         .filter(|v| decide(subject, Access::Read, v.facts()).is_allowed())
         .map(|v| v.record.id.into_string())
         .collect();
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let info: BTreeMap<String, tether_store::similar::ResolvedInfo> = store
         .resolved_info(&ids)
         .await?
@@ -325,7 +329,7 @@ pub struct SuggestionOut {
 pub fn out(rt: &RecordType, s: Suggestion) -> SuggestionOut {
     SuggestionOut {
         user: PersonRef {
-            id: s.user_id,
+            id: UserId::new(s.user_id),
             name: s.name,
         },
         source: s.source.to_owned(),

@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
+use tether_domain::UserId;
 use tether_domain::access::decide;
 use tether_domain::chat::{ChatKind, display_name};
 use tether_domain::{Access, ChatId, Owner, RecordId};
@@ -35,7 +36,8 @@ pub struct ChatOut {
     pub created_at: String,
 }
 
-pub fn chat_out(chat: Chat, members: &[Member], unread: i64, viewer: &str) -> ChatOut {
+pub fn chat_out(chat: Chat, members: &[Member], unread: i64, viewer: &UserId) -> ChatOut {
+    let viewer = viewer.as_str();
     let names: Vec<(&str, &str)> = members
         .iter()
         .map(|m| (m.user_id.as_str(), m.name.as_str()))
@@ -232,16 +234,16 @@ pub async fn records_for_chats(
     chat_ids: &[ChatId],
 ) -> ApiResult<BTreeMap<ChatId, Vec<RecordRefOut>>> {
     let links = state.store.connected_records_of(chat_ids).await?;
-    let ids: Vec<String> = links
+    let ids: Vec<RecordId> = links
         .values()
         .flatten()
-        .cloned()
+        .map(|id| RecordId::new(id.as_str()))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
     let views: BTreeMap<RecordId, RecordView> = state
         .store
-        .record_views(&ids, caller.id())
+        .record_views(&ids, Some(caller.id()))
         .await?
         .into_iter()
         .map(|v| (v.record.id.clone(), v))
@@ -285,7 +287,7 @@ pub async fn chat_view(state: &AppState, caller: &Caller, chat_id: &ChatId) -> A
 
 #[derive(Serialize, ToSchema)]
 pub struct MemberOut {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub active: bool,
     pub joined_at: String,
@@ -442,9 +444,10 @@ pub async fn readable_record_names(
     caller: &Caller,
     ids: &[String],
 ) -> ApiResult<BTreeMap<String, String>> {
+    let ids: Vec<RecordId> = ids.iter().map(|id| RecordId::new(id.as_str())).collect();
     Ok(state
         .store
-        .record_views(ids, caller.id())
+        .record_views(&ids, Some(caller.id()))
         .await?
         .into_iter()
         .filter(|v| decide(&caller.subject, Access::Read, v.facts()).is_allowed())
@@ -464,14 +467,14 @@ pub fn rfc3339(ms: i64) -> String {
 /// A person, as other people see them.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PersonRef {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
 }
 
 impl From<&crate::auth::Caller> for PersonRef {
     fn from(caller: &crate::auth::Caller) -> PersonRef {
         PersonRef {
-            id: caller.id().to_owned(),
+            id: caller.id().clone(),
             name: caller.user.name.clone(),
         }
     }

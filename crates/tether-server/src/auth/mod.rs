@@ -116,7 +116,7 @@ impl CallerCache {
 }
 
 impl Caller {
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &tether_domain::UserId {
         &self.user.id
     }
 

@@ -100,7 +100,7 @@ fn render(page: Page, viewer: Option<&Viewer>, public_url: &str) -> Response {
         user: viewer.map(|v| {
             let p = &v.caller.subject.privileges;
             ShellUser {
-                id: v.caller.id(),
+                id: v.caller.id().as_str(),
                 name: &v.caller.user.name,
                 csrf_token: &v.csrf_token,
                 admin: p.admin,

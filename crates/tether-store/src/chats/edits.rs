@@ -3,6 +3,7 @@
 
 use super::{DueReminder, Message, ReactionAdded};
 use crate::{Result, Store, StoreError, now_ms};
+use tether_domain::UserId;
 use tether_domain::{ChatId, MessageId};
 
 /// A new reaction's time (`$1` the message, `$4` now): now, or just after the message's latest
@@ -79,10 +80,11 @@ impl Store {
     pub async fn add_reaction(
         &self,
         message_id: &MessageId,
-        user_id: &str,
+        user_id: &UserId,
         emoji: &str,
         max_distinct: usize,
     ) -> Result<ReactionAdded> {
+        let user_id = user_id.as_str();
         let max = i64::try_from(max_distinct).unwrap_or(i64::MAX);
         let outcome = with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -112,10 +114,11 @@ impl Store {
     pub async fn set_reaction(
         &self,
         message_id: &MessageId,
-        user_id: &str,
+        user_id: &UserId,
         emoji: &str,
         add: bool,
     ) -> Result<bool> {
+        let user_id = user_id.as_str();
         let n = with_write!(self, p => if add {
             sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES ($1, $2, $3, {REACTION_AT}) ON CONFLICT DO NOTHING")))
                 .bind(message_id.as_str()).bind(user_id).bind(emoji).bind(now_ms()).execute(p).await.map(|r| r.rows_affected())
@@ -127,7 +130,8 @@ impl Store {
     }
 
     /// Moves the read marker forward (never back) to `seq`.
-    pub async fn mark_read(&self, chat_id: &ChatId, user_id: &str, seq: i64) -> Result<()> {
+    pub async fn mark_read(&self, chat_id: &ChatId, user_id: &UserId, seq: i64) -> Result<()> {
+        let user_id = user_id.as_str();
         with_write!(self, p => sqlx::query("UPDATE chat_members SET last_read_seq = $1 WHERE chat_id = $2 AND user_id = $3 AND last_read_seq < $1")
             .bind(seq).bind(chat_id.as_str()).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
@@ -157,7 +161,7 @@ impl Store {
                 out.push(DueReminder {
                     message_id: MessageId::new(message_id),
                     chat_id: ChatId::new(chat_id),
-                    unread_user_ids: unread.into_iter().map(|u| u.0).collect(),
+                    unread_user_ids: unread.into_iter().map(|u| UserId::new(u.0)).collect(),
                 });
             }
         }

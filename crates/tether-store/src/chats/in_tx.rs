@@ -59,7 +59,7 @@ macro_rules! insert_system {
             $tx,
             chat = $chat,
             kind = sys.kind,
-            sender = sys.actor_id.as_deref(),
+            sender = sys.actor_id.as_ref().map(tether_domain::UserId::as_str),
             body = &sys.text,
             html = &sys.html,
             importance = "normal",
@@ -82,11 +82,11 @@ macro_rules! insert_chat {
         sqlx::query("INSERT INTO chats (id, kind, name, search_folded, pair_key, team_id, created_by, created_at, last_seq, last_activity_at) \
              VALUES ($1, $2, $3, '', $4, $5, $6, $7, 0, $7)")
             .bind(id.as_str()).bind(new.kind.as_str()).bind(new.name.as_deref()).bind($pair).bind(new.team_id.as_deref())
-            .bind(&new.created_by).bind(at)
+            .bind(new.created_by.as_str()).bind(at)
             .execute(&mut *$tx).await?;
         for (user, visible_from) in &new.members {
             sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
-                .bind(id.as_str()).bind(user).bind(at).bind(*visible_from).bind(&new.created_by)
+                .bind(id.as_str()).bind(user.as_str()).bind(at).bind(*visible_from).bind(new.created_by.as_str())
                 .execute(&mut *$tx).await?;
         }
         $crate::chats::refresh_search_in_tx!($tx, id);

@@ -3,6 +3,7 @@
 use super::{Attachment, Message};
 use crate::{Result, Store};
 use std::collections::BTreeMap;
+use tether_domain::UserId;
 use tether_domain::{ChatId, MessageId};
 
 #[derive(sqlx::FromRow)]
@@ -33,7 +34,7 @@ impl MessageRow {
             chat_id: ChatId::new(self.chat_id),
             seq: self.seq,
             kind: self.kind,
-            sender_id: self.sender_id,
+            sender_id: self.sender_id.map(UserId::new),
             sender_name: self.sender_name,
             body: self.body,
             html: self.html,

@@ -23,7 +23,7 @@ pub(crate) use in_tx::{
 use serde::Serialize;
 use serde_json::Value;
 use tether_domain::chat::ChatKind;
-use tether_domain::{ChatId, MessageId};
+use tether_domain::{ChatId, MessageId, UserId};
 
 /// What [`Store::add_reaction`](crate::Store::add_reaction) did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,7 +58,8 @@ pub struct Chat {
 pub struct Member {
     #[sqlx(try_from = "String")]
     pub chat_id: ChatId,
-    pub user_id: String,
+    #[sqlx(try_from = "String")]
+    pub user_id: UserId,
     pub name: String,
     pub active: bool,
     pub joined_at: i64,
@@ -80,7 +81,7 @@ pub struct ChatListItem {
 #[derive(Clone, Debug)]
 pub struct SystemMessage {
     pub kind: &'static str,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     /// Plain text shown to members ("Olga Berg added Bo Lind").
     pub text: String,
     pub html: String,
@@ -92,7 +93,7 @@ pub struct SystemMessage {
 #[derive(Clone, Debug, Default)]
 pub struct MembersAdded {
     /// Who was added (people already in the chat are not).
-    pub users: Vec<String>,
+    pub users: Vec<UserId>,
     /// The system message, when someone was added.
     pub message_id: Option<MessageId>,
 }
@@ -103,7 +104,7 @@ pub struct MemberRemoved {
     /// The system message.
     pub message_id: MessageId,
     /// Who were members just before, the removed person among them.
-    pub members_before: Vec<String>,
+    pub members_before: Vec<UserId>,
 }
 
 /// A chat to create.
@@ -112,9 +113,9 @@ pub struct NewChat {
     pub kind: ChatKind,
     pub name: Option<String>,
     pub team_id: Option<String>,
-    pub created_by: String,
+    pub created_by: UserId,
     /// (user id, visible_from)
-    pub members: Vec<(String, i64)>,
+    pub members: Vec<(UserId, i64)>,
 }
 
 /// A stored message with its reactions and attachments.
@@ -124,7 +125,7 @@ pub struct Message {
     pub chat_id: ChatId,
     pub seq: i64,
     pub kind: String,
-    pub sender_id: Option<String>,
+    pub sender_id: Option<UserId>,
     pub sender_name: Option<String>,
     pub body: String,
     pub html: String,
@@ -149,5 +150,5 @@ pub struct Sent {
 pub struct DueReminder {
     pub message_id: MessageId,
     pub chat_id: ChatId,
-    pub unread_user_ids: Vec<String>,
+    pub unread_user_ids: Vec<UserId>,
 }

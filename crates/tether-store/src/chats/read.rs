@@ -7,6 +7,7 @@ use crate::tx::{Db, on_db};
 use crate::{Result, Store, Tx};
 use std::collections::BTreeMap;
 use tether_domain::ChatId;
+use tether_domain::UserId;
 use tether_domain::chat::ChatKind;
 
 const CHAT_COLUMNS: &str = "c.id, c.kind, c.name, c.team_id, c.created_by, c.created_at, c.last_seq, c.last_message_at, c.last_message_by, c.last_activity_at";
@@ -35,14 +36,15 @@ impl Store {
     pub async fn chat_for_member(
         &self,
         chat_id: &ChatId,
-        user_id: &str,
+        user_id: &UserId,
     ) -> Result<Option<(Chat, Member)>> {
         let chat = self.chat(chat_id).await?;
         let Some(chat) = chat else { return Ok(None) };
         Ok(self.member(chat_id, user_id).await?.map(|m| (chat, m)))
     }
 
-    pub async fn member(&self, chat_id: &ChatId, user_id: &str) -> Result<Option<Member>> {
+    pub async fn member(&self, chat_id: &ChatId, user_id: &UserId) -> Result<Option<Member>> {
+        let user_id = user_id.as_str();
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT cm.chat_id, cm.user_id, u.name, u.active, cm.joined_at, cm.visible_from, cm.last_read_seq FROM chat_members cm \
              JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = $1 AND cm.user_id = $2")
@@ -64,12 +66,14 @@ impl Store {
     /// queries whatever the page size: chats, their members, unread counts.
     pub async fn list_chats(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         filter: Option<&str>,
         kinds: &[ChatKind],
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<ChatListItem>> {
+        let user = user_id;
+        let user_id = user_id.as_str();
         let pattern = filter
             .map(str::trim)
             .filter(|f| !f.is_empty())
@@ -101,7 +105,7 @@ impl Store {
         })?;
         let ids: Vec<ChatId> = rows.iter().map(|r| r.chat.id.clone()).collect();
         let mut members = self.members_of(&ids).await?;
-        let unread = self.unread_counts(user_id, &ids).await?;
+        let unread = self.unread_counts(user, &ids).await?;
         Ok(rows
             .into_iter()
             .map(|r| ChatListItem {
@@ -118,9 +122,10 @@ impl Store {
     /// inside the user's history window, not deleted. One grouped query.
     pub async fn unread_counts(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         chat_ids: &[ChatId],
     ) -> Result<BTreeMap<ChatId, i64>> {
+        let user_id = user_id.as_str();
         if chat_ids.is_empty() {
             return Ok(BTreeMap::new());
         }
@@ -145,9 +150,9 @@ impl Store {
     }
 
     /// The user ids of a chat's members (for event audiences).
-    pub async fn member_ids(&self, chat_id: &ChatId) -> Result<Vec<String>> {
+    pub async fn member_ids(&self, chat_id: &ChatId) -> Result<Vec<UserId>> {
         let rows: Vec<(String,)> = with_pool!(self, p => sqlx::query_as("SELECT user_id FROM chat_members WHERE chat_id = $1").bind(chat_id.as_str()).fetch_all(p).await)?;
-        Ok(rows.into_iter().map(|r| r.0).collect())
+        Ok(rows.into_iter().map(|r| UserId::new(r.0)).collect())
     }
 }
 

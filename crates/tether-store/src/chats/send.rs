@@ -7,6 +7,7 @@ use crate::outgoing::Written;
 use crate::{Result, Store, StoreError, now_ms};
 use serde_json::Value;
 use tether_domain::MessageId;
+use tether_domain::UserId;
 
 /// A message found by its sender's Idempotency-Key, with the fingerprint of its request.
 struct KeyedMessage {
@@ -136,7 +137,7 @@ impl Store {
         })
     }
 
-    async fn message_by_key(&self, sender: &str, key: &str) -> Result<Option<KeyedMessage>> {
+    async fn message_by_key(&self, sender: &UserId, key: &str) -> Result<Option<KeyedMessage>> {
         let row: Option<(String, Option<String>)> = with_pool!(self, p => sqlx::query_as("SELECT id, idempotency_fingerprint FROM messages WHERE sender_id = $1 AND idempotency_key = $2")
             .bind(sender).bind(key).fetch_optional(p).await)?;
         let Some((id, fingerprint)) = row else {

@@ -6,6 +6,7 @@ use super::in_tx::{insert_chat, insert_system, refresh_search};
 use super::{Chat, MemberRemoved, MembersAdded, Message, NewChat, SystemMessage};
 use crate::tx::tx_write;
 use crate::{Result, Store, StoreError, Tx, new_id, now_ms};
+use tether_domain::UserId;
 use tether_domain::chat::ChatKind;
 use tether_domain::{ChatId, MessageId};
 
@@ -20,7 +21,7 @@ impl Store {
     ) -> Result<(Chat, bool)> {
         let pair = match new.kind {
             ChatKind::OneOnOne => match new.members.as_slice() {
-                [(a, _), (b, _)] => Some(tether_domain::chat::pair_key(a, b)),
+                [(a, _), (b, _)] => Some(tether_domain::chat::pair_key(a.as_str(), b.as_str())),
                 _ => {
                     return Err(StoreError::Invalid(
                         "a one-on-one chat has exactly two members".into(),
@@ -73,8 +74,8 @@ impl Store {
     pub async fn add_members(
         &self,
         chat_id: &ChatId,
-        users: &[(String, i64)],
-        added_by: &str,
+        users: &[(UserId, i64)],
+        added_by: &UserId,
         sys: &SystemMessage,
     ) -> Result<MembersAdded> {
         self.in_tx(async |tx| tx.add_members(chat_id, users, added_by, sys).await)
@@ -86,9 +87,10 @@ impl Store {
     pub async fn remove_member(
         &self,
         chat_id: &ChatId,
-        user_id: &str,
+        user_id: &UserId,
         sys: &SystemMessage,
     ) -> Result<Option<MemberRemoved>> {
+        let user_id = user_id.as_str();
         let now = now_ms();
         let removed = with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -100,9 +102,9 @@ impl Store {
                 refresh_search!(tx, chat_id);
                 written = Some(MemberRemoved {
                     message_id: insert_system!(tx, chat_id, sys, now),
-                    members_before: before.into_iter().map(|(u,)| u).collect(),
+                    members_before: before.into_iter().map(|(u,)| UserId::new(u)).collect(),
                 });
-                let entry = crate::audit::NewAudit::new(sys.actor_id.as_deref(), "chat.member_removed", serde_json::json!({"user_id": user_id})).chat(chat_id.as_str());
+                let entry = crate::audit::NewAudit::new(sys.actor_id.as_ref().map(UserId::as_str), "chat.member_removed", serde_json::json!({"user_id": user_id})).chat(chat_id.as_str());
                 crate::audit::audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
@@ -148,16 +150,17 @@ impl Tx {
     pub async fn add_members(
         &mut self,
         chat_id: &ChatId,
-        users: &[(String, i64)],
-        added_by: &str,
+        users: &[(UserId, i64)],
+        added_by: &UserId,
         sys: &SystemMessage,
     ) -> Result<MembersAdded> {
+        let added_by = added_by.as_str();
         let now = now_ms();
         tx_write!(self, c => {
             let mut added = Vec::new();
             for (user, visible_from) in users {
                 let n = sqlx::query("INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT DO NOTHING")
-                    .bind(chat_id.as_str()).bind(user).bind(now).bind(*visible_from).bind(added_by)
+                    .bind(chat_id.as_str()).bind(user.as_str()).bind(now).bind(*visible_from).bind(added_by)
                     .execute(&mut *c).await?.rows_affected();
                 if n > 0 {
                     added.push(user.clone());

@@ -6,13 +6,14 @@ mod teams;
 mod users;
 
 use serde::Serialize;
+use tether_domain::UserId;
 
 /// Adds user `$uid` to every channel of team `$team` they are not in yet, on `$conn` (an open
 /// transaction), with the full history (channels are the team's); evaluates to the
 /// [`ChannelMove`]s made.
 macro_rules! join_team_channels {
     ($conn:expr, $team:expr, $uid:expr, $actor:expr) => {{
-        let uid: &str = $uid;
+        let uid: &str = AsRef::<str>::as_ref($uid);
         let chats: Vec<String> = sqlx::query_scalar(
             "INSERT INTO chat_members (chat_id, user_id, joined_at, visible_from, last_read_seq, added_by) \
              SELECT c.id, $2, $3, 0, 0, $4 FROM chats c WHERE c.team_id = $1 AND c.kind = 'channel' \
@@ -26,7 +27,7 @@ macro_rules! join_team_channels {
         .await?;
         chats
             .into_iter()
-            .map(|chat_id| $crate::people::ChannelMove { chat_id: tether_domain::ChatId::new(chat_id), user_id: uid.to_owned() })
+            .map(|chat_id| $crate::people::ChannelMove { chat_id: tether_domain::ChatId::new(chat_id), user_id: tether_domain::UserId::from(uid) })
             .collect::<Vec<_>>()
     }};
 }
@@ -35,7 +36,8 @@ pub(crate) use join_team_channels;
 /// A user as others see them.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct UserSummary {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub active: bool,
@@ -44,7 +46,8 @@ pub struct UserSummary {
 /// A user with what sign-in needs.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserCredentials {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub active: bool,
@@ -54,7 +57,7 @@ pub struct UserCredentials {
 /// A user with roles and teams, for administrators and `/me`.
 #[derive(Clone, Debug, Serialize)]
 pub struct UserDetail {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub active: bool,
@@ -89,7 +92,7 @@ pub struct Role {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct TeamMember {
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: String,
     pub is_admin: bool,
 }
@@ -106,7 +109,7 @@ pub struct Team {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChannelMove {
     pub chat_id: tether_domain::ChatId,
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 /// A team after a change of its members, with the channel memberships the change made and

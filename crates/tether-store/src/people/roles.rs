@@ -31,8 +31,9 @@ impl Store {
         &self,
         name: &str,
         privileges: &[Privilege],
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<Role> {
+        let actor = actor.map(UserId::as_str);
         let id = new_id();
         let strings: Vec<String> = privileges.iter().map(ToString::to_string).collect();
         let doc = serde_json::to_string(&strings)?;
@@ -62,16 +63,16 @@ impl Store {
 
     /// The access-decision view of a user: active flag, the union of their roles' privileges,
     /// their teams and teammates. Three queries, whatever the numbers of roles and teams.
-    pub async fn subject(&self, user_id: &str) -> Result<Option<Subject>> {
+    pub async fn subject(&self, user_id: &UserId) -> Result<Option<Subject>> {
         let Some(user) = self.user(user_id).await? else {
             return Ok(None);
         };
         let (privs, team_rows): (Vec<(String,)>, Vec<(String, String)>) = with_pool!(self, p => {
             let privs = sqlx::query_as("SELECT r.privileges FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1")
-                .bind(user_id).fetch_all(p).await?;
+                .bind(user_id.as_str()).fetch_all(p).await?;
             let teams = sqlx::query_as("SELECT mine.team_id, other.user_id FROM team_members mine \
                  JOIN team_members other ON other.team_id = mine.team_id WHERE mine.user_id = $1")
-                .bind(user_id).fetch_all(p).await?;
+                .bind(user_id.as_str()).fetch_all(p).await?;
             Ok::<_, StoreError>((privs, teams))
         })?;
         let mut set = PrivilegeSet::default();
@@ -92,7 +93,7 @@ impl Store {
             teammate_ids.insert(UserId::new(mate));
         }
         Ok(Some(Subject {
-            user_id: UserId::new(user.id),
+            user_id: user.id,
             active: user.active,
             privileges: set,
             team_ids,

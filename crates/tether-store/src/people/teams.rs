@@ -6,6 +6,7 @@ use crate::audit::{NewAudit, audit_insert};
 use crate::{Result, Store, StoreError, new_id, now_ms};
 use serde_json::json;
 use tether_domain::TeamId;
+use tether_domain::UserId;
 
 #[derive(sqlx::FromRow)]
 struct TeamMemberRow {
@@ -21,11 +22,12 @@ impl Store {
     pub async fn create_team(
         &self,
         name: &str,
-        admin_ids: &[String],
-        member_ids: &[String],
-        actor: Option<&str>,
+        admin_ids: &[UserId],
+        member_ids: &[UserId],
+        actor: Option<&UserId>,
     ) -> Result<Team> {
-        let everyone: Vec<String> = admin_ids.iter().chain(member_ids).cloned().collect();
+        let actor = actor.map(UserId::as_str);
+        let everyone: Vec<UserId> = admin_ids.iter().chain(member_ids).cloned().collect();
         self.check_users_exist(&everyone).await?;
         let id = new_id();
         with_write!(self, p => {
@@ -52,9 +54,10 @@ impl Store {
     pub async fn add_team_members(
         &self,
         team_id: &TeamId,
-        user_ids: &[String],
-        actor: Option<&str>,
+        user_ids: &[UserId],
+        actor: Option<&UserId>,
     ) -> Result<TeamChange> {
+        let actor = actor.map(UserId::as_str);
         let team_id = team_id.as_str();
         if self.team_by_id(team_id).await?.is_none() {
             return Err(StoreError::NotFound("team"));
@@ -123,7 +126,7 @@ impl Store {
             }
             if let (Some(team), Some(user_id)) = (teams.last_mut(), r.user_id) {
                 team.members.push(TeamMember {
-                    user_id,
+                    user_id: user_id.into(),
                     name: r.user_name.unwrap_or_default(),
                     is_admin: r.is_admin.unwrap_or(false),
                 });

@@ -15,7 +15,7 @@ impl Store {
     /// Creates a user with roles (by name) and team memberships, in one transaction.
     /// Unknown role names or team ids are refused with [`StoreError::Invalid`]; a taken e-mail
     /// address with [`StoreError::Conflict`].
-    pub async fn create_user(&self, u: &NewUser, actor: Option<&str>) -> Result<UserDetail> {
+    pub async fn create_user(&self, u: &NewUser, actor: Option<&UserId>) -> Result<UserDetail> {
         Ok(self.create_user_in_teams(u, actor).await?.0)
     }
 
@@ -24,8 +24,9 @@ impl Store {
     pub async fn create_user_in_teams(
         &self,
         u: &NewUser,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<(UserDetail, Vec<ChannelMove>)> {
+        let actor = actor.map(UserId::as_str);
         let role_ids = self.role_ids_by_name(&u.role_names).await?;
         self.check_teams_exist(&u.team_ids).await?;
         let id = new_id();
@@ -52,7 +53,7 @@ impl Store {
             Ok::<_, StoreError>(joined)
         })?;
         let user = self
-            .user_detail(&id)
+            .user_detail(&UserId::new(id))
             .await?
             .ok_or(StoreError::NotFound("user"))?;
         Ok((user, joined))
@@ -107,15 +108,15 @@ impl Store {
     }
 
     /// A user with roles and teams.
-    pub async fn user_detail(&self, id: &str) -> Result<Option<UserDetail>> {
+    pub async fn user_detail(&self, id: &UserId) -> Result<Option<UserDetail>> {
         let Some(u) = self.user(id).await? else {
             return Ok(None);
         };
         let (roles, teams): (Vec<(String,)>, Vec<(String,)>) = with_pool!(self, p => {
             let roles = sqlx::query_as("SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 ORDER BY r.name")
-                .bind(id).fetch_all(p).await?;
+                .bind(id.as_str()).fetch_all(p).await?;
             let teams = sqlx::query_as("SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id")
-                .bind(id).fetch_all(p).await?;
+                .bind(id.as_str()).fetch_all(p).await?;
             Ok::<_, StoreError>((roles, teams))
         })?;
         Ok(Some(UserDetail {
@@ -128,7 +129,8 @@ impl Store {
         }))
     }
 
-    pub async fn user(&self, id: &str) -> Result<Option<UserSummary>> {
+    pub async fn user(&self, id: &UserId) -> Result<Option<UserSummary>> {
+        let id = id.as_str();
         Ok(
             with_pool!(self, p => sqlx::query_as("SELECT id, name, email, active FROM users WHERE id = $1")
             .bind(id).fetch_optional(p).await)?,
@@ -136,7 +138,7 @@ impl Store {
     }
 
     /// Users by id, in one query (for resolving names of many authors at once).
-    pub async fn users_by_ids(&self, ids: &[String]) -> Result<Vec<UserSummary>> {
+    pub async fn users_by_ids(&self, ids: &[UserId]) -> Result<Vec<UserSummary>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -144,7 +146,7 @@ impl Store {
             let mut qb = sqlx::QueryBuilder::new("SELECT id, name, email, active FROM users WHERE id IN (");
             let mut sep = qb.separated(", ");
             for id in ids {
-                sep.push_bind(id);
+                sep.push_bind(id.as_str());
             }
             qb.push(")");
             Ok(qb.build_query_as().fetch_all(p).await?)
@@ -179,8 +181,10 @@ impl Store {
         &self,
         id: &UserId,
         patch: &UserPatch,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<UserDetail> {
+        let actor = actor.map(UserId::as_str);
+        let user_id = id;
         let id = id.as_str();
         let role_ids = match &patch.role_names {
             Some(names) => Some(self.role_ids_by_name(names).await?),
@@ -216,7 +220,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })?;
-        self.user_detail(id)
+        self.user_detail(user_id)
             .await?
             .ok_or(StoreError::NotFound("user"))
     }
@@ -231,9 +235,10 @@ impl Store {
         user_id: &UserId,
         password_hash: &str,
         keep: Option<&str>,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
         via: &str,
     ) -> Result<u64> {
+        let actor = actor.map(UserId::as_str);
         let user_id = user_id.as_str();
         with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -251,16 +256,17 @@ impl Store {
         })
     }
 
-    pub(crate) async fn check_users_exist(&self, ids: &[String]) -> Result<()> {
-        let mut wanted: Vec<String> = ids.to_vec();
+    pub(crate) async fn check_users_exist(&self, ids: &[UserId]) -> Result<()> {
+        let mut wanted: Vec<UserId> = ids.to_vec();
         wanted.sort();
         wanted.dedup();
         let found: BTreeSet<String> = self
             .users_by_ids(&wanted)
             .await?
             .into_iter()
-            .map(|u| u.id)
+            .map(|u| u.id.into_string())
             .collect();
+        let wanted: Vec<String> = wanted.into_iter().map(String::from).collect();
         let unknown: Vec<&str> = wanted
             .iter()
             .map(String::as_str)

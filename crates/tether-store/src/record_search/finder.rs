@@ -4,6 +4,7 @@ use super::{push_owners, push_scope};
 use crate::dialect::{contains_pattern, fold, like_literal};
 use crate::records::{RECORD_SELECT, RecordRow, RecordView};
 use crate::{Result, Store};
+use tether_domain::UserId;
 use tether_domain::access::ReadScope;
 
 /// The words of a search usable in a full-text query: letters and digits only (so safe in
@@ -106,11 +107,12 @@ impl Store {
     /// PostgreSQL).
     pub async fn search_records(
         &self,
-        viewer: &str,
+        viewer: &UserId,
         scopes: &[(String, ReadScope)],
         text: &str,
         limit: i64,
     ) -> Result<Vec<RecordView>> {
+        let viewer = viewer.as_str();
         let text = text.trim();
         if text.is_empty() || scopes.is_empty() {
             return Ok(Vec::new());

@@ -97,7 +97,7 @@ impl std::str::FromStr for RecordSort {
 /// users or one of these teams.
 #[derive(Clone, Debug, Default)]
 pub struct OwnerSet {
-    pub user_ids: Vec<String>,
+    pub user_ids: Vec<UserId>,
     pub team_ids: Vec<String>,
 }
 
@@ -118,7 +118,8 @@ pub const MAX_OFFSET: i64 = 10_000;
 /// One person a record is shared with.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Share {
-    pub user_id: String,
+    #[sqlx(try_from = "String")]
+    pub user_id: UserId,
     pub user_name: String,
     pub access: String,
     pub granted_by: Option<String>,
@@ -154,7 +155,7 @@ impl Store {
             if let Some(owners) = &f.owners {
                 // "1 = 0" keeps the SQL valid (and empty) for an empty owner set.
                 qb.push(" AND (1 = 0");
-                push_owners!(qb, owners.user_ids.iter().map(String::as_str), owners.team_ids.iter().map(String::as_str));
+                push_owners!(qb, owners.user_ids.iter().map(UserId::as_str), owners.team_ids.iter().map(String::as_str));
                 qb.push(")");
             }
             if let Some(state) = f.state {
@@ -192,8 +193,9 @@ impl Store {
         record_type: &str,
         record_id: &RecordId,
         user_id: &UserId,
-        actor: &str,
+        actor: &UserId,
     ) -> Result<()> {
+        let actor = actor.as_str();
         let user_id = user_id.as_str();
         let record_id = record_id.as_str();
         with_write!(self, p => {

@@ -64,7 +64,7 @@ pub struct NewRecord {
     pub fields: BTreeMap<String, Value>,
     pub owner: Owner,
     pub state: RecordState,
-    pub created_by: Option<String>,
+    pub created_by: Option<tether_domain::UserId>,
     pub at: Option<i64>,
 }
 
@@ -88,7 +88,7 @@ pub struct RecordChange {
 #[derive(Clone, Debug)]
 pub struct RecordQuery<'a> {
     pub record_type: &'a str,
-    pub viewer: &'a str,
+    pub viewer: &'a tether_domain::UserId,
     pub scope: ReadScope,
     pub text: Option<&'a str>,
     pub owner_user: Option<&'a str>,
@@ -97,7 +97,7 @@ pub struct RecordQuery<'a> {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Person {
-    pub id: String,
+    pub id: tether_domain::UserId,
     pub name: String,
 }
 

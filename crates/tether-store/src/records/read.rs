@@ -80,13 +80,18 @@ pub(crate) const RECORD_SELECT: &str = "SELECT r.id, r.type, r.number, r.name, r
 
 impl Store {
     /// A record by id (any type) with `viewer`'s share of it.
-    pub async fn record_view(&self, id: &RecordId, viewer: &str) -> Result<Option<RecordView>> {
-        let id = id.as_str();
-        record_view_on(self.db(), id, viewer).await
+    pub async fn record_view(&self, id: &RecordId, viewer: &UserId) -> Result<Option<RecordView>> {
+        record_view_on(self.db(), id.as_str(), Some(viewer)).await
     }
 
-    /// Records by id (any type) with `viewer`'s shares, in one query; missing ids are skipped.
-    pub async fn record_views(&self, ids: &[String], viewer: &str) -> Result<Vec<RecordView>> {
+    /// Records by id (any type) with `viewer`'s shares (none without a viewer), in one query;
+    /// missing ids are skipped.
+    pub async fn record_views(
+        &self,
+        ids: &[RecordId],
+        viewer: Option<&UserId>,
+    ) -> Result<Vec<RecordView>> {
+        let viewer = viewer.map_or("", UserId::as_str);
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -96,7 +101,7 @@ impl Store {
             qb.push(" WHERE r.id IN (");
             let mut sep = qb.separated(", ");
             for id in ids {
-                sep.push_bind(id);
+                sep.push_bind(id.as_str());
             }
             qb.push(")");
             qb.build_query_as().fetch_all(p).await
@@ -109,14 +114,14 @@ impl Store {
         &self,
         wanted: &[(String, String)],
     ) -> Result<Vec<(String, String)>> {
-        let ids: Vec<String> = wanted
+        let ids: Vec<RecordId> = wanted
             .iter()
-            .map(|(_, id)| id.clone())
+            .map(|(_, id)| RecordId::new(id.as_str()))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
         let found: BTreeSet<(String, String)> = self
-            .record_views(&ids, "")
+            .record_views(&ids, None)
             .await?
             .into_iter()
             .map(|v| (v.record.record_type, v.record.id.into_string()))
@@ -191,8 +196,9 @@ impl Store {
 pub(super) async fn record_view_on(
     db: Db<'_>,
     id: &str,
-    viewer: &str,
+    viewer: Option<&UserId>,
 ) -> Result<Option<RecordView>> {
+    let viewer = viewer.map_or("", UserId::as_str);
     let sql = format!("{RECORD_SELECT}$1 WHERE r.id = $2");
     let row: Option<RecordRow> = on_db!(db, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(viewer).bind(id).fetch_optional(&mut *c).await)?;
@@ -201,7 +207,7 @@ pub(super) async fn record_view_on(
 
 /// A record by id (any type), whoever may see it; `NotFound` when there is none.
 pub(super) async fn record_unchecked_on(db: Db<'_>, id: &str) -> Result<Record> {
-    record_view_on(db, id, "")
+    record_view_on(db, id, None)
         .await?
         .map(|v| v.record)
         .ok_or(StoreError::NotFound("record"))

@@ -34,7 +34,7 @@ impl TryFrom<ActivityRow> for Activity {
             subject: r.subject,
             body: r.body,
             author: r.author_id.map(|id| Person {
-                id,
+                id: id.into(),
                 name: r.author_name.unwrap_or_default(),
             }),
             at: r.at,
@@ -59,14 +59,14 @@ impl Store {
         kind: ActivityKind,
         subject: &str,
         body: Option<&str>,
-        author_id: Option<&str>,
+        author_id: Option<&UserId>,
         at: Option<i64>,
     ) -> Result<Activity> {
         let record_id = record_id.as_str();
         let id = new_id();
         let at = at.unwrap_or_else(now_ms);
         with_write!(self, p => sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(&id).bind(record_id).bind(kind.as_str()).bind(subject).bind(body).bind(author_id).bind(at)
+            .bind(&id).bind(record_id).bind(kind.as_str()).bind(subject).bind(body).bind(author_id.map(UserId::as_str)).bind(at)
             .execute(p).await.map(|r| r.rows_affected()))?;
         let author = match author_id {
             Some(a) => self.user(a).await?.map(|u| Person {

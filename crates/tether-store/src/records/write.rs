@@ -10,6 +10,7 @@ use crate::{Result, Store, StoreError, Tx, new_id, now_ms};
 use serde_json::json;
 use tether_domain::Access;
 use tether_domain::RecordId;
+use tether_domain::UserId;
 use tether_domain::record::RecordState;
 use tether_domain::record_type::{NUMBER_FIELD, RecordTypeDef, format_number};
 
@@ -24,9 +25,10 @@ impl Store {
         &self,
         record_type: &str,
         id: &RecordId,
-        actor_id: &str,
+        actor_id: &UserId,
         system: &crate::chats::SystemMessage,
     ) -> Result<Vec<(tether_domain::ChatId, tether_domain::MessageId)>> {
+        let actor_id = actor_id.as_str();
         let id = id.as_str();
         let now = now_ms();
         with_write!(self, p => {
@@ -92,7 +94,7 @@ impl Store {
             sqlx::query("INSERT INTO records (id, type, number, name, name_folded, fields, owner_user_id, owner_team_id, state, created_by, created_at, updated_at, resolved_at, resolved_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)")
                 .bind(&id).bind(&def.name).bind(&number).bind(&name).bind(fold(&name)).bind(&fields_doc)
-                .bind(owner_user).bind(owner_team).bind(new.state.as_str()).bind(new.created_by.as_deref()).bind(at)
+                .bind(owner_user).bind(owner_team).bind(new.state.as_str()).bind(new.created_by.as_ref()).bind(at)
                 .bind(resolved_at).bind(resolved_at.and(owner_user))
                 .execute(&mut *tx).await?;
             for (field, target) in lookup_links(def, &stored) {
@@ -102,7 +104,7 @@ impl Store {
                 }
             }
             sqlx::query("INSERT INTO owner_history (record_id, owner_user_id, owner_team_id, changed_by, at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&id).bind(owner_user).bind(owner_team).bind(new.created_by.as_deref()).bind(at)
+                .bind(&id).bind(owner_user).bind(owner_team).bind(new.created_by.as_ref()).bind(at)
                 .execute(&mut *tx).await?;
             sqlx::query(text_sql).bind(&id).bind(&def.name).bind(&search).execute(&mut *tx).await?;
             tx.commit().await?;
@@ -117,7 +119,7 @@ impl Store {
         def: &RecordTypeDef,
         id: &RecordId,
         patch: &RecordPatch,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<RecordChange> {
         self.in_tx(async |tx| tx.update_record(def, id, patch, actor).await)
             .await
@@ -128,11 +130,10 @@ impl Store {
         &self,
         record_type: &str,
         record_id: &RecordId,
-        user_id: &str,
+        user_id: &UserId,
         access: Access,
-        actor: &str,
+        actor: &UserId,
     ) -> Result<()> {
-        let record_id = record_id.as_str();
         if self.user(user_id).await?.is_none() {
             return Err(StoreError::Invalid(format!("unknown user id: {user_id}")));
         }
@@ -140,9 +141,9 @@ impl Store {
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO record_shares (record_id, user_id, access, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (record_id, user_id) DO UPDATE SET access = excluded.access, granted_by = excluded.granted_by, granted_at = excluded.granted_at")
-                .bind(record_id).bind(user_id).bind(access.as_str()).bind(actor).bind(now_ms())
+                .bind(record_id.as_str()).bind(user_id.as_str()).bind(access.as_str()).bind(actor.as_str()).bind(now_ms())
                 .execute(&mut *tx).await?;
-            let entry = NewAudit::new(Some(actor), "record.shared", json!({"user_id": user_id, "access": access.as_str()})).record(record_type, record_id);
+            let entry = NewAudit::new(Some(actor.as_str()), "record.shared", json!({"user_id": user_id, "access": access.as_str()})).record(record_type, record_id.as_str());
             audit_insert!(&mut *tx, &entry)?;
             tx.commit().await?;
             Ok::<_, StoreError>(())
@@ -161,8 +162,9 @@ impl Tx {
         def: &RecordTypeDef,
         id: &RecordId,
         patch: &RecordPatch,
-        actor: Option<&str>,
+        actor: Option<&UserId>,
     ) -> Result<RecordChange> {
+        let actor = actor.map(UserId::as_str);
         let id = id.as_str();
         self.lock(crate::dialect::Locked::Record, id).await?;
         let before = record_unchecked_on(self.db(), id).await?;

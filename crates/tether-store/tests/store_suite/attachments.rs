@@ -1,6 +1,7 @@
 //! Uploaded files: the bound on unsent uploads, discarding and forgetting.
 
 use crate::{new_message, user};
+use tether_domain::UserId;
 use tether_store::test_support::TestDb;
 use tether_store::{Backend, StoreError};
 
@@ -30,9 +31,9 @@ async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backen
         .await
         .unwrap();
     let now = tether_store::now_ms();
-    let file = |id: &str, uploader: &str, size: i64, created_at: i64| Attachment {
+    let file = |id: &str, uploader: &UserId, size: i64, created_at: i64| Attachment {
         id: id.into(),
-        uploader_id: uploader.into(),
+        uploader_id: uploader.clone(),
         name: format!("{id}.txt"),
         content_type: "text/plain".into(),
         size,

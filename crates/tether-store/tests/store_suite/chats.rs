@@ -1,6 +1,7 @@
 //! Chats, their members and history windows, connections to records and team channels.
 
 use crate::{body_of, case, new_message, sys, u, user};
+use tether_domain::UserId;
 use tether_domain::record::EntryKind;
 use tether_domain::{ChatId, MessageId};
 use tether_store::audit::AuditFilter;
@@ -338,9 +339,9 @@ async fn connections_and_channels(b: Backend) {
         members, expected,
         "new team members join the team's channels"
     );
-    let moved = |chat: &ChatId, user: &str| tether_store::people::ChannelMove {
+    let moved = |chat: &ChatId, user: &UserId| tether_store::people::ChannelMove {
         chat_id: chat.clone(),
-        user_id: user.to_owned(),
+        user_id: user.clone(),
     };
     assert_eq!(
         change.joined,

@@ -5,7 +5,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use tether_domain::access::ReadScope;
 use tether_domain::record::RecordState;
-use tether_domain::{Access, Owner};
+use tether_domain::{Access, Owner, UserId};
 use tether_store::records::NewRecord;
 use tether_store::test_support::TestDb;
 use tether_store::{Backend, Store};
@@ -42,7 +42,7 @@ async fn record_at(
 }
 
 /// The read scopes `search_records` gets for `viewer`, as the server builds them.
-async fn read_scopes(s: &Store, viewer: &str) -> Vec<(String, ReadScope)> {
+async fn read_scopes(s: &Store, viewer: &UserId) -> Vec<(String, ReadScope)> {
     let subject = s.subject(viewer).await.unwrap().unwrap();
     s.record_types()
         .await
@@ -55,7 +55,7 @@ async fn read_scopes(s: &Store, viewer: &str) -> Vec<(String, ReadScope)> {
         .collect()
 }
 
-async fn found(s: &Store, viewer: &str, text: &str, limit: i64) -> Vec<String> {
+async fn found(s: &Store, viewer: &UserId, text: &str, limit: i64) -> Vec<String> {
     let scopes = read_scopes(s, viewer).await;
     s.search_records(viewer, &scopes, text, limit)
         .await

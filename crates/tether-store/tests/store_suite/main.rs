@@ -38,7 +38,7 @@ mod sessions;
 mod settings;
 mod transactions;
 
-async fn user(s: &Store, email: &str, name: &str, roles: &[&str]) -> String {
+async fn user(s: &Store, email: &str, name: &str, roles: &[&str]) -> tether_domain::UserId {
     s.create_user(
         &NewUser {
             email: email.into(),
@@ -72,9 +72,9 @@ async fn case(s: &Store, title: &str, owner: Owner) -> tether_store::records::Re
     .unwrap()
 }
 
-fn u(id: &str) -> Owner {
+fn u(id: &UserId) -> Owner {
     Owner::User {
-        user_id: UserId::new(id),
+        user_id: id.clone(),
     }
 }
 
@@ -97,10 +97,10 @@ fn sys(text: &str) -> tether_store::chats::SystemMessage {
     }
 }
 
-fn new_message(chat: &ChatId, sender: &str, body: &str) -> tether_store::chats::NewMessage {
+fn new_message(chat: &ChatId, sender: &UserId, body: &str) -> tether_store::chats::NewMessage {
     tether_store::chats::NewMessage {
         chat_id: chat.clone(),
-        sender_id: sender.into(),
+        sender_id: sender.clone(),
         sender_name: "Sender".into(),
         body: body.into(),
         html: body.into(),

@@ -307,7 +307,11 @@ async fn concurrent_sends_are_committed_together(b: Backend) {
                         ""
                     };
                     let m = NewMessage {
-                        mentions: if i % 3 == 0 { vec![bo.clone()] } else { vec![] },
+                        mentions: if i % 3 == 0 {
+                            vec![bo.to_string()]
+                        } else {
+                            vec![]
+                        },
                         idempotency_key: Some(format!("{c}-{sender}-{i}")),
                         ..new_message(
                             &chat,

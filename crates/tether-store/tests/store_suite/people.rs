@@ -99,7 +99,7 @@ async fn users_roles_and_subjects(b: Backend) {
 
     let found = s.search_users("BERG", 10).await.unwrap();
     assert_eq!(found.len(), 1);
-    assert!(s.subject("nobody").await.unwrap().is_none());
+    assert!(s.subject(&"nobody".into()).await.unwrap().is_none());
 }
 
 async fn teams_and_teammates(b: Backend) {
@@ -227,7 +227,7 @@ async fn team_administration_and_the_users_page(b: Backend) {
 
     let audit = s
         .list_audit(&AuditFilter {
-            actor_id: Some(admin.clone()),
+            actor_id: Some(admin.to_string()),
             action: Some("team.member_removed".into()),
             limit: 10,
             ..Default::default()
@@ -237,7 +237,7 @@ async fn team_administration_and_the_users_page(b: Backend) {
     assert_eq!(audit.len(), 1);
     let none = s
         .list_audit(&AuditFilter {
-            actor_id: Some(bo.clone()),
+            actor_id: Some(bo.to_string()),
             limit: 10,
             ..Default::default()
         })
@@ -245,10 +245,13 @@ async fn team_administration_and_the_users_page(b: Backend) {
         .unwrap();
     assert!(none.is_empty());
     let names = s
-        .names_by_ids(&[ann.clone(), team.id.to_string(), "nobody".into()])
+        .names_by_ids(&[ann.to_string(), team.id.to_string(), "nobody".into()])
         .await
         .unwrap();
-    assert_eq!(names.get(&ann).map(String::as_str), Some("Ann Agent"));
+    assert_eq!(
+        names.get(ann.as_str()).map(String::as_str),
+        Some("Ann Agent")
+    );
     assert_eq!(
         names.get(team.id.as_str()).map(String::as_str),
         Some("Billing 2")

@@ -217,12 +217,12 @@ async fn list_scope_matches_privileges_and_shares(b: Backend) {
     let batch = s
         .record_views(
             &[
-                mine.id.to_string(),
-                mates.id.to_string(),
-                teams.id.to_string(),
+                mine.id.clone(),
+                mates.id.clone(),
+                teams.id.clone(),
                 "missing".into(),
             ],
-            &a,
+            Some(&a),
         )
         .await
         .unwrap();

@@ -5,6 +5,7 @@
 use crate::{case, sys, u, user};
 use serde_json::{Map, Value, json};
 use tether_domain::RecordId;
+use tether_domain::UserId;
 use tether_domain::chat::ChatKind;
 use tether_store::chats::NewChat;
 use tether_store::records::RecordPatch;
@@ -69,7 +70,7 @@ async fn what_a_transaction_wrote_is_seen_inside_and_gone_without_a_commit(b: Ba
             .unwrap();
         assert_eq!(added.users, std::slice::from_ref(&bo));
         // Inside, the transaction sees what it wrote…
-        let inside: Vec<String> = tx
+        let inside: Vec<UserId> = tx
             .members(&chat.id)
             .await
             .unwrap()
@@ -133,6 +134,11 @@ async fn changes_to_different_fields_at_once_both_stand(b: Backend) {
 }
 
 async fn record_field(s: &Store, id: &RecordId, field: &str) -> Option<Value> {
-    let view = s.record_view(id, "").await.unwrap().unwrap();
+    let view = s
+        .record_views(std::slice::from_ref(id), None)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
     view.record.fields.get(field).cloned()
 }

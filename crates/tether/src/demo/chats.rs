@@ -12,6 +12,7 @@ use super::rng::{Rng, skewed};
 use super::words::{self, TOPICS};
 use anyhow::Context;
 use std::collections::BTreeSet;
+use tether_domain::UserId;
 use tether_domain::chat::ChatKind;
 use tether_domain::markdown::{MentionResolver, render as render_markdown};
 use tether_domain::record_type::RecordTypeDef;
@@ -164,7 +165,7 @@ async fn create_conversation(store: &Store, p: PlannedChat) -> anyhow::Result<De
                 .create_channel(
                     &tether_domain::TeamId::from(team.as_str()),
                     p.name.as_deref().unwrap_or("General"),
-                    &p.creator,
+                    &UserId::from(p.creator.as_str()),
                     opening,
                 )
                 .await?
@@ -176,8 +177,12 @@ async fn create_conversation(store: &Store, p: PlannedChat) -> anyhow::Result<De
                         kind: p.kind,
                         name: p.name.clone(),
                         team_id: None,
-                        created_by: p.creator.clone(),
-                        members: p.members.iter().map(|(id, _)| (id.clone(), 0)).collect(),
+                        created_by: UserId::from(p.creator.as_str()),
+                        members: p
+                            .members
+                            .iter()
+                            .map(|(id, _)| (UserId::from(id.as_str()), 0))
+                            .collect(),
                     },
                     p.opening.as_ref(),
                 )
@@ -191,7 +196,7 @@ async fn create_conversation(store: &Store, p: PlannedChat) -> anyhow::Result<De
                 chat_id: &chat.id,
                 record_type: "case",
                 record_id: &tether_domain::RecordId::from(record_id.as_str()),
-                actor_id: &p.creator,
+                actor_id: &UserId::from(p.creator.as_str()),
                 system: sys,
                 timeline_subject: "Chat connected",
             })
@@ -206,7 +211,7 @@ async fn create_conversation(store: &Store, p: PlannedChat) -> anyhow::Result<De
         let sent = store
             .send_message(&NewMessage {
                 chat_id: chat.id.clone(),
-                sender_id: sender_id.clone(),
+                sender_id: UserId::from(sender_id.as_str()),
                 sender_name: sender_name.clone(),
                 body: body.clone(),
                 html: rendered.html,
@@ -238,7 +243,9 @@ async fn create_conversation(store: &Store, p: PlannedChat) -> anyhow::Result<De
             last_seq
         };
         if seq > 0 {
-            store.mark_read(&chat.id, user, seq).await?;
+            store
+                .mark_read(&chat.id, &UserId::from(user.as_str()), seq)
+                .await?;
         }
     }
     Ok(DemoChat {

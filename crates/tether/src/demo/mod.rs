@@ -224,7 +224,10 @@ pub async fn generate(store: &Store, opts: &DemoOptions) -> anyhow::Result<DemoS
     let mut settings = store.global_settings().await?;
     settings.collaboration_enabled = true;
     store
-        .set_global_settings(&settings, Some(&admin_id))
+        .set_global_settings(
+            &settings,
+            Some(&tether_domain::UserId::from(admin_id.as_str())),
+        )
         .await?;
 
     Ok(summary(

@@ -155,7 +155,7 @@ pub(super) async fn create_users(
             )
             .await
             .with_context(|| format!("creating demo user {}", m.email))?;
-        m.id = created.id;
+        m.id = created.id.into();
     }
     Ok(())
 }
@@ -238,8 +238,10 @@ pub(super) async fn create_teams(store: &Store, staff: &Staff) -> anyhow::Result
             .into_iter()
             .filter(|m| !admins.contains(m))
             .collect();
-        let ids = |xs: &[usize]| -> Vec<String> {
-            xs.iter().map(|&i| staff.user(i).id.clone()).collect()
+        let ids = |xs: &[usize]| -> Vec<tether_domain::UserId> {
+            xs.iter()
+                .map(|&i| staff.user(i).id.as_str().into())
+                .collect()
         };
         let created = store
             .create_team(name, &ids(&admins), &ids(&members), None)

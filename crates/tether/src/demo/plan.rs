@@ -33,7 +33,7 @@ pub(super) struct PlannedChat {
 
 /// A system message as the server writes one (its HTML from the server's template).
 pub(super) fn system(actor: &str, text: String, data: Value) -> SystemMessage {
-    tether_server::app::html::system_message(Some(actor), text, data)
+    tether_server::app::html::system_message(Some(&tether_domain::UserId::from(actor)), text, data)
 }
 
 /// Up to `max` characters of `s`, cut at a word with "…".

@@ -29,9 +29,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct CreateTeam {
     pub name: String,
     #[serde(default)]
-    pub admin_ids: Vec<String>,
+    pub admin_ids: Vec<UserId>,
     #[serde(default)]
-    pub member_ids: Vec<String>,
+    pub member_ids: Vec<UserId>,
 }
 
 /// # `POST /api/v1/teams`
@@ -56,7 +56,7 @@ async fn list_teams(State(state): State<AppState>, _caller: Caller) -> ApiResult
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMembers {
-    pub user_ids: Vec<String>,
+    pub user_ids: Vec<UserId>,
 }
 
 /// # `POST /api/v1/teams/{id}/members`
@@ -82,7 +82,7 @@ pub struct PatchTeam {
     pub name: Option<String>,
     /// The complete new set of team admins (at least one). Former admins stay members; people
     /// not yet in the team join it.
-    pub admin_ids: Option<Vec<String>>,
+    pub admin_ids: Option<Vec<UserId>>,
 }
 
 /// # `PATCH /api/v1/teams/{id}`

@@ -113,7 +113,7 @@ pub async fn entries(
                 id: e.id,
                 at: rfc3339(e.at),
                 actor: e.actor.map(|a| PersonRef {
-                    id: a.id,
+                    id: a.id.into(),
                     name: a.name,
                 }),
                 action: e.action,
@@ -167,7 +167,10 @@ pub fn to_csv(items: Vec<AuditItem>) -> String {
         "details",
     ]);
     for a in items {
-        let (actor, actor_id) = a.actor.map(|p| (p.name, p.id)).unwrap_or_default();
+        let (actor, actor_id) = a
+            .actor
+            .map(|p| (p.name, p.id.into_string()))
+            .unwrap_or_default();
         let rec = a.record.as_ref();
         let chat = a.chat.as_ref();
         let details = named_details(&a.details, &a.names);

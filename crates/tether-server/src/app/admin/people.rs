@@ -17,14 +17,14 @@ use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
 pub struct UserBrief {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct UserOut {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub active: bool,
@@ -47,7 +47,7 @@ impl From<UserDetail> for UserOut {
 
 #[derive(Serialize, ToSchema)]
 pub struct UserListItem {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub active: bool,
@@ -127,7 +127,7 @@ pub async fn create_user(
 
 impl UserListItem {
     /// A user as the people picker shows them to anyone: no roles, no teams.
-    fn brief(id: String, name: String, email: String, active: bool) -> UserListItem {
+    fn brief(id: UserId, name: String, email: String, active: bool) -> UserListItem {
         UserListItem {
             id,
             name,
@@ -231,9 +231,9 @@ pub async fn update_user(
         .store
         .update_user(id, &patch, Some(admin.id()))
         .await?;
-    state.forget_callers(Some(id.as_str()));
+    state.forget_callers(Some(id));
     if edit.active == Some(false) {
-        state.end_sessions(id.as_str(), None);
+        state.end_sessions(id, None);
     }
     Ok(user.into())
 }
@@ -247,7 +247,7 @@ pub async fn set_password(
     password: Password,
 ) -> ApiResult<()> {
     admin.require_admin()?;
-    if state.store.user(id.as_str()).await?.is_none() {
+    if state.store.user(id).await?.is_none() {
         return Err(ApiError::NotFound(format!("there is no user with id {id}")));
     }
     let hash = state.hasher.hash(password.expose().to_owned()).await?;
@@ -255,8 +255,8 @@ pub async fn set_password(
         .store
         .set_password(id, &hash, None, Some(admin.id()), "administrator")
         .await?;
-    state.forget_callers(Some(id.as_str()));
-    state.end_sessions(id.as_str(), None);
+    state.forget_callers(Some(id));
+    state.end_sessions(id, None);
     Ok(())
 }
 

@@ -70,8 +70,8 @@ pub async fn create_team(
     state: &AppState,
     admin: &Caller,
     name: Name,
-    admin_ids: &[String],
-    member_ids: &[String],
+    admin_ids: &[UserId],
+    member_ids: &[UserId],
 ) -> ApiResult<TeamOut> {
     admin.require_admin()?;
     let team = state
@@ -101,7 +101,7 @@ pub async fn add_members(
     state: &AppState,
     admin: &Caller,
     id: &TeamId,
-    user_ids: &[String],
+    user_ids: &[UserId],
 ) -> ApiResult<Outcome<TeamOut>> {
     admin.require_admin()?;
     let change = state
@@ -117,7 +117,7 @@ pub struct TeamEdit {
     pub name: Option<Name>,
     /// The complete new set of team admins (at least one). Former admins stay members; people
     /// not yet in the team join it.
-    pub admin_ids: Option<Vec<String>>,
+    pub admin_ids: Option<Vec<UserId>>,
 }
 
 /// Renames a team or replaces its team admins. Administrators only (R19 gives team management

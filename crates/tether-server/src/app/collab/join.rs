@@ -66,7 +66,7 @@ pub async fn join_chat(
         events.push(Effect::ChatCreated {
             chat: chat.clone(),
             members,
-            users: vec![caller.id().to_owned()],
+            users: vec![caller.id().clone()],
         });
         events.push(Effect::Written(written));
         events.push(Effect::TimelineChanged(record.clone()));

@@ -3,6 +3,7 @@
 use crate::app::guard::{disconnect_facts, record_context};
 use crate::app::suggestions::SuggestionOut;
 use crate::app::views::{RecordRefOut, records_for_chats};
+use tether_domain::UserId;
 
 use crate::AppState;
 use crate::app::outbox::RecordKey;
@@ -117,7 +118,7 @@ pub async fn panel(
                 .map(|(by, _, _)| disconnect_facts(caller, &ctx.view, settings, by.as_deref())),
         };
         let seen = viewer::view_chat(
-            caller.id(),
+            caller.id().as_str(),
             facts,
             ChatFacts {
                 kind: chat.kind,
@@ -148,7 +149,7 @@ pub async fn panel(
             },
             connected_by: connected.and_then(|(by, name, _)| {
                 by.clone().map(|id| PersonRef {
-                    id,
+                    id: UserId::new(id.as_str()),
                     name: name.clone().unwrap_or_default(),
                 })
             }),

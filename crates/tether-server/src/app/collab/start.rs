@@ -40,7 +40,7 @@ pub async fn create_connected_chat(
         Some(n) => Some(n.into_string()),
         None => collab::connected_chat_name(&ctx.rt.settings, &ctx.view.record.name, &member_names),
     };
-    let mut members = vec![(caller.id().to_owned(), 0)];
+    let mut members = vec![(caller.id().clone(), 0)];
     members.extend(others.iter().map(|u| (u.id.clone(), 0)));
     let started = connection_message(caller, &ctx, ConnectionStep::Started, false);
     let intro = if send_intro && ctx.rt.settings.intro_message.enabled {
@@ -55,7 +55,7 @@ pub async fn create_connected_chat(
                 kind: ChatKind::Group,
                 name,
                 team_id: None,
-                created_by: caller.id().to_owned(),
+                created_by: caller.id().clone(),
                 members,
             },
             record_type: ty,
@@ -66,7 +66,7 @@ pub async fn create_connected_chat(
         })
         .await?;
     let all = state.store.members(&chat.id).await?;
-    let ids: Vec<String> = all.iter().map(|m| m.user_id.clone()).collect();
+    let ids: Vec<tether_domain::UserId> = all.iter().map(|m| m.user_id.clone()).collect();
     let mut events = vec![Effect::ChatCreated {
         chat: chat.clone(),
         members: all,
@@ -133,7 +133,7 @@ async fn intro_message(
     .render()?;
     Ok(SystemMessage {
         kind: "intro",
-        actor_id: Some(caller.id().to_owned()),
+        actor_id: Some(caller.id().clone()),
         text: format!("{}: {title}", ctx.rt.def.display_name),
         html,
         data: json!({"card": {"kind": "record", "app": "Tether", "url": url, "record_type": ctx.rt.def.display_name, "type": r.record_type, "id": r.id, "title": title, "fields": fields}}),

@@ -138,7 +138,7 @@ pub async fn store(
     let size = i64::try_from(size).unwrap_or(i64::MAX);
     let a = Attachment {
         id: id.as_str().into(),
-        uploader_id: caller.id().to_owned(),
+        uploader_id: caller.id().clone(),
         name: name.clone(),
         content_type: content_type.clone(),
         size,

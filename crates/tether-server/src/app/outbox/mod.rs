@@ -17,6 +17,7 @@ pub use publish::{Added, Connection, MessageChange, message_audience, publish};
 
 use crate::app::views::{ChatOut, MessageOut, PersonRef, ReactionOut};
 use serde::Serialize;
+use tether_domain::UserId;
 use tether_domain::{ChatId, MessageId, RecordId};
 use tether_store::chats::{Chat, Member, Message};
 use tether_store::people::ChannelMove;
@@ -146,7 +147,7 @@ pub enum Effect {
     MessageTo {
         change: MessageChange,
         message: Message,
-        audience: Vec<String>,
+        audience: Vec<UserId>,
     },
     /// The system message a change wrote in its own transaction, by id: exactly that one.
     Written(MessageId),
@@ -162,7 +163,7 @@ pub enum Effect {
     ChatCreated {
         chat: Chat,
         members: Vec<Member>,
-        users: Vec<String>,
+        users: Vec<UserId>,
     },
     /// The chat's state, to every member as each sees it.
     ChatUpdated {
@@ -182,13 +183,13 @@ pub enum Effect {
         chat_id: ChatId,
         user: PersonRef,
         by: PersonRef,
-        audience: Vec<String>,
+        audience: Vec<UserId>,
     },
     Connection {
         change: Connection,
         chat_id: ChatId,
         record: RecordKey,
-        audience: Vec<String>,
+        audience: Vec<UserId>,
     },
     /// A connection change with the system message it wrote: the chat's members (read when
     /// published) hear of both, then the record's open pages that its timeline changed.
@@ -204,13 +205,13 @@ pub enum Effect {
         message: Message,
         from: PersonRef,
         text: String,
-        audience: Vec<String>,
+        audience: Vec<UserId>,
     },
     /// An urgent message's repeated notice to `audience`, who have not read it yet.
     Reminder {
         chat_id: ChatId,
         message_id: MessageId,
-        audience: Vec<String>,
+        audience: Vec<UserId>,
     },
     /// Team membership moved people into or out of team channels.
     ChannelMoves {

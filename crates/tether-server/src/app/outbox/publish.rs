@@ -6,6 +6,7 @@ use crate::app::views::{MessageOut, PersonRef, chat_out, message_out};
 use crate::error::ApiResult;
 use crate::events::Envelope;
 use std::collections::BTreeSet;
+use tether_domain::UserId;
 use tether_domain::chat::may_see_message;
 use tether_domain::{ChatId, MessageId};
 use tether_store::chats::{Chat, Member, Message};
@@ -86,12 +87,15 @@ pub async fn publish(state: &AppState, effects: Vec<Effect>) -> ApiResult<()> {
 }
 
 /// The one way a client event reaches the bus.
-fn emit(state: &AppState, event: &Event, audience: Vec<String>) {
+fn emit(state: &AppState, event: &Event, audience: Vec<UserId>) {
     if audience.is_empty() {
         return;
     }
     match serde_json::to_string(event) {
-        Ok(payload) => state.bus.publish(Envelope::to_users(payload, audience)),
+        Ok(payload) => state.bus.publish(Envelope::to_users(
+            payload,
+            audience.into_iter().map(String::from).collect(),
+        )),
         Err(e) => tracing::error!(kind = event.kind(), error = %e, "an event did not serialize"),
     }
 }
@@ -114,7 +118,7 @@ impl MessageChange {
 }
 
 /// The members who may see `m`: those whose history window includes it (R2).
-pub fn message_audience(members: &[Member], m: &Message) -> Vec<String> {
+pub fn message_audience(members: &[Member], m: &Message) -> Vec<UserId> {
     members
         .iter()
         .filter(|x| may_see_message(x.visible_from, m.created_at))
@@ -144,7 +148,7 @@ async fn message_to(
     state: &AppState,
     change: MessageChange,
     m: &Message,
-    audience: Vec<String>,
+    audience: Vec<UserId>,
 ) -> ApiResult<()> {
     if !crate::app::cards::has_cards(state, std::slice::from_ref(m)) {
         emit(state, &change.event(m, message_out(m)), audience);
@@ -181,7 +185,7 @@ fn reactions_changed(state: &AppState, m: &Message, members: &[Member]) {
 }
 
 /// Gives each of `users` the chat they are now in, as they see it.
-fn chat_created(state: &AppState, chat: &Chat, members: &[Member], users: &[String]) {
+fn chat_created(state: &AppState, chat: &Chat, members: &[Member], users: &[UserId]) {
     for user in users {
         let event = Event::ChatCreated {
             chat: chat_out(chat.clone(), members, 0, user),
@@ -245,7 +249,7 @@ fn member_removed(
     chat_id: &ChatId,
     user: PersonRef,
     by: PersonRef,
-    audience: Vec<String>,
+    audience: Vec<UserId>,
 ) {
     let event = Event::MemberRemoved {
         chat_id: chat_id.to_owned(),
@@ -268,7 +272,7 @@ fn connection(
     change: Connection,
     chat_id: &ChatId,
     record: RecordKey,
-    members: &[String],
+    members: &[UserId],
 ) {
     let chat_id = chat_id.to_owned();
     let event = match change {
@@ -298,7 +302,7 @@ fn notification(
     m: &Message,
     from: PersonRef,
     text: String,
-    audience: Vec<String>,
+    audience: Vec<UserId>,
 ) {
     let event = Event::Notification {
         kind,
@@ -312,7 +316,7 @@ fn notification(
 }
 
 /// Reminds `audience` — members who have not read it — of urgent message `message_id`.
-fn reminder(state: &AppState, chat_id: &ChatId, message_id: &MessageId, audience: Vec<String>) {
+fn reminder(state: &AppState, chat_id: &ChatId, message_id: &MessageId, audience: Vec<UserId>) {
     let event = Event::Notification {
         kind: NotificationKind::Urgent,
         chat_id: chat_id.to_owned(),
@@ -324,7 +328,7 @@ fn reminder(state: &AppState, chat_id: &ChatId, message_id: &MessageId, audience
     emit(state, &event, audience);
 }
 
-fn ids(members: &[Member]) -> Vec<String> {
+fn ids(members: &[Member]) -> Vec<UserId> {
     members.iter().map(|m| m.user_id.clone()).collect()
 }
 
@@ -375,8 +379,8 @@ async fn publish_channel_moves(
         .map(|(c, _, _)| (c.id.clone(), c))
         .collect();
     let members = state.store.members_of(&ids).await?;
-    let leavers: Vec<String> = left.iter().map(|m| m.user_id.clone()).collect();
-    let leaver_names: std::collections::BTreeMap<String, String> = state
+    let leavers: Vec<UserId> = left.iter().map(|m| m.user_id.clone()).collect();
+    let leaver_names: std::collections::BTreeMap<UserId, String> = state
         .store
         .users_by_ids(&leavers)
         .await?
@@ -410,7 +414,7 @@ async fn publish_channel_moves(
     }
     for m in left {
         let now = members.get(&m.chat_id).unwrap_or(&none);
-        let mut audience: Vec<String> = now.iter().map(|x| x.user_id.clone()).collect();
+        let mut audience: Vec<UserId> = now.iter().map(|x| x.user_id.clone()).collect();
         audience.push(m.user_id.clone());
         let name = leaver_names.get(&m.user_id).cloned().unwrap_or_default();
         let user = PersonRef {

@@ -7,6 +7,7 @@ use crate::app::views::{RecordList, RecordOut};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use tether_domain::Access;
+use tether_domain::UserId;
 use tether_domain::access::decide;
 use tether_domain::record::RecordState;
 use tether_store::record_search::{MAX_OFFSET, OwnerSet, RecordFilter, RecordSort};
@@ -63,13 +64,13 @@ pub async fn list(
     let owners = match req.whose {
         Whose::All => None,
         Whose::Mine => Some(OwnerSet {
-            user_ids: vec![caller.id().to_owned()],
+            user_ids: vec![caller.id().clone()],
             team_ids: Vec::new(),
         }),
         Whose::Teams => {
-            let mut user_ids: Vec<String> = me.teammate_ids.iter().map(|u| u.to_string()).collect();
+            let mut user_ids: Vec<UserId> = me.teammate_ids.iter().cloned().collect();
             if !me.teammate_ids.contains(&me.user_id) {
-                user_ids.push(caller.id().to_owned());
+                user_ids.push(caller.id().clone());
             }
             Some(OwnerSet {
                 user_ids,

@@ -28,6 +28,7 @@ use crate::error::{ApiError, ApiResult};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use tether_domain::RecordId;
+use tether_domain::UserId;
 use tether_domain::access::{Decision, decide, may_set_owner};
 use tether_domain::invalid::{FieldError, Invalid};
 use tether_domain::people::has_forbidden_control;
@@ -59,7 +60,7 @@ pub fn parse_state(record_type: &str, s: &str) -> ApiResult<RecordState> {
 /// Checks that an owner exists (and, for a user, is active).
 async fn check_owner(state: &AppState, owner: &Owner) -> ApiResult<()> {
     match owner {
-        Owner::User { user_id } => match state.store.user(user_id.as_str()).await? {
+        Owner::User { user_id } => match state.store.user(user_id).await? {
             Some(u) if u.active => Ok(()),
             Some(u) => Err(ApiError::fields(vec![
                 FieldError::new(
@@ -98,15 +99,15 @@ async fn check_lookups(
     if lookups.is_empty() {
         return Ok(());
     }
-    let ids: Vec<String> = lookups
+    let ids: Vec<RecordId> = lookups
         .iter()
-        .map(|(_, _, id)| id.clone())
+        .map(|(_, _, id)| RecordId::new(id.as_str()))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
     let readable: BTreeSet<(String, String)> = state
         .store
-        .record_views(&ids, caller.id())
+        .record_views(&ids, Some(caller.id()))
         .await?
         .into_iter()
         .filter(|v| decide(&caller.subject, Access::Read, v.facts()).is_allowed())
@@ -188,7 +189,7 @@ pub async fn create(
             .collect(),
         owner,
         state: req.state.unwrap_or(RecordState::Active),
-        created_by: Some(caller.id().to_owned()),
+        created_by: Some(caller.id().clone()),
         at: None,
     };
     let record = state.store.create_record(&rt.def, &new).await?;
@@ -255,7 +256,7 @@ pub async fn share(
     caller: &Caller,
     ty: &str,
     id: &RecordId,
-    user_id: &str,
+    user_id: &UserId,
     access: Access,
 ) -> ApiResult<()> {
     load_record(state, caller, ty, id, Access::Write).await?;

@@ -63,7 +63,7 @@ pub async fn options(
         .map(|u| OwnerOption {
             kind: "user".into(),
             current: matches!(&current, Owner::User { user_id } if user_id.as_str() == u.id),
-            id: u.id,
+            id: u.id.into(),
             name: u.name,
         })
         .collect();
@@ -103,8 +103,7 @@ async fn candidates(
     Ok(match caller.subject.owner_scope(ty) {
         ReadScope::SharedOnly => (Vec::new(), Vec::new()),
         ReadScope::Owners { user_ids, team_ids } => {
-            let ids: Vec<String> = user_ids.iter().map(|u| u.to_string()).collect();
-            let users = state.store.users_by_ids(&ids).await?;
+            let users = state.store.users_by_ids(&user_ids).await?;
             let teams = all_teams()
                 .await?
                 .into_iter()

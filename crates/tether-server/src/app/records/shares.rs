@@ -47,7 +47,7 @@ pub async fn list(
             },
             access: s.access,
             granted_by: s.granted_by.map(|id| PersonRef {
-                id,
+                id: UserId::new(id),
                 name: s.granted_by_name.unwrap_or_default(),
             }),
             granted_at: rfc3339(s.granted_at),

@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use crate::error::ApiResult;
 use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::RecordId;
+use tether_domain::UserId;
 use tether_domain::access::decide;
 use tether_domain::record::EntryKind;
 use tether_domain::viewer::{ChatFacts, ViewerFacts};
@@ -113,7 +114,7 @@ async fn with_chat_entries(
                 .map(|by| disconnect_facts(caller, view, &rt.settings, by.as_deref())),
         };
         let seen = tether_domain::viewer::view_chat(
-            caller.id(),
+            caller.id().as_str(),
             facts,
             ChatFacts {
                 kind: chat.kind,
@@ -137,7 +138,7 @@ async fn with_chat_entries(
             }),
             connected_at: rfc3339(a.at),
             last_message_by: seen.last_sender.map(|(id, name)| PersonRef {
-                id: id.to_owned(),
+                id: UserId::from(id),
                 name: name.to_owned(),
             }),
             last_message_at: seen.last_at.map(rfc3339),
@@ -155,7 +156,7 @@ async fn with_chat_entries(
             timeline_chat.can_disconnect = false;
         } else if !connected && let Some(d) = disconnections.get(&chat_id) {
             timeline_chat.disconnected_by = d.by.clone().map(|id| PersonRef {
-                id,
+                id: UserId::new(id),
                 name: d.by_name.clone().unwrap_or_default(),
             });
             timeline_chat.disconnected_at = Some(rfc3339(d.at));

@@ -64,7 +64,10 @@ async fn unsent_uploads_are_purged_after_the_ttl_and_sent_ones_stay(b: Backend) 
     }
     let alice_id = user_id(&app, &alice).await;
     assert_eq!(
-        app.store.unsent_attachment_bytes(&alice_id).await.unwrap(),
+        app.store
+            .unsent_attachment_bytes(&alice_id.as_str().into())
+            .await
+            .unwrap(),
         0
     );
     // The sent file, older than the TTL too, stays.

@@ -45,7 +45,10 @@ async fn an_upload_declared_over_the_limit_is_refused_before_its_body(b: Backend
     // Nothing was stored.
     let alice_id = user_id(&app, &alice).await;
     assert_eq!(
-        app.store.unsent_attachment_bytes(&alice_id).await.unwrap(),
+        app.store
+            .unsent_attachment_bytes(&alice_id.as_str().into())
+            .await
+            .unwrap(),
         0
     );
     let stored = std::fs::read_dir(app.data_dir.join("attachments"))
@@ -178,7 +181,7 @@ async fn each_users_unsent_uploads_are_bounded(b: Backend) {
     assert_eq!(stored, 2, "{stored} of 4 stored");
     assert!(
         app.store
-            .unsent_attachment_bytes(&user_id(&app, &alice).await)
+            .unsent_attachment_bytes(&user_id(&app, &alice).await.into())
             .await
             .unwrap()
             <= 2 * MIB as i64

@@ -127,7 +127,7 @@ async fn an_expired_session_ends_requests_and_its_socket() {
     app.store
         .create_session(
             &tether_server::auth::token_hash(&token),
-            &p.bo_id,
+            &p.bo_id.as_str().into(),
             "csrf",
             tether_store::now_ms() + 1_500,
         )

@@ -102,9 +102,9 @@ async fn events_cross_nodes_and_a_killed_node_loses_nothing() {
         .share_record(
             "case",
             &tether_domain::RecordId::from(case_id.as_str()),
-            &eve_id,
+            &eve_id.as_str().into(),
             tether_domain::Access::Write,
-            &bo_id,
+            &bo_id.as_str().into(),
         )
         .await
         .unwrap();

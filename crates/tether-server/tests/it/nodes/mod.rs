@@ -139,7 +139,7 @@ async fn user(store: &Store, email: &str, name: &str, roles: &[&str]) -> (String
         )
         .await
         .unwrap();
-    (u.id, token)
+    (u.id.into(), token)
 }
 
 async fn call(

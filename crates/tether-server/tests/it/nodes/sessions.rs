@@ -104,7 +104,7 @@ async fn ended_sessions_close_their_sockets_on_every_node_over_nats() {
     store
         .create_session(
             &auth::token_hash(&elsewhere),
-            &bo_id,
+            &bo_id.as_str().into(),
             "csrf",
             tether_store::now_ms() + 3_600_000,
         )

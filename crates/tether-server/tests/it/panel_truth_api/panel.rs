@@ -171,7 +171,7 @@ async fn r14_a_connected_one_on_one_is_offered_to_no_one(b: Backend) {
     let pair = pair["id"].as_str().unwrap().to_owned();
     let sys = tether_store::chats::SystemMessage {
         kind: "system",
-        actor_id: Some(w.bo_id.clone()),
+        actor_id: Some(w.bo_id.as_str().into()),
         text: "Bo Lind connected this chat".into(),
         html: "<p>Bo Lind connected this chat</p>".into(),
         data: json!({"event": "connection.added"}),
@@ -183,7 +183,7 @@ async fn r14_a_connected_one_on_one_is_offered_to_no_one(b: Backend) {
             chat_id: &tether_domain::ChatId::new(&pair),
             record_type: "case",
             record_id: &tether_domain::RecordId::from(w.case_id.as_str()),
-            actor_id: &w.bo_id,
+            actor_id: &w.bo_id.as_str().into(),
             system: &sys,
             timeline_subject: "Chat connected",
         })

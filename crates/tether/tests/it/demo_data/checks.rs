@@ -52,7 +52,7 @@ pub(super) async fn check_conversations(store: &Store, summary: &DemoSummary, sc
         written += texts.len();
         assert!(!texts.is_empty(), "{:?} has messages", c.name);
         for m in &texts {
-            let sender = m.sender_id.as_deref().unwrap();
+            let sender = m.sender_id.as_ref().unwrap().as_str();
             assert!(
                 c.member_ids.iter().any(|id| id == sender),
                 "senders are members"
@@ -69,7 +69,7 @@ pub(super) async fn check_conversations(store: &Store, summary: &DemoSummary, sc
                 c.name
             );
         }
-        let member = c.member_ids.first().unwrap();
+        let member = &tether_domain::UserId::from(c.member_ids.first().unwrap().as_str());
         let listed = store
             .list_chats(member, None, &[c.kind], None, 1000)
             .await
@@ -100,13 +100,13 @@ pub(super) async fn check_conversations(store: &Store, summary: &DemoSummary, sc
 
 /// Case titles in case-number order.
 pub(super) async fn titles(store: &Store, summary: &DemoSummary) -> Vec<String> {
-    let ids: Vec<String> = summary
+    let ids: Vec<tether_domain::RecordId> = summary
         .topics
         .iter()
-        .flat_map(|t| t.case_ids.clone())
+        .flat_map(|t| t.case_ids.iter().map(|id| id.as_str().into()))
         .collect();
     let mut cases: Vec<(String, String)> = store
-        .record_views(&ids, "")
+        .record_views(&ids, None)
         .await
         .unwrap()
         .into_iter()
@@ -235,13 +235,13 @@ pub(super) async fn check_people(store: &Store, summary: &DemoSummary) {
 
 pub(super) async fn check_cases(store: &Store, summary: &DemoSummary) {
     assert_eq!(summary.topics.len(), 10);
-    let ids: Vec<String> = summary
+    let ids: Vec<tether_domain::RecordId> = summary
         .topics
         .iter()
-        .flat_map(|t| t.case_ids.clone())
+        .flat_map(|t| t.case_ids.iter().map(|id| id.as_str().into()))
         .collect();
     assert_eq!(ids.len(), 2000);
-    let views = store.record_views(&ids, "").await.unwrap();
+    let views = store.record_views(&ids, None).await.unwrap();
     assert_eq!(views.len(), 2000);
     let cases: BTreeMap<&str, _> = views
         .iter()
@@ -263,9 +263,12 @@ pub(super) async fn check_cases(store: &Store, summary: &DemoSummary) {
             assert!(c.fields.contains_key(field), "{} has no {field}", c.id);
         }
     }
-    let targets: Vec<String> = targets.into_iter().collect();
+    let targets: Vec<tether_domain::RecordId> = targets
+        .into_iter()
+        .map(tether_domain::RecordId::new)
+        .collect();
     let linked: BTreeMap<tether_domain::RecordId, _> = store
-        .record_views(&targets, "")
+        .record_views(&targets, None)
         .await
         .unwrap()
         .into_iter()

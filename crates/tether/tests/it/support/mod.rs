@@ -387,7 +387,7 @@ pub async fn prepare(db_url: &str, senders: usize) -> Vec<User> {
             .await
             .unwrap();
         users.push(User {
-            id: u.id,
+            id: u.id.into(),
             email,
             token,
         });

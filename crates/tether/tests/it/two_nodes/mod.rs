@@ -143,7 +143,10 @@ impl Cluster {
             )
             .await
             .unwrap();
-        User { id: u.id, token }
+        User {
+            id: u.id.into(),
+            token,
+        }
     }
 }
 
