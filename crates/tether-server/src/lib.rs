@@ -184,11 +184,10 @@ impl AppState {
     /// Closes the user's live-event sockets on every node: those of one session (its token
     /// hash) after a sign-out, or all of them when the account is deactivated.
     pub fn end_sessions(&self, user_id: &UserId, session: Option<&str>) {
-        let user_id = user_id.as_str();
         self.bus
             .publish(events::Envelope::Nodes(events::Control::SessionEnded(
                 events::SessionEnded {
-                    user_id: user_id.to_owned(),
+                    user_id: user_id.to_string(),
                     session: session.map(str::to_owned),
                     except: None,
                 },
@@ -198,11 +197,10 @@ impl AppState {
     /// Closes the user's live-event sockets on every node except those of session `keep` (a
     /// token hash): after the user changed their own password.
     pub fn end_other_sessions(&self, user_id: &UserId, keep: &str) {
-        let user_id = user_id.as_str();
         self.bus
             .publish(events::Envelope::Nodes(events::Control::SessionEnded(
                 events::SessionEnded {
-                    user_id: user_id.to_owned(),
+                    user_id: user_id.to_string(),
                     session: None,
                     except: Some(keep.to_owned()),
                 },

@@ -4,11 +4,12 @@
 use crate::{Result, Store};
 use serde::Serialize;
 use serde_json::Value;
+use tether_domain::UserId;
 
 /// One change to remember.
 #[derive(Clone, Debug)]
 pub struct NewAudit {
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub action: &'static str,
     pub record_type: Option<String>,
     pub record_id: Option<String>,
@@ -17,9 +18,9 @@ pub struct NewAudit {
 }
 
 impl NewAudit {
-    pub fn new(actor_id: Option<&str>, action: &'static str, details: Value) -> Self {
+    pub fn new(actor_id: Option<&UserId>, action: &'static str, details: Value) -> Self {
         NewAudit {
-            actor_id: actor_id.map(str::to_owned),
+            actor_id: actor_id.cloned(),
             action,
             record_type: None,
             record_id: None,
@@ -48,7 +49,7 @@ macro_rules! audit_insert {
         sqlx::query($crate::audit::INSERT_AUDIT)
             .bind($crate::new_id())
             .bind($crate::now_ms())
-            .bind(e.actor_id.as_deref())
+            .bind(e.actor_id.as_ref())
             .bind(e.action)
             .bind(e.record_type.as_deref())
             .bind(e.record_id.as_deref())

@@ -100,7 +100,7 @@ impl Store {
         let now = now_ms();
         Ok(with_write!(self, p => {
             let mut tx = p.begin().await?;
-            let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id.as_str(), c.actor_id.as_str(), c.system, c.timeline_subject, now);
+            let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id.as_str(), c.actor_id, c.system, c.timeline_subject, now);
             tx.commit().await?;
             Ok::<_, sqlx::Error>(written)
         })?)
@@ -124,7 +124,7 @@ impl Store {
             let mut tx = p.begin().await?;
             crate::chats::insert_chat_in_tx!(tx, &id, c.chat, None::<&str>, now);
             let mut opening = Vec::new();
-            if let Some(started) = insert_connection!(tx, &id, c.record_type, c.record_id.as_str(), c.chat.created_by.as_str(), c.started, c.timeline_subject, now) {
+            if let Some(started) = insert_connection!(tx, &id, c.record_type, c.record_id.as_str(), &c.chat.created_by, c.started, c.timeline_subject, now) {
                 opening.push(started);
             }
             if let Some(intro) = c.intro {
@@ -151,7 +151,7 @@ impl Store {
                 written = Some(crate::chats::insert_system_in_tx!(tx, c.chat_id, c.system, now));
                 sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_disconnection', $3, NULL, $4, $5, $6, NULL)")
                     .bind(new_id()).bind(c.record_id.as_str()).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id.as_str()).execute(&mut *tx).await?;
-                let entry = NewAudit::new(Some(c.actor_id.as_str()), "chat.disconnected", json!({})).record(c.record_type, c.record_id.as_str()).chat(c.chat_id.as_str());
+                let entry = NewAudit::new(Some(c.actor_id), "chat.disconnected", json!({})).record(c.record_type, c.record_id.as_str()).chat(c.chat_id.as_str());
                 audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
@@ -215,7 +215,6 @@ impl Store {
         record_id: &RecordId,
         sys: &SystemMessage,
     ) -> Result<Option<MessageId>> {
-        let user_id = user_id.as_str();
         let record_id = record_id.as_str();
         let now = now_ms();
         Ok(with_write!(self, p => {
@@ -241,7 +240,6 @@ impl Store {
         record_id: &RecordId,
         viewer: &UserId,
     ) -> Result<Vec<ConnectedChat>> {
-        let viewer = viewer.as_str();
         let record_id = record_id.as_str();
         let sql = format!(
             "SELECT {CHAT_COLUMNS}, cc.connected_by, u.name AS connected_by_name, cc.connected_at, (cm.user_id IS NOT NULL) AS is_member \
@@ -272,7 +270,6 @@ impl Store {
         filter: Option<&str>,
         limit: i64,
     ) -> Result<Vec<Chat>> {
-        let viewer = viewer.as_str();
         let except_record = except_record.as_str();
         let pattern = filter
             .map(str::trim)
@@ -327,7 +324,6 @@ impl Store {
         chat_ids: &[ChatId],
         viewer: &UserId,
     ) -> Result<Vec<(Chat, bool, Option<String>)>> {
-        let viewer = viewer.as_str();
         if chat_ids.is_empty() {
             return Ok(Vec::new());
         }

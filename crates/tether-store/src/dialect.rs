@@ -143,7 +143,6 @@ impl crate::Store {
         chat_ids: Option<&[tether_domain::ChatId]>,
         limit: i64,
     ) -> crate::Result<Vec<MessageHit>> {
-        let viewer = viewer.as_str();
         let query: Vec<Vec<&String>> = query
             .iter()
             .map(|w| {

@@ -21,7 +21,6 @@ pub struct PreferencesPatch {
 impl Store {
     /// The user's preferences; `None` when there is no such user.
     pub async fn preferences(&self, user_id: &UserId) -> Result<Option<Preferences>> {
-        let user_id = user_id.as_str();
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT locale, time_zone FROM users WHERE id = $1"
         )
@@ -37,7 +36,6 @@ impl Store {
         user_id: &UserId,
         patch: &PreferencesPatch,
     ) -> Result<Option<Preferences>> {
-        let user_id = user_id.as_str();
         let (set_locale, locale) = split(&patch.locale);
         let (set_zone, zone) = split(&patch.time_zone);
         with_write!(self, p => sqlx::query_as::<_, Preferences>(

@@ -53,7 +53,6 @@ impl Store {
         settings: &RecordTypeSettings,
         actor: Option<&UserId>,
     ) -> Result<RecordType> {
-        let actor = actor.map(UserId::as_str);
         let definition = serde_json::to_string(def)?;
         let settings_doc = serde_json::to_string(settings)?;
         with_write!(self, p => {
@@ -107,7 +106,6 @@ impl Store {
         s: &GlobalSettings,
         actor: Option<&UserId>,
     ) -> Result<GlobalSettings> {
-        let actor = actor.map(UserId::as_str);
         let old = self.global_settings().await?;
         let doc = serde_json::to_string(s)?;
         with_write!(self, p => {
@@ -139,7 +137,6 @@ impl Tx {
         settings: &RecordTypeSettings,
         actor: Option<&UserId>,
     ) -> Result<RecordType> {
-        let actor = actor.map(UserId::as_str);
         let doc = serde_json::to_string(settings)?;
         tx_write!(self, c => {
             let old: Option<(String,)> = sqlx::query_as("SELECT settings FROM record_types WHERE name = $1").bind(name).fetch_optional(&mut *c).await?;

@@ -38,7 +38,6 @@ impl Store {
         csrf_token: &str,
         expires_at: i64,
     ) -> Result<()> {
-        let user_id = user_id.as_str();
         with_write!(self, p => sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash).bind(user_id).bind(csrf_token).bind(now_ms()).bind(expires_at).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
@@ -55,7 +54,6 @@ impl Store {
         clear_key: &str,
         audit: &NewAudit,
     ) -> Result<()> {
-        let user_id = user_id.as_str();
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")

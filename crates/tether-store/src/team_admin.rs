@@ -124,7 +124,6 @@ impl Store {
         user_id: &UserId,
         actor: Option<&UserId>,
     ) -> Result<TeamChange> {
-        let actor = actor.map(UserId::as_str);
         let user_id = user_id.as_str();
         let team_id = team_id.as_str();
         let team = self
@@ -182,7 +181,6 @@ impl Store {
         patch: &TeamPatch,
         actor: Option<&UserId>,
     ) -> Result<TeamChange> {
-        let actor = actor.map(UserId::as_str);
         let team_id = team_id.as_str();
         let team = self
             .team_by_id(team_id)

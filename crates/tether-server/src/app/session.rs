@@ -160,7 +160,7 @@ pub async fn sign_in(
     let ttl_ms = i64::try_from(state.config.session_ttl.as_millis()).unwrap_or(i64::MAX / 2);
     let expires_at = tether_store::now_ms() + ttl_ms;
     let entry = NewAudit::new(
-        Some(creds.id.as_str()),
+        Some(&creds.id),
         "session.signed_in",
         json!({"user_id": creds.id, "email": creds.email, "address": attempt.ip.to_string()}),
     );
@@ -191,7 +191,7 @@ pub async fn sign_in(
 /// sockets. Audited (`session.signed_out`).
 pub async fn sign_out(state: &AppState, caller: &Caller) -> ApiResult<()> {
     let entry = NewAudit::new(
-        Some(caller.id().as_str()),
+        Some(caller.id()),
         "session.signed_out",
         json!({"user_id": caller.id()}),
     );
@@ -296,7 +296,7 @@ pub async fn change_password(
         .ok_or_else(account_gone)?;
     if !state.hasher.verify(current, creds.password_hash).await? {
         let entry = NewAudit::new(
-            Some(caller.id().as_str()),
+            Some(caller.id()),
             "user.password_change_failed",
             json!({"user_id": caller.id(), "address": attempt.ip.to_string()}),
         );

@@ -37,13 +37,12 @@ pub struct ChatOut {
 }
 
 pub fn chat_out(chat: Chat, members: &[Member], unread: i64, viewer: &UserId) -> ChatOut {
-    let viewer = viewer.as_str();
     let names: Vec<(&str, &str)> = members
         .iter()
         .map(|m| (m.user_id.as_str(), m.name.as_str()))
         .collect();
     ChatOut {
-        name: display_name(chat.kind, chat.name.as_deref(), &names, viewer),
+        name: display_name(chat.kind, chat.name.as_deref(), &names, viewer.as_str()),
         id: chat.id.into_string(),
         custom_name: chat.name,
         kind: chat.kind,

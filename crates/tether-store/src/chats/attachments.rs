@@ -23,7 +23,6 @@ impl Store {
         id: &AttachmentId,
         user_id: &UserId,
     ) -> Result<Option<Attachment>> {
-        let user_id = user_id.as_str();
         let id = id.as_str();
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT a.id, a.uploader_id, a.name, a.content_type, a.size, a.inline, a.storage_key, a.message_id, a.created_at FROM attachments a \
@@ -59,7 +58,6 @@ impl Store {
 
     /// Bytes of `user_id`'s uploads not sent in a message (nor discarded) yet.
     pub async fn unsent_attachment_bytes(&self, user_id: &UserId) -> Result<i64> {
-        let user_id = user_id.as_str();
         let (n,): (i64,) = with_pool!(self, p => sqlx::query_as(
             "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM attachments WHERE uploader_id = $1 AND message_id IS NULL AND discarded_at IS NULL")
             .bind(user_id).fetch_one(p).await)?;

@@ -84,7 +84,6 @@ impl Store {
         emoji: &str,
         max_distinct: usize,
     ) -> Result<ReactionAdded> {
-        let user_id = user_id.as_str();
         let max = i64::try_from(max_distinct).unwrap_or(i64::MAX);
         let outcome = with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -118,7 +117,6 @@ impl Store {
         emoji: &str,
         add: bool,
     ) -> Result<bool> {
-        let user_id = user_id.as_str();
         let n = with_write!(self, p => if add {
             sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES ($1, $2, $3, {REACTION_AT}) ON CONFLICT DO NOTHING")))
                 .bind(message_id.as_str()).bind(user_id).bind(emoji).bind(now_ms()).execute(p).await.map(|r| r.rows_affected())
@@ -131,7 +129,6 @@ impl Store {
 
     /// Moves the read marker forward (never back) to `seq`.
     pub async fn mark_read(&self, chat_id: &ChatId, user_id: &UserId, seq: i64) -> Result<()> {
-        let user_id = user_id.as_str();
         with_write!(self, p => sqlx::query("UPDATE chat_members SET last_read_seq = $1 WHERE chat_id = $2 AND user_id = $3 AND last_read_seq < $1")
             .bind(seq).bind(chat_id.as_str()).bind(user_id).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())

@@ -44,7 +44,6 @@ impl Store {
     }
 
     pub async fn member(&self, chat_id: &ChatId, user_id: &UserId) -> Result<Option<Member>> {
-        let user_id = user_id.as_str();
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT cm.chat_id, cm.user_id, u.name, u.active, cm.joined_at, cm.visible_from, cm.last_read_seq FROM chat_members cm \
              JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = $1 AND cm.user_id = $2")
@@ -73,7 +72,6 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ChatListItem>> {
         let user = user_id;
-        let user_id = user_id.as_str();
         let pattern = filter
             .map(str::trim)
             .filter(|f| !f.is_empty())
@@ -125,7 +123,6 @@ impl Store {
         user_id: &UserId,
         chat_ids: &[ChatId],
     ) -> Result<BTreeMap<ChatId, i64>> {
-        let user_id = user_id.as_str();
         if chat_ids.is_empty() {
             return Ok(BTreeMap::new());
         }

@@ -90,7 +90,6 @@ impl Store {
         user_id: &UserId,
         sys: &SystemMessage,
     ) -> Result<Option<MemberRemoved>> {
-        let user_id = user_id.as_str();
         let now = now_ms();
         let removed = with_write!(self, p => {
             let mut tx = p.begin().await?;
@@ -104,7 +103,7 @@ impl Store {
                     message_id: insert_system!(tx, chat_id, sys, now),
                     members_before: before.into_iter().map(|(u,)| UserId::new(u)).collect(),
                 });
-                let entry = crate::audit::NewAudit::new(sys.actor_id.as_ref().map(UserId::as_str), "chat.member_removed", serde_json::json!({"user_id": user_id})).chat(chat_id.as_str());
+                let entry = crate::audit::NewAudit::new(sys.actor_id.as_ref(), "chat.member_removed", serde_json::json!({"user_id": user_id})).chat(chat_id.as_str());
                 crate::audit::audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
@@ -154,7 +153,6 @@ impl Tx {
         added_by: &UserId,
         sys: &SystemMessage,
     ) -> Result<MembersAdded> {
-        let added_by = added_by.as_str();
         let now = now_ms();
         tx_write!(self, c => {
             let mut added = Vec::new();

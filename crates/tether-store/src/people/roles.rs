@@ -33,7 +33,6 @@ impl Store {
         privileges: &[Privilege],
         actor: Option<&UserId>,
     ) -> Result<Role> {
-        let actor = actor.map(UserId::as_str);
         let id = new_id();
         let strings: Vec<String> = privileges.iter().map(ToString::to_string).collect();
         let doc = serde_json::to_string(&strings)?;

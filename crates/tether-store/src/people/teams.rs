@@ -26,7 +26,6 @@ impl Store {
         member_ids: &[UserId],
         actor: Option<&UserId>,
     ) -> Result<Team> {
-        let actor = actor.map(UserId::as_str);
         let everyone: Vec<UserId> = admin_ids.iter().chain(member_ids).cloned().collect();
         self.check_users_exist(&everyone).await?;
         let id = new_id();
@@ -57,7 +56,6 @@ impl Store {
         user_ids: &[UserId],
         actor: Option<&UserId>,
     ) -> Result<TeamChange> {
-        let actor = actor.map(UserId::as_str);
         let team_id = team_id.as_str();
         if self.team_by_id(team_id).await?.is_none() {
             return Err(StoreError::NotFound("team"));

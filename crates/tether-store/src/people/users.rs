@@ -26,7 +26,6 @@ impl Store {
         u: &NewUser,
         actor: Option<&UserId>,
     ) -> Result<(UserDetail, Vec<ChannelMove>)> {
-        let actor = actor.map(UserId::as_str);
         let role_ids = self.role_ids_by_name(&u.role_names).await?;
         self.check_teams_exist(&u.team_ids).await?;
         let id = new_id();
@@ -130,7 +129,6 @@ impl Store {
     }
 
     pub async fn user(&self, id: &UserId) -> Result<Option<UserSummary>> {
-        let id = id.as_str();
         Ok(
             with_pool!(self, p => sqlx::query_as("SELECT id, name, email, active FROM users WHERE id = $1")
             .bind(id).fetch_optional(p).await)?,
@@ -183,7 +181,6 @@ impl Store {
         patch: &UserPatch,
         actor: Option<&UserId>,
     ) -> Result<UserDetail> {
-        let actor = actor.map(UserId::as_str);
         let user_id = id;
         let id = id.as_str();
         let role_ids = match &patch.role_names {
@@ -238,7 +235,6 @@ impl Store {
         actor: Option<&UserId>,
         via: &str,
     ) -> Result<u64> {
-        let actor = actor.map(UserId::as_str);
         let user_id = user_id.as_str();
         with_write!(self, p => {
             let mut tx = p.begin().await?;

@@ -112,7 +112,6 @@ impl Store {
         text: &str,
         limit: i64,
     ) -> Result<Vec<RecordView>> {
-        let viewer = viewer.as_str();
         let text = text.trim();
         if text.is_empty() || scopes.is_empty() {
             return Ok(Vec::new());

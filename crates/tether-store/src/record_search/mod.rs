@@ -195,7 +195,6 @@ impl Store {
         user_id: &UserId,
         actor: &UserId,
     ) -> Result<()> {
-        let actor = actor.as_str();
         let user_id = user_id.as_str();
         let record_id = record_id.as_str();
         with_write!(self, p => {

@@ -28,7 +28,6 @@ impl Store {
         actor_id: &UserId,
         system: &crate::chats::SystemMessage,
     ) -> Result<Vec<(tether_domain::ChatId, tether_domain::MessageId)>> {
-        let actor_id = actor_id.as_str();
         let id = id.as_str();
         let now = now_ms();
         with_write!(self, p => {
@@ -143,7 +142,7 @@ impl Store {
                  ON CONFLICT (record_id, user_id) DO UPDATE SET access = excluded.access, granted_by = excluded.granted_by, granted_at = excluded.granted_at")
                 .bind(record_id.as_str()).bind(user_id.as_str()).bind(access.as_str()).bind(actor.as_str()).bind(now_ms())
                 .execute(&mut *tx).await?;
-            let entry = NewAudit::new(Some(actor.as_str()), "record.shared", json!({"user_id": user_id, "access": access.as_str()})).record(record_type, record_id.as_str());
+            let entry = NewAudit::new(Some(actor), "record.shared", json!({"user_id": user_id, "access": access.as_str()})).record(record_type, record_id.as_str());
             audit_insert!(&mut *tx, &entry)?;
             tx.commit().await?;
             Ok::<_, StoreError>(())
@@ -164,7 +163,6 @@ impl Tx {
         patch: &RecordPatch,
         actor: Option<&UserId>,
     ) -> Result<RecordChange> {
-        let actor = actor.map(UserId::as_str);
         let id = id.as_str();
         self.lock(crate::dialect::Locked::Record, id).await?;
         let before = record_unchecked_on(self.db(), id).await?;
