@@ -65,6 +65,26 @@ pub(crate) fn lock_row(backend: crate::Backend, row: Locked) -> Option<&'static 
     }
 }
 
+/// The statement that answers which senders are members of their chat now, inside a message's
+/// write transaction: `$1` is a JSON array of `{"c": chat id, "u": user id}`, the answer
+/// `(chat_id, user_id)` rows. On PostgreSQL the member rows are share-locked until the commit,
+/// so removing one of them waits for the messages it lets through; on SQLite the one writer
+/// connection already orders the removal after them.
+pub(crate) fn members_now(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Sqlite => {
+            "SELECT cm.chat_id, cm.user_id FROM chat_members cm \
+             JOIN (SELECT value->>'c' AS c, value->>'u' AS u FROM json_each($1)) AS v \
+             ON cm.chat_id = v.c AND cm.user_id = v.u"
+        }
+        crate::Backend::Postgres => {
+            "SELECT cm.chat_id, cm.user_id FROM chat_members cm \
+             JOIN json_to_recordset($1::json) AS v(c text, u text) \
+             ON cm.chat_id = v.c AND cm.user_id = v.u FOR KEY SHARE OF cm"
+        }
+    }
+}
+
 /// The statement that adds a message's terms to the search index (`$1` message, `$2` chat,
 /// `$3` space-separated terms from `tether_domain::search::index_terms`). On SQLite the terms
 /// also get the chat's token ([`chat_token`]), so a search can be limited to the caller's

@@ -25,7 +25,7 @@ use crate::db::Pool;
 use crate::outgoing::{NewMessage, Pending, SendQueue, Stats, Written};
 use crate::{Backend, Result, Store, StoreError, new_id};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -251,8 +251,8 @@ impl SqliteBatch {
     }
 }
 
-/// PostgreSQL writes a batch, of any size, in one statement and so in one round trip, as its
-/// own transaction: `$1` the messages (`k` is a message's place among the batch's messages of
+/// PostgreSQL writes a batch, of any size, in one statement, inside the transaction that read
+/// (and share-locked) the senders' memberships first: `$1` the messages (`k` is a message's place among the batch's messages of
 /// its chat, from 1), `$2` the chats (`n` messages each). The chats are locked in id order
 /// first; each message's `seq` is the chat's `last_seq` before the batch plus `k`; the search
 /// entries (the same `simple` tsvector as `crate::dialect::insert_message_text`) and mentions
@@ -277,6 +277,54 @@ WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text,
      SELECT DISTINCT m.id, u.user_id FROM m JOIN v ON v.id = m.id \
      CROSS JOIN LATERAL json_array_elements_text(v.mentions) AS u(user_id)) \
 SELECT id, seq FROM m";
+
+/// Each message's chat and sender as `{"c", "u"}`, for [`crate::dialect::members_now`].
+pub(crate) fn senders_json<'a>(messages: impl IntoIterator<Item = &'a NewMessage>) -> String {
+    Value::Array(
+        messages
+            .into_iter()
+            .map(|m| json!({"c": m.chat_id, "u": m.sender_id}))
+            .collect(),
+    )
+    .to_string()
+}
+
+/// The messages of a batch whose sender is a member of their chat now (`members`, as
+/// [`crate::dialect::members_now`] answered inside the write's transaction), and for every
+/// message of the batch whether it is among them.
+fn from_members<'a>(
+    messages: &[(&'a NewMessage, i64)],
+    members: &[(String, String)],
+) -> (Vec<(&'a NewMessage, i64)>, Vec<bool>) {
+    let members: HashSet<(&str, &str)> = members
+        .iter()
+        .map(|(c, u)| (c.as_str(), u.as_str()))
+        .collect();
+    let allowed: Vec<bool> = messages
+        .iter()
+        .map(|(m, _)| members.contains(&(m.chat_id.as_str(), m.sender_id.as_str())))
+        .collect();
+    let kept = messages
+        .iter()
+        .zip(&allowed)
+        .filter(|(_, ok)| **ok)
+        .map(|(m, _)| *m)
+        .collect();
+    (kept, allowed)
+}
+
+/// The answers for a whole batch: the written messages in order where the sender was a
+/// member, and where not, the answer a non-member gets for the chat (it is not theirs to see).
+fn answers(allowed: Vec<bool>, written: Vec<Result<Written>>) -> Vec<Result<Written>> {
+    let mut written = written.into_iter();
+    allowed
+        .into_iter()
+        .map(|ok| match ok {
+            true => written.next().unwrap_or(Err(StoreError::NotFound("chat"))),
+            false => Err(StoreError::NotFound("chat")),
+        })
+        .collect()
+}
 
 /// What a batch changes per chat: how many messages, the latest time, the last sender.
 struct ChatBump<'a> {
@@ -397,16 +445,27 @@ impl Store {
         &self,
         messages: &[(&NewMessage, i64)],
     ) -> Result<Vec<Result<Written>>> {
-        let chats = chat_bumps(messages);
+        let senders = senders_json(messages.iter().map(|(m, _)| *m));
+        let guard = crate::dialect::members_now(self.backend());
         match &self.writer {
             Pool::Sqlite(p) => {
                 let sql = SqliteBatch::get();
                 let mut tx = p.begin().await?;
+                // Membership is read inside the write: a sender removed a moment ago is refused.
+                let members: Vec<(String, String)> = sqlx::query_as(guard)
+                    .bind(&senders)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let (kept, allowed) = from_members(messages, &members);
+                if kept.is_empty() {
+                    return Ok(answers(allowed, Vec::new()));
+                }
+                let chats = chat_bumps(&kept);
                 let last_seqs: Vec<(String, i64)> = sqlx::query_as(sql.bump.as_str())
                     .bind(chats_json(&chats))
                     .fetch_all(&mut *tx)
                     .await?;
-                let (rows, mentions, written) = sqlite_rows(messages, &chats, last_seqs)?;
+                let (rows, mentions, written) = sqlite_rows(&kept, &chats, last_seqs)?;
                 sqlx::query(sql.messages.as_str())
                     .bind(&rows)
                     .execute(&mut *tx)
@@ -422,25 +481,37 @@ impl Store {
                         .await?;
                 }
                 tx.commit().await?;
-                Ok(written.into_iter().map(Ok).collect())
+                Ok(answers(allowed, written.into_iter().map(Ok).collect()))
             }
             Pool::Postgres(p) => {
-                let (rows, ids) = postgres_rows(messages);
+                let mut tx = p.begin().await?;
+                // The member rows stay share-locked until the commit: a removal waits for it.
+                let members: Vec<(String, String)> = sqlx::query_as(guard)
+                    .bind(&senders)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let (kept, allowed) = from_members(messages, &members);
+                if kept.is_empty() {
+                    return Ok(answers(allowed, Vec::new()));
+                }
+                let (rows, ids) = postgres_rows(&kept);
                 let seqs: HashMap<String, i64> = sqlx::query_as(POSTGRES_BATCH)
                     .bind(rows)
-                    .bind(chats_json(&chats))
-                    .fetch_all(p)
+                    .bind(chats_json(&chat_bumps(&kept)))
+                    .fetch_all(&mut *tx)
                     .await?
                     .into_iter()
                     .collect();
+                tx.commit().await?;
                 // A message without a row was not written: its chat is gone (the others are).
-                Ok(ids
+                let written = ids
                     .into_iter()
                     .map(|id| match seqs.get(&id) {
                         Some(seq) => Ok((id, *seq, Vec::new())),
                         None => Err(StoreError::NotFound("chat")),
                     })
-                    .collect())
+                    .collect();
+                Ok(answers(allowed, written))
             }
         }
     }

@@ -42,7 +42,8 @@ fn replay(existing: KeyedMessage, m: &NewMessage) -> Result<Sent> {
 
 impl Store {
     /// Sends a message: next sequence number, mentions, attachments (which must be the
-    /// sender's and unused), urgent reminder, all in one transaction. With an idempotency key
+    /// sender's and unused), urgent reminder, all in one transaction that first reads whether
+    /// the sender is a member of the chat (`NotFound("chat")` when not). With an idempotency key
     /// that was used before by the same sender in this chat, returns the first message instead;
     /// a key already used in another chat is refused ([`StoreError::Conflict`]).
     pub async fn send_message(&self, m: &NewMessage) -> Result<Sent> {
@@ -102,8 +103,16 @@ impl Store {
     pub(crate) async fn write_message(&self, m: &NewMessage, now: i64) -> Result<Written> {
         let data = m.data.as_ref().map(Value::to_string);
         let text_sql = crate::dialect::insert_message_text(self.backend());
+        let guard = crate::dialect::members_now(self.backend());
+        let sender = crate::sends::senders_json([m]);
         with_write!(self, p => {
             let mut tx = p.begin().await?;
+            // Membership is read inside the write (share-locked on PostgreSQL until the commit):
+            // a sender removed after the server's check is refused, not written.
+            let member: Vec<(String, String)> = sqlx::query_as(guard).bind(&sender).fetch_all(&mut *tx).await?;
+            if member.is_empty() {
+                return Err(StoreError::NotFound("chat"));
+            }
             let (id, seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
                 html = &m.html, importance = m.importance.as_str(), data = data.clone(), key = m.idempotency_key.as_deref(), fingerprint = m.idempotency_fingerprint.as_deref(), at = now);
             for u in &m.mentions {
