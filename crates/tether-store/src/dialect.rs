@@ -85,6 +85,32 @@ pub(crate) fn members_now(backend: crate::Backend) -> &'static str {
     }
 }
 
+/// The statement that answers whether user `$2` may act on message `$1` now, inside the
+/// action's write transaction (a row when they may): `$2` is a member of the message's chat,
+/// and with `own` also sent it, and it is not deleted. On PostgreSQL the member row is
+/// share-locked until the commit, as in [`members_now`].
+pub(crate) fn may_act_on_message(backend: crate::Backend, own: bool) -> &'static str {
+    match (backend, own) {
+        (crate::Backend::Sqlite, false) => {
+            "SELECT 1 FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id \
+             WHERE m.id = $1 AND cm.user_id = $2"
+        }
+        (crate::Backend::Sqlite, true) => {
+            "SELECT 1 FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id \
+             WHERE m.id = $1 AND cm.user_id = $2 AND m.sender_id = $2 AND m.deleted_at IS NULL"
+        }
+        (crate::Backend::Postgres, false) => {
+            "SELECT 1 FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id \
+             WHERE m.id = $1 AND cm.user_id = $2 FOR KEY SHARE OF cm"
+        }
+        (crate::Backend::Postgres, true) => {
+            "SELECT 1 FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id \
+             WHERE m.id = $1 AND cm.user_id = $2 AND m.sender_id = $2 AND m.deleted_at IS NULL \
+             FOR KEY SHARE OF cm"
+        }
+    }
+}
+
 /// The statement that adds a message's terms to the search index (`$1` message, `$2` chat,
 /// `$3` space-separated terms from `tether_domain::search::index_terms`). On SQLite the terms
 /// also get the chat's token ([`chat_token`]), so a search can be limited to the caller's

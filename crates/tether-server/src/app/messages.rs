@@ -264,6 +264,7 @@ pub async fn edit_message(
         .store
         .edit_message(
             message_id,
+            caller.id(),
             body.as_str(),
             &rendered.html,
             &rendered.mentioned_user_ids,
@@ -287,7 +288,7 @@ pub async fn delete_message(
     message_id: &MessageId,
 ) -> ApiResult<Outcome<()>> {
     own_message(state, caller, chat_id, message_id).await?;
-    let message = state.store.delete_message(message_id).await?;
+    let message = state.store.delete_message(message_id, caller.id()).await?;
     super::files::remove_message_files(state, message_id).await;
     let members = state.store.members(chat_id).await?;
     Ok(Outcome::new(

@@ -13,18 +13,24 @@ const REACTION_AT: &str = "CASE WHEN COALESCE((SELECT MAX(created_at) FROM react
      THEN (SELECT MAX(created_at) FROM reactions WHERE message_id = $1) + 1 ELSE $4 END";
 
 impl Store {
-    /// Replaces a message's text (the caller checked it is the sender's).
+    /// Replaces the text of a message `by` sent. Whether `by` sent it, it is not deleted and
+    /// `by` is a member of its chat is read inside the write: `NotFound("message")` when not.
     pub async fn edit_message(
         &self,
         id: &MessageId,
+        by: &UserId,
         body: &str,
         html: &str,
         mentions: &[String],
     ) -> Result<Message> {
         let now = now_ms();
         let text_sql = crate::dialect::insert_message_text(self.backend());
+        let guard = crate::dialect::may_act_on_message(self.backend(), true);
         with_write!(self, p => {
             let mut tx = p.begin().await?;
+            if sqlx::query(guard).bind(id.as_str()).bind(by).fetch_optional(&mut *tx).await?.is_none() {
+                return Err(StoreError::NotFound("message"));
+            }
             sqlx::query("UPDATE messages SET body = $1, html = $2, edited_at = $3 WHERE id = $4 AND deleted_at IS NULL")
                 .bind(body).bind(html).bind(now).bind(id.as_str()).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
@@ -43,19 +49,24 @@ impl Store {
                 sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(id.as_str()).bind(u).execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(())
+            Ok::<_, StoreError>(())
         })?;
         self.message(id)
             .await?
             .ok_or(StoreError::NotFound("message"))
     }
 
-    /// Deletes a message's content, leaving a tombstone (kind and time stay, text goes). Its
-    /// files are discarded: no one can download them, and their bytes are to be removed.
-    pub async fn delete_message(&self, id: &MessageId) -> Result<Message> {
+    /// Deletes the content of a message `by` sent, leaving a tombstone (kind and time stay,
+    /// text goes). Its files are discarded: no one can download them, and their bytes are to
+    /// be removed. Checked inside the write as [`Store::edit_message`] is.
+    pub async fn delete_message(&self, id: &MessageId, by: &UserId) -> Result<Message> {
         let now = now_ms();
+        let guard = crate::dialect::may_act_on_message(self.backend(), true);
         with_write!(self, p => {
             let mut tx = p.begin().await?;
+            if sqlx::query(guard).bind(id.as_str()).bind(by).fetch_optional(&mut *tx).await?.is_none() {
+                return Err(StoreError::NotFound("message"));
+            }
             sqlx::query("UPDATE messages SET body = '', html = '', data = NULL, deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
                 .bind(now).bind(id.as_str()).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
@@ -65,7 +76,7 @@ impl Store {
             // Its files can no longer be downloaded; their bytes go next (`discarded_attachments`).
             sqlx::query("UPDATE attachments SET discarded_at = $1 WHERE message_id = $2 AND discarded_at IS NULL").bind(now).bind(id.as_str()).execute(&mut *tx).await?;
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(())
+            Ok::<_, StoreError>(())
         })?;
         self.message(id)
             .await?
@@ -76,7 +87,8 @@ impl Store {
     /// `max_distinct` different reactions and `emoji` is not one of them.
     ///
     /// The message row is locked first (a write to it that changes nothing), so two people
-    /// adding new reactions at once cannot both take the last place.
+    /// adding new reactions at once cannot both take the last place. Whether `user_id` is a
+    /// member of the message's chat is read inside the write: `NotFound("message")` when not.
     pub async fn add_reaction(
         &self,
         message_id: &MessageId,
@@ -85,8 +97,12 @@ impl Store {
         max_distinct: usize,
     ) -> Result<ReactionAdded> {
         let max = i64::try_from(max_distinct).unwrap_or(i64::MAX);
+        let guard = crate::dialect::may_act_on_message(self.backend(), false);
         let outcome = with_write!(self, p => {
             let mut tx = p.begin().await?;
+            if sqlx::query(guard).bind(message_id.as_str()).bind(user_id).fetch_optional(&mut *tx).await?.is_none() {
+                return Err(StoreError::NotFound("message"));
+            }
             sqlx::query("UPDATE messages SET id = id WHERE id = $1").bind(message_id.as_str()).execute(&mut *tx).await?;
             let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO reactions (message_id, user_id, emoji, created_at) SELECT $1, $2, $3, {REACTION_AT} \
@@ -103,13 +119,14 @@ impl Store {
                 if mine.is_some() { ReactionAdded::AlreadyThere } else { ReactionAdded::TooMany }
             };
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(outcome)
+            Ok::<_, StoreError>(outcome)
         })?;
         Ok(outcome)
     }
 
     /// Adds (`add`) or removes a reaction; returns whether anything changed. Adding is not
-    /// bounded here: the server adds with [`Store::add_reaction`].
+    /// bounded here: the server adds with [`Store::add_reaction`]. Checked inside the write as
+    /// [`Store::add_reaction`] is.
     pub async fn set_reaction(
         &self,
         message_id: &MessageId,
@@ -117,12 +134,21 @@ impl Store {
         emoji: &str,
         add: bool,
     ) -> Result<bool> {
-        let n = with_write!(self, p => if add {
-            sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES ($1, $2, $3, {REACTION_AT}) ON CONFLICT DO NOTHING")))
-                .bind(message_id.as_str()).bind(user_id).bind(emoji).bind(now_ms()).execute(p).await.map(|r| r.rows_affected())
-        } else {
-            sqlx::query("DELETE FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3")
-                .bind(message_id.as_str()).bind(user_id).bind(emoji).execute(p).await.map(|r| r.rows_affected())
+        let guard = crate::dialect::may_act_on_message(self.backend(), false);
+        let n = with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            if sqlx::query(guard).bind(message_id.as_str()).bind(user_id).fetch_optional(&mut *tx).await?.is_none() {
+                return Err(StoreError::NotFound("message"));
+            }
+            let n = if add {
+                sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES ($1, $2, $3, {REACTION_AT}) ON CONFLICT DO NOTHING")))
+                    .bind(message_id.as_str()).bind(user_id).bind(emoji).bind(now_ms()).execute(&mut *tx).await?.rows_affected()
+            } else {
+                sqlx::query("DELETE FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3")
+                    .bind(message_id.as_str()).bind(user_id).bind(emoji).execute(&mut *tx).await?.rows_affected()
+            };
+            tx.commit().await?;
+            Ok::<_, StoreError>(n)
         })?;
         Ok(n > 0)
     }

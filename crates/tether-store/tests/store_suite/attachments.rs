@@ -134,7 +134,7 @@ async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backen
     assert_eq!(s.unsent_attachment_bytes(&a).await.unwrap(), 10);
 
     // Deleting a message discards its files; the message no longer lists them.
-    let gone = s.delete_message(&sent.id).await.unwrap();
+    let gone = s.delete_message(&sent.id, &a).await.unwrap();
     assert!(gone.attachments.is_empty());
     assert!(
         s.attachment_for(&"sent".into(), &bo)

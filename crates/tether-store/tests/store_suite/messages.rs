@@ -146,11 +146,11 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
     assert!(s.set_reaction(&sent.id, &bo, "👍", true).await.unwrap());
     assert!(!s.set_reaction(&sent.id, &bo, "👍", true).await.unwrap());
     let edited = s
-        .edit_message(&first.message.id, "twice", "twice", &[])
+        .edit_message(&first.message.id, &a, "twice", "twice", &[])
         .await
         .unwrap();
     assert!(edited.edited_at.is_some());
-    let gone = s.delete_message(&sent.id).await.unwrap();
+    let gone = s.delete_message(&sent.id, &a).await.unwrap();
     assert!(gone.deleted_at.is_some() && gone.body.is_empty() && gone.reactions.is_empty());
     assert!(
         s.attachment_for(&"att1".into(), &bo)
@@ -473,4 +473,33 @@ async fn only_members_messages_are_written(b: Backend) {
         (1..=stored.len() as i64).collect::<Vec<_>>(),
         "refused messages take no sequence numbers"
     );
+
+    // The sibling writes check the same inside their transaction: a removed member cannot
+    // react or take a reaction back, someone else cannot edit or delete a member's message.
+    let mine = stored
+        .iter()
+        .find(|m| m.sender_id.as_ref() == Some(&a))
+        .unwrap();
+    let gone = |r: Result<bool, StoreError>| matches!(r, Err(StoreError::NotFound("message")));
+    assert!(gone(s.set_reaction(&mine.id, &bo, "👍", true).await));
+    assert!(gone(s.set_reaction(&mine.id, &bo, "👍", false).await));
+    assert!(matches!(
+        s.add_reaction(&mine.id, &bo, "👍", 10).await,
+        Err(StoreError::NotFound("message"))
+    ));
+    assert!(matches!(
+        s.edit_message(&mine.id, &c, "taken over", "taken over", &[])
+            .await,
+        Err(StoreError::NotFound("message"))
+    ));
+    assert!(matches!(
+        s.delete_message(&mine.id, &c).await,
+        Err(StoreError::NotFound("message"))
+    ));
+    let after = s.message(&mine.id).await.unwrap().unwrap();
+    assert!(after.reactions.is_empty() && after.body == mine.body && after.deleted_at.is_none());
+    assert!(s.set_reaction(&mine.id, &a, "👍", true).await.unwrap());
+    s.edit_message(&mine.id, &a, "edited", "edited", &[])
+        .await
+        .unwrap();
 }
