@@ -289,6 +289,11 @@ pub(crate) fn senders_json<'a>(messages: impl IntoIterator<Item = &'a NewMessage
     .to_string()
 }
 
+/// One chat and user as [`crate::dialect::members_now`] takes them.
+pub(crate) fn member_json(chat_id: &tether_domain::ChatId, user: &tether_domain::UserId) -> String {
+    json!([{"c": chat_id, "u": user}]).to_string()
+}
+
 /// The messages of a batch whose sender is a member of their chat now (`members`, as
 /// [`crate::dialect::members_now`] answered inside the write's transaction), and for every
 /// message of the batch whether it is among them.

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::app::Outcome;
-use crate::app::guard::{member_chat, require_collaboration};
+use crate::app::guard::{member_chat, not_a_member, require_collaboration};
 use crate::app::html::system_message;
 use crate::app::outbox::{Added, Effect, MessageChange, RecordKey};
 use crate::app::views::{ChatOut, PersonRef, chat_out, chat_view, records_for_chats};
@@ -228,7 +228,10 @@ pub async fn rename_chat(
         ),
         json!({"event": "chat.renamed", "name": name.as_str()}),
     );
-    let written = state.store.rename_chat(id, name.as_str(), &sys).await?;
+    let written = state
+        .store
+        .rename_chat(id, name.as_str(), caller.id(), &sys)
+        .await?;
     let chat = state
         .store
         .chat(id)
@@ -319,11 +322,15 @@ pub async fn add_members(
                "history": history_data(window)}),
     );
     let pairs: Vec<(UserId, i64)> = new.iter().map(|u| (u.id.clone(), visible_from)).collect();
-    let added = state
-        .store
-        .add_members(id, &pairs, caller.id(), &sys)
-        .await?;
-    let members = state.store.members(id).await?;
+    // The adder's membership is read again inside the write, where a removal cannot
+    // overtake it; the members answered are those the write left.
+    let mut tx = state.store.begin().await?;
+    if !tx.member_now(id, caller.id()).await? {
+        return Err(not_a_member(id));
+    }
+    let added = tx.add_members(id, &pairs, caller.id(), &sys).await?;
+    let members = tx.members(id).await?;
+    tx.commit().await?;
     let added_people: Vec<PersonRef> = new
         .iter()
         .filter(|u| added.users.contains(&u.id))
@@ -396,7 +403,11 @@ pub async fn remove_member(
         )
     };
     let mut events = Vec::new();
-    if let Some(removed) = state.store.remove_member(id, user_id, &sys).await? {
+    if let Some(removed) = state
+        .store
+        .remove_member(id, user_id, caller.id(), &sys)
+        .await?
+    {
         let user = PersonRef {
             id: user_id.clone(),
             name: target.name,

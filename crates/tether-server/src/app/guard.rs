@@ -27,6 +27,13 @@ pub async fn require_collaboration(state: &AppState, caller: &Caller) -> ApiResu
     Ok(())
 }
 
+/// The answer for a chat the caller is not a member of, whether it exists or not (R2).
+pub fn not_a_member(chat_id: &ChatId) -> ApiError {
+    ApiError::NotFound(format!(
+        "there is no chat {chat_id} that you are a member of"
+    ))
+}
+
 /// The chat and the caller's membership, or 404 (also when the caller is not a member, R2).
 pub async fn member_chat(
     state: &AppState,
@@ -38,11 +45,7 @@ pub async fn member_chat(
         .store
         .chat_for_member(chat_id, caller.id())
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "there is no chat {chat_id} that you are a member of"
-            ))
-        })
+        .ok_or_else(|| not_a_member(chat_id))
 }
 
 /// The members of a chat the caller is a member of, or 404 as [`member_chat`] answers: one
@@ -55,9 +58,7 @@ pub async fn members_as_member(
     require_collaboration(state, caller).await?;
     let members = state.store.members(chat_id).await?;
     if !members.iter().any(|m| m.user_id == caller.id()) {
-        return Err(ApiError::NotFound(format!(
-            "there is no chat {chat_id} that you are a member of"
-        )));
+        return Err(not_a_member(chat_id));
     }
     Ok(members)
 }

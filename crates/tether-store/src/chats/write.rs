@@ -82,17 +82,24 @@ impl Store {
             .await
     }
 
-    /// Removes a member and writes the system message, in one transaction; returns what it
-    /// wrote and who were members just before (`None`: not a member).
+    /// Removes a member (`by` them or another member) and writes the system message, in one
+    /// transaction; returns what it wrote and who were members just before (`None`: not a
+    /// member). Whether `by` is a member is read inside it: `NotFound("chat")` when not.
     pub async fn remove_member(
         &self,
         chat_id: &ChatId,
         user_id: &UserId,
+        by: &UserId,
         sys: &SystemMessage,
     ) -> Result<Option<MemberRemoved>> {
         let now = now_ms();
+        let guard = crate::dialect::members_now(self.backend());
+        let by_member = crate::sends::member_json(chat_id, by);
         let removed = with_write!(self, p => {
             let mut tx = p.begin().await?;
+            if sqlx::query(guard).bind(&by_member).fetch_optional(&mut *tx).await?.is_none() {
+                return Err(StoreError::NotFound("chat"));
+            }
             let before: Vec<(String,)> = sqlx::query_as("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id")
                 .bind(chat_id.as_str()).fetch_all(&mut *tx).await?;
             let n = sqlx::query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2").bind(chat_id.as_str()).bind(user_id).execute(&mut *tx).await?.rows_affected();
@@ -107,28 +114,34 @@ impl Store {
                 crate::audit::audit_insert!(&mut *tx, &entry)?;
             }
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(written)
+            Ok::<_, StoreError>(written)
         })?;
         Ok(removed)
     }
 
-    /// Renames a chat and writes the system message, in one transaction; returns the system
-    /// message's id.
+    /// Renames a chat (`by` a member) and writes the system message, in one transaction;
+    /// returns the system message's id. Checked inside it as [`Store::remove_member`] is.
     pub async fn rename_chat(
         &self,
         chat_id: &ChatId,
         name: &str,
+        by: &UserId,
         sys: &SystemMessage,
     ) -> Result<MessageId> {
         let now = now_ms();
-        Ok(with_write!(self, p => {
+        let guard = crate::dialect::members_now(self.backend());
+        let by_member = crate::sends::member_json(chat_id, by);
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
+            if sqlx::query(guard).bind(&by_member).fetch_optional(&mut *tx).await?.is_none() {
+                return Err(StoreError::NotFound("chat"));
+            }
             sqlx::query("UPDATE chats SET name = $1 WHERE id = $2").bind(name).bind(chat_id.as_str()).execute(&mut *tx).await?;
             refresh_search!(tx, chat_id);
             let id = insert_system!(tx, chat_id, sys, now);
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(id)
-        })?)
+            Ok::<_, StoreError>(id)
+        })
     }
 
     /// Writes a system message on its own.
@@ -143,6 +156,14 @@ impl Store {
 }
 
 impl Tx {
+    /// Whether `user` is a member of the chat now; on PostgreSQL their member row stays
+    /// share-locked until the transaction ends, so they cannot be removed before it does.
+    pub async fn member_now(&mut self, chat_id: &ChatId, user: &UserId) -> Result<bool> {
+        let guard = crate::dialect::members_now(self.backend());
+        let pair = crate::sends::member_json(chat_id, user);
+        tx_write!(self, c => sqlx::query(guard).bind(&pair).fetch_optional(&mut *c).await.map(|r| r.is_some()))
+    }
+
     /// Adds members (each with their history window) and, when someone was added, the system
     /// message and the audit entry. People already in the chat are left as they are; returns
     /// who was added and the system message.

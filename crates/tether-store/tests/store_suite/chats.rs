@@ -115,7 +115,7 @@ async fn chats_members_and_history_windows(b: Backend) {
     let list = s.list_chats(&c, Some("ANNA"), &[], None, 10).await.unwrap();
     assert_eq!(list.len(), 1, "filters match members' names");
     let removed = s
-        .remove_member(&g.id, &c, &sys("Anna removed Cilla"))
+        .remove_member(&g.id, &c, &a, &sys("Anna removed Cilla"))
         .await
         .unwrap()
         .expect("removed");
@@ -126,18 +126,33 @@ async fn chats_members_and_history_windows(b: Backend) {
         removed.members_before
     );
     assert!(
-        s.remove_member(&g.id, &c, &sys("again"))
+        s.remove_member(&g.id, &c, &a, &sys("again"))
             .await
             .unwrap()
             .is_none()
     );
+    // Whoever changes the chat must be a member at the moment of the write.
+    assert!(matches!(
+        s.remove_member(&g.id, &a, &c, &sys("Cilla removed Anna"))
+            .await,
+        Err(tether_store::StoreError::NotFound("chat"))
+    ));
+    assert!(matches!(
+        s.rename_chat(&g.id, "Cilla's now", &c, &sys("renamed"))
+            .await,
+        Err(tether_store::StoreError::NotFound("chat"))
+    ));
+    let mut tx = s.begin().await.unwrap();
+    assert!(tx.member_now(&g.id, &a).await.unwrap());
+    assert!(!tx.member_now(&g.id, &c).await.unwrap());
+    drop(tx);
     assert!(
         s.list_chats(&c, None, &[], None, 10)
             .await
             .unwrap()
             .is_empty()
     );
-    s.rename_chat(&g.id, "Operations", &sys("renamed"))
+    s.rename_chat(&g.id, "Operations", &a, &sys("renamed"))
         .await
         .unwrap();
     assert_eq!(

@@ -416,7 +416,7 @@ async fn only_members_messages_are_written(b: Backend) {
         )
         .await
         .unwrap();
-    s.remove_member(&g.id, &bo, &crate::sys("Anna removed Bo"))
+    s.remove_member(&g.id, &bo, &a, &crate::sys("Anna removed Bo"))
         .await
         .unwrap()
         .expect("Bo was a member");
