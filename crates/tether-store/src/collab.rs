@@ -95,15 +95,22 @@ const CHAT_COLUMNS: &str = "c.id, c.kind, c.name, c.team_id, c.created_by, c.cre
 impl Store {
     /// Connects a chat to a record (R11, R13). Connecting twice changes nothing and returns
     /// `false`; otherwise writes the connection, the system message, a `chat_connection`
-    /// timeline entry and an audit entry, and returns the system message's id.
+    /// timeline entry and an audit entry, and returns the system message's id. Only a member
+    /// connects a chat: the actor's membership is read inside the write (`NotFound("chat")`
+    /// when not).
     pub async fn connect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<MessageId>> {
         let now = now_ms();
-        Ok(with_write!(self, p => {
+        let guard = crate::dialect::members_now(self.backend());
+        let actor = crate::sends::member_json(c.chat_id, c.actor_id);
+        with_write!(self, p => {
             let mut tx = p.begin().await?;
+            if sqlx::query(guard).bind(&actor).fetch_optional(&mut *tx).await?.is_none() {
+                return Err(StoreError::NotFound("chat"));
+            }
             let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id.as_str(), c.actor_id, c.system, c.timeline_subject, now);
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(written)
-        })?)
+            Ok::<_, StoreError>(written)
+        })
     }
 
     /// Creates a group chat connected to a record, in one transaction: the chat and its

@@ -281,6 +281,18 @@ async fn connections_and_channels(b: Backend) {
         system: &msg,
         timeline_subject: "Chat connected",
     };
+    let outsider = user(&s, "o@example.com", "Olle", &["agent"]).await;
+    assert!(
+        matches!(
+            s.connect_chat(&ConnectionChange {
+                actor_id: &outsider,
+                ..change
+            })
+            .await,
+            Err(tether_store::StoreError::NotFound("chat"))
+        ),
+        "only a member connects a chat"
+    );
     let written = s.connect_chat(&change).await.unwrap().expect("connected");
     assert_eq!(body_of(&s, &written).await, change.system.text);
     assert!(

@@ -3,7 +3,7 @@
 use super::{ConnectionStep, connection_message};
 use crate::AppState;
 use crate::app::Outcome;
-use crate::app::guard::record_context;
+use crate::app::guard::{not_a_member, record_context};
 use crate::app::outbox::{Connection, Effect, RecordKey};
 use crate::app::views::{ChatOut, PersonRef, chat_view};
 use crate::auth::Caller;
@@ -31,11 +31,7 @@ pub async fn connect_chat(
         .store
         .chat_for_member(chat_id, caller.id())
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "there is no chat {chat_id} that you are a member of"
-            ))
-        })?;
+        .ok_or_else(|| not_a_member(chat_id))?;
     match chat.kind {
         ChatKind::OneOnOne => {
             let other = state
