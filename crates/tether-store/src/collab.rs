@@ -101,7 +101,7 @@ impl Store {
     pub async fn connect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<MessageId>> {
         let now = now_ms();
         let guard = crate::dialect::members_now(self.backend());
-        let actor = crate::sends::member_json(c.chat_id, c.actor_id);
+        let actor = crate::member_check::member_json(c.chat_id, c.actor_id);
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             if sqlx::query(guard).bind(&actor).fetch_optional(&mut *tx).await?.is_none() {

@@ -55,6 +55,7 @@ mod db;
 pub mod dialect;
 mod error;
 mod health;
+mod member_check;
 mod outgoing;
 pub mod people;
 pub mod preferences;

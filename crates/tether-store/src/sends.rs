@@ -25,7 +25,7 @@ use crate::db::Pool;
 use crate::outgoing::{NewMessage, Pending, SendQueue, Stats, Written};
 use crate::{Backend, Result, Store, StoreError, new_id};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -278,59 +278,6 @@ WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text,
      CROSS JOIN LATERAL json_array_elements_text(v.mentions) AS u(user_id)) \
 SELECT id, seq FROM m";
 
-/// Each message's chat and sender as `{"c", "u"}`, for [`crate::dialect::members_now`].
-pub(crate) fn senders_json<'a>(messages: impl IntoIterator<Item = &'a NewMessage>) -> String {
-    Value::Array(
-        messages
-            .into_iter()
-            .map(|m| json!({"c": m.chat_id, "u": m.sender_id}))
-            .collect(),
-    )
-    .to_string()
-}
-
-/// One chat and user as [`crate::dialect::members_now`] takes them.
-pub(crate) fn member_json(chat_id: &tether_domain::ChatId, user: &tether_domain::UserId) -> String {
-    json!([{"c": chat_id, "u": user}]).to_string()
-}
-
-/// The messages of a batch whose sender is a member of their chat now (`members`, as
-/// [`crate::dialect::members_now`] answered inside the write's transaction), and for every
-/// message of the batch whether it is among them.
-fn from_members<'a>(
-    messages: &[(&'a NewMessage, i64)],
-    members: &[(String, String)],
-) -> (Vec<(&'a NewMessage, i64)>, Vec<bool>) {
-    let members: HashSet<(&str, &str)> = members
-        .iter()
-        .map(|(c, u)| (c.as_str(), u.as_str()))
-        .collect();
-    let allowed: Vec<bool> = messages
-        .iter()
-        .map(|(m, _)| members.contains(&(m.chat_id.as_str(), m.sender_id.as_str())))
-        .collect();
-    let kept = messages
-        .iter()
-        .zip(&allowed)
-        .filter(|(_, ok)| **ok)
-        .map(|(m, _)| *m)
-        .collect();
-    (kept, allowed)
-}
-
-/// The answers for a whole batch: the written messages in order where the sender was a
-/// member, and where not, the answer a non-member gets for the chat (it is not theirs to see).
-fn answers(allowed: Vec<bool>, written: Vec<Result<Written>>) -> Vec<Result<Written>> {
-    let mut written = written.into_iter();
-    allowed
-        .into_iter()
-        .map(|ok| match ok {
-            true => written.next().unwrap_or(Err(StoreError::NotFound("chat"))),
-            false => Err(StoreError::NotFound("chat")),
-        })
-        .collect()
-}
-
 /// What a batch changes per chat: how many messages, the latest time, the last sender.
 struct ChatBump<'a> {
     n: i64,
@@ -450,7 +397,7 @@ impl Store {
         &self,
         messages: &[(&NewMessage, i64)],
     ) -> Result<Vec<Result<Written>>> {
-        let senders = senders_json(messages.iter().map(|(m, _)| *m));
+        let senders = crate::member_check::senders_json(messages.iter().map(|(m, _)| *m));
         let guard = crate::dialect::members_now(self.backend());
         match &self.writer {
             Pool::Sqlite(p) => {
@@ -461,9 +408,9 @@ impl Store {
                     .bind(&senders)
                     .fetch_all(&mut *tx)
                     .await?;
-                let (kept, allowed) = from_members(messages, &members);
+                let (kept, allowed) = crate::member_check::from_members(messages, &members);
                 if kept.is_empty() {
-                    return Ok(answers(allowed, Vec::new()));
+                    return Ok(crate::member_check::answers(allowed, Vec::new()));
                 }
                 let chats = chat_bumps(&kept);
                 let last_seqs: Vec<(String, i64)> = sqlx::query_as(sql.bump.as_str())
@@ -486,7 +433,10 @@ impl Store {
                         .await?;
                 }
                 tx.commit().await?;
-                Ok(answers(allowed, written.into_iter().map(Ok).collect()))
+                Ok(crate::member_check::answers(
+                    allowed,
+                    written.into_iter().map(Ok).collect(),
+                ))
             }
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
@@ -495,9 +445,9 @@ impl Store {
                     .bind(&senders)
                     .fetch_all(&mut *tx)
                     .await?;
-                let (kept, allowed) = from_members(messages, &members);
+                let (kept, allowed) = crate::member_check::from_members(messages, &members);
                 if kept.is_empty() {
-                    return Ok(answers(allowed, Vec::new()));
+                    return Ok(crate::member_check::answers(allowed, Vec::new()));
                 }
                 let (rows, ids) = postgres_rows(&kept);
                 let seqs: HashMap<String, i64> = sqlx::query_as(POSTGRES_BATCH)
@@ -516,7 +466,7 @@ impl Store {
                         None => Err(StoreError::NotFound("chat")),
                     })
                     .collect();
-                Ok(answers(allowed, written))
+                Ok(crate::member_check::answers(allowed, written))
             }
         }
     }

@@ -104,7 +104,7 @@ impl Store {
         let data = m.data.as_ref().map(Value::to_string);
         let text_sql = crate::dialect::insert_message_text(self.backend());
         let guard = crate::dialect::members_now(self.backend());
-        let sender = crate::sends::senders_json([m]);
+        let sender = crate::member_check::senders_json([m]);
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             // Membership is read inside the write (share-locked on PostgreSQL until the commit):

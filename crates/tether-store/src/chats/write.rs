@@ -94,7 +94,7 @@ impl Store {
     ) -> Result<Option<MemberRemoved>> {
         let now = now_ms();
         let guard = crate::dialect::members_now(self.backend());
-        let by_member = crate::sends::member_json(chat_id, by);
+        let by_member = crate::member_check::member_json(chat_id, by);
         let removed = with_write!(self, p => {
             let mut tx = p.begin().await?;
             if sqlx::query(guard).bind(&by_member).fetch_optional(&mut *tx).await?.is_none() {
@@ -130,7 +130,7 @@ impl Store {
     ) -> Result<MessageId> {
         let now = now_ms();
         let guard = crate::dialect::members_now(self.backend());
-        let by_member = crate::sends::member_json(chat_id, by);
+        let by_member = crate::member_check::member_json(chat_id, by);
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             if sqlx::query(guard).bind(&by_member).fetch_optional(&mut *tx).await?.is_none() {
@@ -160,7 +160,7 @@ impl Tx {
     /// share-locked until the transaction ends, so they cannot be removed before it does.
     pub async fn member_now(&mut self, chat_id: &ChatId, user: &UserId) -> Result<bool> {
         let guard = crate::dialect::members_now(self.backend());
-        let pair = crate::sends::member_json(chat_id, user);
+        let pair = crate::member_check::member_json(chat_id, user);
         tx_write!(self, c => sqlx::query(guard).bind(&pair).fetch_optional(&mut *c).await.map(|r| r.is_some()))
     }
 

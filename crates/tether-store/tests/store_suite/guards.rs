@@ -1,0 +1,122 @@
+//! Writes to a chat check, inside their own transaction, that their author still may make
+//! them (R2 at the moment of writing).
+
+use crate::{new_message, user};
+use tether_store::test_support::TestDb;
+use tether_store::{Backend, StoreError};
+
+both_backends!(only_members_messages_are_written);
+
+/// Membership is read inside the write of a message, on every path a send takes: a member
+/// removed after the server's own check, or someone who never was one, is refused with the
+/// answer a non-member gets (`NotFound("chat")`) — alone, with an urgent reminder (written on
+/// its own), and amid members' messages in a group-commit batch, which are written with
+/// contiguous sequence numbers.
+async fn only_members_messages_are_written(b: Backend) {
+    use tether_domain::chat::ChatKind;
+    use tether_store::chats::{NewChat, NewMessage};
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let c = user(&s, "c@example.com", "Cilla", &["agent"]).await;
+    let (g, _) = s
+        .create_chat(
+            &NewChat {
+                kind: ChatKind::Group,
+                name: None,
+                team_id: None,
+                created_by: a.clone(),
+                members: vec![(a.clone(), 0), (bo.clone(), 0)],
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    s.remove_member(&g.id, &bo, &a, &crate::sys("Anna removed Bo"))
+        .await
+        .unwrap()
+        .expect("Bo was a member");
+    let refused = |r: Result<tether_store::chats::Sent, StoreError>| {
+        matches!(r, Err(StoreError::NotFound("chat")))
+    };
+    assert!(
+        refused(
+            s.send_message(&new_message(&g.id, &bo, "after removal"))
+                .await
+        ),
+        "a removed member's message is refused"
+    );
+    let urgent = NewMessage {
+        remind_until: Some(tether_store::now_ms() + 60_000),
+        ..new_message(&g.id, &c, "urgent from outside")
+    };
+    assert!(refused(s.send_message(&urgent).await), "written alone");
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..30 {
+        let (s, chat) = (s.clone(), g.id.clone());
+        let (who, body) = if i % 3 == 0 {
+            (c.clone(), format!("outsider {i}"))
+        } else {
+            (a.clone(), format!("member {i}"))
+        };
+        tasks.spawn(async move {
+            let sent = s.send_message(&new_message(&chat, &who, &body)).await;
+            (body, sent)
+        });
+    }
+    let mut written = 0;
+    while let Some(joined) = tasks.join_next().await {
+        let (body, sent) = joined.unwrap();
+        if body.starts_with("outsider") {
+            assert!(refused(sent), "{body} is refused");
+        } else {
+            assert_eq!(sent.unwrap().message.body, body);
+            written += 1;
+        }
+    }
+    assert_eq!(written, 20);
+    let stored = s.messages(&g.id, 0, None, 200).await.unwrap();
+    assert!(
+        stored
+            .iter()
+            .all(|m| m.sender_id.as_ref() != Some(&c) && m.body != "after removal"),
+        "nothing from a non-member is stored"
+    );
+    let mut seqs: Vec<i64> = stored.iter().map(|m| m.seq).collect();
+    seqs.sort_unstable();
+    assert_eq!(
+        seqs,
+        (1..=stored.len() as i64).collect::<Vec<_>>(),
+        "refused messages take no sequence numbers"
+    );
+
+    // The sibling writes check the same inside their transaction: a removed member cannot
+    // react or take a reaction back, someone else cannot edit or delete a member's message.
+    let mine = stored
+        .iter()
+        .find(|m| m.sender_id.as_ref() == Some(&a))
+        .unwrap();
+    let gone = |r: Result<bool, StoreError>| matches!(r, Err(StoreError::NotFound("message")));
+    assert!(gone(s.set_reaction(&mine.id, &bo, "👍", true).await));
+    assert!(gone(s.set_reaction(&mine.id, &bo, "👍", false).await));
+    assert!(matches!(
+        s.add_reaction(&mine.id, &bo, "👍", 10).await,
+        Err(StoreError::NotFound("message"))
+    ));
+    assert!(matches!(
+        s.edit_message(&mine.id, &c, "taken over", "taken over", &[])
+            .await,
+        Err(StoreError::NotFound("message"))
+    ));
+    assert!(matches!(
+        s.delete_message(&mine.id, &c).await,
+        Err(StoreError::NotFound("message"))
+    ));
+    let after = s.message(&mine.id).await.unwrap().unwrap();
+    assert!(after.reactions.is_empty() && after.body == mine.body && after.deleted_at.is_none());
+    assert!(s.set_reaction(&mine.id, &a, "👍", true).await.unwrap());
+    s.edit_message(&mine.id, &a, "edited", "edited", &[])
+        .await
+        .unwrap();
+}
