@@ -251,26 +251,34 @@ impl SqliteBatch {
     }
 }
 
-/// PostgreSQL writes a batch, of any size, in one statement, inside the transaction that read
-/// (and share-locked) the senders' memberships first: `$1` the messages (`k` is a message's place among the batch's messages of
-/// its chat, from 1), `$2` the chats (`n` messages each). The chats are locked in id order
-/// first; each message's `seq` is the chat's `last_seq` before the batch plus `k`; the search
+/// PostgreSQL writes a batch, of any size, in one statement and so in one round trip, as its
+/// own transaction: `$1` the messages (`ord` is a message's place in the batch). Only messages
+/// whose sender is a member of their chat go on (`ok`; the member rows are share-locked until
+/// the commit, so a removal waits for the messages it lets through, as
+/// `crate::dialect::members_now` does elsewhere); their count, latest time and last sender per
+/// chat bump the chats, locked in id order first; each message's `seq` is the chat's `last_seq`
+/// before the batch plus its place `k` among the batch's kept messages of its chat; the search
 /// entries (the same `simple` tsvector as `crate::dialect::insert_message_text`) and mentions
-/// follow from the inserted rows. Answers `id, seq` per message written: fewer rows than
-/// messages means a chat is gone.
+/// follow from the inserted rows. Answers `id, seq` per message written: a message without a
+/// row was not written (its sender is not a member, or its chat is gone).
 const POSTGRES_BATCH: &str = "\
-WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text, k bigint, \
+WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text, ord bigint, \
      sender_id text, body text, html text, importance text, data text, created_at bigint, \
      idempotency_key text, idempotency_fingerprint text, terms text, mentions json)), \
- c AS (SELECT * FROM json_to_recordset($2::json) AS c(cid text, n bigint, at bigint, sender text)), \
+ ok AS (SELECT v.id, v.chat_id, v.ord, v.sender_id, v.created_at FROM v \
+     JOIN chat_members cm ON cm.chat_id = v.chat_id AND cm.user_id = v.sender_id \
+     FOR KEY SHARE OF cm), \
+ kept AS (SELECT ok.*, row_number() OVER (PARTITION BY chat_id ORDER BY ord) AS k FROM ok), \
+ c AS (SELECT chat_id AS cid, count(*) AS n, max(created_at) AS at, \
+     (array_agg(sender_id ORDER BY ord DESC))[1] AS sender FROM kept GROUP BY chat_id), \
  locked AS (SELECT id FROM chats WHERE id IN (SELECT cid FROM c) ORDER BY id FOR UPDATE), \
  bumped AS (UPDATE chats SET last_seq = last_seq + c.n, last_activity_at = c.at, \
      last_message_at = c.at, last_message_by = c.sender FROM c \
      WHERE chats.id = c.cid AND chats.id IN (SELECT id FROM locked) \
      RETURNING chats.id, chats.last_seq - c.n AS base), \
  m AS (INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint) \
-     SELECT v.id, v.chat_id, b.base + v.k, 'text', v.sender_id, v.body, v.html, v.importance, v.data, v.created_at, v.idempotency_key, v.idempotency_fingerprint \
-     FROM v JOIN bumped b ON b.id = v.chat_id RETURNING id, chat_id, seq), \
+     SELECT v.id, v.chat_id, b.base + kept.k, 'text', v.sender_id, v.body, v.html, v.importance, v.data, v.created_at, v.idempotency_key, v.idempotency_fingerprint \
+     FROM kept JOIN v ON v.id = kept.id JOIN bumped b ON b.id = kept.chat_id RETURNING id, chat_id, seq), \
  t AS (INSERT INTO message_text (message_id, chat_id, tsv) \
      SELECT m.id, m.chat_id, to_tsvector('simple', v.terms) FROM m JOIN v ON v.id = m.id), \
  mm AS (INSERT INTO message_mentions (message_id, user_id) \
@@ -310,7 +318,7 @@ fn chats_json(chats: &BTreeMap<&str, ChatBump>) -> String {
     .to_string()
 }
 
-/// One message as a JSON row; `place` is `seq` (SQLite) or `k` (PostgreSQL).
+/// One message as a JSON row; `place` is `seq` (SQLite) or `ord` (PostgreSQL).
 fn message_row(id: &str, m: &NewMessage, at: i64, place: (&str, i64)) -> Value {
     let mut row = json!({
         "id": id,
@@ -360,17 +368,14 @@ fn sqlite_rows(
     Ok((Value::Array(rows).to_string(), mentions, written))
 }
 
-/// PostgreSQL: the rows of a batch's messages (with their mentions), each with its place `k`
-/// among the batch's messages of its chat, and the new ids in queue order.
+/// PostgreSQL: the rows of a batch's messages (with their mentions), each with its place `ord`
+/// in the batch, and the new ids in queue order.
 fn postgres_rows(messages: &[(&NewMessage, i64)]) -> (String, Vec<String>) {
-    let mut places: HashMap<&str, i64> = HashMap::new();
     let mut rows = Vec::with_capacity(messages.len());
     let mut ids = Vec::with_capacity(messages.len());
-    for (m, at) in messages {
-        let k = places.entry(m.chat_id.as_str()).or_insert(0);
-        *k += 1;
+    for (ord, (m, at)) in (1..).zip(messages) {
         let id = new_id();
-        let mut row = message_row(&id, m, *at, ("k", *k));
+        let mut row = message_row(&id, m, *at, ("ord", ord));
         row["mentions"] = json!(m.mentions);
         rows.push(row);
         ids.push(id);
@@ -397,10 +402,10 @@ impl Store {
         &self,
         messages: &[(&NewMessage, i64)],
     ) -> Result<Vec<Result<Written>>> {
-        let senders = crate::member_check::senders_json(messages.iter().map(|(m, _)| *m));
-        let guard = crate::dialect::members_now(self.backend());
         match &self.writer {
             Pool::Sqlite(p) => {
+                let senders = crate::member_check::senders_json(messages.iter().map(|(m, _)| *m));
+                let guard = crate::dialect::members_now(Backend::Sqlite);
                 let sql = SqliteBatch::get();
                 let mut tx = p.begin().await?;
                 // Membership is read inside the write: a sender removed a moment ago is refused.
@@ -439,34 +444,22 @@ impl Store {
                 ))
             }
             Pool::Postgres(p) => {
-                let mut tx = p.begin().await?;
-                // The member rows stay share-locked until the commit: a removal waits for it.
-                let members: Vec<(String, String)> = sqlx::query_as(guard)
-                    .bind(&senders)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let (kept, allowed) = crate::member_check::from_members(messages, &members);
-                if kept.is_empty() {
-                    return Ok(crate::member_check::answers(allowed, Vec::new()));
-                }
-                let (rows, ids) = postgres_rows(&kept);
+                let (rows, ids) = postgres_rows(messages);
                 let seqs: HashMap<String, i64> = sqlx::query_as(POSTGRES_BATCH)
                     .bind(rows)
-                    .bind(chats_json(&chat_bumps(&kept)))
-                    .fetch_all(&mut *tx)
+                    .fetch_all(p)
                     .await?
                     .into_iter()
                     .collect();
-                tx.commit().await?;
-                // A message without a row was not written: its chat is gone (the others are).
-                let written = ids
+                // A message without a row was not written: its sender is not a member of the
+                // chat (any more), or the chat is gone; either way the chat is not theirs.
+                Ok(ids
                     .into_iter()
                     .map(|id| match seqs.get(&id) {
                         Some(seq) => Ok((id, *seq, Vec::new())),
                         None => Err(StoreError::NotFound("chat")),
                     })
-                    .collect();
-                Ok(crate::member_check::answers(allowed, written))
+                    .collect())
             }
         }
     }
