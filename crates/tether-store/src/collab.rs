@@ -100,13 +100,10 @@ impl Store {
     /// when not).
     pub async fn connect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<MessageId>> {
         let now = now_ms();
-        let guard = crate::dialect::members_now(self.backend());
-        let actor = crate::member_check::member_json(c.chat_id, c.actor_id);
+        let member_now = crate::dialect::member_now(self.backend());
         with_write!(self, p => {
             let mut tx = p.begin().await?;
-            if sqlx::query(guard).bind(&actor).fetch_optional(&mut *tx).await?.is_none() {
-                return Err(StoreError::NotFound("chat"));
-            }
+            crate::member_check::require_member!(&mut *tx, member_now, c.chat_id, c.actor_id);
             let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id.as_str(), c.actor_id, c.system, c.timeline_subject, now);
             tx.commit().await?;
             Ok::<_, StoreError>(written)

@@ -65,22 +65,15 @@ pub(crate) fn lock_row(backend: crate::Backend, row: Locked) -> Option<&'static 
     }
 }
 
-/// The statement that answers which senders are members of their chat now, inside a message's
-/// write transaction: `$1` is a JSON array of `{"c": chat id, "u": user id}`, the answer
-/// `(chat_id, user_id)` rows. On PostgreSQL the member rows are share-locked until the commit,
-/// so removing one of them waits for the messages it lets through; on SQLite the one writer
-/// connection already orders the removal after them.
-pub(crate) fn members_now(backend: crate::Backend) -> &'static str {
+/// The statement that answers whether user `$2` is a member of chat `$1` now (a row when so),
+/// read inside a write's transaction. On PostgreSQL the member row is share-locked until the
+/// commit, so removing the member waits for the write it lets through; on SQLite the one writer
+/// connection already orders a removal before or after it.
+pub(crate) fn member_now(backend: crate::Backend) -> &'static str {
     match backend {
-        crate::Backend::Sqlite => {
-            "SELECT cm.chat_id, cm.user_id FROM chat_members cm \
-             JOIN (SELECT value->>'c' AS c, value->>'u' AS u FROM json_each($1)) AS v \
-             ON cm.chat_id = v.c AND cm.user_id = v.u"
-        }
+        crate::Backend::Sqlite => "SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2",
         crate::Backend::Postgres => {
-            "SELECT cm.chat_id, cm.user_id FROM chat_members cm \
-             JOIN json_to_recordset($1::json) AS v(c text, u text) \
-             ON cm.chat_id = v.c AND cm.user_id = v.u FOR KEY SHARE OF cm"
+            "SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2 FOR KEY SHARE"
         }
     }
 }
@@ -88,7 +81,7 @@ pub(crate) fn members_now(backend: crate::Backend) -> &'static str {
 /// The statement that answers whether user `$2` may act on message `$1` now, inside the
 /// action's write transaction (a row when they may): `$2` is a member of the message's chat,
 /// and with `own` also sent it, and it is not deleted. On PostgreSQL the member row is
-/// share-locked until the commit, as in [`members_now`].
+/// share-locked until the commit, as in [`member_now`].
 pub(crate) fn may_act_on_message(backend: crate::Backend, own: bool) -> &'static str {
     match (backend, own) {
         (crate::Backend::Sqlite, false) => {

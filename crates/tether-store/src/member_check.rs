@@ -1,14 +1,32 @@
-//! Who may write to a chat, read inside the write's own transaction: the JSON the membership
-//! statement (`crate::dialect::members_now`) takes, and how a batch of sends splits into the
-//! messages of members, written, and the others, refused. A use case checks before it writes
-//! (so a refusal costs no write); these make the same check where no change can overtake it.
+//! Who may write to a chat, read inside the write's own transaction. A use case checks before
+//! it writes (so a refusal costs no write); these make the same check where no change can
+//! overtake it: [`require_member!`] for one person, and for SQLite's group commit, how a batch
+//! of sends splits into the messages of members, written, and the others, refused.
 
 use crate::outgoing::{NewMessage, Written};
 use crate::{Result, StoreError};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 
-/// Each message's chat and sender as `{"c", "u"}`, for [`crate::dialect::members_now`].
+/// Returns `NotFound("chat")` from the enclosing function unless user `$user` is a member of
+/// chat `$chat` now, read on `$conn` (an open transaction) with `$sql`, the
+/// [`crate::dialect::member_now`] of the store's backend — the answer a non-member gets (R2).
+macro_rules! require_member {
+    ($conn:expr, $sql:expr, $chat:expr, $user:expr) => {
+        if sqlx::query($sql)
+            .bind($chat.as_str())
+            .bind($user.as_str())
+            .fetch_optional($conn)
+            .await?
+            .is_none()
+        {
+            return Err($crate::StoreError::NotFound("chat"));
+        }
+    };
+}
+pub(crate) use require_member;
+
+/// Each message's chat and sender as `{"c", "u"}`, for the SQLite batch's membership read.
 pub(crate) fn senders_json<'a>(messages: impl IntoIterator<Item = &'a NewMessage>) -> String {
     Value::Array(
         messages
@@ -19,13 +37,8 @@ pub(crate) fn senders_json<'a>(messages: impl IntoIterator<Item = &'a NewMessage
     .to_string()
 }
 
-/// One chat and user as [`crate::dialect::members_now`] takes them.
-pub(crate) fn member_json(chat_id: &tether_domain::ChatId, user: &tether_domain::UserId) -> String {
-    json!([{"c": chat_id, "u": user}]).to_string()
-}
-
-/// The messages of a batch whose sender is a member of their chat now (`members`, as
-/// [`crate::dialect::members_now`] answered inside the write's transaction), and for every
+/// The messages of a batch whose sender is a member of their chat now (`members`, as the
+/// batch's membership read answered inside the write's transaction), and for every
 /// message of the batch whether it is among them.
 pub(crate) fn from_members<'a>(
     messages: &[(&'a NewMessage, i64)],

@@ -198,6 +198,9 @@ struct SqliteBatch {
     texts: String,
     /// Their mentions (rows: `id`, `user_id`).
     mentions: String,
+    /// Which senders are members of their chat now (rows: `c` chat, `u` user); answers
+    /// `chat_id, user_id` of those who are.
+    members: String,
 }
 
 /// `(SELECT value->>'a' AS a, … FROM json_each($1)) AS v`.
@@ -228,6 +231,7 @@ impl SqliteBatch {
                 "terms",
             ]);
             let mentions = json_rows(&["id", "user_id"]);
+            let senders = json_rows(&["c", "u"]);
             SqliteBatch {
                 bump: format!(
                     "UPDATE chats SET last_seq = last_seq + v.n, last_activity_at = v.at, \
@@ -245,6 +249,10 @@ impl SqliteBatch {
                 mentions: format!(
                     "INSERT INTO message_mentions (message_id, user_id) SELECT id, user_id FROM {mentions} WHERE true ON CONFLICT DO NOTHING"
                 ),
+                members: format!(
+                    "SELECT cm.chat_id, cm.user_id FROM {senders} \
+                     JOIN chat_members cm ON cm.chat_id = v.c AND cm.user_id = v.u"
+                ),
             }
         });
         &SQL
@@ -254,7 +262,7 @@ impl SqliteBatch {
 /// PostgreSQL writes a batch, of any size, in one statement and so in one round trip, as its
 /// own transaction: `$1` the messages (`ord` is a message's place in the batch). Only messages
 /// whose sender is a member of their chat go on (`ok`, read in the statement's own snapshot:
-/// unlike `crate::dialect::members_now` it takes no share lock on the member rows, which cost
+/// unlike `crate::dialect::member_now` it takes no share lock on the member rows, which cost
 /// an eighth of the flat-out throughput, so a removal that commits while this one statement
 /// runs can still let that member's message through); their count, latest time and last sender per
 /// chat bump the chats, locked in id order first; each message's `seq` is the chat's `last_seq`
@@ -405,11 +413,10 @@ impl Store {
         match &self.writer {
             Pool::Sqlite(p) => {
                 let senders = crate::member_check::senders_json(messages.iter().map(|(m, _)| *m));
-                let guard = crate::dialect::members_now(Backend::Sqlite);
                 let sql = SqliteBatch::get();
                 let mut tx = p.begin().await?;
                 // Membership is read inside the write: a sender removed a moment ago is refused.
-                let members: Vec<(String, String)> = sqlx::query_as(guard)
+                let members: Vec<(String, String)> = sqlx::query_as(sql.members.as_str())
                     .bind(&senders)
                     .fetch_all(&mut *tx)
                     .await?;

@@ -103,16 +103,11 @@ impl Store {
     pub(crate) async fn write_message(&self, m: &NewMessage, now: i64) -> Result<Written> {
         let data = m.data.as_ref().map(Value::to_string);
         let text_sql = crate::dialect::insert_message_text(self.backend());
-        let guard = crate::dialect::members_now(self.backend());
-        let sender = crate::member_check::senders_json([m]);
+        let member_now = crate::dialect::member_now(self.backend());
         with_write!(self, p => {
             let mut tx = p.begin().await?;
-            // Membership is read inside the write (share-locked on PostgreSQL until the commit):
-            // a sender removed after the server's check is refused, not written.
-            let member: Vec<(String, String)> = sqlx::query_as(guard).bind(&sender).fetch_all(&mut *tx).await?;
-            if member.is_empty() {
-                return Err(StoreError::NotFound("chat"));
-            }
+            // A sender removed after the server's check is refused, not written.
+            crate::member_check::require_member!(&mut *tx, member_now, m.chat_id, m.sender_id);
             let (id, seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
                 html = &m.html, importance = m.importance.as_str(), data = data.clone(), key = m.idempotency_key.as_deref(), fingerprint = m.idempotency_fingerprint.as_deref(), at = now);
             for u in &m.mentions {

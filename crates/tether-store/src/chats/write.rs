@@ -4,6 +4,7 @@
 
 use super::in_tx::{insert_chat, insert_system, refresh_search};
 use super::{Chat, MemberRemoved, MembersAdded, Message, NewChat, SystemMessage};
+use crate::member_check::require_member;
 use crate::tx::tx_write;
 use crate::{Result, Store, StoreError, Tx, new_id, now_ms};
 use tether_domain::UserId;
@@ -93,13 +94,10 @@ impl Store {
         sys: &SystemMessage,
     ) -> Result<Option<MemberRemoved>> {
         let now = now_ms();
-        let guard = crate::dialect::members_now(self.backend());
-        let by_member = crate::member_check::member_json(chat_id, by);
+        let member_now = crate::dialect::member_now(self.backend());
         let removed = with_write!(self, p => {
             let mut tx = p.begin().await?;
-            if sqlx::query(guard).bind(&by_member).fetch_optional(&mut *tx).await?.is_none() {
-                return Err(StoreError::NotFound("chat"));
-            }
+            require_member!(&mut *tx, member_now, chat_id, by);
             let before: Vec<(String,)> = sqlx::query_as("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id")
                 .bind(chat_id.as_str()).fetch_all(&mut *tx).await?;
             let n = sqlx::query("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2").bind(chat_id.as_str()).bind(user_id).execute(&mut *tx).await?.rows_affected();
@@ -129,13 +127,10 @@ impl Store {
         sys: &SystemMessage,
     ) -> Result<MessageId> {
         let now = now_ms();
-        let guard = crate::dialect::members_now(self.backend());
-        let by_member = crate::member_check::member_json(chat_id, by);
+        let member_now = crate::dialect::member_now(self.backend());
         with_write!(self, p => {
             let mut tx = p.begin().await?;
-            if sqlx::query(guard).bind(&by_member).fetch_optional(&mut *tx).await?.is_none() {
-                return Err(StoreError::NotFound("chat"));
-            }
+            require_member!(&mut *tx, member_now, chat_id, by);
             sqlx::query("UPDATE chats SET name = $1 WHERE id = $2").bind(name).bind(chat_id.as_str()).execute(&mut *tx).await?;
             refresh_search!(tx, chat_id);
             let id = insert_system!(tx, chat_id, sys, now);
@@ -159,9 +154,8 @@ impl Tx {
     /// Whether `user` is a member of the chat now; on PostgreSQL their member row stays
     /// share-locked until the transaction ends, so they cannot be removed before it does.
     pub async fn member_now(&mut self, chat_id: &ChatId, user: &UserId) -> Result<bool> {
-        let guard = crate::dialect::members_now(self.backend());
-        let pair = crate::member_check::member_json(chat_id, user);
-        tx_write!(self, c => sqlx::query(guard).bind(&pair).fetch_optional(&mut *c).await.map(|r| r.is_some()))
+        let member_now = crate::dialect::member_now(self.backend());
+        tx_write!(self, c => sqlx::query(member_now).bind(chat_id.as_str()).bind(user.as_str()).fetch_optional(&mut *c).await.map(|r| r.is_some()))
     }
 
     /// Adds members (each with their history window) and, when someone was added, the system
