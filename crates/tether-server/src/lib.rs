@@ -210,7 +210,7 @@ impl AppState {
     /// Makes every node read `user_id`'s sessions afresh (or everyone's, `None`), after a change
     /// to what a session may do: sign-out, deactivation, roles, teams. Travels over the bus like
     /// any event (NATS between nodes) and is applied in order with the others.
-    pub fn forget_callers(&self, user_id: Option<&tether_domain::UserId>) {
+    pub fn forget_callers(&self, user_id: Option<&UserId>) {
         self.bus
             .publish(events::Envelope::Nodes(events::Control::CallersChanged {
                 user_id: user_id.map(|u| u.to_string()),

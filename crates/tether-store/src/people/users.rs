@@ -181,8 +181,6 @@ impl Store {
         patch: &UserPatch,
         actor: Option<&UserId>,
     ) -> Result<UserDetail> {
-        let user_id = id;
-        let id = id.as_str();
         let role_ids = match &patch.role_names {
             Some(names) => Some(self.role_ids_by_name(names).await?),
             None => None,
@@ -217,7 +215,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })?;
-        self.user_detail(user_id)
+        self.user_detail(id)
             .await?
             .ok_or(StoreError::NotFound("user"))
     }
@@ -256,17 +254,16 @@ impl Store {
         let mut wanted: Vec<UserId> = ids.to_vec();
         wanted.sort();
         wanted.dedup();
-        let found: BTreeSet<String> = self
+        let found: BTreeSet<UserId> = self
             .users_by_ids(&wanted)
             .await?
             .into_iter()
-            .map(|u| u.id.into_string())
+            .map(|u| u.id)
             .collect();
-        let wanted: Vec<String> = wanted.into_iter().map(String::from).collect();
         let unknown: Vec<&str> = wanted
             .iter()
-            .map(String::as_str)
             .filter(|id| !found.contains(*id))
+            .map(UserId::as_str)
             .collect();
         if unknown.is_empty() {
             Ok(())

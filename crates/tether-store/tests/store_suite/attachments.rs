@@ -1,6 +1,6 @@
 //! Uploaded files: the bound on unsent uploads, discarding and forgetting.
 
-use crate::{new_message, user};
+use crate::{group, may_download, new_message, user};
 use tether_domain::UserId;
 use tether_store::test_support::TestDb;
 use tether_store::{Backend, StoreError};
@@ -11,25 +11,12 @@ both_backends!(unsent_uploads_are_bounded_and_old_or_deleted_files_discarded);
 /// of a deleted message are discarded (no download, no send) and then forgotten, while sent
 /// files and recent uploads stay.
 async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backend) {
-    use tether_domain::chat::ChatKind;
-    use tether_store::chats::{Attachment, NewChat};
+    use tether_store::chats::Attachment;
     let db = TestDb::new(b).await;
     let s = db.store().await;
     let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
     let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
-    let (g, _) = s
-        .create_chat(
-            &NewChat {
-                kind: ChatKind::Group,
-                name: None,
-                team_id: None,
-                created_by: a.clone(),
-                members: vec![(a.clone(), 0), (bo.clone(), 0)],
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    let g = group(&s, &[&a, &bo]).await;
     let now = tether_store::now_ms();
     let file = |id: &str, uploader: &UserId, size: i64, created_at: i64| Attachment {
         id: id.into(),
@@ -62,10 +49,7 @@ async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backen
         "90 + 11 bytes pass a bound of 100"
     );
     assert!(
-        s.attachment_for(&"over".into(), &a)
-            .await
-            .unwrap()
-            .is_none(),
+        !may_download(&s, "over", &a).await,
         "a refused upload is not stored"
     );
     assert!(
@@ -107,10 +91,7 @@ async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backen
         0,
         "once"
     );
-    assert!(
-        s.attachment_for(&"old".into(), &a).await.unwrap().is_none(),
-        "no download"
-    );
+    assert!(!may_download(&s, "old", &a).await, "no download");
     let resend = tether_store::chats::NewMessage {
         attachment_ids: vec!["old".into()],
         ..new_message(&g.id, &a, "late")
@@ -119,34 +100,16 @@ async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backen
         matches!(s.send_message(&resend).await, Err(StoreError::Invalid(_))),
         "a discarded upload cannot be sent"
     );
-    assert!(
-        s.attachment_for(&"fits".into(), &a)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        s.attachment_for(&"sent".into(), &bo)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(may_download(&s, "fits", &a).await);
+    assert!(may_download(&s, "sent", &bo).await);
     assert_eq!(s.unsent_attachment_bytes(&a).await.unwrap(), 10);
 
     // Deleting a message discards its files; the message no longer lists them.
     let gone = s.delete_message(&sent.id, &a).await.unwrap();
     assert!(gone.attachments.is_empty());
+    assert!(!may_download(&s, "sent", &bo).await);
     assert!(
-        s.attachment_for(&"sent".into(), &bo)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(
-        s.attachment_for(&"sent".into(), &a)
-            .await
-            .unwrap()
-            .is_none(),
+        !may_download(&s, "sent", &a).await,
         "not even for its uploader"
     );
     assert_eq!(s.message_attachments(&sent.id).await.unwrap().len(), 1);
@@ -169,16 +132,6 @@ async fn unsent_uploads_are_bounded_and_old_or_deleted_files_discarded(b: Backen
     assert!(!s.forget_attachment(&"sent".into()).await.unwrap(), "once");
     assert!(s.discarded_attachments(100).await.unwrap().is_empty());
     assert!(s.message_attachments(&sent.id).await.unwrap().is_empty());
-    assert!(
-        s.attachment_for(&"fits".into(), &a)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        s.attachment_for(&"bos".into(), &bo)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(may_download(&s, "fits", &a).await);
+    assert!(may_download(&s, "bos", &bo).await);
 }

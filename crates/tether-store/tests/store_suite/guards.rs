@@ -1,7 +1,7 @@
 //! Writes to a chat check, inside their own transaction, that their author still may make
 //! them (R2 at the moment of writing).
 
-use crate::{new_message, user};
+use crate::{group, new_message, user};
 use tether_store::test_support::TestDb;
 use tether_store::{Backend, StoreError};
 
@@ -13,26 +13,13 @@ both_backends!(only_members_messages_are_written);
 /// its own), and amid members' messages in a group-commit batch, which are written with
 /// contiguous sequence numbers.
 async fn only_members_messages_are_written(b: Backend) {
-    use tether_domain::chat::ChatKind;
-    use tether_store::chats::{NewChat, NewMessage};
+    use tether_store::chats::NewMessage;
     let db = TestDb::new(b).await;
     let s = db.store().await;
     let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
     let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
     let c = user(&s, "c@example.com", "Cilla", &["agent"]).await;
-    let (g, _) = s
-        .create_chat(
-            &NewChat {
-                kind: ChatKind::Group,
-                name: None,
-                team_id: None,
-                created_by: a.clone(),
-                members: vec![(a.clone(), 0), (bo.clone(), 0)],
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    let g = group(&s, &[&a, &bo]).await;
     s.remove_member(&g.id, &bo, &a, &crate::sys("Anna removed Bo"))
         .await
         .unwrap()

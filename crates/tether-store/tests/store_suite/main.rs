@@ -73,6 +73,29 @@ async fn case(s: &Store, title: &str, owner: Owner) -> tether_store::records::Re
     .unwrap()
 }
 
+/// A group chat of `members`, started by the first, with their full history and no opening
+/// message.
+async fn group(s: &Store, members: &[&UserId]) -> tether_store::chats::Chat {
+    s.create_chat(
+        &tether_store::chats::NewChat {
+            kind: tether_domain::chat::ChatKind::Group,
+            name: None,
+            team_id: None,
+            created_by: members[0].clone(),
+            members: members.iter().map(|m| ((*m).clone(), 0)).collect(),
+        },
+        None,
+    )
+    .await
+    .unwrap()
+    .0
+}
+
+/// Whether `who` may download attachment `id` (`Store::attachment_for`).
+async fn may_download(s: &Store, id: &str, who: &UserId) -> bool {
+    s.attachment_for(&id.into(), who).await.unwrap().is_some()
+}
+
 fn u(id: &UserId) -> Owner {
     Owner::User {
         user_id: id.clone(),

@@ -1,6 +1,6 @@
 //! Messages: idempotent sends, reminders, reactions, group commit.
 
-use crate::{new_message, user};
+use crate::{group, may_download, new_message, user};
 use std::collections::BTreeMap;
 use tether_domain::{ChatId, MessageId};
 use tether_store::test_support::TestDb;
@@ -13,26 +13,13 @@ both_backends!(
 );
 
 async fn messages_idempotency_reminders_and_attachments(b: Backend) {
-    use tether_domain::chat::ChatKind;
-    use tether_store::chats::{Attachment, NewChat};
+    use tether_store::chats::Attachment;
     let db = TestDb::new(b).await;
     let s = db.store().await;
     let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
     let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
     let c = user(&s, "c@example.com", "Cilla", &["agent"]).await;
-    let (g, _) = s
-        .create_chat(
-            &NewChat {
-                kind: ChatKind::Group,
-                name: None,
-                team_id: None,
-                created_by: a.clone(),
-                members: vec![(a.clone(), 0), (bo.clone(), 0)],
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    let g = group(&s, &[&a, &bo]).await;
     let keyed = tether_store::chats::NewMessage {
         idempotency_key: Some("k1".into()),
         idempotency_fingerprint: Some("digest-of-once".into()),
@@ -101,38 +88,18 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
     };
     s.create_attachment(&att).await.unwrap();
     assert!(
-        s.attachment_for(&"att1".into(), &a)
-            .await
-            .unwrap()
-            .is_some(),
+        may_download(&s, "att1", &a).await,
         "the uploader before sending"
     );
-    assert!(
-        s.attachment_for(&"att1".into(), &bo)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!may_download(&s, "att1", &bo).await);
     let with = tether_store::chats::NewMessage {
         attachment_ids: vec!["att1".into()],
         ..new_message(&g.id, &a, "")
     };
     let sent = s.send_message(&with).await.unwrap().message;
     assert_eq!(sent.attachments.len(), 1);
-    assert!(
-        s.attachment_for(&"att1".into(), &bo)
-            .await
-            .unwrap()
-            .is_some(),
-        "members after sending"
-    );
-    assert!(
-        s.attachment_for(&"att1".into(), &c)
-            .await
-            .unwrap()
-            .is_none(),
-        "never a non-member"
-    );
+    assert!(may_download(&s, "att1", &bo).await, "members after sending");
+    assert!(!may_download(&s, "att1", &c).await, "never a non-member");
     let reuse = tether_store::chats::NewMessage {
         attachment_ids: vec!["att1".into()],
         ..new_message(&g.id, &a, "again")
@@ -152,10 +119,7 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
     let gone = s.delete_message(&sent.id, &a).await.unwrap();
     assert!(gone.deleted_at.is_some() && gone.body.is_empty() && gone.reactions.is_empty());
     assert!(
-        s.attachment_for(&"att1".into(), &bo)
-            .await
-            .unwrap()
-            .is_none(),
+        !may_download(&s, "att1", &bo).await,
         "a deleted message's file is gone for members"
     );
 }
