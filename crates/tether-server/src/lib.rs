@@ -133,6 +133,8 @@ pub struct AppState {
     pub(crate) counter: Arc<limits::Counter>,
     /// When `/healthz` last wrote its probe row (at most one probe write a second).
     pub(crate) last_write_probe: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
+    /// Where similarity rankings are asked for ([`app::similar`]).
+    pub similar: Arc<app::similar::Warmer>,
 }
 
 impl AppState {
@@ -159,6 +161,7 @@ impl AppState {
             hasher,
             counter: Arc::new(limits::Counter::for_backend(store_backend)),
             last_write_probe: Arc::default(),
+            similar: Arc::default(),
         })
     }
 
@@ -249,7 +252,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tasks, tasks_stopped) = tokio::sync::watch::channel(false);
-    let background = tokio::spawn(tasks::run(state.clone(), tasks_stopped));
+    let background = tokio::spawn(tasks::run(state.clone(), tasks_stopped.clone()));
+    let ranking = tokio::spawn(app::similar::run(state.clone(), tasks_stopped));
     let limits = conn::Limits {
         header_read: state.config.header_read_timeout,
         idle: state.config.idle_timeout,
@@ -258,6 +262,7 @@ pub async fn serve(
     let result = conn::serve(listener, router(state), limits, shutdown).await;
     let _ = stop_tasks.send(true);
     let _ = background.await;
+    let _ = ranking.await;
     result
 }
 

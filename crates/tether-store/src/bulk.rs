@@ -210,6 +210,9 @@ impl Store {
             for r in &rows {
                 sqlx::query(text_sql).bind(r.record.id.as_str()).bind(def.name.as_str()).bind(r.search.as_str()).execute(&mut *tx).await?;
             }
+            if records.iter().any(|r| r.resolution.is_some()) {
+                crate::similar::bump_similar_generation!(&mut *tx, def.name.as_str())?;
+            }
             tx.commit().await?;
             Ok::<_, StoreError>(numbers)
         })

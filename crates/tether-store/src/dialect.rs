@@ -287,11 +287,13 @@ impl crate::Store {
         Ok(rows)
     }
 
-    /// For each of `terms`, the number of records of `record_type` whose text has it, counted
-    /// up to `cap` (so a common term costs no more than `cap` index entries). One statement.
+    /// For each of `terms`, the number of records (of every type) whose text has it, counted up
+    /// to `cap` (so a common term costs no more than `cap` index entries). One statement that
+    /// reads only the full-text index: a filter on the record type would read each match's row,
+    /// which made this step cost as much as the ranking. Rarity over all records serves its
+    /// purpose (choosing the words a record is about) as well.
     pub async fn term_document_counts(
         &self,
-        record_type: &str,
         terms: &[String],
         cap: i64,
     ) -> crate::Result<Vec<(String, i64)>> {
@@ -320,8 +322,6 @@ impl crate::Store {
                     qb.push("record_text MATCH ");
                     qb.push_bind(format!("\"{t}\""));
                 }
-                qb.push(" AND type = ");
-                qb.push_bind(record_type.to_owned());
                 qb.push(" LIMIT ");
                 qb.push_bind(cap);
                 qb.push(format!(") AS s{i}"));
@@ -342,6 +342,11 @@ impl crate::Store {
     /// Resolved records of `record_type` (not `exclude_id`) ranked by full-text relevance to
     /// `terms` (any of them): BM25 on SQLite (FTS5), `ts_rank` on PostgreSQL. Terms must be
     /// letters and digits only (see `tether_domain::suggest::search_terms`).
+    ///
+    /// The index ranks its matches of the type on its own first, and only the best
+    /// `RANKED_FIRST` are joined to their records to keep the resolved ones: joining every
+    /// match cost more than ranking them. So fewer than `limit` may come back where the best
+    /// matches are mostly unresolved.
     pub async fn similar_resolved(
         &self,
         record_type: &str,
@@ -349,6 +354,8 @@ impl crate::Store {
         terms: &[String],
         limit: i64,
     ) -> crate::Result<Vec<SimilarRow>> {
+        /// Matches ranked by the index before they are filtered by type and state.
+        const RANKED_FIRST: i64 = 400;
         let terms: Vec<&String> = terms
             .iter()
             .filter(|t| !t.is_empty() && t.chars().all(char::is_alphanumeric))
@@ -364,14 +371,16 @@ impl crate::Store {
                     .collect::<Vec<_>>()
                     .join(" OR ");
                 sqlx::query_as(
-                    "SELECT r.id, -bm25(record_text) AS score FROM record_text JOIN records r ON r.id = record_text.record_id \
-                     WHERE record_text MATCH $1 AND record_text.type = $2 AND r.state = 'resolved' AND r.resolved_by IS NOT NULL AND r.id <> $3 \
-                     ORDER BY bm25(record_text) LIMIT $4",
+                    "SELECT r.id, s.score FROM (SELECT record_id, -rank AS score FROM record_text WHERE record_text MATCH $1 AND type = $2 ORDER BY rank LIMIT $5) s \
+                     JOIN records r ON r.id = s.record_id \
+                     WHERE r.type = $2 AND r.state = 'resolved' AND r.resolved_by IS NOT NULL AND r.id <> $3 \
+                     ORDER BY s.score DESC LIMIT $4",
                 )
                 .bind(query)
                 .bind(record_type)
                 .bind(exclude_id)
                 .bind(limit)
+                .bind(RANKED_FIRST)
                 .fetch_all(p)
                 .await?
             }
@@ -382,14 +391,17 @@ impl crate::Store {
                     .collect::<Vec<_>>()
                     .join(" | ");
                 sqlx::query_as(
-                    "SELECT r.id, ts_rank(t.tsv, to_tsquery('english', $1))::float8 AS score FROM record_text t JOIN records r ON r.id = t.record_id \
-                     WHERE t.tsv @@ to_tsquery('english', $1) AND t.type = $2 AND r.state = 'resolved' AND r.resolved_by IS NOT NULL AND r.id <> $3 \
-                     ORDER BY score DESC LIMIT $4",
+                    "SELECT r.id, s.score FROM (SELECT t.record_id, ts_rank(t.tsv, to_tsquery('english', $1))::float8 AS score FROM record_text t \
+                     WHERE t.tsv @@ to_tsquery('english', $1) AND t.type = $2 ORDER BY score DESC LIMIT $5) s \
+                     JOIN records r ON r.id = s.record_id \
+                     WHERE r.type = $2 AND r.state = 'resolved' AND r.resolved_by IS NOT NULL AND r.id <> $3 \
+                     ORDER BY s.score DESC LIMIT $4",
                 )
                 .bind(query)
                 .bind(record_type)
                 .bind(exclude_id)
                 .bind(limit)
+                .bind(RANKED_FIRST)
                 .fetch_all(p)
                 .await?
             }

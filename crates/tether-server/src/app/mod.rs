@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod records;
 pub mod search;
 pub mod session;
+pub mod similar;
 pub mod suggestions;
 pub mod views;
 

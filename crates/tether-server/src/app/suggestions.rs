@@ -23,6 +23,7 @@ use tether_domain::suggest::{
     Suggestion,
 };
 use tether_domain::{Access, Owner, RecordId, Subject, UserId};
+use tether_store::dialect::SimilarRow;
 use tether_store::record_types::RecordType;
 use tether_store::records::Record;
 use tether_store::{Store, StoreError};
@@ -37,8 +38,10 @@ const SIMILARITY_TERMS: usize = 10;
 /// Terms of a record considered for the similarity query (its most frequent ones); the
 /// [`SIMILARITY_TERMS`] rarest among the records of its type are used.
 const SIMILARITY_CANDIDATES: usize = 24;
-/// Records of a type that make a term common: counting stops there.
+/// Records that make a term common: counting stops there.
 const COMMON_TERM: i64 = 1000;
+/// Similar resolved records ranked and kept per record.
+const SIMILAR_KEPT: i64 = 40;
 
 /// "12 Nov" for an epoch-milliseconds time.
 fn short_date(ms: i64) -> String {
@@ -59,13 +62,17 @@ fn short_date(ms: i64) -> String {
 
 /// Suggestions for `record` as `subject` may see them: rule-based and similarity-based (each
 /// as the type's settings allow), merged, without the asking user, at most ten.
+///
+/// The similarity step reads the record's kept ranking ([`ranking`]): `stale` says it was of an
+/// older generation of the type's resolved records, so the caller should have it computed
+/// again ([`crate::app::similar::Warmer::refresh`]).
 pub async fn compute(
     store: &Store,
     rt: &RecordType,
     record: &Record,
     subject: &Subject,
     now: i64,
-) -> Result<Vec<Suggestion>, StoreError> {
+) -> Result<Computed, StoreError> {
     let settings = &rt.settings.suggestions;
     let viewer = subject.user_id.as_str();
     let rule = if settings.rule_based {
@@ -75,12 +82,68 @@ pub async fn compute(
     } else {
         Vec::new()
     };
-    let similar = if settings.similarity_based {
-        similarity(store, rt, record, subject, now).await?
+    let (similar, stale) = if settings.similarity_based {
+        let (rows, stale) = ranking(store, rt, record).await?;
+        (similarity(store, rt, &rows, subject, now).await?, stale)
     } else {
-        Vec::new()
+        (Vec::new(), false)
     };
-    Ok(suggest::merge(rule, similar, viewer))
+    Ok(Computed {
+        suggestions: suggest::merge(rule, similar, viewer),
+        stale,
+    })
+}
+
+/// What [`compute`] found.
+pub struct Computed {
+    pub suggestions: Vec<Suggestion>,
+    /// The similarity ranking used is of an older generation: compute it again.
+    pub stale: bool,
+}
+
+/// The record's similar resolved records, best first, and whether they are of an older
+/// generation: the kept ranking (one key lookup) when there is one, else ranked now and kept.
+/// Failing to keep it only costs the next view a ranking of its own.
+pub async fn ranking(
+    store: &Store,
+    rt: &RecordType,
+    record: &Record,
+) -> Result<(Vec<SimilarRow>, bool), StoreError> {
+    let kept = store.kept_similar(&rt.def.name, &record.id).await?;
+    let stale = !kept.is_current();
+    if let Some((_, rows)) = kept.kept {
+        return Ok((rows, stale));
+    }
+    let rows = rank(store, rt, record).await?;
+    if let Err(e) = store
+        .keep_similar(
+            &rt.def.name,
+            &record.id,
+            record.updated_at,
+            kept.generation,
+            &rows,
+        )
+        .await
+    {
+        tracing::warn!(error = %e, record = %record.id, "a similarity ranking was not kept");
+    }
+    Ok((rows, false))
+}
+
+/// Ranks the resolved records of the record's type by similarity to it (the costly step:
+/// two full-text queries over the type).
+pub async fn rank(
+    store: &Store,
+    rt: &RecordType,
+    record: &Record,
+) -> Result<Vec<SimilarRow>, StoreError> {
+    let text = tether_store::dialect::record_search_text(&rt.def, &record.name, &record.fields);
+    let candidates = suggest::search_terms(&text, SIMILARITY_CANDIDATES);
+    let counted = store.term_document_counts(&candidates, COMMON_TERM).await?;
+    let terms = suggest::distinctive_terms(&counted, COMMON_TERM, SIMILARITY_TERMS);
+    store
+        .similar_resolved(&rt.def.name, record.id.as_str(), &terms, SIMILAR_KEPT)
+        .await
 }
 
 async fn rule_facts(
@@ -231,22 +294,15 @@ async fn rule_facts(
     })
 }
 
+/// Similarity-based suggestions from a ranking of similar resolved records: their resolvers,
+/// with the records named only where `subject` may read them.
 async fn similarity(
     store: &Store,
     rt: &RecordType,
-    record: &Record,
+    rows: &[SimilarRow],
     subject: &Subject,
     now: i64,
 ) -> Result<Vec<Suggestion>, StoreError> {
-    let text = tether_store::dialect::record_search_text(&rt.def, &record.name, &record.fields);
-    let candidates = suggest::search_terms(&text, SIMILARITY_CANDIDATES);
-    let counted = store
-        .term_document_counts(&rt.def.name, &candidates, COMMON_TERM)
-        .await?;
-    let terms = suggest::distinctive_terms(&counted, COMMON_TERM, SIMILARITY_TERMS);
-    let rows = store
-        .similar_resolved(&rt.def.name, record.id.as_str(), &terms, 40)
-        .await?;
     let Some(top) = rows
         .iter()
         .map(|r| r.score)
@@ -352,7 +408,7 @@ pub async fn suggested_contacts(
 ) -> ApiResult<Vec<SuggestionOut>> {
     let ctx = record_context(state, caller, ty, id).await?;
     state.limit(caller, crate::limits::Kind::Search).await?;
-    let items = compute(
+    let computed = compute(
         &state.store,
         &ctx.rt,
         &ctx.view.record,
@@ -360,5 +416,12 @@ pub async fn suggested_contacts(
         tether_store::now_ms(),
     )
     .await?;
-    Ok(items.into_iter().map(|s| out(&ctx.rt, s)).collect())
+    if computed.stale {
+        state.similar.refresh(&ctx.rt.def.name, &ctx.view.record.id);
+    }
+    Ok(computed
+        .suggestions
+        .into_iter()
+        .map(|s| out(&ctx.rt, s))
+        .collect())
 }

@@ -10,7 +10,10 @@ use std::collections::BTreeSet;
 use tether_domain::suggest::Reason;
 use tether_store::Backend;
 
-both_backends!(r12_rules_and_similarity_with_reasons);
+both_backends!(
+    r12_rules_and_similarity_with_reasons,
+    r12_kept_rankings_follow_resolutions_and_edits
+);
 
 fn find<'a>(items: &'a [Value], name: &str) -> Option<&'a Value> {
     items.iter().find(|s| s["user"]["name"] == name)
@@ -353,6 +356,91 @@ async fn r12_rules_and_similarity_with_reasons(b: Backend) {
         .await
         .body;
     assert!(got["items"].as_array().unwrap().is_empty());
+}
+
+/// Names of the similarity suggestions of a record, as `token` gets them.
+async fn similar_names(app: &crate::common::TestApp, path: &str, token: &str) -> Vec<String> {
+    let got = app
+        .get(&format!("{path}/suggested-contacts"), token)
+        .await
+        .expect(200)
+        .body;
+    got["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["source"] == "similarity")
+        .map(|s| s["user"]["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The similarity step reads a kept ranking per record (computed in the background or by the
+/// first view). It follows the record's own edits at once, and a new resolution of a similar
+/// record within moments (the view after it is served the older ranking and asks for a new one).
+async fn r12_kept_rankings_follow_resolutions_and_edits(b: Backend) {
+    let app = spawn_app(b).await;
+    let admin = app.enable_collaboration().await;
+    let (_, eva) = app
+        .user(&admin, "eva@example.com", "Eva Expert", &["agent"], &[])
+        .await;
+    let (_, me) = app
+        .user(&admin, "me@example.com", "Me Myself", &["agent"], &[])
+        .await;
+    let new_case = |title: &'static str, who: String| {
+        let app = &app;
+        async move {
+            let c = app
+                .post("/records/case", &who, json!({"fields": {"title": title, "description": "The scanner firmware update stops at 40 percent."}}))
+                .await
+                .expect(201)
+                .body;
+            format!("/records/case/{}", c["id"].as_str().unwrap())
+        }
+    };
+    let mine = new_case("Scanner firmware update fails", me.clone()).await;
+    let theirs = new_case("Scanner firmware update stops", eva.clone()).await;
+    assert!(
+        similar_names(&app, &mine, &me).await.is_empty(),
+        "nothing similar is resolved yet"
+    );
+
+    // Eva resolves the similar case: the kept ranking is of an older generation now; views
+    // get Eva within moments.
+    app.patch(&theirs, &eva, json!({"state": "resolved"}))
+        .await
+        .expect(200);
+    let mut found = false;
+    for _ in 0..100 {
+        if similar_names(&app, &mine, &me).await == ["Eva Expert"] {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(found, "the resolution reached the kept ranking");
+
+    // The record's own new text is ranked again at once: nothing resolved is about printers.
+    app.patch(
+        &mine,
+        &me,
+        json!({"fields": {"title": "Printer toner smears", "description": "Toner smears on every page."}}),
+    )
+    .await
+    .expect(200);
+    assert!(similar_names(&app, &mine, &me).await.is_empty());
+    // And the panel agrees with the suggestions.
+    let panel = app
+        .get(&format!("{mine}/collaboration"), &me)
+        .await
+        .expect(200)
+        .body;
+    assert!(
+        !panel["suggested_contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["source"] == "similarity")
+    );
 }
 
 /// The codes a suggestion's `why` can carry are the domain's list, and both the OpenAPI

@@ -53,6 +53,7 @@ impl Store {
                 "DELETE FROM owner_history WHERE record_id = $1",
                 "DELETE FROM activities WHERE record_id = $1",
                 "DELETE FROM record_text WHERE record_id = $1",
+                "DELETE FROM record_similar WHERE record_id = $1",
             ] {
                 sqlx::query(sql).bind(id).execute(&mut *tx).await?;
             }
@@ -60,6 +61,8 @@ impl Store {
             if gone == 0 {
                 return Err(StoreError::NotFound("record"));
             }
+            // It may have been resolved: other records' kept rankings may name it.
+            crate::similar::bump_similar_generation!(&mut *tx, record_type)?;
             let entry = NewAudit::new(Some(actor_id), "record.deleted", json!({"chats": chats})).record(record_type, id);
             audit_insert!(&mut *tx, &entry)?;
             tx.commit().await?;
@@ -106,6 +109,9 @@ impl Store {
                 .bind(&id).bind(owner_user).bind(owner_team).bind(new.created_by.as_ref()).bind(at)
                 .execute(&mut *tx).await?;
             sqlx::query(text_sql).bind(&id).bind(&def.name).bind(&search).execute(&mut *tx).await?;
+            if resolved_at.is_some() {
+                crate::similar::bump_similar_generation!(&mut *tx, &def.name)?;
+            }
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })?;
@@ -187,6 +193,14 @@ impl Tx {
         let owner_changed = owner != before.owner;
         let (owner_user, owner_team) = owner_columns(&owner);
         let state = patch.state.unwrap_or(before.state);
+        let mut before_fields = before.fields.clone();
+        before_fields.remove(NUMBER_FIELD);
+        let text_changed =
+            crate::dialect::record_search_text(def, &before.name, &before_fields) != search;
+        // The set of resolved records of the type, or the text of one of them, changes.
+        let resolved_changed = (state == RecordState::Resolved)
+            != (before.state == RecordState::Resolved)
+            || (state == RecordState::Resolved && text_changed);
         let newly_resolved =
             state == RecordState::Resolved && before.state != RecordState::Resolved;
         tx_write!(self, c => {
@@ -211,8 +225,14 @@ impl Tx {
                     .bind(id).bind(owner_user).bind(owner_team).bind(actor).bind(at)
                     .execute(&mut *c).await?;
             }
-            sqlx::query("DELETE FROM record_text WHERE record_id = $1").bind(id).execute(&mut *c).await?;
-            sqlx::query(text_sql).bind(id).bind(&def.name).bind(&search).execute(&mut *c).await?;
+            if text_changed {
+                sqlx::query("DELETE FROM record_text WHERE record_id = $1").bind(id).execute(&mut *c).await?;
+                sqlx::query(text_sql).bind(id).bind(&def.name).bind(&search).execute(&mut *c).await?;
+                sqlx::query("DELETE FROM record_similar WHERE record_id = $1").bind(id).execute(&mut *c).await?;
+            }
+            if resolved_changed {
+                crate::similar::bump_similar_generation!(&mut *c, &def.name)?;
+            }
             Ok::<_, StoreError>(())
         })?;
         let after = record_unchecked_on(self.db(), id).await?;

@@ -37,6 +37,7 @@ mod people;
 mod records;
 mod sessions;
 mod settings;
+mod similar;
 mod transactions;
 
 async fn user(s: &Store, email: &str, name: &str, roles: &[&str]) -> tether_domain::UserId {

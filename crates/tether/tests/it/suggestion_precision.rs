@@ -59,7 +59,8 @@ async fn r12_topic_experts_rank_in_the_top_three_for_80_percent_of_cases() {
             let all =
                 tether_server::app::suggestions::compute(&store, &rt, &view.record, &subject, now)
                     .await
-                    .unwrap();
+                    .unwrap()
+                    .suggestions;
             let top3: Vec<&str> = all
                 .iter()
                 .filter(|s| s.source == "similarity")

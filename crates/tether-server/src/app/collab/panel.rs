@@ -163,17 +163,22 @@ pub async fn panel(
             .is_none_or(|n| fold(&e.name).contains(n.as_str()))
     };
 
-    let suggested: Vec<SuggestionOut> = crate::app::suggestions::compute(
+    let computed = crate::app::suggestions::compute(
         &state.store,
         &ctx.rt,
         &ctx.view.record,
         &caller.subject,
         tether_store::now_ms(),
     )
-    .await?
-    .into_iter()
-    .map(|x| crate::app::suggestions::out(&ctx.rt, x))
-    .collect();
+    .await?;
+    if computed.stale {
+        state.similar.refresh(&ctx.rt.def.name, &ctx.view.record.id);
+    }
+    let suggested: Vec<SuggestionOut> = computed
+        .suggestions
+        .into_iter()
+        .map(|x| crate::app::suggestions::out(&ctx.rt, x))
+        .collect();
     let mut connected = Vec::new();
     let mut channels = Vec::new();
     for c in &connections {

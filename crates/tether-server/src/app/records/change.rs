@@ -96,6 +96,7 @@ pub async fn update(
     let mut events = announce_field_changes(state, &mut tx, caller, rt, &change, &names).await?;
     let handed = hand_over(state, &mut tx, caller, rt, &change).await?;
     tx.commit().await?;
+    state.similar.poke();
     events.extend(handed.events);
     let shared = state
         .store

@@ -193,6 +193,7 @@ pub async fn create(
         at: None,
     };
     let record = state.store.create_record(&rt.def, &new).await?;
+    state.similar.poke();
     Ok(RecordOut::new(state, record, true))
 }
 
