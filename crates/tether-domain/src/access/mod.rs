@@ -30,7 +30,7 @@ pub enum Owner {
 }
 
 /// The asking user, as the access decision sees them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Subject {
     pub user_id: UserId,
     pub active: bool,

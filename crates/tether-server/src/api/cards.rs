@@ -2,7 +2,7 @@
 //! see its card. The cards themselves are computed in `crate::app::cards`.
 
 use crate::AppState;
-use crate::app::cards::cards_for;
+use crate::app::cards::CardFacts;
 use crate::app::guard::require_collaboration;
 use crate::auth::Caller;
 use crate::error::ApiResult;
@@ -71,10 +71,14 @@ async fn unfurl(
         reactions: Vec::new(),
         attachments: Vec::new(),
     };
-    let card = cards_for(&state, &caller.subject, std::slice::from_ref(&probe))
-        .await?
-        .into_iter()
-        .flatten()
-        .next();
+    let card = CardFacts::read(
+        &state,
+        std::slice::from_ref(&probe),
+        std::slice::from_ref(caller.id()),
+    )
+    .await?
+    .cards(&state, &caller.subject, &probe)
+    .into_iter()
+    .next();
     Ok(Json(UnfurlResponse { card }))
 }

@@ -1,6 +1,7 @@
 //! Record-link cards (SPEC R16), computed for each viewer when read: in message pages, in each
 //! recipient's own live event, and for the composer's preview (`POST /unfurl`). The record
-//! look-ups of a whole page are one batch, so cards add no query per message.
+//! look-ups of a whole page, or of one message for all its recipients, are one batch
+//! ([`CardFacts`]), so cards add no query per message and none per recipient.
 
 use crate::AppState;
 use crate::error::ApiResult;
@@ -9,8 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::access::decide;
 use tether_domain::cards::{Card, CardSource, link_card, record_card};
 use tether_domain::markdown::extract_record_links;
-use tether_domain::{Access, Subject};
+use tether_domain::{Access, RecordId, Subject, UserId};
 use tether_store::chats::Message;
+use tether_store::record_types::RecordType;
+use tether_store::records::Record;
 
 /// The record links of a message that still carry a card (the sender may have removed some).
 fn card_links(state: &AppState, m: &Message) -> Vec<tether_domain::markdown::RecordLink> {
@@ -43,115 +46,120 @@ pub fn has_cards(state: &AppState, messages: &[Message]) -> bool {
         .any(|m| m.kind == "intro" || !card_links(state, m).is_empty())
 }
 
-/// Cards of each message for one viewer: two queries for the whole page (records with the
-/// viewer's shares, record types).
-pub async fn cards_for(
-    state: &AppState,
-    subject: &Subject,
-    messages: &[Message],
-) -> ApiResult<Vec<Vec<Card>>> {
-    let links: Vec<_> = messages.iter().map(|m| card_links(state, m)).collect();
-    let ids: Vec<tether_domain::RecordId> = links
-        .iter()
-        .flatten()
-        .map(|l| tether_domain::RecordId::new(l.record_id.as_str()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if ids.is_empty() {
-        return Ok(vec![Vec::new(); messages.len()]);
-    }
-    let views: BTreeMap<tether_domain::RecordId, tether_store::records::RecordView> = state
-        .store
-        .record_views(&ids, Some(&subject.user_id))
-        .await?
-        .into_iter()
-        .map(|v| (v.record.id.clone(), v))
-        .collect();
-    let types: BTreeMap<String, tether_store::record_types::RecordType> = state
-        .store
-        .record_types()
-        .await?
-        .into_iter()
-        .map(|t| (t.def.name.clone(), t))
-        .collect();
-    Ok(links
-        .into_iter()
-        .map(|ls| {
-            ls.into_iter()
-                .map(|l| {
-                    let view = views
-                        .get(l.record_id.as_str())
-                        .filter(|v| v.record.record_type == l.record_type);
-                    let rt = types.get(&l.record_type);
-                    match (view, rt) {
-                        (Some(v), Some(rt))
-                            if decide(subject, Access::Read, v.facts()).is_allowed() =>
-                        {
-                            record_card(
-                                &l.url,
-                                &CardSource {
-                                    def: &rt.def,
-                                    settings: &rt.settings,
-                                    id: v.record.id.as_str(),
-                                    number: v.record.number.as_deref(),
-                                    name: &v.record.name,
-                                    fields: &v.record.fields,
-                                    state: v.record.state,
-                                    owner_name: &v.record.owner_name,
-                                },
-                            )
-                        }
-                        _ => link_card(&l.url),
-                    }
-                })
-                .collect()
-        })
-        .collect())
+/// What the cards and introduction cards of some messages are made of, read once for all
+/// their readers: the records they name, each reader's shares on them, and the record types.
+/// Three queries however many messages and readers (none when no message has a card).
+#[derive(Default)]
+pub struct CardFacts {
+    records: BTreeMap<RecordId, Record>,
+    shares: BTreeMap<(RecordId, UserId), Access>,
+    types: BTreeMap<String, RecordType>,
 }
 
-/// For each message, whether it is an introduction card (R10) of a record this viewer cannot
-/// read, so that it must be shown as [`tether_domain::cards::hidden_intro`]. One query for the
-/// whole page.
-pub async fn hidden_intros(
-    state: &AppState,
-    subject: &Subject,
-    messages: &[Message],
-) -> ApiResult<Vec<bool>> {
-    let intro_of = |m: &Message| {
-        if m.kind != "intro" || m.deleted_at.is_some() {
-            return None;
-        }
-        m.data
-            .as_ref()
-            .and_then(tether_domain::cards::intro_record)
-            .map(|(ty, id, _)| (ty.to_owned(), id.to_owned()))
-    };
-    let ids: Vec<tether_domain::RecordId> = messages
-        .iter()
-        .filter_map(intro_of)
-        .map(|(_, id)| tether_domain::RecordId::new(id))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let readable: BTreeSet<(String, String)> = if ids.is_empty() {
-        BTreeSet::new()
-    } else {
-        state
-            .store
-            .record_views(&ids, Some(&subject.user_id))
-            .await?
+/// The record an introduction card (R10) is about, if `m` is one.
+fn intro_of(m: &Message) -> Option<(String, String)> {
+    if m.kind != "intro" || m.deleted_at.is_some() {
+        return None;
+    }
+    m.data
+        .as_ref()
+        .and_then(tether_domain::cards::intro_record)
+        .map(|(ty, id, _)| (ty.to_owned(), id.to_owned()))
+}
+
+impl CardFacts {
+    /// Reads what `messages`' cards need for `readers`.
+    pub async fn read(
+        state: &AppState,
+        messages: &[Message],
+        readers: &[UserId],
+    ) -> ApiResult<CardFacts> {
+        let links: Vec<_> = messages.iter().flat_map(|m| card_links(state, m)).collect();
+        let ids: Vec<RecordId> = links
+            .iter()
+            .map(|l| l.record_id.clone())
+            .chain(messages.iter().filter_map(intro_of).map(|(_, id)| id))
+            .collect::<BTreeSet<_>>()
             .into_iter()
-            .filter(|v| decide(subject, Access::Read, v.facts()).is_allowed())
-            .map(|v| (v.record.record_type.clone(), v.record.id.to_string()))
+            .map(RecordId::new)
+            .collect();
+        if ids.is_empty() {
+            return Ok(CardFacts::default());
+        }
+        let mut facts = CardFacts::default();
+        if let [reader] = readers {
+            for v in state.store.record_views(&ids, Some(reader)).await? {
+                if let Some(access) = v.shared {
+                    facts
+                        .shares
+                        .insert((v.record.id.clone(), reader.clone()), access);
+                }
+                facts.records.insert(v.record.id.clone(), v.record);
+            }
+        } else {
+            for v in state.store.record_views(&ids, None).await? {
+                facts.records.insert(v.record.id.clone(), v.record);
+            }
+            for (record, user, access) in state.store.record_shares_for(&ids, readers).await? {
+                facts.shares.insert((record, user), access);
+            }
+        }
+        if !links.is_empty() {
+            facts.types = state
+                .store
+                .record_types()
+                .await?
+                .into_iter()
+                .map(|t| (t.def.name.clone(), t))
+                .collect();
+        }
+        Ok(facts)
+    }
+
+    /// The record `id` of type `ty`, if `subject` may read it.
+    fn readable(&self, subject: &Subject, ty: &str, id: &str) -> Option<&Record> {
+        let record = self.records.get(id).filter(|r| r.record_type == ty)?;
+        let share = self
+            .shares
+            .get(&(record.id.clone(), subject.user_id.clone()))
+            .copied();
+        decide(subject, Access::Read, record.facts(share))
+            .is_allowed()
+            .then_some(record)
+    }
+
+    /// The cards of `m` as `subject` sees them: a record card for a record they may read, a
+    /// plain link card otherwise (R16).
+    pub fn cards(&self, state: &AppState, subject: &Subject, m: &Message) -> Vec<Card> {
+        card_links(state, m)
+            .into_iter()
+            .map(|l| {
+                let record = self.readable(subject, &l.record_type, &l.record_id);
+                match (record, self.types.get(&l.record_type)) {
+                    (Some(r), Some(rt)) => record_card(
+                        &l.url,
+                        &CardSource {
+                            def: &rt.def,
+                            settings: &rt.settings,
+                            id: r.id.as_str(),
+                            number: r.number.as_deref(),
+                            name: &r.name,
+                            fields: &r.fields,
+                            state: r.state,
+                            owner_name: &r.owner_name,
+                        },
+                    ),
+                    _ => link_card(&l.url),
+                }
+            })
             .collect()
-    };
-    Ok(messages
-        .iter()
-        .map(|m| {
-            m.kind == "intro"
-                && m.deleted_at.is_none()
-                && intro_of(m).is_none_or(|r| !readable.contains(&r))
-        })
-        .collect())
+    }
+
+    /// Whether `m` is an introduction card (R10) of a record `subject` cannot read, so that it
+    /// must be shown as [`tether_domain::cards::hidden_intro`].
+    pub fn hides_intro(&self, subject: &Subject, m: &Message) -> bool {
+        m.kind == "intro"
+            && m.deleted_at.is_none()
+            && intro_of(m).is_none_or(|(ty, id)| self.readable(subject, &ty, &id).is_none())
+    }
 }

@@ -36,13 +36,17 @@ pub async fn list_messages(
         .store
         .messages(chat_id, me.visible_from, before, limit)
         .await?;
-    let cards = super::cards::cards_for(state, &caller.subject, &items).await?;
-    let hidden = super::cards::hidden_intros(state, &caller.subject, &items).await?;
+    let facts =
+        super::cards::CardFacts::read(state, &items, std::slice::from_ref(caller.id())).await?;
     Ok(items
         .iter()
-        .zip(cards)
-        .zip(hidden)
-        .map(|((m, c), hide)| viewed(m, c, hide))
+        .map(|m| {
+            viewed(
+                m,
+                facts.cards(state, &caller.subject, m),
+                facts.hides_intro(&caller.subject, m),
+            )
+        })
         .collect())
 }
 

@@ -191,15 +191,14 @@ pub async fn message_seen_by(
     m: &Message,
 ) -> ApiResult<MessageOut> {
     let one = std::slice::from_ref(m);
-    let cards = crate::app::cards::cards_for(state, subject, one)
-        .await?
-        .pop()
-        .unwrap_or_default();
-    let hide = crate::app::cards::hidden_intros(state, subject, one)
-        .await?
-        .pop()
-        .unwrap_or(true);
-    Ok(viewed(m, cards, hide))
+    let facts =
+        crate::app::cards::CardFacts::read(state, one, std::slice::from_ref(&subject.user_id))
+            .await?;
+    Ok(viewed(
+        m,
+        facts.cards(state, subject, m),
+        facts.hides_intro(subject, m),
+    ))
 }
 
 /// A record field's value as the API carries it: text (also a date, `YYYY-MM-DD`, a choice,

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use std::time::Duration;
 use tether_domain::Subject;
 use tether_store::people::UserSummary;
@@ -43,9 +44,29 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The signed-in user making the request, with everything access decisions need.
+/// The signed-in user making the request, with everything access decisions need: a shared
+/// handle to what the session cache holds, so a request copies a pointer, not the user's
+/// privileges and teams.
 #[derive(Clone, Debug)]
-pub struct Caller {
+pub struct Caller(Arc<CallerData>);
+
+impl std::ops::Deref for Caller {
+    type Target = CallerData;
+
+    fn deref(&self) -> &CallerData {
+        &self.0
+    }
+}
+
+impl From<CallerData> for Caller {
+    fn from(data: CallerData) -> Caller {
+        Caller(Arc::new(data))
+    }
+}
+
+/// What is known about a signed-in session.
+#[derive(Debug)]
+pub struct CallerData {
     pub user: UserSummary,
     pub subject: Subject,
     pub token_hash: String,
@@ -56,7 +77,6 @@ pub struct Caller {
 }
 
 /// A secret that never shows in `Debug` output (logs).
-#[derive(Clone)]
 struct Redacted(String);
 
 impl std::fmt::Debug for Redacted {

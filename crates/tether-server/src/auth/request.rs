@@ -1,6 +1,8 @@
 //! Who is asking, read from a request: the bearer token or session cookie, and the extractors.
 
-use super::{CSRF_HEADER, Caller, Redacted, constant_time_eq, session_token, token_hash};
+use super::{
+    CSRF_HEADER, Caller, CallerData, Redacted, constant_time_eq, session_token, token_hash,
+};
 use crate::AppState;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
@@ -50,13 +52,13 @@ pub async fn caller_from_token(state: &AppState, token: &str) -> Result<Caller, 
             ApiError::Unauthorized("your account no longer exists".into())
                 .with_code("auth.account_gone")
         })?;
-    let caller = Caller {
+    let caller = Caller::from(CallerData {
         user: session.user(),
         subject,
         token_hash: hash,
         expires_at: session.expires_at,
         csrf_token: Redacted(session.csrf_token),
-    };
+    });
     state.hub.callers.put(&caller);
     Ok(caller)
 }

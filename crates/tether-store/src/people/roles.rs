@@ -5,7 +5,7 @@ use super::Role;
 use crate::audit::{NewAudit, audit_insert};
 use crate::{Result, Store, StoreError, new_id, now_ms};
 use serde_json::json;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::{Privilege, PrivilegeSet, Subject, TeamId, UserId};
 
 #[derive(sqlx::FromRow)]
@@ -24,6 +24,9 @@ impl RoleRow {
         })
     }
 }
+
+/// (user, one of their teams, a member of that team).
+type TeamRow = (String, String, String);
 
 impl Store {
     /// Creates a role. Privilege strings must already be valid.
@@ -63,20 +66,39 @@ impl Store {
     /// The access-decision view of a user: active flag, the union of their roles' privileges,
     /// their teams and teammates. Three queries, whatever the numbers of roles and teams.
     pub async fn subject(&self, user_id: &UserId) -> Result<Option<Subject>> {
-        let Some(user) = self.user(user_id).await? else {
-            return Ok(None);
-        };
-        let (privs, team_rows): (Vec<(String,)>, Vec<(String, String)>) = with_pool!(self, p => {
-            let privs = sqlx::query_as("SELECT r.privileges FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1")
-                .bind(user_id.as_str()).fetch_all(p).await?;
-            let teams = sqlx::query_as("SELECT mine.team_id, other.user_id FROM team_members mine \
-                 JOIN team_members other ON other.team_id = mine.team_id WHERE mine.user_id = $1")
-                .bind(user_id.as_str()).fetch_all(p).await?;
+        Ok(self.subjects(std::slice::from_ref(user_id)).await?.pop())
+    }
+
+    /// The subjects of several users in three queries however many they are (users, their
+    /// roles' privileges, their teams with every teammate); unknown ids are skipped.
+    pub async fn subjects(&self, user_ids: &[UserId]) -> Result<Vec<Subject>> {
+        let users = self.users_by_ids(user_ids).await?;
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+        let (privs, team_rows): (Vec<(String, String)>, Vec<TeamRow>) = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new("SELECT ur.user_id, r.privileges FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in &ids {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+            let privs = qb.build_query_as().fetch_all(p).await?;
+            let mut qb = sqlx::QueryBuilder::new("SELECT mine.user_id, mine.team_id, other.user_id FROM team_members mine \
+                 JOIN team_members other ON other.team_id = mine.team_id WHERE mine.user_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in &ids {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+            let teams = qb.build_query_as().fetch_all(p).await?;
             Ok::<_, StoreError>((privs, teams))
         })?;
-        let mut set = PrivilegeSet::default();
-        for (doc,) in privs {
+        let mut sets: BTreeMap<String, PrivilegeSet> = BTreeMap::new();
+        for (user, doc) in privs {
             let strings: Vec<String> = serde_json::from_str(&doc)?;
+            let set = sets.entry(user).or_default();
             for s in strings {
                 // A stored privilege that no longer parses is ignored rather than failing
                 // every request of the user; it was valid when written.
@@ -85,18 +107,23 @@ impl Store {
                 }
             }
         }
-        let mut team_ids = BTreeSet::new();
-        let mut teammate_ids = BTreeSet::new();
-        for (team, mate) in team_rows {
+        let mut teams: BTreeMap<String, (BTreeSet<TeamId>, BTreeSet<UserId>)> = BTreeMap::new();
+        for (user, team, mate) in team_rows {
+            let (team_ids, teammate_ids) = teams.entry(user).or_default();
             team_ids.insert(TeamId::new(team));
             teammate_ids.insert(UserId::new(mate));
         }
-        Ok(Some(Subject {
-            user_id: user.id,
-            active: user.active,
-            privileges: set,
-            team_ids,
-            teammate_ids,
-        }))
+        let mut out = Vec::with_capacity(users.len());
+        for user in users {
+            let (team_ids, teammate_ids) = teams.remove(user.id.as_str()).unwrap_or_default();
+            out.push(Subject {
+                privileges: sets.remove(user.id.as_str()).unwrap_or_default(),
+                user_id: user.id,
+                active: user.active,
+                team_ids,
+                teammate_ids,
+            });
+        }
+        Ok(out)
     }
 }

@@ -109,6 +109,37 @@ impl Store {
         rows.into_iter().map(RecordRow::into_view).collect()
     }
 
+    /// The shares `users` hold on `ids`, as (record, user, access), in one query: with
+    /// [`Store::record_views`] without a viewer, what several readers' access decisions about
+    /// the same records need.
+    pub async fn record_shares_for(
+        &self,
+        ids: &[RecordId],
+        users: &[UserId],
+    ) -> Result<Vec<(RecordId, UserId, Access)>> {
+        if ids.is_empty() || users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(String, String, String)> = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new("SELECT record_id, user_id, access FROM record_shares WHERE record_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in ids {
+                sep.push_bind(id.as_str());
+            }
+            qb.push(") AND user_id IN (");
+            let mut sep = qb.separated(", ");
+            for u in users {
+                sep.push_bind(u.as_str());
+            }
+            qb.push(")");
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(r, u, a)| Some((RecordId::new(r), UserId::new(u), a.parse().ok()?)))
+            .collect())
+    }
+
     /// Which of `(type, id)` do not exist as a record of that type.
     pub async fn missing_records(
         &self,

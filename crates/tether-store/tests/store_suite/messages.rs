@@ -74,6 +74,55 @@ async fn messages_idempotency_reminders_and_attachments(b: Backend) {
             .is_empty(),
         "read: no reminder"
     );
+    // Several due at once are claimed together, each with its own unread members; one whose
+    // time is up after this reminder is not claimed again.
+    let g2 = group(&s, &[&a, &bo, &c]).await;
+    let short = s
+        .send_message(&tether_store::chats::NewMessage {
+            remind_until: Some(now + 1_800),
+            remind_every_ms: 1000,
+            ..new_message(&g2.id, &bo, "short")
+        })
+        .await
+        .unwrap()
+        .message;
+    let long = s
+        .send_message(&tether_store::chats::NewMessage {
+            remind_until: Some(now + 1_000_000),
+            remind_every_ms: 1000,
+            ..new_message(&g2.id, &a, "long")
+        })
+        .await
+        .unwrap()
+        .message;
+    let mut due = s.claim_due_reminders(now + 1_500, 1000).await.unwrap();
+    due.sort_by_key(|d| d.message_id.to_string());
+    let mut want = vec![
+        (short.id.clone(), vec![a.clone(), c.clone()]),
+        (long.id.clone(), vec![bo.clone(), c.clone()]),
+    ];
+    want.sort_by_key(|(id, _)| id.to_string());
+    for w in &mut want {
+        w.1.sort();
+    }
+    let got: Vec<_> = due
+        .iter()
+        .map(|d| {
+            let mut users = d.unread_user_ids.clone();
+            users.sort();
+            (d.message_id.clone(), users)
+        })
+        .collect();
+    assert_eq!(got, want);
+    assert!(due.iter().all(|d| d.chat_id == g2.id));
+    let next = s.claim_due_reminders(now + 2_600, 1000).await.unwrap();
+    assert_eq!(
+        next.iter()
+            .map(|d| d.message_id.clone())
+            .collect::<Vec<_>>(),
+        std::slice::from_ref(&long.id),
+        "the short one's time is up"
+    );
 
     let att = Attachment {
         id: "att1".into(),

@@ -132,6 +132,23 @@ async fn teams_and_teammates(b: Backend) {
     assert!(subject.team_ids.contains(&team.id));
     assert!(subject.teammate_ids.contains(&UserId::new(a.clone())));
     assert!(!subject.teammate_ids.contains(&UserId::new(c.clone())));
+    // Several at once (a message's recipients): each exactly as one at a time, unknown skipped.
+    let several = s
+        .subjects(&[a.clone(), "nobody".into(), c.clone(), bo.clone()])
+        .await
+        .unwrap();
+    assert_eq!(several.len(), 3);
+    for one in &several {
+        assert_eq!(
+            Some(one),
+            s.subject(&one.user_id).await.unwrap().as_ref(),
+            "{}",
+            one.user_id
+        );
+    }
+    let cilla = several.iter().find(|x| x.user_id == c).unwrap();
+    assert!(cilla.team_ids.is_empty() && cilla.teammate_ids.is_empty());
+    assert!(several.iter().all(|x| x.privileges.collab_use));
 
     s.add_team_members(&team.id, std::slice::from_ref(&c), Some(&a))
         .await

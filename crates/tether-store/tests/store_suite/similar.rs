@@ -99,7 +99,10 @@ async fn kept_rankings_follow_records_and_resolutions(b: Backend) {
     assert!(k.kept.is_some() && !k.is_current());
     let g1 = k.generation;
     // A later ranking replaces it; an older one never overwrites a later one.
-    let after = s.record_views(std::slice::from_ref(&open.id), None).await.unwrap();
+    let after = s
+        .record_views(std::slice::from_ref(&open.id), None)
+        .await
+        .unwrap();
     let updated_at = after[0].record.updated_at;
     assert!(
         s.keep_similar("case", &open.id, updated_at, g1, &rows(&["x", "y"]))

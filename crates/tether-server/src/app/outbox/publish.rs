@@ -143,7 +143,7 @@ async fn written(state: &AppState, message_id: &MessageId) -> ApiResult<()> {
 
 /// Tells `audience` (members who may see it, from [`message_audience`]) about `m`. A message
 /// with record links or an intro card is projected for each recipient (R16), so each gets their
-/// own event; others share one.
+/// own event, from facts read once for all of them; others share one.
 async fn message_to(
     state: &AppState,
     change: MessageChange,
@@ -154,12 +154,15 @@ async fn message_to(
         emit(state, &change.event(m, message_out(m)), audience);
         return Ok(());
     }
-    for user in audience {
-        let Some(subject) = state.store.subject(&user).await? else {
-            continue;
-        };
-        let out = crate::app::views::message_seen_by(state, &subject, m).await?;
-        emit(state, &change.event(m, out), vec![user]);
+    let one = std::slice::from_ref(m);
+    let facts = crate::app::cards::CardFacts::read(state, one, &audience).await?;
+    for subject in state.store.subjects(&audience).await? {
+        let out = crate::app::views::viewed(
+            m,
+            facts.cards(state, &subject, m),
+            facts.hides_intro(&subject, m),
+        );
+        emit(state, &change.event(m, out), vec![subject.user_id]);
     }
     Ok(())
 }
