@@ -11,6 +11,7 @@
 //! ([`crate::app::suggestions::ranking`]).
 
 use crate::AppState;
+use crate::app::suggestions::{TermCounts, rank_with};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -99,6 +100,7 @@ pub async fn warm(store: &Store, since: i64, rest: bool) -> Result<i64, StoreErr
         .filter(|t| t.settings.suggestions.similarity_based)
         .collect();
     let names: Vec<String> = types.iter().map(|t| t.def.name.clone()).collect();
+    let mut counts = TermCounts::default();
     let mut newest = since;
     loop {
         let page = store.unranked_records(&names, newest, PAGE).await?;
@@ -112,7 +114,7 @@ pub async fn warm(store: &Store, since: i64, rest: bool) -> Result<i64, StoreErr
             let Some(rt) = types.iter().find(|t| t.def.name == view.record.record_type) else {
                 continue;
             };
-            if rank_and_keep(store, rt, &view.record, rest).await? {
+            if rank_and_keep(store, rt, &view.record, &mut counts, rest).await? {
                 kept += 1;
             }
         }
@@ -134,7 +136,7 @@ async fn rerank(store: &Store, record_type: &str, id: &RecordId) -> Result<(), S
         .await?
         .pop()
     {
-        rank_and_keep(store, &rt, &view.record, true).await?;
+        rank_and_keep(store, &rt, &view.record, &mut TermCounts::default(), true).await?;
     }
     Ok(())
 }
@@ -146,6 +148,7 @@ async fn rank_and_keep(
     store: &Store,
     rt: &tether_store::record_types::RecordType,
     record: &tether_store::records::Record,
+    counts: &mut TermCounts,
     rest: bool,
 ) -> Result<bool, StoreError> {
     let started = Instant::now();
@@ -154,7 +157,7 @@ async fn rank_and_keep(
         .kept_similar(&rt.def.name, &record.id)
         .await?
         .generation;
-    let rows = crate::app::suggestions::rank(store, rt, record).await?;
+    let rows = rank_with(store, rt, record, counts).await?;
     let kept = store
         .keep_similar(
             &rt.def.name,

@@ -137,9 +137,41 @@ pub async fn rank(
     rt: &RecordType,
     record: &Record,
 ) -> Result<Vec<SimilarRow>, StoreError> {
+    rank_with(store, rt, record, &mut TermCounts::default()).await
+}
+
+/// How many records have each term, as counted so far: a pass over many records counts each
+/// term once (at most [`TermCounts::MAX`] terms are remembered).
+#[derive(Default)]
+pub struct TermCounts(std::collections::HashMap<String, i64>);
+
+impl TermCounts {
+    const MAX: usize = 200_000;
+}
+
+/// [`rank`], counting only the terms `counts` does not know yet.
+pub async fn rank_with(
+    store: &Store,
+    rt: &RecordType,
+    record: &Record,
+    counts: &mut TermCounts,
+) -> Result<Vec<SimilarRow>, StoreError> {
     let text = tether_store::dialect::record_search_text(&rt.def, &record.name, &record.fields);
     let candidates = suggest::search_terms(&text, SIMILARITY_CANDIDATES);
-    let counted = store.term_document_counts(&candidates, COMMON_TERM).await?;
+    let unknown: Vec<String> = candidates
+        .iter()
+        .filter(|t| !counts.0.contains_key(*t))
+        .cloned()
+        .collect();
+    let fresh = store.term_document_counts(&unknown, COMMON_TERM).await?;
+    if counts.0.len() + fresh.len() > TermCounts::MAX {
+        counts.0.clear();
+    }
+    counts.0.extend(fresh);
+    let counted: Vec<(String, i64)> = candidates
+        .into_iter()
+        .filter_map(|t| counts.0.get(&t).map(|n| (t, *n)))
+        .collect();
     let terms = suggest::distinctive_terms(&counted, COMMON_TERM, SIMILARITY_TERMS);
     store
         .similar_resolved(&rt.def.name, record.id.as_str(), &terms, SIMILAR_KEPT)
