@@ -135,7 +135,8 @@ pub async fn generate_into(store: &Store, sizes: &Sizes) -> Result<Manifest> {
     // What a server's background task does in its first minutes: every record's similar
     // resolved records ranked and kept (suggested contacts read them with one lookup).
     let ranking = std::time::Instant::now();
-    tether_server::app::similar::warm(store, 0, false)
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    tether_server::app::similar::warm(store, 0, cores, false)
         .await
         .context("ranking similar records failed")?;
     eprintln!(

@@ -67,7 +67,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut full = tokio::time::interval(FULL_PASS);
     loop {
         let pass = async {
-            match warm(&state.store, since, true).await {
+            match warm(&state.store, since, 1, true).await {
                 Ok(newest) => since = newest.max(since) - OVERLAP_MS,
                 Err(e) => tracing::warn!(error = %e, "ranking similar records failed"),
             }
@@ -90,9 +90,14 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
 }
 
 /// Ranks every record without a kept ranking changed at or after `since` (epoch ms), of the
-/// types whose similarity suggestions are on; with `rest`, resting after each record as long as
-/// it took. Answers the newest change time it saw.
-pub async fn warm(store: &Store, since: i64, rest: bool) -> Result<i64, StoreError> {
+/// types whose similarity suggestions are on, `workers` at a time; with `rest`, each worker
+/// rests after each record as long as it took. Answers the newest change time it saw.
+pub async fn warm(
+    store: &Store,
+    since: i64,
+    workers: usize,
+    rest: bool,
+) -> Result<i64, StoreError> {
     let types: Vec<tether_store::record_types::RecordType> = store
         .record_types()
         .await?
@@ -100,7 +105,8 @@ pub async fn warm(store: &Store, since: i64, rest: bool) -> Result<i64, StoreErr
         .filter(|t| t.settings.suggestions.similarity_based)
         .collect();
     let names: Vec<String> = types.iter().map(|t| t.def.name.clone()).collect();
-    let mut counts = TermCounts::default();
+    let workers = workers.max(1);
+    let mut counts: Vec<TermCounts> = (0..workers).map(|_| TermCounts::default()).collect();
     let mut newest = since;
     loop {
         let page = store.unranked_records(&names, newest, PAGE).await?;
@@ -109,14 +115,30 @@ pub async fn warm(store: &Store, since: i64, rest: bool) -> Result<i64, StoreErr
         };
         newest = last.updated_at;
         let ids: Vec<RecordId> = page.iter().map(|u| RecordId::new(u.id.as_str())).collect();
+        let views = store.record_views(&ids, None).await?;
+        let share = views.len().div_ceil(workers).max(1);
+        let done = futures_util::future::join_all(views.chunks(share).zip(counts.iter_mut()).map(
+            |(chunk, counts)| {
+                let types = &types;
+                async move {
+                    let mut kept = 0;
+                    for view in chunk {
+                        let Some(rt) = types.iter().find(|t| t.def.name == view.record.record_type)
+                        else {
+                            continue;
+                        };
+                        if rank_and_keep(store, rt, &view.record, counts, rest).await? {
+                            kept += 1;
+                        }
+                    }
+                    Ok::<usize, StoreError>(kept)
+                }
+            },
+        ))
+        .await;
         let mut kept = 0;
-        for view in store.record_views(&ids, None).await? {
-            let Some(rt) = types.iter().find(|t| t.def.name == view.record.record_type) else {
-                continue;
-            };
-            if rank_and_keep(store, rt, &view.record, &mut counts, rest).await? {
-                kept += 1;
-            }
+        for d in done {
+            kept += d?;
         }
         if kept == 0 {
             // Every record of the page changed while it was ranked: the next page starts
