@@ -26,7 +26,19 @@ pub struct ConnectOptions {
     /// SQLite: `synchronous=FULL`, so an accepted write survives power loss, not only a killed
     /// process (`synchronous=NORMAL`, the default). PostgreSQL is durable by its own settings.
     pub durable: bool,
+    /// SQLite: the page cache of each connection, in KiB (the writer and up to eight readers:
+    /// nine times this at most).
+    pub sqlite_cache_kib: u32,
+    /// SQLite: how much of the database file reads map into memory instead of copying it
+    /// through each connection's cache, in bytes (shared by all connections; pages the kernel
+    /// may drop under pressure). 0 turns the map off.
+    pub sqlite_mmap_bytes: u64,
 }
+
+/// Default page cache per SQLite connection (KiB).
+pub const SQLITE_CACHE_KIB: u32 = 32 * 1024;
+/// Default SQLite memory map (bytes).
+pub const SQLITE_MMAP_BYTES: u64 = 256 * 1024 * 1024;
 
 impl Default for ConnectOptions {
     fn default() -> Self {
@@ -34,6 +46,8 @@ impl Default for ConnectOptions {
             max_connections: 16,
             connect_timeout: Duration::from_secs(5),
             durable: false,
+            sqlite_cache_kib: SQLITE_CACHE_KIB,
+            sqlite_mmap_bytes: SQLITE_MMAP_BYTES,
         }
     }
 }
@@ -65,10 +79,11 @@ impl Store {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .pragma("temp_store", "memory")
-                .pragma("cache_size", "-32000")
+                // A negative cache size is in KiB.
+                .pragma("cache_size", format!("-{}", opts.sqlite_cache_kib))
                 // Reads map the file instead of copying pages through `pread` into each
                 // connection's cache (which every write invalidates).
-                .pragma("mmap_size", "268435456");
+                .pragma("mmap_size", opts.sqlite_mmap_bytes.to_string());
             if let Some(dir) = options.get_filename().parent()
                 && !dir.as_os_str().is_empty()
             {

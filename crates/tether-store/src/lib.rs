@@ -71,7 +71,7 @@ pub mod team_admin;
 pub mod test_support;
 mod tx;
 
-pub use connect::ConnectOptions;
+pub use connect::{ConnectOptions, SQLITE_CACHE_KIB, SQLITE_MMAP_BYTES};
 pub use db::{Backend, Store};
 pub use error::{StorageFailure, StoreError};
 pub use health::WriteFailure;

@@ -18,11 +18,19 @@ pub fn redact(url: &str) -> String {
 /// Connects to `url` and prepares the schema. `durable`: SQLite syncs every commit to the disk
 /// (`--durability full`), so an accepted write survives power loss too.
 pub async fn open_store(url: &str, durable: bool) -> Result<Store> {
-    let opts = ConnectOptions {
-        durable,
-        ..ConnectOptions::default()
-    };
-    let store = Store::connect(url, &opts)
+    open_store_with(
+        url,
+        &ConnectOptions {
+            durable,
+            ..ConnectOptions::default()
+        },
+    )
+    .await
+}
+
+/// [`open_store`] with every connection setting.
+pub async fn open_store_with(url: &str, opts: &ConnectOptions) -> Result<Store> {
+    let store = Store::connect(url, opts)
         .await
         .with_context(|| format!("cannot open database {}", redact(url)))?;
     store

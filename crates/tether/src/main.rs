@@ -72,6 +72,24 @@ struct DatabaseArgs {
     /// too (SQLite `synchronous=FULL`).
     #[arg(long, env = "TETHER_DURABILITY", value_enum, default_value_t = Durability::Normal)]
     durability: Durability,
+    /// SQLite: page cache of each connection in MiB (the writer and up to eight readers, so
+    /// up to nine times this).
+    #[arg(long, env = "TETHER_SQLITE_CACHE_MIB", default_value_t = tether_store::SQLITE_CACHE_KIB / 1024)]
+    sqlite_cache_mib: u32,
+    /// SQLite: how much of the database file reads map into memory, in MiB (0: off).
+    #[arg(long, env = "TETHER_SQLITE_MMAP_MIB", default_value_t = tether_store::SQLITE_MMAP_BYTES >> 20)]
+    sqlite_mmap_mib: u64,
+}
+
+impl DatabaseArgs {
+    fn connect_options(&self) -> ConnectOptions {
+        ConnectOptions {
+            durable: self.durability == Durability::Full,
+            sqlite_cache_kib: self.sqlite_cache_mib.saturating_mul(1024),
+            sqlite_mmap_bytes: self.sqlite_mmap_mib.saturating_mul(1 << 20),
+            ..ConnectOptions::default()
+        }
+    }
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -264,7 +282,7 @@ fn init_tracing() {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => {
-            let store = open_store(&args.db.database, args.db.durability).await?;
+            let store = open_store(&args.db.database, &args.db.connect_options()).await?;
             bootstrap_admin(&store).await?;
             serve(store, &args.listen, |_| {}).await
         }
@@ -280,7 +298,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Migrate(args) => {
-            let store = open_store(&args.database, args.durability).await?;
+            let store = open_store(&args.database, &args.connect_options()).await?;
             store.close().await;
             println!("migrations applied to {}", redact(&args.database));
             Ok(())
@@ -301,7 +319,7 @@ async fn run(cli: Cli) -> Result<()> {
             };
             let password = tether_domain::people::Password::parse(&password)
                 .map_err(|e| anyhow!("the new password: {e}"))?;
-            let store = open_store(&db.database, db.durability).await?;
+            let store = open_store(&db.database, &db.connect_options()).await?;
             let user = store
                 .user_credentials(email.as_str())
                 .await?
@@ -334,7 +352,7 @@ async fn run(cli: Cli) -> Result<()> {
                     roles,
                 },
         } => {
-            let store = open_store(&db.database, db.durability).await?;
+            let store = open_store(&db.database, &db.connect_options()).await?;
             let email =
                 tether_domain::people::Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
             let name =

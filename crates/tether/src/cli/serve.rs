@@ -1,6 +1,6 @@
 //! Opening the database and running the server: `serve`, and `demo` over fresh demo data.
 
-use crate::{DemoArgs, Durability, ListenArgs};
+use crate::{DemoArgs, ListenArgs};
 use anyhow::{Context, Result, anyhow};
 use std::path::PathBuf;
 use tether::demo;
@@ -11,8 +11,8 @@ use tokio::net::TcpListener;
 /// The URL without a password, for messages.
 pub(crate) use tether::database::redact;
 
-pub(crate) async fn open_store(url: &str, durability: Durability) -> Result<Store> {
-    tether::database::open_store(url, durability == Durability::Full).await
+pub(crate) async fn open_store(url: &str, opts: &tether_store::ConnectOptions) -> Result<Store> {
+    tether::database::open_store_with(url, opts).await
 }
 
 pub(crate) async fn serve(
@@ -115,7 +115,7 @@ pub(crate) async fn run_demo(args: DemoArgs) -> Result<()> {
             format!("sqlite://{}", path.display())
         }
     };
-    let store = open_store(&url, Durability::Normal).await?;
+    let store = open_store(&url, &tether_store::ConnectOptions::default()).await?;
     if store.count_users().await? > 0 {
         return Err(anyhow!(
             "the demo needs an empty database, and {} already has users",
