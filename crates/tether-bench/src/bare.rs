@@ -65,6 +65,7 @@ pub async fn start(users: usize, plan: &[Vec<usize>]) -> Result<(Bare, Fixture)>
     let users: Vec<BenchUser> = (0..users)
         .map(|i| BenchUser {
             id: format!("u{i}"),
+            email: format!("u{i}@bare"),
             token: format!("u{i}"),
         })
         .collect();

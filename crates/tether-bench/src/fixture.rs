@@ -1,31 +1,35 @@
 //! The people and chats a live workload needs, each user signed in once.
 //!
 //! With the database at hand (the usual case, and `--url` together with `--database`), rows are
-//! written through the store and sessions are created directly (`create_session` with a fresh
-//! token's hash), which skips a thousand Argon2 logins that would measure nothing of interest.
-//! Against a bare `--url`, the same is done over the HTTP API with an administrator's sign-in.
+//! written through the store, every user with the same password (hashed once), and each user
+//! then signs in through `POST /api/v1/auth/login` once the server is up ([`sign_in`]), as
+//! people do: the server's memory is measured with the sessions and caches that sign-ins make.
+//! Against a bare `--url`, users are made over the HTTP API with an administrator's sign-in.
 
 use super::report::bar;
 use anyhow::{Context, Result, bail};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use tether_domain::chat::ChatKind;
-use tether_server::auth::{new_token, token_hash};
+use tether_server::auth::new_token;
 use tether_store::Store;
 use tether_store::chats::NewChat;
 use tether_store::people::NewUser;
 
 /// The role bench users get: it holds `collab.use`.
 pub const BENCH_ROLE: &str = "agent";
-/// A stored password hash that no password matches (bench users sign in by session only).
-const NO_PASSWORD: &str = "$argon2id$v=19$m=19456,t=2,p=1$YmVuY2h1c2Vy$bm90LWEtcmVhbC1oYXNo";
+/// The password of every bench user made through the store.
+const BENCH_PASSWORD: &str = "bench-password-not-secret";
 /// Writes in flight while preparing (SQLite serializes them anyway; PostgreSQL does not).
 const PREPARE_CONCURRENCY: usize = 4;
+/// Sign-ins in flight: about the server's password-hashing slots.
+const SIGN_IN_CONCURRENCY: usize = 4;
 
-/// A signed-in user.
+/// A user of the run: signed in once [`sign_in`] has run (`token` is empty before).
 #[derive(Clone, Debug)]
 pub struct BenchUser {
     pub id: String,
+    pub email: String,
     pub token: String,
 }
 
@@ -57,8 +61,8 @@ pub fn plan(users: usize, chats: usize, members: usize) -> Result<Vec<Vec<usize>
         .collect())
 }
 
-/// Creates `users` users with sessions and the chats of `plan` through the store, and
-/// switches collaboration on.
+/// Creates `users` users and the chats of `plan` through the store, and switches
+/// collaboration on. The users sign in with [`sign_in`] once the server is up.
 pub async fn via_store(store: &Store, users: usize, plan: &[Vec<usize>]) -> Result<Fixture> {
     enable_collaboration(store).await?;
     let users = create_users(store, users).await?;
@@ -66,22 +70,24 @@ pub async fn via_store(store: &Store, users: usize, plan: &[Vec<usize>]) -> Resu
     Ok(Fixture { users, chats })
 }
 
-/// Users with one session each (valid for a day).
+/// Users with the bench password, not signed in yet.
 pub async fn create_users(store: &Store, n: usize) -> Result<Vec<BenchUser>> {
     let run = tether_store::new_id();
     let run = run.get(run.len().saturating_sub(10)..).unwrap_or("run");
-    let pb = bar(n as u64, "users and sessions");
-    let expires = tether_store::now_ms() + 24 * 3600 * 1000;
+    let hash = tether_server::auth::hash_password(BENCH_PASSWORD)
+        .context("cannot hash the bench password")?;
+    let pb = bar(n as u64, "users");
     let users: Vec<BenchUser> = futures_util::stream::iter(0..n)
         .map(|i| {
-            let pb = pb.clone();
+            let (pb, hash) = (pb.clone(), &hash);
             async move {
+                let email = format!("bench-{run}-{i}@bench.tether.test");
                 let user = store
                     .create_user(
                         &NewUser {
-                            email: format!("bench-{run}-{i}@bench.tether.test"),
+                            email: email.clone(),
                             name: format!("Bench User {i:05}"),
-                            password_hash: NO_PASSWORD.into(),
+                            password_hash: hash.clone(),
                             role_names: vec![BENCH_ROLE.into()],
                             team_ids: vec![],
                         },
@@ -89,15 +95,11 @@ pub async fn create_users(store: &Store, n: usize) -> Result<Vec<BenchUser>> {
                     )
                     .await
                     .context("cannot create a bench user")?;
-                let token = new_token();
-                store
-                    .create_session(&token_hash(&token), &user.id, &new_token(), expires)
-                    .await
-                    .context("cannot create a session")?;
                 pb.inc(1);
                 Ok::<_, anyhow::Error>(BenchUser {
                     id: user.id.into(),
-                    token,
+                    email,
+                    token: String::new(),
                 })
             }
         })
@@ -106,6 +108,35 @@ pub async fn create_users(store: &Store, n: usize) -> Result<Vec<BenchUser>> {
         .await?;
     pb.finish_and_clear();
     Ok(users)
+}
+
+/// Signs every user without a token in through `POST /api/v1/auth/login` of the server at
+/// `base` (one Argon2 verification each on the server), a few at a time.
+pub async fn sign_in(base: &str, users: &mut [BenchUser]) -> Result<()> {
+    let http = reqwest::Client::new();
+    let api = format!("{}/api/v1", base.trim_end_matches('/'));
+    let pb = bar(users.len() as u64, "sign-ins (POST /auth/login)");
+    let tokens: Vec<String> = futures_util::stream::iter(users.iter())
+        .map(|u| {
+            let (http, api, pb) = (&http, &api, pb.clone());
+            async move {
+                let token = if u.token.is_empty() {
+                    login(http, api, &u.email, BENCH_PASSWORD).await?
+                } else {
+                    u.token.clone()
+                };
+                pb.inc(1);
+                Ok::<_, anyhow::Error>(token)
+            }
+        })
+        .buffered(SIGN_IN_CONCURRENCY)
+        .try_collect()
+        .await?;
+    pb.finish_and_clear();
+    for (u, token) in users.iter_mut().zip(tokens) {
+        u.token = token;
+    }
+    Ok(())
 }
 
 async fn create_chats(
@@ -207,7 +238,7 @@ pub async fn via_http(
                 let id = created["id"].as_str().unwrap_or_default().to_owned();
                 let token = login(http, api, &email, password).await?;
                 pb.inc(1);
-                Ok::<_, anyhow::Error>(BenchUser { id, token })
+                Ok::<_, anyhow::Error>(BenchUser { id, email, token })
             }
         })
         .buffered(PREPARE_CONCURRENCY)

@@ -91,6 +91,8 @@ pub async fn run(args: IdleArgs) -> Result<()> {
         };
         let server = Server::external(url);
         let pid = args.server_pid;
+        let mut fixture = fixture;
+        fixture::sign_in(url, &mut fixture.users).await?;
         return measure(&args, &server, pid, &fixture, "external").await;
     }
 
@@ -117,6 +119,8 @@ pub async fn run(args: IdleArgs) -> Result<()> {
                 }
             };
             let pid = server.pid();
+            let mut fixture = fixture;
+            fixture::sign_in(&server.base, &mut fixture.users).await?;
             let report = measure(&args, &server, pid, &fixture, db.backend).await;
             server.stop().await?;
             report

@@ -58,6 +58,10 @@ pub struct ChatArgs {
     /// Also run `bare` with the same sizes and report Tether's result as a fraction of it.
     #[arg(long)]
     pub compare_bare: bool,
+    /// Seconds to wait after the run (clients gone) before reading the server's memory again
+    /// (`server_rss_after_bytes`); 0 skips the wait.
+    #[arg(long, default_value_t = 60.0)]
+    pub settle: f64,
     /// A `bare` result written earlier with --json, to report Tether's result against.
     #[arg(long, value_name = "FILE")]
     pub bare_json: Option<PathBuf>,

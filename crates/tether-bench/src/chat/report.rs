@@ -214,5 +214,24 @@ pub(super) fn rows(r: &Report) -> Vec<(String, String)> {
             format!("{c:.2} CPU-seconds"),
         ));
     }
+    let mib = |key: &str| {
+        r.extra
+            .get(key)
+            .and_then(Value::as_u64)
+            .map(|b| format!("{:.1} MiB", b as f64 / 1_048_576.0))
+    };
+    if let (Some(start), Some(after)) =
+        (mib("server_rss_start_bytes"), mib("server_rss_after_bytes"))
+    {
+        let settle = r
+            .extra
+            .get("settle_s")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
+        rows.push((
+            "server RSS".into(),
+            format!("{start} before sign-ins, {after} {settle:.0} s after the run"),
+        ));
+    }
     rows
 }

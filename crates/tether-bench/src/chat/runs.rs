@@ -107,9 +107,16 @@ async fn two_nodes(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result<
         let b = Server::child_with(&db.url, &dir_b, &extra).await?;
         let me = std::process::id();
         let pids: Vec<u32> = [Some(me), a.pid(), b.pid()].into_iter().flatten().collect();
+        let mut fixture = fixture;
+        let rss_start = a.rss().map(|r| r.now);
+        fixture::sign_in(&a.base, &mut fixture.users).await?;
         let live = Live::new(&a.base, fixture).with_other_nodes(std::slice::from_ref(&b.base));
         let outcome = live::run(Arc::new(live), load, &pids).await;
         let (rss_a, rss_b) = (a.rss().map(|r| r.peak), b.rss().map(|r| r.peak));
+        if args.settle > 0.0 {
+            tokio::time::sleep(std::time::Duration::from_secs_f64(args.settle)).await;
+        }
+        let rss_after = a.rss().map(|r| r.now);
         let per_commit = a.sends_per_commit().await;
         let (pid_a, pid_b) = (a.pid(), b.pid());
         a.stop().await?;
@@ -117,6 +124,7 @@ async fn two_nodes(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> Result<
         let outcome = outcome?;
         let mut report = to_report("chat", "postgres", "two nodes", args.params(load), &outcome);
         report.server_peak_rss_bytes = rss_a.max(rss_b);
+        add_memory(&mut report, rss_start, rss_after, args.settle);
         report
             .extra
             .insert("sends_per_commit".into(), json!(per_commit));
@@ -161,6 +169,18 @@ pub(super) async fn bare(args: &ChatArgs, load: &Load, plan: &[Vec<usize>]) -> R
     Ok(report)
 }
 
+/// The server's memory before users signed in and `settle` seconds after the run (the peak is
+/// `server_peak_rss_bytes`).
+fn add_memory(report: &mut Report, start: Option<u64>, after: Option<u64>, settle: f64) {
+    report
+        .extra
+        .insert("server_rss_start_bytes".into(), json!(start));
+    report
+        .extra
+        .insert("server_rss_after_bytes".into(), json!(after));
+    report.extra.insert("settle_s".into(), json!(settle));
+}
+
 /// The load against `server`, with the CPU of its process and of this one.
 async fn measure(
     args: &ChatArgs,
@@ -171,9 +191,22 @@ async fn measure(
 ) -> Result<Report> {
     let me = std::process::id();
     let pids: Vec<u32> = [Some(me), server.pid()].into_iter().flatten().collect();
+    // Memory as users cause it: before they sign in, at the peak, and a while after the run.
+    let rss_start = server.rss().map(|r| r.now);
+    let mut fixture = fixture;
+    fixture::sign_in(&server.base, &mut fixture.users).await?;
     let outcome = live::run(Arc::new(Live::new(&server.base, fixture)), load, &pids).await?;
     let mut report = to_report("chat", backend, server.label(), args.params(load), &outcome);
     report.server_peak_rss_bytes = server.rss().map(|r| r.peak);
+    if server.pid().is_some() && args.settle > 0.0 {
+        tokio::time::sleep(std::time::Duration::from_secs_f64(args.settle)).await;
+    }
+    add_memory(
+        &mut report,
+        rss_start,
+        server.rss().map(|r| r.now),
+        args.settle,
+    );
     report.extra.insert(
         "sends_per_commit".into(),
         json!(server.sends_per_commit().await),

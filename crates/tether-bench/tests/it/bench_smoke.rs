@@ -20,6 +20,8 @@ const SMALL_CHAT_AT_50: &[&str] = &[
     "0.5",
     "--rate",
     "50",
+    "--settle",
+    "0.2",
 ];
 
 /// Runs `tether-bench <args> --json <file>` and returns the JSON it wrote.
@@ -88,9 +90,15 @@ fn chat_on_sqlite_delivers_every_message() {
         "2",
         "--warmup",
         "0.5",
+        "--settle",
+        "0.2",
     ]);
     check_common(&r, "chat");
     assert_eq!(r["backend"], "sqlite");
+    // Users signed in through POST /auth/login; the server's memory before and after.
+    for key in ["server_rss_start_bytes", "server_rss_after_bytes"] {
+        assert!(r[key].as_u64().unwrap() > 0, "{key}: {r:#}");
+    }
     assert!(r["delivered_per_s"].as_f64().unwrap() > 0.0);
     assert_eq!(r["delivered"], r["expected_deliveries"], "{r:#}");
     // Every accepted message reaches its 5 members.
