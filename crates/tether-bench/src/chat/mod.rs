@@ -48,6 +48,10 @@ pub struct ChatArgs {
     /// and reported.
     #[arg(long, default_value_t = 2000)]
     pub max_inflight: usize,
+    /// With --rate: `even` spreads the sends evenly in time, one chat after the other;
+    /// `burst` sends one message to every chat at the same moment, `chats / rate` seconds apart.
+    #[arg(long, value_enum, default_value_t = crate::live::Pattern::Even)]
+    pub pattern: crate::live::Pattern,
     /// Size of each message body in bytes.
     #[arg(long, default_value_t = 100)]
     pub body_bytes: usize,
@@ -93,6 +97,7 @@ impl ChatArgs {
             rate: self.rate,
             senders: self.senders.unwrap_or_else(|| self.chats.min(32)).max(1),
             max_inflight: self.max_inflight.max(1),
+            pattern: self.pattern,
             body_bytes: self.body_bytes.max(24),
             drain: Duration::from_secs_f64(self.drain),
         })
@@ -108,6 +113,7 @@ impl ChatArgs {
             "rate": self.rate,
             "senders": if self.rate > 0.0 { Value::Null } else { json!(load.senders) },
             "max_inflight": if self.rate > 0.0 { json!(load.max_inflight) } else { Value::Null },
+            "pattern": if self.rate > 0.0 { json!(load.pattern) } else { Value::Null },
             "body_bytes": load.body_bytes,
             "nodes": self.nodes,
         })

@@ -153,7 +153,14 @@ pub(super) fn rows(r: &Report) -> Vec<(String, String)> {
                 p["chats"],
                 p["members"],
                 if p["rate"].as_f64().unwrap_or(0.0) > 0.0 {
-                    format!("{} msgs/s offered", p["rate"])
+                    format!(
+                        "{} msgs/s offered, {}",
+                        p["rate"],
+                        match p["pattern"].as_str() {
+                            Some("burst") => "in bursts (every chat at once)",
+                            _ => "evenly spread over the chats",
+                        }
+                    )
                 } else {
                     format!("{} senders flat out", p["senders"])
                 }

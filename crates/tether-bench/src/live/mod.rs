@@ -87,6 +87,16 @@ impl Live {
     }
 }
 
+/// How sends at a fixed rate fall in time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pattern {
+    /// Message *i* at *i / rate* seconds, the chats in turn.
+    Even,
+    /// One message to every chat at once, every *chats / rate* seconds.
+    Burst,
+}
+
 /// How hard to push.
 #[derive(Clone, Debug)]
 pub struct Load {
@@ -98,6 +108,8 @@ pub struct Load {
     pub senders: usize,
     /// Requests in flight at most for `rate > 0`.
     pub max_inflight: usize,
+    /// How sends at a fixed rate are spread over time.
+    pub pattern: Pattern,
     pub body_bytes: usize,
     pub drain: Duration,
 }

@@ -2,7 +2,7 @@
 //! or at a fixed rate (an open loop), every answer counted.
 
 use super::counters::{Shared, body};
-use super::{Live, Load};
+use super::{Live, Load, Pattern};
 use anyhow::Result;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -119,11 +119,16 @@ pub(super) async fn fixed_rate(
     let chats = live.fixture.chats.len().max(1);
     let permits = Arc::new(Semaphore::new(load.max_inflight.max(1)));
     let interval = 1.0 / load.rate;
+    // When message `i` is due: evenly, or a whole round of chats at once.
+    let due = |i: u64| match load.pattern {
+        Pattern::Even => i as f64 * interval,
+        Pattern::Burst => (i / chats as u64) as f64 * chats as f64 * interval,
+    };
     let begin = Instant::now();
     let mut i: u64 = 0;
     while shared.now_us() < end {
         let now = begin.elapsed().as_secs_f64();
-        while (i as f64) * interval <= now {
+        while due(i) <= now {
             let chat = (i as usize) % chats;
             let round = (i as usize) / chats;
             let sender = live
@@ -148,7 +153,7 @@ pub(super) async fn fixed_rate(
             }
             i += 1;
         }
-        let next = begin + Duration::from_secs_f64(i as f64 * interval);
+        let next = begin + Duration::from_secs_f64(due(i));
         tokio::time::sleep_until(next.into()).await;
     }
     // Wait for the requests still in flight.

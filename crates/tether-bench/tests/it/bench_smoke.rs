@@ -114,8 +114,15 @@ fn chat_on_sqlite_delivers_every_message() {
 #[test]
 fn chat_on_postgres_at_a_fixed_rate() {
     let url = postgres_admin_url();
-    let r = bench(&[&["chat", "--database", &url], SMALL_CHAT_AT_50].concat());
+    let r = bench(
+        &[
+            &["chat", "--database", &url, "--pattern", "burst"],
+            SMALL_CHAT_AT_50,
+        ]
+        .concat(),
+    );
     check_common(&r, "chat");
+    assert_eq!(r["params"]["pattern"], "burst", "{r:#}");
     assert_eq!(r["backend"], "postgres");
     let rate = r["throughput_per_s"].as_f64().unwrap();
     assert!(
