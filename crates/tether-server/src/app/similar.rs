@@ -63,12 +63,16 @@ impl Warmer {
 
 /// Runs until `stop` turns true.
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
-    let mut since = 0;
+    // The newest change time a pass has seen; a pass starts a little before it.
+    let mut seen: Option<i64> = None;
     let mut full = tokio::time::interval(FULL_PASS);
+    // The first tick is now: the loop's first pass is the full one.
+    full.tick().await;
     loop {
         let pass = async {
+            let since = seen.map_or(0, |t| t - OVERLAP_MS);
             match warm(&state.store, since, 1, true).await {
-                Ok(newest) => since = newest.max(since) - OVERLAP_MS,
+                Ok(newest) => seen = Some(newest.max(seen.unwrap_or(0))),
                 Err(e) => tracing::warn!(error = %e, "ranking similar records failed"),
             }
             for (ty, id) in state.similar.take() {
@@ -84,7 +88,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = stop.changed() => return,
             _ = state.similar.wake.notified() => {}
-            _ = full.tick() => since = 0,
+            _ = full.tick() => seen = None,
         }
     }
 }
