@@ -68,6 +68,9 @@ pub enum Control {
     /// Read the global settings afresh.
     #[serde(rename = "settings.changed")]
     SettingsChanged,
+    /// Read the record types and their settings afresh.
+    #[serde(rename = "record_types.changed")]
+    RecordTypesChanged,
     /// A node dropped live events (NATS was unreachable or too slow): tell every client to
     /// resync.
     #[serde(rename = "events.lost")]
@@ -186,12 +189,46 @@ impl SettingsCache {
     }
 }
 
+/// The record types with their settings, as read last, for at most [`SETTINGS_TTL`]: read on
+/// every request about a record. A change clears them on every node through the bus
+/// ([`Control::RecordTypesChanged`]).
+pub struct RecordTypesCache {
+    value: moka::sync::Cache<(), Arc<Vec<tether_store::record_types::RecordType>>>,
+}
+
+impl Default for RecordTypesCache {
+    fn default() -> Self {
+        RecordTypesCache {
+            value: moka::sync::Cache::builder()
+                .max_capacity(1)
+                .time_to_live(SETTINGS_TTL)
+                .build(),
+        }
+    }
+}
+
+impl RecordTypesCache {
+    pub fn get(&self) -> Option<Arc<Vec<tether_store::record_types::RecordType>>> {
+        self.value.get(&())
+    }
+
+    pub fn put(&self, types: Arc<Vec<tether_store::record_types::RecordType>>) {
+        self.value.insert((), types);
+    }
+
+    pub(crate) fn forget(&self) {
+        self.value.invalidate_all();
+    }
+}
+
 /// This node's live connections by user, and the session cache that the bus keeps current.
 pub struct Hub {
     /// Sessions read recently (see [`crate::auth::CallerCache`]).
     pub callers: crate::auth::CallerCache,
     /// The global settings read recently.
     pub settings: SettingsCache,
+    /// The record types read recently.
+    pub record_types: RecordTypesCache,
     conns: RwLock<HashMap<String, Vec<Conn>>>,
     /// record id → (user id, connection id) of the connections watching it.
     watchers: RwLock<HashMap<String, Vec<(String, u64)>>>,
@@ -215,6 +252,7 @@ impl Hub {
         Hub {
             callers: crate::auth::CallerCache::default(),
             settings: SettingsCache::default(),
+            record_types: RecordTypesCache::default(),
             conns: RwLock::new(HashMap::new()),
             watchers: RwLock::new(HashMap::new()),
             next_id: AtomicU64::new(0),
@@ -350,6 +388,7 @@ impl Hub {
         match control {
             Control::CallersChanged { user_id } => self.callers.forget(user_id.as_deref()),
             Control::SettingsChanged => self.settings.forget(),
+            Control::RecordTypesChanged => self.record_types.forget(),
             Control::EventsLost => self.resync_all(),
             Control::SessionEnded(end) => {
                 if let Ok(conns) = self.conns.read() {

@@ -232,6 +232,40 @@ impl AppState {
         Ok(s)
     }
 
+    /// The record types with their settings, from this node's cache when it read them in the
+    /// last seconds.
+    pub async fn record_types(
+        &self,
+    ) -> tether_store::Result<Arc<Vec<tether_store::record_types::RecordType>>> {
+        if let Some(t) = self.hub.record_types.get() {
+            return Ok(t);
+        }
+        let t = Arc::new(self.store.record_types().await?);
+        self.hub.record_types.put(t.clone());
+        Ok(t)
+    }
+
+    /// One record type with its settings (see [`AppState::record_types`]).
+    pub async fn record_type(
+        &self,
+        name: &str,
+    ) -> tether_store::Result<Option<tether_store::record_types::RecordType>> {
+        Ok(self
+            .record_types()
+            .await?
+            .iter()
+            .find(|t| t.def.name == name)
+            .cloned())
+    }
+
+    /// Makes this node, at once, and every other node read the record types afresh (after a
+    /// type was created or its settings changed).
+    pub fn forget_record_types(&self) {
+        self.hub.record_types.forget();
+        self.bus
+            .publish(events::Envelope::Nodes(events::Control::RecordTypesChanged));
+    }
+
     /// Makes every node read the global settings afresh (after they changed).
     pub fn forget_settings(&self) {
         self.bus

@@ -106,11 +106,10 @@ impl CardFacts {
         }
         if !links.is_empty() {
             facts.types = state
-                .store
                 .record_types()
                 .await?
-                .into_iter()
-                .map(|t| (t.def.name.clone(), t))
+                .iter()
+                .map(|t| (t.def.name.clone(), t.clone()))
                 .collect();
         }
         Ok(facts)

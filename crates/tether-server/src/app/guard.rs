@@ -101,7 +101,6 @@ pub async fn record_context(
     id: &RecordId,
 ) -> ApiResult<RecordContext> {
     let rt = state
-        .store
         .record_type(ty)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("there is no record type '{ty}'")))?;

@@ -92,6 +92,7 @@ pub async fn create_type(
         .store
         .create_record_type(&def, &settings, Some(admin.id()))
         .await?;
+    state.forget_record_types();
     Ok(created.into())
 }
 
@@ -166,5 +167,6 @@ pub async fn set_type_settings(
         .set_record_type_settings(ty, &settings, Some(admin.id()))
         .await?;
     tx.commit().await?;
+    state.forget_record_types();
     Ok(changed.settings)
 }

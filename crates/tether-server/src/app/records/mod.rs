@@ -41,7 +41,6 @@ use tether_store::records::NewRecord;
 /// The record type named `name`, or 404.
 pub async fn load_type(state: &AppState, name: &str) -> ApiResult<RecordType> {
     state
-        .store
         .record_type(name)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("there is no record type '{name}'")))

@@ -51,13 +51,12 @@ pub async fn search(
     limit: i64,
 ) -> ApiResult<RecordList> {
     let scopes: Vec<(String, ReadScope)> = state
-        .store
         .record_types()
         .await?
-        .into_iter()
+        .iter()
         .map(|t| {
             let scope = caller.subject.read_scope(&t.def.name);
-            (t.def.name, scope)
+            (t.def.name.clone(), scope)
         })
         .collect();
     let views = state

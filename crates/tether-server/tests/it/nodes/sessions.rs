@@ -62,6 +62,30 @@ async fn cached_sessions_are_cleared_on_every_node_over_nats() {
     .await;
     assert!(refused, "node B still accepted a deactivated user's token");
 
+    // A record type's settings, changed through node A, hold on node B at once (each node
+    // keeps the record types it read).
+    let chats_enabled = |node: &str| {
+        let url = format!("{node}/record-types/case/settings");
+        let admin = admin.clone();
+        async move {
+            let (status, body) = call(reqwest::Method::GET, url, &admin, None).await;
+            assert_eq!(status, 200);
+            body["chats_enabled"].as_bool()
+        }
+    };
+    let b_types = b.url("");
+    assert_eq!(chats_enabled(&b_types).await, Some(true));
+    let (status, _) = call(
+        reqwest::Method::PUT,
+        a.url("/record-types/case/settings"),
+        &admin,
+        Some(json!({"chats_enabled": false})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let changed = eventually(|| async { chats_enabled(&b_types).await == Some(false) }).await;
+    assert!(changed, "node B still had the old record type settings");
+
     // The global switch (R1), turned off through node A, holds on node B at once.
     let (_, dana) = user(&store, "dana@example.com", "Dana Ek", &["agent"]).await;
     assert_eq!(
