@@ -155,18 +155,20 @@ struct Conn {
     ended: Arc<Notify>,
 }
 
-/// The global settings (R1's switch), as read last, for at most [`SETTINGS_TTL`].
-pub struct SettingsCache {
-    value: moka::sync::Cache<(), tether_domain::settings::GlobalSettings>,
-}
-
-/// How long a node trusts the global settings it read; a change clears them on every node
-/// through the bus ([`Control::SettingsChanged`]), this bounds anything else.
+/// How long a node trusts what it read into a [`Latest`] (the global settings, the record
+/// types); a change clears them on every node through the bus ([`Control::SettingsChanged`],
+/// [`Control::RecordTypesChanged`]), this bounds anything else.
 const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
-impl Default for SettingsCache {
+/// One value as read last, for at most [`SETTINGS_TTL`]: the global settings (R1's switch), or
+/// the record types with their settings (read on every request about a record).
+pub struct Latest<T: Clone + Send + Sync + 'static> {
+    value: moka::sync::Cache<(), T>,
+}
+
+impl<T: Clone + Send + Sync + 'static> Default for Latest<T> {
     fn default() -> Self {
-        SettingsCache {
+        Latest {
             value: moka::sync::Cache::builder()
                 .max_capacity(1)
                 .time_to_live(SETTINGS_TTL)
@@ -175,48 +177,16 @@ impl Default for SettingsCache {
     }
 }
 
-impl SettingsCache {
-    pub fn get(&self) -> Option<tether_domain::settings::GlobalSettings> {
+impl<T: Clone + Send + Sync + 'static> Latest<T> {
+    pub fn get(&self) -> Option<T> {
         self.value.get(&())
     }
 
-    pub fn put(&self, settings: &tether_domain::settings::GlobalSettings) {
-        self.value.insert((), settings.clone());
+    pub fn put(&self, value: T) {
+        self.value.insert((), value);
     }
 
     fn forget(&self) {
-        self.value.invalidate_all();
-    }
-}
-
-/// The record types with their settings, as read last, for at most [`SETTINGS_TTL`]: read on
-/// every request about a record. A change clears them on every node through the bus
-/// ([`Control::RecordTypesChanged`]).
-pub struct RecordTypesCache {
-    value: moka::sync::Cache<(), Arc<Vec<tether_store::record_types::RecordType>>>,
-}
-
-impl Default for RecordTypesCache {
-    fn default() -> Self {
-        RecordTypesCache {
-            value: moka::sync::Cache::builder()
-                .max_capacity(1)
-                .time_to_live(SETTINGS_TTL)
-                .build(),
-        }
-    }
-}
-
-impl RecordTypesCache {
-    pub fn get(&self) -> Option<Arc<Vec<tether_store::record_types::RecordType>>> {
-        self.value.get(&())
-    }
-
-    pub fn put(&self, types: Arc<Vec<tether_store::record_types::RecordType>>) {
-        self.value.insert((), types);
-    }
-
-    pub(crate) fn forget(&self) {
         self.value.invalidate_all();
     }
 }
@@ -226,9 +196,9 @@ pub struct Hub {
     /// Sessions read recently (see [`crate::auth::CallerCache`]).
     pub callers: crate::auth::CallerCache,
     /// The global settings read recently.
-    pub settings: SettingsCache,
+    pub settings: Latest<tether_domain::settings::GlobalSettings>,
     /// The record types read recently.
-    pub record_types: RecordTypesCache,
+    pub record_types: Latest<Arc<Vec<tether_store::record_types::RecordType>>>,
     conns: RwLock<HashMap<String, Vec<Conn>>>,
     /// record id → (user id, connection id) of the connections watching it.
     watchers: RwLock<HashMap<String, Vec<(String, u64)>>>,
@@ -251,8 +221,8 @@ impl Hub {
     pub fn with_queue(queue: usize) -> Hub {
         Hub {
             callers: crate::auth::CallerCache::default(),
-            settings: SettingsCache::default(),
-            record_types: RecordTypesCache::default(),
+            settings: Latest::default(),
+            record_types: Latest::default(),
             conns: RwLock::new(HashMap::new()),
             watchers: RwLock::new(HashMap::new()),
             next_id: AtomicU64::new(0),

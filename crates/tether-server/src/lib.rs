@@ -228,7 +228,7 @@ impl AppState {
             return Ok(s);
         }
         let s = self.store.global_settings().await?;
-        self.hub.settings.put(&s);
+        self.hub.settings.put(s.clone());
         Ok(s)
     }
 
@@ -261,7 +261,9 @@ impl AppState {
     /// Makes this node, at once, and every other node read the record types afresh (after a
     /// type was created or its settings changed).
     pub fn forget_record_types(&self) {
-        self.hub.record_types.forget();
+        self.hub.dispatch(&events::Envelope::Nodes(
+            events::Control::RecordTypesChanged,
+        ));
         self.bus
             .publish(events::Envelope::Nodes(events::Control::RecordTypesChanged));
     }

@@ -102,6 +102,17 @@ impl Store {
         Ok(KeptSimilar { generation, kept })
     }
 
+    /// The type's generation of resolved records now (0 before its first change).
+    pub async fn similar_generation(&self, record_type: &str) -> Result<i64> {
+        let row: Option<(i64,)> = with_pool!(self, p => sqlx::query_as(
+            "SELECT generation FROM similar_generations WHERE type = $1",
+        )
+        .bind(record_type)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.map_or(0, |(g,)| g))
+    }
+
     /// Keeps `rows` as the ranking of a record computed under `generation` from its text as of
     /// `updated_at`. Nothing is kept when the record changed since (its text may have), or when
     /// a ranking of a later generation is already kept. Answers whether it was kept.

@@ -118,20 +118,29 @@ pub async fn warm(
             return Ok(newest);
         };
         newest = last.updated_at;
+        // Each type's generation, read before the page is ranked: a resolution meanwhile
+        // leaves the page's rankings stale, to be ranked again when viewed.
+        let mut generations = Vec::with_capacity(types.len());
+        for t in &types {
+            generations.push((t, store.similar_generation(&t.def.name).await?));
+        }
         let ids: Vec<RecordId> = page.iter().map(|u| RecordId::new(u.id.as_str())).collect();
         let views = store.record_views(&ids, None).await?;
         let share = views.len().div_ceil(workers).max(1);
         let done = futures_util::future::join_all(views.chunks(share).zip(counts.iter_mut()).map(
             |(chunk, counts)| {
-                let types = &types;
+                let generations = &generations;
                 async move {
                     let mut kept = 0;
                     for view in chunk {
-                        let Some(rt) = types.iter().find(|t| t.def.name == view.record.record_type)
+                        let Some((rt, generation)) = generations
+                            .iter()
+                            .find(|(t, _)| t.def.name == view.record.record_type)
                         else {
                             continue;
                         };
-                        if rank_and_keep(store, rt, &view.record, counts, rest).await? {
+                        if rank_and_keep(store, rt, *generation, &view.record, counts, rest).await?
+                        {
                             kept += 1;
                         }
                     }
@@ -157,32 +166,37 @@ async fn rerank(store: &Store, record_type: &str, id: &RecordId) -> Result<(), S
     let Some(rt) = store.record_type(record_type).await? else {
         return Ok(());
     };
+    let generation = store.similar_generation(record_type).await?;
     if let Some(view) = store
         .record_views(std::slice::from_ref(id), None)
         .await?
         .pop()
     {
-        rank_and_keep(store, &rt, &view.record, &mut TermCounts::default(), true).await?;
+        rank_and_keep(
+            store,
+            &rt,
+            generation,
+            &view.record,
+            &mut TermCounts::default(),
+            true,
+        )
+        .await?;
     }
     Ok(())
 }
 
-/// Ranks `record` under the type's generation now and keeps the ranking, then (with `rest`)
-/// rests as long as that took. Answers whether it was kept (not when the record changed
+/// Ranks `record` and keeps the ranking under `generation` (read before ranking), then (with
+/// `rest`) rests as long as that took. Answers whether it was kept (not when the record changed
 /// meanwhile).
 async fn rank_and_keep(
     store: &Store,
     rt: &tether_store::record_types::RecordType,
+    generation: i64,
     record: &tether_store::records::Record,
     counts: &mut TermCounts,
     rest: bool,
 ) -> Result<bool, StoreError> {
     let started = Instant::now();
-    // The generation is read before ranking: a resolution during it leaves the ranking stale.
-    let generation = store
-        .kept_similar(&rt.def.name, &record.id)
-        .await?
-        .generation;
     let rows = rank_with(store, rt, record, counts).await?;
     let kept = store
         .keep_similar(

@@ -440,20 +440,24 @@ pub async fn suggested_contacts(
 ) -> ApiResult<Vec<SuggestionOut>> {
     let ctx = record_context(state, caller, ty, id).await?;
     state.limit(caller, crate::limits::Kind::Search).await?;
-    let computed = compute(
-        &state.store,
-        &ctx.rt,
-        &ctx.view.record,
-        &caller.subject,
-        tether_store::now_ms(),
-    )
-    .await?;
+    seen_by(state, &ctx.rt, &ctx.view.record, &caller.subject).await
+}
+
+/// The suggestions of `record` as `subject` sees them, in the API's shape (also the panel's
+/// section); a ranking found stale is handed to the background task to be ranked again.
+pub async fn seen_by(
+    state: &AppState,
+    rt: &RecordType,
+    record: &Record,
+    subject: &Subject,
+) -> ApiResult<Vec<SuggestionOut>> {
+    let computed = compute(&state.store, rt, record, subject, tether_store::now_ms()).await?;
     if computed.stale {
-        state.similar.refresh(&ctx.rt.def.name, &ctx.view.record.id);
+        state.similar.refresh(&rt.def.name, &record.id);
     }
     Ok(computed
         .suggestions
         .into_iter()
-        .map(|s| out(&ctx.rt, s))
+        .map(|s| out(rt, s))
         .collect())
 }

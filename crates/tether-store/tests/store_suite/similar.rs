@@ -98,6 +98,8 @@ async fn kept_rankings_follow_records_and_resolutions(b: Backend) {
     assert!(k.generation > g0);
     assert!(k.kept.is_some() && !k.is_current());
     let g1 = k.generation;
+    assert_eq!(s.similar_generation("case").await.unwrap(), g1);
+    assert_eq!(s.similar_generation("account").await.unwrap(), 0);
     // A later ranking replaces it; an older one never overwrites a later one.
     let after = s
         .record_views(std::slice::from_ref(&open.id), None)

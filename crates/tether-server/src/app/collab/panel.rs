@@ -163,22 +163,8 @@ pub async fn panel(
             .is_none_or(|n| fold(&e.name).contains(n.as_str()))
     };
 
-    let computed = crate::app::suggestions::compute(
-        &state.store,
-        &ctx.rt,
-        &ctx.view.record,
-        &caller.subject,
-        tether_store::now_ms(),
-    )
-    .await?;
-    if computed.stale {
-        state.similar.refresh(&ctx.rt.def.name, &ctx.view.record.id);
-    }
-    let suggested: Vec<SuggestionOut> = computed
-        .suggestions
-        .into_iter()
-        .map(|x| crate::app::suggestions::out(&ctx.rt, x))
-        .collect();
+    let suggested =
+        crate::app::suggestions::seen_by(state, &ctx.rt, &ctx.view.record, &caller.subject).await?;
     let mut connected = Vec::new();
     let mut channels = Vec::new();
     for c in &connections {
