@@ -74,8 +74,7 @@ pub async fn via_store(store: &Store, users: usize, plan: &[Vec<usize>]) -> Resu
 pub async fn create_users(store: &Store, n: usize) -> Result<Vec<BenchUser>> {
     let run = tether_store::new_id();
     let run = run.get(run.len().saturating_sub(10)..).unwrap_or("run");
-    let hash = tether_server::auth::hash_password(BENCH_PASSWORD)
-        .context("cannot hash the bench password")?;
+    let hash = bench_password_hash()?;
     let pb = bar(n as u64, "users");
     let users: Vec<BenchUser> = futures_util::stream::iter(0..n)
         .map(|i| {
@@ -108,6 +107,11 @@ pub async fn create_users(store: &Store, n: usize) -> Result<Vec<BenchUser>> {
         .await?;
     pb.finish_and_clear();
     Ok(users)
+}
+
+/// The hash of the password every bench user signs in with ([`sign_in`]).
+pub fn bench_password_hash() -> Result<String> {
+    tether_server::auth::hash_password(BENCH_PASSWORD).context("cannot hash the bench password")
 }
 
 /// Signs every user without a token in through `POST /api/v1/auth/login` of the server at

@@ -12,7 +12,12 @@
 //! - `panel`: a large data set (cached on disk) and the latency of the record, its timeline,
 //!   the collaboration panel, suggestions, message pages, message search and the record
 //!   finder.
+//! - `agents`: simulated agents doing a day's work in the UI's proportions, added in steps
+//!   until a threshold trips: the number of agents one machine serves.
+//! - `reconnect`: thousands of signed-in clients drop at once and come back, each catching up
+//!   its most recent chats.
 
+mod agents;
 mod bare;
 mod chat;
 mod dataset;
@@ -45,6 +50,10 @@ pub enum Workload {
     Idle(idle::IdleArgs),
     /// A large data set and the latency of record, timeline, panel, message reads and searches.
     Panel(panel::PanelArgs),
+    /// Agents per machine: simulated agents added in steps until a threshold trips.
+    Agents(agents::AgentsArgs),
+    /// A reconnect storm: thousands of clients drop at once and catch up their recent chats.
+    Reconnect(agents::ReconnectArgs),
 }
 
 /// Options every workload takes.
@@ -87,5 +96,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         Workload::Bare(a) => chat::run_bare(a).await,
         Workload::Idle(a) => idle::run(a).await,
         Workload::Panel(a) => panel::run(a).await,
+        Workload::Agents(a) => agents::run(a).await,
+        Workload::Reconnect(a) => agents::run_reconnect(a).await,
     }
 }

@@ -15,19 +15,23 @@
 //!
 //! Here: what a data set is ([`Sizes`], [`Manifest`]) and the order of its making; the people
 //! who chat in `users`, the chats and their messages in `chats`, chat–case connections in
-//! `connections`, the words of messages in `text`, bulk SQL in `sql`, caching in `cache`.
+//! `connections`, the words of messages in `text`, bulk SQL in `sql`, caching in `cache`, a
+//! run's database (cached copy or fresh) in `prepare`.
 
 mod cache;
 mod chats;
 mod connections;
+mod prepare;
 mod rng;
 mod sql;
 mod text;
 mod users;
 
 pub use cache::{postgres_template, sqlite_cache_file};
+pub use prepare::{Cache, prepare};
 pub use rng::Rng;
 pub use text::search_term;
+pub use users::let_everyone_sign_in;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -95,6 +99,43 @@ pub struct Manifest {
     /// Chat–record connections written (0 where the schema has none yet).
     pub connections_written: usize,
     pub generated_in_s: f64,
+}
+
+impl Manifest {
+    /// The report's line about the data set (`cached`: copied from the cache).
+    pub fn row(&self, cached: bool) -> (String, String) {
+        (
+            "data set".into(),
+            format!(
+                "{} records, {} activities, {} chats, {} messages, {} users, {} chat–record connections ({})",
+                self.records_written,
+                self.activities_written,
+                self.chats.len(),
+                self.messages_written,
+                self.users.len(),
+                self.connections_written,
+                if cached {
+                    "from the cache".to_owned()
+                } else {
+                    format!("generated in {} s", self.generated_in_s)
+                }
+            ),
+        )
+    }
+
+    /// The same for the JSON result.
+    pub fn summary(&self, cached: bool) -> serde_json::Value {
+        serde_json::json!({
+            "records": self.records_written,
+            "activities": self.activities_written,
+            "chats": self.chats.len(),
+            "messages": self.messages_written,
+            "users": self.users.len(),
+            "connections": self.connections_written,
+            "cached": cached,
+            "generated_in_s": self.generated_in_s,
+        })
+    }
 }
 
 /// Fills an empty, prepared database.

@@ -2,6 +2,7 @@
 //! agents created through the store until there are `--users` of them.
 
 use super::NO_PASSWORD;
+use super::sql::lit;
 use crate::report::bar;
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -51,6 +52,19 @@ pub(super) async fn chat_members(store: &Store, want: usize) -> Result<Vec<(Stri
     }
     pb.finish_and_clear();
     Ok(users)
+}
+
+/// Gives every person of the data set the password `password_hash` stands for, so that
+/// workloads sign them in through `POST /auth/login` as people do (one statement).
+pub async fn let_everyone_sign_in(store: &Store, password_hash: &str) -> Result<()> {
+    store
+        .execute_raw(&format!(
+            "UPDATE users SET password_hash = {} WHERE password_hash = {}",
+            lit(password_hash),
+            lit(NO_PASSWORD)
+        ))
+        .await?;
+    Ok(())
 }
 
 const FIRST: &[&str] = &[

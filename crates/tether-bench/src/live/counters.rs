@@ -79,7 +79,7 @@ impl Shared {
 }
 
 /// The send time in a `message.created` event.
-fn sent_at(text: &str) -> Option<u64> {
+pub(crate) fn sent_at(text: &str) -> Option<u64> {
     let start = text.find(MARKER)? + MARKER.len();
     let digits = text.get(start..)?;
     let end = digits.find(|c: char| !c.is_ascii_digit())?;
@@ -91,7 +91,7 @@ fn micros(d: Duration) -> u64 {
 }
 
 /// A message body of about `len` bytes that carries its send time.
-pub(super) fn body(sent: u64, len: usize) -> String {
+pub(crate) fn body(sent: u64, len: usize) -> String {
     const FILLER: &str = "Customer called again about the invoice; can someone from billing look at the order history before noon? ";
     let mut b = format!("{MARKER}{sent}: ");
     while b.len() < len {

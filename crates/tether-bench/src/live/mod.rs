@@ -19,8 +19,9 @@ mod counters;
 mod senders;
 mod sockets;
 
+pub(crate) use counters::{body as timed_body, sent_at};
 pub use senders::http_client;
-pub use sockets::{Socket, connect_all};
+pub use sockets::{Socket, connect, connect_all};
 
 use crate::fixture::Fixture;
 use crate::report::{Errors, Histogram, Latency, timer};

@@ -25,7 +25,7 @@ fn client_config() -> WebSocketConfig {
 }
 
 /// Opens one event socket for `token` and waits for the server's first frame (`hello`).
-async fn connect(events: &str, token: &str) -> Result<Socket> {
+pub async fn connect(events: &str, token: &str) -> Result<Socket> {
     let request = format!("{events}?token={token}").into_client_request()?;
     let host = request
         .uri()

@@ -12,13 +12,12 @@
 //! run; they are reported as "not available" and left out, so the workload runs today and
 //! measures them as soon as they land.
 //!
-//! Here: the arguments, the kinds of request and the run's course; the data set's database in
-//! `prepare`, the signed-in users in `agents`, the requests in `measure`, the table and JSON in
+//! Here: the arguments, the kinds of request and the run's course; the data set's database
+//! comes from [`dataset::prepare`], the signed-in users from `agents`, the requests in `measure`, the table and JSON in
 //! `report`.
 
 mod agents;
 mod measure;
-mod prepare;
 mod report;
 
 use super::Common;
@@ -151,7 +150,12 @@ pub async fn run(args: PanelArgs) -> Result<()> {
         return against(&args, &sizes, url).await;
     }
     let mode = common.server.unwrap_or(Mode::InProcess);
-    let (db, store, manifest, cached) = prepare::prepare(&args, &sizes).await?;
+    let cache = dataset::Cache {
+        dir: args.cache_dir.clone(),
+        fresh: args.no_cache,
+    };
+    let (db, store, manifest, cached) =
+        dataset::prepare(common.database.as_deref(), &cache, &sizes).await?;
     let result = async {
         let server = match mode {
             Mode::InProcess => Server::in_process(store.clone(), &db.dir, |_| {}).await?,

@@ -28,7 +28,7 @@ pub(super) fn report(
     let searcher_chats =
         run.searchers.iter().map(|a| a.chats.len()).sum::<usize>() / run.searchers.len().max(1);
     let mut rows: Rows = vec![
-        data_set_row(manifest, cached),
+        manifest.row(cached),
         (
             "load".into(),
             format!(
@@ -43,7 +43,7 @@ pub(super) fn report(
     let per_request = per_request(run, secs, &mut rows);
     let mut extra = cpu_use(server, cpu, &mut rows);
     extra.insert("per_request".into(), Value::Object(per_request));
-    extra.insert("data_set".into(), data_set_json(manifest, cached));
+    extra.insert("data_set".into(), manifest.summary(cached));
     let report = Report {
         workload: "panel".into(),
         backend: backend.into(),
@@ -73,39 +73,6 @@ pub(super) fn report(
     ));
     report.print("panel", &rows);
     report.write_json(args.common.json.as_deref())
-}
-
-fn data_set_row(manifest: &Manifest, cached: bool) -> (String, String) {
-    (
-        "data set".into(),
-        format!(
-            "{} records, {} activities, {} chats, {} messages, {} users, {} chat–record connections ({})",
-            manifest.records_written,
-            manifest.activities_written,
-            manifest.chats.len(),
-            manifest.messages_written,
-            manifest.users.len(),
-            manifest.connections_written,
-            if cached {
-                "from the cache".to_owned()
-            } else {
-                format!("generated in {} s", manifest.generated_in_s)
-            }
-        ),
-    )
-}
-
-fn data_set_json(manifest: &Manifest, cached: bool) -> Value {
-    json!({
-        "records": manifest.records_written,
-        "activities": manifest.activities_written,
-        "chats": manifest.chats.len(),
-        "messages": manifest.messages_written,
-        "users": manifest.users.len(),
-        "connections": manifest.connections_written,
-        "cached": cached,
-        "generated_in_s": manifest.generated_in_s,
-    })
 }
 
 /// A row per kind measured (and per length of the finder's text), then a row per kind left

@@ -241,6 +241,111 @@ fn panel_measures_reads_and_searches_and_guards_missing_endpoints() {
     assert_eq!(r["data_set"]["users"], 40);
 }
 
+/// The small data set of the agents and reconnect runs.
+const SMALL_DATA_SET: &[&str] = &[
+    "--records",
+    "1000",
+    "--chats",
+    "200",
+    "--messages",
+    "2000",
+    "--users",
+    "60",
+];
+
+#[test]
+fn agents_are_added_in_steps_and_every_step_is_judged() {
+    let cache = TempDir::new("bench-smoke");
+    let mut args = vec!["agents"];
+    args.extend_from_slice(SMALL_DATA_SET);
+    args.extend_from_slice(&[
+        "--start",
+        "20",
+        "--step",
+        "20",
+        "--max",
+        "40",
+        "--ramp",
+        "0.5",
+        "--step-seconds",
+        "3",
+        "--think",
+        "0.3",
+        "--cache-dir",
+        cache.0.to_str().unwrap(),
+    ]);
+    let r = bench(&args);
+    check_common(&r, "agents");
+    let steps = r["steps"].as_array().unwrap();
+    assert!(!steps.is_empty() && steps.len() <= 2, "{r:#}");
+    assert_eq!(steps[0]["agents"], 20, "{r:#}");
+    for step in steps {
+        assert!(step["requests"].as_u64().unwrap() > 0, "{step:#}");
+        assert_eq!(step["errors"], 0, "{step:#}");
+        // Every action of the day's mix but the rare reconnect happens in a few hundred.
+        for action in ["open_chat", "send", "open_record", "my_work"] {
+            assert!(
+                step["actions"][action].as_u64().unwrap() > 0,
+                "{action}: {step:#}"
+            );
+        }
+        // The server runs as a child: its CPU is its own, the verdict says what it used.
+        assert!(step["cpu"]["server_cores"].as_f64().is_some(), "{step:#}");
+        assert!(
+            step["cpu"]["server_side_share"].as_f64().is_some(),
+            "{step:#}"
+        );
+        assert!(step["tripped"].is_array(), "{step:#}");
+    }
+    // The supported number is the last step that passed (none, in a debug build on a busy
+    // machine, is a valid outcome).
+    let passed: Vec<u64> = steps
+        .iter()
+        .filter(|s| s["tripped"].as_array().unwrap().is_empty())
+        .map(|s| s["agents"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        r["supported_agents"].as_u64().unwrap(),
+        passed.last().copied().unwrap_or(0),
+        "{r:#}"
+    );
+    // Messages sent reached the other members' sockets.
+    assert!(
+        steps[0]["delivery_ms"]["samples"].as_u64().unwrap() > 0,
+        "{r:#}"
+    );
+}
+
+#[test]
+fn a_reconnect_storm_brings_every_client_back() {
+    let cache = TempDir::new("bench-smoke");
+    let mut args = vec!["reconnect"];
+    args.extend_from_slice(SMALL_DATA_SET);
+    args.extend_from_slice(&[
+        "--clients",
+        "40",
+        "--within",
+        "1",
+        "--catch-up",
+        "5",
+        "--deadline",
+        "60",
+        "--cache-dir",
+        cache.0.to_str().unwrap(),
+    ]);
+    let r = bench(&args);
+    check_common(&r, "reconnect");
+    assert_eq!(r["clients_caught_up"], 40, "{r:#}");
+    assert_eq!(r["passed"], true, "{r:#}");
+    assert_eq!(r["connect_ms"]["samples"], 40, "{r:#}");
+    assert_eq!(r["chat_list_ms"]["samples"], 40, "{r:#}");
+    assert_eq!(
+        r["pages_ms"]["samples"].as_u64().unwrap(),
+        r["chats_caught_up"].as_u64().unwrap(),
+        "{r:#}"
+    );
+}
+
 #[test]
 fn bad_sizes_fail_with_one_line() {
     let out = tether_bench()

@@ -1,34 +1,40 @@
-//! The database a panel run measures: a fresh one holding the data set, copied from the cache
-//! when there is one ([`crate::dataset`] names the cached files and databases), else generated
-//! and cached for the next run.
+//! The database a run over a generated data set measures (`panel`, `agents`): a fresh one
+//! holding the data set, copied from the cache when there is one ([`super::cache`] names the
+//! cached files and databases), else generated and cached for the next run.
 
-use super::PanelArgs;
 use crate::dataset::{self, Manifest, Sizes};
 use crate::server::{self, BenchDb};
 use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
 use tether_store::Store;
 
 /// The run's database, its store, the data set's manifest, and whether it came from the cache.
-pub(super) type Prepared = (BenchDb, Store, Manifest, bool);
+pub type Prepared = (BenchDb, Store, Manifest, bool);
+
+/// Where generated data sets are kept, and whether to make this one afresh.
+pub struct Cache {
+    pub dir: PathBuf,
+    pub fresh: bool,
+}
 
 /// A fresh database holding the data set: copied from the cache when there is one, else
-/// generated (and cached).
-pub(super) async fn prepare(args: &PanelArgs, sizes: &Sizes) -> Result<Prepared> {
-    match args.common.database.as_deref() {
-        None => sqlite(args, sizes).await,
-        Some(url) if url.starts_with("postgres") => postgres(args, sizes, url).await,
+/// generated (and cached). `database` is the workload's `--database`.
+pub async fn prepare(database: Option<&str>, cache: &Cache, sizes: &Sizes) -> Result<Prepared> {
+    match database {
+        None => sqlite(cache, sizes).await,
+        Some(url) if url.starts_with("postgres") => postgres(cache, sizes, url).await,
         Some(url) => named_sqlite(sizes, url).await,
     }
 }
 
 /// A SQLite file in a temporary directory, copied from the cached file.
-async fn sqlite(args: &PanelArgs, sizes: &Sizes) -> Result<Prepared> {
+async fn sqlite(cache: &Cache, sizes: &Sizes) -> Result<Prepared> {
     let key = sizes.key();
-    let cache = &args.cache_dir;
+    let (fresh, cache) = (cache.fresh, &cache.dir);
     let db = BenchDb::create(None).await?;
     let file = dataset::sqlite_cache_file(cache, &key);
     let manifest_key = format!("{key}-sqlite");
-    if !args.no_cache
+    if !fresh
         && file.exists()
         && let Some(manifest) = Manifest::load(cache, &manifest_key)
     {
@@ -54,12 +60,12 @@ async fn sqlite(args: &PanelArgs, sizes: &Sizes) -> Result<Prepared> {
 }
 
 /// A fresh database on the PostgreSQL server of `url`, cloned from the cached one.
-async fn postgres(args: &PanelArgs, sizes: &Sizes, url: &str) -> Result<Prepared> {
+async fn postgres(cache: &Cache, sizes: &Sizes, url: &str) -> Result<Prepared> {
     let key = sizes.key();
-    let cache = &args.cache_dir;
+    let (fresh, cache) = (cache.fresh, &cache.dir);
     let template = dataset::postgres_template(&key);
     let manifest_key = format!("{key}-postgres");
-    if !args.no_cache
+    if !fresh
         && let Some(manifest) = Manifest::load(cache, &manifest_key)
         && let Ok(db) = BenchDb::postgres_from_template(url, &template).await
     {

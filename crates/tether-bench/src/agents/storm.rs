@@ -1,0 +1,399 @@
+//! `reconnect`: a reconnect storm. `--clients` people of the data set sign in through
+//! `POST /auth/login` and open their event sockets; then every socket drops at once (the
+//! office's network went away) and each client comes back at a random moment within
+//! `--within` seconds: a new socket (to the server's `hello`), its `--catch-up` most recent
+//! chats (`GET /chats?limit=`), and the last 50 messages of each of them, `--parallel` pages at
+//! a time (as a browser's few connections per host allow). The run passes when every client
+//! has caught up within `--deadline` seconds of the drop, with no errors.
+
+use super::DataArgs;
+use super::people::Person;
+use crate::Common;
+use crate::dataset::{Manifest, Rng};
+use crate::fixture::{self, BenchUser};
+use crate::live;
+use crate::report::{Errors, Histogram, Latency, Machine, Report, latency_line, num};
+use crate::server::{CpuWatch, Server};
+use anyhow::{Result, bail};
+use clap::Args;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::{Map, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Handshakes in flight while the clients first connect (before the storm).
+const CONNECT_CONCURRENCY: usize = 64;
+
+/// The reconnect storm's size and shape.
+#[derive(Args, Debug, Clone)]
+pub struct ReconnectArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Clients, each a person of the data set with an event socket.
+    #[arg(long, default_value_t = 5_000)]
+    pub clients: usize,
+    /// The clients come back at random moments within this many seconds of the drop.
+    #[arg(long, default_value_t = 10.0)]
+    pub within: f64,
+    /// Most recent chats each client catches up.
+    #[arg(long, default_value_t = 20)]
+    pub catch_up: usize,
+    /// Message pages one client asks for at once.
+    #[arg(long, default_value_t = 4)]
+    pub parallel: usize,
+    /// Every client must have caught up within this many seconds of the drop.
+    #[arg(long, default_value_t = 15.0)]
+    pub deadline: f64,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+pub(super) fn check(args: &ReconnectArgs) -> Result<()> {
+    let positive = |x: f64| x.is_finite() && x > 0.0;
+    if args.clients == 0
+        || args.catch_up == 0
+        || args.parallel == 0
+        || !positive(args.deadline)
+        || !(args.within.is_finite() && args.within >= 0.0)
+    {
+        bail!(
+            "--clients, --catch-up, --parallel and --deadline must be positive, --within not negative"
+        );
+    }
+    if args.data.users < args.clients {
+        bail!(
+            "--users ({}) must be at least --clients ({}): every client is a person of the data set",
+            args.data.users,
+            args.clients
+        );
+    }
+    Ok(())
+}
+
+/// What the storm measured.
+pub(super) struct Outcome {
+    clients: usize,
+    /// From the drop until the last client had caught up.
+    all_caught_up: Duration,
+    /// Per client: from its own reconnect until it had caught up.
+    per_client: Histogram,
+    connect: Histogram,
+    chat_list: Histogram,
+    pages: Histogram,
+    /// Every request (sockets to hello, chat lists, pages).
+    all: Histogram,
+    chats_caught_up: AtomicU64,
+    caught_up: AtomicU64,
+    errors: Errors,
+    server_cores: Option<f64>,
+    generator_cores: Option<f64>,
+    other_cores: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct ChatList {
+    items: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    id: String,
+}
+
+/// Signs the clients in, connects them, drops every socket and measures the way back.
+pub(super) async fn storm(
+    args: &ReconnectArgs,
+    server: &Server,
+    clients: &[Person],
+) -> Result<Outcome> {
+    let mut users: Vec<BenchUser> = clients.iter().map(|p| p.user.clone()).collect();
+    fixture::sign_in(&server.base, &mut users).await?;
+    let tokens: Vec<String> = users.into_iter().map(|u| u.token).collect();
+    let live = live::Live::new(&server.base, fixture::Fixture::default());
+    let sockets = live::connect_all(
+        &live.events,
+        &tokens,
+        CONNECT_CONCURRENCY,
+        &Histogram::default(),
+    )
+    .await?;
+    // Settle: the server has registered every socket before they all go.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let outcome = Arc::new(Outcome {
+        clients: tokens.len(),
+        all_caught_up: Duration::ZERO,
+        per_client: Histogram::default(),
+        connect: Histogram::default(),
+        chat_list: Histogram::default(),
+        pages: Histogram::default(),
+        all: Histogram::default(),
+        chats_caught_up: AtomicU64::new(0),
+        caught_up: AtomicU64::new(0),
+        errors: Errors::default(),
+        server_cores: None,
+        generator_cores: None,
+        other_cores: None,
+    });
+    let http = live::http_client()?;
+    let pids: Vec<u32> = [Some(std::process::id()), server.pid()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let cpu = CpuWatch::start(&pids);
+    // The network goes: every socket at once, without a goodbye.
+    drop(sockets);
+    let dropped = Instant::now();
+    let mut rng = Rng(args.data.seed ^ 0x570e);
+    let tasks: Vec<_> = tokens
+        .into_iter()
+        .map(|token| {
+            let delay = Duration::from_secs_f64(rng.unit() * args.within);
+            let (outcome, http, events, api) = (
+                outcome.clone(),
+                http.clone(),
+                live.events.clone(),
+                live.api.clone(),
+            );
+            let (catch_up, parallel) = (args.catch_up, args.parallel);
+            tokio::spawn(async move {
+                tokio::time::sleep_until((dropped + delay).into()).await;
+                come_back(&outcome, &http, &events, &api, &token, catch_up, parallel).await
+            })
+        })
+        .collect();
+    let mut kept = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        if let Ok(Some(socket)) = t.await {
+            kept.push(socket);
+        }
+    }
+    let all_caught_up = dropped.elapsed();
+    let (server_cores, generator_cores, other_cores) = match server.pid() {
+        Some(p) if p != std::process::id() => (
+            cpu.cores_of(p),
+            cpu.cores_of(std::process::id()),
+            cpu.other_cores(),
+        ),
+        _ => (None, cpu.cores_of(std::process::id()), cpu.other_cores()),
+    };
+    drop(kept);
+    let Ok(mut outcome) = Arc::try_unwrap(outcome) else {
+        bail!("a client task is still running");
+    };
+    outcome.all_caught_up = all_caught_up;
+    outcome.server_cores = server_cores;
+    outcome.generator_cores = generator_cores;
+    outcome.other_cores = other_cores;
+    Ok(outcome)
+}
+
+/// One client's way back: socket, chat list, pages. Returns the socket (held until every
+/// client is back) when the client caught up without an error.
+async fn come_back(
+    outcome: &Outcome,
+    http: &reqwest::Client,
+    events: &str,
+    api: &str,
+    token: &str,
+    catch_up: usize,
+    parallel: usize,
+) -> Option<live::Socket> {
+    let started = Instant::now();
+    let socket = match live::connect(events, token).await {
+        Ok(s) => s,
+        Err(_) => {
+            outcome.errors.add("event socket: no hello", 1);
+            return None;
+        }
+    };
+    outcome.record(&outcome.connect, started);
+    let t = Instant::now();
+    let list = get(
+        outcome,
+        http,
+        &format!("{api}/chats?limit={catch_up}"),
+        token,
+        "chat list",
+    )
+    .await?;
+    outcome.record(&outcome.chat_list, t);
+    let chats = match serde_json::from_slice::<ChatList>(&list) {
+        Ok(l) => l.items,
+        Err(_) => {
+            outcome.errors.add("chat list: not a list of chats", 1);
+            return None;
+        }
+    };
+    let pages: Vec<bool> = futures_util::stream::iter(chats)
+        .map(|chat| async move {
+            let t = Instant::now();
+            let url = format!("{api}/chats/{}/messages?limit=50", chat.id);
+            let ok = get(outcome, http, &url, token, "messages").await.is_some();
+            if ok {
+                outcome.record(&outcome.pages, t);
+                outcome.chats_caught_up.fetch_add(1, Ordering::Relaxed);
+            }
+            ok
+        })
+        .buffer_unordered(parallel)
+        .collect()
+        .await;
+    if pages.iter().all(|ok| *ok) {
+        outcome.per_client.record_duration(started.elapsed());
+        outcome.caught_up.fetch_add(1, Ordering::Relaxed);
+        Some(socket)
+    } else {
+        None
+    }
+}
+
+/// A GET's body, or `None` with the error counted.
+async fn get(
+    outcome: &Outcome,
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    what: &str,
+) -> Option<Vec<u8>> {
+    match http.get(url).bearer_auth(token).send().await {
+        Ok(res) if res.status().is_success() => match res.bytes().await {
+            Ok(b) => Some(b.to_vec()),
+            Err(_) => {
+                outcome.errors.add(format!("{what}: body not read"), 1);
+                None
+            }
+        },
+        Ok(res) => {
+            outcome
+                .errors
+                .add(format!("{what}: http {}", res.status().as_u16()), 1);
+            None
+        }
+        Err(_) => {
+            outcome.errors.add(format!("{what}: request failed"), 1);
+            None
+        }
+    }
+}
+
+impl Outcome {
+    fn record(&self, kind: &Histogram, started: Instant) {
+        kind.record_duration(started.elapsed());
+        self.all.record_duration(started.elapsed());
+    }
+
+    /// Whether every client caught up within `deadline`, without errors.
+    fn passed(&self, deadline: f64) -> bool {
+        self.errors.total() == 0
+            && self.caught_up.load(Ordering::Relaxed) == self.clients as u64
+            && self.all_caught_up.as_secs_f64() <= deadline
+    }
+}
+
+/// Prints the storm's table and writes its JSON (with `--json`).
+pub(super) fn report(
+    args: &ReconnectArgs,
+    manifest: &Manifest,
+    cached: bool,
+    backend: &str,
+    server: &Server,
+    outcome: &Outcome,
+) -> Result<()> {
+    let secs = outcome.all_caught_up.as_secs_f64();
+    let caught_up = outcome.caught_up.load(Ordering::Relaxed);
+    let chats = outcome.chats_caught_up.load(Ordering::Relaxed);
+    let passed = outcome.passed(args.deadline);
+    let cores = |c: Option<f64>| c.map_or("n/a".into(), num);
+    let rows = vec![
+        manifest.row(cached),
+        (
+            "storm".into(),
+            format!(
+                "{} clients drop at once and come back within {} s, each catching up its {} most recent chats ({} pages at a time)",
+                outcome.clients,
+                num(args.within),
+                args.catch_up,
+                args.parallel
+            ),
+        ),
+        (
+            "all caught up".into(),
+            format!(
+                "{} s after the drop ({} of {} clients, {} chats); target ≤ {} s: {}",
+                num(secs),
+                caught_up,
+                outcome.clients,
+                chats,
+                num(args.deadline),
+                if passed { "met" } else { "missed" }
+            ),
+        ),
+        (
+            "per client".into(),
+            format!(
+                "reconnect to caught up: {}",
+                latency_line(&outcome.per_client.summary())
+            ),
+        ),
+        (
+            "  WebSocket to hello".into(),
+            latency_line(&outcome.connect.summary()),
+        ),
+        (
+            "  GET /chats".into(),
+            latency_line(&outcome.chat_list.summary()),
+        ),
+        (
+            "  GET 50 messages".into(),
+            latency_line(&outcome.pages.summary()),
+        ),
+        (
+            "cpu (cores)".into(),
+            format!(
+                "server {}, load generator {}, other processes {}",
+                cores(outcome.server_cores),
+                cores(outcome.generator_cores),
+                cores(outcome.other_cores)
+            ),
+        ),
+    ];
+    let mut extra = Map::new();
+    extra.insert("all_caught_up_s".into(), json!(secs));
+    extra.insert("passed".into(), json!(passed));
+    extra.insert("clients_caught_up".into(), json!(caught_up));
+    extra.insert("chats_caught_up".into(), json!(chats));
+    extra.insert("per_client_ms".into(), json!(outcome.per_client.summary()));
+    extra.insert("connect_ms".into(), json!(outcome.connect.summary()));
+    extra.insert("chat_list_ms".into(), json!(outcome.chat_list.summary()));
+    extra.insert("pages_ms".into(), json!(outcome.pages.summary()));
+    extra.insert(
+        "cpu_cores".into(),
+        json!({"server": outcome.server_cores, "generator": outcome.generator_cores, "other": outcome.other_cores}),
+    );
+    extra.insert("data_set".into(), manifest.summary(cached));
+    let latency: Latency = outcome.all.summary();
+    let report = Report {
+        workload: "reconnect".into(),
+        backend: backend.into(),
+        server: server.label().into(),
+        params: json!({
+            "records": args.data.records, "chats": args.data.chats, "messages": args.data.messages,
+            "users": args.data.users, "seed": args.data.seed, "clients": args.clients,
+            "within": args.within, "catch_up": args.catch_up, "parallel": args.parallel,
+            "deadline": args.deadline,
+        }),
+        throughput_per_s: ((latency.samples as f64 / secs.max(1e-9)) * 10.0).round() / 10.0,
+        delivered_per_s: None,
+        latency_ms: latency,
+        errors: outcome.errors.total(),
+        error_kinds: outcome.errors.kinds(),
+        server_peak_rss_bytes: server.rss().map(|r| r.peak),
+        duration_s: secs,
+        machine: Machine::this(),
+        extra,
+    };
+    report.print("reconnect", &rows);
+    report.write_json(args.common.json.as_deref())
+}
