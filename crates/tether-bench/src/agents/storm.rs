@@ -1,10 +1,12 @@
 //! `reconnect`: a reconnect storm. `--clients` people of the data set sign in through
-//! `POST /auth/login` and open their event sockets; then every socket drops at once (the
-//! office's network went away) and each client comes back at a random moment within
-//! `--within` seconds: a new socket (to the server's `hello`), its `--catch-up` most recent
-//! chats (`GET /chats?limit=`), and the last 50 messages of each of them, `--parallel` pages at
-//! a time (as a browser's few connections per host allow). The run passes when every client
-//! has caught up within `--deadline` seconds of the drop, with no errors.
+//! `POST /auth/login`, open their event sockets and load their `--catch-up` most recent chats
+//! (what they have on screen); then every socket drops at once (the office's network went
+//! away), `--missed` messages arrive in their chats meanwhile, and each client comes back at a
+//! random moment within `--within` seconds: a new socket (to the server's `hello`), its chat
+//! list again (`GET /chats?limit=`), and the last 50 messages of every chat whose last message
+//! changed — of every chat with `--refetch-all` — `--parallel` pages at a time (as a browser's
+//! few connections per host allow). The run passes when every client has caught up within
+//! `--deadline` seconds of the drop, with no errors.
 
 use super::DataArgs;
 use super::people::Person;
@@ -19,6 +21,7 @@ use clap::Args;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Map, json};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -43,6 +46,12 @@ pub struct ReconnectArgs {
     /// Message pages one client asks for at once.
     #[arg(long, default_value_t = 4)]
     pub parallel: usize,
+    /// Messages sent to the clients' chats while they are away (evenly over `--within`).
+    #[arg(long, default_value_t = 1_000)]
+    pub missed: usize,
+    /// Reload every chat of the list, not only those whose last message changed.
+    #[arg(long)]
+    pub refetch_all: bool,
     /// Every client must have caught up within this many seconds of the drop.
     #[arg(long, default_value_t = 15.0)]
     pub deadline: f64,
@@ -86,6 +95,10 @@ pub(super) struct Outcome {
     all: Histogram,
     chats_caught_up: AtomicU64,
     caught_up: AtomicU64,
+    /// Messages sent while the clients were away.
+    missed_sent: AtomicU64,
+    /// Chats the clients had on screen before the drop, over all clients.
+    on_screen: u64,
     errors: Errors,
     server_cores: Option<f64>,
     generator_cores: Option<f64>,
@@ -100,6 +113,13 @@ struct ChatList {
 #[derive(Deserialize)]
 struct Entry {
     id: String,
+    last_message_at: Option<String>,
+}
+
+/// A client: its token and what it had on screen (each chat's last message time).
+struct Client {
+    token: String,
+    seen: HashMap<String, Option<String>>,
 }
 
 /// Signs the clients in, connects them, drops every socket and measures the way back.
@@ -112,6 +132,8 @@ pub(super) async fn storm(
     fixture::sign_in(&server.base, &mut users).await?;
     let tokens: Vec<String> = users.into_iter().map(|u| u.token).collect();
     let live = live::Live::new(&server.base, fixture::Fixture::default());
+    let http = live::http_client()?;
+    let clients = on_screen(&http, &live.api, tokens.clone(), args.catch_up).await?;
     let sockets = live::connect_all(
         &live.events,
         &tokens,
@@ -131,12 +153,13 @@ pub(super) async fn storm(
         all: Histogram::default(),
         chats_caught_up: AtomicU64::new(0),
         caught_up: AtomicU64::new(0),
+        missed_sent: AtomicU64::new(0),
+        on_screen: clients.iter().map(|c| c.seen.len() as u64).sum(),
         errors: Errors::default(),
         server_cores: None,
         generator_cores: None,
         other_cores: None,
     });
-    let http = live::http_client()?;
     let pids: Vec<u32> = [Some(std::process::id()), server.pid()]
         .into_iter()
         .flatten()
@@ -146,9 +169,18 @@ pub(super) async fn storm(
     drop(sockets);
     let dropped = Instant::now();
     let mut rng = Rng(args.data.seed ^ 0x570e);
-    let tasks: Vec<_> = tokens
+    let senders = tokio::spawn(send_missed(
+        outcome.clone(),
+        http.clone(),
+        live.api.clone(),
+        missed_plan(&clients, args.missed, &mut rng),
+        dropped,
+        Duration::from_secs_f64(args.within),
+    ));
+    let clients: Vec<Arc<Client>> = clients.into_iter().map(Arc::new).collect();
+    let tasks: Vec<_> = clients
         .into_iter()
-        .map(|token| {
+        .map(|client| {
             let delay = Duration::from_secs_f64(rng.unit() * args.within);
             let (outcome, http, events, api) = (
                 outcome.clone(),
@@ -156,10 +188,14 @@ pub(super) async fn storm(
                 live.events.clone(),
                 live.api.clone(),
             );
-            let (catch_up, parallel) = (args.catch_up, args.parallel);
+            let how = CatchUp {
+                limit: args.catch_up,
+                parallel: args.parallel,
+                all: args.refetch_all,
+            };
             tokio::spawn(async move {
                 tokio::time::sleep_until((dropped + delay).into()).await;
-                come_back(&outcome, &http, &events, &api, &token, catch_up, parallel).await
+                come_back(&outcome, &http, &events, &api, &client, how).await
             })
         })
         .collect();
@@ -170,6 +206,7 @@ pub(super) async fn storm(
         }
     }
     let all_caught_up = dropped.elapsed();
+    let _ = senders.await;
     let (server_cores, generator_cores, other_cores) = match server.pid() {
         Some(p) if p != std::process::id() => (
             cpu.cores_of(p),
@@ -189,17 +226,120 @@ pub(super) async fn storm(
     Ok(outcome)
 }
 
-/// One client's way back: socket, chat list, pages. Returns the socket (held until every
-/// client is back) when the client caught up without an error.
+/// Each client's chat list before the drop: what it has on screen.
+async fn on_screen(
+    http: &reqwest::Client,
+    api: &str,
+    tokens: Vec<String>,
+    limit: usize,
+) -> Result<Vec<Client>> {
+    let pb = crate::report::bar(tokens.len() as u64, "chat lists");
+    let clients = futures_util::stream::iter(tokens)
+        .map(|token| {
+            let pb = pb.clone();
+            async move {
+                let res = http
+                    .get(format!("{api}/chats?limit={limit}"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await?
+                    .error_for_status()?;
+                let list: ChatList = res.json().await?;
+                pb.inc(1);
+                Ok::<_, anyhow::Error>(Client {
+                    token,
+                    seen: list
+                        .items
+                        .into_iter()
+                        .map(|e| (e.id, e.last_message_at))
+                        .collect(),
+                })
+            }
+        })
+        .buffered(CONNECT_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<Vec<_>>>();
+    pb.finish_and_clear();
+    clients
+}
+
+/// Who sends each missed message where: a client's token and one of its chats, at random.
+fn missed_plan(clients: &[Client], n: usize, rng: &mut Rng) -> Vec<(String, String)> {
+    let mut plan = Vec::with_capacity(n);
+    let with_chats: Vec<&Client> = clients.iter().filter(|c| !c.seen.is_empty()).collect();
+    for _ in 0..n {
+        let Some(c) = with_chats.get(rng.below(with_chats.len())) else {
+            break;
+        };
+        let mut ids: Vec<&String> = c.seen.keys().collect();
+        ids.sort_unstable();
+        if let Some(chat) = ids.get(rng.below(ids.len())) {
+            plan.push((c.token.clone(), (*chat).clone()));
+        }
+    }
+    plan
+}
+
+/// Sends the planned messages evenly over `within` from `start`, each in its own task.
+async fn send_missed(
+    outcome: Arc<Outcome>,
+    http: reqwest::Client,
+    api: String,
+    plan: Vec<(String, String)>,
+    start: Instant,
+    within: Duration,
+) {
+    let n = plan.len().max(1) as f64;
+    let mut sends = Vec::with_capacity(plan.len());
+    for (i, (token, chat)) in plan.into_iter().enumerate() {
+        let at = start + within.mul_f64(i as f64 / n);
+        tokio::time::sleep_until(at.into()).await;
+        let (outcome, http, api) = (outcome.clone(), http.clone(), api.clone());
+        sends.push(tokio::spawn(async move {
+            let res = http
+                .post(format!("{api}/chats/{chat}/messages"))
+                .bearer_auth(&token)
+                .json(&json!({"body": "While you were away: the customer called back about the invoice."}))
+                .send()
+                .await;
+            match res {
+                Ok(r) if r.status().is_success() => {
+                    outcome.missed_sent.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(r) => outcome
+                    .errors
+                    .add(format!("missed message: http {}", r.status().as_u16()), 1),
+                Err(_) => outcome.errors.add("missed message: request failed", 1),
+            }
+        }));
+    }
+    for s in sends {
+        let _ = s.await;
+    }
+}
+
+/// How a client catches up.
+#[derive(Clone, Copy)]
+struct CatchUp {
+    limit: usize,
+    parallel: usize,
+    /// Every chat of the list, not only the changed ones.
+    all: bool,
+}
+
+/// One client's way back: socket, chat list, pages of the chats that changed. Returns the
+/// socket (held until every client is back) when the client caught up without an error.
 async fn come_back(
     outcome: &Outcome,
     http: &reqwest::Client,
     events: &str,
     api: &str,
-    token: &str,
-    catch_up: usize,
-    parallel: usize,
+    client: &Client,
+    how: CatchUp,
 ) -> Option<live::Socket> {
+    let token = client.token.as_str();
     let started = Instant::now();
     let socket = match live::connect(events, token).await {
         Ok(s) => s,
@@ -213,14 +353,18 @@ async fn come_back(
     let list = get(
         outcome,
         http,
-        &format!("{api}/chats?limit={catch_up}"),
+        &format!("{api}/chats?limit={}", how.limit),
         token,
         "chat list",
     )
     .await?;
     outcome.record(&outcome.chat_list, t);
-    let chats = match serde_json::from_slice::<ChatList>(&list) {
-        Ok(l) => l.items,
+    let chats: Vec<Entry> = match serde_json::from_slice::<ChatList>(&list) {
+        Ok(l) => l
+            .items
+            .into_iter()
+            .filter(|e| how.all || client.seen.get(&e.id) != Some(&e.last_message_at))
+            .collect(),
         Err(_) => {
             outcome.errors.add("chat list: not a list of chats", 1);
             return None;
@@ -237,7 +381,7 @@ async fn come_back(
             }
             ok
         })
-        .buffer_unordered(parallel)
+        .buffer_unordered(how.parallel)
         .collect()
         .await;
     if pages.iter().all(|ok| *ok) {
@@ -311,21 +455,29 @@ pub(super) fn report(
         (
             "storm".into(),
             format!(
-                "{} clients drop at once and come back within {} s, each catching up its {} most recent chats ({} pages at a time)",
+                "{} clients drop at once and come back within {} s, {} messages arrive meanwhile ({} sent); each reloads its {} most recent chats and the last 50 messages of {} ({} pages at a time)",
                 outcome.clients,
                 num(args.within),
+                args.missed,
+                outcome.missed_sent.load(Ordering::Relaxed),
                 args.catch_up,
+                if args.refetch_all {
+                    "every one of them"
+                } else {
+                    "those whose last message changed"
+                },
                 args.parallel
             ),
         ),
         (
             "all caught up".into(),
             format!(
-                "{} s after the drop ({} of {} clients, {} chats); target ≤ {} s: {}",
+                "{} s after the drop ({} of {} clients; {} of the {} chats on screen reloaded); target ≤ {} s: {}",
                 num(secs),
                 caught_up,
                 outcome.clients,
                 chats,
+                outcome.on_screen,
                 num(args.deadline),
                 if passed { "met" } else { "missed" }
             ),
@@ -364,6 +516,11 @@ pub(super) fn report(
     extra.insert("passed".into(), json!(passed));
     extra.insert("clients_caught_up".into(), json!(caught_up));
     extra.insert("chats_caught_up".into(), json!(chats));
+    extra.insert("chats_on_screen".into(), json!(outcome.on_screen));
+    extra.insert(
+        "missed_sent".into(),
+        json!(outcome.missed_sent.load(Ordering::Relaxed)),
+    );
     extra.insert("per_client_ms".into(), json!(outcome.per_client.summary()));
     extra.insert("connect_ms".into(), json!(outcome.connect.summary()));
     extra.insert("chat_list_ms".into(), json!(outcome.chat_list.summary()));
@@ -382,7 +539,7 @@ pub(super) fn report(
             "records": args.data.records, "chats": args.data.chats, "messages": args.data.messages,
             "users": args.data.users, "seed": args.data.seed, "clients": args.clients,
             "within": args.within, "catch_up": args.catch_up, "parallel": args.parallel,
-            "deadline": args.deadline,
+            "missed": args.missed, "refetch_all": args.refetch_all, "deadline": args.deadline,
         }),
         throughput_per_s: ((latency.samples as f64 / secs.max(1e-9)) * 10.0).round() / 10.0,
         delivered_per_s: None,

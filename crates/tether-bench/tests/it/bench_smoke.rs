@@ -328,6 +328,8 @@ fn a_reconnect_storm_brings_every_client_back() {
         "1",
         "--catch-up",
         "5",
+        "--missed",
+        "20",
         "--deadline",
         "60",
         "--cache-dir",
@@ -339,6 +341,14 @@ fn a_reconnect_storm_brings_every_client_back() {
     assert_eq!(r["passed"], true, "{r:#}");
     assert_eq!(r["connect_ms"]["samples"], 40, "{r:#}");
     assert_eq!(r["chat_list_ms"]["samples"], 40, "{r:#}");
+    // The messages sent while they were away arrived, and the clients reloaded the chats
+    // that changed, not every chat they had on screen.
+    assert_eq!(r["missed_sent"], 20, "{r:#}");
+    let pages = r["chats_caught_up"].as_u64().unwrap();
+    assert!(
+        pages > 0 && pages < r["chats_on_screen"].as_u64().unwrap(),
+        "{r:#}"
+    );
     assert_eq!(
         r["pages_ms"]["samples"].as_u64().unwrap(),
         r["chats_caught_up"].as_u64().unwrap(),
