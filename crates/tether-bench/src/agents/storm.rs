@@ -14,8 +14,8 @@ use crate::Common;
 use crate::dataset::{Manifest, Rng};
 use crate::fixture::{self, BenchUser};
 use crate::live;
-use crate::report::{Errors, Histogram, Latency, Machine, Report, latency_line, num};
-use crate::server::{CpuWatch, Server};
+use crate::report::{Errors, Histogram, Latency, Machine, Report, latency_line, mib, num};
+use crate::server::{CpuWatch, Rss, Server};
 use anyhow::{Result, bail};
 use clap::Args;
 use futures_util::StreamExt;
@@ -55,6 +55,9 @@ pub struct ReconnectArgs {
     /// Every client must have caught up within this many seconds of the drop.
     #[arg(long, default_value_t = 15.0)]
     pub deadline: f64,
+    /// Seconds to wait after the storm before the server's memory is read a last time.
+    #[arg(long, default_value_t = 10.0)]
+    pub settle: f64,
     #[command(flatten)]
     pub common: Common,
 }
@@ -66,9 +69,10 @@ pub(super) fn check(args: &ReconnectArgs) -> Result<()> {
         || args.parallel == 0
         || !positive(args.deadline)
         || !(args.within.is_finite() && args.within >= 0.0)
+        || !(args.settle.is_finite() && args.settle >= 0.0)
     {
         bail!(
-            "--clients, --catch-up, --parallel and --deadline must be positive, --within not negative"
+            "--clients, --catch-up, --parallel and --deadline must be positive, --within and --settle not negative"
         );
     }
     if args.data.users < args.clients {
@@ -103,6 +107,8 @@ pub(super) struct Outcome {
     server_cores: Option<f64>,
     generator_cores: Option<f64>,
     other_cores: Option<f64>,
+    /// The server's memory at each phase (none for an in-process server's own).
+    memory: Vec<(&'static str, Option<Rss>)>,
 }
 
 #[derive(Deserialize)]
@@ -128,6 +134,7 @@ pub(super) async fn storm(
     server: &Server,
     clients: &[Person],
 ) -> Result<Outcome> {
+    let mut memory = vec![("before the sign-ins", server.rss())];
     let mut users: Vec<BenchUser> = clients.iter().map(|p| p.user.clone()).collect();
     fixture::sign_in(&server.base, &mut users).await?;
     let tokens: Vec<String> = users.into_iter().map(|u| u.token).collect();
@@ -143,6 +150,7 @@ pub(super) async fn storm(
     .await?;
     // Settle: the server has registered every socket before they all go.
     tokio::time::sleep(Duration::from_secs(2)).await;
+    memory.push(("signed in, connected, chats loaded", server.rss()));
     let outcome = Arc::new(Outcome {
         clients: tokens.len(),
         all_caught_up: Duration::ZERO,
@@ -159,6 +167,7 @@ pub(super) async fn storm(
         server_cores: None,
         generator_cores: None,
         other_cores: None,
+        memory: Vec::new(),
     });
     let pids: Vec<u32> = [Some(std::process::id()), server.pid()]
         .into_iter()
@@ -215,7 +224,10 @@ pub(super) async fn storm(
         ),
         _ => (None, cpu.cores_of(std::process::id()), cpu.other_cores()),
     };
+    memory.push(("all caught up", server.rss()));
     drop(kept);
+    tokio::time::sleep(Duration::from_secs_f64(args.settle)).await;
+    memory.push(("sockets closed, settled", server.rss()));
     let Ok(mut outcome) = Arc::try_unwrap(outcome) else {
         bail!("a client task is still running");
     };
@@ -223,6 +235,7 @@ pub(super) async fn storm(
     outcome.server_cores = server_cores;
     outcome.generator_cores = generator_cores;
     outcome.other_cores = other_cores;
+    outcome.memory = memory;
     Ok(outcome)
 }
 
@@ -450,7 +463,7 @@ pub(super) fn report(
     let chats = outcome.chats_caught_up.load(Ordering::Relaxed);
     let passed = outcome.passed(args.deadline);
     let cores = |c: Option<f64>| c.map_or("n/a".into(), num);
-    let rows = vec![
+    let mut rows = vec![
         manifest.row(cached),
         (
             "storm".into(),
@@ -511,7 +524,37 @@ pub(super) fn report(
             ),
         ),
     ];
+    for (phase, rss) in &outcome.memory {
+        if let Some(r) = rss {
+            rows.push((
+                format!("server memory, {phase}"),
+                format!(
+                    "{} resident ({} own, {} mapped files); peak so far {}",
+                    mib(r.now),
+                    mib(r.anon),
+                    mib(r.file),
+                    mib(r.peak)
+                ),
+            ));
+        }
+    }
     let mut extra = Map::new();
+    extra.insert(
+        "memory".into(),
+        outcome
+            .memory
+            .iter()
+            .map(|(phase, r)| {
+                json!({
+                    "phase": phase,
+                    "rss_bytes": r.map(|r| r.now),
+                    "own_bytes": r.map(|r| r.anon),
+                    "mapped_file_bytes": r.map(|r| r.file),
+                    "peak_bytes": r.map(|r| r.peak),
+                })
+            })
+            .collect(),
+    );
     extra.insert("all_caught_up_s".into(), json!(secs));
     extra.insert("passed".into(), json!(passed));
     extra.insert("clients_caught_up".into(), json!(caught_up));
@@ -540,6 +583,7 @@ pub(super) fn report(
             "users": args.data.users, "seed": args.data.seed, "clients": args.clients,
             "within": args.within, "catch_up": args.catch_up, "parallel": args.parallel,
             "missed": args.missed, "refetch_all": args.refetch_all, "deadline": args.deadline,
+            "settle": args.settle,
         }),
         throughput_per_s: ((latency.samples as f64 / secs.max(1e-9)) * 10.0).round() / 10.0,
         delivered_per_s: None,

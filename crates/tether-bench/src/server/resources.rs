@@ -10,6 +10,10 @@ use anyhow::{Result, bail};
 pub struct Rss {
     pub now: u64,
     pub peak: u64,
+    /// Of `now`: the process's own memory (heap, stacks), and mapped files (SQLite's memory
+    /// map of the database); 0 where the kernel does not say.
+    pub anon: u64,
+    pub file: u64,
 }
 
 /// Resident memory of process `pid` (VmRSS, VmHWM).
@@ -18,6 +22,8 @@ pub fn rss_of(pid: u32) -> Option<Rss> {
     Some(Rss {
         now: status_kib(&status, "VmRSS:")? * 1024,
         peak: status_kib(&status, "VmHWM:")? * 1024,
+        anon: status_kib(&status, "RssAnon:").unwrap_or(0) * 1024,
+        file: status_kib(&status, "RssFile:").unwrap_or(0) * 1024,
     })
 }
 

@@ -330,6 +330,8 @@ fn a_reconnect_storm_brings_every_client_back() {
         "5",
         "--missed",
         "20",
+        "--settle",
+        "0.2",
         "--deadline",
         "60",
         "--cache-dir",
@@ -344,6 +346,20 @@ fn a_reconnect_storm_brings_every_client_back() {
     // The messages sent while they were away arrived, and the clients reloaded the chats
     // that changed, not every chat they had on screen.
     assert_eq!(r["missed_sent"], 20, "{r:#}");
+    // The child server's memory at each phase, split into its own and mapped files.
+    let phases = r["memory"].as_array().unwrap();
+    assert_eq!(phases.len(), 4, "{r:#}");
+    for p in phases {
+        let (rss, own, file) = (
+            p["rss_bytes"].as_u64().unwrap(),
+            p["own_bytes"].as_u64().unwrap(),
+            p["mapped_file_bytes"].as_u64().unwrap(),
+        );
+        assert!(
+            rss > 0 && own + file <= rss + 4096 && p["peak_bytes"].as_u64().unwrap() >= rss,
+            "{p:#}"
+        );
+    }
     let pages = r["chats_caught_up"].as_u64().unwrap();
     assert!(
         pages > 0 && pages < r["chats_on_screen"].as_u64().unwrap(),
