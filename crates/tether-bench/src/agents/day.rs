@@ -156,30 +156,13 @@ impl Crowd {
             request = request.json(&b);
         }
         let started = Instant::now();
-        match request.send().await {
-            Ok(res) if res.status().is_success() => match res.bytes().await {
-                Ok(b) => {
-                    window.answered(req, started.elapsed());
-                    Some(b.to_vec())
-                }
-                Err(_) => {
-                    window.failed(req, "body not read");
-                    None
-                }
-            },
-            Ok(res) => {
-                window.failed(req, &format!("http {}", res.status().as_u16()));
-                None
+        match live::fetch(request).await {
+            Ok(body) => {
+                window.answered(req, started.elapsed());
+                Some(body)
             }
-            Err(e) => {
-                window.failed(
-                    req,
-                    if e.is_timeout() {
-                        "timed out"
-                    } else {
-                        "request failed"
-                    },
-                );
+            Err(why) => {
+                window.failed(req, &why);
                 None
             }
         }

@@ -31,6 +31,10 @@ impl Action {
         Action::Reconnect,
     ];
 
+    pub(super) fn index(self) -> usize {
+        Action::ALL.iter().position(|a| *a == self).unwrap_or(0)
+    }
+
     /// Of 100 actions, how many are this one.
     pub(super) fn weight(self) -> u32 {
         match self {
@@ -140,6 +144,9 @@ mod tests {
         for a in Action::ALL {
             let n = (0..100).filter(|&r| Action::pick(r) == a).count();
             assert_eq!(n as u32, a.weight(), "{}", a.name());
+        }
+        for a in Action::ALL {
+            assert_eq!(Action::ALL[a.index()], a);
         }
         for r in Req::ALL {
             assert_eq!(Req::ALL[r.index()], r);

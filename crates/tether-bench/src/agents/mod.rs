@@ -181,14 +181,7 @@ pub async fn run(args: AgentsArgs) -> Result<()> {
             &stage.manifest.cases,
         )
         .await?;
-        report::report(
-            &args,
-            &stage.manifest,
-            stage.cached,
-            stage.db.backend,
-            &stage.server,
-            &steps,
-        )
+        report::report(&args, &stage, &steps)
     }
     .await;
     stage.close(args.common.keep, result).await
@@ -201,14 +194,7 @@ pub async fn run_reconnect(args: storm::ReconnectArgs) -> Result<()> {
     let result = async {
         let clients = stage.people.get(..args.clients).unwrap_or(&stage.people);
         let outcome = storm::storm(&args, &stage.server, clients).await?;
-        storm::report(
-            &args,
-            &stage.manifest,
-            stage.cached,
-            stage.db.backend,
-            &stage.server,
-            &outcome,
-        )
+        storm::report(&args, &stage, &outcome)
     }
     .await;
     stage.close(args.common.keep, result).await
@@ -248,6 +234,20 @@ async fn run_steps(
     let max = args.max.unwrap_or(people.len()).min(people.len());
     people.truncate(max);
     let crowd = Arc::new(Crowd::new(server, cases.to_vec(), args.think)?);
+    let steps = add_until_tripped(args, server, &people, max, &crowd).await;
+    // Every agent stops, whether the steps ended or a step could not start.
+    crowd.stop().await;
+    steps
+}
+
+/// The steps themselves: sign in the next agents, settle, measure, judge.
+async fn add_until_tripped(
+    args: &AgentsArgs,
+    server: &Server,
+    people: &[people::Person],
+    max: usize,
+    crowd: &Arc<Crowd>,
+) -> Result<Vec<StepResult>> {
     let thresholds = Thresholds::default();
     let machine_cores = std::thread::available_parallelism().map_or(1, usize::from);
     let mut results = Vec::new();
@@ -259,7 +259,7 @@ async fn run_steps(
         crowd.add(newcomers).await?;
         signed_in = target;
         tokio::time::sleep(Duration::from_secs_f64(args.ramp)).await;
-        let cpu = CpuWatch::start(&watched(server));
+        let cpu = CpuWatch::start(&server.watched_pids());
         let measured = crowd
             .measure(Duration::from_secs_f64(args.step_seconds))
             .await;
@@ -273,14 +273,5 @@ async fn run_steps(
         }
         target = (target + args.step).min(max);
     }
-    crowd.stop().await;
     Ok(results)
-}
-
-/// This process and, for a child server, the server.
-fn watched(server: &Server) -> Vec<u32> {
-    [Some(std::process::id()), server.pid()]
-        .into_iter()
-        .flatten()
-        .collect()
 }

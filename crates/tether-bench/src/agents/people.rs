@@ -5,6 +5,7 @@
 use crate::dataset::{self, Manifest, Rng};
 use crate::fixture::{self, BenchUser};
 use anyhow::{Result, bail};
+use std::collections::HashMap;
 use tether_store::Store;
 
 /// Ids read per query.
@@ -32,15 +33,20 @@ pub(super) async fn prepare(store: &Store, manifest: &Manifest) -> Result<Vec<Pe
     let mut people = Vec::with_capacity(manifest.users.len());
     for (ids, chats) in manifest.users.chunks(CHUNK).zip(chats_of.chunks(CHUNK)) {
         let wanted: Vec<_> = ids.iter().map(|id| id.as_str().into()).collect();
-        let found = store.users_by_ids(&wanted).await?;
+        let emails: HashMap<String, String> = store
+            .users_by_ids(&wanted)
+            .await?
+            .into_iter()
+            .map(|u| (u.id.as_str().to_owned(), u.email))
+            .collect();
         for (id, chats) in ids.iter().zip(chats) {
-            let Some(u) = found.iter().find(|u| u.id.as_str() == id) else {
+            let Some(email) = emails.get(id) else {
                 bail!("user {id} of the data set is missing from its database");
             };
             people.push(Person {
                 user: BenchUser {
                     id: id.clone(),
-                    email: u.email.clone(),
+                    email: email.clone(),
                     token: String::new(),
                 },
                 chats: chats.to_vec(),

@@ -1,24 +1,16 @@
 //! What an agents run prints and writes: the data set, the day's mix, a line per step with
 //! its verdict, the supported number of agents, and the requests of the last step that passed.
 
-use super::AgentsArgs;
 use super::kinds::Action;
 use super::window::{StepResult, Thresholds};
-use crate::dataset::Manifest;
+use super::{AgentsArgs, Stage};
 use crate::report::{Latency, Machine, Report, latency_line, num};
-use crate::server::Server;
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
 /// Prints the run's table and writes its JSON (with `--json`).
-pub(super) fn report(
-    args: &AgentsArgs,
-    manifest: &Manifest,
-    cached: bool,
-    backend: &str,
-    server: &Server,
-    steps: &[StepResult],
-) -> Result<()> {
+pub(super) fn report(args: &AgentsArgs, stage: &Stage, steps: &[StepResult]) -> Result<()> {
+    let (manifest, cached, server) = (&stage.manifest, stage.cached, &stage.server);
     let passed = steps.iter().rev().find(|s| s.tripped.is_empty());
     let last = steps.last();
     let shown = passed.or(last);
@@ -110,7 +102,7 @@ pub(super) fn report(
     );
     let report = Report {
         workload: "agents".into(),
-        backend: backend.into(),
+        backend: stage.db.backend.into(),
         server: server.label().into(),
         params: json!({
             "records": args.data.records, "chats": args.data.chats, "messages": args.data.messages,

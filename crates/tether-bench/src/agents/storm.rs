@@ -8,14 +8,14 @@
 //! few connections per host allow). The run passes when every client has caught up within
 //! `--deadline` seconds of the drop, with no errors.
 
-use super::DataArgs;
 use super::people::Person;
+use super::{DataArgs, Stage};
 use crate::Common;
-use crate::dataset::{Manifest, Rng};
+use crate::dataset::Rng;
 use crate::fixture::{self, BenchUser};
 use crate::live;
 use crate::report::{Errors, Histogram, Latency, Machine, Report, latency_line, mib, num};
-use crate::server::{CpuWatch, Rss, Server};
+use crate::server::{CpuUse, CpuWatch, Rss, Server};
 use anyhow::{Result, bail};
 use clap::Args;
 use futures_util::StreamExt;
@@ -104,9 +104,7 @@ pub(super) struct Outcome {
     /// Chats the clients had on screen before the drop, over all clients.
     on_screen: u64,
     errors: Errors,
-    server_cores: Option<f64>,
-    generator_cores: Option<f64>,
-    other_cores: Option<f64>,
+    cpu: CpuUse,
     /// The server's memory at each phase (none for an in-process server's own).
     memory: Vec<(&'static str, Option<Rss>)>,
 }
@@ -164,16 +162,10 @@ pub(super) async fn storm(
         missed_sent: AtomicU64::new(0),
         on_screen: clients.iter().map(|c| c.seen.len() as u64).sum(),
         errors: Errors::default(),
-        server_cores: None,
-        generator_cores: None,
-        other_cores: None,
+        cpu: CpuUse::default(),
         memory: Vec::new(),
     });
-    let pids: Vec<u32> = [Some(std::process::id()), server.pid()]
-        .into_iter()
-        .flatten()
-        .collect();
-    let cpu = CpuWatch::start(&pids);
+    let cpu = CpuWatch::start(&server.watched_pids());
     // The network goes: every socket at once, without a goodbye.
     drop(sockets);
     let dropped = Instant::now();
@@ -186,7 +178,6 @@ pub(super) async fn storm(
         dropped,
         Duration::from_secs_f64(args.within),
     ));
-    let clients: Vec<Arc<Client>> = clients.into_iter().map(Arc::new).collect();
     let tasks: Vec<_> = clients
         .into_iter()
         .map(|client| {
@@ -216,14 +207,8 @@ pub(super) async fn storm(
     }
     let all_caught_up = dropped.elapsed();
     let _ = senders.await;
-    let (server_cores, generator_cores, other_cores) = match server.pid() {
-        Some(p) if p != std::process::id() => (
-            cpu.cores_of(p),
-            cpu.cores_of(std::process::id()),
-            cpu.other_cores(),
-        ),
-        _ => (None, cpu.cores_of(std::process::id()), cpu.other_cores()),
-    };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let cpu = cpu.split(server.pid(), cores);
     memory.push(("all caught up", server.rss()));
     drop(kept);
     tokio::time::sleep(Duration::from_secs_f64(args.settle)).await;
@@ -232,9 +217,7 @@ pub(super) async fn storm(
         bail!("a client task is still running");
     };
     outcome.all_caught_up = all_caught_up;
-    outcome.server_cores = server_cores;
-    outcome.generator_cores = generator_cores;
-    outcome.other_cores = other_cores;
+    outcome.cpu = cpu;
     outcome.memory = memory;
     Ok(outcome)
 }
@@ -311,20 +294,15 @@ async fn send_missed(
         tokio::time::sleep_until(at.into()).await;
         let (outcome, http, api) = (outcome.clone(), http.clone(), api.clone());
         sends.push(tokio::spawn(async move {
-            let res = http
+            let request = http
                 .post(format!("{api}/chats/{chat}/messages"))
                 .bearer_auth(&token)
-                .json(&json!({"body": "While you were away: the customer called back about the invoice."}))
-                .send()
-                .await;
-            match res {
-                Ok(r) if r.status().is_success() => {
+                .json(&json!({"body": "While you were away: the customer called back about the invoice."}));
+            match live::fetch(request).await {
+                Ok(_) => {
                     outcome.missed_sent.fetch_add(1, Ordering::Relaxed);
                 }
-                Ok(r) => outcome
-                    .errors
-                    .add(format!("missed message: http {}", r.status().as_u16()), 1),
-                Err(_) => outcome.errors.add("missed message: request failed", 1),
+                Err(why) => outcome.errors.add(format!("missed message: {why}"), 1),
             }
         }));
     }
@@ -414,25 +392,10 @@ async fn get(
     token: &str,
     what: &str,
 ) -> Option<Vec<u8>> {
-    match http.get(url).bearer_auth(token).send().await {
-        Ok(res) if res.status().is_success() => match res.bytes().await {
-            Ok(b) => Some(b.to_vec()),
-            Err(_) => {
-                outcome.errors.add(format!("{what}: body not read"), 1);
-                None
-            }
-        },
-        Ok(res) => {
-            outcome
-                .errors
-                .add(format!("{what}: http {}", res.status().as_u16()), 1);
-            None
-        }
-        Err(_) => {
-            outcome.errors.add(format!("{what}: request failed"), 1);
-            None
-        }
-    }
+    live::fetch(http.get(url).bearer_auth(token))
+        .await
+        .map_err(|why| outcome.errors.add(format!("{what}: {why}"), 1))
+        .ok()
 }
 
 impl Outcome {
@@ -450,14 +413,8 @@ impl Outcome {
 }
 
 /// Prints the storm's table and writes its JSON (with `--json`).
-pub(super) fn report(
-    args: &ReconnectArgs,
-    manifest: &Manifest,
-    cached: bool,
-    backend: &str,
-    server: &Server,
-    outcome: &Outcome,
-) -> Result<()> {
+pub(super) fn report(args: &ReconnectArgs, stage: &Stage, outcome: &Outcome) -> Result<()> {
+    let (manifest, cached, server) = (&stage.manifest, stage.cached, &stage.server);
     let secs = outcome.all_caught_up.as_secs_f64();
     let caught_up = outcome.caught_up.load(Ordering::Relaxed);
     let chats = outcome.chats_caught_up.load(Ordering::Relaxed);
@@ -518,9 +475,9 @@ pub(super) fn report(
             "cpu (cores)".into(),
             format!(
                 "server {}, load generator {}, other processes {}",
-                cores(outcome.server_cores),
-                cores(outcome.generator_cores),
-                cores(outcome.other_cores)
+                cores(outcome.cpu.server_cores),
+                cores(outcome.cpu.generator_cores),
+                cores(outcome.cpu.other_cores)
             ),
         ),
     ];
@@ -570,13 +527,13 @@ pub(super) fn report(
     extra.insert("pages_ms".into(), json!(outcome.pages.summary()));
     extra.insert(
         "cpu_cores".into(),
-        json!({"server": outcome.server_cores, "generator": outcome.generator_cores, "other": outcome.other_cores}),
+        json!({"server": outcome.cpu.server_cores, "generator": outcome.cpu.generator_cores, "other": outcome.cpu.other_cores}),
     );
     extra.insert("data_set".into(), manifest.summary(cached));
     let latency: Latency = outcome.all.summary();
     let report = Report {
         workload: "reconnect".into(),
-        backend: backend.into(),
+        backend: stage.db.backend.into(),
         server: server.label().into(),
         params: json!({
             "records": args.data.records, "chats": args.data.chats, "messages": args.data.messages,

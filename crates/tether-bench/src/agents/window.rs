@@ -4,7 +4,7 @@
 
 use super::kinds::{Action, Req};
 use crate::report::{Errors, Histogram, Latency, num};
-use crate::server::CpuWatch;
+use crate::server::{CpuUse, CpuWatch};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -58,29 +58,10 @@ impl Window {
     }
 
     pub(super) fn acted(&self, action: Action) {
-        if let Some(n) = self
-            .actions
-            .iter()
-            .zip(Action::ALL)
-            .find_map(|(n, a)| (a == action).then_some(n))
-        {
+        if let Some(n) = self.actions.get(action.index()) {
             n.fetch_add(1, Ordering::Relaxed);
         }
     }
-}
-
-/// CPU in cores during a window: the server, the load generator, everything else.
-#[derive(Clone, Debug, Default, Serialize)]
-pub(super) struct CpuUse {
-    /// The `tether serve` process (null when the server runs inside the load generator).
-    pub(super) server_cores: Option<f64>,
-    /// The load generator (with an in-process server, both).
-    pub(super) generator_cores: Option<f64>,
-    /// Every other process: the database server (PostgreSQL), other work on the machine.
-    pub(super) other_cores: Option<f64>,
-    /// Server and database together, as a share of the machine: the threshold's figure. With
-    /// an in-process server the generator is counted too (the figure is then pessimistic).
-    pub(super) server_side_share: Option<f64>,
 }
 
 /// One step's outcome.
@@ -118,15 +99,6 @@ impl StepResult {
         let latency = window.all.summary();
         let errors = window.errors.total();
         let requests = latency.samples;
-        let me = std::process::id();
-        let child = server_pid.filter(|p| *p != me);
-        let generator = cpu.cores_of(me);
-        let server = child.and_then(|p| cpu.cores_of(p));
-        let other = cpu.other_cores();
-        let server_side = match child {
-            Some(_) => server.zip(other).map(|(s, o)| s + o),
-            None => generator.zip(other).map(|(g, o)| g + o),
-        };
         let actions: BTreeMap<&'static str, u64> = Action::ALL
             .iter()
             .zip(&window.actions)
@@ -150,12 +122,7 @@ impl StepResult {
             actions,
             events_per_s: round(window.events.load(Ordering::Relaxed) as f64 / seconds, 1),
             delivery_ms: window.delivery.summary(),
-            cpu: CpuUse {
-                server_cores: server,
-                generator_cores: generator,
-                other_cores: other,
-                server_side_share: server_side.map(|s| round(s / machine_cores.max(1) as f64, 3)),
-            },
+            cpu: cpu.split(server_pid, machine_cores),
             tripped: Vec::new(),
         }
     }

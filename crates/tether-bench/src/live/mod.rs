@@ -20,7 +20,7 @@ mod senders;
 mod sockets;
 
 pub(crate) use counters::{body as timed_body, sent_at};
-pub use senders::http_client;
+pub use senders::{fetch, http_client};
 pub use sockets::{Socket, connect, connect_all};
 
 use crate::fixture::Fixture;

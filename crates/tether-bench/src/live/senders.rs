@@ -68,6 +68,21 @@ pub fn http_client() -> Result<reqwest::Client> {
         .build()?)
 }
 
+/// Sends `request` and reads a successful answer's body; otherwise says what went wrong in a
+/// few words for an error count (`http 503`, `timed out`, `request failed`, `body not read`).
+pub async fn fetch(request: reqwest::RequestBuilder) -> std::result::Result<Vec<u8>, String> {
+    match request.send().await {
+        Ok(res) if res.status().is_success() => res
+            .bytes()
+            .await
+            .map(|b| b.to_vec())
+            .map_err(|_| "body not read".into()),
+        Ok(res) => Err(format!("http {}", res.status().as_u16())),
+        Err(e) if e.is_timeout() => Err("timed out".into()),
+        Err(_) => Err("request failed".into()),
+    }
+}
+
 /// `senders` loops, each sending its next message as soon as the last one was answered.
 /// Sender `k` serves chats `k, k + senders, …` in turn, each time as the next member.
 pub(super) async fn flat_out(

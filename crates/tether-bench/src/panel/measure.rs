@@ -108,9 +108,7 @@ pub(super) async fn measure(
         errors: Errors::default(),
     });
     let window = Duration::from_secs_f64(args.seconds);
-    let me = std::process::id();
-    let pids: Vec<u32> = [Some(me), server.pid()].into_iter().flatten().collect();
-    let cpu = CpuWatch::start(&pids);
+    let cpu = CpuWatch::start(&server.watched_pids());
     run_window(&run, args.concurrency, window).await;
     Ok((run, cpu))
 }

@@ -13,7 +13,7 @@ mod database;
 mod resources;
 
 pub use database::{BenchDb, open_store, redact};
-pub use resources::{CpuWatch, Rss, check_open_files, rss_of};
+pub use resources::{CpuUse, CpuWatch, Rss, check_open_files, rss_of};
 
 use anyhow::{Context, Result, anyhow, bail};
 use std::path::{Path, PathBuf};
@@ -216,6 +216,13 @@ impl Server {
             Running::Child { child, .. } => child.id(),
             Running::External => None,
         }
+    }
+
+    /// The processes whose CPU a run watches: this one and, for a child server, the server.
+    pub fn watched_pids(&self) -> Vec<u32> {
+        let mut pids = vec![std::process::id()];
+        pids.extend(self.pid().filter(|p| *p != std::process::id()));
+        pids
     }
 
     /// Mean sends per commit since the server started (group commit, `tether_sends_batched_total`

@@ -96,6 +96,43 @@ impl CpuWatch {
     }
 }
 
+/// CPU in cores during a watch: the server, the load generator, everything else.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct CpuUse {
+    /// The `tether serve` process (null when the server runs inside the load generator).
+    pub server_cores: Option<f64>,
+    /// The load generator (with an in-process server, both).
+    pub generator_cores: Option<f64>,
+    /// Every other process: the database server (PostgreSQL), other work on the machine.
+    pub other_cores: Option<f64>,
+    /// Server and database together, as a share of the machine's cores. With an in-process
+    /// server the generator is counted too (the figure is then pessimistic).
+    pub server_side_share: Option<f64>,
+}
+
+impl CpuWatch {
+    /// What the server (`server_pid`; this process when it runs in-process), this process and
+    /// the rest of a machine of `machine_cores` used since the start.
+    pub fn split(&self, server_pid: Option<u32>, machine_cores: usize) -> CpuUse {
+        let me = std::process::id();
+        let child = server_pid.filter(|p| *p != me);
+        let generator = self.cores_of(me);
+        let server = child.and_then(|p| self.cores_of(p));
+        let other = self.other_cores();
+        let server_side = match child {
+            Some(_) => server.zip(other).map(|(s, o)| s + o),
+            None => generator.zip(other).map(|(g, o)| g + o),
+        };
+        CpuUse {
+            server_cores: server,
+            generator_cores: generator,
+            other_cores: other,
+            server_side_share: server_side
+                .map(|s| (s / machine_cores.max(1) as f64 * 1000.0).round() / 1000.0),
+        }
+    }
+}
+
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
