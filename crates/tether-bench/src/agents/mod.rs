@@ -256,7 +256,17 @@ async fn add_until_tripped(
     loop {
         let newcomers = people.get(signed_in..target).unwrap_or_default();
         eprintln!("step {}: {} agents", results.len() + 1, target);
-        crowd.add(newcomers).await?;
+        if let Err(why) = crowd.add(newcomers).await {
+            // The first step failing is a setup fault; a later one is the server refusing more
+            // agents (a sign-in answered 503 under load), which ends the run as a tripped step.
+            if results.is_empty() {
+                return Err(why);
+            }
+            let result = StepResult::not_started(target, &why);
+            eprintln!("  {}", result.line(&result.tripped));
+            results.push(result);
+            break;
+        }
         signed_in = target;
         tokio::time::sleep(Duration::from_secs_f64(args.ramp)).await;
         let cpu = CpuWatch::start(&server.watched_pids());

@@ -127,6 +127,28 @@ impl StepResult {
         }
     }
 
+    /// A step whose agents could not be added (a sign-in or a socket refused): nothing was
+    /// measured, and the step counts as tripped with the reason.
+    pub(super) fn not_started(agents: usize, why: &anyhow::Error) -> StepResult {
+        StepResult {
+            agents,
+            seconds: 0.0,
+            requests: 0,
+            requests_per_s: 0.0,
+            actions_per_s: 0.0,
+            latency_ms: Latency::default(),
+            errors: 0,
+            error_rate: 0.0,
+            error_kinds: BTreeMap::new(),
+            per_request_ms: BTreeMap::new(),
+            actions: BTreeMap::new(),
+            events_per_s: 0.0,
+            delivery_ms: Latency::default(),
+            cpu: CpuUse::default(),
+            tripped: vec![format!("the step could not start: {why:#}")],
+        }
+    }
+
     pub(super) fn with_verdict(mut self, tripped: Vec<String>) -> StepResult {
         self.tripped = tripped;
         self
@@ -257,6 +279,21 @@ mod tests {
             },
             tripped: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_step_that_could_not_start_is_tripped_with_its_reason() {
+        let why = anyhow::anyhow!("sign-in refused: 503");
+        let s = StepResult::not_started(3000, &why);
+        assert_eq!(s.agents, 3000);
+        assert_eq!(
+            s.tripped,
+            ["the step could not start: sign-in refused: 503"]
+        );
+        assert!(
+            s.line(&s.tripped)
+                .ends_with("tripped: the step could not start: sign-in refused: 503")
+        );
     }
 
     #[test]
