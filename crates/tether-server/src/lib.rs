@@ -135,6 +135,8 @@ pub struct AppState {
     pub(crate) last_write_probe: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
     /// Where similarity rankings are asked for ([`app::similar`]).
     pub similar: Arc<app::similar::Warmer>,
+    /// The member lists of chats being sent to ([`app::member_lists`]).
+    pub member_lists: Arc<app::member_lists::MemberLists>,
 }
 
 impl AppState {
@@ -162,6 +164,7 @@ impl AppState {
             counter: Arc::new(limits::Counter::for_backend(store_backend)),
             last_write_probe: Arc::default(),
             similar: Arc::default(),
+            member_lists: Arc::default(),
         })
     }
 

@@ -51,8 +51,15 @@ pub struct Attachment {
     pub created_at: i64,
 }
 
-/// What writing a send gives: its id, its sequence number and its attachments.
-pub(crate) type Written = (String, i64, Vec<Attachment>);
+/// What writing a send gives.
+#[derive(Debug)]
+pub(crate) struct Written {
+    pub(crate) id: String,
+    pub(crate) seq: i64,
+    pub(crate) attachments: Vec<Attachment>,
+    /// The chat's member-list version as the write saw it (`chats.members_version`).
+    pub(crate) members_version: i64,
+}
 
 /// A send waiting to be written, and where its answer goes.
 pub(crate) struct Pending {

@@ -190,7 +190,8 @@ fn unavailable(text: &str) -> StoreError {
 /// SQLite's statements for a batch, each reading its rows from one JSON array bound to `$1`
 /// (`json_each`). SQLite runs in this process, so several statements cost little more than one.
 struct SqliteBatch {
-    /// Advances each chat's `last_seq` by its number of messages; returns `id, last_seq`.
+    /// Advances each chat's `last_seq` by its number of messages; returns `id, last_seq,
+    /// members_version`.
     bump: String,
     /// The messages.
     messages: String,
@@ -236,7 +237,7 @@ impl SqliteBatch {
                 bump: format!(
                     "UPDATE chats SET last_seq = last_seq + v.n, last_activity_at = v.at, \
                      last_message_at = v.at, last_message_by = v.sender \
-                     FROM {chats} WHERE chats.id = v.cid RETURNING id, last_seq"
+                     FROM {chats} WHERE chats.id = v.cid RETURNING id, last_seq, members_version"
                 ),
                 messages: format!(
                     "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint) \
@@ -268,8 +269,9 @@ impl SqliteBatch {
 /// chat bump the chats, locked in id order first; each message's `seq` is the chat's `last_seq`
 /// before the batch plus its place `k` among the batch's kept messages of its chat; the search
 /// entries (the same `simple` tsvector as `crate::dialect::insert_message_text`) and mentions
-/// follow from the inserted rows. Answers `id, seq` per message written: a message without a
-/// row was not written (its sender is not a member, or its chat is gone).
+/// follow from the inserted rows. Answers `id, seq, members_version` (the chat's, read under
+/// the row lock) per message written: a message without a row was not written (its sender is
+/// not a member, or its chat is gone).
 const POSTGRES_BATCH: &str = "\
 WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text, ord bigint, \
      sender_id text, body text, html text, importance text, data text, created_at bigint, \
@@ -283,7 +285,7 @@ WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text,
  bumped AS (UPDATE chats SET last_seq = last_seq + c.n, last_activity_at = c.at, \
      last_message_at = c.at, last_message_by = c.sender FROM c \
      WHERE chats.id = c.cid AND chats.id IN (SELECT id FROM locked) \
-     RETURNING chats.id, chats.last_seq - c.n AS base), \
+     RETURNING chats.id, chats.last_seq - c.n AS base, chats.members_version), \
  m AS (INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint) \
      SELECT v.id, v.chat_id, b.base + kept.k, 'text', v.sender_id, v.body, v.html, v.importance, v.data, v.created_at, v.idempotency_key, v.idempotency_fingerprint \
      FROM kept JOIN v ON v.id = kept.id JOIN bumped b ON b.id = kept.chat_id RETURNING id, chat_id, seq), \
@@ -292,7 +294,7 @@ WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text,
  mm AS (INSERT INTO message_mentions (message_id, user_id) \
      SELECT DISTINCT m.id, u.user_id FROM m JOIN v ON v.id = m.id \
      CROSS JOIN LATERAL json_array_elements_text(v.mentions) AS u(user_id)) \
-SELECT id, seq FROM m";
+SELECT m.id, m.seq, b.members_version FROM m JOIN bumped b ON b.id = m.chat_id";
 
 /// What a batch changes per chat: how many messages, the latest time, the last sender.
 struct ChatBump<'a> {
@@ -350,18 +352,19 @@ fn message_row(id: &str, m: &NewMessage, at: i64, place: (&str, i64)) -> Value {
 fn sqlite_rows(
     messages: &[(&NewMessage, i64)],
     chats: &BTreeMap<&str, ChatBump>,
-    last_seqs: Vec<(String, i64)>,
+    last_seqs: Vec<(String, i64, i64)>,
 ) -> Result<(String, Option<String>, Vec<Written>)> {
-    let mut next: HashMap<String, i64> = HashMap::with_capacity(last_seqs.len());
-    for (chat, last) in last_seqs {
+    // Per chat: the next sequence number and the member-list version.
+    let mut next: HashMap<String, (i64, i64)> = HashMap::with_capacity(last_seqs.len());
+    for (chat, last, version) in last_seqs {
         let n = chats.get(chat.as_str()).map_or(0, |b| b.n);
-        next.insert(chat, last - n + 1);
+        next.insert(chat, (last - n + 1, version));
     }
     let mut rows = Vec::with_capacity(messages.len());
     let mut mentions = Vec::new();
     let mut written = Vec::with_capacity(messages.len());
     for (m, at) in messages {
-        let seq = next
+        let (seq, members_version) = next
             .get_mut(m.chat_id.as_str())
             .ok_or(StoreError::NotFound("chat"))?;
         let id = new_id();
@@ -369,7 +372,12 @@ fn sqlite_rows(
         for u in &m.mentions {
             mentions.push(json!({"id": id, "user_id": u}));
         }
-        written.push((id, *seq, Vec::new()));
+        written.push(Written {
+            id,
+            seq: *seq,
+            attachments: Vec::new(),
+            members_version: *members_version,
+        });
         *seq += 1;
     }
     let mentions = (!mentions.is_empty()).then(|| Value::Array(mentions).to_string());
@@ -425,7 +433,7 @@ impl Store {
                     return Ok(crate::member_check::answers(allowed, Vec::new()));
                 }
                 let chats = chat_bumps(&kept);
-                let last_seqs: Vec<(String, i64)> = sqlx::query_as(sql.bump.as_str())
+                let last_seqs: Vec<(String, i64, i64)> = sqlx::query_as(sql.bump.as_str())
                     .bind(chats_json(&chats))
                     .fetch_all(&mut *tx)
                     .await?;
@@ -452,18 +460,24 @@ impl Store {
             }
             Pool::Postgres(p) => {
                 let (rows, ids) = postgres_rows(messages);
-                let seqs: HashMap<String, i64> = sqlx::query_as(POSTGRES_BATCH)
+                let seqs: HashMap<String, (i64, i64)> = sqlx::query_as(POSTGRES_BATCH)
                     .bind(rows)
                     .fetch_all(p)
                     .await?
                     .into_iter()
+                    .map(|(id, seq, version): (String, i64, i64)| (id, (seq, version)))
                     .collect();
                 // A message without a row was not written: its sender is not a member of the
                 // chat (any more), or the chat is gone; either way the chat is not theirs.
                 Ok(ids
                     .into_iter()
                     .map(|id| match seqs.get(&id) {
-                        Some(seq) => Ok((id, *seq, Vec::new())),
+                        Some(&(seq, members_version)) => Ok(Written {
+                            id,
+                            seq,
+                            attachments: Vec::new(),
+                            members_version,
+                        }),
                         None => Err(StoreError::NotFound("chat")),
                     })
                     .collect())

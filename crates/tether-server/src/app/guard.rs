@@ -5,11 +5,12 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use std::sync::Arc;
 use tether_domain::access::{Decision, decide};
 use tether_domain::collab::{self, DisconnectFacts};
 use tether_domain::settings::RecordTypeSettings;
 use tether_domain::{Access, ChatId, Owner, RecordId};
-use tether_store::chats::{Chat, Member};
+use tether_store::chats::{Chat, Member, MemberList};
 use tether_store::record_types::RecordType;
 use tether_store::records::RecordView;
 
@@ -48,19 +49,26 @@ pub async fn member_chat(
         .ok_or_else(|| not_a_member(chat_id))
 }
 
-/// The members of a chat the caller is a member of, or 404 as [`member_chat`] answers: one
-/// query where the chat row itself is not needed (sending a message).
-pub async fn members_as_member(
+/// The member list of a chat the caller is a member of, or 404 as [`member_chat`] answers:
+/// the list kept in memory ([`crate::app::member_lists`]), read again when it does not hold the
+/// caller (who may have just joined). No query at all for a chat sent to before (a send).
+pub async fn member_list_as_member(
     state: &AppState,
     caller: &Caller,
     chat_id: &ChatId,
-) -> ApiResult<Vec<Member>> {
+) -> ApiResult<Arc<MemberList>> {
     require_collaboration(state, caller).await?;
-    let members = state.store.members(chat_id).await?;
-    if !members.iter().any(|m| m.user_id == caller.id()) {
-        return Err(not_a_member(chat_id));
+    let holds_caller = |list: &MemberList| list.members.iter().any(|m| m.user_id == caller.id());
+    let lists = &state.member_lists;
+    if let Some(list) = lists.kept(&state.store, chat_id).await?
+        && holds_caller(&list)
+    {
+        return Ok(list);
     }
-    Ok(members)
+    match lists.read(&state.store, chat_id).await? {
+        Some(list) if holds_caller(&list) => Ok(list),
+        _ => Err(not_a_member(chat_id)),
+    }
 }
 
 /// Loads a record of `ty` and checks `access` for the caller: 404 when it does not exist (or

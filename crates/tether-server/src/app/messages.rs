@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::app::Outcome;
-use crate::app::guard::{member_chat, members_as_member};
+use crate::app::guard::{member_chat, member_list_as_member};
 use crate::app::outbox::{Effect, MessageChange, NotificationKind, message_audience};
 use crate::app::views::{MessageOut, PersonRef, message_for, message_out, viewed};
 use crate::auth::Caller;
@@ -113,7 +113,7 @@ pub async fn send_message(
     chat_id: &ChatId,
     req: Send,
 ) -> ApiResult<Outcome<MessageOut>> {
-    let members = members_as_member(state, caller, chat_id).await?;
+    let list = member_list_as_member(state, caller, chat_id).await?;
     state.limit(caller, crate::limits::Kind::Send).await?;
     if req.attachment_ids.len() > MAX_ATTACHMENTS_PER_MESSAGE {
         return Err(ApiError::fields(vec![
@@ -126,7 +126,7 @@ pub async fn send_message(
         ]));
     }
     let body = parse_body(&req.body, !req.attachment_ids.is_empty())?;
-    let rendered = render_body(&body, &members).await?;
+    let rendered = render_body(&body, &list.members).await?;
     let now = tether_store::now_ms();
     let urgent = req.importance == Importance::Urgent;
     let fingerprint = req
@@ -163,8 +163,15 @@ pub async fn send_message(
         })?;
     let m = sent.message;
     let mut events = Vec::new();
-    if !sent.replayed {
-        let everyone = message_audience(&members, &m);
+    if let Some(version) = sent.members_version {
+        // Who hears it is the member list the write saw, or a newer one: a list kept from an
+        // earlier send is read again when the members changed since (R2, on any node).
+        let now_members = state
+            .member_lists
+            .at_least(&state.store, chat_id, list, version)
+            .await?;
+        let members = now_members.as_deref().map_or(&[][..], |l| &l.members[..]);
+        let everyone = message_audience(members, &m);
         let from = PersonRef::from(caller);
         let mentioned: Vec<UserId> = rendered
             .mentioned_user_ids
@@ -179,7 +186,7 @@ pub async fn send_message(
             String::new()
         } else {
             let head: String = m.body.chars().take(2000).collect();
-            tether_domain::markdown::plain_text(&head, Some(&resolver(&members)))
+            tether_domain::markdown::plain_text(&head, Some(&resolver(members)))
                 .chars()
                 .take(140)
                 .collect()

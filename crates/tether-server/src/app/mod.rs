@@ -21,6 +21,7 @@ pub mod files;
 pub mod guard;
 pub mod handover;
 pub mod html;
+pub mod member_lists;
 pub mod messages;
 pub mod outbox;
 pub mod records;

@@ -14,11 +14,11 @@ macro_rules! insert_message {
         let at: i64 = $at;
         let chat: &tether_domain::ChatId = $chat;
         let sender: Option<&str> = $sender;
-        let (seq,): (i64,) = sqlx::query_as(
+        let (seq, members_version): (i64, i64) = sqlx::query_as(
             "UPDATE chats SET last_seq = last_seq + 1, last_activity_at = $2, \
              last_message_at = CASE WHEN $3 = 'system' THEN last_message_at ELSE $2 END, \
              last_message_by = CASE WHEN $3 = 'system' THEN last_message_by ELSE $4 END \
-             WHERE id = $1 RETURNING last_seq",
+             WHERE id = $1 RETURNING last_seq, members_version",
         )
         .bind(chat.as_str())
         .bind(at)
@@ -46,7 +46,7 @@ macro_rules! insert_message {
         .bind($fp)
         .execute(&mut *$tx)
         .await?;
-        (id, seq)
+        (id, seq, members_version)
     }};
 }
 
@@ -55,7 +55,7 @@ macro_rules! insert_message {
 macro_rules! insert_system {
     ($tx:expr, $chat:expr, $sys:expr, $at:expr) => {{
         let sys: &$crate::chats::SystemMessage = $sys;
-        let (id, _) = $crate::chats::insert_message!(
+        let (id, _, _) = $crate::chats::insert_message!(
             $tx,
             chat = $chat,
             kind = sys.kind,

@@ -19,6 +19,7 @@ pub use crate::outgoing::{Attachment, NewMessage};
 pub(crate) use in_tx::{
     insert_chat_in_tx, insert_message, insert_system_in_tx, refresh_search_in_tx, search_text,
 };
+pub use read::MemberList;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -143,6 +144,9 @@ pub struct Message {
 pub struct Sent {
     pub message: Message,
     pub replayed: bool,
+    /// The chat's member-list version the write saw (`None` for a replay, which wrote
+    /// nothing): a member list read at this version or later is the message's audience.
+    pub members_version: Option<i64>,
 }
 
 /// A due reminder of an urgent message: who has not read it yet.

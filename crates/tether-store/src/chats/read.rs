@@ -12,6 +12,21 @@ use tether_domain::chat::ChatKind;
 
 const CHAT_COLUMNS: &str = "c.id, c.kind, c.name, c.team_id, c.created_by, c.created_at, c.last_seq, c.last_message_at, c.last_message_by, c.last_activity_at";
 
+/// A chat's members with the version of the list (`chats.members_version`), read in one
+/// statement so that the two agree.
+#[derive(Clone, Debug)]
+pub struct MemberList {
+    pub version: i64,
+    pub members: Vec<Member>,
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionedMember {
+    members_version: i64,
+    #[sqlx(flatten)]
+    member: Member,
+}
+
 #[derive(sqlx::FromRow)]
 struct ChatListRow {
     #[sqlx(flatten)]
@@ -53,6 +68,25 @@ impl Store {
     /// Members of a chat, by name.
     pub async fn members(&self, chat_id: &ChatId) -> Result<Vec<Member>> {
         members_on(self.db(), chat_id).await
+    }
+
+    /// Members of a chat, by name, with the list's version; `None` when the chat has no
+    /// members (or does not exist). A write that sees the same version (a send's
+    /// `members_version`) saw this list.
+    pub async fn member_list(&self, chat_id: &ChatId) -> Result<Option<MemberList>> {
+        let rows: Vec<VersionedMember> = with_pool!(self, p => sqlx::query_as(
+            "SELECT (SELECT c.members_version FROM chats c WHERE c.id = $1) AS members_version, \
+             cm.chat_id, cm.user_id, u.name, u.active, cm.joined_at, cm.visible_from, cm.last_read_seq \
+             FROM chat_members cm JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = $1 ORDER BY u.name, u.id")
+            .bind(chat_id.as_str()).fetch_all(p).await)?;
+        let version = match rows.first() {
+            Some(r) => r.members_version,
+            None => return Ok(None),
+        };
+        Ok(Some(MemberList {
+            version,
+            members: rows.into_iter().map(|r| r.member).collect(),
+        }))
     }
 
     /// Members of many chats in one query, keyed by chat id.

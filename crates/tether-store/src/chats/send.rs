@@ -37,6 +37,7 @@ fn replay(existing: KeyedMessage, m: &NewMessage) -> Result<Sent> {
     Ok(Sent {
         message: existing,
         replayed: true,
+        members_version: None,
     })
 }
 
@@ -59,7 +60,12 @@ impl Store {
             }
             _ => self.write_message(m, now).await,
         };
-        let (id, seq, attachments) = match result {
+        let Written {
+            id,
+            seq,
+            attachments,
+            members_version,
+        } = match result {
             Ok(written) => written,
             // A concurrent retry with the same key committed first.
             Err(StoreError::Database(e)) if m.idempotency_key.is_some() => match self
@@ -95,6 +101,7 @@ impl Store {
         Ok(Sent {
             message,
             replayed: false,
+            members_version: Some(members_version),
         })
     }
 
@@ -108,7 +115,7 @@ impl Store {
             let mut tx = p.begin().await?;
             // A sender removed after the server's check is refused, not written.
             crate::member_check::require_member!(&mut *tx, member_now, m.chat_id, m.sender_id);
-            let (id, seq) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
+            let (id, seq, members_version) = insert_message!(tx, chat = &m.chat_id, kind = "text", sender = Some(m.sender_id.as_str()), body = &m.body,
                 html = &m.html, importance = m.importance.as_str(), data = data.clone(), key = m.idempotency_key.as_deref(), fingerprint = m.idempotency_fingerprint.as_deref(), at = now);
             for u in &m.mentions {
                 sqlx::query("INSERT INTO message_mentions (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(&id).bind(u).execute(&mut *tx).await?;
@@ -137,7 +144,7 @@ impl Store {
                     .bind(&id).bind(m.chat_id.as_str()).bind(now + m.remind_every_ms).bind(until).execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            Ok::<_, StoreError>((id, seq, attachments))
+            Ok::<_, StoreError>(Written { id, seq, attachments, members_version })
         })
     }
 

@@ -12,7 +12,127 @@ both_backends!(
     chats_members_and_history_windows,
     a_connected_chat_is_created_whole_in_one_transaction,
     connections_and_channels,
+    a_member_list_version_moves_with_every_change_a_send_reads,
 );
+
+/// The version a server checks its kept member lists against (R2 across nodes): every change
+/// to who is in a chat, from when they see, or their names and active flags advances it; a
+/// read marker or a password does not; a send returns the version its write saw.
+async fn a_member_list_version_moves_with_every_change_a_send_reads(b: Backend) {
+    use tether_store::people::UserPatch;
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let c = user(&s, "c@example.com", "Cilla", &["agent"]).await;
+    let g = crate::group(&s, &[&a, &bo]).await;
+    let other = crate::group(&s, &[&a, &c]).await;
+    let version = |chat: ChatId| {
+        let s = s.clone();
+        async move {
+            s.member_list(&chat)
+                .await
+                .unwrap()
+                .expect("members")
+                .version
+        }
+    };
+    let list = s.member_list(&g.id).await.unwrap().unwrap();
+    let names: Vec<&str> = list.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["Anna", "Bo"]);
+    let sent = s
+        .send_message(&new_message(&g.id, &a, "one"))
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.members_version,
+        Some(list.version),
+        "a send sees the list's version"
+    );
+
+    let mut seen = list.version;
+    let mut advanced = async |what: &str| {
+        let now = version(g.id.clone()).await;
+        assert!(now > seen, "{what} advances the version ({seen} → {now})");
+        seen = now;
+    };
+    s.add_members(&g.id, &[(c.clone(), 0)], &a, &sys("Anna added Cilla"))
+        .await
+        .unwrap();
+    advanced("adding a member").await;
+    s.execute_raw(&format!(
+        "UPDATE chat_members SET visible_from = 5 WHERE chat_id = '{}' AND user_id = '{c}'",
+        g.id
+    ))
+    .await
+    .unwrap();
+    advanced("a member's history window").await;
+    let patch = |name: Option<&str>, active: Option<bool>| UserPatch {
+        name: name.map(str::to_owned),
+        active,
+        role_names: None,
+    };
+    s.update_user(&bo, &patch(Some("Bo Lind"), None), None)
+        .await
+        .unwrap();
+    advanced("a member's new name").await;
+    s.update_user(&bo, &patch(None, Some(false)), None)
+        .await
+        .unwrap();
+    advanced("a member deactivated").await;
+    s.remove_member(&g.id, &c, &a, &sys("Anna removed Cilla"))
+        .await
+        .unwrap()
+        .expect("removed");
+    advanced("removing a member").await;
+
+    let latest = s.messages(&g.id, 0, None, 1).await.unwrap().remove(0);
+    s.mark_read(&g.id, &a, latest.seq).await.unwrap();
+    s.set_password(&a, "y", None, None, "self").await.unwrap();
+    s.update_user(&bo, &patch(Some("Bo Lind"), Some(false)), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        version(g.id.clone()).await,
+        seen,
+        "read markers, passwords and unchanged names do not"
+    );
+    let before_other = version(other.id.clone()).await;
+    s.update_user(&c, &patch(Some("Cilla Ek"), None), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        version(g.id.clone()).await,
+        seen,
+        "a former member's name is not this chat's"
+    );
+    assert!(
+        version(other.id.clone()).await > before_other,
+        "but it is their other chat's"
+    );
+
+    let sent = s
+        .send_message(&new_message(&g.id, &a, "two"))
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.members_version,
+        Some(seen),
+        "a send after the changes sees the newest version"
+    );
+    let list = s.member_list(&g.id).await.unwrap().unwrap();
+    let names: Vec<(&str, bool)> = list
+        .members
+        .iter()
+        .map(|m| (m.name.as_str(), m.active))
+        .collect();
+    assert_eq!(
+        names,
+        [("Anna", true), ("Bo Lind", false)],
+        "the list read with that version"
+    );
+    assert!(s.member_list(&ChatId::new("nope")).await.unwrap().is_none());
+}
 
 async fn chats_members_and_history_windows(b: Backend) {
     use tether_domain::chat::ChatKind;

@@ -3,6 +3,7 @@
 //! subject, so tests run in parallel without hearing each other.
 
 mod events;
+mod member_lists;
 mod outages;
 mod sessions;
 
