@@ -1,5 +1,6 @@
 //! The finder: the search over every type a caller may read, by number, name and text.
 
+use super::few::{Wanted, fts5_words, tsquery_words};
 use super::{push_owners, push_scope};
 use crate::dialect::{contains_pattern, fold, like_literal};
 use crate::records::{RECORD_SELECT, RecordRow, RecordView};
@@ -21,12 +22,6 @@ fn text_words(q: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// Whether a search word also matches longer words it begins. Words of one or two letters
-/// match only themselves in the full-text index: as prefixes they would match most of it.
-fn as_prefix(word: &str) -> bool {
-    word.chars().count() >= 3
 }
 
 /// Texts of at most this many characters are short: the finder's first keystrokes.
@@ -97,12 +92,16 @@ impl Store {
     /// One query, shaped so that a text that matches thousands of records (a letter) reads a
     /// page of them instead of ranking them all: three parts, each able to stop at `limit` —
     /// the exact number (the `(type, number)` index), names that begin with the text (a range
-    /// of the name index), and every match walked newest first along `records_finder_recent`
-    /// (whose columns answer the match and the scope without reading the record) — and the at
-    /// most `2 × limit + types` records they yield are ranked (on PostgreSQL the text fields'
-    /// matches are a fourth part, see below). A text that matches few records walks that
-    /// index to its end: its cost grows with the number of records (BENCHMARKS.md, *Record
-    /// finder*). The per-type scopes are one `OR` in each part;
+    /// of the name index), and every match newest first — and the at most `2 × limit + types`
+    /// records they yield are ranked (on PostgreSQL the text fields' matches are a fourth part,
+    /// see below). The third part, for a text of three characters or more, first asks the
+    /// substring index how many records the text matches, reading at most a few hundred
+    /// ([`super::few`]): when few, it reads those records and sorts them; when more, it walks
+    /// `records_finder_recent` newest first (whose columns answer the match and the scope
+    /// without reading the record), which meets a page of matches early. Either way its cost no
+    /// longer grows with the number of records, except on SQLite for a text whose words are
+    /// common in the text fields: their matches are one list that the walk tests, read whole
+    /// (BENCHMARKS.md, *Record finder*). The per-type scopes are one `OR` in each part;
     /// the text fields are the records' full-text entries (FTS5 on SQLite, tsvector on
     /// PostgreSQL).
     pub async fn search_records(
@@ -125,6 +124,18 @@ impl Store {
             " r.name_folded COLLATE \"C\""
         } else {
             " r.name_folded"
+        };
+        // SQLite's full-text query of the words (PostgreSQL's are a part of their own).
+        let fts5 = (!f.words.is_empty() && !postgres).then(|| fts5_words(&f.words));
+        let few = if f.short {
+            None
+        } else {
+            self.few_finder_matches(&Wanted {
+                folded: &f.folded,
+                contains: &f.contains,
+                fts5: fts5.as_deref(),
+            })
+            .await?
         };
         let rows: Vec<RecordRow> = with_pool!(self, p => {
             let mut qb = sqlx::QueryBuilder::new(RECORD_SELECT);
@@ -201,20 +212,27 @@ impl Store {
                 qb.push_bind(f.starts.as_str());
                 qb.push(" ESCAPE '\\')");
             } else {
-                qb.push(" WHERE (r.name_folded LIKE ");
+                // The few matches the substring index found (each tested again below: a record
+                // may have changed since), or every record.
+                qb.push(" WHERE");
+                if let Some(ids) = &few {
+                    qb.push(if postgres {
+                        " r.id IN (SELECT jsonb_array_elements_text(CAST("
+                    } else {
+                        " r.id IN (SELECT value FROM json_each("
+                    });
+                    qb.push_bind(ids.as_str());
+                    qb.push(if postgres { " AS jsonb))) AND" } else { ")) AND" });
+                }
+                qb.push(" (r.name_folded LIKE ");
                 qb.push_bind(f.contains.as_str());
                 qb.push(" ESCAPE '\\' OR LOWER(r.number) LIKE ");
                 qb.push_bind(f.contains.as_str());
                 qb.push(" ESCAPE '\\'");
                 // SQLite: the words' matches are one list, made once, that the walk tests.
-                if !f.words.is_empty() && !postgres {
-                    let fts: Vec<String> = f
-                        .words
-                        .iter()
-                        .map(|w| if as_prefix(w) { format!("\"{w}\"*") } else { format!("\"{w}\"") })
-                        .collect();
+                if let Some(fts5) = &fts5 {
                     qb.push(" OR r.id IN (SELECT record_id FROM record_text WHERE record_text MATCH ");
-                    qb.push_bind(fts.join(" "));
+                    qb.push_bind(fts5.as_str());
                     qb.push(")");
                 }
                 qb.push(")");
@@ -229,16 +247,11 @@ impl Store {
             // for "customer" at 100,000 records; 2–6 ms so). On SQLite the list above is cheaper.
             let mut last = ") AS found)";
             if !f.words.is_empty() && postgres {
-                let ts: Vec<String> = f
-                    .words
-                    .iter()
-                    .map(|w| if as_prefix(w) { format!("{w}:*") } else { w.clone() })
-                    .collect();
                 qb.push(") AS found UNION ALL SELECT id FROM (");
                 qb.push("SELECT r.id FROM record_text t JOIN records r ON r.id = t.record_id LEFT JOIN record_shares s ON s.record_id = r.id AND s.user_id = ");
                 qb.push_bind(viewer);
                 qb.push(" WHERE t.tsv @@ to_tsquery('english', ");
-                qb.push_bind(ts.join(" & "));
+                qb.push_bind(tsquery_words(&f.words));
                 qb.push(")");
                 push_scopes!();
                 newest_first!();
@@ -260,14 +273,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_words_of_three_letters_or_more_match_as_prefixes() {
-        assert!(!as_prefix("a"));
-        assert!(!as_prefix("vp"));
-        assert!(as_prefix("vpn"));
-        assert!(as_prefix("åöä"));
-    }
 
     #[test]
     fn a_prefix_range_ends_just_past_every_string_it_begins() {

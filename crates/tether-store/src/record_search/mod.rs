@@ -5,6 +5,7 @@
 //! [`tether_domain::access::Subject::read_scope`] derives from the one access rule), so a page
 //! of results costs one query whatever the number of types or records.
 
+mod few;
 mod finder;
 
 use crate::audit::{NewAudit, audit_insert};

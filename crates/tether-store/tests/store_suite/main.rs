@@ -31,6 +31,7 @@ mod attachments;
 mod chats;
 mod database;
 mod finder;
+mod finder_substrings;
 mod guards;
 mod messages;
 mod people;
