@@ -7,7 +7,10 @@
 //! will), hears nothing: the database, not the bus, says the list changed.
 //!
 //! The caller's own membership is checked against the kept list first (a refusal costs no
-//! write) and again inside the write, which refuses a sender removed a moment ago.
+//! write) and again inside the write, which refuses a sender removed a moment ago. Mentions are
+//! rendered against the kept list, before the write: the one message that follows a change of
+//! members or names may render a mention by the older list (whom it notifies is still decided
+//! by the current one).
 
 use std::sync::Arc;
 use tether_domain::ChatId;
