@@ -27,6 +27,19 @@ struct VersionedMember {
     member: Member,
 }
 
+/// A chat with one member's row ([`Store::chat_for_member`]); the member's columns are
+/// prefixed, as the chat has a `name` of its own.
+#[derive(sqlx::FromRow)]
+struct ChatMemberRow {
+    #[sqlx(flatten)]
+    chat: Chat,
+    member_name: String,
+    member_active: bool,
+    member_joined_at: i64,
+    member_visible_from: i64,
+    member_last_read_seq: i64,
+}
+
 #[derive(sqlx::FromRow)]
 struct ChatListRow {
     #[sqlx(flatten)]
@@ -53,9 +66,27 @@ impl Store {
         chat_id: &ChatId,
         user_id: &UserId,
     ) -> Result<Option<(Chat, Member)>> {
-        let chat = self.chat(chat_id).await?;
-        let Some(chat) = chat else { return Ok(None) };
-        Ok(self.member(chat_id, user_id).await?.map(|m| (chat, m)))
+        let sql = format!(
+            "SELECT {CHAT_COLUMNS}, u.name AS member_name, u.active AS member_active, \
+             cm.joined_at AS member_joined_at, cm.visible_from AS member_visible_from, \
+             cm.last_read_seq AS member_last_read_seq FROM chats c \
+             JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = $2 \
+             JOIN users u ON u.id = cm.user_id WHERE c.id = $1"
+        );
+        let row: Option<ChatMemberRow> = with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(chat_id.as_str()).bind(user_id).fetch_optional(p).await)?;
+        Ok(row.map(|r| {
+            let member = Member {
+                chat_id: r.chat.id.clone(),
+                user_id: user_id.clone(),
+                name: r.member_name,
+                active: r.member_active,
+                joined_at: r.member_joined_at,
+                visible_from: r.member_visible_from,
+                last_read_seq: r.member_last_read_seq,
+            };
+            (r.chat, member)
+        }))
     }
 
     pub async fn member(&self, chat_id: &ChatId, user_id: &UserId) -> Result<Option<Member>> {
