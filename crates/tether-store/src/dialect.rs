@@ -29,15 +29,30 @@ pub fn like_literal(text: &str) -> String {
 }
 
 /// The statement that adds a record's text to the full-text index (`$1` id, `$2` type,
-/// `$3` text): FTS5 takes the text, PostgreSQL a tsvector of it.
+/// `$3` text), after the record's row is written: FTS5 takes the text, under the record's
+/// integer key as rowid (made by a trigger on `records`; migration 0017), PostgreSQL a
+/// tsvector of it.
 pub(crate) fn insert_record_text(backend: crate::Backend) -> &'static str {
     match backend {
         crate::Backend::Sqlite => {
-            "INSERT INTO record_text (record_id, type, body) VALUES ($1, $2, $3)"
+            "INSERT INTO record_text (rowid, record_id, type, body) \
+             SELECT key, $1, $2, $3 FROM record_text_trigram_ids WHERE record_id = $1"
         }
         crate::Backend::Postgres => {
             "INSERT INTO record_text (record_id, type, tsv) VALUES ($1, $2, to_tsvector('english', $3))"
         }
+    }
+}
+
+/// The statement that removes a record's entry from the full-text index (`$1` id), before
+/// the record's row is deleted: on SQLite by the record's integer key (a lookup; the
+/// `record_id` column of FTS5 has no index, so a `WHERE record_id` scanned every entry).
+pub(crate) fn delete_record_text(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Sqlite => {
+            "DELETE FROM record_text WHERE rowid = (SELECT key FROM record_text_trigram_ids WHERE record_id = $1)"
+        }
+        crate::Backend::Postgres => "DELETE FROM record_text WHERE record_id = $1",
     }
 }
 

@@ -1,19 +1,20 @@
 //! Whether a longer finder text matches few records, and which (issue 18).
 //!
-//! The finder's third part walks every record newest first until it has a page of matches:
-//! cheap when matches are many, but a text that matches few records (a record number, a rare
-//! part of a name) walked every record, testing `LIKE '%text%'` on each, so its cost grew with
-//! the number of records. The substring index of migration 0014 (an FTS5 trigram table on
-//! SQLite, `pg_trgm` on PostgreSQL) finds a text's matches directly; reading at most
-//! [`FEW_MATCHES`]` + 1` of them tells whether to read those few records and sort them, or to
-//! walk as before.
+//! The finder walks every record newest first until it has a page of matches: cheap when
+//! matches are many and recent, but a text that matches few records (a record number, a rare
+//! part of a name, a word of old records' text fields) walked every record, so its cost grew
+//! with the number of records. The substring index of migration 0014 (an FTS5 trigram table on
+//! SQLite, `pg_trgm` on PostgreSQL) and the full-text index find a text's matches directly;
+//! reading at most [`FEW_MATCHES`]` + 1` of each kind tells whether to read those records and
+//! sort them, or to walk as before.
 
 use crate::{Result, Store};
 
-/// At most this many matches are read and sorted; more, and the finder walks newest first
-/// instead (which, when matches are this common, meets a page of them early: at 100,000
-/// records about every 300th is one, so a page of 20 is some 7,000 records in at worst).
-pub(super) const FEW_MATCHES: usize = 300;
+/// At most this many matches of a kind are read and sorted (a few milliseconds); more, and the
+/// finder walks newest first instead, which meets a page of matches early unless they are all
+/// old. Chosen from the benchmark's texts at 100,000 records: the slow ones matched 400 to
+/// 1,500 records, mostly old accounts and contacts, and walked 75,000 newer cases to find them.
+pub(super) const FEW_MATCHES: usize = 2_000;
 
 /// The FTS5 query that matches `folded` anywhere in a trigram-indexed column: the text as one
 /// quoted phrase (consecutive trigrams, so exactly "contains"), its quotes doubled.
@@ -64,26 +65,46 @@ pub(super) struct Wanted<'a> {
     pub folded: &'a str,
     /// `LIKE` pattern: contains the folded text.
     pub contains: &'a str,
-    /// The FTS5 query of the text's words (SQLite only: PostgreSQL's full-text matches are a
-    /// part of the finder's query of their own); `None` without words.
-    pub fts5: Option<&'a str>,
+    /// The backend's full-text query of the text's words ([`fts5_words`] on SQLite,
+    /// [`tsquery_words`] on PostgreSQL); `None` without words.
+    pub words: Option<&'a str>,
+}
+
+/// The records of one kind of match.
+pub(super) enum Matches {
+    /// At most [`FEW_MATCHES`], by id (in no order).
+    Few(Vec<String>),
+    /// More.
+    Many,
+}
+
+/// A longer text's matches: names and numbers that contain it, and (with words) text fields
+/// that match its words. Whatever the viewer may read: the finder applies the read scopes when
+/// it reads the records.
+pub(super) struct FewMatches {
+    pub names: Matches,
+    pub words: Option<Matches>,
+}
+
+impl Matches {
+    fn of(ids: Vec<String>) -> Matches {
+        if ids.len() > FEW_MATCHES {
+            Matches::Many
+        } else {
+            Matches::Few(ids)
+        }
+    }
 }
 
 impl Store {
-    /// The ids of the records whose folded name or lower-cased number contains the text — and
-    /// on SQLite of those whose text fields match its words — as a JSON array, when neither
-    /// kind has more than [`FEW_MATCHES`]; `None` when one has more. Whatever the viewer may
-    /// read: the finder applies the read scopes when it reads the records.
-    ///
-    /// Each kind reads at most `FEW_MATCHES + 1` entries of its index, so the answer costs
-    /// about the same however many records match.
-    pub(super) async fn few_finder_matches(&self, wanted: &Wanted<'_>) -> Result<Option<String>> {
+    /// Which records `wanted` matches, when few. Each kind reads at most `FEW_MATCHES + 1`
+    /// entries of its index, so the answer costs about the same however many records match.
+    pub(super) async fn few_finder_matches(&self, wanted: &Wanted<'_>) -> Result<FewMatches> {
         // `FEW_MATCHES + 1` as a bind (sqlx binds no `usize`).
         let cap = i64::try_from(FEW_MATCHES + 1).unwrap_or(i64::MAX);
-        let few = |ids: &Vec<String>| ids.len() <= FEW_MATCHES;
-        let mut ids: Vec<String> = match &self.pool {
+        let (names, words): (Vec<String>, Option<Vec<String>>) = match &self.pool {
             crate::db::Pool::Sqlite(p) => {
-                let mut ids: Vec<String> = sqlx::query_scalar(
+                let names = sqlx::query_scalar(
                     "SELECT k.record_id FROM record_text_trigram t \
                      JOIN record_text_trigram_ids k ON k.key = t.rowid \
                      WHERE record_text_trigram MATCH $1 LIMIT $2",
@@ -92,26 +113,24 @@ impl Store {
                 .bind(cap)
                 .fetch_all(p)
                 .await?;
-                if !few(&ids) {
-                    return Ok(None);
-                }
-                if let Some(fts5) = wanted.fts5 {
-                    let words: Vec<String> = sqlx::query_scalar(
-                        "SELECT record_id FROM record_text WHERE record_text MATCH $1 LIMIT $2",
-                    )
-                    .bind(fts5)
-                    .bind(cap)
-                    .fetch_all(p)
-                    .await?;
-                    if !few(&words) {
-                        return Ok(None);
-                    }
-                    ids.extend(words);
-                }
-                ids
+                let words = match wanted.words {
+                    Some(query) => Some(
+                        sqlx::query_scalar(
+                            "SELECT k.record_id FROM record_text t \
+                             JOIN record_text_trigram_ids k ON k.key = t.rowid \
+                             WHERE record_text MATCH $1 LIMIT $2",
+                        )
+                        .bind(query)
+                        .bind(cap)
+                        .fetch_all(p)
+                        .await?,
+                    ),
+                    None => None,
+                };
+                (names, words)
             }
             crate::db::Pool::Postgres(p) => {
-                let ids: Vec<String> = sqlx::query_scalar(
+                let names = sqlx::query_scalar(
                     "SELECT id FROM records \
                      WHERE name_folded LIKE $1 ESCAPE '\\' OR LOWER(number) LIKE $1 ESCAPE '\\' LIMIT $2",
                 )
@@ -119,16 +138,34 @@ impl Store {
                 .bind(cap)
                 .fetch_all(p)
                 .await?;
-                if !few(&ids) {
-                    return Ok(None);
-                }
-                ids
+                let words = match wanted.words {
+                    Some(query) => Some(
+                        sqlx::query_scalar(
+                            "SELECT record_id FROM record_text WHERE tsv @@ to_tsquery('english', $1) LIMIT $2",
+                        )
+                        .bind(query)
+                        .bind(cap)
+                        .fetch_all(p)
+                        .await?,
+                    ),
+                    None => None,
+                };
+                (names, words)
             }
         };
-        ids.sort_unstable();
-        ids.dedup();
-        Ok(Some(serde_json::to_string(&ids)?))
+        Ok(FewMatches {
+            names: Matches::of(names),
+            words: words.map(Matches::of),
+        })
     }
+}
+
+/// `ids` as a JSON array, the one parameter through which the finder's query reads them.
+pub(super) fn json_ids<'a>(ids: impl IntoIterator<Item = &'a String>) -> String {
+    let mut ids: Vec<&String> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    serde_json::Value::from(ids.into_iter().map(String::as_str).collect::<Vec<_>>()).to_string()
 }
 
 #[cfg(test)]
@@ -148,6 +185,25 @@ mod tests {
         assert_eq!(trigram_phrase("ordr"), "\"ordr\"");
         assert_eq!(trigram_phrase("cas-01042"), "\"cas-01042\"");
         assert_eq!(trigram_phrase("a \"b\" * OR c"), "\"a \"\"b\"\" * OR c\"");
+    }
+
+    #[test]
+    fn id_lists_are_json_arrays_without_repeats() {
+        let a = ["b".to_owned(), "a".to_owned()];
+        let b = ["a".to_owned(), "c\"".to_owned()];
+        assert_eq!(json_ids(a.iter().chain(&b)), r#"["a","b","c\""]"#);
+        assert_eq!(json_ids(&[] as &[String]), "[]");
+    }
+
+    #[test]
+    fn a_kind_with_more_than_the_cap_is_many() {
+        assert!(
+            matches!(Matches::of(vec!["x".to_owned(); FEW_MATCHES]), Matches::Few(v) if v.len() == FEW_MATCHES)
+        );
+        assert!(matches!(
+            Matches::of(vec!["x".to_owned(); FEW_MATCHES + 1]),
+            Matches::Many
+        ));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The finder: the search over every type a caller may read, by number, name and text.
 
-use super::few::{Wanted, fts5_words, tsquery_words};
+use super::few::{FewMatches, Matches, Wanted, fts5_words, json_ids, tsquery_words};
 use super::{push_owners, push_scope};
 use crate::dialect::{contains_pattern, fold, like_literal};
 use crate::records::{RECORD_SELECT, RecordRow, RecordView};
@@ -84,6 +84,40 @@ impl FinderText {
     }
 }
 
+/// How the finder's third part (and PostgreSQL's fourth) read a longer text's matches, from
+/// what the indexes said ([`FewMatches`]).
+#[derive(Debug, Default, PartialEq)]
+struct Plan {
+    /// The third part reads only these records (a JSON array of ids) instead of walking: the
+    /// names and numbers that contain the text when few, and on SQLite the words' matches too
+    /// (which that part also finds), when those are few as well.
+    found_ids: Option<String>,
+    /// The words' matches when few (a JSON array of ids): on SQLite a term of the third part,
+    /// on PostgreSQL the fourth part's records.
+    word_ids: Option<String>,
+}
+
+impl Plan {
+    fn new(m: &FewMatches, postgres: bool) -> Plan {
+        let few_words = match &m.words {
+            Some(Matches::Few(ids)) => Some(ids),
+            _ => None,
+        };
+        let found_ids = match (&m.names, &m.words) {
+            (Matches::Few(names), _) if postgres => Some(json_ids(names)),
+            (Matches::Few(names), None) => Some(json_ids(names)),
+            (Matches::Few(names), Some(Matches::Few(words))) => {
+                Some(json_ids(names.iter().chain(words)))
+            }
+            _ => None,
+        };
+        Plan {
+            found_ids,
+            word_ids: few_words.map(json_ids),
+        }
+    }
+}
+
 impl Store {
     /// Records of every type the viewer may read — `scopes` holds the viewer's read scope per
     /// type — that match `text` as [`FinderText`] says: an exact number first, then names
@@ -94,16 +128,16 @@ impl Store {
     /// the exact number (the `(type, number)` index), names that begin with the text (a range
     /// of the name index), and every match newest first — and the at most `2 × limit + types`
     /// records they yield are ranked (on PostgreSQL the text fields' matches are a fourth part,
-    /// see below). The third part, for a text of three characters or more, first asks the
-    /// substring index how many records the text matches, reading at most a few hundred
-    /// ([`super::few`]): when few, it reads those records and sorts them; when more, it walks
-    /// `records_finder_recent` newest first (whose columns answer the match and the scope
-    /// without reading the record), which meets a page of matches early. Either way its cost no
-    /// longer grows with the number of records, except on SQLite for a text whose words are
-    /// common in the text fields: their matches are one list that the walk tests, read whole
-    /// (BENCHMARKS.md, *Record finder*). The per-type scopes are one `OR` in each part;
-    /// the text fields are the records' full-text entries (FTS5 on SQLite, tsvector on
-    /// PostgreSQL).
+    /// see below). The per-type scopes are one `OR` in each part; the text fields are the
+    /// records' full-text entries (FTS5 on SQLite, tsvector on PostgreSQL).
+    ///
+    /// For a text of three characters or more, a look at the substring and full-text indexes
+    /// comes first ([`super::few`], at most 2,001 entries of each): matches that are few are
+    /// read by id and sorted; more are found by walking `records_finder_recent` newest first
+    /// (whose columns answer the match and the scope without reading the record), which meets
+    /// a page of them early unless they are all old. On SQLite the walk tests a common word of
+    /// the text fields against the list of all its matches, which it reads whole
+    /// (BENCHMARKS.md, *Record finder*).
     pub async fn search_records(
         &self,
         viewer: &UserId,
@@ -125,17 +159,25 @@ impl Store {
         } else {
             " r.name_folded"
         };
-        // SQLite's full-text query of the words (PostgreSQL's are a part of their own).
-        let fts5 = (!f.words.is_empty() && !postgres).then(|| fts5_words(&f.words));
-        let few = if f.short {
-            None
+        // The words' full-text query, in the backend's syntax.
+        let words = (!f.words.is_empty()).then(|| {
+            if postgres {
+                tsquery_words(&f.words)
+            } else {
+                fts5_words(&f.words)
+            }
+        });
+        let plan = if f.short {
+            Plan::default()
         } else {
-            self.few_finder_matches(&Wanted {
-                folded: &f.folded,
-                contains: &f.contains,
-                fts5: fts5.as_deref(),
-            })
-            .await?
+            let matches = self
+                .few_finder_matches(&Wanted {
+                    folded: &f.folded,
+                    contains: &f.contains,
+                    words: words.as_deref(),
+                })
+                .await?;
+            Plan::new(&matches, postgres)
         };
         let rows: Vec<RecordRow> = with_pool!(self, p => {
             let mut qb = sqlx::QueryBuilder::new(RECORD_SELECT);
@@ -157,6 +199,18 @@ impl Store {
                         qb.push(")");
                     }
                     qb.push(")");
+                };
+            }
+            // ` r.id IN (<the ids of a JSON array>)`.
+            macro_rules! push_in_ids {
+                ($ids:expr) => {
+                    qb.push(if postgres {
+                        " r.id IN (SELECT jsonb_array_elements_text(CAST("
+                    } else {
+                        " r.id IN (SELECT value FROM json_each("
+                    });
+                    qb.push_bind($ids);
+                    qb.push(if postgres { " AS jsonb)))" } else { "))" });
                 };
             }
             macro_rules! newest_first {
@@ -212,47 +266,58 @@ impl Store {
                 qb.push_bind(f.starts.as_str());
                 qb.push(" ESCAPE '\\')");
             } else {
-                // The few matches the substring index found (each tested again below: a record
-                // may have changed since), or every record.
+                // The few matches the indexes found (each tested again below: a record may
+                // have changed since), or every record.
                 qb.push(" WHERE");
-                if let Some(ids) = &few {
-                    qb.push(if postgres {
-                        " r.id IN (SELECT jsonb_array_elements_text(CAST("
-                    } else {
-                        " r.id IN (SELECT value FROM json_each("
-                    });
-                    qb.push_bind(ids.as_str());
-                    qb.push(if postgres { " AS jsonb))) AND" } else { ")) AND" });
+                if let Some(ids) = &plan.found_ids {
+                    push_in_ids!(ids.as_str());
+                    qb.push(" AND");
                 }
                 qb.push(" (r.name_folded LIKE ");
                 qb.push_bind(f.contains.as_str());
                 qb.push(" ESCAPE '\\' OR LOWER(r.number) LIKE ");
                 qb.push_bind(f.contains.as_str());
                 qb.push(" ESCAPE '\\'");
-                // SQLite: the words' matches are one list, made once, that the walk tests.
-                if let Some(fts5) = &fts5 {
-                    qb.push(" OR r.id IN (SELECT record_id FROM record_text WHERE record_text MATCH ");
-                    qb.push_bind(fts5.as_str());
-                    qb.push(")");
+                // SQLite: the words' matches, as read, or one list made once that the walk
+                // tests (every match of a common word: see BENCHMARKS.md, *Record finder*).
+                match (&words, &plan.word_ids) {
+                    (Some(_), Some(ids)) if !postgres => {
+                        qb.push(" OR");
+                        push_in_ids!(ids.as_str());
+                    }
+                    (Some(query), None) if !postgres => {
+                        // The matches' rowids (the records' integer keys, migration 0017),
+                        // read once: a few milliseconds for tens of thousands, where their
+                        // `record_id`s, read from FTS5's content table, took 20 times that.
+                        qb.push(" OR (SELECT key FROM record_text_trigram_ids WHERE record_id = r.id) IN (SELECT rowid FROM record_text WHERE record_text MATCH ");
+                        qb.push_bind(query.as_str());
+                        qb.push(")");
+                    }
+                    _ => {}
                 }
                 qb.push(")");
             }
             push_scopes!();
             newest_first!();
-            // 4. PostgreSQL: the words' matches are a part of their own, so that the planner
-            // weighs each part by its statistics — walking newest first and looking each
-            // record up in the full-text table (a common word), or reading the few matches and
-            // sorting them (a rare word; a rare part of a name gets a scan). In one `OR` with
-            // the names it could weigh neither and ranked every match of a common word (285 ms
-            // for "customer" at 100,000 records; 2–6 ms so). On SQLite the list above is cheaper.
+            // 4. PostgreSQL: the words' matches are a part of their own: the few read, or
+            // (more) a query the planner weighs by its statistics — walking newest first and
+            // looking each record up in the full-text table, or reading the matches and
+            // sorting them. In one `OR` with the names it could weigh neither and ranked every
+            // match of a common word (285 ms for "customer" at 100,000 records; 2–6 ms so).
             let mut last = ") AS found)";
-            if !f.words.is_empty() && postgres {
+            if let (Some(query), true) = (&words, postgres) {
                 qb.push(") AS found UNION ALL SELECT id FROM (");
-                qb.push("SELECT r.id FROM record_text t JOIN records r ON r.id = t.record_id LEFT JOIN record_shares s ON s.record_id = r.id AND s.user_id = ");
-                qb.push_bind(viewer);
-                qb.push(" WHERE t.tsv @@ to_tsquery('english', ");
-                qb.push_bind(tsquery_words(&f.words));
-                qb.push(")");
+                if let Some(ids) = &plan.word_ids {
+                    from_records!();
+                    qb.push(" WHERE");
+                    push_in_ids!(ids.as_str());
+                } else {
+                    qb.push("SELECT r.id FROM record_text t JOIN records r ON r.id = t.record_id LEFT JOIN record_shares s ON s.record_id = r.id AND s.user_id = ");
+                    qb.push_bind(viewer);
+                    qb.push(" WHERE t.tsv @@ to_tsquery('english', ");
+                    qb.push_bind(query.as_str());
+                    qb.push(")");
+                }
                 push_scopes!();
                 newest_first!();
                 last = ") AS texts)";
@@ -273,6 +338,39 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn few_matches_are_read_and_many_walked_per_backend() {
+        let ids = |v: &[&str]| Matches::Few(v.iter().map(|s| (*s).to_owned()).collect());
+        let few = |names, words| FewMatches { names, words };
+        // Names only: read when few on both backends.
+        let p = Plan::new(&few(ids(&["b", "a"]), None), false);
+        assert_eq!(p.found_ids.as_deref(), Some(r#"["a","b"]"#));
+        assert_eq!(p.word_ids, None);
+        assert_eq!(Plan::new(&few(Matches::Many, None), true), Plan::default());
+        // SQLite: the third part holds the words too, so it reads only when both are few.
+        let p = Plan::new(&few(ids(&["a"]), Some(ids(&["c", "a"]))), false);
+        assert_eq!(p.found_ids.as_deref(), Some(r#"["a","c"]"#));
+        assert_eq!(p.word_ids.as_deref(), Some(r#"["a","c"]"#));
+        let p = Plan::new(&few(ids(&["a"]), Some(Matches::Many)), false);
+        assert_eq!(p, Plan::default());
+        let p = Plan::new(&few(Matches::Many, Some(ids(&["c"]))), false);
+        assert_eq!(
+            (p.found_ids, p.word_ids.as_deref()),
+            (None, Some(r#"["c"]"#))
+        );
+        // PostgreSQL: the words are a part of their own; each kind decides for itself.
+        let p = Plan::new(&few(ids(&["a"]), Some(Matches::Many)), true);
+        assert_eq!(
+            (p.found_ids.as_deref(), p.word_ids),
+            (Some(r#"["a"]"#), None)
+        );
+        let p = Plan::new(&few(Matches::Many, Some(ids(&["c"]))), true);
+        assert_eq!(
+            (p.found_ids, p.word_ids.as_deref()),
+            (None, Some(r#"["c"]"#))
+        );
+    }
 
     #[test]
     fn a_prefix_range_ends_just_past_every_string_it_begins() {

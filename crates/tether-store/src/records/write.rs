@@ -30,6 +30,7 @@ impl Store {
     ) -> Result<Vec<(tether_domain::ChatId, tether_domain::MessageId)>> {
         let id = id.as_str();
         let now = now_ms();
+        let backend = self.backend();
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             let (linked,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM record_links WHERE target_id = $1 AND record_id <> $1")
@@ -52,7 +53,7 @@ impl Store {
                 "DELETE FROM record_shares WHERE record_id = $1",
                 "DELETE FROM owner_history WHERE record_id = $1",
                 "DELETE FROM activities WHERE record_id = $1",
-                "DELETE FROM record_text WHERE record_id = $1",
+                crate::dialect::delete_record_text(backend),
                 "DELETE FROM record_similar WHERE record_id = $1",
             ] {
                 sqlx::query(sql).bind(id).execute(&mut *tx).await?;
@@ -189,6 +190,7 @@ impl Tx {
         let fields_doc = serde_json::to_string(&fields)?;
         let search = crate::dialect::record_search_text(def, &name, &fields);
         let text_sql = crate::dialect::insert_record_text(self.backend());
+        let backend = self.backend();
         let owner = patch.owner.clone().unwrap_or_else(|| before.owner.clone());
         let owner_changed = owner != before.owner;
         let (owner_user, owner_team) = owner_columns(&owner);
@@ -226,7 +228,7 @@ impl Tx {
                     .execute(&mut *c).await?;
             }
             if text_changed {
-                sqlx::query("DELETE FROM record_text WHERE record_id = $1").bind(id).execute(&mut *c).await?;
+                sqlx::query(crate::dialect::delete_record_text(backend)).bind(id).execute(&mut *c).await?;
                 sqlx::query(text_sql).bind(id).bind(&def.name).bind(&search).execute(&mut *c).await?;
                 sqlx::query("DELETE FROM record_similar WHERE record_id = $1").bind(id).execute(&mut *c).await?;
             }

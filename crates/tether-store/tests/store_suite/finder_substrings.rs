@@ -17,10 +17,11 @@ both_backends!(
     r4_a_rare_substring_or_number_fragment_is_found_and_the_read_scope_still_hides,
     a_renamed_record_is_found_by_its_new_name_and_a_deleted_one_not_at_all,
     a_text_with_more_matches_than_the_cap_is_walked_newest_first_to_the_page,
+    a_changed_text_field_is_found_by_its_new_words_only_and_a_deleted_record_not_at_all,
 );
 
-/// More than the finder reads and sorts (its `FEW_MATCHES`, 300).
-const MANY: usize = 320;
+/// More than the finder reads and sorts (its `FEW_MATCHES`, 2,000).
+const MANY: usize = 2_100;
 
 /// A case titled `title` with `description`, changed last at `at`.
 async fn case_at(
@@ -51,15 +52,29 @@ async fn case_at(
 }
 
 /// `titles.len()` cases at once through the bulk loader (one `INSERT` of many rows, as the
-/// demo and benchmark data sets are written), the i-th changed last at `t0 + i`.
-async fn bulk_cases(s: &Store, owner: &UserId, titles: &[String], t0: i64) {
+/// demo and benchmark data sets are written), the i-th changed last at `t0 + i`, each with
+/// `description` if any.
+async fn bulk_cases(
+    s: &Store,
+    owner: &UserId,
+    titles: &[String],
+    description: Option<&str>,
+    t0: i64,
+) {
     let def = s.record_type("case").await.unwrap().unwrap().def;
     let records: Vec<BulkRecord> = titles
         .iter()
         .zip(t0..)
         .map(|(title, at)| BulkRecord {
             id: tether_store::new_id(),
-            fields: BTreeMap::from([("title".to_owned(), json!(title))]),
+            fields: BTreeMap::from_iter(
+                [
+                    ("title", Some(title.as_str())),
+                    ("description", description),
+                ]
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.to_owned(), json!(v?)))),
+            ),
             owners: vec![BulkOwner {
                 owner: u(owner),
                 changed_by: None,
@@ -112,7 +127,7 @@ async fn r4_a_rare_substring_or_number_fragment_is_found_and_the_read_scope_stil
     let v = user(&s, "v@example.com", "Vera", &["viewer"]).await;
     let t0 = 1_700_000_000_000;
     let titles: Vec<String> = (0..40).map(|i| format!("Office {i} printer")).collect();
-    bulk_cases(&s, &a, &titles, t0).await; // CAS-00001 … CAS-00040
+    bulk_cases(&s, &a, &titles, None, t0).await; // CAS-00001 … CAS-00040
     let polaris = case_at(&s, "Slow Polaris uplink", None, u(&a), t0 + 100).await; // CAS-00041
     case_at(&s, "Reorder toner", Some("Ask Åsa first"), u(&a), t0 + 101).await; // CAS-00042
 
@@ -212,6 +227,53 @@ async fn a_renamed_record_is_found_by_its_new_name_and_a_deleted_one_not_at_all(
     assert!(found(&s, &a, "jams", 20).await.is_empty());
 }
 
+/// The words of a record's text fields follow its changes: its full-text entry is replaced on
+/// every change of its text and removed with it (on SQLite by the record's integer key,
+/// migration 0017), whether the record was written one at a time or by the bulk loader.
+async fn a_changed_text_field_is_found_by_its_new_words_only_and_a_deleted_record_not_at_all(
+    b: Backend,
+) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let def = s.record_type("case").await.unwrap().unwrap().def;
+    let t0 = 1_700_000_000_000;
+    bulk_cases(&s, &a, &["Bulk one".to_owned()], Some("Quokka habitat"), t0).await;
+    let id = case_at(&s, "Single", Some("Wombat burrow"), u(&a), t0 + 1).await;
+    let other = case_at(&s, "Other", Some("Wombat den"), u(&a), t0 + 2).await;
+    assert_eq!(found(&s, &a, "quokka", 20).await, ["Bulk one"]);
+    assert_eq!(found(&s, &a, "wombat", 20).await, ["Other", "Single"]);
+
+    let describe = |text: &str, at: i64| RecordPatch {
+        fields: BTreeMap::from([("description".to_owned(), json!(text))]),
+        owner: None,
+        state: None,
+        at: Some(at),
+    };
+    s.update_record(&def, &id, &describe("Numbat nest", t0 + 3), None)
+        .await
+        .unwrap();
+    assert_eq!(found(&s, &a, "numbat", 20).await, ["Single"]);
+    assert_eq!(found(&s, &a, "wombat", 20).await, ["Other"]);
+    assert_eq!(found(&s, &a, "burrow", 20).await, Vec::<String>::new());
+    // The other records' entries are untouched by the change.
+    assert_eq!(found(&s, &a, "quokka", 20).await, ["Bulk one"]);
+    assert_eq!(found(&s, &a, "den", 20).await, ["Other"]);
+
+    s.delete_record("case", &id, &a, &sys("deleted"))
+        .await
+        .unwrap();
+    assert!(found(&s, &a, "numbat", 20).await.is_empty());
+    assert_eq!(found(&s, &a, "wombat", 20).await, ["Other"]);
+    // A record made after the deletion gets an entry of its own.
+    case_at(&s, "Later", Some("Numbat again"), u(&a), t0 + 4).await;
+    assert_eq!(found(&s, &a, "numbat", 20).await, ["Later"]);
+    s.delete_record("case", &other, &a, &sys("deleted"))
+        .await
+        .unwrap();
+    assert!(found(&s, &a, "wombat", 20).await.is_empty());
+}
+
 /// A text that matches more records than the finder reads and sorts is walked newest first and
 /// stops at the page — the same answer, in the same order, as a text that matches few: the
 /// exact number first, names that begin with the text next, then the rest newest first, and a
@@ -226,7 +288,7 @@ async fn a_text_with_more_matches_than_the_cap_is_walked_newest_first_to_the_pag
     let first = case_at(&s, "Network down in Malmö", None, u(&a), t0).await;
     case_at(&s, "Netto Logistik order", None, u(&a), t0 + 1).await;
     let titles: Vec<String> = (0..MANY).map(|i| format!("Office {i} network")).collect();
-    bulk_cases(&s, &a, &titles, t0 + 10).await;
+    bulk_cases(&s, &a, &titles, Some("Rack gear"), t0 + 10).await;
     // The newest: a match in a text field only, and one the viewer may read.
     let newest = t0 + 10_000;
     case_at(
@@ -288,10 +350,19 @@ async fn a_text_with_more_matches_than_the_cap_is_walked_newest_first_to_the_pag
         "the exact number: no other record holds it"
     );
     assert_eq!(found(&s, &a, "network", 100).await.len(), 100);
+    // A word of many records' text fields, in no name: walked newest first too.
+    assert_eq!(
+        found(&s, &a, "gear", 3).await,
+        [
+            "Office hub".to_owned(),
+            format!("Office {last} network"),
+            format!("Office {} network", last - 1),
+        ]
+    );
     // Few matches among the many records: read and sorted, the same order.
     assert_eq!(
         found(&s, &a, "ice 31", 20).await,
-        (310..MANY)
+        (310..320)
             .rev()
             .map(|i| format!("Office {i} network"))
             .chain(["Office 31 network".to_owned()])
@@ -303,4 +374,5 @@ async fn a_text_with_more_matches_than_the_cap_is_walked_newest_first_to_the_pag
         ["Network down in Malmö", "Office hub"]
     );
     assert_eq!(found(&s, &v, "etwor", 20).await, ["Network down in Malmö"]);
+    assert_eq!(found(&s, &v, "gear", 20).await, ["Office hub"]);
 }
