@@ -121,6 +121,7 @@ impl Stage {
             messages: data.messages,
             users: data.users,
             seed: data.seed,
+            ranked: true,
         };
         let cache = dataset::Cache {
             dir: data.cache_dir.clone(),

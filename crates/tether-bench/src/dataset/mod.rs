@@ -53,19 +53,31 @@ pub struct Sizes {
     pub messages: usize,
     pub users: usize,
     pub seed: u64,
+    /// Whether every record's similar records are ranked and kept, as a server's background
+    /// task does in its first hour (R12). Without it (`--unranked`) the data set is quick to
+    /// make, but its record types have similarity-based suggestions switched off (so that the
+    /// measured server does not spend its run ranking): for workloads that do not measure
+    /// suggested contacts.
+    #[serde(default = "ranked_by_default")]
+    pub ranked: bool,
+}
+
+fn ranked_by_default() -> bool {
+    true
 }
 
 impl Sizes {
     /// A short name that changes with every size, the seed and the generator's version.
     pub fn key(&self) -> String {
         format!(
-            "v{CACHE_VERSION}-{}-r{}-c{}-m{}-u{}-s{}",
+            "v{CACHE_VERSION}-{}-r{}-c{}-m{}-u{}-s{}{}",
             env!("CARGO_PKG_VERSION").replace('.', "_"),
             self.records,
             self.chats,
             self.messages,
             self.users,
-            self.seed
+            self.seed,
+            if self.ranked { "" } else { "-unranked" }
         )
         .replace('-', "_")
     }
@@ -173,6 +185,20 @@ pub async fn generate_into(store: &Store, sizes: &Sizes) -> Result<Manifest> {
     let chats = chats::plan(&mut rng, sizes, users.len());
     let messages_written = chats::write(store, &mut rng, &users, &chats).await?;
     let connections_written = connections::connect(store, &mut rng, &users, &chats, &cases).await;
+    if !sizes.ranked {
+        no_similarity(store).await?;
+        return Ok(Manifest {
+            sizes: sizes.clone(),
+            users: users.into_iter().map(|(id, _)| id).collect(),
+            cases,
+            chats,
+            records_written,
+            activities_written: summary.activities,
+            messages_written,
+            connections_written,
+            generated_in_s: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+        });
+    }
     // What a server's background task does in its first minutes: every record's similar
     // resolved records ranked and kept (suggested contacts read them with one lookup).
     let ranking = std::time::Instant::now();
@@ -195,4 +221,43 @@ pub async fn generate_into(store: &Store, sizes: &Sizes) -> Result<Manifest> {
         connections_written,
         generated_in_s: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
     })
+}
+
+/// Switches similarity-based suggestions off for every record type, so that a server over an
+/// unranked data set has nothing to rank.
+async fn no_similarity(store: &Store) -> Result<()> {
+    for t in store.record_types().await? {
+        let mut settings = t.settings.clone();
+        settings.suggestions.similarity_based = false;
+        store
+            .set_record_type_settings(&t.def.name, &settings, None)
+            .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unranked_data_set_is_cached_apart_from_the_ranked_one() {
+        let ranked = Sizes {
+            records: 100,
+            chats: 10,
+            messages: 1000,
+            users: 20,
+            seed: 7,
+            ranked: true,
+        };
+        let unranked = Sizes {
+            ranked: false,
+            ..ranked.clone()
+        };
+        assert_ne!(ranked.key(), unranked.key());
+        assert!(unranked.key().ends_with("_unranked"));
+        // Manifests written before the flag existed were of ranked data sets.
+        let old = r#"{"records":100,"chats":10,"messages":1000,"users":20,"seed":7}"#;
+        assert_eq!(serde_json::from_str::<Sizes>(old).ok(), Some(ranked));
+    }
 }

@@ -69,6 +69,10 @@ pub struct PanelArgs {
     /// Generate the data set afresh (and replace the cached one).
     #[arg(long)]
     pub no_cache: bool,
+    /// A data set without the similarity ranking (minutes instead of an hour to make; its
+    /// types have similarity-based suggestions off): for runs that leave out `suggestions`.
+    #[arg(long)]
+    pub unranked: bool,
     #[command(flatten)]
     pub common: Common,
 }
@@ -144,6 +148,7 @@ pub async fn run(args: PanelArgs) -> Result<()> {
         messages: args.messages,
         users: args.users,
         seed: args.seed,
+        ranked: !args.unranked,
     };
     let common = &args.common;
     if let Some(url) = &common.url {
@@ -186,6 +191,11 @@ fn check(args: &PanelArgs) -> Result<()> {
         .find(|o| !Op::ALL.iter().any(|op| op.name() == o.as_str()))
     {
         bail!("--only {bad}: use record, timeline, panel, suggestions, messages, search or finder");
+    }
+    if args.unranked && (args.only.is_empty() || args.only.iter().any(|o| o == "suggestions")) {
+        bail!(
+            "--unranked data sets have no similarity ranking, so suggested contacts would not be measured as an agent sees them: give --only without suggestions"
+        );
     }
     Ok(())
 }

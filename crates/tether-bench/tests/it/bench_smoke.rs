@@ -241,6 +241,38 @@ fn panel_measures_reads_and_searches_and_guards_missing_endpoints() {
     assert_eq!(r["data_set"]["users"], 40);
 }
 
+#[test]
+fn an_unranked_data_set_measures_the_finder_without_suggestions() {
+    let cache = TempDir::new("bench-smoke");
+    let r = bench(&[
+        "panel",
+        "--unranked",
+        "--only",
+        "finder,record",
+        "--records",
+        "1000",
+        "--chats",
+        "50",
+        "--messages",
+        "500",
+        "--users",
+        "40",
+        "--seconds",
+        "1",
+        "--cache-dir",
+        cache.0.to_str().unwrap(),
+    ]);
+    let per = &r["per_request"];
+    assert!(per["finder"]["latency_ms"]["samples"].as_u64().unwrap() > 0, "{per:#}");
+    assert!(per.get("suggestions").is_none_or(|s| !s.is_object()), "{per:#}");
+    // Cached apart from the ranked data set of the same sizes.
+    let names: Vec<String> = std::fs::read_dir(&cache.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with("_unranked.db")), "{names:?}");
+}
+
 /// The small data set of the agents and reconnect runs.
 const SMALL_DATA_SET: &[&str] = &[
     "--records",
@@ -381,5 +413,14 @@ fn bad_sizes_fail_with_one_line() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--members"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    // An unranked data set cannot measure suggested contacts.
+    let out = tether_bench()
+        .args(["panel", "--unranked", "--records", "100"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--only without suggestions"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
