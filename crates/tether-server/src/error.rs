@@ -11,6 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use tether_domain::invalid::{FieldError, Invalid, InvalidValue, describe_errors};
+use tether_domain::roles::RoleRuleError;
 use tether_store::{StorageFailure, StoreError};
 
 /// Every way a request can fail.
@@ -301,6 +302,14 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(m) => ApiError::Unprocessable {
                 detail: m,
                 errors: Vec::new(),
+            },
+            StoreError::Refused(rule) => match rule {
+                RoleRuleError::LastAdmin => {
+                    ApiError::conflict(rule.to_string()).with_code("user.last_admin")
+                }
+                RoleRuleError::AdminByKey => {
+                    ApiError::Forbidden(rule.to_string()).with_code("user.admin_by_key")
+                }
             },
             e => match e.storage_failure() {
                 // A write answered 5xx was not stored: a retry with the same Idempotency-Key

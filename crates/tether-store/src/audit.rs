@@ -10,6 +10,8 @@ use tether_domain::UserId;
 #[derive(Clone, Debug)]
 pub struct NewAudit {
     pub actor_id: Option<UserId>,
+    /// The API key the change was made with (then `actor_id` is `None`: a key is no person).
+    pub api_key_id: Option<String>,
     pub action: &'static str,
     pub record_type: Option<String>,
     pub record_id: Option<String>,
@@ -21,6 +23,7 @@ impl NewAudit {
     pub fn new(actor_id: Option<&UserId>, action: &'static str, details: Value) -> Self {
         NewAudit {
             actor_id: actor_id.cloned(),
+            api_key_id: None,
             action,
             record_type: None,
             record_id: None,
@@ -37,10 +40,15 @@ impl NewAudit {
         self.record_id = Some(record_id.to_owned());
         self
     }
+    /// The change was made with this API key.
+    pub fn by_key(mut self, api_key_id: Option<&str>) -> Self {
+        self.api_key_id = api_key_id.map(str::to_owned);
+        self
+    }
 }
 
-pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, actor_id, action, record_type, record_id, chat_id, details) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, actor_id, action, record_type, record_id, chat_id, details, api_key_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
 /// Writes a [`NewAudit`] on `$conn` (a pool or an open transaction).
 macro_rules! audit_insert {
@@ -55,6 +63,7 @@ macro_rules! audit_insert {
             .bind(e.record_id.as_deref())
             .bind(e.chat_id.as_deref())
             .bind(e.details.to_string())
+            .bind(e.api_key_id.as_deref())
             .execute($conn)
             .await
             .map(|r| r.rows_affected())
@@ -68,6 +77,8 @@ pub struct AuditEntry {
     pub id: String,
     pub at: i64,
     pub actor: Option<AuditActor>,
+    /// The API key the change was made with, with its name.
+    pub api_key: Option<AuditActor>,
     pub action: String,
     pub record_type: Option<String>,
     pub record_id: Option<String>,
@@ -95,6 +106,8 @@ struct AuditRow {
     at: i64,
     actor_id: Option<String>,
     actor_name: Option<String>,
+    api_key_id: Option<String>,
+    api_key_name: Option<String>,
     action: String,
     record_type: Option<String>,
     record_id: Option<String>,
@@ -133,9 +146,9 @@ impl Store {
     /// Newest first, filtered, with the names of the actor, record and chat resolved in the
     /// same query. At most [`AUDIT_MAX`] entries.
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        const SQL: &str = "SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.action, a.record_type, \
+        const SQL: &str = "SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.api_key_id, k.name AS api_key_name, a.action, a.record_type, \
              a.record_id, r.number AS record_number, r.name AS record_name, a.chat_id, c.name AS chat_name, \
-             c.kind AS chat_kind, c.team_id AS chat_team_id, a.details FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+             c.kind AS chat_kind, c.team_id AS chat_team_id, a.details FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id LEFT JOIN api_keys k ON k.id = a.api_key_id \
              LEFT JOIN records r ON r.id = a.record_id LEFT JOIN chats c ON c.id = a.chat_id \
              WHERE ($1 IS NULL OR a.record_id = $1) AND ($2 IS NULL OR a.chat_id = $2) \
              AND ($3 IS NULL OR a.action = $3) AND ($4 IS NULL OR a.at < $4) \
@@ -158,6 +171,10 @@ impl Store {
                     actor: r.actor_id.map(|id| AuditActor {
                         id,
                         name: r.actor_name.unwrap_or_default(),
+                    }),
+                    api_key: r.api_key_id.map(|id| AuditActor {
+                        id,
+                        name: r.api_key_name.unwrap_or_default(),
                     }),
                     action: r.action,
                     record_type: r.record_type,

@@ -63,6 +63,9 @@ pub(crate) enum Locked {
     Record,
     /// A record type, by name.
     RecordType,
+    /// Who holds `admin` (key `admins`): a change that could take it from someone reads the
+    /// other administrators under this lock, so two such changes at once cannot both pass.
+    Admins,
 }
 
 /// The statement that takes a row's lock for the rest of a write transaction (`$1` the key),
@@ -76,6 +79,9 @@ pub(crate) fn lock_row(backend: crate::Backend, row: Locked) -> Option<&'static 
         }
         (crate::Backend::Postgres, Locked::RecordType) => {
             Some("SELECT name FROM record_types WHERE name = $1 FOR UPDATE")
+        }
+        (crate::Backend::Postgres, Locked::Admins) => {
+            Some("SELECT pg_advisory_xact_lock(hashtext($1))")
         }
     }
 }

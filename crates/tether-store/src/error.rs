@@ -25,6 +25,10 @@ pub enum StoreError {
     /// for.
     #[error("{0}")]
     KeyReused(String),
+    /// A rule of the domain refused the change, as read inside its transaction (the last
+    /// administrator keeps `admin`; an API key changes no administrator).
+    #[error("{0}")]
+    Refused(tether_domain::roles::RoleRuleError),
     /// The storage failed (the same failure as another error, told to one more caller).
     #[error("{reason}")]
     Storage {

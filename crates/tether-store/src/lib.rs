@@ -11,7 +11,8 @@
 //!
 //! Modules form layers, each using only those before it: `error`, `health`, `outgoing` (the
 //! leaves) → `db` (the `Store` handle holding them) → `dialect`, `audit`, `sends`, `connect` →
-//! `chats`, `people` → `records`, `collab`, `sessions`, `team_admin` → `record_search`, `bulk`.
+//! `chats`, `people` → `records`, `collab`, `sessions`, `team_admin`, `api_keys` → `record_search`,
+//! `bulk`.
 
 /// Runs the same code on whichever pool the store holds: inside, `$p` is `&SqlitePool` or
 /// `&PgPool`, and sqlx infers the database from it. This is how each query is written once.
@@ -46,6 +47,7 @@ macro_rules! with_write {
     };
 }
 
+pub mod api_keys;
 pub mod audit;
 pub mod bulk;
 pub mod chats;

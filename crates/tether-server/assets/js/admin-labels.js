@@ -59,6 +59,10 @@ export const ACTIONS = {
   'session.signed_in': t('admin-labels-action-session-signed-in'),
   'session.signed_out': t('admin-labels-action-session-signed-out'),
   'session.sign_in_failed': t('admin-labels-action-session-sign-in-failed'),
+  'api_key.created': t('admin-labels-action-api-key-created'),
+  'api_key.revoked': t('admin-labels-action-api-key-revoked'),
+  'record.synced': t('admin-labels-action-record-synced'),
+  'user.synced': t('admin-labels-action-user-synced'),
 };
 
 export const actionLabel = (code) => ACTIONS[code] || humanize(code);

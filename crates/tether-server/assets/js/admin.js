@@ -470,7 +470,12 @@ async function audit() {
           'tr',
           {},
           h('td', { class: 'nowrap' }, fmtFull(a.at)),
-          h('td', {}, a.actor?.name || h('span', { class: 'muted' }, t('admin-the-system'))),
+          h(
+            'td',
+            {},
+            a.actor?.name ||
+              (a.api_key ? t('admin-the-api-key', { name: a.api_key.name }) : h('span', { class: 'muted' }, t('admin-the-system'))),
+          ),
           h('td', {}, h('span', { class: 'tag' }, actionLabel(a.action))),
           h('td', { class: 'small' }, about(a)),
           h('td', { class: 'muted small' }, detailText(a.details, a.names, typeNames)),

@@ -8,7 +8,9 @@ pub mod cards;
 pub mod channels;
 pub mod chats;
 pub mod collab;
+pub mod external;
 pub mod handover;
+pub mod keys;
 pub mod messages;
 pub mod ops;
 pub mod reach;
@@ -63,6 +65,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             .merge(session::routes())
             .merge(admin::routes())
             .merge(records::routes())
+            .merge(external::routes())
+            .merge(keys::routes())
             .merge(reach::routes())
             .merge(chats::routes())
             .merge(messages::routes())

@@ -328,7 +328,7 @@ pub async fn add_members(
     if !tx.member_now(id, caller.id()).await? {
         return Err(not_a_member(id));
     }
-    let added = tx.add_members(id, &pairs, caller.id(), &sys).await?;
+    let added = tx.add_members(id, &pairs, Some(caller.id()), &sys).await?;
     let members = tx.members(id).await?;
     tx.commit().await?;
     let added_people: Vec<PersonRef> = new

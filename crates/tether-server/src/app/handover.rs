@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::app::Outcome;
+use crate::app::actor::Actor;
 use crate::app::guard::{member_chat, record_context};
 use crate::app::html::system_message;
 use crate::app::outbox::{Added, Effect, RecordKey};
@@ -27,7 +28,7 @@ use tether_store::records::RecordChange;
 pub async fn hand_over(
     state: &AppState,
     tx: &mut Tx,
-    caller: &Caller,
+    actor: &Actor<'_>,
     rt: &RecordType,
     change: &RecordChange,
 ) -> ApiResult<Outcome<Option<HandOver>>> {
@@ -57,10 +58,11 @@ pub async fn hand_over(
             continue;
         };
         let sys = system_message(
-            Some(caller.id()),
+            actor.user_id(),
             format!(
                 "{} reassigned {label} to {}, who was added to this chat and can see the full history",
-                caller.user.name, owner.name
+                actor.name(),
+                owner.name
             ),
             json!({"event": "member.added", "user_ids": [owner.id],
                    "users": [{"id": owner.id, "name": owner.name}],
@@ -68,7 +70,7 @@ pub async fn hand_over(
                                  "number": change.after.number}}),
         );
         let added = tx
-            .add_members(&chat_id, &[(owner.id.clone(), 0)], caller.id(), &sys)
+            .add_members(&chat_id, &[(owner.id.clone(), 0)], actor.user_id(), &sys)
             .await?;
         let Some(written) = added.message_id else {
             continue;
@@ -82,7 +84,7 @@ pub async fn hand_over(
         events.push(Effect::MembersAdded {
             chat_id: chat_id.clone(),
             users: vec![person],
-            how: Added::By(PersonRef::from(caller)),
+            how: actor.person_ref().map_or(Added::BySync, Added::By),
             members: members.clone(),
         });
         events.push(Effect::ChatCreated {

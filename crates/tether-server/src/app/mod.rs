@@ -12,6 +12,7 @@
 //! Concepts call only downward (collab may start a chat; a chat never asks collab), and none
 //! calls into `crate::api`.
 
+pub mod actor;
 pub mod admin;
 pub mod cards;
 pub mod channels;

@@ -132,9 +132,12 @@ pub async fn sign_in(
     attempt.throttle(state).await?;
 
     let creds = state.store.user_credentials(email.as_str()).await?;
+    // An unknown address, and a person without a password (kept by a host system), are
+    // checked against a real hash as long as a wrong password takes.
     let hash = creds
         .as_ref()
         .map(|c| c.password_hash.clone())
+        .filter(|h| !h.is_empty())
         .unwrap_or_else(|| state.dummy_hash.to_string());
     let ok = state.hasher.verify(password, hash).await?;
     let creds = match creds {

@@ -333,6 +333,21 @@ pub struct RecordOut {
     /// After an owner change (`PATCH`): the chats handed over to the new owner (R25).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handed_over: Option<crate::app::views::HandOver>,
+    /// Where the record comes from, when a host system keeps it (`PUT
+    /// /records/{type}/by-external/{source}/{external_id}`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external: Option<ExternalOut>,
+}
+
+/// A record's place in the host system that keeps it.
+#[derive(Serialize, ToSchema)]
+pub struct ExternalOut {
+    /// The host system's name (`zendesk`).
+    pub source: String,
+    /// The record's id in the host system.
+    pub external_id: String,
+    /// The record's page in the host system, when the host gave it.
+    pub url: Option<String>,
 }
 
 impl RecordOut {
@@ -370,6 +385,11 @@ impl RecordOut {
             updated_at: rfc3339(r.updated_at),
             can_write,
             handed_over: None,
+            external: r.external.map(|e| ExternalOut {
+                source: e.source,
+                external_id: e.external_id,
+                url: e.url,
+            }),
         }
     }
 }
@@ -442,13 +462,26 @@ pub async fn readable_record_names(
     caller: &Caller,
     ids: &[String],
 ) -> ApiResult<BTreeMap<String, String>> {
+    readable_record_names_as(state, &caller.subject, caller.id(), ids).await
+}
+
+/// [`readable_record_names`] for any access subject (`viewer`: whose shares count).
+pub async fn readable_record_names_as(
+    state: &AppState,
+    subject: &tether_domain::Subject,
+    viewer: &UserId,
+    ids: &[String],
+) -> ApiResult<BTreeMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
     let ids: Vec<RecordId> = ids.iter().map(|id| RecordId::new(id.as_str())).collect();
     Ok(state
         .store
-        .record_views(&ids, Some(caller.id()))
+        .record_views(&ids, Some(viewer))
         .await?
         .into_iter()
-        .filter(|v| decide(&caller.subject, Access::Read, v.facts()).is_allowed())
+        .filter(|v| decide(subject, Access::Read, v.facts()).is_allowed())
         .map(|v| (v.record.id.into_string(), v.record.name))
         .collect())
 }

@@ -1,14 +1,17 @@
 //! Who is asking: bearer tokens and session cookies, CSRF for cookie-authenticated writes,
 //! password hashing, and the extractors that put "who may call this" in a handler's signature:
-//! [`Caller`] (any signed-in, active user) and [`Admin`] (holder of the `admin` privilege).
+//! [`Caller`] (any signed-in, active user), [`Admin`] (holder of the `admin` privilege) and
+//! [`Integrator`] (an administrator or an API key, on the integration endpoints only).
 
 mod cookie;
+mod key;
 mod password;
 mod request;
 #[cfg(test)]
 mod tests;
 
 pub use cookie::{ended_session_cookie, session_cookie, session_token};
+pub use key::{Integrator, KeyCaller, key_from_token, new_api_key};
 pub use password::{Hasher, hash_password, hash_with_memory, verify_password, verify_with_memory};
 pub use request::{Admin, caller_from_token};
 

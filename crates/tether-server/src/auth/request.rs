@@ -9,7 +9,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 
-fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
+pub(super) fn bearer_token(parts: &Parts) -> Result<Option<String>, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -71,6 +71,9 @@ impl FromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         if let Some(token) = bearer_token(parts)? {
+            if tether_domain::integration::is_api_key(&token) {
+                return Err(super::key::refuse_key(state, &token).await);
+            }
             return caller_from_token(state, &token).await;
         }
         let Some(token) = session_token(&parts.headers) else {

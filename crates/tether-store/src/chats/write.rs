@@ -79,7 +79,7 @@ impl Store {
         added_by: &UserId,
         sys: &SystemMessage,
     ) -> Result<MembersAdded> {
-        self.in_tx(async |tx| tx.add_members(chat_id, users, added_by, sys).await)
+        self.in_tx(async |tx| tx.add_members(chat_id, users, Some(added_by), sys).await)
             .await
     }
 
@@ -160,12 +160,13 @@ impl Tx {
 
     /// Adds members (each with their history window) and, when someone was added, the system
     /// message and the audit entry. People already in the chat are left as they are; returns
-    /// who was added and the system message.
+    /// who was added and the system message. `added_by` is `None` when no person added them (a
+    /// record handed over by a host system's sync).
     pub async fn add_members(
         &mut self,
         chat_id: &ChatId,
         users: &[(UserId, i64)],
-        added_by: &UserId,
+        added_by: Option<&UserId>,
         sys: &SystemMessage,
     ) -> Result<MembersAdded> {
         let now = now_ms();
@@ -183,7 +184,7 @@ impl Tx {
             if !added.is_empty() {
                 refresh_search!(c, chat_id);
                 message_id = Some(insert_system!(c, chat_id, sys, now));
-                let entry = crate::audit::NewAudit::new(Some(added_by), "chat.members_added", serde_json::json!({"user_ids": added})).chat(chat_id.as_str());
+                let entry = crate::audit::NewAudit::new(added_by, "chat.members_added", serde_json::json!({"user_ids": added})).chat(chat_id.as_str());
                 crate::audit::audit_insert!(&mut *c, &entry)?;
             }
             Ok::<_, sqlx::Error>(MembersAdded { users: added, message_id })

@@ -1,6 +1,7 @@
 //! Users, roles and teams, and the [`Subject`](tether_domain::Subject) the access decision needs
 //! for one user.
 
+pub mod external;
 mod roles;
 mod teams;
 mod users;

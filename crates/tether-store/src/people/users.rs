@@ -58,7 +58,7 @@ impl Store {
         Ok((user, joined))
     }
 
-    async fn role_ids_by_name(&self, names: &[String]) -> Result<Vec<String>> {
+    pub(crate) async fn role_ids_by_name(&self, names: &[String]) -> Result<Vec<String>> {
         let roles = self.list_roles().await?;
         let by_name: BTreeMap<&str, &str> = roles
             .iter()
@@ -185,11 +185,29 @@ impl Store {
             Some(names) => Some(self.role_ids_by_name(names).await?),
             None => None,
         };
+        let gives_admin = match &role_ids {
+            Some(ids) => Some(
+                self.list_roles()
+                    .await?
+                    .iter()
+                    .any(|r| ids.contains(&r.id) && r.privileges.iter().any(|p| p == "admin")),
+            ),
+            None => None,
+        };
+        let lock = crate::dialect::lock_row(self.backend(), crate::dialect::Locked::Admins);
+        let may_take_admin = role_ids.is_some() || patch.active == Some(false);
         with_write!(self, p => {
             let mut tx = p.begin().await?;
+            if let (Some(sql), true) = (lock, may_take_admin) {
+                sqlx::query(sql).bind("admins").execute(&mut *tx).await?;
+            }
             let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
             if exists.is_none() {
                 return Err(StoreError::NotFound("user"));
+            }
+            // R19: the installation keeps an active administrator, whatever path changes roles.
+            if may_take_admin {
+                super::external::check_admins!(tx, id.as_str(), gives_admin, patch.active, false)?;
             }
             if let Some(name) = &patch.name {
                 sqlx::query("UPDATE users SET name = $1, name_folded = $2 WHERE id = $3")

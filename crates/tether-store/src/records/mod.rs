@@ -4,6 +4,7 @@
 //! query), and list queries push the caller's [`ReadScope`] into SQL, so no list costs a query
 //! per row.
 
+mod external;
 mod read;
 mod timeline;
 mod write;
@@ -31,6 +32,17 @@ pub struct Record {
     pub state: RecordState,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Where the record comes from, when a host system keeps it (issue 19).
+    pub external: Option<ExternalLink>,
+}
+
+/// A record's place in a host system (issue 19): the system's name, the record's id there
+/// (unique per record type and source) and the address of its page there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExternalLink {
+    pub source: String,
+    pub external_id: String,
+    pub url: Option<String>,
 }
 
 impl Record {
@@ -75,6 +87,19 @@ pub struct RecordPatch {
     pub owner: Option<Owner>,
     pub state: Option<RecordState>,
     pub at: Option<i64>,
+}
+
+impl RecordPatch {
+    /// Whether writing this patch would change `record`: a field set to another value, a set
+    /// field cleared, another owner or another state. A patch that changes nothing need not be
+    /// written (an idempotent upsert writes nothing on a repeat).
+    pub fn changes(&self, record: &Record) -> bool {
+        self.fields.iter().any(|(k, v)| match record.fields.get(k) {
+            Some(old) => old != v,
+            None => !v.is_null(),
+        }) || self.owner.as_ref().is_some_and(|o| *o != record.owner)
+            || self.state.is_some_and(|s| s != record.state)
+    }
 }
 
 /// The record before and after an update (field-change notifications need both).

@@ -26,6 +26,9 @@ pub(crate) struct RecordRow {
     state: String,
     created_at: i64,
     updated_at: i64,
+    source: Option<String>,
+    external_id: Option<String>,
+    url: Option<String>,
     shared: Option<String>,
 }
 
@@ -66,6 +69,14 @@ impl RecordRow {
                 state: self.state.parse().map_err(StoreError::Corrupt)?,
                 created_at: self.created_at,
                 updated_at: self.updated_at,
+                external: match (self.source, self.external_id) {
+                    (Some(source), Some(external_id)) => Some(super::ExternalLink {
+                        source,
+                        external_id,
+                        url: self.url,
+                    }),
+                    _ => None,
+                },
             },
             shared,
         })
@@ -74,7 +85,7 @@ impl RecordRow {
 
 /// The columns every record query selects; `$1` is the viewer (for their share).
 pub(crate) const RECORD_SELECT: &str = "SELECT r.id, r.type, r.number, r.name, r.fields, r.owner_user_id, r.owner_team_id, \
-     COALESCE(ou.name, ot.name) AS owner_name, r.state, r.created_at, r.updated_at, s.access AS shared \
+     COALESCE(ou.name, ot.name) AS owner_name, r.state, r.created_at, r.updated_at, r.source, r.external_id, r.url, s.access AS shared \
      FROM records r LEFT JOIN users ou ON ou.id = r.owner_user_id LEFT JOIN teams ot ON ot.id = r.owner_team_id \
      LEFT JOIN record_shares s ON s.record_id = r.id AND s.user_id = ";
 

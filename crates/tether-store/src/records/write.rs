@@ -2,7 +2,9 @@
 //! updating, sharing (audited) and deleting (its connected chats told).
 
 use super::read::record_unchecked_on;
-use super::{NewRecord, Record, RecordChange, RecordPatch, lookup_links, owner_columns};
+use super::{
+    ExternalLink, NewRecord, Record, RecordChange, RecordPatch, lookup_links, owner_columns,
+};
 use crate::audit::{NewAudit, audit_insert};
 use crate::dialect::fold;
 use crate::tx::tx_write;
@@ -72,51 +74,10 @@ impl Store {
     }
 
     /// Creates a record: assigns its number (numbered types), stores its links and the first
-    /// owner-history entry, in one transaction.
+    /// owner-history entry, in one transaction (see [`Tx::create_record`]).
     pub async fn create_record(&self, def: &RecordTypeDef, new: &NewRecord) -> Result<Record> {
-        let id = new_id();
-        let at = new.at.unwrap_or_else(now_ms);
-        let name = def.primary_name(&new.fields).unwrap_or_default().to_owned();
-        let mut stored = new.fields.clone();
-        stored.remove(NUMBER_FIELD);
-        let fields_doc = serde_json::to_string(&stored)?;
-        let search = crate::dialect::record_search_text(def, &name, &stored);
-        let text_sql = crate::dialect::insert_record_text(self.backend());
-        let (owner_user, owner_team) = owner_columns(&new.owner);
-        let resolved_at = (new.state == RecordState::Resolved).then_some(at);
-        with_write!(self, p => {
-            let mut tx = p.begin().await?;
-            let number = match &def.number_prefix {
-                Some(prefix) => {
-                    let (n,): (i64,) = sqlx::query_as("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
-                        .bind(format!("record_number:{}:{prefix}", def.name)).fetch_one(&mut *tx).await?;
-                    Some(format_number(prefix, n))
-                }
-                None => None,
-            };
-            sqlx::query("INSERT INTO records (id, type, number, name, name_folded, fields, owner_user_id, owner_team_id, state, created_by, created_at, updated_at, resolved_at, resolved_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)")
-                .bind(&id).bind(&def.name).bind(&number).bind(&name).bind(fold(&name)).bind(&fields_doc)
-                .bind(owner_user).bind(owner_team).bind(new.state.as_str()).bind(new.created_by.as_ref()).bind(at)
-                .bind(resolved_at).bind(resolved_at.and(owner_user))
-                .execute(&mut *tx).await?;
-            for (field, target) in lookup_links(def, &stored) {
-                if let Some(target) = target {
-                    sqlx::query("INSERT INTO record_links (record_id, field, target_id) VALUES ($1, $2, $3)")
-                        .bind(&id).bind(field).bind(target).execute(&mut *tx).await?;
-                }
-            }
-            sqlx::query("INSERT INTO owner_history (record_id, owner_user_id, owner_team_id, changed_by, at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&id).bind(owner_user).bind(owner_team).bind(new.created_by.as_ref()).bind(at)
-                .execute(&mut *tx).await?;
-            sqlx::query(text_sql).bind(&id).bind(&def.name).bind(&search).execute(&mut *tx).await?;
-            if resolved_at.is_some() {
-                crate::similar::bump_similar_generation!(&mut *tx, &def.name)?;
-            }
-            tx.commit().await?;
-            Ok::<_, StoreError>(())
-        })?;
-        record_unchecked_on(self.db(), &id).await
+        self.in_tx(async |tx| tx.create_record(def, new, None).await)
+            .await
     }
 
     /// Changes a record's fields, owner or state, in one transaction (see [`Tx::update_record`]).
@@ -159,6 +120,63 @@ impl Store {
 }
 
 impl Tx {
+    /// Creates a record: assigns its number (numbered types), stores its links, its search
+    /// entry and the first owner-history entry; `external` is its place in a host system
+    /// (unique per type and source: [`StoreError::Conflict`] when another record holds it).
+    pub async fn create_record(
+        &mut self,
+        def: &RecordTypeDef,
+        new: &NewRecord,
+        external: Option<&ExternalLink>,
+    ) -> Result<Record> {
+        let id = new_id();
+        let at = new.at.unwrap_or_else(now_ms);
+        let name = def.primary_name(&new.fields).unwrap_or_default().to_owned();
+        let mut stored = new.fields.clone();
+        stored.remove(NUMBER_FIELD);
+        let fields_doc = serde_json::to_string(&stored)?;
+        let search = crate::dialect::record_search_text(def, &name, &stored);
+        let text_sql = crate::dialect::insert_record_text(self.backend());
+        let (owner_user, owner_team) = owner_columns(&new.owner);
+        let resolved_at = (new.state == RecordState::Resolved).then_some(at);
+        let (source, external_id, url) = match external {
+            Some(e) => (Some(&e.source), Some(&e.external_id), e.url.as_ref()),
+            None => (None, None, None),
+        };
+        tx_write!(self, c => {
+            let number = match &def.number_prefix {
+                Some(prefix) => {
+                    let (n,): (i64,) = sqlx::query_as("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
+                        .bind(format!("record_number:{}:{prefix}", def.name)).fetch_one(&mut *c).await?;
+                    Some(format_number(prefix, n))
+                }
+                None => None,
+            };
+            sqlx::query("INSERT INTO records (id, type, number, name, name_folded, fields, owner_user_id, owner_team_id, state, created_by, created_at, updated_at, resolved_at, resolved_by, source, external_id, url) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16)")
+                .bind(&id).bind(&def.name).bind(&number).bind(&name).bind(fold(&name)).bind(&fields_doc)
+                .bind(owner_user).bind(owner_team).bind(new.state.as_str()).bind(new.created_by.as_ref()).bind(at)
+                .bind(resolved_at).bind(resolved_at.and(owner_user)).bind(source).bind(external_id).bind(url)
+                .execute(&mut *c).await
+                .map_err(|e| StoreError::conflict_on_unique(e, "another record of this type already has this source and external id"))?;
+            for (field, target) in lookup_links(def, &stored) {
+                if let Some(target) = target {
+                    sqlx::query("INSERT INTO record_links (record_id, field, target_id) VALUES ($1, $2, $3)")
+                        .bind(&id).bind(field).bind(target).execute(&mut *c).await?;
+                }
+            }
+            sqlx::query("INSERT INTO owner_history (record_id, owner_user_id, owner_team_id, changed_by, at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&id).bind(owner_user).bind(owner_team).bind(new.created_by.as_ref()).bind(at)
+                .execute(&mut *c).await?;
+            sqlx::query(text_sql).bind(&id).bind(&def.name).bind(&search).execute(&mut *c).await?;
+            if resolved_at.is_some() {
+                crate::similar::bump_similar_generation!(&mut *c, &def.name)?;
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        record_unchecked_on(self.db(), &id).await
+    }
+
     /// Changes a record's fields (a `null` clears one), owner or state: the owner history, the
     /// lookup links and the search entry follow, and a newly resolved record notes when and by
     /// whom. The record is read inside the transaction under its row lock, so two changes at

@@ -33,6 +33,7 @@ mod database;
 mod finder;
 mod finder_substrings;
 mod guards;
+mod integration;
 mod messages;
 mod people;
 mod records;

@@ -65,7 +65,7 @@ async fn what_a_transaction_wrote_is_seen_inside_and_gone_without_a_commit(b: Ba
             .await
             .unwrap();
         let added = tx
-            .add_members(&chat.id, &[(bo.clone(), 0)], &a, &sys("Bo was added"))
+            .add_members(&chat.id, &[(bo.clone(), 0)], Some(&a), &sys("Bo was added"))
             .await
             .unwrap();
         assert_eq!(added.users, std::slice::from_ref(&bo));

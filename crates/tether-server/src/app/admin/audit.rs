@@ -39,6 +39,8 @@ pub struct AuditItem {
     pub id: String,
     pub at: String,
     pub actor: Option<PersonRef>,
+    /// The API key the change was made with (the actor is then null: a key is no person).
+    pub api_key: Option<AuditKeyRef>,
     pub action: String,
     pub record_type: Option<String>,
     pub record_id: Option<String>,
@@ -54,6 +56,13 @@ pub struct AuditItem {
     /// Names of the people and teams that `details` names by id (`user_id`, `team_id`,
     /// `user_ids`, `team_ids`, `admin_ids`, …), by id.
     pub names: BTreeMap<String, String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditKeyRef {
+    pub id: String,
+    /// The key's name (revoked keys keep theirs).
+    pub name: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -116,6 +125,10 @@ pub async fn entries(
                     id: a.id.into(),
                     name: a.name,
                 }),
+                api_key: e.api_key.map(|k| AuditKeyRef {
+                    id: k.id,
+                    name: k.name,
+                }),
                 action: e.action,
                 record: match (&e.record_type, &e.record_id) {
                     (Some(t), Some(id)) => Some(AuditRecordRef {
@@ -165,6 +178,8 @@ pub fn to_csv(items: Vec<AuditItem>) -> String {
         "chat_id",
         "chat_name",
         "details",
+        "api_key",
+        "api_key_id",
     ]);
     for a in items {
         let (actor, actor_id) = a
@@ -174,6 +189,7 @@ pub fn to_csv(items: Vec<AuditItem>) -> String {
         let rec = a.record.as_ref();
         let chat = a.chat.as_ref();
         let details = named_details(&a.details, &a.names);
+        let (key, key_id) = a.api_key.map(|k| (k.name, k.id)).unwrap_or_default();
         out.push_str(&csv::line(&[
             a.at.as_str(),
             actor.as_str(),
@@ -186,6 +202,8 @@ pub fn to_csv(items: Vec<AuditItem>) -> String {
             chat.map_or("", |c| c.id.as_str()),
             chat.and_then(|c| c.name.as_deref()).unwrap_or(""),
             details.as_str(),
+            key.as_str(),
+            key_id.as_str(),
         ]));
     }
     out

@@ -229,6 +229,7 @@ fn members_added(
     let (by, joined_from) = match how {
         Added::By(p) => (Some(p), None),
         Added::JoinedFrom(r) => (None, Some(r)),
+        Added::BySync => (None, None),
     };
     let event = Event::MemberAdded {
         chat_id: chat_id.to_owned(),
@@ -243,6 +244,8 @@ fn members_added(
 pub enum Added {
     By(PersonRef),
     JoinedFrom(RecordKey),
+    /// By a host system's sync made with an API key (a record handed over to its new owner).
+    BySync,
 }
 
 /// Tells `audience` — the members before the change, the removed person among them — that

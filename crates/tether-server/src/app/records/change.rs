@@ -1,14 +1,15 @@
 //! Changing a record (SPEC R5, R22, R23, R25): its fields, owner or state, with what the change
 //! causes — the field announcements in its connected chats and the hand-over to a new owner.
 
-use super::{check_lookups, check_owner};
+use super::facts::{Lookup, WriteFacts};
 use crate::AppState;
 use crate::app::Outcome;
+use crate::app::actor::Actor;
 use crate::app::guard::load_record;
 use crate::app::handover::hand_over;
 use crate::app::html::system_message;
 use crate::app::outbox::Effect;
-use crate::app::views::{RecordOut, readable_record_names};
+use crate::app::views::{HandOver, RecordOut, readable_record_names_as};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use serde_json::{Map, Value, json};
@@ -16,11 +17,11 @@ use std::collections::BTreeMap;
 use tether_domain::RecordId;
 use tether_domain::access::{Decision, decide, may_set_owner};
 use tether_domain::record::RecordState;
-use tether_domain::record_type::Mode;
+use tether_domain::record_type::{Mode, ValidFields};
 use tether_domain::{Access, Owner};
 use tether_store::Tx;
 use tether_store::record_types::RecordType;
-use tether_store::records::{RecordChange, RecordPatch};
+use tether_store::records::{Record, RecordChange, RecordPatch};
 
 /// What a change asks for; what is absent stays.
 pub struct RecordEdit {
@@ -42,71 +43,148 @@ pub async fn update(
     id: &RecordId,
     edit: RecordEdit,
 ) -> ApiResult<Outcome<RecordOut>> {
-    let ty = &rt.def.name;
-    let view = load_record(state, caller, ty, id, Access::Write).await?;
-    let valid = rt
-        .def
+    let actor = Actor::person(caller);
+    let view = load_record(state, caller, &rt.def.name, id, Access::Write).await?;
+    let valid = validate_edit(rt, &edit)?;
+    let facts = WriteFacts::read(
+        state,
+        &actor,
+        owner_to_check(&view.record, &edit),
+        &lookups_to_check(&view.record, &valid),
+    )
+    .await?;
+    let patch = check_edit(&actor, rt, &view.record, edit, valid, &facts)?;
+    // Read before the transaction (it holds SQLite's writer): the names of the records the
+    // announced lookup fields point to, before and after.
+    let names = readable_record_names_as(
+        state,
+        actor.subject(),
+        actor.viewer(),
+        &notice_lookup_ids(rt, &view.record, &patch),
+    )
+    .await?;
+    // The change, its announcements and the hand-over stand or fall together.
+    let mut tx = state.store.begin().await?;
+    let written = write_edit(state, &mut tx, &actor, rt, id, &patch, &names).await?;
+    tx.commit().await?;
+    state.similar.poke();
+    let shared = state
+        .store
+        .record_view(id, caller.id())
+        .await?
+        .and_then(|v| v.shared);
+    let after = written.value.after;
+    let can_write = decide(&caller.subject, Access::Write, after.facts(shared)).is_allowed();
+    let mut out = RecordOut::new(state, after, can_write);
+    out.handed_over = written.value.handed_over;
+    Ok(Outcome::new(out, written.events))
+}
+
+/// A change's fields checked against the record's type (422 naming each field at fault).
+pub fn validate_edit(rt: &RecordType, edit: &RecordEdit) -> ApiResult<ValidFields> {
+    rt.def
         .validate_fields(&edit.fields, Mode::Update)
-        .map_err(ApiError::fields)?;
-    if let Some(owner) = edit.owner.as_ref().filter(|o| **o != view.record.owner) {
-        check_owner(state, owner).await?;
+        .map_err(ApiError::fields)
+}
+
+/// The owner a change asks for, when it differs from the record's (only then is it checked).
+pub fn owner_to_check<'a>(record: &Record, edit: &'a RecordEdit) -> Option<&'a Owner> {
+    edit.owner.as_ref().filter(|o| **o != record.owner)
+}
+
+/// The lookups a change sets to another record than the one the field holds (a value the
+/// record already holds is not checked again).
+pub fn lookups_to_check(record: &Record, valid: &ValidFields) -> Vec<Lookup> {
+    valid
+        .lookups
+        .iter()
+        .filter(|(field, _, target)| {
+            record.fields.get(field).and_then(Value::as_str) != Some(target.as_str())
+        })
+        .cloned()
+        .collect()
+}
+
+/// The checks of a change that need the database, decided on `facts`: a new owner exists
+/// (422) and is within the actor's write depth, as the record is (403); the changed lookups
+/// name records the actor may read (422). Answers the patch to write.
+pub fn check_edit(
+    actor: &Actor<'_>,
+    rt: &RecordType,
+    record: &Record,
+    edit: RecordEdit,
+    valid: ValidFields,
+    facts: &WriteFacts,
+) -> ApiResult<RecordPatch> {
+    if let Some(owner) = owner_to_check(record, &edit) {
+        facts.check_owner(owner)?;
         if let Decision::Denied(reason) =
-            may_set_owner(&caller.subject, ty, Some(&view.record.owner), owner)
+            may_set_owner(actor.subject(), &rt.def.name, Some(&record.owner), owner)
         {
             return Err(ApiError::Forbidden(format!(
                 "you cannot change this record's owner: {reason}"
             )));
         }
     }
-    let changed_lookups: Vec<(String, String, String)> = valid
-        .lookups
-        .iter()
-        .filter(|(field, _, target)| {
-            view.record.fields.get(field).and_then(Value::as_str) != Some(target.as_str())
-        })
-        .cloned()
-        .collect();
-    check_lookups(state, caller, &changed_lookups).await?;
-    let patch = RecordPatch {
+    facts.check_lookups(&lookups_to_check(record, &valid))?;
+    Ok(RecordPatch {
         fields: valid.values,
         owner: edit.owner,
         state: edit.state,
         at: None,
-    };
-    // Read before the transaction (it holds SQLite's writer): the names of the records the
-    // announced lookup fields point to, before and after.
+    })
+}
+
+/// The ids of the records that the announced lookup fields (R23) point to, before and after
+/// the change: their names are read before the change's transaction.
+pub fn notice_lookup_ids(rt: &RecordType, record: &Record, patch: &RecordPatch) -> Vec<String> {
     let notices = &rt.settings.field_notifications;
     let notified: &[String] = if notices.enabled {
         &notices.fields
     } else {
         &[]
     };
-    let lookup_ids: Vec<String> = notified
+    notified
         .iter()
-        .flat_map(|f| [view.record.fields.get(f), patch.fields.get(f)])
+        .flat_map(|f| [record.fields.get(f), patch.fields.get(f)])
         .flatten()
         .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    let names = readable_record_names(state, caller, &lookup_ids).await?;
-    // The change, its announcements and the hand-over stand or fall together.
-    let mut tx = state.store.begin().await?;
+        .collect()
+}
+
+/// What a change wrote: the record before and after, and the chats handed over.
+pub struct Written {
+    pub before: Record,
+    pub after: Record,
+    pub handed_over: Option<HandOver>,
+}
+
+/// Writes a checked change on `tx` with what it causes: the announcements in the record's
+/// connected chats (R23, `names`: the lookup targets the actor may read) and the hand-over to
+/// a new owner (R25). The events are the announcements', then the hand-over's.
+pub async fn write_edit(
+    state: &AppState,
+    tx: &mut Tx,
+    actor: &Actor<'_>,
+    rt: &RecordType,
+    id: &RecordId,
+    patch: &RecordPatch,
+    names: &BTreeMap<String, String>,
+) -> ApiResult<Outcome<Written>> {
     let change = tx
-        .update_record(&rt.def, id, &patch, Some(caller.id()))
+        .update_record(&rt.def, id, patch, actor.user_id())
         .await?;
-    let mut events = announce_field_changes(state, &mut tx, caller, rt, &change, &names).await?;
-    let handed = hand_over(state, &mut tx, caller, rt, &change).await?;
-    tx.commit().await?;
-    state.similar.poke();
+    let mut events = announce_field_changes(state, tx, actor, rt, &change, names).await?;
+    let handed = hand_over(state, tx, actor, rt, &change).await?;
     events.extend(handed.events);
-    let shared = state
-        .store
-        .record_view(id, caller.id())
-        .await?
-        .and_then(|v| v.shared);
-    let can_write = decide(&caller.subject, Access::Write, change.after.facts(shared)).is_allowed();
-    let mut out = RecordOut::new(state, change.after, can_write);
-    out.handed_over = handed.value;
-    Ok(Outcome::new(out, events))
+    Ok(Outcome::new(
+        Written {
+            before: change.before,
+            after: change.after,
+            handed_over: handed.value,
+        },
+        events,
+    ))
 }
 
 /// R23: posts "Priority changed from Normal to High by Olga Berg" into every chat connected to
@@ -115,7 +193,7 @@ pub async fn update(
 async fn announce_field_changes(
     state: &AppState,
     tx: &mut Tx,
-    caller: &Caller,
+    actor: &Actor<'_>,
     rt: &RecordType,
     change: &RecordChange,
     names: &BTreeMap<String, String>,
@@ -139,8 +217,8 @@ async fn announce_field_changes(
     for chat_id in tx.connected_chat_ids(&after.id).await? {
         for c in &changes {
             let sys = system_message(
-                Some(caller.id()),
-                c.sentence(&caller.user.name),
+                actor.user_id(),
+                c.sentence(actor.name()),
                 json!({"event": "record.field_changed",
                        "record": {"type": after.record_type, "id": after.id},
                        "field": c.field, "label": c.label, "old": c.old, "new": c.new,

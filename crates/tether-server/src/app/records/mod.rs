@@ -12,6 +12,8 @@
 //! - [`owners`]: the owners the caller may give a record to.
 
 pub mod change;
+pub mod external;
+pub mod facts;
 pub mod list;
 pub mod owners;
 pub mod search;
@@ -20,13 +22,15 @@ pub mod timeline;
 
 use crate::AppState;
 use crate::app::Outcome;
+use crate::app::actor::Actor;
 use crate::app::guard::load_record;
 use crate::app::outbox::{Connection, Effect, RecordKey};
 use crate::app::views::{ActivityOut, RecordOut};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use facts::{Lookup, WriteFacts};
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use tether_domain::RecordId;
 use tether_domain::UserId;
 use tether_domain::access::{Decision, decide, may_set_owner};
@@ -56,80 +60,6 @@ pub fn parse_state(record_type: &str, s: &str) -> ApiResult<RecordState> {
     Ok(state)
 }
 
-/// Checks that an owner exists (and, for a user, is active).
-async fn check_owner(state: &AppState, owner: &Owner) -> ApiResult<()> {
-    match owner {
-        Owner::User { user_id } => match state.store.user(user_id).await? {
-            Some(u) if u.active => Ok(()),
-            Some(u) => Err(ApiError::fields(vec![
-                FieldError::new(
-                    "owner",
-                    Invalid::Deactivated,
-                    "that user is deactivated and cannot own records",
-                )
-                .with("name", u.name),
-            ])),
-            None => Err(ApiError::invalid(
-                "owner",
-                Invalid::NotFound,
-                format!("there is no user with id {user_id}"),
-            )),
-        },
-        Owner::Team { team_id } => match state.store.team(team_id).await? {
-            Some(_) => Ok(()),
-            None => Err(ApiError::invalid(
-                "owner",
-                Invalid::NotFound,
-                format!("there is no team with id {team_id}"),
-            )),
-        },
-    }
-}
-
-/// Every lookup in `lookups` (field, target type, id) must name a record of the field's target
-/// type that the caller may read. One the caller may not read is answered exactly as a missing
-/// one (same status, same detail), so a lookup field is no way to learn which ids exist — nor
-/// to pin another user's record with a link that blocks its delete.
-async fn check_lookups(
-    state: &AppState,
-    caller: &Caller,
-    lookups: &[(String, String, String)],
-) -> ApiResult<()> {
-    if lookups.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<RecordId> = lookups
-        .iter()
-        .map(|(_, _, id)| RecordId::new(id.as_str()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let readable: BTreeSet<(String, String)> = state
-        .store
-        .record_views(&ids, Some(caller.id()))
-        .await?
-        .into_iter()
-        .filter(|v| decide(&caller.subject, Access::Read, v.facts()).is_allowed())
-        .map(|v| (v.record.record_type, v.record.id.into_string()))
-        .collect();
-    let errors: Vec<FieldError> = lookups
-        .iter()
-        .filter(|(_, t, id)| !readable.contains(&(t.clone(), id.clone())))
-        .map(|(field, t, id)| {
-            FieldError::new(
-                field.clone(),
-                Invalid::NotFound,
-                format!("there is no {t} record with id {id}"),
-            )
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::fields(errors))
-    }
-}
-
 /// What creating a record asks for.
 pub struct NewRecordRequest {
     pub fields: Map<String, Value>,
@@ -150,6 +80,32 @@ pub async fn create(
     rt: &RecordType,
     req: NewRecordRequest,
 ) -> ApiResult<RecordOut> {
+    let actor = Actor::person(caller);
+    let valid = validate_new(&actor, rt, req)?;
+    let facts = WriteFacts::read(state, &actor, [&valid.owner], &valid.lookups).await?;
+    let new = check_new(&actor, rt, valid, &facts)?;
+    let record = state.store.create_record(&rt.def, &new).await?;
+    state.similar.poke();
+    Ok(RecordOut::new(state, record, true))
+}
+
+/// A new record whose fields are valid for its type, with its owner and state, before the
+/// checks that need the database.
+pub struct ValidNew {
+    pub values: BTreeMap<String, Value>,
+    pub lookups: Vec<Lookup>,
+    pub owner: Owner,
+    pub state: RecordState,
+}
+
+/// Checks a new record's fields against its type (`related` merged in as lookup fields): 422
+/// naming each field at fault. Without an owner the record is the actor's; an actor who is no
+/// person (an API key) must name one.
+pub fn validate_new(
+    actor: &Actor<'_>,
+    rt: &RecordType,
+    req: NewRecordRequest,
+) -> ApiResult<ValidNew> {
     let ty = &rt.def.name;
     let mut input = req.fields;
     for (field, id) in req.related.unwrap_or_default() {
@@ -170,30 +126,56 @@ pub async fn create(
         .def
         .validate_fields(&input, Mode::Create)
         .map_err(ApiError::fields)?;
-    let owner = req.owner.unwrap_or_else(|| Owner::User {
-        user_id: caller.subject.user_id.clone(),
-    });
-    check_owner(state, &owner).await?;
-    if let Decision::Denied(reason) = may_set_owner(&caller.subject, ty, None, &owner) {
+    let owner = match (req.owner, actor.user_id()) {
+        (Some(owner), _) => owner,
+        (None, Some(me)) => Owner::User {
+            user_id: me.clone(),
+        },
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "owner",
+                Invalid::Missing,
+                "a new record needs an owner: {\"email\": …}, {\"user_id\": …} or {\"team_id\": …}",
+            ));
+        }
+    };
+    Ok(ValidNew {
+        values: valid.values,
+        lookups: valid.lookups,
+        owner,
+        state: req.state.unwrap_or(RecordState::Active),
+    })
+}
+
+/// The checks of a new record that need the database, decided on `facts`: the owner exists
+/// (422), the actor's write privilege covers it (R5, 403), every lookup names a record the
+/// actor may read (422). Answers the record to store.
+pub fn check_new(
+    actor: &Actor<'_>,
+    rt: &RecordType,
+    valid: ValidNew,
+    facts: &WriteFacts,
+) -> ApiResult<NewRecord> {
+    facts.check_owner(&valid.owner)?;
+    if let Decision::Denied(reason) =
+        may_set_owner(actor.subject(), &rt.def.name, None, &valid.owner)
+    {
         return Err(ApiError::Forbidden(format!(
             "you cannot create this record: {reason}"
         )));
     }
-    check_lookups(state, caller, &valid.lookups).await?;
-    let new = NewRecord {
+    facts.check_lookups(&valid.lookups)?;
+    Ok(NewRecord {
         fields: valid
             .values
             .into_iter()
             .filter(|(_, v)| !v.is_null())
             .collect(),
-        owner,
-        state: req.state.unwrap_or(RecordState::Active),
-        created_by: Some(caller.id().clone()),
+        owner: valid.owner,
+        state: valid.state,
+        created_by: actor.user_id().cloned(),
         at: None,
-    };
-    let record = state.store.create_record(&rt.def, &new).await?;
-    state.similar.poke();
-    Ok(RecordOut::new(state, record, true))
+    })
 }
 
 /// A record the caller may read, with whether they may write it.

@@ -185,6 +185,28 @@ pub(super) const TABLE: &[Row] = table! {
     get "/api/v1/records/{type}/{id}/timeline"
         => [401, 401, 200, 403, 403, 200, 200, 200, 200, 200, 200, 200];
 
+    // Integration (issue 19): API keys are for administrators' sessions only; upserts by
+    // external id need an administrator's session or a key (no persona holds one); reading a
+    // record by its external id is reading the record (the world's synced case is the owner's).
+    //      anon gone nocl memb nonm read writ ownr conn disc tadm admn
+    post "/api/v1/api-keys", body = Json(r#"{"name": "Key {uniq}", "scopes": ["records:write"]}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201];
+    get "/api/v1/api-keys"
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    delete "/api/v1/api-keys/{id}"
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 204];
+    get "/api/v1/records/{type}/by-external/{source}/{external_id}"
+        => [401, 401, 200, 403, 403, 200, 200, 200, 200, 200, 200, 200];
+    put "/api/v1/records/{type}/by-external/{source}/{external_id}",
+        body = Json(r#"{"fields": {"product": "Synced {uniq}"}}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    post "/api/v1/records/{type}/bulk", body = Json(r#"{"items": [{"source": "matrix",
+        "external_id": "bulk-{uniq}", "fields": {"title": "Bulk case {uniq}"}}]}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    put "/api/v1/users/by-external/{source}/{external_id}",
+        body = Json(r#"{"name": "Synced {uniq}", "email": "synced-{uniq}@example.com"}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201];
+
     // Chats (R1, R2, R11b): the R1 gate first (403), then membership — a non-member gets 404
     // exactly as for a missing chat, administrators included (docs/security.md).
     //      anon gone nocl memb nonm read writ ownr conn disc tadm admn

@@ -178,6 +178,25 @@ pub(super) async fn world(backend: Backend) -> World {
     )
     .await
     .expect(201);
+    // Issue 19: a case the host system "matrix" keeps, owned by the owner, and an API key
+    // (which no persona uses: a key is no session).
+    app.put(
+        "/records/case/by-external/matrix/ZAN-1",
+        &admin,
+        json!({"fields": {"title": format!("{RECORD_NAME} (synced)"), "product": PRODUCT},
+               "owner": {"user_id": u[OWNER]}}),
+    )
+    .await
+    .expect(201);
+    let key = id(&app
+        .post(
+            "/api/v1/api-keys",
+            &admin,
+            json!({"name": "Matrix key", "scopes": ["records:write"]}),
+        )
+        .await
+        .expect(201)
+        .body);
     // Gus signed in above and was in the chat; now deactivated, his token must be dead.
     app.patch(
         &format!("/users/{}", u[GONE]),
@@ -203,6 +222,9 @@ pub(super) async fn world(backend: Backend) -> World {
         ("missing_account", "no-such-account-4f1c".to_owned()),
         ("message", message),
         ("attachment", attachment),
+        ("source", "matrix".to_owned()),
+        ("external_id", "ZAN-1".to_owned()),
+        ("key", key),
     ]);
     World {
         app,
