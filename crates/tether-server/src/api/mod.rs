@@ -45,7 +45,14 @@ impl Modify for SecurityAddon {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The token from POST /auth/login; on the integration endpoints (tag integration) also an API key (tk_…)",
+                    ))
+                    .build(),
+            ),
         );
         components.add_security_scheme(
             "cookie",

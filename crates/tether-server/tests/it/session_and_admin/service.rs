@@ -42,11 +42,57 @@ async fn health_metrics_and_openapi_are_served() {
         ("/api/v1/records/{type}/{id}/shares", "post"),
         ("/api/v1/records/{type}/{id}/activities", "post"),
         ("/api/v1/records/{type}/{id}/timeline", "get"),
+        // API.md *Integration* (issue 19, part 1).
+        ("/api/v1/api-keys", "post"),
+        ("/api/v1/api-keys", "get"),
+        ("/api/v1/api-keys/{id}", "delete"),
+        (
+            "/api/v1/records/{type}/by-external/{source}/{external_id}",
+            "put",
+        ),
+        (
+            "/api/v1/records/{type}/by-external/{source}/{external_id}",
+            "get",
+        ),
+        ("/api/v1/records/{type}/bulk", "post"),
+        ("/api/v1/users/by-external/{source}/{external_id}", "put"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "OpenAPI lacks {method} {path}"
         );
+    }
+    // The integration schemas name API.md's members.
+    let schemas = &doc["components"]["schemas"];
+    for (schema, members) in [
+        ("CreateKey", &["name", "scopes"][..]),
+        ("KeyCreated", &["id", "key"][..]),
+        (
+            "KeyOut",
+            &[
+                "name",
+                "scopes",
+                "created_at",
+                "created_by",
+                "last_used_at",
+                "revoked",
+            ][..],
+        ),
+        ("PutRecord", &["fields", "owner", "state", "url"][..]),
+        ("OwnerBody", &["email", "user_id", "team_id"][..]),
+        (
+            "BulkItem",
+            &["source", "external_id", "fields", "owner", "state", "url"][..],
+        ),
+        ("BulkRow", &["external_id", "id", "outcome", "detail"][..]),
+        ("PutUser", &["name", "email", "roles"][..]),
+    ] {
+        for m in members {
+            assert!(
+                schemas[schema]["properties"].get(*m).is_some(),
+                "OpenAPI schema {schema} lacks {m}"
+            );
+        }
     }
     let admin = app.admin().await;
     app.get("/me", &admin).await.expect(200);
