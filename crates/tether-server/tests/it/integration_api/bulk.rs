@@ -173,19 +173,33 @@ async fn i19_a_bulk_upsert_takes_at_most_a_thousand_items(b: Backend) {
     app.get("/records/case/by-external/import/0", &secret)
         .await
         .expect(404);
-    // A thousand is one transaction that writes them all.
+    // A thousand is one transaction that writes them all, in a body past the 1 MiB other
+    // requests are held to.
+    let long = "A printer on the third floor jams on tray 2. ".repeat(40);
+    let big = json!({"items": (0..1000).map(|i| json!({"source": "import", "external_id": format!("{i}"),
+        "fields": {"title": format!("Imported case {i}"), "description": long}})).collect::<Vec<_>>()});
+    assert!(big.to_string().len() > 1024 * 1024);
     let res = app
-        .post("/records/case/bulk", &secret, batch(1000))
+        .post("/records/case/bulk", &secret, big)
         .await
         .expect(200)
         .body;
     let items = res["items"].as_array().unwrap();
     assert_eq!(items.len(), 1000);
-    assert!(items.iter().all(|r| r["outcome"] == "created"));
+    assert!(
+        items.iter().all(|r| r["outcome"] == "created"),
+        "{}",
+        items[0]
+    );
     let last = app
         .get("/records/case/by-external/import/999", &secret)
         .await
         .expect(200)
         .body;
     assert_eq!(last["number"], "CAS-01000");
+    // Elsewhere the limit holds.
+    let huge = json!({"fields": {"title": "x", "description": "y".repeat(1100 * 1024)}});
+    app.put("/records/case/by-external/import/big", &secret, huge)
+        .await
+        .expect(413);
 }
