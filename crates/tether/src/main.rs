@@ -1,5 +1,6 @@
 //! `tether`: the server binary. Commands: `serve`, `demo`, `migrate`, `backup`,
-//! `admin create-user`, `admin set-password`, and `bench` (runs the separate `tether-bench`).
+//! `admin create-user`, `admin set-password`, `import`, and `bench` (runs the separate
+//! `tether-bench`).
 //! Every failure ends with a one-line reason on stderr and a non-zero exit status.
 
 mod cli;
@@ -57,6 +58,37 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Upsert records (or, with --users, people) by external id from a CSV or JSON Lines file
+    /// into the configured database, printing a summary with every refused line.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    #[command(flatten)]
+    db: DatabaseArgs,
+    /// The record type of the file's records (case, account, …).
+    #[arg(
+        long = "type",
+        required_unless_present = "users",
+        conflicts_with = "users"
+    )]
+    record_type: Option<String>,
+    /// The file holds people (external_id, name, email, roles) instead of records.
+    #[arg(long)]
+    users: bool,
+    /// The host system the file comes from (zammad, zendesk, …): its ids are external ids
+    /// under this source, unless a line names its own.
+    #[arg(long)]
+    source: String,
+    /// The owner (an e-mail address) of new records whose line names none.
+    #[arg(long)]
+    owner: Option<String>,
+    /// csv or jsonl; by default from the file's ending (.csv, .jsonl, .ndjson).
+    #[arg(long, value_enum)]
+    format: Option<cli::import::Format>,
+    /// The file to import.
+    file: PathBuf,
 }
 
 #[derive(Args, Clone)]
@@ -287,6 +319,19 @@ async fn run(cli: Cli) -> Result<()> {
             serve(store, &args.listen, |_| {}).await
         }
         Command::Demo(args) => run_demo(args).await,
+        Command::Import(args) => {
+            let store = open_store(&args.db.database, &args.db.connect_options()).await?;
+            let import = cli::import::Import {
+                record_type: args.record_type,
+                source: args.source,
+                owner: args.owner,
+                file: args.file,
+                format: args.format,
+            };
+            let done = cli::import::run(store.clone(), import).await;
+            store.close().await;
+            done
+        }
         Command::Bench { .. } => Err(anyhow!("`tether bench` runs before the runtime starts")),
         Command::Backup { db, to } => {
             let store = Store::connect(&db.database, &ConnectOptions::default())

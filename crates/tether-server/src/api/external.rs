@@ -235,8 +235,9 @@ impl From<RowResult> for BulkRow {
     }
 }
 
-/// One bulk row, parsed; a row that cannot be read keeps its source and external id as sent.
-fn parse_row(ty: &str, row: Value) -> Result<SyncItem, (String, String, ApiError)> {
+/// One bulk row (a [`BulkItem`] as JSON), parsed; a row that cannot be read keeps its source
+/// and external id as sent. `tether import` reads its rows with this too.
+pub fn parse_row(ty: &str, row: Value) -> Result<SyncItem, (String, String, ApiError)> {
     let text = |k: &str| {
         row.get(k)
             .and_then(Value::as_str)

@@ -17,12 +17,17 @@ use tether_store::audit::NewAudit;
 use tether_store::people::UserSummary;
 use tether_store::people::external::ChangedBy;
 
+/// How a change made with `tether import` is signed.
+pub const COMMAND_LINE: &str = "command line";
+
 /// The author of a change and what they may do.
 pub struct Actor<'a> {
     subject: Cow<'a, Subject>,
     person: Option<&'a UserSummary>,
     /// The key's id and name, for a change made with an API key.
     key: Option<(&'a str, &'a str)>,
+    /// What signs a change made by neither a person nor a key (`tether import`).
+    label: Option<&'static str>,
 }
 
 impl<'a> Actor<'a> {
@@ -32,6 +37,7 @@ impl<'a> Actor<'a> {
             subject: Cow::Borrowed(&caller.subject),
             person: Some(&caller.user),
             key: None,
+            label: None,
         }
     }
 
@@ -43,11 +49,19 @@ impl<'a> Actor<'a> {
                 subject,
                 person: Some(&caller.user),
                 key: None,
+                label: None,
             },
             Integrator::Key(key) => Actor {
                 subject,
                 person: None,
                 key: Some((&key.id, &key.name)),
+                label: None,
+            },
+            Integrator::CommandLine { .. } => Actor {
+                subject,
+                person: None,
+                key: None,
+                label: Some(COMMAND_LINE),
             },
         }
     }
@@ -73,7 +87,7 @@ impl<'a> Actor<'a> {
         match (self.person, self.key) {
             (Some(p), _) => &p.name,
             (None, Some((_, name))) => name,
-            (None, None) => "",
+            (None, None) => self.label.unwrap_or_default(),
         }
     }
 
@@ -90,8 +104,13 @@ impl<'a> Actor<'a> {
         self.key.map(|(id, _)| id)
     }
 
-    /// An audit entry signed by this actor (the person, or the key).
+    /// An audit entry signed by this actor (the person, or the key); one made from the
+    /// command line says so in its details (`via`), as `tether admin set-password` does.
     pub fn audit(&self, action: &'static str, details: serde_json::Value) -> NewAudit {
+        let mut details = details;
+        if let (Some(label), Some(map)) = (self.label, details.as_object_mut()) {
+            map.insert("via".into(), label.into());
+        }
         NewAudit::new(self.user_id(), action, details).by_key(self.key_id())
     }
 

@@ -65,13 +65,19 @@ fn bearer_key(parts: &Parts) -> Result<Option<String>, ApiError> {
     Ok(super::request::bearer_token(parts)?.filter(|t| tether_domain::integration::is_api_key(t)))
 }
 
-/// Who calls an integration endpoint: an administrator's session or an API key. The handler
-/// says what the call needs ([`Integrator::require`]); the use case writes as the host system
+/// Who calls an integration use case: an administrator's session or an API key (the HTTP
+/// endpoints), or the command line (`tether import`, with the operator's authority over the
+/// database, as `tether admin` has). The handler says what the call needs
+/// ([`Integrator::require`]); the use case writes as the host system
 /// ([`Integrator::sync_subject`]), attributing the change to the person or the key.
 #[derive(Clone, Debug)]
 pub enum Integrator {
     Person(Caller),
     Key(KeyCaller),
+    /// `tether import`: `default_owner` owns new records that name no owner.
+    CommandLine {
+        default_owner: Option<UserId>,
+    },
 }
 
 impl FromRequestParts<AppState> for Integrator {
@@ -98,6 +104,7 @@ impl Integrator {
             Integrator::Key(key) => key_allows(&key.scopes, scope)
                 .map_err(|e| ApiError::Forbidden(e.to_string()).with_code("api_key.scope_missing")),
             Integrator::Person(caller) if caller.subject.privileges.admin => Ok(()),
+            Integrator::CommandLine { .. } => Ok(()),
             Integrator::Person(_) => Err(ApiError::Forbidden(format!(
                 "this needs the admin privilege, or an API key with the scope '{scope}'"
             ))
@@ -111,6 +118,7 @@ impl Integrator {
         let user_id = match self {
             Integrator::Person(caller) => caller.id().clone(),
             Integrator::Key(key) => UserId::new(format!("api-key:{}", key.id)),
+            Integrator::CommandLine { .. } => UserId::new("command-line"),
         };
         tether_domain::integration::sync_subject(user_id)
     }

@@ -2,4 +2,5 @@
 //! half in lib.rs is shared with the tests and the benchmark tool).
 
 pub(crate) mod admin;
+pub(crate) mod import;
 pub(crate) mod serve;

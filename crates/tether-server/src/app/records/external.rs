@@ -239,7 +239,7 @@ pub async fn get(
                 .ok_or_else(not_found)?;
             super::get(state, caller, &rt.def.name, &view.record.id).await
         }
-        Integrator::Key(_) => {
+        Integrator::Key(_) | Integrator::CommandLine { .. } => {
             require_write(by)?;
             let view = state
                 .store
@@ -299,6 +299,9 @@ async fn plan(
             .created_by
             .clone()
             .map(|user_id| Owner::User { user_id }),
+        Integrator::CommandLine { default_owner } => {
+            default_owner.clone().map(|user_id| Owner::User { user_id })
+        }
         Integrator::Person(_) => None,
     };
     let validated: Vec<ApiResult<Checked>> = items

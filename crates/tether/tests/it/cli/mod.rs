@@ -1,9 +1,11 @@
 //! The command line as an operator meets it: one-line errors with a non-zero status, migrate,
 //! admin create-user and set-password, the first administrator, and serve with graceful
 //! shutdown. Here: the helpers and argument errors; `admin` (migrate, users, passwords,
-//! backup) and `serve` (start, first administrator, limits, shutdown) have the rest.
+//! backup), `import` (records and people from CSV and JSON Lines) and `serve` (start, first
+//! administrator, limits, shutdown) have the rest.
 
 mod admin;
+mod import;
 mod serve;
 
 use std::process::{Command, Output};
