@@ -159,8 +159,8 @@ pub async fn bulk(
     let actor = Actor::sync(by);
     let parsed: Vec<&SyncItem> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
     let mut plans = plan(state, by, &actor, rt, &parsed).await?.into_iter();
-    // Two rows for the same record: the first is written, the second refused (one upsert per
-    // record and request keeps the outcome of each row clear).
+    // Two rows for the same record: only the first counts, the second is refused (one upsert
+    // per record and request keeps the outcome of each row clear).
     let mut seen = std::collections::BTreeSet::new();
     let mut rows = Vec::with_capacity(items.len());
     let mut to_write = Vec::new();
@@ -178,7 +178,7 @@ pub async fn bulk(
                     Err(ApiError::invalid(
                         "external_id",
                         Invalid::Duplicate,
-                        "this record is in the request twice; only its first row was written",
+                        "this record is in an earlier row of this request; send one row per record",
                     ))
                 };
                 (key.0, key.1, checked)
