@@ -91,7 +91,7 @@ async fn i19_bulk_upserts_report_each_row_and_refuse_only_the_bad_ones(b: Backen
         rows[4]
     );
     assert!(
-        rows[6]["detail"].as_str().unwrap().contains("twice"),
+        rows[6]["detail"].as_str().unwrap().contains("earlier row"),
         "{}",
         rows[6]
     );
