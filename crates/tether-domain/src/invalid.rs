@@ -39,6 +39,8 @@ codes! {
     Empty = "value.empty",
     /// Longer than `params.max` characters.
     TooLong = "value.too_long",
+    /// Shorter than `params.min` characters.
+    TooShort = "value.too_short",
     /// More than `params.max` items.
     TooMany = "value.too_many",
     /// Control, invisible or text-direction characters.

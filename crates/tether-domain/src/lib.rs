@@ -27,6 +27,7 @@ pub mod signin;
 pub mod suggest;
 pub mod team;
 pub mod viewer;
+pub mod webhook;
 
 pub use access::{Decision, DenyReason, Owner, RecordFacts, Subject};
 pub use ids::{AttachmentId, ChatId, MessageId, RecordId, RoleId, TeamId, UserId};

@@ -197,6 +197,7 @@ problem-time_zone-unknown = Choose a time zone from the list.
 problem-value-missing = This must be filled in.
 problem-value-empty = This must not be empty.
 problem-value-too_long = Use at most { $max } characters.
+problem-value-too_short = Use at least { $min } characters.
 problem-value-too_many = Choose at most { $max }.
 problem-value-characters = Remove the control, invisible or text-direction characters.
 problem-value-kind = Enter { $kind ->

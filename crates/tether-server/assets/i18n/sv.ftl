@@ -196,6 +196,7 @@ problem-time_zone-unknown = Välj en tidszon i listan.
 problem-value-missing = Det här måste fyllas i.
 problem-value-empty = Det här får inte vara tomt.
 problem-value-too_long = Använd högst { $max } tecken.
+problem-value-too_short = Använd minst { $min } tecken.
 problem-value-too_many = Välj högst { $max }.
 problem-value-characters = Ta bort kontrolltecknen, de osynliga tecknen eller textriktningstecknen.
 problem-value-kind = Ange { $kind ->
