@@ -13,6 +13,7 @@ pub mod csv;
 pub mod ids;
 pub mod integration;
 pub mod invalid;
+pub mod launch;
 pub mod locale;
 pub mod markdown;
 pub mod people;
