@@ -57,6 +57,7 @@ mod db;
 pub mod dialect;
 mod error;
 mod health;
+pub mod integrations;
 mod member_check;
 mod outgoing;
 pub mod people;

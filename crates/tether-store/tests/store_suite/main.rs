@@ -34,6 +34,7 @@ mod finder;
 mod finder_substrings;
 mod guards;
 mod integration;
+mod launch;
 mod messages;
 mod people;
 mod records;
