@@ -280,7 +280,10 @@ pub fn signed_content(timestamp: i64, body: &str) -> String {
 pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!(
         "v1={}",
-        hmac_sha256_hex(secret.as_bytes(), signed_content(timestamp, body).as_bytes())
+        hmac_sha256_hex(
+            secret.as_bytes(),
+            signed_content(timestamp, body).as_bytes()
+        )
     )
 }
 

@@ -8,12 +8,15 @@ use crate::audit::{NewAudit, audit_insert};
 use crate::chats::{Chat, SystemMessage};
 use crate::dialect::contains_pattern;
 use crate::tx::{Db, on_db};
+use crate::webhooks::WebhookEvent;
+use crate::webhooks::outbox::webhook_event_insert;
 use crate::{Result, Store, StoreError, Tx, new_id, now_ms};
 use serde_json::json;
 use std::collections::BTreeMap;
 use tether_domain::RecordId;
 use tether_domain::TeamId;
 use tether_domain::UserId;
+use tether_domain::webhook::EventType;
 use tether_domain::{ChatId, MessageId};
 
 /// A chat connected to a record, as one viewer sees the connection.
@@ -57,8 +60,9 @@ pub struct ConnectionChange<'a> {
 }
 
 /// Writes a connection of `$chat` to a record with its system message, its timeline entry
-/// (`kind`: `chat_connection`) and audit entry, inside a transaction; evaluates to the system
-/// message's id, or `None` when the chat was connected already.
+/// (`kind`: `chat_connection`), audit entry and `chat.connected` webhook event, inside a
+/// transaction; evaluates to the system message's id, or `None` when the chat was connected
+/// already.
 macro_rules! insert_connection {
     ($tx:expr, $chat:expr, $record_type:expr, $record_id:expr, $actor:expr, $system:expr, $subject:expr, $at:expr) => {{
         let at: i64 = $at;
@@ -70,8 +74,10 @@ macro_rules! insert_connection {
             written = Some(crate::chats::insert_system_in_tx!($tx, chat, $system, at));
             sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at, chat_id, data) VALUES ($1, $2, 'chat_connection', $3, NULL, $4, $5, $6, NULL)")
                 .bind(new_id()).bind($record_id).bind($subject).bind($actor).bind(at).bind(chat.as_str()).execute(&mut *$tx).await?;
-            let entry = NewAudit::new(Some($actor), "chat.connected", json!({})).record($record_type, $record_id).chat(chat.as_str());
+            let entry = NewAudit::new(Some($actor), "chat.connected", json!({})).record($record_type, $record_id.as_str()).chat(chat.as_str());
             audit_insert!(&mut *$tx, &entry)?;
+            let event = WebhookEvent { kind: EventType::ChatConnected, chat_id: chat, record_id: Some($record_id), message_id: None, actor_id: Some($actor), note_id: None, at };
+            webhook_event_insert!(&mut *$tx, &event)?;
         }
         written
     }};
@@ -95,7 +101,8 @@ const CHAT_COLUMNS: &str = "c.id, c.kind, c.name, c.team_id, c.created_by, c.cre
 impl Store {
     /// Connects a chat to a record (R11, R13). Connecting twice changes nothing and returns
     /// `false`; otherwise writes the connection, the system message, a `chat_connection`
-    /// timeline entry and an audit entry, and returns the system message's id. Only a member
+    /// timeline entry, an audit entry and the `chat.connected` webhook event, and returns the
+    /// system message's id. Only a member
     /// connects a chat: the actor's membership is read inside the write (`NotFound("chat")`
     /// when not).
     pub async fn connect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<MessageId>> {
@@ -104,7 +111,7 @@ impl Store {
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             crate::member_check::require_member!(&mut *tx, member_now, c.chat_id, c.actor_id);
-            let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id.as_str(), c.actor_id, c.system, c.timeline_subject, now);
+            let written = insert_connection!(tx, c.chat_id, c.record_type, c.record_id, c.actor_id, c.system, c.timeline_subject, now);
             tx.commit().await?;
             Ok::<_, StoreError>(written)
         })
@@ -128,7 +135,7 @@ impl Store {
             let mut tx = p.begin().await?;
             crate::chats::insert_chat_in_tx!(tx, &id, c.chat, None::<&str>, now);
             let mut opening = Vec::new();
-            if let Some(started) = insert_connection!(tx, &id, c.record_type, c.record_id.as_str(), &c.chat.created_by, c.started, c.timeline_subject, now) {
+            if let Some(started) = insert_connection!(tx, &id, c.record_type, c.record_id, &c.chat.created_by, c.started, c.timeline_subject, now) {
                 opening.push(started);
             }
             if let Some(intro) = c.intro {
@@ -142,7 +149,7 @@ impl Store {
     }
 
     /// Removes a connection (R11a), recording a `chat_disconnection` timeline entry, the system
-    /// message and an audit entry; returns the system message's id (`None`: it was not
+    /// message, an audit entry and the `chat.disconnected` webhook event; returns the system message's id (`None`: it was not
     /// connected). Never touches the chat or its messages.
     pub async fn disconnect_chat(&self, c: &ConnectionChange<'_>) -> Result<Option<MessageId>> {
         let now = now_ms();
@@ -157,6 +164,8 @@ impl Store {
                     .bind(new_id()).bind(c.record_id.as_str()).bind(c.timeline_subject).bind(c.actor_id).bind(now).bind(c.chat_id.as_str()).execute(&mut *tx).await?;
                 let entry = NewAudit::new(Some(c.actor_id), "chat.disconnected", json!({})).record(c.record_type, c.record_id.as_str()).chat(c.chat_id.as_str());
                 audit_insert!(&mut *tx, &entry)?;
+                let event = WebhookEvent { kind: EventType::ChatDisconnected, chat_id: c.chat_id, record_id: Some(c.record_id), message_id: None, actor_id: Some(c.actor_id), note_id: None, at: now };
+                webhook_event_insert!(&mut *tx, &event)?;
             }
             tx.commit().await?;
             Ok::<_, sqlx::Error>(written)
@@ -208,8 +217,8 @@ impl Store {
         )
     }
 
-    /// Adds `user_id` to a connected chat with the full history (R14), with the system message
-    /// and an audit entry, in one transaction; returns the system message's id (`None`: already
+    /// Adds `user_id` to a connected chat with the full history (R14), with the system message,
+    /// an audit entry and the `chat.joined` webhook event, in one transaction; returns the system message's id (`None`: already
     /// a member).
     pub async fn join_chat(
         &self,
@@ -231,6 +240,9 @@ impl Store {
                 written = Some(crate::chats::insert_system_in_tx!(tx, chat_id, sys, now));
                 let entry = NewAudit::new(Some(user_id), "chat.joined", json!({"history": "all"})).record(record_type, record_id).chat(chat_id.as_str());
                 audit_insert!(&mut *tx, &entry)?;
+                // Every record the chat is connected to hears of it, not only the one joined from.
+                let event = WebhookEvent { kind: EventType::ChatJoined, chat_id, record_id: None, message_id: None, actor_id: Some(user_id), note_id: None, at: now };
+                webhook_event_insert!(&mut *tx, &event)?;
             }
             tx.commit().await?;
             Ok::<_, sqlx::Error>(written)

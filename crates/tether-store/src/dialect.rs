@@ -66,6 +66,9 @@ pub(crate) enum Locked {
     /// Who holds `admin` (key `admins`): a change that could take it from someone reads the
     /// other administrators under this lock, so two such changes at once cannot both pass.
     Admins,
+    /// The webhook endpoints (key `webhook_endpoints`): a registration counts them under this
+    /// lock, so two at once cannot pass the bound together.
+    Webhooks,
 }
 
 /// The statement that takes a row's lock for the rest of a write transaction (`$1` the key),
@@ -80,8 +83,36 @@ pub(crate) fn lock_row(backend: crate::Backend, row: Locked) -> Option<&'static 
         (crate::Backend::Postgres, Locked::RecordType) => {
             Some("SELECT name FROM record_types WHERE name = $1 FOR UPDATE")
         }
-        (crate::Backend::Postgres, Locked::Admins) => {
+        (crate::Backend::Postgres, Locked::Admins | Locked::Webhooks) => {
             Some("SELECT pg_advisory_xact_lock(hashtext($1))")
+        }
+    }
+}
+
+/// The statement that claims due webhook deliveries (`$1` now, `$2` held until, `$3` at most):
+/// pending, due, not held, and each the oldest pending delivery of its record to its endpoint;
+/// answers `id, endpoint_id, event_id, payload, attempts, created_at` of those claimed. On
+/// PostgreSQL rows another node is claiming at the same moment are skipped (`SKIP LOCKED`),
+/// so two nodes never claim one delivery; SQLite's one writer runs one claim at a time.
+pub(crate) fn claim_webhook_deliveries(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Sqlite => {
+            "UPDATE webhook_deliveries SET claimed_until = $2 WHERE seq IN (\
+             SELECT d.seq FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
+             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) \
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
+             AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq) \
+             ORDER BY d.next_attempt_at, d.seq LIMIT $3) \
+             RETURNING id, endpoint_id, event_id, payload, attempts, created_at"
+        }
+        crate::Backend::Postgres => {
+            "UPDATE webhook_deliveries SET claimed_until = $2 WHERE seq IN (\
+             SELECT d.seq FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
+             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) \
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
+             AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq) \
+             ORDER BY d.next_attempt_at, d.seq LIMIT $3 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, endpoint_id, event_id, payload, attempts, created_at"
         }
     }
 }

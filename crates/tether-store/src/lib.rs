@@ -12,7 +12,8 @@
 //! Modules form layers, each using only those before it: `error`, `health`, `outgoing` (the
 //! leaves) → `db` (the `Store` handle holding them) → `dialect`, `audit`, `sends`, `connect` →
 //! `chats`, `people` → `records`, `collab`, `sessions`, `team_admin`, `api_keys` → `record_search`,
-//! `bulk`.
+//! `bulk`, `webhooks` (whose `outbox` statements `sends`, `chats` and `collab` write with their
+//! changes).
 
 /// Runs the same code on whichever pool the store holds: inside, `$p` is `&SqlitePool` or
 /// `&PgPool`, and sqlx infers the database from it. This is how each query is written once.
@@ -73,6 +74,7 @@ pub mod team_admin;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod tx;
+pub mod webhooks;
 
 pub use connect::{ConnectOptions, SQLITE_CACHE_KIB, SQLITE_MMAP_BYTES};
 pub use db::{Backend, Store};

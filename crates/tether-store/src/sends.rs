@@ -202,6 +202,9 @@ struct SqliteBatch {
     /// Which senders are members of their chat now (rows: `c` chat, `u` user); answers
     /// `chat_id, user_id` of those who are.
     members: String,
+    /// Their `message.created` webhook events, for chats connected to records
+    /// (`crate::webhooks::outbox`).
+    webhooks: String,
 }
 
 /// `(SELECT value->>'a' AS a, … FROM json_each($1)) AS v`.
@@ -254,6 +257,13 @@ impl SqliteBatch {
                     "SELECT cm.chat_id, cm.user_id FROM {senders} \
                      JOIN chat_members cm ON cm.chat_id = v.c AND cm.user_id = v.u"
                 ),
+                webhooks: crate::webhooks::outbox::sqlite_batch_events(&json_rows(&[
+                    "id",
+                    "chat_id",
+                    "seq",
+                    "sender_id",
+                    "created_at",
+                ])),
             }
         });
         &SQL
@@ -271,7 +281,9 @@ impl SqliteBatch {
 /// entries (the same `simple` tsvector as `crate::dialect::insert_message_text`) and mentions
 /// follow from the inserted rows. Answers `id, seq, members_version` (the chat's, read under
 /// the row lock) per message written: a message without a row was not written (its sender is
-/// not a member, or its chat is gone).
+/// not a member, or its chat is gone). Messages in chats connected to records write their
+/// `message.created` webhook events too (`wh`, `crate::webhooks::outbox`), while an endpoint
+/// subscribes to them.
 const POSTGRES_BATCH: &str = "\
 WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text, ord bigint, \
      sender_id text, body text, html text, importance text, data text, created_at bigint, \
@@ -293,7 +305,12 @@ WITH v AS (SELECT * FROM json_to_recordset($1::json) AS v(id text, chat_id text,
      SELECT m.id, m.chat_id, to_tsvector('simple', v.terms) FROM m JOIN v ON v.id = m.id), \
  mm AS (INSERT INTO message_mentions (message_id, user_id) \
      SELECT DISTINCT m.id, u.user_id FROM m JOIN v ON v.id = m.id \
-     CROSS JOIN LATERAL json_array_elements_text(v.mentions) AS u(user_id)) \
+     CROSS JOIN LATERAL json_array_elements_text(v.mentions) AS u(user_id)), \
+ wh AS (INSERT INTO webhook_events (event_type, chat_id, record_id, message_id, actor_id, note_id, created_at) \
+     SELECT 'message.created', m.chat_id, cc.record_id, m.id, v.sender_id, NULL, v.created_at \
+     FROM m JOIN v ON v.id = m.id JOIN chat_connections cc ON cc.chat_id = m.chat_id \
+     WHERE EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.event_type = 'message.created') \
+     ORDER BY v.created_at, m.seq, cc.record_id) \
 SELECT m.id, m.seq, b.members_version FROM m JOIN bumped b ON b.id = m.chat_id";
 
 /// What a batch changes per chat: how many messages, the latest time, the last sender.
@@ -443,6 +460,10 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query(sql.texts.as_str())
+                    .bind(&rows)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql.webhooks.as_str())
                     .bind(&rows)
                     .execute(&mut *tx)
                     .await?;

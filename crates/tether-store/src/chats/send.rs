@@ -139,6 +139,9 @@ impl Store {
                 text.push_str(&a.name);
             }
             sqlx::query(text_sql).bind(&id).bind(m.chat_id.as_str()).bind(tether_domain::search::index_terms(&text)).execute(&mut *tx).await?;
+            let event = crate::webhooks::WebhookEvent { kind: tether_domain::webhook::EventType::MessageCreated, chat_id: &m.chat_id, record_id: None,
+                message_id: Some(id.as_str()), actor_id: Some(&m.sender_id), note_id: None, at: now };
+            crate::webhooks::outbox::webhook_event_insert!(&mut *tx, &event)?;
             if let Some(until) = m.remind_until {
                 sqlx::query("INSERT INTO urgent_reminders (message_id, chat_id, next_at, until_at) VALUES ($1, $2, $3, $4)")
                     .bind(&id).bind(m.chat_id.as_str()).bind(now + m.remind_every_ms).bind(until).execute(&mut *tx).await?;

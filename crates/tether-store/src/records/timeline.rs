@@ -88,6 +88,52 @@ impl Store {
         })
     }
 
+    /// Saves a chat's transcript (R26) as a note on the record's timeline, with the
+    /// `transcript.saved` webhook event (`crate::webhooks`), in one transaction.
+    pub async fn add_transcript_note(
+        &self,
+        record_id: &RecordId,
+        chat_id: &tether_domain::ChatId,
+        subject: &str,
+        body: &str,
+        author_id: &UserId,
+    ) -> Result<Activity> {
+        let id = new_id();
+        let at = now_ms();
+        let event = crate::webhooks::WebhookEvent {
+            kind: tether_domain::webhook::EventType::TranscriptSaved,
+            chat_id,
+            record_id: Some(record_id),
+            message_id: None,
+            actor_id: Some(author_id),
+            note_id: Some(&id),
+            at,
+        };
+        with_write!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("INSERT INTO activities (id, record_id, kind, subject, body, author_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(&id).bind(record_id.as_str()).bind(ActivityKind::Note.as_str()).bind(subject).bind(body).bind(author_id.as_str()).bind(at)
+                .execute(&mut *tx).await?;
+            crate::webhooks::outbox::webhook_event_insert!(&mut *tx, &event)?;
+            tx.commit().await
+        })?;
+        let author = self.user(author_id).await?.map(|u| Person {
+            id: u.id,
+            name: u.name,
+        });
+        Ok(Activity {
+            id,
+            record_id: record_id.as_str().to_owned(),
+            kind: EntryKind::Logged(ActivityKind::Note),
+            subject: subject.to_owned(),
+            body: Some(body.to_owned()),
+            author,
+            at,
+            chat_id: None,
+            data: None,
+        })
+    }
+
     /// A record's activities, newest first, older than `before` when given.
     pub async fn timeline(
         &self,

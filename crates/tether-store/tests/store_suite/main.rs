@@ -42,6 +42,7 @@ mod sessions;
 mod settings;
 mod similar;
 mod transactions;
+mod webhooks;
 
 async fn user(s: &Store, email: &str, name: &str, roles: &[&str]) -> tether_domain::UserId {
     s.create_user(
