@@ -263,14 +263,23 @@ fn an_unranked_data_set_measures_the_finder_without_suggestions() {
         cache.0.to_str().unwrap(),
     ]);
     let per = &r["per_request"];
-    assert!(per["finder"]["latency_ms"]["samples"].as_u64().unwrap() > 0, "{per:#}");
-    assert!(per.get("suggestions").is_none_or(|s| !s.is_object()), "{per:#}");
+    assert!(
+        per["finder"]["latency_ms"]["samples"].as_u64().unwrap() > 0,
+        "{per:#}"
+    );
+    assert!(
+        per.get("suggestions").is_none_or(|s| !s.is_object()),
+        "{per:#}"
+    );
     // Cached apart from the ranked data set of the same sizes.
     let names: Vec<String> = std::fs::read_dir(&cache.0)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(names.iter().any(|n| n.ends_with("_unranked.db")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.ends_with("_unranked.db")),
+        "{names:?}"
+    );
 }
 
 /// The small data set of the agents and reconnect runs.
