@@ -78,6 +78,8 @@ pub struct Config {
     pub hash_slots: usize,
     /// How long a sign-in waits for a free hashing slot before 503 with `Retry-After`.
     pub hash_wait: Duration,
+    /// How webhook deliveries are sent and retried (issue 19, part 4).
+    pub webhooks: app::webhooks::Settings,
 }
 
 impl Config {
@@ -104,6 +106,7 @@ impl Config {
             max_connections: default_max_connections(),
             hash_slots: auth::Hasher::default_slots(),
             hash_wait: Duration::from_secs(10),
+            webhooks: app::webhooks::Settings::default(),
         }
     }
 
@@ -292,7 +295,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let (stop_tasks, tasks_stopped) = tokio::sync::watch::channel(false);
     let background = tokio::spawn(tasks::run(state.clone(), tasks_stopped.clone()));
-    let ranking = tokio::spawn(app::similar::run(state.clone(), tasks_stopped));
+    let ranking = tokio::spawn(app::similar::run(state.clone(), tasks_stopped.clone()));
+    let webhooks = tokio::spawn(app::webhooks::run(state.clone(), tasks_stopped));
     let limits = conn::Limits {
         header_read: state.config.header_read_timeout,
         idle: state.config.idle_timeout,
@@ -302,6 +306,7 @@ pub async fn serve(
     let _ = stop_tasks.send(true);
     let _ = background.await;
     let _ = ranking.await;
+    let _ = webhooks.await;
     result
 }
 

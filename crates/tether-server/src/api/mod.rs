@@ -18,6 +18,7 @@ pub mod records;
 pub mod search;
 pub mod session;
 pub mod suggestions;
+pub mod webhooks;
 
 use crate::AppState;
 pub use crate::app::views::{PersonRef, rfc3339};
@@ -74,6 +75,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             .merge(records::routes())
             .merge(external::routes())
             .merge(keys::routes())
+            .merge(webhooks::routes())
             .merge(reach::routes())
             .merge(chats::routes())
             .merge(messages::routes())

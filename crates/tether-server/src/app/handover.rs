@@ -14,16 +14,18 @@ use serde_json::json;
 use tether_domain::chat::ChatKind;
 use tether_domain::collab::{hands_over, record_label, transcript_line};
 use tether_domain::invalid::Invalid;
-use tether_domain::record::ActivityKind;
+use tether_domain::webhook::EventType;
 use tether_domain::{ChatId, Owner};
 use tether_store::Tx;
 use tether_store::record_types::RecordType;
 use tether_store::records::RecordChange;
+use tether_store::webhooks::WebhookEvent;
 
 /// R25: after an owner change, adds the new owner to each connected group chat (full history)
 /// with a system message naming the record and who reassigned it — when the type's *hand over
 /// chats* is on. With it off nothing happens here; the new owner sees the chats as joinable
-/// (R14) because owners can write their records. Written on the owner change's transaction.
+/// (R14) because owners can write their records. Written on the owner change's transaction,
+/// with a `record.handed_over` webhook event per chat handed over.
 /// Returns what was done, `None` when no hand-over applies.
 pub async fn hand_over(
     state: &AppState,
@@ -75,6 +77,16 @@ pub async fn hand_over(
         let Some(written) = added.message_id else {
             continue;
         };
+        tx.webhook_event(&WebhookEvent {
+            kind: EventType::RecordHandedOver,
+            chat_id: &chat_id,
+            record_id: Some(&change.after.id),
+            message_id: None,
+            actor_id: actor.user_id(),
+            note_id: None,
+            at: tether_store::now_ms(),
+        })
+        .await?;
         handed += 1;
         let members = tx.members(&chat_id).await?;
         let person = PersonRef {
@@ -212,16 +224,10 @@ pub async fn save_transcript(
         .chars()
         .take(200)
         .collect();
+    // With the `transcript.saved` webhook event, in one transaction.
     let activity = state
         .store
-        .add_activity(
-            id,
-            ActivityKind::Note,
-            &subject,
-            Some(body.trim_end()),
-            Some(caller.id()),
-            None,
-        )
+        .add_transcript_note(id, chat_id, &subject, body.trim_end(), caller.id())
         .await?;
     Ok(Outcome::new(
         activity.into(),

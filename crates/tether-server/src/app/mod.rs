@@ -31,6 +31,7 @@ pub mod session;
 pub mod similar;
 pub mod suggestions;
 pub mod views;
+pub mod webhooks;
 
 use crate::AppState;
 use crate::error::ApiResult;

@@ -368,6 +368,17 @@ impl Store {
         })
     }
 
+    /// Whether anything waits for the outbox task at `now`: an event to queue, or a
+    /// delivery due and not held. A read, so an idle node's poll writes nothing.
+    pub async fn webhook_work_waiting(&self, now: i64) -> Result<bool> {
+        let row: Option<(i64,)> = with_pool!(self, p => sqlx::query_as(
+            "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM webhook_events) \
+             OR EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 \
+             AND (claimed_until IS NULL OR claimed_until <= $1))")
+            .bind(now).fetch_optional(p).await)?;
+        Ok(row.is_some())
+    }
+
     /// Claims up to `limit` deliveries due at `now` for this node until `hold_until`: pending,
     /// their next attempt come, not held by another node, and each the oldest pending delivery
     /// of its record to its endpoint (order per record). Oldest due first. On PostgreSQL rows
