@@ -1130,3 +1130,21 @@ record-share-add = Add
 record-share-remove = Remove
 record-share-remove-label = Remove the share of { $name }
 record-share-pick-person = Choose a person from the suggestions.
+
+## Signed launch and the embedded panel (issue 19; web/embed.rs, embed.js)
+launch-title = Open in Tether
+launch-refused-heading = Tether could not be opened from here
+launch-refused-malformed = The link from your helpdesk is not a valid launch token. Open the ticket again.
+launch-refused-unknown_issuer = The link comes from a system Tether does not know. Ask an administrator to check the integration.
+launch-refused-bad_signature = The link's signature is not valid. Ask an administrator to check the integration's key.
+launch-refused-expired = The link has expired. Open the ticket again.
+launch-refused-too_long_lived = The link is valid for too long (at most 5 minutes). Ask an administrator to check the integration.
+launch-refused-wrong_audience = The link is meant for another Tether. Ask an administrator to check the integration's audience.
+launch-refused-replayed = The link was already used. Open the ticket again.
+launch-refused-unknown_agent = Tether does not know you yet. Ask an administrator to add you.
+launch-refused-deactivated = Your Tether account is deactivated.
+launch-refused-administrator = Administrators cannot open Tether from a helpdesk; sign in to Tether directly.
+launch-refused-record_refused = The ticket could not be opened in Tether. Ask an administrator to check the integration.
+launch-no-session = Open Tether again from your helpdesk's ticket.
+embed-failed = This record cannot be shown here.
+embed-open-in-tether = Open in Tether

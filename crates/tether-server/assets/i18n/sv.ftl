@@ -1162,3 +1162,21 @@ record-share-add = Lägg till
 record-share-remove = Ta bort
 record-share-remove-label = Ta bort delningen med { $name }
 record-share-pick-person = Välj en person bland förslagen.
+
+## Signed launch and the embedded panel (issue 19; web/embed.rs, embed.js)
+launch-title = Öppna i Tether
+launch-refused-heading = Tether kunde inte öppnas härifrån
+launch-refused-malformed = Länken från ert ärendesystem är ingen giltig startbiljett. Öppna ärendet igen.
+launch-refused-unknown_issuer = Länken kommer från ett system som Tether inte känner till. Be en administratör kontrollera integrationen.
+launch-refused-bad_signature = Länkens signatur är inte giltig. Be en administratör kontrollera integrationens nyckel.
+launch-refused-expired = Länken har gått ut. Öppna ärendet igen.
+launch-refused-too_long_lived = Länken gäller för länge (högst 5 minuter). Be en administratör kontrollera integrationen.
+launch-refused-wrong_audience = Länken är avsedd för en annan Tether. Be en administratör kontrollera integrationens mottagare.
+launch-refused-replayed = Länken har redan använts. Öppna ärendet igen.
+launch-refused-unknown_agent = Tether känner inte till dig ännu. Be en administratör lägga till dig.
+launch-refused-deactivated = Ditt Tether-konto är avaktiverat.
+launch-refused-administrator = Administratörer kan inte öppna Tether från ett ärendesystem; logga in i Tether direkt.
+launch-refused-record_refused = Ärendet kunde inte öppnas i Tether. Be en administratör kontrollera integrationen.
+launch-no-session = Öppna Tether igen från ärendet i ert ärendesystem.
+embed-failed = Den här posten kan inte visas här.
+embed-open-in-tether = Öppna i Tether

@@ -10,6 +10,7 @@ pub mod chats;
 pub mod collab;
 pub mod external;
 pub mod handover;
+pub mod integrations;
 pub mod keys;
 pub mod messages;
 pub mod ops;
@@ -76,6 +77,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
             .merge(external::routes())
             .merge(keys::routes())
             .merge(webhooks::routes())
+            .merge(integrations::routes())
             .merge(reach::routes())
             .merge(chats::routes())
             .merge(messages::routes())

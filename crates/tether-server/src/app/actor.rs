@@ -26,8 +26,9 @@ pub struct Actor<'a> {
     person: Option<&'a UserSummary>,
     /// The key's id and name, for a change made with an API key.
     key: Option<(&'a str, &'a str)>,
-    /// What signs a change made by neither a person nor a key (`tether import`).
-    label: Option<&'static str>,
+    /// What signs a change made by neither a person nor a key (`tether import`, or the
+    /// integration's name for a launch).
+    label: Option<&'a str>,
 }
 
 impl<'a> Actor<'a> {
@@ -62,6 +63,12 @@ impl<'a> Actor<'a> {
                 person: None,
                 key: None,
                 label: Some(COMMAND_LINE),
+            },
+            Integrator::Launch { name, .. } => Actor {
+                subject,
+                person: None,
+                key: None,
+                label: Some(name),
             },
         }
     }

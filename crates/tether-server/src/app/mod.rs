@@ -22,6 +22,7 @@ pub mod files;
 pub mod guard;
 pub mod handover;
 pub mod html;
+pub mod launch;
 pub mod member_lists;
 pub mod messages;
 pub mod outbox;

@@ -1,20 +1,36 @@
 //! The session cookie: reading its token from a request, and setting and ending it.
 
-use super::SESSION_COOKIE;
+use super::{EMBED_COOKIE, SESSION_COOKIE};
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use std::time::Duration;
 
 /// The session token a request's `Cookie` headers carry: the first non-empty
-/// [`SESSION_COOKIE`], as the browser sent it (API, event socket and pages read it here).
+/// [`SESSION_COOKIE`], else the embed session's [`EMBED_COOKIE`] (inside a host's frame only
+/// the latter is sent), as the browser sent it (the API and the event socket read it here).
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    named_token(headers, SESSION_COOKIE).or_else(|| named_token(headers, EMBED_COOKIE))
+}
+
+/// The sign-in session's token only: the pages other than the embedded panel read it, so an
+/// embed session opens no other page.
+pub fn sign_in_token(headers: &HeaderMap) -> Option<String> {
+    named_token(headers, SESSION_COOKIE)
+}
+
+/// The embed session's token only (the embedded panel's pages).
+pub fn embed_token(headers: &HeaderMap) -> Option<String> {
+    named_token(headers, EMBED_COOKIE)
+}
+
+fn named_token(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE && !c.value().is_empty())
+        .find(|c| c.name() == name && !c.value().is_empty())
         .map(|c| c.value().to_owned())
 }
 
@@ -27,6 +43,23 @@ pub fn session_cookie(token: &str, ttl: Duration, secure: bool) -> Cookie<'stati
     );
     cookie.set_secure(secure);
     cookie
+}
+
+/// The `Set-Cookie` of a launch (issue 19): the embed session's token for `ttl`, never
+/// readable by scripts, sent inside a host's frame (`SameSite=None`, which needs `Secure`) and
+/// kept apart per top-level site (`Partitioned`: browsers refuse unpartitioned third-party
+/// cookies). Only the embedded panel's pages read it as a page session.
+pub fn embed_cookie(token: &str, ttl: Duration) -> Cookie<'static> {
+    Cookie::build((EMBED_COOKIE, token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::None)
+        .partitioned(true)
+        .max_age(time::Duration::seconds(
+            i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX),
+        ))
+        .build()
 }
 
 /// The `Set-Cookie` of a sign-out: an empty session cookie that expires at once.

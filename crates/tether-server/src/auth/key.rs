@@ -78,6 +78,13 @@ pub enum Integrator {
     CommandLine {
         default_owner: Option<UserId>,
     },
+    /// A signed launch (`GET /embed/launch`): the integration whose verified token names the
+    /// agent and the record; `agent` owns a record the launch creates.
+    Launch {
+        integration_id: String,
+        name: String,
+        agent: UserId,
+    },
 }
 
 impl FromRequestParts<AppState> for Integrator {
@@ -104,7 +111,7 @@ impl Integrator {
             Integrator::Key(key) => key_allows(&key.scopes, scope)
                 .map_err(|e| ApiError::Forbidden(e.to_string()).with_code("api_key.scope_missing")),
             Integrator::Person(caller) if caller.subject.privileges.admin => Ok(()),
-            Integrator::CommandLine { .. } => Ok(()),
+            Integrator::CommandLine { .. } | Integrator::Launch { .. } => Ok(()),
             Integrator::Person(_) => Err(ApiError::Forbidden(format!(
                 "this needs the admin privilege, or an API key with the scope '{scope}'"
             ))
@@ -119,6 +126,9 @@ impl Integrator {
             Integrator::Person(caller) => caller.id().clone(),
             Integrator::Key(key) => UserId::new(format!("api-key:{}", key.id)),
             Integrator::CommandLine { .. } => UserId::new("command-line"),
+            Integrator::Launch { integration_id, .. } => {
+                UserId::new(format!("integration:{integration_id}"))
+            }
         };
         tether_domain::integration::sync_subject(user_id)
     }

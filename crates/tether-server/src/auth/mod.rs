@@ -10,7 +10,9 @@ mod request;
 #[cfg(test)]
 mod tests;
 
-pub use cookie::{ended_session_cookie, session_cookie, session_token};
+pub use cookie::{
+    embed_cookie, embed_token, ended_session_cookie, session_cookie, session_token, sign_in_token,
+};
 pub use key::{Integrator, KeyCaller, key_from_token, new_api_key};
 pub use password::{Hasher, hash_password, hash_with_memory, verify_password, verify_with_memory};
 pub use request::{Admin, caller_from_token};
@@ -26,6 +28,10 @@ use tether_store::people::UserSummary;
 
 /// Name of the session cookie set by login.
 pub const SESSION_COOKIE: &str = "tether_session";
+
+/// The embed session's cookie, set by a signed launch (issue 19): `SameSite=None; Secure;
+/// Partitioned`, read by the API, the event socket and the embedded panel's pages.
+pub const EMBED_COOKIE: &str = "tether_embed";
 /// Header that cookie-authenticated writes must carry, holding the login's `csrf_token`.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 

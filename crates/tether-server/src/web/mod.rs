@@ -8,9 +8,11 @@
 //! is signed in", so the UI can never see more than the API allows.
 //!
 //! Every page carries its own Content-Security-Policy: scripts and styles only from this
-//! origin, no inline script or style, no framing.
+//! origin, no inline script or style, no framing — except the embedded panel (`embed.rs`),
+//! which only the launching integration's allowed origins may frame.
 
 mod assets;
+mod embed;
 mod pages;
 mod shell;
 
@@ -33,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/chats", get(pages::chat_app))
         .route("/chats/{id}", get(pages::chat_app_with))
         .route("/admin", get(pages::admin))
+        .route("/embed/launch", get(embed::launch))
+        .route("/embed/records/{type}/{id}", get(embed::record))
         .route("/favicon.ico", get(assets::favicon))
         .route("/assets/{version}/{*path}", get(assets::asset))
 }

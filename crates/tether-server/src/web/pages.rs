@@ -5,7 +5,7 @@
 
 use super::shell::{Main, Nav, Page, Shell, ShellUser};
 use crate::AppState;
-use crate::auth::{Caller, caller_from_token, session_token};
+use crate::auth::{Caller, caller_from_token, sign_in_token};
 use crate::error::ApiError;
 use crate::i18n::{self, tr};
 use askama::Template;
@@ -19,24 +19,24 @@ use tether_domain::locale::Locale;
 
 /// The policy of every page: scripts, styles and connections only to this origin (the event
 /// WebSocket included), images also from `data:`/`blob:` (previews of files being attached).
-const PAGE_CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; \
+pub(super) const PAGE_CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; \
      script-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; \
      base-uri 'none'; form-action 'self'";
 
 /// The signed-in user of a page request.
-struct Viewer {
-    caller: Caller,
+pub(super) struct Viewer {
+    pub(super) caller: Caller,
     csrf_token: String,
     collaboration_enabled: bool,
     team_ids: Vec<String>,
     /// The UI language: the user's choice, else the browser's.
-    locale: Locale,
+    pub(super) locale: Locale,
     /// The user's chosen time zone (`None`: the browser's).
     time_zone: Option<String>,
 }
 
 /// The browser's language (`Accept-Language`), for pages without a user's choice.
-fn browser_locale(headers: &HeaderMap) -> Locale {
+pub(super) fn browser_locale(headers: &HeaderMap) -> Locale {
     Locale::from_accept_language(
         headers
             .get(header::ACCEPT_LANGUAGE)
@@ -44,9 +44,19 @@ fn browser_locale(headers: &HeaderMap) -> Locale {
     )
 }
 
-/// The viewer, `None` when not signed in (no cookie, expired, deactivated).
+/// The viewer, `None` when not signed in (no cookie, expired, deactivated). Only the
+/// sign-in session's cookie counts: an embed session opens the embedded panel only.
 async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, ApiError> {
-    let Some(token) = session_token(headers) else {
+    viewer_with(state, headers, sign_in_token(headers)).await
+}
+
+/// The viewer of the session `token` names.
+pub(super) async fn viewer_with(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: Option<String>,
+) -> Result<Option<Viewer>, ApiError> {
+    let Some(token) = token else {
         return Ok(None);
     };
     let caller = match caller_from_token(state, &token).await {
@@ -93,7 +103,7 @@ const NEXT_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'/');
 
-fn render(page: Page, viewer: Option<&Viewer>, public_url: &str) -> Response {
+pub(super) fn render(page: Page, viewer: Option<&Viewer>, public_url: &str) -> Response {
     let shell = Shell {
         page: &page,
         public_url,
@@ -132,7 +142,7 @@ fn render(page: Page, viewer: Option<&Viewer>, public_url: &str) -> Response {
 
 /// A page that could not be served (the database is down, …): readable, never blank. The
 /// reason is the catalog's words for the error's code, else the error's detail.
-fn failure(state: &AppState, headers: &HeaderMap, e: ApiError) -> Response {
+pub(super) fn failure(state: &AppState, headers: &HeaderMap, e: ApiError) -> Response {
     let status = e.status();
     let locale = browser_locale(headers);
     let detail = match (e.inner(), locale) {

@@ -26,6 +26,8 @@ pub enum Nav {
     Home,
     Chats,
     Admin,
+    /// The embedded panel (issue 19): no top bar, a single column inside a host's frame.
+    Embed,
 }
 
 /// What `<main>` holds before the entry module draws (or without script).

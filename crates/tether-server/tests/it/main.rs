@@ -27,6 +27,7 @@ mod connections;
 mod content_api;
 mod hostile_http;
 mod i18n;
+mod embed_launch;
 mod integration_api;
 mod limits_api;
 mod login_next;

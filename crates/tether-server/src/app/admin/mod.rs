@@ -5,6 +5,7 @@
 //! them to render records.
 
 pub mod audit;
+pub mod integrations;
 pub mod keys;
 pub mod people;
 pub mod synced_people;

@@ -42,7 +42,7 @@ pub async fn upsert(
             user: None,
             api_key: Some(key.id.as_str()),
         },
-        Integrator::CommandLine { .. } => ChangedBy::default(),
+        Integrator::CommandLine { .. } | Integrator::Launch { .. } => ChangedBy::default(),
     };
     let done = state
         .store

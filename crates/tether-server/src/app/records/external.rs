@@ -239,7 +239,7 @@ pub async fn get(
                 .ok_or_else(not_found)?;
             super::get(state, caller, &rt.def.name, &view.record.id).await
         }
-        Integrator::Key(_) | Integrator::CommandLine { .. } => {
+        Integrator::Key(_) | Integrator::CommandLine { .. } | Integrator::Launch { .. } => {
             require_write(by)?;
             let view = state
                 .store
@@ -302,6 +302,9 @@ async fn plan(
         Integrator::CommandLine { default_owner } => {
             default_owner.clone().map(|user_id| Owner::User { user_id })
         }
+        Integrator::Launch { agent, .. } => Some(Owner::User {
+            user_id: agent.clone(),
+        }),
         Integrator::Person(_) => None,
     };
     let validated: Vec<ApiResult<Checked>> = items

@@ -1,0 +1,106 @@
+// The embedded panel (issue 19, part 3): the record's collaboration panel and the chat control
+// in one column for a host's sidebar (320–480 px). The same panel and dock as the record page
+// (panel.js, dock.js), over the same API, so it shows nothing the record page would not.
+//
+// To the host (the parent window, and only at an allowed origin — never "*") it posts
+// {type: "tether.resize", height} and {type: "tether.unread", count}; from the host it accepts
+// {type: "tether.context", record: {type, source, external_id}} only when event.origin is an
+// allowed origin, and opens that record if the agent may read it.
+
+import { get, seg } from './api.js';
+import { boot, debounce, h } from './dom.js';
+import * as events from './events.js';
+import { t } from './i18n.js';
+import { ChatDock } from './dock.js';
+import { CollabPanel } from './panel.js';
+import { recordTypes } from './api.js';
+
+const TYPE = boot.recordType;
+const ID = boot.recordId;
+const ALLOWED = (document.body.dataset.allowedOrigins || '').split(' ').filter(Boolean);
+const main = document.getElementById('main');
+
+/** The host's origin: the parent's, when it is an allowed one (else nothing is posted). */
+function hostOrigin() {
+  if (window.parent === window) return null;
+  const fromReferrer = (() => {
+    try {
+      return document.referrer ? new URL(document.referrer).origin : null;
+    } catch {
+      return null;
+    }
+  })();
+  const ancestors = location.ancestorOrigins ? Array.from(location.ancestorOrigins) : [];
+  const candidate = ancestors[0] || fromReferrer;
+  return ALLOWED.includes(candidate) ? candidate : ALLOWED.length === 1 ? ALLOWED[0] : null;
+}
+const HOST = hostOrigin();
+
+function tell(message) {
+  if (HOST) window.parent.postMessage(message, HOST);
+}
+
+const column = h('div', { class: 'embed-layout' });
+const panelHost = h('aside', { class: 'collab-panel', 'aria-label': t('record-pane-collaboration'), id: 'collab-panel' });
+const chatPane = h('div', { class: 'record-chat', hidden: true });
+column.append(chatPane, panelHost);
+main.replaceChildren(column);
+
+const dock = new ChatDock(chatPane, {
+  mode: 'pane',
+  onChange: () => {
+    chatPane.hidden = dock.views.size === 0;
+  },
+  onRead: () => unreadSoon(),
+});
+
+async function countUnread() {
+  try {
+    const list = await get('/chats?limit=100');
+    tell({ type: 'tether.unread', count: list.items.reduce((sum, c) => sum + (c.unread || 0), 0) });
+  } catch {
+    /* the next event tries again */
+  }
+}
+const unreadSoon = debounce(countUnread, 600);
+
+async function start() {
+  let record;
+  let type;
+  try {
+    const [r, types] = await Promise.all([get(`/records${seg(TYPE, ID)}`), recordTypes()]);
+    record = r;
+    type = types.get(TYPE) || { name: TYPE, display_name: TYPE, fields: [], settings: {} };
+  } catch (e) {
+    main.replaceChildren(h('section', { class: 'card narrow' }, h('h1', {}, t('embed-failed')), h('p', { class: 'error', role: 'alert' }, e.message)));
+    return;
+  }
+  column.prepend(h('h1', { class: 'embed-title' }, h('a', { href: `/records${seg(TYPE, ID)}`, target: '_blank', rel: 'noopener', title: t('embed-open-in-tether') }, record.name)));
+  events.watch({ type: TYPE, id: ID });
+  new CollabPanel(panelHost, { record, type, openChat: (chat) => dock.open(chat) });
+}
+
+// The host says the agent switched tickets: open that record's panel, if Tether has it and
+// the agent may read it (the API decides; a refusal leaves this panel as it is).
+window.addEventListener('message', async (event) => {
+  if (!ALLOWED.includes(event.origin) || event.source !== window.parent) return;
+  const m = event.data;
+  if (!m || m.type !== 'tether.context' || !m.record) return;
+  const { type, source, external_id: externalId } = m.record;
+  if (typeof type !== 'string' || typeof source !== 'string' || typeof externalId !== 'string') return;
+  try {
+    const r = await get(`/records${seg(type)}/by-external${seg(source, externalId)}`);
+    location.assign(`/embed/records${seg(r.type, r.id)}`);
+  } catch {
+    /* not in Tether, or not readable: nothing of it is shown */
+  }
+});
+
+new ResizeObserver(
+  debounce(() => tell({ type: 'tether.resize', height: Math.ceil(document.documentElement.scrollHeight) }), 100),
+).observe(document.body);
+for (const type of ['message.created', 'chat.created', 'member.removed', 'resync']) events.on(type, unreadSoon);
+
+events.start();
+start();
+countUnread();
