@@ -20,6 +20,7 @@ fn concrete(path: &str, b: &BTreeMap<&'static str, String>) -> String {
                     "attachments" => "attachment",
                     "channels" => "channel",
                     "api-keys" => "key",
+                    "integrations" => "integration",
                     other => panic!("{path}: no binding for {{id}} after {other}"),
                 },
                 "{chat_id}" => "chat",

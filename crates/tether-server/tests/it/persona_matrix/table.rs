@@ -203,6 +203,14 @@ pub(super) const TABLE: &[Row] = table! {
     post "/api/v1/records/{type}/bulk", body = Json(r#"{"items": [{"source": "matrix",
         "external_id": "bulk-{uniq}", "fields": {"title": "Bulk case {uniq}"}}]}"#)
         => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    post "/api/v1/integrations", body = Json(r#"{"name": "Host {uniq}", "source": "matrix",
+        "allowed_origins": ["https://host.example"], "secret": "matrix-secret-of-more-than-32-bytes-0000",
+        "audience": "tether", "provision_users": false}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201];
+    get "/api/v1/integrations"
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    delete "/api/v1/integrations/{id}"
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 204];
     put "/api/v1/users/by-external/{source}/{external_id}",
         body = Json(r#"{"name": "Synced {uniq}", "email": "synced-{uniq}@example.com"}"#)
         => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201];

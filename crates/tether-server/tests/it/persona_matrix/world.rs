@@ -197,6 +197,18 @@ pub(super) async fn world(backend: Backend) -> World {
         .await
         .expect(201)
         .body);
+    // Issue 19, part 2: an integration (its tokens are no persona's either).
+    let integration = id(&app
+        .post(
+            "/api/v1/integrations",
+            &admin,
+            json!({"name": "Matrix host", "source": "matrix", "allowed_origins": ["https://host.example"],
+                   "secret": "matrix-secret-of-more-than-32-bytes-0000", "audience": "tether",
+                   "provision_users": false}),
+        )
+        .await
+        .expect(201)
+        .body);
     // Gus signed in above and was in the chat; now deactivated, his token must be dead.
     app.patch(
         &format!("/users/{}", u[GONE]),
@@ -208,6 +220,7 @@ pub(super) async fn world(backend: Backend) -> World {
 
     let bindings = BTreeMap::from([
         ("type", "case".to_owned()),
+        ("integration", integration),
         ("case", case_id),
         ("case_url", case_url),
         ("chat", chat),

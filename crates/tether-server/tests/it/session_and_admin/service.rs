@@ -56,6 +56,10 @@ async fn health_metrics_and_openapi_are_served() {
         ),
         ("/api/v1/records/{type}/bulk", "post"),
         ("/api/v1/users/by-external/{source}/{external_id}", "put"),
+        // API.md *Integration*, **Integrations** (issue 19, part 2).
+        ("/api/v1/integrations", "post"),
+        ("/api/v1/integrations", "get"),
+        ("/api/v1/integrations/{id}", "delete"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
@@ -86,6 +90,33 @@ async fn health_metrics_and_openapi_are_served() {
         ),
         ("BulkRow", &["external_id", "id", "outcome", "detail"][..]),
         ("PutUser", &["name", "email", "roles"][..]),
+        (
+            "CreateIntegration",
+            &[
+                "name",
+                "source",
+                "allowed_origins",
+                "secret",
+                "public_key",
+                "audience",
+                "provision_users",
+                "default_role",
+            ][..],
+        ),
+        ("IntegrationCreated", &["id"][..]),
+        (
+            "IntegrationOut",
+            &[
+                "id",
+                "name",
+                "source",
+                "allowed_origins",
+                "algorithm",
+                "audience",
+                "provision_users",
+                "default_role",
+            ][..],
+        ),
     ] {
         for m in members {
             assert!(
