@@ -8,6 +8,7 @@ use crate::api::limit;
 use crate::app::webhooks::manage::{
     self, DeliveryList, NewWebhook, Redelivered, WebhookList, WebhookOut,
 };
+use crate::app::webhooks::payload;
 use crate::auth::Integrator;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -22,8 +23,22 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// What a delivery POSTs to an endpoint: documented with the API's schemas, though no
+/// endpoint of Tether answers it.
+#[derive(utoipa::OpenApi)]
+#[openapi(components(schemas(
+    payload::Payload,
+    payload::PayloadRecord,
+    payload::PayloadData,
+    payload::PayloadChat,
+    payload::PayloadMessage,
+    payload::PayloadPerson,
+    payload::PayloadNote
+)))]
+struct DeliveryDoc;
+
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    OpenApiRouter::with_openapi(<DeliveryDoc as utoipa::OpenApi>::openapi())
         .routes(routes!(create_webhook, list_webhooks))
         .routes(routes!(delete_webhook))
         .routes(routes!(list_deliveries))
@@ -99,7 +114,10 @@ async fn create_webhook(
 /// or failed — never the secret. Needs `admin` or an API key with the `webhooks` scope.
 #[utoipa::path(get, path = "/webhooks", tag = "integration",
     responses((status = 200, body = WebhookList), (status = 401), (status = 403)))]
-async fn list_webhooks(State(state): State<AppState>, by: Integrator) -> ApiResult<Json<WebhookList>> {
+async fn list_webhooks(
+    State(state): State<AppState>,
+    by: Integrator,
+) -> ApiResult<Json<WebhookList>> {
     Ok(Json(manage::list(&state, &by).await?))
 }
 
@@ -136,7 +154,11 @@ async fn list_deliveries(
     let status = match q.status.as_deref().filter(|s| !s.trim().is_empty()) {
         None => None,
         Some(s) => Some(DeliveryStatus::parse(s).ok_or_else(|| {
-            ApiError::invalid("status", Invalid::Option, "use pending, delivered or failed")
+            ApiError::invalid(
+                "status",
+                Invalid::Option,
+                "use pending, delivered or failed",
+            )
         })?),
     };
     let filter = DeliveryFilter {

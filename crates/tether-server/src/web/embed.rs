@@ -124,6 +124,25 @@ pub async fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tether_domain::launch::LaunchRefusal;
+    use tether_domain::locale::Locale;
+
+    #[test]
+    fn i19_every_launch_refusal_has_words_in_both_languages() {
+        for locale in [Locale::En, Locale::Sv] {
+            for key in [
+                "launch-title",
+                "launch-refused-heading",
+                "launch-no-session",
+            ] {
+                assert_ne!(tr(locale, key, &[]), key, "{locale:?}");
+            }
+            for why in LaunchRefusal::ALL {
+                let key = format!("launch-refused-{}", why.code());
+                assert_ne!(tr(locale, &key, &[]), key, "{locale:?}");
+            }
+        }
+    }
 
     #[test]
     fn i19_the_embed_policy_is_the_page_policy_framed_by_the_allowed_origins() {

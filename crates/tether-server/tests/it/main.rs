@@ -39,4 +39,5 @@ mod records_api;
 mod records_reach_api;
 mod session_and_admin;
 mod suggestions_api;
+mod webhooks;
 mod writes_api;

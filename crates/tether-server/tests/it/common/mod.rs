@@ -42,6 +42,8 @@ pub struct TestApp {
     /// The server's data directory (attachments), this app's alone; removed on drop.
     pub data_dir: std::path::PathBuf,
     stop: Option<oneshot::Sender<()>>,
+    /// The running server, awaited when it is stopped ([`TestApp::restart`]).
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl Drop for TestApp {
@@ -88,7 +90,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     tweak(&mut config);
     let state = AppState::new(store.clone(), config).unwrap();
     let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(tether_server::serve(listener, state, async move {
+    let server = tokio::spawn(tether_server::serve(listener, state, async move {
         let _ = rx.await;
     }));
     TestApp {
@@ -99,6 +101,46 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         _db: db,
         data_dir,
         stop: Some(tx),
+        server: Some(server),
+    }
+}
+
+impl TestApp {
+    /// Stops the server: it finishes its requests and its background tasks end.
+    pub async fn stop_server(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(std::time::Duration::from_secs(30), server)
+                .await
+                .expect("the server stops within 30 s")
+                .expect("the server task ends")
+                .expect("the server ends cleanly");
+        }
+    }
+
+    /// Starts the server again, as a new process would: a new connection to the same
+    /// database, the same data directory, a new port and a fresh configuration with `tweak`
+    /// applied.
+    pub async fn start_server(&mut self, tweak: impl FnOnce(&mut Config)) {
+        self.store = self._db.store().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        self.addr = listener.local_addr().unwrap();
+        self.base = format!("http://{}", self.addr);
+        let mut config = Config::new(self.base.clone(), self.data_dir.clone());
+        tweak(&mut config);
+        let state = AppState::new(self.store.clone(), config).unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        self.server = Some(tokio::spawn(tether_server::serve(
+            listener,
+            state,
+            async move {
+                let _ = rx.await;
+            },
+        )));
+        self.stop = Some(tx);
+        self.http = reqwest::Client::new();
     }
 }
 

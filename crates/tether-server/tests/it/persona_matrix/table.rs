@@ -214,6 +214,20 @@ pub(super) const TABLE: &[Row] = table! {
     put "/api/v1/users/by-external/{source}/{external_id}",
         body = Json(r#"{"name": "Synced {uniq}", "email": "synced-{uniq}@example.com"}"#)
         => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201];
+    // Webhooks (issue 19, part 4): an administrator's session or a `webhooks` key (no persona
+    // holds one). The world's endpoint has no deliveries, so sending one again is 404; it is
+    // removed last.
+    post "/api/v1/webhooks", body = Json(r#"{"url": "http://127.0.0.1:9/matrix-{uniq}",
+        "secret": "matrix-secret-0123456789", "events": ["record.handed_over"]}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201];
+    get "/api/v1/webhooks"
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    get "/api/v1/webhooks/{id}/deliveries"
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200];
+    post "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", body = Json(r#"{}"#)
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 404];
+    delete "/api/v1/webhooks/{id}"
+        => [401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 204];
 
     // Chats (R1, R2, R11b): the R1 gate first (403), then membership — a non-member gets 404
     // exactly as for a missing chat, administrators included (docs/security.md).

@@ -197,6 +197,17 @@ pub(super) async fn world(backend: Backend) -> World {
         .await
         .expect(201)
         .body);
+    // Issue 19, part 4: a webhook endpoint (no deliveries: handed-over records only).
+    let webhook = id(&app
+        .post(
+            "/webhooks",
+            &admin,
+            json!({"url": "http://127.0.0.1:9/matrix", "secret": "matrix-secret-0123456789",
+                   "events": ["record.handed_over"]}),
+        )
+        .await
+        .expect(201)
+        .body);
     // Issue 19, part 2: an integration (its tokens are no persona's either).
     let integration = id(&app
         .post(
@@ -238,6 +249,8 @@ pub(super) async fn world(backend: Backend) -> World {
         ("source", "matrix".to_owned()),
         ("external_id", "ZAN-1".to_owned()),
         ("key", key),
+        ("webhook", webhook),
+        ("delivery", "no-such-delivery".to_owned()),
     ]);
     World {
         app,

@@ -56,6 +56,15 @@ async fn health_metrics_and_openapi_are_served() {
         ),
         ("/api/v1/records/{type}/bulk", "post"),
         ("/api/v1/users/by-external/{source}/{external_id}", "put"),
+        // API.md *Integration*, **Webhooks** (issue 19, part 4).
+        ("/api/v1/webhooks", "post"),
+        ("/api/v1/webhooks", "get"),
+        ("/api/v1/webhooks/{id}", "delete"),
+        ("/api/v1/webhooks/{id}/deliveries", "get"),
+        (
+            "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+            "post",
+        ),
         // API.md *Integration*, **Integrations** (issue 19, part 2).
         ("/api/v1/integrations", "post"),
         ("/api/v1/integrations", "get"),
@@ -90,6 +99,41 @@ async fn health_metrics_and_openapi_are_served() {
         ),
         ("BulkRow", &["external_id", "id", "outcome", "detail"][..]),
         ("PutUser", &["name", "email", "roles"][..]),
+        ("CreateWebhook", &["url", "secret", "events"][..]),
+        (
+            "WebhookOut",
+            &["id", "url", "events", "pending", "failed"][..],
+        ),
+        (
+            "DeliveryOut",
+            &[
+                "id",
+                "event_id",
+                "type",
+                "status",
+                "attempts",
+                "last_status",
+                "last_error",
+                "next_attempt_at",
+            ][..],
+        ),
+        ("Redelivered", &["id"][..]),
+        // What a delivery POSTs (documented, though no endpoint answers it).
+        (
+            "Payload",
+            &["id", "type", "created_at", "record", "data"][..],
+        ),
+        (
+            "PayloadRecord",
+            &["type", "id", "source", "external_id"][..],
+        ),
+        ("PayloadData", &["chat", "message", "by", "note"][..]),
+        (
+            "PayloadMessage",
+            &["id", "sender", "body", "text", "created_at"][..],
+        ),
+        ("PayloadPerson", &["id", "name", "email"][..]),
+        ("PayloadNote", &["id", "subject"][..]),
         (
             "CreateIntegration",
             &[
