@@ -227,7 +227,9 @@ pub fn match_agent<Id>(
 /// Checks an HS256 secret's length (at least [`MIN_SECRET_BYTES`]).
 pub fn check_secret(secret: &str) -> Result<(), &'static str> {
     if secret.len() < MIN_SECRET_BYTES {
-        Err("a shared secret has at least 32 bytes (256 bits); make one with `openssl rand -base64 48`")
+        Err(
+            "a shared secret has at least 32 bytes (256 bits); make one with `openssl rand -base64 48`",
+        )
     } else {
         Ok(())
     }
@@ -285,7 +287,10 @@ mod tests {
             check_expiry(now, now + 3600),
             Err(LaunchRefusal::TooLongLived)
         );
-        assert_eq!(check_expiry(now, i64::MAX), Err(LaunchRefusal::TooLongLived));
+        assert_eq!(
+            check_expiry(now, i64::MAX),
+            Err(LaunchRefusal::TooLongLived)
+        );
         assert_eq!(check_expiry(now, i64::MIN), Err(LaunchRefusal::Expired));
     }
 
@@ -296,7 +301,10 @@ mod tests {
             match_agent(c(1, true, false), c(2, true, false), false),
             Ok(Agent::Known(1))
         );
-        assert_eq!(match_agent(None, c(2, true, false), false), Ok(Agent::Known(2)));
+        assert_eq!(
+            match_agent(None, c(2, true, false), false),
+            Ok(Agent::Known(2))
+        );
         assert_eq!(match_agent::<u8>(None, None, true), Ok(Agent::Create));
         assert_eq!(
             match_agent::<u8>(None, None, false),
