@@ -61,6 +61,8 @@ export const ACTIONS = {
   'session.sign_in_failed': t('admin-labels-action-session-sign-in-failed'),
   'api_key.created': t('admin-labels-action-api-key-created'),
   'api_key.revoked': t('admin-labels-action-api-key-revoked'),
+  'webhook.created': t('admin-labels-action-webhook-created'),
+  'webhook.deleted': t('admin-labels-action-webhook-deleted'),
   'record.synced': t('admin-labels-action-record-synced'),
   'user.synced': t('admin-labels-action-user-synced'),
 };
