@@ -1,11 +1,12 @@
 // Administration (`/admin`, R19, R22): the collaboration switch, users, teams, roles, record
-// types and their fields, per-type collaboration settings with the field pickers, and the
-// audit log with filters. One section at a time, chosen in the side menu (and the URL hash).
+// types and their fields, per-type collaboration settings with the field pickers, the
+// audit log with filters, and the webhook endpoints with their deliveries. One section at a time, chosen in the side menu (and the URL hash).
 
 import { del, get, patch, post, put, qs, seg } from './api.js';
 import { avatar, boot, debounce, errorBox, fmtFull, h, humanize, recordHref, switchRow, toast } from './dom.js';
 import { ACTIONS, FLAG_CHOICES, actionLabel, describePrivilege, detailText, roleLabel } from './admin-labels.js';
 import { typeSettings, types } from './admin-types.js';
+import { webhooks } from './admin-webhooks.js';
 import { confirmDialog, openDialog } from './dialog.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
@@ -24,6 +25,7 @@ const SECTIONS = [
   ['types', t('admin-nav-types'), 'folder'],
   ['type-settings', t('admin-nav-type-settings'), 'settings'],
   ['audit', t('admin-nav-audit'), 'file'],
+  ['webhooks', t('admin-nav-webhooks'), 'link'],
 ];
 const nav = h('nav', { class: 'admin-nav', 'aria-label': t('admin-title') }, h('ul', {}, SECTIONS.map(([id, label, ic]) => h('li', {}, h('a', { href: `#${id}`, id: `nav-${id}` }, icon(ic), label)))));
 main.replaceChildren(h('div', { class: 'admin' }, h('header', { class: 'page-head' }, h('h1', {}, t('admin-title'))), h('div', { class: 'admin-grid' }, nav, content)));
@@ -529,7 +531,7 @@ async function audit() {
 
 // --- routing ------------------------------------------------------------------------------
 
-const VIEWS = { general, users, teams, roles, types: () => types(render), 'type-settings': typeSettings, audit };
+const VIEWS = { general, users, teams, roles, types: () => types(render), 'type-settings': typeSettings, audit, webhooks };
 
 async function render() {
   const id = (location.hash.slice(1).split('/')[0] || 'general').replace(/[^a-z-]/g, '');

@@ -20,6 +20,17 @@ const ADMIN_DIALOGS: [(&str, &str); 9] = [
 #[tokio::test]
 async fn admin_and_its_dialogs_fit_every_width_and_pass_axe() {
     let w = world().await;
+    // A webhook endpoint with a delivery waiting (its address refuses connections).
+    let admin = w.app.admin().await;
+    w.app
+        .post(
+            "/webhooks",
+            &admin,
+            serde_json::json!({"url": "http://127.0.0.1:9/hooks/a-rather-long-path-for-the-phone",
+                               "secret": "layout-secret-0123456789", "events": ["message.created"]}),
+        )
+        .await
+        .expect(201);
     let driver = Driver::start().await;
     let b = driver.browser().await;
     sign_in(&b, &w.app.base, ADMIN_EMAIL, "/admin").await;
@@ -34,6 +45,7 @@ async fn admin_and_its_dialogs_fit_every_width_and_pass_axe() {
             "types",
             "type-settings",
             "audit",
+            "webhooks",
         ] {
             go(&b, &w.url(&format!("/admin#{section}"))).await;
             b.wait(&format!("#nav-{section}[aria-current=page]")).await;
