@@ -185,31 +185,11 @@ pub async fn generate_into(store: &Store, sizes: &Sizes) -> Result<Manifest> {
     let chats = chats::plan(&mut rng, sizes, users.len());
     let messages_written = chats::write(store, &mut rng, &users, &chats).await?;
     let connections_written = connections::connect(store, &mut rng, &users, &chats, &cases).await;
-    if !sizes.ranked {
+    if sizes.ranked {
+        rank_every_record(store).await?;
+    } else {
         no_similarity(store).await?;
-        return Ok(Manifest {
-            sizes: sizes.clone(),
-            users: users.into_iter().map(|(id, _)| id).collect(),
-            cases,
-            chats,
-            records_written,
-            activities_written: summary.activities,
-            messages_written,
-            connections_written,
-            generated_in_s: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
-        });
     }
-    // What a server's background task does in its first minutes: every record's similar
-    // resolved records ranked and kept (suggested contacts read them with one lookup).
-    let ranking = std::time::Instant::now();
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    tether_server::app::similar::warm(store, 0, cores, false)
-        .await
-        .context("ranking similar records failed")?;
-    eprintln!(
-        "similar records ranked and kept for every record in {:.1} s",
-        ranking.elapsed().as_secs_f64()
-    );
     Ok(Manifest {
         sizes: sizes.clone(),
         users: users.into_iter().map(|(id, _)| id).collect(),
@@ -221,6 +201,21 @@ pub async fn generate_into(store: &Store, sizes: &Sizes) -> Result<Manifest> {
         connections_written,
         generated_in_s: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
     })
+}
+
+/// What a server's background task does in its first minutes: every record's similar resolved
+/// records ranked and kept (suggested contacts read them with one lookup), here on every core.
+async fn rank_every_record(store: &Store) -> Result<()> {
+    let ranking = std::time::Instant::now();
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    tether_server::app::similar::warm(store, 0, cores, false)
+        .await
+        .context("ranking similar records failed")?;
+    eprintln!(
+        "similar records ranked and kept for every record in {:.1} s",
+        ranking.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// Switches similarity-based suggestions off for every record type, so that a server over an
