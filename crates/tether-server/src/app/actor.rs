@@ -29,6 +29,9 @@ pub struct Actor<'a> {
     /// What signs a change made by neither a person nor a key (`tether import`, or the
     /// integration's name for a launch).
     label: Option<&'a str>,
+    /// A host system's change (an API key or a launch): it changes no administrator and makes
+    /// none, whatever its subject allows.
+    host: bool,
 }
 
 impl<'a> Actor<'a> {
@@ -39,6 +42,7 @@ impl<'a> Actor<'a> {
             person: Some(&caller.user),
             key: None,
             label: None,
+            host: false,
         }
     }
 
@@ -51,24 +55,28 @@ impl<'a> Actor<'a> {
                 person: Some(&caller.user),
                 key: None,
                 label: None,
+                host: false,
             },
             Integrator::Key(key) => Actor {
                 subject,
                 person: None,
                 key: Some((&key.id, &key.name)),
                 label: None,
+                host: true,
             },
             Integrator::CommandLine { .. } => Actor {
                 subject,
                 person: None,
                 key: None,
                 label: Some(COMMAND_LINE),
+                host: false,
             },
             Integrator::Launch { name, .. } => Actor {
                 subject,
                 person: None,
                 key: None,
                 label: Some(name),
+                host: true,
             },
         }
     }
@@ -126,6 +134,8 @@ impl<'a> Actor<'a> {
         ChangedBy {
             user: self.user_id(),
             api_key: self.key_id(),
+            via: self.label,
+            host: self.host,
         }
     }
 }

@@ -217,6 +217,9 @@ pub async fn launch(state: &AppState, token: &str) -> Result<Launched, LaunchErr
     .map_err(|e| match e.status().as_u16() {
         // A changed address that another user has, say: the agent is not signed in.
         409 | 422 => LaunchError::Refused(LaunchRefusal::UnknownAgent),
+        // The store's rule for host systems: a launch touches no administrator and makes none
+        // (a default role that has gained `admin` since the integration was made, say).
+        403 => LaunchError::Refused(LaunchRefusal::Administrator),
         _ => LaunchError::Failed(e),
     })?;
     let agent_id = person.value().id.clone();

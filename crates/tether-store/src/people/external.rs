@@ -21,16 +21,30 @@ pub struct ExternalUser {
     pub role_names: Option<Vec<String>>,
 }
 
-/// Who makes a change: a person, or an API key (then `user` is `None`).
+/// Who makes a change: a person, an API key (then `user` is `None`), or neither (`tether
+/// import`, a launch: then `via` names it).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ChangedBy<'a> {
     pub user: Option<&'a UserId>,
     pub api_key: Option<&'a str>,
+    /// What made a change that neither a person nor a key made, for the audit's `via`.
+    pub via: Option<&'a str>,
+    /// A host system's change (a key, a launch): it changes no administrator and makes none.
+    pub host: bool,
 }
 
 impl ChangedBy<'_> {
     fn audit(&self, action: &'static str, details: serde_json::Value) -> NewAudit {
+        let mut details = details;
+        if let (Some(via), Some(map)) = (self.via, details.as_object_mut()) {
+            map.insert("via".into(), via.into());
+        }
         NewAudit::new(self.user, action, details).by_key(self.api_key)
+    }
+
+    /// Whether the change may touch an administrator: not a host system's.
+    fn may_change_admins(&self) -> bool {
+        !self.host && self.api_key.is_none()
     }
 }
 
@@ -179,7 +193,7 @@ impl Store {
                 .any(|r| ids.contains(&r.id) && r.privileges.iter().any(|p| p == "admin"))
         });
         let lock = crate::dialect::lock_row(self.backend(), crate::dialect::Locked::Admins);
-        let by_key = by.api_key.is_some();
+        let by_key = !by.may_change_admins();
         let outcome = with_write!(self, p => {
             let mut tx = p.begin().await?;
             if let Some(sql) = lock {

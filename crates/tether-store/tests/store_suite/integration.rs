@@ -23,6 +23,7 @@ both_backends!(
     people_are_upserted_by_external_id_then_email,
     r19_the_last_admin_keeps_admin_on_every_path,
     r19_a_key_changes_no_administrator,
+    r19_a_launch_changes_no_administrator_and_says_what_made_its_changes,
 );
 
 async fn audit_actions(s: &Store) -> Vec<(String, Option<String>, Option<String>)> {
@@ -294,6 +295,7 @@ async fn people_are_upserted_by_external_id_then_email(b: Backend) {
     let by = ChangedBy {
         user: Some(&admin),
         api_key: None,
+        ..ChangedBy::default()
     };
     // New: no password, the roles given.
     let made = s
@@ -391,6 +393,7 @@ async fn r19_the_last_admin_keeps_admin_on_every_path(b: Backend) {
     let by = ChangedBy {
         user: Some(&ada),
         api_key: None,
+        ..ChangedBy::default()
     };
     let strip = UserPatch {
         role_names: Some(vec!["agent".into()]),
@@ -481,6 +484,7 @@ async fn r19_a_key_changes_no_administrator(b: Backend) {
     let by = ChangedBy {
         user: None,
         api_key: Some(&key.id),
+        ..ChangedBy::default()
     };
     // Not an administrator's name or address (linked by address), even with others left…
     let refused = s
@@ -545,4 +549,71 @@ async fn r19_a_key_changes_no_administrator(b: Backend) {
         by_key[0].api_key.as_ref().map(|k| k.name.as_str()),
         Some("Sync")
     );
+}
+
+/// A launch writes people as a host system without a key: the same rule as for a key (it
+/// changes no administrator and makes none, whatever role it names), and its audit entries
+/// say what made them (`via`), as the command line's do.
+async fn r19_a_launch_changes_no_administrator_and_says_what_made_its_changes(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    user(&s, "ada@example.com", "Ada", &["administrator"]).await;
+    user(&s, "bea@example.com", "Bea", &["administrator"]).await;
+    let launch = ChangedBy {
+        via: Some("Zendesk"),
+        host: true,
+        ..ChangedBy::default()
+    };
+    let refused = s
+        .upsert_external_user(
+            &person("ada", "Ada Hacked", "ada@example.com", None),
+            launch,
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Refused(RoleRuleError::AdminByKey))),
+        "{refused:?}"
+    );
+    let refused = s
+        .upsert_external_user(
+            &person("x", "Xena", "xena@example.com", Some(&["administrator"])),
+            launch,
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Refused(RoleRuleError::AdminByKey))),
+        "{refused:?}"
+    );
+    let olga = s
+        .upsert_external_user(
+            &person("o", "Olga", "olga@example.com", Some(&["agent"])),
+            launch,
+        )
+        .await
+        .unwrap();
+    let created = s
+        .list_audit(&AuditFilter {
+            action: Some("user.created".into()),
+            limit: 10,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let entry = created
+        .iter()
+        .find(|e| e.details["user_id"] == json!(olga.value().id))
+        .expect("Olga's creation is audited");
+    assert!(entry.actor.is_none() && entry.api_key.is_none());
+    assert_eq!(entry.details["via"], json!("Zendesk"));
+    // The command line is no host system: the operator may change an administrator.
+    let operator = ChangedBy {
+        via: Some("command line"),
+        ..ChangedBy::default()
+    };
+    s.upsert_external_user(
+        &person("ada", "Ada Lovelace", "ada@example.com", None),
+        operator,
+    )
+    .await
+    .unwrap();
 }

@@ -31,6 +31,7 @@ fn admin_by(id: &UserId) -> ChangedBy<'_> {
     ChangedBy {
         user: Some(id),
         api_key: None,
+        ..ChangedBy::default()
     }
 }
 

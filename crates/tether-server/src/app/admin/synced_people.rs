@@ -11,7 +11,7 @@ use crate::auth::Integrator;
 use crate::error::ApiResult;
 use tether_domain::integration::{ExternalId, Scope, Source};
 use tether_domain::people::{Email, Name};
-use tether_store::people::external::{ChangedBy, ExternalUser, Upserted};
+use tether_store::people::external::{ExternalUser, Upserted};
 
 /// A person as the host system describes them, parsed.
 pub struct SyncedPerson {
@@ -33,17 +33,8 @@ pub async fn upsert(
     person: SyncedPerson,
 ) -> ApiResult<Upserted<UserOut>> {
     by.require(Scope::UsersWrite)?;
-    let changed_by = match by {
-        Integrator::Person(caller) => ChangedBy {
-            user: Some(caller.id()),
-            api_key: None,
-        },
-        Integrator::Key(key) => ChangedBy {
-            user: None,
-            api_key: Some(key.id.as_str()),
-        },
-        Integrator::CommandLine { .. } | Integrator::Launch { .. } => ChangedBy::default(),
-    };
+    let actor = crate::app::actor::Actor::sync(by);
+    let changed_by = actor.changed_by();
     let done = state
         .store
         .upsert_external_user(
