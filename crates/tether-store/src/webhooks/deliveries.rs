@@ -78,7 +78,7 @@ pub struct Queued {
 }
 
 /// A delivery claimed to be sent now, with its endpoint's address and secret.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DueDelivery {
     pub id: String,
     pub endpoint_id: String,
@@ -89,6 +89,24 @@ pub struct DueDelivery {
     /// Attempts made before this one.
     pub attempts: i64,
     pub created_at: i64,
+    /// Until when this node holds it: the claim's mark. Send only while the claim lasts, and
+    /// report the attempt with it ([`Store::record_webhook_attempt`]).
+    pub claimed_until: i64,
+}
+
+/// Everything but the secret, which no log line may show.
+impl std::fmt::Debug for DueDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DueDelivery")
+            .field("id", &self.id)
+            .field("endpoint_id", &self.endpoint_id)
+            .field("url", &self.url)
+            .field("event_id", &self.event_id)
+            .field("attempts", &self.attempts)
+            .field("created_at", &self.created_at)
+            .field("claimed_until", &self.claimed_until)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How an attempt ended.
@@ -369,12 +387,16 @@ impl Store {
     }
 
     /// Whether anything waits for the outbox task at `now`: an event to queue, or a
-    /// delivery due and not held. A read, so an idle node's poll writes nothing.
+    /// delivery a claim would take — due, not held, and the oldest pending one of its record
+    /// to its endpoint (a later one waits behind a retry of an earlier one, so it is no work
+    /// yet). A read, so an idle node's poll writes nothing.
     pub async fn webhook_work_waiting(&self, now: i64) -> Result<bool> {
         let row: Option<(i64,)> = with_pool!(self, p => sqlx::query_as(
             "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM webhook_events) \
-             OR EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 \
-             AND (claimed_until IS NULL OR claimed_until <= $1))")
+             OR EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
+             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) \
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
+             AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq))")
             .bind(now).fetch_optional(p).await)?;
         Ok(row.is_some())
     }
@@ -417,15 +439,24 @@ impl Store {
                         payload,
                         attempts,
                         created_at,
+                        claimed_until: hold_until,
                     })
                 },
             )
             .collect())
     }
 
-    /// Records an attempt at delivery `id` and releases its claim. Nothing happens when the
-    /// delivery is gone (its endpoint was removed) or no longer pending.
-    pub async fn record_webhook_attempt(&self, id: &str, attempt: &Attempt) -> Result<()> {
+    /// Records an attempt at delivery `id`, made under the claim that held it until
+    /// `claimed_until`, and releases that claim. Nothing happens when the delivery is gone (its
+    /// endpoint was removed), no longer pending, or no longer held by that claim — a node whose
+    /// claim ran out and was taken over reports too late, and the attempt of the node that
+    /// holds it now is the one that counts.
+    pub async fn record_webhook_attempt(
+        &self,
+        id: &str,
+        claimed_until: i64,
+        attempt: &Attempt,
+    ) -> Result<()> {
         let (status, next, delivered, finished) = match attempt.outcome {
             AttemptOutcome::Delivered => (
                 DeliveryStatus::Delivered,
@@ -439,9 +470,9 @@ impl Store {
         with_write!(self, p => sqlx::query(
             "UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1, last_attempt_at = $3, last_status = $4, \
              last_error = $5, next_attempt_at = $6, delivered_at = $7, finished_at = $8, claimed_until = NULL \
-             WHERE id = $1 AND status = 'pending'")
+             WHERE id = $1 AND status = 'pending' AND claimed_until = $9")
             .bind(id).bind(status.as_str()).bind(attempt.at).bind(attempt.status.map(i64::from))
-            .bind(attempt.error.as_deref()).bind(next).bind(delivered).bind(finished)
+            .bind(attempt.error.as_deref()).bind(next).bind(delivered).bind(finished).bind(claimed_until)
             .execute(p).await.map(|_| ()))
     }
 

@@ -12,11 +12,21 @@ use tether_domain::webhook::MAX_ENDPOINTS;
 
 /// An endpoint to register: its address, secret and event names, all parsed by the caller
 /// (`tether_domain::webhook`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct NewEndpoint<'a> {
     pub url: &'a str,
     pub secret: &'a str,
     pub events: Vec<String>,
+}
+
+/// Everything but the secret, which no log line may show.
+impl std::fmt::Debug for NewEndpoint<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewEndpoint")
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An endpoint as a listing shows it: never its secret.

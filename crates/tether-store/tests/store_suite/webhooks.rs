@@ -444,6 +444,7 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
     // r1's first fails: it is retried later, and r1's second waits behind it.
     s.record_webhook_attempt(
         &first.id,
+        first.claimed_until,
         &Attempt {
             at: now,
             status: Some(500),
@@ -455,6 +456,7 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
     .unwrap();
     s.record_webhook_attempt(
         &only.id,
+        only.claimed_until,
         &Attempt {
             at: now,
             status: Some(204),
@@ -470,6 +472,9 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
             .unwrap()
             .is_empty()
     );
+    // Nor does an idle node's poll see work in r1's second: it waits behind the retry.
+    assert!(!s.webhook_work_waiting(now + 1).await.unwrap());
+    assert!(s.webhook_work_waiting(now + 10_000).await.unwrap());
     let listed = s.webhook_delivery(&hook, &first.id).await.unwrap().unwrap();
     assert_eq!(listed.status, DeliveryStatus::Pending);
     assert_eq!(listed.attempts, 1);
@@ -493,6 +498,7 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
     );
     s.record_webhook_attempt(
         &first.id,
+        due[0].claimed_until,
         &Attempt {
             at: now + 10_000,
             status: Some(200),
@@ -522,9 +528,26 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
         .unwrap();
     assert_eq!(retaken.len(), 1);
     assert_eq!(retaken[0].id, second);
+    // The first node reports late, under its run-out claim: ignored, the delivery stays with
+    // the node that holds it now.
+    s.record_webhook_attempt(
+        &second,
+        now + 40_000,
+        &Attempt {
+            at: now + 45_000,
+            status: Some(200),
+            error: None,
+            outcome: AttemptOutcome::Delivered,
+        },
+    )
+    .await
+    .unwrap();
+    let still = s.webhook_delivery(&hook, &second).await.unwrap().unwrap();
+    assert_eq!((still.status, still.attempts), (DeliveryStatus::Pending, 0));
     // Given up: failed, and nothing more is due.
     s.record_webhook_attempt(
         &second,
+        retaken[0].claimed_until,
         &Attempt {
             at: now + 40_000,
             status: None,
@@ -546,6 +569,7 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
     // A late report about a finished delivery changes nothing.
     s.record_webhook_attempt(
         &second,
+        retaken[0].claimed_until,
         &Attempt {
             at: now + 50_000,
             status: Some(200),
@@ -631,6 +655,7 @@ async fn i19_a_finished_delivery_is_sent_again_behind_the_waiting_ones(b: Backen
     let original = due.iter().find(|d| d.id == first.id).unwrap().clone();
     s.record_webhook_attempt(
         &first.id,
+        original.claimed_until,
         &Attempt {
             at: now,
             status: Some(200),

@@ -103,25 +103,45 @@ async fn queue(state: &AppState) -> tether_store::Result<usize> {
     Ok(events.len())
 }
 
-/// Claims the due deliveries and sends them, a few at once; answers how many.
+/// Claims as many due deliveries as it sends at once, and sends them all at once; answers
+/// how many. Claiming no more than are sent at once keeps every attempt inside its claim (an
+/// attempt lasts at most `Settings::timeout`, a claim `Settings::hold`), so another node never
+/// takes over a delivery this one is still sending.
 async fn send_due(state: &AppState, sender: &Sender) -> tether_store::Result<usize> {
     let settings = &state.config.webhooks;
     let now = now_ms();
     let hold = i64::try_from(settings.hold().as_millis()).unwrap_or(i64::MAX);
-    let limit = i64::try_from(settings.concurrency.max(1) * 4).unwrap_or(32);
+    let at_once = settings.concurrency.max(1);
     let due = state
         .store
-        .claim_webhook_deliveries(now, now.saturating_add(hold), limit)
+        .claim_webhook_deliveries(
+            now,
+            now.saturating_add(hold),
+            i64::try_from(at_once).unwrap_or(8),
+        )
         .await?;
     let n = due.len();
     futures_util::stream::iter(due)
-        .for_each_concurrent(settings.concurrency.max(1), |d| attempt(state, sender, d))
+        .for_each_concurrent(at_once, |d| attempt(state, sender, d))
         .await;
     Ok(n)
 }
 
-/// Sends one delivery and records how it went.
+/// Whether an attempt started at `now` ends inside the claim that holds the delivery until
+/// `claimed_until`, for attempts lasting up to `timeout`.
+fn fits_claim(now: i64, timeout: Duration, claimed_until: i64) -> bool {
+    let timeout = i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX);
+    now.saturating_add(timeout) < claimed_until
+}
+
+/// Sends one delivery and records how it went, under its claim. An attempt that could outlast
+/// the claim (the claim's write took long) is not started: the claim runs out and the
+/// delivery is sent by whichever node claims it next.
 async fn attempt(state: &AppState, sender: &Sender, d: DueDelivery) {
+    if !fits_claim(now_ms(), state.config.webhooks.timeout, d.claimed_until) {
+        tracing::info!(delivery = %d.id, "webhook claim too close to running out; left for the next claim");
+        return;
+    }
     let answer = match WebhookUrl::parse(&d.url) {
         Ok(url) => {
             let timestamp = now_ms() / 1000;
@@ -145,7 +165,11 @@ async fn attempt(state: &AppState, sender: &Sender, d: DueDelivery) {
         AttemptOutcome::Failed => "failed",
     };
     metrics::counter!("tether_webhook_attempts_total", "outcome" => label).increment(1);
-    if let Err(e) = state.store.record_webhook_attempt(&d.id, &record).await {
+    if let Err(e) = state
+        .store
+        .record_webhook_attempt(&d.id, d.claimed_until, &record)
+        .await
+    {
         // The claim runs out and the delivery is sent again: at least once, never lost.
         tracing::warn!(error = %e, delivery = %d.id, "recording a webhook attempt failed");
     }
@@ -202,7 +226,28 @@ mod tests {
             payload: "{}".into(),
             attempts,
             created_at: 0,
+            claimed_until: 60_000,
         }
+    }
+
+    #[test]
+    fn i19_an_attempt_starts_only_when_it_ends_inside_its_claim() {
+        let s = super::super::Settings::default();
+        let claimed_at = 1_000_000;
+        let until = claimed_at + i64::try_from(s.hold().as_millis()).unwrap();
+        assert!(fits_claim(claimed_at, s.timeout, until));
+        assert!(fits_claim(until - 10_001, s.timeout, until));
+        assert!(!fits_claim(until - 10_000, s.timeout, until));
+        assert!(!fits_claim(until + 1, s.timeout, until));
+    }
+
+    #[test]
+    fn i19_a_due_deliverys_debug_never_shows_its_secret() {
+        let mut d = due(0);
+        d.secret = "whsec_do-not-log".into();
+        let shown = format!("{d:?}");
+        assert!(!shown.contains("whsec_do-not-log"), "{shown}");
+        assert!(shown.contains("claimed_until"), "{shown}");
     }
 
     #[test]
