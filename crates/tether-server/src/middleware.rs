@@ -85,18 +85,14 @@ pub async fn deadline(
     }
 }
 
-/// The security headers every response carries, as tower-http layers: no sniffing, no framing,
-/// no referrer to other sites; a policy that allows nothing and no caching unless the handler
-/// set its own (pages, assets and attachments do).
-pub fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 5] {
+/// The security headers every response carries, as tower-http layers: no sniffing, no
+/// referrer to other sites; a policy that allows nothing and no caching unless the handler
+/// set its own (pages, assets and attachments do). Framing: [`frame_options`].
+pub fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
     [
         SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
-        ),
-        SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
         ),
         SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
@@ -111,6 +107,32 @@ pub fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 5] {
             HeaderValue::from_static("no-store"),
         ),
     ]
+}
+
+/// `X-Frame-Options: DENY` on every answer but those whose own policy lets some origins frame
+/// them (the embedded panel and its notices: `frame-ancestors <origins>`). Browsers that know
+/// `frame-ancestors` ignore the older header beside it; the rest would block a frame the
+/// policy allows, so it is left off there rather than contradicting the policy.
+pub async fn frame_options(mut res: Response) -> Response {
+    let framable = res
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(frames_allowed);
+    if !framable {
+        res.headers_mut()
+            .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    res
+}
+
+/// Whether a `Content-Security-Policy` lets some origin frame the page.
+fn frames_allowed(policy: &str) -> bool {
+    policy.split(';').map(str::trim).any(|directive| {
+        directive
+            .strip_prefix("frame-ancestors")
+            .is_some_and(|sources| !sources.trim().is_empty() && sources.trim() != "'none'")
+    })
 }
 
 /// A panic in a handler becomes a 500 problem document; the server keeps running.
@@ -139,4 +161,23 @@ pub async fn method_not_allowed() -> Response {
         "this endpoint does not accept that method; see /api/v1/openapi.json",
         Map::new(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frames_allowed;
+
+    #[test]
+    fn i19_only_a_policy_naming_frame_ancestors_lets_a_page_be_framed() {
+        assert!(frames_allowed(
+            "default-src 'self'; frame-ancestors https://a.example http://localhost:9000; form-action 'self'"
+        ));
+        assert!(frames_allowed("frame-ancestors https://a.example"));
+        assert!(!frames_allowed(
+            "default-src 'none'; frame-ancestors 'none'"
+        ));
+        assert!(!frames_allowed("default-src 'self'; frame-ancestors ;"));
+        assert!(!frames_allowed("default-src 'self'"));
+        assert!(!frames_allowed(""));
+    }
 }

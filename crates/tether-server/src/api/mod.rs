@@ -119,6 +119,7 @@ pub fn router(state: AppState) -> Router {
     middleware::security_headers()
         .into_iter()
         .fold(app, Router::layer)
+        .layer(axum::middleware::map_response(middleware::frame_options))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
         .with_state(state)

@@ -118,6 +118,24 @@ fn refusal(kind: &ErrorKind) -> LaunchRefusal {
     }
 }
 
+/// The origins that may frame the page refusing `token`: those of the integration its
+/// (unverified) issuer names, so the host shows the reason inside its sidebar; none when the
+/// token names no integration. The refusal page carries nothing but the reason, so a forged
+/// issuer gains nothing but the sight of it framed where the integration's host may frame.
+pub async fn refusal_frame_origins(state: &AppState, token: &str) -> Vec<String> {
+    let Ok(iss) = issuer(token) else {
+        return Vec::new();
+    };
+    match state.store.integration(&iss).await {
+        Ok(Some(i)) => i.allowed_origins,
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the integration of a refused launch failed");
+            Vec::new()
+        }
+    }
+}
+
 /// # The launch (`GET /embed/launch?token=`)
 pub async fn launch(state: &AppState, token: &str) -> Result<Launched, LaunchError> {
     if token.len() > 16 * 1024 {

@@ -38,6 +38,24 @@ fn embed_csp(origins: &[String]) -> Option<HeaderValue> {
     .ok()
 }
 
+/// The 401 page of a refused launch or a missing embed session, saying `detail` in the
+/// browser's language, framed by `origins` only.
+fn notice(state: &AppState, headers: &HeaderMap, detail: &str, origins: &[String]) -> Response {
+    let locale = browser_locale(headers);
+    let mut page = Page::new(locale, "launch-title", "error", Nav::Embed);
+    page.status = StatusCode::UNAUTHORIZED;
+    page.main = Main::Problem {
+        heading: tr(locale, "launch-refused-heading", &[]),
+        detail: tr(locale, detail, &[]),
+    };
+    let mut res = render(page, None, &state.config.public_url);
+    if let Some(csp) = embed_csp(origins) {
+        res.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    res
+}
+
 /// # `GET /embed/launch?token=<JWT>`
 ///
 /// Verifies the host's token (`crate::app::launch`), sets the embed session's cookie and goes
@@ -65,14 +83,13 @@ pub async fn launch(
         }
         Err(LaunchError::Refused(why)) => {
             tracing::info!(reason = why.code(), "launch refused");
-            let locale = browser_locale(&headers);
-            let mut page = Page::new(locale, "launch-title", "error", Nav::Embed);
-            page.status = StatusCode::UNAUTHORIZED;
-            page.main = Main::Problem {
-                heading: tr(locale, "launch-refused-heading", &[]),
-                detail: tr(locale, &format!("launch-refused-{}", why.code()), &[]),
-            };
-            render(page, None, &state.config.public_url)
+            let origins = launch::refusal_frame_origins(&state, &token).await;
+            notice(
+                &state,
+                &headers,
+                &format!("launch-refused-{}", why.code()),
+                &origins,
+            )
         }
         Err(LaunchError::Failed(e)) => failure(&state, &headers, e),
     }
@@ -98,15 +115,19 @@ pub async fn record(
         None => None,
     };
     let (Some(v), Some(integration)) = (viewer, integration) else {
-        // No embed session: launch again from the host (there is no sign-in inside a frame).
-        let locale = browser_locale(&headers);
-        let mut page = Page::new(locale, "launch-title", "error", Nav::Embed);
-        page.status = StatusCode::UNAUTHORIZED;
-        page.main = Main::Problem {
-            heading: tr(locale, "launch-refused-heading", &[]),
-            detail: tr(locale, "launch-no-session", &[]),
+        // No embed session (it ended, or was never started here): launch again from the host,
+        // as there is no sign-in inside a frame. Which host framed it is not known, so any
+        // integration's origins may frame this notice, which holds nothing but the words.
+        let origins: Vec<String> = match state.store.integrations().await {
+            Ok(all) => all
+                .into_iter()
+                .flat_map(|i| i.allowed_origins)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            Err(e) => return failure(&state, &headers, e.into()),
         };
-        return render(page, None, &state.config.public_url);
+        return notice(&state, &headers, "launch-no-session", &origins);
     };
     let page = Page::new(v.locale, "page-title-record", "embed", Nav::Embed)
         .with("record-type", ty)

@@ -477,11 +477,45 @@ async fn i19_frame_ancestors_are_the_allowed_origins_on_embed_pages_only(b: Back
         csp.contains(&format!("frame-ancestors {HOST} http://localhost:9000;")),
         "{csp}"
     );
+    // A page the policy lets be framed does not contradict it with X-Frame-Options.
+    assert_eq!(embed.header("x-frame-options"), "", "embed page");
+
+    // A refused launch naming a known integration says why inside that host's frame...
+    let mut expired = claims(&hs);
+    expired["exp"] = json!(now() - 600);
+    let refused = launch(&app, &hs256(&expired)).await;
+    assert_eq!(refused.status, 401);
+    assert!(refused.text.contains("expired"), "{}", refused.text);
+    let csp = refused.header("content-security-policy");
+    assert!(
+        csp.contains(&format!("frame-ancestors {HOST} http://localhost:9000;")),
+        "{csp}"
+    );
+    assert_eq!(refused.header("x-frame-options"), "");
+    // ...and the page of an ended (or never started) embed session, which holds nothing but
+    // the words, may be framed by the registered hosts: the agent reads "launch again" there.
+    let other = integration(
+        &app,
+        &admin,
+        json!({"name": "Chatwoot", "source": "chatwoot", "allowed_origins": ["https://desk.example"]}),
+    )
+    .await;
+    let _ = other;
+    let ended = page(&app, &to, None).await;
+    assert_eq!(ended.status, 401);
+    let csp = ended.header("content-security-policy");
+    assert!(
+        csp.contains("frame-ancestors http://localhost:9000 https://acme.zendesk.example https://desk.example;"),
+        "{csp}"
+    );
+    assert!(!ended.text.contains("Printer jams"), "{}", ended.text);
+
     let record = to.replacen("/embed", "", 1);
-    let login = app
-        .login(crate::common::ADMIN_EMAIL, crate::common::PASSWORD)
-        .await;
-    let _ = login;
+    // Everything else: framed by nobody, in both headers. A token naming no integration
+    // included.
+    let mut stranger = claims("no-such-integration");
+    stranger["exp"] = json!(now() - 600);
+    let stranger = format!("/embed/launch?token={}", hs256(&stranger));
     for path in [
         "/",
         "/login",
@@ -489,10 +523,13 @@ async fn i19_frame_ancestors_are_the_allowed_origins_on_embed_pages_only(b: Back
         "/admin",
         "/chats",
         "/embed/launch?token=x",
+        stranger.as_str(),
+        "/api/v1/me",
     ] {
         let p = page(&app, path, None).await;
         let csp = p.header("content-security-policy");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(p.header("x-frame-options"), "DENY", "{path}");
     }
 }
 
