@@ -30,10 +30,23 @@ pub enum Card {
         id: String,
         title: String,
         fields: Vec<CardField>,
+        /// Where the record lives in the system it is synced from (issue 19), when that system
+        /// gave its address: a card links back to the host's ticket. Only on a reader's card.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        external: Option<CardExternal>,
     },
     Link {
         url: String,
     },
+}
+
+/// The host system's address of a synced record, on its card.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CardExternal {
+    /// The system's name as the integration gives it (`zendesk`).
+    pub source: String,
+    pub url: String,
 }
 
 /// What a card shows of a record the viewer may read.
@@ -46,6 +59,8 @@ pub struct CardSource<'a> {
     pub fields: &'a BTreeMap<String, Value>,
     pub state: RecordState,
     pub owner_name: &'a str,
+    /// The host system and its address of the record, when it is synced from one with a URL.
+    pub external: Option<(&'a str, &'a str)>,
 }
 
 /// Most key fields on a card.
@@ -92,6 +107,10 @@ pub fn record_card(url: &str, src: &CardSource<'_>) -> Card {
         id: src.id.to_owned(),
         title,
         fields,
+        external: src.external.map(|(source, url)| CardExternal {
+            source: source.to_owned(),
+            url: url.to_owned(),
+        }),
     }
 }
 
@@ -180,9 +199,22 @@ mod tests {
             fields: &fields,
             state: RecordState::Active,
             owner_name: "Olga",
+            external: None,
         };
         let card =
             serde_json::to_value(record_card("https://t.example/records/case/r1", &src)).unwrap();
+        assert!(card.get("external").is_none(), "{card}");
+        let synced = CardSource {
+            external: Some(("zendesk", "https://acme.zendesk.example/agent/tickets/4711")),
+            ..src
+        };
+        let linked =
+            serde_json::to_value(record_card("https://t.example/records/case/r1", &synced))
+                .unwrap();
+        assert_eq!(
+            linked["external"],
+            json!({"source": "zendesk", "url": "https://acme.zendesk.example/agent/tickets/4711"})
+        );
         assert_eq!(card["kind"], "record");
         assert_eq!(card["app"], "Tether");
         assert_eq!(card["record_type"], "Case");

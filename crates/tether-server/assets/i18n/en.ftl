@@ -381,6 +381,7 @@ composer-wait-uploads = Wait until the files have finished uploading.
 
 messages-remove-card-for = Remove the card for { $title }
 messages-remove-card = Remove card
+messages-card-open-in = Open in { $source }
 messages-reaction-mine = { $emoji } { $count }, including you. Remove your reaction
 messages-reaction-other = { $emoji } { $count }. React with this too
 messages-urgent = Urgent

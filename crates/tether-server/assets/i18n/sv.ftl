@@ -380,6 +380,7 @@ composer-wait-uploads = Vänta tills filerna har laddats upp.
 
 messages-remove-card-for = Ta bort kortet för { $title }
 messages-remove-card = Ta bort kortet
+messages-card-open-in = Öppna i { $source }
 messages-reaction-mine = { $emoji } { $count }, inklusive dig. Ta bort din reaktion
 messages-reaction-other = { $emoji } { $count }. Reagera också med den här
 messages-urgent = Brådskande

@@ -56,16 +56,31 @@ export function recordCard(card, onRemove) {
   const ty = types?.get(card.type);
   const fields = cardFields(card.fields, ty);
   const href = card.type && card.id ? recordHref(card.type, card.id) : card.url;
+  // A record synced from a helpdesk links back to its ticket there (issue 19). Inside the
+  // helpdesk's sidebar (the embedded panel) the card opens the ticket itself, in a new tab:
+  // Tether's own record page needs a Tether sign-in the frame does not have.
+  const host = card.external && /^https?:\/\//i.test(card.external.url || '') ? card.external : null;
+  const embedded = document.body.dataset.page === 'embed';
+  const main = embedded
+    ? { href: host ? host.url : href, target: '_blank', rel: 'noopener' }
+    : { href };
   return h(
     'div',
     { class: 'record-card' },
     h(
-      'a',
-      { href, class: 'record-card-link' },
-      h('span', { class: 'record-card-eyebrow' }, [card.app || 'Tether', ty?.display_name || card.record_type].filter(Boolean).join(' · ')),
-      h('strong', { class: 'record-card-title' }, card.title || card.url),
-      fields.length
-        ? h('dl', { class: 'record-card-fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))
+      'div',
+      { class: 'record-card-body' },
+      h(
+        'a',
+        { ...main, class: 'record-card-link' },
+        h('span', { class: 'record-card-eyebrow' }, [card.app || 'Tether', ty?.display_name || card.record_type].filter(Boolean).join(' · ')),
+        h('strong', { class: 'record-card-title' }, card.title || card.url),
+        fields.length
+          ? h('dl', { class: 'record-card-fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))
+          : null,
+      ),
+      host && !embedded
+        ? h('a', { href: host.url, target: '_blank', rel: 'noopener', class: 'record-card-host' }, t('messages-card-open-in', { source: host.source }))
         : null,
     ),
     onRemove

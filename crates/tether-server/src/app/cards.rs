@@ -146,6 +146,10 @@ impl CardFacts {
                             fields: &r.fields,
                             state: r.state,
                             owner_name: &r.owner_name,
+                            external: r
+                                .external
+                                .as_ref()
+                                .and_then(|x| x.url.as_deref().map(|url| (x.source.as_str(), url))),
                         },
                     ),
                     _ => link_card(&l.url),

@@ -248,3 +248,78 @@ async fn r16_look_alike_and_malformed_links_give_no_record_card() {
         );
     }
 }
+
+/// A record synced from a helpdesk with its ticket's address (issue 19): a reader's card links
+/// back to the ticket; a non-reader's bare link card says nothing of it (R16), nor of the host.
+#[tokio::test]
+async fn r16_a_synced_records_card_links_back_to_the_host_for_readers_only() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.enable_collaboration().await;
+    app.post(
+        "/roles",
+        &admin,
+        json!({"name": "chatter", "privileges": ["collab.use"]}),
+    )
+    .await
+    .expect(201);
+    let (_, olga) = app
+        .user(&admin, "olga@example.com", "Olga Berg", &["agent"], &[])
+        .await;
+    let (cilla_id, cilla) = app
+        .user(&admin, "cilla@example.com", "Cilla Ek", &["chatter"], &[])
+        .await;
+    let ticket = "https://acme.zendesk.example/agent/tickets/4711";
+    let case = app
+        .put(
+            "/records/case/by-external/zendesk/4711",
+            &admin,
+            json!({"fields": {"title": "Printer jams on tray 2"}, "url": ticket,
+                   "owner": {"email": "olga@example.com"}}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let url = case["url"].as_str().unwrap().to_owned();
+    let chat = app
+        .post("/chats", &olga, json!({"member_ids": [cilla_id]}))
+        .await
+        .expect(201)
+        .body;
+    let path = format!("/chats/{}/messages", chat["id"].as_str().unwrap());
+    let sent = app
+        .post(&path, &olga, json!({"body": format!("See {url}")}))
+        .await
+        .expect(201)
+        .body;
+    let mine = cards(&sent);
+    assert_eq!(mine[0]["kind"], "record", "{mine:?}");
+    assert_eq!(
+        mine[0]["external"],
+        json!({"source": "zendesk", "url": ticket})
+    );
+    let theirs = app.get(&path, &cilla).await.expect(200).body;
+    let card = &theirs["items"][0]["cards"][0];
+    assert_eq!(card, &json!({"kind": "link", "url": url}));
+    assert!(!theirs.to_string().contains("zendesk.example"), "{theirs}");
+    // A record synced without an address has no link back.
+    let plain = app
+        .put(
+            "/records/case/by-external/zendesk/4712",
+            &admin,
+            json!({"fields": {"title": "Toner"}, "owner": {"email": "olga@example.com"}}),
+        )
+        .await
+        .expect(201)
+        .body;
+    let sent = app
+        .post(
+            &path,
+            &olga,
+            json!({"body": plain["url"].as_str().unwrap()}),
+        )
+        .await
+        .expect(201)
+        .body;
+    assert_eq!(cards(&sent)[0]["kind"], "record");
+    assert!(cards(&sent)[0].get("external").is_none());
+}
