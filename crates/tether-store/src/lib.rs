@@ -13,7 +13,7 @@
 //! leaves) → `db` (the `Store` handle holding them) → `dialect`, `audit`, `sends`, `connect` →
 //! `chats`, `people` → `records`, `collab`, `sessions`, `team_admin`, `api_keys` → `record_search`,
 //! `bulk`, `webhooks` (whose `outbox` statements `sends`, `chats` and `collab` write with their
-//! changes).
+//! changes), `digest` (the e-mail digest's queue, which reads what `chats` wrote).
 
 /// Runs the same code on whichever pool the store holds: inside, `$p` is `&SqlitePool` or
 /// `&PgPool`, and sqlx infers the database from it. This is how each query is written once.
@@ -56,6 +56,7 @@ pub mod collab;
 mod connect;
 mod db;
 pub mod dialect;
+pub mod digest;
 mod error;
 mod health;
 pub mod integrations;

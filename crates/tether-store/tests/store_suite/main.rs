@@ -30,6 +30,7 @@ macro_rules! both_backends {
 mod attachments;
 mod chats;
 mod database;
+mod digest;
 mod finder;
 mod finder_substrings;
 mod guards;
