@@ -28,8 +28,21 @@ export function signingOutNow() {
   signingOut = true;
 }
 
+/** What a request that finds no session does instead of going to the sign-in page: set by the
+ *  embedded panel, which has no sign-in inside its frame (embed.js). */
+let sessionEnded = null;
+
+/** Calls `fn` instead of going to the sign-in page when a request is answered 401. */
+export function onSessionEnded(fn) {
+  sessionEnded = fn;
+}
+
 function signInAgain() {
   if (signingOut) return;
+  if (sessionEnded) {
+    sessionEnded();
+    return;
+  }
   const next = location.pathname + location.search;
   location.assign(`/login?next=${encodeURIComponent(next)}`);
 }

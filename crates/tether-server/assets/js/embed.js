@@ -6,8 +6,17 @@
 // {type: "tether.resize", height} and {type: "tether.unread", count}; from the host it accepts
 // {type: "tether.context", record: {type, source, external_id}} only when event.origin is an
 // allowed origin, and opens that record if the agent may read it.
+//
+// The host's origin is the parent's (location.ancestorOrigins, else the referrer of the
+// launch). A context switch navigates this frame, after which the referrer is Tether itself and
+// Firefox has no ancestorOrigins: so the origin of an accepted tether.context message — proven
+// the parent's — is kept for this frame in sessionStorage and stands in for them.
+//
+// When the embed session ends (it expired, or the integration was removed), a request answered
+// 401 does not go to the sign-in page — there is no sign-in inside a frame, and the sign-in page
+// may not be framed: the panel says to open Tether again from the host's ticket instead.
 
-import { get, seg } from './api.js';
+import { get, onSessionEnded, seg } from './api.js';
 import { boot, debounce, h } from './dom.js';
 import * as events from './events.js';
 import { t } from './i18n.js';
@@ -20,6 +29,25 @@ const ID = boot.recordId;
 const ALLOWED = (document.body.dataset.allowedOrigins || '').split(' ').filter(Boolean);
 const main = document.getElementById('main');
 
+const HOST_KEY = 'tether.embed.host';
+
+/** The origin of a tether.context message this frame accepted before it navigated, if any. */
+function provenHost() {
+  try {
+    return sessionStorage.getItem(HOST_KEY);
+  } catch {
+    return null; // storage refused in this frame: the referrer and ancestors still count
+  }
+}
+
+function rememberHost(origin) {
+  try {
+    sessionStorage.setItem(HOST_KEY, origin);
+  } catch {
+    /* as above */
+  }
+}
+
 /** The host's origin: the parent's, when it is an allowed one (else nothing is posted). */
 function hostOrigin() {
   if (window.parent === window) return null;
@@ -31,8 +59,11 @@ function hostOrigin() {
     }
   })();
   const ancestors = location.ancestorOrigins ? Array.from(location.ancestorOrigins) : [];
-  const candidate = ancestors[0] || fromReferrer;
-  return ALLOWED.includes(candidate) ? candidate : ALLOWED.length === 1 ? ALLOWED[0] : null;
+  // The browser's word on the parent, where it gives one; else what the launch or a context
+  // message showed.
+  const candidates = ancestors.length ? [ancestors[0]] : [fromReferrer, provenHost()];
+  const found = candidates.find((o) => o && ALLOWED.includes(o));
+  return found || (ALLOWED.length === 1 ? ALLOWED[0] : null);
 }
 const HOST = hostOrigin();
 
@@ -45,6 +76,16 @@ const panelHost = h('aside', { class: 'collab-panel', 'aria-label': t('record-pa
 const chatPane = h('div', { class: 'record-chat', hidden: true });
 column.append(chatPane, panelHost);
 main.replaceChildren(column);
+
+// No sign-in inside a frame: an ended session shows how to get back, once.
+let ended = false;
+onSessionEnded(() => {
+  if (ended) return;
+  ended = true;
+  main.replaceChildren(
+    h('section', { class: 'card narrow', id: 'embed-ended', role: 'alert' }, h('h1', {}, t('launch-refused-heading')), h('p', {}, t('launch-no-session'))),
+  );
+});
 
 const dock = new ChatDock(chatPane, {
   mode: 'pane',
@@ -88,6 +129,7 @@ window.addEventListener('message', async (event) => {
   if (!m || m.type !== 'tether.context' || !m.record) return;
   const { type, source, external_id: externalId } = m.record;
   if (typeof type !== 'string' || typeof source !== 'string' || typeof externalId !== 'string') return;
+  rememberHost(event.origin);
   try {
     const r = await get(`/records${seg(type)}/by-external${seg(source, externalId)}`);
     location.assign(`/embed/records${seg(r.type, r.id)}`);
