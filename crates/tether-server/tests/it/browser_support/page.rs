@@ -74,6 +74,22 @@ impl Browser {
         );
     }
 
+    /// From now on, finds, scripts and input act inside the frame `css` of the current
+    /// document (the embedded panel in a host's page), until [`Browser::leave_frame`].
+    pub async fn enter_frame(&self, css: &str) {
+        let frame = self.wait(css).await;
+        frame
+            .el
+            .enter_frame()
+            .await
+            .unwrap_or_else(|e| panic!("cannot enter the frame {css}: {e}"));
+    }
+
+    /// Back to the document around the frame entered last.
+    pub async fn leave_frame(&self) {
+        self.client.enter_parent_frame().await.unwrap();
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.unwrap();
     }
