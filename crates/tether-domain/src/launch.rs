@@ -16,6 +16,16 @@ pub const LEEWAY_SECS: i64 = 30;
 /// The shortest HS256 secret accepted: 256 bits, as RFC 7518 asks of an HMAC-SHA256 key.
 pub const MIN_SECRET_BYTES: usize = 32;
 
+/// What an embed session (one a launch started) may do as `subject`: everything the person's
+/// roles grant except administration. A launch never signs an administrator in
+/// ([`LaunchRefusal::Administrator`]); a person given `admin` after their launch keeps a
+/// sidebar session that still cannot administer, nor read beyond their other roles. They
+/// administer from a sign-in of their own.
+pub fn embed_subject(mut subject: crate::access::Subject) -> crate::access::Subject {
+    subject.privileges.admin = false;
+    subject
+}
+
 /// Why a launch is refused. Each reason is shown on the 401 page (in the user's language, by
 /// its [`LaunchRefusal::code`]) and none signs anyone in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,6 +249,28 @@ pub fn check_secret(secret: &str) -> Result<(), &'static str> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn i19_an_embed_session_never_administers_and_keeps_the_rest() {
+        use crate::privilege::{Privilege, PrivilegeSet};
+        let ps: Vec<Privilege> = ["admin", "collab.use", "case.read:own", "case.write:team"]
+            .iter()
+            .map(|p| p.parse().unwrap())
+            .collect();
+        let person = crate::access::Subject {
+            user_id: crate::UserId::new("u1"),
+            active: true,
+            privileges: PrivilegeSet::from_privileges(&ps),
+            team_ids: Default::default(),
+            teammate_ids: [crate::UserId::new("u1")].into(),
+        };
+        let mut expected = person.privileges.to_strings();
+        expected.retain(|p| p != "admin");
+        let embedded = embed_subject(person);
+        assert!(!embedded.privileges.admin);
+        assert_eq!(embedded.privileges.to_strings(), expected);
+        assert!(embedded.active);
+    }
 
     #[test]
     fn i19_origins_are_scheme_host_and_port_only() {

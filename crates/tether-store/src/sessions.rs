@@ -16,6 +16,8 @@ pub struct SessionRow {
     pub name: String,
     pub email: String,
     pub active: bool,
+    /// The integration whose launch started it: an embed session (issue 19).
+    pub integration_id: Option<String>,
 }
 
 impl SessionRow {
@@ -69,7 +71,7 @@ impl Store {
     /// The unexpired session with this token hash, with its user.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
         Ok(with_pool!(self, p => sqlx::query_as(
-            "SELECT s.user_id, s.csrf_token, s.expires_at, u.name, u.email, u.active FROM sessions s \
+            "SELECT s.user_id, s.csrf_token, s.expires_at, u.name, u.email, u.active, s.integration_id FROM sessions s \
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2")
             .bind(token_hash).bind(now_ms()).fetch_optional(p).await)?)
     }

@@ -52,6 +52,13 @@ pub async fn caller_from_token(state: &AppState, token: &str) -> Result<Caller, 
             ApiError::Unauthorized("your account no longer exists".into())
                 .with_code("auth.account_gone")
         })?;
+    // A session a launch started works in the host's sidebar only as far as the person's
+    // roles go without administration (`launch::embed_subject`).
+    let subject = if session.integration_id.is_some() {
+        tether_domain::launch::embed_subject(subject)
+    } else {
+        subject
+    };
     let caller = Caller::from(CallerData {
         user: session.user(),
         subject,

@@ -26,6 +26,7 @@ both_backends!(
     i19_agents_are_provisioned_only_when_the_integration_allows_and_never_deactivated_ones,
     i19_frame_ancestors_are_the_allowed_origins_on_embed_pages_only,
     r4_a_launched_agent_sees_nothing_of_a_record_they_may_not_read,
+    i19_an_embed_session_never_administers_even_after_a_promotion,
 );
 
 fn now() -> i64 {
@@ -595,4 +596,43 @@ async fn r4_a_launched_agent_sees_nothing_of_a_record_they_may_not_read(b: Backe
         .unwrap();
     assert_eq!(res.status().as_u16(), 403);
     assert!(!res.text().await.unwrap_or_default().contains("Yarrowdale"));
+}
+
+/// A launch never signs an administrator in; a person made administrator after their launch
+/// keeps a sidebar session that cannot administer either (their own sign-in can).
+async fn i19_an_embed_session_never_administers_even_after_a_promotion(b: Backend) {
+    let app = spawn_app(b).await;
+    let admin = app.admin().await;
+    let hs = integration(&app, &admin, json!({})).await;
+    let first = launch(&app, &hs256(&claims(&hs))).await;
+    assert_eq!(first.status, 303);
+    let cookie = embed_cookie(&first);
+    let client = reqwest::Client::new();
+    let get = |path: &str| client.get(app.url(path)).header("cookie", &cookie).send();
+    assert_eq!(get("/integrations").await.unwrap().status().as_u16(), 403);
+    let users = app.get("/users?q=olga", &admin).await.expect(200).body;
+    let olga = users["items"][0]["id"].as_str().unwrap().to_owned();
+    app.patch(
+        &format!("/users/{olga}"),
+        &admin,
+        json!({"roles": ["agent", "administrator"]}),
+    )
+    .await
+    .expect(200);
+    // Her own sign-in would administer; the embed session does not.
+    let me: Value = get("/me").await.unwrap().json().await.unwrap();
+    let privileges = me["privileges"].as_array().unwrap();
+    assert!(!privileges.iter().any(|p| p == "admin"), "{me}");
+    assert!(privileges.iter().any(|p| p == "collab.use"), "{me}");
+    // (`/api/v1/` spelled out: the fixture leaves paths that start with `/api` alone.)
+    for path in ["/integrations", "/api/v1/api-keys", "/webhooks", "/audit"] {
+        let res = get(path).await.unwrap();
+        let status = res.status().as_u16();
+        assert_eq!(
+            status,
+            403,
+            "{path}: {}",
+            res.text().await.unwrap_or_default()
+        );
+    }
 }
