@@ -10,6 +10,7 @@ pub mod cards;
 pub mod chat;
 pub mod collab;
 pub mod csv;
+pub mod digest;
 pub mod ids;
 pub mod integration;
 pub mod invalid;

@@ -80,6 +80,8 @@ pub struct Config {
     pub hash_wait: Duration,
     /// How webhook deliveries are sent and retried (issue 19, part 4).
     pub webhooks: app::webhooks::Settings,
+    /// E-mail for what was missed (issue 19, part 5); off until an SMTP host is set.
+    pub email: app::digest::Settings,
 }
 
 impl Config {
@@ -107,6 +109,7 @@ impl Config {
             hash_slots: auth::Hasher::default_slots(),
             hash_wait: Duration::from_secs(10),
             webhooks: app::webhooks::Settings::default(),
+            email: app::digest::Settings::default(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Background work of a server process: urgent-message reminders (R17), expiry of old
-//! sessions and login failures, and removal of old unsent uploads and of deleted messages'
-//! files. Every task is safe to run on several nodes at once: the store hands each due reminder
+//! sessions and login failures, removal of old unsent uploads and of deleted messages'
+//! files, and the e-mail digest of what people missed (its own task, `app::digest::run`,
+//! started and stopped with these). Every task is safe to run on several nodes at once: the store hands each due reminder
 //! to exactly one of them, and the file purge's steps are idempotent.
 
 use crate::AppState;
@@ -11,6 +12,8 @@ use tokio::sync::watch;
 
 /// Runs until `stop` turns true.
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
+    // Its SMTP exchanges may take seconds: on a task of its own, not in this loop.
+    let digest = tokio::spawn(crate::app::digest::run(state.clone(), stop.clone()));
     let mut reminders = tokio::time::interval(Duration::from_secs(10));
     let mut purge = tokio::time::interval(Duration::from_secs(3600));
     // A few times per TTL, so an upload goes at most a quarter TTL late (and at least every
@@ -32,6 +35,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             }
         }
     }
+    let _ = digest.await;
 }
 
 /// Re-notifies members who have not read an urgent message yet.

@@ -45,32 +45,7 @@ pub struct ScanStep {
     pub behind: bool,
 }
 
-/// What a waiting item is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ItemKind {
-    Mention,
-    Urgent,
-    Added,
-}
-
-impl ItemKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Mention => "mention",
-            ItemKind::Urgent => "urgent",
-            ItemKind::Added => "added",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ItemKind> {
-        match s {
-            "mention" => Some(ItemKind::Mention),
-            "urgent" => Some(ItemKind::Urgent),
-            "added" => Some(ItemKind::Added),
-            _ => None,
-        }
-    }
-}
+pub use tether_domain::digest::ItemKind;
 
 /// One waiting item's key (a person's, in a chat, about a message or — `message_id` empty —
 /// about being added).

@@ -181,6 +181,39 @@ struct ListenArgs {
     /// MiB of uploads one user may have waiting unsent; past it an upload is refused (413).
     #[arg(long, env = "TETHER_MAX_UNSENT_UPLOAD_MIB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
     max_unsent_upload_mib: u32,
+    #[command(flatten)]
+    email: EmailArgs,
+}
+
+/// E-mail for what people missed (docs/deploy.md, E-mail): off without `--smtp-host`.
+#[derive(Args, Clone)]
+struct EmailArgs {
+    /// SMTP server that sends the e-mail digests; without it no e-mail is sent.
+    #[arg(long, env = "TETHER_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// SMTP port; default 587 for starttls, 465 for tls, 25 for none.
+    #[arg(long, env = "TETHER_SMTP_PORT")]
+    smtp_port: Option<u16>,
+    /// How the connection is protected: starttls (required upgrade), tls (from the first byte)
+    /// or none (a relay on the same host or network only).
+    #[arg(long, env = "TETHER_SMTP_TLS", default_value = "starttls")]
+    smtp_tls: tether_server::app::digest::SmtpTls,
+    /// SMTP user name (with --smtp-password).
+    #[arg(long, env = "TETHER_SMTP_USERNAME")]
+    smtp_username: Option<String>,
+    /// SMTP password; prefer the environment variable (a flag shows in the process list).
+    #[arg(long, env = "TETHER_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// The sender of the e-mails, e.g. "Tether <tether@example.com>"; needed with --smtp-host.
+    #[arg(long, env = "TETHER_SMTP_FROM")]
+    smtp_from: Option<String>,
+    /// How long a mention, an urgent message or being added may stay unread before it is
+    /// e-mailed (`15m`, `1h`).
+    #[arg(long, env = "TETHER_EMAIL_DELAY", default_value = "15m", value_parser = parse_ttl)]
+    email_delay: std::time::Duration,
+    /// Language of e-mails to people who have not chosen one: en or sv.
+    #[arg(long, env = "TETHER_EMAIL_LOCALE", default_value = "en")]
+    email_locale: String,
 }
 
 /// `--idle-timeout`: more than the 25 s between the server's WebSocket pings, or every idle

@@ -98,6 +98,27 @@ account-language-browser = As my browser says
 account-time-zone = Time zone
 account-time-zone-browser = As my browser says ({ $zone })
 account-save = Save
+account-email = E-mail about what I missed
+account-email-intro = When someone mentions you, sends you an urgent message or adds you to a chat, and you have not read it after a while, Tether sends you one e-mail with links to the chats.
+account-email-digest = E-mail me what I missed
+account-email-off-server = This Tether server does not send e-mail (no mail server is set up), so nothing is sent for now.
+account-email-saved = Saved.
+
+## The e-mail digest of what a person missed (src/app/digest/compose.rs)
+
+digest-subject = Tether: what you missed ({ $count })
+digest-subject-urgent = Tether: urgent, what you missed ({ $count })
+digest-greeting = Hello { $name }, here is what you have not read yet in Tether.
+digest-mention = { $name } mentioned you
+digest-urgent = Urgent message from { $name }
+digest-urgent-mention = { $name } mentioned you in an urgent message
+digest-added = { $name } added you to this chat
+digest-added-by-system = You were added to this chat
+digest-someone = Someone
+digest-more = and { $count } more
+digest-more-chats = { $count } more in other chats
+digest-open = Open the chat
+digest-footer = You get this e-mail because you had not read these yet. To stop these e-mails, open Tether, choose your name at the top, then E-mail about what I missed.
 
 ## tour.js: the first-use tour of the collaboration panel
 

@@ -97,6 +97,27 @@ account-language-browser = Som min webbläsare
 account-time-zone = Tidszon
 account-time-zone-browser = Som min webbläsare ({ $zone })
 account-save = Spara
+account-email = E-post om det jag missat
+account-email-intro = När någon nämner dig, skickar ett brådskande meddelande till dig eller lägger till dig i en chatt och du inte har läst det efter en stund, skickar Tether ett e-postmeddelande med länkar till chattarna.
+account-email-digest = Skicka e-post om det jag missat
+account-email-off-server = Den här Tether-servern skickar ingen e-post (ingen e-postserver är inställd), så inget skickas just nu.
+account-email-saved = Sparat.
+
+## E-postsammanfattningen av det någon missat (src/app/digest/compose.rs)
+
+digest-subject = Tether: det här har du missat ({ $count })
+digest-subject-urgent = Tether: brådskande, det här har du missat ({ $count })
+digest-greeting = Hej { $name }! Det här har du inte läst ännu i Tether.
+digest-mention = { $name } nämnde dig
+digest-urgent = Brådskande meddelande från { $name }
+digest-urgent-mention = { $name } nämnde dig i ett brådskande meddelande
+digest-added = { $name } lade till dig i den här chatten
+digest-added-by-system = Du har lagts till i den här chatten
+digest-someone = Någon
+digest-more = och { $count } till
+digest-more-chats = { $count } till i andra chattar
+digest-open = Öppna chatten
+digest-footer = Du får det här e-postmeddelandet eftersom du inte har läst detta ännu. Vill du inte få fler, öppna Tether, välj ditt namn högst upp och sedan E-post om det jag missat.
 
 ## tour.js: introduktionen till samarbetspanelen
 

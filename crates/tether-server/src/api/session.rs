@@ -115,6 +115,10 @@ pub struct UpdateMe {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, example = "Europe/Stockholm")]
     pub time_zone: Option<Option<String>>,
+    /// Whether to get the e-mail digest of what one missed (mentions, urgent messages, being
+    /// added to a chat, unread after the server's delay). On by default.
+    #[serde(default)]
+    pub email_digest: Option<bool>,
 }
 
 /// Tells a member sent as `null` (`Some(None)`) from one left out (`None`).
@@ -159,10 +163,12 @@ fn parse_update(req: &UpdateMe) -> ApiResult<PreferencesPatch> {
 
 /// # `PATCH /api/v1/me`
 ///
-/// Sets the caller's own UI language (`"en"` or `"sv"`) and time zone (an IANA name). Each
-/// member is optional; `null` goes back to following the browser. An unknown language or
-/// zone is 422 naming the field (`errors[].code` `locale.unsupported`, `time_zone.unknown`).
-/// Only the caller's own row changes; no privilege is needed.
+/// Sets the caller's own UI language (`"en"` or `"sv"`) and time zone (an IANA name), and
+/// whether they get the e-mail digest of what they missed (`email_digest`; turning it off
+/// drops what was waiting to be sent). Each member is optional; `null` goes back to following
+/// the browser (`email_digest` takes `true` or `false` only). An unknown language or zone is
+/// 422 naming the field (`errors[].code` `locale.unsupported`, `time_zone.unknown`). Only the
+/// caller's own row changes; no privilege is needed.
 #[utoipa::path(patch, path = "/me", tag = "session", request_body = UpdateMe,
     responses((status = 200, body = Preferences), (status = 401), (status = 422, description = "an unknown language or time zone")))]
 async fn update_me(
@@ -172,7 +178,7 @@ async fn update_me(
 ) -> ApiResult<Json<Preferences>> {
     let patch = parse_update(&req)?;
     Ok(Json(
-        session::set_preferences(&state, &caller, &patch).await?,
+        session::set_preferences(&state, &caller, &patch, req.email_digest).await?,
     ))
 }
 

@@ -18,6 +18,7 @@ pub mod cards;
 pub mod channels;
 pub mod chats;
 pub mod collab;
+pub mod digest;
 pub mod files;
 pub mod guard;
 pub mod handover;

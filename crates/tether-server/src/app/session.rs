@@ -221,6 +221,10 @@ pub struct MeResponse {
     /// The largest file `POST /attachments` accepts, in bytes: clients refuse bigger files
     /// before sending them.
     pub max_attachment_bytes: u64,
+    /// Whether the user gets the e-mail digest of what they missed (`PATCH /me`).
+    pub email_digest: bool,
+    /// Whether this server sends e-mail at all (an SMTP host is configured).
+    pub email_available: bool,
 }
 
 /// Who the caller is: name, roles, privileges, teams, whether collaboration is on (R1), their
@@ -248,31 +252,46 @@ pub async fn me(state: &AppState, caller: &Caller) -> ApiResult<MeResponse> {
         max_attachment_bytes: u64::try_from(state.config.max_attachment_bytes).unwrap_or(u64::MAX),
         locale: prefs.locale,
         time_zone: prefs.time_zone,
+        email_digest: state
+            .store
+            .email_digest(caller.id())
+            .await?
+            .ok_or_else(account_gone)?,
+        email_available: state.config.email.smtp.is_some(),
     })
 }
 
-/// The caller's language and time zone as they are now.
+/// The caller's language, time zone and e-mail digest choice as they are now.
 #[derive(Serialize, ToSchema)]
 pub struct Preferences {
     pub locale: Option<String>,
     pub time_zone: Option<String>,
+    pub email_digest: bool,
 }
 
-/// Sets the caller's own language and time zone (a checked patch). Only the caller's own row
-/// changes; no privilege is needed.
+/// Sets the caller's own language and time zone (a checked patch) and, when given, whether
+/// they get the e-mail digest (off drops what waited to be sent to them). Only the caller's
+/// own row changes; no privilege is needed.
 pub async fn set_preferences(
     state: &AppState,
     caller: &Caller,
     patch: &PreferencesPatch,
+    email_digest: Option<bool>,
 ) -> ApiResult<Preferences> {
     let prefs = state
         .store
         .set_preferences(caller.id(), patch)
         .await?
         .ok_or_else(account_gone)?;
+    let email_digest = match email_digest {
+        Some(on) => state.store.set_email_digest(caller.id(), on).await?,
+        None => state.store.email_digest(caller.id()).await?,
+    }
+    .ok_or_else(account_gone)?;
     Ok(Preferences {
         locale: prefs.locale,
         time_zone: prefs.time_zone,
+        email_digest,
     })
 }
 

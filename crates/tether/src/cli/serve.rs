@@ -49,6 +49,7 @@ pub(crate) async fn serve(
     config.max_unsent_upload_bytes = usize::try_from(args.max_unsent_upload_mib)
         .unwrap_or(usize::MAX)
         .saturating_mul(1024 * 1024);
+    config.email = email_settings(&args.email).map_err(|e| anyhow!("e-mail settings: {e}"))?;
     let state = match &args.nats {
         Some(url) => {
             if store.backend() == tether_store::Backend::Sqlite {
@@ -74,6 +75,40 @@ pub(crate) async fn serve(
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The e-mail digest's settings from the flags: off without an SMTP host; with one, a sender
+/// is needed, and a user name and password go together.
+fn email_settings(args: &crate::EmailArgs) -> Result<tether_server::app::digest::Settings, String> {
+    use tether_server::app::digest::{Settings, Smtp, SmtpPassword};
+    let mut settings = Settings {
+        delay: args.email_delay,
+        default_locale: tether_domain::locale::Locale::parse(&args.email_locale)
+            .map_err(|e| e.to_string())?,
+        ..Settings::default()
+    };
+    let Some(host) = &args.smtp_host else {
+        return Ok(settings);
+    };
+    let from = args
+        .smtp_from
+        .as_deref()
+        .ok_or("--smtp-host needs --smtp-from (TETHER_SMTP_FROM), the sender's address")?;
+    let mut smtp = Smtp::new(host, args.smtp_tls, from)?;
+    if let Some(port) = args.smtp_port {
+        smtp.port = port;
+    }
+    match (&args.smtp_username, &args.smtp_password) {
+        (Some(user), Some(password)) => {
+            smtp.username = Some(user.clone());
+            smtp.password = Some(SmtpPassword::new(password.clone()));
+        }
+        (None, None) => {}
+        _ => return Err("--smtp-username and --smtp-password go together".into()),
+    }
+    smtp.transport()?;
+    settings.smtp = Some(smtp);
+    Ok(settings)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

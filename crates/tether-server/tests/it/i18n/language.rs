@@ -33,7 +33,7 @@ async fn me_language_and_time_zone(backend: Backend) {
         .expect(200);
     assert_eq!(
         res.body,
-        json!({"locale": "sv", "time_zone": "Europe/Stockholm"})
+        json!({"locale": "sv", "time_zone": "Europe/Stockholm", "email_digest": true})
     );
     let me = app.get("/me", &olga).await.expect(200).body;
     assert_eq!(me["locale"], "sv");

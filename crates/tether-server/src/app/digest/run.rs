@@ -1,0 +1,199 @@
+//! The digest task, one per node: every `Settings::poll` it scans what became due (queuing
+//! what is still unread, `Store::scan_digest`), then claims the people whose e-mail is due and
+//! sends each one's. Everything it knows is in the database: a node that stops (or dies)
+//! mid-send leaves its claims to run out, and any node sends those e-mails then.
+
+use super::Settings;
+use super::compose::prepare;
+use super::mail::{SendError, send};
+use crate::AppState;
+use lettre::{AsyncSmtpTransport, Tokio1Executor};
+use tether_store::digest::{ClaimedDigest, DigestOutcome};
+use tether_store::now_ms;
+use tokio::sync::watch;
+
+/// People claimed per round; the rest wait for the next.
+const PEOPLE_PER_ROUND: i64 = 50;
+/// Windows one round scans at most (a node catching up goes on next round).
+const WINDOWS_PER_ROUND: usize = 20;
+
+/// Runs until `stop` turns true; returns at once when e-mail is off (no SMTP host).
+pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
+    let settings = state.config.email.clone();
+    let Some(smtp) = settings.smtp.clone() else {
+        tracing::info!("e-mail digests are off: no SMTP host is configured");
+        return;
+    };
+    let transport = match smtp.transport() {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "e-mail digests are off");
+            return;
+        }
+    };
+    tracing::info!(host = %smtp.host, port = smtp.port, tls = ?smtp.tls, "e-mail digests on");
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = round(&state, &settings, &transport) => {}
+        }
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = tokio::time::sleep(settings.poll) => {}
+        }
+    }
+}
+
+/// One round: scan, then send what is due.
+async fn round(
+    state: &AppState,
+    settings: &Settings,
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+) {
+    let delay = i64::try_from(settings.delay.as_millis()).unwrap_or(i64::MAX);
+    for _ in 0..WINDOWS_PER_ROUND {
+        match state.store.scan_digest(now_ms(), delay).await {
+            Ok(step) => {
+                if step.queued > 0 {
+                    metrics::counter!("tether_digest_items_queued_total")
+                        .increment(u64::try_from(step.queued).unwrap_or(0));
+                }
+                if !step.behind {
+                    break;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "e-mail digest: scanning failed");
+                break;
+            }
+        }
+    }
+    if let Err(e) = send_due(state, transport).await {
+        tracing::warn!(error = %e, "e-mail digest: claiming failed");
+    }
+}
+
+/// Claims the people whose e-mail is due and sends each one's, one after another; answers
+/// how many were claimed.
+pub async fn send_due(
+    state: &AppState,
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+) -> tether_store::Result<usize> {
+    let settings = &state.config.email;
+    let now = now_ms();
+    let hold = i64::try_from(settings.hold().as_millis()).unwrap_or(i64::MAX);
+    let claimed = state
+        .store
+        .claim_digests(now, now.saturating_add(hold), PEOPLE_PER_ROUND)
+        .await?;
+    let n = claimed.len();
+    for person in claimed {
+        handle(state, settings, transport, person).await;
+    }
+    Ok(n)
+}
+
+/// Composes and sends one person's e-mail, and records how it went.
+async fn handle(
+    state: &AppState,
+    settings: &Settings,
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    person: ClaimedDigest,
+) {
+    let Some(smtp) = &settings.smtp else { return };
+    let facts = match state.store.digest_facts(&person.user_id).await {
+        Ok(f) => f,
+        Err(e) => {
+            // The claim runs out and the e-mail is tried again.
+            tracing::warn!(error = %e, "e-mail digest: reading failed");
+            return;
+        }
+    };
+    let prepared = prepare(&facts, settings, &state.config.public_url);
+    let outcome = match prepared.mail {
+        None => DigestOutcome::Done { sent: false },
+        Some(mail) => match send(transport, smtp, mail).await {
+            Ok(()) => {
+                metrics::counter!("tether_digest_emails_total", "outcome" => "sent").increment(1);
+                DigestOutcome::Done { sent: true }
+            }
+            Err(e) => failed(settings, &person, e),
+        },
+    };
+    if let Err(e) = state
+        .store
+        .finish_digest(
+            &person.user_id,
+            person.claimed_until,
+            &prepared.handled,
+            &outcome,
+            now_ms(),
+        )
+        .await
+    {
+        // The claim runs out and the e-mail is sent again: at least once, never lost.
+        tracing::warn!(error = %e, user = %person.user_id, "e-mail digest: recording failed");
+    }
+}
+
+/// What a failed attempt comes to: tried again on the backoff, or given up once its window
+/// is past (or at once when the address itself cannot be used).
+fn failed(settings: &Settings, person: &ClaimedDigest, e: SendError) -> DigestOutcome {
+    let now = now_ms();
+    let error: String = e.to_string().chars().take(300).collect();
+    let next = match e {
+        SendError::Address(_) => None,
+        SendError::Smtp(_) => settings.backoff.next_attempt(
+            person.attempts + 1,
+            person.first_failed_at.unwrap_or(now),
+            now,
+        ),
+    };
+    match next {
+        Some(at) => {
+            metrics::counter!("tether_digest_emails_total", "outcome" => "retry").increment(1);
+            tracing::info!(user = %person.user_id, error = %error, "e-mail digest not sent; trying again later");
+            DigestOutcome::Retry { at, error }
+        }
+        None => {
+            metrics::counter!("tether_digest_emails_total", "outcome" => "failed").increment(1);
+            tracing::warn!(user = %person.user_id, error = %error, "e-mail digest given up");
+            DigestOutcome::GaveUp { error }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tether_domain::UserId;
+    use tether_domain::webhook::Backoff;
+
+    #[test]
+    fn i19_a_failed_digest_is_retried_on_the_backoff_and_given_up_after_its_window() {
+        let settings = Settings {
+            backoff: Backoff {
+                first_ms: 1_000,
+                cap_ms: 4_000,
+                give_up_after_ms: 60_000,
+            },
+            ..Settings::default()
+        };
+        let person = |attempts, first| ClaimedDigest {
+            user_id: UserId::new("u"),
+            claimed_until: 0,
+            attempts,
+            first_failed_at: first,
+        };
+        let first = failed(&settings, &person(0, None), SendError::Smtp("down".into()));
+        assert!(matches!(first, DigestOutcome::Retry { .. }), "{first:?}");
+        let late = failed(
+            &settings,
+            &person(9, Some(now_ms() - 120_000)),
+            SendError::Smtp("down".into()),
+        );
+        assert!(matches!(late, DigestOutcome::GaveUp { .. }), "{late:?}");
+        let bad = failed(&settings, &person(0, None), SendError::Address("x".into()));
+        assert!(matches!(bad, DigestOutcome::GaveUp { .. }));
+    }
+}
