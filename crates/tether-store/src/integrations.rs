@@ -172,7 +172,12 @@ impl Store {
     }
 
     /// Starts an embed session after a launch, with its `session.launched` audit entry, in one
-    /// transaction. The session names its integration (its frame-ancestors).
+    /// transaction. The session names its integration (its frame-ancestors). `replaces` is the
+    /// token hash of the embed session the same browser held (its cookie came with the
+    /// launch): it ends in the same transaction, so a sidebar relaunched on every ticket keeps
+    /// one session, not one per click. Only an embed session is ended that way, never a
+    /// sign-in. Answers whose session that was.
+    #[allow(clippy::too_many_arguments)]
     pub async fn start_embed_session(
         &self,
         token_hash: &str,
@@ -180,16 +185,23 @@ impl Store {
         csrf_token: &str,
         expires_at: i64,
         integration_id: &str,
+        replaces: Option<&str>,
         audit: &NewAudit,
-    ) -> Result<()> {
+    ) -> Result<Option<UserId>> {
         with_write!(self, p => {
             let mut tx = p.begin().await?;
+            let ended: Option<(String,)> = match replaces {
+                Some(old) => sqlx::query_as(
+                    "DELETE FROM sessions WHERE token_hash = $1 AND integration_id IS NOT NULL RETURNING user_id")
+                    .bind(old).fetch_optional(&mut *tx).await?,
+                None => None,
+            };
             sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, integration_id) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(token_hash).bind(user_id).bind(csrf_token).bind(now_ms()).bind(expires_at).bind(integration_id)
                 .execute(&mut *tx).await?;
             audit_insert!(&mut *tx, audit)?;
             tx.commit().await?;
-            Ok::<_, StoreError>(())
+            Ok::<_, StoreError>(ended.map(|(u,)| UserId::new(u)))
         })
     }
 

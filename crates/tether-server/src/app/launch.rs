@@ -137,7 +137,14 @@ pub async fn refusal_frame_origins(state: &AppState, token: &str) -> Vec<String>
 }
 
 /// # The launch (`GET /embed/launch?token=`)
-pub async fn launch(state: &AppState, token: &str) -> Result<Launched, LaunchError> {
+///
+/// `previous` is the embed session token the browser sent along (its cookie), ended when the
+/// new session starts.
+pub async fn launch(
+    state: &AppState,
+    token: &str,
+    previous: Option<&str>,
+) -> Result<Launched, LaunchError> {
     if token.len() > 16 * 1024 {
         return Err(LaunchRefusal::Malformed.into());
     }
@@ -282,7 +289,8 @@ pub async fn launch(state: &AppState, token: &str) -> Result<Launched, LaunchErr
         json!({"integration_id": integration.id, "integration": integration.name}),
     )
     .record(&rt.def.name, record_id.as_str());
-    state
+    let replaces = previous.map(auth::token_hash);
+    let ended = state
         .store
         .start_embed_session(
             &auth::token_hash(&session),
@@ -290,9 +298,14 @@ pub async fn launch(state: &AppState, token: &str) -> Result<Launched, LaunchErr
             &csrf,
             tether_store::now_ms() + ttl_ms,
             &integration.id,
+            replaces.as_deref(),
             &audit,
         )
         .await?;
+    if let (Some(user), Some(hash)) = (ended, replaces.as_deref()) {
+        state.end_sessions(&user, Some(hash));
+        state.forget_callers(Some(&user));
+    }
     Ok(Launched {
         token: session,
         record_type: rt.def.name.clone(),

@@ -67,7 +67,8 @@ pub async fn launch(
     Query(q): Query<LaunchQuery>,
 ) -> Response {
     let token = q.token.unwrap_or_default();
-    match launch::launch(&state, &token).await {
+    let previous = embed_token(&headers);
+    match launch::launch(&state, &token, previous.as_deref()).await {
         Ok(done) => {
             let to = format!(
                 "/embed/records/{}/{}",

@@ -98,12 +98,47 @@ async fn i19_an_embed_session_names_its_integration_and_ends_with_it(b: Backend)
         serde_json::json!({"integration_id": made.id}),
     );
     let expires = tether_store::now_ms() + 3_600_000;
-    s.start_embed_session("h-embed", &agent, "csrf", expires, &made.id, &audit)
-        .await
-        .unwrap();
+    assert_eq!(
+        s.start_embed_session("h-first", &agent, "csrf", expires, &made.id, None, &audit)
+            .await
+            .unwrap(),
+        None
+    );
     s.create_session("h-login", &agent, "csrf", expires)
         .await
         .unwrap();
+    // A relaunch in the same browser ends the embed session it replaces...
+    assert_eq!(
+        s.start_embed_session(
+            "h-embed",
+            &agent,
+            "csrf",
+            expires,
+            &made.id,
+            Some("h-first"),
+            &audit
+        )
+        .await
+        .unwrap(),
+        Some(agent.clone())
+    );
+    assert!(s.session("h-first").await.unwrap().is_none());
+    // ...but never a sign-in session, whatever cookie came along.
+    assert_eq!(
+        s.start_embed_session(
+            "h-other",
+            &agent,
+            "csrf",
+            expires,
+            &made.id,
+            Some("h-login"),
+            &audit
+        )
+        .await
+        .unwrap(),
+        None
+    );
+    assert!(s.session("h-login").await.unwrap().is_some());
     assert_eq!(
         s.session_integration("h-embed")
             .await

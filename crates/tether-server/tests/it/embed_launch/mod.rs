@@ -27,6 +27,7 @@ both_backends!(
     i19_frame_ancestors_are_the_allowed_origins_on_embed_pages_only,
     r4_a_launched_agent_sees_nothing_of_a_record_they_may_not_read,
     i19_an_embed_session_never_administers_even_after_a_promotion,
+    i19_a_relaunch_in_the_same_browser_ends_the_embed_session_it_replaces,
 );
 
 fn now() -> i64 {
@@ -635,4 +636,53 @@ async fn i19_an_embed_session_never_administers_even_after_a_promotion(b: Backen
             res.text().await.unwrap_or_default()
         );
     }
+}
+
+/// A sidebar relaunched on every ticket keeps one session: the launch ends the embed session
+/// whose cookie came with it — never the person's sign-in, whatever cookie is sent.
+async fn i19_a_relaunch_in_the_same_browser_ends_the_embed_session_it_replaces(b: Backend) {
+    let app = spawn_app(b).await;
+    let admin = app.admin().await;
+    let hs = integration(&app, &admin, json!({})).await;
+    let first = launch(&app, &hs256(&claims(&hs))).await;
+    let first_cookie = embed_cookie(&first);
+    let me = |cookie: String| {
+        let url = app.url("/me");
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(me(first_cookie.clone()).await, 200);
+    let again = page(
+        &app,
+        &format!("/embed/launch?token={}", hs256(&claims(&hs))),
+        Some(&first_cookie),
+    )
+    .await;
+    assert_eq!(again.status, 303);
+    let second_cookie = embed_cookie(&again);
+    assert_ne!(second_cookie, first_cookie);
+    assert_eq!(me(first_cookie).await, 401, "the replaced session ended");
+    assert_eq!(me(second_cookie.clone()).await, 200);
+    // A sign-in session's token sent as if it were an embed cookie is not ended.
+    let posing = page(
+        &app,
+        &format!("/embed/launch?token={}", hs256(&claims(&hs))),
+        Some(&format!("tether_embed={admin}")),
+    )
+    .await;
+    assert_eq!(posing.status, 303);
+    app.get("/me", &admin).await.expect(200);
+    assert_eq!(
+        me(second_cookie).await,
+        200,
+        "another browser's session stays"
+    );
 }
