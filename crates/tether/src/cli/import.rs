@@ -72,10 +72,43 @@ impl Summary {
     }
 }
 
+/// The largest file one import reads: the file and its parsed lines are held in memory at
+/// once (about five times the file's size), so a larger export is split first.
+pub const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The file's text, refused past [`MAX_IMPORT_BYTES`] before more than that is read.
+fn read_bounded(file: &Path) -> Result<String> {
+    use std::io::Read;
+    let opened =
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let too_big = |file: &Path| {
+        anyhow!(
+            "{} is larger than {} MiB, the most one import reads; split it (for example \
+             `split -l 200000 --additional-suffix=.csv {} part-`, repeating the CSV header \
+             line at the top of each part) and import the parts one after another",
+            file.display(),
+            MAX_IMPORT_BYTES / (1024 * 1024),
+            file.display()
+        )
+    };
+    if opened.metadata().is_ok_and(|m| m.len() > MAX_IMPORT_BYTES) {
+        return Err(too_big(file));
+    }
+    // Bounded again while reading: the file may grow meanwhile.
+    let mut text = String::new();
+    opened
+        .take(MAX_IMPORT_BYTES + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
+    if text.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(too_big(file));
+    }
+    Ok(text)
+}
+
 /// Runs the import; prints the summary, and fails when a line was refused.
 pub async fn run(store: Store, import: Import) -> Result<()> {
-    let text = std::fs::read_to_string(&import.file)
-        .with_context(|| format!("cannot read {}", import.file.display()))?;
+    let text = read_bounded(&import.file)?;
     let format = match import.format {
         Some(f) => f,
         None => format_of(&import.file)?,

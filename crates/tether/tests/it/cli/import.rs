@@ -196,3 +196,32 @@ fn i19_import_upserts_records_and_people_and_names_refused_lines() {
     );
     assert!(reason(&o).contains("--format"), "{}", stderr(&o));
 }
+
+/// A file past the size one import holds in memory is refused before it is read, with what to
+/// do instead; nothing is written.
+#[test]
+fn i19_import_refuses_a_file_larger_than_it_reads_and_says_to_split_it() {
+    let dir = TempDir::new();
+    let big = dir.0.join("huge.csv");
+    let f = std::fs::File::create(&big).unwrap();
+    // Sparse: no disk is spent on it. One byte past 256 MiB (`MAX_IMPORT_BYTES`).
+    f.set_len(256 * 1024 * 1024 + 1).unwrap();
+    drop(f);
+    let o = run(
+        &dir,
+        &[
+            "--type",
+            "case",
+            "--source",
+            "zammad",
+            big.to_str().unwrap(),
+        ],
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("larger than 256 MiB") && err.contains("split"),
+        "{err}"
+    );
+    assert!(!stdout(&o).contains("created"), "{}", stdout(&o));
+}
