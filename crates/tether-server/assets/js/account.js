@@ -1,5 +1,6 @@
 // The signed-in user's own account: the user menu in the top bar, the *Change password*
-// dialog (POST /me/password) and the *Language and time zone* dialog (PATCH /me). Changing the
+// dialog (POST /me/password), the *Language and time zone* dialog and the *E-mail about what
+// I missed* dialog (both PATCH /me). Changing the
 // password signs out every other session of the user; this one stays. A new language or zone
 // reloads the page, whose words and times the server and format.js then draw anew.
 
@@ -134,8 +135,45 @@ export async function openPreferences() {
   });
 }
 
+/** Opens the *E-mail about what I missed* dialog (PATCH /me {email_digest}): one checkbox,
+ *  and a note when this server sends no e-mail at all. */
+export async function openEmailDigest() {
+  let current = { email_digest: true, email_available: true };
+  try {
+    current = await me();
+  } catch {
+    /* the dialog still opens, with the default (on) */
+  }
+  const box = h('input', { type: 'checkbox', id: 'pref-email-digest', checked: current.email_digest !== false });
+  openDialog({
+    title: t('account-email'),
+    body: [
+      h('p', { class: 'muted' }, t('account-email-intro')),
+      h('div', { class: 'check' }, box, h('label', { for: 'pref-email-digest' }, t('account-email-digest'))),
+      current.email_available === false ? h('p', { class: 'muted', role: 'note' }, t('account-email-off-server')) : null,
+    ],
+    actions: [
+      { label: t('dialog-cancel') },
+      {
+        label: t('account-save'),
+        kind: 'primary',
+        onClick: async (ctl) => {
+          try {
+            await patch('/me', { email_digest: box.checked });
+          } catch (e) {
+            ctl.error(e.message || String(e));
+            return false;
+          }
+          toast(t('account-email-saved'), 'success');
+          return true;
+        },
+      },
+    ],
+  });
+}
+
 /** Turns the name in the top bar into the user menu (*Change password*, *Language and time zone*,
- *  and *Sign out* where the top bar has no room for its own button: a phone, app.css). */
+ *  *E-mail about what I missed*, and *Sign out* where the top bar has no room for its own button: a phone, app.css). */
 export function setupUserMenu() {
   const meEl = document.querySelector('.topbar .me');
   if (!meEl) return;
@@ -147,6 +185,7 @@ export function setupUserMenu() {
     items: () => [
       { label: t('account-change-password'), icon: 'lock', onSelect: openChangePassword },
       { label: t('account-preferences'), icon: 'globe', onSelect: openPreferences },
+      { label: t('account-email'), icon: 'mail', onSelect: openEmailDigest },
       signout && !signout.checkVisibility() ? { label: t('shell-sign-out'), icon: 'logout', onSelect: () => signout.click() } : null,
     ],
   });
