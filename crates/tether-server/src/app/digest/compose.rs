@@ -286,6 +286,85 @@ mod tests {
         assert!(r.subject.contains('7'), "{}", r.subject);
     }
 
+    fn facts(active: bool, email_digest: bool, email: &str) -> DigestFacts {
+        use tether_store::digest::{DigestPerson, ItemFacts, Membership, MessageFacts};
+        let item = |chat: &str, read: i64, member: bool| ItemFacts {
+            key: ItemKey {
+                chat_id: chat.into(),
+                message_id: format!("m-{chat}"),
+                kind: "mention".into(),
+            },
+            kind: Some(ItemKind::Mention),
+            seq: 3,
+            at: 10,
+            actor_name: Some("Anna Berg".into()),
+            chat_kind: "group".into(),
+            chat_name: None,
+            member: member.then_some(Membership {
+                joined_at: 1,
+                visible_from: 0,
+                last_read_seq: read,
+            }),
+            message: Some(MessageFacts {
+                body: format!("about {chat} <@bo>"),
+                created_at: 10,
+                deleted: false,
+            }),
+        };
+        DigestFacts {
+            person: Some(DigestPerson {
+                id: tether_domain::UserId::new("bo"),
+                name: "Bo Lind".into(),
+                email: email.into(),
+                active,
+                email_digest,
+                locale: None,
+            }),
+            items: vec![
+                item("kept", 2, true),
+                item("read", 3, true),
+                item("left", 0, false),
+            ],
+            members: vec![
+                ("kept".into(), "anna".into(), "Anna Berg".into()),
+                ("kept".into(), "bo".into(), "Bo Lind".into()),
+            ],
+        }
+    }
+
+    #[test]
+    fn r2_i19_only_what_is_still_missed_is_sent_and_nothing_to_whom_may_not_get_it() {
+        let settings = Settings::default();
+        let p = prepare(&facts(true, true, "bo@example.com"), &settings, "http://t");
+        assert_eq!(p.handled.len(), 3, "every item is done with, sent or not");
+        let mail = p.mail.expect("an e-mail");
+        assert!(mail.text.contains("http://t/chats/kept"), "{}", mail.text);
+        assert!(mail.text.contains("about kept @Bo Lind"), "{}", mail.text);
+        assert!(
+            mail.text.contains("Anna Berg"),
+            "unnamed chat named after its members"
+        );
+        for gone in ["chats/read", "chats/left", "about left", "about read"] {
+            assert!(!mail.text.contains(gone), "{gone}: {}", mail.text);
+            assert!(!mail.html.contains(gone), "{gone}: {}", mail.html);
+        }
+        for (active, on, email) in [
+            (false, true, "bo@example.com"),
+            (true, false, "bo@example.com"),
+            (true, true, " "),
+        ] {
+            let p = prepare(&facts(active, on, email), &settings, "http://t");
+            assert!(p.mail.is_none(), "{active} {on} {email:?}");
+            assert_eq!(p.handled.len(), 3);
+        }
+        let mut gone = facts(true, true, "bo@example.com");
+        gone.person = None;
+        assert!(prepare(&gone, &settings, "http://t").mail.is_none());
+        let mut all_read = facts(true, true, "bo@example.com");
+        all_read.items.remove(0);
+        assert!(prepare(&all_read, &settings, "http://t").mail.is_none());
+    }
+
     #[test]
     fn i19_the_email_speaks_the_persons_language() {
         let en = render(&digest("Printer", "help"), Locale::En, "Bo", "http://t");
