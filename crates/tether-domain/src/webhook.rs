@@ -381,10 +381,46 @@ impl Backoff {
     }
 }
 
+/// How a node's `slots` sends at once are shared out between `endpoints` endpoints that have
+/// work, as evenly as they go, the odd ones starting at endpoint `round % endpoints` (so no
+/// endpoint is always first). A receiver that is down — each attempt waiting out its timeout —
+/// so holds at most its share of the slots, and the other endpoints' deliveries go on. With
+/// more endpoints than slots, each round serves `slots` of them in turn.
+pub fn fair_shares(slots: usize, endpoints: usize, round: usize) -> Vec<usize> {
+    if endpoints == 0 {
+        return Vec::new();
+    }
+    let (each, odd) = (slots / endpoints, slots % endpoints);
+    let first = round % endpoints;
+    (0..endpoints)
+        .map(|i| each + usize::from((i + endpoints - first) % endpoints < odd))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn i19_sends_are_shared_evenly_between_endpoints_in_turn() {
+        assert_eq!(fair_shares(8, 1, 0), vec![8]);
+        assert_eq!(fair_shares(8, 2, 5), vec![4, 4]);
+        assert_eq!(fair_shares(8, 3, 0), vec![3, 3, 2]);
+        assert_eq!(fair_shares(8, 3, 1), vec![2, 3, 3]);
+        assert_eq!(fair_shares(8, 3, 2), vec![3, 2, 3]);
+        assert_eq!(fair_shares(2, 5, 0), vec![1, 1, 0, 0, 0]);
+        assert_eq!(fair_shares(2, 5, 4), vec![1, 0, 0, 0, 1]);
+        assert!(fair_shares(8, 0, 3).is_empty());
+        for endpoints in 1..60 {
+            for round in 0..7 {
+                let shares = fair_shares(8, endpoints, round);
+                assert_eq!(shares.iter().sum::<usize>(), 8);
+                let (lo, hi) = (shares.iter().min().unwrap(), shares.iter().max().unwrap());
+                assert!(hi - lo <= 1, "{shares:?}");
+            }
+        }
+    }
 
     #[test]
     fn i19_event_names_parse_and_unknown_ones_are_refused() {

@@ -89,17 +89,18 @@ pub(crate) fn lock_row(backend: crate::Backend, row: Locked) -> Option<&'static 
     }
 }
 
-/// The statement that claims due webhook deliveries (`$1` now, `$2` held until, `$3` at most):
-/// pending, due, not held, and each the oldest pending delivery of its record to its endpoint;
-/// answers `id, endpoint_id, event_id, payload, attempts, created_at` of those claimed. On
-/// PostgreSQL rows another node is claiming at the same moment are skipped (`SKIP LOCKED`),
-/// so two nodes never claim one delivery; SQLite's one writer runs one claim at a time.
+/// The statement that claims due webhook deliveries (`$1` now, `$2` held until, `$3` at most,
+/// `$4` of that endpoint only, or of any when NULL): pending, due, not held, and each the
+/// oldest pending delivery of its record to its endpoint; answers `id, endpoint_id, event_id,
+/// payload, attempts, created_at` of those claimed. On PostgreSQL rows another node is
+/// claiming at the same moment are skipped (`SKIP LOCKED`), so two nodes never claim one
+/// delivery; SQLite's one writer runs one claim at a time.
 pub(crate) fn claim_webhook_deliveries(backend: crate::Backend) -> &'static str {
     match backend {
         crate::Backend::Sqlite => {
             "UPDATE webhook_deliveries SET claimed_until = $2 WHERE seq IN (\
              SELECT d.seq FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
-             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) \
+             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) AND ($4 IS NULL OR d.endpoint_id = $4) \
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
              AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq) \
              ORDER BY d.next_attempt_at, d.seq LIMIT $3) \
@@ -108,7 +109,7 @@ pub(crate) fn claim_webhook_deliveries(backend: crate::Backend) -> &'static str 
         crate::Backend::Postgres => {
             "UPDATE webhook_deliveries SET claimed_until = $2 WHERE seq IN (\
              SELECT d.seq FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
-             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) \
+             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) AND ($4::text IS NULL OR d.endpoint_id = $4) \
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
              AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq) \
              ORDER BY d.next_attempt_at, d.seq LIMIT $3 FOR UPDATE SKIP LOCKED) \

@@ -401,7 +401,23 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Claims up to `limit` deliveries due at `now` for this node until `hold_until`: pending,
+    /// The endpoints that have a delivery a claim would take at `now` (see
+    /// [`Store::webhook_work_waiting`]), at most `limit`: one index probe per endpoint, so
+    /// the outbox task can share its sends out between them.
+    pub async fn webhook_endpoints_due(&self, now: i64, limit: i64) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = with_pool!(self, p => sqlx::query_as(
+            "SELECT w.id FROM webhook_endpoints w WHERE EXISTS (SELECT 1 FROM webhook_deliveries d \
+             WHERE d.endpoint_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= $1 \
+             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) \
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
+             AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq)) \
+             ORDER BY w.id LIMIT $2")
+            .bind(now).bind(limit).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Claims up to `limit` deliveries due at `now` (of `endpoint_id` only, when given) for
+    /// this node until `hold_until`: pending,
     /// their next attempt come, not held by another node, and each the oldest pending delivery
     /// of its record to its endpoint (order per record). Oldest due first. On PostgreSQL rows
     /// another node is claiming are skipped, not waited for.
@@ -410,11 +426,12 @@ impl Store {
         now: i64,
         hold_until: i64,
         limit: i64,
+        endpoint_id: Option<&str>,
     ) -> Result<Vec<DueDelivery>> {
         let sql = crate::dialect::claim_webhook_deliveries(self.backend());
         type Row = (String, String, String, String, i64, i64);
         let claimed: Vec<Row> = with_write!(self, p => sqlx::query_as(sql)
-            .bind(now).bind(hold_until).bind(limit).fetch_all(p).await)?;
+            .bind(now).bind(hold_until).bind(limit).bind(endpoint_id).fetch_all(p).await)?;
         let endpoint_ids: BTreeSet<String> = claimed.iter().map(|r| r.1.clone()).collect();
         let endpoints: Vec<(String, String, String)> = rows_in!(
             self,

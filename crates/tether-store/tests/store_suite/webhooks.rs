@@ -23,6 +23,7 @@ both_backends!(
     i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried,
     i19_a_finished_delivery_is_sent_again_behind_the_waiting_ones,
     i19_an_endpoints_backlog_is_bounded_and_finished_deliveries_are_forgotten,
+    i19_claims_can_be_shared_out_between_the_endpoints_with_work,
 );
 
 const SECRET: &str = "a-secret-of-some-length";
@@ -385,7 +386,12 @@ async fn i19_events_become_one_delivery_per_subscribed_endpoint_and_are_taken_on
     // An endpoint removed takes its deliveries along.
     s.delete_webhook(&both, &admin_by(&a)).await.unwrap();
     let due = s
-        .claim_webhook_deliveries(tether_store::now_ms(), tether_store::now_ms() + 60_000, 10)
+        .claim_webhook_deliveries(
+            tether_store::now_ms(),
+            tether_store::now_ms() + 60_000,
+            10,
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(due.len(), 1);
@@ -418,7 +424,10 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
     let hold = now + 30_000;
 
     // Only the head of each record's queue is due.
-    let due = s.claim_webhook_deliveries(now, hold, 10).await.unwrap();
+    let due = s
+        .claim_webhook_deliveries(now, hold, 10, None)
+        .await
+        .unwrap();
     let mut heads: Vec<String> = due.iter().map(|d| d.payload.clone()).collect();
     heads.sort();
     assert_eq!(due.len(), 2, "{heads:?}");
@@ -435,7 +444,7 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
     assert_eq!(first.attempts, 0);
     // Claimed: not handed out again while held, even though due.
     assert!(
-        s.claim_webhook_deliveries(now, hold, 10)
+        s.claim_webhook_deliveries(now, hold, 10, None)
             .await
             .unwrap()
             .is_empty()
@@ -467,7 +476,7 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
     .await
     .unwrap();
     assert!(
-        s.claim_webhook_deliveries(now + 1, hold, 10)
+        s.claim_webhook_deliveries(now + 1, hold, 10, None)
             .await
             .unwrap()
             .is_empty()
@@ -488,7 +497,7 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
 
     // At its time the first comes again (attempt 2), then delivered, then the second.
     let due = s
-        .claim_webhook_deliveries(now + 10_000, now + 40_000, 10)
+        .claim_webhook_deliveries(now + 10_000, now + 40_000, 10, None)
         .await
         .unwrap();
     assert_eq!(due.len(), 1);
@@ -509,7 +518,7 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
     .await
     .unwrap();
     let due = s
-        .claim_webhook_deliveries(now + 10_001, now + 40_000, 10)
+        .claim_webhook_deliveries(now + 10_001, now + 40_000, 10, None)
         .await
         .unwrap();
     assert_eq!(due.len(), 1);
@@ -517,13 +526,13 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
     let second = due[0].id.clone();
     // A node that died holding it: the claim runs out and another node takes it.
     assert!(
-        s.claim_webhook_deliveries(now + 20_000, now + 50_000, 10)
+        s.claim_webhook_deliveries(now + 20_000, now + 50_000, 10, None)
             .await
             .unwrap()
             .is_empty()
     );
     let retaken = s
-        .claim_webhook_deliveries(now + 40_000, now + 70_000, 10)
+        .claim_webhook_deliveries(now + 40_000, now + 70_000, 10, None)
         .await
         .unwrap();
     assert_eq!(retaken.len(), 1);
@@ -561,7 +570,7 @@ async fn i19_deliveries_go_in_order_per_record_are_claimed_once_and_retried(b: B
     assert_eq!(failed.status, DeliveryStatus::Failed);
     assert_eq!(failed.last_status, None);
     assert!(
-        s.claim_webhook_deliveries(now + 999_999, now + 999_999, 10)
+        s.claim_webhook_deliveries(now + 999_999, now + 999_999, 10, None)
             .await
             .unwrap()
             .is_empty()
@@ -649,7 +658,7 @@ async fn i19_a_finished_delivery_is_sent_again_behind_the_waiting_ones(b: Backen
         Err(StoreError::NotFound(_))
     ));
     let due = s
-        .claim_webhook_deliveries(now, now + 1000, 10)
+        .claim_webhook_deliveries(now, now + 1000, 10, None)
         .await
         .unwrap();
     let original = due.iter().find(|d| d.id == first.id).unwrap().clone();
@@ -674,7 +683,12 @@ async fn i19_a_finished_delivery_is_sent_again_behind_the_waiting_ones(b: Backen
     assert_eq!(listed[0].redelivery_of.as_deref(), Some(first.id.as_str()));
     assert_eq!(listed[0].event_id, first.event_id);
     let due = s
-        .claim_webhook_deliveries(tether_store::now_ms(), tether_store::now_ms() + 1000, 10)
+        .claim_webhook_deliveries(
+            tether_store::now_ms(),
+            tether_store::now_ms() + 1000,
+            10,
+            None,
+        )
         .await
         .unwrap();
     let resent = due.iter().find(|d| d.id == again).expect("due at once");
@@ -730,4 +744,67 @@ async fn i19_an_endpoints_backlog_is_bounded_and_finished_deliveries_are_forgott
     assert_eq!(s.purge_webhook_deliveries(6).await.unwrap(), 0);
     let left = s.webhooks().await.unwrap().remove(0);
     assert_eq!((left.pending, left.failed), (MAX_PENDING_PER_ENDPOINT, 1));
+}
+
+/// The outbox task shares its sends out between endpoints: it asks which have work a claim
+/// would take, and claims for each endpoint apart.
+async fn i19_claims_can_be_shared_out_between_the_endpoints_with_work(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let down = endpoint(
+        &s,
+        &a,
+        "http://127.0.0.1:9/down",
+        &[EventType::MessageCreated],
+    )
+    .await;
+    let up = endpoint(
+        &s,
+        &a,
+        "http://127.0.0.1:9/up",
+        &[EventType::MessageCreated],
+    )
+    .await;
+    // Three records with a connected chat each, two messages in each.
+    for n in 0..3 {
+        let rec = case(&s, &format!("Printer {n}"), u(&a)).await;
+        let chat = group(&s, &[&a]).await;
+        connect(&s, &chat.id, &rec.id, &a).await;
+        for body in ["one", "two"] {
+            s.send_message(&new_message(&chat.id, &a, body))
+                .await
+                .unwrap();
+        }
+    }
+    queue_all(&s).await;
+    let now = tether_store::now_ms();
+    let mut both = vec![down.clone(), up.clone()];
+    both.sort();
+    assert_eq!(s.webhook_endpoints_due(now, 50).await.unwrap(), both);
+    assert_eq!(s.webhook_endpoints_due(now, 1).await.unwrap().len(), 1);
+    // One endpoint's claim takes only its own deliveries, one per record (the heads).
+    let mine = s
+        .claim_webhook_deliveries(now, now + 30_000, 10, Some(&down))
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 3);
+    assert!(mine.iter().all(|d| d.endpoint_id == down));
+    // Its heads held, the rest behind them: only the other endpoint has work now.
+    assert_eq!(
+        s.webhook_endpoints_due(now, 50).await.unwrap(),
+        vec![up.clone()]
+    );
+    let theirs = s
+        .claim_webhook_deliveries(now, now + 30_000, 2, Some(&up))
+        .await
+        .unwrap();
+    assert_eq!(theirs.len(), 2, "at most the share asked for");
+    assert!(theirs.iter().all(|d| d.endpoint_id == up));
+    assert_eq!(s.webhook_endpoints_due(now, 50).await.unwrap(), vec![up]);
+    // Claims run out: both have work again.
+    assert_eq!(
+        s.webhook_endpoints_due(now + 30_000, 50).await.unwrap(),
+        both
+    );
 }

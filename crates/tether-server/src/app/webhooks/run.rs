@@ -10,7 +10,9 @@ use super::send::{Answer, Sender};
 use crate::AppState;
 use futures_util::StreamExt;
 use std::time::{Duration, Instant};
-use tether_domain::webhook::{KEEP_FINISHED_MS, WebhookUrl, is_success, signature};
+use tether_domain::webhook::{
+    KEEP_FINISHED_MS, MAX_ENDPOINTS, WebhookUrl, fair_shares, is_success, signature,
+};
 use tether_store::now_ms;
 use tether_store::webhooks::{Attempt, AttemptOutcome, DueDelivery};
 use tokio::sync::watch;
@@ -31,7 +33,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         }
     };
     let mut purged: Option<Instant> = None;
+    let mut round = 0usize;
     loop {
+        round = round.wrapping_add(1);
         if purged.is_none_or(|at| at.elapsed() >= PURGE_EVERY) {
             purged = Some(Instant::now());
             if let Err(e) = state
@@ -44,7 +48,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         let busy = tokio::select! {
             _ = stop.changed() => return,
-            busy = step(&state, &sender) => busy,
+            busy = step(&state, &sender, round) => busy,
         };
         if !busy {
             tokio::select! {
@@ -57,7 +61,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
 
 /// One round: queue waiting events, send due deliveries. Whether there was work (then the
 /// next round follows at once).
-async fn step(state: &AppState, sender: &Sender) -> bool {
+async fn step(state: &AppState, sender: &Sender, round: usize) -> bool {
     match state.store.webhook_work_waiting(now_ms()).await {
         Ok(true) => {}
         Ok(false) => return false,
@@ -73,7 +77,7 @@ async fn step(state: &AppState, sender: &Sender) -> bool {
             0
         }
     };
-    let sent = match send_due(state, sender).await {
+    let sent = match send_due(state, sender, round).await {
         Ok(n) => n,
         Err(e) => {
             tracing::warn!(error = %e, "webhook outbox: claiming deliveries failed");
@@ -103,26 +107,38 @@ async fn queue(state: &AppState) -> tether_store::Result<usize> {
     Ok(events.len())
 }
 
-/// Claims as many due deliveries as it sends at once, and sends them all at once; answers
-/// how many. Claiming no more than are sent at once keeps every attempt inside its claim (an
-/// attempt lasts at most `Settings::timeout`, a claim `Settings::hold`), so another node never
-/// takes over a delivery this one is still sending.
-async fn send_due(state: &AppState, sender: &Sender) -> tether_store::Result<usize> {
+/// Claims as many due deliveries as it sends at once, shared out between the endpoints that
+/// have work (`webhook::fair_shares`, so a receiver that is down holds no more than its
+/// share), and sends them all at once; answers how many. Claiming no more than are sent at
+/// once keeps every attempt inside its claim (an attempt lasts at most `Settings::timeout`, a
+/// claim `Settings::hold`), so another node never takes over a delivery this one is still
+/// sending.
+async fn send_due(state: &AppState, sender: &Sender, round: usize) -> tether_store::Result<usize> {
     let settings = &state.config.webhooks;
     let now = now_ms();
-    let hold = i64::try_from(settings.hold().as_millis()).unwrap_or(i64::MAX);
-    let at_once = settings.concurrency.max(1);
-    let due = state
+    let hold = now.saturating_add(i64::try_from(settings.hold().as_millis()).unwrap_or(i64::MAX));
+    let slots = settings.concurrency.max(1);
+    let endpoints = state
         .store
-        .claim_webhook_deliveries(
-            now,
-            now.saturating_add(hold),
-            i64::try_from(at_once).unwrap_or(8),
-        )
+        .webhook_endpoints_due(now, MAX_ENDPOINTS)
         .await?;
+    let mut due = Vec::with_capacity(slots);
+    for (endpoint, share) in endpoints
+        .iter()
+        .zip(fair_shares(slots, endpoints.len(), round))
+        .filter(|(_, share)| *share > 0)
+    {
+        let limit = i64::try_from(share).unwrap_or(1);
+        due.extend(
+            state
+                .store
+                .claim_webhook_deliveries(now, hold, limit, Some(endpoint))
+                .await?,
+        );
+    }
     let n = due.len();
     futures_util::stream::iter(due)
-        .for_each_concurrent(at_once, |d| attempt(state, sender, d))
+        .for_each_concurrent(slots, |d| attempt(state, sender, d))
         .await;
     Ok(n)
 }
