@@ -4,7 +4,7 @@
 // password signs out every other session of the user; this one stays. A new language or zone
 // reloads the page, whose words and times the server and format.js then draw anew.
 
-import { me, patch, post } from './api.js';
+import { get, me, patch, post } from './api.js';
 import { boot, h, toast } from './dom.js';
 import { fieldErrorText, t } from './i18n.js';
 import { openDialog } from './dialog.js';
@@ -140,7 +140,8 @@ export async function openPreferences() {
 export async function openEmailDigest() {
   let current = { email_digest: true, email_available: true };
   try {
-    current = await me();
+    // Read afresh, not the page's copy: the choice may have changed since the page loaded.
+    current = await get('/me');
   } catch {
     /* the dialog still opens, with the default (on) */
   }

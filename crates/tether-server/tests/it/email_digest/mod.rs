@@ -8,6 +8,7 @@
 
 mod delivery;
 mod denials;
+mod settings_page;
 
 use crate::common::TestApp;
 use serde_json::{Value, json};
