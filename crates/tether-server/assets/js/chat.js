@@ -377,9 +377,11 @@ export class ChatView {
 
   upsert(m) {
     const i = this.messages.findIndex((x) => x.id === m.id);
-    // The live copy of a message this page already has (its own send) changes nothing.
-    if (i >= 0 && JSON.stringify(this.messages[i]) !== JSON.stringify(m)) this.messages[i] = m;
-    else {
+    // The live copy of a message this page already has (its own send) replaces it when it
+    // differs, and is not added a second time when it does not.
+    if (i >= 0) {
+      if (JSON.stringify(this.messages[i]) !== JSON.stringify(m)) this.messages[i] = m;
+    } else {
       let at = this.messages.length;
       while (at > 0 && this.messages[at - 1].seq > m.seq) at -= 1;
       this.messages.splice(at, 0, m);
