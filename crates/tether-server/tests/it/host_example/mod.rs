@@ -12,7 +12,7 @@
 //! browser shows nothing of it there); an ended embed session shows how to get back instead of
 //! a sign-in.
 
-use crate::browser_support::{Browser, Driver, keys};
+use crate::browser_support::{Browser, Driver, keys, screenshot_path};
 use crate::common::{TestApp, spawn_app_with};
 use crate::webhooks::quick;
 use reqwest::redirect::Policy;
@@ -194,6 +194,20 @@ async fn i19_the_example_helpdesk_embeds_tether_from_another_site() {
     assert_eq!(framed["ancestors"], json!([desk.origin]));
     let first_path = framed["path"].as_str().unwrap().to_owned();
     assert!(first_path.starts_with("/embed/records/case/"), "{framed}");
+    // The session is the embed cookie, sent in this third-party frame and out of the page's
+    // reach (HttpOnly).
+    let me = b
+        .js_async(
+            "const done = arguments[arguments.length - 1];
+             fetch('/api/v1/me', {credentials: 'same-origin'})
+               .then(async (r) => done({status: r.status, name: (await r.json()).name, cookie: document.cookie}));",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        me,
+        json!({"status": 200, "name": "Sam Agent", "cookie": ""})
+    );
 
     // (2) A connected chat started from the helpdesk's ticket, and a message in it.
     b.wait("#panel-new-connected").await.click().await;
@@ -229,7 +243,20 @@ async fn i19_the_example_helpdesk_embeds_tether_from_another_site() {
     )
     .await;
     b.wait_text("#notes li", "Tray 2 needs a new roller").await;
+    b.screenshot(&screenshot_path("host-example.png")).await;
     forged_deliveries_are_refused(&desk).await;
+    // In the frame the message is shown once, though both the answer to the send and the live
+    // event (long arrived by now) brought it.
+    b.enter_frame("#tether").await;
+    let shown = b
+        .js(
+            "return Array.from(document.querySelectorAll('.chat:not([hidden]) .msg-body'))
+               .filter((e) => e.innerText.includes('Tray 2 needs a new roller')).length",
+            vec![],
+        )
+        .await;
+    assert_eq!(shown, json!(1));
+    b.leave_frame().await;
     b.wait_js(
         "return document.getElementById('tether').dataset.unread !== undefined",
         "the panel's tether.unread",
