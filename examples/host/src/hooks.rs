@@ -2,8 +2,8 @@
 //! refuses stale or forged deliveries, and writes the event to the ticket's notes — once,
 //! however often it is delivered.
 
+use crate::Host;
 use crate::tickets::{Note, ticket};
-use crate::{Config, Host};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -107,14 +107,14 @@ pub(crate) async fn receive(
     let Ok(event) = serde_json::from_slice::<Value>(&body) else {
         return StatusCode::BAD_REQUEST;
     };
-    note(&host.config, &host, &event);
+    note(&host, &event);
     StatusCode::NO_CONTENT
 }
 
 /// Writes `event` to its ticket's notes, if it names one of this helpdesk's tickets.
-fn note(config: &Config, host: &Host, event: &Value) {
+fn note(host: &Host, event: &Value) {
     let record = &event["record"];
-    if record["source"].as_str() != Some(config.source.as_str()) {
+    if record["source"].as_str() != Some(host.config.source.as_str()) {
         return;
     }
     let (Some(ticket), Some(id), Some(text)) = (

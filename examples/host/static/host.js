@@ -12,7 +12,9 @@ const config = await (await fetch('/api/config')).json();
 const TETHER = config.tether_origin;
 const tickets = await (await fetch('/api/tickets')).json();
 let current = null;
-let launched = false;
+// Whether the panel has spoken yet: before that, a context message could reach a frame that is
+// not Tether's yet and be lost, so another ticket is launched afresh instead.
+let ready = false;
 
 $('agent').textContent = config.agent;
 
@@ -63,9 +65,9 @@ async function open(id) {
   $('description').textContent = current.description;
   $('notes').replaceChildren();
   drawNotes();
-  if (!launched) {
-    // The first ticket opened: launch the panel with a token signed by the server.
-    launched = true;
+  if (!ready) {
+    // The first ticket opened (or the panel not loaded yet): launch the panel with a token
+    // signed by the server.
     const res = await fetch(`/api/tickets/${encodeURIComponent(current.id)}/launch`, { method: 'POST' });
     if (res.ok) frame.src = (await res.json()).url;
   } else {
@@ -77,6 +79,7 @@ async function open(id) {
 
 window.addEventListener('message', (e) => {
   if (e.origin !== TETHER || e.source !== frame.contentWindow) return;
+  ready = true;
   const m = e.data || {};
   if (m.type === 'tether.resize' && Number.isFinite(m.height)) {
     frame.style.height = `${Math.max(200, Math.min(m.height, 2000))}px`;
