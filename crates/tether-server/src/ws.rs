@@ -29,6 +29,9 @@ use std::time::Duration;
 pub struct EventsQuery {
     /// A bearer token (browsers cannot set headers on a WebSocket).
     pub token: Option<String>,
+    /// `embed`: the embedded panel's socket, authenticated by the embed session's cookie only
+    /// (as the panel's other requests with `x-tether-session: embed`).
+    pub session: Option<String>,
 }
 
 /// The close code a socket gets when its session ends (4000–4999 are the application's).
@@ -49,7 +52,8 @@ pub async fn events(
     Query(q): Query<EventsQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let caller = match (q.token, session_token(&headers)) {
+    let embed = q.session.as_deref() == Some("embed");
+    let caller = match (q.token, session_token(&headers, embed)) {
         (Some(token), _) => caller_from_token(&state, &token).await?,
         (None, Some(token)) => {
             let origin = headers

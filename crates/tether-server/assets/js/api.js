@@ -6,6 +6,8 @@ import { has, locale, problemText, t } from './i18n.js';
 import { capitalize } from './dom.js';
 
 const BASE = '/api/v1';
+/** Whether this is the embedded panel (`/embed/records/…`): its requests name the embed session. */
+export const EMBEDDED = document.body?.dataset.page === 'embed';
 
 const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || '';
 
@@ -67,6 +69,9 @@ async function problemOf(res) {
  */
 export async function api(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json', ...(opts.headers || {}) };
+  // The embedded panel acts as the launched agent, even where the host is on Tether's site and
+  // the browser sends the person's own sign-in cookie along.
+  if (EMBEDDED) headers['x-tether-session'] = 'embed';
   if (method !== 'GET' && method !== 'HEAD') headers['x-csrf-token'] = csrf();
   let payload;
   if (body !== undefined) {
@@ -116,6 +121,7 @@ export function upload(file, onProgress = () => {}) {
   const done = new Promise((resolve, reject) => {
     xhr.open('POST', `${BASE}/attachments`);
     xhr.setRequestHeader('x-csrf-token', csrf());
+    if (EMBEDDED) xhr.setRequestHeader('x-tether-session', 'embed');
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onerror = () => reject(new ApiError(0, t('api-upload-unreachable')));

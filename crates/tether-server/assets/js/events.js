@@ -2,6 +2,7 @@
 // cookie, reconnecting with exponential backoff. After a reconnect, or when the server says the
 // client fell behind (`resync`), listeners get a `resync` event and reload what is on screen.
 
+import { EMBEDDED } from './api.js';
 import { boot } from './dom.js';
 
 const listeners = new Map();
@@ -55,7 +56,7 @@ function setStatus(state) {
 function connect() {
   retryTimer = null;
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocket(`${scheme}://${location.host}/api/v1/events`);
+  const ws = new WebSocket(`${scheme}://${location.host}/api/v1/events${EMBEDDED ? '?session=embed' : ''}`);
   socket = ws;
   ws.onmessage = (m) => {
     let event;

@@ -5,11 +5,26 @@ use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use std::time::Duration;
 
-/// The session token a request's `Cookie` headers carry: the first non-empty
-/// [`SESSION_COOKIE`], else the embed session's [`EMBED_COOKIE`] (inside a host's frame only
-/// the latter is sent), as the browser sent it (the API and the event socket read it here).
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    named_token(headers, SESSION_COOKIE).or_else(|| named_token(headers, EMBED_COOKIE))
+/// The header with which the embedded panel's requests name the embed session: `embed`.
+pub const SESSION_HEADER: &str = "x-tether-session";
+
+/// The session token a request's `Cookie` headers carry, as the browser sent it (the API and
+/// the event socket read it here). A request of the embedded panel (`x-tether-session:
+/// embed`, or `?session=embed` on the event socket: `embed`) reads the embed session's
+/// [`EMBED_COOKIE`] only: where the host is on the same site as Tether the browser sends the
+/// person's sign-in cookie along, and the panel must act as the launched agent, with the CSRF
+/// token its page carries. Any other reads the first non-empty [`SESSION_COOKIE`], else
+/// [`EMBED_COOKIE`] (inside a host's frame on another site only the latter is sent).
+pub fn session_token(headers: &HeaderMap, embed: bool) -> Option<String> {
+    let embed = embed
+        || headers
+            .get(SESSION_HEADER)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"embed"));
+    if embed {
+        named_token(headers, EMBED_COOKIE)
+    } else {
+        named_token(headers, SESSION_COOKIE).or_else(|| named_token(headers, EMBED_COOKIE))
+    }
 }
 
 /// The sign-in session's token only: the pages other than the embedded panel read it, so an

@@ -11,7 +11,8 @@ mod request;
 mod tests;
 
 pub use cookie::{
-    embed_cookie, embed_token, ended_session_cookie, session_cookie, session_token, sign_in_token,
+    SESSION_HEADER, embed_cookie, embed_token, ended_session_cookie, session_cookie, session_token,
+    sign_in_token,
 };
 pub use key::{Integrator, KeyCaller, key_from_token, new_api_key};
 pub use password::{Hasher, hash_password, hash_with_memory, verify_password, verify_with_memory};

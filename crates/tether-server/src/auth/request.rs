@@ -83,7 +83,7 @@ impl FromRequestParts<AppState> for Caller {
             }
             return caller_from_token(state, &token).await;
         }
-        let Some(token) = session_token(&parts.headers) else {
+        let Some(token) = session_token(&parts.headers, false) else {
             return Err(ApiError::Unauthorized("sign in first: POST /api/v1/auth/login, then send the token as Authorization: Bearer <token>".into()));
         };
         let caller = caller_from_token(state, &token).await?;

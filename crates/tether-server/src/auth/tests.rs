@@ -57,19 +57,23 @@ fn cached_sessions_are_forgotten_by_user_or_all_and_never_past_their_end() {
 #[test]
 fn the_session_token_is_the_first_non_empty_session_cookie() {
     let mut h = HeaderMap::new();
-    assert_eq!(session_token(&h), None);
+    assert_eq!(session_token(&h, false), None);
     h.append(
         header::COOKIE,
         "theme=dark; tether_session=".parse().unwrap(),
     );
-    assert_eq!(session_token(&h), None, "an empty value is no session");
+    assert_eq!(
+        session_token(&h, false),
+        None,
+        "an empty value is no session"
+    );
     h.append(
         header::COOKIE,
         "x ; tether_session=abc-_1; tether_session=later"
             .parse()
             .unwrap(),
     );
-    assert_eq!(session_token(&h).as_deref(), Some("abc-_1"));
+    assert_eq!(session_token(&h, false).as_deref(), Some("abc-_1"));
     let mut h = HeaderMap::new();
     h.insert(
         header::COOKIE,
@@ -77,7 +81,31 @@ fn the_session_token_is_the_first_non_empty_session_cookie() {
             .parse()
             .unwrap(),
     );
-    assert_eq!(session_token(&h), None);
+    assert_eq!(session_token(&h, false), None);
+}
+
+#[test]
+fn i19_the_embedded_panels_requests_read_the_embed_session_only() {
+    let mut h = HeaderMap::new();
+    h.insert(
+        header::COOKIE,
+        "tether_session=signed-in; tether_embed=launched"
+            .parse()
+            .unwrap(),
+    );
+    // Same site: both cookies come; a page of Tether's own acts as the sign-in...
+    assert_eq!(session_token(&h, false).as_deref(), Some("signed-in"));
+    // ...the embedded panel as the launched agent, by header or (the socket) by its query.
+    assert_eq!(session_token(&h, true).as_deref(), Some("launched"));
+    h.insert(super::SESSION_HEADER, "embed".parse().unwrap());
+    assert_eq!(session_token(&h, false).as_deref(), Some("launched"));
+    // Asking for the embed session never falls back to the sign-in.
+    h.insert(header::COOKIE, "tether_session=signed-in".parse().unwrap());
+    assert_eq!(session_token(&h, false), None);
+    // Another site: only the embed cookie comes, and any request reads it.
+    let mut h = HeaderMap::new();
+    h.insert(header::COOKIE, "tether_embed=launched".parse().unwrap());
+    assert_eq!(session_token(&h, false).as_deref(), Some("launched"));
 }
 
 #[test]

@@ -28,6 +28,7 @@ both_backends!(
     r4_a_launched_agent_sees_nothing_of_a_record_they_may_not_read,
     i19_an_embed_session_never_administers_even_after_a_promotion,
     i19_a_relaunch_in_the_same_browser_ends_the_embed_session_it_replaces,
+    i19_on_the_same_site_the_panel_acts_as_the_launched_agent_not_the_sign_in,
 );
 
 fn now() -> i64 {
@@ -685,4 +686,70 @@ async fn i19_a_relaunch_in_the_same_browser_ends_the_embed_session_it_replaces(b
         200,
         "another browser's session stays"
     );
+}
+
+/// A host on Tether's own site: the browser sends the person's sign-in cookie into the frame
+/// too. The panel's requests name the embed session (`x-tether-session: embed`, and
+/// `?session=embed` on the event socket), so they act as the launched agent, with the CSRF
+/// token of the panel's page; Tether's own pages keep the sign-in.
+async fn i19_on_the_same_site_the_panel_acts_as_the_launched_agent_not_the_sign_in(b: Backend) {
+    let app = spawn_app(b).await;
+    let admin = app.enable_collaboration().await;
+    let hs = integration(&app, &admin, json!({})).await;
+    let first = launch(&app, &hs256(&claims(&hs))).await;
+    let both = format!("tether_session={admin}; {}", embed_cookie(&first));
+    let embed_page = page(&app, &first.header("location"), Some(&both)).await;
+    assert_eq!(embed_page.status, 200);
+    let csrf = embed_page
+        .text
+        .split("name=\"csrf-token\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let client = reqwest::Client::new();
+    let me = |panel: bool| {
+        let mut req = client.get(app.url("/me")).header("cookie", &both);
+        if panel {
+            req = req.header("x-tether-session", "embed");
+        }
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert_eq!(me(false).await["email"], crate::common::ADMIN_EMAIL);
+    assert_eq!(me(true).await["email"], "olga@example.com");
+    // A write from the panel passes with the panel's CSRF token.
+    let res = client
+        .patch(app.url("/me"))
+        .header("cookie", &both)
+        .header("x-tether-session", "embed")
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"locale": "sv"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
+    // Asking for the embed session with none: 401, never the sign-in instead.
+    let res = client
+        .get(app.url("/me"))
+        .header("cookie", format!("tether_session={admin}"))
+        .header("x-tether-session", "embed")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+    // The panel's event socket, by its query, is Olga's too.
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+        format!("ws://{}/api/v1/events?session=embed", app.addr),
+    )
+    .unwrap();
+    req.headers_mut().insert("cookie", both.parse().unwrap());
+    req.headers_mut()
+        .insert("origin", app.base.parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    use futures_util::StreamExt;
+    let hello = ws.next().await.unwrap().unwrap();
+    let hello: Value = serde_json::from_str(hello.to_text().unwrap()).unwrap();
+    assert_eq!(hello["type"], "hello");
+    let olga = me(true).await["id"].clone();
+    assert_eq!(hello["user_id"], olga, "{hello}");
 }
