@@ -4,7 +4,7 @@
 //! are potentially trustworthy, so the embed cookie's `Secure` holds over plain HTTP).
 //!
 //! What a helpdesk sees: the launch opens the ticket's panel in its frame (the partitioned
-//! embed cookie works there); a connected chat started and written in the frame reaches the
+//! embed cookie works there, for the API and the live events' socket); a connected chat started and written in the frame reaches the
 //! ticket's notes through the signed webhook (checked by the example's own code); another
 //! ticket opened in the helpdesk is followed by the same frame via `tether.context`, after which
 //! the panel still knows its host; the panel posts to the host's origin only; a page on an
@@ -13,7 +13,7 @@
 //! a sign-in.
 
 use crate::browser_support::{Browser, Driver, keys, screenshot_path};
-use crate::common::{TestApp, spawn_app_with};
+use crate::common::{PASSWORD, TestApp, spawn_app_with};
 use crate::webhooks::quick;
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
@@ -262,6 +262,22 @@ async fn i19_the_example_helpdesk_embeds_tether_from_another_site() {
         "the panel's tether.unread",
     )
     .await;
+    // Live events reach the frame too (its WebSocket carries the same cookie): Bo writes to
+    // Sam in a chat of their own, and the helpdesk's badge counts it.
+    let bo = app.login("bo@example.com", PASSWORD).await;
+    let sam =
+        app.get("/users?q=sam@helpdesk", &bo).await.expect(200).body["items"][0]["id"].clone();
+    let chat = app
+        .create("/chats", &bo, json!({"member_ids": [sam]}))
+        .await;
+    app.post(
+        &format!("/chats/{chat}/messages"),
+        &bo,
+        json!({"body": "Have you seen ticket 1002?"}),
+    )
+    .await
+    .expect(201);
+    b.wait_text("#unread", "1").await;
 
     // (4) Another ticket opened in the helpdesk: the same frame follows it (no new launch).
     b.js(
