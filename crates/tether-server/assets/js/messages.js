@@ -2,7 +2,7 @@
 // attachment chips, record cards, reactions, and the edited/deleted markers. System messages
 // (joins, renames, connections) are drawn apart, as a centred line.
 
-import { recordTypes, recordTypesNow } from './api.js';
+import { EMBEDDED, recordTypes, recordTypesNow } from './api.js';
 import { avatar, capitalize, fmtSize, fmtTime, h, recordHref, timeEl } from './dom.js';
 import { fmtFull } from './format.js';
 import { t } from './i18n.js';
@@ -89,6 +89,11 @@ export function recordCard(card, onRemove) {
   );
 }
 
+/** An attachment's address; the embedded panel's names the embed session, as its API calls do. */
+function fileUrl(url) {
+  return EMBEDDED ? `${url}${url.includes('?') ? '&' : '?'}session=embed` : url;
+}
+
 function attachments(m) {
   const images = m.attachments.filter((a) => a.inline);
   const files = m.attachments.filter((a) => !a.inline);
@@ -97,7 +102,17 @@ function attachments(m) {
       ? h(
           'div',
           { class: 'msg-images' },
-          images.map((a) => h('a', { href: a.url, target: '_blank', rel: 'noopener', class: 'msg-image' }, h('img', { src: a.url, alt: a.name, loading: 'lazy' }))),
+          images.map((a) =>
+            h(
+              'a',
+              // Inside a host's frame the embed session's cookie belongs to the frame: a new tab
+              // would not have it, so the picture is downloaded from the frame instead.
+              EMBEDDED
+                ? { href: fileUrl(a.url), download: a.name, class: 'msg-image' }
+                : { href: a.url, target: '_blank', rel: 'noopener', class: 'msg-image' },
+              h('img', { src: fileUrl(a.url), alt: a.name, loading: 'lazy' }),
+            ),
+          ),
         )
       : null,
     files.length
@@ -107,7 +122,7 @@ function attachments(m) {
           files.map((a) =>
             h(
               'a',
-              { href: a.url, class: 'file-chip', download: a.name },
+              { href: fileUrl(a.url), class: 'file-chip', download: a.name },
               icon('file'),
               h('span', { class: 'file-name' }, a.name),
               h('span', { class: 'file-size' }, fmtSize(a.size)),

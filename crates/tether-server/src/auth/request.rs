@@ -83,7 +83,13 @@ impl FromRequestParts<AppState> for Caller {
             }
             return caller_from_token(state, &token).await;
         }
-        let Some(token) = session_token(&parts.headers, false) else {
+        // `?session=embed`: the embedded panel's attachment links, which cannot carry the
+        // header its API calls send.
+        let embed = parts
+            .uri
+            .query()
+            .is_some_and(|q| q.split('&').any(|p| p == "session=embed"));
+        let Some(token) = session_token(&parts.headers, embed) else {
             return Err(ApiError::Unauthorized("sign in first: POST /api/v1/auth/login, then send the token as Authorization: Bearer <token>".into()));
         };
         let caller = caller_from_token(state, &token).await?;

@@ -717,6 +717,17 @@ async fn i19_on_the_same_site_the_panel_acts_as_the_launched_agent_not_the_sign_
     };
     assert_eq!(me(false).await["email"], crate::common::ADMIN_EMAIL);
     assert_eq!(me(true).await["email"], "olga@example.com");
+    // Its attachment links (which carry no header) name the embed session in their query.
+    let by_query: Value = client
+        .get(app.url("/me?session=embed"))
+        .header("cookie", &both)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_query["email"], "olga@example.com");
     // A write from the panel passes with the panel's CSRF token.
     let res = client
         .patch(app.url("/me"))
