@@ -37,8 +37,10 @@ struct Args {
     /// The signed-in agent's id in this helpdesk.
     #[arg(long, default_value = "agent-7")]
     agent_id: String,
+    /// The signed-in agent's e-mail address.
     #[arg(long, default_value = "sam.agent@helpdesk.example")]
     agent_email: String,
+    /// The signed-in agent's name.
     #[arg(long, default_value = "Sam Agent")]
     agent_name: String,
 }
