@@ -7,10 +7,14 @@
 // {type: "tether.context", record: {type, source, external_id}} only when event.origin is an
 // allowed origin, and opens that record if the agent may read it.
 //
-// The host's origin is the parent's (location.ancestorOrigins, else the referrer of the
-// launch). A context switch navigates this frame, after which the referrer is Tether itself and
-// Firefox has no ancestorOrigins: so the origin of an accepted tether.context message — proven
-// the parent's — is kept for this frame in sessionStorage and stands in for them.
+// The host's origin is the parent's: location.ancestorOrigins says it where the browser has it
+// (not Firefox). Elsewhere the referrer seldom helps — the launch's redirect carries Tether's
+// `Referrer-Policy: same-origin`, so the panel's first page has none, and after a context switch
+// it is Tether itself — so the origin of an accepted tether.context message (proven the
+// parent's) is kept for this frame in sessionStorage. Where none of these tells it, the panel
+// posts to each allowed origin: the browser delivers a post only to a parent of its
+// targetOrigin, and frame-ancestors let only allowed origins frame the panel, so exactly the
+// host gets it and no one else.
 //
 // When the embed session ends (it expired, or the integration was removed), a request answered
 // 401 does not go to the sign-in page — there is no sign-in inside a frame, and the sign-in page
@@ -48,9 +52,9 @@ function rememberHost(origin) {
   }
 }
 
-/** The host's origin: the parent's, when it is an allowed one (else nothing is posted). */
-function hostOrigin() {
-  if (window.parent === window) return null;
+/** The origins to post to: the parent's where it is known, else every allowed one (above). */
+function hostOrigins() {
+  if (window.parent === window) return [];
   const fromReferrer = (() => {
     try {
       return document.referrer ? new URL(document.referrer).origin : null;
@@ -59,16 +63,15 @@ function hostOrigin() {
     }
   })();
   const ancestors = location.ancestorOrigins ? Array.from(location.ancestorOrigins) : [];
-  // The browser's word on the parent, where it gives one; else what the launch or a context
-  // message showed.
-  const candidates = ancestors.length ? [ancestors[0]] : [fromReferrer, provenHost()];
+  // The browser's word on the parent, where it gives one; else what a context message showed.
+  const candidates = ancestors.length ? [ancestors[0]] : [provenHost(), fromReferrer];
   const found = candidates.find((o) => o && ALLOWED.includes(o));
-  return found || (ALLOWED.length === 1 ? ALLOWED[0] : null);
+  return found ? [found] : ancestors.length ? [] : ALLOWED;
 }
-const HOST = hostOrigin();
+const HOSTS = hostOrigins();
 
 function tell(message) {
-  if (HOST) window.parent.postMessage(message, HOST);
+  for (const origin of HOSTS) window.parent.postMessage(message, origin);
 }
 
 const column = h('div', { class: 'embed-layout' });
