@@ -67,3 +67,64 @@ pub(crate) async fn launch(
     })?;
     Ok(Json(json!({ "url": url })))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Agent;
+    use crate::tickets::TICKETS;
+    use jsonwebtoken::{DecodingKey, Validation, decode};
+
+    fn config() -> Config {
+        Config {
+            tether_url: "https://tether.example.com/".into(),
+            public_url: "https://helpdesk.example.com".into(),
+            integration_id: "0193".into(),
+            audience: "https://tether.example.com".into(),
+            secret: "a-shared-secret-of-more-than-32-bytes-0123456789".into(),
+            webhook_secret: "unused".into(),
+            source: "host".into(),
+            agent: Agent {
+                id: "agent-7".into(),
+                email: "sam@helpdesk.example".into(),
+                name: "Sam Agent".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_launch_names_the_agent_and_the_ticket_and_lives_two_minutes() {
+        let config = config();
+        let claims = claims(&config, &TICKETS[0], 1_000);
+        assert_eq!(claims["iss"], "0193");
+        assert_eq!(claims["exp"], 1_120);
+        assert_eq!(claims["sub"], "agent-7");
+        assert_eq!(
+            claims["record"],
+            json!({"type": "case", "source": "host", "external_id": "1001",
+                   "name": "Printer jams on tray 2", "fields": {"priority": "high"},
+                   "url": "https://helpdesk.example.com/?ticket=1001"})
+        );
+        assert_ne!(
+            claims["jti"],
+            super::claims(&config, &TICKETS[0], 1_000)["jti"]
+        );
+    }
+
+    #[test]
+    fn the_launch_url_carries_a_token_signed_with_the_shared_secret() {
+        let config = config();
+        let url = launch_url(&config, &TICKETS[1]).unwrap_or_default();
+        let token = url
+            .strip_prefix("https://tether.example.com/embed/launch?token=")
+            .unwrap_or_default();
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_audience(&[config.audience.as_str()]);
+        let key = DecodingKey::from_secret(config.secret.as_bytes());
+        let decoded = decode::<Value>(token, &key, &validation).map(|t| t.claims);
+        assert_eq!(
+            decoded.ok().map(|c| c["record"]["external_id"].clone()),
+            Some(json!("1002"))
+        );
+    }
+}
