@@ -3,14 +3,20 @@
 //!
 //! Sending a message writes nothing here. A background task calls [`Store::scan_digest`]
 //! every few seconds: it takes the next time window of what happened — mentions, urgent
-//! messages, people added to chats — that is now older than the server's delay, and in the
-//! same transaction moves the one shared watermark (`digest_scan`) past it and queues, per
-//! person, what of it is still unread (`digest_items`). A window is taken by exactly one node
-//! (the watermark moves only from where that node read it), so an item is queued once however
-//! many nodes scan. The scan finds messages by id: ids are UUID v7, whose first 12 hex digits
-//! are the creation time in milliseconds ([`crate::new_id`]), so a time window is a range of
-//! the primary keys of `messages` and `message_mentions`, and no index is added to the send
-//! path (a partial one holds the urgent messages alone).
+//! messages, people added to chats — once it is a few seconds old (`settle`: writes in flight
+//! have committed), and in the same transaction moves the one shared watermark (`digest_scan`)
+//! past it and queues, per person, what of it they have not read yet (`digest_items`). A
+//! window is taken by exactly one node (the watermark moves only from where that node read
+//! it), so an item is queued once however many nodes scan. The scan finds messages by id: ids
+//! are UUID v7, whose first 12 hex digits are the creation time in milliseconds
+//! ([`crate::new_id`]), so a time window is a range of the primary keys of `messages` and
+//! `message_mentions`, and no index is added to the send path (a partial one holds the urgent
+//! messages alone).
+//!
+//! A person's e-mail is due the server's delay after the oldest of their waiting items, and
+//! then takes all of them — what became unread a minute ago too — so what a person missed in
+//! one stretch comes as one e-mail, and the next e-mail follows only when something newer has
+//! waited the delay in its turn.
 //!
 //! Each person with waiting items has a row in `digest_recipients` saying when to send
 //! ([`Store::claim_digests`] takes those due, holding them for a while so no other node sends
@@ -21,7 +27,7 @@
 //! items or schedules the next attempt after a failure.
 
 use crate::{Backend, Result, Store, StoreError};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use tether_domain::UserId;
 
 /// How far back a scan looks at most: after a long stop (or when e-mail is turned on again),
@@ -150,7 +156,7 @@ const QUEUE_MENTIONS: &str = "INSERT INTO digest_items (user_id, chat_id, messag
      AND m.deleted_at IS NULL AND m.sender_id IS NOT NULL AND m.sender_id <> mm.user_id \
      AND cm.last_read_seq < m.seq AND cm.visible_from <= m.created_at \
      AND u.active AND u.email_digest \
-     ON CONFLICT DO NOTHING RETURNING user_id";
+     ON CONFLICT DO NOTHING RETURNING user_id, at";
 
 const QUEUE_URGENT: &str = "INSERT INTO digest_items (user_id, chat_id, message_id, kind, seq, at, actor_id) \
      SELECT cm.user_id, m.chat_id, m.id, 'urgent', m.seq, m.created_at, m.sender_id \
@@ -160,7 +166,7 @@ const QUEUE_URGENT: &str = "INSERT INTO digest_items (user_id, chat_id, message_
      AND m.deleted_at IS NULL AND m.sender_id IS NOT NULL AND cm.user_id <> m.sender_id \
      AND cm.last_read_seq < m.seq AND cm.visible_from <= m.created_at AND cm.joined_at <= m.created_at \
      AND u.active AND u.email_digest \
-     ON CONFLICT DO NOTHING RETURNING user_id";
+     ON CONFLICT DO NOTHING RETURNING user_id, at";
 
 /// Being added by someone else (or by no person: a host system's hand-over) to a chat — not
 /// a team's channel, which one is put in by joining the team — and not having opened it since
@@ -172,22 +178,23 @@ const QUEUE_ADDED: &str = "INSERT INTO digest_items (user_id, chat_id, message_i
      WHERE cm.joined_at >= $1 AND cm.joined_at < $2 AND c.kind <> 'channel' \
      AND (cm.added_by IS NULL OR cm.added_by <> cm.user_id) AND cm.last_read_seq = 0 \
      AND u.active AND u.email_digest \
-     ON CONFLICT DO NOTHING RETURNING user_id";
+     ON CONFLICT DO NOTHING RETURNING user_id, at";
 
-/// Marks people as having items to send at `$2`; a person already waiting (perhaps for a
-/// retry) keeps their time.
+/// Marks a person as having items to send at `$2`; a person already waiting (for an earlier
+/// item, or a retry) keeps their time.
 const MARK_DUE: &str = "INSERT INTO digest_recipients (user_id, due_at, attempts) VALUES ($1, $2, 0) \
      ON CONFLICT (user_id) DO UPDATE SET due_at = COALESCE(digest_recipients.due_at, excluded.due_at)";
 
 impl Store {
     /// Takes the next window of what happened (at most [`MAX_WINDOW_MS`], from the shared
-    /// watermark to `now - delay_ms`, never more than [`MAX_CATCH_UP_MS`] back) and queues what
-    /// of it the people concerned have not read, all in one transaction; people with new
-    /// items become due at `now`. The first call ever only sets the watermark to
-    /// `now - delay_ms`: nothing from before e-mail was turned on is mailed. Another node
-    /// taking the same window at once makes this call take nothing.
-    pub async fn scan_digest(&self, now: i64, delay_ms: i64) -> Result<ScanStep> {
-        let end = now.saturating_sub(delay_ms.max(0));
+    /// watermark to `now - settle_ms`, never more than [`MAX_CATCH_UP_MS`] back) and queues what
+    /// of it the people concerned have not read, all in one transaction; a person with new
+    /// items becomes due `delay_ms` after the oldest of them (unless already due earlier). The
+    /// first call ever only sets the watermark to `now - settle_ms`: nothing from before e-mail
+    /// was turned on is mailed. Another node taking the same window at once makes this call
+    /// take nothing.
+    pub async fn scan_digest(&self, now: i64, settle_ms: i64, delay_ms: i64) -> Result<ScanStep> {
+        let end = now.saturating_sub(settle_ms.max(0));
         with_write!(self, p => {
             let mut tx = p.begin().await?;
             let mark: Option<(i64,)> = sqlx::query_as("SELECT scanned_to FROM digest_scan WHERE id = 1")
@@ -210,21 +217,25 @@ impl Store {
                 return Ok(ScanStep { from, to: from, ..ScanStep::default() });
             }
             let (lo, hi) = (id_floor(from - ID_SLACK_MS), id_floor(to + ID_SLACK_MS));
-            let mut people: Vec<String> = Vec::new();
+            let mut queued: Vec<(String, i64)> = Vec::new();
             for sql in [QUEUE_MENTIONS, QUEUE_URGENT] {
-                let got: Vec<(String,)> = sqlx::query_as(sql).bind(&lo).bind(&hi).bind(from).bind(to)
+                let got: Vec<(String, i64)> = sqlx::query_as(sql).bind(&lo).bind(&hi).bind(from).bind(to)
                     .fetch_all(&mut *tx).await?;
-                people.extend(got.into_iter().map(|(u,)| u));
+                queued.extend(got);
             }
-            let got: Vec<(String,)> = sqlx::query_as(QUEUE_ADDED).bind(from).bind(to).fetch_all(&mut *tx).await?;
-            people.extend(got.into_iter().map(|(u,)| u));
-            let queued = people.len();
-            let people: BTreeSet<String> = people.into_iter().collect();
-            for user in &people {
-                sqlx::query(MARK_DUE).bind(user).bind(now).execute(&mut *tx).await?;
+            let got: Vec<(String, i64)> = sqlx::query_as(QUEUE_ADDED).bind(from).bind(to).fetch_all(&mut *tx).await?;
+            queued.extend(got);
+            // Each person's oldest new item.
+            let mut oldest: BTreeMap<&str, i64> = BTreeMap::new();
+            for (user, at) in &queued {
+                let first = oldest.entry(user.as_str()).or_insert(*at);
+                *first = (*first).min(*at);
+            }
+            for (user, at) in &oldest {
+                sqlx::query(MARK_DUE).bind(user).bind(at.saturating_add(delay_ms)).execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            Ok::<_, StoreError>(ScanStep { from, to, queued, behind: to < end })
+            Ok::<_, StoreError>(ScanStep { from, to, queued: queued.len(), behind: to < end })
         })
     }
 
@@ -367,7 +378,7 @@ impl Store {
 
     /// Ends this node's handling of `user`'s e-mail claimed until `claimed_until`: removes the
     /// items in `handled` unless the outcome is a retry, and either schedules the retry or
-    /// frees the person — due again at once when items arrived meanwhile. Nothing happens when
+    /// frees the person — due again `delay_ms` after the oldest item that arrived meanwhile. Nothing happens when
     /// the claim is no longer this node's (it ran out and another node took over). On
     /// PostgreSQL the person's row is locked first, so a scan queuing items for them at the
     /// same time either commits before (and its items are seen here) or marks them due after.
@@ -378,6 +389,7 @@ impl Store {
         handled: &[ItemKey],
         outcome: &DigestOutcome,
         now: i64,
+        delay_ms: i64,
     ) -> Result<bool> {
         let lock = match self.backend() {
             Backend::Sqlite => {
@@ -409,11 +421,12 @@ impl Store {
                     DigestOutcome::GaveUp { error } => (false, Some(error.as_str())),
                     DigestOutcome::Retry { .. } => (false, None),
                 };
+                // Items that came while this e-mail was made wait the delay from the oldest.
                 sqlx::query("UPDATE digest_recipients SET claimed_until = NULL, attempts = 0, first_failed_at = NULL, \
                              last_error = $2, last_sent_at = CASE WHEN $3 THEN $4 ELSE last_sent_at END, \
-                             due_at = CASE WHEN EXISTS (SELECT 1 FROM digest_items WHERE user_id = $1) THEN $4 ELSE NULL END \
+                             due_at = (SELECT MIN(at) FROM digest_items WHERE user_id = $1) + $5 \
                              WHERE user_id = $1")
-                    .bind(user).bind(error).bind(sent).bind(now).execute(&mut *tx).await?;
+                    .bind(user).bind(error).bind(sent).bind(now).bind(delay_ms).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok::<_, StoreError>(true)

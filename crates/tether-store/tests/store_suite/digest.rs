@@ -31,7 +31,7 @@ both_backends!(
 async fn start_scan(s: &Store) -> i64 {
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let t0 = now_ms();
-    let first = s.scan_digest(t0, 0).await.unwrap();
+    let first = s.scan_digest(t0, 0, 0).await.unwrap();
     assert_eq!(first.queued, 0, "the first scan only sets the watermark");
     t0
 }
@@ -79,13 +79,13 @@ async fn i19_digest_scan_queues_what_was_missed_once_and_passes_over_the_rest(b:
 
     // Two nodes scan at once: each window is taken once.
     let now = now_ms() + 1;
-    let (one, two) = tokio::join!(s.scan_digest(now, 0), other_node.scan_digest(now, 0));
+    let (one, two) = tokio::join!(s.scan_digest(now, 0, 0), other_node.scan_digest(now, 0, 0));
     let (one, two) = (one.unwrap(), two.unwrap());
     assert!(one.from >= t0 && two.from >= t0);
     // A Bo mention and urgent, Cy urgent, Dee added; nothing for Anna (her own), the
     // opted-out person or the one who read.
     assert_eq!(one.queued + two.queued, 4, "{one:?} {two:?}");
-    let again = s.scan_digest(now_ms() + 2, 0).await.unwrap();
+    let again = s.scan_digest(now_ms() + 2, 0, 0).await.unwrap();
     assert_eq!(again.queued, 0, "an item is queued once");
 
     let mut got = waiting(&s, &bo).await;
@@ -116,7 +116,7 @@ async fn i19_digest_scan_queues_what_was_missed_once_and_passes_over_the_rest(b:
     assert_eq!(due, want_due);
 
     // What happened before the watermark, or within the delay, is not taken.
-    let late = s.scan_digest(now_ms(), 60_000).await.unwrap();
+    let late = s.scan_digest(now_ms(), 60_000, 0).await.unwrap();
     assert_eq!(late.queued, 0);
 }
 
@@ -132,7 +132,16 @@ async fn i19_digest_claims_are_exclusive_retried_and_freed(b: Backend) {
     m.mentions = vec![bo.to_string()];
     s.send_message(&m).await.unwrap();
     let now = now_ms() + 1;
-    assert_eq!(s.scan_digest(now, 0).await.unwrap().queued, 1);
+    // Due the delay after the item.
+    assert_eq!(s.scan_digest(now, 0, 5_000).await.unwrap().queued, 1);
+    assert!(
+        s.claim_digests(now, now + 10_000, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not before the delay"
+    );
+    let now = now + 5_000;
 
     let (x, y) = tokio::join!(
         s.claim_digests(now, now + 10_000, 10),
@@ -162,7 +171,7 @@ async fn i19_digest_claims_are_exclusive_retried_and_freed(b: Backend) {
         error: "connection refused".into(),
     };
     assert!(
-        s.finish_digest(&bo, claim.claimed_until, &keys, &retry, now)
+        s.finish_digest(&bo, claim.claimed_until, &keys, &retry, now, 0)
             .await
             .unwrap()
     );
@@ -188,37 +197,44 @@ async fn i19_digest_claims_are_exclusive_retried_and_freed(b: Backend) {
             now + 10_000,
             &keys,
             &DigestOutcome::Done { sent: true },
-            now
+            now,
+            0
         )
         .await
         .unwrap()
     );
 
-    // A new item arrives while the e-mail is being sent: it waits for the next one.
+    // A new item arrives while the e-mail is being sent: it waits for the next one, the
+    // delay after it.
     let mut m2 = new_message(&g.id, &a, "two");
     m2.mentions = vec![bo.to_string()];
-    s.send_message(&m2).await.unwrap();
-    assert_eq!(s.scan_digest(now_ms() + 1, 0).await.unwrap().queued, 1);
+    let two = s.send_message(&m2).await.unwrap().message;
+    assert_eq!(s.scan_digest(now_ms() + 1, 0, 0).await.unwrap().queued, 1);
     assert!(
         s.finish_digest(
             &bo,
             claim[0].claimed_until,
             &keys,
             &DigestOutcome::Done { sent: true },
-            now + 6_000
+            now + 6_000,
+            100_000
         )
         .await
         .unwrap()
     );
     assert_eq!(s.digest_facts(&bo).await.unwrap().items.len(), 1);
-    let next = s
-        .claim_digests(now + 6_000, now + 30_000, 10)
-        .await
-        .unwrap();
+    let due = two.created_at + 100_000;
+    assert!(
+        s.claim_digests(due - 1, due + 30_000, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let next = s.claim_digests(due, due + 30_000, 10).await.unwrap();
     assert_eq!(
         next.len(),
         1,
-        "due again at once for the item that came meanwhile"
+        "due the delay after the item that came meanwhile"
     );
     assert_eq!(next[0].attempts, 0);
     let rest: Vec<ItemKey> = s
@@ -233,13 +249,13 @@ async fn i19_digest_claims_are_exclusive_retried_and_freed(b: Backend) {
         error: "550 no such mailbox".into(),
     };
     assert!(
-        s.finish_digest(&bo, next[0].claimed_until, &rest, &gave_up, now + 7_000)
+        s.finish_digest(&bo, next[0].claimed_until, &rest, &gave_up, due, 0)
             .await
             .unwrap()
     );
     assert!(s.digest_backlog().await.unwrap().is_empty());
     assert!(
-        s.claim_digests(now + 60_000, now + 90_000, 10)
+        s.claim_digests(due + 60_000, due + 90_000, 10)
             .await
             .unwrap()
             .is_empty()
@@ -257,7 +273,7 @@ async fn i19_digest_facts_are_read_as_they_are_at_send_time(b: Backend) {
     let mut m = new_message(&g.id, &a, "hello <@x>");
     m.mentions = vec![bo.to_string(), cy.to_string()];
     let sent = s.send_message(&m).await.unwrap().message;
-    assert_eq!(s.scan_digest(now_ms() + 1, 0).await.unwrap().queued, 2);
+    assert_eq!(s.scan_digest(now_ms() + 1, 0, 0).await.unwrap().queued, 2);
 
     // Bo is removed, Cy reads: the facts say so.
     s.remove_member(&g.id, &bo, &a, &sys("Anna removed Bo"))

@@ -4,7 +4,9 @@
 //! linked (`<public-url>/chats/<id>`), in their language.
 //!
 //! - The queue is the store's (`tether_store::digest`): a scan of what happened queues, once,
-//!   what is still unread when the delay has passed; nothing is written on the send path.
+//!   what is unread a few seconds later (`Settings::settle`); nothing is written on the send
+//!   path. A person's e-mail is due `delay` after the oldest of their waiting items and takes
+//!   all of them, so one stretch of missed things makes one e-mail.
 //! - [`run`], a background task of every node, scans and then sends the due e-mails: it claims
 //!   a person (no other node sends their e-mail meanwhile), reads their items *as they are
 //!   now* and keeps only those still missed (R2: never anything of a chat they left; nothing
@@ -33,6 +35,9 @@ pub struct Settings {
     pub smtp: Option<Smtp>,
     /// How long something may stay unread before it is e-mailed.
     pub delay: Duration,
+    /// How old what happened must be before the scan looks at it: writes in flight have
+    /// committed by then, and the nodes' clocks agree within it.
+    pub settle: Duration,
     /// How often a node looks for work.
     pub poll: Duration,
     /// When a failed e-mail is tried again, and for how long.
@@ -44,12 +49,13 @@ pub struct Settings {
 }
 
 impl Default for Settings {
-    /// Off; when on, a 15-minute delay, a look every 10 s, and retries from 30 s doubling up to
-    /// an hour apart for a day.
+    /// Off; when on, a 15-minute delay, a look every 10 s at what is 10 s old, and retries from
+    /// 30 s doubling up to an hour apart for a day.
     fn default() -> Settings {
         Settings {
             smtp: None,
             delay: Duration::from_secs(15 * 60),
+            settle: Duration::from_secs(10),
             poll: Duration::from_secs(10),
             backoff: Backoff {
                 first_ms: 30_000,
@@ -63,13 +69,14 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// How long a node holds a person it claimed: past the longest SMTP exchange, so another
-    /// node takes over only when the first died (or stopped) while sending.
+    /// How long a node holds a person it claimed: past the longest SMTP exchange (four times
+    /// the command timeout, `mail::send`) and the reads and writes around it, so another node
+    /// takes over only when the first died (or stopped) while sending.
     pub fn hold(&self) -> Duration {
         let timeout = self
             .smtp
             .as_ref()
             .map_or(Duration::from_secs(30), |s| s.timeout);
-        timeout * 2 + Duration::from_secs(30)
+        timeout * 4 + Duration::from_secs(30)
     }
 }

@@ -7,13 +7,17 @@ use super::Settings;
 use super::compose::prepare;
 use super::mail::{SendError, send};
 use crate::AppState;
+use futures_util::StreamExt;
 use lettre::{AsyncSmtpTransport, Tokio1Executor};
 use tether_store::digest::{ClaimedDigest, DigestOutcome};
 use tether_store::now_ms;
 use tokio::sync::watch;
 
-/// People claimed per round; the rest wait for the next.
-const PEOPLE_PER_ROUND: i64 = 50;
+/// People one node claims, and sends to, at once: each claim is held only as long as one
+/// e-mail can take, so a node claims no more than it sends at the same time.
+const AT_ONCE: usize = 8;
+/// Such batches in one round at most (the rest wait for the next round).
+const BATCHES_PER_ROUND: usize = 50;
 /// Windows one round scans at most (a node catching up goes on next round).
 const WINDOWS_PER_ROUND: usize = 20;
 
@@ -50,9 +54,10 @@ async fn round(
     settings: &Settings,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
 ) {
-    let delay = i64::try_from(settings.delay.as_millis()).unwrap_or(i64::MAX);
+    let delay = millis(settings.delay);
+    let settle = millis(settings.settle.min(settings.delay));
     for _ in 0..WINDOWS_PER_ROUND {
-        match state.store.scan_digest(now_ms(), delay).await {
+        match state.store.scan_digest(now_ms(), settle, delay).await {
             Ok(step) => {
                 if step.queued > 0 {
                     metrics::counter!("tether_digest_items_queued_total")
@@ -73,24 +78,32 @@ async fn round(
     }
 }
 
-/// Claims the people whose e-mail is due and sends each one's, one after another; answers
+/// Claims the people whose e-mail is due, a few at a time, and sends theirs at once; answers
 /// how many were claimed.
 pub async fn send_due(
     state: &AppState,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
 ) -> tether_store::Result<usize> {
     let settings = &state.config.email;
-    let now = now_ms();
     let hold = i64::try_from(settings.hold().as_millis()).unwrap_or(i64::MAX);
-    let claimed = state
-        .store
-        .claim_digests(now, now.saturating_add(hold), PEOPLE_PER_ROUND)
-        .await?;
-    let n = claimed.len();
-    for person in claimed {
-        handle(state, settings, transport, person).await;
+    let limit = i64::try_from(AT_ONCE).unwrap_or(8);
+    let mut total = 0;
+    for _ in 0..BATCHES_PER_ROUND {
+        let now = now_ms();
+        let claimed = state
+            .store
+            .claim_digests(now, now.saturating_add(hold), limit)
+            .await?;
+        let n = claimed.len();
+        total += n;
+        futures_util::stream::iter(claimed)
+            .for_each_concurrent(AT_ONCE, |person| handle(state, settings, transport, person))
+            .await;
+        if n < AT_ONCE {
+            break;
+        }
     }
-    Ok(n)
+    Ok(total)
 }
 
 /// Composes and sends one person's e-mail, and records how it went.
@@ -128,12 +141,17 @@ async fn handle(
             &prepared.handled,
             &outcome,
             now_ms(),
+            millis(settings.delay),
         )
         .await
     {
         // The claim runs out and the e-mail is sent again: at least once, never lost.
         tracing::warn!(error = %e, user = %person.user_id, "e-mail digest: recording failed");
     }
+}
+
+fn millis(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// What a failed attempt comes to: tried again on the backoff, or given up once its window

@@ -8,6 +8,7 @@
 
 mod delivery;
 mod denials;
+mod nodes;
 mod settings_page;
 
 use crate::common::TestApp;
@@ -27,7 +28,7 @@ pub fn free_port() -> u16 {
 }
 
 /// Points the digest at the SMTP server on `port` (plain SMTP, no credentials), with `delay`
-/// and quick rounds and retries.
+/// and quick rounds (looking at what is 100 ms old) and retries.
 pub fn email_to(port: u16, delay: Duration) -> impl FnOnce(&mut Config) {
     move |c: &mut Config| {
         let mut smtp = Smtp::new("127.0.0.1", SmtpTls::None, "Tether <tether@example.com>")
@@ -36,6 +37,7 @@ pub fn email_to(port: u16, delay: Duration) -> impl FnOnce(&mut Config) {
         smtp.timeout = Duration::from_secs(2);
         c.email.smtp = Some(smtp);
         c.email.delay = delay;
+        c.email.settle = Duration::from_millis(100);
         c.email.poll = Duration::from_millis(100);
         c.email.backoff = Backoff {
             first_ms: 300,
