@@ -5,6 +5,7 @@
 //! administrator, limits, shutdown) have the rest.
 
 mod admin;
+mod email;
 mod import;
 mod serve;
 
