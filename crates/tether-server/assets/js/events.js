@@ -2,7 +2,7 @@
 // cookie, reconnecting with exponential backoff. After a reconnect, or when the server says the
 // client fell behind (`resync`), listeners get a `resync` event and reload what is on screen.
 
-import { EMBEDDED } from './api.js';
+import { EMBEDDED, get } from './api.js';
 import { boot } from './dom.js';
 
 const listeners = new Map();
@@ -12,6 +12,9 @@ let everConnected = false;
 let started = false;
 let statusEl = null;
 let retryTimer = null;
+// The session ended (the API said 401): the page signs in again or, in the embedded panel,
+// says to launch again; no more reconnecting.
+let ended = false;
 const watched = new Map();
 
 function send(msg) {
@@ -55,6 +58,7 @@ function setStatus(state) {
 
 function connect() {
   retryTimer = null;
+  if (ended) return;
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const ws = new WebSocket(`${scheme}://${location.host}/api/v1/events${EMBEDDED ? '?session=embed' : ''}`);
   socket = ws;
@@ -76,13 +80,37 @@ function connect() {
     }
     emit(event);
   };
-  ws.onclose = () => {
+  let opened = false;
+  ws.onopen = () => {
+    opened = true;
+  };
+  ws.onclose = (closed) => {
     if (socket !== ws) return;
     socket = null;
     if (everConnected) setStatus('down');
     const delay = Math.min(30000, 1000 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
     attempt += 1;
     retryTimer = setTimeout(connect, delay);
+    // Closed because its session ended (4001), or refused before it opened: ask the API,
+    // whose 401 takes the page to sign in again (the embedded panel: to launch again) and
+    // stops the retries. Another session in the cookie (a relaunch) reconnects at once.
+    if (closed.code === 4001 || !opened) {
+      get('/me').then(
+        () => {
+          if (closed.code === 4001 && !socket && !ended) {
+            clearTimeout(retryTimer);
+            attempt = 0;
+            connect();
+          }
+        },
+        (e) => {
+          if (e.status === 401) {
+            ended = true;
+            clearTimeout(retryTimer);
+          }
+        },
+      );
+    }
   };
 }
 
@@ -95,7 +123,7 @@ export function start() {
   }
   connect();
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && !socket) {
+    if (document.visibilityState === 'visible' && !socket && !ended) {
       clearTimeout(retryTimer);
       attempt = 0;
       connect();

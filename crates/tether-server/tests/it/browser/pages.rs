@@ -222,3 +222,26 @@ async fn pages_send_their_policy_and_assets_are_cached_by_version() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+/// A page whose session ends elsewhere (here: an administrator resets the password, which ends
+/// every session of that person) goes to the sign-in page by itself: its event socket is
+/// closed, it asks the API, and the 401 sends it there — rather than reconnecting for ever.
+#[tokio::test]
+async fn a_page_whose_session_ended_goes_to_sign_in_without_a_click() {
+    let w = world().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &w.app.base, "bo@example.com", "/chats").await;
+    // Live first, so the socket is the one that notices.
+    b.wait("#chat-list, .chat-list, main").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    w.app
+        .post(
+            &format!("/users/{}/password", w.bo_id),
+            &w.admin,
+            json!({"new_password": "another long passphrase"}),
+        )
+        .await
+        .expect(204);
+    b.wait_url("/login?next=%2Fchats").await;
+}
