@@ -15,8 +15,9 @@ both_backends!(
 
 async fn i19_what_a_person_missed_comes_as_one_email_with_each_chats_link(b: Backend) {
     let smtp = SmtpServer::start();
-    // Long enough for the test to write everything before the first e-mail is due.
-    let app = spawn_app_with(b, email_to(smtp.port, Duration::from_secs(3))).await;
+    // Long enough for the test to write everything before the first e-mail is due, even on a
+    // busy machine.
+    let app = spawn_app_with(b, email_to(smtp.port, Duration::from_secs(5))).await;
     let p = people(&app).await;
     app.patch("/me", &p.cy.token, json!({"locale": "sv"}))
         .await

@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 #[tokio::test]
 async fn i19_two_nodes_send_each_persons_email_once() {
     let smtp = SmtpServer::start();
-    let delay = Duration::from_millis(800);
+    let delay = Duration::from_secs(3);
     let app = spawn_app_with(Backend::Postgres, email_to(smtp.port, delay)).await;
     // A second node on the same database, with the same settings.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
