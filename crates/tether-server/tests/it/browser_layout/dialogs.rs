@@ -189,6 +189,18 @@ async fn every_dialog_menu_and_the_tour_fit_every_width_and_pass_axe() {
         .await;
         b.press(&[keys::ESCAPE]).await;
         dialog_closed(&b).await;
+        menu_dialog(&b, ".topbar .me-btn", "E-mail about what I missed").await;
+        b.wait("dialog #pref-email-digest").await;
+        check_here(
+            &b,
+            "e-mail digest dialog",
+            size,
+            "dialog[open]",
+            &mut defects,
+        )
+        .await;
+        b.press(&[keys::ESCAPE]).await;
+        dialog_closed(&b).await;
     }
     assert_none(&defects);
     assert!(b.console_defects().await.is_empty());
