@@ -10,6 +10,7 @@ mod delivery;
 mod denials;
 mod nodes;
 mod settings_page;
+mod smtp_settings;
 
 use crate::common::TestApp;
 use serde_json::{Value, json};
@@ -47,11 +48,13 @@ pub fn email_to(port: u16, delay: Duration) -> impl FnOnce(&mut Config) {
     }
 }
 
-/// A real SMTP server: `python3 -m aiosmtpd` with its Mailbox handler, killed on drop.
+/// A real SMTP server: `python3 -m aiosmtpd` with its Mailbox handler (or, with `login`, a
+/// small aiosmtpd program that requires that user name and password), killed on drop.
 pub struct SmtpServer {
     pub port: u16,
     dir: PathBuf,
     child: Option<Child>,
+    login: Option<(String, String)>,
 }
 
 impl SmtpServer {
@@ -68,6 +71,21 @@ impl SmtpServer {
             port,
             dir,
             child: None,
+            login: None,
+        };
+        server.restart();
+        server
+    }
+
+    /// Starts one on a free port that takes mail only from a client that signed in (AUTH) as
+    /// `user` with `password`.
+    pub fn start_with_login(user: &str, password: &str) -> SmtpServer {
+        require_aiosmtpd();
+        let mut server = SmtpServer {
+            port: free_port(),
+            dir: std::env::temp_dir().join(format!("tether-smtp-{}", tether_store::new_id())),
+            child: None,
+            login: Some((user.to_owned(), password.to_owned())),
         };
         server.restart();
         server
@@ -75,11 +93,20 @@ impl SmtpServer {
 
     /// Starts the process (again) on the same port and maildir.
     pub fn restart(&mut self) {
-        let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{}", self.port))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&self.dir)
+        let mut command = Command::new("python3");
+        match &self.login {
+            None => command
+                .args(["-m", "aiosmtpd", "-n", "-l"])
+                .arg(format!("127.0.0.1:{}", self.port))
+                .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                .arg(&self.dir),
+            Some((user, password)) => command
+                .args(["-c", LOGIN_SERVER])
+                .arg(self.port.to_string())
+                .arg(&self.dir)
+                .args([user, password]),
+        };
+        let child = command
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -175,6 +202,24 @@ impl Drop for SmtpServer {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// An SMTP server that requires AUTH (PLAIN or LOGIN, allowed without TLS here) as the
+/// given user: `python3 -c LOGIN_SERVER <port> <maildir> <user> <password>`.
+const LOGIN_SERVER: &str = r#"
+import signal, sys
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult
+port, maildir, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+def check(server, session, envelope, mechanism, data):
+    ok = data.login == user.encode() and data.password == password.encode()
+    return AuthResult(success=ok)
+c = Controller(Mailbox(maildir), hostname='127.0.0.1', port=port, authenticator=check,
+               auth_required=True, auth_require_tls=False)
+c.start()
+signal.sigwait([signal.SIGTERM, signal.SIGINT])
+c.stop()
+"#;
 
 /// Reads maildir files with Python's `email` package (MIME, encoded words, transfer
 /// encodings) and prints them as JSON.
