@@ -2,7 +2,8 @@
 //! order, and how much of it.
 //!
 //! A person is owed an item when they were mentioned, got an urgent message (not their own), or
-//! were added to a chat by someone else, and had not read it when the server's delay ran out.
+//! were added to a group chat by someone else, and had not read it when the server's delay ran
+//! out.
 //! The e-mail is composed only when it is sent, from the facts as they are then: [`still_missed`]
 //! keeps an item only while its person is a member of its chat, may see its message (R2),
 //! and has still not read it. [`compose`] groups what is left by chat (chats with something
@@ -19,7 +20,7 @@ pub enum ItemKind {
     Mention,
     /// A message marked urgent (R17) in a chat the person is in.
     Urgent,
-    /// The person was added to the chat (or a one-on-one chat with them was started).
+    /// The person was added to the group chat by someone else.
     Added,
 }
 

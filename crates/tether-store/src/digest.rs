@@ -168,14 +168,15 @@ const QUEUE_URGENT: &str = "INSERT INTO digest_items (user_id, chat_id, message_
      AND u.active AND u.email_digest \
      ON CONFLICT DO NOTHING RETURNING user_id, at";
 
-/// Being added by someone else (or by no person: a host system's hand-over) to a chat — not
-/// a team's channel, which one is put in by joining the team — and not having opened it since
-/// (a new member's read marker starts at 0, and any read moves it past the message that
-/// announced them).
+/// Being added by someone else (or by no person: a host system's hand-over) to a group chat —
+/// not a team's channel, which one is put in by joining the team, nor a one-on-one chat, which
+/// is no one's adding (R11b) and may hold no message to read — and not having opened it since
+/// (a new member's read marker starts at 0, and any read moves it past the system message
+/// that announced them).
 const QUEUE_ADDED: &str = "INSERT INTO digest_items (user_id, chat_id, message_id, kind, seq, at, actor_id) \
      SELECT cm.user_id, cm.chat_id, '', 'added', 0, cm.joined_at, cm.added_by \
      FROM chat_members cm JOIN chats c ON c.id = cm.chat_id JOIN users u ON u.id = cm.user_id \
-     WHERE cm.joined_at >= $1 AND cm.joined_at < $2 AND c.kind <> 'channel' \
+     WHERE cm.joined_at >= $1 AND cm.joined_at < $2 AND c.kind = 'group' \
      AND (cm.added_by IS NULL OR cm.added_by <> cm.user_id) AND cm.last_read_seq = 0 \
      AND u.active AND u.email_digest \
      ON CONFLICT DO NOTHING RETURNING user_id, at";

@@ -73,6 +73,19 @@ async fn i19_digest_scan_queues_what_was_missed_once_and_passes_over_the_rest(b:
     let urgent = s.send_message(&u).await.unwrap().message;
     s.mark_read(&g.id, &reader, urgent.seq).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    // A one-on-one chat started with Cy is no one's adding: nothing to mail.
+    s.create_chat(
+        &tether_store::chats::NewChat {
+            kind: tether_domain::chat::ChatKind::OneOnOne,
+            name: None,
+            team_id: None,
+            created_by: a.clone(),
+            members: vec![(a.clone(), 0), (cy.clone(), 0)],
+        },
+        None,
+    )
+    .await
+    .unwrap();
     s.add_members(&g.id, &[(dee.clone(), 0)], &a, &sys("Anna added Dee"))
         .await
         .unwrap();
