@@ -4,6 +4,7 @@
 //! out; TLS with rustls on the `ring` provider and the system's root certificates. The
 //! password never appears in logs or `Debug` output.
 
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -142,9 +143,16 @@ pub async fn send(
         .parse()
         .map(|address| Mailbox::new(Some(mail.to_name.clone()), address))
         .map_err(|e| SendError::Address(format!("\"{}\": {e}", mail.to_address)))?;
+    // Marked as sent by a machine (RFC 3834), so vacation responders do not answer it.
+    let auto = HeaderValue::new(
+        HeaderName::new_from_ascii_str("Auto-Submitted"),
+        "auto-generated".to_owned(),
+    );
     let message = Message::builder()
         .from(smtp.from.clone())
         .to(to)
+        .message_id(None)
+        .raw_header(auto)
         .subject(mail.subject)
         .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
         .map_err(|e| SendError::Address(e.to_string()))?;

@@ -55,6 +55,8 @@ async fn i19_what_a_person_missed_comes_as_one_email_with_each_chats_link(b: Bac
 
     let mail = &bo[0];
     assert_eq!(mail["multipart"], "multipart/alternative");
+    assert_eq!(mail["auto_submitted"], "auto-generated");
+    assert!(mail["message_id"].as_str().unwrap().contains('@'), "{mail}");
     assert!(
         mail["from"]
             .as_str()

@@ -235,6 +235,7 @@ for path in sys.argv[1:]:
     out.append({
         'to': str(m['To']), 'from': str(m['From']), 'subject': str(m['Subject']),
         'multipart': m.get_content_type(),
+        'message_id': str(m['Message-ID']), 'auto_submitted': str(m['Auto-Submitted']),
         'text': text.get_content() if text is not None else None,
         'html': html.get_content() if html is not None else None,
     })
