@@ -25,14 +25,20 @@ pub struct Prepared {
 }
 
 /// Decides and writes the e-mail for the person of `facts`. Nothing is sent to a person who is
-/// gone, deactivated, opted out or without an address, nor when every item was read, left or
-/// deleted meanwhile.
-pub fn prepare(facts: &DigestFacts, settings: &Settings, public_url: &str) -> Prepared {
+/// gone, deactivated, opted out or without an address, nor — R1 — while collaboration is off
+/// or they lack `collab.use` (`may_use_chats`), nor when every item was read, left or deleted
+/// meanwhile.
+pub fn prepare(
+    facts: &DigestFacts,
+    settings: &Settings,
+    public_url: &str,
+    may_use_chats: bool,
+) -> Prepared {
     let handled = facts.items.iter().map(|i| i.key.clone()).collect();
     let Some(person) = facts
         .person
         .as_ref()
-        .filter(|p| p.active && p.email_digest && !p.email.trim().is_empty())
+        .filter(|p| may_use_chats && p.active && p.email_digest && !p.email.trim().is_empty())
     else {
         return Prepared {
             handled,
@@ -335,7 +341,12 @@ mod tests {
     #[test]
     fn r2_i19_only_what_is_still_missed_is_sent_and_nothing_to_whom_may_not_get_it() {
         let settings = Settings::default();
-        let p = prepare(&facts(true, true, "bo@example.com"), &settings, "http://t");
+        let p = prepare(
+            &facts(true, true, "bo@example.com"),
+            &settings,
+            "http://t",
+            true,
+        );
         assert_eq!(p.handled.len(), 3, "every item is done with, sent or not");
         let mail = p.mail.expect("an e-mail");
         assert!(mail.text.contains("http://t/chats/kept"), "{}", mail.text);
@@ -353,16 +364,31 @@ mod tests {
             (true, false, "bo@example.com"),
             (true, true, " "),
         ] {
-            let p = prepare(&facts(active, on, email), &settings, "http://t");
+            let p = prepare(&facts(active, on, email), &settings, "http://t", true);
             assert!(p.mail.is_none(), "{active} {on} {email:?}");
             assert_eq!(p.handled.len(), 3);
         }
         let mut gone = facts(true, true, "bo@example.com");
         gone.person = None;
-        assert!(prepare(&gone, &settings, "http://t").mail.is_none());
+        assert!(prepare(&gone, &settings, "http://t", true).mail.is_none());
         let mut all_read = facts(true, true, "bo@example.com");
         all_read.items.remove(0);
-        assert!(prepare(&all_read, &settings, "http://t").mail.is_none());
+        assert!(
+            prepare(&all_read, &settings, "http://t", true)
+                .mail
+                .is_none()
+        );
+        let no_chats = prepare(
+            &facts(true, true, "bo@example.com"),
+            &settings,
+            "http://t",
+            false,
+        );
+        assert!(
+            no_chats.mail.is_none(),
+            "R1: collaboration off or no collab.use"
+        );
+        assert_eq!(no_chats.handled.len(), 3);
     }
 
     #[test]

@@ -122,7 +122,14 @@ async fn handle(
             return;
         }
     };
-    let prepared = prepare(&facts, settings, &state.config.public_url);
+    let may_use_chats = match may_use_chats(state, &person.user_id).await {
+        Ok(may) => may,
+        Err(e) => {
+            tracing::warn!(error = %e, "e-mail digest: reading failed");
+            return;
+        }
+    };
+    let prepared = prepare(&facts, settings, &state.config.public_url, may_use_chats);
     let outcome = match prepared.mail {
         None => DigestOutcome::Done { sent: false },
         Some(mail) => match send(transport, smtp, mail).await {
@@ -148,6 +155,22 @@ async fn handle(
         // The claim runs out and the e-mail is sent again: at least once, never lost.
         tracing::warn!(error = %e, user = %person.user_id, "e-mail digest: recording failed");
     }
+}
+
+/// R1: collaboration is on and the person holds `collab.use` (else no chat content reaches
+/// them, by e-mail either).
+async fn may_use_chats(
+    state: &AppState,
+    user: &tether_domain::UserId,
+) -> tether_store::Result<bool> {
+    if !state.global_settings().await?.collaboration_enabled {
+        return Ok(false);
+    }
+    Ok(state
+        .store
+        .subject(user)
+        .await?
+        .is_some_and(|s| s.privileges.collab_use))
 }
 
 fn millis(d: std::time::Duration) -> i64 {

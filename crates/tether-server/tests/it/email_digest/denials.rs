@@ -1,6 +1,6 @@
 //! Who gets nothing: a person who read in time, one who opted out (`PATCH /me
-//! {email_digest: false}`), a deactivated one, and — R2 — a person removed from a chat before
-//! the e-mail went gets nothing of that chat.
+//! {email_digest: false}`), a deactivated one, everyone while collaboration is off (R1), and —
+//! R2 — a person removed from a chat before the e-mail went gets nothing of that chat.
 
 use super::{SmtpServer, email_to, group, people, say};
 use crate::common::spawn_app_with;
@@ -12,6 +12,7 @@ use tether_store::Backend;
 both_backends!(
     i19_nothing_is_emailed_for_what_was_read_in_time_nor_to_opted_out_or_deactivated_people,
     r2_i19_a_person_removed_from_a_chat_before_the_email_gets_nothing_of_it,
+    r1_i19_nothing_is_emailed_while_collaboration_is_off,
 );
 
 async fn i19_nothing_is_emailed_for_what_was_read_in_time_nor_to_opted_out_or_deactivated_people(
@@ -148,4 +149,38 @@ async fn r2_i19_a_person_removed_from_a_chat_before_the_email_gets_nothing_of_it
             assert!(!part.contains("top secret"), "{part}");
         }
     }
+}
+
+async fn r1_i19_nothing_is_emailed_while_collaboration_is_off(b: Backend) {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(b, email_to(smtp.port, Duration::from_secs(1))).await;
+    let p = people(&app).await;
+    let chat = group(&app, &p.anna, "Quiet", &[&p.bo]).await;
+    say(
+        &app,
+        &p.anna,
+        &chat,
+        &format!("<@{}> secret", p.bo.id),
+        "urgent",
+    )
+    .await;
+    app.put(
+        "/settings",
+        &p.admin,
+        json!({"collaboration_enabled": false}),
+    )
+    .await
+    .expect(200);
+    // Bo's e-mail comes due and is dropped, not sent.
+    let started = std::time::Instant::now();
+    loop {
+        if app.store.digest_backlog().await.unwrap().is_empty()
+            && started.elapsed() > Duration::from_millis(1500)
+        {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(smtp.mails().is_empty(), "{:?}", smtp.mails());
 }
