@@ -116,7 +116,9 @@ async function start() {
     record = r;
     type = types.get(TYPE) || { name: TYPE, display_name: TYPE, fields: [], settings: {} };
   } catch (e) {
-    main.replaceChildren(h('section', { class: 'card narrow' }, h('h1', {}, t('embed-failed')), h('p', { class: 'error', role: 'alert' }, e.message)));
+    // The same words in every language: no access, or no such record.
+    const why = e.status === 403 ? t('embed-no-access') : e.status === 404 ? t('embed-not-found') : e.message;
+    main.replaceChildren(h('section', { class: 'card narrow' }, h('h1', {}, t('embed-failed')), h('p', { class: 'error', role: 'alert' }, why)));
     return;
   }
   column.prepend(h('h1', { class: 'embed-title' }, h('a', { href: `/records${seg(TYPE, ID)}`, target: '_blank', rel: 'noopener', title: t('embed-open-in-tether') }, record.name)));
@@ -135,15 +137,41 @@ window.addEventListener('message', async (event) => {
   rememberHost(event.origin);
   try {
     const r = await get(`/records${seg(type)}/by-external${seg(source, externalId)}`);
-    location.assign(`/embed/records${seg(r.type, r.id)}`);
+    // Replace, not assign: a new entry in the frame's history would let the browser's Back
+    // step the panel to another ticket than the host shows.
+    location.replace(`/embed/records${seg(r.type, r.id)}`);
   } catch {
     /* not in Tether, or not readable: nothing of it is shown */
   }
 });
 
+// The content's own height, not the document's: that is at least the frame's, so a panel that
+// grew could never ask to shrink again.
 new ResizeObserver(
-  debounce(() => tell({ type: 'tether.resize', height: Math.ceil(document.documentElement.scrollHeight) }), 100),
-).observe(document.body);
+  debounce(() => tell({ type: 'tether.resize', height: Math.ceil(main.getBoundingClientRect().height) }), 100),
+).observe(main);
+
+// Tether's other pages may not be framed (frame-ancestors 'none'): a link to one of them —
+// a similar record, the chat app, a chat's record — opens in a new tab instead of breaking
+// the sidebar. Links within the panel (/embed/…) and downloads stay in the frame.
+document.addEventListener(
+  'click',
+  (event) => {
+    const a = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    if (!a || a.hasAttribute('download')) return;
+    let url;
+    try {
+      url = new URL(a.href, location.href);
+    } catch {
+      return;
+    }
+    if (url.origin === location.origin && url.pathname.startsWith('/embed/')) return;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return;
+    a.target = '_blank';
+    a.rel = 'noopener';
+  },
+  true,
+);
 for (const type of ['message.created', 'chat.created', 'member.removed', 'resync']) events.on(type, unreadSoon);
 
 events.start();

@@ -209,6 +209,47 @@ async fn i19_the_example_helpdesk_embeds_tether_from_another_site() {
         json!({"status": 200, "name": "Sam Agent", "cookie": ""})
     );
 
+    // The panel fits a 320 px sidebar: nothing cut off, nothing to scroll sideways.
+    b.leave_frame().await;
+    b.js(
+        "document.getElementById('tether').style.width = '320px'",
+        vec![],
+    )
+    .await;
+    b.enter_frame("#tether").await;
+    b.wait_js(
+        "return document.documentElement.clientWidth <= 320
+           && document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+        "the panel to fit 320 px without sideways scrolling",
+    )
+    .await;
+    // It tells the host its content's height, which can shrink below the frame's: a frame made
+    // tall gets a smaller height back at the next change of content.
+    b.leave_frame().await;
+    b.js(
+        "const f = document.getElementById('tether');
+         f.style.width = ''; f.style.height = '4000px'; f.style.minHeight = '4000px';
+         delete f.dataset.height;",
+        vec![],
+    )
+    .await;
+    b.enter_frame("#tether").await;
+    b.wait("#panel-tab-channels").await.click().await;
+    b.wait("#panel-tab-chats").await.click().await;
+    b.leave_frame().await;
+    b.wait_js(
+        "const h = Number(document.getElementById('tether').dataset.height);
+         return h > 100 && h < 4000",
+        "a tether.resize smaller than the frame",
+    )
+    .await;
+    b.js(
+        "const f = document.getElementById('tether'); f.style.height = ''; f.style.minHeight = '';",
+        vec![],
+    )
+    .await;
+    b.enter_frame("#tether").await;
+
     // (2) A connected chat started from the helpdesk's ticket, and a message in it.
     b.wait("#panel-new-connected").await.click().await;
     let people = b.wait("dialog .people-picker input").await;
@@ -314,6 +355,39 @@ async fn i19_the_example_helpdesk_embeds_tether_from_another_site() {
         "a tether.resize after the switch",
     )
     .await;
+    // The browser's Back goes to the helpdesk's previous ticket and the panel follows it: the
+    // switch replaced the frame's page, so Back never steps the frame alone to another ticket.
+    b.js("history.back()", vec![]).await;
+    b.wait_text("#title", "Printer jams on tray 2").await;
+    b.enter_frame("#tether").await;
+    b.wait_text(".embed-title", "Printer jams on tray 2").await;
+    b.leave_frame().await;
+    b.js("history.forward()", vec![]).await;
+    b.wait_text("#title", "VPN drops every hour").await;
+    b.enter_frame("#tether").await;
+    b.wait_text(".embed-title", "VPN drops every hour").await;
+    // A link to one of Tether's other pages (which may not be framed) opens in a new tab; the
+    // panel stays.
+    let opened = b
+        .js(
+            "const a = document.createElement('a');
+             a.href = '/chats'; a.id = 'probe-link'; a.textContent = 'chats';
+             document.body.append(a);
+             a.addEventListener('click', (e) => e.preventDefault());
+             a.click();
+             return {target: a.target, rel: a.rel, path: location.pathname}",
+            vec![],
+        )
+        .await;
+    assert_eq!(opened["target"], json!("_blank"), "{opened}");
+    assert_eq!(opened["rel"], json!("noopener"));
+    assert!(
+        opened["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("/embed/records/")
+    );
+    b.leave_frame().await;
     let tickets = app
         .get("/records/case/by-external/host/1002", &admin)
         .await
