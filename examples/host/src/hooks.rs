@@ -71,7 +71,17 @@ pub fn note_text(event: &Value) -> Option<String> {
             let message = &data["message"];
             let sender = message["sender"]["name"].as_str().unwrap_or("Someone");
             let text = message["text"].as_str().unwrap_or_default();
-            format!("{sender} in “{chat}”: {text}")
+            let files: Vec<&str> = message["attachments"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|f| f["name"].as_str()).collect())
+                .unwrap_or_default();
+            match (text.is_empty(), files.is_empty()) {
+                (_, true) => format!("{sender} in “{chat}”: {text}"),
+                (true, false) => format!("{sender} in “{chat}” sent {}", files.join(", ")),
+                (false, false) => {
+                    format!("{sender} in “{chat}”: {text} (with {})", files.join(", "))
+                }
+            }
         }
         "chat.connected" => format!("{by} connected the chat “{chat}”"),
         "chat.disconnected" => format!("{by} disconnected the chat “{chat}”"),
@@ -193,6 +203,16 @@ mod tests {
         assert_eq!(
             note_text(&event).as_deref(),
             Some("Olga Berg in “Printer jams”: Tray 2 again, @Bo Lind?")
+        );
+        let file = serde_json::json!({
+            "type": "message.created",
+            "data": {"chat": {"name": "Printer jams"},
+                     "message": {"sender": {"name": "Bo Lind"}, "text": "",
+                                 "attachments": [{"name": "jam.png"}, {"name": "log.txt"}]}}
+        });
+        assert_eq!(
+            note_text(&file).as_deref(),
+            Some("Bo Lind in “Printer jams” sent jam.png, log.txt")
         );
         assert_eq!(note_text(&serde_json::json!({"type": "other"})), None);
     }

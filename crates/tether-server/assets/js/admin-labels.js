@@ -41,6 +41,7 @@ export const ACTIONS = {
   'chat.members_added': t('admin-labels-action-chat-members-added'),
   'chat.member_removed': t('admin-labels-action-chat-member-removed'),
   'record.shared': t('admin-labels-action-record-shared'),
+  'record.unshared': t('admin-labels-action-record-unshared'),
   'record.deleted': t('admin-labels-action-record-deleted'),
   'record_type.created': t('admin-labels-action-record-type-created'),
   'role.created': t('admin-labels-action-role-created'),
@@ -59,6 +60,9 @@ export const ACTIONS = {
   'session.signed_in': t('admin-labels-action-session-signed-in'),
   'session.signed_out': t('admin-labels-action-session-signed-out'),
   'session.sign_in_failed': t('admin-labels-action-session-sign-in-failed'),
+  'session.launched': t('admin-labels-action-session-launched'),
+  'integration.created': t('admin-labels-action-integration-created'),
+  'integration.deleted': t('admin-labels-action-integration-deleted'),
   'api_key.created': t('admin-labels-action-api-key-created'),
   'api_key.revoked': t('admin-labels-action-api-key-revoked'),
   'webhook.created': t('admin-labels-action-webhook-created'),
@@ -88,9 +92,70 @@ const DETAIL_KEYS = {
   address: t('admin-labels-detail-address'),
   reason: t('admin-labels-detail-reason'),
   name: t('admin-labels-detail-name'),
+  history: t('admin-labels-detail-history'),
+  role: t('admin-labels-detail-role'),
+  privileges: t('admin-labels-detail-privileges'),
+  integration: t('admin-labels-detail-integration'),
+  integration_id: t('admin-labels-detail-integration-id'),
+  source: t('admin-labels-detail-source'),
+  external_id: t('admin-labels-detail-external-id'),
+  allowed_origins: t('admin-labels-detail-allowed-origins'),
+  algorithm: t('admin-labels-detail-algorithm'),
+  provision_users: t('admin-labels-detail-provision-users'),
+  default_role: t('admin-labels-detail-default-role'),
+  webhook_id: t('admin-labels-detail-webhook-id'),
+  url: t('admin-labels-detail-url'),
+  events: t('admin-labels-detail-events'),
+  api_key_id: t('admin-labels-detail-api-key-id'),
+  scopes: t('admin-labels-detail-scopes'),
+  outcome: t('admin-labels-detail-outcome'),
+  fields: t('admin-labels-detail-fields'),
+  owner: t('admin-labels-detail-owner'),
+  state: t('admin-labels-detail-state'),
 };
 
-const ID_KEYS = new Set(['user_id', 'user_ids', 'team_id', 'admin_ids', 'previous_admin_ids', 'member_ids', 'team_ids']);
+/** Webhook event names (`tether_domain::webhook::EventType`) in words. */
+export const EVENTS = {
+  'chat.connected': t('admin-labels-event-chat-connected'),
+  'chat.disconnected': t('admin-labels-event-chat-disconnected'),
+  'message.created': t('admin-labels-event-message-created'),
+  'chat.joined': t('admin-labels-event-chat-joined'),
+  'transcript.saved': t('admin-labels-event-transcript-saved'),
+  'record.handed_over': t('admin-labels-event-record-handed-over'),
+};
+
+/** API key scopes (`tether_domain::integration::Scope`) in words. */
+export const SCOPES = {
+  'records:write': t('admin-labels-scope-records-write'),
+  'users:write': t('admin-labels-scope-users-write'),
+  webhooks: t('admin-labels-scope-webhooks'),
+};
+
+/** Words for the codes some details hold, by detail key; other values show as written. */
+const VALUES = {
+  events: EVENTS,
+  scopes: SCOPES,
+  access: { read: t('admin-labels-value-read'), write: t('admin-labels-value-write') },
+  reason: {
+    unknown_account: t('admin-labels-value-unknown-account'),
+    deactivated: t('admin-labels-value-deactivated'),
+    wrong_password: t('admin-labels-value-wrong-password'),
+  },
+  outcome: { created: t('admin-labels-value-created'), updated: t('admin-labels-value-updated') },
+  history: { all: t('admin-labels-value-history-all') },
+  via: {
+    administrator: t('admin-labels-value-via-administrator'),
+    self: t('admin-labels-value-via-self'),
+    'command line': t('admin-labels-value-via-command-line'),
+  },
+};
+
+/** Details whose values are names or addresses, shown as written (never humanized). */
+const VERBATIM_KEYS = new Set(['allowed_origins', 'fields', 'url', 'source', 'external_id', 'integration', 'name', 'previous_name', 'email', 'address', 'algorithm']);
+
+const ROLE_KEYS = new Set(['roles', 'role', 'default_role']);
+
+const ID_KEYS = new Set(['user_id', 'user_ids', 'team_id', 'admin_ids', 'previous_admin_ids', 'member_ids', 'team_ids', 'owner']);
 
 const plain = (v) => (typeof v === 'boolean' ? (v ? t('admin-labels-on') : t('admin-labels-off')) : v && typeof v === 'object' ? JSON.stringify(v) : String(v ?? '—'));
 
@@ -119,9 +184,11 @@ export function detailText(details, names, types = new Map()) {
       return list.map((id) => names?.[id] || t('admin-labels-someone-unknown')).join(', ');
     }
     if (typeof v === 'boolean') return v ? t('admin-labels-yes') : t('admin-labels-no');
-    if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : humanize(String(x)))).join(', ');
+    const words = VALUES[k] || {};
+    const word = (x) => words[x] || (ROLE_KEYS.has(k) ? roleLabel(x) : k === 'privileges' ? describePrivilege(x, types) : VERBATIM_KEYS.has(k) ? String(x) : humanize(String(x)));
+    if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : word(x))).join(', ');
     if (v && typeof v === 'object') return Object.entries(v).map(([kk, vv]) => `${humanize(kk)}: ${typeof vv === 'object' ? JSON.stringify(vv) : vv}`).join(', ');
-    return String(v);
+    return typeof v === 'string' ? words[v] || (ROLE_KEYS.has(k) ? roleLabel(v) : v) : String(v);
   };
   return Object.entries(details || {})
     .filter(([k, v]) => v !== null && v !== undefined && !['chats', 'record_type', 'type', 'definition'].includes(k))

@@ -39,6 +39,8 @@ pub struct EventFacts {
     pub mentioned: Vec<(String, String)>,
     /// Notes by id: their subjects.
     pub notes: HashMap<String, String>,
+    /// The messages' files (not those removed), by message id, oldest first.
+    pub attachments: HashMap<String, Vec<crate::chats::Attachment>>,
 }
 
 /// A record as a payload names it.
@@ -248,8 +250,8 @@ impl Store {
     }
 
     /// What the payloads of `events` need: their chats with members, records, actors and
-    /// senders, messages with the names they mention, and notes. Seven queries at most,
-    /// however many events.
+    /// senders, messages with the names they mention and their files, and notes. Eight
+    /// queries at most, however many events.
     pub async fn webhook_event_facts(&self, events: &[StoredEvent]) -> Result<EventFacts> {
         let chat_ids: BTreeSet<&str> = events.iter().map(|e| e.chat_id.as_str()).collect();
         let record_ids: BTreeSet<&str> = events.iter().map(|e| e.record_id.as_str()).collect();
@@ -292,6 +294,21 @@ impl Store {
             "SELECT id, subject FROM activities WHERE id",
             note_ids.iter().map(|s| (*s).to_owned()).collect()
         );
+        let files: Vec<crate::chats::Attachment> = rows_in!(
+            self,
+            "SELECT id, uploader_id, name, content_type, size, inline, storage_key, message_id, created_at \
+             FROM attachments WHERE discarded_at IS NULL AND message_id",
+            message_ids.iter().map(|m| m.as_str().to_owned()).collect()
+        );
+        let mut attachments: HashMap<String, Vec<crate::chats::Attachment>> = HashMap::new();
+        for file in files {
+            if let Some(message) = file.message_id.clone() {
+                attachments.entry(message).or_default().push(file);
+            }
+        }
+        for list in attachments.values_mut() {
+            list.sort_by(|a, b| (a.created_at, a.id.as_str()).cmp(&(b.created_at, b.id.as_str())));
+        }
         Ok(EventFacts {
             chats: chats.into_iter().map(|c| (c.id.clone(), c)).collect(),
             members,
@@ -300,6 +317,7 @@ impl Store {
             messages: messages.into_iter().map(|m| (m.id.clone(), m)).collect(),
             mentioned,
             notes: notes.into_iter().collect(),
+            attachments,
         })
     }
 

@@ -72,7 +72,7 @@ pub struct AuditList {
 
 /// Ids in an audit entry's details that name people or teams.
 fn detail_ids(details: &Value) -> Vec<String> {
-    const KEYS: [&str; 7] = [
+    const KEYS: [&str; 8] = [
         "user_id",
         "team_id",
         "user_ids",
@@ -80,6 +80,8 @@ fn detail_ids(details: &Value) -> Vec<String> {
         "admin_ids",
         "member_ids",
         "previous_admin_ids",
+        // A synced record's new owner (`record.synced`).
+        "owner",
     ];
     let mut out = Vec::new();
     for k in KEYS {

@@ -71,6 +71,18 @@ pub struct PayloadMessage {
     /// Plain text without markdown, mentions as `@Name`: what a host's note shows.
     pub text: String,
     pub created_at: String,
+    /// The files sent with it (empty when none). A file's bytes are for the chat's members
+    /// only: a host shows the names, and links to the chat for the files.
+    pub attachments: Vec<PayloadAttachment>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PayloadAttachment {
+    pub id: String,
+    pub name: String,
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -133,6 +145,21 @@ pub fn payload(event: &StoredEvent, event_id: &str, facts: &EventFacts) -> Paylo
                 text: plain_text(&m.body, Some(&people)),
                 body: m.body.clone(),
                 created_at: rfc3339(m.created_at),
+                attachments: facts
+                    .attachments
+                    .get(m.id.as_str())
+                    .map(|files| {
+                        files
+                            .iter()
+                            .map(|f| PayloadAttachment {
+                                id: f.id.as_str().to_owned(),
+                                name: f.name.clone(),
+                                content_type: f.content_type.clone(),
+                                size: f.size,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             }
         });
     let by = match kind {

@@ -3,6 +3,7 @@
 //! stores a language and a time zone on both backends and refuses unknown ones; pages speak the
 //! user's (or else the browser's) language; every problem document carries a `code`.
 
+mod audit;
 mod catalogs;
 mod codes;
 mod language;

@@ -33,7 +33,28 @@ async fn i19_messages_in_a_connected_chat_arrive_signed_retried_after_a_500_once
         &format!("Can you **look**, <@{}>?", desk.bo.id),
     )
     .await;
-    let second = say(app, &desk.bo.token, &chat, "On it").await;
+    // Bo answers with a file and no words: the host's note can still say what came.
+    let part = reqwest::multipart::Part::bytes(b"roller part no. 4411".to_vec())
+        .file_name("roller.txt".to_owned());
+    let file = crate::common::read(
+        app.http
+            .post(app.url("/attachments"))
+            .bearer_auth(&desk.bo.token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .expect(201)
+    .body;
+    let second = app
+        .create(
+            &format!("/chats/{chat}/messages"),
+            &desk.bo.token,
+            json!({"body": "", "attachment_ids": [file["id"]]}),
+        )
+        .await;
 
     let got = receiver.wait_for(4).await;
     receiver.stays_at(4, 700).await;
@@ -93,10 +114,16 @@ async fn i19_messages_in_a_connected_chat_arrive_signed_retried_after_a_500_once
         json!(format!("Can you **look**, <@{}>?", desk.bo.id))
     );
     assert_eq!(message["text"], "Can you look, @Bo Lind?");
+    assert_eq!(message["attachments"], json!([]));
     assert!(m1["data"].get("by").is_none());
     let m2 = got[3].json();
     assert_eq!(m2["data"]["message"]["id"], json!(second));
     assert_eq!(m2["data"]["message"]["sender"]["name"], "Bo Lind");
+    assert_eq!(m2["data"]["message"]["text"], "");
+    assert_eq!(
+        m2["data"]["message"]["attachments"],
+        json!([{"id": file["id"], "name": "roller.txt", "content_type": "text/plain", "size": 20}])
+    );
 
     // The deliveries as the key lists them.
     let listed = deliveries(app, &hooks, &hook).await;
