@@ -190,7 +190,11 @@ function introCard(m) {
   // A reader of the record gets its card; anyone else gets the server's "a record was
   // introduced" text with the bare link (`card.kind` is "link"), drawn from the message HTML.
   const card = m.data?.card?.kind === 'link' || m.data?.hidden ? null : m.data?.card;
-  const fields = cardFields(card?.fields);
+  // Written in English when the chat began; shown in the reader's language, as record cards are.
+  const types = recordTypesNow();
+  if (card && !types) recordTypes().catch(() => {});
+  const ty = card ? types?.get(card.type) : undefined;
+  const fields = cardFields(card?.fields, ty);
   const body = h('div', { class: 'msg-body' });
   if (!card) body.innerHTML = m.html;
   const href = card?.type && card?.id ? recordHref(card.type, card.id) : card?.url;
@@ -201,7 +205,7 @@ function introCard(m) {
       'div',
       { class: 'intro-card' },
       h('div', { class: 'intro-eyebrow' }, icon('sparkles'), t('messages-introduction'), m.sender ? ` · ${t('messages-intro-from', { name: m.sender.name })}` : '', ' · ', timeEl(m.created_at, fmtTime(m.created_at))),
-      card ? h('span', { class: 'record-card-eyebrow' }, [card.app || 'Tether', card.record_type].filter(Boolean).join(' · ')) : null,
+      card ? h('span', { class: 'record-card-eyebrow' }, [card.app || 'Tether', ty?.display_name || card.record_type].filter(Boolean).join(' · ')) : null,
       card ? h('a', { class: 'intro-title', href }, card.title) : null,
       card && fields.length ? h('dl', { class: 'record-card-fields' }, fields.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])) : null,
       card ? null : body,

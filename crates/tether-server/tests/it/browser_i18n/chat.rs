@@ -24,6 +24,16 @@ async fn the_chat_app_the_panel_and_administration_speak_swedish() {
         .await
         .expect(201);
     let case_id = case.body["id"].as_str().unwrap().to_owned();
+    // A connected chat with its introduction card, written in English when it began.
+    let connected = app
+        .post(
+            "/chats",
+            &olga,
+            json!({"member_ids": [per_id], "record": {"type": "case", "id": case_id}, "send_intro": true}),
+        )
+        .await
+        .expect(201);
+    let connected_id = connected.body["id"].as_str().unwrap().to_owned();
     let chat = app
         .post(
             "/chats",
@@ -120,6 +130,31 @@ async fn the_chat_app_the_panel_and_administration_speak_swedish() {
     b.wait_text("dialog h2", "Ny chatt").await;
     b.wait_text("dialog .dialog-foot button", "Starta chatt")
         .await;
+
+    // The introduction card shows the type's Swedish words too.
+    b.goto(&format!("{}/chats/{connected_id}", app.base)).await;
+    b.wait(".intro-card .record-card-eyebrow").await;
+    let intro = b
+        .js(
+            "const c = document.querySelector('.intro-card'); \
+             return [c.querySelector('.record-card-eyebrow').textContent, \
+                     [...c.querySelectorAll('dt')].map((x) => x.textContent)];",
+            vec![],
+        )
+        .await;
+    assert_eq!(intro[0], "Tether · Ärende", "{intro}");
+    assert!(
+        intro[1]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l == "Prioritet"),
+        "{intro}"
+    );
+    assert!(
+        !intro[1].as_array().unwrap().iter().any(|l| l == "Priority"),
+        "{intro}"
+    );
 
     // The record's collaboration panel (panel.js), without the tour in the way.
     b.js(
