@@ -1233,4 +1233,5 @@ launch-no-session = Open Tether again from your helpdesk's ticket.
 embed-failed = This record cannot be shown here.
 embed-no-access = You don't have access to this record.
 embed-not-found = Tether has no such record.
+embed-ticket-unavailable = This ticket is not in Tether, or you don't have access to it. Its chats cannot be shown here.
 embed-open-in-tether = Open in Tether

@@ -1265,4 +1265,5 @@ launch-no-session = Öppna Tether igen från ärendet i ert ärendesystem.
 embed-failed = Den här posten kan inte visas här.
 embed-no-access = Du har inte åtkomst till den här posten.
 embed-not-found = Tether har ingen sådan post.
+embed-ticket-unavailable = Det här ärendet finns inte i Tether, eller så har du inte åtkomst till det. Dess chattar kan inte visas här.
 embed-open-in-tether = Öppna i Tether

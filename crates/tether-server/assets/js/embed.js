@@ -135,14 +135,22 @@ window.addEventListener('message', async (event) => {
   const { type, source, external_id: externalId } = m.record;
   if (typeof type !== 'string' || typeof source !== 'string' || typeof externalId !== 'string') return;
   rememberHost(event.origin);
+  let r;
   try {
-    const r = await get(`/records${seg(type)}/by-external${seg(source, externalId)}`);
-    // Replace, not assign: a new entry in the frame's history would let the browser's Back
-    // step the panel to another ticket than the host shows.
-    location.replace(`/embed/records${seg(r.type, r.id)}`);
-  } catch {
-    /* not in Tether, or not readable: nothing of it is shown */
+    r = await get(`/records${seg(type)}/by-external${seg(source, externalId)}`);
+  } catch (e) {
+    if (e.status === 401) return; // the session ended: its notice is shown
+    // Not in Tether, or not readable: nothing of it is shown — and not the previous ticket's
+    // panel either, where the agent would write about the wrong ticket.
+    main.replaceChildren(
+      h('section', { class: 'card narrow', id: 'embed-unavailable', role: 'status' }, h('h1', {}, t('embed-failed')), h('p', {}, t('embed-ticket-unavailable'))),
+    );
+    tell({ type: 'tether.resize', height: Math.ceil(main.getBoundingClientRect().height) });
+    return;
   }
+  // Replace, not assign: a new entry in the frame's history would let the browser's Back step
+  // the panel to another ticket than the host shows.
+  location.replace(`/embed/records${seg(r.type, r.id)}`);
 });
 
 // The content's own height, not the document's: that is at least the frame's, so a panel that

@@ -388,6 +388,24 @@ async fn i19_the_example_helpdesk_embeds_tether_from_another_site() {
             .starts_with("/embed/records/")
     );
     b.leave_frame().await;
+    // A ticket Tether does not have: the panel says so rather than keep showing the previous
+    // ticket's chats; the next ticket brings it back.
+    let post = |external_id: &str| {
+        format!(
+            "document.getElementById('tether').contentWindow.postMessage(
+               {{type: 'tether.context', record: {{type: 'case', source: 'host', external_id: '{external_id}'}}}},
+               '{}')",
+            app.base
+        )
+    };
+    b.js(&post("no-such-ticket"), vec![]).await;
+    b.enter_frame("#tether").await;
+    b.wait_text("#embed-unavailable", "not in Tether").await;
+    b.leave_frame().await;
+    b.js(&post("1002"), vec![]).await;
+    b.enter_frame("#tether").await;
+    b.wait_text(".embed-title", "VPN drops every hour").await;
+    b.leave_frame().await;
     let tickets = app
         .get("/records/case/by-external/host/1002", &admin)
         .await
