@@ -1234,4 +1234,5 @@ embed-failed = This record cannot be shown here.
 embed-no-access = You don't have access to this record.
 embed-not-found = Tether has no such record.
 embed-ticket-unavailable = This ticket is not in Tether, or you don't have access to it. Its chats cannot be shown here.
+embed-drafts-kept = A message you had not sent yet is kept: it is back in its chat when Tether opens again.
 embed-open-in-tether = Open in Tether

@@ -1266,4 +1266,5 @@ embed-failed = Den här posten kan inte visas här.
 embed-no-access = Du har inte åtkomst till den här posten.
 embed-not-found = Tether har ingen sådan post.
 embed-ticket-unavailable = Det här ärendet finns inte i Tether, eller så har du inte åtkomst till det. Dess chattar kan inte visas här.
+embed-drafts-kept = Ett meddelande du inte hann skicka sparas: det finns kvar i chatten när Tether öppnas igen.
 embed-open-in-tether = Öppna i Tether

@@ -86,7 +86,13 @@ onSessionEnded(() => {
   if (ended) return;
   ended = true;
   main.replaceChildren(
-    h('section', { class: 'card narrow', id: 'embed-ended', role: 'alert' }, h('h1', {}, t('launch-refused-heading')), h('p', {}, t('launch-no-session'))),
+    h(
+      'section',
+      { class: 'card narrow', id: 'embed-ended', role: 'alert' },
+      h('h1', {}, t('launch-refused-heading')),
+      h('p', {}, t('launch-no-session')),
+      h('p', { class: 'muted' }, t('embed-drafts-kept')),
+    ),
   );
 });
 

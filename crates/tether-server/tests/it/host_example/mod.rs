@@ -530,7 +530,24 @@ async fn i19_a_page_on_an_origin_not_allowed_cannot_frame_tether_and_an_ended_se
     // the helpdesk, in the frame, rather than going to a sign-in page that cannot be framed.
     open_helpdesk(&b, &desk, "1001").await;
     panel_shows(&b, "Printer jams on tray 2").await;
+    // A chat is open with words typed but not yet sent when the session ends.
+    b.wait("#panel-new-connected").await.click().await;
+    b.wait("dialog .people-picker input")
+        .await
+        .send_keys("Bo")
+        .await;
+    b.wait_text("dialog .listbox .option", "Bo Lind")
+        .await
+        .click()
+        .await;
+    b.wait_text("dialog .dialog-foot button", "Start chat")
+        .await
+        .click()
+        .await;
+    let input = b.wait(&format!("{ACTIVE} .composer-input")).await;
+    input.send_keys("Roller ordered for tray 2").await;
     b.leave_frame().await;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     app.send(
         reqwest::Method::DELETE,
         &format!("/integrations/{integration}"),
@@ -539,6 +556,29 @@ async fn i19_a_page_on_an_origin_not_allowed_cannot_frame_tether_and_an_ended_se
     )
     .await
     .expect(204);
+    b.enter_frame("#tether").await;
+    b.wait_text(
+        "#embed-ended",
+        "Open Tether again from your helpdesk's ticket.",
+    )
+    .await;
+    b.wait_text("#embed-ended", "is kept").await;
+    let path = b.js("return location.pathname", vec![]).await;
+    assert!(
+        path.as_str().unwrap().starts_with("/embed/records/case/"),
+        "still the panel's page, not a sign-in: {path}"
+    );
+    // The unsent words wait in the frame as the chat's draft for the next launch.
+    let kept = b
+        .js(
+            "return Object.keys(localStorage).filter((k) => k.startsWith('tether.draft.'))
+               .map((k) => JSON.parse(localStorage.getItem(k)).text)",
+            vec![],
+        )
+        .await;
+    assert_eq!(kept, json!(["Roller ordered for tray 2"]), "{kept}");
+    // A ticket switched to in the helpdesk after that finds the session ended too.
+    b.leave_frame().await;
     b.wait_text("#tickets a", "VPN drops every hour")
         .await
         .click()
@@ -549,9 +589,4 @@ async fn i19_a_page_on_an_origin_not_allowed_cannot_frame_tether_and_an_ended_se
         "Open Tether again from your helpdesk's ticket.",
     )
     .await;
-    let path = b.js("return location.pathname", vec![]).await;
-    assert!(
-        path.as_str().unwrap().starts_with("/embed/records/case/"),
-        "still the panel's page, not a sign-in: {path}"
-    );
 }
