@@ -1,11 +1,13 @@
 //! Administration in a real browser (issue 16, item 3): the Roles dialog keeps a user's roles,
 //! the Users page shows roles and teams, teams gain and lose members and admins, risky
-//! switches ask first, and the audit log speaks in names and exports CSV.
+//! switches ask first, and the audit log speaks in names and exports CSV; a webhook
+//! delivery sent again is followed on screen until it is delivered.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver`.
 
 use crate::browser_support::{Browser, Driver, keys};
-use crate::common::{ADMIN_EMAIL, PASSWORD, TestApp, spawn_app};
+use crate::common::{ADMIN_EMAIL, PASSWORD, TestApp, spawn_app, spawn_app_with};
+use crate::webhooks::{Receiver, connected_chat, deliveries, desk_with_ticket, quick, register};
 use serde_json::{Value, json};
 use tether_store::Backend;
 
@@ -459,5 +461,65 @@ async fn users_page_teams_risky_switches_and_audit_speak_plainly() {
             "the page shows {internal:?}: {page}"
         );
     }
+    assert_eq!(b.console_defects().await, Vec::<String>::new());
+}
+
+/// The deliveries table holds one row, delivered on its first attempt.
+const ROWS_SHOWN_DELIVERED_1: &str = "const rows = document.querySelectorAll('.card.webhook tbody tr'); \
+     return rows.length === 1 && rows[0].children[1].textContent === 'Delivered' && rows[0].children[2].textContent === '1';";
+/// The deliveries table holds two rows, the newer one delivered on its fourth attempt.
+const ROWS_SHOWN_DELIVERED_4: &str = "const rows = document.querySelectorAll('.card.webhook tbody tr'); \
+     return rows.length === 2 && rows[0].children[1].textContent === 'Delivered' && rows[0].children[2].textContent === '4';";
+
+/// Administration → Webhooks: after "Send again" the endpoint's counts and the new delivery
+/// are looked at again until nothing waits, so the row turns from waiting to delivered and
+/// the counts go back to none waiting, without a reload.
+#[tokio::test]
+async fn a_delivery_sent_again_is_followed_until_it_is_delivered() {
+    let (desk, ticket) = desk_with_ticket(spawn_app_with(Backend::Sqlite, quick).await).await;
+    let app = &desk.app;
+    let receiver = Receiver::start("127.0.0.1:0").await;
+    let hook = register(app, &desk.admin, &receiver.url(), &["chat.connected"]).await;
+    connected_chat(app, &desk.olga.token, &[&desk.bo.id], &ticket).await;
+    receiver.wait_for(1).await;
+    for _ in 0..200 {
+        if deliveries(app, &desk.admin, &hook).await[0]["status"] == "delivered" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &app.base, ADMIN_EMAIL, "/admin").await;
+    b.goto(&format!("{}/admin#webhooks", app.base)).await;
+    b.wait_text(".card.webhook .webhook-summary", "0 waiting · 0 failed")
+        .await;
+    b.wait_js(ROWS_SHOWN_DELIVERED_1, "the delivery shown delivered")
+        .await;
+    // The next three attempts fail: the new delivery waits about two seconds (quick backoff).
+    receiver.answer(&[500, 500, 500]);
+    b.js("window.notReloaded = true;", vec![]).await;
+    b.wait_text(".card.webhook tbody tr button", "Send again")
+        .await
+        .click()
+        .await;
+    // At once: the new delivery waits, and the endpoint's counts say so.
+    b.wait_text(".card.webhook .webhook-summary", "1 waiting · 0 failed")
+        .await;
+    // Then, without a reload, it is seen delivered on its fourth attempt.
+    b.wait_js(
+        ROWS_SHOWN_DELIVERED_4,
+        "the delivery sent again shown delivered",
+    )
+    .await;
+    b.wait_text(".card.webhook .webhook-summary", "0 waiting · 0 failed")
+        .await;
+    assert_eq!(
+        b.js("return window.notReloaded === true;", vec![]).await,
+        json!(true),
+        "the page was not reloaded"
+    );
+    assert_eq!(receiver.got().len(), 5);
     assert_eq!(b.console_defects().await, Vec::<String>::new());
 }
