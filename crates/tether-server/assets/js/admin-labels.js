@@ -151,7 +151,7 @@ const VALUES = {
 };
 
 /** Details whose values are names or addresses, shown as written (never humanized). */
-const VERBATIM_KEYS = new Set(['allowed_origins', 'fields', 'url', 'source', 'external_id', 'integration', 'name', 'previous_name', 'email', 'address', 'algorithm']);
+const VERBATIM_KEYS = new Set(['allowed_origins', 'url', 'source', 'external_id', 'integration', 'name', 'previous_name', 'email', 'address', 'algorithm']);
 
 const ROLE_KEYS = new Set(['roles', 'role', 'default_role']);
 
