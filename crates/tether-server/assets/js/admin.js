@@ -7,6 +7,8 @@ import { avatar, boot, debounce, errorBox, fmtFull, h, humanize, recordHref, swi
 import { ACTIONS, FLAG_CHOICES, actionLabel, describePrivilege, detailText, roleLabel } from './admin-labels.js';
 import { typeSettings, types } from './admin-types.js';
 import { webhooks } from './admin-webhooks.js';
+import { apiKeys } from './admin-keys.js';
+import { integrations } from './admin-integrations.js';
 import { confirmDialog, openDialog } from './dialog.js';
 import { t } from './i18n.js';
 import { icon } from './icons.js';
@@ -26,6 +28,8 @@ const SECTIONS = [
   ['type-settings', t('admin-nav-type-settings'), 'settings'],
   ['audit', t('admin-nav-audit'), 'file'],
   ['webhooks', t('admin-nav-webhooks'), 'link'],
+  ['api-keys', t('admin-nav-api-keys'), 'lock'],
+  ['integrations', t('admin-nav-integrations'), 'globe'],
 ];
 const nav = h('nav', { class: 'admin-nav', 'aria-label': t('admin-title') }, h('ul', {}, SECTIONS.map(([id, label, ic]) => h('li', {}, h('a', { href: `#${id}`, id: `nav-${id}` }, icon(ic), label)))));
 main.replaceChildren(h('div', { class: 'admin' }, h('header', { class: 'page-head' }, h('h1', {}, t('admin-title'))), h('div', { class: 'admin-grid' }, nav, content)));
@@ -531,7 +535,7 @@ async function audit() {
 
 // --- routing ------------------------------------------------------------------------------
 
-const VIEWS = { general, users, teams, roles, types: () => types(render), 'type-settings': typeSettings, audit, webhooks };
+const VIEWS = { general, users, teams, roles, types: () => types(render), 'type-settings': typeSettings, audit, webhooks, 'api-keys': apiKeys, integrations };
 
 async function render() {
   const id = (location.hash.slice(1).split('/')[0] || 'general').replace(/[^a-z-]/g, '');
