@@ -1,7 +1,8 @@
 //! Administration in a real browser (issue 16, item 3): the Roles dialog keeps a user's roles,
 //! the Users page shows roles and teams, teams gain and lose members and admins, risky
 //! switches ask first, and the audit log speaks in names and exports CSV; a webhook
-//! delivery sent again is followed on screen until it is delivered.
+//! delivery sent again is followed on screen until it is delivered; an API key made there is
+//! shown once, works and is refused once revoked, and an integration is registered and deleted.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver`.
 
@@ -521,5 +522,131 @@ async fn a_delivery_sent_again_is_followed_until_it_is_delivered() {
         "the page was not reloaded"
     );
     assert_eq!(receiver.got().len(), 5);
+    assert_eq!(b.console_defects().await, Vec::<String>::new());
+}
+
+/// Administration → API keys and Integrations (issue 19): a key made in the dialog is shown
+/// once, works on the record sync endpoint, and once revoked there (after a confirmation) is
+/// refused with 401; an integration registered with a generated secret is listed without it
+/// and deleted after a confirmation that says its agents' embed sessions end. The server's
+/// field errors are shown at the fields.
+#[tokio::test]
+async fn api_keys_and_integrations_are_made_shown_once_revoked_and_deleted_in_administration() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.admin().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &app.base, ADMIN_EMAIL, "/admin").await;
+
+    // A key: no scope chosen is refused at the scopes; then one scope.
+    b.goto(&format!("{}/admin#api-keys", app.base)).await;
+    b.wait_text(".admin-content [role=status]", "No API keys")
+        .await;
+    b.wait_text(".admin-content button", "New API key")
+        .await
+        .click()
+        .await;
+    b.wait("#nk-name").await.send_keys("Helpdesk sync").await;
+    dialog_button(&b, "Create key").await;
+    b.wait("dialog [data-field=scopes] .field-error").await;
+    b.wait("#nk-scope-0").await.click().await;
+    dialog_button(&b, "Create key").await;
+    let key = b.wait("#new-key-value").await.value().await;
+    assert!(key.starts_with("tk_") && key.len() > 40, "{key}");
+    b.wait_text("dialog .notice", "shown only now").await;
+    b.wait_text("dialog .copy-field button", "Copy")
+        .await
+        .click()
+        .await;
+    b.wait_js(
+        "return document.querySelector('dialog .copy-field [role=status]').textContent !== ''",
+        "the copy answered",
+    )
+    .await;
+    dialog_button(&b, "I have copied it").await;
+    b.wait_text(".api-keys tbody tr", "Helpdesk sync").await;
+    b.wait_text(".api-keys tbody tr", "records:write").await;
+    b.wait_text(".api-keys tbody tr", "Never").await;
+    assert_eq!(
+        b.js(
+            "return document.body.innerHTML.includes(arguments[0]) || [...document.querySelectorAll('input')].some((i) => i.value === arguments[0])",
+            vec![json!(key)]
+        )
+        .await,
+        json!(false),
+        "the key is shown only once"
+    );
+
+    // The key works where a host system uses it.
+    let path = "/records/case/by-external/x/1";
+    app.put(
+        path,
+        &key,
+        json!({"fields": {"title": "Synced with the new key"}}),
+    )
+    .await
+    .expect(201);
+
+    // Revoked in the page, after a confirmation: refused from the next request.
+    row_button(&b, "Helpdesk sync", "Revoke").await;
+    b.wait_text("dialog[open] p", "cannot be undone").await;
+    dialog_button(&b, "Revoke").await;
+    b.wait_text(".api-keys tbody tr", "Revoked").await;
+    app.put(path, &key, json!({"fields": {"title": "After revoking"}}))
+        .await
+        .expect(401);
+
+    // An integration: a bad source is refused at its field; then a generated secret.
+    b.goto(&format!("{}/admin#integrations", app.base)).await;
+    b.wait_text(".admin-content", "No integrations are registered")
+        .await;
+    b.wait_text(".admin-content button", "New integration")
+        .await
+        .click()
+        .await;
+    b.wait("#ni-name").await.send_keys("Acme desk").await;
+    b.wait("#ni-source").await.send_keys("Acme Desk").await;
+    b.wait("#ni-origins")
+        .await
+        .send_keys("https://acme.example.com")
+        .await;
+    b.wait("#ni-generate").await.click().await;
+    let secret = b.wait("#ni-secret").await.value().await;
+    assert!(secret.len() >= 43, "{secret}");
+    b.wait("#ni-provision").await.click().await;
+    dialog_button(&b, "Register integration").await;
+    b.wait("dialog [data-field=source] .field-error").await;
+    let source = b.wait("#ni-source").await;
+    source.clear().await;
+    source.send_keys("acme").await;
+    dialog_button(&b, "Register integration").await;
+    b.wait_text(".card.integration", "Acme desk").await;
+    b.wait_text(".card.integration", "https://acme.example.com")
+        .await;
+    b.wait_text(".card.integration", "HS256").await;
+    b.wait_text(".card.integration", "Yes, as Agent").await;
+    let listed = app.get("/integrations", &admin).await.expect(200);
+    assert_eq!(listed.body["items"][0]["source"], "acme");
+    assert_eq!(listed.body["items"][0]["default_role"], "agent");
+    assert!(!listed.text.contains(&secret), "the secret is never listed");
+    assert!(
+        !b.js("return document.body.innerHTML", vec![])
+            .await
+            .as_str()
+            .unwrap()
+            .contains(&secret),
+        "the secret is gone from the page"
+    );
+
+    b.wait("[aria-label='Delete the integration Acme desk']")
+        .await
+        .click()
+        .await;
+    b.wait_text("dialog[open] p", "embed session").await;
+    dialog_button(&b, "Delete").await;
+    b.wait_text(".admin-content", "No integrations are registered")
+        .await;
+    let listed = app.get("/integrations", &admin).await.expect(200);
+    assert_eq!(listed.body["items"], json!([]));
     assert_eq!(b.console_defects().await, Vec::<String>::new());
 }

@@ -4,7 +4,7 @@ use super::*;
 
 /// Administration's dialogs, each opened by a button of a section: (section, the button's text
 /// or, starting with `#` or `[`, a selector).
-const ADMIN_DIALOGS: [(&str, &str); 9] = [
+const ADMIN_DIALOGS: [(&str, &str); 11] = [
     ("general", "#collab-switch"),
     ("users", "New user"),
     ("users", "Roles"),
@@ -14,6 +14,8 @@ const ADMIN_DIALOGS: [(&str, &str); 9] = [
     ("teams", "[aria-label^='Remove Maximiliana']"),
     ("roles", "New role"),
     ("types", "New record type"),
+    ("api-keys", "New API key"),
+    ("integrations", "New integration"),
 ];
 
 /// Every section of administration and every dialog it opens fit each size and pass axe.
@@ -28,6 +30,28 @@ async fn admin_and_its_dialogs_fit_every_width_and_pass_axe() {
             &admin,
             serde_json::json!({"url": "http://127.0.0.1:9/hooks/a-rather-long-path-for-the-phone",
                                "secret": "layout-secret-0123456789", "events": ["message.created"]}),
+        )
+        .await
+        .expect(201);
+    // A key and an integration with long words, so their lists are not empty.
+    w.app
+        .post(
+            "/api/v1/api-keys",
+            &admin,
+            serde_json::json!({"name": "Helpdesk synchronisation for the northern region",
+                               "scopes": ["records:write", "users:write", "webhooks"]}),
+        )
+        .await
+        .expect(201);
+    w.app
+        .post(
+            "/integrations",
+            &admin,
+            serde_json::json!({"name": "Acme helpdesk", "source": "acme-helpdesk",
+                               "allowed_origins": ["https://a-rather-long-subdomain.acme-helpdesk.example.com"],
+                               "secret": "layout-secret-0123456789-0123456789-0123456789",
+                               "audience": "https://tether.example.com",
+                               "provision_users": true, "default_role": "agent"}),
         )
         .await
         .expect(201);
@@ -46,6 +70,8 @@ async fn admin_and_its_dialogs_fit_every_width_and_pass_axe() {
             "type-settings",
             "audit",
             "webhooks",
+            "api-keys",
+            "integrations",
         ] {
             go(&b, &w.url(&format!("/admin#{section}"))).await;
             b.wait(&format!("#nav-{section}[aria-current=page]")).await;
@@ -85,7 +111,7 @@ async fn admin_and_its_dialogs_fit_every_width_and_pass_axe() {
     sv.accept_language("sv-SE,sv").await;
     sign_in(&sv, &w.app.base, ADMIN_EMAIL, "/admin").await;
     sv.set_window_size(PHONE.0, PHONE.1).await;
-    for section in ["general", "users", "audit"] {
+    for section in ["general", "users", "audit", "api-keys", "integrations"] {
         go(&sv, &w.url(&format!("/admin#{section}"))).await;
         sv.wait(&format!("#nav-{section}[aria-current=page]")).await;
         sv.wait(".admin-content h2").await;
