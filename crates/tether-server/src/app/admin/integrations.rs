@@ -12,8 +12,8 @@ use crate::error::{ApiError, ApiResult};
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::Serialize;
 use tether_domain::integration::Source;
-use tether_domain::invalid::Invalid;
-use tether_domain::launch::{Origin, check_secret};
+use tether_domain::invalid::{FieldError, Invalid};
+use tether_domain::launch::{MIN_SECRET_BYTES, Origin, check_secret};
 use tether_domain::people::Name;
 use tether_store::StoreError;
 use tether_store::integrations::{Integration, NewIntegration};
@@ -99,7 +99,12 @@ pub fn decoding_key(alg: Algorithm, material: &str) -> Option<DecodingKey> {
 fn key_material(key: LaunchKey) -> ApiResult<(Algorithm, String)> {
     match key {
         LaunchKey::Secret(secret) => {
-            check_secret(&secret).map_err(|m| ApiError::invalid("secret", Invalid::TooShort, m))?;
+            // `min` lets the page say the rule in the reader's language.
+            check_secret(&secret).map_err(|m| {
+                ApiError::fields(vec![
+                    FieldError::new("secret", Invalid::TooShort, m).with("min", MIN_SECRET_BYTES),
+                ])
+            })?;
             Ok((Algorithm::HS256, secret))
         }
         LaunchKey::PublicKey(pem) => {

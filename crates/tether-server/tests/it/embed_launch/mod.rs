@@ -214,6 +214,11 @@ async fn i19_integrations_are_made_by_administrators_validated_and_listed_withou
         }
         let res = app.post("/integrations", &admin, body).await.expect(422);
         assert!(res.text.contains(field), "{field}: {}", res.text);
+        if extra == json!({"secret": "short"}) {
+            // The page says the rule in its own language from the code and `min`.
+            assert_eq!(res.body["errors"][0]["code"], "value.too_short");
+            assert_eq!(res.body["errors"][0]["params"]["min"], 32);
+        }
     }
     app.send(
         reqwest::Method::DELETE,
