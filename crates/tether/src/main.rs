@@ -207,6 +207,10 @@ struct EmailArgs {
     /// The sender of the e-mails, e.g. "Tether <tether@example.com>"; needed with --smtp-host.
     #[arg(long, env = "TETHER_SMTP_FROM")]
     smtp_from: Option<String>,
+    /// PEM file of certificate authorities to trust besides the system's, for an SMTP server
+    /// whose certificate a private CA signed.
+    #[arg(long, env = "TETHER_SMTP_CA_FILE")]
+    smtp_ca_file: Option<std::path::PathBuf>,
     /// How long a mention, an urgent message or being added may stay unread before it is
     /// e-mailed (`15m`, `1h`).
     #[arg(long, env = "TETHER_EMAIL_DELAY", default_value = "15m", value_parser = parse_ttl)]

@@ -80,7 +80,7 @@ pub(crate) async fn serve(
 /// The e-mail digest's settings from the flags: off without an SMTP host; with one, a sender
 /// is needed, and a user name and password go together.
 fn email_settings(args: &crate::EmailArgs) -> Result<tether_server::app::digest::Settings, String> {
-    use tether_server::app::digest::{Settings, Smtp, SmtpPassword};
+    use tether_server::app::digest::{Settings, Smtp, SmtpPassword, SmtpTls};
     let mut settings = Settings {
         delay: args.email_delay,
         default_locale: tether_domain::locale::Locale::parse(&args.email_locale)
@@ -106,6 +106,10 @@ fn email_settings(args: &crate::EmailArgs) -> Result<tether_server::app::digest:
         (None, None) => {}
         _ => return Err("--smtp-username and --smtp-password go together".into()),
     }
+    if args.smtp_ca_file.is_some() && args.smtp_tls == SmtpTls::None {
+        return Err("--smtp-ca-file is for TLS: use it with --smtp-tls starttls or tls".into());
+    }
+    smtp.ca_file = args.smtp_ca_file.clone();
     smtp.transport()?;
     settings.smtp = Some(smtp);
     Ok(settings)

@@ -1,14 +1,17 @@
 //! Sending one e-mail over SMTP with `lettre`: the server's settings (host, port, TLS mode,
 //! credentials, sender), checked when the server starts, and the transport built from them.
 //! A connection per e-mail (digests are few), every SMTP command and the whole exchange timed
-//! out; TLS with rustls on the `ring` provider and the system's root certificates. The
-//! password never appears in logs or `Debug` output.
+//! out; TLS with rustls on the `ring` provider and the system's root certificates, plus those of
+//! a CA file for a server whose certificate a private authority signed. The password never
+//! appears in logs or `Debug` output.
 
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::fmt;
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -77,6 +80,9 @@ pub struct Smtp {
     pub from: Mailbox,
     /// Longest wait for the connection and for each SMTP command.
     pub timeout: Duration,
+    /// PEM certificates of authorities trusted besides the system's (a private CA that signed
+    /// the SMTP server's certificate).
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Smtp {
@@ -94,18 +100,46 @@ impl Smtp {
             password: None,
             from: parse_from(from)?,
             timeout: Duration::from_secs(30),
+            ca_file: None,
         })
+    }
+
+    /// TLS trusting the system's roots and the CA file's certificates; `None` without a file.
+    fn tls_with_ca_file(&self) -> Result<Option<TlsParameters>, String> {
+        let Some(path) = &self.ca_file else {
+            return Ok(None);
+        };
+        let pem = std::fs::read(path)
+            .map_err(|e| format!("the SMTP CA file {} cannot be read: {e}", path.display()))?;
+        let none = || {
+            format!(
+                "the SMTP CA file {} holds no PEM certificate",
+                path.display()
+            )
+        };
+        if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+            return Err(none());
+        }
+        let cert = Certificate::from_pem(&pem).map_err(|e| format!("{}: {e}", none()))?;
+        TlsParameters::builder(self.host.clone())
+            .add_root_certificate(cert)
+            .build_rustls()
+            .map(Some)
+            .map_err(|e| format!("TLS to {} cannot be set up: {e}", self.host))
     }
 
     /// The transport these settings describe; an error when TLS cannot be set up for the host.
     pub fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-        let builder = match self.tls {
-            SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host),
-            SmtpTls::StartTls => {
+        let plain = || AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host);
+        let builder = match (self.tls, self.tls_with_ca_file()?) {
+            (SmtpTls::None, _) => plain(),
+            (SmtpTls::StartTls, Some(tls)) => plain().tls(Tls::Required(tls)),
+            (SmtpTls::Tls, Some(tls)) => plain().tls(Tls::Wrapper(tls)),
+            (SmtpTls::StartTls, None) => {
                 AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&self.host)
                     .map_err(|e| format!("STARTTLS to {} cannot be set up: {e}", self.host))?
             }
-            SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&self.host)
+            (SmtpTls::Tls, None) => AsyncSmtpTransport::<Tokio1Executor>::relay(&self.host)
                 .map_err(|e| format!("TLS to {} cannot be set up: {e}", self.host))?,
         };
         let mut builder = builder.port(self.port).timeout(Some(self.timeout));

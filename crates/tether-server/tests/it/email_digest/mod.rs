@@ -55,6 +55,14 @@ pub struct SmtpServer {
     dir: PathBuf,
     child: Option<Child>,
     login: Option<(String, String)>,
+    /// Certificate and key: STARTTLS offered and required.
+    tls: Option<(PathBuf, PathBuf)>,
+}
+
+/// The test CA (beside this file) that signed the STARTTLS server's certificate, for
+/// 127.0.0.1 and localhost.
+pub fn test_ca_file() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/email_digest/test-smtp-ca.pem")
 }
 
 impl SmtpServer {
@@ -72,6 +80,26 @@ impl SmtpServer {
             dir,
             child: None,
             login: None,
+            tls: None,
+        };
+        server.restart();
+        server
+    }
+
+    /// Starts one on a free port that requires STARTTLS, with the test CA's certificate for
+    /// 127.0.0.1 ([`test_ca_file`]).
+    pub fn start_with_starttls() -> SmtpServer {
+        require_aiosmtpd();
+        let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/email_digest");
+        let mut server = SmtpServer {
+            port: free_port(),
+            dir: std::env::temp_dir().join(format!("tether-smtp-{}", tether_store::new_id())),
+            child: None,
+            login: None,
+            tls: Some((
+                here.join("test-smtp-cert.pem"),
+                here.join("test-smtp-key.pem"),
+            )),
         };
         server.restart();
         server
@@ -86,6 +114,7 @@ impl SmtpServer {
             dir: std::env::temp_dir().join(format!("tether-smtp-{}", tether_store::new_id())),
             child: None,
             login: Some((user.to_owned(), password.to_owned())),
+            tls: None,
         };
         server.restart();
         server
@@ -95,11 +124,16 @@ impl SmtpServer {
     pub fn restart(&mut self) {
         let mut command = Command::new("python3");
         match &self.login {
-            None => command
-                .args(["-m", "aiosmtpd", "-n", "-l"])
-                .arg(format!("127.0.0.1:{}", self.port))
-                .args(["-c", "aiosmtpd.handlers.Mailbox"])
-                .arg(&self.dir),
+            None => {
+                command.args(["-m", "aiosmtpd", "-n", "-l"]);
+                command.arg(format!("127.0.0.1:{}", self.port));
+                if let Some((cert, key)) = &self.tls {
+                    command.arg("--tlscert").arg(cert).arg("--tlskey").arg(key);
+                }
+                command
+                    .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                    .arg(&self.dir)
+            }
             Some((user, password)) => command
                 .args(["-c", LOGIN_SERVER])
                 .arg(self.port.to_string())

@@ -1,8 +1,10 @@
 //! The SMTP settings against real servers: credentials are sent and a server that requires
 //! them takes the e-mail (a wrong password gets nothing through, and the e-mail waits for a
-//! retry); `starttls` sends nothing, credentials included, to a server that cannot upgrade.
+//! retry); `starttls` sends nothing, credentials included, to a server that cannot upgrade;
+//! STARTTLS to a server whose certificate a private CA signed works with that CA's file and
+//! sends nothing without it.
 
-use super::{SmtpServer, email_to, group, people, say};
+use super::{SmtpServer, email_to, group, people, say, test_ca_file};
 use crate::common::spawn_app_with;
 use std::time::{Duration, Instant};
 use tether_server::Config;
@@ -82,4 +84,34 @@ async fn i19_starttls_sends_nothing_to_a_server_that_cannot_upgrade() {
     let (bo_id, _) = bo_misses_something(&app).await;
     failed_once(&app, &bo_id).await;
     assert!(smtp.mails().is_empty(), "nothing in plain text");
+}
+
+#[tokio::test]
+async fn i19_starttls_delivers_to_a_server_signed_by_the_ca_file_and_nothing_without_it() {
+    let smtp = SmtpServer::start_with_starttls();
+    let trusting = |ca: bool| {
+        let port = smtp.port;
+        move |c: &mut Config| {
+            with_login(port, "tether", "secret", SmtpTls::StartTls)(c);
+            if let Some(s) = c.email.smtp.as_mut() {
+                // aiosmtpd's Mailbox takes any login once the connection is encrypted.
+                s.username = None;
+                s.password = None;
+                s.ca_file = ca.then(test_ca_file);
+            }
+        }
+    };
+    let app = spawn_app_with(Backend::Sqlite, trusting(true)).await;
+    let (_, bo) = bo_misses_something(&app).await;
+    let got = smtp.wait_for(&bo, 1, Duration::from_secs(20)).await;
+    assert_eq!(got.len(), 1);
+
+    // The system's roots alone do not know the test CA: the certificate is refused, nothing
+    // is sent, and the e-mail waits for a retry.
+    let other = spawn_app_with(Backend::Sqlite, trusting(false)).await;
+    let (bo_id, bo_address) = bo_misses_something(&other).await;
+    failed_once(&other, &bo_id).await;
+    let errors = other.store.digest_backlog().await.unwrap();
+    assert!(errors.iter().any(|(u, _, _)| u == &bo_id), "{errors:?}");
+    assert_eq!(smtp.mails_to(&bo_address).len(), 1, "only the first app's");
 }

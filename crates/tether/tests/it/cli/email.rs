@@ -25,6 +25,7 @@ fn serve(dir: &TempDir, port: u16, email: &[&str]) -> Command {
         "TETHER_SMTP_USERNAME",
         "TETHER_SMTP_PASSWORD",
         "TETHER_SMTP_FROM",
+        "TETHER_SMTP_CA_FILE",
         "TETHER_EMAIL_DELAY",
         "TETHER_EMAIL_LOCALE",
     ] {
@@ -36,7 +37,7 @@ fn serve(dir: &TempDir, port: u16, email: &[&str]) -> Command {
 #[test]
 fn i19_serve_refuses_incomplete_or_invalid_email_settings_with_one_line() {
     let dir = TempDir::new();
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["--smtp-host", "mail.example.com"], "--smtp-from"),
         (
             &[
@@ -59,6 +60,30 @@ fn i19_serve_refuses_incomplete_or_invalid_email_settings_with_one_line() {
             "go together",
         ),
         (&["--smtp-tls", "ssl"], "use none, starttls or tls"),
+        (
+            &[
+                "--smtp-host",
+                "mail.example.com",
+                "--smtp-from",
+                "t@example.com",
+                "--smtp-ca-file",
+                "/no/such/ca.pem",
+            ],
+            "cannot be read",
+        ),
+        (
+            &[
+                "--smtp-host",
+                "mail.example.com",
+                "--smtp-from",
+                "t@example.com",
+                "--smtp-tls",
+                "none",
+                "--smtp-ca-file",
+                "/etc/hostname",
+            ],
+            "--smtp-ca-file is for TLS",
+        ),
         (&["--email-locale", "de"], "\"de\" is not a language"),
     ];
     for (flags, needle) in cases {
