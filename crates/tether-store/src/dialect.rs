@@ -97,24 +97,22 @@ pub(crate) fn lock_row(backend: crate::Backend, row: Locked) -> Option<&'static 
 /// delivery; SQLite's one writer runs one claim at a time.
 pub(crate) fn claim_webhook_deliveries(backend: crate::Backend) -> &'static str {
     match backend {
-        crate::Backend::Sqlite => {
+        crate::Backend::Sqlite => concat!(
             "UPDATE webhook_deliveries SET claimed_until = $2 WHERE seq IN (\
-             SELECT d.seq FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
-             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) AND ($4 IS NULL OR d.endpoint_id = $4) \
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
-             AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq) \
+             SELECT d.seq FROM webhook_deliveries d WHERE ",
+            webhook_claimable!(),
+            " AND ($4 IS NULL OR d.endpoint_id = $4) \
              ORDER BY d.next_attempt_at, d.seq LIMIT $3) \
              RETURNING id, endpoint_id, event_id, payload, attempts, created_at"
-        }
-        crate::Backend::Postgres => {
+        ),
+        crate::Backend::Postgres => concat!(
             "UPDATE webhook_deliveries SET claimed_until = $2 WHERE seq IN (\
-             SELECT d.seq FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
-             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) AND ($4::text IS NULL OR d.endpoint_id = $4) \
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
-             AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq) \
+             SELECT d.seq FROM webhook_deliveries d WHERE ",
+            webhook_claimable!(),
+            " AND ($4::text IS NULL OR d.endpoint_id = $4) \
              ORDER BY d.next_attempt_at, d.seq LIMIT $3 FOR UPDATE SKIP LOCKED) \
              RETURNING id, endpoint_id, event_id, payload, attempts, created_at"
-        }
+        ),
     }
 }
 

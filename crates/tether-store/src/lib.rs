@@ -15,6 +15,19 @@
 //! `bulk`, `webhooks` (whose `outbox` statements `sends`, `chats` and `collab` write with their
 //! changes), `digest` (the e-mail digest's queue, which reads what `chats` wrote).
 
+/// The test a webhook delivery `d` passes when a claim would take it at `$1`: pending, due, not
+/// held, and the oldest pending delivery of its record to its endpoint (order per record). One
+/// text for the claim (`dialect::claim_webhook_deliveries`), the idle poll's read and the
+/// endpoints with work, so the three cannot drift apart.
+macro_rules! webhook_claimable {
+    () => {
+        "d.status = 'pending' AND d.next_attempt_at <= $1 \
+         AND (d.claimed_until IS NULL OR d.claimed_until <= $1) \
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
+         AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq)"
+    };
+}
+
 /// Runs the same code on whichever pool the store holds: inside, `$p` is `&SqlitePool` or
 /// `&PgPool`, and sqlx infers the database from it. This is how each query is written once.
 macro_rules! with_pool {

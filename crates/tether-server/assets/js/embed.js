@@ -70,6 +70,12 @@ function hostOrigins() {
 }
 const HOSTS = hostOrigins();
 
+/** Tells the host the content's own height, not the document's: that is at least the frame's,
+ *  so a panel that grew could never ask to shrink again. */
+function tellHeight() {
+  tell({ type: 'tether.resize', height: Math.ceil(main.getBoundingClientRect().height) });
+}
+
 function tell(message) {
   for (const origin of HOSTS) window.parent.postMessage(message, origin);
 }
@@ -151,7 +157,7 @@ window.addEventListener('message', async (event) => {
     main.replaceChildren(
       h('section', { class: 'card narrow', id: 'embed-unavailable', role: 'status' }, h('h1', {}, t('embed-failed')), h('p', {}, t('embed-ticket-unavailable'))),
     );
-    tell({ type: 'tether.resize', height: Math.ceil(main.getBoundingClientRect().height) });
+    tellHeight();
     return;
   }
   // Replace, not assign: a new entry in the frame's history would let the browser's Back step
@@ -159,10 +165,8 @@ window.addEventListener('message', async (event) => {
   location.replace(`/embed/records${seg(r.type, r.id)}`);
 });
 
-// The content's own height, not the document's: that is at least the frame's, so a panel that
-// grew could never ask to shrink again.
 new ResizeObserver(
-  debounce(() => tell({ type: 'tether.resize', height: Math.ceil(main.getBoundingClientRect().height) }), 100),
+  debounce(tellHeight, 100),
 ).observe(main);
 
 // Tether's other pages may not be framed (frame-ancestors 'none'): a link to one of them —

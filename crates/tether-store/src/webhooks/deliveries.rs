@@ -410,11 +410,12 @@ impl Store {
     /// yet). A read, so an idle node's poll writes nothing.
     pub async fn webhook_work_waiting(&self, now: i64) -> Result<bool> {
         let row: Option<(i64,)> = with_pool!(self, p => sqlx::query_as(
-            "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM webhook_events) \
-             OR EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
-             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) \
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
-             AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq))")
+            concat!(
+                "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM webhook_events) \
+                 OR EXISTS (SELECT 1 FROM webhook_deliveries d WHERE ",
+                webhook_claimable!(),
+                ")"
+            ))
             .bind(now).fetch_optional(p).await)?;
         Ok(row.is_some())
     }
@@ -424,12 +425,12 @@ impl Store {
     /// the outbox task can share its sends out between them.
     pub async fn webhook_endpoints_due(&self, now: i64, limit: i64) -> Result<Vec<String>> {
         let rows: Vec<(String,)> = with_pool!(self, p => sqlx::query_as(
-            "SELECT w.id FROM webhook_endpoints w WHERE EXISTS (SELECT 1 FROM webhook_deliveries d \
-             WHERE d.endpoint_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= $1 \
-             AND (d.claimed_until IS NULL OR d.claimed_until <= $1) \
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint_id = d.endpoint_id \
-             AND e.record_id = d.record_id AND e.status = 'pending' AND e.seq < d.seq)) \
-             ORDER BY w.id LIMIT $2")
+            concat!(
+                "SELECT w.id FROM webhook_endpoints w WHERE EXISTS (SELECT 1 FROM webhook_deliveries d \
+                 WHERE d.endpoint_id = w.id AND ",
+                webhook_claimable!(),
+                ") ORDER BY w.id LIMIT $2"
+            ))
             .bind(now).bind(limit).fetch_all(p).await)?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
