@@ -187,83 +187,86 @@ fn unavailable(text: &str) -> StoreError {
     }
 }
 
-/// SQLite's statements for a batch, each reading its rows from one JSON array bound to `$1`
-/// (`json_each`). SQLite runs in this process, so several statements cost little more than one.
+/// SQLite's statements for a batch, each reading its rows from a JSON array (`json_each`).
+/// SQLite runs in this process, so several statements cost little more than one; what costs is
+/// each hand-off to the connection's thread and back, so the inserts travel together: one
+/// string of several statements, sent once (sqlx runs them in turn, each binding the numbered
+/// parameters it names).
 struct SqliteBatch {
-    /// Advances each chat's `last_seq` by its number of messages; returns `id, last_seq,
-    /// members_version`.
-    bump: String,
-    /// The messages.
-    messages: String,
-    /// Their search-index entries, with the chat's token (`crate::dialect::chat_token`).
-    texts: String,
-    /// Their mentions (rows: `id`, `user_id`).
-    mentions: String,
-    /// Which senders are members of their chat now (rows: `c` chat, `u` user); answers
+    /// Which senders are members of their chat now (rows in `$1`: `c` chat, `u` user); answers
     /// `chat_id, user_id` of those who are.
     members: String,
-    /// Their `message.created` webhook events, for chats connected to records
-    /// (`crate::webhooks::outbox`).
-    webhooks: String,
+    /// Advances each chat's `last_seq` by its number of messages (rows in `$1`); returns `id,
+    /// last_seq, members_version`.
+    bump: String,
+    /// The messages (rows in `$1`), their search-index entries with the chat's token
+    /// (`crate::dialect::chat_token`), and their `message.created` webhook events for chats
+    /// connected to records (`crate::webhooks::outbox`).
+    inserts: String,
+    /// The same, then their mentions (rows in `$2`: `id`, `user_id`).
+    inserts_and_mentions: String,
 }
 
-/// `(SELECT value->>'a' AS a, … FROM json_each($1)) AS v`.
-fn json_rows(columns: &[&str]) -> String {
+/// `(SELECT value->>'a' AS a, … FROM json_each(<param>)) AS v`.
+fn json_rows(param: &str, columns: &[&str]) -> String {
     let picks: Vec<String> = columns
         .iter()
         .map(|c| format!("value->>'{c}' AS {c}"))
         .collect();
-    format!("(SELECT {} FROM json_each($1)) AS v", picks.join(", "))
+    format!("(SELECT {} FROM json_each({param})) AS v", picks.join(", "))
 }
 
 impl SqliteBatch {
     fn get() -> &'static SqliteBatch {
         static SQL: LazyLock<SqliteBatch> = LazyLock::new(|| {
-            let chats = json_rows(&["cid", "n", "at", "sender"]);
-            let rows = json_rows(&[
-                "id",
-                "chat_id",
-                "seq",
-                "sender_id",
-                "body",
-                "html",
-                "importance",
-                "data",
-                "created_at",
-                "idempotency_key",
-                "idempotency_fingerprint",
-                "terms",
-            ]);
-            let mentions = json_rows(&["id", "user_id"]);
-            let senders = json_rows(&["c", "u"]);
+            let chats = json_rows("$1", &["cid", "n", "at", "sender"]);
+            let rows = json_rows(
+                "$1",
+                &[
+                    "id",
+                    "chat_id",
+                    "seq",
+                    "sender_id",
+                    "body",
+                    "html",
+                    "importance",
+                    "data",
+                    "created_at",
+                    "idempotency_key",
+                    "idempotency_fingerprint",
+                    "terms",
+                ],
+            );
+            let mentions = json_rows("$2", &["id", "user_id"]);
+            let senders = json_rows("$1", &["c", "u"]);
+            let messages = format!(
+                "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint) \
+                 SELECT id, chat_id, seq, 'text', sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint FROM {rows}"
+            );
+            let texts = format!(
+                "INSERT INTO message_text (message_id, chat_id, terms) SELECT id, chat_id, terms || ' zzchat' || chat_id FROM {rows}"
+            );
+            let webhooks = crate::webhooks::outbox::sqlite_batch_events(&json_rows(
+                "$1",
+                &["id", "chat_id", "seq", "sender_id", "created_at"],
+            ));
+            // `WHERE true` keeps SQLite from reading `ON` as a join constraint.
+            let mentions = format!(
+                "INSERT INTO message_mentions (message_id, user_id) SELECT id, user_id FROM {mentions} WHERE true ON CONFLICT DO NOTHING"
+            );
+            let inserts = format!("{messages}; {texts}; {webhooks}");
             SqliteBatch {
+                inserts_and_mentions: format!("{inserts}; {mentions}"),
+                inserts,
                 bump: format!(
                     "UPDATE chats SET last_seq = last_seq + v.n, last_activity_at = v.at, \
                      last_message_at = v.at, last_message_by = v.sender \
                      FROM {chats} WHERE chats.id = v.cid RETURNING id, last_seq, members_version"
                 ),
-                messages: format!(
-                    "INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint) \
-                     SELECT id, chat_id, seq, 'text', sender_id, body, html, importance, data, created_at, idempotency_key, idempotency_fingerprint FROM {rows}"
-                ),
-                texts: format!(
-                    "INSERT INTO message_text (message_id, chat_id, terms) SELECT id, chat_id, terms || ' zzchat' || chat_id FROM {rows}"
-                ),
-                // `WHERE true` keeps SQLite from reading `ON` as a join constraint.
-                mentions: format!(
-                    "INSERT INTO message_mentions (message_id, user_id) SELECT id, user_id FROM {mentions} WHERE true ON CONFLICT DO NOTHING"
-                ),
                 members: format!(
                     "SELECT cm.chat_id, cm.user_id FROM {senders} \
                      JOIN chat_members cm ON cm.chat_id = v.c AND cm.user_id = v.u"
                 ),
-                webhooks: crate::webhooks::outbox::sqlite_batch_events(&json_rows(&[
-                    "id",
-                    "chat_id",
-                    "seq",
-                    "sender_id",
-                    "created_at",
-                ])),
             }
         });
         &SQL
@@ -455,24 +458,14 @@ impl Store {
                     .fetch_all(&mut *tx)
                     .await?;
                 let (rows, mentions, written) = sqlite_rows(&kept, &chats, last_seqs)?;
-                sqlx::query(sql.messages.as_str())
-                    .bind(&rows)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql.texts.as_str())
-                    .bind(&rows)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql.webhooks.as_str())
-                    .bind(&rows)
-                    .execute(&mut *tx)
-                    .await?;
-                if let Some(mentions) = &mentions {
-                    sqlx::query(sql.mentions.as_str())
-                        .bind(mentions)
-                        .execute(&mut *tx)
-                        .await?;
+                match &mentions {
+                    None => sqlx::query(sql.inserts.as_str()).bind(&rows),
+                    Some(mentions) => sqlx::query(sql.inserts_and_mentions.as_str())
+                        .bind(&rows)
+                        .bind(mentions),
                 }
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 Ok(crate::member_check::answers(
                     allowed,

@@ -306,6 +306,9 @@ async fn concurrent_sends_are_committed_together(b: Backend) {
         };
         chats.push(s.create_chat(&chat, None).await.unwrap().0.id);
     }
+    // The e-mail digest's scan reads the mentions the batches write: it starts here.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    s.scan_digest(tether_store::now_ms(), 0, 0).await.unwrap();
     let (senders, each) = (4, 10);
     let mut tasks = tokio::task::JoinSet::new();
     for (c, chat) in chats.iter().enumerate() {
@@ -394,6 +397,16 @@ async fn concurrent_sends_are_committed_together(b: Backend) {
         .await
         .unwrap();
     assert_eq!(hits.len(), 1, "batched messages are in the search index");
+    // The messages with i % 3 == 0 mentioned Bo: 4 of 10, per sender and chat.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    s.scan_digest(tether_store::now_ms(), 0, 0).await.unwrap();
+    let backlog = s.digest_backlog().await.unwrap();
+    let mentioned = (chats.len() * senders * 4) as i64;
+    assert_eq!(
+        backlog,
+        vec![(bo.to_string(), mentioned, 0)],
+        "batched mentions are stored, once each"
+    );
     let (batches, sends) = s.send_batches().unwrap();
     assert!(sends >= (chats.len() * senders * each) as u64);
     assert!(

@@ -24,6 +24,7 @@ both_backends!(
     i19_a_finished_delivery_is_sent_again_behind_the_waiting_ones,
     i19_an_endpoints_backlog_is_bounded_and_finished_deliveries_are_forgotten,
     i19_claims_can_be_shared_out_between_the_endpoints_with_work,
+    i19_sends_committed_together_write_one_event_each,
 );
 
 const SECRET: &str = "a-secret-of-some-length";
@@ -806,5 +807,59 @@ async fn i19_claims_can_be_shared_out_between_the_endpoints_with_work(b: Backend
     assert_eq!(
         s.webhook_endpoints_due(now + 30_000, 50).await.unwrap(),
         both
+    );
+}
+
+/// Sends that wait for each other are written in one batch (`sends.rs`), whose statements go
+/// to the database together: each message of a connected chat still writes its one event, and
+/// a loose chat's none.
+async fn i19_sends_committed_together_write_one_event_each(b: Backend) {
+    let db = TestDb::new(b).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let rec = case(&s, "Printer", u(&a)).await;
+    let chat = group(&s, &[&a, &bo]).await;
+    let loose = group(&s, &[&a, &bo]).await;
+    connect(&s, &chat.id, &rec.id, &a).await;
+    endpoint(&s, &a, "http://127.0.0.1:9/", &[EventType::MessageCreated]).await;
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for sender in 0..8 {
+        let (s, chat, loose, who) = (s.clone(), chat.id.clone(), loose.id.clone(), a.clone());
+        tasks.spawn(async move {
+            let mut sent = Vec::new();
+            for i in 0..10 {
+                let to = if i % 2 == 0 { &chat } else { &loose };
+                let m = s
+                    .send_message(&new_message(to, &who, &format!("{sender}/{i}")))
+                    .await
+                    .unwrap()
+                    .message;
+                if i % 2 == 0 {
+                    sent.push(m.id.to_string());
+                }
+            }
+            sent
+        });
+    }
+    let mut sent: Vec<String> = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        sent.extend(done.unwrap());
+    }
+    let (batches, sends) = s.send_batches().unwrap();
+    assert!(batches < sends, "{batches} batches for {sends} sends");
+    let written = events(&s).await;
+    assert!(
+        written.iter().all(
+            |(kind, record, _)| kind == "message.created" && record.as_str() == rec.id.as_str()
+        )
+    );
+    let mut told: Vec<String> = written.into_iter().filter_map(|e| e.2).collect();
+    told.sort();
+    sent.sort();
+    assert_eq!(
+        told, sent,
+        "one event for each message of the connected chat"
     );
 }
