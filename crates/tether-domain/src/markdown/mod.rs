@@ -59,6 +59,21 @@ pub const MAX_TABLE_CELLS: usize = 10_000;
 /// Largest rendered HTML of one message (256 KiB, about nine times the largest body).
 pub const MAX_HTML_BYTES: usize = 256 * 1024;
 
+/// Longest body [`renders_quickly`] vouches for. Rendering costs up to about a microsecond a
+/// byte for the densest ordinary markdown (a line break, an emphasis or a mention every few
+/// characters) and far more for tables, whose short rows the parser fills in: measured on the
+/// benchmark machine (release build), the worst 256-byte body without a table took ~150 µs,
+/// the worst 2 KiB one 2 ms, a 2 KiB table 12 ms; a chat line of 100 bytes 12 – 21 µs.
+pub const QUICK_RENDER_BYTES: usize = 256;
+
+/// Whether `body` is certain to render in well under a millisecond: at most
+/// [`QUICK_RENDER_BYTES`] and no `|` (so no table). A server may render such a body where it
+/// stands rather than hand it to a thread of its own, which costs two thread wake-ups; any
+/// other body may take milliseconds and belongs off the async workers.
+pub fn renders_quickly(body: &str) -> bool {
+    body.len() <= QUICK_RENDER_BYTES && !body.contains('|')
+}
+
 /// How often comrak asks whether to stop: once every this many steps.
 const STEPS_PER_CHECK: usize = 256;
 

@@ -347,6 +347,19 @@ fn r17_tables_may_have_up_to_the_cell_limit() {
 }
 
 #[test]
+fn r17_only_short_bodies_without_tables_count_as_quick_to_render() {
+    assert!(renders_quickly("Hej! Kan du titta på ärendet?"));
+    assert!(renders_quickly(&"a".repeat(QUICK_RENDER_BYTES)));
+    assert!(renders_quickly(""));
+    // Longer bodies, and bodies that may hold a table however short, are not vouched for.
+    assert!(!renders_quickly(&"a".repeat(QUICK_RENDER_BYTES + 1)));
+    assert!(!renders_quickly("|a|b|\n|-|-|\n|1|2|"));
+    assert!(!renders_quickly("x|"));
+    // Bytes, not characters: 129 two-byte letters are past the limit.
+    assert!(!renders_quickly(&"ä".repeat(QUICK_RENDER_BYTES / 2 + 1)));
+}
+
+#[test]
 fn r17_render_limits_name_the_limit() {
     let cells = RenderLimit::TableCells { cells: 10_100 }.to_string();
     assert!(

@@ -15,7 +15,7 @@ use tether_domain::chat::{
     URGENT_REPEAT_MS, may_see_message,
 };
 use tether_domain::invalid::{FieldError, Invalid};
-use tether_domain::markdown::{MentionResolver, Rendered, render};
+use tether_domain::markdown::{MentionResolver, Rendered, render, renders_quickly};
 use tether_domain::{ChatId, MessageId, UserId};
 use tether_store::chats::{Member, Message, NewMessage, ReactionAdded};
 
@@ -61,16 +61,22 @@ fn resolver(members: &[Member]) -> MentionResolver {
     MentionResolver::new(members.iter().map(|m| (m.user_id.clone(), m.name.clone())))
 }
 
-/// Renders a body for the chat's `members` on the blocking pool, so a costly body holds up no
-/// async worker; a body past a render limit (table cells, parse work, HTML size) is a 422 that
-/// names the limit. Sends and edits both come here.
+/// Renders a body for the chat's `members`; a body past a render limit (table cells, parse
+/// work, HTML size) is a 422 that names the limit. Sends and edits both come here. A short body
+/// without a table ([`renders_quickly`]: well under a millisecond) is rendered on the request's
+/// own task, which saves two thread wake-ups per send (BENCHMARKS.md, issue 18, sixth round);
+/// any other goes to the blocking pool, so that no async worker is held up for long.
 async fn render_body(body: &MessageBody, members: &[Member]) -> ApiResult<Rendered> {
-    let source = body.as_str().to_owned();
     let mentions = resolver(members);
-    tokio::task::spawn_blocking(move || render(&source, &mentions))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|limit| ApiError::invalid("body", Invalid::MessageLimit, limit.to_string()))
+    let rendered = if renders_quickly(body.as_str()) {
+        render(body.as_str(), &mentions)
+    } else {
+        let source = body.as_str().to_owned();
+        tokio::task::spawn_blocking(move || render(&source, &mentions))
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?
+    };
+    rendered.map_err(|limit| ApiError::invalid("body", Invalid::MessageLimit, limit.to_string()))
 }
 
 /// What a send asks for.
