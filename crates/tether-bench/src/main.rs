@@ -4,6 +4,12 @@
 use clap::Parser;
 use tether_bench::BenchArgs;
 
+/// mimalloc rather than the system allocator: a server allocates and frees small buffers per
+/// request, event and row, and glibc spent ~10 % of the server's CPU on it (BENCHMARKS.md,
+/// issue 18, sixth round).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "tether-bench",

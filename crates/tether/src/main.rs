@@ -5,6 +5,12 @@
 
 mod cli;
 
+/// mimalloc rather than the system allocator: a server allocates and frees small buffers per
+/// request, event and row, and glibc spent ~10 % of the server's CPU on it (BENCHMARKS.md,
+/// issue 18, sixth round).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
 use cli::admin::{bootstrap_admin, read_password};
