@@ -3,13 +3,15 @@
 //!
 //! An [`Envelope`] carries its audience (user ids), computed from the database right after the
 //! change committed, so a member removed a moment ago is not in the next event's audience on any
-//! node. The payload is serialized once and shared by every recipient.
+//! node. The payload is serialized once and shared by every recipient (reference-counted bytes
+//! that go into each socket's frame without a copy).
 //!
 //! Each connection has a bounded queue. When a slow client's queue is full, the hub drops
 //! further events for that connection and marks it; the connection then discards what is
 //! queued and sends `{"type":"resync"}`, so a client that fell behind is told so, never silently
 //! skipped, and never slows anyone else down.
 
+pub use axum::extract::ws::Utf8Bytes;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -31,7 +33,7 @@ pub enum Envelope {
     Clients {
         audience: Vec<String>,
         record_watchers: Option<String>,
-        payload: Arc<str>,
+        payload: Utf8Bytes,
     },
     /// An event for every node, never forwarded to a client.
     Nodes(Control),
@@ -139,7 +141,7 @@ impl EventBus for LocalBus {
 pub struct Subscription {
     pub id: u64,
     pub user_id: String,
-    pub rx: mpsc::Receiver<Arc<str>>,
+    pub rx: mpsc::Receiver<Utf8Bytes>,
     pub lagged: Arc<AtomicBool>,
     /// Notified when the socket's session ended: it closes. Apart from the queue, so an end
     /// reaches a connection that fell behind too.
@@ -150,7 +152,7 @@ struct Conn {
     id: u64,
     /// The session's token hash.
     session: String,
-    tx: mpsc::Sender<Arc<str>>,
+    tx: mpsc::Sender<Utf8Bytes>,
     lagged: Arc<AtomicBool>,
     ended: Arc<Notify>,
 }
@@ -380,7 +382,7 @@ impl Hub {
         {
             for c in list {
                 c.lagged.store(true, Ordering::Relaxed);
-                let _ = c.tx.try_send(Arc::from(RESYNC));
+                let _ = c.tx.try_send(Utf8Bytes::from_static(RESYNC));
             }
         }
     }
@@ -391,7 +393,7 @@ impl Hub {
         if let Ok(conns) = self.conns.read() {
             for c in conns.values().flatten() {
                 c.lagged.store(true, Ordering::Relaxed);
-                let _ = c.tx.try_send(Arc::from(RESYNC));
+                let _ = c.tx.try_send(Utf8Bytes::from_static(RESYNC));
             }
         }
     }

@@ -45,7 +45,7 @@ impl From<Envelope> for Wire {
             } => Wire::Clients {
                 audience,
                 record_watchers,
-                payload: payload.to_string(),
+                payload: payload.as_str().to_owned(),
             },
             Envelope::Nodes(control) => Wire::Nodes { control },
         }

@@ -104,6 +104,9 @@ impl Store {
                 })
                 .min_connections(1)
                 .acquire_timeout(opts.connect_timeout)
+                // An in-process connection cannot be lost as a network one can, and sqlx's
+                // check before lending it out is a trip to the connection's thread and back.
+                .test_before_acquire(false)
                 .connect_with(options.clone())
                 .await
                 .map_err(|e| sqlite_open_error(e, &path))?;
@@ -118,6 +121,9 @@ impl Store {
                     .max_connections(1)
                     .min_connections(1)
                     .acquire_timeout(WRITE_QUEUE_TIMEOUT)
+                    // No check trip per batch (see above): a storage failure replaces the
+                    // connection through `replace_writer` instead.
+                    .test_before_acquire(false)
                     // After a storage failure the connection is closed and opened afresh.
                     .before_acquire(move |_, _| {
                         let replace = replace.clone();

@@ -14,6 +14,65 @@ use std::collections::{HashMap, HashSet};
 /// body that would cost more than a message may (see [`RenderLimit`]). The work is bounded
 /// by the body's length whatever it holds.
 pub fn render(body: &str, mentions: &MentionResolver) -> Result<Rendered, RenderLimit> {
+    if let Some(html) = plain_line_html(body) {
+        return Ok(Rendered {
+            html,
+            mentioned_user_ids: Vec::new(),
+        });
+    }
+    render_markdown(body, mentions)
+}
+
+/// Whether `body` is one line of plain words that markdown leaves as it is: it starts with a
+/// letter, ends with no space, and holds only letters, digits, spaces, punctuation that means
+/// nothing inline (`, ; ? ! ' - ( ) /`), a `.` that no letter, digit, `-` or `_` follows (so
+/// no `www.` link and no address), and a `:` that no `/` follows (no `https://` link) and that
+/// opens no known emoji shortcode (`:smile:`; `12:30` and `Note:` stay plain). No block can
+/// start such a line (a list, a heading, a quote, code) and nothing in it is escaped. Most chat
+/// lines are like this.
+pub fn is_plain_line(body: &str) -> bool {
+    if !body.chars().next().is_some_and(char::is_alphabetic)
+        || body.ends_with(' ')
+        || body.to_ascii_lowercase().contains("www.")
+    {
+        return false;
+    }
+    body.char_indices().all(|(i, c)| {
+        let after = &body[i + c.len_utf8()..];
+        let next = after.chars().next();
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                ' ' | ',' | ';' | '?' | '!' | '\'' | '-' | '(' | ')' | '/'
+            )
+            || (c == '.' && !next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '-' | '_')))
+            || (c == ':' && next != Some('/') && !opens_shortcode(after))
+    })
+}
+
+/// Whether the text after a `:` makes it an emoji shortcode: a name of ASCII letters, digits,
+/// `+`, `-` or `_`, a closing `:`, and a name the parser knows (it asks the same table).
+fn opens_shortcode(after_colon: &str) -> bool {
+    let name = after_colon
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'_'))
+        .count();
+    name > 0
+        && after_colon.as_bytes().get(name) == Some(&b':')
+        && emojis::get_by_shortcode(&after_colon[..name]).is_some()
+}
+
+/// What [`render_markdown`] makes of a [`is_plain_line`] body, without the parser and the
+/// sanitizer: the line as a paragraph (nothing in it needs escaping).
+fn plain_line_html(body: &str) -> Option<String> {
+    is_plain_line(body).then(|| format!("<p>{body}</p>\n"))
+}
+
+/// [`render`] through the parser and the sanitizer, whatever the body holds.
+pub(crate) fn render_markdown(
+    body: &str,
+    mentions: &MentionResolver,
+) -> Result<Rendered, RenderLimit> {
     let options = comrak_options();
     let arena = Arena::new();
     let root = parse(&arena, body, &options)?;

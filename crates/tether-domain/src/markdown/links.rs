@@ -19,6 +19,9 @@ pub fn extract_record_links(body: &str, public_url: &str) -> Vec<RecordLink> {
     let Some(base) = PublicUrl::parse(public_url) else {
         return Vec::new();
     };
+    if !may_link_records(body) {
+        return Vec::new();
+    }
     let options = comrak_options();
     let arena = Arena::new();
     let Ok(root) = parse(&arena, body, &options) else {
@@ -47,6 +50,15 @@ pub fn extract_record_links(body: &str, public_url: &str) -> Vec<RecordLink> {
         }
     }
     links
+}
+
+/// Whether `body` can hold a record link at all, without parsing it: a link's path must read
+/// `/records/` exactly, and the parser turns only character references (`&#114;`) and
+/// backslash escapes (`\/`) into other characters, and a letter cannot be backslash-escaped.
+/// So a body with neither `records` nor `&` links no record. Most messages link none, and
+/// are then spared the parse wherever they are listed or delivered.
+pub fn may_link_records(body: &str) -> bool {
+    body.contains("records") || body.contains('&')
 }
 
 /// This server's public base address, split for comparing links against it.

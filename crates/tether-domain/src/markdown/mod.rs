@@ -6,7 +6,10 @@
 //! (shown as text, never passed through) and dangerous link targets blanked, then ammonia
 //! re-parses that output and keeps only an explicit allow-list of tags, attributes and URL
 //! schemes. Either wall alone should hold; both run on every message so that a bug in one, or a
-//! comrak option switched on later, is not an XSS.
+//! comrak option switched on later, is not an XSS. The one exception is a body that is a single
+//! plain line ([`is_plain_line`]): it holds no character HTML or markdown could read, so its
+//! HTML is the line in a paragraph, which a test checks is byte for byte what the two walls
+//! make of it.
 //!
 //! Mentions and record links are read from comrak's syntax tree, not from text patterns, so
 //! whatever sits in a code span or code block stays code: it neither notifies anyone nor
@@ -28,8 +31,8 @@ mod plain;
 mod tests;
 
 pub(crate) use html::escape_html;
-pub use html::render;
-pub use links::extract_record_links;
+pub use html::{is_plain_line, render};
+pub use links::{extract_record_links, may_link_records};
 pub use plain::plain_text;
 
 use std::collections::HashMap;
@@ -67,11 +70,12 @@ pub const MAX_HTML_BYTES: usize = 256 * 1024;
 pub const QUICK_RENDER_BYTES: usize = 256;
 
 /// Whether `body` is certain to render in well under a millisecond: at most
-/// [`QUICK_RENDER_BYTES`] and no `|` (so no table). A server may render such a body where it
+/// [`QUICK_RENDER_BYTES`] and no `|` (so no table), or one plain line of any length
+/// ([`is_plain_line`]: copied, not parsed). A server may render such a body where it
 /// stands rather than hand it to a thread of its own, which costs two thread wake-ups; any
 /// other body may take milliseconds and belongs off the async workers.
 pub fn renders_quickly(body: &str) -> bool {
-    body.len() <= QUICK_RENDER_BYTES && !body.contains('|')
+    (body.len() <= QUICK_RENDER_BYTES && !body.contains('|')) || is_plain_line(body)
 }
 
 /// How often comrak asks whether to stop: once every this many steps.

@@ -351,12 +351,131 @@ fn r17_only_short_bodies_without_tables_count_as_quick_to_render() {
     assert!(renders_quickly("Hej! Kan du titta på ärendet?"));
     assert!(renders_quickly(&"a".repeat(QUICK_RENDER_BYTES)));
     assert!(renders_quickly(""));
-    // Longer bodies, and bodies that may hold a table however short, are not vouched for.
-    assert!(!renders_quickly(&"a".repeat(QUICK_RENDER_BYTES + 1)));
+    // Longer bodies with markup, and bodies that may hold a table however short, are not
+    // vouched for.
+    assert!(!renders_quickly(
+        &"*a*\n".repeat(QUICK_RENDER_BYTES / 4 + 1)
+    ));
     assert!(!renders_quickly("|a|b|\n|-|-|\n|1|2|"));
     assert!(!renders_quickly("x|"));
     // Bytes, not characters: 129 two-byte letters are past the limit.
-    assert!(!renders_quickly(&"ä".repeat(QUICK_RENDER_BYTES / 2 + 1)));
+    assert!(!renders_quickly(&"_ä".repeat(QUICK_RENDER_BYTES / 3 + 1)));
+    // A plain line of any length is copied, not parsed.
+    assert!(renders_quickly("Hej på dig. ".repeat(2_000).trim_end()));
+}
+
+#[test]
+fn r17_plain_lines_are_told_apart_from_markup() {
+    for plain in [
+        "Hej! Kan du titta på ärendet?",
+        "Customer called again about the invoice; can someone look (before noon)?",
+        "Note: the order is late, see the follow-up/reply.",
+        "Done.",
+        "Vänta lite, jag kollar: ",
+        "Mötet 12:30 flyttas",
+        "tbench:12: a chat line",
+        "what about ::",
+    ] {
+        let plain = plain.trim_end();
+        assert!(is_plain_line(plain), "{plain}");
+    }
+    for markup in [
+        "",
+        " leading space",
+        "trailing space ",
+        "1. a list",
+        "- a list",
+        "# heading",
+        "> quote",
+        "two\nlines",
+        "see www.example.com",
+        "mail dana@example.com",
+        "visit https://example.com",
+        "a :smile: here",
+        "tbench:1234: x",
+        "a:+1: b",
+        "see https://x",
+        "www-ish www.",
+        "a.-b",
+        "half *bold*",
+        "a_b_c",
+        "a `code` span",
+        "x &amp; y",
+        "x < y",
+        "x \\ y",
+        "~gone~",
+        "[link](x)",
+        "ping <@u-1>",
+        "e.g. this",
+        "non\u{a0}breaking",
+        "tab\there",
+        "a | b",
+        "\"quoted\"",
+    ] {
+        assert!(!is_plain_line(markup), "{markup:?}");
+    }
+}
+
+/// A small deterministic generator (xorshift), so the comparison below is the same every run.
+fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[test]
+fn r17_a_plain_line_renders_as_the_full_pipeline_renders_it() {
+    // Every character a plain line may hold, and the ones that make markup, mixed at random:
+    // wherever the shortcut applies, its HTML must be byte for byte the parser's and the
+    // sanitizer's.
+    const ALPHABET: &[char] = &[
+        'a', 'b', 'w', 'Z', 'å', 'Ä', 'ö', 'é', 'ß', 'ж', '中', '1', '0', '٣', ' ', ' ', ' ', ',',
+        ';', '?', '!', '\'', '-', '(', ')', '/', '.', '.', ':', ':', '*', '_', '`', '~', '&', '<',
+        '>', '"', '\\', '[', ']', '#', '|', '@', '+', '=', '\n', '\u{a0}', '\t', '^', '%',
+    ];
+    let mut seed = 0x5eed_1234_abcd_0001_u64;
+    let (mut plain, mut compared) = (0, 0);
+    let mut bodies: Vec<String> = vec![
+        "Hej! Kan du titta på ärendet?".into(),
+        "Note: www. is not a link".into(),
+        "wait www.".into(),
+        "a.b".into(),
+        "Ok: ".into(),
+        "smile :smile:".into(),
+        "no:smile:here".into(),
+        "count:1234:".into(),
+        "12:30 och 13:45".into(),
+        "tbench:99: Customer called again about the invoice; can someone look?".into(),
+        "wait www.-x".into(),
+        "x.-y".into(),
+    ];
+    for _ in 0..30_000 {
+        let len = 1 + (xorshift(&mut seed) % 24) as usize;
+        let mut body = String::new();
+        for _ in 0..len {
+            let c = ALPHABET[(xorshift(&mut seed) % ALPHABET.len() as u64) as usize];
+            body.push(c);
+        }
+        bodies.push(body);
+    }
+    for body in bodies {
+        compared += 1;
+        let full = super::html::render_markdown(&body, &MentionResolver::empty());
+        if is_plain_line(&body) {
+            plain += 1;
+            assert_eq!(
+                render(&body, &MentionResolver::empty()).map(|r| r.html),
+                full.map(|r| r.html),
+                "{body:?}"
+            );
+        }
+    }
+    // The generator must reach the shortcut often enough to mean something.
+    assert!(
+        plain > 500,
+        "only {plain} of {compared} bodies were plain lines"
+    );
 }
 
 #[test]

@@ -77,7 +77,7 @@ async fn unfurl(
         std::slice::from_ref(caller.id()),
     )
     .await?
-    .cards(&state, &caller.subject, &probe)
+    .cards(&caller.subject, &probe)
     .into_iter()
     .next();
     Ok(Json(UnfurlResponse { card }))

@@ -4,19 +4,21 @@
 //! ([`CardFacts`]), so cards add no query per message and none per recipient.
 
 use crate::AppState;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::access::decide;
 use tether_domain::cards::{Card, CardSource, link_card, record_card};
-use tether_domain::markdown::extract_record_links;
-use tether_domain::{Access, RecordId, Subject, UserId};
+use tether_domain::markdown::{
+    RecordLink, extract_record_links, may_link_records, renders_quickly,
+};
+use tether_domain::{Access, MessageId, RecordId, Subject, UserId};
 use tether_store::chats::Message;
 use tether_store::record_types::RecordType;
 use tether_store::records::Record;
 
 /// The record links of a message that still carry a card (the sender may have removed some).
-fn card_links(state: &AppState, m: &Message) -> Vec<tether_domain::markdown::RecordLink> {
+fn card_links(m: &Message, public_url: &str) -> Vec<RecordLink> {
     if m.deleted_at.is_some() || m.kind != "text" {
         return Vec::new();
     }
@@ -32,25 +34,52 @@ fn card_links(state: &AppState, m: &Message) -> Vec<tether_domain::markdown::Rec
                 .collect()
         })
         .unwrap_or_default();
-    extract_record_links(&m.body, &state.config.public_url)
+    extract_record_links(&m.body, public_url)
         .into_iter()
         .filter(|l| !removed.contains(&l.url))
         .collect()
 }
 
-/// Whether any of these messages has a card at all, or is an introduction card (R10) whose
-/// content depends on the reader (then events differ per recipient).
-pub fn has_cards(state: &AppState, messages: &[Message]) -> bool {
-    messages
+/// The card links of each of `messages` that has any, each body parsed once. A body that
+/// cannot link a record is not parsed at all, a short one is parsed here, and the rest (up to
+/// 28 KiB of markdown each) on the blocking pool, so that no async worker is held up for long.
+async fn links_of(
+    state: &AppState,
+    messages: &[Message],
+) -> ApiResult<BTreeMap<MessageId, Vec<RecordLink>>> {
+    let url = &state.config.public_url;
+    let (quick, slow): (Vec<&Message>, Vec<&Message>) = messages
         .iter()
-        .any(|m| m.kind == "intro" || !card_links(state, m).is_empty())
+        .partition(|m| renders_quickly(&m.body) || !may_link_records(&m.body));
+    let mut links: BTreeMap<MessageId, Vec<RecordLink>> = quick
+        .into_iter()
+        .map(|m| (m.id.clone(), card_links(m, url)))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    if !slow.is_empty() {
+        let slow: Vec<Message> = slow.into_iter().cloned().collect();
+        let url = url.clone();
+        let parsed = tokio::task::spawn_blocking(move || {
+            slow.iter()
+                .map(|m| (m.id.clone(), card_links(m, &url)))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+        links.extend(parsed.into_iter().filter(|(_, l)| !l.is_empty()));
+    }
+    Ok(links)
 }
 
 /// What the cards and introduction cards of some messages are made of, read once for all
-/// their readers: the records they name, each reader's shares on them, and the record types.
-/// Three queries however many messages and readers (none when no message has a card).
+/// their readers: each message's record links, the records they name, each reader's shares on
+/// them, and the record types. Three queries however many messages and readers (none when no
+/// message has a card).
 #[derive(Default)]
 pub struct CardFacts {
+    links: BTreeMap<MessageId, Vec<RecordLink>>,
+    /// Whether a message is an introduction card (R10).
+    intro: bool,
     records: BTreeMap<RecordId, Record>,
     shares: BTreeMap<(RecordId, UserId), Access>,
     types: BTreeMap<String, RecordType>,
@@ -74,19 +103,25 @@ impl CardFacts {
         messages: &[Message],
         readers: &[UserId],
     ) -> ApiResult<CardFacts> {
-        let links: Vec<_> = messages.iter().flat_map(|m| card_links(state, m)).collect();
+        let links = links_of(state, messages).await?;
+        let intro = messages.iter().any(|m| m.kind == "intro");
         let ids: Vec<RecordId> = links
-            .iter()
+            .values()
+            .flatten()
             .map(|l| l.record_id.clone())
             .chain(messages.iter().filter_map(intro_of).map(|(_, id)| id))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .map(RecordId::new)
             .collect();
+        let mut facts = CardFacts {
+            links,
+            intro,
+            ..CardFacts::default()
+        };
         if ids.is_empty() {
-            return Ok(CardFacts::default());
+            return Ok(facts);
         }
-        let mut facts = CardFacts::default();
         if let [reader] = readers {
             for v in state.store.record_views(&ids, Some(reader)).await? {
                 if let Some(access) = v.shared {
@@ -104,7 +139,7 @@ impl CardFacts {
                 facts.shares.insert((record, user), access);
             }
         }
-        if !links.is_empty() {
+        if !facts.links.is_empty() {
             facts.types = state
                 .record_types()
                 .await?
@@ -113,6 +148,12 @@ impl CardFacts {
                 .collect();
         }
         Ok(facts)
+    }
+
+    /// Whether any of the messages has a card, or is an introduction card (R10), whose content
+    /// depends on the reader (then events differ per recipient).
+    pub fn differ_by_reader(&self) -> bool {
+        self.intro || !self.links.is_empty()
     }
 
     /// The record `id` of type `ty`, if `subject` may read it.
@@ -129,9 +170,12 @@ impl CardFacts {
 
     /// The cards of `m` as `subject` sees them: a record card for a record they may read, a
     /// plain link card otherwise (R16).
-    pub fn cards(&self, state: &AppState, subject: &Subject, m: &Message) -> Vec<Card> {
-        card_links(state, m)
-            .into_iter()
+    pub fn cards(&self, subject: &Subject, m: &Message) -> Vec<Card> {
+        let Some(links) = self.links.get(&m.id) else {
+            return Vec::new();
+        };
+        links
+            .iter()
             .map(|l| {
                 let record = self.readable(subject, &l.record_type, &l.record_id);
                 match (record, self.types.get(&l.record_type)) {

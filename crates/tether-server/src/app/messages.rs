@@ -43,7 +43,7 @@ pub async fn list_messages(
         .map(|m| {
             viewed(
                 m,
-                facts.cards(state, &caller.subject, m),
+                facts.cards(&caller.subject, m),
                 facts.hides_intro(&caller.subject, m),
             )
         })
@@ -382,11 +382,12 @@ pub async fn react(
     if !changed {
         return Ok(Outcome::quiet(message_out(&m)));
     }
-    let message = state
-        .store
-        .message(message_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("message".into()))?;
+    // The message as read above with its reactions now (one query, not the whole message
+    // again: a reaction changes nothing else).
+    let message = Message {
+        reactions: state.store.reactions(message_id).await?,
+        ..m
+    };
     let members = state.store.members(chat_id).await?;
     let out = message_out(&message);
     Ok(Outcome::new(

@@ -196,7 +196,7 @@ pub async fn message_seen_by(
             .await?;
     Ok(viewed(
         m,
-        facts.cards(state, subject, m),
+        facts.cards(subject, m),
         facts.hides_intro(subject, m),
     ))
 }

@@ -323,3 +323,84 @@ async fn r16_a_synced_records_card_links_back_to_the_host_for_readers_only() {
     assert_eq!(cards(&sent)[0]["kind"], "record");
     assert!(cards(&sent)[0].get("external").is_none());
 }
+
+/// Each message's links are read once, long bodies away from the request's own task: a page
+/// that mixes a long message with a link, a short one with a link and plain lines gives each
+/// message exactly its own cards, live and when listed.
+#[tokio::test]
+async fn r16_long_and_short_messages_in_one_page_each_keep_their_cards() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.enable_collaboration().await;
+    let (_, olga) = app
+        .user(&admin, "olga@example.com", "Olga Berg", &["agent"], &[])
+        .await;
+    let (bo_id, bo) = app
+        .user(&admin, "bo@example.com", "Bo Lind", &["agent"], &[])
+        .await;
+    let mut urls = Vec::new();
+    for title in ["Printer jams", "Invoice twice"] {
+        let case = app
+            .post("/records/case", &olga, json!({"fields": {"title": title}}))
+            .await
+            .expect(201)
+            .body;
+        urls.push(case["url"].as_str().unwrap().to_owned());
+    }
+    let chat = app
+        .post("/chats", &olga, json!({"member_ids": [bo_id]}))
+        .await
+        .expect(201)
+        .body;
+    let path = format!("/chats/{}/messages", chat["id"].as_str().unwrap());
+    let mut bo_events = app.events(&bo).await;
+    let long = format!(
+        "{}\n\nSee {} too.",
+        "A *long* line of notes. ".repeat(40),
+        urls[1]
+    );
+    assert!(long.len() > 900);
+    let bodies = [
+        format!("Short: {}", urls[0]),
+        "Just a plain line, no link at all.".to_owned(),
+        long,
+        "Note: the records team knows.".to_owned(),
+    ];
+    let want = [
+        Some("CAS-00001 Printer jams"),
+        None,
+        Some("CAS-00002 Invoice twice"),
+        None,
+    ];
+    for (body, title) in bodies.iter().zip(want) {
+        let sent = app
+            .post(&path, &olga, json!({"body": body}))
+            .await
+            .expect(201)
+            .body;
+        let live = bo_events.expect("message.created").await;
+        for m in [&sent, &live["message"]] {
+            let titles: Vec<Value> = cards(m).iter().map(|c| c["title"].clone()).collect();
+            match title {
+                Some(t) => assert_eq!(titles, vec![json!(t)], "{body}"),
+                None => assert!(titles.is_empty(), "{body}"),
+            }
+        }
+    }
+    let page = app.get(&path, &bo).await.expect(200).body;
+    let mut items: Vec<Value> = page["items"].as_array().unwrap().clone();
+    items.reverse();
+    let titles: Vec<Vec<Value>> = items
+        .iter()
+        .filter(|m| m["kind"] == "text")
+        .map(|m| cards(m).iter().map(|c| c["title"].clone()).collect())
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            vec![json!("CAS-00001 Printer jams")],
+            vec![],
+            vec![json!("CAS-00002 Invoice twice")],
+            vec![],
+        ]
+    );
+}

@@ -143,6 +143,19 @@ impl Store {
     }
 
     /// Loads reactions and attachments of a page of messages (two queries).
+    /// A message's reactions now, as [`Message::reactions`] holds them: one query (what a
+    /// reaction answers with, without reading the whole message again).
+    pub async fn reactions(&self, message_id: &MessageId) -> Result<Vec<(String, Vec<String>)>> {
+        let rows: Vec<(String, String)> = with_pool!(self, p => sqlx::query_as(
+            "SELECT emoji, user_id FROM reactions WHERE message_id = $1 ORDER BY created_at, emoji, user_id")
+            .bind(message_id.as_str()).fetch_all(p).await)?;
+        let mut reactions = Vec::new();
+        for (emoji, user) in rows {
+            add_reaction_to(&mut reactions, emoji, user);
+        }
+        Ok(reactions)
+    }
+
     async fn fill_details(&self, list: &mut [Message]) -> Result<()> {
         if list.is_empty() {
             return Ok(());
@@ -171,10 +184,7 @@ impl Store {
             .collect();
         for (mid, emoji, user) in reactions {
             if let Some(m) = by_id.get_mut(&mid) {
-                match m.reactions.iter_mut().find(|(e, _)| *e == emoji) {
-                    Some((_, users)) => users.push(user),
-                    None => m.reactions.push((emoji, vec![user])),
-                }
+                add_reaction_to(&mut m.reactions, emoji, user);
             }
         }
         for a in attachments {
@@ -187,5 +197,13 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// Adds `user`'s `emoji` to reactions grouped by emoji, in order of first appearance.
+fn add_reaction_to(reactions: &mut Vec<(String, Vec<String>)>, emoji: String, user: String) {
+    match reactions.iter_mut().find(|(e, _)| *e == emoji) {
+        Some((_, users)) => users.push(user),
+        None => reactions.push((emoji, vec![user])),
     }
 }

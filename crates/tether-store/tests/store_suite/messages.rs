@@ -228,6 +228,18 @@ async fn reactions_are_bounded_per_message_even_when_added_at_once(b: Backend) {
         s.add_reaction(&m, &bo, "e", 3).await.unwrap(),
         ReactionAdded::TooMany
     );
+    // What a reaction answers with: the message's reactions alone, grouped by emoji in order
+    // of first appearance, the same as the whole message read again.
+    let reactions = s.reactions(&m).await.unwrap();
+    assert_eq!(
+        reactions,
+        vec![
+            ("a".to_owned(), vec![a.to_string()]),
+            ("c".to_owned(), vec![a.to_string(), bo.to_string()]),
+            ("d".to_owned(), vec![bo.to_string()]),
+        ]
+    );
+    assert_eq!(s.message(&m).await.unwrap().unwrap().reactions, reactions);
 
     // Twenty different reactions at once on a fresh message: exactly three are taken.
     let m2 = s

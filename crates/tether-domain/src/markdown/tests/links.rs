@@ -139,3 +139,17 @@ fn r16_a_malformed_public_url_matches_nothing() {
     );
     assert_eq!(trailing, one("case", "1"));
 }
+
+#[test]
+fn r16_record_links_spelled_with_references_or_escapes_are_still_found() {
+    // The parser decodes these before the link is compared, so the cheap check that skips
+    // bodies without `records` must let them through.
+    for body in [
+        "[x](https://tether.example/&#114;ecords/case/1)",
+        "[x](https://tether.example/rec&#111;rds/case/1)",
+        "[x](https://tether.example\\/records\\/case/1)",
+    ] {
+        assert_eq!(links(body, PUBLIC), one("case", "1"), "{body}");
+    }
+    assert!(links("no link to any record here", PUBLIC).is_empty());
+}

@@ -150,18 +150,15 @@ async fn message_to(
     m: &Message,
     audience: Vec<UserId>,
 ) -> ApiResult<()> {
-    if !crate::app::cards::has_cards(state, std::slice::from_ref(m)) {
+    let one = std::slice::from_ref(m);
+    let facts = crate::app::cards::CardFacts::read(state, one, &audience).await?;
+    if !facts.differ_by_reader() {
         emit(state, &change.event(m, message_out(m)), audience);
         return Ok(());
     }
-    let one = std::slice::from_ref(m);
-    let facts = crate::app::cards::CardFacts::read(state, one, &audience).await?;
     for subject in state.store.subjects(&audience).await? {
-        let out = crate::app::views::viewed(
-            m,
-            facts.cards(state, &subject, m),
-            facts.hides_intro(&subject, m),
-        );
+        let out =
+            crate::app::views::viewed(m, facts.cards(&subject, m), facts.hides_intro(&subject, m));
         emit(state, &change.event(m, out), vec![subject.user_id]);
     }
     Ok(())

@@ -66,6 +66,67 @@ async fn slow_client_gets_resync_while_others_keep_receiving() {
     assert!(saw_resync, "the slow client was told to resync");
 }
 
+/// A client that stops reading for a while has events waiting for it; the socket writes them
+/// out several at a time when it can, and the client still gets each one once, in order, with
+/// no resync while its queue had room.
+#[tokio::test]
+async fn events_waiting_for_a_socket_all_arrive_in_order() {
+    let app = spawn_app_with(Backend::Sqlite, |c| c.limits.sends = 0).await;
+    let p = people(app).await;
+    let app = &p.app;
+    let gid = id(&app
+        .post("/chats", &p.alice, json!({"member_ids": [p.bo_id]}))
+        .await
+        .expect(201)
+        .body);
+    let stream = {
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.set_recv_buffer_size(2048).unwrap();
+        sock.connect(app.addr).await.unwrap()
+    };
+    let (mut bo_ws, _) = tokio_tungstenite::client_async(
+        format!("ws://{}/api/v1/events?token={}", app.addr, p.bo),
+        stream,
+    )
+    .await
+    .unwrap();
+    // Bo reads nothing while 250 messages of 20 KB are sent: more than the socket buffers hold
+    // (up to 4 MiB), fewer than his queue (256 events) holds.
+    const SENT: usize = 250;
+    let padding = "y".repeat(20_000);
+    for i in 0..SENT {
+        app.post(
+            &format!("/chats/{gid}/messages"),
+            &p.alice,
+            json!({"body": format!("message {i} {padding}")}),
+        )
+        .await
+        .expect(201);
+    }
+    use futures_util::StreamExt;
+    let mut got = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while got.len() < SENT {
+        let Ok(Some(Ok(msg))) = tokio::time::timeout_at(deadline, bo_ws.next()).await else {
+            break;
+        };
+        let tokio_tungstenite::tungstenite::Message::Text(t) = msg else {
+            continue;
+        };
+        let e: Value = serde_json::from_str(&t).unwrap();
+        assert_ne!(e["type"], "resync", "the queue had room for every event");
+        if e["type"] == "message.created" {
+            let body = e["message"]["body"].as_str().unwrap().to_owned();
+            got.push(body.split(' ').nth(1).unwrap().parse::<usize>().unwrap());
+        }
+    }
+    assert_eq!(
+        got,
+        (0..SENT).collect::<Vec<_>>(),
+        "every message once, in order"
+    );
+}
+
 #[tokio::test]
 async fn live_sockets_end_with_their_session() {
     let p = people(spawn_app(Backend::Sqlite).await).await;
