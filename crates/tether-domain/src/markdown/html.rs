@@ -31,13 +31,10 @@ pub fn render(body: &str, mentions: &MentionResolver) -> Result<Rendered, Render
 /// start such a line (a list, a heading, a quote, code) and nothing in it is escaped. Most chat
 /// lines are like this.
 pub fn is_plain_line(body: &str) -> bool {
-    if !body.chars().next().is_some_and(char::is_alphabetic)
-        || body.ends_with(' ')
-        || body.to_ascii_lowercase().contains("www.")
-    {
+    if !body.chars().next().is_some_and(char::is_alphabetic) || body.ends_with(' ') {
         return false;
     }
-    body.char_indices().all(|(i, c)| {
+    let plain = body.char_indices().all(|(i, c)| {
         let after = &body[i + c.len_utf8()..];
         let next = after.chars().next();
         c.is_alphanumeric()
@@ -47,7 +44,12 @@ pub fn is_plain_line(body: &str) -> bool {
             )
             || (c == '.' && !next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '-' | '_')))
             || (c == ':' && next != Some('/') && !opens_shortcode(after))
-    })
+    });
+    plain
+        && !body
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"www."))
 }
 
 /// Whether the text after a `:` makes it an emoji shortcode: a name of ASCII letters, digits,

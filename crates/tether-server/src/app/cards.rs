@@ -41,16 +41,20 @@ fn card_links(m: &Message, public_url: &str) -> Vec<RecordLink> {
 }
 
 /// The card links of each of `messages` that has any, each body parsed once. A body that
-/// cannot link a record is not parsed at all, a short one is parsed here, and the rest (up to
-/// 28 KiB of markdown each) on the blocking pool, so that no async worker is held up for long.
+/// cannot link a record (or is no text message) is not parsed at all, a short one is parsed
+/// here, and the rest (up to 28 KiB of markdown each) on the blocking pool, so that no async
+/// worker is held up for long.
 async fn links_of(
     state: &AppState,
     messages: &[Message],
 ) -> ApiResult<BTreeMap<MessageId, Vec<RecordLink>>> {
     let url = &state.config.public_url;
-    let (quick, slow): (Vec<&Message>, Vec<&Message>) = messages
-        .iter()
-        .partition(|m| renders_quickly(&m.body) || !may_link_records(&m.body));
+    let (quick, slow): (Vec<&Message>, Vec<&Message>) = messages.iter().partition(|m| {
+        m.kind != "text"
+            || m.deleted_at.is_some()
+            || !may_link_records(&m.body)
+            || renders_quickly(&m.body)
+    });
     let mut links: BTreeMap<MessageId, Vec<RecordLink>> = quick
         .into_iter()
         .map(|m| (m.id.clone(), card_links(m, url)))
