@@ -131,13 +131,13 @@ pub(crate) fn member_now(backend: crate::Backend) -> &'static str {
 
 /// The statement that answers whether user `$2` may act on message `$1` now, inside the
 /// action's write transaction (a row when they may): `$2` is a member of the message's chat,
-/// and with `own` also sent it, and it is not deleted. On PostgreSQL the member row is
+/// the message is not deleted, and with `own` `$2` also sent it. On PostgreSQL the member row is
 /// share-locked until the commit, as in [`member_now`].
 pub(crate) fn may_act_on_message(backend: crate::Backend, own: bool) -> &'static str {
     match (backend, own) {
         (crate::Backend::Sqlite, false) => {
             "SELECT 1 FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id \
-             WHERE m.id = $1 AND cm.user_id = $2"
+             WHERE m.id = $1 AND cm.user_id = $2 AND m.deleted_at IS NULL"
         }
         (crate::Backend::Sqlite, true) => {
             "SELECT 1 FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id \
@@ -145,7 +145,7 @@ pub(crate) fn may_act_on_message(backend: crate::Backend, own: bool) -> &'static
         }
         (crate::Backend::Postgres, false) => {
             "SELECT 1 FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id \
-             WHERE m.id = $1 AND cm.user_id = $2 FOR KEY SHARE OF cm"
+             WHERE m.id = $1 AND cm.user_id = $2 AND m.deleted_at IS NULL FOR KEY SHARE OF cm"
         }
         (crate::Backend::Postgres, true) => {
             "SELECT 1 FROM chat_members cm JOIN messages m ON m.chat_id = cm.chat_id \

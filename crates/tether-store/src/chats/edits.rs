@@ -88,7 +88,8 @@ impl Store {
     ///
     /// The message row is locked first (a write to it that changes nothing), so two people
     /// adding new reactions at once cannot both take the last place. Whether `user_id` is a
-    /// member of the message's chat is read inside the write: `NotFound("message")` when not.
+    /// member of the message's chat, and whether the message is still there (not deleted), is
+    /// read inside the write: `NotFound("message")` when not.
     pub async fn add_reaction(
         &self,
         message_id: &MessageId,

@@ -106,4 +106,14 @@ async fn only_members_messages_are_written(b: Backend) {
     s.edit_message(&mine.id, &a, "edited", "edited", &[])
         .await
         .unwrap();
+
+    // A deleted message takes no reaction, even from a member: the write refuses it whatever
+    // a check before the write saw.
+    s.delete_message(&mine.id, &a).await.unwrap();
+    assert!(gone(s.set_reaction(&mine.id, &a, "🎉", true).await));
+    assert!(matches!(
+        s.add_reaction(&mine.id, &a, "🎉", 10).await,
+        Err(StoreError::NotFound("message"))
+    ));
+    assert!(s.reactions(&mine.id).await.unwrap().is_empty());
 }
