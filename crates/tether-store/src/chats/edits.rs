@@ -104,7 +104,11 @@ impl Store {
             if sqlx::query(guard).bind(message_id.as_str()).bind(user_id).fetch_optional(&mut *tx).await?.is_none() {
                 return Err(StoreError::NotFound("message"));
             }
-            sqlx::query("UPDATE messages SET id = id WHERE id = $1").bind(message_id.as_str()).execute(&mut *tx).await?;
+            // The lock waits for a delete under way; on PostgreSQL the row is then read anew, so a
+            // message deleted meanwhile locks nothing and takes no reaction.
+            if sqlx::query("UPDATE messages SET id = id WHERE id = $1 AND deleted_at IS NULL").bind(message_id.as_str()).execute(&mut *tx).await?.rows_affected() == 0 {
+                return Err(StoreError::NotFound("message"));
+            }
             let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO reactions (message_id, user_id, emoji, created_at) SELECT $1, $2, $3, {REACTION_AT} \
                  WHERE EXISTS (SELECT 1 FROM reactions WHERE message_id = $1 AND emoji = $3) \

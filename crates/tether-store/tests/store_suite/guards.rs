@@ -117,3 +117,42 @@ async fn only_members_messages_are_written(b: Backend) {
     ));
     assert!(s.reactions(&mine.id).await.unwrap().is_empty());
 }
+
+/// On PostgreSQL a reaction that passed its check while a delete of the message was under way
+/// waits for the delete's lock on the message, then sees the message deleted and adds nothing.
+/// (On SQLite the writes take turns, so the check itself sees the delete.)
+#[tokio::test]
+async fn a_reaction_waiting_on_a_delete_adds_nothing_postgres() {
+    use sqlx::Connection;
+    let db = TestDb::new(Backend::Postgres).await;
+    let s = db.store().await;
+    let a = user(&s, "a@example.com", "Anna", &["agent"]).await;
+    let bo = user(&s, "b@example.com", "Bo", &["agent"]).await;
+    let g = group(&s, &[&a, &bo]).await;
+    let m = s
+        .send_message(&new_message(&g.id, &a, "soon gone"))
+        .await
+        .unwrap()
+        .message
+        .id;
+    // A delete under way: the message row is changed and locked, not yet committed.
+    let mut deleting = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut deleting).await.unwrap();
+    sqlx::query("UPDATE messages SET deleted_at = 1, body = '' WHERE id = $1")
+        .bind(m.as_str())
+        .execute(&mut deleting)
+        .await
+        .unwrap();
+    let reacting = {
+        let (s, m, bo) = (s.clone(), m.clone(), bo.clone());
+        tokio::spawn(async move { s.add_reaction(&m, &bo, "👍", 10).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sqlx::query("COMMIT").execute(&mut deleting).await.unwrap();
+    let added = reacting.await.unwrap();
+    assert!(
+        matches!(added, Err(StoreError::NotFound("message"))),
+        "{added:?}"
+    );
+    assert!(s.reactions(&m).await.unwrap().is_empty());
+}
