@@ -16,10 +16,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::RecordId;
 use tether_domain::chat::ChatKind;
 use tether_domain::invalid::Invalid;
-use tether_domain::markdown::{MentionResolver, plain_text};
+use tether_domain::markdown::{MentionResolver, plain_text, renders_quickly};
 use tether_domain::search;
-use tether_domain::{ChatId, MessageId};
-use tether_store::chats::{Chat, Message};
+use tether_domain::{ChatId, MessageId, UserId};
+use tether_store::chats::{Chat, Member, Message};
+use tether_store::dialect::MessageHit;
 use utoipa::ToSchema;
 
 /// Characters of text shown around a match.
@@ -138,14 +139,39 @@ async fn run(
         .map(|(c, _, _)| (c.id.clone(), c))
         .collect();
     let members = state.store.members_of(&chat_ids).await?;
+    // Each hit's snippet parses its whole body (the match may be deep in it): short bodies
+    // here, any long one (up to 28 KiB of markdown each) on the blocking pool, so that no
+    // async worker is held up for long.
+    let quick = messages.values().all(|m| renders_quickly(&m.body));
+    let (caller_id, query) = (caller.id().clone(), query.clone());
+    let build = move || hit_items(hits, &messages, &chats, &members, &caller_id, &query);
+    let items = if quick {
+        build()
+    } else {
+        tokio::task::spawn_blocking(build)
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?
+    };
+    Ok(SearchResults { items })
+}
+
+/// The hits as the caller sees them: each message's chat, sender and a snippet of its text
+/// around the first match (people as names, files named).
+fn hit_items(
+    hits: Vec<MessageHit>,
+    messages: &BTreeMap<MessageId, Message>,
+    chats: &BTreeMap<ChatId, Chat>,
+    members: &BTreeMap<ChatId, Vec<Member>>,
+    caller_id: &UserId,
+    query: &[Vec<String>],
+) -> Vec<SearchHit> {
     let none = Vec::new();
-    let items = hits
-        .into_iter()
+    hits.into_iter()
         .filter_map(|h| {
             let m = messages.get(&h.message_id)?;
             let chat = chats.get(&m.chat_id)?;
             let chat_members = members.get(&m.chat_id).unwrap_or(&none);
-            let view = chat_out(chat.clone(), chat_members, 0, caller.id());
+            let view = chat_out(chat.clone(), chat_members, 0, caller_id);
             let files: Vec<&str> = m.attachments.iter().map(|a| a.name.as_str()).collect();
             // People are names, never ids: mentions read `@Name` in the snippet.
             let people = MentionResolver::new(
@@ -178,6 +204,5 @@ async fn run(
                 score: (h.score * 1000.0).round() / 1000.0,
             })
         })
-        .collect();
-    Ok(SearchResults { items })
+        .collect()
 }

@@ -153,6 +153,37 @@ async fn search_snippets_and_mention_toasts_show_names(b: Backend) {
     assert!(snippet.contains("@Eve Ny"), "{snippet}");
     assert!(!snippet.contains(&w.eve_id), "{snippet}");
     assert!(!snippet.contains("**"), "{snippet}");
+
+    // A long body (its snippet is made away from the request's task) whose match is at the
+    // very end: the snippet is cut around the match, in plain text.
+    let long = format!(
+        "{}and then <@{}> found the *misfeed* at last",
+        "A **long** note about the printers. ".repeat(150),
+        w.eve_id
+    );
+    assert!(long.len() > 5_000);
+    w.app
+        .post(
+            &format!("/chats/{chat}/messages"),
+            &w.bo,
+            json!({"body": long}),
+        )
+        .await
+        .expect(201);
+    let hits = w
+        .app
+        .get("/search?q=misfeed", &w.eve)
+        .await
+        .expect(200)
+        .body;
+    let snippet = hits["items"][0]["snippet"].as_str().unwrap().to_owned();
+    assert!(snippet.starts_with('…'), "{snippet}");
+    assert!(snippet.contains("misfeed"), "{snippet}");
+    assert!(snippet.contains("@Eve Ny"), "{snippet}");
+    assert!(
+        !snippet.contains("**") && !snippet.contains('*'),
+        "{snippet}"
+    );
 }
 
 #[tokio::test]
