@@ -69,13 +69,20 @@ pub const MAX_HTML_BYTES: usize = 256 * 1024;
 /// the worst 2 KiB one 2 ms, a 2 KiB table 12 ms; a chat line of 100 bytes 12 – 21 µs.
 pub const QUICK_RENDER_BYTES: usize = 256;
 
-/// Whether `body` is certain to render in well under a millisecond: at most
-/// [`QUICK_RENDER_BYTES`] and no `|` (so no table), or one plain line of any length
-/// ([`is_plain_line`]: copied, not parsed). A server may render such a body where it
-/// stands rather than hand it to a thread of its own, which costs two thread wake-ups; any
-/// other body may take milliseconds and belongs off the async workers.
+/// Whether `body` is certain to parse in well under a millisecond, whatever reads it (the
+/// renderer, [`plain_text`], [`extract_record_links`]): at most [`QUICK_RENDER_BYTES`] and no
+/// `|` (so no table). A server may parse such a body where it stands rather than hand it to a
+/// thread of its own, which costs two thread wake-ups; any other body may take milliseconds
+/// and belongs off the async workers.
+pub fn parses_quickly(body: &str) -> bool {
+    body.len() <= QUICK_RENDER_BYTES && !body.contains('|')
+}
+
+/// Whether `body` is certain to [`render`] in well under a millisecond: it
+/// [`parses_quickly`], or it is one plain line of any length ([`is_plain_line`]: copied, not
+/// parsed; only the renderer takes that shortcut).
 pub fn renders_quickly(body: &str) -> bool {
-    (body.len() <= QUICK_RENDER_BYTES && !body.contains('|')) || is_plain_line(body)
+    parses_quickly(body) || is_plain_line(body)
 }
 
 /// How often comrak asks whether to stop: once every this many steps.

@@ -9,17 +9,20 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::access::decide;
 use tether_domain::cards::{Card, CardSource, link_card, record_card};
-use tether_domain::markdown::{
-    RecordLink, extract_record_links, may_link_records, renders_quickly,
-};
+use tether_domain::markdown::{RecordLink, extract_record_links, may_link_records, parses_quickly};
 use tether_domain::{Access, MessageId, RecordId, Subject, UserId};
 use tether_store::chats::Message;
 use tether_store::record_types::RecordType;
 use tether_store::records::Record;
 
+/// Whether `m` can carry cards at all: a text message that is not deleted.
+fn may_carry_cards(m: &Message) -> bool {
+    m.deleted_at.is_none() && m.kind == "text"
+}
+
 /// The record links of a message that still carry a card (the sender may have removed some).
 fn card_links(m: &Message, public_url: &str) -> Vec<RecordLink> {
-    if m.deleted_at.is_some() || m.kind != "text" {
+    if !may_carry_cards(m) {
         return Vec::new();
     }
     let removed: BTreeSet<String> = m
@@ -50,10 +53,7 @@ async fn links_of(
 ) -> ApiResult<BTreeMap<MessageId, Vec<RecordLink>>> {
     let url = &state.config.public_url;
     let (quick, slow): (Vec<&Message>, Vec<&Message>) = messages.iter().partition(|m| {
-        m.kind != "text"
-            || m.deleted_at.is_some()
-            || !may_link_records(&m.body)
-            || renders_quickly(&m.body)
+        !may_carry_cards(m) || !may_link_records(&m.body) || parses_quickly(&m.body)
     });
     let mut links: BTreeMap<MessageId, Vec<RecordLink>> = quick
         .into_iter()

@@ -62,9 +62,9 @@ fn resolver(members: &[Member]) -> MentionResolver {
 }
 
 /// Renders a body for the chat's `members`; a body past a render limit (table cells, parse
-/// work, HTML size) is a 422 that names the limit. Sends and edits both come here. A short body
-/// without a table ([`renders_quickly`]: well under a millisecond) is rendered on the request's
-/// own task, which saves two thread wake-ups per send (BENCHMARKS.md, issue 18, sixth round);
+/// work, HTML size) is a 422 that names the limit. Sends and edits both come here. A body that
+/// [`renders_quickly`] (a short one without a table, or a plain line: well under a
+/// millisecond) is rendered on the request's own task, which saves two thread wake-ups per send (BENCHMARKS.md, issue 18, sixth round);
 /// any other goes to the blocking pool, so that no async worker is held up for long.
 async fn render_body(body: &MessageBody, members: &[Member]) -> ApiResult<Rendered> {
     let mentions = resolver(members);

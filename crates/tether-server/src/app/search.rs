@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use tether_domain::RecordId;
 use tether_domain::chat::ChatKind;
 use tether_domain::invalid::Invalid;
-use tether_domain::markdown::{MentionResolver, plain_text, renders_quickly};
+use tether_domain::markdown::{MentionResolver, parses_quickly, plain_text};
 use tether_domain::search;
 use tether_domain::{ChatId, MessageId, UserId};
 use tether_store::chats::{Chat, Member, Message};
@@ -142,7 +142,7 @@ async fn run(
     // Each hit's snippet parses its whole body (the match may be deep in it): short bodies
     // here, any long one (up to 28 KiB of markdown each) on the blocking pool, so that no
     // async worker is held up for long.
-    let quick = messages.values().all(|m| renders_quickly(&m.body));
+    let quick = messages.values().all(|m| parses_quickly(&m.body));
     let (caller_id, query) = (caller.id().clone(), query.clone());
     let build = move || hit_items(hits, &messages, &chats, &members, &caller_id, &query);
     let items = if quick {

@@ -142,7 +142,6 @@ impl Store {
         Ok(list)
     }
 
-    /// Loads reactions and attachments of a page of messages (two queries).
     /// A message's reactions now, as [`Message::reactions`] holds them: one query (what a
     /// reaction answers with, without reading the whole message again).
     pub async fn reactions(&self, message_id: &MessageId) -> Result<Vec<(String, Vec<String>)>> {
@@ -156,6 +155,7 @@ impl Store {
         Ok(reactions)
     }
 
+    /// Loads reactions and attachments of a page of messages (two queries).
     async fn fill_details(&self, list: &mut [Message]) -> Result<()> {
         if list.is_empty() {
             return Ok(());

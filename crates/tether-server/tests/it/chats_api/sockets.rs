@@ -2,6 +2,24 @@
 
 use super::*;
 
+/// An event socket with a 2 KiB receive buffer, so that what its client does not read soon
+/// stays queued on the server.
+async fn unread_socket(
+    app: &TestApp,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio::net::TcpStream> {
+    let sock = tokio::net::TcpSocket::new_v4().unwrap();
+    sock.set_recv_buffer_size(2048).unwrap();
+    let stream = sock.connect(app.addr).await.unwrap();
+    tokio_tungstenite::client_async(
+        format!("ws://{}/api/v1/events?token={token}", app.addr),
+        stream,
+    )
+    .await
+    .unwrap()
+    .0
+}
+
 #[tokio::test]
 async fn slow_client_gets_resync_while_others_keep_receiving() {
     let app = spawn_app_with(Backend::Sqlite, |c| {
@@ -21,17 +39,7 @@ async fn slow_client_gets_resync_while_others_keep_receiving() {
         .expect(201)
         .body);
     // Bo's socket reads nothing while the messages flow; Cilla reads everything.
-    let stream = {
-        let sock = tokio::net::TcpSocket::new_v4().unwrap();
-        sock.set_recv_buffer_size(2048).unwrap();
-        sock.connect(app.addr).await.unwrap()
-    };
-    let (mut bo_ws, _) = tokio_tungstenite::client_async(
-        format!("ws://{}/api/v1/events?token={}", app.addr, p.bo),
-        stream,
-    )
-    .await
-    .unwrap();
+    let mut bo_ws = unread_socket(app, &p.bo).await;
     let mut cilla = app.events(&p.cilla).await;
     let padding = "x".repeat(13_000);
     for i in 0..200 {
@@ -79,17 +87,7 @@ async fn events_waiting_for_a_socket_all_arrive_in_order() {
         .await
         .expect(201)
         .body);
-    let stream = {
-        let sock = tokio::net::TcpSocket::new_v4().unwrap();
-        sock.set_recv_buffer_size(2048).unwrap();
-        sock.connect(app.addr).await.unwrap()
-    };
-    let (mut bo_ws, _) = tokio_tungstenite::client_async(
-        format!("ws://{}/api/v1/events?token={}", app.addr, p.bo),
-        stream,
-    )
-    .await
-    .unwrap();
+    let mut bo_ws = unread_socket(app, &p.bo).await;
     // Bo reads nothing while 250 messages of 20 KB are sent: more than the socket buffers hold
     // (up to 4 MiB), fewer than his queue (256 events) holds.
     const SENT: usize = 250;
